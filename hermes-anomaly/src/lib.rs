@@ -1,0 +1,1 @@
+//! hermes-anomaly: see the crate README (work in progress).

@@ -1,0 +1,418 @@
+//! Plans, changes and diffs, with a human rendering like `terraform plan` or Ansible's `--check --diff`.
+//!
+//! A [`ChangeSet`] is an ordered list of [`Change`]s for one target. Each change names the resource it
+//! touches, what happens to it ([`Action`]), the fields that differ ([`FieldChange`]) and, for devices
+//! driven by commands, the exact lines that will be sent (in order). The same type serves as a
+//! [`crate::Provisioner`]'s plan (where [`Action::Keep`] entries say what is left alone) and as a
+//! [`crate::Configurable`]'s diff.
+//!
+//! ```
+//! use hermes_core::plan::{Action, Change, ChangeSet, FieldChange};
+//! let mut plan = ChangeSet::new("n3k-01");
+//! plan.push(Change::new(Action::Create, "vlan 30").field(FieldChange::added("name", "web")).command("vlan 30").command("  name web"));
+//! plan.push(Change::new(Action::Update, "interface Ethernet1/1").field(FieldChange::changed("description", "old", "esxi-01 vmnic0")));
+//! assert_eq!(plan.summary().create, 1);
+//! let text = plan.render();
+//! assert!(text.contains("+ vlan 30"));
+//! assert!(text.contains("description: \"old\" -> \"esxi-01 vmnic0\""));
+//! ```
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// What a change does to its resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// The resource will be created.
+    Create,
+    /// The resource exists and some of its fields will change.
+    Update,
+    /// The resource will be removed.
+    Delete,
+    /// The resource will be removed and created again (a change that cannot be made in place).
+    Replace,
+    /// An operation with no resource state of its own (a power cycle, a reboot, a copy).
+    Run,
+    /// The resource already matches: nothing happens (listed in plans so users see what is kept).
+    Keep,
+}
+
+impl Action {
+    /// The one-character sign used in renderings (`+`, `~`, `-`, `-/+`, `>`, ` `).
+    pub fn sign(self) -> &'static str {
+        match self {
+            Action::Create => "+",
+            Action::Update => "~",
+            Action::Delete => "-",
+            Action::Replace => "-/+",
+            Action::Run => ">",
+            Action::Keep => "=",
+        }
+    }
+}
+
+/// One field's before/after values, rendered as text. Sensitive values are never rendered.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldChange {
+    /// The field's path within the resource (`description`, `switchport.trunk.allowed`).
+    pub path: String,
+    /// The live value (`None`: absent).
+    pub before: Option<String>,
+    /// The desired value (`None`: removed).
+    pub after: Option<String>,
+    /// Whether the values are secret: rendered as `(sensitive)`, and not serialised.
+    pub sensitive: bool,
+}
+
+impl FieldChange {
+    /// A field that is added with `after`.
+    pub fn added(path: impl Into<String>, after: impl fmt::Display) -> Self {
+        FieldChange {
+            path: path.into(),
+            before: None,
+            after: Some(after.to_string()),
+            sensitive: false,
+        }
+    }
+    /// A field that is removed (was `before`).
+    pub fn removed(path: impl Into<String>, before: impl fmt::Display) -> Self {
+        FieldChange {
+            path: path.into(),
+            before: Some(before.to_string()),
+            after: None,
+            sensitive: false,
+        }
+    }
+    /// A field that changes from `before` to `after`.
+    pub fn changed(
+        path: impl Into<String>,
+        before: impl fmt::Display,
+        after: impl fmt::Display,
+    ) -> Self {
+        FieldChange {
+            path: path.into(),
+            before: Some(before.to_string()),
+            after: Some(after.to_string()),
+            sensitive: false,
+        }
+    }
+    /// A field given from optional values (`None` = absent); `None` if they are equal.
+    pub fn between(
+        path: impl Into<String>,
+        before: Option<impl fmt::Display>,
+        after: Option<impl fmt::Display>,
+    ) -> Option<Self> {
+        let before = before.map(|v| v.to_string());
+        let after = after.map(|v| v.to_string());
+        (before != after).then(|| FieldChange {
+            path: path.into(),
+            before,
+            after,
+            sensitive: false,
+        })
+    }
+    /// A change to a secret: its values are dropped here, so they can never be rendered or logged.
+    pub fn secret(path: impl Into<String>) -> Self {
+        FieldChange {
+            path: path.into(),
+            before: None,
+            after: None,
+            sensitive: true,
+        }
+    }
+}
+
+impl fmt::Debug for FieldChange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", render_field(self))
+    }
+}
+
+fn quote(v: &Option<String>) -> String {
+    match v {
+        Some(s) => format!("{s:?}"),
+        None => "(none)".to_string(),
+    }
+}
+
+fn render_field(fc: &FieldChange) -> String {
+    if fc.sensitive {
+        return format!("{}: (sensitive value)", fc.path);
+    }
+    match (&fc.before, &fc.after) {
+        (None, Some(_)) => format!("{}: {}", fc.path, quote(&fc.after)),
+        (Some(_), None) => format!("{}: {} -> (removed)", fc.path, quote(&fc.before)),
+        _ => format!("{}: {} -> {}", fc.path, quote(&fc.before), quote(&fc.after)),
+    }
+}
+
+/// One change to one resource.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    /// What happens.
+    pub action: Action,
+    /// The resource, as users name it (`vlan 30`, `vm web-017`, `Bios.Attributes.BootMode`).
+    pub resource: String,
+    /// The fields that differ.
+    pub fields: Vec<FieldChange>,
+    /// The exact lines sent to the device for this change, in order (CLI commands, or one JSON body per
+    /// request for REST devices). Empty for changes applied through typed API calls.
+    pub commands: Vec<String>,
+    /// Why the change is needed, when it is not obvious (`members must leave before the port-channel goes`).
+    pub reason: Option<String>,
+}
+
+impl Change {
+    /// A change with no fields or commands yet.
+    pub fn new(action: Action, resource: impl Into<String>) -> Self {
+        Change {
+            action,
+            resource: resource.into(),
+            fields: Vec::new(),
+            commands: Vec::new(),
+            reason: None,
+        }
+    }
+    /// Adds a field change.
+    pub fn field(mut self, field: FieldChange) -> Self {
+        self.fields.push(field);
+        self
+    }
+    /// Adds several field changes.
+    pub fn fields(mut self, fields: impl IntoIterator<Item = FieldChange>) -> Self {
+        self.fields.extend(fields);
+        self
+    }
+    /// Adds a command line sent for this change.
+    pub fn command(mut self, line: impl Into<String>) -> Self {
+        self.commands.push(line.into());
+        self
+    }
+    /// Says why the change is needed.
+    pub fn reason(mut self, reason: impl Into<String>) -> Self {
+        self.reason = Some(reason.into());
+        self
+    }
+}
+
+/// Counts per action.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Resources to create.
+    pub create: usize,
+    /// Resources to update in place.
+    pub update: usize,
+    /// Resources to delete.
+    pub delete: usize,
+    /// Resources to replace.
+    pub replace: usize,
+    /// Operations to run.
+    pub run: usize,
+    /// Resources left as they are.
+    pub keep: usize,
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} to add, {} to change, {} to destroy",
+            self.create,
+            self.update + self.replace,
+            self.delete + self.replace
+        )?;
+        if self.run > 0 {
+            write!(f, ", {} to run", self.run)?;
+        }
+        write!(f, ", {} unchanged", self.keep)
+    }
+}
+
+/// An ordered set of changes for one target: a plan, a diff, or what an apply did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeSet {
+    /// The target (device, host, fleet) the changes apply to.
+    pub target: String,
+    /// The changes, in the order they must be applied.
+    pub changes: Vec<Change>,
+}
+
+/// A provisioner's plan: the same vocabulary as a diff, with [`Action::Keep`] entries for what is left alone.
+pub type Plan = ChangeSet;
+
+impl ChangeSet {
+    /// An empty change set for `target`.
+    pub fn new(target: impl Into<String>) -> Self {
+        ChangeSet {
+            target: target.into(),
+            changes: Vec::new(),
+        }
+    }
+
+    /// Appends a change (order is application order).
+    pub fn push(&mut self, change: Change) {
+        self.changes.push(change);
+    }
+
+    /// Whether anything would change (entries other than [`Action::Keep`]).
+    pub fn has_changes(&self) -> bool {
+        self.changes.iter().any(|c| c.action != Action::Keep)
+    }
+
+    /// Whether nothing would change.
+    pub fn is_empty(&self) -> bool {
+        !self.has_changes()
+    }
+
+    /// The changes that do something (all but [`Action::Keep`]).
+    pub fn actionable(&self) -> impl Iterator<Item = &Change> {
+        self.changes.iter().filter(|c| c.action != Action::Keep)
+    }
+
+    /// All command lines, in order.
+    pub fn commands(&self) -> Vec<&str> {
+        self.actionable()
+            .flat_map(|c| c.commands.iter().map(String::as_str))
+            .collect()
+    }
+
+    /// Counts per action.
+    pub fn summary(&self) -> Summary {
+        let mut s = Summary::default();
+        for c in &self.changes {
+            match c.action {
+                Action::Create => s.create += 1,
+                Action::Update => s.update += 1,
+                Action::Delete => s.delete += 1,
+                Action::Replace => s.replace += 1,
+                Action::Run => s.run += 1,
+                Action::Keep => s.keep += 1,
+            }
+        }
+        s
+    }
+
+    /// The human rendering (also this type's `Display`): a heading, one block per change with its fields
+    /// and commands, and the summary line. Unchanged resources are counted, not listed.
+    pub fn render(&self) -> String {
+        self.render_with(RenderOptions::default())
+    }
+
+    /// The rendering with options (list unchanged resources, hide commands).
+    pub fn render_with(&self, opts: RenderOptions) -> String {
+        use std::fmt::Write;
+        let mut out = String::new();
+        let _ = writeln!(out, "Plan for {}:", self.target);
+        if !self.has_changes() {
+            let _ = writeln!(out, "  No changes. {} is up to date.", self.target);
+        }
+        for c in &self.changes {
+            if c.action == Action::Keep && !opts.show_unchanged {
+                continue;
+            }
+            let _ = writeln!(out, "  {} {}", c.action.sign(), c.resource);
+            if let Some(reason) = &c.reason {
+                let _ = writeln!(out, "      # {reason}");
+            }
+            for f in &c.fields {
+                let _ = writeln!(out, "      {}", render_field(f));
+            }
+            if opts.show_commands && !c.commands.is_empty() {
+                for line in &c.commands {
+                    let _ = writeln!(out, "      | {line}");
+                }
+            }
+        }
+        let _ = writeln!(out, "  {}.", self.summary());
+        out
+    }
+}
+
+impl fmt::Display for ChangeSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render())
+    }
+}
+
+/// How [`ChangeSet::render_with`] renders.
+#[derive(Debug, Clone, Copy)]
+pub struct RenderOptions {
+    /// List unchanged ([`Action::Keep`]) resources too.
+    pub show_unchanged: bool,
+    /// Show the command lines under each change.
+    pub show_commands: bool,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions {
+            show_unchanged: false,
+            show_commands: true,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> ChangeSet {
+        let mut cs = ChangeSet::new("c3750-01");
+        cs.push(
+            Change::new(Action::Create, "vlan 30")
+                .field(FieldChange::added("name", "web"))
+                .command("vlan 30")
+                .command(" name web"),
+        );
+        cs.push(Change::new(Action::Keep, "vlan 10"));
+        cs.push(
+            Change::new(Action::Delete, "interface Port-channel9")
+                .reason("no longer in the desired model")
+                .command("no interface Port-channel9"),
+        );
+        cs.push(Change::new(Action::Update, "user admin").field(FieldChange::secret("password")));
+        cs
+    }
+
+    #[test]
+    fn rendering_is_stable_and_readable() {
+        let text = sample().render();
+        let expected = "Plan for c3750-01:
+  + vlan 30
+      name: \"web\"
+      | vlan 30
+      |  name web
+  - interface Port-channel9
+      # no longer in the desired model
+      | no interface Port-channel9
+  ~ user admin
+      password: (sensitive value)
+  1 to add, 1 to change, 1 to destroy, 1 unchanged.
+";
+        assert_eq!(text, expected);
+    }
+
+    #[test]
+    fn an_all_keep_plan_is_empty() {
+        let mut cs = ChangeSet::new("h");
+        cs.push(Change::new(Action::Keep, "vm a"));
+        assert!(cs.is_empty());
+        assert!(cs.render().contains("No changes"));
+        assert_eq!(cs.commands().len(), 0);
+    }
+
+    #[test]
+    fn commands_come_out_in_order_and_sensitive_values_are_never_serialised() {
+        let cs = sample();
+        assert_eq!(
+            cs.commands(),
+            vec!["vlan 30", " name web", "no interface Port-channel9"]
+        );
+        let json = serde_json::to_string(&cs).unwrap();
+        assert!(json.contains("\"sensitive\":true"));
+        assert_eq!(FieldChange::between("x", Some(1), Some(1)), None);
+        assert!(FieldChange::between("x", None::<i32>, Some(2)).is_some());
+    }
+}

@@ -1,0 +1,1 @@
+//! hermes-data: see the crate README (work in progress).

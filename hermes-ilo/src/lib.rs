@@ -1,0 +1,1 @@
+//! hermes-ilo: see the crate README (work in progress).

@@ -1,0 +1,1 @@
+//! hermes-netdev: see the crate README (work in progress).

@@ -1,0 +1,1 @@
+//! hermes-vsphere: see the crate README (work in progress).
