@@ -4,6 +4,7 @@ pub mod artifact;
 pub mod checksum;
 pub mod error;
 pub mod fanout;
+pub mod inventory;
 pub mod plan;
 pub mod retention;
 pub mod retry;
@@ -18,6 +19,7 @@ pub use error::{Classify, Error, ErrorKind, Idempotency, Result, Sent};
 pub use fanout::{
     FanOut, FanOutReport, IndicatifProgress, ProgressEvent, ProgressSink, TaskContext,
 };
+pub use inventory::{Host, Inventory};
 pub use plan::{Action, Change, ChangeSet, FieldChange, Plan};
 pub use retention::{Dated, RetentionPolicy};
 pub use retry::RetryPolicy;
