@@ -590,19 +590,20 @@ impl Inventory {
                     .filter(|(_, rest)| rest.is_empty() || rest.starts_with('#') || rest.starts_with(';'))
                     .map(|(a, _)| a)
                     .ok_or_else(|| err_at(origin, n, format!("bad section header {line:?}: write [group], [group:vars] or [group:children]")))?;
-                let (name, kind) =
-                    match inner.split_once(':') {
-                        Some((g, "vars")) => (g, Sec::Vars),
-                        Some((g, "children")) => (g, Sec::Children),
-                        Some((_, k)) => return Err(err_at(
+                let (name, kind) = match inner.split_once(':') {
+                    Some((g, "vars")) => (g, Sec::Vars),
+                    Some((g, "children")) => (g, Sec::Children),
+                    Some((_, k)) => {
+                        return Err(err_at(
                             origin,
                             n,
                             format!(
                                 "unknown section type :{k} in {line:?} (use :vars or :children)"
                             ),
-                        )),
-                        None => (inner, Sec::Hosts),
-                    };
+                        ))
+                    }
+                    None => (inner, Sec::Hosts),
+                };
                 if name.is_empty() || name.contains(char::is_whitespace) {
                     return Err(err_at(origin, n, format!("bad group name {name:?}")));
                 }
@@ -706,19 +707,20 @@ impl Inventory {
                 ));
             }
             inv.group_mut(name);
-            let map =
-                match body {
-                    Y::Null => return Ok(()),
-                    Y::Mapping(m) => m,
-                    _ => return Err(err_at(
+            let map = match body {
+                Y::Null => return Ok(()),
+                Y::Mapping(m) => m,
+                _ => {
+                    return Err(err_at(
                         origin,
                         line_of(name),
                         format!(
                             "group {name} must be a map with hosts, vars and children (found {})",
                             kind_of(body)
                         ),
-                    )),
-                };
+                    ))
+                }
+            };
             for (k, v) in map {
                 let key = yaml_key(k);
                 match key.as_str() {

@@ -3,6 +3,7 @@
 pub mod artifact;
 pub mod checksum;
 pub mod error;
+pub mod exec;
 pub mod fanout;
 pub mod inventory;
 pub mod plan;
