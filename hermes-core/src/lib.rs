@@ -2,10 +2,12 @@
 
 pub mod artifact;
 pub mod checksum;
+pub mod contract;
 pub mod error;
 pub mod exec;
 pub mod fanout;
 pub mod inventory;
+pub mod kvfile;
 pub mod plan;
 pub mod retention;
 pub mod retry;
