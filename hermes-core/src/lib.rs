@@ -9,6 +9,7 @@ pub mod fanout;
 pub mod inventory;
 pub mod kvfile;
 pub mod plan;
+pub mod probe;
 pub mod retention;
 pub mod retry;
 pub mod schedule;
