@@ -126,14 +126,22 @@ pub async fn probe(addr: &str, protocol: Protocol, timeout: Duration) -> Result<
                 }
                 // A method frame (type 1) carrying connection.start (class 10, method 10).
                 if got >= 11 && buf[0] == 1 && buf[7..11] == [0, 10, 0, 10] {
-                    format!("connection.start, AMQP {}-{}", buf[11], buf.get(12).copied().unwrap_or(0))
+                    format!(
+                        "connection.start, AMQP {}-{}",
+                        buf[11],
+                        buf.get(12).copied().unwrap_or(0)
+                    )
                 } else {
                     return Err(bad(format!("{:?}", &buf[..got.min(16)])));
                 }
             }
             Protocol::Ssh => {
                 let n = s.read(&mut buf).await?;
-                let line = String::from_utf8_lossy(&buf[..n]).lines().next().unwrap_or("").to_string();
+                let line = String::from_utf8_lossy(&buf[..n])
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .to_string();
                 if line.starts_with("SSH-2.0-") {
                     line
                 } else {
@@ -141,9 +149,17 @@ pub async fn probe(addr: &str, protocol: Protocol, timeout: Duration) -> Result<
                 }
             }
             Protocol::Http => {
-                s.write_all(format!("HEAD / HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes()).await?;
+                s.write_all(
+                    format!("HEAD / HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")
+                        .as_bytes(),
+                )
+                .await?;
                 let n = s.read(&mut buf).await?;
-                let line = String::from_utf8_lossy(&buf[..n]).lines().next().unwrap_or("").to_string();
+                let line = String::from_utf8_lossy(&buf[..n])
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .to_string();
                 if line.starts_with("HTTP/") {
                     line
                 } else {
@@ -155,9 +171,20 @@ pub async fn probe(addr: &str, protocol: Protocol, timeout: Duration) -> Result<
     };
     let detail = tokio::time::timeout(timeout, work)
         .await
-        .map_err(|_| Error::new(ErrorKind::Timeout, format!("no {protocol} answer within {timeout:?}")).with_target(addr.to_string()))?
+        .map_err(|_| {
+            Error::new(
+                ErrorKind::Timeout,
+                format!("no {protocol} answer within {timeout:?}"),
+            )
+            .with_target(addr.to_string())
+        })?
         .map_err(|e| e.with_target(addr.to_string()))?;
-    Ok(ProbeResult { addr: addr.to_string(), protocol, elapsed: started.elapsed(), detail })
+    Ok(ProbeResult {
+        addr: addr.to_string(),
+        protocol,
+        elapsed: started.elapsed(),
+        detail,
+    })
 }
 
 #[cfg(test)]
@@ -170,7 +197,13 @@ mod tests {
             let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
             l.local_addr().unwrap().port()
         };
-        let e = probe(&format!("127.0.0.1:{port}"), Protocol::Tcp, Duration::from_secs(2)).await.unwrap_err();
+        let e = probe(
+            &format!("127.0.0.1:{port}"),
+            Protocol::Tcp,
+            Duration::from_secs(2),
+        )
+        .await
+        .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Transport);
         // A server that answers garbage, and one that never answers.
         let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -181,10 +214,14 @@ mod tests {
             let (_b, _) = l.accept().await.unwrap();
             tokio::time::sleep(Duration::from_secs(5)).await;
         });
-        let e = probe(&addr, Protocol::Ssh, Duration::from_secs(2)).await.unwrap_err();
+        let e = probe(&addr, Protocol::Ssh, Duration::from_secs(2))
+            .await
+            .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Malformed);
         assert!(e.to_string().contains("hello there"), "{e}");
-        let e = probe(&addr, Protocol::Redis, Duration::from_millis(300)).await.unwrap_err();
+        let e = probe(&addr, Protocol::Redis, Duration::from_millis(300))
+            .await
+            .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Timeout);
         assert!("mongodb".parse::<Protocol>().is_err());
     }
