@@ -83,6 +83,16 @@ pub struct ProbeResult {
     pub detail: String,
 }
 
+/// Reads what the peer sends first and returns its first line.
+async fn first_line(s: &mut TcpStream, buf: &mut [u8]) -> std::io::Result<String> {
+    let n = s.read(buf).await?;
+    Ok(String::from_utf8_lossy(&buf[..n])
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_string())
+}
+
 /// Probes `addr` for `protocol` within `timeout`. A refused connection is [`ErrorKind::Transport`], no
 /// answer in time [`ErrorKind::Timeout`], a wrong answer [`ErrorKind::Malformed`].
 pub async fn probe(addr: &str, protocol: Protocol, timeout: Duration) -> Result<ProbeResult> {
@@ -136,35 +146,18 @@ pub async fn probe(addr: &str, protocol: Protocol, timeout: Duration) -> Result<
                 }
             }
             Protocol::Ssh => {
-                let n = s.read(&mut buf).await?;
-                let line = String::from_utf8_lossy(&buf[..n])
-                    .lines()
-                    .next()
-                    .unwrap_or("")
-                    .to_string();
-                if line.starts_with("SSH-2.0-") {
-                    line
-                } else {
-                    return Err(bad(line));
-                }
+                let line = first_line(&mut s, &mut buf).await?;
+                line.starts_with("SSH-2.0-")
+                    .then_some(line.clone())
+                    .ok_or_else(|| bad(line))?
             }
             Protocol::Http => {
-                s.write_all(
-                    format!("HEAD / HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")
-                        .as_bytes(),
-                )
-                .await?;
-                let n = s.read(&mut buf).await?;
-                let line = String::from_utf8_lossy(&buf[..n])
-                    .lines()
-                    .next()
-                    .unwrap_or("")
-                    .to_string();
-                if line.starts_with("HTTP/") {
-                    line
-                } else {
-                    return Err(bad(line));
-                }
+                let req = format!("HEAD / HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+                s.write_all(req.as_bytes()).await?;
+                let line = first_line(&mut s, &mut buf).await?;
+                line.starts_with("HTTP/")
+                    .then_some(line.clone())
+                    .ok_or_else(|| bad(line))?
             }
         };
         Ok::<_, Error>(detail)
