@@ -19,7 +19,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use hermes_core::Sent;
+use hermes_core::{Secret, Sent};
 use tokio::sync::{Mutex, OnceCell, RwLock};
 
 use crate::error::{FaultKind, Result, VsphereError};
@@ -29,32 +29,12 @@ use crate::tasks::TaskWaiter;
 use crate::tls::{self, Tls};
 use crate::xml::{Node, XmlWriter};
 
-/// A password, never shown in `Debug` or errors.
-#[derive(Clone)]
-pub struct Password(String);
-
-impl Password {
-    /// Wraps a password.
-    pub fn new(p: impl Into<String>) -> Self {
-        Password(p.into())
-    }
-    fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Password {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Password(<redacted>)")
-    }
-}
-
 /// Settings for a [`Client`]; [`ClientBuilder::connect`] logs in.
 #[derive(Debug, Clone)]
 pub struct ClientBuilder {
     url: String,
     user: Option<String>,
-    password: Option<Password>,
+    password: Option<Secret>,
     tls: Tls,
     timeout: Duration,
     connect_timeout: Duration,
@@ -65,7 +45,13 @@ impl ClientBuilder {
     /// The user and password for `SessionManager.Login`.
     pub fn credentials(mut self, user: impl Into<String>, password: impl Into<String>) -> Self {
         self.user = Some(user.into());
-        self.password = Some(Password::new(password));
+        self.password = Some(Secret::new(password));
+        self
+    }
+    /// The user and password (as a [`Secret`], e.g. from `Secret::from_file`).
+    pub fn credentials_secret(mut self, user: impl Into<String>, password: Secret) -> Self {
+        self.user = Some(user.into());
+        self.password = Some(password);
         self
     }
     /// How the server's certificate is verified (default: web PKI roots).
@@ -118,9 +104,8 @@ impl ClientBuilder {
         http = match &self.tls {
             Tls::WebPki => http,
             Tls::CaPem(pem) => {
-                let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
-                    invalid(format!("the CA for {} is not PEM: {e}", self.url))
-                })?;
+                let certs = reqwest::Certificate::from_pem_bundle(pem)
+                    .map_err(|e| invalid(format!("the CA for {} is not PEM: {e}", self.url)))?;
                 if certs.is_empty() {
                     return Err(invalid(format!(
                         "the CA bundle for {} holds no certificate",
@@ -182,7 +167,7 @@ pub(crate) struct Inner {
     url: reqwest::Url,
     target: String,
     user: Option<String>,
-    password: Option<Password>,
+    password: Option<Secret>,
     timeout: Duration,
     cookie: RwLock<Option<String>>,
     /// Counts logins, so concurrent callers that saw the same expired session log in once.
@@ -365,7 +350,11 @@ impl Client {
                     secs: timeout.as_secs(),
                 };
             }
-            let sent = if e.is_connect() { Sent::No } else { Sent::Maybe };
+            let sent = if e.is_connect() {
+                Sent::No
+            } else {
+                Sent::Maybe
+            };
             let mut message = e.to_string();
             let mut src: Option<&dyn std::error::Error> = std::error::Error::source(&e);
             while let Some(s) = src {

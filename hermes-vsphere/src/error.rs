@@ -60,7 +60,10 @@ impl FaultKind {
     /// The fault type for a vim25 type name (`InvalidLogin`, `InvalidLoginFault`, `vim.fault.InvalidLogin`).
     pub fn from_type_name(name: &str) -> Self {
         let name = name.rsplit(['.', ':']).next().unwrap_or(name);
-        let base = name.strip_suffix("Fault").filter(|b| !b.is_empty()).unwrap_or(name);
+        let base = name
+            .strip_suffix("Fault")
+            .filter(|b| !b.is_empty())
+            .unwrap_or(name);
         match base {
             "NotAuthenticated" => FaultKind::NotAuthenticated,
             "InvalidLogin" => FaultKind::InvalidLogin,

@@ -28,7 +28,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
-use hermes_core::{Action, Change, ChangeSet, FanOut, FieldChange, Plan, ProgressSink, Provisioner};
+use hermes_core::{
+    Action, Change, ChangeSet, FanOut, FieldChange, Plan, ProgressSink, Provisioner,
+};
 
 use crate::client::Client;
 use crate::error::{Result, VsphereError};
@@ -207,7 +209,9 @@ impl FleetSpecBuilder {
     /// Checks the spec and returns it.
     pub fn build(self) -> hermes_core::Result<FleetSpec> {
         let s = self.spec;
-        let bad = |m: String| hermes_core::Error::invalid_input(m).with_target(format!("fleet {}", s.name));
+        let bad = |m: String| {
+            hermes_core::Error::invalid_input(m).with_target(format!("fleet {}", s.name))
+        };
         if s.name.is_empty() || s.name.len() > 64 {
             return Err(bad("the fleet name must be 1-64 characters".into()));
         }
@@ -221,10 +225,13 @@ impl FleetSpecBuilder {
             return Err(bad("cpus must be >= 1 and memory_mb >= 4".into()));
         }
         if s.ip_pool.is_some() && s.domain.is_none() {
-            return Err(bad("an IP pool needs a DNS domain: call .dns(domain, servers)".into()));
+            return Err(bad(
+                "an IP pool needs a DNS domain: call .dns(domain, servers)".into(),
+            ));
         }
         if let Some(p) = s.ip_pool {
-            if p.prefix > 32 || u64::from(u32::from(p.start)) + s.count as u64 > u64::from(u32::MAX) {
+            if p.prefix > 32 || u64::from(u32::from(p.start)) + s.count as u64 > u64::from(u32::MAX)
+            {
                 return Err(bad("the IP pool overflows the address space".into()));
             }
         }
@@ -426,7 +433,9 @@ pub struct VmFleet {
 
 impl std::fmt::Debug for VmFleet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("VmFleet").field("client", &self.client).finish_non_exhaustive()
+        f.debug_struct("VmFleet")
+            .field("client", &self.client)
+            .finish_non_exhaustive()
     }
 }
 
@@ -446,10 +455,21 @@ struct Resolved {
 /// One planned VM action.
 #[derive(Debug, Clone)]
 enum Work {
-    Create { index: usize, name: String, host: MoRef, datastore: MoRef },
-    Update { live: LiveVm },
-    Keep { live: LiveVm },
-    Delete { live: LiveVm },
+    Create {
+        index: usize,
+        name: String,
+        host: MoRef,
+        datastore: MoRef,
+    },
+    Update {
+        live: LiveVm,
+    },
+    Keep {
+        live: LiveVm,
+    },
+    Delete {
+        live: LiveVm,
+    },
 }
 
 impl Work {
@@ -491,9 +511,18 @@ impl VmFleet {
         let pool: MoRef = cl
             .decode("resourcePool")
             .map_err(|e| c.malformed("RetrievePropertiesEx", e))?
-            .ok_or_else(|| c.malformed("RetrievePropertiesEx", format!("{cluster} has no resourcePool")))?;
-        let host_refs = cl.morefs("host").map_err(|e| c.malformed("RetrievePropertiesEx", e))?;
-        let ds_refs = cl.morefs("datastore").map_err(|e| c.malformed("RetrievePropertiesEx", e))?;
+            .ok_or_else(|| {
+                c.malformed(
+                    "RetrievePropertiesEx",
+                    format!("{cluster} has no resourcePool"),
+                )
+            })?;
+        let host_refs = cl
+            .morefs("host")
+            .map_err(|e| c.malformed("RetrievePropertiesEx", e))?;
+        let ds_refs = cl
+            .morefs("datastore")
+            .map_err(|e| c.malformed("RetrievePropertiesEx", e))?;
         // The datacenter: walk up from the cluster.
         let mut datacenter = cluster.clone();
         for _ in 0..32 {
@@ -515,7 +544,9 @@ impl VmFleet {
                 let dc = c.retrieve_one(&datacenter, &["vmFolder"]).await?;
                 dc.decode("vmFolder")
                     .map_err(|e| c.malformed("RetrievePropertiesEx", e))?
-                    .ok_or_else(|| c.malformed("RetrievePropertiesEx", "datacenter has no vmFolder".into()))?
+                    .ok_or_else(|| {
+                        c.malformed("RetrievePropertiesEx", "datacenter has no vmFolder".into())
+                    })?
             }
         };
         let hosts = c
@@ -533,9 +564,16 @@ impl VmFleet {
             .await?
             .into_iter()
             .filter(|h| h.text("runtime.inMaintenanceMode") != Some("true"))
-            .filter(|h| h.text("runtime.connectionState").is_none_or(|s| s == "connected"))
+            .filter(|h| {
+                h.text("runtime.connectionState")
+                    .is_none_or(|s| s == "connected")
+            })
             .map(|h| {
-                let total: i64 = h.decode("summary.hardware.memorySize").ok().flatten().unwrap_or(0);
+                let total: i64 = h
+                    .decode("summary.hardware.memorySize")
+                    .ok()
+                    .flatten()
+                    .unwrap_or(0);
                 let used_mb: i64 = h
                     .decode("summary.quickStats.overallMemoryUsage")
                     .ok()
@@ -571,7 +609,11 @@ impl VmFleet {
                         message: format!(
                             "datastore {want:?} is not available to {} (available: {})",
                             spec.cluster,
-                            datastores.iter().map(|d| d.name.as_str()).collect::<Vec<_>>().join(", ")
+                            datastores
+                                .iter()
+                                .map(|d| d.name.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         ),
                     });
                 }
@@ -592,12 +634,28 @@ impl VmFleet {
         let t = c
             .retrieve_one(
                 &template,
-                &["config.hardware.memoryMB", "summary.storage.committed", "summary.storage.uncommitted"],
+                &[
+                    "config.hardware.memoryMB",
+                    "summary.storage.committed",
+                    "summary.storage.uncommitted",
+                ],
             )
             .await?;
-        let mem_mb: i64 = t.decode("config.hardware.memoryMB").ok().flatten().unwrap_or(0);
-        let committed: i64 = t.decode("summary.storage.committed").ok().flatten().unwrap_or(0);
-        let uncommitted: i64 = t.decode("summary.storage.uncommitted").ok().flatten().unwrap_or(0);
+        let mem_mb: i64 = t
+            .decode("config.hardware.memoryMB")
+            .ok()
+            .flatten()
+            .unwrap_or(0);
+        let committed: i64 = t
+            .decode("summary.storage.committed")
+            .ok()
+            .flatten()
+            .unwrap_or(0);
+        let uncommitted: i64 = t
+            .decode("summary.storage.uncommitted")
+            .ok()
+            .flatten()
+            .unwrap_or(0);
         Ok(Resolved {
             template,
             folder,
@@ -689,14 +747,30 @@ impl VmFleet {
 
     fn render(&self, spec: &FleetSpec, r: &Resolved, work: &[Work]) -> Plan {
         let mut plan = ChangeSet::new(format!("fleet {}", spec.name));
-        let host_name: HashMap<&MoRef, &str> = r.hosts.iter().map(|h| (&h.obj, h.name.as_str())).collect();
-        let ds_name: HashMap<&MoRef, &str> = r.datastores.iter().map(|d| (&d.obj, d.name.as_str())).collect();
+        let host_name: HashMap<&MoRef, &str> =
+            r.hosts.iter().map(|h| (&h.obj, h.name.as_str())).collect();
+        let ds_name: HashMap<&MoRef, &str> = r
+            .datastores
+            .iter()
+            .map(|d| (&d.obj, d.name.as_str()))
+            .collect();
         for w in work {
             let change = match w {
-                Work::Create { index, name, host, datastore } => {
+                Work::Create {
+                    index,
+                    name,
+                    host,
+                    datastore,
+                } => {
                     let mut c = Change::new(Action::Create, format!("vm {name}"))
-                        .field(FieldChange::added("host", host_name.get(host).copied().unwrap_or("?")))
-                        .field(FieldChange::added("datastore", ds_name.get(datastore).copied().unwrap_or("?")));
+                        .field(FieldChange::added(
+                            "host",
+                            host_name.get(host).copied().unwrap_or("?"),
+                        ))
+                        .field(FieldChange::added(
+                            "datastore",
+                            ds_name.get(datastore).copied().unwrap_or("?"),
+                        ));
                     if let Some(n) = spec.cpus {
                         c = c.field(FieldChange::added("cpus", n));
                     }
@@ -705,7 +779,10 @@ impl VmFleet {
                     }
                     if let Some(cu) = spec.customization(*index, name) {
                         if let Some(ip) = cu.ip {
-                            c = c.field(FieldChange::added("ip", format!("{}/{}", ip.address, ip.prefix)));
+                            c = c.field(FieldChange::added(
+                                "ip",
+                                format!("{}/{}", ip.address, ip.prefix),
+                            ));
                         }
                     }
                     if spec.power_on {
@@ -713,10 +790,14 @@ impl VmFleet {
                     }
                     c
                 }
-                Work::Update { live } => Change::new(Action::Update, format!("vm {}", live.name)).fields(drift(spec, live)),
+                Work::Update { live } => Change::new(Action::Update, format!("vm {}", live.name))
+                    .fields(drift(spec, live)),
                 Work::Keep { live } => Change::new(Action::Keep, format!("vm {}", live.name)),
                 Work::Delete { live } => Change::new(Action::Delete, format!("vm {}", live.name))
-                    .reason(format!("carries {FLEET_KEY}={} but is not in the spec", spec.name)),
+                    .reason(format!(
+                        "carries {FLEET_KEY}={} but is not in the spec",
+                        spec.name
+                    )),
             };
             plan.push(change);
         }
@@ -731,7 +812,10 @@ impl VmFleet {
         let r = Arc::new(r);
         let spec_arc = Arc::new(spec.clone());
         let client = self.client.clone();
-        let items: Vec<(String, Work)> = work.into_iter().map(|w| (w.name().to_string(), w)).collect();
+        let items: Vec<(String, Work)> = work
+            .into_iter()
+            .map(|w| (w.name().to_string(), w))
+            .collect();
         let mut fan = FanOut::new(spec.concurrency);
         if let Some(p) = &self.progress {
             fan = fan.progress(p.clone());
@@ -742,7 +826,9 @@ impl VmFleet {
                 let r = r.clone();
                 let spec = spec_arc.clone();
                 async move {
-                    do_work(&client, &spec, &r, w, &ctx).await.map_err(hermes_core::Error::from)
+                    do_work(&client, &spec, &r, w, &ctx)
+                        .await
+                        .map_err(hermes_core::Error::from)
                 }
             })
             .await;
@@ -828,17 +914,26 @@ fn drift(spec: &FleetSpec, live: &LiveVm) -> Vec<FieldChange> {
     }
     if let Some(want) = spec.memory_mb {
         if live.memory_mb != Some(want) {
-            out.push(FieldChange::changed("memory_mb", fmt_opt(live.memory_mb), want));
+            out.push(FieldChange::changed(
+                "memory_mb",
+                fmt_opt(live.memory_mb),
+                want,
+            ));
         }
     }
     if spec.power_on && live.power != Some(PowerState::PoweredOn) {
-        out.push(FieldChange::changed("power", fmt_opt(live.power), "poweredOn"));
+        out.push(FieldChange::changed(
+            "power",
+            fmt_opt(live.power),
+            "poweredOn",
+        ));
     }
     out
 }
 
 fn fmt_opt<T: std::fmt::Display>(v: Option<T>) -> String {
-    v.map(|v| v.to_string()).unwrap_or_else(|| "(unknown)".into())
+    v.map(|v| v.to_string())
+        .unwrap_or_else(|| "(unknown)".into())
 }
 
 async fn do_work(
@@ -861,7 +956,12 @@ async fn do_work(
             converge(client, spec, &live, ctx).await?;
             Ok(VmOutcome::Updated { vm: live.vm })
         }
-        Work::Create { index, name, host, datastore } => {
+        Work::Create {
+            index,
+            name,
+            host,
+            datastore,
+        } => {
             ctx.step("cloning");
             let mut cs = CloneSpec::new(r.pool.clone())
                 .host(host)
@@ -884,7 +984,12 @@ async fn do_work(
     }
 }
 
-async fn converge(client: &Client, spec: &FleetSpec, live: &LiveVm, ctx: &hermes_core::TaskContext) -> Result<()> {
+async fn converge(
+    client: &Client,
+    spec: &FleetSpec,
+    live: &LiveVm,
+    ctx: &hermes_core::TaskContext,
+) -> Result<()> {
     let cpus = spec.cpus.filter(|c| live.cpus != Some(*c));
     let mem = spec.memory_mb.filter(|m| live.memory_mb != Some(*m));
     if cpus.is_some() || mem.is_some() {
@@ -911,7 +1016,10 @@ impl Provisioner for VmFleet {
     /// Applies the spec; fails (listing the failed VMs) if any VM failed — re-running resumes.
     async fn provision(&self, spec: &FleetSpec) -> hermes_core::Result<FleetReport> {
         let report = self.apply(spec).await?;
-        let failed: Vec<String> = report.failures().map(|(n, e)| format!("{n}: {e}")).collect();
+        let failed: Vec<String> = report
+            .failures()
+            .map(|(n, e)| format!("{n}: {e}"))
+            .collect();
         if failed.is_empty() {
             Ok(report)
         } else {
@@ -950,7 +1058,11 @@ mod tests {
 
     #[test]
     fn placement_balances_by_free_capacity() {
-        let c = |n: &str, free| Capacity { obj: MoRef::new("HostSystem", n), name: n.into(), free };
+        let c = |n: &str, free| Capacity {
+            obj: MoRef::new("HostSystem", n),
+            name: n.into(),
+            free,
+        };
         let cands = [c("a", 100), c("b", 300), c("c", 100)];
         let picks = place(&cands, 5, 100);
         let count = |i| picks.iter().filter(|&&p| p == i).count();
@@ -961,19 +1073,34 @@ mod tests {
 
     #[test]
     fn builder_rejects_bad_specs() {
-        assert!(FleetSpec::builder("web", "t", "c").name_pattern("same").count(2).build().is_err());
+        assert!(FleetSpec::builder("web", "t", "c")
+            .name_pattern("same")
+            .count(2)
+            .build()
+            .is_err());
         let e = FleetSpec::builder("web", "t", "c")
-            .ip_pool(IpPool { start: Ipv4Addr::new(10, 0, 0, 1), prefix: 24, gateway: None })
+            .ip_pool(IpPool {
+                start: Ipv4Addr::new(10, 0, 0, 1),
+                prefix: 24,
+                gateway: None,
+            })
             .build()
             .unwrap_err();
         assert_eq!(e.kind(), hermes_core::ErrorKind::InvalidInput);
         let ok = FleetSpec::builder("web", "t", "c")
             .count(3)
             .dns("lab", vec![])
-            .ip_pool(IpPool { start: Ipv4Addr::new(10, 0, 0, 254), prefix: 23, gateway: None })
+            .ip_pool(IpPool {
+                start: Ipv4Addr::new(10, 0, 0, 254),
+                prefix: 23,
+                gateway: None,
+            })
             .build()
             .unwrap();
         assert_eq!(ok.names(), vec!["web-001", "web-002", "web-003"]);
-        assert_eq!(ok.customization(2, "web-003").unwrap().ip.unwrap().address, Ipv4Addr::new(10, 0, 1, 0));
+        assert_eq!(
+            ok.customization(2, "web-003").unwrap().ip.unwrap().address,
+            Ipv4Addr::new(10, 0, 1, 0)
+        );
     }
 }

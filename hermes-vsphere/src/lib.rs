@@ -3,16 +3,18 @@
 pub mod client;
 pub mod error;
 pub mod fleet;
+pub mod host;
 pub mod inventory;
 pub mod model;
 pub mod property;
+pub mod snapshot;
 pub mod soap;
 pub mod tasks;
 pub mod tls;
 pub mod vm;
 pub mod xml;
 
-pub use client::{Client, ClientBuilder, Password};
+pub use client::{Client, ClientBuilder};
 pub use error::{FaultKind, Result, VsphereError};
 pub use model::{MoRef, ObjectContent, PowerState};
 pub use tasks::TaskResult;

@@ -94,7 +94,11 @@ impl Client {
     }
 
     /// [`Client::retrieve`] asking the server for pages of at most `page` objects.
-    pub async fn retrieve_paged(&self, spec: &FilterSpec, page: usize) -> Result<Vec<ObjectContent>> {
+    pub async fn retrieve_paged(
+        &self,
+        spec: &FilterSpec,
+        page: usize,
+    ) -> Result<Vec<ObjectContent>> {
         let pc = self.content().property_collector.clone();
         let reply = self
             .call("RetrievePropertiesEx", &pc, |w| {

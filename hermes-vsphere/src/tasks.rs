@@ -97,7 +97,10 @@ impl Client {
     }
 }
 
-async fn run(weak: Weak<crate::client::Inner>, mut rx: mpsc::UnboundedReceiver<(MoRef, String, Reply)>) {
+async fn run(
+    weak: Weak<crate::client::Inner>,
+    mut rx: mpsc::UnboundedReceiver<(MoRef, String, Reply)>,
+) {
     let mut tracked: HashMap<MoRef, Tracked> = HashMap::new();
     let mut filters: HashMap<MoRef, HashSet<MoRef>> = HashMap::new();
     let mut new_tasks: Vec<MoRef> = Vec::new();
@@ -224,7 +227,11 @@ fn outcome_unknown(client: &Client, task: &MoRef, what: &str, e: &VsphereError) 
     }
 }
 
-fn add(tracked: &mut HashMap<MoRef, Tracked>, new_tasks: &mut Vec<MoRef>, reg: (MoRef, String, Reply)) {
+fn add(
+    tracked: &mut HashMap<MoRef, Tracked>,
+    new_tasks: &mut Vec<MoRef>,
+    reg: (MoRef, String, Reply),
+) {
     let (task, what, reply) = reg;
     let t = tracked.entry(task.clone()).or_default();
     if t.replies.is_empty() && t.state.is_none() {
@@ -239,7 +246,9 @@ fn apply_update(tracked: &mut HashMap<MoRef, Tracked>, os: &Node) {
         return;
     };
     let Some(obj) = obj else { return };
-    let Some(t) = tracked.get_mut(&obj) else { return };
+    let Some(t) = tracked.get_mut(&obj) else {
+        return;
+    };
     for change in os.children_named("changeSet") {
         let name = change.child_text("name").unwrap_or_default();
         let val = change.child("val");
@@ -264,7 +273,9 @@ fn resolve(
         .map(|(k, _)| k.clone())
         .collect();
     for task in done {
-        let Some(t) = tracked.remove(&task) else { continue };
+        let Some(t) = tracked.remove(&task) else {
+            continue;
+        };
         let outcome = if t.state == Some(TaskState::Success) {
             Ok(TaskResult {
                 task: task.clone(),
@@ -279,7 +290,11 @@ fn resolve(
                 target: client.target().to_string(),
                 method: t.what.clone(),
                 fault: FaultKind::from_type_name(&f.fault_type),
-                message: if f.message.is_empty() { f.fault_type.clone() } else { f.message.clone() },
+                message: if f.message.is_empty() {
+                    f.fault_type.clone()
+                } else {
+                    f.message.clone()
+                },
             })
         };
         for r in t.replies {

@@ -27,7 +27,10 @@ pub enum Tls {
 
 /// Parses a thumbprint into bytes: hex pairs with or without `:`, case-insensitive, 20 or 32 bytes.
 pub fn parse_thumbprint(s: &str) -> Result<Vec<u8>, String> {
-    let hexed: String = s.chars().filter(|c| *c != ':' && !c.is_whitespace()).collect();
+    let hexed: String = s
+        .chars()
+        .filter(|c| *c != ':' && !c.is_whitespace())
+        .collect();
     let bytes = hex::decode(&hexed).map_err(|e| format!("thumbprint {s:?} is not hex: {e}"))?;
     match bytes.len() {
         20 | 32 => Ok(bytes),
@@ -131,7 +134,12 @@ mod tests {
     fn thumbprints_parse_with_or_without_colons() {
         let sha1 = "77:F1:80:0D:25:69:9F:2E:CC:C2:1E:03:D1:B5:70:2A:3C:2B:51:4C";
         assert_eq!(parse_thumbprint(sha1).unwrap().len(), 20);
-        assert_eq!(parse_thumbprint(&sha1.replace(':', "").to_lowercase()).unwrap().len(), 20);
+        assert_eq!(
+            parse_thumbprint(&sha1.replace(':', "").to_lowercase())
+                .unwrap()
+                .len(),
+            20
+        );
         assert!(parse_thumbprint("AB:CD").is_err());
         assert!(parse_thumbprint("zz").is_err());
     }

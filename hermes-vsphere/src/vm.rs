@@ -239,7 +239,9 @@ impl Client {
 
     /// Powers a VM on (`PowerOnVM_Task`).
     pub async fn power_on(&self, vm: &MoRef) -> Result<()> {
-        self.run_task("PowerOnVM_Task", vm, |_| {}).await.map(|_| ())
+        self.run_task("PowerOnVM_Task", vm, |_| {})
+            .await
+            .map(|_| ())
     }
 
     /// Powers a VM off (`PowerOffVM_Task`, a hard power-off).
@@ -313,7 +315,9 @@ mod tests {
         ];
         let mut at = 0;
         for part in order {
-            let pos = xml[at..].find(part).unwrap_or_else(|| panic!("{part} missing after {at} in {xml}"));
+            let pos = xml[at..]
+                .find(part)
+                .unwrap_or_else(|| panic!("{part} missing after {at} in {xml}"));
             at += pos + part.len();
         }
     }

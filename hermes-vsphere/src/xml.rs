@@ -126,9 +126,7 @@ impl Node {
                 }
                 Event::Text(t) => {
                     if let Some(top) = stack.last_mut() {
-                        let s = t
-                            .decode()
-                            .map_err(|e| XmlError(format!("bad text: {e}")))?;
+                        let s = t.decode().map_err(|e| XmlError(format!("bad text: {e}")))?;
                         top.text.push_str(&s);
                     } else if !t.iter().all(|b| b.is_ascii_whitespace()) {
                         return Err(XmlError("text outside the root element".into()));

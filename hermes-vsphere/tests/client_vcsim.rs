@@ -25,7 +25,10 @@ async fn a_certificate_from_an_unknown_ca_is_refused() {
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Transport, "{err}");
-    assert!(err.to_string().to_lowercase().contains("certificate"), "{err}");
+    assert!(
+        err.to_string().to_lowercase().contains("certificate"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -69,7 +72,10 @@ async fn wrong_password_is_an_auth_error_and_is_not_retried() {
         .unwrap_err();
     assert_eq!(err.fault(), Some(&FaultKind::InvalidLogin), "{err}");
     assert_eq!(err.kind(), ErrorKind::Auth);
-    assert!(!err.to_string().contains("definitely-wrong"), "password leaked: {err}");
+    assert!(
+        !err.to_string().contains("definitely-wrong"),
+        "password leaked: {err}"
+    );
     let core: hermes_core::Error = err.into();
     assert!(!core.is_retryable());
     // One round trip, no backoff loop.
@@ -111,12 +117,21 @@ async fn inventory_lists_every_kind_and_paths_resolve_like_govc() {
     }
     let tmpl = client.find_by_path("/DC0/vm/tmpl-linux").await.unwrap();
     assert_eq!(tmpl.kind, "VirtualMachine");
-    assert_eq!(client.find_by_name("VirtualMachine", "tmpl-linux").await.unwrap(), tmpl);
+    assert_eq!(
+        client
+            .find_by_name("VirtualMachine", "tmpl-linux")
+            .await
+            .unwrap(),
+        tmpl
+    );
     let cluster = client.find_by_path("/DC0/host/DC0_C0").await.unwrap();
     assert_eq!(cluster.kind, "ClusterComputeResource");
     let err = client.find_by_path("/DC0/vm/no-such-vm").await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
-    let err = client.resolve("Datastore", "/DC0/vm/tmpl-linux").await.unwrap_err();
+    let err = client
+        .resolve("Datastore", "/DC0/vm/tmpl-linux")
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
     client.logout().await.unwrap();
 }
@@ -134,7 +149,10 @@ async fn bulk_reads_follow_continuation_tokens() {
     // Pages of one object: every page after the first comes from ContinueRetrievePropertiesEx.
     let paged = client.retrieve_paged(&spec, 1).await.unwrap();
     assert_eq!(paged.len(), refs.len());
-    let mut names: Vec<_> = paged.iter().map(|o| o.text("name").unwrap().to_string()).collect();
+    let mut names: Vec<_> = paged
+        .iter()
+        .map(|o| o.text("name").unwrap().to_string())
+        .collect();
     names.sort();
     let mut want: Vec<_> = hosts.iter().map(|h| h.name.clone()).collect();
     want.sort();
@@ -148,7 +166,11 @@ async fn a_fault_on_a_missing_object_is_typed() {
     let ghost = hermes_vsphere::MoRef::new("VirtualMachine", "vm-does-not-exist");
     let err = client.power_on(&ghost).await.unwrap_err();
     assert!(matches!(err, VsphereError::Fault { .. }), "{err}");
-    assert_eq!(err.fault(), Some(&FaultKind::ManagedObjectNotFound), "{err}");
+    assert_eq!(
+        err.fault(),
+        Some(&FaultKind::ManagedObjectNotFound),
+        "{err}"
+    );
     assert_eq!(err.kind(), ErrorKind::NotFound);
     client.logout().await.unwrap();
 }

@@ -19,7 +19,11 @@ fn spec(name: &str, count: usize) -> FleetSpec {
         .cpus(2)
         .memory_mb(1024)
         .dns("lab.local", vec!["10.0.0.2".parse().unwrap()])
-        .ip_pool(IpPool { start: "10.0.10.1".parse().unwrap(), prefix: 24, gateway: Some("10.0.10.254".parse().unwrap()) })
+        .ip_pool(IpPool {
+            start: "10.0.10.1".parse().unwrap(),
+            prefix: 24,
+            gateway: Some("10.0.10.254".parse().unwrap()),
+        })
         .concurrency(8)
         .build()
         .unwrap()
@@ -49,9 +53,19 @@ async fn plan_apply_rerun_scale_down_and_teardown() {
 
     // Every VM exists once, with the spec's hardware, powered on, marked.
     assert_eq!(count_named(&client, &format!("{name}-")).await, 12);
-    let vm = client.find_by_path(&format!("/DC0/vm/{name}-007")).await.unwrap();
+    let vm = client
+        .find_by_path(&format!("/DC0/vm/{name}-007"))
+        .await
+        .unwrap();
     let o = client
-        .retrieve_one(&vm, &["config.hardware.numCPU", "config.hardware.memoryMB", "runtime.powerState"])
+        .retrieve_one(
+            &vm,
+            &[
+                "config.hardware.numCPU",
+                "config.hardware.memoryMB",
+                "runtime.powerState",
+            ],
+        )
         .await
         .unwrap();
     assert_eq!(o.text("config.hardware.numCPU"), Some("2"));
@@ -68,9 +82,17 @@ async fn plan_apply_rerun_scale_down_and_teardown() {
     // A VM named like the fleet but not made by it is refused, never adopted or deleted.
     let template = client.find_by_path("/DC0/vm/tmpl-linux").await.unwrap();
     let folder = client.find_by_path("/DC0/vm").await.unwrap();
-    let pool = client.find_by_path("/DC0/host/DC0_C0/Resources").await.unwrap();
+    let pool = client
+        .find_by_path("/DC0/host/DC0_C0/Resources")
+        .await
+        .unwrap();
     let foreign = client
-        .clone_vm(&template, &folder, &format!("{name}-013"), &CloneSpec::new(pool))
+        .clone_vm(
+            &template,
+            &folder,
+            &format!("{name}-013"),
+            &CloneSpec::new(pool),
+        )
         .await
         .unwrap();
     let err = fleet.plan(&spec(&name, 13)).await.unwrap_err();
@@ -109,7 +131,9 @@ impl Proxy {
         let (u2, c2) = (up.clone(), conns.clone());
         tokio::spawn(async move {
             loop {
-                let Ok((mut inbound, _)) = listener.accept().await else { return };
+                let Ok((mut inbound, _)) = listener.accept().await else {
+                    return;
+                };
                 if !u2.load(Ordering::SeqCst) {
                     drop(inbound);
                     continue;
@@ -172,7 +196,11 @@ async fn server_lost_mid_deploy_gives_a_per_vm_report_and_a_resumed_run_has_no_d
     let report = fleet.apply(&s).await.unwrap();
     watcher.await.unwrap();
     let [created, _, _, _, failed] = report.counts();
-    assert!(failed > 0, "the cut should fail some VMs: {}", report.summary());
+    assert!(
+        failed > 0,
+        "the cut should fail some VMs: {}",
+        report.summary()
+    );
     assert_eq!(created + failed, 40, "{}", report.summary());
     for (vm, error) in report.failures() {
         assert!(vm.starts_with(&name));
@@ -183,11 +211,20 @@ async fn server_lost_mid_deploy_gives_a_per_vm_report_and_a_resumed_run_has_no_d
 
     // The resumed run creates exactly what is missing.
     let resumed = fleet.apply(&s).await.unwrap();
-    assert_eq!(resumed.counts()[4], 0, "{:?}", resumed.failures().collect::<Vec<_>>());
+    assert_eq!(
+        resumed.counts()[4],
+        0,
+        "{:?}",
+        resumed.failures().collect::<Vec<_>>()
+    );
     let direct = common::connect().await;
     assert_eq!(count_named(&direct, &format!("{name}-")).await, 40);
     let plan = fleet.plan(&s).await.unwrap();
-    assert!(plan.changes.iter().all(|c| c.action == Action::Keep), "{}", plan.render());
+    assert!(
+        plan.changes.iter().all(|c| c.action == Action::Keep),
+        "{}",
+        plan.render()
+    );
     let td = VmFleet::new(direct.clone()).teardown(&s).await.unwrap();
     assert_eq!(td.counts()[3], 40);
     let _ = VmOutcome::Deleted;

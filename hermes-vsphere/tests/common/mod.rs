@@ -21,7 +21,8 @@ pub fn password() -> String {
 
 pub fn ca() -> Vec<u8> {
     let file = hermes_testkit::peer("vcsim").setting("CA");
-    std::fs::read(&file).unwrap_or_else(|e| panic!("read {file}: {e}; run scripts/peers.sh up vcsim"))
+    std::fs::read(&file)
+        .unwrap_or_else(|e| panic!("read {file}: {e}; run scripts/peers.sh up vcsim"))
 }
 
 pub fn thumbprint() -> String {
