@@ -1,1 +1,21 @@
-//! hermes-vsphere: see the crate README (work in progress).
+#![doc = include_str!("../README.md")]
+
+pub mod client;
+pub mod error;
+pub mod fleet;
+pub mod host;
+pub mod inventory;
+pub mod model;
+pub mod property;
+pub mod snapshot;
+pub mod soap;
+pub mod tasks;
+pub mod tls;
+pub mod vm;
+pub mod xml;
+
+pub use client::{Client, ClientBuilder};
+pub use error::{FaultKind, Result, VsphereError};
+pub use model::{MoRef, ObjectContent, PowerState};
+pub use tasks::TaskResult;
+pub use tls::Tls;

@@ -1,0 +1,412 @@
+//! The vim25 client: one authenticated session over HTTPS with keep-alive, re-login on expiry, and a
+//! timeout on every call.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), hermes_vsphere::VsphereError> {
+//! use hermes_vsphere::{Client, Tls};
+//! let ca = std::fs::read("/etc/hermes/vcenter-ca.pem").unwrap();
+//! let client = Client::builder("https://vc.example.com/sdk")
+//!     .credentials("administrator@vsphere.local", "s3cret")
+//!     .tls(Tls::CaPem(ca))
+//!     .connect()
+//!     .await?;
+//! println!("{}", client.about());
+//! client.logout().await?;
+//! # Ok(()) }
+//! ```
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use hermes_core::{Secret, Sent};
+use tokio::sync::{Mutex, OnceCell, RwLock};
+
+use crate::error::{FaultKind, Result, VsphereError};
+use crate::model::{FromNode, MoRef, ServiceContent};
+use crate::soap::{self, SoapRequest};
+use crate::tasks::TaskWaiter;
+use crate::tls::{self, Tls};
+use crate::xml::{Node, XmlWriter};
+
+/// Settings for a [`Client`]; [`ClientBuilder::connect`] logs in.
+#[derive(Debug, Clone)]
+pub struct ClientBuilder {
+    url: String,
+    user: Option<String>,
+    password: Option<Secret>,
+    tls: Tls,
+    timeout: Duration,
+    connect_timeout: Duration,
+    max_connections: usize,
+}
+
+impl ClientBuilder {
+    /// The user and password for `SessionManager.Login`.
+    pub fn credentials(mut self, user: impl Into<String>, password: impl Into<String>) -> Self {
+        self.user = Some(user.into());
+        self.password = Some(Secret::new(password));
+        self
+    }
+    /// The user and password (as a [`Secret`], e.g. from `Secret::from_file`).
+    pub fn credentials_secret(mut self, user: impl Into<String>, password: Secret) -> Self {
+        self.user = Some(user.into());
+        self.password = Some(password);
+        self
+    }
+    /// How the server's certificate is verified (default: web PKI roots).
+    pub fn tls(mut self, tls: Tls) -> Self {
+        self.tls = tls;
+        self
+    }
+    /// The timeout for one call (default 120 s; `WaitForUpdatesEx` adds its own wait on top).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+    /// The timeout for opening a connection (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+    /// How many idle keep-alive connections to keep (default 64).
+    pub fn max_connections(mut self, n: usize) -> Self {
+        self.max_connections = n.max(1);
+        self
+    }
+
+    /// Builds the HTTP client, reads the `ServiceContent` and logs in (when credentials are set).
+    pub async fn connect(self) -> Result<Client> {
+        let target = self.url.clone();
+        let invalid = |message: String| VsphereError::InvalidInput {
+            target: target.clone(),
+            message,
+        };
+        let parsed = reqwest::Url::parse(&self.url).map_err(|e| {
+            invalid(format!(
+                "the vSphere URL {:?} is not a URL ({e}); use https://HOST/sdk",
+                self.url
+            ))
+        })?;
+        if parsed.scheme() != "https" && parsed.scheme() != "http" {
+            return Err(invalid(format!(
+                "the vSphere URL {:?} must start with https://",
+                self.url
+            )));
+        }
+        let mut http = reqwest::Client::builder()
+            .http1_only()
+            .pool_max_idle_per_host(self.max_connections)
+            .pool_idle_timeout(Duration::from_secs(50))
+            .tcp_nodelay(true)
+            .connect_timeout(self.connect_timeout)
+            .user_agent(concat!("hermes-vsphere/", env!("CARGO_PKG_VERSION")));
+        http = match &self.tls {
+            Tls::WebPki => http,
+            Tls::CaPem(pem) => {
+                let certs = reqwest::Certificate::from_pem_bundle(pem)
+                    .map_err(|e| invalid(format!("the CA for {} is not PEM: {e}", self.url)))?;
+                if certs.is_empty() {
+                    return Err(invalid(format!(
+                        "the CA bundle for {} holds no certificate",
+                        self.url
+                    )));
+                }
+                let mut h = http.tls_built_in_root_certs(false);
+                for c in certs {
+                    h = h.add_root_certificate(c);
+                }
+                h
+            }
+            Tls::Thumbprint(t) => {
+                let bytes = tls::parse_thumbprint(t).map_err(invalid)?;
+                let config = tls::pinned_config(bytes).map_err(invalid)?;
+                http.use_preconfigured_tls(config)
+            }
+            Tls::Insecure => http.danger_accept_invalid_certs(true),
+        };
+        let http = http
+            .build()
+            .map_err(|e| invalid(format!("cannot build the HTTP client: {e}")))?;
+        let this = MoRef::new("ServiceInstance", "ServiceInstance");
+        let inner = Inner {
+            http,
+            url: parsed,
+            target: self.url.clone(),
+            user: self.user,
+            password: self.password,
+            timeout: self.timeout,
+            cookie: RwLock::new(None),
+            login_lock: Mutex::new(0),
+            content: OnceCell::new(),
+            waiter: OnceCell::new(),
+        };
+        let client = Client {
+            inner: Arc::new(inner),
+        };
+        let reply = client
+            .call_raw(soap::encode("RetrieveServiceContent", &this, |_| {}), None)
+            .await?;
+        let content = reply
+            .child("returnval")
+            .ok_or_else(|| client.malformed("RetrieveServiceContent", "no returnval".into()))
+            .and_then(|n| {
+                ServiceContent::from_node(n)
+                    .map_err(|e| client.malformed("RetrieveServiceContent", e))
+            })?;
+        let _ = client.inner.content.set(content);
+        if client.inner.user.is_some() {
+            client.login().await?;
+        }
+        Ok(client)
+    }
+}
+
+pub(crate) struct Inner {
+    http: reqwest::Client,
+    url: reqwest::Url,
+    target: String,
+    user: Option<String>,
+    password: Option<Secret>,
+    timeout: Duration,
+    cookie: RwLock<Option<String>>,
+    /// Counts logins, so concurrent callers that saw the same expired session log in once.
+    login_lock: Mutex<u64>,
+    content: OnceCell<ServiceContent>,
+    waiter: OnceCell<TaskWaiter>,
+}
+
+/// A vim25 session. Cheap to clone (one shared connection pool and session); `Send + Sync`.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("url", &self.inner.target)
+            .field("user", &self.inner.user)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Starts configuring a client for `url` (`https://vcenter.example.com/sdk`).
+    pub fn builder(url: impl Into<String>) -> ClientBuilder {
+        ClientBuilder {
+            url: url.into(),
+            user: None,
+            password: None,
+            tls: Tls::default(),
+            timeout: Duration::from_secs(120),
+            connect_timeout: Duration::from_secs(10),
+            max_connections: 64,
+        }
+    }
+
+    /// The server URL, as used in errors.
+    pub fn target(&self) -> &str {
+        &self.inner.target
+    }
+
+    /// The server's `ServiceContent`.
+    pub fn content(&self) -> &ServiceContent {
+        self.inner
+            .content
+            .get()
+            .expect("ServiceContent is read in connect()")
+    }
+
+    /// The product name and API version (`VMware vCenter Server 6.5.0 build-5973321 (API 6.5)`).
+    pub fn about(&self) -> String {
+        let c = self.content();
+        format!("{} (API {})", c.full_name, c.api_version)
+    }
+
+    pub(crate) fn malformed(&self, method: &str, message: String) -> VsphereError {
+        VsphereError::Malformed {
+            target: self.inner.target.clone(),
+            method: method.to_string(),
+            message,
+        }
+    }
+
+    pub(crate) fn downgrade(&self) -> std::sync::Weak<Inner> {
+        Arc::downgrade(&self.inner)
+    }
+
+    pub(crate) fn upgrade(weak: &std::sync::Weak<Inner>) -> Option<Client> {
+        weak.upgrade().map(|inner| Client { inner })
+    }
+
+    pub(crate) fn waiter(&self) -> &OnceCell<TaskWaiter> {
+        &self.inner.waiter
+    }
+
+    /// Logs in with the builder's credentials (done by `connect`; again on session expiry).
+    pub async fn login(&self) -> Result<()> {
+        let mut logins = self.inner.login_lock.lock().await;
+        self.login_locked().await?;
+        *logins += 1;
+        Ok(())
+    }
+
+    async fn login_locked(&self) -> Result<()> {
+        let (Some(user), Some(password)) = (&self.inner.user, &self.inner.password) else {
+            return Err(VsphereError::InvalidInput {
+                target: self.inner.target.clone(),
+                message: "no credentials: call ClientBuilder::credentials(user, password)".into(),
+            });
+        };
+        let sm = self.content().session_manager.clone();
+        let req = soap::encode("Login", &sm, |w| {
+            w.text("userName", user).text("password", password.expose());
+        });
+        *self.inner.cookie.write().await = None;
+        self.call_raw(req, None).await?;
+        if self.inner.cookie.read().await.is_none() {
+            return Err(self.malformed(
+                "Login",
+                "the server set no session cookie (vmware_soap_session)".into(),
+            ));
+        }
+        tracing::debug!(target = %self.inner.target, user = %user, "logged in");
+        Ok(())
+    }
+
+    /// Ends the session (`SessionManager.Logout`).
+    pub async fn logout(&self) -> Result<()> {
+        let sm = self.content().session_manager.clone();
+        self.call("Logout", &sm, |_| {}).await?;
+        *self.inner.cookie.write().await = None;
+        Ok(())
+    }
+
+    /// Calls `method` on `this` with parameters written by `params`; returns the `…Response` element.
+    /// A `NotAuthenticated` fault (expired session) triggers one re-login and one resend: the server
+    /// refused the first request, so resending is safe even for non-idempotent methods.
+    pub async fn call(
+        &self,
+        method: &str,
+        this: &MoRef,
+        params: impl FnOnce(&mut XmlWriter),
+    ) -> Result<Node> {
+        self.call_with_timeout(method, this, params, None).await
+    }
+
+    /// [`Client::call`] with a longer timeout for this call (`WaitForUpdatesEx`).
+    pub async fn call_with_timeout(
+        &self,
+        method: &str,
+        this: &MoRef,
+        params: impl FnOnce(&mut XmlWriter),
+        timeout: Option<Duration>,
+    ) -> Result<Node> {
+        let req = soap::encode(method, this, params);
+        let logins_before = *self.inner.login_lock.lock().await;
+        match self.call_raw(req.clone(), timeout).await {
+            Err(VsphereError::Fault {
+                fault: FaultKind::NotAuthenticated,
+                ..
+            }) if self.inner.user.is_some() => {
+                {
+                    let mut logins = self.inner.login_lock.lock().await;
+                    if *logins == logins_before {
+                        tracing::info!(target = %self.inner.target, "session expired; logging in again");
+                        self.login_locked().await?;
+                        *logins += 1;
+                    }
+                }
+                self.call_raw(req, timeout).await
+            }
+            other => other,
+        }
+    }
+
+    /// Sends an encoded request and decodes the reply.
+    pub(crate) async fn call_raw(
+        &self,
+        req: SoapRequest,
+        timeout: Option<Duration>,
+    ) -> Result<Node> {
+        let timeout = timeout.unwrap_or(self.inner.timeout);
+        let mut builder = self
+            .inner
+            .http
+            .post(self.inner.url.clone())
+            .timeout(timeout)
+            .header("Content-Type", "text/xml; charset=utf-8")
+            .header("SOAPAction", "urn:vim25/6.5")
+            .body(req.body);
+        if let Some(cookie) = self.inner.cookie.read().await.as_ref() {
+            builder = builder.header("Cookie", cookie.clone());
+        }
+        let transport = |e: reqwest::Error| -> VsphereError {
+            if e.is_timeout() {
+                return VsphereError::Timeout {
+                    target: self.inner.target.clone(),
+                    method: req.method.clone(),
+                    secs: timeout.as_secs(),
+                };
+            }
+            let sent = if e.is_connect() {
+                Sent::No
+            } else {
+                Sent::Maybe
+            };
+            let mut message = e.to_string();
+            let mut src: Option<&dyn std::error::Error> = std::error::Error::source(&e);
+            while let Some(s) = src {
+                message.push_str(": ");
+                message.push_str(&s.to_string());
+                src = s.source();
+            }
+            VsphereError::Transport {
+                target: self.inner.target.clone(),
+                method: req.method.clone(),
+                message,
+                sent,
+            }
+        };
+        let resp = builder.send().await.map_err(transport)?;
+        let status = resp.status();
+        if let Some(cookie) = resp
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("vmware_soap_session"))
+        {
+            let pair = cookie.split(';').next().unwrap_or(cookie).to_string();
+            *self.inner.cookie.write().await = Some(pair);
+        }
+        let bytes = resp.bytes().await.map_err(transport)?;
+        match soap::decode(&self.inner.target, &req.method, &bytes) {
+            Ok(node) => Ok(node),
+            Err(VsphereError::Malformed { .. }) if !status.is_success() => {
+                Err(VsphereError::Http {
+                    target: self.inner.target.clone(),
+                    method: req.method.clone(),
+                    status: status.as_u16(),
+                    message: String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).into_owned(),
+                })
+            }
+            other => other,
+        }
+    }
+
+    /// Calls a method whose reply is one managed object reference (`CloneVM_Task` → a `Task`).
+    pub async fn call_moref(
+        &self,
+        method: &str,
+        this: &MoRef,
+        params: impl FnOnce(&mut XmlWriter),
+    ) -> Result<MoRef> {
+        let reply = self.call(method, this, params).await?;
+        reply
+            .child("returnval")
+            .ok_or_else(|| self.malformed(method, "no returnval".into()))
+            .and_then(|n| MoRef::from_node(n).map_err(|e| self.malformed(method, e)))
+    }
+}

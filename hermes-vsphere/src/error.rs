@@ -1,0 +1,348 @@
+//! The crate's one error type, [`VsphereError`], and how each case maps to hermes-core's kinds.
+//!
+//! # Error policy
+//!
+//! * A SOAP fault from vCenter/ESXi becomes [`VsphereError::Fault`] with the fault's type name
+//!   (`InvalidLogin`, `DuplicateName`, ...) kept as a typed [`FaultKind`] and its message; the kind decides
+//!   the [`ErrorKind`]: `InvalidLogin`/`NoPermission` → `Auth` (never retried), `NotAuthenticated` → `Auth`
+//!   (the client re-logs in once on its own before surfacing it), `ManagedObjectNotFound` → `NotFound`,
+//!   `DuplicateName`/`InvalidState`/`TaskInProgress` → `Conflict`, `InsufficientResources` → `Conflict`.
+//! * A reply that is not a SOAP envelope, or lacks what the method must return, is
+//!   [`VsphereError::Malformed`] naming the method and what was missing.
+//! * Transport failures say whether the request may have reached the server ([`Sent`]): a connection
+//!   refused before sending is `Sent::No`, a reset or timeout after sending is `Sent::Maybe`, so a
+//!   `CloneVM_Task` is never blindly sent twice.
+//! * Messages never contain passwords or session cookies.
+
+use std::fmt;
+
+use hermes_core::{Classify, ErrorKind, Sent};
+
+/// A vSphere fault type, from the `xsi:type` of a SOAP fault's detail (or of a task's `info.error.fault`).
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum FaultKind {
+    /// The session is missing or expired.
+    NotAuthenticated,
+    /// Wrong user name or password.
+    InvalidLogin,
+    /// The user lacks a privilege.
+    NoPermission,
+    /// An object of that name already exists in the folder.
+    DuplicateName,
+    /// The object is in the wrong state for the operation (powered on, ...).
+    InvalidState,
+    /// The operation is invalid for the power state.
+    InvalidPowerState,
+    /// Another task is running on the object.
+    TaskInProgress,
+    /// The managed object reference no longer (or never) exists.
+    ManagedObjectNotFound,
+    /// An argument of the call is invalid.
+    InvalidArgument,
+    /// A request element is invalid or missing.
+    InvalidRequest,
+    /// Not enough CPU, memory or disk for the operation.
+    InsufficientResources,
+    /// A name is not a valid name (too long, bad characters).
+    InvalidName,
+    /// The object is not supported by the server (vcsim's `NotImplemented` too).
+    NotSupported,
+    /// A host-configuration failure (`HostConfigFault`, `PlatformConfigFault`, `AlreadyExists`).
+    HostConfig(String),
+    /// The server failed internally (`SystemError`, `RuntimeFault`).
+    System,
+    /// Any other fault type, by name.
+    Other(String),
+}
+
+impl FaultKind {
+    /// The fault type for a vim25 type name (`InvalidLogin`, `InvalidLoginFault`, `vim.fault.InvalidLogin`).
+    pub fn from_type_name(name: &str) -> Self {
+        let name = name.rsplit(['.', ':']).next().unwrap_or(name);
+        let base = name
+            .strip_suffix("Fault")
+            .filter(|b| !b.is_empty())
+            .unwrap_or(name);
+        match base {
+            "NotAuthenticated" => FaultKind::NotAuthenticated,
+            "InvalidLogin" => FaultKind::InvalidLogin,
+            "NoPermission" => FaultKind::NoPermission,
+            "DuplicateName" => FaultKind::DuplicateName,
+            "InvalidState" => FaultKind::InvalidState,
+            "InvalidPowerState" => FaultKind::InvalidPowerState,
+            "TaskInProgress" => FaultKind::TaskInProgress,
+            "ManagedObjectNotFound" => FaultKind::ManagedObjectNotFound,
+            "InvalidArgument" => FaultKind::InvalidArgument,
+            "InvalidRequest" | "MethodNotFound" => FaultKind::InvalidRequest,
+            "InsufficientResources"
+            | "InsufficientResourcesFault"
+            | "InsufficientMemoryResourcesFault"
+            | "InsufficientCpuResourcesFault"
+            | "InsufficientHostCapacityFault"
+            | "NoDiskSpace"
+            | "FileFault" => FaultKind::InsufficientResources,
+            "InvalidName" => FaultKind::InvalidName,
+            "NotSupported" | "NotImplemented" => FaultKind::NotSupported,
+            "HostConfig" | "PlatformConfig" | "AlreadyExists" | "ResourceInUse" | "NotFound" => {
+                FaultKind::HostConfig(base.to_string())
+            }
+            "SystemError" | "Runtime" | "RuntimeFault" => FaultKind::System,
+            other => FaultKind::Other(other.to_string()),
+        }
+    }
+
+    /// The hermes-core kind for this fault.
+    pub fn error_kind(&self) -> ErrorKind {
+        match self {
+            FaultKind::NotAuthenticated | FaultKind::InvalidLogin | FaultKind::NoPermission => {
+                ErrorKind::Auth
+            }
+            FaultKind::ManagedObjectNotFound => ErrorKind::NotFound,
+            FaultKind::DuplicateName
+            | FaultKind::InvalidState
+            | FaultKind::InvalidPowerState
+            | FaultKind::TaskInProgress
+            | FaultKind::InsufficientResources => ErrorKind::Conflict,
+            FaultKind::HostConfig(name) if name == "NotFound" => ErrorKind::NotFound,
+            FaultKind::HostConfig(name) if name == "AlreadyExists" || name == "ResourceInUse" => {
+                ErrorKind::Conflict
+            }
+            FaultKind::InvalidArgument | FaultKind::InvalidRequest | FaultKind::InvalidName => {
+                ErrorKind::InvalidInput
+            }
+            FaultKind::NotSupported => ErrorKind::Unsupported,
+            FaultKind::HostConfig(_) | FaultKind::System | FaultKind::Other(_) => {
+                ErrorKind::Internal
+            }
+        }
+    }
+}
+
+impl fmt::Display for FaultKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FaultKind::HostConfig(n) | FaultKind::Other(n) => f.write_str(n),
+            other => write!(f, "{other:?}"),
+        }
+    }
+}
+
+/// Everything that can go wrong talking to vSphere.
+#[non_exhaustive]
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum VsphereError {
+    /// The server answered with a SOAP fault (or a task ended in error).
+    #[error("{target}: {method}: {fault} fault: {message}")]
+    Fault {
+        /// The server (`https://vc.example:443/sdk`).
+        target: String,
+        /// The method called (`CloneVM_Task`), or the task's description.
+        method: String,
+        /// The fault type.
+        fault: FaultKind,
+        /// The server's `faultstring` / `localizedMessage`.
+        message: String,
+    },
+    /// The reply could not be decoded.
+    #[error("{target}: {method}: malformed reply: {message}")]
+    Malformed {
+        /// The server.
+        target: String,
+        /// The method called.
+        method: String,
+        /// What was wrong.
+        message: String,
+    },
+    /// The connection failed or broke.
+    #[error("{target}: {method}: transport error: {message}")]
+    Transport {
+        /// The server.
+        target: String,
+        /// The method called.
+        method: String,
+        /// What happened.
+        message: String,
+        /// Whether the request may have reached the server.
+        sent: Sent,
+    },
+    /// No reply in time.
+    #[error("{target}: {method}: no reply within {secs} s")]
+    Timeout {
+        /// The server.
+        target: String,
+        /// The method called.
+        method: String,
+        /// The timeout.
+        secs: u64,
+    },
+    /// The server answered with an HTTP status and no SOAP body.
+    #[error("{target}: {method}: HTTP {status}: {message}")]
+    Http {
+        /// The server.
+        target: String,
+        /// The method called.
+        method: String,
+        /// The HTTP status.
+        status: u16,
+        /// The start of the body.
+        message: String,
+    },
+    /// Bad input: a spec, a path or a setting.
+    #[error("{target}: invalid input: {message}")]
+    InvalidInput {
+        /// What the input was for.
+        target: String,
+        /// What is wrong and what to do.
+        message: String,
+    },
+    /// An inventory object that was looked up does not exist.
+    #[error("{target}: not found: {what}")]
+    NotFound {
+        /// The server.
+        target: String,
+        /// What was looked for (`VirtualMachine /DC0/vm/web-01`).
+        what: String,
+    },
+    /// A check after the work failed.
+    #[error("{target}: verification failed: {message}")]
+    Verification {
+        /// The target.
+        target: String,
+        /// What differed.
+        message: String,
+    },
+}
+
+impl VsphereError {
+    /// The fault type, if this is a SOAP/task fault.
+    pub fn fault(&self) -> Option<&FaultKind> {
+        match self {
+            VsphereError::Fault { fault, .. } => Some(fault),
+            _ => None,
+        }
+    }
+
+    /// The target (server URL, host or VM) the error concerns.
+    pub fn target(&self) -> &str {
+        match self {
+            VsphereError::Fault { target, .. }
+            | VsphereError::Malformed { target, .. }
+            | VsphereError::Transport { target, .. }
+            | VsphereError::Timeout { target, .. }
+            | VsphereError::Http { target, .. }
+            | VsphereError::InvalidInput { target, .. }
+            | VsphereError::NotFound { target, .. }
+            | VsphereError::Verification { target, .. } => target,
+        }
+    }
+}
+
+impl Classify for VsphereError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            VsphereError::Fault { fault, .. } => fault.error_kind(),
+            VsphereError::Malformed { .. } => ErrorKind::Malformed,
+            VsphereError::Transport { .. } => ErrorKind::Transport,
+            VsphereError::Timeout { .. } => ErrorKind::Timeout,
+            VsphereError::Http { status, .. } => match status {
+                401 | 403 => ErrorKind::Auth,
+                404 => ErrorKind::NotFound,
+                429 => ErrorKind::Throttled,
+                502..=504 => ErrorKind::Transport,
+                _ => ErrorKind::Internal,
+            },
+            VsphereError::InvalidInput { .. } => ErrorKind::InvalidInput,
+            VsphereError::NotFound { .. } => ErrorKind::NotFound,
+            VsphereError::Verification { .. } => ErrorKind::VerificationFailed,
+        }
+    }
+
+    fn sent(&self) -> Sent {
+        match self {
+            VsphereError::Transport { sent, .. } => *sent,
+            VsphereError::Timeout { .. } => Sent::Maybe,
+            VsphereError::InvalidInput { .. } => Sent::No,
+            _ => Sent::Yes,
+        }
+    }
+}
+
+impl From<VsphereError> for hermes_core::Error {
+    fn from(err: VsphereError) -> Self {
+        let kind = err.kind();
+        let sent = err.sent();
+        let target = err.target().to_string();
+        let message = match &err {
+            VsphereError::Fault {
+                method,
+                fault,
+                message,
+                ..
+            } => format!("{method}: {fault} fault: {message}"),
+            VsphereError::Malformed {
+                method, message, ..
+            } => format!("{method}: {message}"),
+            VsphereError::Transport {
+                method, message, ..
+            } => format!("{method}: {message}"),
+            VsphereError::Timeout { method, secs, .. } => {
+                format!("{method}: no reply within {secs} s")
+            }
+            VsphereError::Http {
+                method,
+                status,
+                message,
+                ..
+            } => format!("{method}: HTTP {status}: {message}"),
+            VsphereError::InvalidInput { message, .. } => message.clone(),
+            VsphereError::NotFound { what, .. } => what.clone(),
+            VsphereError::Verification { message, .. } => message.clone(),
+        };
+        hermes_core::Error::new(kind, message)
+            .with_target(target)
+            .with_sent(sent)
+            .with_source(err)
+    }
+}
+
+/// A `Result` with [`VsphereError`].
+pub type Result<T, E = VsphereError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fault_names_map_to_kinds() {
+        for (name, kind) in [
+            ("InvalidLogin", ErrorKind::Auth),
+            ("InvalidLoginFault", ErrorKind::Auth),
+            ("vim.fault.NotAuthenticated", ErrorKind::Auth),
+            ("DuplicateName", ErrorKind::Conflict),
+            ("InvalidState", ErrorKind::Conflict),
+            ("ManagedObjectNotFound", ErrorKind::NotFound),
+            ("InsufficientResourcesFault", ErrorKind::Conflict),
+            ("InvalidArgument", ErrorKind::InvalidInput),
+            ("NotImplemented", ErrorKind::Unsupported),
+            ("SomethingNew", ErrorKind::Internal),
+        ] {
+            assert_eq!(FaultKind::from_type_name(name).error_kind(), kind, "{name}");
+        }
+    }
+
+    #[test]
+    fn conversion_keeps_kind_sent_and_target() {
+        let err = VsphereError::Transport {
+            target: "https://127.0.0.1:8989/sdk".into(),
+            method: "CloneVM_Task".into(),
+            message: "connection reset".into(),
+            sent: Sent::Maybe,
+        };
+        let core: hermes_core::Error = err.into();
+        assert_eq!(core.kind(), ErrorKind::Transport);
+        assert_eq!(core.sent(), Sent::Maybe);
+        assert_eq!(core.target(), Some("https://127.0.0.1:8989/sdk"));
+        assert!(!core.is_safe_to_retry(hermes_core::Idempotency::NonIdempotent));
+    }
+}

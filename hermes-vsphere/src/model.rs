@@ -1,0 +1,309 @@
+//! Typed vim25 data objects used by Hermes, decoded from the reply tree ([`Node`]).
+//!
+//! Only what Hermes reads is modelled; everything else a server sends is ignored. A missing required
+//! element is an error naming the element (see [`FromNode`]).
+
+use std::fmt;
+
+use crate::xml::Node;
+
+/// A managed object reference: `<obj type="VirtualMachine">vm-42</obj>`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MoRef {
+    /// The managed object type (`VirtualMachine`, `HostSystem`, `Task`...).
+    pub kind: String,
+    /// The server's id (`vm-42`).
+    pub value: String,
+}
+
+impl MoRef {
+    /// A reference of `kind` with id `value`.
+    pub fn new(kind: impl Into<String>, value: impl Into<String>) -> Self {
+        MoRef {
+            kind: kind.into(),
+            value: value.into(),
+        }
+    }
+}
+
+impl fmt::Display for MoRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.kind, self.value)
+    }
+}
+
+/// Decoding a typed value from a reply node; `Err` names what is missing or wrong.
+pub trait FromNode: Sized {
+    /// Decodes `node`.
+    fn from_node(node: &Node) -> Result<Self, String>;
+}
+
+impl FromNode for MoRef {
+    fn from_node(node: &Node) -> Result<Self, String> {
+        let kind = node
+            .attr("type")
+            .ok_or_else(|| format!("<{}> has no type attribute", node.name))?;
+        if node.text.trim().is_empty() {
+            return Err(format!("<{}> has an empty managed object id", node.name));
+        }
+        Ok(MoRef::new(kind, node.text.trim()))
+    }
+}
+
+impl FromNode for String {
+    fn from_node(node: &Node) -> Result<Self, String> {
+        Ok(node.text.clone())
+    }
+}
+
+impl FromNode for i64 {
+    fn from_node(node: &Node) -> Result<Self, String> {
+        node.text
+            .trim()
+            .parse()
+            .map_err(|_| format!("<{}> is not an integer: {:?}", node.name, node.text))
+    }
+}
+
+impl FromNode for i32 {
+    fn from_node(node: &Node) -> Result<Self, String> {
+        node.text
+            .trim()
+            .parse()
+            .map_err(|_| format!("<{}> is not an integer: {:?}", node.name, node.text))
+    }
+}
+
+impl FromNode for bool {
+    fn from_node(node: &Node) -> Result<Self, String> {
+        match node.text.trim() {
+            "true" | "1" => Ok(true),
+            "false" | "0" => Ok(false),
+            other => Err(format!("<{}> is not a boolean: {other:?}", node.name)),
+        }
+    }
+}
+
+/// A required child decoded as `T`.
+pub fn req<T: FromNode>(node: &Node, name: &str) -> Result<T, String> {
+    let child = node
+        .child(name)
+        .ok_or_else(|| format!("<{}> lacks <{name}>", node.name))?;
+    T::from_node(child).map_err(|e| format!("<{}>/{e}", node.name))
+}
+
+/// An optional child decoded as `T`.
+pub fn opt<T: FromNode>(node: &Node, name: &str) -> Result<Option<T>, String> {
+    node.child(name).map(T::from_node).transpose()
+}
+
+/// Every child named `name` decoded as `T`.
+pub fn many<T: FromNode>(node: &Node, name: &str) -> Result<Vec<T>, String> {
+    node.children_named(name).map(T::from_node).collect()
+}
+
+/// The handful of `ServiceContent` references Hermes uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceContent {
+    /// The root folder.
+    pub root_folder: MoRef,
+    /// The session's property collector.
+    pub property_collector: MoRef,
+    /// The view manager (container views for inventory reads).
+    pub view_manager: MoRef,
+    /// The session manager.
+    pub session_manager: MoRef,
+    /// The search index (inventory-path lookups).
+    pub search_index: MoRef,
+    /// `about.apiVersion` (`6.5`, `8.0.2.0`).
+    pub api_version: String,
+    /// `about.fullName`.
+    pub full_name: String,
+    /// `about.apiType`: `VirtualCenter` or `HostAgent`.
+    pub api_type: String,
+}
+
+impl FromNode for ServiceContent {
+    fn from_node(n: &Node) -> Result<Self, String> {
+        let about = n
+            .child("about")
+            .ok_or_else(|| "ServiceContent lacks <about>".to_string())?;
+        Ok(ServiceContent {
+            root_folder: req(n, "rootFolder")?,
+            property_collector: req(n, "propertyCollector")?,
+            view_manager: req(n, "viewManager")?,
+            session_manager: req(n, "sessionManager")?,
+            search_index: req(n, "searchIndex")?,
+            api_version: req(about, "apiVersion")?,
+            full_name: req(about, "fullName")?,
+            api_type: opt(about, "apiType")?.unwrap_or_default(),
+        })
+    }
+}
+
+/// A property value in a `RetrievePropertiesEx` result: its path and its (polymorphic) value node.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DynamicProperty {
+    /// The property path (`name`, `summary.runtime.powerState`).
+    pub name: String,
+    /// The `<val xsi:type=...>` node.
+    pub val: Node,
+}
+
+/// One object and the properties read from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectContent {
+    /// The object.
+    pub obj: MoRef,
+    /// Its properties.
+    pub props: Vec<DynamicProperty>,
+    /// Properties that could not be read (`missingSet`), by path.
+    pub missing: Vec<String>,
+}
+
+impl ObjectContent {
+    /// A property's value node.
+    pub fn get(&self, path: &str) -> Option<&Node> {
+        self.props.iter().find(|p| p.name == path).map(|p| &p.val)
+    }
+    /// A property's text.
+    pub fn text(&self, path: &str) -> Option<&str> {
+        self.get(path).map(|v| v.text.as_str())
+    }
+    /// A property decoded as `T` (absent: `None`).
+    pub fn decode<T: FromNode>(&self, path: &str) -> Result<Option<T>, String> {
+        self.get(path)
+            .map(|v| T::from_node(v).map_err(|e| format!("{} {path}: {e}", self.obj)))
+            .transpose()
+    }
+    /// A property holding an `ArrayOfManagedObjectReference` (or one reference).
+    pub fn morefs(&self, path: &str) -> Result<Vec<MoRef>, String> {
+        match self.get(path) {
+            None => Ok(Vec::new()),
+            Some(v) if v.attr("type").is_some() => Ok(vec![MoRef::from_node(v)?]),
+            Some(v) => many(v, "ManagedObjectReference"),
+        }
+    }
+    /// A property holding an `ArrayOfString`.
+    pub fn strings(&self, path: &str) -> Vec<String> {
+        match self.get(path) {
+            None => Vec::new(),
+            Some(v) => v.children_named("string").map(|s| s.text.clone()).collect(),
+        }
+    }
+}
+
+impl FromNode for ObjectContent {
+    fn from_node(n: &Node) -> Result<Self, String> {
+        let obj = req(n, "obj")?;
+        let mut props = Vec::new();
+        for p in n.children_named("propSet") {
+            let name: String = req(p, "name")?;
+            let val = p.child("val").cloned().unwrap_or_default();
+            props.push(DynamicProperty { name, val });
+        }
+        let missing = n
+            .children_named("missingSet")
+            .filter_map(|m| m.child_text("path").map(str::to_string))
+            .collect();
+        Ok(ObjectContent {
+            obj,
+            props,
+            missing,
+        })
+    }
+}
+
+/// A fault inside a task's `info.error` or a `missingSet`: its type name and message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalizedFault {
+    /// The fault's `xsi:type` (`DuplicateName`).
+    pub fault_type: String,
+    /// `localizedMessage`.
+    pub message: String,
+}
+
+impl FromNode for LocalizedFault {
+    fn from_node(n: &Node) -> Result<Self, String> {
+        let fault_type = n
+            .child("fault")
+            .and_then(|f| f.xsi_type.clone())
+            .unwrap_or_else(|| "Unknown".to_string());
+        let message = n
+            .child_text("localizedMessage")
+            .unwrap_or_default()
+            .to_string();
+        Ok(LocalizedFault {
+            fault_type,
+            message,
+        })
+    }
+}
+
+/// The state of a task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskState {
+    /// Waiting to run.
+    Queued,
+    /// Running.
+    Running,
+    /// Finished successfully.
+    Success,
+    /// Finished with an error.
+    Error,
+}
+
+impl TaskState {
+    /// Parses `queued|running|success|error`.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim() {
+            "queued" => Some(TaskState::Queued),
+            "running" => Some(TaskState::Running),
+            "success" => Some(TaskState::Success),
+            "error" => Some(TaskState::Error),
+            _ => None,
+        }
+    }
+    /// Whether the task has finished.
+    pub fn is_terminal(self) -> bool {
+        matches!(self, TaskState::Success | TaskState::Error)
+    }
+}
+
+/// A VM's power state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum PowerState {
+    /// `poweredOn`.
+    PoweredOn,
+    /// `poweredOff`.
+    PoweredOff,
+    /// `suspended`.
+    Suspended,
+}
+
+impl PowerState {
+    /// Parses vim25's `VirtualMachinePowerState`.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim() {
+            "poweredOn" => Some(PowerState::PoweredOn),
+            "poweredOff" => Some(PowerState::PoweredOff),
+            "suspended" => Some(PowerState::Suspended),
+            _ => None,
+        }
+    }
+    /// The vim25 name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PowerState::PoweredOn => "poweredOn",
+            PowerState::PoweredOff => "poweredOff",
+            PowerState::Suspended => "suspended",
+        }
+    }
+}
+
+impl fmt::Display for PowerState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

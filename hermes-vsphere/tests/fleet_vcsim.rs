@@ -1,0 +1,231 @@
+//! VM fleets on vcsim: plan, apply, idempotent re-run, scale-down, teardown, and a server that goes
+//! away mid-deploy (per-VM report, then a resumed run without duplicates).
+
+mod common;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use hermes_core::{Action, Provisioner};
+use hermes_vsphere::fleet::{FleetSpec, IpPool, VmFleet, VmOutcome, FLEET_KEY};
+use hermes_vsphere::vm::CloneSpec;
+use hermes_vsphere::{Client, Tls};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinSet;
+
+fn spec(name: &str, count: usize) -> FleetSpec {
+    FleetSpec::builder(name, "/DC0/vm/tmpl-linux", "/DC0/host/DC0_C0")
+        .count(count)
+        .cpus(2)
+        .memory_mb(1024)
+        .dns("lab.local", vec!["10.0.0.2".parse().unwrap()])
+        .ip_pool(IpPool {
+            start: "10.0.10.1".parse().unwrap(),
+            prefix: 24,
+            gateway: Some("10.0.10.254".parse().unwrap()),
+        })
+        .concurrency(8)
+        .build()
+        .unwrap()
+}
+
+async fn count_named(client: &Client, prefix: &str) -> usize {
+    client
+        .inventory("VirtualMachine")
+        .await
+        .unwrap()
+        .iter()
+        .filter(|v| v.name.starts_with(prefix))
+        .count()
+}
+
+#[tokio::test]
+async fn plan_apply_rerun_scale_down_and_teardown() {
+    let client = common::connect().await;
+    let name = common::unique("f");
+    let fleet = VmFleet::new(client.clone());
+    let s = spec(&name, 12);
+
+    let plan = fleet.plan(&s).await.unwrap();
+    assert_eq!(plan.summary().create, 12, "{}", plan.render());
+    let report = fleet.provision(&s).await.unwrap();
+    assert_eq!(report.counts()[0], 12, "{}", report.summary());
+
+    // Every VM exists once, with the spec's hardware, powered on, marked.
+    assert_eq!(count_named(&client, &format!("{name}-")).await, 12);
+    let vm = client
+        .find_by_path(&format!("/DC0/vm/{name}-007"))
+        .await
+        .unwrap();
+    let o = client
+        .retrieve_one(
+            &vm,
+            &[
+                "config.hardware.numCPU",
+                "config.hardware.memoryMB",
+                "runtime.powerState",
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(o.text("config.hardware.numCPU"), Some("2"));
+    assert_eq!(o.text("config.hardware.memoryMB"), Some("1024"));
+    assert_eq!(o.text("runtime.powerState"), Some("poweredOn"));
+
+    // A second run changes nothing.
+    let plan = fleet.plan(&s).await.unwrap();
+    assert!(!plan.has_changes(), "{}", plan.render());
+    assert_eq!(plan.summary().keep, 12);
+    let again = fleet.apply(&s).await.unwrap();
+    assert_eq!(again.counts()[2], 12, "{}", again.summary());
+
+    // A VM named like the fleet but not made by it is refused, never adopted or deleted.
+    let template = client.find_by_path("/DC0/vm/tmpl-linux").await.unwrap();
+    let folder = client.find_by_path("/DC0/vm").await.unwrap();
+    let pool = client
+        .find_by_path("/DC0/host/DC0_C0/Resources")
+        .await
+        .unwrap();
+    let foreign = client
+        .clone_vm(
+            &template,
+            &folder,
+            &format!("{name}-013"),
+            &CloneSpec::new(pool),
+        )
+        .await
+        .unwrap();
+    let err = fleet.plan(&spec(&name, 13)).await.unwrap_err();
+    assert_eq!(err.kind(), hermes_core::ErrorKind::InvalidInput, "{err}");
+    assert!(err.to_string().contains(FLEET_KEY), "{err}");
+
+    // Scale down to 10: two deletes.
+    let small = spec(&name, 10);
+    let plan = fleet.plan(&small).await.unwrap();
+    assert_eq!(plan.summary().delete, 2, "{}", plan.render());
+    let r = fleet.apply(&small).await.unwrap();
+    assert_eq!(r.counts()[3], 2, "{}", r.summary());
+
+    // Teardown removes the fleet's 10 and leaves the foreign VM.
+    let td = fleet.teardown(&small).await.unwrap();
+    assert_eq!(td.counts()[3], 10, "{}", td.summary());
+    assert_eq!(count_named(&client, &format!("{name}-")).await, 1);
+    client.power_off_and_destroy(&foreign, false).await.unwrap();
+    client.logout().await.unwrap();
+}
+
+/// A TCP proxy in front of vcsim that can be cut (every connection dropped, nothing accepted) and
+/// restored on the same port: vCenter going away mid-deploy, with its state kept.
+struct Proxy {
+    addr: std::net::SocketAddr,
+    up: Arc<AtomicBool>,
+    conns: Arc<tokio::sync::Mutex<JoinSet<()>>>,
+}
+
+impl Proxy {
+    async fn start(upstream: String) -> Proxy {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let up = Arc::new(AtomicBool::new(true));
+        let conns = Arc::new(tokio::sync::Mutex::new(JoinSet::new()));
+        let (u2, c2) = (up.clone(), conns.clone());
+        tokio::spawn(async move {
+            loop {
+                let Ok((mut inbound, _)) = listener.accept().await else {
+                    return;
+                };
+                if !u2.load(Ordering::SeqCst) {
+                    drop(inbound);
+                    continue;
+                }
+                let upstream = upstream.clone();
+                c2.lock().await.spawn(async move {
+                    if let Ok(mut out) = TcpStream::connect(&upstream).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut out).await;
+                    }
+                });
+            }
+        });
+        Proxy { addr, up, conns }
+    }
+    async fn cut(&self) {
+        self.up.store(false, Ordering::SeqCst);
+        self.conns.lock().await.abort_all();
+    }
+    fn restore(&self) {
+        self.up.store(true, Ordering::SeqCst);
+    }
+}
+
+#[tokio::test]
+async fn server_lost_mid_deploy_gives_a_per_vm_report_and_a_resumed_run_has_no_duplicates() {
+    let vcsim = hermes_testkit::peer("vcsim").addr().to_string();
+    let proxy = Proxy::start(vcsim).await;
+    let client = Client::builder(format!("https://{}/sdk", proxy.addr))
+        .credentials(common::user(), common::password())
+        .tls(Tls::CaPem(common::ca()))
+        .timeout(std::time::Duration::from_secs(10))
+        .connect()
+        .await
+        .unwrap();
+    let name = common::unique("k");
+    let s = FleetSpec::builder(&name, "/DC0/vm/tmpl-linux", "/DC0/host/DC0_C0")
+        .count(40)
+        .concurrency(4)
+        .build()
+        .unwrap();
+    let fleet = VmFleet::new(client.clone());
+
+    // Cut the server once a few VMs exist.
+    let watcher = {
+        let direct = common::connect().await;
+        let prefix = format!("{name}-");
+        let proxy_up = proxy.up.clone();
+        let conns = proxy.conns.clone();
+        tokio::spawn(async move {
+            loop {
+                if count_named(&direct, &prefix).await >= 6 {
+                    proxy_up.store(false, Ordering::SeqCst);
+                    conns.lock().await.abort_all();
+                    return;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+        })
+    };
+    let report = fleet.apply(&s).await.unwrap();
+    watcher.await.unwrap();
+    let [created, _, _, _, failed] = report.counts();
+    assert!(
+        failed > 0,
+        "the cut should fail some VMs: {}",
+        report.summary()
+    );
+    assert_eq!(created + failed, 40, "{}", report.summary());
+    for (vm, error) in report.failures() {
+        assert!(vm.starts_with(&name));
+        assert!(!error.is_empty());
+    }
+    proxy.cut().await;
+    proxy.restore();
+
+    // The resumed run creates exactly what is missing.
+    let resumed = fleet.apply(&s).await.unwrap();
+    assert_eq!(
+        resumed.counts()[4],
+        0,
+        "{:?}",
+        resumed.failures().collect::<Vec<_>>()
+    );
+    let direct = common::connect().await;
+    assert_eq!(count_named(&direct, &format!("{name}-")).await, 40);
+    let plan = fleet.plan(&s).await.unwrap();
+    assert!(
+        plan.changes.iter().all(|c| c.action == Action::Keep),
+        "{}",
+        plan.render()
+    );
+    let td = VmFleet::new(direct.clone()).teardown(&s).await.unwrap();
+    assert_eq!(td.counts()[3], 40);
+    let _ = VmOutcome::Deleted;
+}
