@@ -1,1 +1,7 @@
-//! hermes-netdev: see the crate README (work in progress).
+#![doc = include_str!("../README.md")]
+
+pub mod error;
+pub mod remediate;
+pub mod tree;
+
+pub use error::{NetError, Result};
