@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+pub mod cisco;
 pub mod error;
 pub mod remediate;
 pub mod tree;
