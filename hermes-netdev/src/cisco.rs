@@ -1330,7 +1330,7 @@ impl CiscoConfig {
         };
         for (name, li) in &live.interfaces {
             let w = want.interfaces.get(name);
-            if w.is_none() && !(logical(name) && !want.interfaces.is_empty()) {
+            if w.is_none() && (want.interfaces.is_empty() || !logical(name)) {
                 continue;
             }
             let mut i = li.clone();

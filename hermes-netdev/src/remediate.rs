@@ -50,7 +50,7 @@ fn is_cmd(tree: &ConfigTree<'_>, id: NodeId) -> bool {
     tree.node(id).kind != NodeKind::Comment
 }
 
-fn index<'t, 'a>(tree: &'t ConfigTree<'a>, ids: &[NodeId]) -> HashMap<&'a str, NodeId> {
+fn index<'a>(tree: &ConfigTree<'a>, ids: &[NodeId]) -> HashMap<&'a str, NodeId> {
     let mut m = HashMap::with_capacity(ids.len());
     for &id in ids {
         if is_cmd(tree, id) {
@@ -203,8 +203,13 @@ fn subtree_lines(tree: &ConfigTree<'_>, id: NodeId, depth: usize, out: &mut Vec<
         return;
     }
     out.push(format!("{:d$}{}", "", n.text, d = depth));
-    for &c in tree.children(id) {
+    let kids = tree.children(id);
+    for &c in kids {
         subtree_lines(tree, c, depth + 1, out);
+    }
+    // A nested sub-mode (`hsrp 10` inside an interface) is left explicitly: the lines are typed flat.
+    if depth > 0 && kids.iter().any(|&c| is_cmd(tree, c)) {
+        out.push(format!("{:d$}exit", "", d = depth));
     }
 }
 
@@ -481,6 +486,7 @@ fn forti_subtree(tree: &ConfigTree<'_>, id: NodeId, depth: usize, out: &mut Vec<
 }
 
 /// Diff of one body (the inside of a `config` or `edit`). Deletions of entries go to `deletes`.
+#[allow(clippy::too_many_arguments)]
 fn forti_body(
     run: &ConfigTree<'_>,
     r: &[NodeId],
