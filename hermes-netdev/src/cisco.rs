@@ -1324,10 +1324,7 @@ impl CiscoConfig {
             .filter(|o| want.other.contains(o))
             .cloned()
             .collect();
-        let logical = |n: &str| {
-            let l = n.to_ascii_lowercase();
-            l.starts_with("port-channel") || l.starts_with("vlan") || l.starts_with("loopback")
-        };
+        let logical = |n: &str| n.to_ascii_lowercase().starts_with("port-channel");
         for (name, li) in &live.interfaces {
             let w = want.interfaces.get(name);
             if w.is_none() && (want.interfaces.is_empty() || !logical(name)) {
@@ -1373,7 +1370,8 @@ impl CiscoConfig {
     /// The desired model is authoritative for what it states: a collection (VLANs, ACLs, routes,
     /// NTP servers...) that is non-empty in `want` is made equal (extra live entries are removed,
     /// except VLAN 1); an interface field left `None` in `want` is not managed; physical interfaces
-    /// absent from `want` are left alone, logical ones (port-channels, SVIs, loopbacks) are removed;
+    /// and SVIs absent from `want` are left alone, port-channels absent from it are removed (after
+    /// their members leave);
     /// unmodelled lines are never removed.
     ///
     /// ```

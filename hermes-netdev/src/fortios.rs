@@ -354,6 +354,21 @@ pub struct FortiConfig {
     pub other: Vec<String>,
 }
 
+/// Factory-default objects the differ never deletes.
+const BUILTIN: &[&str] = &[
+    "all",
+    "none",
+    "ALL",
+    "FABRIC_DEVICE",
+    "SSLVPN_TUNNEL_ADDR1",
+    "login.microsoftonline.com",
+    "login.microsoft.com",
+    "login.windows.net",
+    "gmail.com",
+    "wildcard.google.com",
+    "wildcard.dropbox.com",
+];
+
 const S_HA: &str = "config system ha";
 const S_IF: &str = "config system interface";
 const S_ADDR: &str = "config firewall address";
@@ -682,7 +697,8 @@ impl FortiConfig {
             let mut v = Vec::new();
             for le in lentries {
                 let w = wentries.iter().find(|w| w.name == le.name);
-                if w.is_none() && *s == S_IF {
+                // Interfaces are only changed, never deleted; factory objects are never deleted.
+                if w.is_none() && (*s == S_IF || BUILTIN.contains(&le.name.as_str())) {
                     continue;
                 }
                 let mut e = le.clone();
