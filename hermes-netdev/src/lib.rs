@@ -1,1 +1,12 @@
-//! hermes-netdev: see the crate README (work in progress).
+#![doc = include_str!("../README.md")]
+
+pub mod baseline;
+pub mod cisco;
+pub mod cli;
+pub mod device;
+pub mod error;
+pub mod fortios;
+pub mod remediate;
+pub mod tree;
+
+pub use error::{NetError, Result};

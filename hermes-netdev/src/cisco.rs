@@ -1,0 +1,1393 @@
+//! The typed model of a Cisco IOS / NX-OS switch or router configuration, its parser (tree → model)
+//! and renderer (model → the dialect's configuration text).
+//!
+//! One vocabulary for both dialects; where they differ, [`Dialect`] decides the rendering (HSRP is
+//! `standby N ...` on IOS and an `hsrp N` sub-mode on NX-OS; VRRP is `vrrp N ip` on IOS and a `vrrp N`
+//! sub-mode with `address` on NX-OS; addresses are `A.B.C.D M.M.M.M` on IOS and `A.B.C.D/L` on NX-OS).
+//! Lines the model does not cover are kept verbatim in `other` (top level and per interface), so
+//! nothing is lost; [`CiscoConfig::render`] writes them back.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::net::Ipv4Addr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::tree::{ConfigTree, NodeId, NodeKind, Syntax};
+
+/// The Cisco operating system a configuration is written for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Dialect {
+    /// Catalyst / ISR IOS and IOS-XE.
+    Ios,
+    /// Nexus NX-OS.
+    NxOs,
+}
+
+/// An IPv4 interface address with its prefix length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Ipv4Net {
+    /// The address.
+    pub addr: Ipv4Addr,
+    /// The prefix length (0-32).
+    pub len: u8,
+}
+
+impl Ipv4Net {
+    /// A new address/length.
+    pub fn new(addr: Ipv4Addr, len: u8) -> Self {
+        Ipv4Net { addr, len }
+    }
+    /// The network mask.
+    pub fn mask(&self) -> Ipv4Addr {
+        Ipv4Addr::from(prefix_mask(self.len))
+    }
+    /// The network address (host bits cleared).
+    pub fn network(&self) -> Ipv4Addr {
+        Ipv4Addr::from(u32::from(self.addr) & prefix_mask(self.len))
+    }
+    /// Whether two networks overlap.
+    pub fn overlaps(&self, other: &Ipv4Net) -> bool {
+        let len = self.len.min(other.len);
+        let m = prefix_mask(len);
+        u32::from(self.addr) & m == u32::from(other.addr) & m
+    }
+    /// Parses `A.B.C.D/L` or `A.B.C.D M.M.M.M` (two tokens).
+    pub fn parse(a: &str, mask: Option<&str>) -> Option<Self> {
+        if let Some((ip, len)) = a.split_once('/') {
+            let len: u8 = len.parse().ok()?;
+            return (len <= 32).then_some(Ipv4Net::new(ip.parse().ok()?, len));
+        }
+        let m: Ipv4Addr = mask?.parse().ok()?;
+        let m = u32::from(m);
+        let len = m.leading_ones() as u8;
+        (m.count_ones() == u32::from(len)).then_some(Ipv4Net::new(a.parse().ok()?, len))
+    }
+    fn render(&self, d: Dialect) -> String {
+        match d {
+            Dialect::NxOs => format!("{}/{}", self.addr, self.len),
+            Dialect::Ios => format!("{} {}", self.addr, self.mask()),
+        }
+    }
+}
+
+fn prefix_mask(len: u8) -> u32 {
+    if len == 0 {
+        0
+    } else {
+        u32::MAX << (32 - u32::from(len.min(32)))
+    }
+}
+
+/// A set of VLAN ids, written as ranges (`10,20-30`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct VlanSet(pub BTreeSet<u16>);
+
+impl VlanSet {
+    /// Parses `10,20-30` (`none` is empty).
+    pub fn parse(s: &str) -> Option<Self> {
+        let mut set = BTreeSet::new();
+        if s == "none" {
+            return Some(VlanSet(set));
+        }
+        for part in s.split(',') {
+            match part.split_once('-') {
+                Some((a, b)) => {
+                    let (a, b): (u16, u16) = (a.parse().ok()?, b.parse().ok()?);
+                    if a > b || b > 4094 {
+                        return None;
+                    }
+                    set.extend(a..=b);
+                }
+                None => {
+                    set.insert(part.parse().ok()?);
+                }
+            }
+        }
+        Some(VlanSet(set))
+    }
+    /// Renders as compact ranges.
+    pub fn render(&self) -> String {
+        if self.0.is_empty() {
+            return "none".into();
+        }
+        let mut out = String::new();
+        let v: Vec<u16> = self.0.iter().copied().collect();
+        let mut i = 0;
+        while i < v.len() {
+            let mut j = i;
+            while j + 1 < v.len() && v[j + 1] == v[j] + 1 {
+                j += 1;
+            }
+            if !out.is_empty() {
+                out.push(',');
+            }
+            if j == i {
+                let _ = write!(out, "{}", v[i]);
+            } else {
+                let _ = write!(out, "{}-{}", v[i], v[j]);
+            }
+            i = j + 1;
+        }
+        out
+    }
+}
+
+/// A VLAN.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Vlan {
+    /// Its name.
+    pub name: Option<String>,
+    /// `shutdown` inside the VLAN.
+    pub shutdown: bool,
+}
+
+/// Layer-2 or routed mode of an interface.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Switchport {
+    /// `no switchport`: a routed port.
+    Routed,
+    /// An access port in a VLAN.
+    Access {
+        /// The access VLAN.
+        vlan: Option<u16>,
+    },
+    /// A trunk.
+    Trunk {
+        /// The native VLAN.
+        native: Option<u16>,
+        /// The allowed VLANs (`None` = the default, all).
+        allowed: Option<VlanSet>,
+    },
+}
+
+/// LACP / static port-channel membership mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LacpMode {
+    /// LACP active.
+    Active,
+    /// LACP passive.
+    Passive,
+    /// Static (no LACP).
+    On,
+}
+
+/// Membership of a physical port in a port-channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChannelGroup {
+    /// The port-channel number.
+    pub id: u32,
+    /// The mode.
+    pub mode: LacpMode,
+}
+
+/// An HSRP group (`standby N ...` on IOS, `hsrp N` sub-mode on NX-OS).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Hsrp {
+    /// The virtual IP.
+    pub ip: Option<Ipv4Addr>,
+    /// Priority (default 100).
+    pub priority: Option<u8>,
+    /// Whether to preempt.
+    pub preempt: bool,
+    /// Hello and hold timers in seconds.
+    pub timers: Option<(u32, u32)>,
+    /// The authentication clause as written after `authentication` (`md5 key-chain K`, `text S`).
+    pub authentication: Option<String>,
+    /// Lines of the group the model does not cover.
+    pub other: Vec<String>,
+}
+
+/// A VRRP group.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Vrrp {
+    /// The virtual IP.
+    pub ip: Option<Ipv4Addr>,
+    /// Priority (default 100).
+    pub priority: Option<u8>,
+    /// Preemption (`None` = the platform default, enabled).
+    pub preempt: Option<bool>,
+    /// NX-OS: the group is `shutdown` (NX-OS groups start shut; the model renders `no shutdown`).
+    pub shutdown: bool,
+    /// Lines of the group the model does not cover.
+    pub other: Vec<String>,
+}
+
+/// An interface (physical, port-channel, SVI, loopback).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Interface {
+    /// Description.
+    pub description: Option<String>,
+    /// `shutdown` (`Some(true)`), `no shutdown` (`Some(false)`), or not stated.
+    pub shutdown: Option<bool>,
+    /// MTU.
+    pub mtu: Option<u32>,
+    /// L2 / routed mode.
+    pub switchport: Option<Switchport>,
+    /// VRF membership (`vrf member X` on NX-OS, `ip vrf forwarding X` on IOS).
+    pub vrf: Option<String>,
+    /// Primary IPv4 address.
+    pub ipv4: Option<Ipv4Net>,
+    /// Secondary IPv4 addresses.
+    pub secondary: Vec<Ipv4Net>,
+    /// Port-channel membership.
+    pub channel_group: Option<ChannelGroup>,
+    /// Inbound IPv4 ACL.
+    pub acl_in: Option<String>,
+    /// Outbound IPv4 ACL.
+    pub acl_out: Option<String>,
+    /// HSRP version (`standby version` / `hsrp version`).
+    pub hsrp_version: Option<u8>,
+    /// HSRP groups by number.
+    pub hsrp: BTreeMap<u16, Hsrp>,
+    /// VRRP groups by number.
+    pub vrrp: BTreeMap<u16, Vrrp>,
+    /// Lines the model does not cover (with their children, indented relative to the interface).
+    pub other: Vec<String>,
+}
+
+/// Kind of a named access list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AclKind {
+    /// IOS `ip access-list standard`.
+    Standard,
+    /// IOS `ip access-list extended`.
+    Extended,
+    /// NX-OS `ip access-list` (always sequence-numbered).
+    Ip,
+}
+
+/// One access-list entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AclEntry {
+    /// Sequence number (always present on NX-OS).
+    pub seq: Option<u32>,
+    /// The rule text (`permit tcp any host 10.0.0.1 eq 22`, `remark ...`).
+    pub rule: String,
+}
+
+/// A named access list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Acl {
+    /// Kind.
+    pub kind: AclKind,
+    /// Entries in order.
+    pub entries: Vec<AclEntry>,
+}
+
+/// A static IPv4 route.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaticRoute {
+    /// Destination network.
+    pub prefix: Ipv4Net,
+    /// Next hop: an address, an interface, or both (`Ethernet1/1 10.0.0.1`).
+    pub next_hop: String,
+    /// Administrative distance.
+    pub distance: Option<u8>,
+    /// Route name.
+    pub name: Option<String>,
+}
+
+/// A basic OSPF process.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Ospf {
+    /// Router id.
+    pub router_id: Option<Ipv4Addr>,
+    /// `network ... area ...` statements, as written after `network`.
+    pub networks: Vec<String>,
+    /// `passive-interface default`.
+    pub passive_default: bool,
+    /// Other lines of the process.
+    pub other: Vec<String>,
+}
+
+/// A whole Cisco configuration, typed where modelled, verbatim elsewhere.
+///
+/// ```
+/// use hermes_netdev::cisco::{CiscoConfig, Dialect};
+/// let cfg = CiscoConfig::parse("vlan 10\n  name users\ninterface Ethernet1/1\n  switchport mode trunk\n  switchport trunk allowed vlan 10\n", Dialect::NxOs);
+/// assert_eq!(cfg.vlans[&10].name.as_deref(), Some("users"));
+/// assert!(cfg.render(Dialect::NxOs).contains("switchport trunk allowed vlan 10"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct CiscoConfig {
+    /// Host name.
+    pub hostname: Option<String>,
+    /// NX-OS `feature` lines.
+    pub features: BTreeSet<String>,
+    /// VLANs by id.
+    pub vlans: BTreeMap<u16, Vlan>,
+    /// Named access lists.
+    pub acls: BTreeMap<String, Acl>,
+    /// Interfaces by name as written.
+    pub interfaces: BTreeMap<String, Interface>,
+    /// OSPF processes by process tag.
+    pub ospf: BTreeMap<String, Ospf>,
+    /// Static routes (global table).
+    pub static_routes: Vec<StaticRoute>,
+    /// NTP servers (as written after `ntp server`).
+    pub ntp_servers: Vec<String>,
+    /// DNS name servers (as written after `ip name-server`).
+    pub name_servers: Vec<String>,
+    /// DNS domain.
+    pub domain_name: Option<String>,
+    /// Syslog hosts (as written after `logging host` / `logging server`).
+    pub logging_hosts: Vec<String>,
+    /// SNMP communities: name → the rest (`ro`, `group network-operator`).
+    pub snmp_communities: BTreeMap<String, String>,
+    /// Boot images (as written after `boot system` / `boot nxos`).
+    pub boot: Vec<String>,
+    /// Top-level lines the model does not cover, each with its children (newline-separated, indented).
+    pub other: Vec<String>,
+}
+
+fn words(s: &str) -> Vec<&str> {
+    s.split_whitespace().collect()
+}
+
+fn subtree_text(tree: &ConfigTree<'_>, id: NodeId, depth: usize, out: &mut String) {
+    let n = tree.node(id);
+    if n.kind == NodeKind::Comment {
+        return;
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    let _ = write!(out, "{:d$}{}", "", n.text, d = depth);
+    for &c in tree.children(id) {
+        subtree_text(tree, c, depth + 1, out);
+    }
+}
+
+fn other_of(tree: &ConfigTree<'_>, id: NodeId) -> String {
+    let mut s = String::new();
+    subtree_text(tree, id, 0, &mut s);
+    s
+}
+
+impl CiscoConfig {
+    /// Parses a running configuration. Never fails: what is not modelled goes to `other`.
+    pub fn parse(text: &str, dialect: Dialect) -> Self {
+        Self::from_tree(&ConfigTree::parse(text, Syntax::Cisco), dialect)
+    }
+
+    /// Models a parsed tree.
+    pub fn from_tree(tree: &ConfigTree<'_>, dialect: Dialect) -> Self {
+        let mut c = CiscoConfig::default();
+        for &id in tree.roots() {
+            let n = tree.node(id);
+            if n.kind == NodeKind::Comment {
+                continue;
+            }
+            if !c.top_line(tree, id, dialect) {
+                c.other.push(other_of(tree, id));
+            }
+        }
+        c
+    }
+
+    fn top_line(&mut self, tree: &ConfigTree<'_>, id: NodeId, d: Dialect) -> bool {
+        let t = tree.node(id).text;
+        let w = words(t);
+        let kids = tree.children(id);
+        match w.as_slice() {
+            ["hostname", h] if kids.is_empty() => self.hostname = Some(h.to_string()),
+            ["feature", f] if kids.is_empty() => {
+                self.features.insert(f.to_string());
+            }
+            ["vlan", v] => {
+                let Ok(vid) = v.parse::<u16>() else {
+                    return false;
+                };
+                let mut vlan = Vlan::default();
+                for &k in kids {
+                    match words(tree.node(k).text).as_slice() {
+                        ["name", n] => vlan.name = Some(n.to_string()),
+                        ["shutdown"] => vlan.shutdown = true,
+                        _ => return false,
+                    }
+                }
+                self.vlans.insert(vid, vlan);
+            }
+            ["interface", name] => {
+                let iface = parse_interface(tree, kids, d);
+                self.interfaces.insert(name.to_string(), iface);
+            }
+            ["ip", "access-list", kind @ ("standard" | "extended"), name] => {
+                let kind = if *kind == "standard" {
+                    AclKind::Standard
+                } else {
+                    AclKind::Extended
+                };
+                let Some(acl) = parse_acl(tree, kids, kind) else {
+                    return false;
+                };
+                self.acls.insert(name.to_string(), acl);
+            }
+            ["ip", "access-list", name] => {
+                let Some(acl) = parse_acl(tree, kids, AclKind::Ip) else {
+                    return false;
+                };
+                self.acls.insert(name.to_string(), acl);
+            }
+            ["router", "ospf", tag] => {
+                let mut o = Ospf::default();
+                for &k in kids {
+                    if tree.node(k).kind == NodeKind::Comment {
+                        continue;
+                    }
+                    let kt = tree.node(k).text;
+                    match words(kt).as_slice() {
+                        ["router-id", r] if tree.children(k).is_empty() => match r.parse() {
+                            Ok(r) => o.router_id = Some(r),
+                            Err(_) => o.other.push(other_of(tree, k)),
+                        },
+                        ["network", ..] => o.networks.push(kt["network ".len()..].to_string()),
+                        ["passive-interface", "default"] => o.passive_default = true,
+                        _ => o.other.push(other_of(tree, k)),
+                    }
+                }
+                self.ospf.insert(tag.to_string(), o);
+            }
+            ["ip", "route", ..] if kids.is_empty() => match parse_route(&w[2..], d) {
+                Some(r) => self.static_routes.push(r),
+                None => return false,
+            },
+            ["ntp", "server", ..] if kids.is_empty() => {
+                self.ntp_servers.push(t["ntp server ".len()..].to_string())
+            }
+            ["ip", "name-server", ..] if kids.is_empty() => self
+                .name_servers
+                .push(t["ip name-server ".len()..].to_string()),
+            ["ip", "domain-name", n] if kids.is_empty() && d == Dialect::NxOs => {
+                self.domain_name = Some(n.to_string())
+            }
+            ["ip", "domain", "name", n] if kids.is_empty() && d == Dialect::Ios => {
+                self.domain_name = Some(n.to_string())
+            }
+            ["logging", "server", ..] if kids.is_empty() && d == Dialect::NxOs => self
+                .logging_hosts
+                .push(t["logging server ".len()..].to_string()),
+            ["logging", "host", ..] if kids.is_empty() && d == Dialect::Ios => self
+                .logging_hosts
+                .push(t["logging host ".len()..].to_string()),
+            ["snmp-server", "community", name, rest @ ..]
+                if kids.is_empty() && !rest.is_empty() =>
+            {
+                self.snmp_communities
+                    .insert(name.to_string(), rest.join(" "));
+            }
+            ["boot", "system", ..] if kids.is_empty() && d == Dialect::Ios => {
+                self.boot.push(t["boot system ".len()..].to_string())
+            }
+            ["boot", "nxos", ..] if kids.is_empty() && d == Dialect::NxOs => {
+                self.boot.push(t["boot nxos ".len()..].to_string())
+            }
+            _ => return false,
+        }
+        // Only modelled if it renders back to exactly the same line(s).
+        true
+    }
+
+    /// Renders the configuration in `dialect` (modelled sections in dependency order, then `other`).
+    pub fn render(&self, d: Dialect) -> String {
+        let mut o = String::new();
+        let ind = match d {
+            Dialect::Ios => " ",
+            Dialect::NxOs => "  ",
+        };
+        if let Some(h) = &self.hostname {
+            let _ = writeln!(o, "hostname {h}");
+        }
+        for f in &self.features {
+            let _ = writeln!(o, "feature {f}");
+        }
+        for (id, v) in &self.vlans {
+            let _ = writeln!(o, "vlan {id}");
+            if let Some(n) = &v.name {
+                let _ = writeln!(o, "{ind}name {n}");
+            }
+            if v.shutdown {
+                let _ = writeln!(o, "{ind}shutdown");
+            }
+        }
+        for (name, a) in &self.acls {
+            let head = match a.kind {
+                AclKind::Standard => format!("ip access-list standard {name}"),
+                AclKind::Extended => format!("ip access-list extended {name}"),
+                AclKind::Ip => format!("ip access-list {name}"),
+            };
+            let _ = writeln!(o, "{head}");
+            for e in &a.entries {
+                match e.seq {
+                    Some(s) => {
+                        let _ = writeln!(o, "{ind}{s} {}", e.rule);
+                    }
+                    None => {
+                        let _ = writeln!(o, "{ind}{}", e.rule);
+                    }
+                }
+            }
+        }
+        // Port-channels first, then the others (the differ orders changes anyway).
+        let mut names: Vec<&String> = self.interfaces.keys().collect();
+        names.sort_by_key(|n| !n.to_ascii_lowercase().starts_with("port-channel"));
+        for name in names {
+            render_interface(&mut o, name, &self.interfaces[name], d, ind);
+        }
+        for (tag, p) in &self.ospf {
+            let _ = writeln!(o, "router ospf {tag}");
+            if let Some(r) = p.router_id {
+                let _ = writeln!(o, "{ind}router-id {r}");
+            }
+            for n in &p.networks {
+                let _ = writeln!(o, "{ind}network {n}");
+            }
+            if p.passive_default {
+                let _ = writeln!(o, "{ind}passive-interface default");
+            }
+            for l in &p.other {
+                push_other(&mut o, l, ind);
+            }
+        }
+        for r in &self.static_routes {
+            let _ = write!(o, "ip route {} {}", r.prefix.render(d), r.next_hop);
+            if let Some(dist) = r.distance {
+                let _ = write!(o, " {dist}");
+            }
+            if let Some(n) = &r.name {
+                let _ = write!(o, " name {n}");
+            }
+            o.push('\n');
+        }
+        for s in &self.ntp_servers {
+            let _ = writeln!(o, "ntp server {s}");
+        }
+        for s in &self.name_servers {
+            let _ = writeln!(o, "ip name-server {s}");
+        }
+        if let Some(dn) = &self.domain_name {
+            match d {
+                Dialect::Ios => {
+                    let _ = writeln!(o, "ip domain name {dn}");
+                }
+                Dialect::NxOs => {
+                    let _ = writeln!(o, "ip domain-name {dn}");
+                }
+            }
+        }
+        for h in &self.logging_hosts {
+            match d {
+                Dialect::Ios => {
+                    let _ = writeln!(o, "logging host {h}");
+                }
+                Dialect::NxOs => {
+                    let _ = writeln!(o, "logging server {h}");
+                }
+            }
+        }
+        for (c, rest) in &self.snmp_communities {
+            let _ = writeln!(o, "snmp-server community {c} {rest}");
+        }
+        for b in &self.boot {
+            match d {
+                Dialect::Ios => {
+                    let _ = writeln!(o, "boot system {b}");
+                }
+                Dialect::NxOs => {
+                    let _ = writeln!(o, "boot nxos {b}");
+                }
+            }
+        }
+        for l in &self.other {
+            let _ = writeln!(o, "{l}");
+        }
+        o
+    }
+}
+
+/// Writes a kept line (possibly with children) one level down, re-indented for the dialect.
+fn push_other(o: &mut String, text: &str, ind: &str) {
+    for line in text.lines() {
+        let depth = line.len() - line.trim_start().len();
+        let _ = writeln!(o, "{}{}", ind.repeat(depth + 1), line.trim_start());
+    }
+}
+
+fn push_other_at(o: &mut String, text: &str, ind: &str, level: usize) {
+    for line in text.lines() {
+        let depth = line.len() - line.trim_start().len();
+        let _ = writeln!(o, "{}{}", ind.repeat(depth + level), line.trim_start());
+    }
+}
+
+fn parse_route(w: &[&str], d: Dialect) -> Option<StaticRoute> {
+    let (prefix, rest) = match d {
+        Dialect::NxOs if w.first()?.contains('/') => (Ipv4Net::parse(w[0], None)?, &w[1..]),
+        Dialect::Ios if w.len() >= 2 && !w[0].contains('/') => {
+            (Ipv4Net::parse(w[0], Some(w[1]))?, &w[2..])
+        }
+        _ => return None,
+    };
+    if prefix.network() != prefix.addr {
+        return None;
+    }
+    let mut hop = Vec::new();
+    let mut distance = None;
+    let mut name = None;
+    let mut i = 0;
+    while i < rest.len() {
+        let x = rest[i];
+        if x == "name" && i + 2 == rest.len() {
+            name = Some(rest[i + 1].to_string());
+            i += 2;
+            continue;
+        }
+        if let Ok(n) = x.parse::<u8>() {
+            if distance.is_none() && !hop.is_empty() {
+                distance = Some(n);
+                i += 1;
+                continue;
+            }
+        }
+        if distance.is_some() || name.is_some() {
+            return None; // unusual ordering: keep verbatim
+        }
+        if matches!(
+            x,
+            "tag" | "track" | "permanent" | "vrf" | "global" | "multicast"
+        ) {
+            return None;
+        }
+        hop.push(x);
+        i += 1;
+    }
+    if hop.is_empty() {
+        return None;
+    }
+    Some(StaticRoute {
+        prefix,
+        next_hop: hop.join(" "),
+        distance,
+        name,
+    })
+}
+
+fn parse_acl(tree: &ConfigTree<'_>, kids: &[NodeId], kind: AclKind) -> Option<Acl> {
+    let mut entries = Vec::new();
+    for &k in kids {
+        let n = tree.node(k);
+        if n.kind == NodeKind::Comment {
+            continue;
+        }
+        if !tree.children(k).is_empty() {
+            return None;
+        }
+        let t = n.text;
+        let (first, rest) = t.split_once(' ').unwrap_or((t, ""));
+        match first.parse::<u32>() {
+            Ok(seq) if !rest.is_empty() => entries.push(AclEntry {
+                seq: Some(seq),
+                rule: rest.to_string(),
+            }),
+            _ if matches!(first, "permit" | "deny" | "remark") => {
+                if kind == AclKind::Ip {
+                    return None;
+                }
+                entries.push(AclEntry {
+                    seq: None,
+                    rule: t.to_string(),
+                })
+            }
+            _ => return None,
+        }
+    }
+    Some(Acl { kind, entries })
+}
+
+fn parse_u<T: std::str::FromStr>(s: &str) -> Option<T> {
+    s.parse().ok()
+}
+
+fn parse_interface(tree: &ConfigTree<'_>, kids: &[NodeId], d: Dialect) -> Interface {
+    let mut i = Interface::default();
+    let mut mode: Option<&str> = None;
+    let mut access: Option<u16> = None;
+    let mut native: Option<u16> = None;
+    let mut allowed: Option<VlanSet> = None;
+    let mut bare_switchport = false;
+    let mut sw_lines: Vec<String> = Vec::new();
+    for &k in kids {
+        let n = tree.node(k);
+        if n.kind == NodeKind::Comment {
+            continue;
+        }
+        let t = n.text;
+        let leaf = tree.children(k).is_empty();
+        let w = words(t);
+        let ok = match w.as_slice() {
+            ["description", ..] if leaf => {
+                i.description = Some(t["description ".len()..].to_string());
+                true
+            }
+            ["shutdown"] => {
+                i.shutdown = Some(true);
+                true
+            }
+            ["no", "shutdown"] => {
+                i.shutdown = Some(false);
+                true
+            }
+            ["mtu", m] => parse_u(m).map(|m| i.mtu = Some(m)).is_some(),
+            ["no", "switchport"] => {
+                i.switchport = Some(Switchport::Routed);
+                true
+            }
+            ["switchport"] => {
+                bare_switchport = true;
+                sw_lines.push(t.to_string());
+                true
+            }
+            ["switchport", "mode", m @ ("access" | "trunk")] => {
+                mode = Some(m);
+                sw_lines.push(t.to_string());
+                true
+            }
+            ["switchport", "access", "vlan", v] => {
+                access = parse_u(v);
+                sw_lines.push(t.to_string());
+                access.is_some()
+            }
+            ["switchport", "trunk", "native", "vlan", v] => {
+                native = parse_u(v);
+                sw_lines.push(t.to_string());
+                native.is_some()
+            }
+            ["switchport", "trunk", "allowed", "vlan", v]
+                if !matches!(*v, "add" | "remove" | "except" | "all") =>
+            {
+                allowed = VlanSet::parse(v);
+                sw_lines.push(t.to_string());
+                allowed.is_some()
+            }
+            ["vrf", "member", v] if d == Dialect::NxOs => {
+                i.vrf = Some(v.to_string());
+                true
+            }
+            ["ip", "vrf", "forwarding", v] if d == Dialect::Ios => {
+                i.vrf = Some(v.to_string());
+                true
+            }
+            ["ip", "address", a, "secondary"] if d == Dialect::NxOs => Ipv4Net::parse(a, None)
+                .map(|n| i.secondary.push(n))
+                .is_some(),
+            ["ip", "address", a] if d == Dialect::NxOs && i.ipv4.is_none() => {
+                Ipv4Net::parse(a, None).map(|n| i.ipv4 = Some(n)).is_some()
+            }
+            ["ip", "address", a, m, "secondary"] if d == Dialect::Ios => Ipv4Net::parse(a, Some(m))
+                .map(|n| i.secondary.push(n))
+                .is_some(),
+            ["ip", "address", a, m] if d == Dialect::Ios && i.ipv4.is_none() => {
+                Ipv4Net::parse(a, Some(m))
+                    .map(|n| i.ipv4 = Some(n))
+                    .is_some()
+            }
+            ["channel-group", id, "mode", m] => {
+                let mode = match *m {
+                    "active" => Some(LacpMode::Active),
+                    "passive" => Some(LacpMode::Passive),
+                    "on" => Some(LacpMode::On),
+                    _ => None,
+                };
+                match (parse_u(id), mode) {
+                    (Some(id), Some(mode)) => {
+                        i.channel_group = Some(ChannelGroup { id, mode });
+                        true
+                    }
+                    _ => false,
+                }
+            }
+            ["ip", "access-group", n, "in"] if d == Dialect::Ios => {
+                i.acl_in = Some(n.to_string());
+                true
+            }
+            ["ip", "access-group", n, "out"] if d == Dialect::Ios => {
+                i.acl_out = Some(n.to_string());
+                true
+            }
+            ["ip", "port", "access-group", n, "in"] if d == Dialect::NxOs => false,
+            ["ip", "access-group", n, "in"] | ["ip", "access-group", n, "in", ..]
+                if d == Dialect::NxOs && w.len() == 4 =>
+            {
+                i.acl_in = Some(n.to_string());
+                true
+            }
+            ["ip", "access-group", n, "out"] if d == Dialect::NxOs => {
+                i.acl_out = Some(n.to_string());
+                true
+            }
+            ["standby", "version", v] if d == Dialect::Ios => {
+                parse_u(v).map(|v| i.hsrp_version = Some(v)).is_some()
+            }
+            ["hsrp", "version", v] if d == Dialect::NxOs => {
+                parse_u(v).map(|v| i.hsrp_version = Some(v)).is_some()
+            }
+            ["standby", g, rest @ ..] if d == Dialect::Ios && leaf => match parse_u::<u16>(g) {
+                Some(g) => {
+                    let h = i.hsrp.entry(g).or_default();
+                    hsrp_line(h, rest, t)
+                }
+                None => false,
+            },
+            ["hsrp", g] if d == Dialect::NxOs => match parse_u::<u16>(g) {
+                Some(g) => {
+                    let mut h = Hsrp::default();
+                    for &c in tree.children(k) {
+                        let ct = tree.node(c).text;
+                        if tree.node(c).kind == NodeKind::Comment {
+                            continue;
+                        }
+                        if !tree.children(c).is_empty() || !hsrp_line(&mut h, &words(ct), ct) {
+                            h.other.push(other_of(tree, c));
+                        }
+                    }
+                    i.hsrp.insert(g, h);
+                    true
+                }
+                None => false,
+            },
+            ["no", "vrrp", g, "preempt"] if d == Dialect::Ios => match parse_u::<u16>(g) {
+                Some(g) => {
+                    i.vrrp.entry(g).or_default().preempt = Some(false);
+                    true
+                }
+                None => false,
+            },
+            ["vrrp", g, rest @ ..] if d == Dialect::Ios && leaf && !rest.is_empty() => {
+                match parse_u::<u16>(g) {
+                    Some(g) => {
+                        let v = i.vrrp.entry(g).or_default();
+                        vrrp_line(v, rest, t, d)
+                    }
+                    None => false,
+                }
+            }
+            ["vrrp", g] if d == Dialect::NxOs => match parse_u::<u16>(g) {
+                Some(g) => {
+                    let mut v = Vrrp {
+                        shutdown: true,
+                        ..Vrrp::default()
+                    };
+                    for &c in tree.children(k) {
+                        let ct = tree.node(c).text;
+                        if tree.node(c).kind == NodeKind::Comment {
+                            continue;
+                        }
+                        if !tree.children(c).is_empty() || !vrrp_line(&mut v, &words(ct), ct, d) {
+                            v.other.push(other_of(tree, c));
+                        }
+                    }
+                    i.vrrp.insert(g, v);
+                    true
+                }
+                None => false,
+            },
+            _ => false,
+        };
+        if !ok {
+            i.other.push(other_of(tree, k));
+        }
+    }
+    // Resolve the L2 mode from the switchport lines; keep them verbatim if they do not form one.
+    let resolved = match (mode, i.switchport.is_some()) {
+        (_, true) => sw_lines.is_empty(),
+        (Some("trunk"), false) if access.is_none() => {
+            i.switchport = Some(Switchport::Trunk {
+                native,
+                allowed: allowed.take(),
+            });
+            true
+        }
+        (Some("access"), false) if native.is_none() && allowed.is_none() => {
+            i.switchport = Some(Switchport::Access { vlan: access });
+            true
+        }
+        (None, false)
+            if access.is_some() && native.is_none() && allowed.is_none() && !bare_switchport =>
+        {
+            // IOS prints `switchport access vlan N` without a mode on dynamic ports: keep as written.
+            false
+        }
+        (None, false) => sw_lines.is_empty(),
+        _ => false,
+    };
+    if !resolved {
+        i.switchport = i
+            .switchport
+            .filter(|s| *s == Switchport::Routed && sw_lines.is_empty());
+        i.other.extend(sw_lines);
+    } else if bare_switchport && d == Dialect::Ios {
+        i.other.push("switchport".into());
+    }
+    i
+}
+
+fn hsrp_line(h: &mut Hsrp, w: &[&str], t: &str) -> bool {
+    match w {
+        ["ip", ip] => parse_u(ip).map(|ip| h.ip = Some(ip)).is_some(),
+        ["priority", p] => parse_u(p).map(|p| h.priority = Some(p)).is_some(),
+        ["preempt"] => {
+            h.preempt = true;
+            true
+        }
+        ["timers", a, b] => match (parse_u(a), parse_u(b)) {
+            (Some(a), Some(b)) => {
+                h.timers = Some((a, b));
+                true
+            }
+            _ => false,
+        },
+        ["authentication", ..] => {
+            let at = t
+                .find("authentication ")
+                .map(|p| &t[p + "authentication ".len()..]);
+            at.map(|a| h.authentication = Some(a.to_string())).is_some()
+        }
+        _ => {
+            if w.len() > 1 && t.starts_with("standby") {
+                // an IOS `standby N <unmodelled>` line: keep it on the group
+                h.other.push(t.to_string());
+                return true;
+            }
+            false
+        }
+    }
+}
+
+fn vrrp_line(v: &mut Vrrp, w: &[&str], t: &str, d: Dialect) -> bool {
+    match (d, w) {
+        (Dialect::Ios, ["ip", ip]) | (Dialect::NxOs, ["address", ip]) => {
+            parse_u(ip).map(|ip| v.ip = Some(ip)).is_some()
+        }
+        (_, ["priority", p]) => parse_u(p).map(|p| v.priority = Some(p)).is_some(),
+        (_, ["preempt"]) => {
+            v.preempt = Some(true);
+            true
+        }
+        (_, ["no", "preempt"]) => {
+            v.preempt = Some(false);
+            true
+        }
+        (Dialect::NxOs, ["shutdown"]) => {
+            v.shutdown = true;
+            true
+        }
+        (Dialect::NxOs, ["no", "shutdown"]) => {
+            v.shutdown = false;
+            true
+        }
+        _ => {
+            if t.starts_with("vrrp ") {
+                v.other.push(t.to_string());
+                return true;
+            }
+            false
+        }
+    }
+}
+
+fn render_interface(o: &mut String, name: &str, i: &Interface, d: Dialect, ind: &str) {
+    let _ = writeln!(o, "interface {name}");
+    let mut line = |s: String| {
+        let _ = writeln!(o, "{ind}{s}");
+    };
+    if let Some(desc) = &i.description {
+        line(format!("description {desc}"));
+    }
+    if let Some(m) = i.mtu {
+        line(format!("mtu {m}"));
+    }
+    if let Some(v) = &i.vrf {
+        line(match d {
+            Dialect::NxOs => format!("vrf member {v}"),
+            Dialect::Ios => format!("ip vrf forwarding {v}"),
+        });
+    }
+    match &i.switchport {
+        Some(Switchport::Routed) => line("no switchport".into()),
+        Some(Switchport::Access { vlan }) => {
+            line("switchport mode access".into());
+            if let Some(v) = vlan {
+                line(format!("switchport access vlan {v}"));
+            }
+        }
+        Some(Switchport::Trunk { native, allowed }) => {
+            line("switchport mode trunk".into());
+            if let Some(n) = native {
+                line(format!("switchport trunk native vlan {n}"));
+            }
+            if let Some(a) = allowed {
+                line(format!("switchport trunk allowed vlan {}", a.render()));
+            }
+        }
+        None => {}
+    }
+    if let Some(cg) = i.channel_group {
+        let m = match cg.mode {
+            LacpMode::Active => "active",
+            LacpMode::Passive => "passive",
+            LacpMode::On => "on",
+        };
+        line(format!("channel-group {} mode {m}", cg.id));
+    }
+    if let Some(a) = i.ipv4 {
+        line(format!("ip address {}", a.render(d)));
+    }
+    for a in &i.secondary {
+        line(format!("ip address {} secondary", a.render(d)));
+    }
+    if let Some(a) = &i.acl_in {
+        line(format!("ip access-group {a} in"));
+    }
+    if let Some(a) = &i.acl_out {
+        line(format!("ip access-group {a} out"));
+    }
+    if let Some(v) = i.hsrp_version {
+        line(match d {
+            Dialect::Ios => format!("standby version {v}"),
+            Dialect::NxOs => format!("hsrp version {v}"),
+        });
+    }
+    for (g, h) in &i.hsrp {
+        match d {
+            Dialect::Ios => {
+                if let Some(ip) = h.ip {
+                    line(format!("standby {g} ip {ip}"));
+                }
+                if let Some(p) = h.priority {
+                    line(format!("standby {g} priority {p}"));
+                }
+                if h.preempt {
+                    line(format!("standby {g} preempt"));
+                }
+                if let Some((a, b)) = h.timers {
+                    line(format!("standby {g} timers {a} {b}"));
+                }
+                if let Some(a) = &h.authentication {
+                    line(format!("standby {g} authentication {a}"));
+                }
+                for l in &h.other {
+                    line(l.clone());
+                }
+            }
+            Dialect::NxOs => {
+                line(format!("hsrp {g}"));
+                let sub = format!("{ind}{ind}");
+                let mut l2 = |s: String| line(format!("{ind}{s}"));
+                if let Some(a) = &h.authentication {
+                    l2(format!("authentication {a}"));
+                }
+                if let Some(p) = h.priority {
+                    l2(format!("priority {p}"));
+                }
+                if h.preempt {
+                    l2("preempt".into());
+                }
+                if let Some((a, b)) = h.timers {
+                    l2(format!("timers {a} {b}"));
+                }
+                if let Some(ip) = h.ip {
+                    l2(format!("ip {ip}"));
+                }
+                let _ = sub;
+                for l in &h.other {
+                    for x in l.lines() {
+                        l2(x.to_string());
+                    }
+                }
+            }
+        }
+    }
+    for (g, v) in &i.vrrp {
+        match d {
+            Dialect::Ios => {
+                if let Some(ip) = v.ip {
+                    line(format!("vrrp {g} ip {ip}"));
+                }
+                if let Some(p) = v.priority {
+                    line(format!("vrrp {g} priority {p}"));
+                }
+                match v.preempt {
+                    Some(true) => line(format!("vrrp {g} preempt")),
+                    Some(false) => line(format!("no vrrp {g} preempt")),
+                    None => {}
+                }
+                for l in &v.other {
+                    line(l.clone());
+                }
+            }
+            Dialect::NxOs => {
+                line(format!("vrrp {g}"));
+                let mut l2 = |s: String| line(format!("{ind}{s}"));
+                if let Some(p) = v.priority {
+                    l2(format!("priority {p}"));
+                }
+                if let Some(ip) = v.ip {
+                    l2(format!("address {ip}"));
+                }
+                match v.preempt {
+                    Some(true) => l2("preempt".into()),
+                    Some(false) => l2("no preempt".into()),
+                    None => {}
+                }
+                for l in &v.other {
+                    for x in l.lines() {
+                        l2(x.to_string());
+                    }
+                }
+                l2(if v.shutdown {
+                    "shutdown"
+                } else {
+                    "no shutdown"
+                }
+                .into());
+            }
+        }
+    }
+    for l in &i.other {
+        push_other_at(o, l, ind, 1);
+    }
+    if let Some(s) = i.shutdown {
+        let _ = writeln!(o, "{ind}{}", if s { "shutdown" } else { "no shutdown" });
+    }
+}
+
+impl CiscoConfig {
+    /// Checks the model before anything is sent: VLANs used on ports must exist, interface subnets
+    /// must not overlap (per VRF), ACL sequence numbers must be unique, HSRP/VRRP addresses must be in
+    /// their interface's subnet. Returns every problem found.
+    ///
+    /// ```
+    /// use hermes_netdev::cisco::{CiscoConfig, Dialect};
+    /// let bad = CiscoConfig::parse("interface Ethernet1/1\n  switchport mode trunk\n  switchport trunk allowed vlan 10,99\n", Dialect::NxOs);
+    /// let err = bad.validate("n3k").unwrap_err();
+    /// assert!(err.to_string().contains("VLAN 10"));
+    /// ```
+    pub fn validate(&self, target: &str) -> crate::Result<()> {
+        let mut problems = Vec::new();
+        let known = |v: u16| v == 1 || self.vlans.contains_key(&v);
+        let mut nets: Vec<(&str, Option<&str>, Ipv4Net)> = Vec::new();
+        for (name, i) in &self.interfaces {
+            let mut used: Vec<u16> = Vec::new();
+            match &i.switchport {
+                Some(Switchport::Access { vlan: Some(v) }) => used.push(*v),
+                Some(Switchport::Trunk { native, allowed }) => {
+                    used.extend(native.iter().copied());
+                    if let Some(a) = allowed {
+                        used.extend(a.0.iter().copied());
+                    }
+                }
+                _ => {}
+            }
+            for v in used {
+                if !known(v) {
+                    problems.push(format!(
+                        "interface {name} uses VLAN {v}, which is not defined (add `vlan {v}` to the model)"
+                    ));
+                }
+            }
+            let lower = name.to_ascii_lowercase();
+            if let Some(v) = lower
+                .strip_prefix("vlan")
+                .and_then(|v| v.parse::<u16>().ok())
+            {
+                if !known(v) {
+                    problems.push(format!("SVI {name} is for VLAN {v}, which is not defined"));
+                }
+            }
+            for n in i.ipv4.iter().chain(i.secondary.iter()) {
+                nets.push((name, i.vrf.as_deref(), *n));
+            }
+            let subnet = i.ipv4;
+            for (g, h) in &i.hsrp {
+                if let (Some(ip), Some(s)) = (h.ip, subnet) {
+                    if !s.overlaps(&Ipv4Net::new(ip, 32)) {
+                        problems.push(format!(
+                            "interface {name} HSRP group {g} address {ip} is outside {}/{}",
+                            s.network(),
+                            s.len
+                        ));
+                    }
+                }
+            }
+            for (g, v) in &i.vrrp {
+                if let (Some(ip), Some(s)) = (v.ip, subnet) {
+                    if !s.overlaps(&Ipv4Net::new(ip, 32)) {
+                        problems.push(format!(
+                            "interface {name} VRRP group {g} address {ip} is outside {}/{}",
+                            s.network(),
+                            s.len
+                        ));
+                    }
+                }
+            }
+            for acl in i.acl_in.iter().chain(i.acl_out.iter()) {
+                if !self.acls.contains_key(acl) {
+                    problems.push(format!(
+                        "interface {name} uses ACL {acl}, which is not defined"
+                    ));
+                }
+            }
+        }
+        for (a, x) in nets.iter().enumerate() {
+            for y in &nets[a + 1..] {
+                if x.1 == y.1 && x.2.overlaps(&y.2) {
+                    problems.push(format!(
+                        "subnets overlap: {} {}/{} and {} {}/{}",
+                        x.0, x.2.addr, x.2.len, y.0, y.2.addr, y.2.len
+                    ));
+                }
+            }
+        }
+        for (name, acl) in &self.acls {
+            let mut seen = BTreeSet::new();
+            for e in &acl.entries {
+                if let Some(s) = e.seq {
+                    if !seen.insert(s) {
+                        problems.push(format!("ACL {name} has sequence number {s} twice"));
+                    }
+                }
+            }
+            if acl.kind == AclKind::Ip && acl.entries.iter().any(|e| e.seq.is_none()) {
+                problems.push(format!(
+                    "NX-OS ACL {name} needs a sequence number on every entry"
+                ));
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(crate::NetError::Invalid {
+                target: target.to_string(),
+                problems,
+            })
+        }
+    }
+
+    /// The part of a live configuration that a desired model manages (see [`CiscoConfig::diff`]).
+    pub fn managed_view(&self, want: &CiscoConfig) -> CiscoConfig {
+        let live = self;
+        let mut v = CiscoConfig {
+            hostname: want.hostname.as_ref().and(live.hostname.clone()),
+            features: live
+                .features
+                .intersection(&want.features)
+                .cloned()
+                .collect(),
+            ..CiscoConfig::default()
+        };
+        if !want.vlans.is_empty() {
+            v.vlans = live.vlans.clone();
+            if !want.vlans.contains_key(&1) {
+                v.vlans.remove(&1);
+            }
+        }
+        if !want.acls.is_empty() {
+            v.acls = live.acls.clone();
+        }
+        if !want.ospf.is_empty() {
+            v.ospf = live.ospf.clone();
+        }
+        if !want.static_routes.is_empty() {
+            v.static_routes = live.static_routes.clone();
+        }
+        macro_rules! list {
+            ($f:ident) => {
+                if !want.$f.is_empty() {
+                    v.$f = live.$f.clone();
+                }
+            };
+        }
+        list!(ntp_servers);
+        list!(name_servers);
+        list!(logging_hosts);
+        list!(snmp_communities);
+        list!(boot);
+        v.domain_name = want.domain_name.as_ref().and(live.domain_name.clone());
+        v.other = live
+            .other
+            .iter()
+            .filter(|o| want.other.contains(o))
+            .cloned()
+            .collect();
+        let logical = |n: &str| n.to_ascii_lowercase().starts_with("port-channel");
+        for (name, li) in &live.interfaces {
+            let w = want.interfaces.get(name);
+            if w.is_none() && (want.interfaces.is_empty() || !logical(name)) {
+                continue;
+            }
+            let mut i = li.clone();
+            if let Some(w) = w {
+                macro_rules! opt {
+                    ($f:ident) => {
+                        if w.$f.is_none() {
+                            i.$f = None;
+                        }
+                    };
+                }
+                opt!(description);
+                opt!(shutdown);
+                opt!(mtu);
+                opt!(switchport);
+                opt!(vrf);
+                opt!(ipv4);
+                opt!(channel_group);
+                opt!(acl_in);
+                opt!(acl_out);
+                opt!(hsrp_version);
+                if w.secondary.is_empty() {
+                    i.secondary.clear();
+                }
+                if w.hsrp.is_empty() {
+                    i.hsrp.clear();
+                }
+                if w.vrrp.is_empty() {
+                    i.vrrp.clear();
+                }
+                i.other.retain(|o| w.other.contains(o));
+            }
+            v.interfaces.insert(name.clone(), i);
+        }
+        v
+    }
+
+    /// The ordered change set that turns the live configuration `self` into `want`.
+    ///
+    /// The desired model is authoritative for what it states: a collection (VLANs, ACLs, routes,
+    /// NTP servers...) that is non-empty in `want` is made equal (extra live entries are removed,
+    /// except VLAN 1); an interface field left `None` in `want` is not managed; physical interfaces
+    /// and SVIs absent from `want` are left alone, port-channels absent from it are removed (after
+    /// their members leave);
+    /// unmodelled lines are never removed.
+    ///
+    /// ```
+    /// use hermes_netdev::cisco::{CiscoConfig, Dialect};
+    /// let live = CiscoConfig::parse("vlan 1\nvlan 99\n", Dialect::Ios);
+    /// let want = CiscoConfig::parse("vlan 10\n name users\n", Dialect::Ios);
+    /// let plan = live.diff(&want, Dialect::Ios, "c3750");
+    /// assert_eq!(plan.commands(), ["vlan 10", " name users", "no vlan 99"]);
+    /// ```
+    pub fn diff(&self, want: &CiscoConfig, d: Dialect, target: &str) -> hermes_core::ChangeSet {
+        let view = self.managed_view(want);
+        let (a, b) = (view.render(d), want.render(d));
+        let (ta, tb) = (
+            ConfigTree::parse(&a, Syntax::Cisco),
+            ConfigTree::parse(&b, Syntax::Cisco),
+        );
+        crate::remediate::diff_trees(target, &ta, &tb)
+    }
+}

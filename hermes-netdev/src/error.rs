@@ -1,0 +1,166 @@
+//! The crate's error type.
+//!
+//! Policy: every failure names the device (`target`) and what was being done. Input problems
+//! (validation, a config that cannot be modelled) are [`ErrorKind::InvalidInput`] and are raised before
+//! anything is sent. A device error line (`% Invalid input`) is [`NetError::DeviceRejected`]: the
+//! command reached the device ([`Sent::Yes`]). A dropped session or a timeout mid-apply may have left
+//! commands half-applied ([`Sent::Maybe`]): the apply path rolls back before returning it.
+
+use std::time::Duration;
+
+use hermes_core::{Classify, ErrorKind, Sent};
+
+/// Result with [`NetError`].
+pub type Result<T, E = NetError> = std::result::Result<T, E>;
+
+/// What went wrong talking to or configuring a network device.
+#[non_exhaustive]
+#[derive(Debug, thiserror::Error)]
+pub enum NetError {
+    /// The desired model is invalid (unknown VLAN on a trunk, overlapping subnets, duplicate ACL
+    /// sequence...). Nothing was sent.
+    #[error("{target}: invalid configuration: {}", problems.join("; "))]
+    Invalid {
+        /// The device.
+        target: String,
+        /// Every problem found.
+        problems: Vec<String>,
+    },
+    /// A configuration text could not be modelled.
+    #[error("{target}: cannot parse {what}: {detail}")]
+    Parse {
+        /// The device or file.
+        target: String,
+        /// What was parsed.
+        what: String,
+        /// Why.
+        detail: String,
+    },
+    /// The device printed an error line for a command.
+    #[error("{target}: the device rejected `{line}`: {message}")]
+    DeviceRejected {
+        /// The device.
+        target: String,
+        /// The command line it rejected.
+        line: String,
+        /// The device's error text.
+        message: String,
+    },
+    /// Login was refused.
+    #[error("{target}: login refused for user {user}")]
+    Auth {
+        /// The device.
+        target: String,
+        /// The user.
+        user: String,
+    },
+    /// The connection failed or dropped.
+    #[error("{target}: connection failed: {detail}")]
+    Transport {
+        /// The device.
+        target: String,
+        /// What happened.
+        detail: String,
+        /// Whether commands may have been sent.
+        sent: Sent,
+    },
+    /// No prompt came back in time.
+    #[error("{target}: no reply to `{command}` within {timeout:?}")]
+    Timeout {
+        /// The device.
+        target: String,
+        /// The command waited for.
+        command: String,
+        /// How long we waited.
+        timeout: Duration,
+    },
+    /// An HTTP API (NX-API, FortiOS REST) returned an error status or body.
+    #[error("{target}: API error {status}: {message}")]
+    Api {
+        /// The device.
+        target: String,
+        /// HTTP status (or JSON-RPC error code).
+        status: i64,
+        /// The server's message.
+        message: String,
+    },
+    /// A reply could not be understood.
+    #[error("{target}: malformed reply: {detail}")]
+    Malformed {
+        /// The device.
+        target: String,
+        /// What was wrong.
+        detail: String,
+    },
+    /// An apply failed and was rolled back (or the rollback failed too).
+    #[error("{target}: apply failed at `{line}` ({cause}); rollback: {rollback}")]
+    ApplyFailed {
+        /// The device.
+        target: String,
+        /// The command line being applied.
+        line: String,
+        /// The original failure.
+        cause: Box<NetError>,
+        /// What the rollback did.
+        rollback: String,
+    },
+}
+
+impl NetError {
+    /// The device the error concerns.
+    pub fn target(&self) -> &str {
+        match self {
+            NetError::Invalid { target, .. }
+            | NetError::Parse { target, .. }
+            | NetError::DeviceRejected { target, .. }
+            | NetError::Auth { target, .. }
+            | NetError::Transport { target, .. }
+            | NetError::Timeout { target, .. }
+            | NetError::Api { target, .. }
+            | NetError::Malformed { target, .. }
+            | NetError::ApplyFailed { target, .. } => target,
+        }
+    }
+}
+
+impl Classify for NetError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            NetError::Invalid { .. } | NetError::Parse { .. } => ErrorKind::InvalidInput,
+            NetError::DeviceRejected { .. } => ErrorKind::Conflict,
+            NetError::Auth { .. } => ErrorKind::Auth,
+            NetError::Transport { .. } => ErrorKind::Transport,
+            NetError::Timeout { .. } => ErrorKind::Timeout,
+            NetError::Api { status, .. } => match *status {
+                401 | 403 => ErrorKind::Auth,
+                404 => ErrorKind::NotFound,
+                429 => ErrorKind::Throttled,
+                400..=499 => ErrorKind::Conflict,
+                _ => ErrorKind::Internal,
+            },
+            NetError::Malformed { .. } => ErrorKind::Malformed,
+            NetError::ApplyFailed { cause, .. } => cause.kind(),
+        }
+    }
+    fn sent(&self) -> Sent {
+        match self {
+            NetError::Transport { sent, .. } => *sent,
+            NetError::DeviceRejected { .. } | NetError::Api { .. } => Sent::Yes,
+            NetError::ApplyFailed { .. } => Sent::Yes,
+            other => match other.kind() {
+                ErrorKind::InvalidInput => Sent::No,
+                ErrorKind::Timeout => Sent::Maybe,
+                _ => Sent::Yes,
+            },
+        }
+    }
+}
+
+impl From<NetError> for hermes_core::Error {
+    fn from(e: NetError) -> Self {
+        let target = e.target().to_string();
+        hermes_core::Error::new(e.kind(), e.to_string())
+            .with_target(target)
+            .with_sent(e.sent())
+    }
+}

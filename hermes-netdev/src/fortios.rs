@@ -1,0 +1,874 @@
+//! The typed model of a FortiGate configuration (FortiOS CLI `config` / `edit` / `set`), its parser,
+//! renderer, REST bodies and differ.
+//!
+//! Each table entry is a typed struct whose named fields map to FortiOS keys (`srcaddr`,
+//! `remote-gw`...), plus `extra` (other `set` lines, kept verbatim) and `nested` (nested `config`
+//! blocks, kept verbatim). Sections the model does not cover are kept in [`FortiConfig::other`].
+//! Policies keep their order (first match wins); the differ emits `move` to restore it.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::net::Ipv4Addr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::cisco::Ipv4Net;
+use crate::tree::{ConfigTree, NodeId, NodeKind, Syntax};
+
+/// One `edit` entry in generic form.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct Entry {
+    name: String,
+    sets: Vec<(String, String)>,
+    nested: Vec<String>,
+}
+
+fn unquote(s: &str) -> &str {
+    s.strip_prefix('"')
+        .and_then(|x| x.strip_suffix('"'))
+        .unwrap_or(s)
+}
+
+/// Splits a FortiOS value into tokens, honouring double quotes.
+fn tokens(v: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut q = false;
+    let mut any = false;
+    let mut chars = v.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if q => {
+                if let Some(n) = chars.next() {
+                    cur.push(n);
+                }
+            }
+            '"' => {
+                q = !q;
+                any = true;
+            }
+            ' ' if !q => {
+                if any || !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                    any = false;
+                }
+            }
+            _ => {
+                cur.push(c);
+                any = true;
+            }
+        }
+    }
+    if any || !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+fn quote(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+macro_rules! entity {
+    ($(#[$m:meta])* $name:ident { $( $(#[$fm:meta])* $field:ident : $kind:ident = $key:literal ),* $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+        pub struct $name {
+            $( $(#[$fm])* pub $field: entity!(@ty $kind), )*
+            /// Other `set` lines of the entry: key → value as written.
+            pub extra: BTreeMap<String, String>,
+            /// Nested `config` blocks, verbatim.
+            pub nested: Vec<String>,
+        }
+        impl $name {
+            fn from_entry(e: &Entry) -> Self {
+                let mut x = $name::default();
+                for (k, v) in &e.sets {
+                    match k.as_str() {
+                        $( $key if entity!(@valid $kind, v) => { x.$field = entity!(@parse $kind, v); } )*
+                        _ => { x.extra.insert(k.clone(), v.clone()); }
+                    }
+                }
+                x.nested = e.nested.clone();
+                x
+            }
+            fn to_sets(&self) -> Vec<(String, String)> {
+                let mut out = Vec::new();
+                $( entity!(@render $kind, self.$field, $key, out); )*
+                for (k, v) in &self.extra { out.push((k.clone(), v.clone())); }
+                out
+            }
+        }
+    };
+    (@ty str) => { Option<String> };
+    (@ty raw) => { Option<String> };
+    (@ty list) => { Vec<String> };
+    (@valid str, $v:expr) => { tokens($v).len() == 1 };
+    (@valid raw, $v:expr) => { !$v.contains('"') };
+    (@valid list, $v:expr) => { !tokens($v).is_empty() && tokens($v).iter().all(|t| !t.is_empty()) };
+    (@parse str, $v:expr) => { tokens($v).into_iter().next() };
+    (@parse raw, $v:expr) => { Some($v.to_string()) };
+    (@parse list, $v:expr) => { tokens($v) };
+    (@render str, $f:expr, $key:literal, $out:ident) => { if let Some(v) = &$f { $out.push(($key.to_string(), quote(v))); } };
+    (@render raw, $f:expr, $key:literal, $out:ident) => { if let Some(v) = &$f { $out.push(($key.to_string(), v.clone())); } };
+    (@render list, $f:expr, $key:literal, $out:ident) => { if !$f.is_empty() { $out.push(($key.to_string(), $f.iter().map(|s| quote(s)).collect::<Vec<_>>().join(" "))); } };
+}
+
+entity!(
+    /// `config system interface` entry (physical port, VLAN sub-interface, aggregate, tunnel).
+    FInterface {
+        /// VDOM.
+        vdom: str = "vdom",
+        /// Address and mask (`10.0.0.1 255.255.255.0`).
+        ip: raw = "ip",
+        /// Allowed management access (`ping https ssh`).
+        allowaccess: raw = "allowaccess",
+        /// `physical`, `vlan`, `aggregate`, `tunnel`...
+        kind: raw = "type",
+        /// Parent interface of a VLAN sub-interface.
+        interface: str = "interface",
+        /// VLAN id of a VLAN sub-interface.
+        vlanid: raw = "vlanid",
+        /// Alias.
+        alias: str = "alias",
+        /// Description.
+        description: str = "description",
+        /// Role (`lan`, `wan`, `dmz`).
+        role: raw = "role",
+        /// `up` / `down`.
+        status: raw = "status",
+        /// Aggregate members.
+        member: list = "member",
+    }
+);
+
+entity!(
+    /// `config firewall address` entry.
+    Address {
+        /// `ipmask` (default), `iprange`, `fqdn`...
+        kind: raw = "type",
+        /// `10.0.0.0 255.255.255.0`.
+        subnet: raw = "subnet",
+        /// Range start.
+        start_ip: raw = "start-ip",
+        /// Range end.
+        end_ip: raw = "end-ip",
+        /// FQDN.
+        fqdn: str = "fqdn",
+        /// Interface the address is bound to.
+        associated_interface: str = "associated-interface",
+        /// Comment.
+        comment: str = "comment",
+    }
+);
+
+entity!(
+    /// `config firewall addrgrp` entry.
+    AddrGrp {
+        /// Member addresses.
+        member: list = "member",
+        /// Comment.
+        comment: str = "comment",
+    }
+);
+
+entity!(
+    /// `config firewall service custom` entry.
+    Service {
+        /// `TCP/UDP/SCTP`, `ICMP`, `IP`.
+        protocol: raw = "protocol",
+        /// TCP ports (`443`, `8000-8080`, `12:11`).
+        tcp_portrange: raw = "tcp-portrange",
+        /// UDP ports.
+        udp_portrange: raw = "udp-portrange",
+        /// Category.
+        category: str = "category",
+        /// Comment.
+        comment: str = "comment",
+    }
+);
+
+entity!(
+    /// `config firewall policy` entry (ordered).
+    Policy {
+        /// Name.
+        name: str = "name",
+        /// Source interfaces.
+        srcintf: list = "srcintf",
+        /// Destination interfaces.
+        dstintf: list = "dstintf",
+        /// Source addresses.
+        srcaddr: list = "srcaddr",
+        /// Destination addresses.
+        dstaddr: list = "dstaddr",
+        /// `accept` / `deny` / `ipsec`.
+        action: raw = "action",
+        /// Schedule.
+        schedule: str = "schedule",
+        /// Services.
+        service: list = "service",
+        /// `enable` / `disable`.
+        nat: raw = "nat",
+        /// Logging.
+        logtraffic: raw = "logtraffic",
+        /// `enable` / `disable`.
+        status: raw = "status",
+        /// Comments.
+        comments: str = "comments",
+    }
+);
+
+entity!(
+    /// `config router static` entry.
+    FStaticRoute {
+        /// Destination (`10.0.0.0 255.0.0.0`).
+        dst: raw = "dst",
+        /// Gateway.
+        gateway: raw = "gateway",
+        /// Outgoing interface.
+        device: str = "device",
+        /// Distance.
+        distance: raw = "distance",
+        /// `enable` / `disable`.
+        status: raw = "status",
+        /// Comment.
+        comment: str = "comment",
+    }
+);
+
+entity!(
+    /// `config firewall vip` entry.
+    Vip {
+        /// External IP.
+        extip: raw = "extip",
+        /// Mapped IPs.
+        mappedip: list = "mappedip",
+        /// External interface.
+        extintf: str = "extintf",
+        /// `enable` / `disable`.
+        portforward: raw = "portforward",
+        /// Protocol.
+        protocol: raw = "protocol",
+        /// External port.
+        extport: raw = "extport",
+        /// Mapped port.
+        mappedport: raw = "mappedport",
+        /// Comment.
+        comment: str = "comment",
+    }
+);
+
+entity!(
+    /// `config vpn ipsec phase1-interface` entry.
+    Phase1 {
+        /// Local interface.
+        interface: str = "interface",
+        /// IKE version.
+        ike_version: raw = "ike-version",
+        /// Peer type.
+        peertype: raw = "peertype",
+        /// `enable` / `disable`.
+        net_device: raw = "net-device",
+        /// Proposals (`aes256-sha256`).
+        proposal: raw = "proposal",
+        /// DH groups.
+        dhgrp: raw = "dhgrp",
+        /// Remote gateway.
+        remote_gw: raw = "remote-gw",
+        /// Pre-shared key (as written; `ENC ...` when read back from a device).
+        psksecret: raw = "psksecret",
+        /// Comments.
+        comments: str = "comments",
+    }
+);
+
+entity!(
+    /// `config vpn ipsec phase2-interface` entry.
+    Phase2 {
+        /// Its phase 1.
+        phase1name: str = "phase1name",
+        /// Proposals.
+        proposal: raw = "proposal",
+        /// DH groups.
+        dhgrp: raw = "dhgrp",
+        /// `enable` / `disable`.
+        auto_negotiate: raw = "auto-negotiate",
+        /// Local selector.
+        src_subnet: raw = "src-subnet",
+        /// Remote selector.
+        dst_subnet: raw = "dst-subnet",
+    }
+);
+
+entity!(
+    /// `config system ha` (not a table).
+    Ha {
+        /// Cluster group name.
+        group_name: str = "group-name",
+        /// `standalone`, `a-p`, `a-a`.
+        mode: raw = "mode",
+        /// Heartbeat devices and priorities (`"port3" 50`).
+        hbdev: raw = "hbdev",
+        /// Priority.
+        priority: raw = "priority",
+        /// `enable` / `disable`.
+        override_: raw = "override",
+        /// Session pickup.
+        session_pickup: raw = "session-pickup",
+        /// Monitored interfaces.
+        monitor: list = "monitor",
+    }
+);
+
+/// A FortiGate configuration, typed where modelled.
+///
+/// ```
+/// use hermes_netdev::fortios::FortiConfig;
+/// let cfg = FortiConfig::parse("config firewall address\n    edit \"web\"\n        set subnet 10.0.30.0 255.255.255.0\n    next\nend\n");
+/// assert_eq!(cfg.addresses["web"].subnet.as_deref(), Some("10.0.30.0 255.255.255.0"));
+/// assert!(cfg.render().contains("edit \"web\""));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct FortiConfig {
+    /// HA settings.
+    pub ha: Option<Ha>,
+    /// Interfaces by name.
+    pub interfaces: BTreeMap<String, FInterface>,
+    /// Addresses by name.
+    pub addresses: BTreeMap<String, Address>,
+    /// Custom services by name.
+    pub services: BTreeMap<String, Service>,
+    /// Address groups by name.
+    pub addrgrps: BTreeMap<String, AddrGrp>,
+    /// IPsec phase 1 interfaces by name.
+    pub phase1: BTreeMap<String, Phase1>,
+    /// IPsec phase 2 interfaces by name.
+    pub phase2: BTreeMap<String, Phase2>,
+    /// VIPs by name.
+    pub vips: BTreeMap<String, Vip>,
+    /// Static routes by sequence number.
+    pub static_routes: BTreeMap<u32, FStaticRoute>,
+    /// Policies in evaluation order (id, policy).
+    pub policies: Vec<(u32, Policy)>,
+    /// Top-level `config` blocks the model does not cover, verbatim.
+    pub other: Vec<String>,
+}
+
+/// Factory-default objects the differ never deletes.
+const BUILTIN: &[&str] = &[
+    "all",
+    "none",
+    "ALL",
+    "FABRIC_DEVICE",
+    "SSLVPN_TUNNEL_ADDR1",
+    "login.microsoftonline.com",
+    "login.microsoft.com",
+    "login.windows.net",
+    "gmail.com",
+    "wildcard.google.com",
+    "wildcard.dropbox.com",
+];
+
+const S_HA: &str = "config system ha";
+const S_IF: &str = "config system interface";
+const S_ADDR: &str = "config firewall address";
+const S_SVC: &str = "config firewall service custom";
+const S_GRP: &str = "config firewall addrgrp";
+const S_P1: &str = "config vpn ipsec phase1-interface";
+const S_P2: &str = "config vpn ipsec phase2-interface";
+const S_VIP: &str = "config firewall vip";
+const S_RT: &str = "config router static";
+const S_POL: &str = "config firewall policy";
+
+fn block_text(tree: &ConfigTree<'_>, id: NodeId) -> String {
+    let mut out = String::new();
+    fn walk(tree: &ConfigTree<'_>, id: NodeId, depth: usize, out: &mut String) {
+        let n = tree.node(id);
+        if n.kind == NodeKind::Comment {
+            return;
+        }
+        let _ = writeln!(out, "{:d$}{}", "", n.text, d = depth * 4);
+        for &c in tree.children(id) {
+            walk(tree, c, depth + 1, out);
+        }
+        if n.text.starts_with("config ") {
+            let _ = writeln!(out, "{:d$}end", "", d = depth * 4);
+        } else if n.text.starts_with("edit ") {
+            let _ = writeln!(out, "{:d$}next", "", d = depth * 4);
+        }
+    }
+    walk(tree, id, 0, &mut out);
+    out.trim_end().to_string()
+}
+
+fn entry_body(tree: &ConfigTree<'_>, ids: &[NodeId], e: &mut Entry) {
+    for &c in ids {
+        let n = tree.node(c);
+        if n.kind == NodeKind::Comment {
+            continue;
+        }
+        if let Some(rest) = n.text.strip_prefix("set ") {
+            let (k, v) = rest.split_once(' ').unwrap_or((rest, ""));
+            let v = v.trim();
+            e.sets.retain(|(x, _)| x != k);
+            e.sets.push((k.to_string(), v.to_string()));
+        } else {
+            e.nested.push(block_text(tree, c));
+        }
+    }
+}
+
+fn entries(tree: &ConfigTree<'_>, id: NodeId) -> Vec<Entry> {
+    let mut out = Vec::new();
+    for &c in tree.children(id) {
+        let n = tree.node(c);
+        if let Some(name) = n.text.strip_prefix("edit ") {
+            let mut e = Entry {
+                name: unquote(name.trim()).to_string(),
+                ..Entry::default()
+            };
+            entry_body(tree, tree.children(c), &mut e);
+            out.push(e);
+        }
+    }
+    out
+}
+
+impl FortiConfig {
+    /// Parses `show full-configuration` output (or any FortiOS CLI configuration). Never fails.
+    pub fn parse(text: &str) -> Self {
+        let tree = ConfigTree::parse(text, Syntax::FortiOs);
+        let mut c = FortiConfig::default();
+        for &id in tree.roots() {
+            let n = tree.node(id);
+            if n.kind == NodeKind::Comment {
+                continue;
+            }
+            let kids = tree.children(id);
+            let all_edits = kids.iter().all(|&k| {
+                tree.node(k).kind == NodeKind::Comment || tree.node(k).text.starts_with("edit ")
+            });
+            let ok = match n.text {
+                S_HA => {
+                    let mut e = Entry::default();
+                    entry_body(&tree, kids, &mut e);
+                    c.ha = Some(Ha::from_entry(&e));
+                    true
+                }
+                S_IF if all_edits => fill(
+                    &mut c.interfaces,
+                    entries(&tree, id),
+                    FInterface::from_entry,
+                ),
+                S_ADDR if all_edits => {
+                    fill(&mut c.addresses, entries(&tree, id), Address::from_entry)
+                }
+                S_SVC if all_edits => {
+                    fill(&mut c.services, entries(&tree, id), Service::from_entry)
+                }
+                S_GRP if all_edits => {
+                    fill(&mut c.addrgrps, entries(&tree, id), AddrGrp::from_entry)
+                }
+                S_P1 if all_edits => fill(&mut c.phase1, entries(&tree, id), Phase1::from_entry),
+                S_P2 if all_edits => fill(&mut c.phase2, entries(&tree, id), Phase2::from_entry),
+                S_VIP if all_edits => fill(&mut c.vips, entries(&tree, id), Vip::from_entry),
+                S_RT if all_edits => {
+                    let es = entries(&tree, id);
+                    if es.iter().all(|e| e.name.parse::<u32>().is_ok()) {
+                        for e in es {
+                            c.static_routes
+                                .insert(e.name.parse().unwrap_or(0), FStaticRoute::from_entry(&e));
+                        }
+                        true
+                    } else {
+                        false
+                    }
+                }
+                S_POL if all_edits => {
+                    let es = entries(&tree, id);
+                    if es.iter().all(|e| e.name.parse::<u32>().is_ok()) {
+                        for e in es {
+                            let idn = e.name.parse().unwrap_or(0);
+                            c.policies.retain(|(i, _)| *i != idn);
+                            c.policies.push((idn, Policy::from_entry(&e)));
+                        }
+                        true
+                    } else {
+                        false
+                    }
+                }
+                _ => false,
+            };
+            if !ok {
+                c.other.push(block_text(&tree, id));
+            }
+        }
+        c
+    }
+
+    fn sections(&self) -> Vec<(&'static str, Option<Vec<Entry>>, bool)> {
+        // (section, entries (None = not a table), quoted names)
+        fn named<T>(
+            m: &BTreeMap<String, T>,
+            f: impl Fn(&T) -> Vec<(String, String)>,
+            nested: impl Fn(&T) -> Vec<String>,
+        ) -> Vec<Entry> {
+            m.iter()
+                .map(|(k, v)| Entry {
+                    name: k.clone(),
+                    sets: f(v),
+                    nested: nested(v),
+                })
+                .collect()
+        }
+        let mut out = Vec::new();
+        if let Some(h) = &self.ha {
+            out.push((
+                S_HA,
+                Some(vec![Entry {
+                    name: String::new(),
+                    sets: h.to_sets(),
+                    nested: h.nested.clone(),
+                }]),
+                false,
+            ));
+        }
+        macro_rules! sec {
+            ($s:expr, $m:expr) => {
+                if !$m.is_empty() {
+                    out.push((
+                        $s,
+                        Some(named(&$m, |v| v.to_sets(), |v| v.nested.clone())),
+                        true,
+                    ));
+                }
+            };
+        }
+        sec!(S_IF, self.interfaces);
+        sec!(S_ADDR, self.addresses);
+        sec!(S_SVC, self.services);
+        sec!(S_GRP, self.addrgrps);
+        sec!(S_P1, self.phase1);
+        sec!(S_P2, self.phase2);
+        sec!(S_VIP, self.vips);
+        if !self.static_routes.is_empty() {
+            out.push((
+                S_RT,
+                Some(
+                    self.static_routes
+                        .iter()
+                        .map(|(k, v)| Entry {
+                            name: k.to_string(),
+                            sets: v.to_sets(),
+                            nested: v.nested.clone(),
+                        })
+                        .collect(),
+                ),
+                false,
+            ));
+        }
+        if !self.policies.is_empty() {
+            out.push((
+                S_POL,
+                Some(
+                    self.policies
+                        .iter()
+                        .map(|(k, v)| Entry {
+                            name: k.to_string(),
+                            sets: v.to_sets(),
+                            nested: v.nested.clone(),
+                        })
+                        .collect(),
+                ),
+                false,
+            ));
+        }
+        out
+    }
+
+    /// Renders the configuration as FortiOS CLI text.
+    pub fn render(&self) -> String {
+        render_sections(&self.sections(), &self.other)
+    }
+
+    /// Checks the model before anything is sent: policy and group references must resolve, phase 2
+    /// entries must name a defined phase 1, interface subnets must not overlap, policy ids are unique.
+    pub fn validate(&self, target: &str) -> crate::Result<()> {
+        let mut problems = Vec::new();
+        let builtin = ["all", "none", "ALL", "any"];
+        let addr_known = |a: &str| {
+            builtin.contains(&a)
+                || self.addresses.contains_key(a)
+                || self.addrgrps.contains_key(a)
+                || self.vips.contains_key(a)
+        };
+        let mut ids = BTreeSet::new();
+        for (id, p) in &self.policies {
+            if !ids.insert(*id) {
+                problems.push(format!("policy id {id} appears twice"));
+            }
+            for a in p.srcaddr.iter().chain(p.dstaddr.iter()) {
+                if !addr_known(a) {
+                    problems.push(format!(
+                        "policy {id} uses address {a:?}, which is not defined"
+                    ));
+                }
+            }
+            for s in &p.service {
+                if !(builtin.contains(&s.as_str())
+                    || self.services.contains_key(s)
+                    || s.chars()
+                        .all(|c| c.is_ascii_uppercase() || c == '-' || c.is_ascii_digit()))
+                {
+                    problems.push(format!(
+                        "policy {id} uses service {s:?}, which is not defined"
+                    ));
+                }
+            }
+        }
+        for (g, grp) in &self.addrgrps {
+            for m in &grp.member {
+                if !addr_known(m) {
+                    problems.push(format!(
+                        "address group {g} has member {m:?}, which is not defined"
+                    ));
+                }
+            }
+        }
+        for (n, p2) in &self.phase2 {
+            if let Some(p1) = &p2.phase1name {
+                if !self.phase1.contains_key(p1) {
+                    problems.push(format!(
+                        "phase2 {n} refers to phase1 {p1:?}, which is not defined"
+                    ));
+                }
+            }
+        }
+        let nets: Vec<(&String, Ipv4Net)> = self
+            .interfaces
+            .iter()
+            .filter_map(|(n, i)| {
+                let ip = i.ip.as_deref()?;
+                let mut w = ip.split_whitespace();
+                Some((n, Ipv4Net::parse(w.next()?, w.next())?))
+            })
+            .collect();
+        for (a, x) in nets.iter().enumerate() {
+            for y in &nets[a + 1..] {
+                if x.1.overlaps(&y.1) {
+                    problems.push(format!(
+                        "interfaces {} and {} have overlapping subnets",
+                        x.0, y.0
+                    ));
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(crate::NetError::Invalid {
+                target: target.to_string(),
+                problems,
+            })
+        }
+    }
+
+    /// The ordered change set turning the live configuration `self` into `want`.
+    ///
+    /// Sections empty in `want` are not managed; within a managed section, entries absent from
+    /// `want` are deleted (interfaces excepted: they are only changed), and in a managed entry only
+    /// the keys `want` sets are compared.
+    ///
+    /// ```
+    /// use hermes_netdev::fortios::FortiConfig;
+    /// let live = FortiConfig::parse("config firewall policy\n    edit 1\n        set action accept\n    next\n    edit 2\n        set action deny\n    next\nend\n");
+    /// let want = FortiConfig::parse("config firewall policy\n    edit 2\n        set action deny\n    next\n    edit 1\n        set action accept\n    next\nend\n");
+    /// assert_eq!(live.diff(&want, "fgt").commands(), ["config firewall policy", "    move 2 before 1", "end"]);
+    /// ```
+    pub fn diff(&self, want: &FortiConfig, target: &str) -> hermes_core::ChangeSet {
+        let live_secs = self.sections();
+        let want_secs = want.sections();
+        let mut view = Vec::new();
+        for (s, wentries, quoted) in &want_secs {
+            let Some(wentries) = wentries else { continue };
+            let Some((_, Some(lentries), _)) = live_secs.iter().find(|(x, _, _)| x == s) else {
+                continue;
+            };
+            let mut v = Vec::new();
+            for le in lentries {
+                let w = wentries.iter().find(|w| w.name == le.name);
+                // Interfaces are only changed, never deleted; factory objects are never deleted.
+                if w.is_none() && (*s == S_IF || BUILTIN.contains(&le.name.as_str())) {
+                    continue;
+                }
+                let mut e = le.clone();
+                if let Some(w) = w {
+                    e.sets.retain(|(k, _)| w.sets.iter().any(|(wk, _)| wk == k));
+                    e.nested.retain(|n| w.nested.contains(n));
+                }
+                v.push(e);
+            }
+            view.push((*s, Some(v), *quoted));
+        }
+        let other: Vec<String> = self
+            .other
+            .iter()
+            .filter(|o| want.other.contains(o))
+            .cloned()
+            .collect();
+        let a = render_sections(&view, &other);
+        let b = want.render();
+        let (ta, tb) = (
+            ConfigTree::parse(&a, Syntax::FortiOs),
+            ConfigTree::parse(&b, Syntax::FortiOs),
+        );
+        crate::remediate::diff_trees(target, &ta, &tb)
+    }
+
+    /// FortiOS REST (`/api/v2/cmdb/...`) bodies for every modelled entry, in dependency order:
+    /// `(path, mkey, body)`. `PUT path/mkey` updates an entry, `POST path` creates it.
+    pub fn rest_bodies(&self) -> Vec<(String, String, serde_json::Value)> {
+        let mut out = Vec::new();
+        for (s, entries, _) in self.sections() {
+            let words: Vec<&str> = s.trim_start_matches("config ").split(' ').collect();
+            let (last, head) = words.split_last().unwrap_or((&"", &[]));
+            let path = format!("/api/v2/cmdb/{}/{last}", head.join("."));
+            for e in entries.unwrap_or_default() {
+                let mut body = serde_json::Map::new();
+                let key = if s == S_POL {
+                    "policyid"
+                } else if s == S_RT {
+                    "seq-num"
+                } else {
+                    "name"
+                };
+                if !e.name.is_empty() {
+                    let v = e
+                        .name
+                        .parse::<u64>()
+                        .map(serde_json::Value::from)
+                        .unwrap_or_else(|_| e.name.clone().into());
+                    body.insert(key.to_string(), v);
+                }
+                for (k, v) in &e.sets {
+                    let t = tokens(v);
+                    let is_list = v.starts_with('"') && t.len() > 1
+                        || matches!(
+                            k.as_str(),
+                            "srcintf"
+                                | "dstintf"
+                                | "srcaddr"
+                                | "dstaddr"
+                                | "service"
+                                | "member"
+                                | "mappedip"
+                                | "monitor"
+                        );
+                    let val = if is_list {
+                        serde_json::Value::Array(
+                            t.into_iter()
+                                .map(|n| {
+                                    let key = if k == "mappedip" { "range" } else { "name" };
+                                    serde_json::json!({ key: n })
+                                })
+                                .collect(),
+                        )
+                    } else if v.starts_with('"') {
+                        serde_json::Value::from(t.into_iter().next().unwrap_or_default())
+                    } else {
+                        serde_json::Value::from(v.clone())
+                    };
+                    body.insert(k.clone(), val);
+                }
+                out.push((
+                    path.clone(),
+                    e.name.clone(),
+                    serde_json::Value::Object(body),
+                ));
+            }
+        }
+        out
+    }
+}
+
+fn fill<T>(m: &mut BTreeMap<String, T>, es: Vec<Entry>, f: impl Fn(&Entry) -> T) -> bool {
+    for e in es {
+        m.insert(e.name.clone(), f(&e));
+    }
+    true
+}
+
+fn render_sections(secs: &[(&'static str, Option<Vec<Entry>>, bool)], other: &[String]) -> String {
+    let mut o = String::new();
+    for (s, entries, quoted) in secs {
+        let _ = writeln!(o, "{s}");
+        let entries = entries.as_deref().unwrap_or_default();
+        if *s == S_HA {
+            for e in entries {
+                for (k, v) in &e.sets {
+                    let _ = writeln!(o, "    set {k} {v}");
+                }
+                for n in &e.nested {
+                    for l in n.lines() {
+                        let _ = writeln!(o, "    {l}");
+                    }
+                }
+            }
+        } else {
+            for e in entries {
+                if *quoted {
+                    let _ = writeln!(o, "    edit {}", quote(&e.name));
+                } else {
+                    let _ = writeln!(o, "    edit {}", e.name);
+                }
+                for (k, v) in &e.sets {
+                    let _ = writeln!(o, "        set {k} {v}");
+                }
+                for n in &e.nested {
+                    for l in n.lines() {
+                        let _ = writeln!(o, "        {l}");
+                    }
+                }
+                let _ = writeln!(o, "    next");
+            }
+        }
+        let _ = writeln!(o, "end");
+    }
+    for b in other {
+        let _ = writeln!(o, "{b}");
+    }
+    o
+}
+
+/// Parses `A.B.C.D M.M.M.M` or `A.B.C.D/L` as FortiOS writes subnets.
+pub fn parse_subnet(s: &str) -> Option<Ipv4Net> {
+    let mut w = s.split_whitespace();
+    let a = w.next()?;
+    let m = w.next();
+    let n = Ipv4Net::parse(a, m)?;
+    let _: Ipv4Addr = n.addr;
+    Some(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_and_quotes() {
+        assert_eq!(tokens("\"a b\" c \"\""), ["a b", "c", ""]);
+        assert_eq!(quote("x\"y"), "\"x\\\"y\"");
+        assert_eq!(tokens(&quote("x\"y")), ["x\"y"]);
+    }
+
+    #[test]
+    fn rest_bodies_follow_cmdb_shapes() {
+        let c = FortiConfig::parse("config firewall policy\n    edit 7\n        set srcaddr \"a\" \"b\"\n        set action accept\n        set name \"p\"\n    next\nend\n");
+        let b = c.rest_bodies();
+        assert_eq!(b[0].0, "/api/v2/cmdb/firewall/policy");
+        assert_eq!(b[0].2["policyid"], 7);
+        assert_eq!(b[0].2["srcaddr"][1]["name"], "b");
+        assert_eq!(b[0].2["action"], "accept");
+        assert_eq!(b[0].2["name"], "p");
+    }
+}

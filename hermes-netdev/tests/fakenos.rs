@@ -1,0 +1,195 @@
+//! Apply → read back → no diff, over real SSH against FakeNOS with Hermes's stateful plugins
+//! (`scripts/peers.sh up fakenos`). One test per device; each runs its steps in order.
+
+use std::net::Ipv4Addr;
+use std::time::Duration;
+
+use hermes_core::{Configurable, ErrorKind, Mode};
+use hermes_netdev::baseline;
+use hermes_netdev::cisco::{CiscoConfig, Dialect, Interface, Vlan};
+use hermes_netdev::cli::{CliSession, CliTarget, Platform};
+use hermes_netdev::device::{CiscoDevice, FortiDevice};
+
+fn target(name: &str, platform: Platform) -> CliTarget {
+    let peer = hermes_testkit::peer("fakenos");
+    let addr = peer.setting(&format!("{}_ADDR", name.to_ascii_uppercase()));
+    let fp = std::fs::read_to_string(peer.setting("HOST_KEY_FP_FILE"))
+        .expect("fakenos host key fingerprint");
+    CliTarget::new(name, addr, platform)
+        .credentials(peer.setting("USER"), peer.setting("PASSWORD"))
+        .enable_secret(peer.setting("ENABLE_SECRET"))
+        .host_key_fingerprint(fp.trim())
+        .command_timeout(Duration::from_secs(20))
+}
+
+#[tokio::test]
+async fn n3k_baseline_converges_and_rolls_back_on_error() {
+    let dev = CiscoDevice::new(target("n3k", Platform::NxOs));
+    let want = baseline::switch(
+        Dialect::NxOs,
+        "n3k",
+        ["Ethernet1/1", "Ethernet1/2"],
+        Ipv4Addr::new(10, 0, 10, 2),
+        110,
+    );
+    let first = dev
+        .converge(&want, Mode::Apply)
+        .await
+        .expect("converge n3k");
+    assert!(first.verified);
+    let again = dev
+        .converge(&want, Mode::Apply)
+        .await
+        .expect("second converge");
+    assert!(
+        again.plan.is_empty(),
+        "second run must apply nothing:\n{}",
+        again.plan
+    );
+
+    // Drift made by hand is found and fixed.
+    dev.send_config(&["vlan 30", "name drifted"]).await.unwrap();
+    let plan = dev.plan(&want).await.unwrap();
+    assert_eq!(plan.commands(), ["vlan 30", " name web"]);
+    assert!(dev.converge(&want, Mode::Apply).await.unwrap().verified);
+
+    // A line the device rejects stops the apply, names the line and device, and the checkpoint
+    // rollback removes what was applied before it (VLAN 40).
+    let mut bad = want.clone();
+    bad.vlans.insert(
+        40,
+        Vlan {
+            name: Some("new".into()),
+            shutdown: false,
+        },
+    );
+    bad.interfaces.insert(
+        "Ethernet1/1/1/1".into(),
+        Interface {
+            description: Some("no such port".into()),
+            ..Interface::default()
+        },
+    );
+    let err = dev.converge(&bad, Mode::Apply).await.unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.contains("n3k")
+            && msg.contains("interface Ethernet1/1/1/1")
+            && msg.contains("rolled back to checkpoint"),
+        "{msg}"
+    );
+    let live = dev.read().await.unwrap();
+    assert!(
+        !live.vlans.contains_key(&40),
+        "rollback must remove VLAN 40"
+    );
+    assert!(dev.plan(&want).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn c3750_baseline_with_hsrp_and_reverse_rollback() {
+    let dev = CiscoDevice::new(target("c3750", Platform::Ios));
+    let want = baseline::switch(
+        Dialect::Ios,
+        "c3750",
+        ["GigabitEthernet1/0/1", "GigabitEthernet1/0/2"],
+        Ipv4Addr::new(10, 0, 10, 3),
+        100,
+    );
+    assert!(
+        dev.converge(&want, Mode::Apply)
+            .await
+            .expect("converge c3750")
+            .verified
+    );
+    let live = dev.read().await.unwrap();
+    assert_eq!(
+        live.interfaces["Vlan10"].hsrp[&10].ip,
+        Some(Ipv4Addr::new(10, 0, 10, 1))
+    );
+    assert!(dev
+        .converge(&want, Mode::Apply)
+        .await
+        .unwrap()
+        .plan
+        .is_empty());
+
+    let mut bad = want.clone();
+    bad.vlans.insert(
+        41,
+        Vlan {
+            name: Some("new".into()),
+            shutdown: false,
+        },
+    );
+    bad.interfaces.insert(
+        "GigabitEthernet9".into(),
+        Interface {
+            description: Some("no such port".into()),
+            ..Interface::default()
+        },
+    );
+    let err = dev.converge(&bad, Mode::Apply).await.unwrap_err();
+    assert!(err.to_string().contains("reverse change set"), "{err}");
+    assert!(!dev.read().await.unwrap().vlans.contains_key(&41));
+}
+
+#[tokio::test]
+async fn fgt_policy_set_and_ipsec_converge_with_moves() {
+    let dev = FortiDevice::new(target("fgt", Platform::FortiOs));
+    let want = baseline::firewall();
+    assert!(
+        dev.converge(&want, Mode::Apply)
+            .await
+            .expect("converge fgt")
+            .verified
+    );
+    assert!(dev
+        .converge(&want, Mode::Apply)
+        .await
+        .unwrap()
+        .plan
+        .is_empty());
+
+    // Reordering the policies is a `move`, not a rewrite.
+    let mut reordered = want.clone();
+    let last = reordered.policies.remove(2);
+    reordered.policies.insert(0, last);
+    let plan = dev.plan(&reordered).await.unwrap();
+    assert_eq!(
+        plan.commands(),
+        ["config firewall policy", "    move 20 before 10", "end"]
+    );
+    assert!(
+        dev.converge(&reordered, Mode::Apply)
+            .await
+            .unwrap()
+            .verified
+    );
+    assert!(dev.converge(&want, Mode::Apply).await.unwrap().verified);
+}
+
+#[tokio::test]
+async fn invalid_models_are_refused_before_anything_is_sent() {
+    let dev = CiscoDevice::new(target("n3k", Platform::NxOs));
+    let mut bad = CiscoConfig::parse(
+        "interface Ethernet1/3\n  switchport mode trunk\n  switchport trunk allowed vlan 10,77\n",
+        Dialect::NxOs,
+    );
+    bad.vlans.insert(10, Vlan::default());
+    let err = dev.converge(&bad, Mode::Apply).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert!(err.to_string().contains("VLAN 77"), "{err}");
+}
+
+#[tokio::test]
+async fn wrong_host_key_and_password_are_refused() {
+    let t = target("n3k", Platform::NxOs)
+        .host_key_fingerprint("SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+    let err = CliSession::open(&t).await.unwrap_err();
+    assert!(err.to_string().contains("n3k"), "{err}");
+    let t = target("n3k", Platform::NxOs).credentials("hermes", "wrong");
+    let err = CliSession::open(&t).await.unwrap_err();
+    assert!(matches!(err, hermes_netdev::NetError::Auth { .. }), "{err}");
+    assert!(!format!("{t:?}").contains("hermes-fakenos"));
+}
