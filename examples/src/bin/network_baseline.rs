@@ -67,7 +67,11 @@ fn target(args: &Args, name: &str, addr: &str, platform: Platform) -> Result<Cli
     Ok(t)
 }
 
-async fn converge<D: Configurable>(dev: &D, want: &D::Model, dry_run: bool) -> Result<(), BoxError> {
+async fn converge<D: Configurable>(
+    dev: &D,
+    want: &D::Model,
+    dry_run: bool,
+) -> Result<(), BoxError> {
     let show = RenderOptions {
         show_commands: true,
         ..RenderOptions::default()
@@ -91,7 +95,12 @@ async fn converge<D: Configurable>(dev: &D, want: &D::Model, dry_run: bool) -> R
     // 3. A second run applies nothing.
     let again = dev.converge(want, Mode::Apply).await?;
     if again.plan.has_changes() {
-        return Err(format!("{}: second run still has changes:\n{}", dev.target(), again.plan).into());
+        return Err(format!(
+            "{}: second run still has changes:\n{}",
+            dev.target(),
+            again.plan
+        )
+        .into());
     }
     println!("  second run: nothing to apply ({}).", again.plan.summary());
     Ok(())
@@ -124,7 +133,9 @@ async fn main() -> Result<(), BoxError> {
     );
     converge(&c3750, &want, args.dry_run).await?;
 
-    println!("\n== fgt (FortiOS): addresses, service, IPsec tunnel to the remote site, ordered policies");
+    println!(
+        "\n== fgt (FortiOS): addresses, service, IPsec tunnel to the remote site, ordered policies"
+    );
     let fgt = FortiDevice::new(target(&args, "fgt", &args.fgt, Platform::FortiOs)?);
     converge(&fgt, &baseline::firewall(), args.dry_run).await?;
 
