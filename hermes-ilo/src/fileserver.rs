@@ -41,7 +41,10 @@ pub struct FileServer {
     stop: CancellationToken,
     task: Option<tokio::task::JoinHandle<()>>,
     requests: Arc<AtomicU64>,
+    served: Served,
 }
+
+type Served = Arc<std::sync::Mutex<std::collections::BTreeMap<String, u64>>>;
 
 impl FileServer {
     /// Serves `root` on `addr` (port 0 picks a free port).
@@ -66,11 +69,13 @@ impl FileServer {
             .map_err(|e| IloError::local(addr.to_string(), ErrorKind::Internal, e.to_string()))?;
         let stop = CancellationToken::new();
         let requests = Arc::new(AtomicU64::new(0));
+        let served: Served = Arc::default();
         let task = tokio::spawn(accept_loop(
             listener,
             Arc::new(root.clone()),
             stop.clone(),
             requests.clone(),
+            served.clone(),
         ));
         tracing::info!(%addr, root = %root.display(), "virtual media file server listening");
         Ok(FileServer {
@@ -79,6 +84,7 @@ impl FileServer {
             stop,
             task: Some(task),
             requests,
+            served,
         })
     }
 
@@ -95,6 +101,11 @@ impl FileServer {
     /// How many requests it has answered (GET and HEAD).
     pub fn requests(&self) -> u64 {
         self.requests.load(Ordering::Relaxed)
+    }
+
+    /// How many GET/HEAD requests each URL path got (which BMC fetched which image).
+    pub fn served(&self) -> std::collections::BTreeMap<String, u64> {
+        self.served.lock().map(|m| m.clone()).unwrap_or_default()
     }
 
     /// The URL of `relative` (a path inside the root) as seen from `host` (the address the BMCs
@@ -129,6 +140,7 @@ async fn accept_loop(
     root: Arc<PathBuf>,
     stop: CancellationToken,
     requests: Arc<AtomicU64>,
+    served: Served,
 ) {
     loop {
         let (stream, _) = tokio::select! {
@@ -143,13 +155,18 @@ async fn accept_loop(
         };
         let root = root.clone();
         let requests = requests.clone();
+        let served = served.clone();
         let stop = stop.clone();
         tokio::spawn(async move {
-            let svc = hyper::service::service_fn(move |req| {
+            let svc = hyper::service::service_fn(move |req: Request<Incoming>| {
                 let root = root.clone();
                 let requests = requests.clone();
+                let served = served.clone();
                 async move {
                     requests.fetch_add(1, Ordering::Relaxed);
+                    if let Ok(mut m) = served.lock() {
+                        *m.entry(req.uri().path().to_string()).or_default() += 1;
+                    }
                     Ok::<_, Infallible>(serve(&root, req).await)
                 }
             });

@@ -351,6 +351,65 @@ impl IsoBuilder {
     }
 }
 
+/// The `BOOT.CFG` of an ESXi 8.0 installer (its layout; the module list is shortened).
+pub const ESXI_BOOT_CFG: &str = "bootstate=0\ntitle=Loading ESXi installer\ntimeout=5\nprefix=\nkernel=/b.b00\nkernelopt=runweasel cdromBoot\nmodules=/jumpstrt.gz --- /useropts.gz --- /features.gz --- /k.b00 --- /uc_intel.b00\nbuild=8.0.3-0.0.24022510\nupdated=0\n";
+
+/// Writes a small stand-in for an ESXi installer ISO at `out`: the installer's `BOOT.CFG` and
+/// `EFI/BOOT/BOOT.CFG`, a placeholder kernel, and El Torito boot entries for BIOS and UEFI (with
+/// placeholder boot images). It boots nothing; it lets tests and demos exercise the real ISO
+/// rewriting (xorriso) where no licensed ESXi ISO is at hand.
+pub async fn write_stand_in_installer(out: &Path, xorriso: &Path) -> Result<()> {
+    let dir = tempfile_dir(out.parent().unwrap_or(Path::new(".")), out)?;
+    let tree = dir.join("tree");
+    let io = |p: &Path, e: std::io::Error| local(p, ErrorKind::Internal, e.to_string());
+    for (rel, bytes) in [
+        ("BOOT.CFG", ESXI_BOOT_CFG.as_bytes().to_vec()),
+        ("EFI/BOOT/BOOT.CFG", ESXI_BOOT_CFG.as_bytes().to_vec()),
+        ("B.B00", b"stand-in kernel\n".to_vec()),
+        ("ISOLINUX.BIN", vec![0u8; 2048]),
+        ("EFIBOOT.IMG", vec![0u8; 64 * 1024]),
+    ] {
+        let p = tree.join(rel);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
+        }
+        std::fs::write(&p, bytes).map_err(|e| io(&p, e))?;
+    }
+    let tmp = dir.join("stand-in.iso");
+    let b = IsoBuilder::new(&tmp).xorriso(xorriso);
+    let args: Vec<std::ffi::OsString> = vec![
+        "-as".into(),
+        "mkisofs".into(),
+        "-quiet".into(),
+        "-o".into(),
+        tmp.clone().into(),
+        "-J".into(),
+        "-R".into(),
+        "-V".into(),
+        "ESXI-STAND-IN".into(),
+        "-b".into(),
+        "ISOLINUX.BIN".into(),
+        "-c".into(),
+        "BOOT.CAT".into(),
+        "-no-emul-boot".into(),
+        "-boot-load-size".into(),
+        "4".into(),
+        "-boot-info-table".into(),
+        "-eltorito-alt-boot".into(),
+        "-e".into(),
+        "EFIBOOT.IMG".into(),
+        "-no-emul-boot".into(),
+        tree.clone().into(),
+    ];
+    let refs: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
+    let res = b.run(&refs).await;
+    if res.is_ok() {
+        std::fs::rename(&tmp, out).map_err(|e| io(out, e))?;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    res.map(|_| ())
+}
+
 /// Where the manifest of `iso` is written.
 pub fn manifest_path(iso: &Path) -> PathBuf {
     let mut name = iso.file_name().unwrap_or_default().to_os_string();
