@@ -675,8 +675,25 @@ impl Client {
 
     /// Every member of a collection, typed: expanded members are parsed in place, links are fetched
     /// (at most 8 at once), in the collection's order.
+    ///
+    /// Where the service root advertises `$expand` (`ProtocolFeaturesSupported.ExpandQuery`, as iLO 5
+    /// does), the members are asked for in the same request (`$expand=.($levels=1)`), one round trip
+    /// instead of one per member; a service that ignores or refuses the query is read link by link.
     pub async fn list<T: DeserializeOwned + Send>(&self, path: &str) -> Result<Vec<T>> {
-        let values = self.collection_values(path).await?;
+        let mut values = None;
+        if let Some(query) = self.expand_query().await {
+            let sep = if path.contains('?') { '&' } else { '?' };
+            match self.collection_values(&format!("{path}{sep}{query}")).await {
+                Ok(v) => values = Some(v),
+                Err(e) => {
+                    tracing::debug!(bmc = %self.inner.target, %path, "$expand refused ({e}); reading members one by one")
+                }
+            }
+        }
+        let values = match values {
+            Some(v) => v,
+            None => self.collection_values(path).await?,
+        };
         stream::iter(values.into_iter().map(|v| {
             let me = self.clone();
             let coll = path.to_string();
@@ -704,6 +721,21 @@ impl Client {
         .buffered(8)
         .try_collect()
         .await
+    }
+
+    /// The `$expand` query this service supports for one level of members, if any.
+    async fn expand_query(&self) -> Option<&'static str> {
+        let root = self.service_root().await.ok()?;
+        let e = root.protocol_features_supported?.expand_query?;
+        if e.no_links == Some(true) {
+            Some("$expand=.($levels=1)")
+        } else if e.links == Some(true) {
+            Some("$expand=~($levels=1)")
+        } else if e.expand_all == Some(true) {
+            Some("$expand=*($levels=1)")
+        } else {
+            None
+        }
     }
 
     /// The service root's link named by `what`, or [`IloError::Unsupported`] naming it.

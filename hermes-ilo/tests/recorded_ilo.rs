@@ -52,6 +52,7 @@ async fn handle(
     req: Request<Incoming>,
 ) -> Response<Full<Bytes>> {
     let method = req.method().clone();
+    let expand = req.uri().query().is_some_and(|q| q.contains("$expand"));
     let path = req.uri().path().trim_end_matches('/').to_string();
     let token = req
         .headers()
@@ -153,7 +154,26 @@ async fn handle(
         }
         ("GET", p) => {
             let f = tree.join(p.trim_start_matches('/')).join("index.json");
+            if expand {
+                s.log.push(format!("EXPAND {p}"));
+            }
             match std::fs::read(&f) {
+                Ok(b) if expand => {
+                    // iLO's $expand=.: each member link replaced by the member itself.
+                    let mut v: serde_json::Value = serde_json::from_slice(&b).unwrap();
+                    if let Some(members) = v.get_mut("Members").and_then(|m| m.as_array_mut()) {
+                        for m in members.iter_mut() {
+                            let id = m["@odata.id"]
+                                .as_str()
+                                .unwrap()
+                                .trim_start_matches('/')
+                                .to_string();
+                            let body = std::fs::read(tree.join(id).join("index.json")).unwrap();
+                            *m = serde_json::from_slice(&body).unwrap();
+                        }
+                    }
+                    reply(200, &[], serde_json::to_vec(&v).unwrap())
+                }
                 Ok(b) => reply(200, &[("Content-Type", "application/json".to_string())], b),
                 Err(_) => {
                     s.unexpected.push(format!("GET {p}"));
@@ -253,6 +273,24 @@ async fn if_match_conflict_retry_after_and_task_monitor() {
     let managers = s.managers().await.unwrap();
     assert_eq!(managers[0].firmware_version.as_deref(), Some("iLO 5 v2.72"));
     assert_eq!(st.lock().unwrap().manager_gets, 1);
+    // The capture advertises $expand (NoLinks): the firmware inventory comes in one request.
+    let before = st.lock().unwrap().log.len();
+    let fw: Vec<hermes_ilo::models::SoftwareInventory> = c
+        .list("/redfish/v1/UpdateService/FirmwareInventory")
+        .await
+        .unwrap();
+    assert!(fw.len() >= 10);
+    assert!(fw.iter().any(|f| f.name.as_deref() == Some("iLO 5")));
+    {
+        let state = st.lock().unwrap();
+        let new: Vec<&String> = state.log[before..].iter().collect();
+        assert!(new.iter().any(|l| l.starts_with("EXPAND ")), "{new:?}");
+        assert!(
+            !new.iter()
+                .any(|l| l.starts_with("GET /redfish/v1/UpdateService/FirmwareInventory/")),
+            "members fetched one by one: {new:?}"
+        );
+    }
     // InsertMedia answered 202 + task monitor: polled until Completed.
     let change = s
         .insert_media("http://192.0.2.10/esxi-01.iso")
