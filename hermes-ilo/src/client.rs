@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use futures::stream::{self, StreamExt, TryStreamExt};
-use hermes_core::{ErrorKind, Idempotency, RetryPolicy, Sent};
+use hermes_core::{ErrorKind, Idempotency, RetryPolicy, Secret, Sent};
 use http::{header, HeaderMap};
 use serde::de::DeserializeOwned;
 use tokio::sync::{Mutex, OnceCell};
@@ -44,11 +44,11 @@ enum AuthConfig {
     None,
     Basic {
         user: String,
-        password: String,
+        password: Secret,
     },
     Session {
         user: String,
-        password: String,
+        password: Secret,
     },
 }
 
@@ -83,7 +83,7 @@ impl ClientBuilder {
         self
     }
     /// HTTP basic authentication on every request.
-    pub fn basic_auth(mut self, user: impl Into<String>, password: impl Into<String>) -> Self {
+    pub fn basic_auth(mut self, user: impl Into<String>, password: impl Into<Secret>) -> Self {
         self.auth = AuthConfig::Basic {
             user: user.into(),
             password: password.into(),
@@ -92,7 +92,7 @@ impl ClientBuilder {
     }
     /// A Redfish session: log in on first use (`POST` to the sessions collection), send
     /// `X-Auth-Token`, log in again once if the token expires, and [`Client::logout`] when done.
-    pub fn session_auth(mut self, user: impl Into<String>, password: impl Into<String>) -> Self {
+    pub fn session_auth(mut self, user: impl Into<String>, password: impl Into<Secret>) -> Self {
         self.auth = AuthConfig::Session {
             user: user.into(),
             password: password.into(),
@@ -212,7 +212,7 @@ impl ClientBuilder {
 
 #[derive(Clone)]
 struct SessionState {
-    token: String,
+    token: Secret,
     location: Option<String>,
 }
 
@@ -423,7 +423,7 @@ impl Client {
         }
     }
 
-    async fn login(&self, user: &str, password: &str) -> Result<SessionState> {
+    async fn login(&self, user: &str, password: &Secret) -> Result<SessionState> {
         let root = self.service_root().await?;
         let sessions = match root.links.as_ref().and_then(|l| l.sessions.as_ref()) {
             Some(l) => l.odata_id.clone(),
@@ -448,7 +448,7 @@ impl Client {
                 }
             },
         };
-        let req = crate::request::session_login(&sessions, user, password);
+        let req = crate::request::session_login(&sessions, user, password.expose());
         let resp = self.execute(&req, &AuthHeader::None).await?;
         let resp = self.check(&req, resp)?;
         let token = resp
@@ -467,7 +467,10 @@ impl Client {
                 .and_then(|s| s.odata_id)
         });
         tracing::info!(bmc = %self.inner.target, "logged in (Redfish session)");
-        Ok(SessionState { token, location })
+        Ok(SessionState {
+            token: Secret::new(token),
+            location,
+        })
     }
 
     /// Ends the Redfish session, if one is open (`DELETE` on its URI). Harmless without one.

@@ -86,7 +86,9 @@ pub fn patch_boot_cfg(text: &str) -> String {
 pub fn spec_fingerprint(spec: &KickstartSpec, password: &RootPassword) -> Result<String> {
     let text = spec.render()?;
     let pw = match password {
-        RootPassword::Plain(p) => Sha256Digest::of(format!("hermes-ks-plain:{p}").as_bytes()),
+        RootPassword::Plain(p) => {
+            Sha256Digest::of(format!("hermes-ks-plain:{}", p.expose()).as_bytes())
+        }
         RootPassword::Hashed(h) => Sha256Digest::of(format!("hermes-ks-hash:{h}").as_bytes()),
     };
     let stable: Vec<String> = text

@@ -26,20 +26,22 @@
 use std::fmt;
 use std::net::Ipv4Addr;
 
+use hermes_core::Secret;
+
 use crate::error::{IloError, Result};
 
 /// The root password of the installed host.
 #[derive(Clone, PartialEq, Eq)]
 pub enum RootPassword {
     /// A password in clear, hashed (SHA-512 crypt, random salt) when the kickstart is rendered.
-    Plain(String),
+    Plain(Secret),
     /// A crypt(3) hash (`$6$...`, `$5$...`, `$1$...`) written as is with `--iscrypted`.
     Hashed(String),
 }
 
 impl RootPassword {
     /// A password in clear (kept out of `Debug`; hashed in the kickstart).
-    pub fn plain(password: impl Into<String>) -> Self {
+    pub fn plain(password: impl Into<Secret>) -> Self {
         RootPassword::Plain(password.into())
     }
     /// A crypt(3) hash.
@@ -148,7 +150,7 @@ impl KickstartSpec {
         }
         let hash = match &self.root_password {
             RootPassword::Hashed(h) => h.clone(),
-            RootPassword::Plain(p) => hash_password(p)?,
+            RootPassword::Plain(p) => hash_password(p.expose())?,
         };
         out.push_str(&format!("rootpw --iscrypted {hash}\n"));
         match &self.disk {
@@ -398,10 +400,10 @@ impl KickstartBuilder {
                     "no root password: set .root_password(RootPassword::plain(..) or ::hashed(..))",
                 ))
             }
-            Some(RootPassword::Plain(p)) if p.is_empty() => {
+            Some(RootPassword::Plain(p)) if p.expose().is_empty() => {
                 return Err(IloError::invalid(target, "the root password is empty"))
             }
-            Some(RootPassword::Plain(p)) if p.contains('\n') => {
+            Some(RootPassword::Plain(p)) if p.expose().contains('\n') => {
                 return Err(IloError::invalid(
                     target,
                     "the root password contains a line break",

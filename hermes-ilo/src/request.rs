@@ -15,7 +15,7 @@
 //! ```
 
 use base64::Engine;
-use hermes_core::Idempotency;
+use hermes_core::{Idempotency, Secret};
 use http::{header, HeaderValue, Method};
 use url::Url;
 
@@ -32,10 +32,10 @@ pub enum AuthHeader {
         /// The user.
         user: String,
         /// The password (never printed).
-        password: String,
+        password: Secret,
     },
-    /// A Redfish session token (`X-Auth-Token`).
-    Token(String),
+    /// A Redfish session token (`X-Auth-Token`, never printed).
+    Token(Secret),
 }
 
 impl std::fmt::Debug for AuthHeader {
@@ -198,8 +198,8 @@ impl RedfishRequest {
         match auth {
             AuthHeader::None => {}
             AuthHeader::Basic { user, password } => {
-                let token =
-                    base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+                let token = base64::engine::general_purpose::STANDARD
+                    .encode(format!("{user}:{}", password.expose()));
                 let mut v = HeaderValue::from_str(&format!("Basic {token}")).map_err(|_| {
                     IloError::invalid(base.as_str(), "user name is not a header value")
                 })?;
@@ -207,11 +207,12 @@ impl RedfishRequest {
                 builder = builder.header(header::AUTHORIZATION, v);
             }
             AuthHeader::Token(token) => {
-                let mut v = HeaderValue::from_str(token).map_err(|_| IloError::Malformed {
-                    target: base.to_string(),
-                    path: self.path.clone(),
-                    message: "the session token is not a header value".into(),
-                })?;
+                let mut v =
+                    HeaderValue::from_str(token.expose()).map_err(|_| IloError::Malformed {
+                        target: base.to_string(),
+                        path: self.path.clone(),
+                        message: "the session token is not a header value".into(),
+                    })?;
                 v.set_sensitive(true);
                 builder = builder.header("X-Auth-Token", v);
             }

@@ -400,3 +400,15 @@ async fn inventory_report_of_the_ilo() {
     assert!(text.contains("firmware iLO 5: 2.72 Sep 04 2022"), "{text}");
     assert!(text.contains("BIOS A42 v2.60 (08/11/2022)"), "{text}");
 }
+
+#[tokio::test]
+async fn bios_honours_the_configurable_contract() {
+    let c = common::ilo5();
+    let s = c.find_system(&SystemSelector::Only).await.unwrap();
+    let bios = BiosSettings::new(s);
+    let want = BiosAttributes::new().set("WorkloadProfile", "Virtualization-MaxPerformance");
+    let report = hermes_core::contract::check_configurable(&bios, &want)
+        .await
+        .unwrap();
+    assert!(report.to_string().contains("restart"), "{report}");
+}

@@ -221,3 +221,44 @@ async fn fan_out_reports_every_server_and_the_step_that_failed() {
     assert_eq!(failed[0].1.kind(), ErrorKind::InvalidInput);
     files.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_installer_honours_the_provisioner_contract() {
+    let sushy = hermes_testkit::peer("sushy");
+    let dir = tempfile::tempdir().unwrap();
+    let bmc = Client::builder(format!("http://{}", sushy.addr()))
+        .retry(common::fast_retry())
+        .build()
+        .unwrap();
+    let files = FileServer::bind("127.0.0.1:0".parse().unwrap(), dir.path())
+        .await
+        .unwrap();
+    std::fs::write(dir.path().join("contract.iso"), vec![2u8; 2048]).unwrap();
+    let host = EsxiHost {
+        name: "dl380-14".into(),
+        bmc: bmc.clone(),
+        system: SystemSelector::Name("dl380-14".into()),
+        kickstart: kickstart(14),
+        media: MediaSource::Url(files.url_for("contract.iso", None).unwrap().to_string()),
+        answering: Arc::new(TcpCheck::new(files.local_addr().to_string())),
+    };
+    let installer = EsxiInstaller::new(dir.path().join("state"), dir.path()).timeouts(timeouts());
+    let sys = bmc.find_system(&host.system).await.unwrap();
+    let observe = || {
+        let sys = sys.clone();
+        async move {
+            let s = sys.get().await?;
+            let cd = sys.cd_media().await?;
+            Ok::<_, hermes_core::Error>((
+                cd.inserted_image().map(String::from),
+                s.boot.and_then(|b| b.override_target),
+                s.power_state,
+            ))
+        }
+    };
+    let report = hermes_core::contract::check_provisioner(&installer, &host, "dl380-14", observe)
+        .await
+        .unwrap();
+    println!("{report}");
+    files.shutdown().await;
+}

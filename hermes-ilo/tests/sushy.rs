@@ -163,7 +163,7 @@ async fn tls_with_the_generated_ca_and_basic_auth() {
     let (base, ca, user, pw) = common::sushy_tls();
     let ok = Client::builder(&base)
         .ca_pem(ca.clone())
-        .basic_auth(&user, &pw)
+        .basic_auth(&user, pw.as_str())
         .retry(common::fast_retry())
         .build()
         .unwrap();
@@ -193,7 +193,7 @@ async fn tls_with_the_generated_ca_and_basic_auth() {
 
     // No CA: the self-signed certificate is refused (verification is on by default).
     let untrusted = Client::builder(&base)
-        .basic_auth(&user, &pw)
+        .basic_auth(&user, pw.as_str())
         .retry(hermes_core::RetryPolicy::none())
         .build()
         .unwrap();
@@ -206,7 +206,7 @@ async fn tls_with_the_generated_ca_and_basic_auth() {
 
     // The explicit opt-out works.
     let insecure = Client::builder(&base)
-        .basic_auth(&user, &pw)
+        .basic_auth(&user, pw.as_str())
         .danger_accept_invalid_certs()
         .build()
         .unwrap();
@@ -215,7 +215,7 @@ async fn tls_with_the_generated_ca_and_basic_auth() {
     // Session auth against a service without sessions says so.
     let sess = Client::builder(&base)
         .ca_pem(ca)
-        .session_auth(&user, &pw)
+        .session_auth(&user, pw.as_str())
         .build()
         .unwrap();
     let err = sess.systems().await.unwrap_err();
