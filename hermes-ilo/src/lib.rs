@@ -1,1 +1,17 @@
-//! hermes-ilo: see the crate README (work in progress).
+#![doc = include_str!("../README.md")]
+
+pub mod bios;
+pub mod client;
+pub mod error;
+pub mod fileserver;
+pub mod install;
+pub mod inventory;
+pub mod iso;
+pub mod kickstart;
+pub mod models;
+pub mod request;
+pub mod system;
+
+pub use client::{Client, ClientBuilder, Response};
+pub use error::{IloError, RedfishError, Result};
+pub use system::{BootOverride, OverrideEnabled, ResetType, SystemHandle, SystemSelector};

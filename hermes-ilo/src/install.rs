@@ -1,0 +1,670 @@
+//! The ESXi installation workflow, as a [`hermes_core::Provisioner`] ([`EsxiInstaller`]).
+//!
+//! Per server, a state machine of idempotent steps:
+//!
+//! 1. **ISO ready**: the per-host ISO is built (kickstart + boot configs, see [`crate::iso`]) and served
+//!    by URL, or the URL the user gave is used.
+//! 2. **media inserted**: the ISO URL is in the server's CD/DVD virtual media.
+//! 3. **boot once from CD**: the one-time boot override is `Cd`.
+//! 4. **power cycle**: the server is powered on (if off) or force-restarted (if on). The state file
+//!    records that the reset is about to be sent *before* it is sent, so a re-run never sends a second
+//!    power cycle into a running installer.
+//! 5. **installer running**: the power state is `On`.
+//! 6. **host answering**: a pluggable [`HostCheck`] passes (a TCP port and banner, an HTTPS endpoint
+//!    such as the vSphere API, or any check of yours).
+//! 7. **media ejected**.
+//! 8. **done**.
+//!
+//! Each step has a timeout; a failure is an [`IloError::Step`] naming the server and the step. The last
+//! completed step is kept in a JSON state file per server, so a re-run resumes where it stopped, and a
+//! run after "done" changes nothing. [`EsxiInstaller::install_all`] fans out over many servers with
+//! bounded concurrency and progress (hermes-core's [`FanOut`]).
+//!
+//! ```no_run
+//! # async fn demo(hosts: Vec<hermes_ilo::install::EsxiHost>) -> Result<(), hermes_ilo::IloError> {
+//! use std::sync::Arc;
+//! use hermes_ilo::install::EsxiInstaller;
+//! let installer = EsxiInstaller::new("/var/lib/hermes/esxi", "/srv/hermes/iso")
+//!     .iso_base_url("http://10.0.0.5:8080/".parse().unwrap());
+//! let report = installer
+//!     .install_all(hosts, 8, Some(Arc::new(hermes_core::IndicatifProgress::new("esxi"))))
+//!     .await;
+//! println!("{}", report.summary());
+//! # Ok(()) }
+//! ```
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use hermes_core::{
+    Action, Change, ErrorKind, FanOut, FanOutReport, Plan, ProgressSink, Provisioner,
+};
+use serde::{Deserialize, Serialize};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use crate::client::Client;
+use crate::error::{IloError, Result};
+use crate::iso::IsoBuilder;
+use crate::kickstart::KickstartSpec;
+use crate::models::PowerState;
+use crate::system::{BootOverride, ResetType, SystemSelector};
+
+/// A step of the installation, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    /// The per-host ISO is built and has a URL.
+    IsoReady,
+    /// The ISO is in the virtual CD.
+    MediaInserted,
+    /// The one-time boot override is the CD.
+    BootOnce,
+    /// The power cycle is about to be sent (recorded first so it is never sent twice).
+    PowerCycleSent,
+    /// The server was powered on or restarted.
+    PowerCycled,
+    /// The server is on, running the installer.
+    InstallerRunning,
+    /// The installed host answers.
+    HostAnswering,
+    /// The virtual media is ejected.
+    MediaEjected,
+    /// Finished.
+    Done,
+}
+
+impl Step {
+    /// Every step, in order.
+    pub const ALL: [Step; 9] = [
+        Step::IsoReady,
+        Step::MediaInserted,
+        Step::BootOnce,
+        Step::PowerCycleSent,
+        Step::PowerCycled,
+        Step::InstallerRunning,
+        Step::HostAnswering,
+        Step::MediaEjected,
+        Step::Done,
+    ];
+
+    /// The step's name in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Step::IsoReady => "ISO ready",
+            Step::MediaInserted => "media inserted",
+            Step::BootOnce => "boot once from CD",
+            Step::PowerCycleSent => "power cycle sent",
+            Step::PowerCycled => "power cycle",
+            Step::InstallerRunning => "installer running",
+            Step::HostAnswering => "host answering",
+            Step::MediaEjected => "media ejected",
+            Step::Done => "done",
+        }
+    }
+}
+
+impl fmt::Display for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Checks whether an installed host answers (the end of the installation).
+#[async_trait]
+pub trait HostCheck: Send + Sync + fmt::Debug {
+    /// What is checked, for the output (`TCP 10.0.10.11:22 with an SSH banner`).
+    fn describe(&self) -> String;
+    /// `Ok(true)` when the host answers; `Ok(false)` (or a transient error) to keep waiting.
+    async fn check(&self) -> Result<bool>;
+}
+
+/// Answering = something accepts TCP on `addr` and, if set, its first bytes start with `banner`
+/// (`SSH-2.0-` for port 22).
+#[derive(Debug, Clone)]
+pub struct TcpCheck {
+    addr: String,
+    banner: Option<String>,
+    timeout: Duration,
+}
+
+impl TcpCheck {
+    /// A TCP connect check on `addr` (`10.0.10.11:443`).
+    pub fn new(addr: impl Into<String>) -> Self {
+        TcpCheck {
+            addr: addr.into(),
+            banner: None,
+            timeout: Duration::from_secs(5),
+        }
+    }
+    /// Also requires the server's first bytes to start with `banner`.
+    pub fn banner(mut self, banner: impl Into<String>) -> Self {
+        self.banner = Some(banner.into());
+        self
+    }
+    /// An SSH check: port 22's `SSH-2.0-` banner.
+    pub fn ssh(addr: impl Into<String>) -> Self {
+        Self::new(addr).banner("SSH-2.0-")
+    }
+}
+
+#[async_trait]
+impl HostCheck for TcpCheck {
+    fn describe(&self) -> String {
+        match &self.banner {
+            Some(b) => format!("TCP {} answering with {b:?}", self.addr),
+            None => format!("TCP {} accepting connections", self.addr),
+        }
+    }
+    async fn check(&self) -> Result<bool> {
+        let fut = async {
+            let mut s = tokio::net::TcpStream::connect(&self.addr).await.ok()?;
+            match &self.banner {
+                None => Some(true),
+                Some(b) => {
+                    let mut buf = vec![0u8; b.len()];
+                    s.read_exact(&mut buf).await.ok()?;
+                    let _ = s.shutdown().await;
+                    Some(buf == b.as_bytes())
+                }
+            }
+        };
+        Ok(tokio::time::timeout(self.timeout, fut)
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or(false))
+    }
+}
+
+/// Answering = an HTTP(S) GET of `url` gets any reply below 500 (for ESXi:
+/// `https://HOST/sdk/vimServiceVersions.xml`, the vSphere API's version document).
+#[derive(Debug, Clone)]
+pub struct HttpCheck {
+    url: String,
+    client: reqwest::Client,
+}
+
+impl HttpCheck {
+    /// A check of `url`, verifying TLS against the system roots plus `ca_pem` if given.
+    pub fn new(url: impl Into<String>, ca_pem: Option<&[u8]>) -> Result<Self> {
+        let url = url.into();
+        let mut b = reqwest::Client::builder().timeout(Duration::from_secs(10));
+        if let Some(pem) = ca_pem {
+            for c in reqwest::Certificate::from_pem_bundle(pem)
+                .map_err(|e| IloError::invalid(&url, format!("bad CA PEM: {e}")))?
+            {
+                b = b.add_root_certificate(c);
+            }
+        }
+        let client = b
+            .build()
+            .map_err(|e| IloError::invalid(&url, format!("cannot build HTTP client: {e}")))?;
+        Ok(HttpCheck { url, client })
+    }
+    /// The vSphere API check of an ESXi host at `host`.
+    pub fn vsphere(host: &str, ca_pem: Option<&[u8]>) -> Result<Self> {
+        Self::new(format!("https://{host}/sdk/vimServiceVersions.xml"), ca_pem)
+    }
+}
+
+#[async_trait]
+impl HostCheck for HttpCheck {
+    fn describe(&self) -> String {
+        format!("HTTP GET {} answering", self.url)
+    }
+    async fn check(&self) -> Result<bool> {
+        Ok(matches!(self.client.get(&self.url).send().await, Ok(r) if r.status().as_u16() < 500))
+    }
+}
+
+/// Where a server's installer ISO comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MediaSource {
+    /// Build a per-host ISO from this ESXi installer ISO and serve it from the installer's ISO
+    /// directory under its base URL.
+    Build {
+        /// The ESXi installer ISO.
+        base_iso: PathBuf,
+    },
+    /// Use this URL as it is (an ISO built and served elsewhere).
+    Url(String),
+}
+
+/// One server to install.
+#[derive(Debug, Clone)]
+pub struct EsxiHost {
+    /// The server's name (reports, state file, ISO file name).
+    pub name: String,
+    /// Its BMC.
+    pub bmc: Client,
+    /// Which system of the BMC.
+    pub system: SystemSelector,
+    /// The kickstart.
+    pub kickstart: KickstartSpec,
+    /// Where the ISO comes from.
+    pub media: MediaSource,
+    /// When the installed host counts as answering.
+    pub answering: Arc<dyn HostCheck>,
+}
+
+/// What an installation left.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstalledHost {
+    /// The server.
+    pub name: String,
+    /// The ISO URL its virtual media used.
+    pub iso_url: String,
+    /// The ISO's SHA-256, when Hermes built it.
+    pub iso_sha256: Option<String>,
+    /// The steps this run performed (empty: nothing changed).
+    pub steps_run: Vec<Step>,
+    /// The check the host passed.
+    pub answered: String,
+}
+
+impl InstalledHost {
+    /// Whether this run changed anything.
+    pub fn changed(&self) -> bool {
+        !self.steps_run.is_empty()
+    }
+}
+
+/// The per-server state file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstallState {
+    /// The last completed step.
+    pub completed: Option<Step>,
+    /// The ISO URL.
+    pub iso_url: Option<String>,
+    /// The ISO's SHA-256.
+    pub iso_sha256: Option<String>,
+    /// The check that passed.
+    pub answered: Option<String>,
+}
+
+/// The time limit of each step.
+#[derive(Debug, Clone)]
+pub struct Timeouts {
+    /// Building the ISO.
+    pub iso: Duration,
+    /// Each Redfish step (insert, boot override, reset).
+    pub bmc_step: Duration,
+    /// Waiting for the power state.
+    pub power: Duration,
+    /// Waiting for the installed host to answer (a real install takes 10–30 min).
+    pub answering: Duration,
+    /// The pause between polls.
+    pub poll: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            iso: Duration::from_secs(600),
+            bmc_step: Duration::from_secs(300),
+            power: Duration::from_secs(300),
+            answering: Duration::from_secs(3600),
+            poll: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Installs ESXi on servers through their BMCs. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct EsxiInstaller {
+    state_dir: PathBuf,
+    iso_dir: PathBuf,
+    iso_base_url: Option<url::Url>,
+    timeouts: Timeouts,
+    xorriso: PathBuf,
+}
+
+/// Receives step reports (`"dl380-01"`, `"media inserted"`).
+pub type StepReporter<'a> = &'a (dyn Fn(Step) + Send + Sync);
+
+async fn with_timeout<T>(
+    limit: Duration,
+    what: &str,
+    fut: impl std::future::Future<Output = Result<T>>,
+) -> Result<T> {
+    match tokio::time::timeout(limit, fut).await {
+        Ok(r) => r,
+        Err(_) => Err(IloError::Timeout {
+            target: what.to_string(),
+            message: format!("did not finish within {limit:?}"),
+        }),
+    }
+}
+
+impl EsxiInstaller {
+    /// An installer keeping per-server state in `state_dir` and built ISOs in `iso_dir`.
+    pub fn new(state_dir: impl Into<PathBuf>, iso_dir: impl Into<PathBuf>) -> Self {
+        EsxiInstaller {
+            state_dir: state_dir.into(),
+            iso_dir: iso_dir.into(),
+            iso_base_url: None,
+            timeouts: Timeouts::default(),
+            xorriso: PathBuf::from("xorriso"),
+        }
+    }
+
+    /// The URL under which `iso_dir` is served to the BMCs (e.g. a [`crate::fileserver::FileServer`]).
+    pub fn iso_base_url(mut self, url: url::Url) -> Self {
+        self.iso_base_url = Some(url);
+        self
+    }
+
+    /// The step timeouts.
+    pub fn timeouts(mut self, t: Timeouts) -> Self {
+        self.timeouts = t;
+        self
+    }
+
+    /// The xorriso binary.
+    pub fn xorriso(mut self, path: impl Into<PathBuf>) -> Self {
+        self.xorriso = path.into();
+        self
+    }
+
+    fn state_path(&self, name: &str) -> PathBuf {
+        self.state_dir.join(format!("{name}.json"))
+    }
+
+    /// The saved state of server `name` (default if none).
+    pub async fn state(&self, name: &str) -> Result<InstallState> {
+        let p = self.state_path(name);
+        match tokio::fs::read(&p).await {
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
+                IloError::local(
+                    p.display().to_string(),
+                    ErrorKind::Malformed,
+                    format!("corrupt state file ({e}); delete it to start this server over"),
+                )
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(InstallState::default()),
+            Err(e) => Err(IloError::local(
+                p.display().to_string(),
+                ErrorKind::Internal,
+                e.to_string(),
+            )),
+        }
+    }
+
+    async fn save(&self, name: &str, st: &InstallState) -> Result<()> {
+        let p = self.state_path(name);
+        let err = |e: std::io::Error| {
+            IloError::local(p.display().to_string(), ErrorKind::Internal, e.to_string())
+        };
+        tokio::fs::create_dir_all(&self.state_dir)
+            .await
+            .map_err(err)?;
+        let tmp = p.with_extension(format!("json.tmp-{}", fastrand::u64(..)));
+        tokio::fs::write(&tmp, serde_json::to_vec_pretty(st).expect("serialisable"))
+            .await
+            .map_err(err)?;
+        tokio::fs::rename(&tmp, &p).await.map_err(err)
+    }
+
+    /// Forgets server `name`'s state (the next run starts over).
+    pub async fn reset_state(&self, name: &str) -> Result<()> {
+        match tokio::fs::remove_file(self.state_path(name)).await {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(IloError::local(
+                self.state_path(name).display().to_string(),
+                ErrorKind::Internal,
+                e.to_string(),
+            )),
+        }
+    }
+
+    fn iso_url(&self, host: &EsxiHost) -> Result<String> {
+        match &host.media {
+            MediaSource::Url(u) => Ok(u.clone()),
+            MediaSource::Build { .. } => {
+                let base = self.iso_base_url.as_ref().ok_or_else(|| {
+                    IloError::invalid(
+                        &host.name,
+                        "the ISO is built locally but the installer has no iso_base_url to serve it under",
+                    )
+                })?;
+                base.join(&format!("{}.iso", host.name))
+                    .map(|u| u.to_string())
+                    .map_err(|e| IloError::invalid(&host.name, format!("bad ISO URL: {e}")))
+            }
+        }
+    }
+
+    /// Installs one server, reporting each step as it starts. Resumes from its state file.
+    pub async fn install(
+        &self,
+        host: &EsxiHost,
+        report: StepReporter<'_>,
+    ) -> Result<InstalledHost> {
+        let name = host.name.as_str();
+        let mut st = self.state(name).await?;
+        let url = self.iso_url(host)?;
+        if st.completed == Some(Step::Done) && st.iso_url.as_deref() == Some(url.as_str()) {
+            // Rebuild check: a changed kickstart must not be ignored silently.
+            if let MediaSource::Build { .. } = &host.media {
+                let iso = self.iso_dir.join(format!("{name}.iso"));
+                let m = crate::iso::manifest_path(&iso);
+                if let Ok(text) = tokio::fs::read_to_string(&m).await {
+                    let built: crate::iso::BuiltIso = serde_json::from_str(&text).map_err(|e| {
+                        IloError::local(
+                            m.display().to_string(),
+                            ErrorKind::Malformed,
+                            e.to_string(),
+                        )
+                    })?;
+                    if Some(built.sha256.to_string()) != st.iso_sha256 {
+                        return Err(IloError::invalid(
+                            name,
+                            "the ISO changed since this server was installed: reset its state to reinstall",
+                        ));
+                    }
+                }
+            }
+            return Ok(InstalledHost {
+                name: name.to_string(),
+                iso_url: url,
+                iso_sha256: st.iso_sha256.clone(),
+                steps_run: Vec::new(),
+                answered: st.answered.clone().unwrap_or_default(),
+            });
+        }
+        if st.completed.is_some() && st.iso_url.as_deref() != Some(url.as_str()) {
+            // A different ISO URL than the interrupted run: start over from the ISO.
+            st = InstallState::default();
+        }
+        let system = host
+            .bmc
+            .find_system(&host.system)
+            .await
+            .map_err(|e| e.at_step(name, "find system"))?;
+        let mut steps_run = Vec::new();
+        let t = &self.timeouts;
+        for step in Step::ALL {
+            if st.completed.is_some_and(|c| c >= step) {
+                continue;
+            }
+            if step != Step::PowerCycleSent {
+                report(step);
+            }
+            let started = Instant::now();
+            let res: Result<()> = async {
+                match step {
+                    Step::IsoReady => {
+                        if let MediaSource::Build { base_iso } = &host.media {
+                            let out = self.iso_dir.join(format!("{name}.iso"));
+                            let built = with_timeout(
+                                t.iso,
+                                name,
+                                IsoBuilder::new(base_iso)
+                                    .xorriso(&self.xorriso)
+                                    .timeout(t.iso)
+                                    .build(&host.kickstart, &out),
+                            )
+                            .await?;
+                            st.iso_sha256 = Some(built.sha256.to_string());
+                        }
+                        st.iso_url = Some(url.clone());
+                        Ok(())
+                    }
+                    Step::MediaInserted => {
+                        with_timeout(t.bmc_step, name, system.insert_media(&url)).await?;
+                        Ok(())
+                    }
+                    Step::BootOnce => {
+                        with_timeout(
+                            t.bmc_step,
+                            name,
+                            system.set_boot_override(&BootOverride::once("Cd")),
+                        )
+                        .await
+                    }
+                    Step::PowerCycleSent => Ok(()),
+                    Step::PowerCycled => {
+                        // Resuming after "sent": a server that is off still needs powering on
+                        // (On is harmless to repeat); one that is on was restarted already.
+                        let power = system.power_state().await?;
+                        let resumed = st.completed == Some(Step::PowerCycleSent);
+                        let kind = match (power, resumed) {
+                            (PowerState::On, true) => None,
+                            (PowerState::On | PowerState::PoweringOn, false) => {
+                                Some(ResetType::ForceRestart)
+                            }
+                            (PowerState::PoweringOn, true) => None,
+                            _ => Some(ResetType::On),
+                        };
+                        if let Some(kind) = kind {
+                            with_timeout(t.bmc_step, name, system.reset(kind)).await?;
+                        }
+                        Ok(())
+                    }
+                    Step::InstallerRunning => {
+                        system
+                            .wait_power_every(
+                                PowerState::On,
+                                t.power,
+                                t.poll.min(Duration::from_secs(1)),
+                            )
+                            .await
+                    }
+                    Step::HostAnswering => {
+                        let deadline = Instant::now() + t.answering;
+                        loop {
+                            match host.answering.check().await {
+                                Ok(true) => break,
+                                Ok(false) => {}
+                                Err(e) if hermes_core::Classify::kind(&e).is_transient() => {}
+                                Err(e) => return Err(e),
+                            }
+                            if Instant::now() + t.poll > deadline {
+                                return Err(IloError::Timeout {
+                                    target: name.to_string(),
+                                    message: format!(
+                                        "{} did not pass within {:?}",
+                                        host.answering.describe(),
+                                        t.answering
+                                    ),
+                                });
+                            }
+                            tokio::time::sleep(t.poll).await;
+                        }
+                        st.answered = Some(host.answering.describe());
+                        Ok(())
+                    }
+                    Step::MediaEjected => {
+                        with_timeout(t.bmc_step, name, system.eject_media()).await?;
+                        Ok(())
+                    }
+                    Step::Done => Ok(()),
+                }
+            }
+            .await;
+            if let Err(e) = res {
+                return Err(e.at_step(name, step.as_str()));
+            }
+            tracing::info!(server = name, step = %step, elapsed_ms = started.elapsed().as_millis() as u64, "step done");
+            st.completed = Some(step);
+            self.save(name, &st)
+                .await
+                .map_err(|e| e.at_step(name, step.as_str()))?;
+            steps_run.push(step);
+        }
+        Ok(InstalledHost {
+            name: name.to_string(),
+            iso_url: url,
+            iso_sha256: st.iso_sha256.clone(),
+            steps_run,
+            answered: st.answered.clone().unwrap_or_default(),
+        })
+    }
+
+    /// Installs every host, at most `concurrency` at once, with progress; every server's outcome is
+    /// in the report (failures name the server and the step).
+    pub async fn install_all(
+        &self,
+        hosts: Vec<EsxiHost>,
+        concurrency: usize,
+        progress: Option<Arc<dyn ProgressSink>>,
+    ) -> FanOutReport<InstalledHost> {
+        let mut fan = FanOut::new(concurrency);
+        if let Some(p) = progress {
+            fan = fan.progress(p);
+        }
+        let me = self.clone();
+        let targets: Vec<(String, EsxiHost)> =
+            hosts.into_iter().map(|h| (h.name.clone(), h)).collect();
+        fan.run(targets, move |(_, host), ctx| {
+            let me = me.clone();
+            async move {
+                let report = |s: Step| ctx.step(s.as_str());
+                me.install(&host, &report).await.map_err(Into::into)
+            }
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl Provisioner for EsxiInstaller {
+    type Spec = EsxiHost;
+    type Resource = InstalledHost;
+
+    async fn plan(&self, spec: &EsxiHost) -> hermes_core::Result<Plan> {
+        let st = self.state(&spec.name).await?;
+        let url = self.iso_url(spec)?;
+        let same = st.iso_url.as_deref() == Some(url.as_str());
+        let mut plan = Plan::new(spec.name.clone());
+        for step in Step::ALL {
+            if step == Step::PowerCycleSent || step == Step::Done {
+                continue;
+            }
+            let done = same && st.completed.is_some_and(|c| c >= step);
+            let action = if done { Action::Keep } else { Action::Run };
+            let mut change = Change::new(action, step.as_str());
+            if step == Step::MediaInserted && !done {
+                change = change.command(format!("InsertMedia {url}"));
+            }
+            if step == Step::PowerCycled && !done {
+                change = change.reason("powers the server on, or force-restarts it if it is on");
+            }
+            plan.push(change);
+        }
+        Ok(plan)
+    }
+
+    async fn provision(&self, spec: &EsxiHost) -> hermes_core::Result<InstalledHost> {
+        Ok(self.install(spec, &|_| {}).await?)
+    }
+}
+
+/// Where a server's state file lives under `state_dir` (for tools that inspect it).
+pub fn state_file(state_dir: &Path, server: &str) -> PathBuf {
+    state_dir.join(format!("{server}.json"))
+}

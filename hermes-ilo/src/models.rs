@@ -1,0 +1,891 @@
+//! Typed Redfish resources. Every model tolerates unknown properties (vendors add many) and missing
+//! optional ones; what Hermes needs is named, typed and kept. HPE's `Oem.Hpe` extensions are parsed where
+//! iLO 5 sends them.
+//!
+//! Parse any reply with [`parse`]: a malformed or truncated body is an [`IloError::Malformed`] naming
+//! the resource, never a panic.
+//!
+//! ```
+//! use hermes_ilo::models::{parse, ComputerSystem, PowerState};
+//! let body = br#"{"@odata.id": "/redfish/v1/Systems/1", "Id": "1", "PowerState": "On",
+//!                 "Boot": {"BootSourceOverrideTarget@Redfish.AllowableValues": ["None", "Cd"]}}"#;
+//! let sys: ComputerSystem = parse("ilo-01", "/redfish/v1/Systems/1", body).unwrap();
+//! assert_eq!(sys.power_state, Some(PowerState::On));
+//! assert_eq!(sys.boot.unwrap().allowed_targets, vec!["None", "Cd"]);
+//! assert!(parse::<ComputerSystem>("ilo-01", "/redfish/v1/Systems/1", &body[..20]).is_err());
+//! ```
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{IloError, Result};
+
+/// Parses a JSON reply into `T`; a body that is not `T` is [`IloError::Malformed`] naming `target`,
+/// `path` and serde's message (line, column, field).
+pub fn parse<T: DeserializeOwned>(target: &str, path: &str, body: &[u8]) -> Result<T> {
+    serde_json::from_slice(body).map_err(|e| IloError::Malformed {
+        target: target.to_string(),
+        path: path.to_string(),
+        message: if body.is_empty() {
+            "empty body where a JSON resource was expected".to_string()
+        } else {
+            format!("{e} (body of {} bytes)", body.len())
+        },
+    })
+}
+
+/// A link to another resource (`{"@odata.id": "..."}`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Link {
+    /// The linked resource's path.
+    #[serde(rename = "@odata.id")]
+    pub odata_id: String,
+}
+
+impl Link {
+    /// The path.
+    pub fn path(&self) -> &str {
+        &self.odata_id
+    }
+}
+
+/// `Status`: state and health. Accepts both `HealthRollup` (iLO) and `HealthRollUp` (sushy).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Status {
+    /// `Enabled`, `Disabled`, `Absent`...
+    #[serde(default)]
+    pub state: Option<String>,
+    /// `OK`, `Warning`, `Critical`.
+    #[serde(default)]
+    pub health: Option<String>,
+    /// The roll-up of the sub-resources' health.
+    #[serde(default, alias = "HealthRollUp")]
+    pub health_rollup: Option<String>,
+}
+
+/// An action's target and its allowable parameter values.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ActionTarget {
+    /// Where to POST.
+    pub target: String,
+    /// `ResetType@Redfish.AllowableValues` (empty when the service does not say).
+    #[serde(default, rename = "ResetType@Redfish.AllowableValues")]
+    pub reset_types: Vec<String>,
+    /// `@Redfish.ActionInfo`, a link to the parameters' description.
+    #[serde(default, rename = "@Redfish.ActionInfo")]
+    pub action_info: Option<String>,
+}
+
+/// The service root (`/redfish/v1`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ServiceRoot {
+    /// `@odata.id`.
+    #[serde(default, rename = "@odata.id")]
+    pub odata_id: Option<String>,
+    /// The root's id.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// Its name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The Redfish protocol version.
+    #[serde(default)]
+    pub redfish_version: Option<String>,
+    /// The service's UUID.
+    #[serde(default, rename = "UUID")]
+    pub uuid: Option<String>,
+    /// `Vendor` (Redfish 1.5+; iLO 5 sends it in `Oem.Hpe.Manager` instead).
+    #[serde(default)]
+    pub vendor: Option<String>,
+    /// `Product`.
+    #[serde(default)]
+    pub product: Option<String>,
+    /// The systems collection.
+    #[serde(default)]
+    pub systems: Option<Link>,
+    /// The managers collection.
+    #[serde(default)]
+    pub managers: Option<Link>,
+    /// The chassis collection.
+    #[serde(default)]
+    pub chassis: Option<Link>,
+    /// The session service.
+    #[serde(default)]
+    pub session_service: Option<Link>,
+    /// The update service (firmware inventory).
+    #[serde(default)]
+    pub update_service: Option<Link>,
+    /// The task service.
+    #[serde(default)]
+    pub task_service: Option<Link>,
+    /// `Links` (the sessions collection).
+    #[serde(default)]
+    pub links: Option<ServiceRootLinks>,
+    /// What the protocol supports (`$expand`...).
+    #[serde(default)]
+    pub protocol_features_supported: Option<ProtocolFeatures>,
+}
+
+/// `ServiceRoot.Links`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ServiceRootLinks {
+    /// The sessions collection (where to log in).
+    #[serde(default)]
+    pub sessions: Option<Link>,
+}
+
+/// `ProtocolFeaturesSupported`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ProtocolFeatures {
+    /// `$expand` support.
+    #[serde(default)]
+    pub expand_query: Option<ExpandQuery>,
+}
+
+/// `ProtocolFeaturesSupported.ExpandQuery`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ExpandQuery {
+    /// `$expand=.` (expand the links of this level, without sub-links).
+    #[serde(default)]
+    pub no_links: Option<bool>,
+    /// `$expand=*`.
+    #[serde(default)]
+    pub links: Option<bool>,
+    /// `$expand=*` across all levels.
+    #[serde(default)]
+    pub expand_all: Option<bool>,
+}
+
+/// A collection (`Members`, `Members@odata.count`, `Members@odata.nextLink`). Members may be bare links
+/// or, with `$expand`, whole resources: both are kept as JSON for the caller to type.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Collection {
+    /// The members.
+    #[serde(default, rename = "Members")]
+    pub members: Vec<serde_json::Value>,
+    /// The total count (over all pages).
+    #[serde(default, rename = "Members@odata.count")]
+    pub count: Option<u64>,
+    /// The next page, if the service pages.
+    #[serde(default, rename = "Members@odata.nextLink")]
+    pub next_link: Option<String>,
+}
+
+/// A power state (`PowerState`), with any value a service invents kept as [`PowerState::Other`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum PowerState {
+    /// On.
+    On,
+    /// Off.
+    Off,
+    /// Powering on.
+    PoweringOn,
+    /// Powering off.
+    PoweringOff,
+    /// Paused.
+    Paused,
+    /// Another value.
+    Other(String),
+}
+
+impl From<String> for PowerState {
+    fn from(s: String) -> Self {
+        match s.as_str() {
+            "On" => PowerState::On,
+            "Off" => PowerState::Off,
+            "PoweringOn" => PowerState::PoweringOn,
+            "PoweringOff" => PowerState::PoweringOff,
+            "Paused" => PowerState::Paused,
+            _ => PowerState::Other(s),
+        }
+    }
+}
+
+impl From<PowerState> for String {
+    fn from(p: PowerState) -> String {
+        p.to_string()
+    }
+}
+
+impl fmt::Display for PowerState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            PowerState::On => "On",
+            PowerState::Off => "Off",
+            PowerState::PoweringOn => "PoweringOn",
+            PowerState::PoweringOff => "PoweringOff",
+            PowerState::Paused => "Paused",
+            PowerState::Other(s) => s,
+        })
+    }
+}
+
+/// `ComputerSystem.Boot`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Boot {
+    /// `Disabled`, `Once` or `Continuous`.
+    #[serde(default, rename = "BootSourceOverrideEnabled")]
+    pub override_enabled: Option<String>,
+    /// The override target (`Cd`, `Pxe`, `Hdd`...).
+    #[serde(default, rename = "BootSourceOverrideTarget")]
+    pub override_target: Option<String>,
+    /// `BootSourceOverrideTarget@Redfish.AllowableValues`.
+    #[serde(default, rename = "BootSourceOverrideTarget@Redfish.AllowableValues")]
+    pub allowed_targets: Vec<String>,
+    /// `UEFI` or `Legacy`.
+    #[serde(default, rename = "BootSourceOverrideMode")]
+    pub override_mode: Option<String>,
+    /// The UEFI device path for `UefiTarget`.
+    #[serde(default, rename = "UefiTargetBootSourceOverride")]
+    pub uefi_target: Option<String>,
+    /// The persistent boot order (boot option references).
+    #[serde(default, rename = "BootOrder")]
+    pub boot_order: Vec<String>,
+    /// The boot options collection.
+    #[serde(default, rename = "BootOptions")]
+    pub boot_options: Option<Link>,
+}
+
+/// `ProcessorSummary`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ProcessorSummary {
+    /// Number of processors.
+    #[serde(default)]
+    pub count: Option<u32>,
+    /// Their model (trimmed by [`ComputerSystem::cpu_model`]).
+    #[serde(default)]
+    pub model: Option<String>,
+    /// Logical processors.
+    #[serde(default)]
+    pub logical_processor_count: Option<u32>,
+    /// Health.
+    #[serde(default)]
+    pub status: Option<Status>,
+}
+
+/// `MemorySummary`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct MemorySummary {
+    /// Total memory in GiB.
+    #[serde(default, rename = "TotalSystemMemoryGiB")]
+    pub total_gib: Option<f64>,
+    /// Persistent memory in GiB.
+    #[serde(default, rename = "TotalSystemPersistentMemoryGiB")]
+    pub persistent_gib: Option<f64>,
+    /// Health.
+    #[serde(default)]
+    pub status: Option<Status>,
+}
+
+/// `ComputerSystem.Links`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SystemLinks {
+    /// The managers (BMCs) of this system.
+    #[serde(default)]
+    pub managed_by: Vec<Link>,
+    /// Its chassis.
+    #[serde(default)]
+    pub chassis: Vec<Link>,
+}
+
+/// `ComputerSystem.Actions`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct SystemActions {
+    /// `#ComputerSystem.Reset`.
+    #[serde(default, rename = "#ComputerSystem.Reset")]
+    pub reset: Option<ActionTarget>,
+}
+
+/// `Oem.Hpe` of an iLO ComputerSystem (the fields Hermes uses; the rest is ignored).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct HpeSystemOem {
+    /// `PostState` (`InPost`, `FinishedPost`, `PowerOff`...): whether the server finished POST.
+    #[serde(default)]
+    pub post_state: Option<String>,
+    /// `PowerRegulatorMode`.
+    #[serde(default)]
+    pub power_regulator_mode: Option<String>,
+    /// `PowerAutoOn`.
+    #[serde(default)]
+    pub power_auto_on: Option<String>,
+    /// `CurrentPowerOnTimeSeconds`.
+    #[serde(default)]
+    pub current_power_on_time_seconds: Option<u64>,
+    /// `IntelligentProvisioningVersion`.
+    #[serde(default)]
+    pub intelligent_provisioning_version: Option<String>,
+    /// `ServerFQDN`.
+    #[serde(default, rename = "ServerFQDN")]
+    pub server_fqdn: Option<String>,
+    /// `AggregateHealthStatus.AggregateServerHealth`.
+    #[serde(default)]
+    pub aggregate_health_status: Option<HpeAggregateHealth>,
+    /// `Bios.Current.VersionString` and `Bios.Backup.VersionString`.
+    #[serde(default)]
+    pub bios: Option<HpeBiosVersions>,
+}
+
+/// `Oem.Hpe.AggregateHealthStatus`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct HpeAggregateHealth {
+    /// The server's overall health.
+    #[serde(default)]
+    pub aggregate_server_health: Option<String>,
+}
+
+/// `Oem.Hpe.Bios` of a ComputerSystem.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct HpeBiosVersions {
+    /// The running ROM.
+    #[serde(default)]
+    pub current: Option<HpeVersion>,
+    /// The backup ROM.
+    #[serde(default)]
+    pub backup: Option<HpeVersion>,
+}
+
+/// A version in HPE's OEM extensions.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct HpeVersion {
+    /// `VersionString`.
+    #[serde(default)]
+    pub version_string: Option<String>,
+    /// `Date`.
+    #[serde(default)]
+    pub date: Option<String>,
+}
+
+/// An `Oem` object with the `Hpe` extension typed as `T`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Oem<T> {
+    /// `Oem.Hpe`.
+    #[serde(default, rename = "Hpe")]
+    pub hpe: Option<T>,
+}
+
+/// A ComputerSystem (`/redfish/v1/Systems/{id}`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ComputerSystem {
+    /// `@odata.id`.
+    #[serde(default, rename = "@odata.id")]
+    pub odata_id: String,
+    /// `@odata.etag`, where the service sends one in the body.
+    #[serde(default, rename = "@odata.etag")]
+    pub etag: Option<String>,
+    /// `Id`.
+    #[serde(default)]
+    pub id: String,
+    /// `Name`.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// `HostName`.
+    #[serde(default)]
+    pub host_name: Option<String>,
+    /// `UUID`.
+    #[serde(default, rename = "UUID")]
+    pub uuid: Option<String>,
+    /// `Manufacturer`.
+    #[serde(default)]
+    pub manufacturer: Option<String>,
+    /// `Model`.
+    #[serde(default)]
+    pub model: Option<String>,
+    /// `SerialNumber`.
+    #[serde(default)]
+    pub serial_number: Option<String>,
+    /// `SKU`.
+    #[serde(default, rename = "SKU")]
+    pub sku: Option<String>,
+    /// `BiosVersion`.
+    #[serde(default)]
+    pub bios_version: Option<String>,
+    /// `PowerState`.
+    #[serde(default)]
+    pub power_state: Option<PowerState>,
+    /// `Status`.
+    #[serde(default)]
+    pub status: Option<Status>,
+    /// `Boot`.
+    #[serde(default)]
+    pub boot: Option<Boot>,
+    /// `ProcessorSummary`.
+    #[serde(default)]
+    pub processor_summary: Option<ProcessorSummary>,
+    /// `MemorySummary`.
+    #[serde(default)]
+    pub memory_summary: Option<MemorySummary>,
+    /// The BIOS resource.
+    #[serde(default)]
+    pub bios: Option<Link>,
+    /// The secure boot resource.
+    #[serde(default)]
+    pub secure_boot: Option<Link>,
+    /// The NICs.
+    #[serde(default)]
+    pub ethernet_interfaces: Option<Link>,
+    /// Virtual media under the system (sushy, some vendors; iLO keeps it under the manager).
+    #[serde(default)]
+    pub virtual_media: Option<Link>,
+    /// `Links`.
+    #[serde(default)]
+    pub links: SystemLinks,
+    /// `Actions`.
+    #[serde(default)]
+    pub actions: SystemActions,
+    /// `Oem` (HPE's extension typed).
+    #[serde(default)]
+    pub oem: Option<Oem<HpeSystemOem>>,
+}
+
+impl ComputerSystem {
+    /// The CPU model, trimmed (iLO pads it with spaces).
+    pub fn cpu_model(&self) -> Option<&str> {
+        self.processor_summary
+            .as_ref()
+            .and_then(|p| p.model.as_deref())
+            .map(str::trim)
+    }
+    /// `Oem.Hpe`, if present.
+    pub fn hpe(&self) -> Option<&HpeSystemOem> {
+        self.oem.as_ref().and_then(|o| o.hpe.as_ref())
+    }
+    /// The allowed `ResetType`s (empty when the service does not say).
+    pub fn reset_types(&self) -> &[String] {
+        self.actions
+            .reset
+            .as_ref()
+            .map(|r| r.reset_types.as_slice())
+            .unwrap_or(&[])
+    }
+}
+
+/// `Manager.Links`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ManagerLinks {
+    /// The systems this manager manages.
+    #[serde(default)]
+    pub manager_for_servers: Vec<Link>,
+}
+
+/// `Oem.Hpe` of an iLO Manager.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct HpeManagerOem {
+    /// `Firmware.Current` (version string and date).
+    #[serde(default)]
+    pub firmware: Option<HpeFirmware>,
+    /// `License.LicenseString` (`iLO Advanced limited-distribution test`).
+    #[serde(default)]
+    pub license: Option<HpeLicense>,
+}
+
+/// `Oem.Hpe.Firmware`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct HpeFirmware {
+    /// The running firmware.
+    #[serde(default)]
+    pub current: Option<HpeVersion>,
+}
+
+/// `Oem.Hpe.License`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct HpeLicense {
+    /// The license's name.
+    #[serde(default)]
+    pub license_string: Option<String>,
+    /// Its type.
+    #[serde(default)]
+    pub license_type: Option<String>,
+}
+
+/// A Manager (a BMC: `/redfish/v1/Managers/{id}`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Manager {
+    /// `@odata.id`.
+    #[serde(default, rename = "@odata.id")]
+    pub odata_id: String,
+    /// `Id`.
+    #[serde(default)]
+    pub id: String,
+    /// `Name`.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// `Model` (`iLO 5`).
+    #[serde(default)]
+    pub model: Option<String>,
+    /// `ManagerType` (`BMC`).
+    #[serde(default)]
+    pub manager_type: Option<String>,
+    /// `FirmwareVersion` (`iLO 5 v2.72`).
+    #[serde(default)]
+    pub firmware_version: Option<String>,
+    /// `UUID`.
+    #[serde(default, rename = "UUID")]
+    pub uuid: Option<String>,
+    /// `Status`.
+    #[serde(default)]
+    pub status: Option<Status>,
+    /// Virtual media under the manager (iLO).
+    #[serde(default)]
+    pub virtual_media: Option<Link>,
+    /// The manager's own NICs.
+    #[serde(default)]
+    pub ethernet_interfaces: Option<Link>,
+    /// `Links`.
+    #[serde(default)]
+    pub links: ManagerLinks,
+    /// `Oem` (HPE's extension typed).
+    #[serde(default)]
+    pub oem: Option<Oem<HpeManagerOem>>,
+}
+
+impl Manager {
+    /// `Oem.Hpe`, if present.
+    pub fn hpe(&self) -> Option<&HpeManagerOem> {
+        self.oem.as_ref().and_then(|o| o.hpe.as_ref())
+    }
+}
+
+/// `VirtualMedia.Actions`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct VirtualMediaActions {
+    /// `#VirtualMedia.InsertMedia`.
+    #[serde(default, rename = "#VirtualMedia.InsertMedia")]
+    pub insert: Option<ActionTarget>,
+    /// `#VirtualMedia.EjectMedia`.
+    #[serde(default, rename = "#VirtualMedia.EjectMedia")]
+    pub eject: Option<ActionTarget>,
+}
+
+/// `Oem.Hpe` of iLO virtual media.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct HpeVirtualMediaOem {
+    /// Whether the server boots from this medium at its next reset (iLO's own one-time boot).
+    #[serde(default)]
+    pub boot_on_next_server_reset: Option<bool>,
+}
+
+/// A virtual media device (`.../VirtualMedia/{id}`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct VirtualMedia {
+    /// `@odata.id`.
+    #[serde(default, rename = "@odata.id")]
+    pub odata_id: String,
+    /// `@odata.etag`.
+    #[serde(default, rename = "@odata.etag")]
+    pub etag: Option<String>,
+    /// `Id`.
+    #[serde(default)]
+    pub id: String,
+    /// `Name`.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The image URL (empty or absent when nothing is inserted).
+    #[serde(default)]
+    pub image: Option<String>,
+    /// The image's name.
+    #[serde(default)]
+    pub image_name: Option<String>,
+    /// Whether a medium is inserted.
+    #[serde(default)]
+    pub inserted: Option<bool>,
+    /// Whether the medium is write-protected.
+    #[serde(default)]
+    pub write_protected: Option<bool>,
+    /// `CD`, `DVD`, `Floppy`, `USBStick`...
+    #[serde(default)]
+    pub media_types: Vec<String>,
+    /// `URI`, `NotConnected`, `Applet`...
+    #[serde(default)]
+    pub connected_via: Option<String>,
+    /// `Actions`.
+    #[serde(default)]
+    pub actions: VirtualMediaActions,
+    /// `Oem` (HPE's extension typed).
+    #[serde(default)]
+    pub oem: Option<Oem<HpeVirtualMediaOem>>,
+}
+
+impl VirtualMedia {
+    /// Whether it can take a CD/DVD image.
+    pub fn is_cd(&self) -> bool {
+        self.media_types
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case("CD") || t.eq_ignore_ascii_case("DVD"))
+    }
+    /// The inserted image URL, if a medium is inserted.
+    pub fn inserted_image(&self) -> Option<&str> {
+        match (self.inserted, self.image.as_deref()) {
+            (Some(false), _) => None,
+            (_, Some(img)) if !img.is_empty() => Some(img),
+            _ => None,
+        }
+    }
+}
+
+/// `@Redfish.Settings`: where pending settings go.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SettingsAnnotation {
+    /// The pending-settings resource to PATCH (`Bios/Settings`).
+    #[serde(default)]
+    pub settings_object: Option<Link>,
+    /// The ETag of the settings object when last applied.
+    #[serde(default, rename = "ETag")]
+    pub etag: Option<String>,
+    /// When they were last applied.
+    #[serde(default)]
+    pub time: Option<String>,
+    /// The messages of the last apply.
+    #[serde(default)]
+    pub messages: Vec<crate::error::ExtendedInfo>,
+}
+
+/// A BIOS resource (current attributes at `Bios`, pending ones at `Bios/Settings`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Bios {
+    /// `@odata.id`.
+    #[serde(default, rename = "@odata.id")]
+    pub odata_id: String,
+    /// `@odata.etag`.
+    #[serde(default, rename = "@odata.etag")]
+    pub etag: Option<String>,
+    /// `Id`.
+    #[serde(default)]
+    pub id: String,
+    /// The attribute registry (`BiosAttributeRegistryA42.v1_2_60`).
+    #[serde(default)]
+    pub attribute_registry: Option<String>,
+    /// The attributes.
+    #[serde(default)]
+    pub attributes: BTreeMap<String, serde_json::Value>,
+    /// `@Redfish.Settings`.
+    #[serde(default, rename = "@Redfish.Settings")]
+    pub settings: Option<SettingsAnnotation>,
+}
+
+impl Bios {
+    /// Where pending settings are written (from `@Redfish.Settings`).
+    pub fn settings_path(&self) -> Option<&str> {
+        self.settings
+            .as_ref()
+            .and_then(|s| s.settings_object.as_ref())
+            .map(Link::path)
+    }
+}
+
+/// The SecureBoot resource.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SecureBoot {
+    /// `@odata.id`.
+    #[serde(default, rename = "@odata.id")]
+    pub odata_id: String,
+    /// Whether secure boot is enabled for the next boot.
+    #[serde(default)]
+    pub secure_boot_enable: Option<bool>,
+    /// Whether the current boot was secure (`Enabled`/`Disabled`).
+    #[serde(default)]
+    pub secure_boot_current_boot: Option<String>,
+    /// `SetupMode`, `UserMode`...
+    #[serde(default)]
+    pub secure_boot_mode: Option<String>,
+}
+
+/// `Oem.Hpe` of a firmware inventory entry.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct HpeSoftwareInventoryOem {
+    /// Where the component is (`System Board`, `PCI-E Slot 1`).
+    #[serde(default)]
+    pub device_context: Option<String>,
+}
+
+/// A firmware (software inventory) entry (`UpdateService/FirmwareInventory/{id}`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SoftwareInventory {
+    /// `@odata.id`.
+    #[serde(default, rename = "@odata.id")]
+    pub odata_id: String,
+    /// `Id`.
+    #[serde(default)]
+    pub id: String,
+    /// `Name` (`iLO 5`, `System ROM`).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// `Description`.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// `Version`.
+    #[serde(default)]
+    pub version: Option<String>,
+    /// Whether it can be updated.
+    #[serde(default)]
+    pub updateable: Option<bool>,
+    /// `Status`.
+    #[serde(default)]
+    pub status: Option<Status>,
+    /// `Oem` (HPE's extension typed).
+    #[serde(default)]
+    pub oem: Option<Oem<HpeSoftwareInventoryOem>>,
+}
+
+/// The update service.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UpdateService {
+    /// The firmware inventory collection.
+    #[serde(default)]
+    pub firmware_inventory: Option<Link>,
+    /// The software inventory collection.
+    #[serde(default)]
+    pub software_inventory: Option<Link>,
+}
+
+/// The session service.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SessionService {
+    /// Whether sessions are enabled.
+    #[serde(default)]
+    pub service_enabled: Option<bool>,
+    /// Idle timeout in minutes (iLO) or seconds (DMTF).
+    #[serde(default)]
+    pub session_timeout: Option<u64>,
+    /// The sessions collection.
+    #[serde(default)]
+    pub sessions: Option<Link>,
+}
+
+/// A session (the reply to a login).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Session {
+    /// `@odata.id` (where to DELETE on logout).
+    #[serde(default, rename = "@odata.id")]
+    pub odata_id: Option<String>,
+    /// `Id`.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// `UserName`.
+    #[serde(default)]
+    pub user_name: Option<String>,
+}
+
+/// An IPv4 address of a NIC.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Ipv4Address {
+    /// The address.
+    #[serde(default)]
+    pub address: Option<String>,
+    /// The mask.
+    #[serde(default)]
+    pub subnet_mask: Option<String>,
+    /// The gateway.
+    #[serde(default)]
+    pub gateway: Option<String>,
+    /// `DHCP`, `Static`...
+    #[serde(default)]
+    pub address_origin: Option<String>,
+}
+
+/// A NIC (`EthernetInterfaces/{id}`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct EthernetInterface {
+    /// `@odata.id`.
+    #[serde(default, rename = "@odata.id")]
+    pub odata_id: String,
+    /// `Id`.
+    #[serde(default)]
+    pub id: String,
+    /// `Name`.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// `MACAddress`.
+    #[serde(default, rename = "MACAddress")]
+    pub mac_address: Option<String>,
+    /// `PermanentMACAddress`.
+    #[serde(default, rename = "PermanentMACAddress")]
+    pub permanent_mac_address: Option<String>,
+    /// `SpeedMbps`.
+    #[serde(default)]
+    pub speed_mbps: Option<u64>,
+    /// `LinkStatus` (`LinkUp`, `NoLink`).
+    #[serde(default)]
+    pub link_status: Option<String>,
+    /// `HostName`.
+    #[serde(default)]
+    pub host_name: Option<String>,
+    /// `FQDN`.
+    #[serde(default, rename = "FQDN")]
+    pub fqdn: Option<String>,
+    /// `IPv4Addresses`.
+    #[serde(default, rename = "IPv4Addresses")]
+    pub ipv4_addresses: Vec<Ipv4Address>,
+    /// `Status`.
+    #[serde(default)]
+    pub status: Option<Status>,
+}
+
+/// A task (the body of a task monitor or `TaskService/Tasks/{id}`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Task {
+    /// `Id`.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// `New`, `Running`, `Completed`, `Exception`, `Killed`, `Cancelled`...
+    #[serde(default)]
+    pub task_state: Option<String>,
+    /// `OK`, `Warning`, `Critical`.
+    #[serde(default)]
+    pub task_status: Option<String>,
+    /// Percent complete.
+    #[serde(default)]
+    pub percent_complete: Option<u32>,
+    /// The task's messages.
+    #[serde(default)]
+    pub messages: Vec<crate::error::ExtendedInfo>,
+}
+
+impl Task {
+    /// Whether the task ended (in any way).
+    pub fn is_finished(&self) -> bool {
+        matches!(
+            self.task_state.as_deref(),
+            Some("Completed" | "Exception" | "Killed" | "Cancelled" | "Interrupted")
+        )
+    }
+    /// Whether it ended successfully.
+    pub fn succeeded(&self) -> bool {
+        self.task_state.as_deref() == Some("Completed")
+            && !matches!(self.task_status.as_deref(), Some("Critical"))
+    }
+}
