@@ -15,7 +15,7 @@
 
 use std::fmt;
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 
 use crate::error::{Error, Result};
@@ -70,7 +70,9 @@ impl Schedule {
 
     /// The first run strictly after `t` (in the schedule's zone).
     pub fn next_after<Z: TimeZone>(&self, t: &DateTime<Z>) -> Result<DateTime<Tz>> {
+        // Runs fall on whole seconds: drop the sub-second part of the starting instant.
         let local = t.with_timezone(&self.tz);
+        let local = local.with_nanosecond(0).unwrap_or(local);
         self.cron.find_next_occurrence(&local, false).map_err(|e| {
             Error::invalid_input(format!(
                 "schedule {self} has no run after {}: {e}",
@@ -194,6 +196,21 @@ mod tests {
         let bounded = s.missed_between(&from, &to, 2).unwrap();
         assert_eq!(bounded.len(), 2);
         assert_eq!(bounded[0].to_rfc3339(), "2026-11-21T00:00:00+00:00");
+    }
+
+    #[test]
+    fn runs_fall_on_whole_seconds_whatever_the_start() {
+        let s = Schedule::parse_utc("0 2 * * *").unwrap();
+        let t = Utc.with_ymd_and_hms(2026, 11, 25, 14, 0, 0).unwrap()
+            + chrono::Duration::milliseconds(375);
+        assert_eq!(
+            s.next_after(&t).unwrap().to_rfc3339(),
+            "2026-11-26T02:00:00+00:00"
+        );
+        let missed = s
+            .missed_between(&t, &(t + chrono::Duration::days(2)), 10)
+            .unwrap();
+        assert!(missed.iter().all(|m| m.nanosecond() == 0));
     }
 
     #[test]

@@ -84,6 +84,9 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// Displays as `<redacted>`, so that a secret formatted into a log line or message by mistake never
+/// leaks. **Never format a secret to send it** (an `Authorization` header, a URL, a command line): that
+/// sends the text `<redacted>`. Use [`Secret::expose`].
 impl fmt::Display for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(REDACTED)
