@@ -232,6 +232,10 @@ impl Client {
         }
     }
 
+    pub(crate) fn has_credentials(&self) -> bool {
+        self.inner.user.is_some() && self.inner.password.is_some()
+    }
+
     pub(crate) fn downgrade(&self) -> std::sync::Weak<Inner> {
         Arc::downgrade(&self.inner)
     }

@@ -89,6 +89,14 @@ async fn an_expired_session_is_renewed_once_transparently() {
     client.logout().await.unwrap();
     let dcs = client.inventory("Datacenter").await.expect("re-login");
     assert_eq!(dcs[0].name, "DC0");
+    // vcsim answers a property read from a dead session with a missingSet, not a fault: also renewed.
+    client.logout().await.unwrap();
+    let root = client.content().root_folder.clone();
+    let o = client
+        .retrieve_one(&root, &["name"])
+        .await
+        .expect("re-login on missingSet");
+    assert_eq!(o.text("name"), Some("Datacenters"));
     client.logout().await.unwrap();
 }
 

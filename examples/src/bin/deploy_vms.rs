@@ -73,7 +73,10 @@ struct Args {
 fn local_peer(key: &str) -> Option<String> {
     // The local default: scripts/peers.env resolved by the harness layout.
     let dir = std::env::var("HERMES_PEERS_DIR").unwrap_or_else(|_| {
-        format!("{}/.cache/hermes/peers", std::env::var("HOME").unwrap_or_default())
+        format!(
+            "{}/.cache/hermes/peers",
+            std::env::var("HOME").unwrap_or_default()
+        )
     });
     match key {
         "url" => Some("https://127.0.0.1:8989/sdk".into()),
@@ -88,8 +91,16 @@ fn local_peer(key: &str) -> Option<String> {
 async fn main() -> hermes_core::Result<()> {
     hermes_examples::init_logging();
     let args = Args::parse();
-    let url = args.url.clone().or_else(|| local_peer("url")).unwrap_or_default();
-    let user = args.user.clone().or_else(|| local_peer("user")).unwrap_or_default();
+    let url = args
+        .url
+        .clone()
+        .or_else(|| local_peer("url"))
+        .unwrap_or_default();
+    let user = args
+        .user
+        .clone()
+        .or_else(|| local_peer("user"))
+        .unwrap_or_default();
     let pw_file = args
         .password_file
         .clone()
@@ -99,55 +110,91 @@ async fn main() -> hermes_core::Result<()> {
         .map_err(|e| hermes_core::Error::io(&pw_file, "read the password file", e))?;
     let tls = match (&args.thumbprint, &args.ca) {
         (Some(t), _) => Tls::Thumbprint(t.clone()),
-        (None, Some(ca)) => Tls::CaPem(std::fs::read(ca).map_err(|e| hermes_core::Error::io(ca, "read the CA", e))?),
+        (None, Some(ca)) => {
+            Tls::CaPem(std::fs::read(ca).map_err(|e| hermes_core::Error::io(ca, "read the CA", e))?)
+        }
         (None, None) => {
             let ca = PathBuf::from(local_peer("ca").unwrap_or_default());
             Tls::CaPem(std::fs::read(&ca).map_err(|e| {
-                hermes_core::Error::io(&ca, "read the CA (run scripts/peers.sh up vcsim, or pass --ca)", e)
+                hermes_core::Error::io(
+                    &ca,
+                    "read the CA (run scripts/peers.sh up vcsim, or pass --ca)",
+                    e,
+                )
             })?)
         }
     };
 
     println!("connecting to {url} as {user}");
-    let client = Client::builder(&url).credentials(&user, password.trim()).tls(tls).connect().await?;
+    let client = Client::builder(&url)
+        .credentials(&user, password.trim())
+        .tls(tls)
+        .connect()
+        .await?;
     println!("  {}", client.about());
 
     let mut spec = FleetSpec::builder(&args.name, &args.template, &args.cluster)
         .count(args.count)
         .cpus(args.cpus)
         .memory_mb(args.memory_mb)
-        .dns("lab.hermes.local", vec!["10.0.0.2".parse().expect("literal")])
-        .ip_pool(IpPool { start: args.ip_start, prefix: 24, gateway: None })
+        .dns(
+            "lab.hermes.local",
+            vec!["10.0.0.2".parse().expect("literal")],
+        )
+        .ip_pool(IpPool {
+            start: args.ip_start,
+            prefix: 24,
+            gateway: None,
+        })
         .concurrency(args.concurrency);
     if let Some(p) = &args.pattern {
         spec = spec.name_pattern(p);
     }
     let spec = spec.build()?;
 
-    let progress = Arc::new(IndicatifProgress::new(if args.teardown { "teardown" } else { "deploy" }));
+    let progress = Arc::new(IndicatifProgress::new(if args.teardown {
+        "teardown"
+    } else {
+        "deploy"
+    }));
     let fleet = VmFleet::new(client.clone()).with_progress(progress);
 
     if args.teardown {
-        println!("tearing down fleet {:?} (only VMs marked hermes.fleet={})", args.name, args.name);
+        println!(
+            "tearing down fleet {:?} (only VMs marked hermes.fleet={})",
+            args.name, args.name
+        );
         let report = fleet.teardown(&spec).await?;
         println!("{}", report.summary());
         client.logout().await?;
         return finish(&report);
     }
 
-    println!("planning fleet {:?}: {} VMs from {} in {}", args.name, args.count, args.template, args.cluster);
+    println!(
+        "planning fleet {:?}: {} VMs from {} in {}",
+        args.name, args.count, args.template, args.cluster
+    );
     let plan = fleet.plan(&spec).await?;
     let s = plan.summary();
     if plan.has_changes() {
         // Show the first few changes, then the totals.
         let mut shown = plan.clone();
-        shown.changes.retain(|c| c.action != hermes_core::Action::Keep);
+        shown
+            .changes
+            .retain(|c| c.action != hermes_core::Action::Keep);
         shown.changes.truncate(5);
         println!("{}", shown.render());
     }
     println!("plan: {s}");
     if args.dry_run || !plan.has_changes() {
-        println!("{}", if plan.has_changes() { "dry run: nothing changed" } else { "nothing to do: the fleet matches the spec" });
+        println!(
+            "{}",
+            if plan.has_changes() {
+                "dry run: nothing changed"
+            } else {
+                "nothing to do: the fleet matches the spec"
+            }
+        );
         client.logout().await?;
         return Ok(());
     }
@@ -157,7 +204,10 @@ async fn main() -> hermes_core::Result<()> {
         .retrieve_view("VirtualMachine", &["name", "runtime.host"])
         .await?
         .into_iter()
-        .filter(|o| o.text("name").is_some_and(|n| spec.names().iter().any(|w| w == n)))
+        .filter(|o| {
+            o.text("name")
+                .is_some_and(|n| spec.names().iter().any(|w| w == n))
+        })
         .count();
     println!("{placed} VMs of fleet {:?} now in the inventory", args.name);
     client.logout().await?;
@@ -172,10 +222,25 @@ fn finish(report: &hermes_vsphere::fleet::FleetReport) -> hermes_core::Result<()
     if failed.is_empty() {
         Ok(())
     } else {
-        let maybe = report.vms.values().filter(|o| matches!(o, VmOutcome::Failed { maybe_applied: true, .. })).count();
+        let maybe = report
+            .vms
+            .values()
+            .filter(|o| {
+                matches!(
+                    o,
+                    VmOutcome::Failed {
+                        maybe_applied: true,
+                        ..
+                    }
+                )
+            })
+            .count();
         Err(hermes_core::Error::new(
             hermes_core::ErrorKind::Transport,
-            format!("{} VM(s) failed ({maybe} may have been created); run again to resume", failed.len()),
+            format!(
+                "{} VM(s) failed ({maybe} may have been created); run again to resume",
+                failed.len()
+            ),
         ))
     }
 }
