@@ -19,6 +19,8 @@ fn spec(name: &str, count: usize) -> FleetSpec {
         .cpus(2)
         .memory_mb(1024)
         .dns("lab.local", vec!["10.0.0.2".parse().unwrap()])
+        // One datastore: vcsim 0.24 panics on concurrent clones to different datastores (README).
+        .datastores(["LocalDS_0"])
         .ip_pool(IpPool {
             start: "10.0.10.1".parse().unwrap(),
             prefix: 24,
@@ -171,6 +173,7 @@ async fn server_lost_mid_deploy_gives_a_per_vm_report_and_a_resumed_run_has_no_d
     let name = common::unique("k");
     let s = FleetSpec::builder(&name, "/DC0/vm/tmpl-linux", "/DC0/host/DC0_C0")
         .count(40)
+        .datastores(["LocalDS_0"])
         .concurrency(4)
         .build()
         .unwrap();
