@@ -4,10 +4,10 @@
 set -euo pipefail
 # One datastore: vcsim 0.24 panics on concurrent clones to different datastores (hermes-vsphere/README.md).
 echo "--- deploy 200 VMs from /DC0/vm/tmpl-linux across cluster DC0_C0 (bounded concurrency)"
-cargo run -q -p hermes-examples --bin deploy_vms -- --name tour --count 200 --datastores LocalDS_0
+cargo run -q -p hermes-examples --bin deploy_vms -- --name tour --count 200 --datastores LocalDS_0 --network DC0_DVPG1
 echo
 echo "--- the same spec again: nothing to do"
-cargo run -q -p hermes-examples --bin deploy_vms -- --name tour --count 200 --datastores LocalDS_0
+cargo run -q -p hermes-examples --bin deploy_vms -- --name tour --count 200 --datastores LocalDS_0 --network DC0_DVPG1
 echo
 echo "--- scheduled snapshots with retention (keep last=2,daily=3,weekly=2) on tour-001..003"
 cargo run -q -p hermes-examples --bin vm_snapshots -- --vms tour-001,tour-002,tour-003 --days 21

@@ -59,6 +59,9 @@ struct Args {
     /// First static IP of the pool (customization), e.g. 10.0.10.1.
     #[arg(long, default_value = "10.0.10.1")]
     ip_start: std::net::Ipv4Addr,
+    /// Port group (standard or distributed) for the VMs' first NIC (default: the template's).
+    #[arg(long)]
+    network: Option<String>,
     /// Datastores to spread the VMs over, by name (default: every datastore of the cluster).
     #[arg(long, value_delimiter = ',')]
     datastores: Vec<String>,
@@ -151,6 +154,9 @@ async fn main() -> hermes_core::Result<()> {
         })
         .datastores(args.datastores.clone())
         .concurrency(args.concurrency);
+    if let Some(n) = &args.network {
+        spec = spec.network(n);
+    }
     if let Some(p) = &args.pattern {
         spec = spec.name_pattern(p);
     }
