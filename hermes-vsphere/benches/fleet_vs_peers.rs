@@ -50,10 +50,15 @@ async fn hermes(count: usize, concurrency: usize) -> Phases {
         .unwrap();
     let spec = FleetSpec::builder("rsbench", "/DC0/vm/tmpl-linux", "/DC0/host/DC0_C0")
         .count(count)
+        // Where pyvmomi and govmomi clone to (the template's datastore); vcsim 0.24 also panics on
+        // concurrent clones to different datastores.
+        .datastores(["LocalDS_0"])
         .concurrency(concurrency)
         .build()
         .unwrap();
     let fleet = VmFleet::new(client.clone());
+    // Leftovers of an interrupted earlier run.
+    fleet.teardown(&spec).await.unwrap();
     let t0 = Instant::now();
     let report = fleet.apply(&spec).await.unwrap();
     let clone_power_on = t0.elapsed().as_secs_f64();

@@ -39,9 +39,17 @@ pub struct ClientBuilder {
     timeout: Duration,
     connect_timeout: Duration,
     max_connections: usize,
+    keepalive: Option<Duration>,
 }
 
 impl ClientBuilder {
+    /// Calls `CurrentTime` every `interval` while the client is idle-alive, so vCenter's idle-session
+    /// timeout (30 min by default) does not end the session (default: every 10 min; `None`: never).
+    /// The pings stop when the last clone of the client is dropped or after [`Client::logout`].
+    pub fn keepalive(mut self, interval: Option<Duration>) -> Self {
+        self.keepalive = interval;
+        self
+    }
     /// The user and password for `SessionManager.Login`.
     pub fn credentials(mut self, user: impl Into<String>, password: impl Into<String>) -> Self {
         self.user = Some(user.into());
@@ -140,6 +148,7 @@ impl ClientBuilder {
             login_lock: Mutex::new(0),
             content: OnceCell::new(),
             waiter: OnceCell::new(),
+            logged_out: std::sync::atomic::AtomicBool::new(false),
         };
         let client = Client {
             inner: Arc::new(inner),
@@ -157,6 +166,24 @@ impl ClientBuilder {
         let _ = client.inner.content.set(content);
         if client.inner.user.is_some() {
             client.login().await?;
+            if let Some(interval) = self.keepalive {
+                let weak = client.downgrade();
+                tokio::spawn(async move {
+                    loop {
+                        tokio::time::sleep(interval).await;
+                        let Some(c) = Client::upgrade(&weak) else {
+                            break;
+                        };
+                        if c.inner.logged_out.load(std::sync::atomic::Ordering::SeqCst) {
+                            break;
+                        }
+                        let si = MoRef::new("ServiceInstance", "ServiceInstance");
+                        if let Err(e) = c.call("CurrentTime", &si, |_| {}).await {
+                            tracing::debug!(error = %e, "session keep-alive failed");
+                        }
+                    }
+                });
+            }
         }
         Ok(client)
     }
@@ -174,6 +201,7 @@ pub(crate) struct Inner {
     login_lock: Mutex<u64>,
     content: OnceCell<ServiceContent>,
     waiter: OnceCell<TaskWaiter>,
+    logged_out: std::sync::atomic::AtomicBool,
 }
 
 /// A vim25 session. Cheap to clone (one shared connection pool and session); `Send + Sync`.
@@ -202,6 +230,7 @@ impl Client {
             timeout: Duration::from_secs(120),
             connect_timeout: Duration::from_secs(10),
             max_connections: 64,
+            keepalive: Some(Duration::from_secs(600)),
         }
     }
 
@@ -230,6 +259,10 @@ impl Client {
             method: method.to_string(),
             message,
         }
+    }
+
+    pub(crate) fn has_credentials(&self) -> bool {
+        self.inner.user.is_some() && self.inner.password.is_some()
     }
 
     pub(crate) fn downgrade(&self) -> std::sync::Weak<Inner> {
@@ -265,6 +298,9 @@ impl Client {
         });
         *self.inner.cookie.write().await = None;
         self.call_raw(req, None).await?;
+        self.inner
+            .logged_out
+            .store(false, std::sync::atomic::Ordering::SeqCst);
         if self.inner.cookie.read().await.is_none() {
             return Err(self.malformed(
                 "Login",
@@ -278,6 +314,9 @@ impl Client {
     /// Ends the session (`SessionManager.Logout`).
     pub async fn logout(&self) -> Result<()> {
         let sm = self.content().session_manager.clone();
+        self.inner
+            .logged_out
+            .store(true, std::sync::atomic::Ordering::SeqCst);
         self.call("Logout", &sm, |_| {}).await?;
         *self.inner.cookie.write().await = None;
         Ok(())

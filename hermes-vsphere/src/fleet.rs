@@ -35,7 +35,7 @@ use hermes_core::{
 use crate::client::Client;
 use crate::error::{Result, VsphereError};
 use crate::model::{FromNode, MoRef, ObjectContent, PowerState};
-use crate::vm::{CloneSpec, Customization, StaticIp};
+use crate::vm::{CloneSpec, Customization, NetworkBacking, StaticIp};
 
 /// The `extraConfig` key marking a VM as created by a Hermes fleet.
 pub const FLEET_KEY: &str = "hermes.fleet";
@@ -72,6 +72,8 @@ pub struct FleetSpec {
     pub cpus: Option<i32>,
     /// Memory in MiB (default: the template's).
     pub memory_mb: Option<i64>,
+    /// The port group (standard or distributed) for the VMs' first NIC, by name (default: the template's).
+    pub network: Option<String>,
     /// Datastores to spread over, by name (default: every accessible datastore of the cluster).
     pub datastores: Vec<String>,
     /// Guest DNS domain (customization is sent when set).
@@ -115,6 +117,7 @@ impl FleetSpec {
                 first: 1,
                 cpus: None,
                 memory_mb: None,
+                network: None,
                 datastores: Vec::new(),
                 domain: None,
                 dns_servers: Vec::new(),
@@ -178,6 +181,11 @@ impl FleetSpecBuilder {
     /// Memory in MiB.
     pub fn memory_mb(mut self, mb: i64) -> Self {
         self.spec.memory_mb = Some(mb);
+        self
+    }
+    /// Connects the VMs' first NIC to this port group (name or inventory path).
+    pub fn network(mut self, name: impl Into<String>) -> Self {
+        self.spec.network = Some(name.into());
         self
     }
     /// Restricts placement to these datastores (names).
@@ -323,6 +331,8 @@ pub struct LiveVm {
     pub memory_mb: Option<i64>,
     /// Power state.
     pub power: Option<PowerState>,
+    /// The networks its NICs connect to.
+    pub networks: Vec<MoRef>,
 }
 
 const VM_PATHS: &[&str] = &[
@@ -331,6 +341,7 @@ const VM_PATHS: &[&str] = &[
     "config.hardware.numCPU",
     "config.hardware.memoryMB",
     "runtime.powerState",
+    "network",
 ];
 
 fn live_vm(o: &ObjectContent) -> std::result::Result<LiveVm, String> {
@@ -347,6 +358,7 @@ fn live_vm(o: &ObjectContent) -> std::result::Result<LiveVm, String> {
         cpus: o.decode("config.hardware.numCPU")?,
         memory_mb: o.decode("config.hardware.memoryMB")?,
         power: o.text("runtime.powerState").and_then(PowerState::parse),
+        networks: o.morefs("network")?,
     })
 }
 
@@ -450,6 +462,16 @@ struct Resolved {
     datastores: Vec<Capacity>,
     vm_memory: i64,
     vm_disk: i64,
+    /// The wanted network, its NIC backing, and the template's NIC to edit.
+    network: Option<Network>,
+}
+
+#[derive(Debug, Clone)]
+struct Network {
+    obj: MoRef,
+    name: String,
+    backing: NetworkBacking,
+    template_nic: Option<crate::xml::Node>,
 }
 
 /// One planned VM action.
@@ -656,7 +678,22 @@ impl VmFleet {
             .ok()
             .flatten()
             .unwrap_or(0);
+        let network = match &spec.network {
+            None => None,
+            Some(n) => {
+                let obj = c.resolve("Network", n).await?;
+                let backing = c.network_backing(n).await?;
+                let template_nic = c.first_nic(&template).await?;
+                Some(Network {
+                    obj,
+                    name: n.clone(),
+                    backing,
+                    template_nic,
+                })
+            }
+        };
         Ok(Resolved {
+            network,
             template,
             folder,
             pool,
@@ -715,7 +752,7 @@ impl VmFleet {
                     for extra in vms {
                         work.push(Work::Delete { live: extra });
                     }
-                    if drift(spec, &first).is_empty() {
+                    if drift(spec, &first, r.network.as_ref()).is_empty() {
                         work.push(Work::Keep { live: first });
                     } else {
                         work.push(Work::Update { live: first });
@@ -791,7 +828,7 @@ impl VmFleet {
                     c
                 }
                 Work::Update { live } => Change::new(Action::Update, format!("vm {}", live.name))
-                    .fields(drift(spec, live)),
+                    .fields(drift(spec, live, r.network.as_ref())),
                 Work::Keep { live } => Change::new(Action::Keep, format!("vm {}", live.name)),
                 Work::Delete { live } => Change::new(Action::Delete, format!("vm {}", live.name))
                     .reason(format!(
@@ -905,8 +942,14 @@ impl VmFleet {
 }
 
 /// Field differences between the spec and a live VM (empty: it matches).
-fn drift(spec: &FleetSpec, live: &LiveVm) -> Vec<FieldChange> {
+fn drift(spec: &FleetSpec, live: &LiveVm, net: Option<&Network>) -> Vec<FieldChange> {
     let mut out = Vec::new();
+    if let Some(n) = net {
+        if !live.networks.contains(&n.obj) {
+            let have: Vec<&str> = live.networks.iter().map(|m| m.value.as_str()).collect();
+            out.push(FieldChange::changed("network", have.join(","), &n.name));
+        }
+    }
     if let Some(want) = spec.cpus {
         if live.cpus != Some(want) {
             out.push(FieldChange::changed("cpus", fmt_opt(live.cpus), want));
@@ -953,7 +996,7 @@ async fn do_work(
             Ok(VmOutcome::Deleted)
         }
         Work::Update { live } => {
-            converge(client, spec, &live, ctx).await?;
+            converge(client, spec, r, &live, ctx).await?;
             Ok(VmOutcome::Updated { vm: live.vm })
         }
         Work::Create {
@@ -971,13 +1014,18 @@ async fn do_work(
             cs.cpus = spec.cpus;
             cs.memory_mb = spec.memory_mb;
             cs.customization = spec.customization(index, &name);
+            if let Some(n) = &r.network {
+                if let Some(nic) = &n.template_nic {
+                    cs.network = Some((nic.clone(), n.backing.clone()));
+                }
+            }
             let vm = client.clone_vm(&r.template, &r.folder, &name, &cs).await?;
             // vCenter applies the whole clone spec; some servers (vcsim) ignore parts of it. Read back
             // and converge, so the outcome is the spec whatever the server did with it.
             let o = client.retrieve_one(&vm, VM_PATHS).await?;
             let live = live_vm(&o).map_err(|e| client.malformed("RetrievePropertiesEx", e))?;
-            if !drift(spec, &live).is_empty() {
-                converge(client, spec, &live, ctx).await?;
+            if !drift(spec, &live, r.network.as_ref()).is_empty() {
+                converge(client, spec, r, &live, ctx).await?;
             }
             Ok(VmOutcome::Created { vm })
         }
@@ -987,9 +1035,24 @@ async fn do_work(
 async fn converge(
     client: &Client,
     spec: &FleetSpec,
+    r: &Resolved,
     live: &LiveVm,
     ctx: &hermes_core::TaskContext,
 ) -> Result<()> {
+    if let Some(n) = &r.network {
+        if !live.networks.contains(&n.obj) {
+            ctx.step("connecting network");
+            let nic =
+                client
+                    .first_nic(&live.vm)
+                    .await?
+                    .ok_or_else(|| VsphereError::InvalidInput {
+                        target: live.name.clone(),
+                        message: format!("the VM has no network card to connect to {:?}", n.name),
+                    })?;
+            client.reconnect_nic(&live.vm, &nic, &n.backing).await?;
+        }
+    }
     let cpus = spec.cpus.filter(|c| live.cpus != Some(*c));
     let mem = spec.memory_mb.filter(|m| live.memory_mb != Some(*m));
     if cpus.is_some() || mem.is_some() {

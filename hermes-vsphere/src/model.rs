@@ -157,8 +157,9 @@ pub struct ObjectContent {
     pub obj: MoRef,
     /// Its properties.
     pub props: Vec<DynamicProperty>,
-    /// Properties that could not be read (`missingSet`), by path.
-    pub missing: Vec<String>,
+    /// Properties that could not be read (`missingSet`): path and fault type (`NotAuthenticated`,
+    /// `NoPermission`...).
+    pub missing: Vec<(String, String)>,
 }
 
 impl ObjectContent {
@@ -204,7 +205,15 @@ impl FromNode for ObjectContent {
         }
         let missing = n
             .children_named("missingSet")
-            .filter_map(|m| m.child_text("path").map(str::to_string))
+            .filter_map(|m| {
+                let path = m.child_text("path")?.to_string();
+                let fault = m
+                    .child("fault")
+                    .and_then(|f| f.child("fault"))
+                    .and_then(|f| f.xsi_type.clone())
+                    .unwrap_or_else(|| "Unknown".to_string());
+                Some((path, fault))
+            })
             .collect();
         Ok(ObjectContent {
             obj,

@@ -12,7 +12,7 @@
 //! ```
 
 use crate::client::Client;
-use crate::error::Result;
+use crate::error::{FaultKind, Result, VsphereError};
 use crate::model::{FromNode, MoRef, ObjectContent};
 use crate::xml::{Node, XmlWriter};
 
@@ -94,11 +94,41 @@ impl Client {
     }
 
     /// [`Client::retrieve`] asking the server for pages of at most `page` objects.
+    ///
+    /// A server may answer a read from an expired session with a normal reply whose `missingSet` says
+    /// `NotAuthenticated` (vcsim does) instead of a fault: that too triggers one re-login and a retry.
     pub async fn retrieve_paged(
         &self,
         spec: &FilterSpec,
         page: usize,
     ) -> Result<Vec<ObjectContent>> {
+        match self.retrieve_once(spec, page).await {
+            Err(e) if e.fault() == Some(&FaultKind::NotAuthenticated) && self.has_credentials() => {
+                self.login().await?;
+                self.retrieve_once(spec, page).await
+            }
+            other => other,
+        }
+    }
+
+    async fn retrieve_once(&self, spec: &FilterSpec, page: usize) -> Result<Vec<ObjectContent>> {
+        let all = self.retrieve_pages(spec, page).await?;
+        if let Some((path, fault)) = all
+            .iter()
+            .flat_map(|o| o.missing.iter())
+            .find(|(_, f)| f == "NotAuthenticated" || f == "NoPermission")
+        {
+            return Err(VsphereError::Fault {
+                target: self.target().to_string(),
+                method: "RetrievePropertiesEx".into(),
+                fault: FaultKind::from_type_name(fault),
+                message: format!("property {path:?} could not be read: {fault}"),
+            });
+        }
+        Ok(all)
+    }
+
+    async fn retrieve_pages(&self, spec: &FilterSpec, page: usize) -> Result<Vec<ObjectContent>> {
         let pc = self.content().property_collector.clone();
         let reply = self
             .call("RetrievePropertiesEx", &pc, |w| {
@@ -153,7 +183,7 @@ impl Client {
         let mut all = self
             .retrieve_objects(&obj.kind, std::slice::from_ref(obj), paths)
             .await?;
-        all.pop().ok_or_else(|| crate::VsphereError::NotFound {
+        all.pop().ok_or_else(|| VsphereError::NotFound {
             target: self.target().to_string(),
             what: format!("{obj}"),
         })

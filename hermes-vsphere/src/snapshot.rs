@@ -37,7 +37,7 @@ pub struct SnapshotNode {
     pub id: i32,
     /// When it was taken.
     pub created: DateTime<FixedOffset>,
-    /// The VM's power state when taken (`poweredOn` with memory: a memory snapshot).
+    /// The VM's power state when taken (`poweredOn` for a memory snapshot on vCenter).
     pub state: Option<PowerState>,
     /// Whether the guest file system was quiesced.
     pub quiesced: bool,
@@ -115,11 +115,7 @@ impl SnapshotTree {
                 "  ".repeat(depth),
                 n.name,
                 n.created.format("%Y-%m-%d %H:%M"),
-                if n.state == Some(PowerState::PoweredOn) {
-                    ", memory"
-                } else {
-                    ""
-                }
+                n.state.map(|s| format!(", {s}")).unwrap_or_default()
             ));
             for c in &n.children {
                 walk(c, depth + 1, current, out);
@@ -321,7 +317,8 @@ impl SnapshotPolicy {
 mod tests {
     use super::*;
 
-    // A `snapshot` property value as vcsim 0.24 returns it (recorded from the peer).
+    // A `snapshot` property value in the shape vcsim 0.24 returns it (elements and order as in its
+    // replies; an unknown element added to check it is tolerated).
     const TREE: &[u8] = br#"<val xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="VirtualMachineSnapshotInfo"><currentSnapshot type="VirtualMachineSnapshot">snapshot-2</currentSnapshot><rootSnapshotList><snapshot type="VirtualMachineSnapshot">snapshot-1</snapshot><vm type="VirtualMachine">vm-1</vm><name>root</name><description>first</description><id>1</id><createTime>2026-11-25T22:00:00.123Z</createTime><state>poweredOff</state><quiesced>false</quiesced><childSnapshotList><snapshot type="VirtualMachineSnapshot">snapshot-2</snapshot><vm type="VirtualMachine">vm-1</vm><name>child</name><description></description><id>2</id><createTime>2026-11-25T22:01:00Z</createTime><state>poweredOn</state><quiesced>true</quiesced><futureField>x</futureField></childSnapshotList></rootSnapshotList></val>"#;
 
     #[test]
@@ -333,7 +330,9 @@ mod tests {
         assert!(tree.find("child").unwrap().quiesced);
         let text = tree.render();
         assert!(
-            text.contains("root (2026-11-25 22:00)\n  child (2026-11-25 22:01, memory) *"),
+            text.contains(
+                "root (2026-11-25 22:00, poweredOff)\n  child (2026-11-25 22:01, poweredOn) *"
+            ),
             "{text}"
         );
     }

@@ -19,7 +19,7 @@ use std::net::Ipv4Addr;
 use crate::client::Client;
 use crate::error::{Result, VsphereError};
 use crate::model::MoRef;
-use crate::xml::XmlWriter;
+use crate::xml::{Node, XmlWriter};
 
 /// Guest customization: host name, optional static IPv4 and DNS (Linux prep).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,6 +90,91 @@ impl Customization {
     }
 }
 
+/// Where a NIC connects: a standard port group or a distributed one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NetworkBacking {
+    /// A standard vSwitch port group (`Network`).
+    Standard {
+        /// The port group's name.
+        name: String,
+        /// The `Network` object.
+        network: MoRef,
+    },
+    /// A distributed port group.
+    Distributed {
+        /// The distributed switch's UUID.
+        switch_uuid: String,
+        /// The port group's key.
+        portgroup_key: String,
+    },
+}
+
+impl NetworkBacking {
+    /// Writes the `backing` element.
+    pub fn write(&self, w: &mut XmlWriter) {
+        match self {
+            NetworkBacking::Standard { name, network } => {
+                w.elem("backing", "VirtualEthernetCardNetworkBackingInfo", |w| {
+                    w.text("deviceName", name).moref("network", network);
+                });
+            }
+            NetworkBacking::Distributed {
+                switch_uuid,
+                portgroup_key,
+            } => {
+                w.elem(
+                    "backing",
+                    "VirtualEthernetCardDistributedVirtualPortBackingInfo",
+                    |w| {
+                        w.elem("port", "", |w| {
+                            w.text("switchUuid", switch_uuid)
+                                .text("portgroupKey", portgroup_key);
+                        });
+                    },
+                );
+            }
+        }
+    }
+}
+
+/// Whether a device read from `config.hardware.device` is a network card.
+pub fn is_nic(device: &Node) -> bool {
+    device.child("macAddress").is_some()
+        || device.xsi_type.as_deref().is_some_and(|t| {
+            t.contains("E1000")
+                || t.contains("Vmxnet")
+                || t.contains("Pcnet")
+                || t.contains("EthernetCard")
+        })
+}
+
+/// A `deviceChange` that reconnects `nic` (a device node read from the server) to `backing`: the whole
+/// device is sent back with only its backing replaced, as vSphere expects for an edit.
+pub fn nic_edit(nic: &Node, backing: &NetworkBacking, w: &mut XmlWriter) {
+    w.elem("deviceChange", "", |w| {
+        w.text("operation", "edit");
+        let mut dev = nic.clone();
+        dev.name = "device".into();
+        let mut b = XmlWriter::new();
+        backing.write(&mut b);
+        let new_backing = Node::parse(
+            format!(
+                "<x xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">{}</x>",
+                b.finish()
+            )
+            .as_bytes(),
+        )
+        .ok()
+        .and_then(|x| x.children.into_iter().next())
+        .unwrap_or_default();
+        match dev.children.iter_mut().find(|c| c.name == "backing") {
+            Some(old) => *old = new_backing,
+            None => dev.children.push(new_backing),
+        }
+        w.node(&dev);
+    });
+}
+
 /// How to clone: where (pool, host, datastore), the hardware, extra configuration, customization and
 /// whether to power on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,6 +189,8 @@ pub struct CloneSpec {
     pub cpus: Option<i32>,
     /// Memory in MiB.
     pub memory_mb: Option<i64>,
+    /// The template NIC to reconnect, and where (`None`: as the template).
+    pub network: Option<(Node, NetworkBacking)>,
     /// `extraConfig` key/values (Hermes marks fleet VMs with `hermes.fleet`).
     pub extra_config: Vec<(String, String)>,
     /// The annotation (notes).
@@ -123,6 +210,7 @@ impl CloneSpec {
             datastore: None,
             cpus: None,
             memory_mb: None,
+            network: None,
             extra_config: Vec::new(),
             annotation: None,
             customization: None,
@@ -183,6 +271,9 @@ impl CloneSpec {
                 w.opt_text("annotation", self.annotation.as_ref());
                 w.opt_text("numCPUs", self.cpus);
                 w.opt_text("memoryMB", self.memory_mb);
+                if let Some((nic, backing)) = &self.network {
+                    nic_edit(nic, backing, w);
+                }
                 for (k, v) in &self.extra_config {
                     w.elem("extraConfig", "OptionValue", |w| {
                         w.text("key", k);
@@ -235,6 +326,55 @@ impl Client {
         })
         .await
         .map(|_| ())
+    }
+
+    /// Reconnects the VM's NIC `nic` (a node of its `config.hardware.device`) to `backing`.
+    pub async fn reconnect_nic(
+        &self,
+        vm: &MoRef,
+        nic: &Node,
+        backing: &NetworkBacking,
+    ) -> Result<()> {
+        self.run_task("ReconfigVM_Task", vm, |w| {
+            w.elem("spec", "", |w| nic_edit(nic, backing, w));
+        })
+        .await
+        .map(|_| ())
+    }
+
+    /// The first network card among a VM's `config.hardware.device`.
+    pub async fn first_nic(&self, vm: &MoRef) -> Result<Option<Node>> {
+        let o = self.retrieve_one(vm, &["config.hardware.device"]).await?;
+        Ok(o.get("config.hardware.device")
+            .and_then(|d| d.children.iter().find(|c| is_nic(c)).cloned()))
+    }
+
+    /// Resolves a network (standard or distributed port group) by name or path into a NIC backing.
+    pub async fn network_backing(&self, what: &str) -> Result<NetworkBacking> {
+        let net = self.resolve("Network", what).await?;
+        if net.kind == "DistributedVirtualPortgroup" {
+            let o = self
+                .retrieve_one(&net, &["key", "config.distributedVirtualSwitch"])
+                .await?;
+            let key = o.text("key").unwrap_or_default().to_string();
+            let dvs: MoRef = o
+                .decode("config.distributedVirtualSwitch")
+                .map_err(|e| self.malformed("RetrievePropertiesEx", e))?
+                .ok_or_else(|| {
+                    self.malformed("RetrievePropertiesEx", format!("{net} has no switch"))
+                })?;
+            let d = self.retrieve_one(&dvs, &["uuid"]).await?;
+            Ok(NetworkBacking::Distributed {
+                switch_uuid: d.text("uuid").unwrap_or_default().to_string(),
+                portgroup_key: key,
+            })
+        } else {
+            let o = self.retrieve_one(&net, &["name"]).await?;
+            Ok(NetworkBacking::Standard {
+                name: o.text("name").unwrap_or_default().to_string(),
+                network: net,
+            })
+        }
     }
 
     /// Powers a VM on (`PowerOnVM_Task`).
@@ -320,5 +460,27 @@ mod tests {
                 .unwrap_or_else(|| panic!("{part} missing after {at} in {xml}"));
             at += pos + part.len();
         }
+    }
+
+    #[test]
+    fn nic_edit_sends_the_whole_device_with_the_new_backing() {
+        let dev = Node::parse(br#"<VirtualDevice xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="VirtualE1000"><key>4000</key><deviceInfo><label>Network adapter 1</label><summary>VM Network</summary></deviceInfo><backing xsi:type="VirtualEthernetCardNetworkBackingInfo"><deviceName>VM Network</deviceName><network type="Network">network-7</network></backing><macAddress>00:0c:29:aa:bb:cc</macAddress></VirtualDevice>"#).unwrap();
+        assert!(is_nic(&dev));
+        let mut w = XmlWriter::new();
+        let backing = NetworkBacking::Distributed {
+            switch_uuid: "50 1a".into(),
+            portgroup_key: "dvportgroup-12".into(),
+        };
+        nic_edit(&dev, &backing, &mut w);
+        assert_eq!(
+            w.finish(),
+            concat!(
+                "<deviceChange><operation>edit</operation><device xsi:type=\"VirtualE1000\"><key>4000</key>",
+                "<deviceInfo><label>Network adapter 1</label><summary>VM Network</summary></deviceInfo>",
+                "<backing xsi:type=\"VirtualEthernetCardDistributedVirtualPortBackingInfo\"><port>",
+                "<switchUuid>50 1a</switchUuid><portgroupKey>dvportgroup-12</portgroupKey></port></backing>",
+                "<macAddress>00:0c:29:aa:bb:cc</macAddress></device></deviceChange>"
+            )
+        );
     }
 }

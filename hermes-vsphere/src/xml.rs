@@ -281,6 +281,25 @@ impl XmlWriter {
         self.out.push_str(&escape(text));
         self
     }
+    /// Writes `node` back as XML (its `xsi:type`, attributes, text and children), e.g. to send a device
+    /// read from the server back in an edit.
+    pub fn node(&mut self, node: &Node) -> &mut Self {
+        self.out.push('<');
+        self.out.push_str(&node.name);
+        if let Some(t) = &node.xsi_type {
+            self.out.push_str(&format!(" xsi:type=\"{}\"", escape(t)));
+        }
+        for (k, v) in &node.attrs {
+            self.out.push_str(&format!(" {k}=\"{}\"", escape(v)));
+        }
+        self.out.push('>');
+        self.out.push_str(&escape(&node.text));
+        for c in &node.children {
+            self.node(c);
+        }
+        self.out.push_str(&format!("</{}>", node.name));
+        self
+    }
     /// The XML written so far.
     pub fn finish(self) -> String {
         self.out

@@ -89,6 +89,14 @@ async fn an_expired_session_is_renewed_once_transparently() {
     client.logout().await.unwrap();
     let dcs = client.inventory("Datacenter").await.expect("re-login");
     assert_eq!(dcs[0].name, "DC0");
+    // vcsim answers a property read from a dead session with a missingSet, not a fault: also renewed.
+    client.logout().await.unwrap();
+    let root = client.content().root_folder.clone();
+    let o = client
+        .retrieve_one(&root, &["name"])
+        .await
+        .expect("re-login on missingSet");
+    assert_eq!(o.text("name"), Some("Datacenters"));
     client.logout().await.unwrap();
 }
 
@@ -173,4 +181,49 @@ async fn a_fault_on_a_missing_object_is_typed() {
     );
     assert_eq!(err.kind(), ErrorKind::NotFound);
     client.logout().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_idle_session_is_kept_alive() {
+    let a = Client::builder(common::url())
+        .credentials(common::user(), common::password())
+        .tls(Tls::CaPem(common::ca()))
+        .keepalive(Some(Duration::from_millis(100)))
+        .connect()
+        .await
+        .unwrap();
+    let sm = a.content().session_manager.clone();
+    let me = a.retrieve_one(&sm, &["currentSession"]).await.unwrap();
+    let key = me
+        .get("currentSession")
+        .unwrap()
+        .child_text("key")
+        .unwrap()
+        .to_string();
+    // Another session watches A's call count grow while A itself makes no call.
+    let b = common::connect().await;
+    let calls = || async {
+        let o = b.retrieve_one(&sm, &["sessionList"]).await.unwrap();
+        o.get("sessionList")
+            .unwrap()
+            .children
+            .iter()
+            .find(|s| s.child_text("key") == Some(key.as_str()))
+            .and_then(|s| {
+                s.child_text("callCount")
+                    .and_then(|c| c.parse::<i64>().ok())
+            })
+            .expect("A's session is listed")
+    };
+    let first = calls().await;
+    let t0 = Instant::now();
+    while calls().await < first + 3 {
+        assert!(
+            t0.elapsed() < Duration::from_secs(10),
+            "no keep-alive calls"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    a.logout().await.unwrap();
+    b.logout().await.unwrap();
 }

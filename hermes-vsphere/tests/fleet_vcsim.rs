@@ -19,6 +19,9 @@ fn spec(name: &str, count: usize) -> FleetSpec {
         .cpus(2)
         .memory_mb(1024)
         .dns("lab.local", vec!["10.0.0.2".parse().unwrap()])
+        // One datastore: vcsim 0.24 panics on concurrent clones to different datastores (README).
+        .datastores(["LocalDS_0"])
+        .network("DC0_DVPG1")
         .ip_pool(IpPool {
             start: "10.0.10.1".parse().unwrap(),
             prefix: 24,
@@ -71,6 +74,15 @@ async fn plan_apply_rerun_scale_down_and_teardown() {
     assert_eq!(o.text("config.hardware.numCPU"), Some("2"));
     assert_eq!(o.text("config.hardware.memoryMB"), Some("1024"));
     assert_eq!(o.text("runtime.powerState"), Some("poweredOn"));
+    // The NIC was moved to the distributed port group DC0_DVPG1.
+    let dvpg = client.find_by_name("Network", "DC0_DVPG1").await.unwrap();
+    let nets = client
+        .retrieve_one(&vm, &["network"])
+        .await
+        .unwrap()
+        .morefs("network")
+        .unwrap();
+    assert!(nets.contains(&dvpg), "{nets:?} lacks {dvpg}");
 
     // A second run changes nothing.
     let plan = fleet.plan(&s).await.unwrap();
@@ -171,6 +183,7 @@ async fn server_lost_mid_deploy_gives_a_per_vm_report_and_a_resumed_run_has_no_d
     let name = common::unique("k");
     let s = FleetSpec::builder(&name, "/DC0/vm/tmpl-linux", "/DC0/host/DC0_C0")
         .count(40)
+        .datastores(["LocalDS_0"])
         .concurrency(4)
         .build()
         .unwrap();

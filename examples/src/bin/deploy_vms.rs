@@ -59,6 +59,12 @@ struct Args {
     /// First static IP of the pool (customization), e.g. 10.0.10.1.
     #[arg(long, default_value = "10.0.10.1")]
     ip_start: std::net::Ipv4Addr,
+    /// Port group (standard or distributed) for the VMs' first NIC (default: the template's).
+    #[arg(long)]
+    network: Option<String>,
+    /// Datastores to spread the VMs over, by name (default: every datastore of the cluster).
+    #[arg(long, value_delimiter = ',')]
+    datastores: Vec<String>,
     /// VMs worked on at once.
     #[arg(long, default_value_t = hermes_vsphere::fleet::DEFAULT_CONCURRENCY)]
     concurrency: usize,
@@ -146,7 +152,11 @@ async fn main() -> hermes_core::Result<()> {
             prefix: 24,
             gateway: None,
         })
+        .datastores(args.datastores.clone())
         .concurrency(args.concurrency);
+    if let Some(n) = &args.network {
+        spec = spec.network(n);
+    }
     if let Some(p) = &args.pattern {
         spec = spec.name_pattern(p);
     }

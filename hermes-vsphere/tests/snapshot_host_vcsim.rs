@@ -1,0 +1,185 @@
+//! Snapshots (create, tree, revert, remove one / a subtree, scheduled runs with retention) and host
+//! configuration (read, diff, apply, read back) on vcsim.
+
+mod common;
+
+use chrono::{Duration, TimeZone, Utc};
+use hermes_core::{Configurable, Mode};
+use hermes_vsphere::host::{DatastoreSpec, HostConfig, HostModel, PortGroup, VSwitch};
+use hermes_vsphere::snapshot::SnapshotPolicy;
+use hermes_vsphere::vm::CloneSpec;
+
+#[tokio::test]
+async fn snapshots_tree_revert_remove_and_retention() {
+    let client = common::connect().await;
+    let template = client.find_by_path("/DC0/vm/tmpl-linux").await.unwrap();
+    let folder = client.find_by_path("/DC0/vm").await.unwrap();
+    let pool = client
+        .find_by_path("/DC0/host/DC0_C0/Resources")
+        .await
+        .unwrap();
+    let name = common::unique("snap");
+    let vm = client
+        .clone_vm(&template, &folder, &name, &CloneSpec::new(pool))
+        .await
+        .unwrap();
+
+    let a = client
+        .create_snapshot(&vm, "a", "first", false, false)
+        .await
+        .unwrap();
+    let b = client
+        .create_snapshot(&vm, "b", "child of a", true, true)
+        .await
+        .unwrap();
+    client
+        .create_snapshot(&vm, "c", "child of b", false, false)
+        .await
+        .unwrap();
+    let tree = client.snapshots(&vm).await.unwrap();
+    assert_eq!(tree.roots.len(), 1);
+    assert_eq!(tree.roots[0].name, "a");
+    assert_eq!(tree.roots[0].children[0].name, "b");
+    assert_eq!(tree.roots[0].children[0].children[0].name, "c");
+    assert_eq!(
+        tree.current.as_ref().map(|c| c.value.as_str()),
+        tree.find("c").map(|n| n.snapshot.value.as_str())
+    );
+
+    client.revert_snapshot(&a).await.unwrap();
+    assert_eq!(
+        client.snapshots(&vm).await.unwrap().current,
+        Some(a.clone())
+    );
+    // Remove b's subtree (b and c), then a alone.
+    client.remove_snapshot(&b, true).await.unwrap();
+    let tree = client.snapshots(&vm).await.unwrap();
+    assert_eq!(tree.flatten().len(), 1, "{}", tree.render());
+    client.remove_snapshot(&a, false).await.unwrap();
+    assert!(client.snapshots(&vm).await.unwrap().roots.is_empty());
+
+    // Ten daily runs with last=2,daily=3: 3 managed snapshots stay; a manual one is never purged.
+    client
+        .create_snapshot(&vm, "manual", "", false, false)
+        .await
+        .unwrap();
+    let policy = SnapshotPolicy::new("hermes-", "last=2,daily=3".parse().unwrap());
+    let start = Utc
+        .with_ymd_and_hms(2026, 1, 1, 2, 0, 0)
+        .unwrap()
+        .fixed_offset();
+    for day in 0..10 {
+        let run = policy
+            .run(&client, &vm, start + Duration::days(day))
+            .await
+            .unwrap();
+        assert!(run.created.starts_with("hermes-"));
+    }
+    // A re-run of the same instant is a no-op.
+    let again = policy
+        .run(&client, &vm, start + Duration::days(9))
+        .await
+        .unwrap();
+    assert!(again.removed.is_empty());
+    let tree = client.snapshots(&vm).await.unwrap();
+    let managed: Vec<_> = policy
+        .versions(&tree)
+        .into_iter()
+        .map(|v| v.node.name)
+        .collect();
+    assert_eq!(managed.len(), 3, "{}", tree.render());
+    assert!(managed.iter().any(|n| n.contains("2026-01-10")));
+    assert!(tree.find("manual").is_some());
+
+    client.power_off_and_destroy(&vm, false).await.unwrap();
+    client.logout().await.unwrap();
+}
+
+#[tokio::test]
+async fn host_configuration_converges_and_reads_back() {
+    let client = common::connect().await;
+    let host = HostConfig::by_path(client.clone(), "/DC0/host/DC0_C0/DC0_C0_H1")
+        .await
+        .unwrap();
+    let live = host.read().await.unwrap();
+    assert!(live.vswitches.contains_key("vSwitch0"), "{live:?}");
+    assert!(
+        live.services.contains_key("TSM-SSH"),
+        "{:?}",
+        live.services.keys()
+    );
+    assert!(!live.datastores.is_empty());
+
+    let tag = common::unique("t");
+    let vs = format!("vs{tag}");
+    let pg = format!("pg{tag}");
+    let ds = format!("ds{tag}");
+    let dir = tempfile::tempdir().unwrap();
+    let mut want = HostModel::default();
+    want.vswitches.insert(vs.clone(), Some(VSwitch::default()));
+    want.portgroups.insert(
+        pg.clone(),
+        Some(PortGroup {
+            vswitch: vs.clone(),
+            vlan: 30,
+        }),
+    );
+    want.datastores.insert(
+        ds.clone(),
+        Some(DatastoreSpec::Local {
+            path: dir.path().display().to_string(),
+        }),
+    );
+
+    let dry = host.converge(&want, Mode::DryRun).await.unwrap();
+    assert_eq!(dry.plan.changes.len(), 3, "{}", dry.plan.render());
+    assert!(
+        !host.read().await.unwrap().portgroups.contains_key(&pg),
+        "dry run changed nothing"
+    );
+
+    let done = host.converge(&want, Mode::Apply).await.unwrap();
+    assert!(done.verified, "{}", done.plan.render());
+    let after = host.read().await.unwrap();
+    assert_eq!(
+        after.portgroups.get(&pg),
+        Some(&Some(PortGroup {
+            vswitch: vs.clone(),
+            vlan: 30
+        }))
+    );
+    assert!(after.datastores.contains_key(&ds));
+    // Converging again changes nothing.
+    assert!(host.plan(&want).await.unwrap().changes.is_empty());
+
+    // Removal: the port group goes before its vSwitch.
+    let mut gone = HostModel::default();
+    gone.portgroups.insert(pg.clone(), None);
+    gone.vswitches.insert(vs.clone(), None);
+    let done = host.converge(&gone, Mode::Apply).await.unwrap();
+    let order: Vec<_> = done
+        .plan
+        .changes
+        .iter()
+        .map(|c| c.resource.clone())
+        .collect();
+    assert_eq!(order, [format!("portgroup {pg}"), format!("vswitch {vs}")]);
+    let after = host.read().await.unwrap();
+    assert!(!after.vswitches.contains_key(&vs) && !after.portgroups.contains_key(&pg));
+
+    // A port group on a vSwitch that does not exist: the host's fault names the change.
+    let mut bad = HostModel::default();
+    bad.portgroups.insert(
+        format!("x{tag}"),
+        Some(PortGroup {
+            vswitch: "nope".into(),
+            vlan: 1,
+        }),
+    );
+    let err = host.converge(&bad, Mode::Apply).await.unwrap_err();
+    assert!(
+        err.to_string().contains(&format!("portgroup x{tag}")),
+        "{err}"
+    );
+    client.logout().await.unwrap();
+}
