@@ -390,6 +390,7 @@ impl FanOut {
             let op = op.clone();
             let progress = self.progress.clone();
             let name = names[index].clone();
+            let stop_on_error = !self.continue_on_error;
             set.spawn(async move {
                 let permit = tokio::select! {
                     p = sem.acquire_owned() => p.expect("semaphore is never closed"),
@@ -410,6 +411,10 @@ impl FanOut {
                     Err(e) if e.kind() == ErrorKind::Cancelled => Outcome::Skipped(e.message().to_string()),
                     Err(e) => Outcome::Failed(e),
                 };
+                if stop_on_error && matches!(outcome, Outcome::Failed(_)) {
+                    // Cancel before releasing the permit, so no waiting target starts after a failure.
+                    stop.cancel();
+                }
                 drop(permit);
                 (index, outcome, t0.elapsed())
             });

@@ -1,0 +1,8 @@
+#![no_main]
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    if let Ok(text) = std::str::from_utf8(data) {
+        if let Ok(inv) = hermes_core::Inventory::parse_yaml(text, "fuzz.yml") {
+            let _ = inv.hosts();
+        }
+    }
+});
