@@ -1,6 +1,6 @@
 #![doc = include_str!("../README.md")]
 
-pub mod artifact;
+pub use hermes_core::artifact;
 pub mod backup;
 pub mod blob;
 pub mod chunker;
@@ -8,13 +8,17 @@ pub mod crypto;
 pub mod error;
 pub mod index;
 pub mod lock;
+pub mod prune;
 pub mod repository;
 pub mod restore;
 pub mod snapshot;
 pub mod tree;
+pub mod verify;
 
 pub use backup::BackupOptions;
 pub use error::{DataError, Result};
+pub use prune::{ForgetReport, PruneReport};
 pub use repository::{InitOptions, RepoConfig, Repository};
 pub use restore::RestoreStats;
 pub use snapshot::{Snapshot, SnapshotKind, SnapshotStats};
+pub use verify::{Damage, VerifyReport};

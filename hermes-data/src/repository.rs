@@ -16,6 +16,7 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
+use hermes_core::secret::Secret;
 use hermes_core::Sha256Digest;
 use serde::{Deserialize, Serialize};
 
@@ -55,7 +56,7 @@ pub struct RepoConfig {
 /// ```
 #[derive(Clone, Default)]
 pub struct InitOptions {
-    passphrase: Option<zeroize::Zeroizing<String>>,
+    passphrase: Option<Secret>,
     chunker: ChunkerParams,
     compression: Compression,
     pack_size: Option<u64>,
@@ -78,8 +79,8 @@ impl InitOptions {
         Self::default()
     }
     /// Encrypts the repository with a key wrapped by this passphrase.
-    pub fn passphrase(mut self, passphrase: impl Into<String>) -> Self {
-        self.passphrase = Some(zeroize::Zeroizing::new(passphrase.into()));
+    pub fn passphrase(mut self, passphrase: impl Into<Secret>) -> Self {
+        self.passphrase = Some(passphrase.into());
         self
     }
     /// Chunk size bounds.
@@ -146,7 +147,7 @@ impl Repository {
             Some(p) => {
                 let p = p.clone();
                 let (k, params) =
-                    tokio::task::spawn_blocking(move || MasterKey::generate(p.as_bytes()))
+                    tokio::task::spawn_blocking(move || MasterKey::generate(p.expose().as_bytes()))
                         .await
                         .map_err(crate::error::join_error)??;
                 (Some(k), Some(params))
@@ -177,7 +178,7 @@ impl Repository {
     /// [`DataError::WrongKey`]).
     pub async fn open(
         store: Arc<dyn ArtifactStore>,
-        passphrase: Option<&str>,
+        passphrase: Option<&Secret>,
     ) -> Result<Repository> {
         let name = store.describe();
         let body = match store.get_bytes("config").await {
@@ -203,15 +204,13 @@ impl Repository {
         }
         let key = match (&config.encryption, passphrase) {
             (Some(params), Some(p)) => {
-                let (params, p, n) = (
-                    params.clone(),
-                    zeroize::Zeroizing::new(p.to_string()),
-                    name.clone(),
-                );
+                let (params, p, n) = (params.clone(), p.clone(), name.clone());
                 Some(
-                    tokio::task::spawn_blocking(move || MasterKey::open(p.as_bytes(), &params, &n))
-                        .await
-                        .map_err(crate::error::join_error)??,
+                    tokio::task::spawn_blocking(move || {
+                        MasterKey::open(p.expose().as_bytes(), &params, &n)
+                    })
+                    .await
+                    .map_err(crate::error::join_error)??,
                 )
             }
             (Some(_), None) => {

@@ -102,7 +102,7 @@ async fn encrypted_repository_round_trips_and_refuses_a_wrong_key() {
         }
     }
     let before = st.list("").await.unwrap();
-    let err = Repository::open(st.clone(), Some("wrong"))
+    let err = Repository::open(st.clone(), Some(&"wrong".into()))
         .await
         .unwrap_err();
     assert!(matches!(err, DataError::WrongKey { .. }), "{err}");
@@ -112,7 +112,9 @@ async fn encrypted_repository_round_trips_and_refuses_a_wrong_key() {
     let err = Repository::open(st.clone(), None).await.unwrap_err();
     assert!(err.to_string().contains("passphrase"), "{err}");
 
-    let repo = Repository::open(st, Some("correct horse")).await.unwrap();
+    let repo = Repository::open(st, Some(&"correct horse".into()))
+        .await
+        .unwrap();
     let out = tmp.path().join("out");
     repo.restore_dir(&repo.snapshot(&snap.id[..8]).await.unwrap(), &out)
         .await
