@@ -31,7 +31,7 @@ pub struct RestoreStats {
     pub elapsed: Duration,
 }
 
-fn safe_join(root: &Path, rel: &str) -> Result<PathBuf> {
+pub(crate) fn safe_join(root: &Path, rel: &str) -> Result<PathBuf> {
     if rel == "." {
         return Ok(root.to_path_buf());
     }
@@ -64,6 +64,16 @@ fn set_times(path: &Path, node: &Node, symlink: bool) -> Result<()> {
 fn set_owner(path: &Path, node: &Node) {
     // Only root may give files away; elsewhere the restoring user owns them (as with tar).
     let _ = std::os::unix::fs::lchown(path, Some(node.uid), Some(node.gid));
+}
+
+/// Sets mode (not for symlinks), owner (as root) and mtime.
+pub(crate) fn apply_meta(path: &Path, node: &Node, symlink: bool) -> Result<()> {
+    if !symlink {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(node.mode))
+            .map_err(|e| DataError::io("chmod", path, e))?;
+    }
+    set_owner(path, node);
+    set_times(path, node, symlink)
 }
 
 impl Repository {
