@@ -4,6 +4,7 @@ pub use hermes_core::artifact;
 pub mod backup;
 pub mod blob;
 pub mod chunker;
+pub mod copy;
 pub mod crypto;
 pub mod error;
 pub mod index;
@@ -17,6 +18,7 @@ pub mod tree;
 pub mod verify;
 
 pub use backup::BackupOptions;
+pub use copy::CopyReport;
 pub use error::{DataError, Result};
 pub use prune::{ForgetReport, PruneReport};
 pub use repository::{InitOptions, RepoConfig, Repository};

@@ -160,3 +160,38 @@ async fn streams_round_trip_and_bad_input_is_named() {
         .unwrap_err();
     assert!(err.to_string().contains("already exists"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn copy_to_another_store_is_incremental_and_the_copy_restores() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    common::make_tree(&src, 100, &[2]);
+    let repo = Repository::init(
+        store(&tmp.path().join("a")),
+        InitOptions::new().passphrase("pw"),
+    )
+    .await
+    .unwrap();
+    repo.backup_dir(&src, BackupOptions::full()).await.unwrap();
+    let dest = store(&tmp.path().join("b"));
+    let c1 = repo.copy_to(dest.clone(), 4).await.unwrap();
+    assert!(c1.objects >= 4 && c1.skipped == 0, "{c1:?}");
+    std::fs::write(src.join("more.txt"), b"more").unwrap();
+    let s2 = repo
+        .backup_dir(&src, BackupOptions::incremental())
+        .await
+        .unwrap();
+    let c2 = repo.copy_to(dest.clone(), 4).await.unwrap();
+    assert!(
+        c2.skipped >= c1.objects && c2.objects >= 2 && c2.objects < c1.objects + 3,
+        "{c2:?}"
+    );
+    let offsite = Repository::open(dest, Some(&"pw".into())).await.unwrap();
+    assert!(offsite.verify(true).await.unwrap().is_ok());
+    let out = tmp.path().join("out");
+    offsite
+        .restore_dir(&offsite.snapshot(&s2.id).await.unwrap(), &out)
+        .await
+        .unwrap();
+    common::assert_same_tree(&src, &out);
+}
