@@ -2,8 +2,8 @@
 //! retention purge — the proposal's backup playbook as one run (call it from cron, or `--every` for a
 //! long-running loop).
 //!
-//! With no flags it backs up a demo directory (and the local PostgreSQL `postgres` database if
-//! reachable) into `~/.cache/hermes/backup-demo/repo`, copies the repository to `.../offsite`, and purges
+//! With no flags it backs up a demo directory (and a demo PostgreSQL database `hermes_demo` on the local server
+//! if reachable) into `~/.cache/hermes/backup-demo/repo`, copies the repository to `.../offsite`, and purges
 //! by `last=7,daily=7,weekly=4`.
 //!
 //! ```text
@@ -129,10 +129,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if dirs.is_empty() && pgs.is_empty() {
         let demo = base.join("source");
         demo_tree(&demo)?;
-        println!("==> no source given: backing up the demo tree {} and, if reachable, postgres://postgres@127.0.0.1:5432/postgres", demo.display());
+        println!("==> no source given: backing up the demo tree {} and, if reachable, the demo database postgres://postgres@127.0.0.1:5432/hermes_demo", demo.display());
         dirs.push(demo);
-        let local = PgDatabase::parse("postgres://postgres@127.0.0.1:5432/postgres")?;
-        if local.connect().await.is_ok() {
+        // A demo database with a table that grows a little on every run.
+        let local = PgDatabase::parse("postgres://postgres@127.0.0.1:5432/hermes_demo")?;
+        if local.with_dbname("postgres").connect().await.is_ok() {
+            local.create_if_missing().await?;
+            local
+                .connect()
+                .await?
+                .batch_execute(
+                    "CREATE TABLE IF NOT EXISTS orders (id serial PRIMARY KEY, at timestamptz DEFAULT now(), body text);
+                     INSERT INTO orders (body) SELECT 'order ' || i FROM generate_series(1, 1000) i;",
+                )
+                .await?;
             pgs.push(local.url());
         }
     }
