@@ -188,3 +188,33 @@ async fn directory_stream_source_round_trips_directly_and_through_a_repository()
         .unwrap_err();
     assert!(err.to_string().contains("backup stream"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn directory_source_honours_the_backupable_contract() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    common::make_tree(&src, 100, &[1]);
+    let out = tmp.path().join("out");
+    let d = DirSource::new(&src);
+    let (s1, o1) = (src.clone(), out.clone());
+    let report = hermes_core::contract::check_backupable(
+        &d,
+        "DirSource",
+        &RestoreTarget::Directory { path: out.clone() },
+        || async move {
+            std::fs::write(s1.join("d00/e0/f0.json"), b"changed after the full backup").unwrap();
+            std::fs::write(s1.join("added.txt"), b"new").unwrap();
+            Ok(())
+        },
+        || {
+            let (a, b) = (src.clone(), o1.clone());
+            async move {
+                let r = std::panic::catch_unwind(|| common::assert_same_tree(&a, &b));
+                r.map_err(|_| hermes_core::Error::verification("trees differ"))
+            }
+        },
+    )
+    .await
+    .unwrap();
+    assert!(report.to_string().contains("incremental"), "{report}");
+}

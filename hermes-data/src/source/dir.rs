@@ -77,6 +77,24 @@ impl Backupable for DirSource {
         })
         .await
         .map_err(crate::error::join_error)??;
+        // Incremental: only files modified after the base backup started (its checkpoint); directories
+        // and symlinks are always written (they are small). Deletions are not carried by an increment.
+        let since_ns = match &kind {
+            BackupKind::Incremental { since } => Some(
+                chrono::DateTime::parse_from_rfc3339(since)
+                    .map_err(|e| {
+                        DataError::invalid(
+                            since,
+                            format!(
+                                "not a checkpoint of a directory backup (an RFC 3339 time): {e}"
+                            ),
+                        )
+                    })?
+                    .timestamp_nanos_opt()
+                    .unwrap_or(i64::MIN),
+            ),
+            BackupKind::Full => None,
+        };
         let mut w = HashingWriter::new(sink);
         let (mut files, mut bytes) = (0u64, 0u64);
         let wr = |e: std::io::Error| DataError::io("write backup of", &self.root, e);
@@ -119,6 +137,7 @@ impl Backupable for DirSource {
                     );
                     write_header(&mut w, &node).await.map_err(wr)?;
                 }
+                NodeKind::File if since_ns.is_some_and(|t| node.mtime_ns <= t) => {}
                 NodeKind::File => {
                     // The digest goes in the header, so hash first (the file is read twice; the
                     // repository's own backup_dir reads once).
