@@ -1,7 +1,7 @@
 //! Hermes vs restic vs borg on one mixed dataset, same machine, one run.
 //!
 //! `cargo bench -p hermes-data --bench backup` (256 MiB) or `... -- --gib` (1 GiB), `-- --mib N`.
-//! Dataset: 60% incompressible files and 40% text/JSON, sizes from 1 KiB to 32 MiB. Steps per tool:
+//! Dataset: 60% incompressible files and 40% text/JSON, sizes from 1 KiB to 4 MiB (3% up to 32 MiB). Steps per tool:
 //! first backup, 5% of files changed (one 4 KiB overwrite each), second backup, full restore. All
 //! repositories are encrypted (Hermes: XChaCha20-Poly1305; restic: AES-256; borg: repokey-blake2).
 //! restic and borg are skipped (and said so) when not installed (`apt-get install restic borgbackup`).
@@ -30,8 +30,9 @@ fn make_dataset(root: &Path, total: u64) -> Vec<PathBuf> {
     let (rand_goal, text_goal) = (total * 6 / 10, total * 4 / 10);
     let mut i = 0;
     while rand_bytes < rand_goal || text_bytes < text_goal {
-        // Log-uniform sizes between 1 KiB and 32 MiB.
-        let size = (1024f64 * 2f64.powf(rng.f64() * 15.0)) as usize;
+        // Log-uniform sizes between 1 KiB and 4 MiB, and a few up to 32 MiB.
+        let octaves = if rng.u32(..100) < 3 { 15.0 } else { 12.0 };
+        let size = (1024f64 * 2f64.powf(rng.f64() * octaves)) as usize;
         let dir = root.join(format!("d{}/s{}", i % 23, i % 7));
         std::fs::create_dir_all(&dir).unwrap();
         let incompressible = rand_bytes * text_goal <= text_bytes * rand_goal;
@@ -105,8 +106,13 @@ fn run(cmd: &mut Command) -> f64 {
 }
 
 fn have(tool: &str) -> bool {
+    let arg = if tool == "restic" {
+        "version"
+    } else {
+        "--version"
+    };
     Command::new(tool)
-        .arg("--version")
+        .arg(arg)
         .output()
         .map(|o| o.status.success())
         .unwrap_or(false)
