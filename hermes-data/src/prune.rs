@@ -1,0 +1,149 @@
+//! Retention (`forget` by a [`RetentionPolicy`], per source) and a safe `prune`.
+//!
+//! Prune takes the exclusive lock (no backup runs meanwhile), finds the chunks still referenced by some
+//! snapshot, deletes packs that hold none of them, repacks packs that are mostly garbage (new pack and
+//! index written first, old ones deleted after), and removes packs no index references (left by an
+//! interrupted backup). An interrupted prune leaves duplicates at worst, never a dangling reference.
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::{DateTime, FixedOffset};
+use hermes_core::retention::{Dated, KeepReason, RetentionPolicy};
+use hermes_core::Sha256Digest;
+use serde::{Deserialize, Serialize};
+
+use crate::error::Result;
+use crate::index::{index_key, pack_key, BlobEntry};
+use crate::lock::LockGuard;
+use crate::repository::Repository;
+use crate::snapshot::Snapshot;
+
+impl Dated for Snapshot {
+    fn id(&self) -> String {
+        self.id.clone()
+    }
+    fn time(&self) -> DateTime<FixedOffset> {
+        self.time.fixed_offset()
+    }
+}
+
+/// What `forget` decided.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ForgetReport {
+    /// Snapshots kept, with why.
+    pub keep: Vec<(String, Vec<KeepReason>)>,
+    /// Snapshots forgotten (deleted unless dry run).
+    pub forget: Vec<String>,
+}
+
+/// What `prune` did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PruneReport {
+    /// Packs deleted whole.
+    pub packs_deleted: usize,
+    /// Packs rewritten without their unused chunks.
+    pub packs_repacked: usize,
+    /// Unreferenced packs removed.
+    pub orphans_deleted: usize,
+    /// Bytes freed in the store.
+    pub bytes_freed: u64,
+}
+
+impl Repository {
+    /// Applies `policy` to each source's snapshots (newest first); deletes the others unless `dry_run`.
+    ///
+    /// ```no_run
+    /// # async fn demo(repo: hermes_data::Repository) -> hermes_data::Result<()> {
+    /// let policy: hermes_core::RetentionPolicy = "last=3,daily=7,weekly=4".parse()?;
+    /// let report = repo.forget_by_policy(&policy, false).await?;
+    /// repo.prune().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn forget_by_policy(
+        &self,
+        policy: &RetentionPolicy,
+        dry_run: bool,
+    ) -> Result<ForgetReport> {
+        let mut by_source: BTreeMap<String, Vec<Snapshot>> = BTreeMap::new();
+        for s in self.snapshots().await? {
+            by_source.entry(s.source.clone()).or_default().push(s);
+        }
+        let mut report = ForgetReport::default();
+        for (_, snaps) in by_source {
+            let decision = policy.apply(&snaps);
+            for (i, why) in decision.keep {
+                report.keep.push((snaps[i].id.clone(), why));
+            }
+            for i in decision.forget {
+                report.forget.push(snaps[i].id.clone());
+            }
+        }
+        if !dry_run {
+            self.forget(&report.forget).await?;
+        }
+        Ok(report)
+    }
+
+    /// Removes data no snapshot references (see the module doc).
+    pub async fn prune(&self) -> Result<PruneReport> {
+        let lock = LockGuard::acquire(self.store().clone(), true).await?;
+        let index = self.load_index().await?;
+        let mut used: HashSet<Sha256Digest> = HashSet::new();
+        for snap in self.snapshots().await? {
+            used.extend(snap.tree.iter().copied());
+            for n in self.read_tree_with(&index, &snap).await? {
+                used.extend(n.chunks);
+            }
+        }
+        let mut report = PruneReport::default();
+        // Orphans first: packs without an index (no backup runs: we hold the exclusive lock).
+        for m in self.store().list("data/").await? {
+            let pack = m.key.rsplit('/').next().unwrap_or_default().to_string();
+            if !index.packs.contains_key(&pack) {
+                self.store().delete(&m.key).await?;
+                report.orphans_deleted += 1;
+                report.bytes_freed += m.size;
+            }
+        }
+        let mut keep_ids: HashSet<Sha256Digest> = HashSet::new();
+        let mut packs: Vec<_> = index.packs.values().cloned().collect();
+        packs.sort_by(|a, b| a.pack.cmp(&b.pack));
+        for pi in packs {
+            // A chunk stored twice is kept once.
+            let live: Vec<&BlobEntry> = pi
+                .blobs
+                .iter()
+                .filter(|b| used.contains(&b.id) && !keep_ids.contains(&b.id))
+                .collect();
+            let live_bytes: u64 = live.iter().map(|b| b.length as u64).sum();
+            if live.is_empty() {
+                self.store().delete(&index_key(&pi.pack)).await?;
+                self.store().delete(&pack_key(&pi.pack)).await?;
+                report.packs_deleted += 1;
+                report.bytes_freed += pi.size;
+                continue;
+            }
+            if live_bytes * 5 < pi.size * 4 {
+                let data = self.store().get_bytes(&pack_key(&pi.pack)).await?;
+                let mut buf = Vec::with_capacity(live_bytes as usize);
+                let mut blobs = Vec::new();
+                for b in &live {
+                    let s = b.offset as usize;
+                    blobs.push(BlobEntry {
+                        offset: buf.len() as u64,
+                        ..**b
+                    });
+                    buf.extend_from_slice(&data[s..s + b.length as usize]);
+                }
+                let (_, written) = self.write_pack(buf, blobs).await?;
+                self.store().delete(&index_key(&pi.pack)).await?;
+                self.store().delete(&pack_key(&pi.pack)).await?;
+                report.packs_repacked += 1;
+                report.bytes_freed += pi.size.saturating_sub(written);
+            }
+            keep_ids.extend(live.iter().map(|b| b.id));
+        }
+        lock.release().await?;
+        Ok(report)
+    }
+}
