@@ -6,7 +6,9 @@ pub mod cli;
 pub mod device;
 pub mod error;
 pub mod fortios;
+pub mod nxapi;
 pub mod remediate;
+pub mod show;
 pub mod tree;
 
 pub use error::{NetError, Result};
