@@ -5,6 +5,7 @@ pub mod cisco;
 pub mod cli;
 pub mod device;
 pub mod error;
+pub mod fleet;
 pub mod fortios;
 pub mod nxapi;
 pub mod remediate;

@@ -67,7 +67,11 @@ fn target(args: &Args, name: &str, addr: &str, platform: Platform) -> Result<Cli
     Ok(t)
 }
 
-async fn converge<D: Configurable>(dev: &D, want: &D::Model, dry_run: bool) -> Result<(), BoxError> {
+async fn converge<D: Configurable>(
+    dev: &D,
+    want: &D::Model,
+    dry_run: bool,
+) -> Result<(), BoxError> {
     let show = RenderOptions {
         show_commands: true,
         ..RenderOptions::default()
@@ -91,7 +95,12 @@ async fn converge<D: Configurable>(dev: &D, want: &D::Model, dry_run: bool) -> R
     // 3. A second run applies nothing.
     let again = dev.converge(want, Mode::Apply).await?;
     if again.plan.has_changes() {
-        return Err(format!("{}: second run still has changes:\n{}", dev.target(), again.plan).into());
+        return Err(format!(
+            "{}: second run still has changes:\n{}",
+            dev.target(),
+            again.plan
+        )
+        .into());
     }
     println!("  second run: nothing to apply ({}).", again.plan.summary());
     Ok(())
@@ -124,10 +133,43 @@ async fn main() -> Result<(), BoxError> {
     );
     converge(&c3750, &want, args.dry_run).await?;
 
-    println!("\n== fgt (FortiOS): addresses, service, IPsec tunnel to the remote site, ordered policies");
+    println!(
+        "\n== fgt (FortiOS): addresses, service, IPsec tunnel to the remote site, ordered policies"
+    );
     let fgt = FortiDevice::new(target(&args, "fgt", &args.fgt, Platform::FortiOs)?);
     converge(&fgt, &baseline::firewall(), args.dry_run).await?;
 
+    // Fleet compliance: read and diff every device against its baseline (nothing is sent).
+    let mut report = hermes_netdev::fleet::DriftReport::default();
+    report
+        .check(
+            &n3k,
+            &baseline::switch(
+                Dialect::NxOs,
+                "n3k",
+                ["Ethernet1/1", "Ethernet1/2"],
+                Ipv4Addr::new(10, 0, 10, 2),
+                110,
+            ),
+        )
+        .await;
+    report
+        .check(
+            &c3750,
+            &baseline::switch(
+                Dialect::Ios,
+                "c3750",
+                ["GigabitEthernet1/0/1", "GigabitEthernet1/0/2"],
+                Ipv4Addr::new(10, 0, 10, 3),
+                100,
+            ),
+        )
+        .await;
+    report.check(&fgt, &baseline::firewall()).await;
+    println!("\n== fleet compliance\n{report}");
+    if !args.dry_run && !report.all_compliant() {
+        return Err("the fleet drifted from its baseline".into());
+    }
     println!("\nbaseline applied and verified on n3k, c3750 and fgt");
     Ok(())
 }
