@@ -412,6 +412,10 @@ fn entry_body(tree: &ConfigTree<'_>, ids: &[NodeId], e: &mut Entry) {
             let v = v.trim();
             e.sets.retain(|(x, _)| x != k);
             e.sets.push((k.to_string(), v.to_string()));
+        } else if let Some(k) = n.text.strip_prefix("unset ") {
+            // `unset` returns the key to its default: it is no longer set.
+            let k = k.trim();
+            e.sets.retain(|(x, _)| x != k);
         } else {
             e.nested.push(block_text(tree, c));
         }
@@ -459,19 +463,44 @@ impl FortiConfig {
                     &mut c.interfaces,
                     entries(&tree, id),
                     FInterface::from_entry,
+                    |x: &FInterface| (x.to_sets(), x.nested.clone()),
                 ),
-                S_ADDR if all_edits => {
-                    fill(&mut c.addresses, entries(&tree, id), Address::from_entry)
-                }
-                S_SVC if all_edits => {
-                    fill(&mut c.services, entries(&tree, id), Service::from_entry)
-                }
-                S_GRP if all_edits => {
-                    fill(&mut c.addrgrps, entries(&tree, id), AddrGrp::from_entry)
-                }
-                S_P1 if all_edits => fill(&mut c.phase1, entries(&tree, id), Phase1::from_entry),
-                S_P2 if all_edits => fill(&mut c.phase2, entries(&tree, id), Phase2::from_entry),
-                S_VIP if all_edits => fill(&mut c.vips, entries(&tree, id), Vip::from_entry),
+                S_ADDR if all_edits => fill(
+                    &mut c.addresses,
+                    entries(&tree, id),
+                    Address::from_entry,
+                    |x: &Address| (x.to_sets(), x.nested.clone()),
+                ),
+                S_SVC if all_edits => fill(
+                    &mut c.services,
+                    entries(&tree, id),
+                    Service::from_entry,
+                    |x: &Service| (x.to_sets(), x.nested.clone()),
+                ),
+                S_GRP if all_edits => fill(
+                    &mut c.addrgrps,
+                    entries(&tree, id),
+                    AddrGrp::from_entry,
+                    |x: &AddrGrp| (x.to_sets(), x.nested.clone()),
+                ),
+                S_P1 if all_edits => fill(
+                    &mut c.phase1,
+                    entries(&tree, id),
+                    Phase1::from_entry,
+                    |x: &Phase1| (x.to_sets(), x.nested.clone()),
+                ),
+                S_P2 if all_edits => fill(
+                    &mut c.phase2,
+                    entries(&tree, id),
+                    Phase2::from_entry,
+                    |x: &Phase2| (x.to_sets(), x.nested.clone()),
+                ),
+                S_VIP if all_edits => fill(
+                    &mut c.vips,
+                    entries(&tree, id),
+                    Vip::from_entry,
+                    |x: &Vip| (x.to_sets(), x.nested.clone()),
+                ),
                 S_RT if all_edits => {
                     let es = entries(&tree, id);
                     if es.iter().all(|e| e.name.parse::<u32>().is_ok()) {
@@ -791,8 +820,25 @@ impl FortiConfig {
     }
 }
 
-fn fill<T>(m: &mut BTreeMap<String, T>, es: Vec<Entry>, f: impl Fn(&Entry) -> T) -> bool {
-    for e in es {
+/// Adds entries; a later block editing an existing entry changes only the keys it sets (FortiOS
+/// semantics), so the merged entry is rebuilt from the union.
+fn fill<T: Clone>(
+    m: &mut BTreeMap<String, T>,
+    es: Vec<Entry>,
+    f: impl Fn(&Entry) -> T,
+    back: impl Fn(&T) -> (Vec<(String, String)>, Vec<String>),
+) -> bool {
+    for mut e in es {
+        if let Some(old) = m.get(&e.name) {
+            let (mut sets, mut nested) = back(old);
+            for (k, v) in e.sets.drain(..) {
+                sets.retain(|(x, _)| *x != k);
+                sets.push((k, v));
+            }
+            nested.append(&mut e.nested);
+            e.sets = sets;
+            e.nested = nested;
+        }
         m.insert(e.name.clone(), f(&e));
     }
     true

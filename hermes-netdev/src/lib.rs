@@ -5,8 +5,11 @@ pub mod cisco;
 pub mod cli;
 pub mod device;
 pub mod error;
+pub mod fleet;
 pub mod fortios;
+pub mod nxapi;
 pub mod remediate;
+pub mod show;
 pub mod tree;
 
 pub use error::{NetError, Result};

@@ -139,6 +139,37 @@ async fn main() -> Result<(), BoxError> {
     let fgt = FortiDevice::new(target(&args, "fgt", &args.fgt, Platform::FortiOs)?);
     converge(&fgt, &baseline::firewall(), args.dry_run).await?;
 
+    // Fleet compliance: read and diff every device against its baseline (nothing is sent).
+    let mut report = hermes_netdev::fleet::DriftReport::default();
+    report
+        .check(
+            &n3k,
+            &baseline::switch(
+                Dialect::NxOs,
+                "n3k",
+                ["Ethernet1/1", "Ethernet1/2"],
+                Ipv4Addr::new(10, 0, 10, 2),
+                110,
+            ),
+        )
+        .await;
+    report
+        .check(
+            &c3750,
+            &baseline::switch(
+                Dialect::Ios,
+                "c3750",
+                ["GigabitEthernet1/0/1", "GigabitEthernet1/0/2"],
+                Ipv4Addr::new(10, 0, 10, 3),
+                100,
+            ),
+        )
+        .await;
+    report.check(&fgt, &baseline::firewall()).await;
+    println!("\n== fleet compliance\n{report}");
+    if !args.dry_run && !report.all_compliant() {
+        return Err("the fleet drifted from its baseline".into());
+    }
     println!("\nbaseline applied and verified on n3k, c3750 and fgt");
     Ok(())
 }
