@@ -6,11 +6,13 @@
 //!                                          [--published NAB_RESULTS_DIR --published-detector NAME]...
 //! ```
 //! Detectors: `ensemble` (default), `windowedGaussian`, `rollingMad`, `ewma`, `cusum`, `seasonal`, `null`,
-//! `perfect`, or `all`. `--published DIR` scores NAB's own published result files
+//! `perfect`, or `all`. `HERMES_ENSEMBLE=key=value,...` overrides ensemble settings (see
+//! `EnsembleConfig::set`). `--published DIR` scores NAB's own published result files
 //! (`<DIR>/<name>/<category>/<name>_<file>.csv`) over the same series, for comparison.
 
 use hermes_anomaly::detect::{
-    Cusum, Detector, Ensemble, Ewma, Guarded, RollingMad, SeasonalProfile, WindowedGaussian,
+    Cusum, Detector, Ensemble, EnsembleConfig, Ewma, Guarded, RollingMad, SeasonalProfile,
+    WindowedGaussian,
 };
 use hermes_anomaly::nab::{
     read_result_scores, run_detector, write_results, DetectorResults, NabCorpus, Profile,
@@ -36,7 +38,19 @@ fn make(name: &str) -> Option<Box<dyn Fn() -> Box<dyn Detector> + Sync>> {
         "ewma" => Box::new(|| Box::new(Guarded::new(Ewma::new(0.01)))),
         "cusum" => Box::new(|| Box::new(Guarded::new(Cusum::new(1000)))),
         "seasonal" => Box::new(|| Box::new(Guarded::new(SeasonalProfile::daily()))),
-        "ensemble" => Box::new(|| Box::new(Guarded::new(Ensemble::default()))),
+        "ensemble" => {
+            let mut cfg = EnsembleConfig::default();
+            if let Ok(spec) = std::env::var("HERMES_ENSEMBLE") {
+                for kv in spec.split(',').filter(|s| !s.is_empty()) {
+                    let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+                    if let Err(e) = cfg.set(k.trim(), v.trim()) {
+                        eprintln!("HERMES_ENSEMBLE: {e}");
+                        return None;
+                    }
+                }
+            }
+            Box::new(move || Box::new(Guarded::new(Ensemble::new(cfg.clone()))))
+        }
         _ => return None,
     })
 }

@@ -11,7 +11,7 @@
 
 use super::robust::SortedWindow;
 use super::seasonal::SeasonalProfile;
-use super::stats::normal_tail;
+use super::stats::ln_two_sided_tail;
 use super::{AnomalyKind, Detector, Verdict};
 use std::collections::VecDeque;
 
@@ -30,6 +30,47 @@ pub struct EnsembleConfig {
     pub alarm_level: f64,
     /// Points after an alarm during which scores are damped (0 = off).
     pub refractory: usize,
+    /// Weight of the Gaussian tail that orders surprises beyond the calibration history.
+    pub tie_break: f64,
+    /// Points scored 0 at the start while the references fill.
+    pub warmup: usize,
+}
+
+impl EnsembleConfig {
+    /// Sets one field by name (`window`, `short`, `calibration`, `seasonal`, `alarm_level`,
+    /// `refractory`, `tie_break`, `warmup`), e.g. from a `key=value` flag.
+    ///
+    /// ```
+    /// let mut c = hermes_anomaly::detect::EnsembleConfig::default();
+    /// c.set("refractory", "50")?;
+    /// assert_eq!(c.refractory, 50);
+    /// assert!(c.set("nope", "1").is_err());
+    /// # Ok::<(), hermes_anomaly::AnomalyError>(())
+    /// ```
+    pub fn set(&mut self, key: &str, value: &str) -> crate::Result<()> {
+        let bad = || {
+            crate::AnomalyError::invalid(format!("ensemble {key}"), format!("cannot use {value:?}"))
+        };
+        let num = |v: &str| v.parse::<f64>().map_err(|_| bad());
+        let int = |v: &str| v.parse::<usize>().map_err(|_| bad());
+        match key {
+            "window" => self.window = int(value)?,
+            "short" => self.short = int(value)?.max(1),
+            "calibration" => self.calibration = int(value)?,
+            "seasonal" => self.seasonal = value.parse().map_err(|_| bad())?,
+            "alarm_level" => self.alarm_level = num(value)?,
+            "refractory" => self.refractory = int(value)?,
+            "tie_break" => self.tie_break = num(value)?,
+            "warmup" => self.warmup = int(value)?,
+            _ => {
+                return Err(crate::AnomalyError::invalid(
+                    format!("ensemble {key}"),
+                    "unknown setting: use window, short, calibration, seasonal, alarm_level, refractory, tie_break or warmup",
+                ))
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Default for EnsembleConfig {
@@ -41,6 +82,8 @@ impl Default for EnsembleConfig {
             seasonal: true,
             alarm_level: 0.999,
             refractory: 200,
+            tie_break: 0.01,
+            warmup: 0,
         }
     }
 }
@@ -58,16 +101,17 @@ impl Calibrator {
         }
     }
 
-    /// Tail probability of `s`: max(Gaussian two-sided tail, empirical exceedance rate).
-    fn p(&self, s: f64) -> f64 {
-        let gauss = 2.0 * normal_tail(s);
+    /// Log tail probability of `s`: the larger of the Gaussian two-sided tail and the empirical
+    /// exceedance rate, times `gauss^tie_break` so that surprises beyond everything seen stay ordered.
+    fn ln_p(&self, s: f64, tie_break: f64) -> f64 {
+        let ln_gauss = ln_two_sided_tail(s);
         let n = self.history.len();
         if n == 0 {
-            return 1.0;
+            return 0.0;
         }
         let above = n - self.history.sorted_partition(s);
-        let emp = (above as f64 + 1.0) / (n as f64 + 1.0);
-        gauss.max(emp)
+        let ln_emp = ((above as f64 + 1.0) / (n as f64 + 1.0)).ln();
+        ln_gauss.max(ln_emp) + tie_break * ln_gauss
     }
 
     fn learn(&mut self, s: f64) {
@@ -172,15 +216,16 @@ impl Detector for Ensemble {
         let mut best: Option<(usize, f64)> = None;
         for (k, s) in surprises.iter().enumerate() {
             if let Some(s) = s {
-                let p = self.cal[k].p(*s);
-                if best.is_none_or(|(_, bp)| p < bp) {
-                    best = Some((k, p));
+                let lp = self.cal[k].ln_p(*s, self.cfg.tie_break);
+                if best.is_none_or(|(_, bp)| lp < bp) {
+                    best = Some((k, lp));
                 }
             }
         }
-        let (component, p) = best.unwrap_or((0, 1.0));
-        let mut score = if best.is_some() {
-            (1.0 - (p * active).min(1.0)).clamp(0.0, 1.0)
+        let (component, ln_p) = best.unwrap_or((0, 0.0));
+        let mut score = if best.is_some() && self.n > self.cfg.warmup {
+            // Bonferroni over the active components, then 1 − p.
+            1.0 - (ln_p + active.ln()).min(0.0).exp()
         } else {
             0.0
         };

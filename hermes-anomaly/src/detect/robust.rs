@@ -1,6 +1,6 @@
 //! Robust point-anomaly statistics: a rolling median/MAD z-score and an EWMA control chart.
 
-use super::stats::two_sided_score;
+use super::stats::{ln_two_sided_tail, score_from_ln_p};
 use super::{AnomalyKind, Detector, Verdict};
 use std::collections::VecDeque;
 
@@ -112,7 +112,7 @@ fn quantile_sorted(v: &[f64], q: f64) -> f64 {
 
 /// Rolling median/MAD z-score of each value against the previous `window` values.
 ///
-/// Score = `1 − Q(|z|)` with `z = (x − median) / (1.4826·MAD)`; 0 until `min_points` were seen.
+/// Score = `L/(L+10)`, `L = −ln(2·Q(|z|))` (ordered, never saturating) with `z = (x − median) / (1.4826·MAD)`; 0 until `min_points` were seen.
 ///
 /// ```
 /// use hermes_anomaly::detect::{Detector, RollingMad};
@@ -167,20 +167,22 @@ impl Detector for RollingMad {
     }
 
     fn observe(&mut self, _ts: i64, value: f64) -> Verdict {
-        let out =
-            match self.z(value) {
-                Some((z, m, s)) => {
-                    Verdict::new(self.name(), AnomalyKind::Point, value, two_sided_score(z))
-                        .with_band(m, m - self.band_z * s, m + self.band_z * s)
-                }
-                None => Verdict::new(self.name(), AnomalyKind::Point, value, 0.0),
-            };
+        let out = match self.z(value) {
+            Some((z, m, s)) => Verdict::new(
+                self.name(),
+                AnomalyKind::Point,
+                value,
+                score_from_ln_p(ln_two_sided_tail(z)),
+            )
+            .with_band(m, m - self.band_z * s, m + self.band_z * s),
+            None => Verdict::new(self.name(), AnomalyKind::Point, value, 0.0),
+        };
         self.learn(value);
         out
     }
 }
 
-/// EWMA control chart: exponentially weighted mean and variance; score `1 − Q(|z|)`.
+/// EWMA control chart: exponentially weighted mean and variance; score `L/(L+10)` with `L = −ln(2·Q(|z|))`.
 ///
 /// ```
 /// use hermes_anomaly::detect::{Detector, Ewma};
@@ -228,7 +230,11 @@ impl Detector for Ewma {
             self.name(),
             AnomalyKind::Point,
             value,
-            if warm { two_sided_score(z) } else { 0.0 },
+            if warm {
+                score_from_ln_p(ln_two_sided_tail(z))
+            } else {
+                0.0
+            },
         );
         v = v.with_band(
             self.mean,

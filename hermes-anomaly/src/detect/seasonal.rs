@@ -8,7 +8,7 @@
 //! window).
 
 use super::robust::SortedWindow;
-use super::stats::two_sided_score;
+use super::stats::{ln_two_sided_tail, score_from_ln_p};
 use super::{AnomalyKind, Detector, Verdict};
 
 /// One day in seconds.
@@ -151,7 +151,7 @@ impl Detector for SeasonalProfile {
             Some((e, l, u)) => {
                 let s = self.residuals.sigma();
                 let score = if informative {
-                    two_sided_score((value - e) / s)
+                    score_from_ln_p(ln_two_sided_tail((value - e) / s))
                 } else {
                     0.0
                 };

@@ -28,6 +28,25 @@ pub fn normal_tail(z: f64) -> f64 {
     0.5 * erfc(z / std::f64::consts::SQRT_2)
 }
 
+/// `ln(2·Q(|z|))`, the log two-sided tail probability, accurate far into the tail (no underflow).
+pub fn ln_two_sided_tail(z: f64) -> f64 {
+    let z = z.abs();
+    if z < 8.0 {
+        (2.0 * normal_tail(z)).max(f64::MIN_POSITIVE).ln()
+    } else {
+        // Mills ratio asymptotics: Q(z) ≈ φ(z)/z · (1 − 1/z²).
+        std::f64::consts::LN_2 - z * z / 2.0 - (z * (2.0 * std::f64::consts::PI).sqrt()).ln()
+            + (1.0 - 1.0 / (z * z)).ln()
+    }
+}
+
+/// Maps a log tail probability to a score in [0, 1) that never saturates: `L / (L + 10)` with
+/// `L = −ln p` (p = 1 → 0, p = e⁻¹⁰ ≈ 4.5e-5 → 0.5, smaller p → closer to 1, always ordered).
+pub fn score_from_ln_p(ln_p: f64) -> f64 {
+    let l = (-ln_p).max(0.0);
+    l / (l + 10.0)
+}
+
 /// `1 − Q(|z|)`: NAB's windowed-Gaussian mapping of a z-score to an anomaly score in [0.5, 1].
 pub fn two_sided_score(z: f64) -> f64 {
     1.0 - normal_tail(z.abs())
