@@ -5,7 +5,8 @@
 //! Metrics (label `series`):
 //! `hermes_anomaly_score` (0..1), `hermes_anomaly_observed`, `hermes_anomaly_expected`,
 //! `hermes_anomaly_lower`, `hermes_anomaly_upper`, `hermes_anomaly_alarm` (1 while the score is at or
-//! above the alarm level, with label `kind`), and `hermes_anomaly_points_total` (counter).
+//! above the alarm level, with label `kind`), `hermes_anomaly_points_total` (counter), and the
+//! exporter process' own `process_cpu_seconds_total` (Linux).
 
 use super::http::{serve, HttpResponse};
 use crate::detect::Verdict;
@@ -125,6 +126,12 @@ impl Exporter {
                 s.points
             );
         }
+        if let Some(cpu) = process_cpu_seconds() {
+            let _ = writeln!(
+                out,
+                "# HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.\n# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total {cpu}"
+            );
+        }
         out
     }
 
@@ -186,4 +193,14 @@ fn fmt_f(x: f64) -> String {
     } else {
         format!("{x}")
     }
+}
+
+/// This process' user + system CPU seconds from `/proc/self/stat` (Linux; `None` elsewhere).
+fn process_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0) // USER_HZ is 100 on every Linux ABI Rust supports
 }

@@ -7,6 +7,7 @@ pub mod grafana;
 mod http;
 pub mod prometheus;
 pub mod rules;
+pub mod watch;
 
 pub use alertmanager::{AlertmanagerClient, PostableAlert, WebhookMessage, WebhookReceiver};
 pub use exporter::{Exporter, ExporterHandle};
