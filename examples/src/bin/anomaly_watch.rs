@@ -21,10 +21,18 @@ use std::time::{Duration, Instant};
 #[command(about = "Watch Prometheus metrics, detect anomalies, alert via Alertmanager")]
 struct Args {
     /// Prometheus base URL.
-    #[arg(long, env = "HERMES_PROMETHEUS_URL", default_value = "http://127.0.0.1:19090")]
+    #[arg(
+        long,
+        env = "HERMES_PROMETHEUS_URL",
+        default_value = "http://127.0.0.1:19090"
+    )]
     prometheus: String,
     /// Alertmanager base URL.
-    #[arg(long, env = "HERMES_ALERTMANAGER_URL", default_value = "http://127.0.0.1:19093")]
+    #[arg(
+        long,
+        env = "HERMES_ALERTMANAGER_URL",
+        default_value = "http://127.0.0.1:19093"
+    )]
     alertmanager: String,
     /// Where to serve /metrics (Prometheus scrapes it as job "hermes-anomaly").
     #[arg(long, default_value = "127.0.0.1:19110")]
@@ -61,14 +69,27 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .alert_on_zscore(3.0)
             .render();
         std::fs::write(dir.join("hermes-anomaly.rules.yml"), rules)?;
-        let dash = grafana::dashboard("Hermes anomalies", "prometheus", &["host_cpu", "watcher_cpu"]);
-        std::fs::write(dir.join("hermes-anomaly.dashboard.json"), serde_json::to_string_pretty(&dash)?)?;
-        println!("wrote {}/hermes-anomaly.rules.yml and .dashboard.json", dir.display());
+        let dash = grafana::dashboard(
+            "Hermes anomalies",
+            "prometheus",
+            &["host_cpu", "watcher_cpu"],
+        );
+        std::fs::write(
+            dir.join("hermes-anomaly.dashboard.json"),
+            serde_json::to_string_pretty(&dash)?,
+        )?;
+        println!(
+            "wrote {}/hermes-anomaly.rules.yml and .dashboard.json",
+            dir.display()
+        );
     }
 
     let prom = PrometheusClient::new(&args.prometheus)?;
     let am = AlertmanagerClient::new(&args.alertmanager)?;
-    print!("prometheus {}: waiting for it to scrape the exporter", args.prometheus);
+    print!(
+        "prometheus {}: waiting for it to scrape the exporter",
+        args.prometheus
+    );
     let t0 = Instant::now();
     while prom
         .query("up{job=\"hermes-anomaly\"} == 1", None)
@@ -109,7 +130,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
 
-    println!("injecting: CPU burn on {} threads for {} s", args.threads, args.burn);
+    println!(
+        "injecting: CPU burn on {} threads for {} s",
+        args.threads, args.burn
+    );
     let burn = cpu_burn(args.threads, Duration::from_secs(args.burn));
     let t0 = Instant::now();
     while !w.is_firing("watcher_cpu") {
@@ -121,9 +145,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let filter = format!("run=\"{run}\"");
     let active = am.alerts(&[&filter]).await?;
-    println!("alertmanager {}: {} active alert(s) for this run", args.alertmanager, active.len());
+    println!(
+        "alertmanager {}: {} active alert(s) for this run",
+        args.alertmanager,
+        active.len()
+    );
     for a in &active {
-        println!("  {} series={} state={}", a.labels["alertname"], a.labels["series"], a.status.state);
+        println!(
+            "  {} series={} state={}",
+            a.labels["alertname"], a.labels["series"], a.status.state
+        );
     }
     if active.is_empty() {
         return Err("alert not visible in Alertmanager".into());
@@ -143,7 +174,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         tokio::time::sleep(Duration::from_secs(1)).await;
     }
     let left = am.alerts(&[&filter]).await?;
-    println!("alertmanager: {} active alert(s) for this run — done", left.len());
+    println!(
+        "alertmanager: {} active alert(s) for this run — done",
+        left.len()
+    );
     if !left.is_empty() {
         return Err("resolved alert still active in Alertmanager".into());
     }
@@ -153,7 +187,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 fn report(events: &[WatchEvent]) {
     for e in events {
         match e {
-            WatchEvent::Fired { series, verdict } => println!("ALERT {series}: {}", verdict.explain()),
+            WatchEvent::Fired { series, verdict } => {
+                println!("ALERT {series}: {}", verdict.explain())
+            }
             WatchEvent::Resolved { series } => println!("RESOLVED {series}"),
             WatchEvent::Scored { series, verdict } if verdict.score >= 0.9 => {
                 println!("  {series}: {}", verdict.explain())
