@@ -242,3 +242,45 @@ fn grafana_dashboard_has_the_schema_fields_grafana_requires() {
         "hermes_anomaly_alarm == 1"
     );
 }
+
+#[tokio::test]
+async fn webhook_receiver_gets_firing_and_resolved_notifications_from_alertmanager() {
+    use hermes_anomaly::monitor::{WebhookMessage, WebhookReceiver};
+    let addr = hermes_testkit::peer("alertmanager").setting("WEBHOOK_ADDR");
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<WebhookMessage>();
+    let _rx_server = WebhookReceiver::bind(&addr, move |m| {
+        let _ = tx.send(m);
+    })
+    .await
+    .unwrap();
+    let name = unique("HermesWebhook");
+    let alert = PostableAlert::new(&name)
+        .label("hermes_webhook", "true")
+        .annotation("summary", "webhook test");
+    let a = am();
+    a.post_alerts(std::slice::from_ref(&alert)).await.unwrap();
+    let firing = wait_for(&mut rx, &name, "firing").await;
+    assert_eq!(firing.version, "4");
+    assert_eq!(firing.receiver, "hermes-webhook");
+    assert_eq!(firing.alerts[0].annotations["summary"], "webhook test");
+    a.resolve(&[alert]).await.unwrap();
+    let resolved = wait_for(&mut rx, &name, "resolved").await;
+    assert_eq!(resolved.alerts[0].status, "resolved");
+}
+
+async fn wait_for(
+    rx: &mut tokio::sync::mpsc::UnboundedReceiver<hermes_anomaly::monitor::WebhookMessage>,
+    name: &str,
+    status: &str,
+) -> hermes_anomaly::monitor::WebhookMessage {
+    loop {
+        let m = tokio::time::timeout(Duration::from_secs(30), rx.recv())
+            .await
+            .expect("no webhook notification within 30 s")
+            .unwrap();
+        if m.common_labels.get("alertname").map(String::as_str) == Some(name) && m.status == status
+        {
+            return m;
+        }
+    }
+}
