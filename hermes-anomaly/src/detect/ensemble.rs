@@ -26,7 +26,8 @@ pub struct EnsembleConfig {
     pub calibration: usize,
     /// Use the daily/weekly seasonal components.
     pub seasonal: bool,
-    /// Score at or above which an alarm is raised and the refractory period starts.
+    /// Score at or above which an alarm is raised and the refractory period starts (default 0.995,
+    /// i.e. a calibrated tail probability of 0.5 %).
     pub alarm_level: f64,
     /// Points after an alarm during which scores are damped (0 = off).
     pub refractory: usize,
@@ -80,7 +81,7 @@ impl Default for EnsembleConfig {
             short: 5,
             calibration: 2000,
             seasonal: true,
-            alarm_level: 0.999,
+            alarm_level: 0.995,
             refractory: 200,
             tie_break: 0.01,
             warmup: 0,
