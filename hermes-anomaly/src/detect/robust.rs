@@ -10,8 +10,8 @@ pub(crate) const MAD_TO_SIGMA: f64 = 1.4826;
 /// A sliding window kept both in arrival order and sorted, for order statistics.
 ///
 /// Insert/remove are a binary search plus a `memmove` of at most the window (a few KiB), so they are
-/// O(log w) comparisons; the median is O(1); the MAD is recomputed in O(w) every `w/8` points
-/// (amortised O(1)) and between refreshes reuses the last one.
+/// O(log w) comparisons; the median is O(1); the MAD is recomputed in O(w log w) after `len/8` new
+/// points (amortised O(log w)) and between refreshes reuses the last one.
 #[derive(Debug, Clone)]
 pub(crate) struct SortedWindow {
     cap: usize,
@@ -64,10 +64,11 @@ impl SortedWindow {
         quantile_sorted(&self.sorted, q)
     }
 
-    /// Median absolute deviation (refreshed every cap/8 pushes, and always while the window fills).
+    /// Median absolute deviation (refreshed after len/8 pushes).
     pub(crate) fn mad(&mut self) -> f64 {
-        let refresh = (self.cap / 8).max(1);
-        if self.since_mad >= refresh || self.sorted.len() < self.cap {
+        // Refresh after len/8 new points (so also amortised O(1) while the window fills).
+        let refresh = (self.sorted.len().min(self.cap) / 8).max(1);
+        if self.since_mad >= refresh {
             let m = self.median();
             self.scratch.clear();
             self.scratch
