@@ -1,1 +1,8 @@
-//! hermes-anomaly: see the crate README (work in progress).
+#![doc = include_str!("../README.md")]
+
+pub mod detect;
+pub mod error;
+pub mod monitor;
+pub mod nab;
+
+pub use error::{AnomalyError, Result};

@@ -1,0 +1,200 @@
+//! anomaly_watch: pull metrics from Prometheus, learn what normal looks like, score every new point with
+//! Hermes' ensemble, publish score / expected value / band on `/metrics` for Prometheus and Grafana,
+//! and raise an alert in Alertmanager when an anomaly appears — then resolve it when it is over.
+//!
+//! To show the loop end to end it injects an anomaly itself: a short CPU burn in this process, watched
+//! through its own `process_cpu_seconds_total` (which Prometheus scrapes from the exporter), next to the
+//! host's CPU utilisation from node-exporter.
+//!
+//! ```text
+//! scripts/peers.sh up prometheus alertmanager node-exporter
+//! cargo run -p hermes-examples --bin anomaly_watch -- [--learn 25] [--burn 8] [--out DIR]
+//! ```
+
+use clap::Parser;
+use hermes_anomaly::monitor::rules::{RuleFile, Watched};
+use hermes_anomaly::monitor::watch::{cpu_burn, WatchEvent, WatchSpec, Watcher};
+use hermes_anomaly::monitor::{grafana, AlertmanagerClient, Exporter, PrometheusClient};
+use std::time::{Duration, Instant};
+
+#[derive(Parser, Debug)]
+#[command(about = "Watch Prometheus metrics, detect anomalies, alert via Alertmanager")]
+struct Args {
+    /// Prometheus base URL.
+    #[arg(
+        long,
+        env = "HERMES_PROMETHEUS_URL",
+        default_value = "http://127.0.0.1:19090"
+    )]
+    prometheus: String,
+    /// Alertmanager base URL.
+    #[arg(
+        long,
+        env = "HERMES_ALERTMANAGER_URL",
+        default_value = "http://127.0.0.1:19093"
+    )]
+    alertmanager: String,
+    /// Where to serve /metrics (Prometheus scrapes it as job "hermes-anomaly").
+    #[arg(long, default_value = "127.0.0.1:19110")]
+    listen: String,
+    /// Seconds of learning before the injected anomaly.
+    #[arg(long, default_value_t = 25)]
+    learn: u64,
+    /// Seconds of CPU burn (0: no injection, watch until Ctrl-C).
+    #[arg(long, default_value_t = 8)]
+    burn: u64,
+    /// Threads burning CPU.
+    #[arg(long, default_value_t = 2)]
+    threads: usize,
+    /// Write the Prometheus rule file and Grafana dashboard here.
+    #[arg(long)]
+    out: Option<std::path::PathBuf>,
+}
+
+const SELF_CPU: &str = "sum(rate(process_cpu_seconds_total{job=\"hermes-anomaly\"}[3s]))";
+const HOST_CPU: &str = "1 - avg(rate(node_cpu_seconds_total{job=\"node\",mode=\"idle\"}[5s]))";
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args = Args::parse();
+    let exporter = Exporter::new(0.999);
+    let served = exporter.serve(&args.listen).await?;
+    println!("exporter: serving http://{}/metrics", served.local_addr());
+
+    if let Some(dir) = &args.out {
+        std::fs::create_dir_all(dir)?;
+        let rules = RuleFile::new("hermes-anomaly")
+            .watch(Watched::new("host_cpu", HOST_CPU))
+            .alert_on_score(0.999, "5s")
+            .alert_on_zscore(3.0)
+            .render();
+        std::fs::write(dir.join("hermes-anomaly.rules.yml"), rules)?;
+        let dash = grafana::dashboard(
+            "Hermes anomalies",
+            "prometheus",
+            &["host_cpu", "watcher_cpu"],
+        );
+        std::fs::write(
+            dir.join("hermes-anomaly.dashboard.json"),
+            serde_json::to_string_pretty(&dash)?,
+        )?;
+        println!(
+            "wrote {}/hermes-anomaly.rules.yml and .dashboard.json",
+            dir.display()
+        );
+    }
+
+    let prom = PrometheusClient::new(&args.prometheus)?;
+    let am = AlertmanagerClient::new(&args.alertmanager)?;
+    print!(
+        "prometheus {}: waiting for it to scrape the exporter",
+        args.prometheus
+    );
+    let t0 = Instant::now();
+    while prom
+        .query("up{job=\"hermes-anomaly\"} == 1", None)
+        .await?
+        .result
+        .into_vector()?
+        .is_empty()
+    {
+        if t0.elapsed() > Duration::from_secs(30) {
+            return Err(format!(
+                "Prometheus at {} does not scrape {} (job hermes-anomaly); run scripts/peers.sh up prometheus",
+                args.prometheus, args.listen
+            )
+            .into());
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    println!(" ... scraped");
+
+    let run = format!("anomaly_watch-{}", std::process::id());
+    let mut w = Watcher::new(prom, exporter)
+        .alertmanager(am.clone())
+        .label("run", &run)
+        .watch(WatchSpec::new("watcher_cpu", SELF_CPU))
+        .watch(WatchSpec::new("host_cpu", HOST_CPU));
+
+    println!("learning for {} s (1 point/s per series)...", args.learn);
+    let t0 = Instant::now();
+    while t0.elapsed() < Duration::from_secs(args.learn) {
+        report(&w.tick().await?);
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    if args.burn == 0 {
+        println!("watching until Ctrl-C");
+        loop {
+            report(&w.tick().await?);
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    }
+
+    println!(
+        "injecting: CPU burn on {} threads for {} s",
+        args.threads, args.burn
+    );
+    let burn = cpu_burn(args.threads, Duration::from_secs(args.burn));
+    let t0 = Instant::now();
+    while !w.is_firing("watcher_cpu") {
+        if t0.elapsed() > Duration::from_secs(args.burn + 15) {
+            return Err("the injected CPU burn raised no alert".into());
+        }
+        report(&w.tick().await?);
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    let filter = format!("run=\"{run}\"");
+    let active = am.alerts(&[&filter]).await?;
+    println!(
+        "alertmanager {}: {} active alert(s) for this run",
+        args.alertmanager,
+        active.len()
+    );
+    for a in &active {
+        println!(
+            "  {} series={} state={}",
+            a.labels["alertname"], a.labels["series"], a.status.state
+        );
+    }
+    if active.is_empty() {
+        return Err("alert not visible in Alertmanager".into());
+    }
+    while !burn.is_finished() {
+        report(&w.tick().await?);
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    burn.join();
+    println!("burn over; waiting for the series to return to its band");
+    let t0 = Instant::now();
+    while w.is_firing("watcher_cpu") || w.is_firing("host_cpu") {
+        if t0.elapsed() > Duration::from_secs(40) {
+            return Err("alert never resolved".into());
+        }
+        report(&w.tick().await?);
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    let left = am.alerts(&[&filter]).await?;
+    println!(
+        "alertmanager: {} active alert(s) for this run — done",
+        left.len()
+    );
+    if !left.is_empty() {
+        return Err("resolved alert still active in Alertmanager".into());
+    }
+    Ok(())
+}
+
+fn report(events: &[WatchEvent]) {
+    for e in events {
+        match e {
+            WatchEvent::Fired { series, verdict } => {
+                println!("ALERT {series}: {}", verdict.explain())
+            }
+            WatchEvent::Resolved { series } => println!("RESOLVED {series}"),
+            WatchEvent::Scored { series, verdict } if verdict.score >= 0.9 => {
+                println!("  {series}: {}", verdict.explain())
+            }
+            WatchEvent::Scored { .. } => {}
+        }
+    }
+}

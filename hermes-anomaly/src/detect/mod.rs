@@ -1,0 +1,183 @@
+//! Streaming anomaly detectors: each point is scored once, causally, when it arrives.
+//!
+//! Every detector implements [`Detector`]: `observe(ts, value)` returns a [`Verdict`] whose `score` is
+//! in [0, 1] (1 = certainly anomalous) plus, where the detector has one, the expected value and band.
+//!
+//! Bad input has one defined behaviour for every detector wrapped in [`Guarded`] (the
+//! [`Ensemble`] is): a NaN or infinite value, or a timestamp not after the previous one (duplicate or out
+//! of order), is **skipped** — it does not change the detector's state and gets score 0 with
+//! [`Verdict::skipped`] set. Gaps in time are allowed (seasonal models place points by their timestamp).
+//! A constant series never divides by zero (spreads have a floor) and scores 0 while it stays constant;
+//! a very short series scores 0 until the detector has warmed up.
+
+mod ensemble;
+mod fleet;
+mod robust;
+mod seasonal;
+mod shift;
+pub(crate) mod stats;
+mod windowed_gaussian;
+
+pub use ensemble::{Ensemble, EnsembleConfig};
+pub use fleet::{fleet_outliers, FleetOutlier};
+pub use robust::{Ewma, RollingMad};
+pub use seasonal::SeasonalProfile;
+pub use shift::{Cusum, Likelihood};
+pub use windowed_gaussian::WindowedGaussian;
+
+/// The kind of an anomaly, as the proposal names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnomalyKind {
+    /// One value far from what the recent distribution allows (a spike or dip).
+    Point,
+    /// A value normal in general but not at this time of day / week.
+    Contextual,
+    /// A run of values whose level or distribution departs from the learned one (a level shift,
+    /// a change in variance, a stuck sensor).
+    Collective,
+}
+
+impl AnomalyKind {
+    /// Lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AnomalyKind::Point => "point",
+            AnomalyKind::Contextual => "contextual",
+            AnomalyKind::Collective => "collective",
+        }
+    }
+}
+
+/// What a detector concluded about one point.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Verdict {
+    /// Anomaly score in [0, 1].
+    pub score: f64,
+    /// What kind of anomaly the detector looks for.
+    pub kind: AnomalyKind,
+    /// The detector that produced the verdict.
+    pub detector: &'static str,
+    /// The expected value, if the detector forecasts one.
+    pub expected: Option<f64>,
+    /// The lower edge of the normal band.
+    pub lower: Option<f64>,
+    /// The upper edge of the normal band.
+    pub upper: Option<f64>,
+    /// The observed value.
+    pub observed: f64,
+    /// The point was skipped (NaN/inf value or a timestamp not after the previous one).
+    pub skipped: bool,
+}
+
+impl Verdict {
+    /// A verdict with a score and nothing else.
+    pub fn new(detector: &'static str, kind: AnomalyKind, observed: f64, score: f64) -> Self {
+        Verdict {
+            score: score.clamp(0.0, 1.0),
+            kind,
+            detector,
+            expected: None,
+            lower: None,
+            upper: None,
+            observed,
+            skipped: false,
+        }
+    }
+
+    /// Sets the expected value and band.
+    pub fn with_band(mut self, expected: f64, lower: f64, upper: f64) -> Self {
+        self.expected = Some(expected);
+        self.lower = Some(lower);
+        self.upper = Some(upper);
+        self
+    }
+
+    /// A human explanation: which detector, observed value, expected range.
+    pub fn explain(&self) -> String {
+        if self.skipped {
+            return format!(
+                "{}: point skipped (value {} not usable or out of order)",
+                self.detector, self.observed
+            );
+        }
+        let mut s = format!(
+            "{} anomaly score {:.3} from {}: observed {:.4}",
+            self.kind.as_str(),
+            self.score,
+            self.detector,
+            self.observed
+        );
+        if let (Some(e), Some(l), Some(u)) = (self.expected, self.lower, self.upper) {
+            s.push_str(&format!(
+                ", expected {e:.4} (normal range {l:.4} to {u:.4})"
+            ));
+        }
+        s
+    }
+}
+
+/// A streaming detector.
+pub trait Detector: Send {
+    /// A short name (`windowed_gaussian`, `ensemble`).
+    fn name(&self) -> &'static str;
+    /// Scores the point at `ts` (Unix seconds) and learns from it. Callers pass finite values with
+    /// increasing timestamps; wrap a detector in [`Guarded`] to have bad points skipped.
+    fn observe(&mut self, ts: i64, value: f64) -> Verdict;
+}
+
+/// Wraps a detector so that bad points (NaN, ±inf, a timestamp not after the previous one) are skipped
+/// with a zero score instead of reaching it.
+///
+/// ```
+/// use hermes_anomaly::detect::{Detector, Guarded, WindowedGaussian};
+/// let mut d = Guarded::new(WindowedGaussian::default());
+/// assert!(d.observe(10, f64::NAN).skipped);
+/// assert!(!d.observe(10, 1.0).skipped);
+/// assert!(d.observe(5, 1.0).skipped); // out of order
+/// ```
+#[derive(Debug, Clone)]
+pub struct Guarded<D> {
+    inner: D,
+    last_ts: Option<i64>,
+}
+
+impl<D: Detector> Guarded<D> {
+    /// Wraps `inner`.
+    pub fn new(inner: D) -> Self {
+        Guarded {
+            inner,
+            last_ts: None,
+        }
+    }
+
+    /// The wrapped detector.
+    pub fn inner(&self) -> &D {
+        &self.inner
+    }
+}
+
+impl<D: Detector> Detector for Guarded<D> {
+    fn name(&self) -> &'static str {
+        self.inner.name()
+    }
+
+    fn observe(&mut self, ts: i64, value: f64) -> Verdict {
+        let out_of_order = self.last_ts.is_some_and(|last| ts <= last);
+        if !value.is_finite() || out_of_order {
+            let mut v = Verdict::new(self.inner.name(), AnomalyKind::Point, value, 0.0);
+            v.skipped = true;
+            return v;
+        }
+        self.last_ts = Some(ts);
+        self.inner.observe(ts, value)
+    }
+}
+
+/// Runs a detector over a whole series and returns the scores (one per point).
+pub fn score_series(detector: &mut dyn Detector, ts: &[i64], values: &[f64]) -> Vec<f64> {
+    ts.iter()
+        .zip(values)
+        .map(|(&t, &v)| detector.observe(t, v).score)
+        .collect()
+}

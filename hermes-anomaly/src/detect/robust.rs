@@ -1,0 +1,250 @@
+//! Robust point-anomaly statistics: a rolling median/MAD z-score and an EWMA control chart.
+
+use super::stats::{ln_two_sided_tail, score_from_ln_p};
+use super::{AnomalyKind, Detector, Verdict};
+use std::collections::VecDeque;
+
+/// Scale factor that makes the MAD a consistent estimator of a normal standard deviation.
+pub(crate) const MAD_TO_SIGMA: f64 = 1.4826;
+
+/// A sliding window kept both in arrival order and sorted, for order statistics.
+///
+/// Insert/remove are a binary search plus a `memmove` of at most the window (a few KiB), so they are
+/// O(log w) comparisons; the median is O(1); the MAD is recomputed in O(w log w) after `len/8` new
+/// points (amortised O(log w)) and between refreshes reuses the last one.
+#[derive(Debug, Clone)]
+pub(crate) struct SortedWindow {
+    cap: usize,
+    order: VecDeque<f64>,
+    sorted: Vec<f64>,
+    mad: f64,
+    since_mad: usize,
+    scratch: Vec<f64>,
+}
+
+impl SortedWindow {
+    pub(crate) fn new(cap: usize) -> Self {
+        SortedWindow {
+            cap: cap.max(3),
+            order: VecDeque::new(),
+            sorted: Vec::new(),
+            mad: 0.0,
+            since_mad: usize::MAX / 2,
+            scratch: Vec::new(),
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.sorted.len()
+    }
+
+    pub(crate) fn push(&mut self, x: f64) {
+        if self.order.len() == self.cap {
+            if let Some(old) = self.order.pop_front() {
+                let i = self.sorted.partition_point(|v| *v < old);
+                self.sorted.remove(i);
+            }
+        }
+        self.order.push_back(x);
+        let i = self.sorted.partition_point(|v| *v < x);
+        self.sorted.insert(i, x);
+        self.since_mad += 1;
+    }
+
+    /// How many values in the window are below `x`.
+    pub(crate) fn sorted_partition(&self, x: f64) -> usize {
+        self.sorted.partition_point(|v| *v < x)
+    }
+
+    pub(crate) fn median(&self) -> f64 {
+        quantile_sorted(&self.sorted, 0.5)
+    }
+
+    pub(crate) fn quantile(&self, q: f64) -> f64 {
+        quantile_sorted(&self.sorted, q)
+    }
+
+    /// Median absolute deviation (refreshed after len/8 pushes).
+    pub(crate) fn mad(&mut self) -> f64 {
+        // Refresh after len/8 new points (so also amortised O(1) while the window fills).
+        let refresh = (self.sorted.len().min(self.cap) / 8).max(1);
+        if self.since_mad >= refresh {
+            let m = self.median();
+            self.scratch.clear();
+            self.scratch
+                .extend(self.sorted.iter().map(|v| (v - m).abs()));
+            self.scratch.sort_by(f64::total_cmp);
+            self.mad = quantile_sorted(&self.scratch, 0.5);
+            self.since_mad = 0;
+        }
+        self.mad
+    }
+
+    /// A robust spread: MAD·1.4826, falling back to the inter-decile range, then to the range, then to
+    /// a tiny floor relative to the level, so that a (nearly) constant window never divides by zero.
+    pub(crate) fn sigma(&mut self) -> f64 {
+        let mad = self.mad() * MAD_TO_SIGMA;
+        if mad > 0.0 {
+            return mad;
+        }
+        let idr = (self.quantile(0.9) - self.quantile(0.1)) / 2.563;
+        if idr > 0.0 {
+            return idr;
+        }
+        let range = self.sorted.last().copied().unwrap_or(0.0)
+            - self.sorted.first().copied().unwrap_or(0.0);
+        if range > 0.0 {
+            return range / 6.0;
+        }
+        (self.median().abs() * 1e-3).max(1e-9)
+    }
+}
+
+fn quantile_sorted(v: &[f64], q: f64) -> f64 {
+    if v.is_empty() {
+        return 0.0;
+    }
+    let pos = q * (v.len() - 1) as f64;
+    let lo = pos.floor() as usize;
+    let hi = pos.ceil() as usize;
+    let f = pos - lo as f64;
+    v[lo] * (1.0 - f) + v[hi] * f
+}
+
+/// Rolling median/MAD z-score of each value against the previous `window` values.
+///
+/// Score = `L/(L+10)`, `L = −ln(2·Q(|z|))` (ordered, never saturating) with `z = (x − median) / (1.4826·MAD)`; 0 until `min_points` were seen.
+///
+/// ```
+/// use hermes_anomaly::detect::{Detector, RollingMad};
+/// let mut d = RollingMad::new(200);
+/// for i in 0..200 { d.observe(i, 10.0 + (i % 5) as f64); }
+/// let v = d.observe(200, 40.0);
+/// assert!(v.score > 0.9);
+/// assert!(v.upper.unwrap() < 40.0);
+/// ```
+#[derive(Debug, Clone)]
+pub struct RollingMad {
+    window: SortedWindow,
+    min_points: usize,
+    band_z: f64,
+}
+
+impl RollingMad {
+    /// A detector over a window of `window` past values (warm-up: 20 points or the window).
+    pub fn new(window: usize) -> Self {
+        RollingMad {
+            window: SortedWindow::new(window),
+            min_points: 20.min(window.max(3)),
+            band_z: 4.0,
+        }
+    }
+
+    /// The z-score at which the band is drawn (default 4).
+    pub fn with_band_z(mut self, z: f64) -> Self {
+        self.band_z = z;
+        self
+    }
+
+    /// The robust z-score of `value` against the current window, if warmed up (does not learn).
+    pub fn z(&mut self, value: f64) -> Option<(f64, f64, f64)> {
+        if self.window.len() < self.min_points {
+            return None;
+        }
+        let m = self.window.median();
+        let s = self.window.sigma();
+        Some(((value - m) / s, m, s))
+    }
+
+    /// Learns `value` without scoring it.
+    pub fn learn(&mut self, value: f64) {
+        self.window.push(value);
+    }
+}
+
+impl Detector for RollingMad {
+    fn name(&self) -> &'static str {
+        "rolling_mad"
+    }
+
+    fn observe(&mut self, _ts: i64, value: f64) -> Verdict {
+        let out = match self.z(value) {
+            Some((z, m, s)) => Verdict::new(
+                self.name(),
+                AnomalyKind::Point,
+                value,
+                score_from_ln_p(ln_two_sided_tail(z)),
+            )
+            .with_band(m, m - self.band_z * s, m + self.band_z * s),
+            None => Verdict::new(self.name(), AnomalyKind::Point, value, 0.0),
+        };
+        self.learn(value);
+        out
+    }
+}
+
+/// EWMA control chart: exponentially weighted mean and variance; score `L/(L+10)` with `L = −ln(2·Q(|z|))`.
+///
+/// ```
+/// use hermes_anomaly::detect::{Detector, Ewma};
+/// let mut d = Ewma::new(0.05);
+/// for i in 0..300 { d.observe(i, (i % 3) as f64); }
+/// assert!(d.observe(300, 30.0).score > 0.9);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Ewma {
+    alpha: f64,
+    mean: f64,
+    var: f64,
+    n: u64,
+    band_z: f64,
+}
+
+impl Ewma {
+    /// A chart with smoothing `alpha` in (0, 1] (effective memory ≈ 2/alpha points).
+    pub fn new(alpha: f64) -> Self {
+        Ewma {
+            alpha: alpha.clamp(1e-6, 1.0),
+            mean: 0.0,
+            var: 0.0,
+            n: 0,
+            band_z: 4.0,
+        }
+    }
+}
+
+impl Detector for Ewma {
+    fn name(&self) -> &'static str {
+        "ewma"
+    }
+
+    fn observe(&mut self, _ts: i64, value: f64) -> Verdict {
+        self.n += 1;
+        if self.n == 1 {
+            self.mean = value;
+            return Verdict::new(self.name(), AnomalyKind::Point, value, 0.0);
+        }
+        let sd = self.var.sqrt().max(self.mean.abs() * 1e-6).max(1e-12);
+        let z = (value - self.mean) / sd;
+        let warm = self.n > (2.0 / self.alpha) as u64 / 2;
+        let mut v = Verdict::new(
+            self.name(),
+            AnomalyKind::Point,
+            value,
+            if warm {
+                score_from_ln_p(ln_two_sided_tail(z))
+            } else {
+                0.0
+            },
+        );
+        v = v.with_band(
+            self.mean,
+            self.mean - self.band_z * sd,
+            self.mean + self.band_z * sd,
+        );
+        let d = value - self.mean;
+        self.mean += self.alpha * d;
+        self.var = (1.0 - self.alpha) * (self.var + self.alpha * d * d);
+        v
+    }
+}

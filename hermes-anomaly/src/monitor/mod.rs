@@ -1,0 +1,15 @@
+//! The monitoring stack: Prometheus queries, Alertmanager alerts and webhooks, the `/metrics` exporter,
+//! rule files and Grafana dashboards.
+
+pub mod alertmanager;
+pub mod exporter;
+pub mod grafana;
+mod http;
+pub mod prometheus;
+pub mod rules;
+pub mod watch;
+
+pub use alertmanager::{AlertmanagerClient, PostableAlert, WebhookMessage, WebhookReceiver};
+pub use exporter::{Exporter, ExporterHandle};
+pub use http::{HttpRequest, HttpResponse};
+pub use prometheus::{PrometheusClient, QueryResult};

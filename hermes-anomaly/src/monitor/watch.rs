@@ -1,0 +1,287 @@
+//! Live watching: query Prometheus each tick, score every watched series with the ensemble, publish the
+//! verdicts on the exporter, and raise / resolve alerts in Alertmanager.
+//!
+//! Alert rule: a series fires when its score reaches `alarm_level`; it resolves once its observed value
+//! has been back inside the normal band for `clear_after` consecutive ticks. A tick where Prometheus has
+//! no sample for a series (empty vector) leaves that series untouched; NaN samples are skipped by the
+//! detector ([`crate::detect::Guarded`]).
+
+use super::alertmanager::{AlertmanagerClient, PostableAlert};
+use super::exporter::Exporter;
+use super::prometheus::PrometheusClient;
+use crate::detect::{Detector, Ensemble, EnsembleConfig, Guarded, Verdict};
+use crate::error::Result;
+
+/// A series to watch: a name (the exporter's `series` label) and a PromQL expression returning one
+/// sample (sum or aggregate it if it could return several).
+#[derive(Debug, Clone, PartialEq)]
+pub struct WatchSpec {
+    /// Name.
+    pub name: String,
+    /// PromQL.
+    pub promql: String,
+}
+
+impl WatchSpec {
+    /// A spec.
+    pub fn new(name: &str, promql: &str) -> Self {
+        WatchSpec {
+            name: name.into(),
+            promql: promql.into(),
+        }
+    }
+}
+
+/// Something that happened on a tick.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WatchEvent {
+    /// A series was scored.
+    Scored {
+        /// Series name.
+        series: String,
+        /// Its verdict.
+        verdict: Verdict,
+    },
+    /// A series started an anomaly; the alert was posted.
+    Fired {
+        /// Series name.
+        series: String,
+        /// The verdict that fired it.
+        verdict: Verdict,
+    },
+    /// A series is back to normal; the alert was resolved.
+    Resolved {
+        /// Series name.
+        series: String,
+    },
+}
+
+#[derive(Debug)]
+struct Watched {
+    spec: WatchSpec,
+    detector: Guarded<Ensemble>,
+    firing: Option<PostableAlert>,
+    normal_run: usize,
+}
+
+/// The watcher. See the module documentation.
+///
+/// ```no_run
+/// # async fn run() -> hermes_anomaly::Result<()> {
+/// use hermes_anomaly::monitor::watch::{WatchSpec, Watcher};
+/// use hermes_anomaly::monitor::{AlertmanagerClient, Exporter, PrometheusClient};
+/// let exporter = Exporter::new(0.999);
+/// let mut w = Watcher::new(PrometheusClient::new("http://127.0.0.1:9090")?, exporter.clone())
+///     .alertmanager(AlertmanagerClient::new("http://127.0.0.1:9093")?)
+///     .watch(WatchSpec::new("cpu", "1 - avg(rate(node_cpu_seconds_total{mode=\"idle\"}[30s]))"));
+/// loop {
+///     for e in w.tick().await? { println!("{e:?}"); }
+///     tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+/// }
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct Watcher {
+    prom: PrometheusClient,
+    am: Option<AlertmanagerClient>,
+    exporter: Exporter,
+    series: Vec<Watched>,
+    config: EnsembleConfig,
+    alarm_level: f64,
+    clear_after: usize,
+    alertname: String,
+    labels: Vec<(String, String)>,
+}
+
+impl Watcher {
+    /// A watcher reading from `prom` and publishing on `exporter`.
+    pub fn new(prom: PrometheusClient, exporter: Exporter) -> Self {
+        Watcher {
+            prom,
+            am: None,
+            exporter,
+            series: Vec::new(),
+            config: EnsembleConfig::default(),
+            alarm_level: 0.999,
+            clear_after: 3,
+            alertname: "HermesAnomaly".into(),
+            labels: Vec::new(),
+        }
+    }
+
+    /// Sends alerts to this Alertmanager.
+    pub fn alertmanager(mut self, am: AlertmanagerClient) -> Self {
+        self.am = Some(am);
+        self
+    }
+
+    /// Ensemble settings for series added after this call.
+    pub fn ensemble(mut self, cfg: EnsembleConfig) -> Self {
+        self.config = cfg;
+        self
+    }
+
+    /// Score at which a series fires (default 0.999).
+    pub fn alarm_level(mut self, level: f64) -> Self {
+        self.alarm_level = level;
+        self
+    }
+
+    /// Consecutive in-band ticks before resolving (default 3).
+    pub fn clear_after(mut self, n: usize) -> Self {
+        self.clear_after = n.max(1);
+        self
+    }
+
+    /// The alert name (default `HermesAnomaly`).
+    pub fn alertname(mut self, name: &str) -> Self {
+        self.alertname = name.into();
+        self
+    }
+
+    /// An extra label on every alert (e.g. a run id).
+    pub fn label(mut self, k: &str, v: &str) -> Self {
+        self.labels.push((k.into(), v.into()));
+        self
+    }
+
+    /// Adds a series.
+    pub fn watch(mut self, spec: WatchSpec) -> Self {
+        self.series.push(Watched {
+            spec,
+            detector: Guarded::new(Ensemble::new(self.config.clone())),
+            firing: None,
+            normal_run: 0,
+        });
+        self
+    }
+
+    /// Whether `series` is currently firing.
+    pub fn is_firing(&self, series: &str) -> bool {
+        self.series
+            .iter()
+            .any(|w| w.spec.name == series && w.firing.is_some())
+    }
+
+    /// One round: query, score, publish, alert.
+    pub async fn tick(&mut self) -> Result<Vec<WatchEvent>> {
+        let mut events = Vec::new();
+        for w in &mut self.series {
+            let v = self
+                .prom
+                .query(&w.spec.promql, None)
+                .await?
+                .result
+                .into_vector()?;
+            let Some(sample) = v.first() else { continue };
+            let verdict = w
+                .detector
+                .observe(sample.value.time.floor() as i64, sample.value.value);
+            self.exporter.record(&w.spec.name, &verdict);
+            if verdict.skipped {
+                continue;
+            }
+            events.push(WatchEvent::Scored {
+                series: w.spec.name.clone(),
+                verdict,
+            });
+            let in_band = match (verdict.lower, verdict.upper) {
+                (Some(l), Some(u)) => verdict.observed >= l && verdict.observed <= u,
+                _ => true,
+            };
+            if w.firing.is_none() && verdict.score >= self.alarm_level {
+                let mut alert = PostableAlert::new(&self.alertname)
+                    .label("series", &w.spec.name)
+                    .label("kind", verdict.kind.as_str())
+                    .label("severity", "warning")
+                    .annotation("summary", &format!("Anomaly on {}", w.spec.name))
+                    .annotation("description", &verdict.explain())
+                    .annotation("promql", &w.spec.promql)
+                    .starts_at(chrono::Utc::now())
+                    .generator_url(&format!(
+                        "{}/graph?g0.expr={}",
+                        self.prom.base_url(),
+                        w.spec.promql.replace(' ', "%20")
+                    ));
+                for (k, val) in &self.labels {
+                    alert = alert.label(k, val);
+                }
+                if let Some(am) = &self.am {
+                    am.post_alerts(std::slice::from_ref(&alert)).await?;
+                }
+                w.firing = Some(alert);
+                w.normal_run = 0;
+                events.push(WatchEvent::Fired {
+                    series: w.spec.name.clone(),
+                    verdict,
+                });
+            } else if let Some(alert) = &w.firing {
+                w.normal_run = if in_band && verdict.score < self.alarm_level {
+                    w.normal_run + 1
+                } else {
+                    0
+                };
+                if w.normal_run >= self.clear_after {
+                    if let Some(am) = &self.am {
+                        am.resolve(std::slice::from_ref(alert)).await?;
+                    }
+                    w.firing = None;
+                    events.push(WatchEvent::Resolved {
+                        series: w.spec.name.clone(),
+                    });
+                } else if let Some(am) = &self.am {
+                    // Refresh so Alertmanager does not time the alert out while it lasts.
+                    am.post_alerts(std::slice::from_ref(alert)).await?;
+                }
+            }
+        }
+        Ok(events)
+    }
+}
+
+/// Burns CPU on `threads` threads for `duration` (the injected anomaly of the demo and tests).
+///
+/// ```
+/// let t = std::time::Instant::now();
+/// hermes_anomaly::monitor::watch::cpu_burn(1, std::time::Duration::from_millis(50)).join();
+/// assert!(t.elapsed() >= std::time::Duration::from_millis(50));
+/// ```
+pub fn cpu_burn(threads: usize, duration: std::time::Duration) -> CpuBurn {
+    let handles = (0..threads.max(1))
+        .map(|_| {
+            std::thread::spawn(move || {
+                let end = std::time::Instant::now() + duration;
+                let mut x = 0u64;
+                while std::time::Instant::now() < end {
+                    for i in 0..10_000u64 {
+                        x = std::hint::black_box(
+                            x.wrapping_mul(6364136223846793005).wrapping_add(i),
+                        );
+                    }
+                }
+                x
+            })
+        })
+        .collect();
+    CpuBurn { handles }
+}
+
+/// A running CPU burn.
+#[derive(Debug)]
+pub struct CpuBurn {
+    handles: Vec<std::thread::JoinHandle<u64>>,
+}
+
+impl CpuBurn {
+    /// Waits for the burn to end.
+    pub fn join(self) {
+        for h in self.handles {
+            let _ = h.join();
+        }
+    }
+
+    /// Whether every burning thread has finished.
+    pub fn is_finished(&self) -> bool {
+        self.handles.iter().all(|h| h.is_finished())
+    }
+}

@@ -1,0 +1,15 @@
+//! The Numenta Anomaly Benchmark: its scoring rules, corpus layout and a runner over [`crate::detect`]
+//! detectors.
+
+mod corpus;
+mod run;
+mod scoring;
+
+pub use corpus::{
+    parse_timestamp, read_data_csv, read_result_scores, write_results, LabeledSeries, NabCorpus,
+};
+pub use run::{run_detector, DetectorResults};
+pub use scoring::{
+    scaled_sigmoid, score_corpus, AnomalyPoint, CorpusScore, CostMatrix, FileScore, Profile,
+    Region, Sweeper, ThresholdScore,
+};

@@ -1,0 +1,286 @@
+//! Against the real Debian Prometheus 2.42 and Alertmanager 0.25 started by `scripts/peers.sh up`.
+
+use hermes_anomaly::monitor::alertmanager::{Matcher, Silence};
+use hermes_anomaly::monitor::rules::{RuleFile, Watched};
+use hermes_anomaly::monitor::{AlertmanagerClient, PostableAlert, PrometheusClient, QueryResult};
+use hermes_anomaly::AnomalyError;
+use hermes_core::{Classify, ErrorKind};
+use std::time::Duration;
+
+fn prom() -> PrometheusClient {
+    PrometheusClient::new(&format!(
+        "http://{}",
+        hermes_testkit::peer("prometheus").addr()
+    ))
+    .unwrap()
+}
+
+fn am() -> AlertmanagerClient {
+    AlertmanagerClient::new(&format!(
+        "http://{}",
+        hermes_testkit::peer("alertmanager").addr()
+    ))
+    .unwrap()
+}
+
+fn unique(prefix: &str) -> String {
+    format!(
+        "{prefix}-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    )
+}
+
+#[tokio::test]
+async fn instant_and_range_queries_are_typed() {
+    let p = prom();
+    // node-exporter is scraped every second; wait until its first sample exists.
+    let mut up = Vec::new();
+    for _ in 0..60 {
+        up = p
+            .query("up{job=\"node\"}", None)
+            .await
+            .unwrap()
+            .result
+            .into_vector()
+            .unwrap();
+        if !up.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    assert_eq!(up.len(), 1, "node-exporter target not scraped");
+    assert_eq!(up[0].metric["job"], "node");
+    assert_eq!(up[0].value.value, 1.0);
+
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64();
+    let m = p
+        .query_range("up{job=\"node\"}", now - 30.0, now, Duration::from_secs(1))
+        .await
+        .unwrap()
+        .result
+        .into_matrix()
+        .unwrap();
+    assert_eq!(m.len(), 1);
+    assert!(!m[0].values.is_empty());
+    assert!(m[0].values.windows(2).all(|w| w[0].time < w[1].time));
+
+    match p.query("1 / 0", None).await.unwrap().result {
+        QueryResult::Scalar(s) => assert!(s.value.is_infinite()),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn prometheus_error_body_becomes_typed_error() {
+    let err = prom().query("sum(rate(", None).await.unwrap_err();
+    match &err {
+        AnomalyError::Api {
+            status,
+            error_type,
+            message,
+            ..
+        } => {
+            assert_eq!(*status, 400);
+            assert_eq!(error_type, "bad_data");
+            assert!(message.contains("parse error"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    let core: hermes_core::Error = err.into();
+    assert_eq!(core.kind(), ErrorKind::InvalidInput);
+    assert!(core.target().unwrap().ends_with("/api/v1/query"));
+}
+
+#[tokio::test]
+async fn unreachable_server_is_a_transport_error_not_sent() {
+    let port = hermes_testkit::free_port();
+    let p = PrometheusClient::new(&format!("http://127.0.0.1:{port}"))
+        .unwrap()
+        .with_timeout(Duration::from_secs(2))
+        .unwrap();
+    let err = p.query("up", None).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Transport);
+    assert_eq!(err.sent(), hermes_core::Sent::No);
+}
+
+#[tokio::test]
+async fn alert_is_posted_listed_and_resolved() {
+    let a = am();
+    let name = unique("HermesTest");
+    let alert = PostableAlert::new(&name)
+        .label("series", "cpu")
+        .annotation("summary", "test alert")
+        .starts_at(chrono::Utc::now())
+        .generator_url("http://127.0.0.1/graph");
+    a.post_alerts(std::slice::from_ref(&alert)).await.unwrap();
+    let filter = format!("alertname=\"{name}\"");
+    let listed = a.alerts(&[&filter]).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].labels["series"], "cpu");
+    assert_eq!(listed[0].annotations["summary"], "test alert");
+    a.resolve(&[alert]).await.unwrap();
+    let mut gone = false;
+    for _ in 0..50 {
+        if a.alerts(&[&filter]).await.unwrap().is_empty() {
+            gone = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(gone, "resolved alert still listed as active");
+}
+
+#[tokio::test]
+async fn silences_are_created_read_and_expired() {
+    let a = am();
+    let name = unique("HermesSilence");
+    let now = chrono::Utc::now();
+    let id = a
+        .create_silence(&Silence {
+            id: String::new(),
+            matchers: vec![Matcher {
+                name: "alertname".into(),
+                value: name.clone(),
+                is_regex: false,
+                is_equal: true,
+            }],
+            starts_at: now,
+            ends_at: now + chrono::Duration::hours(1),
+            created_by: "hermes-tests".into(),
+            comment: "maintenance".into(),
+            status: None,
+        })
+        .await
+        .unwrap();
+    let all = a.silences().await.unwrap();
+    let s = all.iter().find(|s| s.id == id).expect("silence listed");
+    assert_eq!(s.matchers[0].value, name);
+    assert_eq!(s.status.as_ref().unwrap()["state"], "active");
+    a.expire_silence(&id).await.unwrap();
+    let all = a.silences().await.unwrap();
+    let s = all.iter().find(|s| s.id == id).unwrap();
+    assert_eq!(s.status.as_ref().unwrap()["state"], "expired");
+    // A bad silence is refused with Alertmanager's message as a typed error.
+    let err = a.expire_silence("not-a-uuid").await.unwrap_err();
+    assert!(matches!(err, AnomalyError::Api { .. }), "{err:?}");
+}
+
+#[test]
+fn generated_rule_file_passes_promtool() {
+    let yaml = RuleFile::new("hermes-anomaly")
+        .interval("15s")
+        .watch(Watched::new(
+            "cpu",
+            "1 - avg by (instance) (rate(node_cpu_seconds_total{mode=\"idle\"}[1m]))",
+        ))
+        .watch(Watched::new(
+            "mem",
+            "node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes",
+        ))
+        .alert_on_score(0.999, "5s")
+        .alert_on_zscore(3.0)
+        .render();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hermes.yml");
+    std::fs::write(&path, &yaml).unwrap();
+    let out = std::process::Command::new("promtool")
+        .arg("check")
+        .arg("rules")
+        .arg(&path)
+        .output()
+        .expect("promtool (Debian prometheus; scripts/peers.sh up prometheus)");
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{text}\n{yaml}");
+    assert!(text.contains("SUCCESS: 11 rules found"), "{text}");
+    // And a broken expression is caught by the same check.
+    std::fs::write(&path, yaml.replace("avg_over_time(", "avg_over_time((")).unwrap();
+    let out = std::process::Command::new("promtool")
+        .args(["check", "rules"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+}
+
+#[test]
+fn grafana_dashboard_has_the_schema_fields_grafana_requires() {
+    let d =
+        hermes_anomaly::monitor::grafana::dashboard("Hermes anomalies", "prom", &["cpu", "mem"]);
+    assert_eq!(
+        d["schemaVersion"],
+        hermes_anomaly::monitor::grafana::SCHEMA_VERSION
+    );
+    let panels = d["panels"].as_array().unwrap();
+    assert_eq!(panels.len(), 4);
+    let mut ids = std::collections::BTreeSet::new();
+    for p in panels {
+        assert!(ids.insert(p["id"].as_u64().unwrap()), "panel ids unique");
+        for k in ["h", "w", "x", "y"] {
+            assert!(p["gridPos"][k].is_u64());
+        }
+        assert!(p["gridPos"]["x"].as_u64().unwrap() + p["gridPos"]["w"].as_u64().unwrap() <= 24);
+        for t in p["targets"].as_array().unwrap() {
+            assert!(
+                t["refId"].is_string()
+                    && t["expr"].as_str().unwrap().starts_with("hermes_anomaly_")
+            );
+        }
+    }
+    let band = &panels[0]["fieldConfig"]["overrides"][0]["properties"][0];
+    assert_eq!(band["id"], "custom.fillBelowTo");
+    assert_eq!(
+        d["annotations"]["list"][1]["expr"],
+        "hermes_anomaly_alarm == 1"
+    );
+}
+
+#[tokio::test]
+async fn webhook_receiver_gets_firing_and_resolved_notifications_from_alertmanager() {
+    use hermes_anomaly::monitor::{WebhookMessage, WebhookReceiver};
+    let addr = hermes_testkit::peer("alertmanager").setting("WEBHOOK_ADDR");
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<WebhookMessage>();
+    let _rx_server = WebhookReceiver::bind(&addr, move |m| {
+        let _ = tx.send(m);
+    })
+    .await
+    .unwrap();
+    let name = unique("HermesWebhook");
+    let alert = PostableAlert::new(&name)
+        .label("hermes_webhook", "true")
+        .annotation("summary", "webhook test");
+    let a = am();
+    a.post_alerts(std::slice::from_ref(&alert)).await.unwrap();
+    let firing = wait_for(&mut rx, &name, "firing").await;
+    assert_eq!(firing.version, "4");
+    assert_eq!(firing.receiver, "hermes-webhook");
+    assert_eq!(firing.alerts[0].annotations["summary"], "webhook test");
+    a.resolve(&[alert]).await.unwrap();
+    let resolved = wait_for(&mut rx, &name, "resolved").await;
+    assert_eq!(resolved.alerts[0].status, "resolved");
+}
+
+async fn wait_for(
+    rx: &mut tokio::sync::mpsc::UnboundedReceiver<hermes_anomaly::monitor::WebhookMessage>,
+    name: &str,
+    status: &str,
+) -> hermes_anomaly::monitor::WebhookMessage {
+    loop {
+        let m = tokio::time::timeout(Duration::from_secs(30), rx.recv())
+            .await
+            .expect("no webhook notification within 30 s")
+            .unwrap();
+        if m.common_labels.get("alertname").map(String::as_str) == Some(name) && m.status == status
+        {
+            return m;
+        }
+    }
+}
