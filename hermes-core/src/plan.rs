@@ -53,8 +53,9 @@ impl Action {
     }
 }
 
-/// One field's before/after values, rendered as text. Sensitive values are never rendered.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One field's before/after values, rendered as text. Sensitive values (flagged, or on a field whose
+/// name says it holds a secret) are never rendered or serialised.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
 pub struct FieldChange {
     /// The field's path within the resource (`description`, `switchport.trunk.allowed`).
     pub path: String,
@@ -124,10 +125,83 @@ impl FieldChange {
     }
 }
 
+impl Serialize for FieldChange {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let hide = self.sensitive || is_secret_path(&self.path);
+        let mut st = s.serialize_struct("FieldChange", 4)?;
+        st.serialize_field("path", &self.path)?;
+        st.serialize_field("before", if hide { &None } else { &self.before })?;
+        st.serialize_field("after", if hide { &None } else { &self.after })?;
+        st.serialize_field("sensitive", &hide)?;
+        st.end()
+    }
+}
+
 impl fmt::Debug for FieldChange {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", render_field(self))
     }
+}
+
+/// Words after which a device command carries a secret (`username x secret 5 ...`, `standby 1
+/// authentication text ...`, `set psksecret ...`, `snmp-server community ...`).
+const SECRET_WORDS: &[&str] = &[
+    "password",
+    "passwd",
+    "secret",
+    "psksecret",
+    "key-string",
+    "community",
+    "authentication",
+    "authentication-key",
+    "pre-shared-key",
+    "auth-key",
+    "auth-password",
+    "priv-password",
+    "privatekey",
+];
+
+/// The line with everything after a secret-bearing word replaced by `<redacted>` (case-insensitive,
+/// whole words). Plans render and serialise command lines through this, so a secret sent to a device
+/// never shows in a plan, a log or a report; the change set itself keeps the real line to send.
+///
+/// ```
+/// use hermes_core::plan::redact_command;
+/// assert_eq!(redact_command(" standby 10 authentication md5 key-string s3cr3t"), " standby 10 authentication <redacted>");
+/// assert_eq!(redact_command("    set psksecret ENC abc"), "    set psksecret <redacted>");
+/// assert_eq!(redact_command("vlan 30"), "vlan 30");
+/// ```
+pub fn redact_command(line: &str) -> std::borrow::Cow<'_, str> {
+    let mut pos = 0;
+    for word in line.split_inclusive(char::is_whitespace) {
+        let bare = word.trim_end();
+        pos += word.len();
+        let w = bare.trim_matches('"').to_ascii_lowercase();
+        if SECRET_WORDS.contains(&w.as_str()) && !line[pos..].trim().is_empty() {
+            let head = line[..pos].trim_end();
+            return std::borrow::Cow::Owned(format!("{head} {}", crate::secret::REDACTED));
+        }
+    }
+    std::borrow::Cow::Borrowed(line)
+}
+
+fn is_secret_path(path: &str) -> bool {
+    let last = path
+        .rsplit(['.', '/', ' '])
+        .next()
+        .unwrap_or(path)
+        .to_ascii_lowercase();
+    SECRET_WORDS.contains(&last.as_str()) || crate::inventory::is_secret_name(&last)
+}
+
+fn redacted_commands<S: serde::Serializer>(cmds: &[String], s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeSeq;
+    let mut seq = s.serialize_seq(Some(cmds.len()))?;
+    for c in cmds {
+        seq.serialize_element(&redact_command(c))?;
+    }
+    seq.end()
 }
 
 fn quote(v: &Option<String>) -> String {
@@ -138,7 +212,7 @@ fn quote(v: &Option<String>) -> String {
 }
 
 fn render_field(fc: &FieldChange) -> String {
-    if fc.sensitive {
+    if fc.sensitive || is_secret_path(&fc.path) {
         return format!("{}: (sensitive value)", fc.path);
     }
     match (&fc.before, &fc.after) {
@@ -158,7 +232,9 @@ pub struct Change {
     /// The fields that differ.
     pub fields: Vec<FieldChange>,
     /// The exact lines sent to the device for this change, in order (CLI commands, or one JSON body per
-    /// request for REST devices). Empty for changes applied through typed API calls.
+    /// request for REST devices). Empty for changes applied through typed API calls. Rendered and
+    /// serialised through [`redact_command`]: a secret in a command never shows in a plan.
+    #[serde(serialize_with = "redacted_commands")]
     pub commands: Vec<String>,
     /// Why the change is needed, when it is not obvious (`members must leave before the port-channel goes`).
     pub reason: Option<String>,
@@ -321,7 +397,7 @@ impl ChangeSet {
             }
             if opts.show_commands && !c.commands.is_empty() {
                 for line in &c.commands {
-                    let _ = writeln!(out, "      | {line}");
+                    let _ = writeln!(out, "      | {}", redact_command(line));
                 }
             }
         }
@@ -392,6 +468,47 @@ mod tests {
   1 to add, 1 to change, 1 to destroy, 1 unchanged.
 ";
         assert_eq!(text, expected);
+    }
+
+    #[test]
+    fn secrets_in_commands_and_fields_never_render_or_serialise() {
+        let mut cs = ChangeSet::new("c3750-01");
+        cs.push(
+            Change::new(Action::Update, "interface Vlan10")
+                .field(FieldChange::changed(
+                    "standby.10.authentication",
+                    "text old-pw",
+                    "md5 key-string NEW-PW",
+                ))
+                .command("interface Vlan10")
+                .command(" standby 10 authentication md5 key-string NEW-PW"),
+        );
+        cs.push(
+            Change::new(Action::Create, "user")
+                .command("username admin privilege 15 secret 9 HASHED-PW"),
+        );
+        cs.push(Change::new(Action::Create, "vpn").command("        set psksecret ENC PSK-VALUE"));
+        let text = cs.render();
+        let json = serde_json::to_string(&cs).unwrap();
+        for leak in ["NEW-PW", "old-pw", "HASHED-PW", "PSK-VALUE"] {
+            assert!(
+                !text.contains(leak) && !json.contains(leak),
+                "{leak} in\n{text}\n{json}"
+            );
+        }
+        assert!(
+            text.contains("| username admin privilege 15 secret <redacted>"),
+            "{text}"
+        );
+        // The lines to send keep the real values.
+        assert!(cs
+            .commands()
+            .iter()
+            .any(|c| c.ends_with("key-string NEW-PW")));
+        assert_eq!(
+            redact_command("no snmp-server community"),
+            "no snmp-server community"
+        );
     }
 
     #[test]
