@@ -251,6 +251,7 @@ impl Repository {
             idx
         };
         let mut missing: BTreeMap<String, ()> = BTreeMap::new();
+        let mut good_tree: HashSet<Sha256Digest> = HashSet::new();
         for m in self.store().list("snapshots/").await? {
             let snap = match self.get_json::<crate::Snapshot>(&m.key).await {
                 Ok(s) => s,
@@ -275,6 +276,34 @@ impl Repository {
                 });
                 continue;
             }
+            // Read the tree chunk by chunk so that a damaged one is named by its pack, like a
+            // damaged data chunk (the structure check has to read trees to know the files).
+            let mut tree_ok = true;
+            for id in &snap.tree {
+                if bad.contains(id) || good_tree.contains(id) {
+                    continue;
+                }
+                if self.read_chunk(&index, id).await.is_ok() {
+                    good_tree.insert(*id);
+                } else {
+                    tree_ok = false;
+                    if bad.insert(*id) {
+                        report.damage.push(Damage::CorruptChunk {
+                            pack: index.chunks[id].pack.clone(),
+                            chunk: id.to_string(),
+                        });
+                    }
+                }
+            }
+            if !tree_ok {
+                report.affected.push(Affected {
+                    snapshot: snap.id.clone(),
+                    source: snap.source.clone(),
+                    path: "<tree>".into(),
+                });
+                continue;
+            }
+            let unusable = |id: &Sha256Digest| bad.contains(id) || !index.contains(id);
             let nodes = match self.read_tree_with(&index, &snap).await {
                 Ok(n) => n,
                 Err(e) => {
