@@ -12,6 +12,7 @@ pub mod lock;
 pub mod prune;
 pub mod repository;
 pub mod restore;
+pub mod scheduler;
 pub mod snapshot;
 pub mod source;
 pub mod tree;

@@ -20,6 +20,7 @@ use hermes_core::artifact::{ArtifactStore, LocalStore};
 use hermes_core::retention::RetentionPolicy;
 use hermes_core::schedule::Schedule;
 use hermes_core::secret::Secret;
+use hermes_data::source::basebackup::PgBaseBackup;
 use hermes_data::source::postgres::{PgDatabase, PgDump};
 use hermes_data::{BackupOptions, InitOptions, Repository, Snapshot, SnapshotKind};
 
@@ -35,6 +36,14 @@ struct Args {
     /// PostgreSQL database to back up with pg_dump (repeatable), postgres://USER@HOST:PORT/DB.
     #[arg(long = "pg")]
     pgs: Vec<String>,
+    /// A whole PostgreSQL cluster to back up with pg_basebackup (repeatable), postgres://USER@HOST:PORT;
+    /// the demo adds the local server. Row counts of the databases given by --pg-cluster-validate are
+    /// recorded for the DR drill.
+    #[arg(long = "pg-cluster")]
+    pg_clusters: Vec<String>,
+    /// Databases whose row counts a cluster backup records (repeatable).
+    #[arg(long = "pg-cluster-validate")]
+    pg_cluster_validate: Vec<String>,
     /// Environment variable holding the repository passphrase (unset: unencrypted repository).
     #[arg(long)]
     passphrase_env: Option<String>,
@@ -126,7 +135,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let mut dirs = args.dirs.clone();
     let mut pgs = args.pgs.clone();
-    if dirs.is_empty() && pgs.is_empty() {
+    let mut clusters = args.pg_clusters.clone();
+    let mut cluster_validate = args.pg_cluster_validate.clone();
+    if dirs.is_empty() && pgs.is_empty() && clusters.is_empty() {
         let demo = base.join("source");
         demo_tree(&demo)?;
         println!("==> no source given: backing up the demo tree {} and, if reachable, the demo database postgres://postgres@127.0.0.1:5432/hermes_demo", demo.display());
@@ -144,6 +155,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 )
                 .await?;
             pgs.push(local.url());
+            // And the whole cluster, physically, once a week is enough for a demo: only when no
+            // cluster snapshot exists yet (a cluster is tens of MiB).
+            if repo
+                .snapshots()
+                .await?
+                .iter()
+                .all(|s| !s.source.starts_with("pg-cluster:"))
+            {
+                clusters.push("postgres://postgres@127.0.0.1:5432".into());
+                cluster_validate.push("hermes_demo".into());
+            }
         }
     }
 
@@ -218,6 +240,33 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             Err(e) => {
                 failed = true;
                 eprintln!("!! backup of {} failed: {e}", db.url());
+            }
+        }
+    }
+
+    for url in &clusters {
+        let server = PgDatabase::parse(&format!("{}/postgres", url.trim_end_matches('/')))?;
+        let source_name = format!("pg-cluster:{}:{}", server.host, server.port);
+        println!("==> full cluster backup of {source_name} (pg_basebackup)");
+        let source = PgBaseBackup::new(server).validate(cluster_validate.clone());
+        match repo
+            .backup_source(&source_name, &source, BackupOptions::full().tag("weekly"))
+            .await
+        {
+            Ok((s, info)) => {
+                show(&s);
+                println!(
+                    "    tar stream sha256 {} ({:.1} MiB), PostgreSQL {}",
+                    info.sha256,
+                    info.bytes as f64 / 1048576.0,
+                    info.metadata
+                        .get("server_version")
+                        .map_or("?", |s| s.as_str())
+                );
+            }
+            Err(e) => {
+                failed = true;
+                eprintln!("!! backup of {source_name} failed: {e}");
             }
         }
     }

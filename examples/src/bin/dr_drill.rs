@@ -20,6 +20,7 @@ use clap::Parser;
 use hermes_core::artifact::{ArtifactStore, LocalStore};
 use hermes_core::secret::Secret;
 use hermes_core::RestoreTarget;
+use hermes_data::source::basebackup::{PgBaseBackup, ScratchCluster};
 use hermes_data::source::postgres::{PgDatabase, PgDump};
 use hermes_data::{Repository, Snapshot};
 use serde_json::json;
@@ -115,6 +116,81 @@ async fn drill_pg(
     Ok((scratch.url(), result?))
 }
 
+/// A whole-cluster backup (`pg-cluster:` sources): restored into a new data directory, started as a
+/// scratch cluster on a spare loopback port, validated by the row counts recorded at backup time.
+async fn drill_cluster(
+    repo: &Repository,
+    snap: &Snapshot,
+) -> Result<(String, Vec<String>), Box<dyn std::error::Error>> {
+    // Under the system temp dir: the server runs as the postgres user, which cannot enter $HOME.
+    let dir = std::env::temp_dir().join(format!("hermes-drill-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)?;
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755))?;
+    let datadir = dir.join("pgdata");
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0")?;
+        l.local_addr()?.port()
+    };
+    // The restore needs only the stream; the server it came from is not contacted.
+    let source = PgBaseBackup::new(PgDatabase::new("127.0.0.1", 5432, "postgres", "postgres"));
+    let result = async {
+        let info = repo
+            .restore_source(
+                snap,
+                &source,
+                &RestoreTarget::Directory {
+                    path: datadir.clone(),
+                },
+            )
+            .await?;
+        let mut checks = vec![format!("tar stream sha256 {} restored", info.sha256)];
+        if snap.meta.get("stream_sha256") != Some(&info.sha256.to_string()) {
+            return Err(format!(
+                "restored stream sha256 {} differs from the backup's {:?}",
+                info.sha256,
+                snap.meta.get("stream_sha256")
+            )
+            .into());
+        }
+        let cluster = ScratchCluster::start(&datadir, port).await?;
+        checks.push(format!(
+            "scratch cluster started on 127.0.0.1:{port} (WAL replayed)"
+        ));
+        let validated = async {
+            let mut by_db: std::collections::BTreeMap<&str, Vec<(&str, &String)>> =
+                Default::default();
+            for (k, v) in &snap.meta {
+                if let Some(rest) = k.strip_prefix("rows.") {
+                    if let Some((db, table)) = rest.split_once('.') {
+                        by_db.entry(db).or_default().push((table, v));
+                    }
+                }
+            }
+            let mut out = Vec::new();
+            for (db, tables) in by_db {
+                let counts = cluster.database(db).row_counts().await?;
+                for (t, v) in tables {
+                    let got = counts.get(t).copied().unwrap_or(-1).to_string();
+                    if &got != v {
+                        return Err(format!("{db}.{t}: {got} rows restored, {v} backed up").into());
+                    }
+                    out.push(format!("{db}.{t}: {v} rows"));
+                }
+            }
+            Ok::<_, Box<dyn std::error::Error>>(out)
+        }
+        .await;
+        cluster.stop().await?;
+        checks.extend(validated?);
+        Ok::<_, Box<dyn std::error::Error>>(checks)
+    }
+    .await;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok((format!("127.0.0.1:{port} ({})", datadir.display()), result?))
+}
+
 async fn drill_dir(
     repo: &Repository,
     snap: &Snapshot,
@@ -187,6 +263,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let started = Instant::now();
         let res = if source.starts_with("postgres://") {
             drill_pg(&repo, snap, args.pg_scratch.as_deref()).await
+        } else if source.starts_with("pg-cluster:") {
+            drill_cluster(&repo, snap).await
         } else if source.starts_with("dir:") {
             drill_dir(
                 &repo,

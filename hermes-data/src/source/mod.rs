@@ -2,6 +2,7 @@
 //! a restore into a scratch target) and can be stored in a repository with
 //! [`crate::Repository::backup_source`].
 
+pub mod basebackup;
 pub mod dir;
 pub mod postgres;
 pub mod redis;
