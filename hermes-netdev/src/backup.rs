@@ -84,6 +84,19 @@ impl ConfigSource for FortiDevice {
 }
 
 #[async_trait]
+impl ConfigSource for crate::fortirest::FortiRest {
+    fn device_name(&self) -> String {
+        self.target().to_string()
+    }
+    fn syntax(&self) -> Syntax {
+        Syntax::FortiOs
+    }
+    async fn fetch_config(&self) -> crate::Result<String> {
+        self.config_backup().await
+    }
+}
+
+#[async_trait]
 impl ConfigSource for NxApi {
     fn device_name(&self) -> String {
         self.target().to_string()

@@ -420,6 +420,61 @@ impl FortiRest {
             .results)
     }
 
+    /// The full configuration file as the CLI shows it (`show full-configuration` form), from
+    /// `GET /api/v2/monitor/system/config/backup?scope=global` (FortiOS 6.0–7.4; the reply is the
+    /// file itself, not JSON). Used by [`crate::backup::ConfigBackups`].
+    pub async fn config_backup(&self) -> Result<String> {
+        let url = self.url(
+            "monitor",
+            "system/config/backup",
+            None,
+            &[("scope", "global")],
+        );
+        let path = url.path().to_string();
+        let resp = self
+            .http
+            .get(url)
+            .bearer_auth(self.token.expose())
+            .send()
+            .await
+            .map_err(|e| NetError::Transport {
+                target: self.target.clone(),
+                detail: format!("GET {path}: {e}"),
+                sent: Sent::No,
+            })?;
+        let status = resp.status();
+        let bytes = resp.bytes().await.map_err(|e| NetError::Transport {
+            target: self.target.clone(),
+            detail: format!("GET {path}: reading the reply: {e}"),
+            sent: Sent::Maybe,
+        })?;
+        if !status.is_success() {
+            let reply: Option<RestReply> = serde_json::from_slice(&bytes).ok();
+            return Err(NetError::FortiOs {
+                target: self.target.clone(),
+                method: "GET".into(),
+                path,
+                http_status: status.as_u16(),
+                error: reply.as_ref().and_then(|r| r.error),
+                cli_error: reply.and_then(|r| r.cli_error),
+            });
+        }
+        let text = String::from_utf8(bytes.to_vec()).map_err(|_| NetError::Malformed {
+            target: self.target.clone(),
+            detail: format!("GET {path}: the configuration is not UTF-8 text"),
+        })?;
+        if !text.lines().any(|l| l.trim_start().starts_with("config ")) {
+            return Err(NetError::Malformed {
+                target: self.target.clone(),
+                detail: format!(
+                    "GET {path}: the reply is not a FortiOS configuration (no `config` block): {:?}",
+                    text.chars().take(120).collect::<String>()
+                ),
+            });
+        }
+        Ok(text)
+    }
+
     /// Creates or updates an entry: `PUT` first, `POST` when FortiOS says it does not exist.
     /// Returns whether it was created.
     pub async fn upsert(&self, path: &str, mkey: &str, body: &Value) -> Result<bool> {

@@ -157,6 +157,12 @@ async fn serve(log: Arc<Mutex<Log>>) -> String {
                     && body.as_ref().is_some_and(|b| b["name"] == "db-servers")
                 {
                     (200, reply("mutation_ok_post_address.json"))
+                } else if line == "GET /api/v2/monitor/system/config/backup?vdom=root&scope=global"
+                {
+                    // The configuration file itself: a FortiOS configuration from batfish's tests.
+                    let f = hermes_testkit::shared_data()
+                        .join("netdev/batfish/fortios__firewall_policy.cfg");
+                    (200, std::fs::read_to_string(f).unwrap())
                 } else if let Some((st, file)) = routes.get(line.as_str()) {
                     (*st, reply(file))
                 } else {
@@ -411,4 +417,28 @@ async fn unreachable_device_is_a_transport_error_naming_it() {
     assert_eq!(e.kind(), ErrorKind::Transport);
     assert_eq!(e.sent(), hermes_core::Sent::No);
     assert!(e.to_string().contains("fgt-edge-01"), "{e}");
+}
+
+#[tokio::test]
+async fn config_backups_through_the_rest_api() {
+    use hermes_netdev::backup::{ConfigBackups, Stored};
+    let (fgt, log) = client().await;
+    let dir = std::env::temp_dir().join(format!("hermes-fortirest-backup-{}", std::process::id()));
+    let backups = ConfigBackups::new(hermes_core::LocalStore::new(&dir).unwrap(), "configs");
+    let first = backups.backup(&fgt).await.unwrap();
+    assert!(first.is_new());
+    assert!(
+        first.version().key.starts_with("configs/fgt-edge-01/"),
+        "{:?}",
+        first
+    );
+    let again = backups.backup(&fgt).await.unwrap();
+    assert!(
+        matches!(&again, Stored::Unchanged(v) if v == first.version()),
+        "{again:?}"
+    );
+    let text = backups.read(first.version()).await.unwrap();
+    assert!(text.contains("config firewall policy"), "{text}");
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(log.lock().unwrap().unexpected.is_empty());
 }
