@@ -17,7 +17,7 @@ use russh::keys::{HashAlg, PublicKey};
 use russh::ChannelMsg;
 
 use crate::error::{NetError, Result};
-use hermes_core::Sent;
+use hermes_core::{Secret, Sent};
 
 /// The CLI family of a device.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -30,26 +30,8 @@ pub enum Platform {
     FortiOs,
 }
 
-/// A password or secret that never shows in Debug output, logs or errors.
-#[derive(Clone, Default)]
-pub struct Password(String);
-
-impl Password {
-    /// Wraps a secret.
-    pub fn new(s: impl Into<String>) -> Self {
-        Password(s.into())
-    }
-    /// The secret itself (to send it).
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Password {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Password(<redacted>)")
-    }
-}
+/// A password or secret that never shows in Debug output, logs or errors: hermes-core's [`Secret`].
+pub type Password = Secret;
 
 /// How the server's host key is checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,9 +66,9 @@ pub struct CliTarget {
     /// Login user.
     pub user: String,
     /// Login password.
-    pub password: Password,
+    pub password: Secret,
     /// IOS `enable` secret (when login lands in user EXEC, `>`).
-    pub enable_secret: Option<Password>,
+    pub enable_secret: Option<Secret>,
     /// Host key check (required: a fingerprint, or the explicit insecure opt-out).
     pub host_key: Option<HostKeyCheck>,
     /// Connect + login timeout.
@@ -105,7 +87,7 @@ impl CliTarget {
             addr: addr.into(),
             platform,
             user: String::new(),
-            password: Password::default(),
+            password: Secret::new(""),
             enable_secret: None,
             host_key: None,
             connect_timeout: Duration::from_secs(10),
@@ -116,12 +98,12 @@ impl CliTarget {
     /// Sets user and password.
     pub fn credentials(mut self, user: impl Into<String>, password: impl Into<String>) -> Self {
         self.user = user.into();
-        self.password = Password::new(password);
+        self.password = Secret::new(password);
         self
     }
     /// Sets the IOS enable secret.
     pub fn enable_secret(mut self, secret: impl Into<String>) -> Self {
-        self.enable_secret = Some(Password::new(secret));
+        self.enable_secret = Some(Secret::new(secret));
         self
     }
     /// Pins the host key by SHA-256 fingerprint.

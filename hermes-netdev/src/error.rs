@@ -84,6 +84,25 @@ pub enum NetError {
         /// The server's message.
         message: String,
     },
+    /// FortiOS REST refused a request: its `http_status`, FortiOS `error` code and `cli_error` text.
+    #[error("{target}: FortiOS REST {method} {path} failed with HTTP {http_status}{}{}; {hint}",
+        error.map(|c| format!(", error {c} ({})", crate::fortirest::error_meaning(c))).unwrap_or_default(),
+        cli_error.as_deref().map(|c| format!(": {c}")).unwrap_or_default(),
+        hint = crate::fortirest::hint(*http_status, *error))]
+    FortiOs {
+        /// The device.
+        target: String,
+        /// The HTTP method.
+        method: String,
+        /// The request path (`/api/v2/cmdb/firewall/address/web`), without the query.
+        path: String,
+        /// The HTTP status (from the reply body's `http_status`, else the response line).
+        http_status: u16,
+        /// FortiOS' internal error code (`-5`: duplicate entry, `-3`: not found...), when given.
+        error: Option<i64>,
+        /// The CLI error text FortiOS adds for some refusals, when given.
+        cli_error: Option<String>,
+    },
     /// A reply could not be understood.
     #[error("{target}: malformed reply: {detail}")]
     Malformed {
@@ -118,6 +137,7 @@ impl NetError {
             | NetError::Timeout { target, .. }
             | NetError::Api { target, .. }
             | NetError::Malformed { target, .. }
+            | NetError::FortiOs { target, .. }
             | NetError::ApplyFailed { target, .. } => target,
         }
     }
@@ -139,13 +159,27 @@ impl Classify for NetError {
                 _ => ErrorKind::Internal,
             },
             NetError::Malformed { .. } => ErrorKind::Malformed,
+            NetError::FortiOs {
+                http_status, error, ..
+            } => match (*http_status, *error) {
+                (401 | 403, _) => ErrorKind::Auth,
+                (_, Some(-3)) | (404, _) => ErrorKind::NotFound,
+                (_, Some(-5 | -23)) => ErrorKind::Conflict,
+                (429, _) => ErrorKind::Throttled,
+                (_, Some(-1 | -2 | -7 | -8 | -9 | -10 | -651)) => ErrorKind::InvalidInput,
+                (400 | 405 | 424, _) => ErrorKind::InvalidInput,
+                (503, _) => ErrorKind::Transport,
+                _ => ErrorKind::Internal,
+            },
             NetError::ApplyFailed { cause, .. } => cause.kind(),
         }
     }
     fn sent(&self) -> Sent {
         match self {
             NetError::Transport { sent, .. } => *sent,
-            NetError::DeviceRejected { .. } | NetError::Api { .. } => Sent::Yes,
+            NetError::DeviceRejected { .. } | NetError::Api { .. } | NetError::FortiOs { .. } => {
+                Sent::Yes
+            }
             NetError::ApplyFailed { .. } => Sent::Yes,
             other => match other.kind() {
                 ErrorKind::InvalidInput => Sent::No,

@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+pub mod backup;
 pub mod baseline;
 pub mod cisco;
 pub mod cli;
@@ -7,6 +8,7 @@ pub mod device;
 pub mod error;
 pub mod fleet;
 pub mod fortios;
+pub mod fortirest;
 pub mod nxapi;
 pub mod remediate;
 pub mod show;

@@ -9,8 +9,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::cli::Password;
 use crate::error::{NetError, Result};
+use hermes_core::Secret;
 
 /// The JSON-RPC method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,7 +125,7 @@ pub struct NxApi {
     target: String,
     url: String,
     user: String,
-    password: Password,
+    password: Secret,
     http: reqwest::Client,
 }
 
@@ -161,7 +161,7 @@ impl NxApi {
             target: target.into(),
             url: url.into(),
             user: user.into(),
-            password: Password::new(password),
+            password: Secret::new(password),
             http,
         })
     }
@@ -217,6 +217,11 @@ impl NxApi {
                 message: String::from_utf8_lossy(&bytes).chars().take(300).collect(),
             }),
         }
+    }
+
+    /// The device name used in errors.
+    pub fn target(&self) -> &str {
+        &self.target
     }
 
     /// Runs a show command and returns its structured `body`.

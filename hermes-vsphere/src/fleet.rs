@@ -84,6 +84,9 @@ pub struct FleetSpec {
     pub ip_pool: Option<IpPool>,
     /// Power the VMs on.
     pub power_on: bool,
+    /// After powering on, wait up to this long for every VM's guest IP (VMware Tools) and report it
+    /// per VM in [`FleetReport::guest_ips`] (default: do not wait).
+    pub wait_for_ip: Option<Duration>,
     /// How many VMs are worked on at once.
     pub concurrency: usize,
 }
@@ -123,6 +126,7 @@ impl FleetSpec {
                 dns_servers: Vec::new(),
                 ip_pool: None,
                 power_on: true,
+                wait_for_ip: None,
                 concurrency: DEFAULT_CONCURRENCY,
             },
         }
@@ -207,6 +211,12 @@ impl FleetSpecBuilder {
     /// Power VMs on (default `true`).
     pub fn power_on(mut self, yes: bool) -> Self {
         self.spec.power_on = yes;
+        self
+    }
+    /// After power-on, wait up to `timeout` for the VMs' guest IPs (one `WaitForUpdatesEx` follow
+    /// for the whole fleet) and report them per VM.
+    pub fn wait_for_ip(mut self, timeout: Duration) -> Self {
+        self.spec.wait_for_ip = Some(timeout);
         self
     }
     /// VMs worked on at once (default [`DEFAULT_CONCURRENCY`]).
@@ -398,6 +408,11 @@ pub struct FleetReport {
     pub fleet: String,
     /// One entry per VM, in name order.
     pub vms: BTreeMap<String, VmOutcome>,
+    /// With [`FleetSpec::wait_for_ip`]: each powered-on VM's guest IP (`None`: none reported in
+    /// time), in name order. Empty otherwise.
+    pub guest_ips: BTreeMap<String, Option<String>>,
+    /// Why the guest IPs could not be followed, if the wait itself failed.
+    pub guest_ip_error: Option<String>,
     /// Wall time.
     pub elapsed: Duration,
 }
@@ -425,11 +440,22 @@ impl FleetReport {
             _ => None,
         })
     }
-    /// One line: `fleet web: 200 created, 0 updated, 0 kept, 0 deleted, 0 failed in 1.2 s`.
+    /// One line: `fleet web: 200 created, 0 updated, 0 kept, 0 deleted, 0 failed in 1.2 s`
+    /// (and `, 200/200 with a guest IP` when IPs were waited for).
     pub fn summary(&self) -> String {
         let [c, u, k, d, f] = self.counts();
+        let ips = if self.guest_ips.is_empty() && self.guest_ip_error.is_none() {
+            String::new()
+        } else {
+            let with = self.guest_ips.values().filter(|i| i.is_some()).count();
+            let mut s = format!(", {with}/{} with a guest IP", self.guest_ips.len());
+            if let Some(e) = &self.guest_ip_error {
+                s.push_str(&format!(" (waiting failed: {e})"));
+            }
+            s
+        };
         format!(
-            "fleet {}: {c} created, {u} updated, {k} kept, {d} deleted, {f} failed in {:.1} s",
+            "fleet {}: {c} created, {u} updated, {k} kept, {d} deleted, {f} failed in {:.1} s{ips}",
             self.fleet,
             self.elapsed.as_secs_f64()
         )
@@ -884,9 +910,39 @@ impl VmFleet {
             };
             vms.insert(res.target, outcome);
         }
+        let mut guest_ips = BTreeMap::new();
+        let mut guest_ip_error = None;
+        if let (true, Some(timeout)) = (spec.power_on, spec.wait_for_ip) {
+            let running: Vec<(String, MoRef)> = vms
+                .iter()
+                .filter_map(|(n, o)| match o {
+                    VmOutcome::Created { vm }
+                    | VmOutcome::Updated { vm }
+                    | VmOutcome::Kept { vm } => Some((n.clone(), vm.clone())),
+                    _ => None,
+                })
+                .collect();
+            let refs: Vec<MoRef> = running.iter().map(|(_, v)| v.clone()).collect();
+            match self.client.wait_guest_ips(&refs, timeout).await {
+                Ok(ips) => {
+                    for ((name, _), g) in running.into_iter().zip(ips) {
+                        guest_ips.insert(name, g.ip);
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, fleet = %spec.name, "waiting for guest IPs failed");
+                    for (name, _) in running {
+                        guest_ips.insert(name, None);
+                    }
+                    guest_ip_error = Some(e.to_string());
+                }
+            }
+        }
         Ok(FleetReport {
             fleet: spec.name.clone(),
             vms,
+            guest_ips,
+            guest_ip_error,
             elapsed: started.elapsed(),
         })
     }
@@ -936,6 +992,8 @@ impl VmFleet {
         Ok(FleetReport {
             fleet: spec.name.clone(),
             vms,
+            guest_ips: BTreeMap::new(),
+            guest_ip_error: None,
             elapsed: started.elapsed(),
         })
     }

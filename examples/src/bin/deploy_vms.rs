@@ -68,6 +68,10 @@ struct Args {
     /// VMs worked on at once.
     #[arg(long, default_value_t = hermes_vsphere::fleet::DEFAULT_CONCURRENCY)]
     concurrency: usize,
+    /// After power-on, wait up to this many seconds for each VM's guest IP (VMware Tools) and
+    /// report it per VM.
+    #[arg(long)]
+    wait_for_ip: Option<u64>,
     /// Only show the plan.
     #[arg(long)]
     dry_run: bool,
@@ -160,6 +164,9 @@ async fn main() -> hermes_core::Result<()> {
     if let Some(p) = &args.pattern {
         spec = spec.name_pattern(p);
     }
+    if let Some(secs) = args.wait_for_ip {
+        spec = spec.wait_for_ip(std::time::Duration::from_secs(secs));
+    }
     let spec = spec.build()?;
 
     let progress = Arc::new(IndicatifProgress::new(if args.teardown {
@@ -225,6 +232,15 @@ async fn main() -> hermes_core::Result<()> {
 }
 
 fn finish(report: &hermes_vsphere::fleet::FleetReport) -> hermes_core::Result<()> {
+    if !report.guest_ips.is_empty() {
+        println!("  guest IPs:");
+        for (vm, ip) in &report.guest_ips {
+            println!(
+                "    {vm:<16} {}",
+                ip.as_deref().unwrap_or("(none reported)")
+            );
+        }
+    }
     let failed: Vec<_> = report.failures().collect();
     for (vm, err) in &failed {
         println!("  FAILED {vm}: {err}");

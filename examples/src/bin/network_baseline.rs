@@ -9,8 +9,13 @@
 //! ```text
 //! network_baseline --n3k 127.0.0.1:6100 --c3750 127.0.0.1:6101 --fgt 127.0.0.1:6102 \
 //!     --user hermes --password-env FAKENOS_PASSWORD --enable-env FAKENOS_ENABLE_SECRET \
-//!     --host-key-fp-file ~/.cache/hermes/peers/fakenos/host_key.fp
+//!     --host-key-fp-file ~/.cache/hermes/peers/fakenos/host_key.fp \
+//!     --backup-dir /var/backups/network
 //! ```
+//!
+//! With `--backup-dir`, the running configurations are then backed up into that artifact store
+//! (versioned per device; an unchanged configuration is not stored again), and each device's change
+//! since its previous version is shown as a hierarchical diff.
 
 use std::net::Ipv4Addr;
 use std::time::Duration;
@@ -50,6 +55,9 @@ struct Args {
     /// Only show the plan.
     #[arg(long)]
     dry_run: bool,
+    /// Back up the running configurations into this directory (a local artifact store).
+    #[arg(long)]
+    backup_dir: Option<std::path::PathBuf>,
 }
 
 fn target(args: &Args, name: &str, addr: &str, platform: Platform) -> Result<CliTarget, BoxError> {
@@ -170,6 +178,46 @@ async fn main() -> Result<(), BoxError> {
     if !args.dry_run && !report.all_compliant() {
         return Err("the fleet drifted from its baseline".into());
     }
+    if let Some(dir) = &args.backup_dir {
+        backup(dir, &n3k, &c3750, &fgt).await?;
+    }
     println!("\nbaseline applied and verified on n3k, c3750 and fgt");
+    Ok(())
+}
+
+/// Backs up the three devices' running configurations and shows what changed since each one's
+/// previous version.
+async fn backup(
+    dir: &std::path::Path,
+    n3k: &CiscoDevice,
+    c3750: &CiscoDevice,
+    fgt: &FortiDevice,
+) -> Result<(), BoxError> {
+    use hermes_netdev::backup::{ConfigBackups, ConfigSource};
+    println!("\n== configuration backups in {}", dir.display());
+    let backups = ConfigBackups::new(hermes_core::LocalStore::new(dir)?, "configs");
+    let fleet: [&dyn ConfigSource; 3] = [n3k, c3750, fgt];
+    let report = backups.backup_fleet(&fleet).await;
+    println!("{report}");
+    for (device, stored) in &report.stored {
+        let versions = backups.versions(device).await?;
+        if stored.is_new() && versions.len() >= 2 {
+            let diff = backups
+                .diff(&versions[versions.len() - 2], stored.version())
+                .await?;
+            println!(
+                "  {device}: changes since {}:",
+                versions[versions.len() - 2]
+                    .taken
+                    .format("%Y-%m-%d %H:%M:%S")
+            );
+            for line in diff.to_string().lines() {
+                println!("    {line}");
+            }
+        }
+    }
+    if !report.all_ok() {
+        return Err("some devices could not be backed up".into());
+    }
     Ok(())
 }

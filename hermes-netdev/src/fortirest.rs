@@ -1,0 +1,640 @@
+//! FortiOS REST API client (`/api/v2/cmdb/...`, `/api/v2/monitor/...`) with API-token
+//! authentication (`Authorization: Bearer`), per-VDOM requests, policy moves and typed errors.
+//!
+//! FortiOS answers every request with a JSON envelope: `http_method`, `http_status`, `status`
+//! (`success` / `error`), `results`, `vdom`, `path`, `name`, `serial`, `version`, `build`, and on
+//! mutations `mkey` and `revision_changed`. Refusals carry FortiOS' internal `error` code (`-5`: a
+//! duplicate entry, `-3`: entry not found...) and sometimes a `cli_error` text; they become
+//! [`NetError::FortiOs`] with those fields, classified for callers (not found, conflict, invalid
+//! input, authentication).
+//!
+//! ```no_run
+//! # async fn demo() -> hermes_netdev::Result<()> {
+//! use hermes_core::Secret;
+//! use hermes_netdev::fortirest::{FortiRest, Position};
+//! let fgt = FortiRest::new("fgt", "https://10.0.0.1", Secret::from_env("FGT_TOKEN").unwrap())?
+//!     .vdom("root");
+//! for a in fgt.table("firewall/address").await? {
+//!     println!("{} {}", a["name"], a["subnet"]);
+//! }
+//! fgt.create("firewall/address", &serde_json::json!({"name": "web", "subnet": "10.0.30.10/32"})).await?;
+//! fgt.move_entry("firewall/policy", "7", Position::Before("2".into())).await?;
+//! # Ok(()) }
+//! ```
+
+use std::time::Duration;
+
+use hermes_core::{Classify, ErrorKind, Secret, Sent};
+use reqwest::{Method, Url};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::error::{NetError, Result};
+use crate::fortios::FortiConfig;
+
+/// What FortiOS' internal error codes mean (the common ones; others are shown by number).
+pub fn error_meaning(code: i64) -> &'static str {
+    match code {
+        -1 => "invalid length of value",
+        -2 => "index value out of range",
+        -3 => "entry not found",
+        -4 => "maximum number of entries reached",
+        -5 => "a duplicate entry already exists",
+        -6 => "failed memory allocation",
+        -7 => "value conflicts with system settings",
+        -8 => "invalid IP address",
+        -9 => "invalid IP netmask",
+        -10 => "invalid gateway address",
+        -23 => "entry is in use by other entries",
+        -651 => "invalid input value",
+        _ => "see the FortiOS REST API error codes",
+    }
+}
+
+/// What to do about a refusal (part of the error message).
+pub fn hint(http_status: u16, error: Option<i64>) -> &'static str {
+    match (http_status, error) {
+        (401, _) => "check the API token (System > Administrators > REST API admin)",
+        (403, _) => {
+            "the token's profile lacks the permission, or the client address is not a trusted host"
+        }
+        (_, Some(-3)) | (404, _) => "check the path and key (GET the table to list existing keys)",
+        (_, Some(-5)) => "the entry exists: update it with PUT instead of creating it",
+        (_, Some(-23)) => "remove the references to the entry before deleting it",
+        (405, _) => "this table does not accept that method",
+        (424 | 400, _) | (_, Some(_)) => {
+            "check the body's field names and values against the table's schema"
+        }
+        (429, _) => "too many requests: retry later",
+        _ => "check the device's event log",
+    }
+}
+
+/// The JSON envelope of every FortiOS REST reply (unknown fields ignored).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RestReply {
+    /// `GET`, `POST`, `PUT`, `DELETE`.
+    #[serde(default)]
+    pub http_method: String,
+    /// The HTTP status FortiOS reports.
+    #[serde(default)]
+    pub http_status: u16,
+    /// `success` or `error`.
+    #[serde(default)]
+    pub status: String,
+    /// The entries (a list for tables, an object for singletons and monitor endpoints).
+    #[serde(default)]
+    pub results: Value,
+    /// The VDOM.
+    #[serde(default)]
+    pub vdom: Option<String>,
+    /// The table's path (`firewall`).
+    #[serde(default)]
+    pub path: Option<String>,
+    /// The table's name (`address`).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The key of the entry created or changed.
+    #[serde(default)]
+    pub mkey: Option<Value>,
+    /// The configuration revision.
+    #[serde(default)]
+    pub revision: Option<String>,
+    /// Whether the mutation changed the configuration revision.
+    #[serde(default)]
+    pub revision_changed: Option<bool>,
+    /// The unit's serial number.
+    #[serde(default)]
+    pub serial: Option<String>,
+    /// FortiOS version (`v7.2.8`).
+    #[serde(default)]
+    pub version: Option<String>,
+    /// FortiOS build.
+    #[serde(default)]
+    pub build: Option<u64>,
+    /// FortiOS' internal error code on refusals.
+    #[serde(default)]
+    pub error: Option<i64>,
+    /// CLI error text on refusals.
+    #[serde(default)]
+    pub cli_error: Option<String>,
+}
+
+/// Where [`FortiRest::move_entry`] puts an entry (relative to another entry's key).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Position {
+    /// Just before this entry.
+    Before(String),
+    /// Just after this entry.
+    After(String),
+}
+
+/// What [`FortiRest::push`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PushReport {
+    /// Entries updated in place (`PUT`), as `path/mkey`.
+    pub updated: Vec<String>,
+    /// Entries created (`POST`), as `path/mkey`.
+    pub created: Vec<String>,
+    /// Policy moves made to restore the desired order (`moved`, `before|after`, `reference`).
+    pub moves: Vec<(String, Position)>,
+}
+
+/// A FortiGate's REST API.
+#[derive(Debug, Clone)]
+pub struct FortiRest {
+    target: String,
+    base: Url,
+    token: Secret,
+    vdom: Option<String>,
+    http: reqwest::Client,
+    timeout: Duration,
+}
+
+impl FortiRest {
+    /// A client for `base_url` (`https://10.0.0.1` or `https://fgt:8443`) with TLS verification
+    /// on and a 30 s timeout per request.
+    pub fn new(target: &str, base_url: &str, token: Secret) -> Result<Self> {
+        Self::build(target, base_url, token, false)
+    }
+
+    /// Like [`FortiRest::new`] but accepting any certificate (explicit opt-out, for labs).
+    pub fn insecure(target: &str, base_url: &str, token: Secret) -> Result<Self> {
+        Self::build(target, base_url, token, true)
+    }
+
+    fn build(target: &str, base_url: &str, token: Secret, insecure: bool) -> Result<Self> {
+        let timeout = Duration::from_secs(30);
+        let base = Url::parse(base_url).map_err(|e| NetError::Invalid {
+            target: target.into(),
+            problems: vec![format!(
+                "FortiOS REST base URL {base_url:?} is not a URL ({e}): use https://host[:port]"
+            )],
+        })?;
+        if !matches!(base.scheme(), "http" | "https") || base.cannot_be_a_base() {
+            return Err(NetError::Invalid {
+                target: target.into(),
+                problems: vec![format!(
+                    "FortiOS REST base URL {base_url:?} must be http(s)://host[:port]"
+                )],
+            });
+        }
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(Duration::from_secs(10))
+            .danger_accept_invalid_certs(insecure)
+            .build()
+            .map_err(|e| NetError::Transport {
+                target: target.into(),
+                detail: e.to_string(),
+                sent: Sent::No,
+            })?;
+        Ok(FortiRest {
+            target: target.into(),
+            base,
+            token,
+            vdom: None,
+            http,
+            timeout,
+        })
+    }
+
+    /// Sends every request to this VDOM (`?vdom=`); without it the token's default VDOM is used.
+    pub fn vdom(mut self, vdom: &str) -> Self {
+        self.vdom = Some(vdom.to_string());
+        self
+    }
+
+    /// The device name used in errors.
+    pub fn target(&self) -> &str {
+        &self.target
+    }
+
+    fn url(&self, api: &str, path: &str, mkey: Option<&str>, query: &[(&str, &str)]) -> Url {
+        let mut url = self.base.clone();
+        {
+            let mut seg = url
+                .path_segments_mut()
+                .expect("checked in build: the base URL can be a base");
+            seg.pop_if_empty().extend(["api", "v2", api]);
+            for part in path.trim_matches('/').split('/') {
+                seg.push(part);
+            }
+            if let Some(k) = mkey {
+                seg.push(k);
+            }
+        }
+        {
+            let mut q = url.query_pairs_mut();
+            if let Some(v) = &self.vdom {
+                q.append_pair("vdom", v);
+            }
+            for (k, v) in query {
+                q.append_pair(k, v);
+            }
+        }
+        if url.query() == Some("") {
+            url.set_query(None);
+        }
+        url
+    }
+
+    async fn call(&self, method: Method, url: Url, body: Option<&Value>) -> Result<RestReply> {
+        let path = url.path().to_string();
+        let mut req = self
+            .http
+            .request(method.clone(), url)
+            .bearer_auth(self.token.expose())
+            .header("accept", "application/json");
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        let resp = req.send().await.map_err(|e| {
+            if e.is_timeout() {
+                NetError::Timeout {
+                    target: self.target.clone(),
+                    command: format!("{method} {path}"),
+                    timeout: self.timeout,
+                }
+            } else {
+                NetError::Transport {
+                    target: self.target.clone(),
+                    detail: format!("{method} {path}: {e}"),
+                    sent: if e.is_connect() || method == Method::GET {
+                        Sent::No
+                    } else {
+                        Sent::Maybe
+                    },
+                }
+            }
+        })?;
+        let status = resp.status();
+        let bytes = resp.bytes().await.map_err(|e| NetError::Transport {
+            target: self.target.clone(),
+            detail: format!("{method} {path}: reading the reply: {e}"),
+            sent: Sent::Maybe,
+        })?;
+        let parsed: Option<RestReply> = serde_json::from_slice(&bytes).ok();
+        let refused = |reply: Option<&RestReply>| NetError::FortiOs {
+            target: self.target.clone(),
+            method: method.to_string(),
+            path: path.clone(),
+            http_status: reply
+                .map(|r| r.http_status)
+                .filter(|s| *s >= 100)
+                .unwrap_or(status.as_u16()),
+            error: reply.and_then(|r| r.error),
+            cli_error: reply
+                .and_then(|r| r.cli_error.clone())
+                .filter(|c| !c.is_empty()),
+        };
+        match parsed {
+            Some(r)
+                if status.is_success()
+                    && r.status != "error"
+                    && (r.http_status == 0 || r.http_status < 300) =>
+            {
+                Ok(r)
+            }
+            Some(r) => Err(refused(Some(&r))),
+            None if !status.is_success() => Err(refused(None)),
+            None => {
+                Err(NetError::Malformed {
+                    target: self.target.clone(),
+                    detail: format!(
+                    "{method} {path}: HTTP {} with a body that is not a FortiOS JSON reply: {:?}",
+                    status.as_u16(),
+                    String::from_utf8_lossy(&bytes).chars().take(200).collect::<String>()
+                ),
+                })
+            }
+        }
+    }
+
+    /// `GET /api/v2/cmdb/<path>`: the whole reply (entries in `results`).
+    pub async fn get(&self, path: &str) -> Result<RestReply> {
+        self.call(Method::GET, self.url("cmdb", path, None, &[]), None)
+            .await
+    }
+
+    /// The entries of a CMDB table (`firewall/address`, `firewall/policy`, `system/interface`,
+    /// `router/static`, `vpn.ipsec/phase1-interface`...), as JSON objects.
+    pub async fn table(&self, path: &str) -> Result<Vec<Value>> {
+        let r = self.get(path).await?;
+        match r.results {
+            Value::Array(v) => Ok(v),
+            Value::Null => Ok(Vec::new()),
+            other => Ok(vec![other]),
+        }
+    }
+
+    /// The entries of a CMDB table deserialised into `T` (unknown fields are ignored by serde
+    /// unless `T` forbids them); a missing field names the table.
+    pub async fn table_as<T: DeserializeOwned>(&self, path: &str) -> Result<Vec<T>> {
+        self.table(path)
+            .await?
+            .into_iter()
+            .map(|v| {
+                serde_json::from_value(v).map_err(|e| NetError::Malformed {
+                    target: self.target.clone(),
+                    detail: format!("an entry of /api/v2/cmdb/{path}: {e}"),
+                })
+            })
+            .collect()
+    }
+
+    /// One entry by key, or `None` when FortiOS reports it absent.
+    pub async fn entry(&self, path: &str, mkey: &str) -> Result<Option<Value>> {
+        match self
+            .call(Method::GET, self.url("cmdb", path, Some(mkey), &[]), None)
+            .await
+        {
+            Ok(r) => Ok(match r.results {
+                Value::Array(mut v) if !v.is_empty() => Some(v.swap_remove(0)),
+                Value::Array(_) | Value::Null => None,
+                other => Some(other),
+            }),
+            Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `POST /api/v2/cmdb/<path>`: creates an entry.
+    pub async fn create(&self, path: &str, body: &Value) -> Result<RestReply> {
+        self.call(Method::POST, self.url("cmdb", path, None, &[]), Some(body))
+            .await
+    }
+
+    /// `PUT /api/v2/cmdb/<path>/<mkey>`: updates an entry (the keys given).
+    pub async fn update(&self, path: &str, mkey: &str, body: &Value) -> Result<RestReply> {
+        self.call(
+            Method::PUT,
+            self.url("cmdb", path, Some(mkey), &[]),
+            Some(body),
+        )
+        .await
+    }
+
+    /// `PUT /api/v2/cmdb/<path>`: sets a singleton table (`system/global`, `system/ha`).
+    pub async fn set(&self, path: &str, body: &Value) -> Result<RestReply> {
+        self.call(Method::PUT, self.url("cmdb", path, None, &[]), Some(body))
+            .await
+    }
+
+    /// `DELETE /api/v2/cmdb/<path>/<mkey>`.
+    pub async fn delete(&self, path: &str, mkey: &str) -> Result<RestReply> {
+        self.call(
+            Method::DELETE,
+            self.url("cmdb", path, Some(mkey), &[]),
+            None,
+        )
+        .await
+    }
+
+    /// Moves an entry of an ordered table (firewall policies):
+    /// `PUT <path>/<mkey>?action=move&before=<ref>` (or `after`).
+    pub async fn move_entry(&self, path: &str, mkey: &str, to: Position) -> Result<RestReply> {
+        let (rel, reference) = match &to {
+            Position::Before(r) => ("before", r.as_str()),
+            Position::After(r) => ("after", r.as_str()),
+        };
+        self.call(
+            Method::PUT,
+            self.url(
+                "cmdb",
+                path,
+                Some(mkey),
+                &[("action", "move"), (rel, reference)],
+            ),
+            None,
+        )
+        .await
+    }
+
+    /// `GET /api/v2/monitor/<path>` (`system/status`, `router/ipv4`...): the `results`.
+    pub async fn monitor(&self, path: &str) -> Result<Value> {
+        Ok(self
+            .call(Method::GET, self.url("monitor", path, None, &[]), None)
+            .await?
+            .results)
+    }
+
+    /// The full configuration file as the CLI shows it (`show full-configuration` form), from
+    /// `GET /api/v2/monitor/system/config/backup?scope=global` (FortiOS 6.0–7.4; the reply is the
+    /// file itself, not JSON). Used by [`crate::backup::ConfigBackups`].
+    pub async fn config_backup(&self) -> Result<String> {
+        let url = self.url(
+            "monitor",
+            "system/config/backup",
+            None,
+            &[("scope", "global")],
+        );
+        let path = url.path().to_string();
+        let resp = self
+            .http
+            .get(url)
+            .bearer_auth(self.token.expose())
+            .send()
+            .await
+            .map_err(|e| NetError::Transport {
+                target: self.target.clone(),
+                detail: format!("GET {path}: {e}"),
+                sent: Sent::No,
+            })?;
+        let status = resp.status();
+        let bytes = resp.bytes().await.map_err(|e| NetError::Transport {
+            target: self.target.clone(),
+            detail: format!("GET {path}: reading the reply: {e}"),
+            sent: Sent::Maybe,
+        })?;
+        if !status.is_success() {
+            let reply: Option<RestReply> = serde_json::from_slice(&bytes).ok();
+            return Err(NetError::FortiOs {
+                target: self.target.clone(),
+                method: "GET".into(),
+                path,
+                http_status: status.as_u16(),
+                error: reply.as_ref().and_then(|r| r.error),
+                cli_error: reply.and_then(|r| r.cli_error),
+            });
+        }
+        let text = String::from_utf8(bytes.to_vec()).map_err(|_| NetError::Malformed {
+            target: self.target.clone(),
+            detail: format!("GET {path}: the configuration is not UTF-8 text"),
+        })?;
+        if !text.lines().any(|l| l.trim_start().starts_with("config ")) {
+            return Err(NetError::Malformed {
+                target: self.target.clone(),
+                detail: format!(
+                    "GET {path}: the reply is not a FortiOS configuration (no `config` block): {:?}",
+                    text.chars().take(120).collect::<String>()
+                ),
+            });
+        }
+        Ok(text)
+    }
+
+    /// Creates or updates an entry: `PUT` first, `POST` when FortiOS says it does not exist.
+    /// Returns whether it was created.
+    pub async fn upsert(&self, path: &str, mkey: &str, body: &Value) -> Result<bool> {
+        if mkey.is_empty() {
+            self.set(path, body).await?;
+            return Ok(false);
+        }
+        match self.update(path, mkey, body).await {
+            Ok(_) => Ok(false),
+            Err(e) if e.kind() == ErrorKind::NotFound => {
+                self.create(path, body).await?;
+                Ok(true)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Brings the keys of `order` into that relative order in an ordered table (first match wins
+    /// for policies), with as few moves as this greedy pass finds: each key not directly after
+    /// its predecessor is moved after it. Keys not in the table are an error naming them.
+    pub async fn reorder(
+        &self,
+        path: &str,
+        key: &str,
+        order: &[String],
+    ) -> Result<Vec<(String, Position)>> {
+        let mut live: Vec<String> = self
+            .table(path)
+            .await?
+            .iter()
+            .map(|e| match &e[key] {
+                Value::String(s) => s.clone(),
+                v => v.to_string(),
+            })
+            .collect();
+        let missing: Vec<&String> = order.iter().filter(|k| !live.contains(k)).collect();
+        if !missing.is_empty() {
+            return Err(NetError::Invalid {
+                target: self.target.clone(),
+                problems: vec![format!(
+                    "cannot order /api/v2/cmdb/{path}: {key} {missing:?} not on the device (push them first)"
+                )],
+            });
+        }
+        let mut moves = Vec::new();
+        for w in order.windows(2) {
+            let (prev, cur) = (&w[0], &w[1]);
+            let pi = live.iter().position(|k| k == prev).unwrap_or_default();
+            let ci = live.iter().position(|k| k == cur).unwrap_or_default();
+            // Only the relative order of the managed keys matters: cur must come after prev and
+            // before any other managed key that follows prev in `order`.
+            let in_order = ci > pi && live[pi + 1..ci].iter().all(|k| !order.contains(k));
+            if !in_order {
+                let to = Position::After(prev.clone());
+                self.move_entry(path, cur, to.clone()).await?;
+                let k = live.remove(ci);
+                let pi = live.iter().position(|k| k == prev).unwrap_or_default();
+                live.insert(pi + 1, k);
+                moves.push((cur.clone(), to));
+            }
+        }
+        Ok(moves)
+    }
+
+    /// Pushes every modelled entry of `cfg` (the bodies of [`FortiConfig::rest_bodies`], in
+    /// dependency order: interfaces, addresses, groups, services, VPN, policies, routes), creating
+    /// what is missing, then restores the policy order. Nothing is deleted.
+    ///
+    /// ```no_run
+    /// # async fn demo(fgt: hermes_netdev::fortirest::FortiRest) -> hermes_netdev::Result<()> {
+    /// let report = fgt.push(&hermes_netdev::baseline::firewall()).await?;
+    /// println!("{} created, {} updated, {} moves", report.created.len(), report.updated.len(), report.moves.len());
+    /// # Ok(()) }
+    /// ```
+    pub async fn push(&self, cfg: &FortiConfig) -> Result<PushReport> {
+        let mut report = PushReport::default();
+        let mut policy_order = Vec::new();
+        for (path, mkey, body) in cfg.rest_bodies() {
+            let table = path.trim_start_matches("/api/v2/cmdb/").to_string();
+            if table == "firewall/policy" {
+                policy_order.push(mkey.clone());
+            }
+            let created = self.upsert(&table, &mkey, &body).await?;
+            let name = format!("{table}/{mkey}");
+            if created {
+                report.created.push(name);
+            } else {
+                report.updated.push(name);
+            }
+        }
+        if policy_order.len() > 1 {
+            report.moves = self
+                .reorder("firewall/policy", "policyid", &policy_order)
+                .await?;
+        }
+        Ok(report)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_encode_keys_and_carry_the_vdom() {
+        let c = FortiRest::new("fgt", "https://10.0.0.1:8443/", Secret::new("t"))
+            .unwrap()
+            .vdom("root");
+        assert_eq!(
+            c.url("cmdb", "firewall/address", Some("net 10.0.0.0/24"), &[])
+                .as_str(),
+            "https://10.0.0.1:8443/api/v2/cmdb/firewall/address/net%2010.0.0.0%2F24?vdom=root"
+        );
+        assert_eq!(
+            c.url(
+                "cmdb",
+                "firewall/policy",
+                Some("7"),
+                &[("action", "move"), ("before", "2")]
+            )
+            .as_str(),
+            "https://10.0.0.1:8443/api/v2/cmdb/firewall/policy/7?vdom=root&action=move&before=2"
+        );
+        let c = FortiRest::new("fgt", "https://fgt", Secret::new("t")).unwrap();
+        assert_eq!(
+            c.url("monitor", "system/status", None, &[]).as_str(),
+            "https://fgt/api/v2/monitor/system/status"
+        );
+    }
+
+    #[test]
+    fn bad_base_urls_are_refused_before_sending() {
+        let e = FortiRest::new("fgt", "10.0.0.1", Secret::new("t")).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidInput);
+        assert!(e.to_string().contains("https://host"), "{e}");
+    }
+
+    #[test]
+    fn the_token_never_shows() {
+        let c = FortiRest::new("fgt", "https://fgt", Secret::new("s3cr3t-token")).unwrap();
+        assert!(!format!("{c:?}").contains("s3cr3t"));
+    }
+
+    #[test]
+    fn error_codes_are_classified() {
+        let e = |s: u16, c: Option<i64>| NetError::FortiOs {
+            target: "fgt".into(),
+            method: "POST".into(),
+            path: "/api/v2/cmdb/firewall/address".into(),
+            http_status: s,
+            error: c,
+            cli_error: None,
+        };
+        assert_eq!(e(500, Some(-5)).kind(), ErrorKind::Conflict);
+        assert_eq!(e(404, Some(-3)).kind(), ErrorKind::NotFound);
+        assert_eq!(e(401, None).kind(), ErrorKind::Auth);
+        assert_eq!(e(424, Some(-651)).kind(), ErrorKind::InvalidInput);
+        assert_eq!(e(500, None).kind(), ErrorKind::Internal);
+        let msg = e(500, Some(-5)).to_string();
+        assert!(msg.contains("a duplicate entry already exists"), "{msg}");
+        assert!(msg.contains("update it with PUT"), "{msg}");
+    }
+}
