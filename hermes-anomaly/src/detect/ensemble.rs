@@ -126,7 +126,8 @@ impl Calibrator {
     }
 
     /// Log tail probability of `s`: the larger of the Gaussian two-sided tail and the empirical
-    /// exceedance rate, times `gauss^tie_break` so that surprises beyond everything seen stay ordered.
+    /// exceedance rate (extended past the history's record by the Pareto factor `(s / record)^−tail`),
+    /// times `gauss^tie_break`.
     fn ln_p(&self, s: f64, tie_break: f64, tail: f64) -> f64 {
         let ln_gauss = ln_two_sided_tail(s);
         let n = self.history.len();
