@@ -78,6 +78,9 @@ fn ensemble_beats_the_windowed_gaussian_baseline_on_dev() {
         "ensemble on dev: {st:.2} / {:.2} / {fn_:.2}",
         r.normalized(Profile::RewardLowFp)
     );
-    assert!(st > 40.0, "standard {st}");
-    assert!(fn_ > 47.32, "reward_low_FN {fn_}");
+    let fp = r.normalized(Profile::RewardLowFp);
+    // Dev-split figures with the default settings: 55.59 / 45.93 / 60.44 (see the crate README).
+    assert!(st > 52.0, "standard {st}");
+    assert!(fp > 40.0, "reward_low_FP {fp}");
+    assert!(fn_ > 55.0, "reward_low_FN {fn_}");
 }

@@ -2,25 +2,33 @@
 //! CSV layout and prints the three profile scores.
 //!
 //! ```text
-//! cargo run -p hermes-anomaly --bin nab -- [--data DIR] [--detector NAME]... [--results DIR]
-//!                                          [--published NAB_RESULTS_DIR --published-detector NAME]...
+//! cargo run --release -p hermes-anomaly --bin nab -- [--data DIR] [--detector NAME]... [--results DIR]
+//!     [--folds K] [--grid 'k=v,..;k=v,..'] [--files]
+//!     [--published NAB_RESULTS_DIR --published-detector NAME]...
 //! ```
-//! Detectors: `ensemble` (default), `windowedGaussian`, `rollingMad`, `ewma`, `cusum`, `seasonal`, `null`,
-//! `perfect`, or `all`. `HERMES_ENSEMBLE=key=value,...` overrides ensemble settings (see
-//! `EnsembleConfig::set`). `--published DIR` scores NAB's own published result files
+//! Detectors: `ensemble` (default), `windowedGaussian`, `rollingMad`, `ewma`, `cusum`, `seasonal`,
+//! `bocpd` and `iforest` (both behind the `Onset` rule), `contextNovelty` (slow: about 4,000 points/s),
+//! `null`, `perfect`, or `all`. `HERMES_ENSEMBLE=key=value,...` overrides ensemble settings (see
+//! `EnsembleConfig::set`), `HERMES_CONTEXT=key=value,...` context-novelty settings.
+//!
+//! After the table, `--folds K` (default 3; 0 or 1 = off) prints held-out scores: series `i` is in fold
+//! `i mod K`, the threshold is chosen on the other folds and the fold is scored at it. `--grid
+//! 'k=v,..;k=v,..'` runs several ensemble settings and does nested cross-validation (setting and
+//! threshold chosen on the other folds). `--files` prints per-series windows found and false positives. `--published DIR` scores NAB's own published result files
 //! (`<DIR>/<name>/<category>/<name>_<file>.csv`) over the same series, for comparison.
 
 use hermes_anomaly::detect::{
-    Cusum, Detector, Ensemble, EnsembleConfig, Ewma, Guarded, RollingMad, SeasonalProfile,
-    WindowedGaussian,
+    Bocpd, ContextConfig, ContextNovelty, Cusum, Detector, Ensemble, EnsembleConfig, Ewma, Guarded,
+    Onset, RollingMad, SeasonalProfile, StreamingIForest, WindowedGaussian,
 };
 use hermes_anomaly::nab::{
-    read_result_scores, run_detector, write_results, DetectorResults, NabCorpus, Profile,
+    read_result_scores, run_detector, score_corpus, score_corpus_at, write_results,
+    DetectorResults, NabCorpus, Profile,
 };
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const DETECTORS: [&str; 8] = [
+const DETECTORS: [&str; 11] = [
     "null",
     "perfect",
     "windowedGaussian",
@@ -28,8 +36,25 @@ const DETECTORS: [&str; 8] = [
     "ewma",
     "cusum",
     "seasonal",
+    "bocpd",
+    "iforest",
+    "contextNovelty",
     "ensemble",
 ];
+
+/// Applies `key=value,...` from the environment variable `var` with `set`.
+fn overrides(var: &str, mut set: impl FnMut(&str, &str) -> hermes_anomaly::Result<()>) -> bool {
+    if let Ok(spec) = std::env::var(var) {
+        for kv in spec.split(',').filter(|s| !s.is_empty()) {
+            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+            if let Err(e) = set(k.trim(), v.trim()) {
+                eprintln!("{var}: {e}");
+                return false;
+            }
+        }
+    }
+    true
+}
 
 fn make(name: &str) -> Option<Box<dyn Fn() -> Box<dyn Detector> + Sync>> {
     Some(match name {
@@ -38,16 +63,21 @@ fn make(name: &str) -> Option<Box<dyn Fn() -> Box<dyn Detector> + Sync>> {
         "ewma" => Box::new(|| Box::new(Guarded::new(Ewma::new(0.01)))),
         "cusum" => Box::new(|| Box::new(Guarded::new(Cusum::new(1000)))),
         "seasonal" => Box::new(|| Box::new(Guarded::new(SeasonalProfile::daily()))),
+        "bocpd" => Box::new(|| Box::new(Guarded::new(Onset::new(Bocpd::default(), 400)))),
+        "iforest" => {
+            Box::new(|| Box::new(Guarded::new(Onset::new(StreamingIForest::default(), 400))))
+        }
+        "contextNovelty" => {
+            let mut cfg = ContextConfig::default();
+            if !overrides("HERMES_CONTEXT", |k, v| cfg.set(k, v)) {
+                return None;
+            }
+            Box::new(move || Box::new(Guarded::new(ContextNovelty::new(cfg.clone()))))
+        }
         "ensemble" => {
             let mut cfg = EnsembleConfig::default();
-            if let Ok(spec) = std::env::var("HERMES_ENSEMBLE") {
-                for kv in spec.split(',').filter(|s| !s.is_empty()) {
-                    let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
-                    if let Err(e) = cfg.set(k.trim(), v.trim()) {
-                        eprintln!("HERMES_ENSEMBLE: {e}");
-                        return None;
-                    }
-                }
+            if !overrides("HERMES_ENSEMBLE", |k, v| cfg.set(k, v)) {
+                return None;
             }
             Box::new(move || Box::new(Guarded::new(Ensemble::new(cfg.clone()))))
         }
@@ -57,8 +87,9 @@ fn make(name: &str) -> Option<Box<dyn Fn() -> Box<dyn Detector> + Sync>> {
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: nab [--data DIR] [--detector NAME|all]... [--results DIR] [--published NAB_RESULTS_DIR] \
-         [--published-detector NAME]...\n  detectors: {}",
+        "usage: nab [--data DIR] [--detector NAME|all]... [--folds K] [--files] [--grid 'K=V,..;K=V,..'] \
+         [--results DIR] \
+         [--published NAB_RESULTS_DIR] [--published-detector NAME]...\n  detectors: {}",
         DETECTORS.join(", ")
     );
     ExitCode::from(2)
@@ -72,6 +103,9 @@ fn main() -> ExitCode {
     let mut results: Option<PathBuf> = None;
     let mut published: Option<PathBuf> = None;
     let mut published_detectors: Vec<String> = Vec::new();
+    let mut folds: usize = 3;
+    let mut grid: Vec<String> = Vec::new();
+    let mut files = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut val = || args.next();
@@ -84,6 +118,15 @@ fn main() -> ExitCode {
                 Some(v) if v == "all" => detectors.extend(DETECTORS.iter().map(|s| s.to_string())),
                 Some(v) if DETECTORS.contains(&v.as_str()) => detectors.push(v),
                 _ => return usage(),
+            },
+            "--folds" => match val().and_then(|v| v.parse().ok()) {
+                Some(k) => folds = k,
+                None => return usage(),
+            },
+            "--files" => files = true,
+            "--grid" => match val() {
+                Some(v) => grid.extend(v.split(';').map(str::to_string)),
+                None => return usage(),
             },
             "--results" => results = val().map(Into::into),
             "--published" => published = val().map(Into::into),
@@ -146,7 +189,39 @@ fn main() -> ExitCode {
             },
         };
         print_row(&r, t0.elapsed().as_secs_f64());
+        if files {
+            print_files(&r, &corpus);
+        }
         all.push(r);
+    }
+    if folds > 1 && !all.is_empty() {
+        println!(
+            "\nheld-out ({folds}-fold cross-validation over series: series i is in fold i mod {folds}; \
+             the threshold is chosen on the other folds, then the fold is scored at it)"
+        );
+        println!(
+            "{:<22} {:>10} {:>14} {:>14}",
+            "detector", "standard", "reward_low_FP", "reward_low_FN"
+        );
+        for r in all
+            .iter()
+            .filter(|r| r.detector != "null" && r.detector != "perfect")
+        {
+            let cv: Vec<f64> = Profile::ALL
+                .iter()
+                .map(|p| cross_validated(&corpus, &r.scores, *p, folds))
+                .collect();
+            println!(
+                "{:<22} {:>10.2} {:>14.2} {:>14.2}",
+                r.detector, cv[0], cv[1], cv[2]
+            );
+        }
+    }
+    if !grid.is_empty() {
+        if let Err(e) = nested_cv(&corpus, &grid, folds.max(2)) {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
     }
     if let Some(dir) = &published {
         if published_detectors.is_empty() {
@@ -158,6 +233,9 @@ fn main() -> ExitCode {
                 Ok(scores) => {
                     let r = DetectorResults::from_scores(&format!("NAB:{name}"), &corpus, scores);
                     print_row(&r, 0.0);
+                    if files {
+                        print_files(&r, &corpus);
+                    }
                 }
                 Err(e) => eprintln!("{name}: {e}"),
             }
@@ -185,6 +263,134 @@ fn print_row(r: &DetectorResults, secs: f64) {
         r.normalized(Profile::RewardLowFn),
         secs
     );
+}
+
+/// Model selection under cross-validation: every ensemble setting in `grid` (`key=value,...`) is run
+/// once; for each fold, the setting (and threshold) best on the other folds under each profile is
+/// applied to the fold. Prints each setting's in-sample scores and the pooled held-out scores.
+fn nested_cv(corpus: &NabCorpus, grid: &[String], k: usize) -> hermes_anomaly::Result<()> {
+    println!(
+        "\ngrid of {} ensemble settings, nested {k}-fold cross-validation",
+        grid.len()
+    );
+    let mut runs = Vec::new();
+    for spec in grid {
+        let mut cfg = EnsembleConfig::default();
+        for kv in spec.split(',').filter(|s| !s.is_empty()) {
+            let (key, v) = kv.split_once('=').unwrap_or((kv, ""));
+            cfg.set(key.trim(), v.trim())?;
+        }
+        let r = run_detector("ensemble", corpus, move || {
+            Box::new(Guarded::new(Ensemble::new(cfg.clone())))
+        });
+        println!(
+            "  {:<60} {:>7.2} {:>7.2} {:>7.2}",
+            spec,
+            r.normalized(Profile::Standard),
+            r.normalized(Profile::RewardLowFp),
+            r.normalized(Profile::RewardLowFn)
+        );
+        runs.push(r);
+    }
+    let mut held = Vec::new();
+    for profile in Profile::ALL {
+        let (mut raw, mut null, mut perfect) = (0.0, 0.0, 0.0);
+        let mut chosen = Vec::new();
+        for fold in 0..k {
+            let subset = |scores: &[Vec<f64>], held: bool| {
+                let idx: Vec<usize> = (0..corpus.series.len())
+                    .filter(|i| (i % k == fold) == held)
+                    .collect();
+                (
+                    idx.iter()
+                        .map(|&i| corpus.series[i].clone())
+                        .collect::<Vec<_>>(),
+                    idx.iter().map(|&i| scores[i].clone()).collect::<Vec<_>>(),
+                )
+            };
+            let mut best: Option<(usize, f64, f64)> = None; // (run, train score, threshold)
+            for (j, r) in runs.iter().enumerate() {
+                let (train, train_scores) = subset(&r.scores, false);
+                let s = score_corpus(&train, &train_scores, profile);
+                if best.is_none_or(|(_, b, _)| s.normalized > b) {
+                    best = Some((j, s.normalized, s.threshold));
+                }
+            }
+            let (j, _, threshold) = best.expect("a non-empty grid");
+            chosen.push(j);
+            let (test, test_scores) = subset(&runs[j].scores, true);
+            let s = score_corpus_at(&test, &test_scores, profile, threshold);
+            raw += s.raw;
+            null += s.null;
+            perfect += s.perfect;
+        }
+        println!(
+            "  {:<14} settings chosen per fold: {:?}",
+            profile.name(),
+            chosen.iter().map(|&j| grid[j].as_str()).collect::<Vec<_>>()
+        );
+        held.push(100.0 * (raw - null) / (perfect - null));
+    }
+    println!(
+        "  {:<60} {:>7.2} {:>7.2} {:>7.2}",
+        "held-out (nested)", held[0], held[1], held[2]
+    );
+    Ok(())
+}
+
+/// Pooled held-out score: for each fold, the threshold that is best on the other folds is applied
+/// to the fold; raw, null and perfect scores are summed over the folds and normalised once.
+fn cross_validated(corpus: &NabCorpus, scores: &[Vec<f64>], profile: Profile, k: usize) -> f64 {
+    let (mut raw, mut null, mut perfect) = (0.0, 0.0, 0.0);
+    for fold in 0..k {
+        let pick = |held: bool| {
+            let idx: Vec<usize> = (0..corpus.series.len())
+                .filter(|i| (i % k == fold) == held)
+                .collect();
+            let series: Vec<_> = idx.iter().map(|&i| corpus.series[i].clone()).collect();
+            let sc: Vec<_> = idx.iter().map(|&i| scores[i].clone()).collect();
+            (series, sc)
+        };
+        let (train, train_scores) = pick(false);
+        let (test, test_scores) = pick(true);
+        let threshold = score_corpus(&train, &train_scores, profile).threshold;
+        let s = score_corpus_at(&test, &test_scores, profile, threshold);
+        raw += s.raw;
+        null += s.null;
+        perfect += s.perfect;
+    }
+    100.0 * (raw - null) / (perfect - null)
+}
+
+/// Per-series figures at the standard profile's threshold: windows found (of all), the offset of the
+/// first detection in each window as a share of its width, false-positive points and the raw score.
+fn print_files(r: &DetectorResults, corpus: &NabCorpus) {
+    for p in &r.profiles {
+        if p.profile != Profile::Standard {
+            continue;
+        }
+        println!("  threshold {:.6}", p.threshold);
+        for ((f, s), sc) in p.files.iter().zip(&corpus.series).zip(&r.scores) {
+            let probation = (0.15 * s.len() as f64).floor().min(750.0) as usize;
+            let mut found = Vec::new();
+            for &(a, b) in &s.windows {
+                let hit = (a.max(probation)..=b).find(|&i| sc[i] >= p.threshold);
+                found.push(hit.map_or("-".to_string(), |i| {
+                    format!("{:.2}", (i - a) as f64 / (b - a + 1) as f64)
+                }));
+            }
+            let found_n = found.iter().filter(|x| *x != "-").count();
+            println!(
+                "  {:<58} windows {}/{} at [{}] fp {:>4} score {:>7.3}",
+                f.name,
+                found_n,
+                s.windows.len(),
+                found.join(" "),
+                f.row.fp,
+                f.row.score
+            );
+        }
+    }
 }
 
 fn load_published(

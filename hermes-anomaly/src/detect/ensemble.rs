@@ -2,12 +2,18 @@
 //! with a label and an explanation.
 //!
 //! For each point every component yields a surprise `|z|` (robust z of the value; robust z of the mean
-//! of the last few values; z of the seasonal residual). Each surprise is calibrated into a tail
-//! probability `p` against that component's own history (the larger of the Gaussian tail and the
-//! empirical rank among its last `calibration` surprises, so a heavy-tailed series does not alarm on its
-//! usual spikes). The ensemble's score is `1 − min p` (scaled by the number of components, a Bonferroni
-//! correction), labelled with the component that gave the minimum. After an alarm (score ≥ the
-//! configured alarm level) further scores are damped for a refractory period: one anomaly, one alert.
+//! of the last `short` values; z of the daily and weekly seasonal residuals). Each surprise is
+//! calibrated into a tail probability `p` against that component's own history: the empirical
+//! exceedance rate among its last `calibration` surprises, extended beyond the largest one seen by a
+//! Pareto tail `(s / max)^−tail`, and never below the Gaussian tail. So a heavy-tailed series does not
+//! alarm on its usual spikes, and a surprise is judged against the series' own record. The evidence is
+//! `−ln(k · min p)` over the `k` active components (a Bonferroni correction) and the score `1 − k · min p`,
+//! labelled with the component that gave the minimum.
+//!
+//! Onset only: a point scores (is not zeroed) only if its evidence exceeds `escalation` × the largest
+//! evidence of the previous `refractory` points. Whatever threshold is applied to the scores, a lasting
+//! anomaly crosses it once, at its start (NAB rewards the first detection in a window and charges every
+//! false positive; an operator wants one alert per incident).
 
 use super::robust::SortedWindow;
 use super::seasonal::SeasonalProfile;
@@ -15,7 +21,8 @@ use super::stats::ln_two_sided_tail;
 use super::{AnomalyKind, Detector, Verdict};
 use std::collections::VecDeque;
 
-/// The ensemble's settings. Defaults are generic (not tuned per series).
+/// The ensemble's settings. Defaults are generic (one setting for every series, never per series),
+/// chosen on NAB's dev split with cross-validation (see the crate README).
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnsembleConfig {
     /// Points in the robust reference window (median/MAD).
@@ -26,20 +33,30 @@ pub struct EnsembleConfig {
     pub calibration: usize,
     /// Use the daily/weekly seasonal components.
     pub seasonal: bool,
-    /// Score at or above which an alarm is raised and the refractory period starts (default 0.995,
-    /// i.e. a calibrated tail probability of 0.5 %).
+    /// Use the jump component: the robust z of the step from the previous value (default false).
+    pub diff: bool,
+    /// Advisory alarm level for callers (default 0.995, a corrected tail probability of 0.5 %). The
+    /// ensemble itself does not use it: its onset rule needs no threshold.
     pub alarm_level: f64,
-    /// Points after an alarm during which scores are damped (0 = off).
+    /// Points of memory for the onset rule: a point scores only if its evidence (−ln p) exceeds
+    /// `escalation` × the largest evidence of the previous `refractory` points (0 = every point scores).
     pub refractory: usize,
-    /// Weight of the Gaussian tail that orders surprises beyond the calibration history.
+    /// Factor by which evidence must exceed the recent maximum to score again (default 1).
+    pub escalation: f64,
+    /// Weight of an extra Gaussian-tail term, `p · gauss^tie_break` (default 0). Useful when the
+    /// history is short (live watching), where the empirical rate cannot go below 1/(history + 1).
     pub tie_break: f64,
+    /// Tail exponent for surprises beyond the largest in the calibration history: the tail
+    /// probability keeps falling as `(s / max)^−tail` (a Pareto tail), so such surprises stay ordered
+    /// by how far they exceed the series' own record rather than by a Gaussian z (default 1.5).
+    pub tail: f64,
     /// Points scored 0 at the start while the references fill.
     pub warmup: usize,
 }
 
 impl EnsembleConfig {
-    /// Sets one field by name (`window`, `short`, `calibration`, `seasonal`, `alarm_level`,
-    /// `refractory`, `tie_break`, `warmup`), e.g. from a `key=value` flag.
+    /// Sets one field by name (`window`, `short`, `calibration`, `seasonal`, `diff`, `alarm_level`,
+    /// `refractory`, `escalation`, `tie_break`, `tail`, `warmup`), e.g. from a `key=value` flag.
     ///
     /// ```
     /// let mut c = hermes_anomaly::detect::EnsembleConfig::default();
@@ -59,14 +76,17 @@ impl EnsembleConfig {
             "short" => self.short = int(value)?.max(1),
             "calibration" => self.calibration = int(value)?,
             "seasonal" => self.seasonal = value.parse().map_err(|_| bad())?,
+            "diff" => self.diff = value.parse().map_err(|_| bad())?,
             "alarm_level" => self.alarm_level = num(value)?,
             "refractory" => self.refractory = int(value)?,
+            "escalation" => self.escalation = num(value)?,
             "tie_break" => self.tie_break = num(value)?,
+            "tail" => self.tail = num(value)?,
             "warmup" => self.warmup = int(value)?,
             _ => {
                 return Err(crate::AnomalyError::invalid(
                     format!("ensemble {key}"),
-                    "unknown setting: use window, short, calibration, seasonal, alarm_level, refractory, tie_break or warmup",
+                    "unknown setting: use window, short, calibration, seasonal, diff, alarm_level, refractory, escalation, tie_break, tail or warmup",
                 ))
             }
         }
@@ -78,12 +98,15 @@ impl Default for EnsembleConfig {
     fn default() -> Self {
         EnsembleConfig {
             window: 1000,
-            short: 5,
-            calibration: 2000,
+            short: 10,
+            calibration: 5000,
             seasonal: true,
+            diff: false,
             alarm_level: 0.995,
-            refractory: 200,
-            tie_break: 0.01,
+            refractory: 400,
+            escalation: 1.0,
+            tie_break: 0.0,
+            tail: 1.5,
             warmup: 0,
         }
     }
@@ -103,8 +126,9 @@ impl Calibrator {
     }
 
     /// Log tail probability of `s`: the larger of the Gaussian two-sided tail and the empirical
-    /// exceedance rate, times `gauss^tie_break` so that surprises beyond everything seen stay ordered.
-    fn ln_p(&self, s: f64, tie_break: f64) -> f64 {
+    /// exceedance rate (extended past the history's record by the Pareto factor `(s / record)^−tail`),
+    /// times `gauss^tie_break`.
+    fn ln_p(&self, s: f64, tie_break: f64, tail: f64) -> f64 {
         let ln_gauss = ln_two_sided_tail(s);
         let n = self.history.len();
         if n == 0 {
@@ -112,7 +136,13 @@ impl Calibrator {
         }
         let above = n - self.history.sorted_partition(s);
         let ln_emp = ((above as f64 + 1.0) / (n as f64 + 1.0)).ln();
-        ln_gauss.max(ln_emp) + tie_break * ln_gauss
+        let record = self.history.max();
+        let beyond = if tail > 0.0 && s > record && record > 0.0 {
+            -tail * (s / record).ln()
+        } else {
+            0.0
+        };
+        ln_gauss.max(ln_emp + beyond) + tie_break * ln_gauss
     }
 
     fn learn(&mut self, s: f64) {
@@ -138,8 +168,10 @@ pub struct Ensemble {
     recent: VecDeque<f64>,
     daily: SeasonalProfile,
     weekly: SeasonalProfile,
-    cal: [Calibrator; 4],
-    since_alarm: usize,
+    diffs: SortedWindow,
+    last: Option<f64>,
+    cal: [Calibrator; 5],
+    recent_evidence: VecDeque<(usize, f64)>,
     n: usize,
 }
 
@@ -158,13 +190,16 @@ impl Ensemble {
             recent: VecDeque::new(),
             daily: SeasonalProfile::daily(),
             weekly: SeasonalProfile::weekly(),
+            diffs: SortedWindow::new(cfg.window),
+            last: None,
             cal: [
                 Calibrator::new(c),
                 Calibrator::new(c),
                 Calibrator::new(c),
                 Calibrator::new(c),
+                Calibrator::new(c),
             ],
-            since_alarm: usize::MAX,
+            recent_evidence: VecDeque::new(),
             n: 0,
             cfg,
         }
@@ -188,7 +223,7 @@ impl Detector for Ensemble {
             self.recent.pop_front();
         }
         // Component surprises (None while a component warms up).
-        let mut surprises: [Option<f64>; 4] = [None; 4];
+        let mut surprises: [Option<f64>; 5] = [None; 5];
         let mut band: Option<(f64, f64, f64)> = None;
         let mut seasonal_band: Option<(f64, f64, f64)> = None;
         if self.reference.len() >= 20 {
@@ -198,6 +233,14 @@ impl Detector for Ensemble {
             let avg = self.recent.iter().sum::<f64>() / self.recent.len() as f64;
             surprises[1] = Some(((avg - m) / s).abs());
             band = Some((m, m - 4.0 * s, m + 4.0 * s));
+        }
+        let diff = self.last.map(|last| value - last);
+        if let Some(d) = diff {
+            if self.cfg.diff && self.diffs.len() >= 20 {
+                let m = self.diffs.median();
+                let s = self.diffs.sigma();
+                surprises[4] = Some(((d - m) / s).abs());
+            }
         }
         if self.cfg.seasonal {
             for (k, model) in [(2usize, &mut self.daily), (3usize, &mut self.weekly)] {
@@ -217,7 +260,7 @@ impl Detector for Ensemble {
         let mut best: Option<(usize, f64)> = None;
         for (k, s) in surprises.iter().enumerate() {
             if let Some(s) = s {
-                let lp = self.cal[k].ln_p(*s, self.cfg.tie_break);
+                let lp = self.cal[k].ln_p(*s, self.cfg.tie_break, self.cfg.tail);
                 if best.is_none_or(|(_, bp)| lp < bp) {
                     best = Some((k, lp));
                 }
@@ -230,14 +273,32 @@ impl Detector for Ensemble {
         } else {
             0.0
         };
-        // Refractory damping after an alarm.
-        if self.since_alarm < self.cfg.refractory {
-            let frac = self.since_alarm as f64 / self.cfg.refractory as f64;
-            score *= frac;
-        }
-        self.since_alarm = self.since_alarm.saturating_add(1);
-        if score >= self.cfg.alarm_level && self.cfg.refractory > 0 {
-            self.since_alarm = 0;
+        // Onset only: within `refractory` points of stronger or equal evidence, stay quiet unless the
+        // evidence escalates by the configured factor. Whatever threshold is applied to the scores,
+        // a lasting anomaly then crosses it once, at its start.
+        let evidence = -(ln_p + active.ln()).min(0.0);
+        if self.cfg.refractory > 0 {
+            // Sliding maximum over the last `refractory` points: a deque of (index, evidence) with
+            // decreasing evidence, so each point is pushed and popped once (amortised O(1)).
+            while self
+                .recent_evidence
+                .front()
+                .is_some_and(|&(i, _)| i + self.cfg.refractory < self.n)
+            {
+                self.recent_evidence.pop_front();
+            }
+            let recent_max = self.recent_evidence.front().map_or(0.0, |&(_, e)| e);
+            if evidence <= recent_max * self.cfg.escalation {
+                score = 0.0;
+            }
+            while self
+                .recent_evidence
+                .back()
+                .is_some_and(|&(_, e)| e <= evidence)
+            {
+                self.recent_evidence.pop_back();
+            }
+            self.recent_evidence.push_back((self.n, evidence));
         }
         // Learn.
         for (k, s) in surprises.iter().enumerate() {
@@ -246,6 +307,10 @@ impl Detector for Ensemble {
             }
         }
         self.reference.push(value);
+        if let Some(d) = diff {
+            self.diffs.push(d);
+        }
+        self.last = Some(value);
         if self.cfg.seasonal {
             self.daily.observe(ts, value);
             self.weekly.observe(ts, value);
@@ -253,6 +318,7 @@ impl Detector for Ensemble {
         let (kind, name) = match component {
             0 => (AnomalyKind::Point, "ensemble/robust_z"),
             1 => (AnomalyKind::Collective, "ensemble/level_shift"),
+            4 => (AnomalyKind::Point, "ensemble/jump"),
             _ => (AnomalyKind::Contextual, "ensemble/seasonal"),
         };
         let mut v = Verdict::new(name, kind, value, score);

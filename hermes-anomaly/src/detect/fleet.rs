@@ -106,3 +106,123 @@ fn quantile(v: &[f64], q: f64) -> f64 {
     let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
     v[lo] + (v[hi] - v[lo]) * (pos - lo as f64)
 }
+
+/// DBSCAN's verdict on one member of a fleet.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FleetCluster {
+    /// The member's name.
+    pub member: String,
+    /// The cluster the member belongs to (0, 1, ...), or `None` if it is noise: an outlier.
+    pub cluster: Option<usize>,
+    /// Distance to its nearest other member, in robust-z units.
+    pub nearest: f64,
+}
+
+/// DBSCAN (Ester, Kriegel, Sander, Xu 1996) over the fleet's metric vectors, each metric first scaled
+/// by the group's robust spread (median/MAD, as [`fleet_outliers`]), so `eps` is in robust-z units.
+/// Members in no dense region (fewer than `min_points` members, itself included, within `eps`, and
+/// not reachable from a dense member) are noise: `cluster == None`. Unlike the per-metric z-scores of
+/// [`fleet_outliers`], this finds members that are odd in a *combination* of metrics and copes with a
+/// fleet made of several normal groups. Non-finite values count as the group's median. O(n²) distances:
+/// meant for fleets of hundreds to a few thousands of members.
+///
+/// ```
+/// use hermes_anomaly::detect::fleet_dbscan;
+/// // Two normal groups (web and db hosts) and one host unlike both.
+/// let mut fleet: Vec<(String, Vec<f64>)> = (0..40)
+///     .map(|i| (format!("web{i}"), vec![30.0 + (i % 5) as f64, 20.0 + (i % 3) as f64]))
+///     .chain((0..40).map(|i| (format!("db{i}"), vec![60.0 + (i % 4) as f64, 70.0 + (i % 6) as f64])))
+///     .collect();
+/// fleet.push(("odd".into(), vec![30.0, 72.0]));
+/// let out = fleet_dbscan(&fleet, 1.0, 4);
+/// let noise: Vec<&str> = out.iter().filter(|c| c.cluster.is_none()).map(|c| c.member.as_str()).collect();
+/// assert_eq!(noise, ["odd"]);
+/// assert_eq!(out.iter().filter_map(|c| c.cluster).max(), Some(1));
+/// ```
+pub fn fleet_dbscan(
+    members: &[(String, Vec<f64>)],
+    eps: f64,
+    min_points: usize,
+) -> Vec<FleetCluster> {
+    let n = members.len();
+    let dims = members.iter().map(|(_, v)| v.len()).max().unwrap_or(0);
+    // Robust scaling per metric.
+    let mut scaled = vec![vec![0.0; dims]; n];
+    for d in 0..dims {
+        let mut col: Vec<f64> = members
+            .iter()
+            .filter_map(|(_, v)| v.get(d).copied())
+            .filter(|x| x.is_finite())
+            .collect();
+        if col.is_empty() {
+            continue;
+        }
+        col.sort_by(f64::total_cmp);
+        let med = quantile(&col, 0.5);
+        let mut dev: Vec<f64> = col.iter().map(|x| (x - med).abs()).collect();
+        dev.sort_by(f64::total_cmp);
+        let mut s = quantile(&dev, 0.5) * MAD_TO_SIGMA;
+        if s <= 0.0 {
+            s = (quantile(&col, 0.9) - quantile(&col, 0.1)) / 2.563;
+        }
+        if s <= 0.0 {
+            s = (med.abs() * 1e-3).max(1e-9);
+        }
+        for (row, (_, v)) in scaled.iter_mut().zip(members) {
+            let x = v.get(d).copied().filter(|x| x.is_finite()).unwrap_or(med);
+            row[d] = (x - med) / s;
+        }
+    }
+    let dist = |a: usize, b: usize| {
+        scaled[a]
+            .iter()
+            .zip(&scaled[b])
+            .map(|(x, y)| (x - y) * (x - y))
+            .sum::<f64>()
+            .sqrt()
+    };
+    let mut neighbours: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut nearest = vec![f64::INFINITY; n];
+    for a in 0..n {
+        for b in (a + 1)..n {
+            let d = dist(a, b);
+            nearest[a] = nearest[a].min(d);
+            nearest[b] = nearest[b].min(d);
+            if d <= eps {
+                neighbours[a].push(b);
+                neighbours[b].push(a);
+            }
+        }
+    }
+    let core = |i: usize| neighbours[i].len() + 1 >= min_points.max(1);
+    let mut cluster: Vec<Option<usize>> = vec![None; n];
+    let mut next = 0;
+    for start in 0..n {
+        if cluster[start].is_some() || !core(start) {
+            continue;
+        }
+        cluster[start] = Some(next);
+        let mut queue = vec![start];
+        while let Some(p) = queue.pop() {
+            if !core(p) {
+                continue;
+            }
+            for &q in &neighbours[p] {
+                if cluster[q].is_none() {
+                    cluster[q] = Some(next);
+                    queue.push(q);
+                }
+            }
+        }
+        next += 1;
+    }
+    members
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| FleetCluster {
+            member: name.clone(),
+            cluster: cluster[i],
+            nearest: nearest[i],
+        })
+        .collect()
+}

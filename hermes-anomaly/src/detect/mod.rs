@@ -10,16 +10,24 @@
 //! A constant series never divides by zero (spreads have a floor) and scores 0 while it stays constant;
 //! a very short series scores 0 until the detector has warmed up.
 
+mod bocpd;
+mod context;
 mod ensemble;
 mod fleet;
+mod iforest;
+mod onset;
 mod robust;
 mod seasonal;
 mod shift;
 pub(crate) mod stats;
 mod windowed_gaussian;
 
+pub use bocpd::Bocpd;
+pub use context::{ContextConfig, ContextNovelty};
 pub use ensemble::{Ensemble, EnsembleConfig};
-pub use fleet::{fleet_outliers, FleetOutlier};
+pub use fleet::{fleet_dbscan, fleet_outliers, FleetCluster, FleetOutlier};
+pub use iforest::{IsolationForest, StreamingIForest};
+pub use onset::Onset;
 pub use robust::{Ewma, RollingMad};
 pub use seasonal::SeasonalProfile;
 pub use shift::{Cusum, Likelihood};

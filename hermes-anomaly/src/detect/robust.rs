@@ -56,6 +56,11 @@ impl SortedWindow {
         self.sorted.partition_point(|v| *v < x)
     }
 
+    /// The largest value in the window (0 when empty).
+    pub(crate) fn max(&self) -> f64 {
+        self.sorted.last().copied().unwrap_or(0.0)
+    }
+
     pub(crate) fn median(&self) -> f64 {
         quantile_sorted(&self.sorted, 0.5)
     }

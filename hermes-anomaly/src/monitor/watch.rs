@@ -101,7 +101,14 @@ impl Watcher {
             am: None,
             exporter,
             series: Vec::new(),
-            config: EnsembleConfig::default(),
+            // A live series starts with a short history, where the calibrated tail probability alone
+            // cannot go below 1/(history+1): the Gaussian tie-break lets a gross excursion alarm early,
+            // and no Pareto extrapolation from a record set by a handful of points.
+            config: EnsembleConfig {
+                tie_break: 0.01,
+                tail: 0.0,
+                ..EnsembleConfig::default()
+            },
             alarm_level: 0.999,
             clear_after: 3,
             alertname: "HermesAnomaly".into(),

@@ -10,6 +10,6 @@ pub use corpus::{
 };
 pub use run::{run_detector, DetectorResults};
 pub use scoring::{
-    scaled_sigmoid, score_corpus, AnomalyPoint, CorpusScore, CostMatrix, FileScore, Profile,
-    Region, Sweeper, ThresholdScore,
+    scaled_sigmoid, score_corpus, score_corpus_at, AnomalyPoint, CorpusScore, CostMatrix,
+    FileScore, Profile, Region, Sweeper, ThresholdScore,
 };

@@ -370,6 +370,60 @@ pub fn score_corpus(
     }
 }
 
+/// Scores a corpus at a given threshold instead of the optimised one, e.g. a threshold chosen on other
+/// series (cross-validation: the threshold is a parameter, so a held-out figure must not choose it).
+///
+/// ```
+/// use hermes_anomaly::nab::{score_corpus, score_corpus_at, LabeledSeries, Profile};
+/// let series = vec![LabeledSeries::from_indices("s.csv", 100, vec![(50, 59)])];
+/// let mut scores = vec![vec![0.0; 100]];
+/// scores[0][55] = 0.8;
+/// let tuned = score_corpus(&series, &scores, Profile::Standard);
+/// let fixed = score_corpus_at(&series, &scores, Profile::Standard, 0.9); // misses the detection
+/// assert!(tuned.normalized > fixed.normalized);
+/// assert_eq!(fixed.normalized, 0.0);
+/// ```
+pub fn score_corpus_at(
+    series: &[LabeledSeries],
+    scores: &[Vec<f64>],
+    profile: Profile,
+    threshold: f64,
+) -> CorpusScore {
+    assert_eq!(series.len(), scores.len(), "one score vector per series");
+    let sweeper = Sweeper::new(profile.cost());
+    let mut raw = 0.0;
+    let files: Vec<FileScore> = series
+        .iter()
+        .zip(scores)
+        .map(|(s, sc)| {
+            let points = sweeper.sweep_points(s, sc, 0);
+            let row = sweeper.score_at(&sweeper.score_by_threshold(&points), threshold);
+            raw += row.score;
+            FileScore {
+                name: s.name.clone(),
+                row,
+            }
+        })
+        .collect();
+    let null = score_corpus(series, scores, profile).null;
+    let windows: usize = series.iter().map(|s| s.windows.len()).sum();
+    let perfect = windows as f64 * profile.cost().tp_weight;
+    let normalized = if perfect == null {
+        0.0
+    } else {
+        100.0 * (raw - null) / (perfect - null)
+    };
+    CorpusScore {
+        profile,
+        threshold,
+        raw,
+        null,
+        perfect,
+        normalized,
+        files,
+    }
+}
+
 fn optimise_and_score(
     sweeper: &Sweeper,
     series: &[LabeledSeries],

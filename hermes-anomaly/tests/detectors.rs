@@ -1,0 +1,192 @@
+//! Each new detector finds a planted change or spike, stays quiet on a clean series, and handles bad
+//! input (through `Guarded`) without panicking or producing non-finite scores.
+
+use hermes_anomaly::detect::{
+    fleet_dbscan, Bocpd, ContextNovelty, Detector, Ensemble, Guarded, IsolationForest,
+    StreamingIForest,
+};
+
+/// Deterministic noise in [0, 1) (a SplitMix64-style hash of `i`).
+fn noise(i: i64) -> f64 {
+    let mut z = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    (z >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// Maximum score over `range` of a clean series and the maximum over `after` points once the
+/// `planted` function takes over.
+fn run(
+    d: &mut dyn Detector,
+    clean: usize,
+    after: usize,
+    base: impl Fn(i64) -> f64,
+    planted: impl Fn(i64) -> f64,
+) -> (f64, f64) {
+    let mut quiet = 0.0f64;
+    for i in 0..clean as i64 {
+        let s = d.observe(i * 60, base(i)).score;
+        assert!(
+            s.is_finite() && (0.0..=1.0).contains(&s),
+            "{}: {s}",
+            d.name()
+        );
+        if i as usize > clean / 2 {
+            quiet = quiet.max(s);
+        }
+    }
+    let mut loud = 0.0f64;
+    for i in clean as i64..(clean + after) as i64 {
+        let s = d.observe(i * 60, planted(i)).score;
+        assert!(
+            s.is_finite() && (0.0..=1.0).contains(&s),
+            "{}: {s}",
+            d.name()
+        );
+        loud = loud.max(s);
+    }
+    (quiet, loud)
+}
+
+#[test]
+fn bocpd_finds_a_level_shift_and_stays_quiet_on_noise() {
+    let mut d = Bocpd::default();
+    let (quiet, loud) = run(&mut d, 1500, 30, noise, |i| 5.0 + noise(i));
+    assert!(quiet < 0.5, "quiet {quiet}");
+    assert!(loud > 0.9, "loud {loud}");
+}
+
+#[test]
+fn bocpd_finds_a_change_in_spread() {
+    let mut d = Bocpd::default();
+    let (quiet, loud) = run(&mut d, 1500, 60, noise, |i| 0.5 + (noise(i) - 0.5) * 12.0);
+    assert!(loud > quiet.max(0.5), "quiet {quiet} loud {loud}");
+}
+
+#[test]
+fn context_novelty_finds_a_new_pattern_after_a_learned_one() {
+    let mut d = ContextNovelty::default();
+    // A repeating ramp is learned; then the series sticks at a level it never stayed at.
+    let (quiet, loud) = run(&mut d, 3000, 50, |i| (i % 24) as f64, |_| 30.0);
+    assert!(quiet < 0.5, "quiet {quiet}");
+    assert!(loud > quiet + 0.3, "quiet {quiet} loud {loud}");
+}
+
+#[test]
+fn context_novelty_rests_after_an_alarm() {
+    let mut d = ContextNovelty::default();
+    for i in 0..3000 {
+        d.observe(i, (i % 24) as f64);
+    }
+    let mut alarms = 0;
+    for i in 3000..3100 {
+        // Scores after the first alarm stay 0 for the rest period (120 points).
+        if d.observe(i, 30.0 + (i % 2) as f64 * 40.0).score >= 0.75 {
+            alarms += 1;
+        }
+    }
+    assert_eq!(alarms, 1);
+}
+
+#[test]
+fn streaming_isolation_forest_finds_a_spike() {
+    let mut d = StreamingIForest::default();
+    let (quiet, loud) = run(&mut d, 2000, 1, |i| 10.0 + noise(i), |_| 40.0);
+    assert!(loud > quiet, "quiet {quiet} loud {loud}");
+    assert!(loud > 0.6, "loud {loud}");
+}
+
+#[test]
+fn isolation_forest_is_deterministic_and_ranks_outliers_first() {
+    let data: Vec<Vec<f64>> = (0..300).map(|i| vec![noise(i), noise(i + 7)]).collect();
+    let a = IsolationForest::fit(&data, 60, 128, 1);
+    let b = IsolationForest::fit(&data, 60, 128, 1);
+    assert_eq!(a.score(&[0.5, 0.5]), b.score(&[0.5, 0.5]));
+    assert!(a.score(&[5.0, -5.0]) > 0.6);
+    assert!(a.score(&[0.5, 0.5]) < 0.5);
+    // Empty data and empty forest do not panic.
+    assert_eq!(IsolationForest::fit(&[], 10, 16, 1).score(&[1.0]), 0.0);
+}
+
+#[test]
+fn ensemble_alarms_once_at_the_onset_of_a_lasting_shift() {
+    let mut d = Ensemble::default();
+    for i in 0..2000 {
+        d.observe(i * 60, 10.0 + noise(i));
+    }
+    let scores: Vec<f64> = (2000..2300)
+        .map(|i| d.observe(i * 60, 25.0 + noise(i)).score)
+        .collect();
+    let first = scores.iter().position(|&s| s > 0.99).expect("shift found");
+    assert!(first < 3, "found late, at {first}");
+    // Whatever threshold is used, it is crossed once: later points stay below the onset's score.
+    let onset = scores[first];
+    assert!(scores[first + 1..].iter().all(|&s| s < onset), "{scores:?}");
+}
+
+#[test]
+fn ensemble_stays_quiet_on_a_clean_series() {
+    let mut d = Ensemble::default();
+    let mut worst = 0.0f64;
+    for i in 0..5000 {
+        let s = d.observe(i * 60, 10.0 + noise(i)).score;
+        if i > 1000 {
+            worst = worst.max(s);
+        }
+    }
+    assert!(worst < 0.999, "worst {worst}");
+}
+
+#[test]
+fn new_detectors_survive_bad_input() {
+    let detectors: Vec<Box<dyn Detector>> = vec![
+        Box::new(Guarded::new(Bocpd::default())),
+        Box::new(Guarded::new(ContextNovelty::default())),
+        Box::new(Guarded::new(StreamingIForest::default())),
+    ];
+    for mut d in detectors {
+        // Very short: scores 0 while warming up.
+        for i in 0..3 {
+            assert_eq!(d.observe(i, i as f64 * 100.0).score, 0.0, "{}", d.name());
+        }
+        // Non-finite and out-of-order points are skipped.
+        assert!(d.observe(10, f64::NAN).skipped);
+        assert!(d.observe(11, f64::INFINITY).skipped);
+        assert!(d.observe(1, 5.0).skipped);
+        // Constant series: finite scores, no division by zero; a later jump is not a NaN.
+        for i in 20..800 {
+            let s = d.observe(i, 42.0).score;
+            assert!(
+                s.is_finite() && (0.0..=1.0).contains(&s),
+                "{}: {s}",
+                d.name()
+            );
+        }
+        let s = d.observe(800, 1e12).score;
+        assert!(
+            s.is_finite() && (0.0..=1.0).contains(&s),
+            "{}: {s}",
+            d.name()
+        );
+    }
+}
+
+#[test]
+fn dbscan_handles_small_empty_and_nan_fleets() {
+    assert!(fleet_dbscan(&[], 1.0, 3).is_empty());
+    let one = vec![("a".to_string(), vec![1.0])];
+    let out = fleet_dbscan(&one, 1.0, 2);
+    assert_eq!(out[0].cluster, None); // alone: noise
+    let mut fleet: Vec<(String, Vec<f64>)> = (0..20)
+        .map(|i| (format!("h{i}"), vec![10.0 + noise(i), f64::NAN]))
+        .collect();
+    fleet[5].1[0] = 1000.0;
+    let out = fleet_dbscan(&fleet, 2.0, 3);
+    let noise_members: Vec<&str> = out
+        .iter()
+        .filter(|c| c.cluster.is_none())
+        .map(|c| c.member.as_str())
+        .collect();
+    assert_eq!(noise_members, ["h5"]);
+}
