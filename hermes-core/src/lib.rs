@@ -6,6 +6,7 @@ pub mod contract;
 pub mod error;
 pub mod exec;
 pub mod fanout;
+pub mod http;
 pub mod inventory;
 pub mod kvfile;
 pub mod plan;

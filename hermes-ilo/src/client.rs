@@ -3,9 +3,13 @@
 //! It discovers everything from the service root and follows `@odata.id` links (no vendor path is
 //! hard-coded), pages collections (`Members@odata.nextLink`), authenticates with HTTP basic auth or a
 //! Redfish session (`X-Auth-Token`, logged out by [`Client::logout`]), sends `If-Match` on PATCH, follows
-//! task monitors (202 + `Location`) to completion, verifies TLS by default (extra CA certificates, or an
-//! explicit [`ClientBuilder::danger_accept_invalid_certs`]), puts a timeout on every request and retries
-//! only what is safe to retry (see [`crate::error`]).
+//! task monitors (202 + `Location`) to completion, verifies TLS by default (hermes-core's shared
+//! [`hermes_core::http`] set-up: extra CA certificates, a pinned SHA-256 certificate fingerprint for a
+//! self-signed iLO, or an explicit [`ClientBuilder::danger_accept_invalid_certs`]), puts a timeout on
+//! every request and retries only what is safe to retry (see [`crate::error`]).
+//!
+//! Every request runs in a `redfish` tracing span (`bmc`, `method`, `path`, then `status` and
+//! `elapsed_ms`); credentials and session tokens are never recorded.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), hermes_ilo::IloError> {
@@ -27,10 +31,12 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use futures::stream::{self, StreamExt, TryStreamExt};
+use hermes_core::http::{describe_error, tls_failure, HttpClientBuilder, TlsPolicy};
 use hermes_core::{ErrorKind, Idempotency, RetryPolicy, Secret, Sent};
 use http::{header, HeaderMap};
 use serde::de::DeserializeOwned;
 use tokio::sync::{Mutex, OnceCell};
+use tracing::Instrument as _;
 use url::Url;
 
 use crate::error::{IloError, RedfishError, Result};
@@ -58,8 +64,7 @@ pub struct ClientBuilder {
     base: String,
     name: Option<String>,
     auth: AuthConfig,
-    ca_pems: Vec<Vec<u8>>,
-    insecure: bool,
+    tls: TlsPolicy,
     timeout: Duration,
     connect_timeout: Duration,
     retry: RetryPolicy,
@@ -70,7 +75,7 @@ impl std::fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("base", &self.base)
-            .field("insecure", &self.insecure)
+            .field("tls", &self.tls.describe())
             .field("timeout", &self.timeout)
             .finish_non_exhaustive()
     }
@@ -99,9 +104,63 @@ impl ClientBuilder {
         };
         self
     }
-    /// Trusts the CA certificate(s) in this PEM (a BMC's self-signed certificate, a private CA).
+    /// Trusts the CA certificate(s) in this PEM (a BMC's self-signed certificate, a private CA), in
+    /// addition to the webpki roots; several calls add up. Checked by [`ClientBuilder::build`].
     pub fn ca_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
-        self.ca_pems.push(pem.into());
+        let mut pem = pem.into();
+        if let TlsPolicy::CustomCa { pem: have, .. } = &self.tls {
+            let mut all = have.clone();
+            all.push(b'\n');
+            all.append(&mut pem);
+            pem = all;
+        }
+        self.tls = TlsPolicy::CustomCa {
+            pem,
+            keep_webpki_roots: true,
+        };
+        self
+    }
+    /// Accepts only the BMC certificate whose SHA-256 fingerprint is `fingerprint` (colon-separated or
+    /// plain hex, as `openssl x509 -noout -fingerprint -sha256` or the iLO web page shows it). This is
+    /// the way to trust an iLO's factory self-signed certificate without turning verification off; a
+    /// different certificate fails with both fingerprints and the command that reads the right one.
+    ///
+    /// ```no_run
+    /// # fn demo() -> Result<(), hermes_ilo::IloError> {
+    /// let bmc = hermes_ilo::Client::builder("https://10.0.0.21")
+    ///     .pin_sha256("3A:7F:1C:00:5E:8B:21:9D:4C:6A:0F:E2:71:B8:93:5D:AA:10:C4:7E:62:19:F0:3B:88:D5:2E:4F:9A:61:07:BC")?
+    ///     .basic_auth("Administrator", "secret")
+    ///     .build()?;
+    /// # let _ = bmc; Ok(()) }
+    /// ```
+    pub fn pin_sha256(mut self, fingerprint: &str) -> Result<Self> {
+        self.tls = TlsPolicy::pin_sha256(fingerprint)
+            .map_err(|e| IloError::invalid(&self.base, format!("{e}")))?;
+        Ok(self)
+    }
+    /// Pins the SHA-256 fingerprint of the (first) certificate in this PEM file: the BMC's own
+    /// certificate, saved once (e.g. from the iLO web page or `openssl s_client`).
+    pub fn pin_certificate_file(mut self, path: impl AsRef<std::path::Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let pem = std::fs::read(path).map_err(|e| {
+            IloError::local(
+                path.display().to_string(),
+                ErrorKind::InvalidInput,
+                format!("cannot read the certificate to pin: {e}"),
+            )
+        })?;
+        let fp = hermes_core::http::Fingerprint::of_pem(
+            hermes_core::http::FingerprintAlgorithm::Sha256,
+            &pem,
+        )
+        .map_err(|e| IloError::invalid(path.display().to_string(), e.to_string()))?
+        .remove(0);
+        self.tls = TlsPolicy::Pinned(fp);
+        Ok(self)
+    }
+    /// Sets the whole TLS policy (see [`hermes_core::http::TlsPolicy`]); replaces earlier TLS calls.
+    pub fn tls(mut self, policy: TlsPolicy) -> Self {
+        self.tls = policy;
         self
     }
     /// Trusts the CA certificate(s) in this PEM file.
@@ -119,8 +178,12 @@ impl ClientBuilder {
     /// Turns TLS certificate verification OFF. Only for lab BMCs whose certificate cannot be trusted
     /// any other way; prefer [`ClientBuilder::ca_pem`].
     pub fn danger_accept_invalid_certs(mut self) -> Self {
-        self.insecure = true;
+        self.tls = TlsPolicy::Insecure;
         self
+    }
+    /// How the BMC's certificate will be verified, for logs (`webpki roots`, `pinned SHA-256 AB:…`).
+    pub fn tls_description(&self) -> String {
+        self.tls.describe()
     }
     /// The timeout of each request (default 30 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
@@ -165,37 +228,20 @@ impl ClientBuilder {
             .name
             .clone()
             .unwrap_or_else(|| base.as_str().trim_end_matches('/').to_string());
-        let mut http = reqwest::Client::builder()
+        if self.tls == TlsPolicy::Insecure {
+            tracing::warn!(bmc = %target, "TLS certificate verification is OFF");
+        }
+        let http = HttpClientBuilder::new(concat!("hermes-ilo/", env!("CARGO_PKG_VERSION")))
+            .tls(self.tls.clone())
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
             .pool_max_idle_per_host(self.pool_size)
-            .redirect(reqwest::redirect::Policy::limited(5))
-            .user_agent(concat!("hermes-ilo/", env!("CARGO_PKG_VERSION")));
-        for pem in &self.ca_pems {
-            let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
-                IloError::invalid(&target, format!("the CA certificate is not PEM: {e}"))
+            .max_redirects(5)
+            .build()
+            .map_err(|e| match e.kind() {
+                ErrorKind::InvalidInput => IloError::invalid(&target, e.to_string()),
+                kind => IloError::local(&target, kind, e.to_string()),
             })?;
-            if certs.is_empty() {
-                return Err(IloError::invalid(
-                    &target,
-                    "the CA PEM holds no certificate",
-                ));
-            }
-            for c in certs {
-                http = http.add_root_certificate(c);
-            }
-        }
-        if self.insecure {
-            tracing::warn!(bmc = %target, "TLS certificate verification is OFF");
-            http = http.danger_accept_invalid_certs(true);
-        }
-        let http = http.build().map_err(|e| {
-            IloError::local(
-                &target,
-                ErrorKind::Internal,
-                format!("cannot build the HTTP client: {e}"),
-            )
-        })?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -278,21 +324,6 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     }
 }
 
-/// Renders an error with its sources (reqwest's own message is terse).
-fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut out = err.to_string();
-    let mut cur = err.source();
-    while let Some(e) = cur {
-        let s = e.to_string();
-        if !out.contains(&s) {
-            out.push_str(": ");
-            out.push_str(&s);
-        }
-        cur = e.source();
-    }
-    out
-}
-
 impl Client {
     /// Settings for a client of the BMC at `base` (`https://ilo-01.example`, `http://127.0.0.1:8000`).
     pub fn builder(base: impl Into<String>) -> ClientBuilder {
@@ -300,8 +331,7 @@ impl Client {
             base: base.into(),
             name: None,
             auth: AuthConfig::None,
-            ca_pems: Vec::new(),
-            insecure: false,
+            tls: TlsPolicy::default(),
             timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
@@ -357,14 +387,42 @@ impl Client {
         })
     }
 
-    /// Sends exactly once with the given auth; no status check.
+    /// Sends exactly once with the given auth; no status check. Runs in a `redfish` span recording the
+    /// method, path, status and elapsed time (never headers, bodies or tokens).
     async fn execute(&self, req: &RedfishRequest, auth: &AuthHeader) -> Result<Response> {
-        let http_req = req.to_http(&self.inner.base, auth)?;
+        let span = tracing::debug_span!(
+            "redfish",
+            bmc = %self.inner.target,
+            method = %req.method,
+            path = %req.path,
+            status = tracing::field::Empty,
+            elapsed_ms = tracing::field::Empty,
+        );
         let started = Instant::now();
+        let res = self.execute_inner(req, auth).instrument(span.clone()).await;
+        span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+        match &res {
+            Ok(r) => {
+                span.record("status", r.status);
+                span.in_scope(|| tracing::debug!("redfish request"));
+            }
+            Err(e) => span.in_scope(|| tracing::debug!(error = %e, "redfish request failed")),
+        }
+        res
+    }
+
+    async fn execute_inner(&self, req: &RedfishRequest, auth: &AuthHeader) -> Result<Response> {
+        let http_req = req.to_http(&self.inner.base, auth)?;
         let reqwest_req = reqwest::Request::try_from(http_req).map_err(|e| {
             IloError::invalid(&self.inner.target, format!("cannot build request: {e}"))
         })?;
         let transport = |e: reqwest::Error| {
+            if tls_failure(&e).is_some() {
+                return IloError::Tls {
+                    target: self.inner.target.clone(),
+                    message: describe_error(&e),
+                };
+            }
             let sent = if e.is_connect() {
                 Sent::No
             } else {
@@ -374,7 +432,7 @@ impl Client {
                 target: self.inner.target.clone(),
                 method: req.method.to_string(),
                 path: req.path.clone(),
-                message: error_chain(&e),
+                message: describe_error(&e),
                 sent,
                 timed_out: e.is_timeout(),
             }
@@ -394,8 +452,6 @@ impl Client {
             }
             err
         })?;
-        tracing::debug!(bmc = %self.inner.target, method = %req.method, path = %req.path, status,
-            elapsed_ms = started.elapsed().as_millis() as u64, "redfish request");
         Ok(Response {
             status,
             headers,

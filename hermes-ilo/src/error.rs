@@ -13,6 +13,9 @@
 //!   [`Sent::No`] and even a power action may be retried after them; anything else that may have reached
 //!   the BMC is only retried for idempotent requests (GET, PATCH, DELETE), never for a reset or an
 //!   insert action (see [`hermes_core::RetryPolicy`]).
+//! * A refused TLS certificate is an [`IloError::Tls`] (verification failed, never retried): its
+//!   message comes from [`hermes_core::http`] and names the expected and presented fingerprints and the
+//!   `openssl` command that reads the right one.
 //! * A body that is not the JSON we expect is [`IloError::Malformed`], naming the resource and the
 //!   serde error (never a panic, whatever the bytes).
 //! * Every variant names its target (the BMC, or a local path); the workflow wraps errors in
@@ -147,6 +150,15 @@ pub enum IloError {
         /// Whether it was a timeout.
         timed_out: bool,
     },
+    /// The BMC's TLS certificate was refused (pin mismatch, untrusted issuer, wrong name): the
+    /// handshake failed, so nothing was sent, and retrying cannot help until the trust settings change.
+    #[error("{target}: {message}")]
+    Tls {
+        /// The BMC (base URL).
+        target: String,
+        /// What failed and what to do (fingerprints, the `openssl` command that reads the right one).
+        message: String,
+    },
     /// A reply (or a file) that is not what Redfish promises.
     #[error("{target}: {path}: malformed reply: {message}")]
     Malformed {
@@ -266,6 +278,7 @@ impl IloError {
         match self {
             IloError::Status { target, .. }
             | IloError::Transport { target, .. }
+            | IloError::Tls { target, .. }
             | IloError::Malformed { target, .. }
             | IloError::InvalidInput { target, .. }
             | IloError::Unsupported { target, .. }
@@ -318,6 +331,7 @@ impl Classify for IloError {
                     ErrorKind::Transport
                 }
             }
+            IloError::Tls { .. } => ErrorKind::VerificationFailed,
             IloError::Malformed { .. } => ErrorKind::Malformed,
             IloError::InvalidInput { .. } => ErrorKind::InvalidInput,
             IloError::Unsupported { .. } => ErrorKind::Unsupported,
@@ -336,7 +350,9 @@ impl Classify for IloError {
             } => Sent::No,
             IloError::Status { .. } => Sent::Yes,
             IloError::Transport { sent, .. } => *sent,
-            IloError::InvalidInput { .. } | IloError::Local { .. } => Sent::No,
+            IloError::InvalidInput { .. } | IloError::Local { .. } | IloError::Tls { .. } => {
+                Sent::No
+            }
             IloError::Timeout { .. } => Sent::Maybe,
             IloError::Step { source, .. } => source.sent(),
             _ => Sent::Yes,

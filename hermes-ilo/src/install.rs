@@ -15,6 +15,10 @@
 //! 7. **media ejected**.
 //! 8. **done**.
 //!
+//! Tracing: each server's run is an `esxi_install` span (`server`), each step an `install_step` span
+//! inside it (`server`, `step`, then `elapsed_ms` and `outcome`), and each Redfish request a `redfish`
+//! span inside that (see [`crate::client`]); no password, kickstart or token is ever recorded.
+//!
 //! Each step has a timeout; a failure is an [`IloError::Step`] naming the server and the step. The last
 //! completed step is kept in a JSON state file per server, so a re-run resumes where it stopped, and a
 //! run after "done" changes nothing. [`EsxiInstaller::install_all`] fans out over many servers with
@@ -39,11 +43,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
+use hermes_core::http::{HttpClientBuilder, TlsPolicy};
 use hermes_core::{
     Action, Change, ErrorKind, FanOut, FanOutReport, Plan, ProgressSink, Provisioner,
 };
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tracing::Instrument as _;
 
 use crate::client::Client;
 use crate::error::{IloError, Result};
@@ -188,20 +194,33 @@ pub struct HttpCheck {
 }
 
 impl HttpCheck {
-    /// A check of `url`, verifying TLS against the system roots plus `ca_pem` if given.
+    /// A check of `url`, verifying TLS against the webpki roots plus `ca_pem` if given.
     pub fn new(url: impl Into<String>, ca_pem: Option<&[u8]>) -> Result<Self> {
+        let tls = match ca_pem {
+            Some(pem) => TlsPolicy::CustomCa {
+                pem: pem.to_vec(),
+                keep_webpki_roots: true,
+            },
+            None => TlsPolicy::WebPki,
+        };
+        Self::with_tls(url, tls)
+    }
+    /// A check of `url` with any TLS policy (e.g. the host's pinned SHA-256 fingerprint, for an ESXi
+    /// host still on its self-signed certificate).
+    ///
+    /// ```
+    /// use hermes_core::http::TlsPolicy;
+    /// let pin = TlsPolicy::pin_sha256(&"ab".repeat(32))?;
+    /// let check = hermes_ilo::install::HttpCheck::with_tls("https://10.0.0.31/sdk/vimServiceVersions.xml", pin)?;
+    /// # let _ = check; Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_tls(url: impl Into<String>, tls: TlsPolicy) -> Result<Self> {
         let url = url.into();
-        let mut b = reqwest::Client::builder().timeout(Duration::from_secs(10));
-        if let Some(pem) = ca_pem {
-            for c in reqwest::Certificate::from_pem_bundle(pem)
-                .map_err(|e| IloError::invalid(&url, format!("bad CA PEM: {e}")))?
-            {
-                b = b.add_root_certificate(c);
-            }
-        }
-        let client = b
+        let client = HttpClientBuilder::new(concat!("hermes-ilo/", env!("CARGO_PKG_VERSION")))
+            .tls(tls)
+            .timeout(Duration::from_secs(10))
             .build()
-            .map_err(|e| IloError::invalid(&url, format!("cannot build HTTP client: {e}")))?;
+            .map_err(|e| IloError::invalid(&url, format!("cannot build the HTTP check: {e}")))?;
         Ok(HttpCheck { url, client })
     }
     /// The vSphere API check of an ESXi host at `host`.
@@ -444,6 +463,15 @@ impl EsxiInstaller {
         host: &EsxiHost,
         report: StepReporter<'_>,
     ) -> Result<InstalledHost> {
+        let span = tracing::info_span!("esxi_install", server = %host.name);
+        self.install_inner(host, report).instrument(span).await
+    }
+
+    async fn install_inner(
+        &self,
+        host: &EsxiHost,
+        report: StepReporter<'_>,
+    ) -> Result<InstalledHost> {
         let name = host.name.as_str();
         let mut st = self.state(name).await?;
         let url = self.iso_url(host)?;
@@ -495,6 +523,13 @@ impl EsxiInstaller {
                 report(step);
             }
             let started = Instant::now();
+            let step_span = tracing::info_span!(
+                "install_step",
+                server = name,
+                step = step.as_str(),
+                elapsed_ms = tracing::field::Empty,
+                outcome = tracing::field::Empty,
+            );
             let res: Result<()> = async {
                 match step {
                     Step::IsoReady => {
@@ -585,11 +620,16 @@ impl EsxiInstaller {
                     Step::Done => Ok(()),
                 }
             }
+            .instrument(step_span.clone())
             .await;
+            step_span.record("elapsed_ms", started.elapsed().as_millis() as u64);
             if let Err(e) = res {
+                step_span.record("outcome", "failed");
+                step_span.in_scope(|| tracing::warn!(error = %e, "step failed"));
                 return Err(e.at_step(name, step.as_str()));
             }
-            tracing::info!(server = name, step = %step, elapsed_ms = started.elapsed().as_millis() as u64, "step done");
+            step_span.record("outcome", "done");
+            step_span.in_scope(|| tracing::info!("step done"));
             st.completed = Some(step);
             self.save(name, &st)
                 .await

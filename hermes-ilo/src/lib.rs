@@ -1,15 +1,18 @@
 #![doc = include_str!("../README.md")]
 
+pub mod ansible;
 pub mod bios;
 pub mod client;
 pub mod error;
 pub mod fileserver;
+pub mod firmware;
 pub mod install;
 pub mod inventory;
 pub mod iso;
 pub mod kickstart;
 pub mod models;
 pub mod request;
+pub mod secureboot;
 pub mod system;
 
 pub use client::{Client, ClientBuilder, Response};

@@ -20,6 +20,7 @@ use std::fmt;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::error::{IloError, Result};
 
@@ -78,6 +79,40 @@ pub struct ActionTarget {
     /// `@Redfish.ActionInfo`, a link to the parameters' description.
     #[serde(default, rename = "@Redfish.ActionInfo")]
     pub action_info: Option<String>,
+}
+
+/// An action of any resource (`Actions."#SecureBoot.ResetKeys"`, `"#UpdateService.SimpleUpdate"`): its
+/// target and its annotations, such as `ResetKeysType@Redfish.AllowableValues`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RedfishAction {
+    /// Where to POST.
+    pub target: String,
+    /// Every other member (`PARAM@Redfish.AllowableValues`, `@Redfish.ActionInfo`, `title`).
+    #[serde(flatten)]
+    pub annotations: BTreeMap<String, Value>,
+}
+
+impl RedfishAction {
+    /// The values `PARAM@Redfish.AllowableValues` lists (empty when the service does not say).
+    ///
+    /// ```
+    /// let a: hermes_ilo::models::RedfishAction = serde_json::from_str(
+    ///     r#"{"target":"/x","TransferProtocol@Redfish.AllowableValues":["HTTP","HTTPS"]}"#).unwrap();
+    /// assert_eq!(a.allowable("TransferProtocol"), ["HTTP", "HTTPS"]);
+    /// assert!(a.allowable("Targets").is_empty());
+    /// ```
+    pub fn allowable(&self, param: &str) -> Vec<String> {
+        self.annotations
+            .get(&format!("{param}@Redfish.AllowableValues"))
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
 }
 
 /// The service root (`/redfish/v1`).
@@ -714,6 +749,9 @@ pub struct SecureBoot {
     /// `SetupMode`, `UserMode`...
     #[serde(default)]
     pub secure_boot_mode: Option<String>,
+    /// `Actions` (`#SecureBoot.ResetKeys`), keyed by the action's name.
+    #[serde(default)]
+    pub actions: BTreeMap<String, RedfishAction>,
 }
 
 /// `Oem.Hpe` of a firmware inventory entry.
@@ -765,6 +803,15 @@ pub struct UpdateService {
     /// The software inventory collection.
     #[serde(default)]
     pub software_inventory: Option<Link>,
+    /// Whether the service accepts updates.
+    #[serde(default)]
+    pub service_enabled: Option<bool>,
+    /// `HttpPushUri` (where an image can be pushed instead of pulled).
+    #[serde(default)]
+    pub http_push_uri: Option<String>,
+    /// `Actions` (`#UpdateService.SimpleUpdate`), keyed by the action's name.
+    #[serde(default)]
+    pub actions: BTreeMap<String, RedfishAction>,
 }
 
 /// The session service.

@@ -13,11 +13,13 @@ use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use hermes_core::{Classify, ErrorKind};
+use hermes_ilo::firmware::SimpleUpdate;
 use hermes_ilo::{BootOverride, Client, SystemSelector};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
+use std::time::Duration;
 
 const SESSION: &str = "/redfish/v1/SessionService/Sessions/root0000000066ab958288190bb4";
 
@@ -34,7 +36,13 @@ struct State {
     taskmon_polls: u32,
     expire_after: Option<u32>,
     authed_requests: u32,
+    updates: Vec<serde_json::Value>,
+    update_polls: u32,
+    secure_boot_patches: Vec<(serde_json::Value, String)>,
+    reset_keys: Vec<serde_json::Value>,
 }
+
+const SUCCESS: &str = r#"{"error":{"code":"iLO.0.10.ExtendedInfo","@Message.ExtendedInfo":[{"MessageId":"Base.1.4.Success"}]}}"#;
 
 fn reply(status: u16, headers: &[(&str, String)], body: impl Into<Bytes>) -> Response<Full<Bytes>> {
     let mut b = Response::builder().status(status);
@@ -132,6 +140,50 @@ async fn handle(
                     r#"{"error":{"code":"iLO.0.10.ExtendedInfo","@Message.ExtendedInfo":[{"MessageId":"Base.1.4.Success"}]}}"#,
                 )
             }
+        }
+        // SimpleUpdate: the capture holds GETs only, so the action's replies are scripted in the DMTF
+        // task-monitor shape (202 + Location, then the Task resource).
+        ("POST", "/redfish/v1/UpdateService/Actions/UpdateService.SimpleUpdate") => {
+            let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+            let bad = v["ImageURI"].as_str().unwrap_or("").contains("corrupt");
+            s.updates.push(v);
+            let mon = if bad {
+                "/taskmon/upd-bad"
+            } else {
+                "/taskmon/upd-ok"
+            };
+            reply(202, &[("Location", mon.to_string())], "")
+        }
+        ("GET", "/taskmon/upd-ok") => {
+            s.update_polls += 1;
+            if s.update_polls < 3 {
+                reply(
+                    202,
+                    &[("Retry-After", "0".to_string())],
+                    r#"{"TaskState":"Running","PercentComplete":40}"#,
+                )
+            } else {
+                reply(
+                    200,
+                    &[],
+                    r#"{"Id":"31","TaskState":"Completed","TaskStatus":"OK","Messages":[{"MessageId":"Update.1.0.UpdateSuccessful"}]}"#,
+                )
+            }
+        }
+        ("GET", "/taskmon/upd-bad") => reply(
+            200,
+            &[],
+            r#"{"Id":"32","TaskState":"Exception","TaskStatus":"Critical","Messages":[{"MessageId":"Update.1.0.VerificationFailed","Message":"Verification of image 'corrupt.fwpkg' at '/redfish/v1/UpdateService' failed."}]}"#,
+        ),
+        ("PATCH", "/redfish/v1/Systems/1/SecureBoot") => {
+            let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+            s.secure_boot_patches
+                .push((v, if_match.clone().unwrap_or_default()));
+            reply(200, &[], SUCCESS)
+        }
+        ("POST", "/redfish/v1/Systems/1/SecureBoot/Actions/SecureBoot.ResetKeys") => {
+            s.reset_keys.push(serde_json::from_slice(&body).unwrap());
+            reply(200, &[], SUCCESS)
         }
         ("POST", "/redfish/v1/Managers/1/VirtualMedia/2/Actions/VirtualMedia.InsertMedia") => {
             reply(202, &[("Location", "/taskmon/7".to_string())], "")
@@ -310,5 +362,107 @@ async fn if_match_conflict_retry_after_and_task_monitor() {
     assert_eq!(e412.kind(), ErrorKind::Conflict);
     c.logout().await.unwrap();
     let state = st.lock().unwrap();
+    assert!(state.unexpected.is_empty(), "{:?}", state.unexpected);
+}
+
+#[tokio::test]
+async fn simple_update_follows_the_task_monitor_to_the_end() {
+    let (base, st) = start().await;
+    let c = Client::builder(&base)
+        .session_auth("root", "ilo-password")
+        .retry(common::fast_retry())
+        .build()
+        .unwrap();
+    let (_, svc) = c.update_service().await.unwrap();
+    assert_eq!(
+        svc.actions["#UpdateService.SimpleUpdate"].allowable("TransferProtocol"),
+        ["HTTP", "HTTPS"]
+    );
+    let ok = c
+        .simple_update(
+            &SimpleUpdate::new("http://192.0.2.10/ilo5_278.fwpkg")
+                .target("/redfish/v1/Managers/1")
+                .image_credentials("fw", hermes_core::Secret::new("fw-pass"))
+                .timeout(Duration::from_secs(60)),
+        )
+        .await
+        .unwrap();
+    let task = ok.task.clone().expect("the final task resource");
+    assert_eq!(task.task_state.as_deref(), Some("Completed"));
+    assert_eq!(ok.monitor.as_deref(), Some("/taskmon/upd-ok"));
+    assert!(ok.to_string().contains("Completed"), "{ok}");
+    {
+        let state = st.lock().unwrap();
+        assert_eq!(state.update_polls, 3);
+        let sent = &state.updates[0];
+        assert_eq!(sent["ImageURI"], "http://192.0.2.10/ilo5_278.fwpkg");
+        assert_eq!(sent["TransferProtocol"], "HTTP");
+        assert_eq!(sent["Targets"][0], "/redfish/v1/Managers/1");
+        assert_eq!(sent["Username"], "fw");
+    }
+    // A task that ends in Exception is a failure naming the task and the BMC's message.
+    let err = c
+        .simple_update(&SimpleUpdate::new("http://192.0.2.10/corrupt.fwpkg"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::VerificationFailed, "{err}");
+    assert!(err.to_string().contains("Exception"), "{err}");
+    assert!(err.to_string().contains("corrupt.fwpkg"), "{err}");
+    // A protocol outside TransferProtocol@Redfish.AllowableValues is refused before sending.
+    let err = c
+        .simple_update(&SimpleUpdate::new("ftp://192.0.2.10/fw.bin"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert!(err.to_string().contains("allowed: HTTP, HTTPS"), "{err}");
+    c.logout().await.unwrap();
+    let state = st.lock().unwrap();
+    assert_eq!(state.updates.len(), 2, "the ftp update was never sent");
+    assert!(state.unexpected.is_empty(), "{:?}", state.unexpected);
+}
+
+#[tokio::test]
+async fn secure_boot_patch_with_if_match_and_reset_keys_on_ilo5() {
+    use hermes_core::{Configurable, Mode};
+    use hermes_ilo::secureboot::{ResetKeys, SecureBootConfig, SecureBootSettings};
+    let (base, st) = start().await;
+    let c = Client::builder(&base)
+        .session_auth("root", "ilo-password")
+        .retry(common::fast_retry())
+        .build()
+        .unwrap();
+    let sb = SecureBootSettings::new(c.find_system(&SystemSelector::Only).await.unwrap());
+    let status = sb.status().await.unwrap();
+    assert!(!status.enable);
+    assert_eq!(status.mode.as_deref(), Some("UserMode"));
+    assert!(status.can_reset_keys);
+    let report = sb
+        .converge(&SecureBootConfig { enable: true }, Mode::Apply)
+        .await
+        .unwrap();
+    assert!(report
+        .plan
+        .render()
+        .contains(r#"SecureBootEnable: "false" -> "true""#));
+    assert!(report.applied.unwrap().restart_required);
+    let r = sb
+        .reset_keys(ResetKeys::ResetAllKeysToDefault)
+        .await
+        .unwrap();
+    assert!(r.restart_required);
+    c.logout().await.unwrap();
+    let state = st.lock().unwrap();
+    assert_eq!(
+        state.secure_boot_patches,
+        [(
+            serde_json::json!({"SecureBootEnable": true}),
+            "W/\"4A4CB737\"".to_string()
+        )],
+        "one PATCH, with the ETag of SecureBoot in the capture"
+    );
+    assert_eq!(
+        state.reset_keys,
+        [serde_json::json!({"ResetKeysType": "ResetAllKeysToDefault"})]
+    );
     assert!(state.unexpected.is_empty(), "{:?}", state.unexpected);
 }

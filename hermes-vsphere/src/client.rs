@@ -19,6 +19,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use hermes_core::http::{describe_error, tls_failure, HttpClientBuilder, TlsFailure};
 use hermes_core::{Secret, Sent};
 use tokio::sync::{Mutex, OnceCell, RwLock};
 
@@ -26,7 +27,7 @@ use crate::error::{FaultKind, Result, VsphereError};
 use crate::model::{FromNode, MoRef, ServiceContent};
 use crate::soap::{self, SoapRequest};
 use crate::tasks::TaskWaiter;
-use crate::tls::{self, Tls};
+use crate::tls::Tls;
 use crate::xml::{Node, XmlWriter};
 
 /// Settings for a [`Client`]; [`ClientBuilder::connect`] logs in.
@@ -102,40 +103,23 @@ impl ClientBuilder {
                 self.url
             )));
         }
-        let mut http = reqwest::Client::builder()
+        let policy = self
+            .tls
+            .to_policy()
+            .map_err(|m| invalid(format!("{m} (for {})", self.url)))?;
+        let http = HttpClientBuilder::new(concat!("hermes-vsphere/", env!("CARGO_PKG_VERSION")))
             .http1_only()
+            .tls(policy)
             .pool_max_idle_per_host(self.max_connections)
             .pool_idle_timeout(Duration::from_secs(50))
-            .tcp_nodelay(true)
             .connect_timeout(self.connect_timeout)
-            .user_agent(concat!("hermes-vsphere/", env!("CARGO_PKG_VERSION")));
-        http = match &self.tls {
-            Tls::WebPki => http,
-            Tls::CaPem(pem) => {
-                let certs = reqwest::Certificate::from_pem_bundle(pem)
-                    .map_err(|e| invalid(format!("the CA for {} is not PEM: {e}", self.url)))?;
-                if certs.is_empty() {
-                    return Err(invalid(format!(
-                        "the CA bundle for {} holds no certificate",
-                        self.url
-                    )));
-                }
-                let mut h = http.tls_built_in_root_certs(false);
-                for c in certs {
-                    h = h.add_root_certificate(c);
-                }
-                h
-            }
-            Tls::Thumbprint(t) => {
-                let bytes = tls::parse_thumbprint(t).map_err(invalid)?;
-                let config = tls::pinned_config(bytes).map_err(invalid)?;
-                http.use_preconfigured_tls(config)
-            }
-            Tls::Insecure => http.danger_accept_invalid_certs(true),
-        };
-        let http = http
             .build()
-            .map_err(|e| invalid(format!("cannot build the HTTP client: {e}")))?;
+            .map_err(|e| {
+                invalid(format!(
+                    "cannot build the HTTP client for {}: {e}",
+                    self.url
+                ))
+            })?;
         let this = MoRef::new("ServiceInstance", "ServiceInstance");
         let inner = Inner {
             http,
@@ -394,12 +378,11 @@ impl Client {
             } else {
                 Sent::Maybe
             };
-            let mut message = e.to_string();
-            let mut src: Option<&dyn std::error::Error> = std::error::Error::source(&e);
-            while let Some(s) = src {
-                message.push_str(": ");
-                message.push_str(&s.to_string());
-                src = s.source();
+            // TLS failures are explained by hermes-core (host, fingerprints, how to fetch the right
+            // one); everything else keeps reqwest's whole source chain.
+            let mut message = describe_error(&e);
+            if let Some(TlsFailure::PinMismatch(_)) = tls_failure(&e) {
+                message = format!("pinned certificate thumbprint mismatch: {message}");
             }
             VsphereError::Transport {
                 target: self.inner.target.clone(),

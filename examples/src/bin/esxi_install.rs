@@ -8,13 +8,21 @@
 //! from. The emulator has no installer, so "host answering" is checked against a real local service
 //! (the OpenSSH peer's banner at 127.0.0.1:2222, standing in for each host's port 22).
 //!
+//! With `--inventory FILE [--limit PATTERN]` the servers come from an Ansible inventory instead: each
+//! host's iLO address, credentials (secrets, `{{ lookup('env'|'file', ...) }}` resolved) and TLS trust
+//! (`ilo_ca_file`, `ilo_pin_sha256`), and its kickstart settings, from host and group variables (see
+//! `hermes_ilo::ansible` for the variable names).
+//!
 //!   cargo run -p hermes-examples --bin esxi_install -- [--fresh] [--bmc URL] [--count 8]
+//!   cargo run -p hermes-examples --bin esxi_install -- --inventory hosts.yml --limit dl380 [--fresh]
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Parser;
+use hermes_core::inventory::Inventory;
 use hermes_core::{IndicatifProgress, Provisioner};
 use hermes_ilo::fileserver::FileServer;
 use hermes_ilo::install::{EsxiHost, EsxiInstaller, HostCheck, MediaSource, TcpCheck, Timeouts};
@@ -54,6 +62,12 @@ struct Args {
     /// Forget earlier runs' state and install again.
     #[arg(long)]
     fresh: bool,
+    /// An Ansible inventory (YAML or INI) listing the servers, instead of --bmc/--prefix/--count.
+    #[arg(long)]
+    inventory: Option<PathBuf>,
+    /// The inventory host pattern (`all`, `dl380`, `dl380:&dc1:!esxi-03`).
+    #[arg(long, default_value = "all")]
+    limit: String,
 }
 
 #[tokio::main]
@@ -92,36 +106,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let base_url = server.url_for("", None)?;
     println!("serving {} at {base_url}", iso_dir.display());
 
-    // 3. The servers: one Redfish client (the emulator hosts them all), one kickstart each.
-    let bmc = Client::builder(&args.bmc).name(args.bmc.clone()).build()?;
+    // 3. The servers, and one Redfish client per BMC (the emulator hosts them all; a real estate has
+    //    one iLO per server), with one kickstart each.
     let check: Arc<dyn HostCheck> = Arc::new(TcpCheck::ssh(&args.answer_addr));
     println!(
         "host answering = {} (the emulator runs no installer: a real local SSH server stands in for each installed host)",
         check.describe()
     );
-    let mut hosts = Vec::new();
-    for i in 1..=args.count {
-        let name = format!("{}{i:02}", args.prefix);
-        let ks = KickstartSpec::builder(format!("esxi-{i:02}.lab.example"))
-            .ip(format!("10.0.10.{}", 10 + i))
-            .netmask("255.255.255.0")
-            .gateway("10.0.10.1")
-            .dns(["10.0.0.53"])
-            .vlan(110)
-            .ntp(["10.0.0.1"])
-            .ssh(true)
-            .root_password(RootPassword::plain(format!("Hermes-demo-{i:02}!")))
-            .firstboot("esxcli system settings advanced set -o /UserVars/SuppressShellWarning -i 1")
-            .build()?;
-        hosts.push(EsxiHost {
-            name: name.clone(),
-            bmc: bmc.clone(),
-            system: SystemSelector::Name(name.clone()),
-            kickstart: ks,
-            media: media_for(&name)?,
-            answering: check.clone(),
-        });
-    }
+    let hosts = match &args.inventory {
+        Some(path) => hosts_from_inventory(path, &args.limit, &media_for, &check)?,
+        None => hosts_from_flags(&args, &media_for, &check)?,
+    };
     let installer = EsxiInstaller::new(&state_dir, &iso_dir)
         .iso_base_url(base_url)
         .timeouts(Timeouts {
@@ -209,4 +204,90 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     server.shutdown().await;
     Ok(())
+}
+
+type MediaFor<'a> = dyn Fn(&str) -> Result<MediaSource, Box<dyn std::error::Error>> + 'a;
+
+/// dl380-01 .. dl380-NN on one BMC (the emulator), with generated kickstarts.
+fn hosts_from_flags(
+    args: &Args,
+    media_for: &MediaFor<'_>,
+    check: &Arc<dyn HostCheck>,
+) -> Result<Vec<EsxiHost>, Box<dyn std::error::Error>> {
+    let bmc = Client::builder(&args.bmc).name(args.bmc.clone()).build()?;
+    let mut hosts = Vec::new();
+    for i in 1..=args.count {
+        let name = format!("{}{i:02}", args.prefix);
+        let ks = KickstartSpec::builder(format!("esxi-{i:02}.lab.example"))
+            .ip(format!("10.0.10.{}", 10 + i))
+            .netmask("255.255.255.0")
+            .gateway("10.0.10.1")
+            .dns(["10.0.0.53"])
+            .vlan(110)
+            .ntp(["10.0.0.1"])
+            .ssh(true)
+            .root_password(RootPassword::plain(format!("Hermes-demo-{i:02}!")))
+            .firstboot("esxcli system settings advanced set -o /UserVars/SuppressShellWarning -i 1")
+            .build()?;
+        hosts.push(EsxiHost {
+            name: name.clone(),
+            bmc: bmc.clone(),
+            system: SystemSelector::Name(name.clone()),
+            kickstart: ks,
+            media: media_for(&name)?,
+            answering: check.clone(),
+        });
+    }
+    Ok(hosts)
+}
+
+/// The servers an Ansible inventory lists under `pattern`; servers on the same BMC share one client.
+fn hosts_from_inventory(
+    path: &std::path::Path,
+    pattern: &str,
+    media_for: &MediaFor<'_>,
+    check: &Arc<dyn HostCheck>,
+) -> Result<Vec<EsxiHost>, Box<dyn std::error::Error>> {
+    let inv = Inventory::from_path(path)?;
+    let servers = hermes_ilo::ansible::servers_from_inventory(&inv, pattern)?;
+    println!(
+        "inventory {}: pattern {pattern:?} selects {} server(s)",
+        path.display(),
+        servers.len()
+    );
+    let mut clients: HashMap<(String, Option<String>), Client> = HashMap::new();
+    let mut hosts = Vec::new();
+    for s in servers {
+        let key = (s.bmc_url.clone(), s.bmc_user.clone());
+        let bmc = match clients.get(&key) {
+            Some(c) => c.clone(),
+            None => {
+                let c = s.client()?;
+                clients.insert(key, c.clone());
+                c
+            }
+        };
+        println!(
+            "  {}: BMC {} ({}), {}, installs {} ({})",
+            s.name,
+            s.bmc_url,
+            s.bmc.tls_description(),
+            s.system,
+            s.kickstart.hostname(),
+            s.kickstart.ip()
+        );
+        let media = match &s.iso_url {
+            Some(url) => MediaSource::Url(url.clone()),
+            None => media_for(&s.name)?,
+        };
+        hosts.push(EsxiHost {
+            name: s.name.clone(),
+            bmc,
+            system: s.system.clone(),
+            kickstart: s.kickstart.clone(),
+            media,
+            answering: check.clone(),
+        });
+    }
+    Ok(hosts)
 }
