@@ -380,9 +380,23 @@ impl Client {
             };
             // TLS failures are explained by hermes-core (host, fingerprints, how to fetch the right
             // one); everything else keeps reqwest's whole source chain.
-            let mut message = describe_error(&e);
-            if let Some(TlsFailure::PinMismatch(_)) = tls_failure(&e) {
-                message = format!("pinned certificate thumbprint mismatch: {message}");
+            let message = describe_error(&e);
+            match tls_failure(&e) {
+                Some(TlsFailure::PinMismatch(_)) => {
+                    return VsphereError::Tls {
+                        target: self.inner.target.clone(),
+                        method: req.method.clone(),
+                        message: format!("pinned certificate thumbprint mismatch: {message}"),
+                    }
+                }
+                Some(_) => {
+                    return VsphereError::Tls {
+                        target: self.inner.target.clone(),
+                        method: req.method.clone(),
+                        message,
+                    }
+                }
+                None => {}
             }
             VsphereError::Transport {
                 target: self.inner.target.clone(),

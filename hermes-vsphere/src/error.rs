@@ -166,6 +166,16 @@ pub enum VsphereError {
         /// Whether the request may have reached the server.
         sent: Sent,
     },
+    /// The server's TLS certificate was refused (untrusted, or not the pinned one): nothing was sent.
+    #[error("{target}: {method}: {message}")]
+    Tls {
+        /// The server.
+        target: String,
+        /// The method called.
+        method: String,
+        /// What was wrong and how to fix it (fingerprints, the openssl command to read the right one).
+        message: String,
+    },
     /// No reply in time.
     #[error("{target}: {method}: no reply within {secs} s")]
     Timeout {
@@ -233,7 +243,8 @@ impl VsphereError {
             | VsphereError::Http { target, .. }
             | VsphereError::InvalidInput { target, .. }
             | VsphereError::NotFound { target, .. }
-            | VsphereError::Verification { target, .. } => target,
+            | VsphereError::Verification { target, .. }
+            | VsphereError::Tls { target, .. } => target,
         }
     }
 }
@@ -244,6 +255,7 @@ impl Classify for VsphereError {
             VsphereError::Fault { fault, .. } => fault.error_kind(),
             VsphereError::Malformed { .. } => ErrorKind::Malformed,
             VsphereError::Transport { .. } => ErrorKind::Transport,
+            VsphereError::Tls { .. } => ErrorKind::VerificationFailed,
             VsphereError::Timeout { .. } => ErrorKind::Timeout,
             VsphereError::Http { status, .. } => match status {
                 401 | 403 => ErrorKind::Auth,
@@ -262,7 +274,7 @@ impl Classify for VsphereError {
         match self {
             VsphereError::Transport { sent, .. } => *sent,
             VsphereError::Timeout { .. } => Sent::Maybe,
-            VsphereError::InvalidInput { .. } => Sent::No,
+            VsphereError::InvalidInput { .. } | VsphereError::Tls { .. } => Sent::No,
             _ => Sent::Yes,
         }
     }
@@ -284,6 +296,9 @@ impl From<VsphereError> for hermes_core::Error {
                 method, message, ..
             } => format!("{method}: {message}"),
             VsphereError::Transport {
+                method, message, ..
+            }
+            | VsphereError::Tls {
                 method, message, ..
             } => format!("{method}: {message}"),
             VsphereError::Timeout { method, secs, .. } => {

@@ -46,7 +46,10 @@ async fn thumbprint_pinning_accepts_the_right_certificate_only() {
         .connect()
         .await
         .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Transport, "{err}");
+    // A refused certificate is a verification failure, and nothing was sent: safe to retry with the
+    // right pin, never a transport blip to retry blindly.
+    assert_eq!(err.kind(), ErrorKind::VerificationFailed, "{err}");
+    assert_eq!(err.sent(), hermes_core::Sent::No, "{err}");
     assert!(err.to_string().contains("thumbprint"), "{err}");
 }
 
