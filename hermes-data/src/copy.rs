@@ -1,17 +1,20 @@
 //! `copy`: the offsite copy of a repository into another store (a second disk, S3), object by object,
 //! skipping what the destination already has. Packs and indexes go first, the config once, snapshots
 //! last, so the destination is consistent at every moment and an interrupted copy resumes where it
-//! stopped.
+//! stopped. [`Repository::copy_snapshots_to`] copies only chosen snapshots (say, the ones not offsite
+//! yet, or only the weekly fulls) with just the packs they need.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 
-use crate::artifact::ArtifactStore;
-use crate::error::Result;
+use crate::artifact::{ArtifactMeta, ArtifactStore};
+use crate::error::{DataError, Result};
+use crate::index::{index_key, pack_key};
 use crate::repository::Repository;
+use crate::snapshot::Snapshot;
 
 /// What a copy did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,6 +25,9 @@ pub struct CopyReport {
     pub bytes: u64,
     /// Objects already present with the same size.
     pub skipped: u64,
+    /// Snapshots copied (by [`Repository::copy_snapshots_to`]; 0 for a whole-repository copy).
+    #[serde(default)]
+    pub snapshots: u64,
 }
 
 impl Repository {
@@ -41,40 +47,157 @@ impl Repository {
         parallel: usize,
     ) -> Result<CopyReport> {
         let mut report = CopyReport::default();
-        let have: HashMap<String, u64> = dest
-            .list("")
-            .await?
-            .into_iter()
-            .map(|m| (m.key, m.size))
-            .collect();
+        let have = existing(&dest).await?;
         for prefix in ["data/", "index/", "config", "snapshots/"] {
-            let todo: Vec<_> = self
-                .store()
-                .list(prefix)
-                .await?
-                .into_iter()
-                .filter(|m| {
-                    let skip = have.get(&m.key) == Some(&m.size);
-                    if skip {
-                        report.skipped += 1;
-                    }
-                    !skip
-                })
-                .collect();
-            let mut copies = futures::stream::iter(todo.into_iter().map(|m| {
-                let (src, dest) = (self.store().clone(), dest.clone());
-                async move {
-                    let mut body = src.get(&m.key).await?;
-                    let meta = dest.put(&m.key, &mut body).await?;
-                    Ok::<u64, hermes_core::Error>(meta.size)
-                }
-            }))
-            .buffer_unordered(parallel.max(1));
-            while let Some(r) = copies.next().await {
-                report.bytes += r?;
-                report.objects += 1;
-            }
+            let todo = self.store().list(prefix).await?;
+            self.copy_objects(&dest, todo, &have, parallel, &mut report)
+                .await?;
         }
         Ok(report)
     }
+
+    /// Copies the snapshots `select` picks that `dest` does not have yet, with only the packs and
+    /// indexes they need (and the config if `dest` is empty): "new snapshots only" offsite, or a
+    /// subset (the weekly fulls). Snapshots go last, so an interrupted copy leaves no snapshot whose
+    /// data is missing.
+    ///
+    /// ```no_run
+    /// # async fn demo(repo: hermes_data::Repository) -> hermes_data::Result<()> {
+    /// let offsite = std::sync::Arc::new(hermes_data::artifact::LocalStore::new("/mnt/offsite/repo")?);
+    /// // Only the weekly fulls go offsite.
+    /// let r = repo.copy_snapshots_to(offsite, |s| s.tags.iter().any(|t| t == "weekly"), 8).await?;
+    /// println!("{} snapshots, {} objects copied", r.snapshots, r.objects);
+    /// # Ok(()) }
+    /// ```
+    pub async fn copy_snapshots_to(
+        &self,
+        dest: Arc<dyn ArtifactStore>,
+        select: impl Fn(&Snapshot) -> bool,
+        parallel: usize,
+    ) -> Result<CopyReport> {
+        let mut report = CopyReport::default();
+        let have = existing(&dest).await?;
+        let chosen: Vec<Snapshot> = self
+            .snapshots()
+            .await?
+            .into_iter()
+            .filter(|s| select(s) && !have.contains_key(&format!("snapshots/{}", s.id)))
+            .collect();
+        if chosen.is_empty() {
+            return Ok(report);
+        }
+        let index = self.load_index().await?;
+        let mut packs = BTreeSet::new();
+        let locate = |id: &hermes_core::Sha256Digest, packs: &mut BTreeSet<String>| {
+            index
+                .chunks
+                .get(id)
+                .map(|l| {
+                    packs.insert(l.pack.clone());
+                })
+                .ok_or_else(|| {
+                    DataError::corrupt(self.name(), format!("chunk {id} is in no index"))
+                })
+        };
+        for snap in &chosen {
+            for id in &snap.tree {
+                locate(id, &mut packs)?;
+            }
+            for node in self.read_tree_with(&index, snap).await? {
+                for id in &node.chunks {
+                    locate(id, &mut packs)?;
+                }
+            }
+        }
+        let data = self
+            .missing(packs.iter().map(|p| pack_key(p)), &have)
+            .await?;
+        let indexes = self
+            .missing(packs.iter().map(|p| index_key(p)), &have)
+            .await?;
+        let config = self.missing(["config".to_string()], &have).await?;
+        let snaps = self
+            .missing(chosen.iter().map(|s| format!("snapshots/{}", s.id)), &have)
+            .await?;
+        report.skipped = (2 * packs.len() + 1 + chosen.len()
+            - data.len()
+            - indexes.len()
+            - config.len()
+            - snaps.len()) as u64;
+        for todo in [data, indexes, config] {
+            self.copy_objects(&dest, todo, &HashMap::new(), parallel, &mut report)
+                .await?;
+        }
+        report.snapshots = snaps.len() as u64;
+        self.copy_objects(&dest, snaps, &HashMap::new(), parallel, &mut report)
+            .await?;
+        Ok(report)
+    }
+
+    /// The source's metadata of each of `keys` that `have` lacks.
+    async fn missing(
+        &self,
+        keys: impl IntoIterator<Item = String>,
+        have: &HashMap<String, u64>,
+    ) -> Result<Vec<ArtifactMeta>> {
+        let mut out = Vec::new();
+        for k in keys {
+            if have.contains_key(&k) {
+                continue;
+            }
+            match self.store().head(&k).await? {
+                Some(m) => out.push(m),
+                None => {
+                    return Err(DataError::corrupt(
+                        self.name(),
+                        format!("{k} is missing; run verify"),
+                    ))
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    async fn copy_objects(
+        &self,
+        dest: &Arc<dyn ArtifactStore>,
+        todo: Vec<ArtifactMeta>,
+        have: &HashMap<String, u64>,
+        parallel: usize,
+        report: &mut CopyReport,
+    ) -> Result<()> {
+        let todo: Vec<_> = todo
+            .into_iter()
+            .filter(|m| {
+                let skip = have.get(&m.key) == Some(&m.size);
+                if skip {
+                    report.skipped += 1;
+                }
+                !skip
+            })
+            .collect();
+        let mut copies = futures::stream::iter(todo.into_iter().map(|m| {
+            let (src, dest) = (self.store().clone(), dest.clone());
+            async move {
+                let mut body = src.get(&m.key).await?;
+                let meta = dest.put(&m.key, &mut body).await?;
+                Ok::<u64, hermes_core::Error>(meta.size)
+            }
+        }))
+        .buffer_unordered(parallel.max(1));
+        while let Some(r) = copies.next().await {
+            report.bytes += r?;
+            report.objects += 1;
+        }
+        Ok(())
+    }
+}
+
+async fn existing(dest: &Arc<dyn ArtifactStore>) -> Result<HashMap<String, u64>> {
+    Ok(dest
+        .list("")
+        .await?
+        .into_iter()
+        .map(|m| (m.key, m.size))
+        .collect())
 }
