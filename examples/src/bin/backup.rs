@@ -28,8 +28,8 @@ use hermes_core::artifact::{ArtifactStore, LocalStore};
 use hermes_core::retention::RetentionPolicy;
 use hermes_core::schedule::Schedule;
 use hermes_core::secret::Secret;
-use hermes_data::source::basebackup::PgBaseBackup;
 use hermes_data::s3::{S3Config, S3Store};
+use hermes_data::source::basebackup::PgBaseBackup;
 use hermes_data::source::postgres::{PgDatabase, PgDump};
 use hermes_data::{BackupOptions, InitOptions, Repository, Snapshot, SnapshotKind};
 
