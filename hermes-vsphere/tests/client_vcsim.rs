@@ -24,7 +24,8 @@ async fn a_certificate_from_an_unknown_ca_is_refused() {
         .connect()
         .await
         .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Transport, "{err}");
+    assert_eq!(err.kind(), ErrorKind::VerificationFailed, "{err}");
+    assert_eq!(err.sent(), hermes_core::Sent::No, "{err}");
     assert!(
         err.to_string().to_lowercase().contains("certificate"),
         "{err}"

@@ -13,6 +13,38 @@ use hermes_vsphere::{Client, Tls};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
 
+/// Runs a fleet operation until it reports no failure (at most 3 runs) and returns the VMs deleted in
+/// all. vcsim 0.24 now and then panics inside DestroyTask under concurrent destroys (a nil pointer in
+/// `removeDevice`; it drops the connection): Hermes reports that VM as failed and maybe applied, and a
+/// re-run finishes the job without touching what is done — what an operator does, and what this checks.
+async fn until_converged<F, Fut>(mut run: F) -> usize
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = hermes_vsphere::Result<hermes_vsphere::fleet::FleetReport>>,
+{
+    let mut deleted = 0;
+    for attempt in 1..=3 {
+        let r = run().await.unwrap();
+        let c = r.counts();
+        deleted += c[3];
+        if c[4] == 0 {
+            return deleted;
+        }
+        assert!(
+            attempt < 3,
+            "still failing after 3 runs: {}\n{r:?}",
+            r.summary()
+        );
+        let text = format!("{r:?}");
+        assert!(
+            text.contains("maybe_applied: true"),
+            "a failure that is not a dropped connection: {}\n{text}",
+            r.summary()
+        );
+    }
+    deleted
+}
+
 fn spec(name: &str, count: usize) -> FleetSpec {
     FleetSpec::builder(name, "/DC0/vm/tmpl-linux", "/DC0/host/DC0_C0")
         .count(count)
@@ -115,12 +147,15 @@ async fn plan_apply_rerun_scale_down_and_teardown() {
     let small = spec(&name, 10);
     let plan = fleet.plan(&small).await.unwrap();
     assert_eq!(plan.summary().delete, 2, "{}", plan.render());
-    let r = fleet.apply(&small).await.unwrap();
-    assert_eq!(r.counts()[3], 2, "{}", r.summary());
+    // (A destroy that vcsim panicked in may still have happened: the inventory is the judge.)
+    let deleted = until_converged(|| fleet.apply(&small)).await;
+    assert!(deleted <= 2, "{deleted}");
+    assert_eq!(count_named(&client, &format!("{name}-")).await, 11);
+    assert!(fleet.plan(&small).await.unwrap().is_empty());
 
     // Teardown removes the fleet's 10 and leaves the foreign VM.
-    let td = fleet.teardown(&small).await.unwrap();
-    assert_eq!(td.counts()[3], 10, "{}", td.summary());
+    let deleted = until_converged(|| fleet.teardown(&small)).await;
+    assert!(deleted <= 10, "{deleted}");
     assert_eq!(count_named(&client, &format!("{name}-")).await, 1);
     client.power_off_and_destroy(&foreign, false).await.unwrap();
     client.logout().await.unwrap();
