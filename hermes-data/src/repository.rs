@@ -174,6 +174,35 @@ impl Repository {
         })
     }
 
+    /// Opens the repository in `store`, or initialises one with `opts` (encrypted with `passphrase`,
+    /// if given) when the store holds none. Returns it and whether it was created. A repository that
+    /// exists but does not open (wrong key, damaged config) is an error: nothing is initialised over it.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> hermes_data::Result<()> {
+    /// let store = std::sync::Arc::new(hermes_data::artifact::LocalStore::new("/var/backups/hermes")?);
+    /// let (repo, created) =
+    ///     hermes_data::Repository::open_or_init(store, None, hermes_data::InitOptions::new()).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn open_or_init(
+        store: Arc<dyn ArtifactStore>,
+        passphrase: Option<&Secret>,
+        opts: InitOptions,
+    ) -> Result<(Repository, bool)> {
+        match Repository::open(store.clone(), passphrase).await {
+            Ok(r) => Ok((r, false)),
+            Err(DataError::NotFound { .. }) => {
+                let opts = match passphrase {
+                    Some(p) => opts.passphrase(p.clone()),
+                    None => opts,
+                };
+                Ok((Repository::init(store, opts).await?, true))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
     /// Opens an existing repository; `passphrase` is required for an encrypted one (a wrong one is
     /// [`DataError::WrongKey`]).
     pub async fn open(

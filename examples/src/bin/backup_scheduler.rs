@@ -130,18 +130,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         None => None,
     };
     let store: Arc<dyn ArtifactStore> = Arc::new(LocalStore::new(&repo_dir)?);
-    let repo = match Repository::open(store.clone(), passphrase.as_ref()).await {
-        Ok(r) => r,
-        Err(hermes_data::DataError::NotFound { .. }) => {
-            println!("==> initialising repository {}", store.describe());
-            let mut opts = InitOptions::new();
-            if let Some(p) = &passphrase {
-                opts = opts.passphrase(p.clone());
-            }
-            Repository::init(store.clone(), opts).await?
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let (repo, created) =
+        Repository::open_or_init(store.clone(), passphrase.as_ref(), InitOptions::new()).await?;
+    if created {
+        println!("==> initialised repository {}", store.describe());
+    }
     let mut dirs = args.dirs.clone();
     if dirs.is_empty() {
         let demo = base.join("source");
