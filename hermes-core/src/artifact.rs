@@ -27,7 +27,7 @@ use async_trait::async_trait;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::checksum::{HashingReader, Sha256Digest};
 use crate::error::{Error, ErrorKind, Result, Sent};
@@ -282,18 +282,25 @@ impl ArtifactStore for LocalStore {
 
     async fn get_range(&self, key: &str, offset: u64, len: u64) -> Result<Bytes> {
         let path = self.path_of(key).map_err(|e| self.err(e))?;
-        let mut f = tokio::fs::File::open(&path)
-            .await
-            .map_err(|e| self.err(Error::io(&path, "open", e)))?;
-        f.seek(std::io::SeekFrom::Start(offset))
-            .await
-            .map_err(|e| self.err(Error::io(&path, "seek", e)))?;
-        let mut buf = Vec::with_capacity(len.min(64 << 20) as usize);
-        f.take(len)
-            .read_to_end(&mut buf)
-            .await
-            .map_err(|e| self.err(Error::io(&path, "read", e)))?;
-        Ok(Bytes::from(buf))
+        // One blocking call (open + positioned reads) rather than a thread hop per read.
+        let read = tokio::task::spawn_blocking(move || -> std::result::Result<Vec<u8>, Error> {
+            use std::os::unix::fs::FileExt;
+            let f = std::fs::File::open(&path).map_err(|e| Error::io(&path, "open", e))?;
+            let size = f.metadata().map_err(|e| Error::io(&path, "stat", e))?.len();
+            // A range past the end gives what there is (callers judge truncation).
+            let mut buf = vec![0u8; len.min(size.saturating_sub(offset)) as usize];
+            f.read_exact_at(&mut buf, offset)
+                .map_err(|e| Error::io(&path, "read", e))?;
+            Ok(buf)
+        })
+        .await
+        .map_err(|e| {
+            self.err(Error::new(
+                ErrorKind::Internal,
+                format!("range read task: {e}"),
+            ))
+        })?;
+        Ok(Bytes::from(read.map_err(|e| self.err(e))?))
     }
 
     async fn head(&self, key: &str) -> Result<Option<ArtifactMeta>> {

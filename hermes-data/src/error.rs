@@ -105,6 +105,15 @@ pub enum DataError {
         #[source]
         source: redis::RedisError,
     },
+    /// A MongoDB driver error.
+    #[error("{target}: MongoDB: {source}")]
+    Mongo {
+        /// The deployment (no credentials).
+        target: String,
+        /// The driver's error.
+        #[source]
+        source: mongodb::error::Error,
+    },
     /// A network operation did not finish in time.
     #[error("{target}: timeout after {secs} s while {what}")]
     Timeout {
@@ -158,6 +167,7 @@ impl DataError {
             | DataError::Command { target, .. }
             | DataError::Postgres { target, .. }
             | DataError::Redis { target, .. }
+            | DataError::Mongo { target, .. }
             | DataError::Timeout { target, .. } => Some(target.clone()),
             DataError::Internal(_) => None,
         }
@@ -194,6 +204,7 @@ impl Classify for DataError {
                     ErrorKind::Internal
                 }
             }
+            DataError::Mongo { source, .. } => mongo_kind(source),
             DataError::Timeout { .. } => ErrorKind::Timeout,
             DataError::Internal(_) => ErrorKind::Internal,
         }
@@ -243,6 +254,23 @@ fn message_without_target(err: &DataError) -> String {
             .map(str::to_string)
             .unwrap_or(full),
         None => full,
+    }
+}
+
+fn mongo_kind(e: &mongodb::error::Error) -> ErrorKind {
+    use mongodb::error::ErrorKind as K;
+    match e.kind.as_ref() {
+        K::Io(_) | K::ConnectionPoolCleared { .. } | K::ServerSelection { .. } => {
+            ErrorKind::Transport
+        }
+        K::Authentication { .. } => ErrorKind::Auth,
+        K::InvalidArgument { .. } => ErrorKind::InvalidInput,
+        K::Command(c) if c.code == 11000 => ErrorKind::Conflict,
+        K::Command(c) if c.code == 13 => ErrorKind::Auth,
+        K::Write(mongodb::error::WriteFailure::WriteError(w)) if w.code == 11000 => {
+            ErrorKind::Conflict
+        }
+        _ => ErrorKind::Internal,
     }
 }
 

@@ -1,6 +1,7 @@
 //! Sources against the real services: PostgreSQL 15 (pg_dump → repository → pg_restore into a scratch
 //! database, row counts compared), Redis 7 (RDB → repository → scratch redis-server, keys compared),
-//! and the directory stream source.
+//! MongoDB (SecantusDB: dump → repository → restore into a scratch database, documents, indexes and
+//! views compared) and the directory stream source.
 
 mod common;
 
@@ -9,6 +10,7 @@ use std::sync::Arc;
 use hermes_core::{BackupKind, Backupable, RestoreTarget};
 use hermes_data::artifact::{ArtifactStore, LocalStore};
 use hermes_data::source::dir::DirSource;
+use hermes_data::source::mongo::{MongoDump, MongoServer};
 use hermes_data::source::postgres::{PgDatabase, PgDump};
 use hermes_data::source::redis::{RedisRdb, RedisServer, ScratchRedis};
 use hermes_data::{BackupOptions, InitOptions, Repository};
@@ -143,6 +145,170 @@ async fn redis_rdb_round_trips_into_a_scratch_server() {
             .await
             .unwrap();
     }
+}
+
+/// Every document of `db.coll` in `_id` order, as raw BSON bytes.
+async fn mongo_docs(server: &MongoServer, db: &str, coll: &str) -> Vec<Vec<u8>> {
+    use mongodb::bson::{doc, RawDocumentBuf};
+    let client = server.client().await.unwrap();
+    let mut cursor = client
+        .database(db)
+        .collection::<RawDocumentBuf>(coll)
+        .find(doc! {})
+        .sort(doc! {"_id": 1})
+        .await
+        .unwrap();
+    let mut out = Vec::new();
+    while cursor.advance().await.unwrap() {
+        out.push(cursor.current().as_bytes().to_vec());
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mongodb_dump_round_trips_into_a_scratch_database() {
+    use mongodb::bson::{doc, oid::ObjectId, Binary, DateTime, Document};
+    let peer = hermes_testkit::peer("mongodb");
+    let server = MongoServer::new(format!("mongodb://{}", peer.addr())).unwrap();
+    let client = server.client().await.unwrap();
+    let name = format!("hd_mongo_{}", std::process::id());
+    let drill = format!("{name}_drill");
+    client.database(&name).drop().await.unwrap();
+    client.database(&drill).drop().await.unwrap();
+    let db = client.database(&name);
+    let orders = db.collection::<Document>("orders");
+    let docs: Vec<Document> = (0..20_000i64)
+        .map(|i| {
+            let status = ["paid", "pending", "refunded"][(i % 3) as usize];
+            let blob = Binary {
+                subtype: mongodb::bson::spec::BinarySubtype::Generic,
+                bytes: vec![(i % 251) as u8; 16],
+            };
+            doc! {
+                "_id": ObjectId::new(),
+                "n": i,
+                "amount": i as f64 * 1.25,
+                "at": DateTime::from_millis(1_790_000_000_000 + i),
+                "status": status,
+                "lines": [{"sku": format!("sku-{}", i % 97), "qty": (i % 5) as i32}],
+                "blob": blob,
+            }
+        })
+        .collect();
+    orders.insert_many(docs).await.unwrap();
+    db.run_command(doc! {"createIndexes": "orders", "indexes": [
+        {"key": {"n": 1}, "name": "n_unique", "unique": true},
+        {"key": {"status": 1, "at": -1}, "name": "status_at"},
+    ]})
+    .await
+    .unwrap();
+    db.collection::<Document>("customers")
+        .insert_one(doc! {"_id": "c1", "name": "Ana"})
+        .await
+        .unwrap();
+    db.run_command(
+        doc! {"create": "paid", "viewOn": "orders", "pipeline": [{"$match": {"status": "paid"}}]},
+    )
+    .await
+    .unwrap();
+
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = repo(&tmp.path().join("repo")).await;
+    let dump = MongoDump::new(server.clone(), &name);
+    let (snap, info) = repo
+        .backup_source(&dump.source(), &dump, BackupOptions::full())
+        .await
+        .unwrap();
+    assert_eq!(snap.meta["docs.orders"], "20000");
+    assert_eq!(snap.meta["docs.customers"], "1");
+    assert_eq!(snap.meta["views"], "1");
+    assert_eq!(
+        snap.meta["consistency"], "snapshot",
+        "SecantusDB is a replica set"
+    );
+
+    let target = RestoreTarget::Endpoint {
+        url: format!("mongodb://{}/{drill}", peer.addr()),
+    };
+    let r = repo.restore_source(&snap, &dump, &target).await.unwrap();
+    assert_eq!(
+        r.sha256, info.sha256,
+        "the stream restored is the stream dumped"
+    );
+    assert_eq!(
+        server.collection_counts(&drill).await.unwrap(),
+        server.collection_counts(&name).await.unwrap()
+    );
+    assert_eq!(
+        mongo_docs(&server, &drill, "orders").await,
+        mongo_docs(&server, &name, "orders").await,
+        "documents are restored byte for byte"
+    );
+    let reply = client
+        .database(&drill)
+        .run_command(doc! {"listIndexes": "orders"})
+        .await
+        .unwrap();
+    let names: Vec<String> = reply
+        .get_document("cursor")
+        .unwrap()
+        .get_array("firstBatch")
+        .unwrap()
+        .iter()
+        .map(|i| {
+            i.as_document()
+                .unwrap()
+                .get_str("name")
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    for want in ["_id_", "n_unique", "status_at"] {
+        assert!(
+            names.iter().any(|n| n == want),
+            "{want} missing from {names:?}"
+        );
+    }
+    let paid = client
+        .database(&drill)
+        .collection::<Document>("paid")
+        .count_documents(doc! {})
+        .await
+        .unwrap();
+    assert_eq!(
+        paid, 6667,
+        "the view is restored and reads the restored data"
+    );
+
+    // Restoring over existing collections is refused and changes nothing.
+    let err = repo
+        .restore_source(&snap, &dump, &target)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("already exists"), "{err}");
+    // A truncated stream is refused; neither the target nor a staging database is left behind.
+    let mut buf = Vec::new();
+    dump.backup(BackupKind::Full, &mut buf).await.unwrap();
+    let half = RestoreTarget::Endpoint {
+        url: format!("mongodb://{}/{name}_half", peer.addr()),
+    };
+    let err = dump
+        .restore(&mut &buf[..buf.len() / 2], &half)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("truncated"), "{err}");
+    let dbs = client.list_database_names().await.unwrap();
+    assert!(
+        !dbs.iter()
+            .any(|d| d.contains("_hermes_") || d == &format!("{name}_half")),
+        "{dbs:?}"
+    );
+    // A secret in the URI never shows.
+    let with_pw = MongoServer::new(format!("mongodb://u:hunter2@{}/x", peer.addr())).unwrap();
+    assert!(!format!("{with_pw:?} {}", with_pw.label()).contains("hunter2"));
+
+    client.database(&name).drop().await.unwrap();
+    client.database(&drill).drop().await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

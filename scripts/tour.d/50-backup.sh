@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Backups and DR (hermes-data): two backup runs (full, then incremental) of a demo tree and a demo
-# PostgreSQL database into a local repository with verify, offsite copy and retention; then a DR drill
-# restoring both into scratch targets and writing the RTO/RPO report.
+# Backups and DR (hermes-data): two backup runs (full, then incremental) of a demo tree, a demo
+# PostgreSQL database (and its whole cluster) and a demo MongoDB database (the mongodb peer) into a local
+# repository with verify, offsite copy and retention; then a DR drill restoring each into a scratch
+# target and writing the RTO/RPO report.
 set -euo pipefail
 echo "--> backup run 1 (creates the repository; the first backup of each source is full)"
 cargo run -q -p hermes-examples --bin backup

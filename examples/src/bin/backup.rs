@@ -30,6 +30,7 @@ use hermes_core::schedule::Schedule;
 use hermes_core::secret::Secret;
 use hermes_data::s3::{S3Config, S3Store};
 use hermes_data::source::basebackup::PgBaseBackup;
+use hermes_data::source::mongo::{MongoDump, MongoServer};
 use hermes_data::source::postgres::{PgDatabase, PgDump};
 use hermes_data::{BackupOptions, InitOptions, Repository, Snapshot, SnapshotKind};
 
@@ -50,6 +51,10 @@ struct Args {
     /// recorded for the DR drill.
     #[arg(long = "pg-cluster")]
     pg_clusters: Vec<String>,
+    /// MongoDB database to dump (repeatable), mongodb://[USER:PASSWORD@]HOST:PORT/DB; the demo adds
+    /// `hermes_demo` on 127.0.0.1:27117 when a server answers there.
+    #[arg(long = "mongo")]
+    mongos: Vec<String>,
     /// Databases whose row counts a cluster backup records (repeatable).
     #[arg(long = "pg-cluster-validate")]
     pg_cluster_validate: Vec<String>,
@@ -132,6 +137,27 @@ fn show(snap: &Snapshot) {
     );
 }
 
+/// Seeds `hermes_demo.events` on the local MongoDB peer (a few documents more on every run) and
+/// returns its URL, or `None` when no server answers there.
+async fn demo_mongo() -> Option<String> {
+    use mongodb::bson::{doc, DateTime, Document};
+    let url = "mongodb://127.0.0.1:27117/hermes_demo".to_string();
+    let server = MongoServer::new(url.clone()).ok()?;
+    let client = server.client().await.ok()?;
+    let events = client
+        .database("hermes_demo")
+        .collection::<Document>("events");
+    let now = DateTime::now();
+    let docs: Vec<Document> = (0..500)
+        .map(|i| {
+            let kind = ["login", "order", "refund"][i % 3];
+            doc! {"at": now, "kind": kind, "seq": i as i64}
+        })
+        .collect();
+    events.insert_many(docs).await.ok()?;
+    Some(url)
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
@@ -154,7 +180,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut pgs = args.pgs.clone();
     let mut clusters = args.pg_clusters.clone();
     let mut cluster_validate = args.pg_cluster_validate.clone();
-    if dirs.is_empty() && pgs.is_empty() && clusters.is_empty() {
+    let mut mongos = args.mongos.clone();
+    if dirs.is_empty() && pgs.is_empty() && clusters.is_empty() && mongos.is_empty() {
         let demo = base.join("source");
         demo_tree(&demo)?;
         println!("==> no source given: backing up the demo tree {} and, if reachable, the demo database postgres://postgres@127.0.0.1:5432/hermes_demo", demo.display());
@@ -183,6 +210,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 clusters.push("postgres://postgres@127.0.0.1:5432".into());
                 cluster_validate.push("hermes_demo".into());
             }
+        }
+        // And a MongoDB database, when the local MongoDB peer (scripts/peers.sh up mongodb) answers.
+        if let Some(url) = demo_mongo().await {
+            println!("==> MongoDB answers at 127.0.0.1:27117: backing up {url} too");
+            mongos.push(url);
         }
     }
 
@@ -257,6 +289,44 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             Err(e) => {
                 failed = true;
                 eprintln!("!! backup of {} failed: {e}", db.url());
+            }
+        }
+    }
+
+    for url in &mongos {
+        let server = MongoServer::new(url.clone())?;
+        let db = server.database_in_uri().ok_or_else(|| {
+            format!(
+                "--mongo {}: name the database in the URL's path (mongodb://host:port/db)",
+                server.label()
+            )
+        })?;
+        let dump = MongoDump::new(server, db);
+        let kind = kind_for(&dump.source())?;
+        println!(
+            "==> {} backup of {} (MongoDB dump)",
+            kind.as_str(),
+            dump.source()
+        );
+        let opts = if kind == SnapshotKind::Full {
+            BackupOptions::full().tag("weekly")
+        } else {
+            BackupOptions::incremental().tag("daily")
+        };
+        match repo.backup_source(&dump.source(), &dump, opts).await {
+            Ok((s, info)) => {
+                show(&s);
+                println!(
+                    "    dump sha256 {} ({} bytes), {} document(s), {} read",
+                    info.sha256,
+                    info.bytes,
+                    info.metadata.get("documents").map_or("?", |s| s.as_str()),
+                    info.metadata.get("consistency").map_or("?", |s| s.as_str())
+                );
+            }
+            Err(e) => {
+                failed = true;
+                eprintln!("!! backup of {} failed: {e}", dump.source());
             }
         }
     }

@@ -21,6 +21,7 @@ use hermes_core::artifact::{ArtifactStore, LocalStore};
 use hermes_core::secret::Secret;
 use hermes_core::RestoreTarget;
 use hermes_data::source::basebackup::{PgBaseBackup, ScratchCluster};
+use hermes_data::source::mongo::{MongoDump, MongoServer};
 use hermes_data::source::postgres::{PgDatabase, PgDump};
 use hermes_data::{Repository, Snapshot};
 use serde_json::json;
@@ -43,6 +44,10 @@ struct Args {
     /// Where PostgreSQL scratch databases are created (postgres://USER@HOST:PORT); default: the source's server.
     #[arg(long)]
     pg_scratch: Option<String>,
+    /// Where MongoDB scratch databases are created (mongodb://[USER:PASSWORD@]HOST:PORT); default:
+    /// the source's server. Read from HERMES_MONGO_SCRATCH when set (it may hold a password).
+    #[arg(long, env = "HERMES_MONGO_SCRATCH", hide_env_values = true)]
+    mongo_scratch: Option<String>,
     /// Where the reports go.
     #[arg(long)]
     report_dir: Option<PathBuf>,
@@ -191,6 +196,88 @@ async fn drill_cluster(
     Ok((format!("127.0.0.1:{port} ({})", datadir.display()), result?))
 }
 
+/// `uri` with its database replaced by `db` (credentials and options kept).
+fn with_database(uri: &str, db: &str) -> Result<String, Box<dyn std::error::Error>> {
+    let (scheme, rest) = uri.split_once("://").ok_or("not a mongodb:// URI")?;
+    let (authority, tail) = match rest.find(['/', '?']) {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, ""),
+    };
+    let query = tail
+        .split_once('?')
+        .map_or(String::new(), |(_, q)| format!("?{q}"));
+    Ok(format!("{scheme}://{authority}/{db}{query}"))
+}
+
+/// A MongoDB dump: restored into a scratch database `<db>_drill_<pid>` (staged, so it appears only
+/// when complete), validated by the document counts recorded at backup time, then dropped.
+async fn drill_mongo(
+    repo: &Repository,
+    snap: &Snapshot,
+    scratch_server: Option<&str>,
+) -> Result<(String, Vec<String>), Box<dyn std::error::Error>> {
+    let src = MongoServer::new(snap.source.clone())?;
+    let db = src
+        .database_in_uri()
+        .ok_or("the snapshot's source names no database")?;
+    let scratch_db = format!("{db}_drill_{}", std::process::id());
+    let scratch_uri = with_database(scratch_server.unwrap_or(&snap.source), &scratch_db)?;
+    let scratch = MongoServer::new(scratch_uri.clone())?;
+    let client = scratch.client().await?;
+    client.database(&scratch_db).drop().await?;
+    let result = async {
+        let info = repo
+            .restore_source(
+                snap,
+                &MongoDump::new(src.clone(), &db),
+                &RestoreTarget::Endpoint { url: scratch_uri },
+            )
+            .await?;
+        if snap.meta.get("stream_sha256") != Some(&info.sha256.to_string()) {
+            return Err(format!(
+                "restored stream sha256 {} differs from the backup's {:?}",
+                info.sha256,
+                snap.meta.get("stream_sha256")
+            )
+            .into());
+        }
+        let mut checks = vec![format!(
+            "dump stream sha256 {} matches the backup",
+            info.sha256
+        )];
+        let counts = scratch.collection_counts(&scratch_db).await?;
+        let mut expected = 0;
+        for (coll, v) in snap
+            .meta
+            .iter()
+            .filter_map(|(k, v)| k.strip_prefix("docs.").map(|c| (c, v)))
+        {
+            expected += 1;
+            let got = counts
+                .get(coll)
+                .copied()
+                .map_or("none".into(), |n| n.to_string());
+            if &got != v {
+                return Err(
+                    format!("collection {coll}: {got} documents restored, {v} backed up").into(),
+                );
+            }
+            checks.push(format!("collection {coll}: {v} documents"));
+        }
+        if counts.len() != expected {
+            return Err(format!(
+                "{} collections restored, {expected} backed up",
+                counts.len()
+            )
+            .into());
+        }
+        Ok::<_, Box<dyn std::error::Error>>(checks)
+    }
+    .await;
+    client.database(&scratch_db).drop().await?;
+    Ok((format!("{}/{scratch_db}", scratch.label()), result?))
+}
+
 async fn drill_dir(
     repo: &Repository,
     snap: &Snapshot,
@@ -199,7 +286,7 @@ async fn drill_dir(
     let _ = std::fs::remove_dir_all(scratch);
     let stats = repo.restore_dir(snap, scratch).await?;
     let mut checks = vec![format!(
-        "{} files, {} bytes, each file's SHA-256 checked",
+        "{} files, {} bytes, every chunk's SHA-256 checked while restoring",
         stats.files, stats.bytes
     )];
     if stats.files != snap.stats.files || stats.bytes != snap.stats.bytes {
@@ -210,6 +297,10 @@ async fn drill_dir(
         .into());
     }
     checks.push("file count and size match the snapshot".into());
+    let verified = repo.verify_restored(snap, scratch).await?;
+    checks.push(format!(
+        "{verified} restored files re-read: size and SHA-256 match the snapshot"
+    ));
     let _ = std::fs::remove_dir_all(scratch);
     Ok((scratch.display().to_string(), checks))
 }
@@ -263,6 +354,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let started = Instant::now();
         let res = if source.starts_with("postgres://") {
             drill_pg(&repo, snap, args.pg_scratch.as_deref()).await
+        } else if source.starts_with("mongodb://") || source.starts_with("mongodb+srv://") {
+            drill_mongo(&repo, snap, args.mongo_scratch.as_deref()).await
         } else if source.starts_with("pg-cluster:") {
             drill_cluster(&repo, snap).await
         } else if source.starts_with("dir:") {

@@ -4,6 +4,7 @@
 
 pub mod basebackup;
 pub mod dir;
+pub mod mongo;
 pub mod postgres;
 pub mod redis;
 

@@ -67,8 +67,16 @@ fn env_prefix(name: &str) -> String {
 }
 
 /// The repository root (the directory holding `scripts/peers.env`).
+///
+/// Found from the running package's directory (`cargo test` and `cargo run` set `CARGO_MANIFEST_DIR`
+/// at run time), falling back to where this crate was compiled: cargo reuses a build across checkouts
+/// at other paths (a fresh CI clone sharing `CARGO_TARGET_DIR`), so the compile-time path may be
+/// another checkout's.
 pub fn repo_root() -> PathBuf {
-    let start = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let start = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .filter(|p| p.ancestors().any(|a| a.join("scripts/peers.env").is_file()))
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
     start
         .ancestors()
         .find(|p| p.join("scripts/peers.env").is_file())
