@@ -14,6 +14,12 @@
 //! evidence of the previous `refractory` points. Whatever threshold is applied to the scores, a lasting
 //! anomaly crosses it once, at its start (NAB rewards the first detection in a window and charges every
 //! false positive; an operator wants one alert per incident).
+//!
+//! Repeat penalty: an onset's evidence is then lowered by `repeat · ln(1 + c)`, `c` being the number of
+//! this series' onsets in the last `repeat_memory` points whose evidence was at least as strong (less
+//! `repeat_margin`). This is a second-level calibration: a bursty series that has already produced
+//! alarms of this strength needs more to alarm again, while a calm series' first strong onset keeps its
+//! full score. It matters because NAB (like an operator's alert rule) uses one threshold for all series.
 
 use super::robust::SortedWindow;
 use super::seasonal::SeasonalProfile;
@@ -52,6 +58,15 @@ pub struct EnsembleConfig {
     pub tail: f64,
     /// Points scored 0 at the start while the references fill.
     pub warmup: usize,
+    /// Weight of the repeat penalty (default 0): an onset's evidence is lowered by
+    /// `repeat · ln(1 + c)`, where `c` counts this series' earlier onsets (within `repeat_memory`
+    /// points) whose evidence was at least this one's minus `repeat_margin`. A series that often
+    /// produces alarms of a given strength (bursty, heavy-tailed) needs stronger evidence to alarm again.
+    pub repeat: f64,
+    /// Margin (in evidence units, −ln p) for counting an earlier onset as at least as strong.
+    pub repeat_margin: f64,
+    /// Points of onset history for the repeat penalty.
+    pub repeat_memory: usize,
 }
 
 impl EnsembleConfig {
@@ -83,10 +98,13 @@ impl EnsembleConfig {
             "tie_break" => self.tie_break = num(value)?,
             "tail" => self.tail = num(value)?,
             "warmup" => self.warmup = int(value)?,
+            "repeat" => self.repeat = num(value)?,
+            "repeat_margin" => self.repeat_margin = num(value)?,
+            "repeat_memory" => self.repeat_memory = int(value)?,
             _ => {
                 return Err(crate::AnomalyError::invalid(
                     format!("ensemble {key}"),
-                    "unknown setting: use window, short, calibration, seasonal, diff, alarm_level, refractory, escalation, tie_break, tail or warmup",
+                    "unknown setting: use window, short, calibration, seasonal, diff, alarm_level, refractory, escalation, tie_break, tail, warmup, repeat, repeat_margin or repeat_memory",
                 ))
             }
         }
@@ -108,6 +126,9 @@ impl Default for EnsembleConfig {
             tie_break: 0.0,
             tail: 1.5,
             warmup: 0,
+            repeat: 4.0,
+            repeat_margin: 0.0,
+            repeat_memory: 5000,
         }
     }
 }
@@ -172,6 +193,10 @@ pub struct Ensemble {
     last: Option<f64>,
     cal: [Calibrator; 5],
     recent_evidence: VecDeque<(usize, f64)>,
+    /// Earlier onsets (index, evidence) within `repeat_memory` points, for the repeat penalty, in
+    /// arrival order and (evidences only) sorted, so the count is a binary search.
+    onsets: VecDeque<(usize, f64)>,
+    onsets_sorted: Vec<f64>,
     n: usize,
 }
 
@@ -200,6 +225,8 @@ impl Ensemble {
                 Calibrator::new(c),
             ],
             recent_evidence: VecDeque::new(),
+            onsets: VecDeque::new(),
+            onsets_sorted: Vec::new(),
             n: 0,
             cfg,
         }
@@ -288,8 +315,31 @@ impl Detector for Ensemble {
                 self.recent_evidence.pop_front();
             }
             let recent_max = self.recent_evidence.front().map_or(0.0, |&(_, e)| e);
-            if evidence <= recent_max * self.cfg.escalation {
+            let onset = evidence > recent_max * self.cfg.escalation;
+            if !onset {
                 score = 0.0;
+            } else if self.cfg.repeat > 0.0 {
+                // The repeat penalty: earlier onsets at least this strong (within the margin) make
+                // this one count for less.
+                while let Some(&(i, e)) = self.onsets.front() {
+                    if i + self.cfg.repeat_memory >= self.n {
+                        break;
+                    }
+                    self.onsets.pop_front();
+                    let at = self.onsets_sorted.partition_point(|v| *v < e);
+                    self.onsets_sorted.remove(at);
+                }
+                let bar = evidence - self.cfg.repeat_margin;
+                let c = self.onsets_sorted.len() - self.onsets_sorted.partition_point(|v| *v < bar);
+                if c > 0 && score > 0.0 {
+                    let penalised = (evidence - self.cfg.repeat * (1.0 + c as f64).ln()).max(0.0);
+                    score = 1.0 - (-penalised).exp();
+                }
+                if evidence > 0.0 {
+                    self.onsets.push_back((self.n, evidence));
+                    let at = self.onsets_sorted.partition_point(|v| *v < evidence);
+                    self.onsets_sorted.insert(at, evidence);
+                }
             }
             while self
                 .recent_evidence
@@ -326,5 +376,67 @@ impl Detector for Ensemble {
             v = v.with_band(e, l, u);
         }
         v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Deterministic uniform noise in [0, 1).
+    fn noise(i: i64) -> f64 {
+        let mut z = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        (z >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// Scores of the first point of each burst: noise with a spike of height `spike` every 700 points.
+    fn burst_scores(cfg: EnsembleConfig, spike: f64) -> Vec<f64> {
+        let mut d = Ensemble::new(cfg);
+        let mut out = Vec::new();
+        for i in 0..6000i64 {
+            let burst = i >= 700 && i % 700 == 0;
+            let v = 10.0 + noise(i) + if burst { spike } else { 0.0 };
+            let s = d.observe(i * 60, v).score;
+            if burst {
+                out.push(s);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn repeat_penalty_discounts_alarms_a_series_keeps_producing() {
+        let plain = EnsembleConfig {
+            repeat: 0.0,
+            ..EnsembleConfig::default()
+        };
+        let with = burst_scores(EnsembleConfig::default(), 30.0);
+        let without = burst_scores(plain, 30.0);
+        // The first burst is new to the series: same score either way.
+        assert_eq!(with[0], without[0]);
+        assert!(with[0] > 0.99, "{with:?}");
+        // Later bursts of the same strength count for less than without the penalty, and less than
+        // the first one.
+        for (w, o) in with[3..].iter().zip(&without[3..]) {
+            assert!(w < o, "with {with:?} without {without:?}");
+            assert!(*w < with[0], "{with:?}");
+        }
+    }
+
+    #[test]
+    fn repeat_penalty_spares_a_burst_stronger_than_any_before() {
+        let mut d = Ensemble::default();
+        let mut last = 0.0;
+        for i in 0..4000i64 {
+            let burst = i >= 700 && i % 700 == 0;
+            let v = 10.0 + noise(i) + if burst { 10.0 } else { 0.0 };
+            d.observe(i * 60, v);
+            last = noise(i);
+        }
+        // A far larger excursion than the series' usual bursts still alarms.
+        let s = d.observe(4000 * 60, 10.0 + last + 1000.0).score;
+        assert!(s > 0.999, "{s}");
     }
 }
