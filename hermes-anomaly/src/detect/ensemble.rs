@@ -2,7 +2,10 @@
 //! with a label and an explanation.
 //!
 //! For each point every component yields a surprise `|z|` (robust z of the value; robust z of the mean
-//! of the last `short` values; z of the daily and weekly seasonal residuals). Each surprise is
+//! of the last `short` values; z of the daily and weekly seasonal residuals) or a count (rank shift:
+//! how many of the last `rank` values lie beyond the reference window's `rank_q` / `1 − rank_q`
+//! quantiles, a sign-test-like check that sees a lasting shift even when it is small point by point or
+//! the series is heavy-tailed). Each surprise is
 //! calibrated into a tail probability `p` against that component's own history: the empirical
 //! exceedance rate among its last `calibration` surprises, extended beyond the largest one seen by a
 //! Pareto tail `(s / max)^−tail`, and never below the Gaussian tail. So a heavy-tailed series does not
@@ -67,6 +70,11 @@ pub struct EnsembleConfig {
     pub repeat_margin: f64,
     /// Points of onset history for the repeat penalty.
     pub repeat_memory: usize,
+    /// Points in the rank-shift component (0 = off): how many of the last `rank` values lie above
+    /// the reference window's `1 − rank_q` quantile (or below its `rank_q` quantile).
+    pub rank: usize,
+    /// Quantile for the rank-shift component.
+    pub rank_q: f64,
 }
 
 impl EnsembleConfig {
@@ -101,6 +109,8 @@ impl EnsembleConfig {
             "repeat" => self.repeat = num(value)?,
             "repeat_margin" => self.repeat_margin = num(value)?,
             "repeat_memory" => self.repeat_memory = int(value)?,
+            "rank" => self.rank = int(value)?,
+            "rank_q" => self.rank_q = num(value)?,
             _ => {
                 return Err(crate::AnomalyError::invalid(
                     format!("ensemble {key}"),
@@ -129,6 +139,8 @@ impl Default for EnsembleConfig {
             repeat: 4.0,
             repeat_margin: 0.0,
             repeat_memory: 5000,
+            rank: 20,
+            rank_q: 0.03,
         }
     }
 }
@@ -191,7 +203,8 @@ pub struct Ensemble {
     weekly: SeasonalProfile,
     diffs: SortedWindow,
     last: Option<f64>,
-    cal: [Calibrator; 5],
+    cal: [Calibrator; 6],
+    ranked: VecDeque<f64>,
     recent_evidence: VecDeque<(usize, f64)>,
     /// Earlier onsets (index, evidence) within `repeat_memory` points, for the repeat penalty, in
     /// arrival order and (evidences only) sorted, so the count is a binary search.
@@ -223,7 +236,9 @@ impl Ensemble {
                 Calibrator::new(c),
                 Calibrator::new(c),
                 Calibrator::new(c),
+                Calibrator::new(c),
             ],
+            ranked: VecDeque::new(),
             recent_evidence: VecDeque::new(),
             onsets: VecDeque::new(),
             onsets_sorted: Vec::new(),
@@ -250,7 +265,7 @@ impl Detector for Ensemble {
             self.recent.pop_front();
         }
         // Component surprises (None while a component warms up).
-        let mut surprises: [Option<f64>; 5] = [None; 5];
+        let mut surprises: [Option<f64>; 6] = [None; 6];
         let mut band: Option<(f64, f64, f64)> = None;
         let mut seasonal_band: Option<(f64, f64, f64)> = None;
         if self.reference.len() >= 20 {
@@ -260,6 +275,19 @@ impl Detector for Ensemble {
             let avg = self.recent.iter().sum::<f64>() / self.recent.len() as f64;
             surprises[1] = Some(((avg - m) / s).abs());
             band = Some((m, m - 4.0 * s, m + 4.0 * s));
+            if self.cfg.rank > 0 {
+                // The reference window includes the recent values, so a lasting shift raises the
+                // quantile and the count falls back: the component marks the shift's onset only.
+                self.ranked.push_back(value);
+                if self.ranked.len() > self.cfg.rank {
+                    self.ranked.pop_front();
+                }
+                let hi = self.reference.quantile(1.0 - self.cfg.rank_q);
+                let lo = self.reference.quantile(self.cfg.rank_q);
+                let above = self.ranked.iter().filter(|&&x| x > hi).count();
+                let below = self.ranked.iter().filter(|&&x| x < lo).count();
+                surprises[5] = Some(above.max(below) as f64);
+            }
         }
         let diff = self.last.map(|last| value - last);
         if let Some(d) = diff {
@@ -369,6 +397,7 @@ impl Detector for Ensemble {
             0 => (AnomalyKind::Point, "ensemble/robust_z"),
             1 => (AnomalyKind::Collective, "ensemble/level_shift"),
             4 => (AnomalyKind::Point, "ensemble/jump"),
+            5 => (AnomalyKind::Collective, "ensemble/rank_shift"),
             _ => (AnomalyKind::Contextual, "ensemble/seasonal"),
         };
         let mut v = Verdict::new(name, kind, value, score);
@@ -438,5 +467,51 @@ mod tests {
         // A far larger excursion than the series' usual bursts still alarms.
         let s = d.observe(4000 * 60, 10.0 + last + 1000.0).score;
         assert!(s > 0.999, "{s}");
+    }
+
+    /// The first point (0-based, after the change) scoring above 0.99 and the component that made
+    /// it, when uniform noise in [0, 1) moves to a run of values just above its usual maximum: a
+    /// small shift, unremarkable point by point, that is rare as a run.
+    fn first_alarm(cfg: EnsembleConfig) -> Option<(usize, &'static str)> {
+        let mut d = Ensemble::new(cfg);
+        for i in 0..3000i64 {
+            d.observe(i * 60, noise(i));
+        }
+        (0..60).find_map(|k| {
+            let i = 3000 + k as i64;
+            let v = d.observe(i * 60, 1.0 + 0.02 * noise(i));
+            (v.score > 0.99).then_some((k, v.detector))
+        })
+    }
+
+    #[test]
+    fn rank_shift_finds_a_small_lasting_shift_first() {
+        let with = first_alarm(EnsembleConfig::default());
+        let without = first_alarm(EnsembleConfig {
+            rank: 0,
+            ..EnsembleConfig::default()
+        });
+        let (at, name) = with.expect("the shift is found");
+        assert_eq!(name, "ensemble/rank_shift");
+        assert!(
+            without.is_none_or(|(later, _)| later > at),
+            "{with:?} {without:?}"
+        );
+    }
+
+    #[test]
+    fn rank_shift_stays_quiet_on_stationary_noise() {
+        let mut d = Ensemble::new(EnsembleConfig {
+            repeat: 0.0,
+            ..EnsembleConfig::default()
+        });
+        let mut worst = 0.0f64;
+        for i in 0..6000i64 {
+            let v = d.observe(i * 60, 10.0 + noise(i));
+            if i > 1500 && v.detector == "ensemble/rank_shift" {
+                worst = worst.max(v.score);
+            }
+        }
+        assert!(worst < 0.999, "worst {worst}");
     }
 }
