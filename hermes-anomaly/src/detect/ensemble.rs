@@ -127,7 +127,7 @@ impl Default for EnsembleConfig {
         EnsembleConfig {
             window: 1000,
             short: 10,
-            calibration: 5000,
+            calibration: 6000,
             seasonal: true,
             diff: false,
             alarm_level: 0.995,
@@ -136,7 +136,7 @@ impl Default for EnsembleConfig {
             tie_break: 0.0,
             tail: 1.5,
             warmup: 0,
-            repeat: 4.0,
+            repeat: 3.0,
             repeat_margin: 0.0,
             repeat_memory: 5000,
             rank: 20,
