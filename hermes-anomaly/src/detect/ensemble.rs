@@ -5,7 +5,8 @@
 //! of the last `short` values; z of the daily and weekly seasonal residuals) or a count (rank shift:
 //! how many of the last `rank` values lie beyond the reference window's `rank_q` / `1 − rank_q`
 //! quantiles, a sign-test-like check that sees a lasting shift even when it is small point by point or
-//! the series is heavy-tailed). Each surprise is
+//! the series is heavy-tailed; the burst component is the same count over the last `burst` values
+//! and the `burst_q` quantiles, for a short cluster of extreme values). Each surprise is
 //! calibrated into a tail probability `p` against that component's own history: the empirical
 //! exceedance rate among its last `calibration` surprises, extended beyond the largest one seen by a
 //! Pareto tail `(s / max)^−tail`, and never below the Gaussian tail. So a heavy-tailed series does not
@@ -75,6 +76,11 @@ pub struct EnsembleConfig {
     pub rank: usize,
     /// Quantile for the rank-shift component.
     pub rank_q: f64,
+    /// Points in the burst component (0 = off): the rank-shift count over a shorter window and a more
+    /// extreme quantile (`burst_q`), for a cluster of a few extreme values.
+    pub burst: usize,
+    /// Quantile for the burst component.
+    pub burst_q: f64,
 }
 
 impl EnsembleConfig {
@@ -111,6 +117,8 @@ impl EnsembleConfig {
             "repeat_memory" => self.repeat_memory = int(value)?,
             "rank" => self.rank = int(value)?,
             "rank_q" => self.rank_q = num(value)?,
+            "burst" => self.burst = int(value)?,
+            "burst_q" => self.burst_q = num(value)?,
             _ => {
                 return Err(crate::AnomalyError::invalid(
                     format!("ensemble {key}"),
@@ -141,6 +149,8 @@ impl Default for EnsembleConfig {
             repeat_memory: 5000,
             rank: 20,
             rank_q: 0.03,
+            burst: 8,
+            burst_q: 0.01,
         }
     }
 }
@@ -203,7 +213,7 @@ pub struct Ensemble {
     weekly: SeasonalProfile,
     diffs: SortedWindow,
     last: Option<f64>,
-    cal: [Calibrator; 6],
+    cal: [Calibrator; 7],
     ranked: VecDeque<f64>,
     recent_evidence: VecDeque<(usize, f64)>,
     /// Earlier onsets (index, evidence) within `repeat_memory` points, for the repeat penalty, in
@@ -231,6 +241,7 @@ impl Ensemble {
             diffs: SortedWindow::new(cfg.window),
             last: None,
             cal: [
+                Calibrator::new(c),
                 Calibrator::new(c),
                 Calibrator::new(c),
                 Calibrator::new(c),
@@ -265,7 +276,7 @@ impl Detector for Ensemble {
             self.recent.pop_front();
         }
         // Component surprises (None while a component warms up).
-        let mut surprises: [Option<f64>; 6] = [None; 6];
+        let mut surprises: [Option<f64>; 7] = [None; 7];
         let mut band: Option<(f64, f64, f64)> = None;
         let mut seasonal_band: Option<(f64, f64, f64)> = None;
         if self.reference.len() >= 20 {
@@ -275,18 +286,28 @@ impl Detector for Ensemble {
             let avg = self.recent.iter().sum::<f64>() / self.recent.len() as f64;
             surprises[1] = Some(((avg - m) / s).abs());
             band = Some((m, m - 4.0 * s, m + 4.0 * s));
-            if self.cfg.rank > 0 {
-                // The reference window includes the recent values, so a lasting shift raises the
-                // quantile and the count falls back: the component marks the shift's onset only.
+            let keep = self.cfg.rank.max(self.cfg.burst);
+            if keep > 0 {
                 self.ranked.push_back(value);
-                if self.ranked.len() > self.cfg.rank {
+                if self.ranked.len() > keep {
                     self.ranked.pop_front();
                 }
-                let hi = self.reference.quantile(1.0 - self.cfg.rank_q);
-                let lo = self.reference.quantile(self.cfg.rank_q);
-                let above = self.ranked.iter().filter(|&&x| x > hi).count();
-                let below = self.ranked.iter().filter(|&&x| x < lo).count();
-                surprises[5] = Some(above.max(below) as f64);
+            }
+            // The reference window includes the recent values, so a lasting shift raises the
+            // quantile and the count falls back: these components mark a shift's onset only.
+            for (k, w, q) in [
+                (5, self.cfg.rank, self.cfg.rank_q),
+                (6, self.cfg.burst, self.cfg.burst_q),
+            ] {
+                if w > 0 {
+                    let hi = self.reference.quantile(1.0 - q);
+                    let lo = self.reference.quantile(q);
+                    let recent = self.ranked.iter().rev().take(w);
+                    let (above, below) = recent.fold((0, 0), |(a, b), &x| {
+                        (a + usize::from(x > hi), b + usize::from(x < lo))
+                    });
+                    surprises[k] = Some(above.max(below) as f64);
+                }
             }
         }
         let diff = self.last.map(|last| value - last);
@@ -398,6 +419,7 @@ impl Detector for Ensemble {
             1 => (AnomalyKind::Collective, "ensemble/level_shift"),
             4 => (AnomalyKind::Point, "ensemble/jump"),
             5 => (AnomalyKind::Collective, "ensemble/rank_shift"),
+            6 => (AnomalyKind::Collective, "ensemble/burst"),
             _ => (AnomalyKind::Contextual, "ensemble/seasonal"),
         };
         let mut v = Verdict::new(name, kind, value, score);
@@ -486,9 +508,13 @@ mod tests {
 
     #[test]
     fn rank_shift_finds_a_small_lasting_shift_first() {
-        let with = first_alarm(EnsembleConfig::default());
+        let with = first_alarm(EnsembleConfig {
+            burst: 0,
+            ..EnsembleConfig::default()
+        });
         let without = first_alarm(EnsembleConfig {
             rank: 0,
+            burst: 0,
             ..EnsembleConfig::default()
         });
         let (at, name) = with.expect("the shift is found");
@@ -513,5 +539,41 @@ mod tests {
             }
         }
         assert!(worst < 0.999, "worst {worst}");
+    }
+
+    /// The best score and its component over eight spikes in a row, alternately up and down (so the
+    /// mean does not move), in a series where single spikes of that height are routine (one every 150
+    /// points, alternately up and down).
+    fn spike_cluster(cfg: EnsembleConfig) -> (f64, &'static str) {
+        let mut d = Ensemble::new(cfg);
+        let spike = |i: i64| match i % 300 {
+            0 => 6.0,
+            150 => -6.0,
+            _ => 0.0,
+        };
+        for i in 0..4000i64 {
+            d.observe(i * 60, noise(i) + spike(i));
+        }
+        let mut best = (0.0, "");
+        for k in 0..8i64 {
+            let i = 4000 + k;
+            let v = d.observe(i * 60, noise(i) + if k % 2 == 0 { 6.0 } else { -6.0 });
+            if v.score > best.0 {
+                best = (v.score, v.detector);
+            }
+        }
+        best
+    }
+
+    #[test]
+    fn burst_finds_a_cluster_of_routine_spikes() {
+        let (with, name) = spike_cluster(EnsembleConfig::default());
+        let (without, _) = spike_cluster(EnsembleConfig {
+            burst: 0,
+            ..EnsembleConfig::default()
+        });
+        assert!(with > 0.99, "{with} {name}");
+        assert_eq!(name, "ensemble/burst");
+        assert!(without < 0.9, "{without}");
     }
 }
