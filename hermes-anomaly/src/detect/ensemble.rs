@@ -140,7 +140,7 @@ impl Default for EnsembleConfig {
     fn default() -> Self {
         EnsembleConfig {
             window: 1000,
-            short: 10,
+            short: 12,
             calibration: 6000,
             seasonal: true,
             weekly: false,
@@ -154,7 +154,7 @@ impl Default for EnsembleConfig {
             repeat: 3.0,
             repeat_margin: 0.0,
             repeat_memory: 5000,
-            rank: 20,
+            rank: 15,
             rank_q: 0.03,
             burst: 8,
             burst_q: 0.01,
