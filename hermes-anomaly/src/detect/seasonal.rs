@@ -16,6 +16,9 @@ pub const DAY: i64 = 86_400;
 /// One week in seconds.
 pub const WEEK: i64 = 7 * DAY;
 
+/// Phase groups for the per-phase residual spread (24: hours of a daily period).
+const GROUPS: usize = 24;
+
 /// Streaming trend + seasonality model with prediction band (`yhat`, `yhat_lower`, `yhat_upper`).
 ///
 /// ```
@@ -40,6 +43,11 @@ pub struct SeasonalProfile {
     residuals: SortedWindow,
     raw: SortedWindow,
     band_z: f64,
+    /// Mean |residual| per group of phases (`GROUPS` per period): a running mean over the group's first
+    /// 50 residuals, then an EWMA with weight 0.02.
+    group_spread: Vec<f64>,
+    /// Residuals seen per phase group.
+    group_seen: Vec<u32>,
 }
 
 impl SeasonalProfile {
@@ -57,6 +65,8 @@ impl SeasonalProfile {
             residuals: SortedWindow::new(512),
             raw: SortedWindow::new(512),
             band_z: 4.0,
+            group_spread: vec![0.0; GROUPS],
+            group_seen: vec![0; GROUPS],
         }
     }
 
@@ -81,6 +91,18 @@ impl SeasonalProfile {
             return false;
         }
         self.residuals.sigma() < 0.8 * self.raw.sigma()
+    }
+
+    fn group(&self, ts: i64) -> usize {
+        ((ts.rem_euclid(self.period) * GROUPS as i64) / self.period) as usize % GROUPS
+    }
+
+    /// The residual spread in the phase group of `ts` (a standard deviation estimate: the group's mean
+    /// |residual| × √(π/2)), once that group has seen `min_seen` residuals. Lets a caller judge a
+    /// residual against the noise usual at this time of day rather than over the whole period.
+    pub(crate) fn phase_spread(&self, ts: i64, min_seen: u32) -> Option<f64> {
+        let g = self.group(ts);
+        (self.group_seen[g] >= min_seen).then(|| self.group_spread[g] * 1.2533)
     }
 
     fn phase(&self, ts: i64, bucket: i64) -> usize {
@@ -129,6 +151,12 @@ impl SeasonalProfile {
         let p = self.phase(ts, bucket);
         let detrended = value - base;
         if self.seen[p] > 0 {
+            let r = (detrended - self.season[p]).abs();
+            let g = self.group(ts);
+            // Running mean over the first 50, then an EWMA.
+            let a = (1.0 / (self.group_seen[g] as f64 + 1.0)).max(0.02);
+            self.group_spread[g] += a * (r - self.group_spread[g]);
+            self.group_seen[g] = self.group_seen[g].saturating_add(1);
             self.residuals.push(detrended - self.season[p]);
             self.season[p] += 0.25 * (detrended - self.season[p]);
         } else {
