@@ -600,6 +600,42 @@ mod tests {
         best
     }
 
+    /// The score of a night-time deviation of `bump` in a daily pattern whose noise is small at night
+    /// (±0.05) and large by day (±1.5), after ten days.
+    fn night_bump(cfg: EnsembleConfig, bump: f64) -> f64 {
+        let mut d = Ensemble::new(cfg);
+        let day = 86_400i64;
+        let value = |i: i64| {
+            let ts = i * 300;
+            let hour = (ts % day) / 3600;
+            let shape = 10.0 + 5.0 * ((ts % day) as f64 / day as f64 * std::f64::consts::TAU).sin();
+            let amp = if (1..7).contains(&hour) { 0.05 } else { 1.5 };
+            shape + amp * (2.0 * noise(i) - 1.0)
+        };
+        let days = 10 * 288i64;
+        for i in 0..days {
+            d.observe(i * 300, value(i));
+        }
+        // 03:00 on day eleven.
+        let i = days + 36;
+        for j in days..i {
+            d.observe(j * 300, value(j));
+        }
+        d.observe(i * 300, value(i) + bump).score
+    }
+
+    #[test]
+    fn time_of_day_spread_finds_a_small_night_time_deviation() {
+        let global = EnsembleConfig {
+            hetero: 0.0,
+            ..EnsembleConfig::default()
+        };
+        let with = night_bump(EnsembleConfig::default(), 1.0);
+        let without = night_bump(global, 1.0);
+        assert!(with > 0.99, "with {with} without {without}");
+        assert!(with > without, "with {with} without {without}");
+    }
+
     #[test]
     fn burst_finds_a_cluster_of_routine_spikes() {
         let (with, name) = spike_cluster(EnsembleConfig::default());

@@ -191,3 +191,30 @@ impl Detector for SeasonalProfile {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phase_spread_follows_the_noise_of_each_time_of_day() {
+        let mut p = SeasonalProfile::daily();
+        // Five-minute steps for ten days; the noise is ±0.1 from midnight to noon and ±2 after.
+        for i in 0..(10 * 288) {
+            let ts = i * 300;
+            let hour = (ts % DAY) / 3600;
+            let amp = if hour < 12 { 0.1 } else { 2.0 };
+            // Deterministic noise in [−1, 1) (a splitmix64 step).
+            let mut z = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            let u = (z >> 11) as f64 / (1u64 << 53) as f64;
+            p.observe(ts, 10.0 + amp * (2.0 * u - 1.0));
+        }
+        let night = p.phase_spread(3 * 3600, 30).expect("night group seen");
+        let day = p.phase_spread(15 * 3600, 30).expect("day group seen");
+        assert!(day > 8.0 * night, "day {day} night {night}");
+        // Not before a group has seen enough residuals.
+        assert!(SeasonalProfile::daily().phase_spread(0, 1).is_none());
+    }
+}
