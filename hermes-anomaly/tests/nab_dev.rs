@@ -79,8 +79,8 @@ fn ensemble_beats_the_windowed_gaussian_baseline_on_dev() {
         r.normalized(Profile::RewardLowFp)
     );
     let fp = r.normalized(Profile::RewardLowFp);
-    // Dev-split figures with the default settings: 68.55 / 62.37 / 72.54 (see the crate README).
-    assert!(st > 67.0, "standard {st}");
-    assert!(fp > 60.5, "reward_low_FP {fp}");
-    assert!(fn_ > 71.0, "reward_low_FN {fn_}");
+    // Dev-split figures with the default settings: 70.02 / 64.06 / 73.95 (see the crate README).
+    assert!(st > 68.5, "standard {st}");
+    assert!(fp > 62.5, "reward_low_FP {fp}");
+    assert!(fn_ > 72.5, "reward_low_FN {fn_}");
 }
