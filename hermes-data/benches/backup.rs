@@ -1,6 +1,7 @@
 //! Hermes vs restic vs borg on one mixed dataset, same machine, one run.
 //!
-//! `cargo bench -p hermes-data --bench backup` (256 MiB) or `... -- --gib` (1 GiB), `-- --mib N`.
+//! `cargo bench -p hermes-data --bench backup` (256 MiB) or `... -- --gib` (1 GiB), `-- --mib N`;
+//! `-- --peak-gib 10` measures the peak resident memory of a 10 GiB backup and restore instead.
 //! Dataset: 60% incompressible files and 40% text/JSON, sizes from 1 KiB to 4 MiB (3% up to 32 MiB). Steps per tool:
 //! first backup, 5% of files changed (one 4 KiB overwrite each), second backup, full restore. All
 //! repositories are encrypted (Hermes: XChaCha20-Poly1305; restic: AES-256; borg: repokey-blake2).
@@ -14,56 +15,8 @@ use std::time::Instant;
 use hermes_data::artifact::{ArtifactStore, LocalStore};
 use hermes_data::{BackupOptions, InitOptions, Repository};
 
-fn du(p: &Path) -> u64 {
-    walkdir::WalkDir::new(p)
-        .into_iter()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.metadata().map(|m| m.len()).unwrap_or(0))
-        .sum()
-}
-
-fn make_dataset(root: &Path, total: u64) -> Vec<PathBuf> {
-    let mut rng = fastrand::Rng::with_seed(42);
-    let mut files = Vec::new();
-    let (mut rand_bytes, mut text_bytes) = (0u64, 0u64);
-    let (rand_goal, text_goal) = (total * 6 / 10, total * 4 / 10);
-    let mut i = 0;
-    while rand_bytes < rand_goal || text_bytes < text_goal {
-        // Log-uniform sizes between 1 KiB and 4 MiB, and a few up to 32 MiB.
-        let octaves = if rng.u32(..100) < 3 { 15.0 } else { 12.0 };
-        let size = (1024f64 * 2f64.powf(rng.f64() * octaves)) as usize;
-        let dir = root.join(format!("d{}/s{}", i % 23, i % 7));
-        std::fs::create_dir_all(&dir).unwrap();
-        let incompressible = rand_bytes * text_goal <= text_bytes * rand_goal;
-        let path;
-        if incompressible && rand_bytes < rand_goal {
-            let mut data = vec![0u8; size];
-            rng.fill(&mut data);
-            path = dir.join(format!("f{i}.bin"));
-            std::fs::write(&path, data).unwrap();
-            rand_bytes += size as u64;
-        } else {
-            let mut s = String::with_capacity(size + 200);
-            let mut n = 0;
-            while s.len() < size {
-                s.push_str(&format!(
-                    "{{\"id\":{n},\"user\":\"user{}\",\"amount\":{}.{:02},\"status\":\"{}\",\"ts\":\"2026-11-{:02}T{:02}:{:02}:00Z\"}}\n",
-                    rng.u32(..100000), rng.u32(..10000), rng.u32(..100),
-                    ["paid", "pending", "refunded", "shipped"][rng.usize(..4)],
-                    rng.u32(1..29), rng.u32(..24), rng.u32(..60)
-                ));
-                n += 1;
-            }
-            path = dir.join(format!("f{i}.json"));
-            std::fs::write(&path, s).unwrap();
-            text_bytes += size as u64;
-        }
-        files.push(path);
-        i += 1;
-    }
-    files
-}
+mod common;
+use common::{du, make_dataset};
 
 fn change_five_percent(files: &[PathBuf]) -> u64 {
     use std::io::{Seek, SeekFrom, Write};
@@ -94,7 +47,14 @@ struct Figures {
     growth: u64,
 }
 
+/// Flushes dirty pages before a timed step, so that no tool pays for the previous one's writeback
+/// (on a VM disk, writers are throttled once dirty data passes the kernel's threshold).
+fn settle() {
+    let _ = Command::new("sync").status();
+}
+
 fn run(cmd: &mut Command) -> f64 {
+    settle();
     let t = Instant::now();
     let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
     assert!(
@@ -118,8 +78,93 @@ fn have(tool: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// The process's peak resident set (VmHWM), in MiB.
+fn peak_rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// Resets the peak resident set to the current one (Linux: `5` into `/proc/self/clear_refs`).
+fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// `--peak-gib N`: N GiB of incompressible 1 GiB files backed up and restored; prints the peak resident
+/// memory of each step (the bounded-memory claim, measured).
+fn peak_memory(gib: u64, tmp: &Path, rt: &tokio::runtime::Runtime) {
+    use std::io::Write;
+    let src = tmp.join("big");
+    std::fs::create_dir_all(&src).unwrap();
+    let mut rng = fastrand::Rng::with_seed(1);
+    let mut block = vec![0u8; 4 << 20];
+    for i in 0..gib {
+        let mut f = std::io::BufWriter::new(
+            std::fs::File::create(src.join(format!("part{i}.bin"))).unwrap(),
+        );
+        for _ in 0..256 {
+            rng.fill(&mut block);
+            f.write_all(&block).unwrap();
+        }
+    }
+    drop(block);
+    let repo_dir = tmp.join("big-repo");
+    let repo = rt.block_on(async {
+        let store: Arc<dyn ArtifactStore> = Arc::new(LocalStore::new(&repo_dir).unwrap());
+        Repository::init(store, InitOptions::new().passphrase("bench"))
+            .await
+            .unwrap()
+    });
+    reset_peak_rss();
+    let base = peak_rss_mib();
+    settle();
+    let t = Instant::now();
+    let snap = rt
+        .block_on(repo.backup_dir(&src, BackupOptions::full()))
+        .unwrap();
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "backup of {gib} GiB: {secs:.1} s ({:.1} MiB/s), peak resident memory {:.0} MiB (before: {base:.0} MiB)",
+        (gib << 10) as f64 / secs,
+        peak_rss_mib()
+    );
+    let out = tmp.join("big-out");
+    reset_peak_rss();
+    let base = peak_rss_mib();
+    settle();
+    let t = Instant::now();
+    rt.block_on(repo.restore_dir(&snap, &out)).unwrap();
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "restore of {gib} GiB: {secs:.1} s ({:.1} MiB/s), peak resident memory {:.0} MiB (before: {base:.0} MiB)",
+        (gib << 10) as f64 / secs,
+        peak_rss_mib()
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    if let Some(gib) = args
+        .iter()
+        .position(|a| a == "--peak-gib")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|s| s.parse::<u64>().ok())
+    {
+        let tmp = tempfile::tempdir_in(
+            std::env::var("HERMES_BENCH_DIR")
+                .unwrap_or_else(|_| std::env::temp_dir().display().to_string()),
+        )
+        .unwrap();
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        peak_memory(gib, tmp.path(), &rt);
+        return;
+    }
     let mib: u64 = if args.iter().any(|a| a == "--gib") {
         1024
     } else {
@@ -152,10 +197,24 @@ fn main() {
     let hrepo_dir = tmp.path().join("hermes");
     let repo = rt.block_on(async {
         let store: Arc<dyn ArtifactStore> = Arc::new(LocalStore::new(&hrepo_dir).unwrap());
-        Repository::init(store, InitOptions::new().passphrase("bench"))
-            .await
-            .unwrap()
+        let mut opts = InitOptions::new().passphrase("bench");
+        // HERMES_BENCH_CHUNK=MIN,AVG,MAX (KiB) tries other chunk sizes.
+        if let Ok(spec) = std::env::var("HERMES_BENCH_CHUNK") {
+            let k: Vec<u32> = spec
+                .split(',')
+                .map(|v| v.trim().parse::<u32>().expect("KiB") * 1024)
+                .collect();
+            let p = hermes_data::chunker::ChunkerParams {
+                min: k[0],
+                avg: k[1],
+                max: k[2],
+            };
+            println!("chunk sizes {p:?}");
+            opts = opts.chunker(p);
+        }
+        Repository::init(store, opts).await.unwrap()
     });
+    settle();
     let t = Instant::now();
     rt.block_on(repo.backup_dir(&src, BackupOptions::incremental()))
         .unwrap();
@@ -207,6 +266,7 @@ fn main() {
     let changed = change_five_percent(&files);
     println!("changed {changed} files (a 4 KiB overwrite each)");
 
+    settle();
     let t = Instant::now();
     rt.block_on(repo.backup_dir(&src, BackupOptions::incremental()))
         .unwrap();
@@ -227,6 +287,7 @@ fn main() {
 
     // Full restores of the second snapshot.
     let out = tmp.path().join("out-hermes");
+    settle();
     let t = Instant::now();
     rt.block_on(async {
         let snap = repo.snapshot("latest").await.unwrap();

@@ -28,56 +28,8 @@ use hermes_data::artifact::{ArtifactStore, LocalStore};
 use hermes_data::s3::{S3Config, S3Store};
 use hermes_data::{BackupOptions, InitOptions, Repository};
 
-fn du(p: &Path) -> u64 {
-    walkdir::WalkDir::new(p)
-        .into_iter()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.metadata().map(|m| m.len()).unwrap_or(0))
-        .sum()
-}
-
-/// The generator of `benches/backup.rs` (same seed, same files).
-fn make_dataset(root: &Path, total: u64) -> Vec<PathBuf> {
-    let mut rng = fastrand::Rng::with_seed(42);
-    let mut files = Vec::new();
-    let (mut rand_bytes, mut text_bytes) = (0u64, 0u64);
-    let (rand_goal, text_goal) = (total * 6 / 10, total * 4 / 10);
-    let mut i = 0;
-    while rand_bytes < rand_goal || text_bytes < text_goal {
-        let octaves = if rng.u32(..100) < 3 { 15.0 } else { 12.0 };
-        let size = (1024f64 * 2f64.powf(rng.f64() * octaves)) as usize;
-        let dir = root.join(format!("d{}/s{}", i % 23, i % 7));
-        std::fs::create_dir_all(&dir).unwrap();
-        let incompressible = rand_bytes * text_goal <= text_bytes * rand_goal;
-        let path;
-        if incompressible && rand_bytes < rand_goal {
-            let mut data = vec![0u8; size];
-            rng.fill(&mut data);
-            path = dir.join(format!("f{i}.bin"));
-            std::fs::write(&path, data).unwrap();
-            rand_bytes += size as u64;
-        } else {
-            let mut s = String::with_capacity(size + 200);
-            let mut n = 0;
-            while s.len() < size {
-                s.push_str(&format!(
-                    "{{\"id\":{n},\"user\":\"user{}\",\"amount\":{}.{:02},\"status\":\"{}\",\"ts\":\"2026-11-{:02}T{:02}:{:02}:00Z\"}}\n",
-                    rng.u32(..100000), rng.u32(..10000), rng.u32(..100),
-                    ["paid", "pending", "refunded", "shipped"][rng.usize(..4)],
-                    rng.u32(1..29), rng.u32(..24), rng.u32(..60)
-                ));
-                n += 1;
-            }
-            path = dir.join(format!("f{i}.json"));
-            std::fs::write(&path, s).unwrap();
-            text_bytes += size as u64;
-        }
-        files.push(path);
-        i += 1;
-    }
-    files
-}
+mod common;
+use common::{du, make_dataset};
 
 fn run(cmd: &mut Command) -> (f64, String) {
     let t = Instant::now();

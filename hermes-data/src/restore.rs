@@ -78,10 +78,12 @@ pub(crate) fn apply_meta(path: &Path, node: &Node, symlink: bool) -> Result<()> 
     set_times(path, node, symlink)
 }
 
-/// A file being restored: where it goes, its node, and how many chunk writes it still waits for.
+/// A file being restored: where it goes, its node, whether it was created (or truncated) yet, and how
+/// many chunk writes it still waits for.
 struct FileJob {
     path: PathBuf,
     node: Node,
+    created: Mutex<bool>,
     remaining: AtomicUsize,
 }
 
@@ -100,7 +102,7 @@ struct PackJob {
 }
 
 /// Largest single read from a pack; neighbouring chunks closer than [`GAP`] are read together.
-const MAX_READ: u64 = 32 << 20;
+const MAX_READ: u64 = 16 << 20;
 const GAP: u64 = 1 << 20;
 
 /// Groups every chunk occurrence of `files` by pack. Returns the pack jobs (largest first) and, per
@@ -238,12 +240,18 @@ impl Repository {
                     let f = &files[fi];
                     let handle = match open.entry(fi) {
                         std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                        std::collections::hash_map::Entry::Vacant(e) => e.insert(
-                            std::fs::OpenOptions::new()
-                                .write(true)
-                                .open(&f.path)
-                                .map_err(|e| DataError::io("open", &f.path, e))?,
-                        ),
+                        std::collections::hash_map::Entry::Vacant(e) => {
+                            // The first writer creates (truncates) the file; later ones open it.
+                            let mut created = f.created.lock().expect("file lock");
+                            let file = if *created {
+                                std::fs::OpenOptions::new().write(true).open(&f.path)
+                            } else {
+                                std::fs::File::create(&f.path)
+                            }
+                            .map_err(|e| DataError::io("create", &f.path, e))?;
+                            *created = true;
+                            e.insert(file)
+                        }
                     };
                     handle
                         .write_all_at(&plain, offset)
@@ -302,27 +310,27 @@ impl Repository {
                     files.push(FileJob {
                         path,
                         node,
+                        created: Mutex::new(false),
                         remaining,
                     })
                 }
             }
         }
         let jobs = plan_packs(self.name(), &index, &files)?;
-        // Every file exists at its final size before any chunk is written; empty ones are done.
-        for f in &files {
-            let file =
-                std::fs::File::create(&f.path).map_err(|e| DataError::io("create", &f.path, e))?;
-            file.set_len(f.node.size)
-                .map_err(|e| DataError::io("size", &f.path, e))?;
-            drop(file);
-            if f.node.chunks.is_empty() {
-                apply_meta(&f.path, &f.node, false)?;
-            }
+        // Empty files now; the others are created (or truncated) by the first worker that writes one of
+        // their chunks, so that creating thousands of inodes overlaps with reading and decoding.
+        for f in files.iter().filter(|f| f.node.chunks.is_empty()) {
+            std::fs::File::create(&f.path).map_err(|e| DataError::io("create", &f.path, e))?;
+            apply_meta(&f.path, &f.node, false)?;
         }
         stats.files = files.len() as u64;
         let files = Arc::new(files);
         let queue = Arc::new(Mutex::new(jobs));
-        let workers = std::thread::available_parallelism().map_or(2, |n| n.get()) * 2;
+        // Four workers per core: a worker often waits on the kernel (creating inodes, writing back),
+        // and the next one keeps the core busy. At most 16, each holding one read (≤ 16 MiB) and
+        // one decoded chunk (≤ 4 MiB by default).
+        let workers =
+            (std::thread::available_parallelism().map_or(2, |n| n.get()) * 4).clamp(4, 16);
         let rt = tokio::runtime::Handle::current();
         let mut tasks = Vec::new();
         for _ in 0..workers {

@@ -63,6 +63,19 @@ struct Outcome {
     error: Option<String>,
 }
 
+/// The restored stream's SHA-256 must be the one recorded when the backup was taken.
+fn same_stream(snap: &Snapshot, info: &hermes_core::RestoreInfo) -> Result<(), String> {
+    if snap.meta.get("stream_sha256") == Some(&info.sha256.to_string()) {
+        Ok(())
+    } else {
+        Err(format!(
+            "restored stream sha256 {} differs from the backup's {:?}",
+            info.sha256,
+            snap.meta.get("stream_sha256")
+        ))
+    }
+}
+
 async fn drill_pg(
     repo: &Repository,
     snap: &Snapshot,
@@ -85,14 +98,7 @@ async fn drill_pg(
     let result = async {
         let info = info?;
         let mut checks = vec![format!("stream sha256 {} matches the backup", info.sha256)];
-        if snap.meta.get("stream_sha256") != Some(&info.sha256.to_string()) {
-            return Err(format!(
-                "restored stream sha256 {} differs from the backup's {:?}",
-                info.sha256,
-                snap.meta.get("stream_sha256")
-            )
-            .into());
-        }
+        same_stream(snap, &info)?;
         let counts = scratch.row_counts().await?;
         for (k, v) in snap
             .meta
@@ -151,14 +157,7 @@ async fn drill_cluster(
             )
             .await?;
         let mut checks = vec![format!("tar stream sha256 {} restored", info.sha256)];
-        if snap.meta.get("stream_sha256") != Some(&info.sha256.to_string()) {
-            return Err(format!(
-                "restored stream sha256 {} differs from the backup's {:?}",
-                info.sha256,
-                snap.meta.get("stream_sha256")
-            )
-            .into());
-        }
+        same_stream(snap, &info)?;
         let cluster = ScratchCluster::start(&datadir, port).await?;
         checks.push(format!(
             "scratch cluster started on 127.0.0.1:{port} (WAL replayed)"
@@ -233,14 +232,7 @@ async fn drill_mongo(
                 &RestoreTarget::Endpoint { url: scratch_uri },
             )
             .await?;
-        if snap.meta.get("stream_sha256") != Some(&info.sha256.to_string()) {
-            return Err(format!(
-                "restored stream sha256 {} differs from the backup's {:?}",
-                info.sha256,
-                snap.meta.get("stream_sha256")
-            )
-            .into());
-        }
+        same_stream(snap, &info)?;
         let mut checks = vec![format!(
             "dump stream sha256 {} matches the backup",
             info.sha256
