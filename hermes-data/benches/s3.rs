@@ -17,7 +17,6 @@
 //! - ceiling: the bytes of the Hermes repository as 16 MiB in-memory `PutObject`s, 16 in flight, no
 //!   checksum and no disk read: what this server ingests at best from one client.
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 use std::time::Instant;
