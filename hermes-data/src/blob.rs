@@ -48,19 +48,28 @@ pub fn encode(data: &[u8], compression: Compression, key: Option<&MasterKey>) ->
 
 /// Decodes a stored object; `None` when it is damaged (bad tag, bad flag, bad zstd stream).
 pub fn decode(stored: &[u8], key: Option<&MasterKey>) -> Option<Vec<u8>> {
-    let plain;
-    let plain_ref: &[u8] = match key {
+    match key {
+        // Decrypted into a buffer of its own: a raw payload is that buffer minus the flag byte
+        // (no second copy of the chunk).
         Some(k) => {
-            plain = k.unseal(stored).ok()?;
-            &plain
+            let mut plain = k.unseal(stored).ok()?;
+            match *plain.first()? {
+                RAW => {
+                    plain.remove(0);
+                    Some(plain)
+                }
+                ZSTD => zstd::stream::decode_all(&plain[1..]).ok(),
+                _ => None,
+            }
         }
-        None => stored,
-    };
-    let (&flag, payload) = plain_ref.split_first()?;
-    match flag {
-        RAW => Some(payload.to_vec()),
-        ZSTD => zstd::stream::decode_all(payload).ok(),
-        _ => None,
+        None => {
+            let (&flag, payload) = stored.split_first()?;
+            match flag {
+                RAW => Some(payload.to_vec()),
+                ZSTD => zstd::stream::decode_all(payload).ok(),
+                _ => None,
+            }
+        }
     }
 }
 

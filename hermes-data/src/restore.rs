@@ -102,7 +102,7 @@ struct PackJob {
 }
 
 /// Largest single read from a pack; neighbouring chunks closer than [`GAP`] are read together.
-const MAX_READ: u64 = 16 << 20;
+const MAX_READ: u64 = 8 << 20;
 const GAP: u64 = 1 << 20;
 
 /// Groups every chunk occurrence of `files` by pack. Returns the pack jobs (largest first) and, per
@@ -327,7 +327,7 @@ impl Repository {
         let files = Arc::new(files);
         let queue = Arc::new(Mutex::new(jobs));
         // Four workers per core: a worker often waits on the kernel (creating inodes, writing back),
-        // and the next one keeps the core busy. At most 16, each holding one read (≤ 16 MiB) and
+        // and the next one keeps the core busy. At most 16, each holding one read (≤ 8 MiB) and
         // one decoded chunk (≤ 4 MiB by default).
         let workers =
             (std::thread::available_parallelism().map_or(2, |n| n.get()) * 4).clamp(4, 16);
