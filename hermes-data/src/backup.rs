@@ -125,11 +125,19 @@ impl Ingest {
         what: &Path,
     ) -> Result<(Vec<Sha256Digest>, Sha256Digest, u64)> {
         let mut whole = Sha256Hasher::new();
+        let mut single = None;
         let mut ids = Vec::new();
-        for chunk in chunks(reader, self.params) {
+        let mut cuts = chunks(reader, self.params).peekable();
+        while let Some(chunk) = cuts.next() {
             let chunk = chunk.map_err(|e| DataError::io("read", what, e))?;
-            whole.update(&chunk);
             let id = Sha256Digest::of(&chunk);
+            // A one-chunk content's digest is its chunk id: no second pass over the bytes (most
+            // files are one chunk). Longer contents are hashed whole as well.
+            if ids.is_empty() && cuts.peek().is_none() {
+                single = Some((id, chunk.len() as u64));
+            } else {
+                whole.update(&chunk);
+            }
             ids.push(id);
             if self.known.insert(id) {
                 self.stats.chunks_new += 1;
@@ -145,7 +153,8 @@ impl Ingest {
                 }
             }
         }
-        Ok((ids, whole.digest(), whole.bytes()))
+        let (digest, size) = single.unwrap_or_else(|| (whole.digest(), whole.bytes()));
+        Ok((ids, digest, size))
     }
 
     /// Adds a file, reusing the parent's chunks when it is unchanged (incremental only).

@@ -228,10 +228,12 @@ struct CollectionSpec {
 /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 /// use hermes_data::source::mongo::{MongoDump, MongoServer};
 /// let dump = MongoDump::new(MongoServer::new("mongodb://127.0.0.1:27117")?, "shop");
-/// let repo = hermes_data::Repository::open(
-///     std::sync::Arc::new(hermes_data::artifact::LocalStore::new("/var/backups/repo")), None).await?;
-/// let snap = repo.backup_source("mongodb://127.0.0.1:27117/shop", &dump,
-///     hermes_core::BackupKind::Full, vec![]).await?;
+/// let store = hermes_data::artifact::LocalStore::new("/var/backups/repo")?;
+/// let repo = hermes_data::Repository::open(std::sync::Arc::new(store), None).await?;
+/// let (snap, info) = repo
+///     .backup_source(&dump.source(), &dump, hermes_data::BackupOptions::full())
+///     .await?;
+/// assert_eq!(snap.meta["docs.orders"], info.metadata["docs.orders"]);
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone)]
