@@ -206,6 +206,12 @@ async fn mongodb_dump_round_trips_into_a_scratch_database() {
         .insert_one(doc! {"_id": "c1", "name": "Ana"})
         .await
         .unwrap();
+    // More collections than one listCollections batch (100): listing drains the cursor with getMore.
+    for i in 0..110 {
+        db.run_command(doc! {"create": format!("empty{i:03}")})
+            .await
+            .unwrap();
+    }
     db.run_command(
         doc! {"create": "paid", "viewOn": "orders", "pipeline": [{"$match": {"status": "paid"}}]},
     )
@@ -222,6 +228,10 @@ async fn mongodb_dump_round_trips_into_a_scratch_database() {
     assert_eq!(snap.meta["docs.orders"], "20000");
     assert_eq!(snap.meta["docs.customers"], "1");
     assert_eq!(snap.meta["views"], "1");
+    assert_eq!(
+        snap.meta["docs.empty109"], "0",
+        "every collection is listed"
+    );
     assert_eq!(
         snap.meta["consistency"], "snapshot",
         "SecantusDB is a replica set"

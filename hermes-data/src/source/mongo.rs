@@ -134,15 +134,14 @@ impl MongoServer {
 
     /// The collections and views of `db` (not `system.*`), from `listCollections`.
     async fn collections(&self, client: &Client, db: &str) -> Result<Vec<CollectionSpec>> {
-        let reply = client
-            .database(db)
-            .run_command(doc! {"listCollections": 1, "nameOnly": false})
-            .await
-            .map_err(|e| self.err(e))?;
-        let batch = reply
-            .get_document("cursor")
-            .and_then(|c| c.get_array("firstBatch"))
-            .map_err(|_| self.malformed("listCollections", "no cursor.firstBatch"))?;
+        let batch = self
+            .cursor_command(
+                client,
+                db,
+                doc! {"listCollections": 1, "nameOnly": false, "cursor": {"batchSize": 100}},
+                "listCollections",
+            )
+            .await?;
         let mut specs = Vec::new();
         for item in batch {
             let Bson::Document(d) = item else { continue };
@@ -162,15 +161,14 @@ impl MongoServer {
 
     /// The index specifications of a collection (as `listIndexes` returns them, `ns` removed).
     async fn indexes(&self, client: &Client, db: &str, coll: &str) -> Result<Vec<Bson>> {
-        let reply = client
-            .database(db)
-            .run_command(doc! {"listIndexes": coll})
-            .await
-            .map_err(|e| self.err(e))?;
-        let batch = reply
-            .get_document("cursor")
-            .and_then(|c| c.get_array("firstBatch"))
-            .map_err(|_| self.malformed("listIndexes", "no cursor.firstBatch"))?;
+        let batch = self
+            .cursor_command(
+                client,
+                db,
+                doc! {"listIndexes": coll, "cursor": {"batchSize": 100}},
+                "listIndexes",
+            )
+            .await?;
         Ok(batch
             .iter()
             .filter_map(|b| match b {
@@ -182,6 +180,44 @@ impl MongoServer {
                 _ => None,
             })
             .collect())
+    }
+
+    /// Runs a command that answers with a cursor and drains it (`firstBatch`, then `getMore` until
+    /// the cursor id is 0): a database with more collections or indexes than one batch is read whole.
+    async fn cursor_command(
+        &self,
+        client: &Client,
+        db: &str,
+        command: Document,
+        name: &str,
+    ) -> Result<Vec<Bson>> {
+        let database = client.database(db);
+        let mut reply = database
+            .run_command(command)
+            .await
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        let mut batch_key = "firstBatch";
+        loop {
+            let cursor = reply
+                .get_document("cursor")
+                .map_err(|_| self.malformed(name, "no cursor"))?;
+            let batch = cursor
+                .get_array(batch_key)
+                .map_err(|_| self.malformed(name, &format!("no cursor.{batch_key}")))?;
+            out.extend(batch.iter().cloned());
+            let id = cursor.get_i64("id").unwrap_or(0);
+            if id == 0 {
+                return Ok(out);
+            }
+            let ns = cursor.get_str("ns").unwrap_or_default();
+            let collection = ns.split_once('.').map_or(ns, |(_, c)| c).to_string();
+            reply = database
+                .run_command(doc! {"getMore": id, "collection": collection})
+                .await
+                .map_err(|e| self.err(e))?;
+            batch_key = "nextBatch";
+        }
     }
 
     fn malformed(&self, command: &str, what: &str) -> DataError {
