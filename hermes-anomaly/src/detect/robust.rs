@@ -39,16 +39,27 @@ impl SortedWindow {
     }
 
     pub(crate) fn push(&mut self, x: f64) {
+        self.since_mad += 1;
         if self.order.len() == self.cap {
             if let Some(old) = self.order.pop_front() {
+                self.order.push_back(x);
+                // Replace `old` by `x` in place: only the values between their two positions move
+                // (a remove then an insert would move everything after each of them).
                 let i = self.sorted.partition_point(|v| *v < old);
-                self.sorted.remove(i);
+                let j = self.sorted.partition_point(|v| *v < x);
+                if j <= i {
+                    self.sorted.copy_within(j..i, j + 1);
+                    self.sorted[j] = x;
+                } else {
+                    self.sorted.copy_within(i + 1..j, i);
+                    self.sorted[j - 1] = x;
+                }
+                return;
             }
         }
         self.order.push_back(x);
         let i = self.sorted.partition_point(|v| *v < x);
         self.sorted.insert(i, x);
-        self.since_mad += 1;
     }
 
     /// How many values in the window are below `x`.
@@ -251,5 +262,31 @@ impl Detector for Ewma {
         self.mean += self.alpha * d;
         self.var = (1.0 - self.alpha) * (self.var + self.alpha * d * d);
         v
+    }
+}
+
+#[cfg(test)]
+mod sorted_window_tests {
+    #[test]
+    fn sorted_window_stays_sorted_and_holds_the_last_cap_values() {
+        let mut w = super::SortedWindow::new(50);
+        let mut rng = 12345u64;
+        let mut all = Vec::new();
+        for step in 0..2000 {
+            rng = rng
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            // Ties on purpose: a small alphabet every other step.
+            let x = if step % 2 == 0 {
+                (rng >> 60) as f64
+            } else {
+                (rng >> 11) as f64 / (1u64 << 53) as f64
+            };
+            w.push(x);
+            all.push(x);
+            let mut want: Vec<f64> = all[all.len().saturating_sub(50)..].to_vec();
+            want.sort_by(f64::total_cmp);
+            assert_eq!(w.sorted, want, "step {step}");
+        }
     }
 }
