@@ -7,16 +7,130 @@ use std::collections::VecDeque;
 /// Scale factor that makes the MAD a consistent estimator of a normal standard deviation.
 pub(crate) const MAD_TO_SIGMA: f64 = 1.4826;
 
-/// A sliding window kept both in arrival order and sorted, for order statistics.
+/// A sorted multiset of finite values kept as consecutive sorted blocks of at most `2·BLOCK` values:
+/// an insert or a removal moves the values of one block only (not of the whole window), a rank or an
+/// index lookup walks the block lengths.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Blocks {
+    blocks: Vec<Vec<f64>>,
+    len: usize,
+}
+
+const BLOCK: usize = 64;
+
+impl Blocks {
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// The first block whose largest value is ≥ `x` (the block holding `x`'s first occurrence).
+    fn block_of(&self, x: f64) -> usize {
+        self.blocks
+            .partition_point(|b| b.last().is_some_and(|v| *v < x))
+    }
+
+    pub(crate) fn insert(&mut self, x: f64) {
+        self.len += 1;
+        if self.blocks.is_empty() {
+            self.blocks.push(vec![x]);
+            return;
+        }
+        let b = self.block_of(x).min(self.blocks.len() - 1);
+        let block = &mut self.blocks[b];
+        let i = block.partition_point(|v| *v < x);
+        block.insert(i, x);
+        if block.len() > 2 * BLOCK {
+            let tail = block.split_off(BLOCK);
+            self.blocks.insert(b + 1, tail);
+        }
+    }
+
+    /// Removes one occurrence of `x`; false if `x` is not there.
+    pub(crate) fn remove(&mut self, x: f64) -> bool {
+        let b = self.block_of(x);
+        let Some(block) = self.blocks.get_mut(b) else {
+            return false;
+        };
+        let i = block.partition_point(|v| *v < x);
+        if block.get(i) != Some(&x) {
+            return false;
+        }
+        block.remove(i);
+        self.len -= 1;
+        if block.is_empty() {
+            self.blocks.remove(b);
+        } else if block.len() < BLOCK / 4 && b + 1 < self.blocks.len() {
+            // Keep blocks from shrinking to nothing: fold a small one into its successor.
+            let next = self.blocks.remove(b + 1);
+            let block = &mut self.blocks[b];
+            block.extend(next);
+            if block.len() > 2 * BLOCK {
+                let tail = block.split_off(block.len() / 2);
+                self.blocks.insert(b + 1, tail);
+            }
+        }
+        true
+    }
+
+    /// How many values are < `x`.
+    pub(crate) fn rank(&self, x: f64) -> usize {
+        let b = self.block_of(x);
+        let before: usize = self.blocks[..b].iter().map(Vec::len).sum();
+        before
+            + self
+                .blocks
+                .get(b)
+                .map_or(0, |block| block.partition_point(|v| *v < x))
+    }
+
+    /// The `i`-th smallest value.
+    pub(crate) fn get(&self, mut i: usize) -> Option<f64> {
+        for block in &self.blocks {
+            if i < block.len() {
+                return Some(block[i]);
+            }
+            i -= block.len();
+        }
+        None
+    }
+
+    pub(crate) fn first(&self) -> Option<f64> {
+        self.blocks.first().and_then(|b| b.first().copied())
+    }
+
+    pub(crate) fn last(&self) -> Option<f64> {
+        self.blocks.last().and_then(|b| b.last().copied())
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = f64> + '_ {
+        self.blocks.iter().flatten().copied()
+    }
+
+    /// The `q` quantile with linear interpolation between neighbouring order statistics (0 when empty).
+    pub(crate) fn quantile(&self, q: f64) -> f64 {
+        if self.len == 0 {
+            return 0.0;
+        }
+        let pos = q * (self.len - 1) as f64;
+        let lo = pos.floor() as usize;
+        let hi = pos.ceil() as usize;
+        let f = pos - lo as f64;
+        let (a, b) = (self.get(lo).unwrap_or(0.0), self.get(hi).unwrap_or(0.0));
+        a * (1.0 - f) + b * f
+    }
+}
+
+/// A sliding window kept both in arrival order and sorted ([`Blocks`]), for order statistics.
 ///
-/// Insert/remove are a binary search plus a `memmove` of at most the window (a few KiB), so they are
-/// O(log w) comparisons; the median is O(1); the MAD is recomputed in O(w log w) after `len/8` new
-/// points (amortised O(log w)) and between refreshes reuses the last one.
+/// Insert/remove are binary searches plus a move of at most one block's values, so they stay cheap
+/// for long windows (the ensemble's calibration windows hold 6,000 values); quantiles walk the block
+/// lengths; the MAD is recomputed in O(w log w) after `len/8` new points (amortised O(log w)) and
+/// between refreshes reuses the last one.
 #[derive(Debug, Clone)]
 pub(crate) struct SortedWindow {
     cap: usize,
     order: VecDeque<f64>,
-    sorted: Vec<f64>,
+    sorted: Blocks,
     mad: f64,
     since_mad: usize,
     scratch: Vec<f64>,
@@ -27,7 +141,7 @@ impl SortedWindow {
         SortedWindow {
             cap: cap.max(3),
             order: VecDeque::new(),
-            sorted: Vec::new(),
+            sorted: Blocks::default(),
             mad: 0.0,
             since_mad: usize::MAX / 2,
             scratch: Vec::new(),
@@ -42,42 +156,29 @@ impl SortedWindow {
         self.since_mad += 1;
         if self.order.len() == self.cap {
             if let Some(old) = self.order.pop_front() {
-                self.order.push_back(x);
-                // Replace `old` by `x` in place: only the values between their two positions move
-                // (a remove then an insert would move everything after each of them).
-                let i = self.sorted.partition_point(|v| *v < old);
-                let j = self.sorted.partition_point(|v| *v < x);
-                if j <= i {
-                    self.sorted.copy_within(j..i, j + 1);
-                    self.sorted[j] = x;
-                } else {
-                    self.sorted.copy_within(i + 1..j, i);
-                    self.sorted[j - 1] = x;
-                }
-                return;
+                self.sorted.remove(old);
             }
         }
         self.order.push_back(x);
-        let i = self.sorted.partition_point(|v| *v < x);
-        self.sorted.insert(i, x);
+        self.sorted.insert(x);
     }
 
     /// How many values in the window are below `x`.
     pub(crate) fn sorted_partition(&self, x: f64) -> usize {
-        self.sorted.partition_point(|v| *v < x)
+        self.sorted.rank(x)
     }
 
     /// The largest value in the window (0 when empty).
     pub(crate) fn max(&self) -> f64 {
-        self.sorted.last().copied().unwrap_or(0.0)
+        self.sorted.last().unwrap_or(0.0)
     }
 
     pub(crate) fn median(&self) -> f64 {
-        quantile_sorted(&self.sorted, 0.5)
+        self.sorted.quantile(0.5)
     }
 
     pub(crate) fn quantile(&self, q: f64) -> f64 {
-        quantile_sorted(&self.sorted, q)
+        self.sorted.quantile(q)
     }
 
     /// Median absolute deviation (refreshed after len/8 pushes).
@@ -107,8 +208,7 @@ impl SortedWindow {
         if idr > 0.0 {
             return idr;
         }
-        let range = self.sorted.last().copied().unwrap_or(0.0)
-            - self.sorted.first().copied().unwrap_or(0.0);
+        let range = self.sorted.last().unwrap_or(0.0) - self.sorted.first().unwrap_or(0.0);
         if range > 0.0 {
             return range / 6.0;
         }
@@ -269,10 +369,10 @@ impl Detector for Ewma {
 mod sorted_window_tests {
     #[test]
     fn sorted_window_stays_sorted_and_holds_the_last_cap_values() {
-        let mut w = super::SortedWindow::new(50);
+        let mut w = super::SortedWindow::new(1000);
         let mut rng = 12345u64;
         let mut all = Vec::new();
-        for step in 0..2000 {
+        for step in 0..5000 {
             rng = rng
                 .wrapping_mul(6364136223846793005)
                 .wrapping_add(1442695040888963407);
@@ -284,9 +384,11 @@ mod sorted_window_tests {
             };
             w.push(x);
             all.push(x);
-            let mut want: Vec<f64> = all[all.len().saturating_sub(50)..].to_vec();
+            let mut want: Vec<f64> = all[all.len().saturating_sub(1000)..].to_vec();
             want.sort_by(f64::total_cmp);
-            assert_eq!(w.sorted, want, "step {step}");
+            assert_eq!(w.sorted.iter().collect::<Vec<_>>(), want, "step {step}");
+            assert_eq!(w.sorted_partition(0.5), want.partition_point(|v| *v < 0.5));
+            assert_eq!(w.quantile(0.3), super::quantile_sorted(&want, 0.3));
         }
     }
 }
