@@ -153,32 +153,13 @@ fn main() {
         .and_then(|i| args.get(i + 1))
         .and_then(|s| s.parse::<u64>().ok())
     {
-        let tmp = tempfile::tempdir_in(
-            std::env::var("HERMES_BENCH_DIR")
-                .unwrap_or_else(|_| std::env::temp_dir().display().to_string()),
-        )
-        .unwrap();
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()
-            .unwrap();
+        let tmp = common::scratch();
+        let rt = common::runtime();
         peak_memory(gib, tmp.path(), &rt);
         return;
     }
-    let mib: u64 = if args.iter().any(|a| a == "--gib") {
-        1024
-    } else {
-        args.iter()
-            .position(|a| a == "--mib")
-            .and_then(|i| args.get(i + 1))
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(256)
-    };
-    let tmp = tempfile::tempdir_in(
-        std::env::var("HERMES_BENCH_DIR")
-            .unwrap_or_else(|_| std::env::temp_dir().display().to_string()),
-    )
-    .unwrap();
+    let mib = common::size_mib(&args);
+    let tmp = common::scratch();
     let src = tmp.path().join("src");
     println!(
         "generating {mib} MiB mixed dataset (60% incompressible, 40% JSON) in {}",
@@ -187,10 +168,7 @@ fn main() {
     let files = make_dataset(&src, mib << 20);
     let total = du(&src);
     println!("{} files, {:.1} MiB", files.len(), total as f64 / 1048576.0);
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = common::runtime();
 
     // First backups.
     let mut h = Figures::default();

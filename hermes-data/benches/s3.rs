@@ -73,15 +73,7 @@ print(f"{time.monotonic() - t:.3f} {len(files)}")
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let mib: u64 = if args.iter().any(|a| a == "--gib") {
-        1024
-    } else {
-        args.iter()
-            .position(|a| a == "--mib")
-            .and_then(|i| args.get(i + 1))
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(256)
-    };
+    let mib = common::size_mib(&args);
     let peer = hermes_testkit::peer("seaweedfs");
     let endpoint = format!("http://{}", peer.addr());
     let (access, secret, region) = (
@@ -89,11 +81,7 @@ fn main() {
         peer.setting("SECRET_KEY"),
         peer.setting("REGION"),
     );
-    let tmp = tempfile::tempdir_in(
-        std::env::var("HERMES_BENCH_DIR")
-            .unwrap_or_else(|_| std::env::temp_dir().display().to_string()),
-    )
-    .unwrap();
+    let tmp = common::scratch();
     let src = tmp.path().join("src");
     println!("generating {mib} MiB mixed dataset in {}", src.display());
     let files = make_dataset(&src, mib << 20);
@@ -102,10 +90,7 @@ fn main() {
         files.len(),
         du(&src) as f64 / 1048576.0
     );
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = common::runtime();
     let hrepo_dir = tmp.path().join("hermes");
     let repo = rt.block_on(async {
         let store: Arc<dyn ArtifactStore> = Arc::new(LocalStore::new(&hrepo_dir).unwrap());

@@ -1,5 +1,5 @@
-//! Shared by the benches: the mixed dataset generator (seed 42: 60% incompressible files of many sizes,
-//! 40% JSON text) and a directory's size.
+//! Shared by the benches: the size flags, the scratch directory and runtime, the mixed dataset generator
+//! (seed 42: 60% incompressible files of many sizes, 40% JSON text) and a directory's size.
 
 use std::path::{Path, PathBuf};
 
@@ -55,4 +55,33 @@ pub fn make_dataset(root: &Path, total: u64) -> Vec<PathBuf> {
         i += 1;
     }
     files
+}
+
+/// The dataset size in MiB from the flags: `--gib` (1024), `--mib N`, default 256.
+pub fn size_mib(args: &[String]) -> u64 {
+    if args.iter().any(|a| a == "--gib") {
+        return 1024;
+    }
+    args.iter()
+        .position(|a| a == "--mib")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(256)
+}
+
+/// A scratch directory under `$HERMES_BENCH_DIR` (default: the system temp dir), removed on drop.
+pub fn scratch() -> tempfile::TempDir {
+    tempfile::tempdir_in(
+        std::env::var("HERMES_BENCH_DIR")
+            .unwrap_or_else(|_| std::env::temp_dir().display().to_string()),
+    )
+    .unwrap()
+}
+
+/// A multi-threaded tokio runtime for the Hermes side.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap()
 }
