@@ -44,6 +44,26 @@ struct State {
 
 const SUCCESS: &str = r#"{"error":{"code":"iLO.0.10.ExtendedInfo","@Message.ExtendedInfo":[{"MessageId":"Base.1.4.Success"}]}}"#;
 
+/// A Redfish task monitor as iLO answers it: 202 "Running" with `Retry-After: 0` until the `done_at`-th
+/// poll, then 200 with the finished task.
+fn task_monitor(
+    polls: &mut u32,
+    done_at: u32,
+    percent: u32,
+    done: &'static str,
+) -> Response<Full<Bytes>> {
+    *polls += 1;
+    if *polls < done_at {
+        reply(
+            202,
+            &[("Retry-After", "0".to_string())],
+            format!(r#"{{"TaskState":"Running","PercentComplete":{percent}}}"#),
+        )
+    } else {
+        reply(200, &[], done)
+    }
+}
+
 fn reply(status: u16, headers: &[(&str, String)], body: impl Into<Bytes>) -> Response<Full<Bytes>> {
     let mut b = Response::builder().status(status);
     for (k, v) in headers {
@@ -154,22 +174,12 @@ async fn handle(
             };
             reply(202, &[("Location", mon.to_string())], "")
         }
-        ("GET", "/taskmon/upd-ok") => {
-            s.update_polls += 1;
-            if s.update_polls < 3 {
-                reply(
-                    202,
-                    &[("Retry-After", "0".to_string())],
-                    r#"{"TaskState":"Running","PercentComplete":40}"#,
-                )
-            } else {
-                reply(
-                    200,
-                    &[],
-                    r#"{"Id":"31","TaskState":"Completed","TaskStatus":"OK","Messages":[{"MessageId":"Update.1.0.UpdateSuccessful"}]}"#,
-                )
-            }
-        }
+        ("GET", "/taskmon/upd-ok") => task_monitor(
+            &mut s.update_polls,
+            3,
+            40,
+            r#"{"Id":"31","TaskState":"Completed","TaskStatus":"OK","Messages":[{"MessageId":"Update.1.0.UpdateSuccessful"}]}"#,
+        ),
         ("GET", "/taskmon/upd-bad") => reply(
             200,
             &[],
@@ -188,22 +198,12 @@ async fn handle(
         ("POST", "/redfish/v1/Managers/1/VirtualMedia/2/Actions/VirtualMedia.InsertMedia") => {
             reply(202, &[("Location", "/taskmon/7".to_string())], "")
         }
-        ("GET", "/taskmon/7") => {
-            s.taskmon_polls += 1;
-            if s.taskmon_polls < 2 {
-                reply(
-                    202,
-                    &[("Retry-After", "0".to_string())],
-                    r#"{"TaskState":"Running","PercentComplete":50}"#,
-                )
-            } else {
-                reply(
-                    200,
-                    &[],
-                    r#"{"Id":"7","TaskState":"Completed","TaskStatus":"OK"}"#,
-                )
-            }
-        }
+        ("GET", "/taskmon/7") => task_monitor(
+            &mut s.taskmon_polls,
+            2,
+            50,
+            r#"{"Id":"7","TaskState":"Completed","TaskStatus":"OK"}"#,
+        ),
         ("GET", p) => {
             let f = tree.join(p.trim_start_matches('/')).join("index.json");
             if expand {
