@@ -228,27 +228,34 @@ impl MongoServer {
     }
 }
 
-/// Removes credentials, database and options: `mongodb://u:p@h:1,h2:2/db?x` → `mongodb://h:1,h2:2`.
-fn redact(uri: &str) -> Option<String> {
+/// `(scheme, hosts)` of `scheme://[user:password@]hosts[/db][?options]`: credentials, database and
+/// options dropped.
+fn scheme_and_hosts(uri: &str) -> Option<(&str, &str)> {
     let (scheme, rest) = uri.split_once("://")?;
-    if scheme != "mongodb" && scheme != "mongodb+srv" {
-        return None;
-    }
     let authority = rest.split(['/', '?']).next().unwrap_or("");
-    let hosts = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    (!hosts.is_empty()).then(|| format!("{scheme}://{hosts}"))
+    Some((
+        scheme,
+        authority.rsplit_once('@').map_or(authority, |(_, h)| h),
+    ))
 }
 
-/// A best-effort redaction of anything, for error messages about bad input.
-fn redact_any(uri: &str) -> String {
-    match uri.split_once("://") {
-        Some((scheme, rest)) => {
-            let authority = rest.split(['/', '?']).next().unwrap_or("");
-            let hosts = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-            format!("{scheme}://{hosts}")
+/// Removes credentials, database and options: `mongodb://u:p@h:1,h2:2/db?x` → `mongodb://h:1,h2:2`;
+/// `None` unless it is a MongoDB connection string with hosts.
+fn redact(uri: &str) -> Option<String> {
+    match scheme_and_hosts(uri)? {
+        (scheme @ ("mongodb" | "mongodb+srv"), hosts) if !hosts.is_empty() => {
+            Some(format!("{scheme}://{hosts}"))
         }
-        None => "<connection string>".to_string(),
+        _ => None,
     }
+}
+
+/// The same for anything, for error messages about bad input.
+fn redact_any(uri: &str) -> String {
+    scheme_and_hosts(uri).map_or_else(
+        || "<connection string>".to_string(),
+        |(scheme, hosts)| format!("{scheme}://{hosts}"),
+    )
 }
 
 #[derive(Debug, Clone)]
