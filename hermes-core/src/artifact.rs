@@ -62,6 +62,32 @@ pub trait ArtifactStore: Send + Sync + Debug {
         self.put(key, &mut r).await
     }
 
+    /// Stores `bytes`, whose SHA-256 the caller already computed (content-addressed objects, whose
+    /// key is their digest): a store may take `sha256` instead of hashing the bytes again, and one that
+    /// can check it end to end does. `sha256` must be the digest of `bytes`. Default: [`Self::put_bytes`].
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use hermes_core::artifact::{ArtifactStore, LocalStore};
+    /// use hermes_core::Sha256Digest;
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let store = LocalStore::new(dir.path()).unwrap();
+    /// let body = bytes::Bytes::from_static(b"pack bytes");
+    /// let sha = Sha256Digest::of(&body);
+    /// let meta = store.put_bytes_hashed(&format!("packs/{sha}"), body, sha).await.unwrap();
+    /// assert_eq!(meta.sha256, Some(sha));
+    /// # });
+    /// ```
+    async fn put_bytes_hashed(
+        &self,
+        key: &str,
+        bytes: Bytes,
+        sha256: Sha256Digest,
+    ) -> Result<ArtifactMeta> {
+        let _ = sha256;
+        self.put_bytes(key, bytes).await
+    }
+
     /// Opens `key` for streaming reads ([`ErrorKind::NotFound`] if absent).
     async fn get(&self, key: &str) -> Result<Box<dyn ArtifactSource>>;
 
@@ -200,6 +226,50 @@ impl LocalStore {
     fn err(&self, e: Error) -> Error {
         e.with_target(self.describe())
     }
+
+    /// Writes an object held in memory in one blocking call (hash, write, sync, rename), atomically:
+    /// a failure removes the temporary file.
+    async fn write_whole(
+        &self,
+        key: &str,
+        bytes: Bytes,
+        sha256: Option<Sha256Digest>,
+    ) -> Result<ArtifactMeta> {
+        let path = self.path_of(key).map_err(|e| self.err(e))?;
+        let key = key.to_string();
+        let written = tokio::task::spawn_blocking(move || -> Result<ArtifactMeta> {
+            let dir = path.parent().expect("a key has a parent under the root");
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, "create directory", e))?;
+            let tmp = dir.join(format!(
+                ".hermes-tmp-{}-{}",
+                std::process::id(),
+                fastrand::u64(..)
+            ));
+            let result = (|| {
+                let mut f =
+                    std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, "create", e))?;
+                f.write_all(&bytes)
+                    .map_err(|e| Error::io(&tmp, "write", e))?;
+                let sha256 = sha256.unwrap_or_else(|| Sha256Digest::of(&bytes));
+                f.sync_all().map_err(|e| Error::io(&tmp, "sync", e))?;
+                drop(f);
+                std::fs::rename(&tmp, &path)
+                    .map_err(|e| Error::io(&path, "rename into place", e))?;
+                if let Ok(d) = std::fs::File::open(dir) {
+                    let _ = d.sync_all();
+                }
+                let md = std::fs::metadata(&path).map_err(|e| Error::io(&path, "stat", e))?;
+                Ok(meta_of(key, &md, Some(sha256)))
+            })();
+            if result.is_err() {
+                let _ = std::fs::remove_file(&tmp);
+            }
+            result
+        })
+        .await
+        .map_err(|e| Error::new(ErrorKind::Internal, format!("write task: {e}")))?;
+        written.map_err(|e| self.err(e))
+    }
 }
 
 fn meta_of(key: String, md: &std::fs::Metadata, sha256: Option<Sha256Digest>) -> ArtifactMeta {
@@ -270,6 +340,24 @@ impl ArtifactStore for LocalStore {
             let _ = tokio::fs::remove_file(&tmp).await;
         }
         result.map_err(|e| self.err(e))
+    }
+
+    async fn put_bytes(&self, key: &str, bytes: Bytes) -> Result<ArtifactMeta> {
+        self.write_whole(key, bytes, None).await
+    }
+
+    async fn put_bytes_hashed(
+        &self,
+        key: &str,
+        bytes: Bytes,
+        sha256: Sha256Digest,
+    ) -> Result<ArtifactMeta> {
+        debug_assert_eq!(
+            Sha256Digest::of(&bytes),
+            sha256,
+            "{key}: digest of other bytes"
+        );
+        self.write_whole(key, bytes, Some(sha256)).await
     }
 
     async fn get(&self, key: &str) -> Result<Box<dyn ArtifactSource>> {

@@ -11,19 +11,21 @@
 //! input as for a 10 MiB one), plus the tree's metadata (≈ 300 bytes per file) and the chunk index
 //! (≈ 150 bytes per stored chunk).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
 
+use bytes::Bytes;
 use chrono::Utc;
 use hermes_core::checksum::Sha256Hasher;
 use hermes_core::{BackupInfo, BackupKind, Backupable, Sha256Digest};
 use tokio::io::AsyncRead;
 
-use crate::chunker::{chunks, ChunkerParams};
+use crate::chunker::{Chunker, ChunkerParams};
 use crate::error::{join_error, DataError, Result};
 use crate::index::{BlobEntry, Index, PackIndex};
 use crate::lock::{hostname, LockGuard};
@@ -86,50 +88,56 @@ impl BackupOptions {
 }
 
 type SharedMeta = Arc<Mutex<std::collections::BTreeMap<String, String>>>;
-type Work = (Sha256Digest, Vec<u8>);
+type Work = (Sha256Digest, Bytes);
 type Encoded = (Sha256Digest, u32, Vec<u8>);
-
-/// The reading side of the pipeline (runs on a blocking thread).
-pub(crate) struct Ingest {
-    params: ChunkerParams,
-    known: HashSet<Sha256Digest>,
-    index: Arc<Index>,
-    work: SyncSender<Work>,
-    tree: Vec<u8>,
-    stats: SnapshotStats,
-    parent: HashMap<String, Node>,
-    kind: SnapshotKind,
-    reused_packs: HashSet<String>,
-}
 
 const STOPPED: &str = "the storage pipeline stopped";
 
-impl Ingest {
-    fn push_node(&mut self, node: &Node) {
-        serde_json::to_writer(&mut self.tree, node).expect("node serialises");
-        self.tree.push(b'\n');
-        match node.kind {
-            NodeKind::Dir => self.stats.dirs += 1,
-            NodeKind::File | NodeKind::Stream => {
-                self.stats.files += 1;
-                self.stats.bytes += node.size;
-            }
-            NodeKind::Symlink => {}
-        }
-    }
+/// How many nodes the tree may wait for behind one file still being read (each is ≈ 300 bytes).
+const REORDER_WINDOW: u64 = 8192;
 
+/// What the reading threads share: chunking parameters, the dedup set and the queue to the encoders.
+struct Shared {
+    params: ChunkerParams,
+    kind: SnapshotKind,
+    index: Arc<Index>,
+    seen: Mutex<Seen>,
+    work: SyncSender<Work>,
+    /// Set when the backup fails: readers stop at their next chunk.
+    abort: AtomicBool,
+}
+
+/// Chunks already stored or queued, and (full backups) the packs holding reused chunks.
+struct Seen {
+    known: HashSet<Sha256Digest>,
+    reused_packs: HashSet<String>,
+}
+
+/// One file's or stream's share of the statistics.
+#[derive(Default)]
+struct Counts {
+    chunks_new: u64,
+    bytes_new: u64,
+}
+
+impl Shared {
     /// Chunks, hashes and submits `reader`'s content; returns the chunk ids, the whole digest and size.
     fn store_content<R: Read>(
-        &mut self,
+        &self,
         reader: R,
         what: &Path,
-    ) -> Result<(Vec<Sha256Digest>, Sha256Digest, u64)> {
+        size_hint: Option<u64>,
+    ) -> Result<(Vec<Sha256Digest>, Sha256Digest, u64, Counts)> {
         let mut whole = Sha256Hasher::new();
         let mut single = None;
         let mut ids = Vec::new();
-        let mut cuts = chunks(reader, self.params).peekable();
+        let mut counts = Counts::default();
+        let mut cuts = Chunker::new(reader, self.params, size_hint).peekable();
         while let Some(chunk) = cuts.next() {
             let chunk = chunk.map_err(|e| DataError::io("read", what, e))?;
+            if self.abort.load(Ordering::Relaxed) {
+                return Err(DataError::Internal(STOPPED.into()));
+            }
             let id = Sha256Digest::of(&chunk);
             // A one-chunk content's digest is its chunk id: no second pass over the bytes (most
             // files are one chunk). Longer contents are hashed whole as well.
@@ -139,57 +147,212 @@ impl Ingest {
                 whole.update(&chunk);
             }
             ids.push(id);
-            if self.known.insert(id) {
-                self.stats.chunks_new += 1;
-                self.stats.bytes_new += chunk.len() as u64;
+            let new = {
+                let mut seen = self.seen.lock().expect("dedup lock");
+                let new = seen.known.insert(id);
+                if !new && self.kind == SnapshotKind::Full {
+                    if let Some(loc) = self.index.chunks.get(&id) {
+                        if !seen.reused_packs.contains(&loc.pack) {
+                            seen.reused_packs.insert(loc.pack.clone());
+                        }
+                    }
+                }
+                new
+            };
+            if new {
+                counts.chunks_new += 1;
+                counts.bytes_new += chunk.len() as u64;
                 self.work
                     .send((id, chunk))
                     .map_err(|_| DataError::Internal(STOPPED.into()))?;
-            } else if self.kind == SnapshotKind::Full {
-                if let Some(loc) = self.index.chunks.get(&id) {
-                    if !self.reused_packs.contains(&loc.pack) {
-                        self.reused_packs.insert(loc.pack.clone());
-                    }
-                }
             }
         }
         let (digest, size) = single.unwrap_or_else(|| (whole.digest(), whole.bytes()));
-        Ok((ids, digest, size))
+        Ok((ids, digest, size, counts))
     }
 
-    /// Adds a file, reusing the parent's chunks when it is unchanged (incremental only).
-    pub(crate) fn add_file(&mut self, mut node: Node, path: &Path) -> Result<()> {
-        if self.kind == SnapshotKind::Incremental {
-            if let Some(p) = self.parent.get(&node.path) {
-                if node.unchanged_since(p) && p.chunks.iter().all(|c| self.index.contains(c)) {
-                    node.chunks = p.chunks.clone();
-                    node.sha256 = p.sha256;
-                    self.push_node(&node);
-                    return Ok(());
-                }
-            }
-        }
+    /// Reads one file into `node`; `None` when it vanished since the walk saw it.
+    fn read_file(&self, mut node: Node, path: &Path) -> Result<Option<(Node, Counts)>> {
         let f = match std::fs::File::open(path) {
             Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 tracing::warn!(path = %path.display(), "file vanished during the backup; skipped");
-                return Ok(());
+                return Ok(None);
             }
             Err(e) => return Err(DataError::io("open", path, e)),
         };
-        let (ids, digest, size) = self.store_content(f, path)?;
+        let (ids, digest, size, counts) = self.store_content(f, path, Some(node.size))?;
         node.chunks = ids;
         node.sha256 = Some(digest);
         node.size = size;
+        Ok(Some((node, counts)))
+    }
+}
+
+/// A file handed to a reading thread: its place in the tree, its node (from the walk), its path.
+type FileJob = (u64, Node, PathBuf);
+/// A reading thread's answer.
+type FileDone = (u64, Result<Option<(Node, Counts)>>);
+
+/// The threads that read files (one per core): files are read in parallel, and their nodes are put
+/// back in walk order before they enter the tree.
+struct FileReaders {
+    jobs: Option<SyncSender<FileJob>>,
+    done: Receiver<FileDone>,
+    threads: Vec<std::thread::JoinHandle<()>>,
+    pending: usize,
+}
+
+impl FileReaders {
+    fn start(shared: &Arc<Shared>, n: usize) -> Self {
+        let (jobs, job_rx) = sync_channel::<FileJob>(2 * n);
+        let job_rx = Arc::new(Mutex::new(job_rx));
+        let (done_tx, done) = std::sync::mpsc::channel::<FileDone>();
+        let threads = (0..n)
+            .map(|_| {
+                let (shared, job_rx, done_tx) = (shared.clone(), job_rx.clone(), done_tx.clone());
+                std::thread::spawn(move || loop {
+                    let next = job_rx.lock().expect("job queue lock").recv();
+                    let Ok((seq, node, path)) = next else { break };
+                    let res = shared.read_file(node, &path);
+                    let failed = res.is_err();
+                    if done_tx.send((seq, res)).is_err() || failed {
+                        break;
+                    }
+                })
+            })
+            .collect();
+        FileReaders {
+            jobs: Some(jobs),
+            done,
+            threads,
+            pending: 0,
+        }
+    }
+}
+
+/// The producing side of the pipeline (runs on a blocking thread): takes nodes in walk order, has
+/// files read by [`FileReaders`], streams inline, and writes the tree in order.
+pub(crate) struct Ingest {
+    shared: Arc<Shared>,
+    tree: Vec<u8>,
+    stats: SnapshotStats,
+    parent: HashMap<String, Node>,
+    readers: Option<FileReaders>,
+    /// Sequence number of the next node handed in.
+    next: u64,
+    /// Sequence number of the next node to write into the tree.
+    written: u64,
+    /// Nodes finished out of order (`None`: a file that vanished), waiting for the ones before them.
+    ready: BTreeMap<u64, Option<Node>>,
+}
+
+impl Ingest {
+    fn push_node(&mut self, node: Node) {
+        let seq = self.next;
+        self.next += 1;
+        self.ready.insert(seq, Some(node));
+        self.write_ready();
+    }
+
+    /// Writes every node whose predecessors are all written.
+    fn write_ready(&mut self) {
+        while let Some(node) = self.ready.remove(&self.written) {
+            self.written += 1;
+            let Some(node) = node else { continue };
+            serde_json::to_writer(&mut self.tree, &node).expect("node serialises");
+            self.tree.push(b'\n');
+            match node.kind {
+                NodeKind::Dir => self.stats.dirs += 1,
+                NodeKind::File | NodeKind::Stream => {
+                    self.stats.files += 1;
+                    self.stats.bytes += node.size;
+                }
+                NodeKind::Symlink => {}
+            }
+        }
+    }
+
+    fn count(&mut self, counts: &Counts, size: u64) {
         self.stats.files_read += 1;
         self.stats.bytes_read += size;
-        self.push_node(&node);
+        self.stats.chunks_new += counts.chunks_new;
+        self.stats.bytes_new += counts.bytes_new;
+    }
+
+    /// Takes one reader's answer (waiting for it when `block`); `false` when none was there.
+    fn collect(&mut self, block: bool) -> Result<bool> {
+        let Some(r) = self.readers.as_mut() else {
+            return Ok(false);
+        };
+        if r.pending == 0 {
+            return Ok(false);
+        }
+        let next = if block {
+            r.done.recv().ok()
+        } else {
+            r.done.try_recv().ok()
+        };
+        let Some((seq, res)) = next else {
+            if block {
+                return Err(DataError::Internal(STOPPED.into()));
+            }
+            return Ok(false);
+        };
+        r.pending -= 1;
+        let node = match res? {
+            Some((node, counts)) => {
+                self.count(&counts, node.size);
+                Some(node)
+            }
+            None => None,
+        };
+        self.ready.insert(seq, node);
+        self.write_ready();
+        Ok(true)
+    }
+
+    /// Adds a file, reusing the parent's chunks when it is unchanged (incremental only); changed and
+    /// new files are read by the reading threads.
+    pub(crate) fn add_file(&mut self, mut node: Node, path: &Path) -> Result<()> {
+        if self.shared.kind == SnapshotKind::Incremental {
+            if let Some(p) = self.parent.get(&node.path) {
+                if node.unchanged_since(p) && p.chunks.iter().all(|c| self.shared.index.contains(c))
+                {
+                    node.chunks = p.chunks.clone();
+                    node.sha256 = p.sha256;
+                    self.push_node(node);
+                    return Ok(());
+                }
+            }
+        }
+        let seq = self.next;
+        self.next += 1;
+        let shared = &self.shared;
+        let readers = self.readers.get_or_insert_with(|| {
+            let n = std::thread::available_parallelism().map_or(2, |n| n.get());
+            FileReaders::start(shared, n)
+        });
+        let sent = readers
+            .jobs
+            .as_ref()
+            .expect("jobs open until finish")
+            .send((seq, node, path.to_path_buf()));
+        if sent.is_err() {
+            // Every reader stopped: the first failure is waiting in their answers.
+            while self.collect(true)? {}
+            return Err(DataError::Internal(STOPPED.into()));
+        }
+        readers.pending += 1;
+        while self.collect(false)? {}
+        while self.next - self.written > REORDER_WINDOW && self.collect(true)? {}
         Ok(())
     }
 
-    /// Adds a named stream.
+    /// Adds a named stream (read on this thread).
     pub(crate) fn add_stream<R: Read>(&mut self, name: &str, reader: R) -> Result<Node> {
-        let (ids, digest, size) = self.store_content(reader, Path::new(name))?;
+        let (ids, digest, size, counts) =
+            self.shared.store_content(reader, Path::new(name), None)?;
         let node = Node {
             path: name.to_string(),
             kind: NodeKind::Stream,
@@ -203,10 +366,38 @@ impl Ingest {
             chunks: ids,
             sha256: Some(digest),
         };
-        self.stats.files_read += 1;
-        self.stats.bytes_read += size;
-        self.push_node(&node);
+        self.count(&counts, size);
+        self.push_node(node.clone());
         Ok(node)
+    }
+
+    /// Waits for every file still being read and stops the reading threads.
+    fn finish(&mut self) -> Result<()> {
+        if let Some(r) = self.readers.as_mut() {
+            r.jobs = None;
+        }
+        while self.collect(true)? {}
+        if let Some(r) = self.readers.take() {
+            for t in r.threads {
+                let _ = t.join();
+            }
+        }
+        debug_assert!(self.ready.is_empty());
+        Ok(())
+    }
+}
+
+impl Drop for Ingest {
+    fn drop(&mut self) {
+        // On failure: readers stop at their next chunk instead of reading on.
+        if let Some(r) = self.readers.take() {
+            self.shared.abort.store(true, Ordering::Relaxed);
+            drop(r.jobs);
+            drop(r.done);
+            for t in r.threads {
+                let _ = t.join();
+            }
+        }
     }
 }
 
@@ -248,13 +439,13 @@ fn walk_dir(root: &Path, ing: &mut Ingest) -> Result<()> {
         };
         let ft = md.file_type();
         if ft.is_dir() {
-            ing.push_node(&node_of(rel, &md, NodeKind::Dir));
+            ing.push_node(node_of(rel, &md, NodeKind::Dir));
         } else if ft.is_symlink() {
             let mut node = node_of(rel, &md, NodeKind::Symlink);
             let target = std::fs::read_link(entry.path())
                 .map_err(|e| DataError::io("read link", entry.path(), e))?;
             node.link = Some(target.to_string_lossy().into_owned());
-            ing.push_node(&node);
+            ing.push_node(node);
         } else if ft.is_file() {
             ing.add_file(node_of(rel, &md, NodeKind::File), entry.path())?;
         } else {
@@ -453,29 +644,45 @@ impl Repository {
         }
         drop(enc_tx);
 
-        let mut ing = Ingest {
+        let shared = Arc::new(Shared {
             params: self.config().chunker,
-            known: index.chunks.keys().copied().collect(),
+            kind: opts.kind,
+            seen: Mutex::new(Seen {
+                known: index.chunks.keys().copied().collect(),
+                reused_packs: HashSet::new(),
+            }),
             index: index.clone(),
             work: work_tx,
+            abort: AtomicBool::new(false),
+        });
+        let mut ing = Ingest {
+            shared,
             tree: Vec::new(),
             stats: SnapshotStats::default(),
             parent,
-            kind: opts.kind,
-            reused_packs: HashSet::new(),
+            readers: None,
+            next: 0,
+            written: 0,
+            ready: BTreeMap::new(),
         };
         let ingest = tokio::task::spawn_blocking(move || {
-            let res = producer(&mut ing).and_then(|()| {
-                let tree = std::mem::take(&mut ing.tree);
-                let files = ing.stats.clone();
-                let (ids, _, _) = ing.store_content(&tree[..], Path::new("<tree>"))?;
-                // The tree is metadata: do not count it in the file statistics.
-                let mut stats = ing.stats.clone();
-                stats.files = files.files;
-                stats.bytes = files.bytes;
-                Ok((ids, stats, std::mem::take(&mut ing.reused_packs)))
-            });
-            drop(ing); // closes the work queue
+            let res = producer(&mut ing)
+                .and_then(|()| ing.finish())
+                .and_then(|()| {
+                    let tree = std::mem::take(&mut ing.tree);
+                    let (ids, _, _, counts) =
+                        ing.shared
+                            .store_content(&tree[..], Path::new("<tree>"), None)?;
+                    // The tree is metadata: its chunks count as stored, not as files read.
+                    let mut stats = ing.stats.clone();
+                    stats.chunks_new += counts.chunks_new;
+                    stats.bytes_new += counts.bytes_new;
+                    let reused = std::mem::take(
+                        &mut ing.shared.seen.lock().expect("dedup lock").reused_packs,
+                    );
+                    Ok((ids, stats, reused))
+                });
+            drop(ing); // closes the work queue (after the readers stopped)
             for t in threads {
                 let _ = t.join();
             }
@@ -541,4 +748,122 @@ fn stats_add_stored(p: &PackerOut, i: IngestOut) -> IngestOut {
     let (tree, mut stats, reused) = i;
     stats.bytes_stored = p.stored;
     (tree, stats, reused)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An ingest with its encoder side replaced by a plain queue (the test drains it).
+    fn ingest(kind: SnapshotKind) -> (Ingest, Receiver<Work>) {
+        let (work, rx) = sync_channel(1 << 16);
+        let shared = Arc::new(Shared {
+            params: ChunkerParams {
+                min: 64 * 1024,
+                avg: 256 * 1024,
+                max: 1024 * 1024,
+            },
+            kind,
+            index: Arc::new(Index::default()),
+            seen: Mutex::new(Seen {
+                known: HashSet::new(),
+                reused_packs: HashSet::new(),
+            }),
+            work,
+            abort: AtomicBool::new(false),
+        });
+        let ing = Ingest {
+            shared,
+            tree: Vec::new(),
+            stats: SnapshotStats::default(),
+            parent: HashMap::new(),
+            readers: None,
+            next: 0,
+            written: 0,
+            ready: BTreeMap::new(),
+        };
+        (ing, rx)
+    }
+
+    fn file_node(dir: &Path, name: &str) -> Node {
+        let md = std::fs::symlink_metadata(dir.join(name)).unwrap();
+        node_of(name.to_string(), &md, NodeKind::File)
+    }
+
+    #[test]
+    fn files_read_in_parallel_enter_the_tree_in_walk_order_with_exact_digests() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut rng = fastrand::Rng::with_seed(11);
+        // Big files first, so that later small ones finish before them.
+        let sizes: Vec<usize> = (0..300)
+            .map(|i| match i % 50 {
+                0 => 3_000_000 + rng.usize(..2_000_000),
+                1 => 0,
+                _ => rng.usize(1..40_000),
+            })
+            .collect();
+        let (mut ing, work) = ingest(SnapshotKind::Full);
+        let mut expected = Vec::new();
+        for (i, size) in sizes.iter().enumerate() {
+            let name = format!("f{i:04}");
+            let data: Vec<u8> = (0..*size).map(|_| rng.u8(..)).collect();
+            std::fs::write(dir.path().join(&name), &data).unwrap();
+            if i % 7 == 0 {
+                ing.push_node(Node {
+                    kind: NodeKind::Dir,
+                    ..file_node(dir.path(), ".")
+                });
+                expected.push((".".into(), Sha256Digest::of(b""), 0));
+            }
+            expected.push((name.clone(), Sha256Digest::of(&data), data.len() as u64));
+            ing.add_file(file_node(dir.path(), &name), &dir.path().join(&name))
+                .unwrap();
+        }
+        ing.finish().unwrap();
+        let nodes: Vec<Node> = ing
+            .tree
+            .split(|b| *b == b'\n')
+            .filter(|l| !l.is_empty())
+            .map(|l| serde_json::from_slice(l).unwrap())
+            .collect();
+        assert_eq!(nodes.len(), expected.len());
+        for (n, (name, sha, size)) in nodes.iter().zip(&expected) {
+            assert_eq!(&n.path, name);
+            if n.kind == NodeKind::File {
+                assert_eq!((n.sha256, n.size), (Some(*sha), *size), "{name}");
+            }
+        }
+        assert_eq!(ing.stats.files, 300);
+        assert_eq!(ing.stats.files_read, 300);
+        let total: u64 = sizes.iter().map(|s| *s as u64).sum();
+        assert_eq!(ing.stats.bytes_read, total);
+        // Every new chunk was queued exactly once.
+        drop(ing);
+        let queued: Vec<Work> = work.try_iter().collect();
+        let distinct: HashSet<Sha256Digest> = queued.iter().map(|w| w.0).collect();
+        assert_eq!(distinct.len(), queued.len());
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_read_fails_the_backup_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a"), b"fine").unwrap();
+        std::fs::create_dir(dir.path().join("b")).unwrap();
+        let (mut ing, _work) = ingest(SnapshotKind::Full);
+        ing.add_file(file_node(dir.path(), "a"), &dir.path().join("a"))
+            .unwrap();
+        // A directory where a file was walked (replaced in between): opening works, reading fails.
+        let mut node = file_node(dir.path(), "a");
+        node.path = "b".into();
+        let mut res = ing.add_file(node, &dir.path().join("b"));
+        if res.is_ok() {
+            res = ing.finish();
+        }
+        let err = res.unwrap_err().to_string();
+        assert!(
+            err.contains(&dir.path().join("b").display().to_string()),
+            "{err}"
+        );
+        assert!(err.contains("read"), "{err}");
+    }
 }

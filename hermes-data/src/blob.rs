@@ -4,7 +4,7 @@
 //! layout is sealed ([`crate::crypto::MasterKey::seal`]). Incompressible data is stored raw (zstd is only
 //! kept when it saves at least 3%).
 
-use crate::crypto::MasterKey;
+use crate::crypto::{MasterKey, NONCE, TAG};
 
 const RAW: u8 = 0;
 const ZSTD: u8 = 1;
@@ -22,28 +22,31 @@ impl Default for Compression {
     }
 }
 
-/// Encodes `data` for storage.
+/// Encodes `data` for storage. The data is copied once, into the output (compressed or not), and
+/// encrypted there in place.
 pub fn encode(data: &[u8], compression: Compression, key: Option<&MasterKey>) -> Vec<u8> {
-    let mut plain = Vec::with_capacity(data.len() + 1);
+    let head = if key.is_some() { NONCE } else { 0 };
+    let mut out = Vec::with_capacity(head + 1 + data.len() + TAG);
+    out.resize(head, 0);
     let mut stored = false;
     if compression.level != 0 && data.len() >= 64 && looks_compressible(data) {
-        plain.push(ZSTD);
-        if zstd::stream::copy_encode(data, &mut plain, compression.level).is_ok()
-            && plain.len() - 1 < data.len() - data.len() / 32
+        out.push(ZSTD);
+        if zstd::stream::copy_encode(data, &mut out, compression.level).is_ok()
+            && out.len() - head - 1 < data.len() - data.len() / 32
         {
             stored = true;
         } else {
-            plain.clear();
+            out.truncate(head);
         }
     }
     if !stored {
-        plain.push(RAW);
-        plain.extend_from_slice(data);
+        out.push(RAW);
+        out.extend_from_slice(data);
     }
-    match key {
-        Some(k) => k.seal(&plain),
-        None => plain,
+    if let Some(k) = key {
+        k.seal_in_place(&mut out);
     }
+    out
 }
 
 /// Decodes a stored object; `None` when it is damaged (bad tag, bad flag, bad zstd stream).
@@ -110,6 +113,10 @@ mod tests {
             assert!(e.len() <= random.len() + 41);
             assert_eq!(decode(&e, key).unwrap(), random);
         }
+        // Objects sealed by the copying `seal` (repositories written before in-place sealing) decode.
+        let mut plain = vec![RAW];
+        plain.extend_from_slice(&random);
+        assert_eq!(decode(&k.seal(&plain), Some(&k)).unwrap(), random);
         let mut e = encode(&text, Compression::default(), None);
         e[5] ^= 0xff;
         assert_ne!(decode(&e, None), Some(text.clone()));

@@ -6,14 +6,17 @@
 //! A wrong passphrase fails the wrapped key's authentication tag: [`crate::DataError::WrongKey`].
 
 use argon2::Argon2;
-use chacha20poly1305::aead::{Aead, KeyInit};
+use chacha20poly1305::aead::{Aead, AeadInPlace, KeyInit};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use crate::error::{DataError, Result};
 
-const NONCE: usize = 24;
+/// Bytes of nonce in front of every sealed object.
+pub(crate) const NONCE: usize = 24;
+/// Bytes of authentication tag after it.
+pub(crate) const TAG: usize = 16;
 
 /// The encryption parameters kept in the repository config (no secret in it).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -112,6 +115,18 @@ impl MasterKey {
         out.extend_from_slice(&nonce);
         out.extend_from_slice(&ct);
         out
+    }
+
+    /// Seals in place: `buf` holds [`NONCE`] bytes of room followed by the plaintext; on return it is
+    /// `nonce || ciphertext || tag`, the layout of [`MasterKey::seal`], without copying the data.
+    pub(crate) fn seal_in_place(&self, buf: &mut Vec<u8>) {
+        let nonce = random::<NONCE>();
+        buf[..NONCE].copy_from_slice(&nonce);
+        let tag = self
+            .cipher
+            .encrypt_in_place_detached(XNonce::from_slice(&nonce), b"", &mut buf[NONCE..])
+            .expect("XChaCha20-Poly1305 encryption cannot fail for in-memory buffers");
+        buf.extend_from_slice(&tag);
     }
 
     /// Decrypts and authenticates; `Err(())` when the data or the key is wrong.

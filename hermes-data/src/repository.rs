@@ -426,11 +426,18 @@ impl Repository {
         pack: Vec<u8>,
         blobs: Vec<crate::index::BlobEntry>,
     ) -> Result<(PackIndex, u64)> {
-        let id = Sha256Digest::of(&pack).to_string();
+        // Hashed off the async workers; the store takes the digest instead of hashing the pack again.
+        let (pack, digest) = tokio::task::spawn_blocking(move || {
+            let digest = Sha256Digest::of(&pack);
+            (Bytes::from(pack), digest)
+        })
+        .await
+        .map_err(crate::error::join_error)?;
+        let id = digest.to_string();
         let size = pack.len() as u64;
         self.inner
             .store
-            .put_bytes(&pack_key(&id), Bytes::from(pack))
+            .put_bytes_hashed(&pack_key(&id), pack, digest)
             .await?;
         let pi = PackIndex {
             pack: id.clone(),

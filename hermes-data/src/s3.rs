@@ -1092,6 +1092,21 @@ impl ArtifactStore for S3Store {
         Ok(self.put_report(key, body).await?.meta)
     }
 
+    /// Below the multipart threshold the digest goes up as the object's checksum (checked by the
+    /// server); larger objects take the multipart path, which checksums every part.
+    async fn put_bytes_hashed(
+        &self,
+        key: &str,
+        bytes: Bytes,
+        sha256: Sha256Digest,
+    ) -> Result<ArtifactMeta> {
+        if (bytes.len() as u64) < self.inner.cfg.threshold() {
+            self.put_bytes_checked(key, bytes, sha256).await
+        } else {
+            self.put_bytes(key, bytes).await
+        }
+    }
+
     async fn get(&self, key: &str) -> Result<Box<dyn ArtifactSource>> {
         validate_key(key).map_err(|e| e.with_target(self.inner.name.clone()))?;
         let full = &self.object_key(key);
