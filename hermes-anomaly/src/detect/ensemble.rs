@@ -664,6 +664,38 @@ mod tests {
         assert!(with > without, "with {with} without {without}");
     }
 
+    /// Scores of a rising run: uniform noise in [10, 11), then ten points, each twice as far from the
+    /// median as the last, the first just beyond the noise.
+    fn rising_run(cfg: EnsembleConfig) -> Vec<f64> {
+        let mut d = Ensemble::new(cfg);
+        for i in 0..3000i64 {
+            d.observe(i * 60, 10.0 + noise(i));
+        }
+        (0..10i64)
+            .map(|k| {
+                let i = 3000 + k;
+                d.observe(i * 60, 10.5 + 0.55 * 2f64.powi(k as i32)).score
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_episode_alarms_once_on_a_rising_run() {
+        let with = rising_run(EnsembleConfig::default());
+        let without = rising_run(EnsembleConfig {
+            episode: 0,
+            ..EnsembleConfig::default()
+        });
+        let alarms = |v: &[f64]| v.iter().filter(|&&s| s > 0.97).count();
+        assert_eq!(alarms(&with), 1, "{with:?}");
+        assert!(alarms(&without) > 1, "{without:?}");
+        // The one alarm is the first of the alarms without episodes, with the same score.
+        let first = |v: &[f64]| v.iter().position(|&s| s > 0.97);
+        assert_eq!(first(&with), first(&without));
+        let k = first(&with).expect("the run alarms");
+        assert_eq!(with[k], without[k]);
+    }
+
     #[test]
     fn burst_finds_a_cluster_of_routine_spikes() {
         let (with, name) = spike_cluster(EnsembleConfig::default());
