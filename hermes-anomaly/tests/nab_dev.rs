@@ -79,8 +79,8 @@ fn ensemble_beats_the_windowed_gaussian_baseline_on_dev() {
         r.normalized(Profile::RewardLowFp)
     );
     let fp = r.normalized(Profile::RewardLowFp);
-    // Dev-split figures with the default settings: 70.02 / 64.06 / 73.95 (see the crate README).
-    assert!(st > 68.5, "standard {st}");
-    assert!(fp > 62.5, "reward_low_FP {fp}");
-    assert!(fn_ > 72.5, "reward_low_FN {fn_}");
+    // Dev-split figures with the default settings: 70.81 / 65.64 / 74.48 (see the crate README).
+    assert!(st > 70.3, "standard {st}");
+    assert!(fp > 65.1, "reward_low_FP {fp}");
+    assert!(fn_ > 74.0, "reward_low_FN {fn_}");
 }

@@ -95,12 +95,22 @@ pub struct EnsembleConfig {
     pub hetero: f64,
     /// Residuals a phase group needs before its own spread is used (default 30).
     pub hetero_min: u32,
+    /// Points an alarm's episode lasts (0 = off; default 50): after an onset whose (penalised) evidence
+    /// reaches `episode_level`, the onsets of the next `episode` points score 0. A rising run of
+    /// evidence (each point a little above the last, so each one an onset) then alarms once, not at
+    /// every step; an anomaly already alarmed on gains nothing from a second alarm a few points later,
+    /// while a normal stretch that alarmed once would be charged again (on NAB's dev split: 70.02 →
+    /// 70.81 standard, held-out 68.87 → 69.66).
+    pub episode: usize,
+    /// Evidence (−ln(1 − score)) at which an onset starts an episode (default 3.5, a score of 0.97).
+    pub episode_level: f64,
 }
 
 impl EnsembleConfig {
     /// Sets one field by name (`window`, `short`, `calibration`, `seasonal`, `weekly`, `diff`, `alarm_level`,
     /// `refractory`, `escalation`, `tie_break`, `tail`, `warmup`, `repeat`, `repeat_margin`,
-    /// `repeat_memory`, `rank`, `rank_q`, `burst`, `burst_q`, `hetero`, `hetero_min`), e.g. from a
+    /// `repeat_memory`, `rank`, `rank_q`, `burst`, `burst_q`, `hetero`, `hetero_min`, `episode`,
+    /// `episode_level`), e.g. from a
     /// `key=value` flag.
     ///
     /// ```
@@ -138,10 +148,12 @@ impl EnsembleConfig {
             "burst_q" => self.burst_q = num(value)?,
             "hetero" => self.hetero = num(value)?,
             "hetero_min" => self.hetero_min = value.parse().map_err(|_| bad())?,
+            "episode" => self.episode = int(value)?,
+            "episode_level" => self.episode_level = num(value)?,
             _ => {
                 return Err(crate::AnomalyError::invalid(
                     format!("ensemble {key}"),
-                    "unknown setting: use window, short, calibration, seasonal, weekly, diff, alarm_level, refractory, escalation, tie_break, tail, warmup, repeat, repeat_margin, repeat_memory, rank, rank_q, burst, burst_q, hetero or hetero_min",
+                    "unknown setting: use window, short, calibration, seasonal, weekly, diff, alarm_level, refractory, escalation, tie_break, tail, warmup, repeat, repeat_margin, repeat_memory, rank, rank_q, burst, burst_q, hetero, hetero_min, episode or episode_level",
                 ))
             }
         }
@@ -173,6 +185,8 @@ impl Default for EnsembleConfig {
             burst_q: 0.01,
             hetero: 0.6,
             hetero_min: 30,
+            episode: 50,
+            episode_level: 3.5,
         }
     }
 }
@@ -242,6 +256,8 @@ pub struct Ensemble {
     /// arrival order and (evidences only) sorted, so the count is a binary search.
     onsets: VecDeque<(usize, f64)>,
     onsets_sorted: Vec<f64>,
+    /// Index of the onset that started the current (or last) episode.
+    episode_start: Option<usize>,
     n: usize,
 }
 
@@ -275,6 +291,7 @@ impl Ensemble {
             recent_evidence: VecDeque::new(),
             onsets: VecDeque::new(),
             onsets_sorted: Vec::new(),
+            episode_start: None,
             n: 0,
             cfg,
         }
@@ -421,6 +438,17 @@ impl Detector for Ensemble {
                     self.onsets.push_back((self.n, evidence));
                     let at = self.onsets_sorted.partition_point(|v| *v < evidence);
                     self.onsets_sorted.insert(at, evidence);
+                }
+            }
+            // Episodes: an onset soon after an alarm is part of the same incident and stays quiet.
+            if onset && self.cfg.episode > 0 {
+                if self
+                    .episode_start
+                    .is_some_and(|s| s + self.cfg.episode >= self.n)
+                {
+                    score = 0.0;
+                } else if score > 0.0 && -(1.0 - score).ln() >= self.cfg.episode_level {
+                    self.episode_start = Some(self.n);
                 }
             }
             while self
@@ -634,6 +662,38 @@ mod tests {
         let without = night_bump(global, 1.0);
         assert!(with > 0.99, "with {with} without {without}");
         assert!(with > without, "with {with} without {without}");
+    }
+
+    /// Scores of a rising run: uniform noise in [10, 11), then ten points, each twice as far from the
+    /// median as the last, the first just beyond the noise.
+    fn rising_run(cfg: EnsembleConfig) -> Vec<f64> {
+        let mut d = Ensemble::new(cfg);
+        for i in 0..3000i64 {
+            d.observe(i * 60, 10.0 + noise(i));
+        }
+        (0..10i64)
+            .map(|k| {
+                let i = 3000 + k;
+                d.observe(i * 60, 10.5 + 0.55 * 2f64.powi(k as i32)).score
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_episode_alarms_once_on_a_rising_run() {
+        let with = rising_run(EnsembleConfig::default());
+        let without = rising_run(EnsembleConfig {
+            episode: 0,
+            ..EnsembleConfig::default()
+        });
+        let alarms = |v: &[f64]| v.iter().filter(|&&s| s > 0.97).count();
+        assert_eq!(alarms(&with), 1, "{with:?}");
+        assert!(alarms(&without) > 1, "{without:?}");
+        // The one alarm is the first of the alarms without episodes, with the same score.
+        let first = |v: &[f64]| v.iter().position(|&s| s > 0.97);
+        assert_eq!(first(&with), first(&without));
+        let k = first(&with).expect("the run alarms");
+        assert_eq!(with[k], without[k]);
     }
 
     #[test]
