@@ -248,8 +248,12 @@ impl LocalStore {
             let result = (|| {
                 let mut f =
                     std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, "create", e))?;
-                f.write_all(&bytes)
-                    .map_err(|e| Error::io(&tmp, "write", e))?;
+                // In 256 KiB writes: one huge write() was measured to cost the kernel far more CPU
+                // per byte (1.3 s more for 700 MB of packs on ext4).
+                for piece in bytes.chunks(256 * 1024) {
+                    f.write_all(piece)
+                        .map_err(|e| Error::io(&tmp, "write", e))?;
+                }
                 let sha256 = sha256.unwrap_or_else(|| Sha256Digest::of(&bytes));
                 f.sync_all().map_err(|e| Error::io(&tmp, "sync", e))?;
                 drop(f);

@@ -1,7 +1,8 @@
 //! Hermes vs restic vs borg on one mixed dataset, same machine, one run.
 //!
 //! `cargo bench -p hermes-data --bench backup` (256 MiB) or `... -- --gib` (1 GiB), `-- --mib N`;
-//! `-- --peak-gib 10` measures the peak resident memory of a 10 GiB backup and restore instead.
+//! `-- --rounds N` repeats every tool's first backup N times (fresh repositories, alternating tools) and
+//! keeps the median; `-- --peak-gib 10` measures the peak resident memory of a 10 GiB backup and restore instead.
 //! Dataset: 60% incompressible files and 40% text/JSON, sizes from 1 KiB to 4 MiB (3% up to 32 MiB). Steps per tool:
 //! first backup, 5% of files changed (one 4 KiB overwrite each), second backup, full restore. All
 //! repositories are encrypted (Hermes: XChaCha20-Poly1305; restic: AES-256; borg: repokey-blake2).
@@ -63,6 +64,12 @@ fn run(cmd: &mut Command) -> f64 {
         String::from_utf8_lossy(&out.stderr)
     );
     t.elapsed().as_secs_f64()
+}
+
+fn median(v: &[f64]) -> f64 {
+    let mut v = v.to_vec();
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
 }
 
 fn have(tool: &str) -> bool {
@@ -170,37 +177,41 @@ fn main() {
     println!("{} files, {:.1} MiB", files.len(), total as f64 / 1048576.0);
     let rt = common::runtime();
 
-    // First backups.
+    // First backups: `--rounds N` repeats each tool's first backup N times (alternating tools, each
+    // into a fresh repository) and keeps the median, since restic's own time varies run to run here.
+    let rounds = args
+        .iter()
+        .position(|a| a == "--rounds")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|s| s.parse::<usize>().ok())
+        .unwrap_or(1)
+        .max(1);
     let mut h = Figures::default();
     let hrepo_dir = tmp.path().join("hermes");
-    let repo = rt.block_on(async {
-        let store: Arc<dyn ArtifactStore> = Arc::new(LocalStore::new(&hrepo_dir).unwrap());
-        let mut opts = InitOptions::new().passphrase("bench");
-        // HERMES_BENCH_CHUNK=MIN,AVG,MAX (KiB) tries other chunk sizes.
-        if let Ok(spec) = std::env::var("HERMES_BENCH_CHUNK") {
-            let k: Vec<u32> = spec
-                .split(',')
-                .map(|v| v.trim().parse::<u32>().expect("KiB") * 1024)
-                .collect();
-            let p = hermes_data::chunker::ChunkerParams {
-                min: k[0],
-                avg: k[1],
-                max: k[2],
-            };
-            println!("chunk sizes {p:?}");
-            opts = opts.chunker(p);
-        }
-        Repository::init(store, opts).await.unwrap()
-    });
-    settle();
-    let t = Instant::now();
-    rt.block_on(repo.backup_dir(&src, BackupOptions::incremental()))
-        .unwrap();
-    h.first = t.elapsed().as_secs_f64();
-    h.size1 = du(&hrepo_dir);
+    let init_hermes = || {
+        let _ = std::fs::remove_dir_all(&hrepo_dir);
+        rt.block_on(async {
+            let store: Arc<dyn ArtifactStore> = Arc::new(LocalStore::new(&hrepo_dir).unwrap());
+            let mut opts = InitOptions::new().passphrase("bench");
+            // HERMES_BENCH_CHUNK=MIN,AVG,MAX (KiB) tries other chunk sizes.
+            if let Ok(spec) = std::env::var("HERMES_BENCH_CHUNK") {
+                let k: Vec<u32> = spec
+                    .split(',')
+                    .map(|v| v.trim().parse::<u32>().expect("KiB") * 1024)
+                    .collect();
+                let p = hermes_data::chunker::ChunkerParams {
+                    min: k[0],
+                    avg: k[1],
+                    max: k[2],
+                };
+                opts = opts.chunker(p);
+            }
+            Repository::init(store, opts).await.unwrap()
+        })
+    };
 
-    let restic = have("restic");
-    let borg = have("borg");
+    let restic = have("restic") && !args.iter().any(|a| a == "--hermes-only");
+    let borg = have("borg") && !args.iter().any(|a| a == "--hermes-only");
     let rrepo = tmp.path().join("restic");
     let brepo = tmp.path().join("borg");
     let restic_cmd = |args: &[&str]| {
@@ -222,20 +233,67 @@ fn main() {
     let brepo_s = brepo.display().to_string();
     let mut r = Figures::default();
     let mut b = Figures::default();
+    let (mut hs, mut rs, mut bs) = (Vec::new(), Vec::new(), Vec::new());
+    let mut repo = None;
+    for _ in 0..rounds {
+        let fresh = init_hermes();
+        settle();
+        let t = Instant::now();
+        rt.block_on(fresh.backup_dir(&src, BackupOptions::incremental()))
+            .unwrap();
+        hs.push(t.elapsed().as_secs_f64());
+        repo = Some(fresh);
+        if restic {
+            let _ = std::fs::remove_dir_all(&rrepo);
+            let _ = std::fs::remove_dir_all(tmp.path().join("restic-cache"));
+            run(&mut restic_cmd(&["init"]));
+            rs.push(run(&mut restic_cmd(&["backup", "-q", &src_s])));
+        }
+        if borg {
+            let _ = std::fs::remove_dir_all(&brepo);
+            let _ = std::fs::remove_dir_all(tmp.path().join("borg-base"));
+            run(&mut borg_cmd(&["init", "-e", "repokey-blake2", &brepo_s]));
+            bs.push(run(&mut borg_cmd(&[
+                "create",
+                &format!("{brepo_s}::one"),
+                &src_s,
+            ])));
+        }
+    }
+    let repo = repo.expect("at least one round");
+    h.first = median(&hs);
+    h.size1 = du(&hrepo_dir);
+    if rounds > 1 {
+        let show = |v: &[f64]| {
+            v.iter()
+                .map(|x| format!("{x:.2}"))
+                .collect::<Vec<_>>()
+                .join(" / ")
+        };
+        println!(
+            "first backups over {rounds} rounds (s): hermes {}",
+            show(&hs)
+        );
+        if restic {
+            println!("  restic {}", show(&rs));
+        }
+        if borg {
+            println!("  borg {}", show(&bs));
+        }
+    }
+    if args.iter().any(|a| a == "--hermes-only") {
+        // For profiling Hermes' own first backup (`perf record` on the bench binary).
+        println!("hermes first backup: {:.2} s", h.first);
+        return;
+    }
     if restic {
-        run(&mut restic_cmd(&["init"]));
-        r.first = run(&mut restic_cmd(&["backup", "-q", &src_s]));
+        r.first = median(&rs);
         r.size1 = du(&rrepo);
     } else {
         println!("restic not installed: skipped");
     }
     if borg {
-        run(&mut borg_cmd(&["init", "-e", "repokey-blake2", &brepo_s]));
-        b.first = run(&mut borg_cmd(&[
-            "create",
-            &format!("{brepo_s}::one"),
-            &src_s,
-        ]));
+        b.first = median(&bs);
         b.size1 = du(&brepo);
     } else {
         println!("borg not installed: skipped");

@@ -1,15 +1,19 @@
-//! The backup pipeline: read → chunk → hash → (dedup) → compress/encrypt → pack → store.
+//! The backup pipeline: walk → read → chunk → hash → (dedup) → compress/encrypt → pack → store.
 //!
-//! * One thread walks and reads the source, cuts chunks (FastCDC) and hashes them (SHA-256 with the CPU's
-//!   SHA extensions), and drops every chunk the repository already has.
+//! * One thread walks the source in path order and hands every file that must be read to the reading
+//!   threads (one per core). A reader reads its file into large blocks, cuts chunks (FastCDC, as
+//!   zero-copy slices of the block), hashes them (SHA-256 with the CPU's SHA extensions) and drops every
+//!   chunk the repository already has or another reader already queued. Finished nodes are put back in
+//!   walk order (a reorder window of [`REORDER_WINDOW`] nodes) before they enter the tree. A stream (a
+//!   database dump) is read on the walking thread itself.
 //! * New chunks go through a bounded channel to one compression/encryption worker per core.
 //! * An async packer collects encoded chunks into packs and uploads them (two in flight), each followed
 //!   by its index object; the snapshot object is written last.
 //!
-//! Every queue is bounded, so memory stays flat whatever the input size: at most
-//! `(4 + 2 × workers) × max chunk + 3 × pack size` of data (≈ 90 MiB with the defaults, for a 10 GiB
-//! input as for a 10 MiB one), plus the tree's metadata (≈ 300 bytes per file) and the chunk index
-//! (≈ 150 bytes per stored chunk).
+//! Every queue is bounded, so memory stays flat whatever the input size: per reader one block of at
+//! most `4 × max chunk`, at most `(4 + 2 × workers)` chunks queued (each may pin its block), and
+//! `3 × pack size` in the packer (≈ 200 MiB with the defaults, for a 10 GiB input as for a 10 MiB one),
+//! plus the tree's metadata (≈ 300 bytes per file) and the chunk index (≈ 150 bytes per stored chunk).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
