@@ -609,7 +609,7 @@ impl ArtNovelty {
         } else {
             let (lo, hi) = self.raw_range;
             let mut span = hi - lo;
-            if !(span > 0.0) {
+            if span <= 0.0 || !span.is_finite() {
                 // A constant bootstrap: any later change is far outside it.
                 span = (lo.abs() * 0.1).max(1e-9);
             }
@@ -675,6 +675,81 @@ mod tests {
         let step = haar8(&[0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0]);
         assert!(step[1].abs() > 1.0);
         assert!(step[2..].iter().all(|d| d.abs() < 1e-12));
+    }
+
+    /// Deterministic uniform noise in [0, 1).
+    fn noise(i: i64) -> f64 {
+        let mut z = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        (z >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// A square wave (period 140 points) with a little noise (2 % of its swing).
+    fn wave(i: i64) -> f64 {
+        let high = (i / 70) % 2 == 0;
+        (if high { 20.0 } else { 10.0 }) + 0.2 * noise(i)
+    }
+
+    #[test]
+    fn a_steady_periodic_signal_stops_alarming_once_learned() {
+        let mut d = ArtNovelty::default();
+        let mut late = Vec::new();
+        for i in 0..6000i64 {
+            let s = d.observe(i * 300, wave(i)).score;
+            if i >= 3000 && s > 0.0 {
+                late.push((i, s));
+            }
+        }
+        assert!(late.is_empty(), "{late:?}");
+        assert!(d.categories() < 200, "{}", d.categories());
+    }
+
+    #[test]
+    fn finds_an_injected_level_shift_and_a_novel_pattern() {
+        for kind in ["shift", "pattern"] {
+            let mut d = ArtNovelty::default();
+            for i in 0..4000i64 {
+                d.observe(i * 300, wave(i));
+            }
+            let mut first = None;
+            for k in 0..200i64 {
+                let i = 4000 + k;
+                let v = match kind {
+                    // The wave moves up by half its swing.
+                    "shift" => wave(i) + 15.0,
+                    // The wave starts to flip every 7 points instead of every 70.
+                    _ => (if (i / 7) % 2 == 0 { 20.0 } else { 10.0 }) + 0.2 * noise(i),
+                };
+                if d.observe(i * 300, v).score > 0.3 && first.is_none() {
+                    first = Some(k);
+                }
+            }
+            let k = first.unwrap_or_else(|| panic!("{kind} not found"));
+            assert!(k < 100, "{kind} found late: {k}");
+        }
+    }
+
+    #[test]
+    fn a_constant_series_scores_zero_then_flags_a_lasting_change() {
+        let mut d = ArtNovelty::default();
+        for i in 0..1500i64 {
+            let v = d.observe(i * 60, 42.0);
+            assert_eq!(v.score, 0.0, "point {i}");
+        }
+        let best = (1500..1600i64)
+            .map(|i| d.observe(i * 60, 50.0).score)
+            .fold(0.0, f64::max);
+        assert!(best > 0.3, "{best}");
+    }
+
+    #[test]
+    fn scores_zero_during_the_bootstrap() {
+        let mut d = ArtNovelty::default();
+        for i in 0..749i64 {
+            let v = if i % 100 == 99 { 1e6 } else { noise(i) };
+            assert_eq!(d.observe(i, v).score, 0.0);
+        }
     }
 
     #[test]
