@@ -79,10 +79,10 @@ fn ensemble_beats_the_windowed_gaussian_baseline_on_dev() {
         r.normalized(Profile::RewardLowFp)
     );
     let fp = r.normalized(Profile::RewardLowFp);
-    // Dev-split figures with the default settings: 70.81 / 65.64 / 74.48 (see the crate README).
-    assert!(st > 70.3, "standard {st}");
-    assert!(fp > 65.1, "reward_low_FP {fp}");
-    assert!(fn_ > 74.0, "reward_low_FN {fn_}");
+    // Dev-split figures with the default settings: 72.24 / 66.35 / 76.30 (see the crate README).
+    assert!(st > 71.7, "standard {st}");
+    assert!(fp > 65.8, "reward_low_FP {fp}");
+    assert!(fn_ > 75.8, "reward_low_FN {fn_}");
 }
 
 #[test]
