@@ -2,8 +2,8 @@
 //! very short series.
 
 use hermes_anomaly::detect::{
-    fleet_outliers, Cusum, Detector, Ensemble, Ewma, Guarded, RollingMad, SeasonalProfile,
-    WindowedGaussian,
+    fleet_outliers, ArtNovelty, Cusum, Detector, Ensemble, Ewma, Guarded, RollingMad,
+    SeasonalProfile, WindowedGaussian,
 };
 
 fn all() -> Vec<Box<dyn Detector>> {
@@ -14,6 +14,7 @@ fn all() -> Vec<Box<dyn Detector>> {
         Box::new(Guarded::new(Ewma::new(0.05))),
         Box::new(Guarded::new(Cusum::new(100))),
         Box::new(Guarded::new(SeasonalProfile::daily())),
+        Box::new(Guarded::new(ArtNovelty::default())),
     ]
 }
 
@@ -76,7 +77,9 @@ fn constant_series_never_divides_by_zero_and_then_flags_a_change() {
         }
         let jump = d.observe(500 * 60, 43.0);
         assert!(jump.score.is_finite());
-        if d.name() != "seasonal" && d.name() != "cusum" {
+        // The ART detector is still in its 750-point bootstrap here (it scores 0 while warming up; its
+        // own tests check a change after a constant bootstrap).
+        if d.name() != "seasonal" && d.name() != "cusum" && d.name() != "art" {
             assert!(
                 jump.score > max_const,
                 "{}: {} vs {}",

@@ -6,7 +6,7 @@
 //! reproduces NAB's `final_results.json`: windowedGaussian 39.65 / 20.87 / 47.41, ARTime
 //! 74.85 / 65.15 / 80.36; see the crate README.)
 
-use hermes_anomaly::detect::{Ensemble, Guarded, WindowedGaussian};
+use hermes_anomaly::detect::{ArtNovelty, Ensemble, Guarded, WindowedGaussian};
 use hermes_anomaly::nab::{run_detector, DetectorResults, NabCorpus, Profile};
 
 fn corpus() -> NabCorpus {
@@ -79,8 +79,24 @@ fn ensemble_beats_the_windowed_gaussian_baseline_on_dev() {
         r.normalized(Profile::RewardLowFp)
     );
     let fp = r.normalized(Profile::RewardLowFp);
-    // Dev-split figures with the default settings: 70.81 / 65.64 / 74.48 (see the crate README).
-    assert!(st > 70.3, "standard {st}");
-    assert!(fp > 65.1, "reward_low_FP {fp}");
-    assert!(fn_ > 74.0, "reward_low_FN {fn_}");
+    // Dev-split figures with the default settings: 72.24 / 66.35 / 76.30 (see the crate README).
+    assert!(st > 71.7, "standard {st}");
+    assert!(fp > 65.8, "reward_low_FP {fp}");
+    assert!(fn_ > 75.8, "reward_low_FN {fn_}");
+}
+
+#[test]
+fn art_novelty_lands_where_its_causal_figures_say() {
+    let c = corpus();
+    let r = run_detector("art", &c, || Box::new(Guarded::new(ArtNovelty::default())));
+    let (st, fp, fn_) = (
+        r.normalized(Profile::Standard),
+        r.normalized(Profile::RewardLowFp),
+        r.normalized(Profile::RewardLowFn),
+    );
+    eprintln!("art on dev: {st:.2} / {fp:.2} / {fn_:.2} (NAB's ARTime files, with each file's range and length: 72.43 / 63.06 / 78.16)");
+    // Dev-split figures with the default settings: 52.12 / 41.53 / 57.69 (see the crate README).
+    assert!(st > 51.6, "standard {st}");
+    assert!(fp > 41.0, "reward_low_FP {fp}");
+    assert!(fn_ > 57.1, "reward_low_FN {fn_}");
 }

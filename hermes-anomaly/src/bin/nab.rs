@@ -7,9 +7,10 @@
 //!     [--published NAB_RESULTS_DIR --published-detector NAME]...
 //! ```
 //! Detectors: `ensemble` (default), `windowedGaussian`, `rollingMad`, `ewma`, `cusum`, `seasonal`,
-//! `bocpd` and `iforest` (both behind the `Onset` rule), `contextNovelty` (slow: about 4,000 points/s),
+//! `bocpd` and `iforest` (both behind the `Onset` rule), `contextNovelty` (slow: about 4,000 points/s), `art` (ARTime-like ART novelty),
 //! `null`, `perfect`, or `all`. `HERMES_ENSEMBLE=key=value,...` overrides ensemble settings (see
-//! `EnsembleConfig::set`), `HERMES_CONTEXT=key=value,...` context-novelty settings.
+//! `EnsembleConfig::set`), `HERMES_CONTEXT=key=value,...` context-novelty settings, `HERMES_ART=key=value,...`
+//! ART settings (see `ArtConfig::set`).
 //!
 //! After the table, `--folds K` (default 3; 0 or 1 = off) prints held-out scores: series `i` is in fold
 //! `i mod K`, the threshold is chosen on the other folds and the fold is scored at it. `--grid
@@ -18,8 +19,9 @@
 //! (`<DIR>/<name>/<category>/<name>_<file>.csv`) over the same series, for comparison.
 
 use hermes_anomaly::detect::{
-    Bocpd, ContextConfig, ContextNovelty, Cusum, Detector, Ensemble, EnsembleConfig, Ewma, Guarded,
-    Onset, RollingMad, SeasonalProfile, StreamingIForest, WindowedGaussian,
+    ArtConfig, ArtNovelty, Bocpd, ContextConfig, ContextNovelty, Cusum, Detector, Ensemble,
+    EnsembleConfig, Ewma, Guarded, Onset, RollingMad, SeasonalProfile, StreamingIForest,
+    WindowedGaussian,
 };
 use hermes_anomaly::nab::{
     read_result_scores, run_detector, score_corpus, score_corpus_at, write_results,
@@ -28,7 +30,7 @@ use hermes_anomaly::nab::{
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const DETECTORS: [&str; 11] = [
+const DETECTORS: [&str; 12] = [
     "null",
     "perfect",
     "windowedGaussian",
@@ -39,6 +41,7 @@ const DETECTORS: [&str; 11] = [
     "bocpd",
     "iforest",
     "contextNovelty",
+    "art",
     "ensemble",
 ];
 
@@ -73,6 +76,13 @@ fn make(name: &str) -> Option<Box<dyn Fn() -> Box<dyn Detector> + Sync>> {
                 return None;
             }
             Box::new(move || Box::new(Guarded::new(ContextNovelty::new(cfg.clone()))))
+        }
+        "art" => {
+            let mut cfg = ArtConfig::default();
+            if !overrides("HERMES_ART", |k, v| cfg.set(k, v)) {
+                return None;
+            }
+            Box::new(move || Box::new(Guarded::new(ArtNovelty::new(cfg.clone()))))
         }
         "ensemble" => {
             let mut cfg = EnsembleConfig::default();

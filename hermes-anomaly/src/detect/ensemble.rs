@@ -25,11 +25,20 @@
 //! `repeat_margin`). This is a second-level calibration: a bursty series that has already produced
 //! alarms of this strength needs more to alarm again, while a calm series' first strong onset keeps its
 //! full score. It matters because NAB (like an operator's alert rule) uses one threshold for all series.
+//!
+//! ART second opinion (`art`, on by default): an [`ArtNovelty`] detector (after ARTime) runs beside the
+//! components on the same points. It sees a different thing, a *shape* of the recent past that matches
+//! no learned category, and it alarms rarely. An ART alarm of score `s` that comes more than `art_quiet`
+//! points after the ensemble's last alarm (score above 0.9) gets the evidence `art_base + art_gain · s −
+//! art_repeat · ln(1 + c)` (`c`: this series' earlier ART alarms that counted), and the point's score is
+//! the larger of the ensemble's and `1 − e^−evidence` (labelled `ensemble/art`). ART alarms near the
+//! ensemble's own alarms are the same incident and are ignored; the ART alarm does not enter the onset
+//! memory, the repeat penalty or the episodes of the components.
 
 use super::robust::SortedWindow;
 use super::seasonal::SeasonalProfile;
 use super::stats::ln_two_sided_tail;
-use super::{AnomalyKind, Detector, Verdict};
+use super::{AnomalyKind, ArtNovelty, Detector, Verdict};
 use std::collections::VecDeque;
 
 /// The ensemble's settings. Defaults are generic (one setting for every series, never per series),
@@ -104,13 +113,26 @@ pub struct EnsembleConfig {
     pub episode: usize,
     /// Evidence (−ln(1 − score)) at which an onset starts an episode (default 3.5, a score of 0.97).
     pub episode_level: f64,
+    /// Run the ART novelty detector ([`ArtNovelty`], after ARTime) beside the components as a second
+    /// opinion (default true; see "ART second opinion" in the module documentation).
+    pub art: bool,
+    /// Evidence of an ART alarm with score 0 (default 2).
+    pub art_base: f64,
+    /// Evidence per unit of ART score (default 3): an ART alarm of score `s` has evidence
+    /// `art_base + art_gain · s − art_repeat · ln(1 + c)`.
+    pub art_gain: f64,
+    /// Repeat penalty of ART alarms (default 1), `c` being this series' earlier ART alarms that counted.
+    pub art_repeat: f64,
+    /// Points after an ensemble alarm (score above 0.9) during which ART alarms are ignored (default
+    /// 600): they belong to the incident already reported.
+    pub art_quiet: usize,
 }
 
 impl EnsembleConfig {
     /// Sets one field by name (`window`, `short`, `calibration`, `seasonal`, `weekly`, `diff`, `alarm_level`,
     /// `refractory`, `escalation`, `tie_break`, `tail`, `warmup`, `repeat`, `repeat_margin`,
     /// `repeat_memory`, `rank`, `rank_q`, `burst`, `burst_q`, `hetero`, `hetero_min`, `episode`,
-    /// `episode_level`), e.g. from a
+    /// `episode_level`, `art`, `art_base`, `art_gain`, `art_repeat`, `art_quiet`), e.g. from a
     /// `key=value` flag.
     ///
     /// ```
@@ -150,10 +172,15 @@ impl EnsembleConfig {
             "hetero_min" => self.hetero_min = value.parse().map_err(|_| bad())?,
             "episode" => self.episode = int(value)?,
             "episode_level" => self.episode_level = num(value)?,
+            "art" => self.art = value.parse().map_err(|_| bad())?,
+            "art_base" => self.art_base = num(value)?,
+            "art_gain" => self.art_gain = num(value)?,
+            "art_repeat" => self.art_repeat = num(value)?,
+            "art_quiet" => self.art_quiet = int(value)?,
             _ => {
                 return Err(crate::AnomalyError::invalid(
                     format!("ensemble {key}"),
-                    "unknown setting: use window, short, calibration, seasonal, weekly, diff, alarm_level, refractory, escalation, tie_break, tail, warmup, repeat, repeat_margin, repeat_memory, rank, rank_q, burst, burst_q, hetero, hetero_min, episode or episode_level",
+                    "unknown setting: use window, short, calibration, seasonal, weekly, diff, alarm_level, refractory, escalation, tie_break, tail, warmup, repeat, repeat_margin, repeat_memory, rank, rank_q, burst, burst_q, hetero, hetero_min, episode, episode_level, art, art_base, art_gain, art_repeat or art_quiet",
                 ))
             }
         }
@@ -187,6 +214,11 @@ impl Default for EnsembleConfig {
             hetero_min: 30,
             episode: 50,
             episode_level: 3.5,
+            art: true,
+            art_base: 2.0,
+            art_gain: 3.0,
+            art_repeat: 1.0,
+            art_quiet: 600,
         }
     }
 }
@@ -258,6 +290,12 @@ pub struct Ensemble {
     onsets_sorted: Vec<f64>,
     /// Index of the onset that started the current (or last) episode.
     episode_start: Option<usize>,
+    /// The ART second opinion, if `art`.
+    art: Option<ArtNovelty>,
+    /// ART alarms that counted so far (for their repeat penalty).
+    art_alarms: usize,
+    /// Index of the last point whose ensemble score exceeded 0.9.
+    last_alarm: Option<usize>,
     n: usize,
 }
 
@@ -292,6 +330,9 @@ impl Ensemble {
             onsets: VecDeque::new(),
             onsets_sorted: Vec::new(),
             episode_start: None,
+            art: cfg.art.then(ArtNovelty::default),
+            art_alarms: 0,
+            last_alarm: None,
             n: 0,
             cfg,
         }
@@ -477,8 +518,30 @@ impl Detector for Ensemble {
                 self.weekly.observe(ts, value);
             }
         }
+        // The ART second opinion: an ART alarm away from the ensemble's own alarms.
+        let mut component = component;
+        if score > 0.9 {
+            self.last_alarm = Some(self.n);
+        }
+        if let Some(art) = self.art.as_mut() {
+            let s = art.observe(ts, value).score;
+            let quiet = self
+                .last_alarm
+                .is_none_or(|j| j + self.cfg.art_quiet < self.n);
+            if s > 0.0 && quiet {
+                let evidence = self.cfg.art_base + self.cfg.art_gain * s
+                    - self.cfg.art_repeat * (1.0 + self.art_alarms as f64).ln();
+                self.art_alarms += 1;
+                let art_score = 1.0 - (-evidence.max(0.0)).exp();
+                if art_score > score {
+                    score = art_score;
+                    component = 7;
+                }
+            }
+        }
         let (kind, name) = match component {
             0 => (AnomalyKind::Point, "ensemble/robust_z"),
+            7 => (AnomalyKind::Collective, "ensemble/art"),
             1 => (AnomalyKind::Collective, "ensemble/level_shift"),
             4 => (AnomalyKind::Point, "ensemble/jump"),
             5 => (AnomalyKind::Collective, "ensemble/rank_shift"),
@@ -706,5 +769,36 @@ mod tests {
         assert!(with > 0.99, "{with} {name}");
         assert_eq!(name, "ensemble/burst");
         assert!(without < 0.9, "{without}");
+    }
+
+    /// The best score and its component over 200 points after a square wave (period 140 points,
+    /// values 10/20) starts to flip every 7 points: no value is new, the shape is.
+    fn faster_wave(cfg: EnsembleConfig) -> (f64, &'static str) {
+        let mut d = Ensemble::new(cfg);
+        let square = |i: i64, half: i64| if (i / half) % 2 == 0 { 20.0 } else { 10.0 };
+        for i in 0..4000i64 {
+            d.observe(i * 300, square(i, 70) + 0.2 * noise(i));
+        }
+        let mut best = (0.0, "");
+        for i in 4000..4200i64 {
+            let v = d.observe(i * 300, square(i, 7) + 0.2 * noise(i));
+            if v.score > best.0 {
+                best = (v.score, v.detector);
+            }
+        }
+        best
+    }
+
+    #[test]
+    fn the_art_second_opinion_finds_a_new_shape_of_known_values() {
+        let (with, name) = faster_wave(EnsembleConfig::default());
+        let (without, other) = faster_wave(EnsembleConfig {
+            art: false,
+            ..EnsembleConfig::default()
+        });
+        eprintln!("with {with} {name}, without {without} {other}");
+        assert!(with > 0.97, "{with} {name}");
+        assert_eq!(name, "ensemble/art");
+        assert!(without < with, "{without} {other}");
     }
 }

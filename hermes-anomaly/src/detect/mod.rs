@@ -10,6 +10,7 @@
 //! A constant series never divides by zero (spreads have a floor) and scores 0 while it stays constant;
 //! a very short series scores 0 until the detector has warmed up.
 
+mod art;
 mod bocpd;
 mod context;
 mod ensemble;
@@ -22,6 +23,7 @@ mod shift;
 pub(crate) mod stats;
 mod windowed_gaussian;
 
+pub use art::{ArtConfig, ArtNovelty};
 pub use bocpd::Bocpd;
 pub use context::{ContextConfig, ContextNovelty};
 pub use ensemble::{Ensemble, EnsembleConfig};
