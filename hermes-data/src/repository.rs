@@ -74,7 +74,7 @@ impl std::fmt::Debug for InitOptions {
 }
 
 impl InitOptions {
-    /// Defaults: unencrypted, 256 KiB / 1 MiB / 4 MiB chunks, zstd 3, 16 MiB packs.
+    /// Defaults: unencrypted, 128 KiB / 512 KiB / 2 MiB chunks, zstd 3, 16 MiB packs.
     pub fn new() -> Self {
         Self::default()
     }
