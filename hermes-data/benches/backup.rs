@@ -206,6 +206,10 @@ fn main() {
                 };
                 opts = opts.chunker(p);
             }
+            // HERMES_BENCH_ZSTD=LEVEL tries another compression level (default 3).
+            if let Ok(level) = std::env::var("HERMES_BENCH_ZSTD") {
+                opts = opts.compression_level(level.trim().parse().expect("zstd level"));
+            }
             Repository::init(store, opts).await.unwrap()
         })
     };
