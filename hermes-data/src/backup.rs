@@ -252,6 +252,38 @@ pub(crate) struct Ingest {
 }
 
 impl Ingest {
+    /// An ingest deduplicating against `index` (every chunk in it counts as stored), sending new
+    /// chunks to `work`; `parent` holds the parent snapshot's files (incremental backups).
+    fn new(
+        params: ChunkerParams,
+        kind: SnapshotKind,
+        index: Arc<Index>,
+        work: SyncSender<Work>,
+        parent: HashMap<String, Node>,
+    ) -> Self {
+        let shared = Arc::new(Shared {
+            params,
+            kind,
+            seen: Mutex::new(Seen {
+                known: index.chunks.keys().copied().collect(),
+                reused_packs: HashSet::new(),
+            }),
+            index,
+            work,
+            abort: AtomicBool::new(false),
+        });
+        Ingest {
+            shared,
+            tree: Vec::new(),
+            stats: SnapshotStats::default(),
+            parent,
+            readers: None,
+            next: 0,
+            written: 0,
+            ready: BTreeMap::new(),
+        }
+    }
+
     fn push_node(&mut self, node: Node) {
         let seq = self.next;
         self.next += 1;
@@ -648,27 +680,13 @@ impl Repository {
         }
         drop(enc_tx);
 
-        let shared = Arc::new(Shared {
-            params: self.config().chunker,
-            kind: opts.kind,
-            seen: Mutex::new(Seen {
-                known: index.chunks.keys().copied().collect(),
-                reused_packs: HashSet::new(),
-            }),
-            index: index.clone(),
-            work: work_tx,
-            abort: AtomicBool::new(false),
-        });
-        let mut ing = Ingest {
-            shared,
-            tree: Vec::new(),
-            stats: SnapshotStats::default(),
+        let mut ing = Ingest::new(
+            self.config().chunker,
+            opts.kind,
+            index.clone(),
+            work_tx,
             parent,
-            readers: None,
-            next: 0,
-            written: 0,
-            ready: BTreeMap::new(),
-        };
+        );
         let ingest = tokio::task::spawn_blocking(move || {
             let res = producer(&mut ing)
                 .and_then(|()| ing.finish())
@@ -761,31 +779,18 @@ mod tests {
     /// An ingest with its encoder side replaced by a plain queue (the test drains it).
     fn ingest(kind: SnapshotKind) -> (Ingest, Receiver<Work>) {
         let (work, rx) = sync_channel(1 << 16);
-        let shared = Arc::new(Shared {
-            params: ChunkerParams {
-                min: 64 * 1024,
-                avg: 256 * 1024,
-                max: 1024 * 1024,
-            },
-            kind,
-            index: Arc::new(Index::default()),
-            seen: Mutex::new(Seen {
-                known: HashSet::new(),
-                reused_packs: HashSet::new(),
-            }),
-            work,
-            abort: AtomicBool::new(false),
-        });
-        let ing = Ingest {
-            shared,
-            tree: Vec::new(),
-            stats: SnapshotStats::default(),
-            parent: HashMap::new(),
-            readers: None,
-            next: 0,
-            written: 0,
-            ready: BTreeMap::new(),
+        let params = ChunkerParams {
+            min: 64 * 1024,
+            avg: 256 * 1024,
+            max: 1024 * 1024,
         };
+        let ing = Ingest::new(
+            params,
+            kind,
+            Arc::new(Index::default()),
+            work,
+            HashMap::new(),
+        );
         (ing, rx)
     }
 

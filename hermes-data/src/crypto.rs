@@ -106,19 +106,16 @@ impl MasterKey {
 
     /// Encrypts: `nonce || ciphertext || tag`.
     pub fn seal(&self, plain: &[u8]) -> Vec<u8> {
-        let nonce = random::<NONCE>();
-        let ct = self
-            .cipher
-            .encrypt(XNonce::from_slice(&nonce), plain)
-            .expect("XChaCha20-Poly1305 encryption cannot fail for in-memory buffers");
-        let mut out = Vec::with_capacity(NONCE + ct.len());
-        out.extend_from_slice(&nonce);
-        out.extend_from_slice(&ct);
+        let mut out = Vec::with_capacity(NONCE + plain.len() + TAG);
+        out.resize(NONCE, 0);
+        out.extend_from_slice(plain);
+        self.seal_in_place(&mut out);
         out
     }
 
     /// Seals in place: `buf` holds [`NONCE`] bytes of room followed by the plaintext; on return it is
-    /// `nonce || ciphertext || tag`, the layout of [`MasterKey::seal`], without copying the data.
+    /// `nonce || ciphertext || tag` (the layout [`MasterKey::unseal`] opens with the standard combined
+    /// AEAD call), without copying the data.
     pub(crate) fn seal_in_place(&self, buf: &mut Vec<u8>) {
         let nonce = random::<NONCE>();
         buf[..NONCE].copy_from_slice(&nonce);
