@@ -14,9 +14,10 @@
 //!
 //! Unlike NAB's detector, which is given the whole file's minimum and maximum before it starts, the
 //! quantiser's range is learned causally from the first `range_points` values (widened by a margin);
-//! values outside it fall in extra levels, which are themselves new facts.
+//! values outside it fall in extra levels, which are themselves new facts. NAB's protocol
+//! ([`Detector::nab_inputs`], the NAB runner's opt-in `--nab-protocol` only) restores NAB's setting.
 
-use super::{AnomalyKind, Detector, Verdict};
+use super::{AnomalyKind, Detector, NabInputs, Verdict};
 use std::collections::{HashMap, VecDeque};
 
 /// Offset that separates "neuron" facts (active context ids) from sensed facts.
@@ -444,5 +445,23 @@ impl Detector for ContextNovelty {
             self.history.pop_front();
         }
         Verdict::new(self.name(), AnomalyKind::Collective, value, score)
+    }
+
+    /// NAB's protocol (look-ahead, the benchmark's `--nab-protocol` mode only), as NAB runs contextOSE:
+    /// the quantiser's range is the file's minimum to maximum (no margin, known from the first point)
+    /// and the rest period is a fifth of NAB's probationary period. Only before the first point.
+    fn nab_inputs(&mut self, inputs: &NabInputs) {
+        if self.range.is_some() || !self.warm.is_empty() {
+            return;
+        }
+        let levels = ((1u64 << self.cfg.bits.clamp(1, 16)) - 1) as f64;
+        let span = inputs.max - inputs.min;
+        let step = if span > 0.0 && span.is_finite() {
+            span / levels
+        } else {
+            1.0
+        };
+        self.range = Some((inputs.min, step));
+        self.cfg.rest = inputs.probationary() / 5;
     }
 }

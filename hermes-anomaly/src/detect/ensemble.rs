@@ -34,11 +34,15 @@
 //! the larger of the ensemble's and `1 − e^−evidence` (labelled `ensemble/art`). ART alarms near the
 //! ensemble's own alarms are the same incident and are ignored; the ART alarm does not enter the onset
 //! memory, the repeat penalty or the episodes of the components.
+//!
+//! NAB's protocol ([`Detector::nab_inputs`], the NAB runner's opt-in `--nab-protocol` only): the file's
+//! minimum, maximum and length, known in advance as every published NAB detector had them, go to the
+//! ART second opinion (ARTime's own setting); the other components never use them.
 
 use super::robust::SortedWindow;
 use super::seasonal::SeasonalProfile;
 use super::stats::ln_two_sided_tail;
-use super::{AnomalyKind, ArtNovelty, Detector, Verdict};
+use super::{AnomalyKind, ArtNovelty, Detector, NabInputs, Verdict};
 use std::collections::VecDeque;
 
 /// The ensemble's settings. Defaults are generic (one setting for every series, never per series),
@@ -554,6 +558,18 @@ impl Detector for Ensemble {
         }
         v
     }
+
+    /// NAB's protocol (look-ahead, the benchmark's `--nab-protocol` mode only): the file's range and
+    /// length go to the ART second opinion, which then runs as ARTime does under NAB. The statistical
+    /// components stay causal. Only before the first point; ignored after it.
+    fn nab_inputs(&mut self, inputs: &NabInputs) {
+        if self.n > 0 {
+            return;
+        }
+        if let Some(art) = self.art.as_mut() {
+            art.nab_inputs(inputs);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -787,6 +803,36 @@ mod tests {
             }
         }
         best
+    }
+
+    #[test]
+    fn nab_inputs_reach_the_art_second_opinion_only() {
+        let run = |cfg: EnsembleConfig, inputs: Option<NabInputs>| {
+            let mut d = Ensemble::new(cfg);
+            if let Some(n) = inputs {
+                d.nab_inputs(&n);
+            }
+            let square = |i: i64, half: i64| if (i / half) % 2 == 0 { 20.0 } else { 10.0 };
+            (0..4200i64)
+                .map(|i| {
+                    let v = square(i, if i < 4000 { 70 } else { 7 }) + 0.2 * noise(i);
+                    d.observe(i * 300, v).score
+                })
+                .collect::<Vec<f64>>()
+        };
+        let nab = NabInputs {
+            min: 0.0,
+            max: 40.0,
+            len: 4200,
+        };
+        let plain = EnsembleConfig::default();
+        assert_ne!(run(plain.clone(), Some(nab)), run(plain.clone(), None));
+        // Without the ART second opinion nothing uses the inputs.
+        let no_art = EnsembleConfig {
+            art: false,
+            ..EnsembleConfig::default()
+        };
+        assert_eq!(run(no_art.clone(), Some(nab)), run(no_art, None));
     }
 
     #[test]
