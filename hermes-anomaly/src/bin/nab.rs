@@ -179,6 +179,12 @@ fn main() -> ExitCode {
         points,
         corpus.window_count()
     );
+    // Name column width: 22, or more for `<detector>NabProtocol` names.
+    let w = detectors
+        .iter()
+        .map(|d| label(d, protocol).len())
+        .chain(published_detectors.iter().map(|d| d.len() + 4))
+        .fold(22, usize::max);
     if protocol == Protocol::Nab {
         println!(
             "mode: NAB's protocol (file min/max and length known in advance, as every published NAB \
@@ -186,7 +192,7 @@ fn main() -> ExitCode {
         );
     }
     println!(
-        "{:<22} {:>10} {:>14} {:>14} {:>10}",
+        "{:<w$} {:>10} {:>14} {:>14} {:>10}",
         "detector", "standard", "reward_low_FP", "reward_low_FN", "secs"
     );
     let mut all = Vec::new();
@@ -218,7 +224,7 @@ fn main() -> ExitCode {
                 None => return usage(),
             },
         };
-        print_row(&r, t0.elapsed().as_secs_f64());
+        print_row(&r, t0.elapsed().as_secs_f64(), w);
         if files {
             print_files(&r, &corpus);
         }
@@ -230,7 +236,7 @@ fn main() -> ExitCode {
              the threshold is chosen on the other folds, then the fold is scored at it)"
         );
         println!(
-            "{:<22} {:>10} {:>14} {:>14}",
+            "{:<w$} {:>10} {:>14} {:>14}",
             "detector", "standard", "reward_low_FP", "reward_low_FN"
         );
         for r in all
@@ -242,7 +248,7 @@ fn main() -> ExitCode {
                 .map(|p| cross_validated(&corpus, &r.scores, *p, folds))
                 .collect();
             println!(
-                "{:<22} {:>10.2} {:>14.2} {:>14.2}",
+                "{:<w$} {:>10.2} {:>14.2} {:>14.2}",
                 r.detector, cv[0], cv[1], cv[2]
             );
         }
@@ -262,7 +268,7 @@ fn main() -> ExitCode {
             match load_published(dir, name, &corpus) {
                 Ok(scores) => {
                     let r = DetectorResults::from_scores(&format!("NAB:{name}"), &corpus, scores);
-                    print_row(&r, 0.0);
+                    print_row(&r, 0.0, w);
                     if files {
                         print_files(&r, &corpus);
                     }
@@ -293,9 +299,9 @@ fn label(name: &str, protocol: Protocol) -> String {
     }
 }
 
-fn print_row(r: &DetectorResults, secs: f64) {
+fn print_row(r: &DetectorResults, secs: f64, w: usize) {
     println!(
-        "{:<22} {:>10.2} {:>14.2} {:>14.2} {:>10.2}",
+        "{:<w$} {:>10.2} {:>14.2} {:>14.2} {:>10.2}",
         r.detector,
         r.normalized(Profile::Standard),
         r.normalized(Profile::RewardLowFp),

@@ -465,3 +465,41 @@ impl Detector for ContextNovelty {
         self.cfg.rest = inputs.probationary() / 5;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scores(d: &mut ContextNovelty) -> Vec<f64> {
+        (0..1000i64)
+            .map(|i| {
+                d.observe(i, (i % 10) as f64 + if i >= 800 { 40.0 } else { 0.0 })
+                    .score
+            })
+            .collect()
+    }
+
+    #[test]
+    fn nab_inputs_set_the_quantiser_range_and_rest_before_the_first_point_only() {
+        let inputs = NabInputs {
+            min: 0.0,
+            max: 49.0,
+            len: 1000,
+        };
+        let mut given = ContextNovelty::default();
+        given.nab_inputs(&inputs);
+        assert_eq!(given.range, Some((0.0, 7.0)));
+        assert_eq!(given.cfg.rest, 30);
+        // Scores from the start (no range to learn), and differently from the causal run.
+        let given = scores(&mut given);
+        let causal = scores(&mut ContextNovelty::default());
+        assert!(given[2..149].iter().any(|&s| s > 0.0));
+        assert!(causal[..149].iter().all(|&s| s == 0.0));
+        assert_ne!(given, causal);
+        // Given after the first point: ignored.
+        let mut late = ContextNovelty::default();
+        late.observe(0, 0.0);
+        late.nab_inputs(&inputs);
+        assert_eq!(late.cfg, ContextConfig::default());
+    }
+}
