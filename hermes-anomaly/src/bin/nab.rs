@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! cargo run --release -p hermes-anomaly --bin nab -- [--data DIR] [--detector NAME]... [--results DIR]
-//!     [--folds K] [--grid 'k=v,..;k=v,..'] [--files]
+//!     [--folds K] [--grid 'k=v,..;k=v,..'] [--files] [--nab-protocol]
 //!     [--published NAB_RESULTS_DIR --published-detector NAME]...
 //! ```
 //! Detectors: `ensemble` (default), `windowedGaussian`, `rollingMad`, `ewma`, `cusum`, `seasonal`,
@@ -17,6 +17,16 @@
 //! 'k=v,..;k=v,..'` runs several ensemble settings and does nested cross-validation (setting and
 //! threshold chosen on the other folds). `--files` prints per-series windows found and false positives. `--published DIR` scores NAB's own published result files
 //! (`<DIR>/<name>/<category>/<name>_<file>.csv`) over the same series, for comparison.
+//!
+//! By default every detector is strictly causal: it sees each point once, in order, and nothing else
+//! about the file (Hermes' headline figures, and how the library runs live). `--nab-protocol` switches
+//! to **NAB's protocol (file min/max and length known in advance, as every published NAB detector
+//! had)**: before its first point each detector is given the file's minimum, maximum and length
+//! (`hermes_anomaly::detect::NabInputs`, as NAB's `nab/detectors/base.py` gives `inputMin`, `inputMax` and the probationary
+//! period). This is look-ahead, for comparison with NAB's scoreboard only. Detectors that use it:
+//! `art` (ARTime's range, bootstrap and step), `ensemble` (its ART second opinion only) and
+//! `contextNovelty` (contextOSE's quantiser range and rest period); the others ignore it. Result rows
+//! and files are then named `<detector>NabProtocol`.
 
 use hermes_anomaly::detect::{
     ArtConfig, ArtNovelty, Bocpd, ContextConfig, ContextNovelty, Cusum, Detector, Ensemble,
@@ -24,8 +34,8 @@ use hermes_anomaly::detect::{
     WindowedGaussian,
 };
 use hermes_anomaly::nab::{
-    read_result_scores, run_detector, score_corpus, score_corpus_at, write_results,
-    DetectorResults, NabCorpus, Profile,
+    read_result_scores, run_detector_with, score_corpus, score_corpus_at, write_results,
+    DetectorResults, NabCorpus, Profile, Protocol,
 };
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -98,8 +108,10 @@ fn make(name: &str) -> Option<Box<dyn Fn() -> Box<dyn Detector> + Sync>> {
 fn usage() -> ExitCode {
     eprintln!(
         "usage: nab [--data DIR] [--detector NAME|all]... [--folds K] [--files] [--grid 'K=V,..;K=V,..'] \
-         [--results DIR] \
-         [--published NAB_RESULTS_DIR] [--published-detector NAME]...\n  detectors: {}",
+         [--results DIR] [--nab-protocol] \
+         [--published NAB_RESULTS_DIR] [--published-detector NAME]...\n  detectors: {}\n  \
+         --nab-protocol: NAB's protocol (file min/max and length known in advance, as every published \
+         NAB detector had);\n    look-ahead, for comparison with NAB's scoreboard only (default: strictly causal)",
         DETECTORS.join(", ")
     );
     ExitCode::from(2)
@@ -116,6 +128,7 @@ fn main() -> ExitCode {
     let mut folds: usize = 3;
     let mut grid: Vec<String> = Vec::new();
     let mut files = false;
+    let mut protocol = Protocol::Causal;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut val = || args.next();
@@ -134,6 +147,7 @@ fn main() -> ExitCode {
                 None => return usage(),
             },
             "--files" => files = true,
+            "--nab-protocol" => protocol = Protocol::Nab,
             "--grid" => match val() {
                 Some(v) => grid.extend(v.split(';').map(str::to_string)),
                 None => return usage(),
@@ -165,8 +179,20 @@ fn main() -> ExitCode {
         points,
         corpus.window_count()
     );
+    // Name column width: 22, or more for `<detector>NabProtocol` names.
+    let w = detectors
+        .iter()
+        .map(|d| label(d, protocol).len())
+        .chain(published_detectors.iter().map(|d| d.len() + 4))
+        .fold(22, usize::max);
+    if protocol == Protocol::Nab {
+        println!(
+            "mode: NAB's protocol (file min/max and length known in advance, as every published NAB \
+             detector had): look-ahead, not Hermes' causal figures"
+        );
+    }
     println!(
-        "{:<22} {:>10} {:>14} {:>14} {:>10}",
+        "{:<w$} {:>10} {:>14} {:>14} {:>10}",
         "detector", "standard", "reward_low_FP", "reward_low_FN", "secs"
     );
     let mut all = Vec::new();
@@ -194,11 +220,11 @@ fn main() -> ExitCode {
                     .collect(),
             ),
             other => match make(other) {
-                Some(f) => run_detector(other, &corpus, f),
+                Some(f) => run_detector_with(&label(other, protocol), &corpus, protocol, f),
                 None => return usage(),
             },
         };
-        print_row(&r, t0.elapsed().as_secs_f64());
+        print_row(&r, t0.elapsed().as_secs_f64(), w);
         if files {
             print_files(&r, &corpus);
         }
@@ -210,7 +236,7 @@ fn main() -> ExitCode {
              the threshold is chosen on the other folds, then the fold is scored at it)"
         );
         println!(
-            "{:<22} {:>10} {:>14} {:>14}",
+            "{:<w$} {:>10} {:>14} {:>14}",
             "detector", "standard", "reward_low_FP", "reward_low_FN"
         );
         for r in all
@@ -222,13 +248,13 @@ fn main() -> ExitCode {
                 .map(|p| cross_validated(&corpus, &r.scores, *p, folds))
                 .collect();
             println!(
-                "{:<22} {:>10.2} {:>14.2} {:>14.2}",
+                "{:<w$} {:>10.2} {:>14.2} {:>14.2}",
                 r.detector, cv[0], cv[1], cv[2]
             );
         }
     }
     if !grid.is_empty() {
-        if let Err(e) = nested_cv(&corpus, &grid, folds.max(2)) {
+        if let Err(e) = nested_cv(&corpus, &grid, folds.max(2), protocol) {
             eprintln!("error: {e}");
             return ExitCode::FAILURE;
         }
@@ -242,7 +268,7 @@ fn main() -> ExitCode {
             match load_published(dir, name, &corpus) {
                 Ok(scores) => {
                     let r = DetectorResults::from_scores(&format!("NAB:{name}"), &corpus, scores);
-                    print_row(&r, 0.0);
+                    print_row(&r, 0.0, w);
                     if files {
                         print_files(&r, &corpus);
                     }
@@ -264,9 +290,18 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn print_row(r: &DetectorResults, secs: f64) {
+/// A detector's name in result rows and files: `<name>NabProtocol` under NAB's protocol, so those
+/// figures are never mistaken for causal ones.
+fn label(name: &str, protocol: Protocol) -> String {
+    match protocol {
+        Protocol::Causal => name.to_string(),
+        Protocol::Nab => format!("{name}NabProtocol"),
+    }
+}
+
+fn print_row(r: &DetectorResults, secs: f64, w: usize) {
     println!(
-        "{:<22} {:>10.2} {:>14.2} {:>14.2} {:>10.2}",
+        "{:<w$} {:>10.2} {:>14.2} {:>14.2} {:>10.2}",
         r.detector,
         r.normalized(Profile::Standard),
         r.normalized(Profile::RewardLowFp),
@@ -278,10 +313,20 @@ fn print_row(r: &DetectorResults, secs: f64) {
 /// Model selection under cross-validation: every ensemble setting in `grid` (`key=value,...`) is run
 /// once; for each fold, the setting (and threshold) best on the other folds under each profile is
 /// applied to the fold. Prints each setting's in-sample scores and the pooled held-out scores.
-fn nested_cv(corpus: &NabCorpus, grid: &[String], k: usize) -> hermes_anomaly::Result<()> {
+fn nested_cv(
+    corpus: &NabCorpus,
+    grid: &[String],
+    k: usize,
+    protocol: Protocol,
+) -> hermes_anomaly::Result<()> {
     println!(
-        "\ngrid of {} ensemble settings, nested {k}-fold cross-validation",
-        grid.len()
+        "\ngrid of {} ensemble settings, nested {k}-fold cross-validation{}",
+        grid.len(),
+        if protocol == Protocol::Nab {
+            " (NAB's protocol: file min/max and length known in advance)"
+        } else {
+            ""
+        }
     );
     let mut runs = Vec::new();
     for spec in grid {
@@ -290,7 +335,7 @@ fn nested_cv(corpus: &NabCorpus, grid: &[String], k: usize) -> hermes_anomaly::R
             let (key, v) = kv.split_once('=').unwrap_or((kv, ""));
             cfg.set(key.trim(), v.trim())?;
         }
-        let r = run_detector("ensemble", corpus, move || {
+        let r = run_detector_with(&label("ensemble", protocol), corpus, protocol, move || {
             Box::new(Guarded::new(Ensemble::new(cfg.clone())))
         });
         println!(

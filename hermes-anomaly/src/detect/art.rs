@@ -39,7 +39,8 @@
 //!    (0.8) learns them in that order, and the mean best resonance over its second half becomes both
 //!    vigilances. Then the real ART learns the bootstrap's features in time order, and scoring starts.
 //!
-//! Departures from ARTime as run in NAB, all for causality (one pass, no look-ahead, no file length):
+//! Departures from ARTime as run in NAB, all for causality (one pass, no look-ahead, no file length;
+//! [`Detector::nab_inputs`] restores NAB's protocol, for the benchmark's `--nab-protocol` mode only):
 //! * NAB hands ARTime each file's minimum and maximum (`inputMin`/`inputMax`, which include the
 //!   anomalies) and its length, which sets the probationary period (15 % of the file, at most 750
 //!   points) and the downsampling step. Here the range is learned from the bootstrap's values, widened by
@@ -49,7 +50,7 @@
 //! * The category search is O(categories) per downsampled point, and the number of categories grows
 //!   with the series' variety; `max_categories` (0 = unbounded) stops adding categories beyond it.
 
-use super::{AnomalyKind, Detector, Verdict};
+use super::{AnomalyKind, Detector, NabInputs, Verdict};
 
 /// Feature vector length: the wavelet coefficients and the window's values.
 const FEATURES: usize = 16;
@@ -132,6 +133,31 @@ impl ArtConfig {
             }
         }
         Ok(())
+    }
+
+    /// ARTime's length-derived settings, for NAB's protocol only (the file's length known in advance,
+    /// as NAB gives it to every detector): the bootstrap is NAB's probationary period (15 % of the
+    /// file, at most 750 points) made even, and the step is `bootstrap ÷ (8 · 13)`, at least 1
+    /// (`markNZed/ARTimeNAB.jl`, `init`). The other settings are kept.
+    ///
+    /// ```
+    /// use hermes_anomaly::detect::ArtConfig;
+    /// let c = ArtConfig::default().for_nab_length(4032);
+    /// assert_eq!((c.bootstrap, c.step), (604, 5));
+    /// let c = ArtConfig::default().for_nab_length(1127);
+    /// assert_eq!((c.bootstrap, c.step), (168, 1));
+    /// assert_eq!(ArtConfig::default().for_nab_length(22_695).step, 7);
+    /// ```
+    pub fn for_nab_length(mut self, len: usize) -> Self {
+        let probation = super::NabInputs {
+            min: 0.0,
+            max: 0.0,
+            len,
+        }
+        .probationary();
+        self.bootstrap = probation - probation % 2;
+        self.step = (self.bootstrap / (WINDOW * 13)).max(1);
+        self
     }
 
     /// Downsampled points in the bootstrap (ARTime's "trend window"), at least two feature windows.
@@ -407,7 +433,8 @@ impl ArtNovelty {
 
     /// Uses a known range `[lo, hi]` (a metric with natural bounds, such as a percentage) instead of
     /// learning it from the bootstrap. NAB gives ARTime each file's minimum and maximum this way, which
-    /// is look-ahead on a benchmark; `nab`'s runner never calls this.
+    /// is look-ahead on a benchmark; `nab`'s runner does it only in its opt-in `--nab-protocol` mode
+    /// (through [`Detector::nab_inputs`]).
     pub fn with_range(mut self, lo: f64, hi: f64) -> Self {
         self.known_range = Some((lo, hi));
         self
@@ -661,6 +688,17 @@ impl Detector for ArtNovelty {
         }
         Verdict::new("art", AnomalyKind::Collective, value, score)
     }
+
+    /// NAB's protocol (look-ahead): runs as ARTime does under NAB, with the file's minimum and maximum
+    /// as the range ([`ArtNovelty::with_range`]) and the bootstrap and step derived from the file's
+    /// length ([`ArtConfig::for_nab_length`]). Only before the first point; ignored after it.
+    fn nab_inputs(&mut self, inputs: &NabInputs) {
+        if self.n > 0 {
+            return;
+        }
+        let cfg = self.cfg.clone().for_nab_length(inputs.len);
+        *self = ArtNovelty::new(cfg).with_range(inputs.min, inputs.max);
+    }
 }
 
 #[cfg(test)]
@@ -750,6 +788,67 @@ mod tests {
             let v = if i % 100 == 99 { 1e6 } else { noise(i) };
             assert_eq!(d.observe(i, v).score, 0.0);
         }
+    }
+
+    /// Scores of a square wave with a level shift at point 3,000, after `inputs` (if any) were given.
+    fn shifted_wave_scores(d: &mut dyn Detector, inputs: Option<NabInputs>) -> Vec<f64> {
+        if let Some(n) = inputs {
+            d.nab_inputs(&n);
+        }
+        (0..4000i64)
+            .map(|i| {
+                d.observe(i * 300, wave(i) + if i >= 3000 { 15.0 } else { 0.0 })
+                    .score
+            })
+            .collect()
+    }
+
+    #[test]
+    fn nab_inputs_reach_the_detector_and_change_its_range_bootstrap_and_step() {
+        let values: Vec<f64> = (0..4000i64)
+            .map(|i| wave(i) + if i >= 3000 { 15.0 } else { 0.0 })
+            .collect();
+        let nab = NabInputs::of(&values);
+        let mut d = ArtNovelty::default();
+        d.nab_inputs(&nab);
+        assert_eq!(d.config(), &ArtConfig::default().for_nab_length(4000));
+        assert_eq!(d.known_range, Some((nab.min, nab.max)));
+        // Two runs that differ only in the inputs score differently...
+        let given = shifted_wave_scores(&mut ArtNovelty::default(), Some(nab));
+        let wider = NabInputs {
+            min: nab.min - 100.0,
+            ..nab
+        };
+        let other = shifted_wave_scores(&mut ArtNovelty::default(), Some(wider));
+        let causal = shifted_wave_scores(&mut ArtNovelty::default(), None);
+        assert_ne!(given, other);
+        assert_ne!(given, causal);
+        // ...through the `Detector` trait and the `Guarded` wrapper as well.
+        let guarded = shifted_wave_scores(
+            &mut crate::detect::Guarded::new(ArtNovelty::default()),
+            Some(nab),
+        );
+        assert_eq!(given, guarded);
+        // Given the file's range, the shift (inside it) is still found after NAB's probation (600).
+        assert!(
+            given[3000..3200].iter().any(|&s| s > 0.3),
+            "{:?}",
+            &given[3000..3200]
+        );
+        assert!(given[..600].iter().all(|&s| s == 0.0));
+        // Inputs given after the first point are ignored: the run stays the causal one.
+        let mut late = ArtNovelty::default();
+        let first = late.observe(0, wave(0)).score;
+        late.nab_inputs(&nab);
+        assert_eq!(late.config(), &ArtConfig::default());
+        let rest: Vec<f64> = (1..4000i64)
+            .map(|i| {
+                late.observe(i * 300, wave(i) + if i >= 3000 { 15.0 } else { 0.0 })
+                    .score
+            })
+            .collect();
+        assert_eq!(first, causal[0]);
+        assert_eq!(rest, causal[1..]);
     }
 
     #[test]

@@ -14,9 +14,10 @@
 //!
 //! Unlike NAB's detector, which is given the whole file's minimum and maximum before it starts, the
 //! quantiser's range is learned causally from the first `range_points` values (widened by a margin);
-//! values outside it fall in extra levels, which are themselves new facts.
+//! values outside it fall in extra levels, which are themselves new facts. NAB's protocol
+//! ([`Detector::nab_inputs`], the NAB runner's opt-in `--nab-protocol` only) restores NAB's setting.
 
-use super::{AnomalyKind, Detector, Verdict};
+use super::{AnomalyKind, Detector, NabInputs, Verdict};
 use std::collections::{HashMap, VecDeque};
 
 /// Offset that separates "neuron" facts (active context ids) from sensed facts.
@@ -444,5 +445,61 @@ impl Detector for ContextNovelty {
             self.history.pop_front();
         }
         Verdict::new(self.name(), AnomalyKind::Collective, value, score)
+    }
+
+    /// NAB's protocol (look-ahead, the benchmark's `--nab-protocol` mode only), as NAB runs contextOSE:
+    /// the quantiser's range is the file's minimum to maximum (no margin, known from the first point)
+    /// and the rest period is a fifth of NAB's probationary period. Only before the first point.
+    fn nab_inputs(&mut self, inputs: &NabInputs) {
+        if self.range.is_some() || !self.warm.is_empty() {
+            return;
+        }
+        let levels = ((1u64 << self.cfg.bits.clamp(1, 16)) - 1) as f64;
+        let span = inputs.max - inputs.min;
+        let step = if span > 0.0 && span.is_finite() {
+            span / levels
+        } else {
+            1.0
+        };
+        self.range = Some((inputs.min, step));
+        self.cfg.rest = inputs.probationary() / 5;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scores(d: &mut ContextNovelty) -> Vec<f64> {
+        (0..1000i64)
+            .map(|i| {
+                d.observe(i, (i % 10) as f64 + if i >= 800 { 40.0 } else { 0.0 })
+                    .score
+            })
+            .collect()
+    }
+
+    #[test]
+    fn nab_inputs_set_the_quantiser_range_and_rest_before_the_first_point_only() {
+        let inputs = NabInputs {
+            min: 0.0,
+            max: 49.0,
+            len: 1000,
+        };
+        let mut given = ContextNovelty::default();
+        given.nab_inputs(&inputs);
+        assert_eq!(given.range, Some((0.0, 7.0)));
+        assert_eq!(given.cfg.rest, 30);
+        // Scores from the start (no range to learn), and differently from the causal run.
+        let given = scores(&mut given);
+        let causal = scores(&mut ContextNovelty::default());
+        assert!(given[2..149].iter().any(|&s| s > 0.0));
+        assert!(causal[..149].iter().all(|&s| s == 0.0));
+        assert_ne!(given, causal);
+        // Given after the first point: ignored.
+        let mut late = ContextNovelty::default();
+        late.observe(0, 0.0);
+        late.nab_inputs(&inputs);
+        assert_eq!(late.cfg, ContextConfig::default());
     }
 }

@@ -127,6 +127,55 @@ impl Verdict {
     }
 }
 
+/// What NAB's protocol hands every detector before its first point: the whole file's minimum and
+/// maximum value and its length (numenta/NAB, `nab/detectors/base.py`: `AnomalyDetector.__init__` sets
+/// `inputMin`, `inputMax` and the probationary period from the file's length). Every published NAB
+/// detector (ARTime, numenta, contextOSE, ...) was run this way.
+///
+/// This is **look-ahead**: the minimum and maximum include the file's anomalies, and the length is not
+/// known in live use. Hermes' detectors are strictly causal unless a caller passes these through
+/// [`Detector::nab_inputs`], which only the NAB runner's opt-in `--nab-protocol` mode does.
+///
+/// ```
+/// use hermes_anomaly::detect::NabInputs;
+/// let n = NabInputs::of(&[3.0, f64::NAN, -1.0, 7.5]);
+/// assert_eq!((n.min, n.max, n.len), (-1.0, 7.5, 4));
+/// assert_eq!(NabInputs { min: 0.0, max: 1.0, len: 4032 }.probationary(), 604);
+/// assert_eq!(NabInputs { min: 0.0, max: 1.0, len: 22_695 }.probationary(), 750);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NabInputs {
+    /// The file's smallest value (NAB's `inputMin`; non-finite values ignored, as pandas does NaN).
+    pub min: f64,
+    /// The file's largest value (NAB's `inputMax`).
+    pub max: f64,
+    /// The file's length in points (rows).
+    pub len: usize,
+}
+
+impl NabInputs {
+    /// The inputs NAB would give a detector for a file with these values.
+    pub fn of(values: &[f64]) -> Self {
+        let (min, max) = values
+            .iter()
+            .filter(|v| v.is_finite())
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+                (a.min(v), b.max(v))
+            });
+        NabInputs {
+            min,
+            max,
+            len: values.len(),
+        }
+    }
+
+    /// NAB's probationary period for this file: 15 % of its length, at most 750 points
+    /// (`nab/util.py`, `getProbationPeriod`).
+    pub fn probationary(&self) -> usize {
+        ((0.15 * self.len as f64).floor() as usize).min(750)
+    }
+}
+
 /// A streaming detector.
 pub trait Detector: Send {
     /// A short name (`windowed_gaussian`, `ensemble`).
@@ -134,6 +183,11 @@ pub trait Detector: Send {
     /// Scores the point at `ts` (Unix seconds) and learns from it. Callers pass finite values with
     /// increasing timestamps; wrap a detector in [`Guarded`] to have bad points skipped.
     fn observe(&mut self, ts: i64, value: f64) -> Verdict;
+    /// NAB's protocol only (look-ahead): the file's minimum, maximum and length, given before the
+    /// first point, as NAB gives them to every detector. The default ignores them, so a detector is
+    /// strictly causal unless it overrides this; one that uses them must be given them before its
+    /// first [`observe`](Detector::observe) and ignores later calls. Never called in live use.
+    fn nab_inputs(&mut self, _inputs: &NabInputs) {}
 }
 
 /// Wraps a detector so that bad points (NaN, ±inf, a timestamp not after the previous one) are skipped
@@ -181,6 +235,10 @@ impl<D: Detector> Detector for Guarded<D> {
         }
         self.last_ts = Some(ts);
         self.inner.observe(ts, value)
+    }
+
+    fn nab_inputs(&mut self, inputs: &NabInputs) {
+        self.inner.nab_inputs(inputs);
     }
 }
 

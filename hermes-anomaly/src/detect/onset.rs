@@ -5,7 +5,7 @@
 //! outside the anomaly's window; a detector whose score stays high while an anomaly lasts, or
 //! re-alarms on its aftermath, is turned into one that crosses any threshold once, at the start.
 
-use super::{Detector, Verdict};
+use super::{Detector, NabInputs, Verdict};
 use std::collections::VecDeque;
 
 /// Keeps only rising scores (see the module documentation).
@@ -73,5 +73,9 @@ impl<D: Detector> Detector for Onset<D> {
         }
         self.window.push_back((self.n, raw));
         v
+    }
+
+    fn nab_inputs(&mut self, inputs: &NabInputs) {
+        self.inner.nab_inputs(inputs);
     }
 }
