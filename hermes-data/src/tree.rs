@@ -51,7 +51,10 @@ pub struct Node {
     /// Content chunks, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub chunks: Vec<Sha256Digest>,
-    /// SHA-256 of the whole content (checked on restore).
+    /// SHA-256 of the whole content: always for streams and for files of at most one chunk (where it
+    /// is the chunk id); not for a file of several chunks, whose content is pinned by its chunk ids
+    /// (each the SHA-256 of its bytes), so it is not hashed twice on backup.
+    /// [`crate::Repository::verify_restored`] checks restored files chunk by chunk.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha256: Option<Sha256Digest>,
 }
@@ -64,6 +67,6 @@ impl Node {
             && self.size == parent.size
             && self.mtime_ns == parent.mtime_ns
             && self.inode == parent.inode
-            && parent.sha256.is_some()
+            && (parent.sha256.is_some() || !parent.chunks.is_empty())
     }
 }
