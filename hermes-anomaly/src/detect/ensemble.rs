@@ -134,13 +134,37 @@ pub struct EnsembleConfig {
     /// protocol (ART given the file's range and length) 0.99 was chosen by nested cross-validation
     /// (see the crate README); in causal use 0.9 stays.
     pub art_quiet_level: f64,
+    /// The stuck-value component (0 = off, the default): a run of one repeated value (the same
+    /// number, exactly) that becomes longer than `stuck_ratio` × the longest earlier run and at
+    /// least `stuck` points long scores once, at the point where it crosses that length. Its surprise
+    /// is the run length, calibrated like the others against the run lengths of the last
+    /// `calibration` points (a record run has tail probability about 1/(points + 1)); it is active
+    /// (counted in the Bonferroni factor) only at that one point.
+    pub stuck: usize,
+    /// Factor by which a run must exceed the longest earlier run to count as stuck (default 1).
+    pub stuck_ratio: f64,
+    /// Repeat penalty of stuck alarms (default 1): their evidence is lowered by
+    /// `stuck_repeat · ln(1 + c)`, `c` being this series' earlier stuck alarms.
+    pub stuck_repeat: f64,
+    /// Points after an ensemble alarm (score above `art_quiet_level`) during which stuck alarms are
+    /// ignored (default 0).
+    pub stuck_quiet: usize,
+    /// The volatility opinion (0 = off, the default): the robust spread of the last `vol` values
+    /// against the reference window's, `|ln(short / long)|`, calibrated against its own history; its
+    /// alarms are scored like the stuck opinion's, with `vol_repeat` and `vol_quiet`.
+    pub vol: usize,
+    /// Repeat penalty of volatility alarms (default 1).
+    pub vol_repeat: f64,
+    /// Points after an ensemble alarm during which volatility alarms are ignored (default 400).
+    pub vol_quiet: usize,
 }
 
 impl EnsembleConfig {
     /// Sets one field by name (`window`, `short`, `calibration`, `seasonal`, `weekly`, `diff`, `alarm_level`,
     /// `refractory`, `escalation`, `tie_break`, `tail`, `warmup`, `repeat`, `repeat_margin`,
     /// `repeat_memory`, `rank`, `rank_q`, `burst`, `burst_q`, `hetero`, `hetero_min`, `episode`,
-    /// `episode_level`, `art`, `art_base`, `art_gain`, `art_repeat`, `art_quiet`, `art_quiet_level`),
+    /// `episode_level`, `art`, `art_base`, `art_gain`, `art_repeat`, `art_quiet`, `art_quiet_level`,
+    /// `stuck`, `stuck_ratio`, `stuck_repeat`, `stuck_quiet`),
     /// e.g. from a
     /// `key=value` flag.
     ///
@@ -187,10 +211,17 @@ impl EnsembleConfig {
             "art_repeat" => self.art_repeat = num(value)?,
             "art_quiet" => self.art_quiet = int(value)?,
             "art_quiet_level" => self.art_quiet_level = num(value)?,
+            "stuck" => self.stuck = int(value)?,
+            "stuck_ratio" => self.stuck_ratio = num(value)?,
+            "stuck_repeat" => self.stuck_repeat = num(value)?,
+            "stuck_quiet" => self.stuck_quiet = int(value)?,
+            "vol" => self.vol = int(value)?,
+            "vol_repeat" => self.vol_repeat = num(value)?,
+            "vol_quiet" => self.vol_quiet = int(value)?,
             _ => {
                 return Err(crate::AnomalyError::invalid(
                     format!("ensemble {key}"),
-                    "unknown setting: use window, short, calibration, seasonal, weekly, diff, alarm_level, refractory, escalation, tie_break, tail, warmup, repeat, repeat_margin, repeat_memory, rank, rank_q, burst, burst_q, hetero, hetero_min, episode, episode_level, art, art_base, art_gain, art_repeat, art_quiet or art_quiet_level",
+                    "unknown setting: use window, short, calibration, seasonal, weekly, diff, alarm_level, refractory, escalation, tie_break, tail, warmup, repeat, repeat_margin, repeat_memory, rank, rank_q, burst, burst_q, hetero, hetero_min, episode, episode_level, art, art_base, art_gain, art_repeat, art_quiet, art_quiet_level, stuck, stuck_ratio, stuck_repeat or stuck_quiet",
                 ))
             }
         }
@@ -230,6 +261,13 @@ impl Default for EnsembleConfig {
             art_repeat: 1.0,
             art_quiet: 600,
             art_quiet_level: 0.9,
+            stuck: 0,
+            stuck_ratio: 1.0,
+            stuck_repeat: 1.0,
+            stuck_quiet: 0,
+            vol: 0,
+            vol_repeat: 1.0,
+            vol_quiet: 400,
         }
     }
 }
@@ -293,6 +331,14 @@ pub struct Ensemble {
     diffs: SortedWindow,
     last: Option<f64>,
     cal: [Calibrator; 7],
+    /// The stuck component's calibration (run lengths of the last `calibration` points).
+    stuck_cal: Calibrator,
+    /// Stuck alarms so far (for their repeat penalty).
+    stuck_alarms: usize,
+    /// The volatility opinion's short window and calibration, and its alarms so far.
+    vol_window: SortedWindow,
+    vol_cal: Calibrator,
+    vol_alarms: usize,
     ranked: VecDeque<f64>,
     recent_evidence: VecDeque<(usize, f64)>,
     /// Earlier onsets (index, evidence) within `repeat_memory` points, for the repeat penalty, in
@@ -307,6 +353,10 @@ pub struct Ensemble {
     art_alarms: usize,
     /// Index of the last point whose ensemble score exceeded 0.9.
     last_alarm: Option<usize>,
+    /// Length of the current run of one repeated value (stuck component).
+    run: usize,
+    /// Longest completed run of one repeated value so far (stuck component).
+    longest_run: usize,
     n: usize,
 }
 
@@ -336,6 +386,11 @@ impl Ensemble {
                 Calibrator::new(c),
                 Calibrator::new(c),
             ],
+            stuck_cal: Calibrator::new(c),
+            stuck_alarms: 0,
+            vol_window: SortedWindow::new(cfg.vol),
+            vol_cal: Calibrator::new(c),
+            vol_alarms: 0,
             ranked: VecDeque::new(),
             recent_evidence: VecDeque::new(),
             onsets: VecDeque::new(),
@@ -344,6 +399,8 @@ impl Ensemble {
             art: cfg.art.then(ArtNovelty::default),
             art_alarms: 0,
             last_alarm: None,
+            run: 0,
+            longest_run: 0,
             n: 0,
             cfg,
         }
@@ -407,6 +464,37 @@ impl Detector for Ensemble {
                 let m = self.diffs.median();
                 let s = self.diffs.sigma();
                 surprises[4] = Some(((d - m) / s).abs());
+            }
+        }
+        // The stuck component: a run of one repeated value that crosses the longest earlier run.
+        let mut stuck = None;
+        if self.cfg.stuck > 0 {
+            if self.last == Some(value) {
+                self.run += 1;
+            } else {
+                self.longest_run = self.longest_run.max(self.run);
+                self.run = 1;
+            }
+            let bar = (self.cfg.stuck_ratio * self.longest_run as f64).max(self.cfg.stuck as f64);
+            let run = self.run as f64;
+            if run > bar && run - 1.0 <= bar {
+                let ln_p = self.stuck_cal.ln_p(run, self.cfg.tie_break, self.cfg.tail);
+                stuck = Some(-ln_p);
+            }
+            self.stuck_cal.learn(run);
+        }
+        // The volatility opinion: the recent spread against the reference window's.
+        let mut vol = None;
+        if self.cfg.vol > 0 {
+            self.vol_window.push(value);
+            if self.vol_window.len() >= self.cfg.vol && self.reference.len() >= 20 {
+                let ratio = (self.vol_window.sigma() / self.reference.sigma())
+                    .ln()
+                    .abs();
+                if self.vol_cal.history.len() > 0 && ratio > self.vol_cal.history.max() {
+                    vol = Some(-self.vol_cal.ln_p(ratio, self.cfg.tie_break, self.cfg.tail));
+                }
+                self.vol_cal.learn(ratio);
             }
         }
         if self.cfg.seasonal {
@@ -529,8 +617,33 @@ impl Detector for Ensemble {
                 self.weekly.observe(ts, value);
             }
         }
-        // The ART second opinion: an ART alarm away from the ensemble's own alarms.
+        // The stuck opinion: a record run of one repeated value, away from the ensemble's alarms.
         let mut component = component;
+        let stuck_quiet = self.cfg.stuck_quiet;
+        let stuck = stuck.filter(|_| self.last_alarm.is_none_or(|j| j + stuck_quiet < self.n));
+        if let Some(raw) = stuck {
+            let evidence = raw - self.cfg.stuck_repeat * (1.0 + self.stuck_alarms as f64).ln();
+            self.stuck_alarms += 1;
+            let stuck_score = 1.0 - (-evidence.max(0.0)).exp();
+            if stuck_score > score {
+                score = stuck_score;
+                component = 9;
+            }
+        }
+        let vol_quiet = self.cfg.vol_quiet;
+        let vol = vol.filter(|_| self.last_alarm.is_none_or(|j| j + vol_quiet < self.n));
+        if let Some(raw) = vol {
+            let evidence = raw - self.cfg.vol_repeat * (1.0 + self.vol_alarms as f64).ln();
+            let vol_score = 1.0 - (-evidence.max(0.0)).exp();
+            if vol_score > self.cfg.art_quiet_level {
+                self.vol_alarms += 1;
+            }
+            if vol_score > score {
+                score = vol_score;
+                component = 10;
+            }
+        }
+        // The ART second opinion: an ART alarm away from the ensemble's own alarms.
         if score > self.cfg.art_quiet_level {
             self.last_alarm = Some(self.n);
         }
@@ -546,13 +659,15 @@ impl Detector for Ensemble {
                 let art_score = 1.0 - (-evidence.max(0.0)).exp();
                 if art_score > score {
                     score = art_score;
-                    component = 7;
+                    component = 8;
                 }
             }
         }
         let (kind, name) = match component {
             0 => (AnomalyKind::Point, "ensemble/robust_z"),
-            7 => (AnomalyKind::Collective, "ensemble/art"),
+            8 => (AnomalyKind::Collective, "ensemble/art"),
+            9 => (AnomalyKind::Collective, "ensemble/stuck"),
+            10 => (AnomalyKind::Collective, "ensemble/volatility"),
             1 => (AnomalyKind::Collective, "ensemble/level_shift"),
             4 => (AnomalyKind::Point, "ensemble/jump"),
             5 => (AnomalyKind::Collective, "ensemble/rank_shift"),
