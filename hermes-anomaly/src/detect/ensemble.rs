@@ -957,6 +957,108 @@ mod tests {
         assert_eq!(run(no_art.clone(), Some(nab)), run(no_art, None));
     }
 
+    /// Scores and components of a series: noise with runs of zeros of length `run_len` every
+    /// 300 points (from point 500), then at point 4000 a run of `last` zeros.
+    fn zero_runs(cfg: EnsembleConfig, run_len: i64, last: i64) -> Vec<(f64, &'static str)> {
+        let mut d = Ensemble::new(cfg);
+        (0..4000 + last + 50)
+            .map(|i| {
+                let zero = ((500..4000).contains(&i) && i % 300 < run_len)
+                    || (4000..4000 + last).contains(&i);
+                let v = if zero { 0.0 } else { 5.0 + noise(i) };
+                let out = d.observe(i * 300, v);
+                (out.score, out.detector)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_stuck_opinion_alarms_once_on_a_record_run() {
+        let cfg = EnsembleConfig {
+            stuck: 50,
+            ..EnsembleConfig::default()
+        };
+        let with = zero_runs(cfg, 60, 200);
+        let stuck: Vec<usize> = (0..with.len())
+            .filter(|&i| with[i].1 == "ensemble/stuck" && with[i].0 > 0.97)
+            .collect();
+        // The first long run (at 50 points), then the last run where it passes the longest
+        // earlier one (60 points); the ten runs of 60 in between do not alarm again.
+        assert_eq!(stuck, vec![650, 4060], "{stuck:?}");
+        // Runs no longer than the earlier ones do not alarm.
+        let short = zero_runs(
+            EnsembleConfig {
+                stuck: 50,
+                ..EnsembleConfig::default()
+            },
+            60,
+            60,
+        );
+        assert!(short[700..].iter().all(|(_, n)| *n != "ensemble/stuck"));
+    }
+
+    #[test]
+    fn the_stuck_opinion_is_silent_on_noise_and_off_by_default() {
+        let mut d = Ensemble::new(EnsembleConfig {
+            stuck: 50,
+            ..EnsembleConfig::default()
+        });
+        for i in 0..5000i64 {
+            let v = d.observe(i * 60, 10.0 + noise(i));
+            assert_ne!(v.detector, "ensemble/stuck");
+        }
+        // Off by default: the same series as above scores as without the setting.
+        let off = zero_runs(EnsembleConfig::default(), 60, 200);
+        assert!(off.iter().all(|(_, n)| *n != "ensemble/stuck"));
+        assert!(off[4060].0 < 0.97, "{:?}", off[4060]);
+    }
+
+    #[test]
+    fn the_stuck_opinion_handles_a_constant_series_and_nan() {
+        let mut d = Ensemble::new(EnsembleConfig {
+            stuck: 50,
+            ..EnsembleConfig::default()
+        });
+        let mut alarms = 0;
+        for i in 0..3000i64 {
+            let v = d.observe(i * 60, 7.0);
+            assert!(v.score.is_finite());
+            alarms += usize::from(v.detector == "ensemble/stuck");
+        }
+        // One run, one alarm (at point 50).
+        assert_eq!(alarms, 1);
+        // NaN breaks a run (NaN is not equal to itself); the run that starts after it is no record.
+        d.observe(3000 * 60, f64::NAN);
+        for i in 3001..3100i64 {
+            let v = d.observe(i * 60, 7.0);
+            assert_ne!(v.detector, "ensemble/stuck");
+        }
+    }
+
+    #[test]
+    fn the_volatility_opinion_sees_a_change_of_spread_and_not_noise() {
+        let cfg = EnsembleConfig {
+            vol: 60,
+            ..EnsembleConfig::default()
+        };
+        let mut d = Ensemble::new(cfg.clone());
+        let mut quiet = 0.0f64;
+        for i in 0..4000i64 {
+            let v = d.observe(i * 60, 10.0 + noise(i));
+            if i > 1500 && v.detector == "ensemble/volatility" {
+                quiet = quiet.max(v.score);
+            }
+        }
+        // The spread collapses (values within 1 % of the usual noise, inside the usual range).
+        let mut found = false;
+        for i in 4000..4300i64 {
+            let v = d.observe(i * 60, 10.5 + 0.01 * noise(i));
+            found |= v.detector == "ensemble/volatility" && v.score > 0.97;
+        }
+        assert!(found);
+        assert!(quiet < 0.97, "{quiet}");
+    }
+
     #[test]
     fn the_art_second_opinion_finds_a_new_shape_of_known_values() {
         let (with, name) = faster_wave(EnsembleConfig::default());
