@@ -15,6 +15,7 @@ use crate::error::{DataError, Result};
 use crate::index::{index_key, pack_key};
 use crate::repository::Repository;
 use crate::snapshot::Snapshot;
+use hermes_core::Sha256Digest;
 
 /// What a copy did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -177,11 +178,17 @@ impl Repository {
             })
             .collect();
         let mut copies = futures::stream::iter(todo.into_iter().map(|m| {
-            let (src, dest) = (self.store().clone(), dest.clone());
+            let (src, dest, repo) = (self.store().clone(), dest.clone(), self.name().to_string());
             async move {
-                let mut body = src.get(&m.key).await?;
-                let meta = dest.put(&m.key, &mut body).await?;
-                Ok::<u64, hermes_core::Error>(meta.size)
+                match pack_digest(&m) {
+                    Some(name) => {
+                        copy_pack(&*src, &*dest, &m.key, name, &repo, CHECK_IN_MEMORY).await
+                    }
+                    None => {
+                        let mut body = src.get(&m.key).await?;
+                        Ok(dest.put(&m.key, &mut body).await?.size)
+                    }
+                }
             }
         }))
         .buffer_unordered(parallel.max(1));
@@ -193,6 +200,59 @@ impl Repository {
     }
 }
 
+/// Packs up to this size are checked in memory before they are sent (larger ones are streamed and
+/// checked as they go, and removed from the destination if they do not match).
+const CHECK_IN_MEMORY: u64 = 64 << 20;
+
+/// The digest a pack's key names (`data/ab/abcd…`: a pack is named by the SHA-256 of its bytes).
+fn pack_digest(m: &ArtifactMeta) -> Option<Sha256Digest> {
+    let name = m.key.strip_prefix("data/")?.rsplit('/').next()?;
+    name.parse().ok()
+}
+
+/// Copies one pack, checking its bytes against its name on the way: a pack damaged on the local
+/// disk is refused (nothing of it left at the destination) instead of being copied offsite.
+async fn copy_pack(
+    src: &dyn ArtifactStore,
+    dest: &dyn ArtifactStore,
+    key: &str,
+    name: Sha256Digest,
+    repo: &str,
+    in_memory: u64,
+) -> Result<u64> {
+    let damaged = || {
+        DataError::corrupt(
+            repo,
+            format!(
+                "{key} does not match its SHA-256 name (damaged in {}): not copied; run verify \
+                 to see the snapshots it affects, then repair or forget them before copying again",
+                src.describe()
+            ),
+        )
+    };
+    let size = src.head(key).await?.map_or(0, |m| m.size);
+    if size <= in_memory {
+        let bytes = src.get_bytes(key).await?;
+        let (bytes, actual) = tokio::task::spawn_blocking(move || {
+            let d = Sha256Digest::of(&bytes);
+            (bytes, d)
+        })
+        .await
+        .map_err(|e| DataError::Internal(format!("hashing {key}: {e}")))?;
+        if actual != name {
+            return Err(damaged());
+        }
+        return Ok(dest.put_bytes_hashed(key, bytes, name).await?.size);
+    }
+    let mut body = src.get(key).await?;
+    let meta = dest.put(key, &mut body).await?;
+    if meta.sha256.is_some_and(|d| d != name) {
+        dest.delete(key).await?;
+        return Err(damaged());
+    }
+    Ok(meta.size)
+}
+
 async fn existing(dest: &Arc<dyn ArtifactStore>) -> Result<HashMap<String, u64>> {
     Ok(dest
         .list("")
@@ -200,4 +260,54 @@ async fn existing(dest: &Arc<dyn ArtifactStore>) -> Result<HashMap<String, u64>>
         .into_iter()
         .map(|m| (m.key, m.size))
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::artifact::LocalStore;
+
+    /// Both ways of copying a pack (in memory, streamed) copy a sound pack and refuse a damaged one,
+    /// leaving nothing of it at the destination.
+    #[tokio::test]
+    async fn a_pack_that_does_not_match_its_name_is_not_copied() {
+        let tmp = tempfile::tempdir().unwrap();
+        let src = LocalStore::new(tmp.path().join("src")).unwrap();
+        let dest = LocalStore::new(tmp.path().join("dest")).unwrap();
+        let body = bytes::Bytes::from(vec![7u8; 100_000]);
+        let name = Sha256Digest::of(&body);
+        let key = crate::index::pack_key(&name.to_string());
+        src.put_bytes(&key, body.clone()).await.unwrap();
+        let meta = src.head(&key).await.unwrap().unwrap();
+        assert_eq!(pack_digest(&meta), Some(name));
+        for in_memory in [u64::MAX, 0] {
+            let n = copy_pack(&src, &dest, &key, name, "repo", in_memory)
+                .await
+                .unwrap();
+            assert_eq!(n, 100_000);
+            assert_eq!(dest.get_bytes(&key).await.unwrap(), body);
+            dest.delete(&key).await.unwrap();
+        }
+        let mut bad = body.to_vec();
+        bad[50_000] ^= 1;
+        src.put_bytes(&key, bad.into()).await.unwrap();
+        for in_memory in [u64::MAX, 0] {
+            let err = copy_pack(&src, &dest, &key, name, "repo", in_memory)
+                .await
+                .unwrap_err();
+            let msg = err.to_string();
+            assert!(
+                msg.contains(&key) && msg.contains("does not match"),
+                "{msg}"
+            );
+            assert!(dest.head(&key).await.unwrap().is_none(), "{in_memory}");
+        }
+        let other = ArtifactMeta {
+            key: "index/abc".into(),
+            size: 1,
+            sha256: None,
+            modified: None,
+        };
+        assert_eq!(pack_digest(&other), None);
+    }
 }

@@ -194,6 +194,26 @@ async fn copy_to_another_store_is_incremental_and_the_copy_restores() {
         .await
         .unwrap();
     common::assert_same_tree(&src, &out);
+
+    // A pack damaged on the local disk is not copied offsite, and no snapshot arrives without it.
+    let packs = repo.store().list("data/").await.unwrap();
+    let victim = tmp.path().join("a").join(&packs[0].key);
+    let mut damaged = std::fs::read(&victim).unwrap();
+    let mid = damaged.len() / 2;
+    damaged[mid] ^= 0x40;
+    std::fs::write(&victim, &damaged).unwrap();
+    let fresh = store(&tmp.path().join("c"));
+    let err = repo
+        .copy_to(fresh.clone(), 4)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains(&packs[0].key) && err.contains("does not match"),
+        "{err}"
+    );
+    assert!(fresh.head(&packs[0].key).await.unwrap().is_none());
+    assert!(fresh.list("snapshots/").await.unwrap().is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

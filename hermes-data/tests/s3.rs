@@ -424,8 +424,9 @@ impl Drop for Weed {
     }
 }
 
-/// Waits (up to 3 min) until the server stores objects in `bucket` (creating it if needed).
-async fn wait_ready(cfg: &S3Config) {
+/// Waits (up to 3 min) until the server stores objects in `bucket` (creating it if needed); on
+/// failure the panic shows the end of the server's own log.
+async fn wait_ready(cfg: &S3Config, weed: &Weed) {
     let s = S3Store::new(cfg.clone().retry(RetryPolicy::none())).unwrap();
     let deadline = Instant::now() + Duration::from_secs(180);
     loop {
@@ -438,10 +439,17 @@ async fn wait_ready(cfg: &S3Config) {
         match r {
             Ok(b) if b == "ok" => return,
             other => {
-                assert!(
-                    Instant::now() < deadline,
-                    "private SeaweedFS not ready after 3 min: {other:?}"
-                );
+                if Instant::now() >= deadline {
+                    let log =
+                        std::fs::read_to_string(weed.dir.join("log/weed.out")).unwrap_or_default();
+                    let tail: Vec<&str> = log.lines().rev().take(30).collect();
+                    panic!(
+                        "private SeaweedFS (ports {:?}) not ready after 3 min: {other:?}\n\
+                         its log ends:\n{}",
+                        weed.ports,
+                        tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+                    );
+                }
                 tokio::time::sleep(Duration::from_millis(200)).await;
             }
         }
@@ -506,7 +514,7 @@ async fn an_upload_interrupted_by_killing_the_server_resumes_with_only_the_missi
                 .initial_delay(Duration::from_millis(20))
                 .max_attempts(3),
         );
-    wait_ready(&cfg).await;
+    wait_ready(&cfg, &weed).await;
 
     let body = data(6 * part + 1234, 42);
     let (reached_tx, reached_rx) = tokio::sync::oneshot::channel();
@@ -579,7 +587,7 @@ async fn an_upload_interrupted_by_killing_the_server_resumes_with_only_the_missi
 
     // The server comes back with its data; the same put resumes and sends only parts 4-7.
     weed.spawn();
-    wait_ready(&cfg).await;
+    wait_ready(&cfg, &weed).await;
     let store = S3Store::new(cfg.clone()).unwrap();
     let r = store
         .put_report("big/object.bin", &mut &body[..])
