@@ -35,6 +35,17 @@
 //! ensemble's own alarms are the same incident and are ignored; the ART alarm does not enter the onset
 //! memory, the repeat penalty or the episodes of the components.
 //!
+//! Stuck-value opinion (`stuck` = 50, on by default): a run of one repeated value (the same number,
+//! exactly: a dead exporter repeating its last sample, a stuck sensor, a disk that stopped writing)
+//! that becomes longer than `stuck_ratio` × the longest earlier run of the series and longer than
+//! `stuck` points alarms once, at the point where it crosses that length. Its evidence is the run
+//! length's tail probability, calibrated against the run lengths of the last `calibration` points (a
+//! record after `n` points has evidence about `ln(n + 1)`), less `stuck_repeat · ln(1 + c)` over the
+//! series' earlier stuck alarms; it is ignored within `stuck_quiet` = 400 points after an ensemble alarm,
+//! and otherwise scored like the ART second opinion (the larger score wins, labelled `ensemble/stuck`,
+//! kind collective, the verdict's [`Verdict::run_length`] set); like a component's alarm, a stuck alarm
+//! above `art_quiet_level` starts the ART quiet period. O(log `calibration`) per point.
+//!
 //! NAB's protocol ([`Detector::nab_inputs`], the NAB runner's opt-in `--nab-protocol` only): the file's
 //! minimum, maximum and length, known in advance as every published NAB detector had them, go to the
 //! ART second opinion (ARTime's own setting); the other components never use them.
@@ -134,12 +145,11 @@ pub struct EnsembleConfig {
     /// protocol (ART given the file's range and length) 0.99 was chosen by nested cross-validation
     /// (see the crate README); in causal use 0.9 stays.
     pub art_quiet_level: f64,
-    /// The stuck-value component (0 = off, the default): a run of one repeated value (the same
-    /// number, exactly) that becomes longer than `stuck_ratio` × the longest earlier run and at
-    /// least `stuck` points long scores once, at the point where it crosses that length. Its surprise
-    /// is the run length, calibrated like the others against the run lengths of the last
-    /// `calibration` points (a record run has tail probability about 1/(points + 1)); it is active
-    /// (counted in the Bonferroni factor) only at that one point.
+    /// The stuck-value opinion: minimum run length (default 50; 0 = off). A run of one repeated
+    /// value (the same number, exactly: a dead exporter, a stuck sensor, a counter that stopped)
+    /// alarms once, at the point where it becomes longer than `stuck_ratio` × the longest earlier
+    /// run of the series and longer than `stuck` points (see "Stuck-value opinion" in the module
+    /// documentation).
     pub stuck: usize,
     /// Factor by which a run must exceed the longest earlier run to count as stuck (default 1).
     pub stuck_ratio: f64,
@@ -147,16 +157,8 @@ pub struct EnsembleConfig {
     /// `stuck_repeat · ln(1 + c)`, `c` being this series' earlier stuck alarms.
     pub stuck_repeat: f64,
     /// Points after an ensemble alarm (score above `art_quiet_level`) during which stuck alarms are
-    /// ignored (default 0).
+    /// ignored (default 400): they belong to the incident already reported.
     pub stuck_quiet: usize,
-    /// The volatility opinion (0 = off, the default): the robust spread of the last `vol` values
-    /// against the reference window's, `|ln(short / long)|`, calibrated against its own history; its
-    /// alarms are scored like the stuck opinion's, with `vol_repeat` and `vol_quiet`.
-    pub vol: usize,
-    /// Repeat penalty of volatility alarms (default 1).
-    pub vol_repeat: f64,
-    /// Points after an ensemble alarm during which volatility alarms are ignored (default 400).
-    pub vol_quiet: usize,
 }
 
 impl EnsembleConfig {
@@ -215,9 +217,6 @@ impl EnsembleConfig {
             "stuck_ratio" => self.stuck_ratio = num(value)?,
             "stuck_repeat" => self.stuck_repeat = num(value)?,
             "stuck_quiet" => self.stuck_quiet = int(value)?,
-            "vol" => self.vol = int(value)?,
-            "vol_repeat" => self.vol_repeat = num(value)?,
-            "vol_quiet" => self.vol_quiet = int(value)?,
             _ => {
                 return Err(crate::AnomalyError::invalid(
                     format!("ensemble {key}"),
@@ -261,13 +260,10 @@ impl Default for EnsembleConfig {
             art_repeat: 1.0,
             art_quiet: 600,
             art_quiet_level: 0.9,
-            stuck: 0,
+            stuck: 50,
             stuck_ratio: 1.0,
             stuck_repeat: 1.0,
-            stuck_quiet: 0,
-            vol: 0,
-            vol_repeat: 1.0,
-            vol_quiet: 400,
+            stuck_quiet: 400,
         }
     }
 }
@@ -331,14 +327,10 @@ pub struct Ensemble {
     diffs: SortedWindow,
     last: Option<f64>,
     cal: [Calibrator; 7],
-    /// The stuck component's calibration (run lengths of the last `calibration` points).
+    /// The stuck-value opinion's calibration (run lengths of the last `calibration` points).
     stuck_cal: Calibrator,
     /// Stuck alarms so far (for their repeat penalty).
     stuck_alarms: usize,
-    /// The volatility opinion's short window and calibration, and its alarms so far.
-    vol_window: SortedWindow,
-    vol_cal: Calibrator,
-    vol_alarms: usize,
     ranked: VecDeque<f64>,
     recent_evidence: VecDeque<(usize, f64)>,
     /// Earlier onsets (index, evidence) within `repeat_memory` points, for the repeat penalty, in
@@ -353,9 +345,9 @@ pub struct Ensemble {
     art_alarms: usize,
     /// Index of the last point whose ensemble score exceeded 0.9.
     last_alarm: Option<usize>,
-    /// Length of the current run of one repeated value (stuck component).
+    /// Length of the current run of one repeated value (stuck-value opinion).
     run: usize,
-    /// Longest completed run of one repeated value so far (stuck component).
+    /// Longest completed run of one repeated value so far (stuck-value opinion).
     longest_run: usize,
     n: usize,
 }
@@ -388,9 +380,6 @@ impl Ensemble {
             ],
             stuck_cal: Calibrator::new(c),
             stuck_alarms: 0,
-            vol_window: SortedWindow::new(cfg.vol),
-            vol_cal: Calibrator::new(c),
-            vol_alarms: 0,
             ranked: VecDeque::new(),
             recent_evidence: VecDeque::new(),
             onsets: VecDeque::new(),
@@ -466,7 +455,7 @@ impl Detector for Ensemble {
                 surprises[4] = Some(((d - m) / s).abs());
             }
         }
-        // The stuck component: a run of one repeated value that crosses the longest earlier run.
+        // The stuck-value opinion: a run of one repeated value that crosses the longest earlier run.
         let mut stuck = None;
         if self.cfg.stuck > 0 {
             if self.last == Some(value) {
@@ -482,20 +471,6 @@ impl Detector for Ensemble {
                 stuck = Some(-ln_p);
             }
             self.stuck_cal.learn(run);
-        }
-        // The volatility opinion: the recent spread against the reference window's.
-        let mut vol = None;
-        if self.cfg.vol > 0 {
-            self.vol_window.push(value);
-            if self.vol_window.len() >= self.cfg.vol && self.reference.len() >= 20 {
-                let ratio = (self.vol_window.sigma() / self.reference.sigma())
-                    .ln()
-                    .abs();
-                if self.vol_cal.history.len() > 0 && ratio > self.vol_cal.history.max() {
-                    vol = Some(-self.vol_cal.ln_p(ratio, self.cfg.tie_break, self.cfg.tail));
-                }
-                self.vol_cal.learn(ratio);
-            }
         }
         if self.cfg.seasonal {
             for (k, model) in [(2usize, &mut self.daily), (3usize, &mut self.weekly)] {
@@ -617,7 +592,7 @@ impl Detector for Ensemble {
                 self.weekly.observe(ts, value);
             }
         }
-        // The stuck opinion: a record run of one repeated value, away from the ensemble's alarms.
+        // The stuck-value opinion: a record run of one repeated value, away from the ensemble's alarms.
         let mut component = component;
         let stuck_quiet = self.cfg.stuck_quiet;
         let stuck = stuck.filter(|_| self.last_alarm.is_none_or(|j| j + stuck_quiet < self.n));
@@ -627,20 +602,7 @@ impl Detector for Ensemble {
             let stuck_score = 1.0 - (-evidence.max(0.0)).exp();
             if stuck_score > score {
                 score = stuck_score;
-                component = 9;
-            }
-        }
-        let vol_quiet = self.cfg.vol_quiet;
-        let vol = vol.filter(|_| self.last_alarm.is_none_or(|j| j + vol_quiet < self.n));
-        if let Some(raw) = vol {
-            let evidence = raw - self.cfg.vol_repeat * (1.0 + self.vol_alarms as f64).ln();
-            let vol_score = 1.0 - (-evidence.max(0.0)).exp();
-            if vol_score > self.cfg.art_quiet_level {
-                self.vol_alarms += 1;
-            }
-            if vol_score > score {
-                score = vol_score;
-                component = 10;
+                component = 8;
             }
         }
         // The ART second opinion: an ART alarm away from the ensemble's own alarms.
@@ -659,15 +621,14 @@ impl Detector for Ensemble {
                 let art_score = 1.0 - (-evidence.max(0.0)).exp();
                 if art_score > score {
                     score = art_score;
-                    component = 8;
+                    component = 7;
                 }
             }
         }
         let (kind, name) = match component {
             0 => (AnomalyKind::Point, "ensemble/robust_z"),
-            8 => (AnomalyKind::Collective, "ensemble/art"),
-            9 => (AnomalyKind::Collective, "ensemble/stuck"),
-            10 => (AnomalyKind::Collective, "ensemble/volatility"),
+            7 => (AnomalyKind::Collective, "ensemble/art"),
+            8 => (AnomalyKind::Collective, "ensemble/stuck"),
             1 => (AnomalyKind::Collective, "ensemble/level_shift"),
             4 => (AnomalyKind::Point, "ensemble/jump"),
             5 => (AnomalyKind::Collective, "ensemble/rank_shift"),
@@ -677,6 +638,9 @@ impl Detector for Ensemble {
         let mut v = Verdict::new(name, kind, value, score);
         if let Some((e, l, u)) = seasonal_band.or(band) {
             v = v.with_band(e, l, u);
+        }
+        if component == 8 {
+            v = v.with_run_length(self.run);
         }
         v
     }
@@ -974,11 +938,12 @@ mod tests {
 
     #[test]
     fn the_stuck_opinion_alarms_once_on_a_record_run() {
+        // No quiet period here: every run of zeros starts with a drop that the components alarm on.
         let cfg = EnsembleConfig {
-            stuck: 50,
+            stuck_quiet: 0,
             ..EnsembleConfig::default()
         };
-        let with = zero_runs(cfg, 60, 200);
+        let with = zero_runs(cfg.clone(), 60, 200);
         let stuck: Vec<usize> = (0..with.len())
             .filter(|&i| with[i].1 == "ensemble/stuck" && with[i].0 > 0.97)
             .collect();
@@ -986,39 +951,66 @@ mod tests {
         // earlier one (60 points); the ten runs of 60 in between do not alarm again.
         assert_eq!(stuck, vec![650, 4060], "{stuck:?}");
         // Runs no longer than the earlier ones do not alarm.
-        let short = zero_runs(
-            EnsembleConfig {
-                stuck: 50,
-                ..EnsembleConfig::default()
-            },
-            60,
-            60,
-        );
+        let short = zero_runs(cfg, 60, 60);
         assert!(short[700..].iter().all(|(_, n)| *n != "ensemble/stuck"));
     }
 
     #[test]
-    fn the_stuck_opinion_is_silent_on_noise_and_off_by_default() {
-        let mut d = Ensemble::new(EnsembleConfig {
-            stuck: 50,
-            ..EnsembleConfig::default()
-        });
-        for i in 0..5000i64 {
+    fn the_stuck_opinion_is_on_by_default_and_explains_itself() {
+        // A dead exporter: a noisy series whose last sample, inside the usual range, repeats.
+        let mut d = Ensemble::default();
+        for i in 0..3000i64 {
             let v = d.observe(i * 60, 10.0 + noise(i));
             assert_ne!(v.detector, "ensemble/stuck");
         }
-        // Off by default: the same series as above scores as without the setting.
-        let off = zero_runs(EnsembleConfig::default(), 60, 200);
+        let alarms: Vec<(i64, Verdict)> = (3000..3200i64)
+            .map(|i| (i, d.observe(i * 60, 10.5)))
+            .filter(|(_, v)| v.score > 0.97)
+            .collect();
+        // One alarm, where the run of 10.5 reaches 51 points; no other component sees it.
+        assert_eq!(alarms.len(), 1, "{alarms:?}");
+        let (i, v) = alarms[0];
+        assert_eq!(i, 3050);
+        assert!(v.score > 0.999, "{}", v.explain());
+        assert_eq!(
+            (v.detector, v.kind),
+            ("ensemble/stuck", AnomalyKind::Collective)
+        );
+        assert_eq!((v.observed, v.run_length), (10.5, Some(51)));
+        let text = v.explain();
+        assert!(
+            text.starts_with("collective anomaly score ")
+                && text.contains(" from ensemble/stuck: observed 10.5000, expected ")
+                && text.ends_with(", the same value for 51 points in a row"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn the_stuck_opinion_is_silent_on_noise_and_off_with_stuck_0() {
+        let mut d = Ensemble::default();
+        for i in 0..5000i64 {
+            let v = d.observe(i * 60, 10.0 + noise(i));
+            assert_ne!(v.detector, "ensemble/stuck");
+            assert_eq!(v.run_length, None);
+        }
+        // Off: the series with runs of zeros scores as before the opinion.
+        let off = zero_runs(
+            EnsembleConfig {
+                stuck: 0,
+                stuck_quiet: 0,
+                ..EnsembleConfig::default()
+            },
+            60,
+            200,
+        );
         assert!(off.iter().all(|(_, n)| *n != "ensemble/stuck"));
         assert!(off[4060].0 < 0.97, "{:?}", off[4060]);
     }
 
     #[test]
     fn the_stuck_opinion_handles_a_constant_series_and_nan() {
-        let mut d = Ensemble::new(EnsembleConfig {
-            stuck: 50,
-            ..EnsembleConfig::default()
-        });
+        let mut d = Ensemble::default();
         let mut alarms = 0;
         for i in 0..3000i64 {
             let v = d.observe(i * 60, 7.0);
@@ -1033,30 +1025,6 @@ mod tests {
             let v = d.observe(i * 60, 7.0);
             assert_ne!(v.detector, "ensemble/stuck");
         }
-    }
-
-    #[test]
-    fn the_volatility_opinion_sees_a_change_of_spread_and_not_noise() {
-        let cfg = EnsembleConfig {
-            vol: 60,
-            ..EnsembleConfig::default()
-        };
-        let mut d = Ensemble::new(cfg.clone());
-        let mut quiet = 0.0f64;
-        for i in 0..4000i64 {
-            let v = d.observe(i * 60, 10.0 + noise(i));
-            if i > 1500 && v.detector == "ensemble/volatility" {
-                quiet = quiet.max(v.score);
-            }
-        }
-        // The spread collapses (values within 1 % of the usual noise, inside the usual range).
-        let mut found = false;
-        for i in 4000..4300i64 {
-            let v = d.observe(i * 60, 10.5 + 0.01 * noise(i));
-            found |= v.detector == "ensemble/volatility" && v.score > 0.97;
-        }
-        assert!(found);
-        assert!(quiet < 0.97, "{quiet}");
     }
 
     #[test]

@@ -78,6 +78,10 @@ pub struct Verdict {
     pub observed: f64,
     /// The point was skipped (NaN/inf value or a timestamp not after the previous one).
     pub skipped: bool,
+    /// For a stuck-value verdict: how many points in a row (this one included) the series has
+    /// repeated the observed value exactly.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run_length: Option<usize>,
 }
 
 impl Verdict {
@@ -92,7 +96,14 @@ impl Verdict {
             upper: None,
             observed,
             skipped: false,
+            run_length: None,
         }
+    }
+
+    /// Sets the length of the run of repeated values the verdict is about (stuck-value verdicts).
+    pub fn with_run_length(mut self, points: usize) -> Self {
+        self.run_length = Some(points);
+        self
     }
 
     /// Sets the expected value and band.
@@ -122,6 +133,9 @@ impl Verdict {
             s.push_str(&format!(
                 ", expected {e:.4} (normal range {l:.4} to {u:.4})"
             ));
+        }
+        if let Some(n) = self.run_length {
+            s.push_str(&format!(", the same value for {n} points in a row"));
         }
         s
     }
