@@ -7,8 +7,10 @@
 //! [`Ensemble`] is): a NaN or infinite value, or a timestamp not after the previous one (duplicate or out
 //! of order), is **skipped** — it does not change the detector's state and gets score 0 with
 //! [`Verdict::skipped`] set. Gaps in time are allowed (seasonal models place points by their timestamp).
-//! A constant series never divides by zero (spreads have a floor) and scores 0 while it stays constant;
-//! a very short series scores 0 until the detector has warmed up.
+//! A constant series never divides by zero (spreads have a floor) and scores 0 while it stays constant
+//! (except for the [`Ensemble`]'s stuck-value opinion, which flags the run once, when it passes `stuck`
+//! = 50 points: a score of about 0.98 for a series constant from its first point, below the advisory
+//! `alarm_level`); a very short series scores 0 until the detector has warmed up.
 
 mod art;
 mod bocpd;
