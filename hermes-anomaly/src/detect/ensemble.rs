@@ -38,7 +38,11 @@
 //! Stuck-value opinion (`stuck` = 50, on by default): a run of one repeated value (the same number,
 //! exactly: a dead exporter repeating its last sample, a stuck sensor, a disk that stopped writing)
 //! that becomes longer than `stuck_ratio` × the longest earlier run of the series and longer than
-//! `stuck` points alarms once, at the point where it crosses that length. Its evidence is the run
+//! `stuck` points alarms once, at the point where it crosses that length, if the series normally
+//! varies: fewer than `stuck_share` = 0.5 of its points before the run lay in runs of at least `stuck`
+//! points (so a series constant from its first point, a 0/1 step series, or a normally constant metric
+//! with rare blips — Prometheus `up`, a health check, an error counter at 0 — is never stuck; a run
+//! after a blip is how such a series behaves, not a freeze). Its evidence is the run
 //! length's tail probability, calibrated against the run lengths of the last `calibration` points (a
 //! record after `n` points has evidence about `ln(n + 1)`), less `stuck_repeat · ln(1 + c)` over the
 //! series' earlier stuck alarms; it is ignored within `stuck_quiet` = 400 points after an ensemble alarm,
@@ -159,6 +163,11 @@ pub struct EnsembleConfig {
     /// Points after an ensemble alarm (score above `art_quiet_level`) during which stuck alarms are
     /// ignored (default 400): they belong to the incident already reported.
     pub stuck_quiet: usize,
+    /// The stuck-value opinion judges only series that normally vary (default 0.5): a run alarms
+    /// only if fewer than this share of the series' points before it lay in runs of at least `stuck`
+    /// points. A series constant from its first point, or normally constant with rare blips (`up`,
+    /// a health check, an error counter at 0), never alarms; 1 keeps only the first of these rules.
+    pub stuck_share: f64,
 }
 
 impl EnsembleConfig {
@@ -166,7 +175,7 @@ impl EnsembleConfig {
     /// `refractory`, `escalation`, `tie_break`, `tail`, `warmup`, `repeat`, `repeat_margin`,
     /// `repeat_memory`, `rank`, `rank_q`, `burst`, `burst_q`, `hetero`, `hetero_min`, `episode`,
     /// `episode_level`, `art`, `art_base`, `art_gain`, `art_repeat`, `art_quiet`, `art_quiet_level`,
-    /// `stuck`, `stuck_ratio`, `stuck_repeat`, `stuck_quiet`),
+    /// `stuck`, `stuck_ratio`, `stuck_repeat`, `stuck_quiet`, `stuck_share`),
     /// e.g. from a
     /// `key=value` flag.
     ///
@@ -217,10 +226,11 @@ impl EnsembleConfig {
             "stuck_ratio" => self.stuck_ratio = num(value)?,
             "stuck_repeat" => self.stuck_repeat = num(value)?,
             "stuck_quiet" => self.stuck_quiet = int(value)?,
+            "stuck_share" => self.stuck_share = num(value)?,
             _ => {
                 return Err(crate::AnomalyError::invalid(
                     format!("ensemble {key}"),
-                    "unknown setting: use window, short, calibration, seasonal, weekly, diff, alarm_level, refractory, escalation, tie_break, tail, warmup, repeat, repeat_margin, repeat_memory, rank, rank_q, burst, burst_q, hetero, hetero_min, episode, episode_level, art, art_base, art_gain, art_repeat, art_quiet, art_quiet_level, stuck, stuck_ratio, stuck_repeat or stuck_quiet",
+                    "unknown setting: use window, short, calibration, seasonal, weekly, diff, alarm_level, refractory, escalation, tie_break, tail, warmup, repeat, repeat_margin, repeat_memory, rank, rank_q, burst, burst_q, hetero, hetero_min, episode, episode_level, art, art_base, art_gain, art_repeat, art_quiet, art_quiet_level, stuck, stuck_ratio, stuck_repeat, stuck_quiet or stuck_share",
                 ))
             }
         }
@@ -264,6 +274,7 @@ impl Default for EnsembleConfig {
             stuck_ratio: 1.0,
             stuck_repeat: 1.0,
             stuck_quiet: 400,
+            stuck_share: 0.5,
         }
     }
 }
@@ -349,6 +360,8 @@ pub struct Ensemble {
     run: usize,
     /// Longest completed run of one repeated value so far (stuck-value opinion).
     longest_run: usize,
+    /// Points in completed runs of at least `stuck` points so far (stuck-value opinion).
+    long_run_points: usize,
     n: usize,
 }
 
@@ -390,6 +403,7 @@ impl Ensemble {
             last_alarm: None,
             run: 0,
             longest_run: 0,
+            long_run_points: 0,
             n: 0,
             cfg,
         }
@@ -462,11 +476,18 @@ impl Detector for Ensemble {
                 self.run += 1;
             } else {
                 self.longest_run = self.longest_run.max(self.run);
+                if self.run >= self.cfg.stuck {
+                    self.long_run_points += self.run;
+                }
                 self.run = 1;
             }
             let bar = (self.cfg.stuck_ratio * self.longest_run as f64).max(self.cfg.stuck as f64);
             let run = self.run as f64;
-            if run > bar && run - 1.0 <= bar {
+            // Only a series that normally varies can be stuck: fewer than `stuck_share` of the
+            // points before this run lay in runs of at least `stuck` points (none before: no).
+            let before = (self.n - self.run) as f64;
+            let varies = (self.long_run_points as f64) < self.cfg.stuck_share * before;
+            if run > bar && run - 1.0 <= bar && varies {
                 let ln_p = self.stuck_cal.ln_p(run, self.cfg.tie_break, self.cfg.tail);
                 stuck = Some(-ln_p);
             }
@@ -1014,17 +1035,79 @@ mod tests {
         let mut alarms = 0;
         for i in 0..3000i64 {
             let v = d.observe(i * 60, 7.0);
-            assert!(v.score.is_finite());
+            assert!(v.score.is_finite() && v.score < 0.9, "{i}: {}", v.explain());
             alarms += usize::from(v.detector == "ensemble/stuck");
         }
-        // One run, one alarm (at point 50).
-        assert_eq!(alarms, 1);
-        // NaN breaks a run (NaN is not equal to itself); the run that starts after it is no record.
+        // One run from the first point: nothing before it varied, so no alarm.
+        assert_eq!(alarms, 0);
+        // NaN breaks a run (NaN is not equal to itself); the run that starts after it is no record,
+        // and all the points before it lay in one long run.
         d.observe(3000 * 60, f64::NAN);
         for i in 3001..3100i64 {
             let v = d.observe(i * 60, 7.0);
             assert_ne!(v.detector, "ensemble/stuck");
         }
+    }
+
+    /// The strongest stuck alarm (score, index) of the default ensemble on `values`, if any.
+    fn strongest_stuck(values: impl IntoIterator<Item = f64>) -> Option<(f64, usize)> {
+        let mut d = Ensemble::default();
+        values
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| (i, d.observe(i as i64 * 60, v)))
+            .filter(|(_, v)| v.detector == "ensemble/stuck")
+            .map(|(i, v)| (v.score, i))
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+    }
+
+    #[test]
+    fn the_stuck_opinion_is_silent_on_a_normally_constant_series_with_rare_blips() {
+        // Prometheus `up` or a health check: 1 for 3,000 points, a 0, 1 for 4,000, a 0, then 1 for
+        // 5,000 (the previous rule alarmed at 1.000 on the 4,001st point of the last run).
+        let blips = (0..12_002).map(|i| if i == 3000 || i == 7001 { 0.0 } else { 1.0 });
+        let s = strongest_stuck(blips);
+        assert!(s.is_none_or(|(score, _)| score <= 0.9), "{s:?}");
+    }
+
+    #[test]
+    fn the_stuck_opinion_is_silent_on_a_series_constant_from_the_start() {
+        let s = strongest_stuck((0..5000).map(|_| 7.0));
+        assert!(s.is_none_or(|(score, _)| score <= 0.9), "{s:?}");
+    }
+
+    #[test]
+    fn the_stuck_opinion_is_silent_on_a_0_1_step_series() {
+        // Long stretches of 0 and 1, each longer than the ones before (each a record run).
+        let mut values = Vec::new();
+        for (k, len) in [300, 500, 800, 1200, 1800, 2700].into_iter().enumerate() {
+            values.extend(std::iter::repeat_n((k % 2) as f64, len));
+        }
+        let s = strongest_stuck(values);
+        assert!(s.is_none_or(|(score, _)| score <= 0.9), "{s:?}");
+    }
+
+    #[test]
+    fn the_stuck_opinion_is_silent_on_a_counter_at_0_with_rare_1s() {
+        // An error counter: 0, with a single 1 at irregular, growing gaps (so zero runs set records).
+        let mut values = Vec::new();
+        for gap in [200, 150, 400, 350, 900, 600, 1500, 1000, 2500] {
+            values.extend(std::iter::repeat_n(0.0, gap));
+            values.push(1.0);
+        }
+        values.extend(std::iter::repeat_n(0.0, 4000));
+        let s = strongest_stuck(values);
+        assert!(s.is_none_or(|(score, _)| score <= 0.9), "{s:?}");
+    }
+
+    #[test]
+    fn the_stuck_opinion_still_alarms_when_a_varying_series_freezes() {
+        let values = (0..3200i64).map(|i| if i < 3000 { 10.0 + noise(i) } else { 10.5 });
+        let s = strongest_stuck(values);
+        assert!(
+            s.is_some_and(|(score, i)| score > 0.999 && i == 3050),
+            "{s:?}"
+        );
     }
 
     #[test]

@@ -8,9 +8,10 @@
 //! of order), is **skipped** — it does not change the detector's state and gets score 0 with
 //! [`Verdict::skipped`] set. Gaps in time are allowed (seasonal models place points by their timestamp).
 //! A constant series never divides by zero (spreads have a floor) and scores 0 while it stays constant
-//! (except for the [`Ensemble`]'s stuck-value opinion, which flags the run once, when it passes `stuck`
-//! = 50 points: a score of about 0.98 for a series constant from its first point, below the advisory
-//! `alarm_level`); a very short series scores 0 until the detector has warmed up.
+//! (the [`Ensemble`] stays below 0.9: its burst component can give a constant series one warm-up score
+//! of about 0.8, and its stuck-value opinion judges only series that normally vary, so a series
+//! constant from its first point is never stuck); a very short series scores 0 until the detector has
+//! warmed up.
 
 mod art;
 mod bocpd;
