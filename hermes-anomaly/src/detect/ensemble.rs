@@ -35,6 +35,21 @@
 //! ensemble's own alarms are the same incident and are ignored; the ART alarm does not enter the onset
 //! memory, the repeat penalty or the episodes of the components.
 //!
+//! Stuck-value opinion (`stuck` = 50, on by default): a run of one repeated value (the same number,
+//! exactly: a dead exporter repeating its last sample, a stuck sensor, a disk that stopped writing)
+//! that becomes longer than `stuck_ratio` × the longest earlier run of the series and longer than
+//! `stuck` points alarms once, at the point where it crosses that length, if the series normally
+//! varies: fewer than `stuck_share` = 0.5 of its points before the run lay in runs of at least `stuck`
+//! points (so a series constant from its first point, a 0/1 step series, or a normally constant metric
+//! with rare blips — Prometheus `up`, a health check, an error counter at 0 — is never stuck; a run
+//! after a blip is how such a series behaves, not a freeze). Its evidence is the run
+//! length's tail probability, calibrated against the run lengths of the last `calibration` points (a
+//! record after `n` points has evidence about `ln(n + 1)`), less `stuck_repeat · ln(1 + c)` over the
+//! series' earlier stuck alarms; it is ignored within `stuck_quiet` = 400 points after an ensemble alarm,
+//! and otherwise scored like the ART second opinion (the larger score wins, labelled `ensemble/stuck`,
+//! kind collective, the verdict's [`Verdict::run_length`] set); like a component's alarm, a stuck alarm
+//! above `art_quiet_level` starts the ART quiet period. O(log `calibration`) per point.
+//!
 //! NAB's protocol ([`Detector::nab_inputs`], the NAB runner's opt-in `--nab-protocol` only): the file's
 //! minimum, maximum and length, known in advance as every published NAB detector had them, go to the
 //! ART second opinion (ARTime's own setting); the other components never use them.
@@ -134,13 +149,33 @@ pub struct EnsembleConfig {
     /// protocol (ART given the file's range and length) 0.99 was chosen by nested cross-validation
     /// (see the crate README); in causal use 0.9 stays.
     pub art_quiet_level: f64,
+    /// The stuck-value opinion: minimum run length (default 50; 0 = off). A run of one repeated
+    /// value (the same number, exactly: a dead exporter, a stuck sensor, a counter that stopped)
+    /// alarms once, at the point where it becomes longer than `stuck_ratio` × the longest earlier
+    /// run of the series and longer than `stuck` points (see "Stuck-value opinion" in the module
+    /// documentation).
+    pub stuck: usize,
+    /// Factor by which a run must exceed the longest earlier run to count as stuck (default 1).
+    pub stuck_ratio: f64,
+    /// Repeat penalty of stuck alarms (default 1): their evidence is lowered by
+    /// `stuck_repeat · ln(1 + c)`, `c` being this series' earlier stuck alarms.
+    pub stuck_repeat: f64,
+    /// Points after an ensemble alarm (score above `art_quiet_level`) during which stuck alarms are
+    /// ignored (default 400): they belong to the incident already reported.
+    pub stuck_quiet: usize,
+    /// The stuck-value opinion judges only series that normally vary (default 0.5): a run alarms
+    /// only if fewer than this share of the series' points before it lay in runs of at least `stuck`
+    /// points. A series constant from its first point, or normally constant with rare blips (`up`,
+    /// a health check, an error counter at 0), never alarms; 1 keeps only the first of these rules.
+    pub stuck_share: f64,
 }
 
 impl EnsembleConfig {
     /// Sets one field by name (`window`, `short`, `calibration`, `seasonal`, `weekly`, `diff`, `alarm_level`,
     /// `refractory`, `escalation`, `tie_break`, `tail`, `warmup`, `repeat`, `repeat_margin`,
     /// `repeat_memory`, `rank`, `rank_q`, `burst`, `burst_q`, `hetero`, `hetero_min`, `episode`,
-    /// `episode_level`, `art`, `art_base`, `art_gain`, `art_repeat`, `art_quiet`, `art_quiet_level`),
+    /// `episode_level`, `art`, `art_base`, `art_gain`, `art_repeat`, `art_quiet`, `art_quiet_level`,
+    /// `stuck`, `stuck_ratio`, `stuck_repeat`, `stuck_quiet`, `stuck_share`),
     /// e.g. from a
     /// `key=value` flag.
     ///
@@ -187,10 +222,15 @@ impl EnsembleConfig {
             "art_repeat" => self.art_repeat = num(value)?,
             "art_quiet" => self.art_quiet = int(value)?,
             "art_quiet_level" => self.art_quiet_level = num(value)?,
+            "stuck" => self.stuck = int(value)?,
+            "stuck_ratio" => self.stuck_ratio = num(value)?,
+            "stuck_repeat" => self.stuck_repeat = num(value)?,
+            "stuck_quiet" => self.stuck_quiet = int(value)?,
+            "stuck_share" => self.stuck_share = num(value)?,
             _ => {
                 return Err(crate::AnomalyError::invalid(
                     format!("ensemble {key}"),
-                    "unknown setting: use window, short, calibration, seasonal, weekly, diff, alarm_level, refractory, escalation, tie_break, tail, warmup, repeat, repeat_margin, repeat_memory, rank, rank_q, burst, burst_q, hetero, hetero_min, episode, episode_level, art, art_base, art_gain, art_repeat, art_quiet or art_quiet_level",
+                    "unknown setting: use window, short, calibration, seasonal, weekly, diff, alarm_level, refractory, escalation, tie_break, tail, warmup, repeat, repeat_margin, repeat_memory, rank, rank_q, burst, burst_q, hetero, hetero_min, episode, episode_level, art, art_base, art_gain, art_repeat, art_quiet, art_quiet_level, stuck, stuck_ratio, stuck_repeat, stuck_quiet or stuck_share",
                 ))
             }
         }
@@ -230,6 +270,11 @@ impl Default for EnsembleConfig {
             art_repeat: 1.0,
             art_quiet: 600,
             art_quiet_level: 0.9,
+            stuck: 50,
+            stuck_ratio: 1.0,
+            stuck_repeat: 1.0,
+            stuck_quiet: 400,
+            stuck_share: 0.5,
         }
     }
 }
@@ -293,6 +338,10 @@ pub struct Ensemble {
     diffs: SortedWindow,
     last: Option<f64>,
     cal: [Calibrator; 7],
+    /// The stuck-value opinion's calibration (run lengths of the last `calibration` points).
+    stuck_cal: Calibrator,
+    /// Stuck alarms so far (for their repeat penalty).
+    stuck_alarms: usize,
     ranked: VecDeque<f64>,
     recent_evidence: VecDeque<(usize, f64)>,
     /// Earlier onsets (index, evidence) within `repeat_memory` points, for the repeat penalty, in
@@ -307,6 +356,12 @@ pub struct Ensemble {
     art_alarms: usize,
     /// Index of the last point whose ensemble score exceeded 0.9.
     last_alarm: Option<usize>,
+    /// Length of the current run of one repeated value (stuck-value opinion).
+    run: usize,
+    /// Longest completed run of one repeated value so far (stuck-value opinion).
+    longest_run: usize,
+    /// Points in completed runs of at least `stuck` points so far (stuck-value opinion).
+    long_run_points: usize,
     n: usize,
 }
 
@@ -336,6 +391,8 @@ impl Ensemble {
                 Calibrator::new(c),
                 Calibrator::new(c),
             ],
+            stuck_cal: Calibrator::new(c),
+            stuck_alarms: 0,
             ranked: VecDeque::new(),
             recent_evidence: VecDeque::new(),
             onsets: VecDeque::new(),
@@ -344,6 +401,9 @@ impl Ensemble {
             art: cfg.art.then(ArtNovelty::default),
             art_alarms: 0,
             last_alarm: None,
+            run: 0,
+            longest_run: 0,
+            long_run_points: 0,
             n: 0,
             cfg,
         }
@@ -408,6 +468,30 @@ impl Detector for Ensemble {
                 let s = self.diffs.sigma();
                 surprises[4] = Some(((d - m) / s).abs());
             }
+        }
+        // The stuck-value opinion: a run of one repeated value that crosses the longest earlier run.
+        let mut stuck = None;
+        if self.cfg.stuck > 0 {
+            if self.last == Some(value) {
+                self.run += 1;
+            } else {
+                self.longest_run = self.longest_run.max(self.run);
+                if self.run >= self.cfg.stuck {
+                    self.long_run_points += self.run;
+                }
+                self.run = 1;
+            }
+            let bar = (self.cfg.stuck_ratio * self.longest_run as f64).max(self.cfg.stuck as f64);
+            let run = self.run as f64;
+            // Only a series that normally varies can be stuck: fewer than `stuck_share` of the
+            // points before this run lay in runs of at least `stuck` points (none before: no).
+            let before = (self.n - self.run) as f64;
+            let varies = (self.long_run_points as f64) < self.cfg.stuck_share * before;
+            if run > bar && run - 1.0 <= bar && varies {
+                let ln_p = self.stuck_cal.ln_p(run, self.cfg.tie_break, self.cfg.tail);
+                stuck = Some(-ln_p);
+            }
+            self.stuck_cal.learn(run);
         }
         if self.cfg.seasonal {
             for (k, model) in [(2usize, &mut self.daily), (3usize, &mut self.weekly)] {
@@ -529,8 +613,20 @@ impl Detector for Ensemble {
                 self.weekly.observe(ts, value);
             }
         }
-        // The ART second opinion: an ART alarm away from the ensemble's own alarms.
+        // The stuck-value opinion: a record run of one repeated value, away from the ensemble's alarms.
         let mut component = component;
+        let stuck_quiet = self.cfg.stuck_quiet;
+        let stuck = stuck.filter(|_| self.last_alarm.is_none_or(|j| j + stuck_quiet < self.n));
+        if let Some(raw) = stuck {
+            let evidence = raw - self.cfg.stuck_repeat * (1.0 + self.stuck_alarms as f64).ln();
+            self.stuck_alarms += 1;
+            let stuck_score = 1.0 - (-evidence.max(0.0)).exp();
+            if stuck_score > score {
+                score = stuck_score;
+                component = 8;
+            }
+        }
+        // The ART second opinion: an ART alarm away from the ensemble's own alarms.
         if score > self.cfg.art_quiet_level {
             self.last_alarm = Some(self.n);
         }
@@ -553,6 +649,7 @@ impl Detector for Ensemble {
         let (kind, name) = match component {
             0 => (AnomalyKind::Point, "ensemble/robust_z"),
             7 => (AnomalyKind::Collective, "ensemble/art"),
+            8 => (AnomalyKind::Collective, "ensemble/stuck"),
             1 => (AnomalyKind::Collective, "ensemble/level_shift"),
             4 => (AnomalyKind::Point, "ensemble/jump"),
             5 => (AnomalyKind::Collective, "ensemble/rank_shift"),
@@ -562,6 +659,9 @@ impl Detector for Ensemble {
         let mut v = Verdict::new(name, kind, value, score);
         if let Some((e, l, u)) = seasonal_band.or(band) {
             v = v.with_band(e, l, u);
+        }
+        if component == 8 {
+            v = v.with_run_length(self.run);
         }
         v
     }
@@ -840,6 +940,174 @@ mod tests {
             ..EnsembleConfig::default()
         };
         assert_eq!(run(no_art.clone(), Some(nab)), run(no_art, None));
+    }
+
+    /// Scores and components of a series: noise with runs of zeros of length `run_len` every
+    /// 300 points (from point 500), then at point 4000 a run of `last` zeros.
+    fn zero_runs(cfg: EnsembleConfig, run_len: i64, last: i64) -> Vec<(f64, &'static str)> {
+        let mut d = Ensemble::new(cfg);
+        (0..4000 + last + 50)
+            .map(|i| {
+                let zero = ((500..4000).contains(&i) && i % 300 < run_len)
+                    || (4000..4000 + last).contains(&i);
+                let v = if zero { 0.0 } else { 5.0 + noise(i) };
+                let out = d.observe(i * 300, v);
+                (out.score, out.detector)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_stuck_opinion_alarms_once_on_a_record_run() {
+        // No quiet period here: every run of zeros starts with a drop that the components alarm on.
+        let cfg = EnsembleConfig {
+            stuck_quiet: 0,
+            ..EnsembleConfig::default()
+        };
+        let with = zero_runs(cfg.clone(), 60, 200);
+        let stuck: Vec<usize> = (0..with.len())
+            .filter(|&i| with[i].1 == "ensemble/stuck" && with[i].0 > 0.97)
+            .collect();
+        // The first long run (at 50 points), then the last run where it passes the longest
+        // earlier one (60 points); the ten runs of 60 in between do not alarm again.
+        assert_eq!(stuck, vec![650, 4060], "{stuck:?}");
+        // Runs no longer than the earlier ones do not alarm.
+        let short = zero_runs(cfg, 60, 60);
+        assert!(short[700..].iter().all(|(_, n)| *n != "ensemble/stuck"));
+    }
+
+    #[test]
+    fn the_stuck_opinion_is_on_by_default_and_explains_itself() {
+        // A dead exporter: a noisy series whose last sample, inside the usual range, repeats.
+        let mut d = Ensemble::default();
+        for i in 0..3000i64 {
+            let v = d.observe(i * 60, 10.0 + noise(i));
+            assert_ne!(v.detector, "ensemble/stuck");
+        }
+        let alarms: Vec<(i64, Verdict)> = (3000..3200i64)
+            .map(|i| (i, d.observe(i * 60, 10.5)))
+            .filter(|(_, v)| v.score > 0.97)
+            .collect();
+        // One alarm, where the run of 10.5 reaches 51 points; no other component sees it.
+        assert_eq!(alarms.len(), 1, "{alarms:?}");
+        let (i, v) = alarms[0];
+        assert_eq!(i, 3050);
+        assert!(v.score > 0.999, "{}", v.explain());
+        assert_eq!(
+            (v.detector, v.kind),
+            ("ensemble/stuck", AnomalyKind::Collective)
+        );
+        assert_eq!((v.observed, v.run_length), (10.5, Some(51)));
+        let text = v.explain();
+        assert!(
+            text.starts_with("collective anomaly score ")
+                && text.contains(" from ensemble/stuck: observed 10.5000, expected ")
+                && text.ends_with(", the same value for 51 points in a row"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn the_stuck_opinion_is_silent_on_noise_and_off_with_stuck_0() {
+        let mut d = Ensemble::default();
+        for i in 0..5000i64 {
+            let v = d.observe(i * 60, 10.0 + noise(i));
+            assert_ne!(v.detector, "ensemble/stuck");
+            assert_eq!(v.run_length, None);
+        }
+        // Off: the series with runs of zeros scores as before the opinion.
+        let off = zero_runs(
+            EnsembleConfig {
+                stuck: 0,
+                stuck_quiet: 0,
+                ..EnsembleConfig::default()
+            },
+            60,
+            200,
+        );
+        assert!(off.iter().all(|(_, n)| *n != "ensemble/stuck"));
+        assert!(off[4060].0 < 0.97, "{:?}", off[4060]);
+    }
+
+    #[test]
+    fn the_stuck_opinion_handles_a_constant_series_and_nan() {
+        let mut d = Ensemble::default();
+        let mut alarms = 0;
+        for i in 0..3000i64 {
+            let v = d.observe(i * 60, 7.0);
+            assert!(v.score.is_finite() && v.score < 0.9, "{i}: {}", v.explain());
+            alarms += usize::from(v.detector == "ensemble/stuck");
+        }
+        // One run from the first point: nothing before it varied, so no alarm.
+        assert_eq!(alarms, 0);
+        // NaN breaks a run (NaN is not equal to itself); the run that starts after it is no record,
+        // and all the points before it lay in one long run.
+        d.observe(3000 * 60, f64::NAN);
+        for i in 3001..3100i64 {
+            let v = d.observe(i * 60, 7.0);
+            assert_ne!(v.detector, "ensemble/stuck");
+        }
+    }
+
+    /// The strongest stuck alarm (score, index) of the default ensemble on `values`, if any.
+    fn strongest_stuck(values: impl IntoIterator<Item = f64>) -> Option<(f64, usize)> {
+        let mut d = Ensemble::default();
+        values
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| (i, d.observe(i as i64 * 60, v)))
+            .filter(|(_, v)| v.detector == "ensemble/stuck")
+            .map(|(i, v)| (v.score, i))
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+    }
+
+    #[test]
+    fn the_stuck_opinion_is_silent_on_a_normally_constant_series_with_rare_blips() {
+        // Prometheus `up` or a health check: 1 for 3,000 points, a 0, 1 for 4,000, a 0, then 1 for
+        // 5,000 (the previous rule alarmed at 1.000 on the 4,001st point of the last run).
+        let blips = (0..12_002).map(|i| if i == 3000 || i == 7001 { 0.0 } else { 1.0 });
+        let s = strongest_stuck(blips);
+        assert!(s.is_none_or(|(score, _)| score <= 0.9), "{s:?}");
+    }
+
+    #[test]
+    fn the_stuck_opinion_is_silent_on_a_series_constant_from_the_start() {
+        let s = strongest_stuck((0..5000).map(|_| 7.0));
+        assert!(s.is_none_or(|(score, _)| score <= 0.9), "{s:?}");
+    }
+
+    #[test]
+    fn the_stuck_opinion_is_silent_on_a_0_1_step_series() {
+        // Long stretches of 0 and 1, each longer than the ones before (each a record run).
+        let mut values = Vec::new();
+        for (k, len) in [300, 500, 800, 1200, 1800, 2700].into_iter().enumerate() {
+            values.extend(std::iter::repeat_n((k % 2) as f64, len));
+        }
+        let s = strongest_stuck(values);
+        assert!(s.is_none_or(|(score, _)| score <= 0.9), "{s:?}");
+    }
+
+    #[test]
+    fn the_stuck_opinion_is_silent_on_a_counter_at_0_with_rare_1s() {
+        // An error counter: 0, with a single 1 at irregular, growing gaps (so zero runs set records).
+        let mut values = Vec::new();
+        for gap in [200, 150, 400, 350, 900, 600, 1500, 1000, 2500] {
+            values.extend(std::iter::repeat_n(0.0, gap));
+            values.push(1.0);
+        }
+        values.extend(std::iter::repeat_n(0.0, 4000));
+        let s = strongest_stuck(values);
+        assert!(s.is_none_or(|(score, _)| score <= 0.9), "{s:?}");
+    }
+
+    #[test]
+    fn the_stuck_opinion_still_alarms_when_a_varying_series_freezes() {
+        let values = (0..3200i64).map(|i| if i < 3000 { 10.0 + noise(i) } else { 10.5 });
+        let s = strongest_stuck(values);
+        assert!(
+            s.is_some_and(|(score, i)| score > 0.999 && i == 3050),
+            "{s:?}"
+        );
     }
 
     #[test]

@@ -7,8 +7,11 @@
 //! [`Ensemble`] is): a NaN or infinite value, or a timestamp not after the previous one (duplicate or out
 //! of order), is **skipped** — it does not change the detector's state and gets score 0 with
 //! [`Verdict::skipped`] set. Gaps in time are allowed (seasonal models place points by their timestamp).
-//! A constant series never divides by zero (spreads have a floor) and scores 0 while it stays constant;
-//! a very short series scores 0 until the detector has warmed up.
+//! A constant series never divides by zero (spreads have a floor) and scores 0 while it stays constant
+//! (the [`Ensemble`] stays below 0.9: its burst component can give a constant series one warm-up score
+//! of about 0.8, and its stuck-value opinion judges only series that normally vary, so a series
+//! constant from its first point is never stuck); a very short series scores 0 until the detector has
+//! warmed up.
 
 mod art;
 mod bocpd;
@@ -78,6 +81,10 @@ pub struct Verdict {
     pub observed: f64,
     /// The point was skipped (NaN/inf value or a timestamp not after the previous one).
     pub skipped: bool,
+    /// For a stuck-value verdict: how many points in a row (this one included) the series has
+    /// repeated the observed value exactly.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run_length: Option<usize>,
 }
 
 impl Verdict {
@@ -92,7 +99,14 @@ impl Verdict {
             upper: None,
             observed,
             skipped: false,
+            run_length: None,
         }
+    }
+
+    /// Sets the length of the run of repeated values the verdict is about (stuck-value verdicts).
+    pub fn with_run_length(mut self, points: usize) -> Self {
+        self.run_length = Some(points);
+        self
     }
 
     /// Sets the expected value and band.
@@ -122,6 +136,9 @@ impl Verdict {
             s.push_str(&format!(
                 ", expected {e:.4} (normal range {l:.4} to {u:.4})"
             ));
+        }
+        if let Some(n) = self.run_length {
+            s.push_str(&format!(", the same value for {n} points in a row"));
         }
         s
     }
