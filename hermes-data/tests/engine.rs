@@ -261,20 +261,42 @@ async fn pack_oriented_restore_writes_shared_chunks_everywhere_and_verify_catche
     let mut flipped = repeated.clone();
     flipped[5 << 20] ^= 1;
     std::fs::write(&victim, &flipped).unwrap();
-    let err = repo.verify_restored(&snap, &out).await.unwrap_err().to_string();
-    assert!(err.contains("copy1.bin") && err.contains("differs"), "{err}");
-    assert!(!err.contains("chunk 1 of"), "the first chunks are intact: {err}");
+    let err = repo
+        .verify_restored(&snap, &out)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("copy1.bin") && err.contains("differs"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("chunk 1 of"),
+        "the first chunks are intact: {err}"
+    );
     std::fs::write(&victim, &repeated[..repeated.len() - 1]).unwrap();
-    let err = repo.verify_restored(&snap, &out).await.unwrap_err().to_string();
+    let err = repo
+        .verify_restored(&snap, &out)
+        .await
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("copy1.bin"), "{err}");
     let mut longer = repeated.clone();
     longer.push(0);
     std::fs::write(&victim, &longer).unwrap();
-    let err = repo.verify_restored(&snap, &out).await.unwrap_err().to_string();
+    let err = repo
+        .verify_restored(&snap, &out)
+        .await
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("copy1.bin") && err.contains("longer"), "{err}");
     std::fs::write(&victim, &repeated).unwrap();
     assert_eq!(repo.verify_restored(&snap, &out).await.unwrap(), 5);
     std::fs::write(out.join("a/empty"), b"x").unwrap();
-    let err = repo.verify_restored(&snap, &out).await.unwrap_err().to_string();
+    let err = repo
+        .verify_restored(&snap, &out)
+        .await
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("empty") && err.contains("longer"), "{err}");
 }
