@@ -238,14 +238,16 @@ fn main() {
     let mut r = Figures::default();
     let mut b = Figures::default();
     let (mut hs, mut rs, mut bs) = (Vec::new(), Vec::new(), Vec::new());
+    let mut hcpu = Vec::new();
     let mut repo = None;
     for _ in 0..rounds {
         let fresh = init_hermes();
         settle();
-        let t = Instant::now();
+        let (t, cpu) = (Instant::now(), common::cpu_seconds());
         rt.block_on(fresh.backup_dir(&src, BackupOptions::incremental()))
             .unwrap();
         hs.push(t.elapsed().as_secs_f64());
+        hcpu.push(common::cpu_seconds() - cpu);
         repo = Some(fresh);
         if restic {
             let _ = std::fs::remove_dir_all(&rrepo);
@@ -287,7 +289,11 @@ fn main() {
     }
     if args.iter().any(|a| a == "--hermes-only") {
         // For profiling Hermes' own first backup (`perf record` on the bench binary).
-        println!("hermes first backup: {:.2} s", h.first);
+        println!(
+            "hermes first backup: {:.2} s, {:.2} CPU s (user + system)",
+            h.first,
+            median(&hcpu)
+        );
         return;
     }
     if restic {
