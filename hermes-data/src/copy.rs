@@ -181,9 +181,7 @@ impl Repository {
             let (src, dest, repo) = (self.store().clone(), dest.clone(), self.name().to_string());
             async move {
                 match pack_digest(&m) {
-                    Some(name) => {
-                        copy_pack(&*src, &*dest, &m.key, name, &repo, CHECK_IN_MEMORY).await
-                    }
+                    Some(name) => copy_pack(&*src, &*dest, &m, name, &repo, CHECK_IN_MEMORY).await,
                     None => {
                         let mut body = src.get(&m.key).await?;
                         Ok(dest.put(&m.key, &mut body).await?.size)
@@ -215,11 +213,12 @@ fn pack_digest(m: &ArtifactMeta) -> Option<Sha256Digest> {
 async fn copy_pack(
     src: &dyn ArtifactStore,
     dest: &dyn ArtifactStore,
-    key: &str,
+    meta: &ArtifactMeta,
     name: Sha256Digest,
     repo: &str,
     in_memory: u64,
 ) -> Result<u64> {
+    let key = meta.key.as_str();
     let damaged = || {
         DataError::corrupt(
             repo,
@@ -230,8 +229,7 @@ async fn copy_pack(
             ),
         )
     };
-    let size = src.head(key).await?.map_or(0, |m| m.size);
-    if size <= in_memory {
+    if meta.size <= in_memory {
         let bytes = src.get_bytes(key).await?;
         let (bytes, actual) = tokio::task::spawn_blocking(move || {
             let d = Sha256Digest::of(&bytes);
@@ -281,7 +279,7 @@ mod tests {
         let meta = src.head(&key).await.unwrap().unwrap();
         assert_eq!(pack_digest(&meta), Some(name));
         for in_memory in [u64::MAX, 0] {
-            let n = copy_pack(&src, &dest, &key, name, "repo", in_memory)
+            let n = copy_pack(&src, &dest, &meta, name, "repo", in_memory)
                 .await
                 .unwrap();
             assert_eq!(n, 100_000);
@@ -292,7 +290,7 @@ mod tests {
         bad[50_000] ^= 1;
         src.put_bytes(&key, bad.into()).await.unwrap();
         for in_memory in [u64::MAX, 0] {
-            let err = copy_pack(&src, &dest, &key, name, "repo", in_memory)
+            let err = copy_pack(&src, &dest, &meta, name, "repo", in_memory)
                 .await
                 .unwrap_err();
             let msg = err.to_string();
