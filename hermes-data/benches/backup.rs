@@ -223,6 +223,12 @@ fn main() {
                 };
                 opts = opts.chunker(p);
             }
+            // HERMES_BENCH_CIPHER=xchacha20-poly1305|xaes-256-gcm tries the other cipher.
+            if let Ok(name) = std::env::var("HERMES_BENCH_CIPHER") {
+                let c: hermes_data::Cipher =
+                    serde_json::from_value(serde_json::Value::String(name)).expect("cipher name");
+                opts = opts.cipher(c);
+            }
             // HERMES_BENCH_ZSTD=LEVEL tries another compression level (default 3).
             if let Ok(level) = std::env::var("HERMES_BENCH_ZSTD") {
                 opts = opts.compression_level(level.trim().parse().expect("zstd level"));

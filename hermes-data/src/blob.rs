@@ -99,13 +99,15 @@ fn looks_compressible(data: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::crypto::Cipher;
 
     #[test]
     fn round_trips_raw_compressed_and_encrypted() {
         let text = b"{\"a\": 1, \"b\": \"hello\"}\n".repeat(1000);
         let random: Vec<u8> = (0..100_000).map(|_| fastrand::u8(..)).collect();
-        let (k, _) = MasterKey::generate(b"pw").unwrap();
-        for key in [None, Some(&k)] {
+        let (k, _) = MasterKey::generate(b"pw", Cipher::Xaes256Gcm).unwrap();
+        let (kc, _) = MasterKey::generate(b"pw", Cipher::XChaCha20Poly1305).unwrap();
+        for key in [None, Some(&k), Some(&kc)] {
             let e = encode(&text, Compression::default(), key);
             assert!(e.len() < text.len() / 10);
             assert_eq!(decode(&e, key).unwrap(), text);
@@ -117,6 +119,9 @@ mod tests {
         let mut plain = vec![RAW];
         plain.extend_from_slice(&random);
         assert_eq!(decode(&k.seal(&plain), Some(&k)).unwrap(), random);
+        assert_eq!(decode(&kc.seal(&plain), Some(&kc)).unwrap(), random);
+        // An object sealed under one cipher does not open under the other.
+        assert_eq!(decode(&kc.seal(&plain), Some(&k)), None);
         let mut e = encode(&text, Compression::default(), None);
         e[5] ^= 0xff;
         assert_ne!(decode(&e, None), Some(text.clone()));

@@ -21,6 +21,7 @@ pub mod verify;
 
 pub use backup::BackupOptions;
 pub use copy::CopyReport;
+pub use crypto::Cipher;
 pub use error::{DataError, Result};
 pub use prune::{ForgetReport, PruneReport};
 pub use repository::{InitOptions, RepoConfig, Repository};

@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use crate::artifact::ArtifactStore;
 use crate::blob::{self, Compression};
 use crate::chunker::ChunkerParams;
-use crate::crypto::{KeyParams, MasterKey};
+use crate::crypto::{Cipher, KeyParams, MasterKey};
 use crate::error::{DataError, Result};
 use crate::index::{index_key, pack_key, Index, PackIndex};
 use crate::snapshot::Snapshot;
@@ -60,6 +60,7 @@ pub struct InitOptions {
     chunker: ChunkerParams,
     compression: Compression,
     pack_size: Option<u64>,
+    cipher: Option<Cipher>,
 }
 
 impl std::fmt::Debug for InitOptions {
@@ -69,12 +70,14 @@ impl std::fmt::Debug for InitOptions {
             .field("chunker", &self.chunker)
             .field("compression", &self.compression)
             .field("pack_size", &self.pack_size)
+            .field("cipher", &self.cipher)
             .finish()
     }
 }
 
 impl InitOptions {
-    /// Defaults: unencrypted, 128 KiB / 512 KiB / 2 MiB chunks, zstd 3, 16 MiB packs.
+    /// Defaults: unencrypted, 128 KiB / 512 KiB / 2 MiB chunks, zstd 3, 16 MiB packs; with a passphrase,
+    /// [`Cipher::for_this_cpu`].
     pub fn new() -> Self {
         Self::default()
     }
@@ -96,6 +99,12 @@ impl InitOptions {
     /// Target pack size.
     pub fn pack_size(mut self, bytes: u64) -> Self {
         self.pack_size = Some(bytes);
+        self
+    }
+    /// The cipher of an encrypted repository (default [`Cipher::for_this_cpu`]; ignored without a
+    /// passphrase).
+    pub fn cipher(mut self, cipher: Cipher) -> Self {
+        self.cipher = Some(cipher);
         self
     }
 }
@@ -146,10 +155,12 @@ impl Repository {
         let (key, encryption) = match &opts.passphrase {
             Some(p) => {
                 let p = p.clone();
-                let (k, params) =
-                    tokio::task::spawn_blocking(move || MasterKey::generate(p.expose().as_bytes()))
-                        .await
-                        .map_err(crate::error::join_error)??;
+                let cipher = opts.cipher.unwrap_or_else(Cipher::for_this_cpu);
+                let (k, params) = tokio::task::spawn_blocking(move || {
+                    MasterKey::generate(p.expose().as_bytes(), cipher)
+                })
+                .await
+                .map_err(crate::error::join_error)??;
                 (Some(k), Some(params))
             }
             None => (None, None),

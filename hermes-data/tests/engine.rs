@@ -5,7 +5,7 @@ mod common;
 use std::sync::Arc;
 
 use hermes_data::artifact::{ArtifactStore, LocalStore};
-use hermes_data::{BackupOptions, DataError, InitOptions, Repository, SnapshotKind};
+use hermes_data::{BackupOptions, Cipher, DataError, InitOptions, Repository, SnapshotKind};
 
 fn store(dir: &std::path::Path) -> Arc<dyn ArtifactStore> {
     Arc::new(LocalStore::new(dir).unwrap())
@@ -82,44 +82,64 @@ async fn round_trip_is_exact_and_second_backup_stores_only_changes() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn encrypted_repository_round_trips_and_refuses_a_wrong_key() {
-    let tmp = tempfile::tempdir().unwrap();
-    let src = tmp.path().join("src");
-    common::make_tree(&src, 50, &[2]);
-    let st = store(&tmp.path().join("repo"));
-    let repo = Repository::init(st.clone(), InitOptions::new().passphrase("correct horse"))
-        .await
-        .unwrap();
-    let snap = repo.backup_dir(&src, BackupOptions::full()).await.unwrap();
-    // Nothing in the store is readable without the key.
-    for m in st.list("").await.unwrap() {
-        if m.key.starts_with("data/") || m.key.starts_with("snapshots/") {
-            let body = st.get_bytes(&m.key).await.unwrap();
-            assert!(
-                !body.windows(6).any(|w| w == b"\"name\""),
-                "{} leaks plaintext",
-                m.key
-            );
+    for cipher in [Cipher::Xaes256Gcm, Cipher::XChaCha20Poly1305] {
+        let tmp = tempfile::tempdir().unwrap();
+        let src = tmp.path().join("src");
+        common::make_tree(&src, 50, &[2]);
+        let st = store(&tmp.path().join("repo"));
+        let opts = InitOptions::new()
+            .passphrase("correct horse")
+            .cipher(cipher);
+        let repo = Repository::init(st.clone(), opts).await.unwrap();
+        assert_eq!(
+            repo.config().encryption.as_ref().map(|e| e.cipher),
+            Some(cipher)
+        );
+        let snap = repo.backup_dir(&src, BackupOptions::full()).await.unwrap();
+        // Nothing in the store is readable without the key.
+        for m in st.list("").await.unwrap() {
+            if m.key.starts_with("data/") || m.key.starts_with("snapshots/") {
+                let body = st.get_bytes(&m.key).await.unwrap();
+                assert!(
+                    !body.windows(6).any(|w| w == b"\"name\""),
+                    "{cipher:?}: {} leaks plaintext",
+                    m.key
+                );
+            }
         }
-    }
-    let before = st.list("").await.unwrap();
-    let err = Repository::open(st.clone(), Some(&"wrong".into()))
-        .await
-        .unwrap_err();
-    assert!(matches!(err, DataError::WrongKey { .. }), "{err}");
-    assert!(err.to_string().contains("wrong key"), "{err}");
-    assert!(!err.to_string().contains("correct horse"));
-    assert_eq!(st.list("").await.unwrap(), before, "nothing written");
-    let err = Repository::open(st.clone(), None).await.unwrap_err();
-    assert!(err.to_string().contains("passphrase"), "{err}");
+        if cipher == Cipher::XChaCha20Poly1305 {
+            // A repository written before XAES has no `cipher` in its config: it is XChaCha.
+            let body = st.get_bytes("config").await.unwrap();
+            let mut config: serde_json::Value = serde_json::from_slice(&body).unwrap();
+            config["encryption"]
+                .as_object_mut()
+                .unwrap()
+                .remove("cipher")
+                .unwrap();
+            let body = serde_json::to_vec(&config).unwrap();
+            st.put_bytes("config", body.into()).await.unwrap();
+        }
+        let before = st.list("").await.unwrap();
+        let err = Repository::open(st.clone(), Some(&"wrong".into()))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, DataError::WrongKey { .. }), "{err}");
+        assert!(err.to_string().contains("wrong key"), "{err}");
+        assert!(!err.to_string().contains("correct horse"));
+        assert_eq!(st.list("").await.unwrap(), before, "nothing written");
+        let err = Repository::open(st.clone(), None).await.unwrap_err();
+        assert!(err.to_string().contains("passphrase"), "{err}");
 
-    let repo = Repository::open(st, Some(&"correct horse".into()))
-        .await
-        .unwrap();
-    let out = tmp.path().join("out");
-    repo.restore_dir(&repo.snapshot(&snap.id[..8]).await.unwrap(), &out)
-        .await
-        .unwrap();
-    common::assert_same_tree(&src, &out);
+        let repo = Repository::open(st, Some(&"correct horse".into()))
+            .await
+            .unwrap();
+        let out = tmp.path().join("out");
+        repo.restore_dir(&repo.snapshot(&snap.id[..8]).await.unwrap(), &out)
+            .await
+            .unwrap();
+        common::assert_same_tree(&src, &out);
+        assert!(repo.verify(true).await.unwrap().is_ok(), "{cipher:?}");
+    }
 }
 
 #[tokio::test]
