@@ -9,7 +9,7 @@
 //! key derived from the passphrase with Argon2id, so changing the passphrase never re-encrypts data.
 //! A wrong passphrase fails the wrapped key's authentication tag: [`crate::DataError::WrongKey`].
 
-use aes::cipher::{BlockEncrypt, KeyInit as _};
+use aes::cipher::BlockEncrypt;
 use argon2::Argon2;
 use chacha20poly1305::aead::{Aead, AeadInPlace, KeyInit};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
