@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! cargo run --release -p hermes-anomaly --bin nab -- [--data DIR] [--detector NAME]... [--results DIR]
-//!     [--folds K] [--grid 'k=v,..;k=v,..'] [--files] [--nab-protocol]
+//!     [--folds K] [--grid 'k=v,..;k=v,..'] [--files] [--thresholds] [--nab-protocol]
 //!     [--published NAB_RESULTS_DIR --published-detector NAME]...
 //! ```
 //! Detectors: `ensemble` (default), `windowedGaussian`, `rollingMad`, `ewma`, `cusum`, `seasonal`,
@@ -15,8 +15,11 @@
 //! After the table, `--folds K` (default 3; 0 or 1 = off) prints held-out scores: series `i` is in fold
 //! `i mod K`, the threshold is chosen on the other folds and the fold is scored at it. `--grid
 //! 'k=v,..;k=v,..'` runs several ensemble settings and does nested cross-validation (setting and
-//! threshold chosen on the other folds). `--files` prints per-series windows found and false positives. `--published DIR` scores NAB's own published result files
-//! (`<DIR>/<name>/<category>/<name>_<file>.csv`) over the same series, for comparison.
+//! threshold chosen on the other folds). `--files` prints per-series windows found and false positives.
+//! `--thresholds` prints, per profile, the threshold each fold's training folds choose and each fold's
+//! own optimum (both as evidence `−ln(1 − t)`), and the in-sample standard score over evidence
+//! thresholds 2–6 (is the optimum a plateau or a cliff?). `--published DIR` scores NAB's own published
+//! result files (`<DIR>/<name>/<category>/<name>_<file>.csv`) over the same series, for comparison.
 //!
 //! By default every detector is strictly causal: it sees each point once, in order, and nothing else
 //! about the file (Hermes' headline figures, and how the library runs live). `--nab-protocol` switches
@@ -107,7 +110,7 @@ fn make(name: &str) -> Option<Box<dyn Fn() -> Box<dyn Detector> + Sync>> {
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: nab [--data DIR] [--detector NAME|all]... [--folds K] [--files] [--grid 'K=V,..;K=V,..'] \
+        "usage: nab [--data DIR] [--detector NAME|all]... [--folds K] [--files] [--thresholds] [--grid 'K=V,..;K=V,..'] \
          [--results DIR] [--nab-protocol] \
          [--published NAB_RESULTS_DIR] [--published-detector NAME]...\n  detectors: {}\n  \
          --nab-protocol: NAB's protocol (file min/max and length known in advance, as every published \
@@ -128,6 +131,7 @@ fn main() -> ExitCode {
     let mut folds: usize = 3;
     let mut grid: Vec<String> = Vec::new();
     let mut files = false;
+    let mut thresholds = false;
     let mut protocol = Protocol::Causal;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -147,6 +151,7 @@ fn main() -> ExitCode {
                 None => return usage(),
             },
             "--files" => files = true,
+            "--thresholds" => thresholds = true,
             "--nab-protocol" => protocol = Protocol::Nab,
             "--grid" => match val() {
                 Some(v) => grid.extend(v.split(';').map(str::to_string)),
@@ -251,6 +256,14 @@ fn main() -> ExitCode {
                 "{:<w$} {:>10.2} {:>14.2} {:>14.2}",
                 r.detector, cv[0], cv[1], cv[2]
             );
+        }
+    }
+    if thresholds && folds > 1 {
+        for r in all
+            .iter()
+            .filter(|r| r.detector != "null" && r.detector != "perfect")
+        {
+            print_thresholds(&corpus, &r.scores, folds);
         }
     }
     if !grid.is_empty() {
@@ -415,6 +428,53 @@ fn cross_validated(corpus: &NabCorpus, scores: &[Vec<f64>], profile: Profile, k:
         perfect += s.perfect;
     }
     100.0 * (raw - null) / (perfect - null)
+}
+
+/// Threshold stability: the threshold each fold's training folds choose (as a score and as evidence
+/// `−ln(1 − t)`), and the in-sample standard score over a range of thresholds in evidence units.
+fn print_thresholds(corpus: &NabCorpus, scores: &[Vec<f64>], k: usize) {
+    let ev = |t: f64| -(1.0 - t).max(1e-300).ln();
+    for profile in Profile::ALL {
+        let all = score_corpus(&corpus.series, scores, profile);
+        let mut line = format!(
+            "  {:<14} in sample {:.6} (evidence {:.3}); folds:",
+            profile.name(),
+            all.threshold,
+            ev(all.threshold)
+        );
+        for fold in 0..k {
+            let pick = |held: bool| {
+                let idx: Vec<usize> = (0..corpus.series.len())
+                    .filter(|i| (i % k == fold) == held)
+                    .collect();
+                let series: Vec<_> = idx.iter().map(|&i| corpus.series[i].clone()).collect();
+                let sc: Vec<_> = idx.iter().map(|&i| scores[i].clone()).collect();
+                (series, sc)
+            };
+            let (train, train_scores) = pick(false);
+            let (test, test_scores) = pick(true);
+            let chosen = score_corpus(&train, &train_scores, profile).threshold;
+            let own = score_corpus(&test, &test_scores, profile);
+            let at = score_corpus_at(&test, &test_scores, profile, chosen);
+            line.push_str(&format!(
+                " [{fold}: chosen {:.3} -> {:.2}, own {:.3} -> {:.2}]",
+                ev(chosen),
+                at.normalized,
+                ev(own.threshold),
+                own.normalized
+            ));
+        }
+        println!("{line}");
+    }
+    let mut curve = String::from("  standard by evidence threshold:");
+    let mut e = 2.0;
+    while e <= 6.0 + 1e-9 {
+        let t = 1.0 - (-e as f64).exp();
+        let s = score_corpus_at(&corpus.series, scores, Profile::Standard, t);
+        curve.push_str(&format!(" {e:.2}:{:.2}", s.normalized));
+        e += 0.1;
+    }
+    println!("{curve}");
 }
 
 /// Per-series figures at the standard profile's threshold: windows found (of all), the offset of the
