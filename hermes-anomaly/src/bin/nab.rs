@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! cargo run --release -p hermes-anomaly --bin nab -- [--data DIR] [--detector NAME]... [--results DIR]
-//!     [--folds K] [--grid 'k=v,..;k=v,..'] [--files] [--nab-protocol]
+//!     [--folds K] [--grid 'k=v,..;k=v,..'] [--files] [--thresholds] [--shuffles R] [--nab-protocol]
 //!     [--published NAB_RESULTS_DIR --published-detector NAME]...
 //! ```
 //! Detectors: `ensemble` (default), `windowedGaussian`, `rollingMad`, `ewma`, `cusum`, `seasonal`,
@@ -15,8 +15,13 @@
 //! After the table, `--folds K` (default 3; 0 or 1 = off) prints held-out scores: series `i` is in fold
 //! `i mod K`, the threshold is chosen on the other folds and the fold is scored at it. `--grid
 //! 'k=v,..;k=v,..'` runs several ensemble settings and does nested cross-validation (setting and
-//! threshold chosen on the other folds). `--files` prints per-series windows found and false positives. `--published DIR` scores NAB's own published result files
-//! (`<DIR>/<name>/<category>/<name>_<file>.csv`) over the same series, for comparison.
+//! threshold chosen on the other folds). `--files` prints per-series windows found and false positives.
+//! `--thresholds` prints, per profile, the threshold each fold's training folds choose and each fold's
+//! own optimum (both as evidence `−ln(1 − t)`), and the in-sample standard score over evidence
+//! thresholds 2–6 (is the optimum a plateau or a cliff?). `--shuffles R` also prints the mean, minimum
+//! and maximum held-out scores over `R` seeded random layouts of the series into `K` folds (the
+//! same layouts for every detector and run). `--published DIR` scores NAB's own published
+//! result files (`<DIR>/<name>/<category>/<name>_<file>.csv`) over the same series, for comparison.
 //!
 //! By default every detector is strictly causal: it sees each point once, in order, and nothing else
 //! about the file (Hermes' headline figures, and how the library runs live). `--nab-protocol` switches
@@ -107,7 +112,7 @@ fn make(name: &str) -> Option<Box<dyn Fn() -> Box<dyn Detector> + Sync>> {
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: nab [--data DIR] [--detector NAME|all]... [--folds K] [--files] [--grid 'K=V,..;K=V,..'] \
+        "usage: nab [--data DIR] [--detector NAME|all]... [--folds K] [--files] [--thresholds] [--shuffles R] [--grid 'K=V,..;K=V,..'] \
          [--results DIR] [--nab-protocol] \
          [--published NAB_RESULTS_DIR] [--published-detector NAME]...\n  detectors: {}\n  \
          --nab-protocol: NAB's protocol (file min/max and length known in advance, as every published \
@@ -128,6 +133,8 @@ fn main() -> ExitCode {
     let mut folds: usize = 3;
     let mut grid: Vec<String> = Vec::new();
     let mut files = false;
+    let mut thresholds = false;
+    let mut shuffles: usize = 0;
     let mut protocol = Protocol::Causal;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -147,6 +154,11 @@ fn main() -> ExitCode {
                 None => return usage(),
             },
             "--files" => files = true,
+            "--thresholds" => thresholds = true,
+            "--shuffles" => match val().and_then(|v| v.parse().ok()) {
+                Some(r) => shuffles = r,
+                None => return usage(),
+            },
             "--nab-protocol" => protocol = Protocol::Nab,
             "--grid" => match val() {
                 Some(v) => grid.extend(v.split(';').map(str::to_string)),
@@ -251,6 +263,36 @@ fn main() -> ExitCode {
                 "{:<w$} {:>10.2} {:>14.2} {:>14.2}",
                 r.detector, cv[0], cv[1], cv[2]
             );
+        }
+    }
+    if shuffles > 0 && folds > 1 {
+        println!("\nheld-out over {shuffles} random {folds}-fold layouts (mean [min, max])");
+        for r in all
+            .iter()
+            .filter(|r| r.detector != "null" && r.detector != "perfect")
+        {
+            let cv = shuffled_cv(&corpus, &r.scores, folds, shuffles);
+            println!(
+                "{:<w$} {:>6.2} [{:.2}, {:.2}] {:>6.2} [{:.2}, {:.2}] {:>6.2} [{:.2}, {:.2}]",
+                r.detector,
+                cv[0].0,
+                cv[0].1,
+                cv[0].2,
+                cv[1].0,
+                cv[1].1,
+                cv[1].2,
+                cv[2].0,
+                cv[2].1,
+                cv[2].2
+            );
+        }
+    }
+    if thresholds && folds > 1 {
+        for r in all
+            .iter()
+            .filter(|r| r.detector != "null" && r.detector != "perfect")
+        {
+            print_thresholds(&corpus, &r.scores, folds);
         }
     }
     if !grid.is_empty() {
@@ -396,11 +438,23 @@ fn nested_cv(
 /// Pooled held-out score: for each fold, the threshold that is best on the other folds is applied
 /// to the fold; raw, null and perfect scores are summed over the folds and normalised once.
 fn cross_validated(corpus: &NabCorpus, scores: &[Vec<f64>], profile: Profile, k: usize) -> f64 {
+    let layout: Vec<usize> = (0..corpus.series.len()).map(|i| i % k).collect();
+    cross_validated_by(corpus, scores, profile, &layout, k)
+}
+
+/// [`cross_validated`] with series `i` in fold `layout[i]`.
+fn cross_validated_by(
+    corpus: &NabCorpus,
+    scores: &[Vec<f64>],
+    profile: Profile,
+    layout: &[usize],
+    k: usize,
+) -> f64 {
     let (mut raw, mut null, mut perfect) = (0.0, 0.0, 0.0);
     for fold in 0..k {
         let pick = |held: bool| {
             let idx: Vec<usize> = (0..corpus.series.len())
-                .filter(|i| (i % k == fold) == held)
+                .filter(|&i| (layout[i] == fold) == held)
                 .collect();
             let series: Vec<_> = idx.iter().map(|&i| corpus.series[i].clone()).collect();
             let sc: Vec<_> = idx.iter().map(|&i| scores[i].clone()).collect();
@@ -408,6 +462,9 @@ fn cross_validated(corpus: &NabCorpus, scores: &[Vec<f64>], profile: Profile, k:
         };
         let (train, train_scores) = pick(false);
         let (test, test_scores) = pick(true);
+        if test.is_empty() || train.is_empty() {
+            continue;
+        }
         let threshold = score_corpus(&train, &train_scores, profile).threshold;
         let s = score_corpus_at(&test, &test_scores, profile, threshold);
         raw += s.raw;
@@ -415,6 +472,102 @@ fn cross_validated(corpus: &NabCorpus, scores: &[Vec<f64>], profile: Profile, k:
         perfect += s.perfect;
     }
     100.0 * (raw - null) / (perfect - null)
+}
+
+/// `r` random fold layouts (balanced: a seeded shuffle of the series, then `i mod k` over it), the
+/// same for every detector: mean, minimum and maximum pooled held-out score per profile. One fold
+/// layout can put all the series a setting helps into one fold (see the README's seventh round); the
+/// mean over many layouts is a steadier figure.
+fn shuffled_cv(
+    corpus: &NabCorpus,
+    scores: &[Vec<f64>],
+    k: usize,
+    r: usize,
+) -> [(f64, f64, f64); 3] {
+    let mut out = [(0.0, f64::INFINITY, f64::NEG_INFINITY); 3];
+    for layout in shuffled_layouts(corpus.series.len(), k, r) {
+        for (slot, profile) in out.iter_mut().zip(Profile::ALL) {
+            let v = cross_validated_by(corpus, scores, profile, &layout, k);
+            slot.0 += v / r as f64;
+            slot.1 = slot.1.min(v);
+            slot.2 = slot.2.max(v);
+        }
+    }
+    out
+}
+
+/// `r` seeded random layouts of `n` series into `k` folds of (nearly) equal size: a Fisher–Yates
+/// shuffle (xorshift64*, fixed seed) of the series, then `position mod k`. Deterministic, so every
+/// detector and every run sees the same layouts.
+fn shuffled_layouts(n: usize, k: usize, r: usize) -> Vec<Vec<usize>> {
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        state.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    };
+    (0..r)
+        .map(|_| {
+            let mut order: Vec<usize> = (0..n).collect();
+            for i in (1..n).rev() {
+                let j = (next() % (i as u64 + 1)) as usize;
+                order.swap(i, j);
+            }
+            let mut layout = vec![0; n];
+            for (pos, &i) in order.iter().enumerate() {
+                layout[i] = pos % k;
+            }
+            layout
+        })
+        .collect()
+}
+
+/// Threshold stability: the threshold each fold's training folds choose (as a score and as evidence
+/// `−ln(1 − t)`), and the in-sample standard score over a range of thresholds in evidence units.
+fn print_thresholds(corpus: &NabCorpus, scores: &[Vec<f64>], k: usize) {
+    let ev = |t: f64| -(1.0 - t).max(1e-300).ln();
+    for profile in Profile::ALL {
+        let all = score_corpus(&corpus.series, scores, profile);
+        let mut line = format!(
+            "  {:<14} in sample {:.6} (evidence {:.3}); folds:",
+            profile.name(),
+            all.threshold,
+            ev(all.threshold)
+        );
+        for fold in 0..k {
+            let pick = |held: bool| {
+                let idx: Vec<usize> = (0..corpus.series.len())
+                    .filter(|i| (i % k == fold) == held)
+                    .collect();
+                let series: Vec<_> = idx.iter().map(|&i| corpus.series[i].clone()).collect();
+                let sc: Vec<_> = idx.iter().map(|&i| scores[i].clone()).collect();
+                (series, sc)
+            };
+            let (train, train_scores) = pick(false);
+            let (test, test_scores) = pick(true);
+            let chosen = score_corpus(&train, &train_scores, profile).threshold;
+            let own = score_corpus(&test, &test_scores, profile);
+            let at = score_corpus_at(&test, &test_scores, profile, chosen);
+            line.push_str(&format!(
+                " [{fold}: chosen {:.3} -> {:.2}, own {:.3} -> {:.2}]",
+                ev(chosen),
+                at.normalized,
+                ev(own.threshold),
+                own.normalized
+            ));
+        }
+        println!("{line}");
+    }
+    let mut curve = String::from("  standard by evidence threshold:");
+    let mut e: f64 = 2.0;
+    while e <= 6.0 + 1e-9 {
+        let t = 1.0 - (-e).exp();
+        let s = score_corpus_at(&corpus.series, scores, Profile::Standard, t);
+        curve.push_str(&format!(" {e:.2}:{:.2}", s.normalized));
+        e += 0.1;
+    }
+    println!("{curve}");
 }
 
 /// Per-series figures at the standard profile's threshold: windows found (of all), the offset of the
@@ -476,4 +629,56 @@ fn load_published(
             Ok(v)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hermes_anomaly::nab::LabeledSeries;
+
+    #[test]
+    fn shuffled_layouts_are_balanced_deterministic_and_varied() {
+        let a = shuffled_layouts(39, 5, 20);
+        assert_eq!(a, shuffled_layouts(39, 5, 20));
+        for layout in &a {
+            let mut sizes = [0; 5];
+            for &f in layout {
+                sizes[f] += 1;
+            }
+            assert!(sizes.iter().all(|&s| s == 7 || s == 8), "{sizes:?}");
+        }
+        assert!(a.windows(2).any(|w| w[0] != w[1]));
+    }
+
+    #[test]
+    fn held_out_scores_by_layout() {
+        let series: Vec<LabeledSeries> = (0..6)
+            .map(|i| LabeledSeries::from_indices(&format!("s{i}.csv"), 200, vec![(100, 119)]))
+            .collect();
+        let corpus = NabCorpus {
+            root: "/nowhere".into(),
+            series,
+        };
+        // A perfect detector scores 100 held out under any layout.
+        let perfect: Vec<Vec<f64>> = (0..6)
+            .map(|_| {
+                let mut v = vec![0.0; 200];
+                v[100] = 1.0;
+                v
+            })
+            .collect();
+        for (mean, lo, hi) in shuffled_cv(&corpus, &perfect, 3, 4) {
+            assert!((mean - 100.0).abs() < 1e-9 && (lo - 100.0).abs() < 1e-9 && hi <= 100.0 + 1e-9);
+        }
+        // The `i mod k` layout is `cross_validated`'s.
+        let mut noisy = perfect.clone();
+        noisy[1][150] = 0.9;
+        noisy[4][100] = 0.8;
+        let layout: Vec<usize> = (0..6).map(|i| i % 3).collect();
+        for p in Profile::ALL {
+            let a = cross_validated(&corpus, &noisy, p, 3);
+            let b = cross_validated_by(&corpus, &noisy, p, &layout, 3);
+            assert_eq!(a, b);
+        }
+    }
 }
