@@ -177,12 +177,7 @@ fn peak_memory(gib: u64, tmp: &Path, rt: &tokio::runtime::Runtime) {
 /// each until about 640 MiB of new page cache, then 40 ms each, and 5 ms again once the memory had been
 /// touched once. Every tool benefits alike.
 fn prefault(args: &[String]) {
-    if let Some(gib) = args
-        .iter()
-        .position(|a| a == "--prefault-gib")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|s| s.parse::<usize>().ok())
-    {
+    if let Some(gib) = common::flag::<usize>(args, "--prefault-gib") {
         let t = Instant::now();
         let blocks: Vec<Vec<u8>> = (0..gib).map(|_| vec![1u8; 1 << 30]).collect();
         let touched: usize = blocks.iter().map(|b| b[b.len() / 2] as usize).sum();
@@ -197,12 +192,7 @@ fn prefault(args: &[String]) {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     prefault(&args);
-    if let Some(gib) = args
-        .iter()
-        .position(|a| a == "--peak-gib")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|s| s.parse::<u64>().ok())
-    {
+    if let Some(gib) = common::flag::<u64>(&args, "--peak-gib") {
         let tmp = common::scratch();
         let rt = common::runtime();
         peak_memory(gib, tmp.path(), &rt);
@@ -222,13 +212,7 @@ fn main() {
 
     // First backups: `--rounds N` repeats each tool's first backup N times (alternating tools, each
     // into a fresh repository) and keeps the median, since restic's own time varies run to run here.
-    let rounds = args
-        .iter()
-        .position(|a| a == "--rounds")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|s| s.parse::<usize>().ok())
-        .unwrap_or(1)
-        .max(1);
+    let rounds = common::flag::<usize>(&args, "--rounds").unwrap_or(1).max(1);
     let mut h = Figures::default();
     let hrepo_dir = tmp.path().join("hermes");
     let init_hermes = || {

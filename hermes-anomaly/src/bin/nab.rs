@@ -40,7 +40,7 @@ use hermes_anomaly::detect::{
 };
 use hermes_anomaly::nab::{
     read_result_scores, run_detector_with, score_corpus, score_corpus_at, write_results,
-    DetectorResults, NabCorpus, Profile, Protocol,
+    DetectorResults, LabeledSeries, NabCorpus, Profile, Protocol,
 };
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -394,17 +394,8 @@ fn nested_cv(
         let (mut raw, mut null, mut perfect) = (0.0, 0.0, 0.0);
         let mut chosen = Vec::new();
         for fold in 0..k {
-            let subset = |scores: &[Vec<f64>], held: bool| {
-                let idx: Vec<usize> = (0..corpus.series.len())
-                    .filter(|i| (i % k == fold) == held)
-                    .collect();
-                (
-                    idx.iter()
-                        .map(|&i| corpus.series[i].clone())
-                        .collect::<Vec<_>>(),
-                    idx.iter().map(|&i| scores[i].clone()).collect::<Vec<_>>(),
-                )
-            };
+            let subset =
+                |scores: &[Vec<f64>], held: bool| split(corpus, scores, |i| i % k == fold, held);
             let mut best: Option<(usize, f64, f64)> = None; // (run, train score, threshold)
             for (j, r) in runs.iter().enumerate() {
                 let (train, train_scores) = subset(&r.scores, false);
@@ -437,6 +428,19 @@ fn nested_cv(
 
 /// Pooled held-out score: for each fold, the threshold that is best on the other folds is applied
 /// to the fold; raw, null and perfect scores are summed over the folds and normalised once.
+/// The series (and their scores) in a fold (`held`) or outside it, `in_fold(i)` telling where series `i` is.
+fn split(
+    corpus: &NabCorpus,
+    scores: &[Vec<f64>],
+    in_fold: impl Fn(usize) -> bool,
+    held: bool,
+) -> (Vec<LabeledSeries>, Vec<Vec<f64>>) {
+    (0..corpus.series.len())
+        .filter(|&i| in_fold(i) == held)
+        .map(|i| (corpus.series[i].clone(), scores[i].clone()))
+        .unzip()
+}
+
 fn cross_validated(corpus: &NabCorpus, scores: &[Vec<f64>], profile: Profile, k: usize) -> f64 {
     let layout: Vec<usize> = (0..corpus.series.len()).map(|i| i % k).collect();
     cross_validated_by(corpus, scores, profile, &layout, k)
@@ -452,14 +456,7 @@ fn cross_validated_by(
 ) -> f64 {
     let (mut raw, mut null, mut perfect) = (0.0, 0.0, 0.0);
     for fold in 0..k {
-        let pick = |held: bool| {
-            let idx: Vec<usize> = (0..corpus.series.len())
-                .filter(|&i| (layout[i] == fold) == held)
-                .collect();
-            let series: Vec<_> = idx.iter().map(|&i| corpus.series[i].clone()).collect();
-            let sc: Vec<_> = idx.iter().map(|&i| scores[i].clone()).collect();
-            (series, sc)
-        };
+        let pick = |held: bool| split(corpus, scores, |i| layout[i] == fold, held);
         let (train, train_scores) = pick(false);
         let (test, test_scores) = pick(true);
         if test.is_empty() || train.is_empty() {
@@ -536,14 +533,7 @@ fn print_thresholds(corpus: &NabCorpus, scores: &[Vec<f64>], k: usize) {
             ev(all.threshold)
         );
         for fold in 0..k {
-            let pick = |held: bool| {
-                let idx: Vec<usize> = (0..corpus.series.len())
-                    .filter(|i| (i % k == fold) == held)
-                    .collect();
-                let series: Vec<_> = idx.iter().map(|&i| corpus.series[i].clone()).collect();
-                let sc: Vec<_> = idx.iter().map(|&i| scores[i].clone()).collect();
-                (series, sc)
-            };
+            let pick = |held: bool| split(corpus, scores, |i| i % k == fold, held);
             let (train, train_scores) = pick(false);
             let (test, test_scores) = pick(true);
             let chosen = score_corpus(&train, &train_scores, profile).threshold;

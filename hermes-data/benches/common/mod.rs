@@ -57,16 +57,20 @@ pub fn make_dataset(root: &Path, total: u64) -> Vec<PathBuf> {
     files
 }
 
+/// The value after `flag` in the arguments (`--rounds 3`), parsed; `None` when absent or unparsable.
+pub fn flag<T: std::str::FromStr>(args: &[String], flag: &str) -> Option<T> {
+    args.iter()
+        .position(|a| a == flag)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|s| s.parse().ok())
+}
+
 /// The dataset size in MiB from the flags: `--gib` (1024), `--mib N`, default 256.
 pub fn size_mib(args: &[String]) -> u64 {
     if args.iter().any(|a| a == "--gib") {
         return 1024;
     }
-    args.iter()
-        .position(|a| a == "--mib")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(256)
+    flag(args, "--mib").unwrap_or(256)
 }
 
 /// A scratch directory under `$HERMES_BENCH_DIR` (default: the system temp dir), removed on drop.
