@@ -48,7 +48,7 @@ impl Repository {
         parallel: usize,
     ) -> Result<CopyReport> {
         let mut report = CopyReport::default();
-        let have = existing(&dest).await?;
+        let have = existing(self, &dest).await?;
         for prefix in ["data/", "index/", "config", "snapshots/"] {
             let todo = self.store().list(prefix).await?;
             self.copy_objects(&dest, todo, &have, parallel, &mut report)
@@ -77,7 +77,7 @@ impl Repository {
         parallel: usize,
     ) -> Result<CopyReport> {
         let mut report = CopyReport::default();
-        let have = existing(&dest).await?;
+        let have = existing(self, &dest).await?;
         let chosen: Vec<Snapshot> = self
             .snapshots()
             .await?
@@ -251,13 +251,40 @@ async fn copy_pack(
     Ok(meta.size)
 }
 
-async fn existing(dest: &Arc<dyn ArtifactStore>) -> Result<HashMap<String, u64>> {
-    Ok(dest
+/// What `dest` already holds (key → size), after checking that it is empty or a copy of the same
+/// repository: objects of two repositories never mix (their keys and chunk ids would not match).
+async fn existing(
+    repo: &Repository,
+    dest: &Arc<dyn ArtifactStore>,
+) -> Result<HashMap<String, u64>> {
+    let have: HashMap<String, u64> = dest
         .list("")
         .await?
         .into_iter()
         .map(|m| (m.key, m.size))
-        .collect())
+        .collect();
+    if have.contains_key("config") {
+        let body = dest.get_bytes("config").await?;
+        let theirs: crate::RepoConfig = serde_json::from_slice(&body).map_err(|e| {
+            DataError::corrupt(
+                dest.describe(),
+                format!("its `config` is not a Hermes repository config ({e}); copy into an empty location"),
+            )
+        })?;
+        if theirs.id != repo.config().id {
+            return Err(DataError::invalid(
+                dest.describe(),
+                format!(
+                    "it holds another repository (id {}), not a copy of {} (id {}); copy into an empty \
+                     location or into this repository's own copy",
+                    theirs.id,
+                    repo.name(),
+                    repo.config().id
+                ),
+            ));
+        }
+    }
+    Ok(have)
 }
 
 #[cfg(test)]

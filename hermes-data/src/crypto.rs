@@ -52,6 +52,7 @@ pub struct KeyParams {
 /// assert!(matches!(c, Cipher::Xaes256Gcm | Cipher::XChaCha20Poly1305));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum Cipher {
     /// XChaCha20-Poly1305: fast without AES hardware; the cipher of repositories created before XAES.
     #[default]
@@ -62,6 +63,16 @@ pub enum Cipher {
     /// times faster than XChaCha20-Poly1305 (the backup bench's figures are in the crate README).
     #[serde(rename = "xaes-256-gcm")]
     Xaes256Gcm,
+}
+
+impl std::fmt::Display for Cipher {
+    /// The name kept in the config: `xaes-256-gcm` or `xchacha20-poly1305`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Cipher::XChaCha20Poly1305 => "xchacha20-poly1305",
+            Cipher::Xaes256Gcm => "xaes-256-gcm",
+        })
+    }
 }
 
 impl Cipher {
@@ -341,6 +352,10 @@ mod tests {
         let json = r#"{"salt":"00","m_cost":8,"t_cost":1,"p_cost":1,"wrapped_key":""}"#;
         let p: KeyParams = serde_json::from_str(json).unwrap();
         assert_eq!(p.cipher, Cipher::XChaCha20Poly1305);
+        // Display and the config use the same names.
+        for c in [Cipher::Xaes256Gcm, Cipher::XChaCha20Poly1305] {
+            assert_eq!(serde_json::to_string(&c).unwrap(), format!("\"{c}\""));
+        }
         let (_, p) = MasterKey::generate(b"pw", Cipher::Xaes256Gcm).unwrap();
         assert!(serde_json::to_string(&p)
             .unwrap()

@@ -206,7 +206,9 @@ async fn copy_to_another_store_is_incremental_and_the_copy_restores() {
         c2.skipped >= c1.objects && c2.objects >= 2 && c2.objects < c1.objects + 3,
         "{c2:?}"
     );
-    let offsite = Repository::open(dest, Some(&"pw".into())).await.unwrap();
+    let offsite = Repository::open(dest.clone(), Some(&"pw".into()))
+        .await
+        .unwrap();
     assert!(offsite.verify(true).await.unwrap().is_ok());
     let out = tmp.path().join("out");
     offsite
@@ -214,6 +216,34 @@ async fn copy_to_another_store_is_incremental_and_the_copy_restores() {
         .await
         .unwrap();
     common::assert_same_tree(&src, &out);
+
+    // Another repository's copy is never mixed into: both ways of copying refuse, naming both
+    // repositories, and write nothing.
+    let other = Repository::init(
+        store(&tmp.path().join("other")),
+        InitOptions::new().passphrase("pw2"),
+    )
+    .await
+    .unwrap();
+    other.backup_dir(&src, BackupOptions::full()).await.unwrap();
+    let before = dest.list("").await.unwrap();
+    let errs = [
+        other.copy_to(dest.clone(), 4).await.unwrap_err(),
+        other
+            .copy_snapshots_to(dest.clone(), |_| true, 4)
+            .await
+            .unwrap_err(),
+    ];
+    for err in errs {
+        let msg = err.to_string();
+        assert!(
+            msg.contains("another repository")
+                && msg.contains(&repo.config().id)
+                && msg.contains(&other.config().id),
+            "{msg}"
+        );
+    }
+    assert_eq!(dest.list("").await.unwrap(), before, "nothing written");
 
     // A pack damaged on the local disk is not copied offsite, and no snapshot arrives without it.
     let packs = repo.store().list("data/").await.unwrap();

@@ -175,6 +175,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if created {
         println!("==> initialised repository {}", store.describe());
     }
+    match &repo.config().encryption {
+        Some(e) => println!("==> repository encrypted with {}", e.cipher),
+        None => println!(
+            "==> repository not encrypted (a new repository made with --passphrase-env VAR is)"
+        ),
+    }
 
     let mut dirs = args.dirs.clone();
     let mut pgs = args.pgs.clone();
