@@ -7,7 +7,8 @@
 //! first backup, 5% of files changed (one 4 KiB overwrite each), second backup, full restore. All
 //! repositories are encrypted (Hermes: XAES-256-GCM where the CPU has AES instructions, else
 //! XChaCha20-Poly1305, `HERMES_BENCH_CIPHER=xchacha20-poly1305` to force it; restic: AES-256; borg:
-//! repokey-blake2). `-- --prefault-gib N` touches N GiB of memory first (see `prefault`).
+//! repokey-blake2). Before anything is timed it touches some memory once (`-- --prefault-gib N`, see
+//! `prefault`).
 //! restic and borg are skipped (and said so) when not installed (`apt-get install restic borgbackup`).
 
 use std::path::{Path, PathBuf};
@@ -175,23 +176,38 @@ fn peak_memory(gib: u64, tmp: &Path, rt: &tokio::runtime::Runtime) {
 /// On a freshly booted VM the hypervisor backs guest memory on first touch, and that cost lands on
 /// whichever tool first writes into never-used page cache: measured here, writing 16 MiB files cost 5 ms
 /// each until about 640 MiB of new page cache, then 40 ms each, and 5 ms again once the memory had been
-/// touched once. Every tool benefits alike.
-fn prefault(args: &[String]) {
-    if let Some(gib) = common::flag::<usize>(args, "--prefault-gib") {
-        let t = Instant::now();
-        let blocks: Vec<Vec<u8>> = (0..gib).map(|_| vec![1u8; 1 << 30]).collect();
-        let touched: usize = blocks.iter().map(|b| b[b.len() / 2] as usize).sum();
-        drop(blocks);
-        println!(
-            "prefaulted {touched} GiB of memory in {:.1} s",
-            t.elapsed().as_secs_f64()
-        );
+/// touched once. Every tool benefits alike. The default covers what the run keeps in the page cache at
+/// once (the dataset, three repositories, a restore): `4 + 4 × dataset GiB`, at most the available memory
+/// less 2 GiB; `--prefault-gib 0` turns it off.
+fn prefault(args: &[String], dataset_mib: u64) {
+    let available_gib = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| {
+            m.lines()
+                .find(|l| l.starts_with("MemAvailable:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kib| kib.parse::<u64>().ok())
+        })
+        .map_or(0, |kib| kib >> 20);
+    let wanted =
+        common::flag::<u64>(args, "--prefault-gib").unwrap_or(4 + 4 * dataset_mib.div_ceil(1024));
+    let gib = wanted.min(available_gib.saturating_sub(2));
+    if gib == 0 {
+        return;
     }
+    let t = Instant::now();
+    let blocks: Vec<Vec<u8>> = (0..gib).map(|_| vec![1u8; 1 << 30]).collect();
+    let touched: usize = blocks.iter().map(|b| b[b.len() / 2] as usize).sum();
+    drop(blocks);
+    println!(
+        "prefaulted {touched} GiB of memory in {:.1} s (first touch of a VM's memory is slow; \
+         --prefault-gib 0 skips this)",
+        t.elapsed().as_secs_f64()
+    );
 }
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    prefault(&args);
     if let Some(gib) = common::flag::<u64>(&args, "--peak-gib") {
         let tmp = common::scratch();
         let rt = common::runtime();
@@ -199,6 +215,7 @@ fn main() {
         return;
     }
     let mib = common::size_mib(&args);
+    prefault(&args, mib);
     let tmp = common::scratch();
     let src = tmp.path().join("src");
     println!(
