@@ -224,6 +224,13 @@ impl ClientBuilder {
             let p = format!("{}/", base.path());
             base.set_path(&p);
         }
+        // A base given as the service root itself (`https://bmc/redfish/v1/`): links are absolute
+        // paths and the root is found at `redfish/v1/` below the base, so keep only what precedes it.
+        if let Some(prefix) = base.path().strip_suffix("redfish/v1/").map(str::to_string) {
+            base.set_path(&prefix);
+        }
+        base.set_query(None);
+        base.set_fragment(None);
         let target = self
             .name
             .clone()
@@ -313,6 +320,14 @@ impl std::fmt::Debug for Client {
             .field("bmc", &self.inner.target)
             .finish_non_exhaustive()
     }
+}
+
+/// Whether a collection member is a bare link (only `@odata.*` annotations) rather than an expanded
+/// resource.
+fn is_link_only(v: &serde_json::Value) -> bool {
+    v.as_object()
+        .map(|o| o.keys().all(|k| k.starts_with("@odata.")))
+        .unwrap_or(false)
 }
 
 /// Parses `Retry-After` (seconds; an HTTP date is treated as a short pause).
@@ -761,7 +776,7 @@ impl Client {
                     .get("@odata.id")
                     .and_then(|s| s.as_str())
                     .map(String::from);
-                let is_link_only = v.as_object().map(|o| o.len() <= 1).unwrap_or(false);
+                let is_link_only = is_link_only(&v);
                 match link {
                     Some(link) if is_link_only => me.get::<T>(&link).await,
                     Some(link) => serde_json::from_value(v).map_err(|e| IloError::Malformed {
@@ -780,6 +795,88 @@ impl Client {
         .buffered(8)
         .try_collect()
         .await
+    }
+
+    /// Every member of a collection that can be read, typed, and the reason for each that cannot (a
+    /// member that answers 404, a body that is not the expected resource): the collection itself must
+    /// be readable. For reports that should show what a service lacks rather than stop at it.
+    pub async fn list_partial<T: DeserializeOwned + Send>(
+        &self,
+        path: &str,
+    ) -> Result<(Vec<T>, Vec<IloError>)> {
+        let values = self.collection_values(path).await?;
+        let results: Vec<Result<T>> = stream::iter(values.into_iter().map(|v| {
+            let me = self.clone();
+            let coll = path.to_string();
+            async move {
+                match v
+                    .get("@odata.id")
+                    .and_then(|s| s.as_str())
+                    .map(String::from)
+                {
+                    Some(link) if is_link_only(&v) => me.get::<T>(&link).await,
+                    Some(link) => serde_json::from_value(v).map_err(|e| IloError::Malformed {
+                        target: me.inner.target.clone(),
+                        path: link,
+                        message: e.to_string(),
+                    }),
+                    None => Err(IloError::Malformed {
+                        target: me.inner.target.clone(),
+                        path: coll,
+                        message: "a collection member has no @odata.id".into(),
+                    }),
+                }
+            }
+        }))
+        .buffered(8)
+        .collect()
+        .await;
+        let mut ok = Vec::new();
+        let mut failed = Vec::new();
+        for r in results {
+            match r {
+                Ok(v) => ok.push(v),
+                Err(e) => failed.push(e),
+            }
+        }
+        Ok((ok, failed))
+    }
+
+    /// The `ActionInfo` resource at `path` (an action's `@Redfish.ActionInfo`).
+    pub async fn action_info(&self, path: &str) -> Result<models::ActionInfo> {
+        self.get(path).await
+    }
+
+    /// The values `action` allows for `param`: listed inline (`PARAM@Redfish.AllowableValues`), else in
+    /// the action's `@Redfish.ActionInfo` resource. Empty when the service says neither (any value is
+    /// then sent as given and the BMC decides).
+    ///
+    /// ```no_run
+    /// # async fn demo(bmc: hermes_ilo::Client) -> Result<(), hermes_ilo::IloError> {
+    /// let system = bmc.find_system(&hermes_ilo::SystemSelector::Only).await?.get().await?;
+    /// if let Some(reset) = &system.actions.reset {
+    ///     println!("{:?}", bmc.allowable_values(reset, "ResetType").await?);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn allowable_values(
+        &self,
+        action: &models::ActionTarget,
+        param: &str,
+    ) -> Result<Vec<String>> {
+        let inline = action.allowable(param);
+        if !inline.is_empty() {
+            return Ok(inline);
+        }
+        match &action.action_info {
+            Some(info) => Ok(self
+                .action_info(info)
+                .await?
+                .parameter(param)
+                .map(|p| p.allowable_values.clone())
+                .unwrap_or_default()),
+            None => Ok(Vec::new()),
+        }
     }
 
     /// The `$expand` query this service supports for one level of members, if any.

@@ -554,11 +554,12 @@ impl EsxiInstaller {
                         Ok(())
                     }
                     Step::BootOnce => {
-                        with_timeout(
-                            t.bmc_step,
-                            name,
-                            system.set_boot_override(&BootOverride::once("Cd")),
-                        )
+                        // The CD target as this system names it (its allowable values), not a
+                        // vendor's spelling assumed here.
+                        with_timeout(t.bmc_step, name, async {
+                            let target = system.cd_boot_target().await?;
+                            system.set_boot_override(&BootOverride::once(target)).await
+                        })
                         .await
                     }
                     Step::PowerCycleSent => Ok(()),

@@ -38,6 +38,153 @@ pub fn parse<T: DeserializeOwned>(target: &str, path: &str, body: &[u8]) -> Resu
     })
 }
 
+/// Tolerant deserializers for the known ways services differ from the schema: `null` where an array
+/// belongs, numbers sent as strings (`"SpeedMbps": "1000"`), a `false` where newer schemas have an
+/// object (`ExpandQuery`), links given as `{}` or as a bare path. Anything else of the wrong type is
+/// still an error: a resource that is not what it claims is [`IloError::Malformed`], not a silent default.
+pub(crate) mod lenient {
+    use serde::de::{DeserializeOwned, Error as _};
+    use serde::{Deserialize, Deserializer};
+    use serde_json::Value;
+
+    /// `Option<T>` for a property whose type changed between schema versions: a value of another
+    /// shape (`"ExpandQuery": false` in Redfish 1.0 services) is `None`.
+    pub fn opt<'de, D: Deserializer<'de>, T: DeserializeOwned>(
+        d: D,
+    ) -> Result<Option<T>, D::Error> {
+        let v = Value::deserialize(d)?;
+        if v.is_null() {
+            return Ok(None);
+        }
+        Ok(serde_json::from_value(v).ok())
+    }
+
+    /// `Vec<T>`: `null` → empty; otherwise an array of `T`.
+    pub fn vec<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Vec<T>, D::Error> {
+        match Value::deserialize(d)? {
+            Value::Null => Ok(Vec::new()),
+            v => serde_json::from_value(v).map_err(D::Error::custom),
+        }
+    }
+
+    fn number<E: serde::de::Error>(v: &Value) -> Result<Option<f64>, E> {
+        match v {
+            Value::Null => Ok(None),
+            Value::Number(n) => Ok(n.as_f64()),
+            Value::String(s) if s.trim().is_empty() => Ok(None),
+            Value::String(s) => s
+                .trim()
+                .parse::<f64>()
+                .map(Some)
+                .map_err(|_| E::custom(format!("expected a number, found the string {s:?}"))),
+            other => Err(E::custom(format!("expected a number, found {other}"))),
+        }
+    }
+
+    /// A count or size sent as a number or a numeric string (`"1000"`); `null` or `""` → `None`.
+    pub fn opt_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+        let v = Value::deserialize(d)?;
+        match number::<D::Error>(&v)? {
+            None => Ok(None),
+            Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= u64::MAX as f64 => Ok(Some(n as u64)),
+            Some(n) => Err(D::Error::custom(format!(
+                "expected a whole non-negative number, found {n}"
+            ))),
+        }
+    }
+
+    /// [`opt_u64`] for `u32` fields.
+    pub fn opt_u32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+        opt_u64(d)?
+            .map(|n| u32::try_from(n).map_err(D::Error::custom))
+            .transpose()
+    }
+
+    /// A quantity sent as a number or a numeric string.
+    pub fn opt_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+        let v = Value::deserialize(d)?;
+        number::<D::Error>(&v)
+    }
+
+    /// A link: `{"@odata.id": "..."}` or a bare path string; `null`, `{}` or an empty path → `None`.
+    pub fn opt_link<'de, D: Deserializer<'de>>(d: D) -> Result<Option<super::Link>, D::Error> {
+        let v = Value::deserialize(d)?;
+        match &v {
+            Value::Null => Ok(None),
+            Value::Object(o) if !o.contains_key("@odata.id") => Ok(None),
+            Value::Object(_) | Value::String(_) => super::Link::from_value(&v)
+                .map(Some)
+                .ok_or_else(|| D::Error::custom("a link whose @odata.id is not a path"))
+                .or_else(|e| if is_empty_id(&v) { Ok(None) } else { Err(e) }),
+            other => Err(D::Error::custom(format!("expected a link, found {other}"))),
+        }
+    }
+
+    fn is_empty_id(v: &Value) -> bool {
+        match v {
+            Value::String(s) => s.trim().is_empty(),
+            Value::Object(o) => o
+                .get("@odata.id")
+                .and_then(Value::as_str)
+                .is_some_and(|s| s.trim().is_empty()),
+            _ => false,
+        }
+    }
+
+    /// An `Actions` object keyed by action name: members without a `target` (the standard
+    /// `"Oem": {}`, vendor containers of OEM actions) are not actions and are skipped.
+    pub fn actions<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<std::collections::BTreeMap<String, super::RedfishAction>, D::Error> {
+        let map = match Value::deserialize(d)? {
+            Value::Null => return Ok(Default::default()),
+            Value::Object(map) => map,
+            other => {
+                return Err(D::Error::custom(format!(
+                    "expected an Actions object, found {other}"
+                )))
+            }
+        };
+        map.into_iter()
+            .filter(|(_, v)| v.get("target").is_some())
+            .map(|(k, v)| {
+                serde_json::from_value(v)
+                    .map(|a| (k.clone(), a))
+                    .map_err(|e| D::Error::custom(format!("action {k}: {e}")))
+            })
+            .collect()
+    }
+
+    /// A list of links (`null` → empty); members without an `@odata.id` are skipped.
+    pub fn links<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<super::Link>, D::Error> {
+        match Value::deserialize(d)? {
+            Value::Null => Ok(Vec::new()),
+            Value::Array(items) => Ok(items.iter().filter_map(super::Link::from_value).collect()),
+            other => Err(D::Error::custom(format!(
+                "expected a list of links, found {other}"
+            ))),
+        }
+    }
+}
+
+/// Whether two `@odata.id`s name the same resource: Redfish services are inconsistent about a trailing
+/// slash (`/redfish/v1/Systems/1/`) and about case in links (iLO's `/redfish/v1/systems/1/bios/`).
+///
+/// ```
+/// use hermes_ilo::models::same_resource;
+/// assert!(same_resource("/redfish/v1/Systems/1/", "/redfish/v1/Systems/1"));
+/// assert!(same_resource("/redfish/v1/systems/1/bios/", "/redfish/v1/Systems/1/Bios"));
+/// assert!(!same_resource("/redfish/v1/Systems/1", "/redfish/v1/Systems/11"));
+/// ```
+pub fn same_resource(a: &str, b: &str) -> bool {
+    let norm = |s: &str| {
+        let s = s.split('#').next().unwrap_or(s);
+        let s = s.split('?').next().unwrap_or(s);
+        s.trim_end_matches('/').to_ascii_lowercase()
+    };
+    norm(a) == norm(b)
+}
+
 /// A link to another resource (`{"@odata.id": "..."}`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Link {
@@ -50,6 +197,20 @@ impl Link {
     /// The path.
     pub fn path(&self) -> &str {
         &self.odata_id
+    }
+
+    /// A link from JSON: `{"@odata.id": "..."}` or a bare path string; `None` for anything else or
+    /// an empty path.
+    pub fn from_value(v: &Value) -> Option<Link> {
+        let id = match v {
+            Value::Object(o) => o.get("@odata.id")?.as_str()?,
+            Value::String(s) => s.as_str(),
+            _ => return None,
+        };
+        let id = id.trim();
+        (!id.is_empty()).then(|| Link {
+            odata_id: id.to_string(),
+        })
     }
 }
 
@@ -74,11 +235,86 @@ pub struct ActionTarget {
     /// Where to POST.
     pub target: String,
     /// `ResetType@Redfish.AllowableValues` (empty when the service does not say).
-    #[serde(default, rename = "ResetType@Redfish.AllowableValues")]
+    #[serde(
+        default,
+        rename = "ResetType@Redfish.AllowableValues",
+        deserialize_with = "lenient::vec"
+    )]
     pub reset_types: Vec<String>,
     /// `@Redfish.ActionInfo`, a link to the parameters' description.
     #[serde(default, rename = "@Redfish.ActionInfo")]
     pub action_info: Option<String>,
+    /// Every other member (`PARAM@Redfish.AllowableValues`, `title`).
+    #[serde(flatten)]
+    pub annotations: BTreeMap<String, Value>,
+}
+
+impl ActionTarget {
+    /// The values `PARAM@Redfish.AllowableValues` lists inline (empty when the service does not say
+    /// here; it may say in the `@Redfish.ActionInfo` resource, see [`crate::Client::allowable_values`]).
+    ///
+    /// ```
+    /// let a: hermes_ilo::models::ActionTarget = serde_json::from_str(
+    ///     r#"{"target":"/x","TransferProtocolType@Redfish.AllowableValues":["HTTP","NFS"]}"#).unwrap();
+    /// assert_eq!(a.allowable("TransferProtocolType"), ["HTTP", "NFS"]);
+    /// ```
+    pub fn allowable(&self, param: &str) -> Vec<String> {
+        if param == "ResetType" && !self.reset_types.is_empty() {
+            return self.reset_types.clone();
+        }
+        allowable_in(&self.annotations, param)
+    }
+}
+
+/// `PARAM@Redfish.AllowableValues` in a map of annotations.
+fn allowable_in(map: &BTreeMap<String, Value>, param: &str) -> Vec<String> {
+    map.get(&format!("{param}@Redfish.AllowableValues"))
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// An `ActionInfo` resource (`@Redfish.ActionInfo`): the parameters an action takes, whether each is
+/// required, and its allowable values. Newer services (and several vendors for every action) list the
+/// allowable values here instead of inline.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ActionInfo {
+    /// `@odata.id`.
+    #[serde(default, rename = "@odata.id")]
+    pub odata_id: String,
+    /// The parameters.
+    #[serde(default, deserialize_with = "lenient::vec")]
+    pub parameters: Vec<ActionParameter>,
+}
+
+/// One parameter of an [`ActionInfo`].
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ActionParameter {
+    /// The parameter's name (`ResetType`, `Image`, `TransferProtocolType`).
+    pub name: String,
+    /// Whether the action fails without it.
+    #[serde(default)]
+    pub required: Option<bool>,
+    /// `String`, `Boolean`, `StringArray`...
+    #[serde(default)]
+    pub data_type: Option<String>,
+    /// Its allowable values (empty when free-form).
+    #[serde(default, deserialize_with = "lenient::vec")]
+    pub allowable_values: Vec<String>,
+}
+
+impl ActionInfo {
+    /// The parameter named `name`.
+    pub fn parameter(&self, name: &str) -> Option<&ActionParameter> {
+        self.parameters.iter().find(|p| p.name == name)
+    }
 }
 
 /// An action of any resource (`Actions."#SecureBoot.ResetKeys"`, `"#UpdateService.SimpleUpdate"`): its
@@ -102,16 +338,7 @@ impl RedfishAction {
     /// assert!(a.allowable("Targets").is_empty());
     /// ```
     pub fn allowable(&self, param: &str) -> Vec<String> {
-        self.annotations
-            .get(&format!("{param}@Redfish.AllowableValues"))
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default()
+        allowable_in(&self.annotations, param)
     }
 }
 
@@ -141,22 +368,22 @@ pub struct ServiceRoot {
     #[serde(default)]
     pub product: Option<String>,
     /// The systems collection.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_link")]
     pub systems: Option<Link>,
     /// The managers collection.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_link")]
     pub managers: Option<Link>,
     /// The chassis collection.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_link")]
     pub chassis: Option<Link>,
     /// The session service.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_link")]
     pub session_service: Option<Link>,
     /// The update service (firmware inventory).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_link")]
     pub update_service: Option<Link>,
     /// The task service.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_link")]
     pub task_service: Option<Link>,
     /// `Links` (the sessions collection).
     #[serde(default)]
@@ -171,7 +398,7 @@ pub struct ServiceRoot {
 #[serde(rename_all = "PascalCase")]
 pub struct ServiceRootLinks {
     /// The sessions collection (where to log in).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_link")]
     pub sessions: Option<Link>,
 }
 
@@ -180,7 +407,7 @@ pub struct ServiceRootLinks {
 #[serde(rename_all = "PascalCase")]
 pub struct ProtocolFeatures {
     /// `$expand` support.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt")]
     pub expand_query: Option<ExpandQuery>,
 }
 
@@ -204,10 +431,14 @@ pub struct ExpandQuery {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Collection {
     /// The members.
-    #[serde(default, rename = "Members")]
+    #[serde(default, rename = "Members", deserialize_with = "lenient::vec")]
     pub members: Vec<serde_json::Value>,
     /// The total count (over all pages).
-    #[serde(default, rename = "Members@odata.count")]
+    #[serde(
+        default,
+        rename = "Members@odata.count",
+        deserialize_with = "lenient::opt_u64"
+    )]
     pub count: Option<u64>,
     /// The next page, if the service pages.
     #[serde(default, rename = "Members@odata.nextLink")]
@@ -274,7 +505,11 @@ pub struct Boot {
     #[serde(default, rename = "BootSourceOverrideTarget")]
     pub override_target: Option<String>,
     /// `BootSourceOverrideTarget@Redfish.AllowableValues`.
-    #[serde(default, rename = "BootSourceOverrideTarget@Redfish.AllowableValues")]
+    #[serde(
+        default,
+        rename = "BootSourceOverrideTarget@Redfish.AllowableValues",
+        deserialize_with = "lenient::vec"
+    )]
     pub allowed_targets: Vec<String>,
     /// `UEFI` or `Legacy`.
     #[serde(default, rename = "BootSourceOverrideMode")]
@@ -283,11 +518,101 @@ pub struct Boot {
     #[serde(default, rename = "UefiTargetBootSourceOverride")]
     pub uefi_target: Option<String>,
     /// The persistent boot order (boot option references).
-    #[serde(default, rename = "BootOrder")]
+    #[serde(default, rename = "BootOrder", deserialize_with = "lenient::vec")]
     pub boot_order: Vec<String>,
     /// The boot options collection.
-    #[serde(default, rename = "BootOptions")]
+    #[serde(
+        default,
+        rename = "BootOptions",
+        deserialize_with = "lenient::opt_link"
+    )]
     pub boot_options: Option<Link>,
+    /// `BootSourceOverrideSupported`: where older services (iLO 4, early Redfish 1.0 BMCs) list the
+    /// targets instead of `@Redfish.AllowableValues`.
+    #[serde(
+        default,
+        rename = "BootSourceOverrideSupported",
+        deserialize_with = "lenient::vec",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub supported_targets: Vec<String>,
+    /// `BootSourceOverrideEnabled@Redfish.AllowableValues` (some services refuse `Continuous`).
+    #[serde(
+        default,
+        rename = "BootSourceOverrideEnabled@Redfish.AllowableValues",
+        deserialize_with = "lenient::vec",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub allowed_enabled: Vec<String>,
+    /// `BootSourceOverrideMode@Redfish.AllowableValues`.
+    #[serde(
+        default,
+        rename = "BootSourceOverrideMode@Redfish.AllowableValues",
+        deserialize_with = "lenient::vec",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub allowed_modes: Vec<String>,
+    /// `UefiTargetBootSourceOverride@Redfish.AllowableValues`: the UEFI device paths `UefiTarget`
+    /// accepts (iLO lists them; most services do not).
+    #[serde(
+        default,
+        rename = "UefiTargetBootSourceOverride@Redfish.AllowableValues",
+        deserialize_with = "lenient::vec",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub allowed_uefi_targets: Vec<String>,
+    /// `HttpBootUri` (the URI `UefiHttp` boots from, Redfish 1.9+).
+    #[serde(
+        default,
+        rename = "HttpBootUri",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub http_boot_uri: Option<String>,
+}
+
+impl Boot {
+    /// The boot override targets the service accepts: `BootSourceOverrideTarget@Redfish.AllowableValues`,
+    /// else `BootSourceOverrideSupported`; empty when the service says neither.
+    pub fn targets(&self) -> &[String] {
+        if self.allowed_targets.is_empty() {
+            &self.supported_targets
+        } else {
+            &self.allowed_targets
+        }
+    }
+
+    /// The target that boots the virtual CD/DVD, read from the service's own list: `Cd` (the standard
+    /// name, in any case), else a target naming a CD, DVD or optical drive. `None` when the service
+    /// lists targets and none is one; `Some("Cd")` when it lists none (the standard value is then tried).
+    ///
+    /// ```
+    /// use hermes_ilo::models::Boot;
+    /// let boot: Boot = serde_json::from_str(
+    ///     r#"{"BootSourceOverrideSupported": ["None", "Pxe", "Hdd", "Cd", "UefiTarget"]}"#).unwrap();
+    /// assert_eq!(boot.cd_target().as_deref(), Some("Cd"));
+    /// let boot: Boot = serde_json::from_str(
+    ///     r#"{"BootSourceOverrideTarget@Redfish.AllowableValues": ["None", "Pxe", "UsbCd"]}"#).unwrap();
+    /// assert_eq!(boot.cd_target().as_deref(), Some("UsbCd"));
+    /// let boot: Boot = serde_json::from_str(
+    ///     r#"{"BootSourceOverrideTarget@Redfish.AllowableValues": ["None", "Pxe", "Hdd"]}"#).unwrap();
+    /// assert_eq!(boot.cd_target(), None);
+    /// ```
+    pub fn cd_target(&self) -> Option<String> {
+        let targets = self.targets();
+        if targets.is_empty() {
+            return Some("Cd".to_string());
+        }
+        if let Some(t) = targets.iter().find(|t| t.eq_ignore_ascii_case("Cd")) {
+            return Some(t.clone());
+        }
+        targets
+            .iter()
+            .find(|t| {
+                let l = t.to_ascii_lowercase();
+                l.contains("cd") || l.contains("dvd") || l.contains("optical")
+            })
+            .cloned()
+    }
 }
 
 /// `ProcessorSummary`.
@@ -295,13 +620,13 @@ pub struct Boot {
 #[serde(rename_all = "PascalCase")]
 pub struct ProcessorSummary {
     /// Number of processors.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_u32")]
     pub count: Option<u32>,
     /// Their model (trimmed by [`ComputerSystem::cpu_model`]).
     #[serde(default)]
     pub model: Option<String>,
     /// Logical processors.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_u32")]
     pub logical_processor_count: Option<u32>,
     /// Health.
     #[serde(default)]
@@ -313,10 +638,18 @@ pub struct ProcessorSummary {
 #[serde(rename_all = "PascalCase")]
 pub struct MemorySummary {
     /// Total memory in GiB.
-    #[serde(default, rename = "TotalSystemMemoryGiB")]
+    #[serde(
+        default,
+        rename = "TotalSystemMemoryGiB",
+        deserialize_with = "lenient::opt_f64"
+    )]
     pub total_gib: Option<f64>,
     /// Persistent memory in GiB.
-    #[serde(default, rename = "TotalSystemPersistentMemoryGiB")]
+    #[serde(
+        default,
+        rename = "TotalSystemPersistentMemoryGiB",
+        deserialize_with = "lenient::opt_f64"
+    )]
     pub persistent_gib: Option<f64>,
     /// Health.
     #[serde(default)]
@@ -328,10 +661,10 @@ pub struct MemorySummary {
 #[serde(rename_all = "PascalCase")]
 pub struct SystemLinks {
     /// The managers (BMCs) of this system.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::links")]
     pub managed_by: Vec<Link>,
     /// Its chassis.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::links")]
     pub chassis: Vec<Link>,
 }
 
@@ -357,7 +690,7 @@ pub struct HpeSystemOem {
     #[serde(default)]
     pub power_auto_on: Option<String>,
     /// `CurrentPowerOnTimeSeconds`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_u64")]
     pub current_power_on_time_seconds: Option<u64>,
     /// `IntelligentProvisioningVersion`.
     #[serde(default)]
@@ -467,17 +800,45 @@ pub struct ComputerSystem {
     #[serde(default)]
     pub memory_summary: Option<MemorySummary>,
     /// The BIOS resource.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_link")]
     pub bios: Option<Link>,
     /// The secure boot resource.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_link")]
     pub secure_boot: Option<Link>,
     /// The NICs.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_link")]
     pub ethernet_interfaces: Option<Link>,
     /// Virtual media under the system (sushy, some vendors; iLO keeps it under the manager).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_link")]
     pub virtual_media: Option<Link>,
+    /// The processors collection.
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_link",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub processors: Option<Link>,
+    /// The memory (DIMMs) collection.
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_link",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub memory: Option<Link>,
+    /// The storage subsystems collection (Redfish 1.1+).
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_link",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub storage: Option<Link>,
+    /// The simple storage collection (Redfish 1.0, older services).
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_link",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub simple_storage: Option<Link>,
     /// `Links`.
     #[serde(default)]
     pub links: SystemLinks,
@@ -516,7 +877,7 @@ impl ComputerSystem {
 #[serde(rename_all = "PascalCase")]
 pub struct ManagerLinks {
     /// The systems this manager manages.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::links")]
     pub manager_for_servers: Vec<Link>,
 }
 
@@ -582,10 +943,10 @@ pub struct Manager {
     #[serde(default)]
     pub status: Option<Status>,
     /// Virtual media under the manager (iLO).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_link")]
     pub virtual_media: Option<Link>,
     /// The manager's own NICs.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_link")]
     pub ethernet_interfaces: Option<Link>,
     /// `Links`.
     #[serde(default)]
@@ -651,7 +1012,7 @@ pub struct VirtualMedia {
     #[serde(default)]
     pub write_protected: Option<bool>,
     /// `CD`, `DVD`, `Floppy`, `USBStick`...
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::vec")]
     pub media_types: Vec<String>,
     /// `URI`, `NotConnected`, `Applet`...
     #[serde(default)]
@@ -665,11 +1026,30 @@ pub struct VirtualMedia {
 }
 
 impl VirtualMedia {
-    /// Whether it can take a CD/DVD image.
+    /// Whether it can take a CD/DVD image: its `MediaTypes` list `CD` or `DVD`; a device that lists no
+    /// media types (older services) counts when its `Id` or `Name` names a CD, DVD or optical drive.
+    ///
+    /// ```
+    /// use hermes_ilo::models::VirtualMedia;
+    /// let dvd: VirtualMedia = serde_json::from_str(r#"{"Id": "2", "MediaTypes": ["CD", "DVD"]}"#).unwrap();
+    /// let usb: VirtualMedia = serde_json::from_str(r#"{"Id": "1", "MediaTypes": ["Floppy", "USBStick"]}"#).unwrap();
+    /// let old: VirtualMedia = serde_json::from_str(r#"{"Id": "CD", "Name": "Virtual CD"}"#).unwrap();
+    /// assert!(dvd.is_cd() && !usb.is_cd() && old.is_cd());
+    /// ```
     pub fn is_cd(&self) -> bool {
-        self.media_types
-            .iter()
-            .any(|t| t.eq_ignore_ascii_case("CD") || t.eq_ignore_ascii_case("DVD"))
+        if !self.media_types.is_empty() {
+            return self
+                .media_types
+                .iter()
+                .any(|t| t.eq_ignore_ascii_case("CD") || t.eq_ignore_ascii_case("DVD"));
+        }
+        [Some(self.id.as_str()), self.name.as_deref()]
+            .into_iter()
+            .flatten()
+            .any(|n| {
+                let n = n.to_ascii_lowercase();
+                n.contains("cd") || n.contains("dvd") || n.contains("optical")
+            })
     }
     /// The inserted image URL, if a medium is inserted.
     pub fn inserted_image(&self) -> Option<&str> {
@@ -686,7 +1066,7 @@ impl VirtualMedia {
 #[serde(rename_all = "PascalCase")]
 pub struct SettingsAnnotation {
     /// The pending-settings resource to PATCH (`Bios/Settings`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_link")]
     pub settings_object: Option<Link>,
     /// The ETag of the settings object when last applied.
     #[serde(default, rename = "ETag")]
@@ -695,7 +1075,7 @@ pub struct SettingsAnnotation {
     #[serde(default)]
     pub time: Option<String>,
     /// The messages of the last apply.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::vec")]
     pub messages: Vec<crate::error::ExtendedInfo>,
 }
 
@@ -750,7 +1130,7 @@ pub struct SecureBoot {
     #[serde(default)]
     pub secure_boot_mode: Option<String>,
     /// `Actions` (`#SecureBoot.ResetKeys`), keyed by the action's name.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::actions")]
     pub actions: BTreeMap<String, RedfishAction>,
 }
 
@@ -798,10 +1178,10 @@ pub struct SoftwareInventory {
 #[serde(rename_all = "PascalCase")]
 pub struct UpdateService {
     /// The firmware inventory collection.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_link")]
     pub firmware_inventory: Option<Link>,
     /// The software inventory collection.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_link")]
     pub software_inventory: Option<Link>,
     /// Whether the service accepts updates.
     #[serde(default)]
@@ -810,7 +1190,7 @@ pub struct UpdateService {
     #[serde(default)]
     pub http_push_uri: Option<String>,
     /// `Actions` (`#UpdateService.SimpleUpdate`), keyed by the action's name.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::actions")]
     pub actions: BTreeMap<String, RedfishAction>,
 }
 
@@ -822,10 +1202,10 @@ pub struct SessionService {
     #[serde(default)]
     pub service_enabled: Option<bool>,
     /// Idle timeout in minutes (iLO) or seconds (DMTF).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_u64")]
     pub session_timeout: Option<u64>,
     /// The sessions collection.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_link")]
     pub sessions: Option<Link>,
 }
 
@@ -882,7 +1262,7 @@ pub struct EthernetInterface {
     #[serde(default, rename = "PermanentMACAddress")]
     pub permanent_mac_address: Option<String>,
     /// `SpeedMbps`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_u64")]
     pub speed_mbps: Option<u64>,
     /// `LinkStatus` (`LinkUp`, `NoLink`).
     #[serde(default)]
@@ -894,7 +1274,7 @@ pub struct EthernetInterface {
     #[serde(default, rename = "FQDN")]
     pub fqdn: Option<String>,
     /// `IPv4Addresses`.
-    #[serde(default, rename = "IPv4Addresses")]
+    #[serde(default, rename = "IPv4Addresses", deserialize_with = "lenient::vec")]
     pub ipv4_addresses: Vec<Ipv4Address>,
     /// `Status`.
     #[serde(default)]
@@ -915,10 +1295,10 @@ pub struct Task {
     #[serde(default)]
     pub task_status: Option<String>,
     /// Percent complete.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_u32")]
     pub percent_complete: Option<u32>,
     /// The task's messages.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::vec")]
     pub messages: Vec<crate::error::ExtendedInfo>,
 }
 
@@ -935,4 +1315,217 @@ impl Task {
         self.task_state.as_deref() == Some("Completed")
             && !matches!(self.task_status.as_deref(), Some("Critical"))
     }
+}
+
+/// `Chassis.Links`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ChassisLinks {
+    /// The systems in this chassis.
+    #[serde(default, deserialize_with = "lenient::links")]
+    pub computer_systems: Vec<Link>,
+    /// The managers of this chassis.
+    #[serde(default, deserialize_with = "lenient::links")]
+    pub managed_by: Vec<Link>,
+}
+
+/// A chassis (`/redfish/v1/Chassis/{id}`): the enclosure, with its own model and serial number.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Chassis {
+    /// `@odata.id`.
+    #[serde(default, rename = "@odata.id")]
+    pub odata_id: String,
+    /// `Id`.
+    #[serde(default)]
+    pub id: String,
+    /// `Name`.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// `RackMount`, `Blade`, `Enclosure`, `StandAlone`...
+    #[serde(default)]
+    pub chassis_type: Option<String>,
+    /// `Manufacturer`.
+    #[serde(default)]
+    pub manufacturer: Option<String>,
+    /// `Model`.
+    #[serde(default)]
+    pub model: Option<String>,
+    /// `SerialNumber`.
+    #[serde(default)]
+    pub serial_number: Option<String>,
+    /// `PartNumber`.
+    #[serde(default)]
+    pub part_number: Option<String>,
+    /// `SKU`.
+    #[serde(default, rename = "SKU")]
+    pub sku: Option<String>,
+    /// `AssetTag`.
+    #[serde(default)]
+    pub asset_tag: Option<String>,
+    /// `PowerState`.
+    #[serde(default)]
+    pub power_state: Option<PowerState>,
+    /// `Status`.
+    #[serde(default)]
+    pub status: Option<Status>,
+    /// `Links`.
+    #[serde(default)]
+    pub links: Option<ChassisLinks>,
+}
+
+/// A processor (`Systems/{id}/Processors/{id}`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Processor {
+    /// `@odata.id`.
+    #[serde(default, rename = "@odata.id")]
+    pub odata_id: String,
+    /// `Id`.
+    #[serde(default)]
+    pub id: String,
+    /// `Socket`.
+    #[serde(default)]
+    pub socket: Option<String>,
+    /// `CPU`, `GPU`, `FPGA`...
+    #[serde(default)]
+    pub processor_type: Option<String>,
+    /// `Manufacturer`.
+    #[serde(default)]
+    pub manufacturer: Option<String>,
+    /// `Model`.
+    #[serde(default)]
+    pub model: Option<String>,
+    /// `MaxSpeedMHz`.
+    #[serde(default, rename = "MaxSpeedMHz", deserialize_with = "lenient::opt_u32")]
+    pub max_speed_mhz: Option<u32>,
+    /// `TotalCores`.
+    #[serde(default, deserialize_with = "lenient::opt_u32")]
+    pub total_cores: Option<u32>,
+    /// `TotalThreads`.
+    #[serde(default, deserialize_with = "lenient::opt_u32")]
+    pub total_threads: Option<u32>,
+    /// `Status` (`Absent` for an empty socket).
+    #[serde(default)]
+    pub status: Option<Status>,
+}
+
+/// A storage controller as listed inline by `Storage.StorageControllers`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct StorageControllerSummary {
+    /// `MemberId`.
+    #[serde(default)]
+    pub member_id: Option<String>,
+    /// `Name`.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// `Manufacturer`.
+    #[serde(default)]
+    pub manufacturer: Option<String>,
+    /// `Model`.
+    #[serde(default)]
+    pub model: Option<String>,
+    /// `FirmwareVersion`.
+    #[serde(default)]
+    pub firmware_version: Option<String>,
+}
+
+/// A storage subsystem (`Systems/{id}/Storage/{id}`): its controllers and links to its drives.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Storage {
+    /// `@odata.id`.
+    #[serde(default, rename = "@odata.id")]
+    pub odata_id: String,
+    /// `Id`.
+    #[serde(default)]
+    pub id: String,
+    /// `Name`.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The controllers listed inline.
+    #[serde(default, deserialize_with = "lenient::vec")]
+    pub storage_controllers: Vec<StorageControllerSummary>,
+    /// The drives.
+    #[serde(default, deserialize_with = "lenient::links")]
+    pub drives: Vec<Link>,
+    /// `Status`.
+    #[serde(default)]
+    pub status: Option<Status>,
+}
+
+/// A drive (`.../Storage/{id}/Drives/{id}`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Drive {
+    /// `@odata.id`.
+    #[serde(default, rename = "@odata.id")]
+    pub odata_id: String,
+    /// `Id`.
+    #[serde(default)]
+    pub id: String,
+    /// `Name`.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// `Manufacturer`.
+    #[serde(default)]
+    pub manufacturer: Option<String>,
+    /// `Model`.
+    #[serde(default)]
+    pub model: Option<String>,
+    /// `SerialNumber`.
+    #[serde(default)]
+    pub serial_number: Option<String>,
+    /// `CapacityBytes`.
+    #[serde(default, deserialize_with = "lenient::opt_u64")]
+    pub capacity_bytes: Option<u64>,
+    /// `HDD` or `SSD`.
+    #[serde(default)]
+    pub media_type: Option<String>,
+    /// `SAS`, `SATA`, `NVMe`...
+    #[serde(default)]
+    pub protocol: Option<String>,
+    /// `Status`.
+    #[serde(default)]
+    pub status: Option<Status>,
+}
+
+/// A device of a [`SimpleStorage`].
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SimpleStorageDevice {
+    /// `Name`.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// `Manufacturer`.
+    #[serde(default)]
+    pub manufacturer: Option<String>,
+    /// `Model`.
+    #[serde(default)]
+    pub model: Option<String>,
+    /// `CapacityBytes`.
+    #[serde(default, deserialize_with = "lenient::opt_u64")]
+    pub capacity_bytes: Option<u64>,
+    /// `Status`.
+    #[serde(default)]
+    pub status: Option<Status>,
+}
+
+/// A Redfish 1.0 simple storage controller with its devices inline (`Systems/{id}/SimpleStorage/{id}`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SimpleStorage {
+    /// `@odata.id`.
+    #[serde(default, rename = "@odata.id")]
+    pub odata_id: String,
+    /// `Id`.
+    #[serde(default)]
+    pub id: String,
+    /// `Name`.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The devices.
+    #[serde(default, deserialize_with = "lenient::vec")]
+    pub devices: Vec<SimpleStorageDevice>,
 }

@@ -24,7 +24,7 @@ use serde_json::json;
 
 use crate::client::Client;
 use crate::error::{IloError, Result};
-use crate::models::{ComputerSystem, Manager, PowerState, VirtualMedia};
+use crate::models::{same_resource, Chassis, ComputerSystem, Manager, PowerState, VirtualMedia};
 
 /// How to pick a system among a service's systems.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -198,6 +198,21 @@ impl Client {
         self.list(&path).await
     }
 
+    /// Every chassis of the service (enclosures, with their own model and serial number).
+    ///
+    /// ```no_run
+    /// # async fn demo(bmc: hermes_ilo::Client) -> Result<(), hermes_ilo::IloError> {
+    /// for c in bmc.chassis().await? {
+    ///     println!("{} {:?} {:?} {:?}", c.id, c.chassis_type, c.model, c.serial_number);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn chassis(&self) -> Result<Vec<Chassis>> {
+        let root = self.service_root().await?;
+        let path = self.require_link(root.chassis.as_ref(), "Chassis collection")?;
+        self.list(&path).await
+    }
+
     /// The system `selector` names.
     pub async fn find_system(&self, selector: &SystemSelector) -> Result<SystemHandle> {
         if let SystemSelector::Path(p) = selector {
@@ -298,14 +313,14 @@ impl SystemHandle {
                 target: self.client.target().to_string(),
                 message: format!("{} offers no #ComputerSystem.Reset action", self.path),
             })?;
-        if !action.reset_types.is_empty() && !action.reset_types.iter().any(|t| t == kind.as_str())
-        {
+        let allowed = self.client.allowable_values(&action, "ResetType").await?;
+        if !allowed.is_empty() && !allowed.iter().any(|t| t == kind.as_str()) {
             return Err(IloError::invalid(
                 self.client.target(),
                 format!(
                     "{} does not allow ResetType {kind}; allowed: {}",
                     self.path,
-                    action.reset_types.join(", ")
+                    allowed.join(", ")
                 ),
             ));
         }
@@ -394,18 +409,27 @@ impl SystemHandle {
             .get_with_etag::<ComputerSystem>(&self.path)
             .await?;
         let boot = sys.boot.unwrap_or_default();
-        if !boot.allowed_targets.is_empty()
-            && !boot.allowed_targets.iter().any(|t| t == &over.target)
-        {
-            return Err(IloError::invalid(
+        let check = |what: &str, value: &str, allowed: &[String]| {
+            if allowed.is_empty() || allowed.iter().any(|t| t == value) {
+                return Ok(());
+            }
+            Err(IloError::invalid(
                 self.client.target(),
                 format!(
-                    "{} does not allow boot target {:?}; allowed: {}",
+                    "{} does not allow {what} {value:?}; allowed: {}",
                     self.path,
-                    over.target,
-                    boot.allowed_targets.join(", ")
+                    allowed.join(", ")
                 ),
-            ));
+            ))
+        };
+        check("boot target", &over.target, boot.targets())?;
+        check(
+            "BootSourceOverrideEnabled",
+            over.enabled.as_str(),
+            &boot.allowed_enabled,
+        )?;
+        if let Some(mode) = &over.mode {
+            check("BootSourceOverrideMode", mode, &boot.allowed_modes)?;
         }
         match self
             .client
@@ -428,45 +452,150 @@ impl SystemHandle {
         Ok(())
     }
 
-    /// The managers of this system (`Links.ManagedBy`).
+    /// The managers of this system: `Links.ManagedBy`; where the system has no such links, the
+    /// managers whose `Links.ManagerForServers` name it, or every manager when the service has this
+    /// one system only.
     pub async fn managers(&self) -> Result<Vec<Manager>> {
         let sys = self.get().await?;
+        self.managers_of(&sys).await
+    }
+
+    async fn managers_of(&self, sys: &ComputerSystem) -> Result<Vec<Manager>> {
         let mut out = Vec::new();
         for link in &sys.links.managed_by {
             out.push(self.client.get::<Manager>(link.path()).await?);
         }
-        Ok(out)
+        if !out.is_empty() {
+            return Ok(out);
+        }
+        let all = match self.client.managers().await {
+            Ok(all) => all,
+            Err(e) if is_unsupported(&e) => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        };
+        let mine: Vec<Manager> = all
+            .iter()
+            .filter(|m| {
+                m.links
+                    .manager_for_servers
+                    .iter()
+                    .any(|l| same_resource(l.path(), &self.path))
+            })
+            .cloned()
+            .collect();
+        if !mine.is_empty() {
+            return Ok(mine);
+        }
+        let single = self
+            .client
+            .systems()
+            .await
+            .map(|s| s.len() == 1)
+            .unwrap_or(false);
+        Ok(if single { all } else { Vec::new() })
     }
 
-    /// The CD/DVD virtual media device for this system: under the system's `VirtualMedia` link, else
-    /// under its managers' (iLO 5). An error if none can take a CD image.
-    pub async fn cd_media(&self) -> Result<VirtualMedia> {
+    /// The virtual media collections that serve this system, in the order they are searched: the
+    /// system's own `VirtualMedia` (Redfish 1.9+ services, sushy-tools), then each of its managers'
+    /// (iLO 5, iDRAC, older services).
+    pub async fn virtual_media_collections(&self) -> Result<Vec<String>> {
         let sys = self.get().await?;
-        let mut collections = Vec::new();
+        let mut collections: Vec<String> = Vec::new();
         if let Some(l) = &sys.virtual_media {
             collections.push(l.odata_id.clone());
         }
-        for m in &sys.links.managed_by {
-            let mgr: Manager = self.client.get(m.path()).await?;
-            if let Some(l) = mgr.virtual_media {
-                collections.push(l.odata_id);
+        for m in self.managers_of(&sys).await? {
+            if let Some(l) = m.virtual_media {
+                if !collections.iter().any(|c| same_resource(c, l.path())) {
+                    collections.push(l.odata_id);
+                }
             }
         }
+        Ok(collections)
+    }
+
+    /// Every virtual media device that serves this system (see
+    /// [`SystemHandle::virtual_media_collections`]), CD/DVD or not.
+    ///
+    /// ```no_run
+    /// # async fn demo(server: hermes_ilo::SystemHandle) -> Result<(), hermes_ilo::IloError> {
+    /// for vm in server.virtual_media().await? {
+    ///     println!("{} {:?} CD: {} insert action: {:?}", vm.odata_id, vm.media_types, vm.is_cd(),
+    ///              vm.actions.insert.as_ref().map(|a| &a.target));
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn virtual_media(&self) -> Result<Vec<VirtualMedia>> {
+        let mut out = Vec::new();
+        for coll in self.virtual_media_collections().await? {
+            out.extend(self.client.list::<VirtualMedia>(&coll).await?);
+        }
+        Ok(out)
+    }
+
+    /// The boot override target that boots the virtual CD/DVD on this system, read from its allowable
+    /// values (`Cd` on most services; see [`crate::models::Boot::cd_target`]); an
+    /// [`IloError::Unsupported`] naming the allowed targets when none is a CD.
+    pub async fn cd_boot_target(&self) -> Result<String> {
+        let sys = self.get().await?;
+        let boot = sys.boot.unwrap_or_default();
+        boot.cd_target().ok_or_else(|| IloError::Unsupported {
+            target: self.client.target().to_string(),
+            message: format!(
+                "{} offers no CD/DVD boot override target (allowed: {}): boot the virtual media \
+                 through a UEFI boot option instead",
+                self.path,
+                boot.targets().join(", ")
+            ),
+        })
+    }
+
+    /// The CD/DVD virtual media device for this system: a device that takes CD/DVD images (see
+    /// [`VirtualMedia::is_cd`]) in the first collection that has one, searched in the order of
+    /// [`SystemHandle::virtual_media_collections`]; within a collection, one with an `InsertMedia`
+    /// action is preferred. An
+    /// [`IloError::Unsupported`] naming where it looked and what it found when there is none.
+    pub async fn cd_media(&self) -> Result<VirtualMedia> {
+        let collections = self.virtual_media_collections().await?;
+        let mut seen = Vec::new();
         for coll in &collections {
-            let media: Vec<VirtualMedia> = self.client.list(coll).await?;
-            if let Some(cd) = media.into_iter().find(VirtualMedia::is_cd) {
+            let mut cds = Vec::new();
+            for vm in self.client.list::<VirtualMedia>(coll).await? {
+                if vm.is_cd() {
+                    cds.push(vm);
+                } else {
+                    seen.push(format!(
+                        "{} ({})",
+                        vm.odata_id,
+                        if vm.media_types.is_empty() {
+                            "no MediaTypes".to_string()
+                        } else {
+                            vm.media_types.join(", ")
+                        }
+                    ));
+                }
+            }
+            if let Some(i) = cds.iter().position(|vm| vm.actions.insert.is_some()) {
+                return Ok(cds.swap_remove(i));
+            }
+            if let Some(cd) = cds.into_iter().next() {
                 return Ok(cd);
             }
         }
         Err(IloError::Unsupported {
             target: self.client.target().to_string(),
             message: format!(
-                "{} has no CD/DVD virtual media (looked in: {})",
+                "{} has no CD/DVD virtual media (looked in: {}{})",
                 self.path,
                 if collections.is_empty() {
                     "no VirtualMedia link on the system or its managers".to_string()
                 } else {
                     collections.join(", ")
+                },
+                if seen.is_empty() {
+                    String::new()
+                } else {
+                    format!("; found only {}", seen.join(", "))
                 }
             ),
         })
@@ -496,7 +625,7 @@ impl SystemHandle {
             self.eject_device(&cd).await?;
         }
         if let Some(action) = &cd.actions.insert {
-            let body = json!({"Image": url, "Inserted": true, "WriteProtected": true});
+            let body = self.insert_body(action, &parsed).await?;
             match self
                 .client
                 .post_action(&action.target, body, Duration::from_secs(300))
@@ -517,6 +646,59 @@ impl SystemHandle {
             )
             .await?;
         Ok(MediaChange::Patch)
+    }
+
+    /// The `InsertMedia` body for `url`: `Image`, `Inserted` and `WriteProtected`, less the optional
+    /// parameters the action's `@Redfish.ActionInfo` does not list, plus `TransferProtocolType` (the
+    /// URL's scheme) where the action allows or requires it.
+    async fn insert_body(
+        &self,
+        action: &crate::models::ActionTarget,
+        url: &url::Url,
+    ) -> Result<serde_json::Value> {
+        let info = match &action.action_info {
+            Some(p) => match self.client.action_info(p).await {
+                Ok(i) => Some(i),
+                Err(e) if is_unsupported(&e) => None,
+                Err(e) => return Err(e),
+            },
+            None => None,
+        };
+        let mut body = json!({"Image": url.as_str(), "Inserted": true, "WriteProtected": true});
+        let scheme = url.scheme().to_ascii_uppercase();
+        let mut protocols = action.allowable("TransferProtocolType");
+        if let Some(info) = info.as_ref().filter(|i| !i.parameters.is_empty()) {
+            for p in ["Inserted", "WriteProtected"] {
+                if info.parameter(p).is_none() {
+                    body.as_object_mut().expect("object").remove(p);
+                }
+            }
+            if let Some(p) = info.parameter("TransferProtocolType") {
+                if protocols.is_empty() {
+                    protocols = p.allowable_values.clone();
+                }
+                if p.required == Some(true) && protocols.is_empty() {
+                    protocols.push(scheme.clone());
+                }
+            }
+        }
+        if !protocols.is_empty() {
+            let chosen = protocols
+                .iter()
+                .find(|p| p.eq_ignore_ascii_case(&scheme))
+                .ok_or_else(|| {
+                    IloError::invalid(
+                        self.client.target(),
+                        format!(
+                            "{} takes images over {} only, not {scheme}: serve the ISO over one of those",
+                            action.target,
+                            protocols.join(", ")
+                        ),
+                    )
+                })?;
+            body["TransferProtocolType"] = json!(chosen);
+        }
+        Ok(body)
     }
 
     /// Ejects the CD/DVD virtual media (nothing if it is empty).

@@ -50,3 +50,99 @@ pub fn fast_retry() -> RetryPolicy {
         .initial_delay(Duration::from_millis(50))
         .max_delay(Duration::from_millis(500))
 }
+
+/// A `sushy-static` (sushy-tools' read-only Redfish responder, the same program as peer `sushy-ilo5`)
+/// serving one Redfish tree on a free loopback port, stopped (by its PID) when dropped.
+pub struct StaticRedfish {
+    child: std::process::Child,
+    addr: String,
+    tree: std::path::PathBuf,
+}
+
+impl StaticRedfish {
+    /// Serves `tree` (the folder holding `redfish/v1`). The program comes from the venv the harness
+    /// installs for the Redfish peers (`SUSHY_VENV_BIN` in scripts/peers.env).
+    pub fn serve(tree: impl Into<std::path::PathBuf>) -> StaticRedfish {
+        let tree = tree.into();
+        let v1 = tree.join("redfish/v1");
+        assert!(
+            v1.join("index.json").is_file(),
+            "{}: no redfish/v1/index.json",
+            tree.display()
+        );
+        // The peer proves the venv (and its sushy-static) is installed.
+        hermes_testkit::peer("sushy-ilo5");
+        let bin = std::path::PathBuf::from(hermes_testkit::settings()["SUSHY_VENV_BIN"].clone())
+            .join("sushy-static");
+        let port = hermes_testkit::free_port();
+        let child = std::process::Command::new(&bin)
+            .args(["-i", "127.0.0.1", "-p", &port.to_string(), "-m"])
+            .arg(&v1)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!(
+                    "cannot start {}: {e} (run scripts/peers.sh up sushy-ilo5)",
+                    bin.display()
+                )
+            });
+        let addr = format!("127.0.0.1:{port}");
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while std::net::TcpStream::connect(&addr).is_err() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "sushy-static for {} did not listen on {addr} within 30 s",
+                tree.display()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        StaticRedfish { child, addr, tree }
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// A client of it, named after the tree's folder.
+    pub fn client(&self) -> Client {
+        Client::builder(self.url())
+            .name(
+                self.tree
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            )
+            .retry(fast_retry())
+            .build()
+            .unwrap()
+    }
+
+    /// A resource of the tree as it is on disk (`/redfish/v1/Systems/1` → its `index.json`).
+    pub fn json(&self, path: &str) -> serde_json::Value {
+        let rel = path.trim_matches('/');
+        let file = self.tree.join(rel).join("index.json");
+        serde_json::from_slice(
+            &std::fs::read(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display())),
+        )
+        .unwrap_or_else(|e| panic!("{}: {e}", file.display()))
+    }
+}
+
+impl Drop for StaticRedfish {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A Redfish tree vendored in `hermes-ilo/tests/data/redfish` (see its SOURCES.md).
+pub fn vendor_tree(name: &str) -> std::path::PathBuf {
+    // At run time first: cargo reuses a build across checkouts (see hermes_testkit::repo_root).
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")))
+        .join("tests/data/redfish")
+        .join(name)
+}

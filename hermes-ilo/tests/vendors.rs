@@ -1,0 +1,568 @@
+//! Other vendors' Redfish trees (`tests/data/redfish`, sources in its SOURCES.md), each served by its own
+//! `sushy-static` (the peer tool behind `sushy-ilo5`) on a free loopback port: the same discovery and
+//! inventory code as against iLO 5 and sushy-tools, with nothing vendor-specific. The expected values
+//! below were read from the trees' JSON files; each test also checks a few of them against the file
+//! on disk, so a changed tree fails here rather than passing silently.
+//!
+//! sushy-static is read-only (PATCH/POST answer 204 and change nothing), so the write paths are covered
+//! by `tests/sushy.rs` and `tests/recorded_ilo.rs`; here they are only *discovered* (which action,
+//! which target, which body).
+
+mod common;
+
+use common::{vendor_tree, StaticRedfish};
+use hermes_core::{Classify, ErrorKind};
+use hermes_ilo::bios::BiosSettings;
+use hermes_ilo::models::PowerState;
+use hermes_ilo::secureboot::SecureBootSettings;
+use hermes_ilo::system::MediaChange;
+use hermes_ilo::{BootOverride, Client, IloError, ResetType, SystemSelector};
+use serde_json::Value;
+
+fn serve(name: &str) -> StaticRedfish {
+    StaticRedfish::serve(vendor_tree(name))
+}
+
+fn text(v: &Value, pointer: &str) -> String {
+    v.pointer(pointer)
+        .and_then(Value::as_str)
+        .unwrap_or_else(|| panic!("no string at {pointer}"))
+        .to_string()
+}
+
+fn strings(v: &Value, pointer: &str) -> Vec<String> {
+    v.pointer(pointer)
+        .and_then(Value::as_array)
+        .unwrap_or_else(|| panic!("no array at {pointer}"))
+        .iter()
+        .map(|s| s.as_str().unwrap().to_string())
+        .collect()
+}
+
+fn gap_paths(inv: &hermes_ilo::inventory::Inventory) -> Vec<&str> {
+    inv.gaps.iter().map(|g| g.path.as_str()).collect()
+}
+
+#[tokio::test]
+async fn dell_idrac9_r640_inventory_and_discovery() {
+    let srv = serve("dell-idrac9-r640");
+    let bmc = srv.client();
+    let root = bmc.service_root().await.unwrap();
+    assert_eq!(root.redfish_version.as_deref(), Some("1.4.0"));
+    assert_eq!(
+        root.product.as_deref(),
+        Some("Integrated Dell Remote Access Controller")
+    );
+
+    // Enumerated from the collection: Dell's id is System.Embedded.1, not 1.
+    let systems = bmc.systems().await.unwrap();
+    assert_eq!(systems.len(), 1);
+    assert_eq!(systems[0].path(), "/redfish/v1/Systems/System.Embedded.1");
+    let by_id = bmc
+        .find_system(&SystemSelector::Id("System.Embedded.1".into()))
+        .await
+        .unwrap();
+    let sys = by_id.get().await.unwrap();
+    let disk = srv.json("/redfish/v1/Systems/System.Embedded.1");
+    assert_eq!(sys.model.as_deref(), Some("PowerEdge R640"));
+    assert_eq!(sys.model, Some(text(&disk, "/Model")));
+    assert_eq!(sys.manufacturer.as_deref(), Some("Dell Inc."));
+    assert_eq!(sys.serial_number.as_deref(), Some("CNIVC000180873"));
+    assert_eq!(sys.sku.as_deref(), Some("8CYCZ23"));
+    assert_eq!(sys.bios_version.as_deref(), Some("2.10.2"));
+    assert_eq!(sys.power_state, Some(PowerState::On));
+    assert_eq!(
+        sys.cpu_model(),
+        Some("Intel(R) Xeon(R) Gold 6230 CPU @ 2.10GHz")
+    );
+    let cpus = sys.processor_summary.as_ref().unwrap();
+    assert_eq!(
+        (cpus.count, cpus.logical_processor_count),
+        (Some(2), Some(80))
+    );
+    assert_eq!(sys.memory_summary.as_ref().unwrap().total_gib, Some(192.0));
+
+    // Boot: the allowable values as iDRAC lists them; `UefiTargetBootSourceOverride: null` is absent.
+    let boot = sys.boot.clone().unwrap();
+    assert_eq!(
+        boot.targets(),
+        strings(
+            &disk,
+            "/Boot/BootSourceOverrideTarget@Redfish.AllowableValues"
+        )
+    );
+    assert_eq!(
+        boot.targets(),
+        [
+            "None",
+            "Pxe",
+            "Floppy",
+            "Cd",
+            "Hdd",
+            "BiosSetup",
+            "Utilities",
+            "UefiTarget",
+            "SDCard",
+            "UefiHttp"
+        ]
+    );
+    assert_eq!(boot.uefi_target, None);
+    assert_eq!(boot.override_mode.as_deref(), Some("UEFI"));
+    assert_eq!(boot.boot_order.len(), 8);
+    assert_eq!(by_id.cd_boot_target().await.unwrap(), "Cd");
+    assert_eq!(
+        sys.reset_types(),
+        [
+            "On",
+            "ForceOff",
+            "ForceRestart",
+            "GracefulRestart",
+            "GracefulShutdown",
+            "PushPowerButton",
+            "Nmi",
+            "PowerCycle"
+        ]
+    );
+
+    // The manager (iDRAC) is found through the system's Links.ManagedBy.
+    let managers = by_id.managers().await.unwrap();
+    assert_eq!(managers.len(), 1);
+    assert_eq!(managers[0].id, "iDRAC.Embedded.1");
+    assert_eq!(managers[0].model.as_deref(), Some("14G Monolithic"));
+    assert_eq!(managers[0].firmware_version.as_deref(), Some("3.34.34.34"));
+
+    // Virtual media is linked from the manager (iDRAC keeps it there) but the capture has no reply
+    // for it: a typed 404 naming the collection, not a guess.
+    assert_eq!(
+        by_id.virtual_media_collections().await.unwrap(),
+        ["/redfish/v1/Managers/iDRAC.Embedded.1/VirtualMedia"]
+    );
+    let err = by_id.cd_media().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
+    assert!(
+        err.to_string()
+            .contains("GET /redfish/v1/Managers/iDRAC.Embedded.1/VirtualMedia answered HTTP 404"),
+        "{err}"
+    );
+    // Likewise the BIOS: the link is followed, the missing reply named.
+    let err = BiosSettings::new(by_id.clone())
+        .effective()
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("/redfish/v1/Systems/System.Embedded.1/Bios"),
+        "{err}"
+    );
+
+    // The inventory is complete for what the capture holds and names every linked resource it lacks.
+    let inv = bmc.inventory().await.unwrap();
+    assert_eq!(inv.systems.len(), 1);
+    assert_eq!(
+        inv.systems[0].system.serial_number.as_deref(),
+        Some("CNIVC000180873")
+    );
+    assert_eq!(inv.managers.len(), 1);
+    let gaps = gap_paths(&inv);
+    for missing in [
+        "/redfish/v1/Systems/System.Embedded.1/EthernetInterfaces",
+        "/redfish/v1/Systems/System.Embedded.1/Processors",
+        "/redfish/v1/Systems/System.Embedded.1/Storage",
+        "/redfish/v1/Systems/System.Embedded.1/SimpleStorage",
+        "/redfish/v1/Systems/System.Embedded.1/SecureBoot",
+        "/redfish/v1/Chassis",
+        "/redfish/v1/UpdateService",
+    ] {
+        assert!(gaps.contains(&missing), "{missing} not in {gaps:?}");
+    }
+    assert_eq!(gaps.len(), 7, "{gaps:?}");
+    let report = inv.to_string();
+    assert!(
+        report.contains("Dell Inc. PowerEdge R640 serial CNIVC000180873 BIOS 2.10.2 power On"),
+        "{report}"
+    );
+    assert!(
+        report.contains("not read: EthernetInterfaces of /redfish/v1/Systems/System.Embedded.1"),
+        "{report}"
+    );
+}
+
+#[tokio::test]
+async fn hpe_ilo5_gen10_v1_15_inventory_and_discovery() {
+    let srv = serve("hpe-ilo5-gen10");
+    let bmc = srv.client();
+    // Every id of this iLO ends in `/`.
+    let server = bmc.find_system(&SystemSelector::Only).await.unwrap();
+    assert_eq!(server.path(), "/redfish/v1/Systems/1/");
+    let sys = server.get().await.unwrap();
+    let disk = srv.json("/redfish/v1/Systems/1/");
+    assert_eq!(sys.model.as_deref(), Some("ProLiant DL180 Gen10"));
+    assert_eq!(sys.model, Some(text(&disk, "/Model")));
+    assert_eq!(sys.manufacturer.as_deref(), Some("HPE"));
+    assert_eq!(sys.bios_version.as_deref(), Some("U31 v1.00 (03/11/2017)"));
+    assert_eq!(sys.power_state, Some(PowerState::On));
+    assert_eq!(sys.cpu_model(), Some("Intel(R) Genuine processor"));
+    assert_eq!(sys.processor_summary.as_ref().unwrap().count, Some(2));
+    assert_eq!(sys.memory_summary.as_ref().unwrap().total_gib, Some(8.0));
+
+    // Boot override: iLO lists UefiShell and the UEFI device paths UefiTarget accepts.
+    let boot = sys.boot.clone().unwrap();
+    assert_eq!(
+        boot.targets(),
+        [
+            "None",
+            "Cd",
+            "Hdd",
+            "Usb",
+            "SDCard",
+            "Utilities",
+            "Diags",
+            "BiosSetup",
+            "Pxe",
+            "UefiShell",
+            "UefiHttp",
+            "UefiTarget"
+        ]
+    );
+    assert_eq!(
+        boot.allowed_uefi_targets,
+        strings(
+            &disk,
+            "/Boot/UefiTargetBootSourceOverride@Redfish.AllowableValues"
+        )
+    );
+    assert_eq!(boot.allowed_uefi_targets.len(), 3);
+    assert_eq!(boot.uefi_target.as_deref(), Some("None"));
+    assert_eq!(server.cd_boot_target().await.unwrap(), "Cd");
+    // Validated before anything is sent: this iLO allows no GracefulShutdown and no Floppy.
+    let err = server.reset(ResetType::GracefulShutdown).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert!(
+        err.to_string()
+            .contains("allowed: On, ForceOff, ForceRestart, Nmi, PushPowerButton"),
+        "{err}"
+    );
+    let err = server
+        .set_boot_override(&BootOverride::once("Floppy"))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("UefiShell"), "{err}");
+
+    // Virtual media: under the manager, `2/` takes CD/DVD; it has only HPE's OEM insert action, so
+    // the standard PATCH of Image/Inserted is what the client uses (sushy-static answers 204).
+    let cd = server.cd_media().await.unwrap();
+    assert_eq!(cd.odata_id, "/redfish/v1/Managers/1/VirtualMedia/2/");
+    assert_eq!(cd.media_types, ["CD", "DVD"]);
+    assert_eq!(cd.inserted, Some(false));
+    assert!(cd.actions.insert.is_none());
+    assert_eq!(
+        server
+            .insert_media("http://192.0.2.10/esxi.iso")
+            .await
+            .unwrap(),
+        MediaChange::Patch
+    );
+    let mgr = &server.managers().await.unwrap()[0];
+    assert_eq!(mgr.firmware_version.as_deref(), Some("iLO 5 v1.15"));
+
+    // BIOS: current attributes at the lower-case link, pending ones at @Redfish.Settings.
+    let bios = BiosSettings::new(server.clone());
+    let current = bios.current().await.unwrap();
+    let bios_disk = srv.json("/redfish/v1/systems/1/bios/");
+    assert_eq!(current.len(), 226);
+    assert_eq!(
+        current.len(),
+        bios_disk["Attributes"].as_object().unwrap().len()
+    );
+    assert_eq!(
+        current.get("BootOrderPolicy"),
+        Some(&Value::from("RetryIndefinitely"))
+    );
+    let pending = bios.pending().await.unwrap().unwrap();
+    assert_eq!(
+        pending.get("BootOrderPolicy"),
+        Some(&Value::from("AttemptOnce"))
+    );
+    let live = bios.effective().await.unwrap();
+    assert_eq!(
+        live.get("BootOrderPolicy"),
+        Some(&Value::from("AttemptOnce"))
+    );
+
+    // Secure boot.
+    let sb = SecureBootSettings::new(server.clone())
+        .status()
+        .await
+        .unwrap();
+    assert!(!sb.enable);
+    assert_eq!(sb.mode.as_deref(), Some("UserMode"));
+    assert!(sb.can_reset_keys);
+
+    // Inventory: the NIC with its MAC; the firmware inventory the update service links is not in
+    // the capture, and is named.
+    let inv = bmc.inventory().await.unwrap();
+    let s = &inv.systems[0];
+    assert_eq!(s.nics.len(), 1);
+    assert_eq!(s.nics[0].mac_address.as_deref(), Some("98:f2:b3:2a:0e:3d"));
+    assert_eq!(s.nics[0].speed_mbps, None);
+    assert_eq!(
+        s.secure_boot.as_ref().unwrap().secure_boot_enable,
+        Some(false)
+    );
+    assert_eq!(inv.managers.len(), 1);
+    assert!(inv.firmware.is_empty());
+    let gaps = gap_paths(&inv);
+    assert!(
+        gaps.contains(&"/redfish/v1/UpdateService/FirmwareInventory/"),
+        "{gaps:?}"
+    );
+    let report = inv.to_string();
+    assert!(report.contains("nic 6: 98:f2:b3:2a:0e:3d"), "{report}");
+    // The padded serial number shows as missing, not as blanks.
+    assert!(
+        report.contains("ProLiant DL180 Gen10 serial - BIOS"),
+        "{report}"
+    );
+}
+
+#[tokio::test]
+async fn dmtf_v1_20_media_under_the_system_and_full_inventory() {
+    let srv = serve("dmtf-contoso-v1_20");
+    let bmc = srv.client();
+    // `ProtocolFeaturesSupported.ExpandQuery: false` (a boolean where newer schemas have an object)
+    // must not make the service root unreadable.
+    let root = bmc.service_root().await.unwrap();
+    assert_eq!(root.redfish_version.as_deref(), Some("1.0.2"));
+    assert_eq!(
+        root.uuid.as_deref(),
+        Some("92384634-2938-2342-8820-489239905423")
+    );
+
+    let server = bmc
+        .find_system(&SystemSelector::Name("WebFrontEnd483".into()))
+        .await
+        .unwrap();
+    assert_eq!(server.path(), "/redfish/v1/Systems/437XR1138R2");
+    let sys = server.get().await.unwrap();
+    assert_eq!(sys.manufacturer.as_deref(), Some("Contoso"));
+    assert_eq!(sys.model.as_deref(), Some("3500"));
+    assert_eq!(sys.serial_number.as_deref(), Some("437XR1138R2"));
+    assert_eq!(sys.bios_version.as_deref(), Some("P79 v1.45 (12/06/2017)"));
+    assert_eq!(
+        sys.cpu_model(),
+        Some("Multi-Core Intel(R) Xeon(R) processor 7xxx Series")
+    );
+    assert_eq!(sys.memory_summary.as_ref().unwrap().total_gib, Some(96.0));
+    let boot = sys.boot.clone().unwrap();
+    assert_eq!(
+        boot.targets(),
+        strings(
+            &srv.json("/redfish/v1/Systems/437XR1138R2"),
+            "/Boot/BootSourceOverrideTarget@Redfish.AllowableValues"
+        )
+    );
+    assert_eq!(boot.targets().len(), 10);
+    assert_eq!(boot.uefi_target.as_deref(), Some("/0x31/0x33/0x01/0x01"));
+
+    // Newer schema: virtual media under the system (the manager has none); CD1 takes CD/DVD, has an
+    // image inserted, and no actions, so changes go by PATCH.
+    assert_eq!(
+        server.virtual_media_collections().await.unwrap(),
+        ["/redfish/v1/Systems/437XR1138R2/VirtualMedia"]
+    );
+    let cd = server.cd_media().await.unwrap();
+    assert_eq!(cd.id, "CD1");
+    assert_eq!(cd.media_types, ["CD", "DVD"]);
+    assert_eq!(
+        cd.inserted_image(),
+        Some("redfish.dmtf.org/freeImages/freeOS.1.1.iso")
+    );
+    assert!(cd.actions.insert.is_none() && cd.actions.eject.is_none());
+    assert_eq!(server.cd_boot_target().await.unwrap(), "Cd");
+
+    // BIOS through @Redfish.Settings (its own @odata.id says BIOS, the system links Bios).
+    let bios = BiosSettings::new(server.clone());
+    assert_eq!(bios.current().await.unwrap().len(), 10);
+    let live = bios.effective().await.unwrap();
+    assert_eq!(live.get("EmbeddedSata"), Some(&Value::from("Ahci")));
+    assert_eq!(live.get("ProcCoreDisable"), Some(&Value::from(0)));
+
+    let inv = bmc.inventory().await.unwrap();
+    let s = &inv.systems[0];
+    assert_eq!(s.nics.len(), 1);
+    assert_eq!(s.nics[0].mac_address.as_deref(), Some("12:44:6A:3B:04:11"));
+    assert_eq!(s.nics[0].speed_mbps, Some(1000));
+    assert_eq!(
+        s.nics[0].ipv4_addresses[0].address.as_deref(),
+        Some("192.168.0.10")
+    );
+    assert_eq!(s.processors.len(), 2);
+    assert_eq!(s.processors[0].total_cores, Some(8));
+    assert_eq!(s.processors[0].total_threads, Some(16));
+    assert_eq!(
+        s.processors[1].status.as_ref().unwrap().state.as_deref(),
+        Some("Absent")
+    );
+    // v1_20 links no Storage (only SimpleStorage, absent from the mockup).
+    assert!(s.storage.is_empty());
+    assert_eq!(
+        s.secure_boot.as_ref().unwrap().secure_boot_mode.as_deref(),
+        Some("DeployedMode")
+    );
+    assert_eq!(
+        inv.managers[0].firmware_version.as_deref(),
+        Some("1.45.455b66-rev4")
+    );
+    assert_eq!(inv.chassis.len(), 1);
+    assert_eq!(inv.chassis[0].serial_number.as_deref(), Some("529QB9450R6"));
+    assert_eq!(inv.chassis[0].chassis_type.as_deref(), Some("Blade"));
+    // What the mockup links but does not hold: the SimpleStorage collection, the three firmware
+    // entries its collection lists, four of the five chassis. Each is named; nothing else is.
+    let gaps = gap_paths(&inv);
+    assert!(gaps.contains(&"/redfish/v1/Systems/437XR1138R2/SimpleStorage"));
+    assert!(
+        gaps.contains(&"/redfish/v1/UpdateService/FirmwareInventory/Current-101560-25.5.6.0009")
+    );
+    assert!(gaps.contains(&"/redfish/v1/Chassis/MultiBladeEncl"));
+    assert_eq!(gaps.len(), 1 + 3 + 4, "{gaps:?}");
+    let report = inv.to_string();
+    assert!(report.contains("chassis Blade1: Blade Contoso SX1000 serial 529QB9450R6"));
+}
+
+#[tokio::test]
+async fn dmtf_v1_10_media_under_the_manager_without_a_cd_is_a_clear_error() {
+    let srv = serve("dmtf-contoso-v1_10");
+    let bmc = srv.client();
+    let server = bmc.find_system(&SystemSelector::Only).await.unwrap();
+    let sys = server.get().await.unwrap();
+    // v1_10 has ProcessorFamily but no ProcessorSummary.Model; the processors collection has it.
+    assert_eq!(sys.cpu_model(), None);
+    let boot = sys.boot.clone().unwrap();
+    assert!(boot.targets().contains(&"UefiHttp".to_string()));
+    assert_eq!(
+        boot.http_boot_uri.as_deref(),
+        Some("https://Contoso.lan/boot.iso")
+    );
+    assert_eq!(
+        server.virtual_media_collections().await.unwrap(),
+        ["/redfish/v1/Managers/BMC/VirtualMedia"]
+    );
+    let media = server.virtual_media().await.unwrap();
+    assert_eq!(media.len(), 1);
+    assert_eq!(media[0].media_types, ["Floppy", "USBStick"]);
+    assert!(media[0].actions.insert.is_some());
+    let err = server.cd_media().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unsupported);
+    let msg = err.to_string();
+    assert!(
+        msg.contains("/redfish/v1/Systems/437XR1138R2 has no CD/DVD virtual media")
+            && msg.contains("looked in: /redfish/v1/Managers/BMC/VirtualMedia")
+            && msg.contains(
+                "found only /redfish/v1/Managers/BMC/VirtualMedia/Floppy1 (Floppy, USBStick)"
+            ),
+        "{msg}"
+    );
+    // The install workflow's media step fails with the same message before sending anything.
+    let err = server
+        .insert_media("http://192.0.2.10/esxi.iso")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, IloError::Unsupported { .. }), "{err}");
+    let inv = bmc.inventory().await.unwrap();
+    assert_eq!(
+        inv.systems[0].processors[0].model.as_deref(),
+        Some("Multi-Core Intel(R) Xeon(R) processor 7xxx Series")
+    );
+    assert!(inv.to_string().contains("cpu 2 x -, memory 96 GiB"));
+    // v1_10 links Storage: one subsystem, four drives linked, three recorded.
+    let s = &inv.systems[0];
+    assert_eq!(s.storage.len(), 1);
+    assert_eq!(
+        s.storage[0].storage.storage_controllers[0].model.as_deref(),
+        Some("12Gbs Integrated RAID")
+    );
+    let drives: Vec<_> = s.drives().collect();
+    assert_eq!(drives.len(), 3);
+    assert!(drives.iter().all(
+        |d| d.capacity_bytes == Some(899_527_000_000) && d.media_type.as_deref() == Some("HDD")
+    ));
+    let gaps = gap_paths(&inv);
+    assert!(gaps.contains(&"/redfish/v1/Systems/437XR1138R2/Storage/1/Drives/3F5A8C54207B7233"));
+    assert_eq!(gaps.len(), 1 + 1 + 3 + 4, "{gaps:?}");
+    let report = inv.to_string();
+    assert!(
+        report.contains("drive 32ADF365C6C1B7BD: HDD C123 899527000000 bytes serial 1234570"),
+        "{report}"
+    );
+}
+
+#[tokio::test]
+async fn a_base_url_naming_the_service_root_works_too() {
+    let srv = serve("hpe-ilo5-gen10");
+    for base in [
+        format!("{}/redfish/v1", srv.url()),
+        format!("{}/redfish/v1/", srv.url()),
+    ] {
+        let bmc = Client::builder(&base).build().unwrap();
+        let systems = bmc.systems().await.unwrap();
+        assert_eq!(systems.len(), 1, "{base}");
+        assert_eq!(systems[0].path(), "/redfish/v1/Systems/1/");
+    }
+}
+
+/// Every resource of every tree, on disk, parses as the typed model its `@odata.type` names.
+#[test]
+fn every_resource_of_every_tree_parses() {
+    use hermes_ilo::models::*;
+    let mut typed = 0;
+    for tree in [
+        "dell-idrac9-r640",
+        "hpe-ilo5-gen10",
+        "dmtf-contoso-v1_20",
+        "dmtf-contoso-v1_10",
+    ] {
+        let root = vendor_tree(tree);
+        let mut stack = vec![root.clone()];
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(&dir).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                    continue;
+                }
+                let bytes = std::fs::read(&p).unwrap();
+                let raw: Value = serde_json::from_slice(&bytes).unwrap();
+                let ty = raw["@odata.type"].as_str().unwrap_or("").to_string();
+                let kind = ty.trim_start_matches('#').split('.').next().unwrap_or("");
+                let path = p.display().to_string();
+                let ok = match kind {
+                    "ServiceRoot" => parse::<ServiceRoot>(tree, &path, &bytes).map(|_| ()),
+                    "ComputerSystem" => parse::<ComputerSystem>(tree, &path, &bytes).map(|_| ()),
+                    "Manager" => parse::<Manager>(tree, &path, &bytes).map(|_| ()),
+                    "VirtualMedia" => parse::<VirtualMedia>(tree, &path, &bytes).map(|_| ()),
+                    "Bios" => parse::<Bios>(tree, &path, &bytes).map(|_| ()),
+                    "SecureBoot" => parse::<SecureBoot>(tree, &path, &bytes).map(|_| ()),
+                    "EthernetInterface" => {
+                        parse::<EthernetInterface>(tree, &path, &bytes).map(|_| ())
+                    }
+                    "Processor" => parse::<Processor>(tree, &path, &bytes).map(|_| ()),
+                    "Storage" => parse::<Storage>(tree, &path, &bytes).map(|_| ()),
+                    "Drive" => parse::<Drive>(tree, &path, &bytes).map(|_| ()),
+                    "Chassis" => parse::<Chassis>(tree, &path, &bytes).map(|_| ()),
+                    "SoftwareInventory" => {
+                        parse::<SoftwareInventory>(tree, &path, &bytes).map(|_| ())
+                    }
+                    "UpdateService" => parse::<UpdateService>(tree, &path, &bytes).map(|_| ()),
+                    "SessionService" => parse::<SessionService>(tree, &path, &bytes).map(|_| ()),
+                    k if k.ends_with("Collection") => {
+                        parse::<Collection>(tree, &path, &bytes).map(|_| ())
+                    }
+                    _ => continue,
+                };
+                ok.unwrap_or_else(|e| panic!("{e}"));
+                typed += 1;
+            }
+        }
+    }
+    assert!(typed >= 60, "{typed}");
+}
