@@ -56,7 +56,7 @@ use crate::error::{IloError, Result};
 use crate::iso::IsoBuilder;
 use crate::kickstart::KickstartSpec;
 use crate::models::PowerState;
-use crate::system::{BootOverride, ResetType, SystemSelector};
+use crate::system::{BootOverride, InsertMethod, ResetType, SystemSelector};
 
 /// A step of the installation, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -681,16 +681,48 @@ impl Provisioner for EsxiInstaller {
         let st = self.state(&spec.name).await?;
         let url = self.iso_url(spec)?;
         let same = st.iso_url.as_deref() == Some(url.as_str());
+        let pending = |step: Step| !(same && st.completed.is_some_and(|c| c >= step));
+        // Media and boot steps still to run: discover (read-only) how this BMC does them, so the plan
+        // names the device, method and boot target, and a service lacking one fails here, by name.
+        let found = if pending(Step::MediaInserted) || pending(Step::BootOnce) {
+            let system = spec
+                .bmc
+                .find_system(&spec.system)
+                .await
+                .map_err(|e| e.at_step(&spec.name, "find system"))?;
+            Some(
+                system
+                    .discover_cd_boot()
+                    .await
+                    .map_err(|e| e.at_step(&spec.name, "discover virtual media"))?,
+            )
+        } else {
+            None
+        };
         let mut plan = Plan::new(spec.name.clone());
         for step in Step::ALL {
             if step == Step::PowerCycleSent || step == Step::Done {
                 continue;
             }
-            let done = same && st.completed.is_some_and(|c| c >= step);
+            let done = !pending(step);
             let action = if done { Action::Keep } else { Action::Run };
             let mut change = Change::new(action, step.as_str());
             if step == Step::MediaInserted && !done {
-                change = change.command(format!("InsertMedia {url}"));
+                change = change.command(match found.as_ref().map(|f| &f.insert) {
+                    Some(InsertMethod::Action { target }) => {
+                        format!("POST {target} InsertMedia {url}")
+                    }
+                    Some(InsertMethod::Patch { path }) => format!("PATCH {path} Image={url}"),
+                    None => format!("InsertMedia {url}"),
+                });
+            }
+            if step == Step::BootOnce && !done {
+                if let Some(f) = &found {
+                    change = change.command(format!(
+                        "PATCH {} BootSourceOverrideTarget={} Once",
+                        f.system, f.boot_target
+                    ));
+                }
             }
             if step == Step::PowerCycled && !done {
                 change = change.reason("powers the server on, or force-restarts it if it is on");

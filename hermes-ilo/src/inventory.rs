@@ -4,9 +4,10 @@
 //! `System.Embedded.1` and `437XR1138R2` are found the same way).
 //!
 //! What a service does not offer (sushy has no firmware inventory, Redfish 1.0 services no `Storage`)
-//! is left empty. What it links but cannot serve — a member that answers 404, a body that is not the
-//! resource it should be — is recorded in [`Inventory::gaps`], naming the resource and why, and the
-//! rest of the report is still gathered; authentication and transport errors stop the report.
+//! is left empty. What it links but cannot serve — a member that answers 404 or 500, a body that is
+//! not the resource it should be — is recorded in [`Inventory::gaps`], naming the resource and why,
+//! and the rest of the report is still gathered; authentication, throttling, transport errors and
+//! timeouts concern the BMC as a whole and stop the report.
 //!
 //! ```no_run
 //! # async fn demo(bmc: hermes_ilo::Client) -> Result<(), hermes_ilo::IloError> {
@@ -129,11 +130,21 @@ impl Gaps {
     }
 }
 
+/// Whether an error concerns only the resource read (recorded as a gap: missing, unsupported,
+/// malformed, or refused by the BMC with an error of its own), rather than the BMC as a whole (auth,
+/// throttling, transport, timeouts), which stops the report.
 fn is_gap(e: &IloError) -> bool {
-    matches!(
-        e.kind(),
-        ErrorKind::NotFound | ErrorKind::Unsupported | ErrorKind::Malformed
-    )
+    match e {
+        IloError::Step { source, .. } => is_gap(source),
+        IloError::Status { .. } => !matches!(
+            e.kind(),
+            ErrorKind::Auth | ErrorKind::Throttled | ErrorKind::Transport | ErrorKind::Timeout
+        ),
+        _ => matches!(
+            e.kind(),
+            ErrorKind::NotFound | ErrorKind::Unsupported | ErrorKind::Malformed
+        ),
+    }
 }
 
 impl Client {
@@ -335,6 +346,25 @@ impl fmt::Display for Inventory {
                             .map(|c| c.to_string())
                             .unwrap_or_else(|| "-".into()),
                         or_dash(d.serial_number.as_deref()),
+                    )?;
+                }
+            }
+            for ss in &s.simple_storage {
+                writeln!(
+                    f,
+                    "    simple storage {}: {} device(s)",
+                    or_dash(ss.name.as_deref().or(Some(ss.id.as_str()))),
+                    ss.devices.len()
+                )?;
+                for d in &ss.devices {
+                    writeln!(
+                        f,
+                        "      device {}: {} {} bytes",
+                        or_dash(d.name.as_deref()),
+                        or_dash(d.model.as_deref()),
+                        d.capacity_bytes
+                            .map(|c| c.to_string())
+                            .unwrap_or_else(|| "-".into()),
                     )?;
                 }
             }

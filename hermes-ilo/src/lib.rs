@@ -17,4 +17,7 @@ pub mod system;
 
 pub use client::{Client, ClientBuilder, Response};
 pub use error::{IloError, RedfishError, Result};
-pub use system::{BootOverride, OverrideEnabled, ResetType, SystemHandle, SystemSelector};
+pub use system::{
+    BootOverride, CdBootDiscovery, InsertMethod, OverrideEnabled, ResetType, SystemHandle,
+    SystemSelector,
+};

@@ -1529,3 +1529,155 @@ pub struct SimpleStorage {
     #[serde(default, deserialize_with = "lenient::vec")]
     pub devices: Vec<SimpleStorageDevice>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sys(json: &str) -> Result<ComputerSystem> {
+        parse("bmc", "/redfish/v1/Systems/1", json.as_bytes())
+    }
+
+    #[test]
+    fn numbers_sent_as_strings_and_null_arrays_are_read() {
+        let s = sys(r#"{"Id": "1",
+            "ProcessorSummary": {"Count": "2", "LogicalProcessorCount": null},
+            "MemorySummary": {"TotalSystemMemoryGiB": "384"},
+            "Boot": {"BootOrder": null, "BootSourceOverrideTarget@Redfish.AllowableValues": null},
+            "Links": {"ManagedBy": null, "Chassis": [{"@odata.id": "/redfish/v1/Chassis/1"}, {}]}}"#)
+        .unwrap();
+        assert_eq!(s.processor_summary.as_ref().unwrap().count, Some(2));
+        assert_eq!(
+            s.processor_summary
+                .as_ref()
+                .unwrap()
+                .logical_processor_count,
+            None
+        );
+        assert_eq!(s.memory_summary.unwrap().total_gib, Some(384.0));
+        let boot = s.boot.unwrap();
+        assert!(boot.boot_order.is_empty() && boot.targets().is_empty());
+        assert!(s.links.managed_by.is_empty());
+        assert_eq!(s.links.chassis.len(), 1);
+        let nic: EthernetInterface = parse(
+            "bmc",
+            "/n",
+            br#"{"Id": "1", "SpeedMbps": "10000", "IPv4Addresses": null}"#,
+        )
+        .unwrap();
+        assert_eq!(nic.speed_mbps, Some(10000));
+    }
+
+    #[test]
+    fn wrong_types_stay_malformed_errors() {
+        for bad in [
+            r#"{"PowerState": 5}"#,
+            r#"{"ProcessorSummary": {"Count": "two"}}"#,
+            r#"{"ProcessorSummary": {"Count": -1}}"#,
+            r#"{"Boot": {"BootOrder": "Boot0001"}}"#,
+            r#"{"Bios": 7}"#,
+            r#"{"Links": {"ManagedBy": {"@odata.id": "/m"}}}"#,
+        ] {
+            let err = sys(bad).unwrap_err();
+            assert!(
+                matches!(err, IloError::Malformed { .. }) && err.to_string().contains("/Systems/1"),
+                "{bad}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn links_may_be_empty_objects_or_bare_paths() {
+        let s = sys(
+            r#"{"Bios": {}, "SecureBoot": "/redfish/v1/Systems/1/SecureBoot",
+                        "EthernetInterfaces": {"@odata.id": ""}}"#,
+        )
+        .unwrap();
+        assert_eq!(s.bios, None);
+        assert_eq!(
+            s.secure_boot.unwrap().path(),
+            "/redfish/v1/Systems/1/SecureBoot"
+        );
+        assert_eq!(s.ethernet_interfaces, None);
+    }
+
+    #[test]
+    fn expand_query_may_be_a_boolean() {
+        let root: ServiceRoot = parse(
+            "bmc",
+            "/redfish/v1/",
+            br#"{"ProtocolFeaturesSupported": {"ExpandQuery": false}}"#,
+        )
+        .unwrap();
+        assert_eq!(root.protocol_features_supported.unwrap().expand_query, None);
+    }
+
+    #[test]
+    fn oem_containers_in_actions_are_not_actions() {
+        let sb: SecureBoot = parse(
+            "bmc",
+            "/sb",
+            br##"{"Actions": {"#SecureBoot.ResetKeys": {"target": "/sb/Actions/SecureBoot.ResetKeys",
+                 "ResetKeysType@Redfish.AllowableValues": ["DeletePK"]}, "Oem": {}}}"##,
+        )
+        .unwrap();
+        assert_eq!(sb.actions.len(), 1);
+        assert_eq!(
+            sb.actions["#SecureBoot.ResetKeys"].allowable("ResetKeysType"),
+            ["DeletePK"]
+        );
+        let bad = parse::<SecureBoot>("bmc", "/sb", br##"{"Actions": {"#X.Y": {"target": 5}}}"##);
+        assert!(bad.unwrap_err().to_string().contains("action #X.Y"));
+    }
+
+    #[test]
+    fn boot_targets_come_from_allowable_values_or_the_older_supported_list() {
+        let b: Boot = serde_json::from_str(
+            r#"{"BootSourceOverrideTarget@Redfish.AllowableValues": ["None", "Cd"],
+                "BootSourceOverrideSupported": ["None", "Pxe"],
+                "BootSourceOverrideEnabled@Redfish.AllowableValues": ["Once", "Disabled"]}"#,
+        )
+        .unwrap();
+        assert_eq!(b.targets(), ["None", "Cd"]);
+        assert_eq!(b.allowed_enabled, ["Once", "Disabled"]);
+        let b: Boot =
+            serde_json::from_str(r#"{"BootSourceOverrideSupported": ["None", "Pxe"]}"#).unwrap();
+        assert_eq!(b.targets(), ["None", "Pxe"]);
+        assert_eq!(b.cd_target(), None);
+        assert_eq!(Boot::default().cd_target().as_deref(), Some("Cd"));
+    }
+
+    #[test]
+    fn action_info_lists_parameters_and_allowable_values() {
+        let info: ActionInfo = serde_json::from_str(
+            r#"{"@odata.id": "/redfish/v1/Systems/1/ResetActionInfo",
+                "Parameters": [{"Name": "ResetType", "Required": true, "DataType": "String",
+                                "AllowableValues": ["On", "ForceOff", "ForceRestart"]}]}"#,
+        )
+        .unwrap();
+        let p = info.parameter("ResetType").unwrap();
+        assert_eq!(p.required, Some(true));
+        assert_eq!(p.allowable_values, ["On", "ForceOff", "ForceRestart"]);
+        assert!(info.parameter("Image").is_none());
+        let a: ActionTarget = serde_json::from_str(
+            r#"{"target": "/t", "@Redfish.ActionInfo": "/redfish/v1/Systems/1/ResetActionInfo"}"#,
+        )
+        .unwrap();
+        assert!(a.allowable("ResetType").is_empty());
+        assert_eq!(
+            a.action_info.as_deref(),
+            Some("/redfish/v1/Systems/1/ResetActionInfo")
+        );
+    }
+
+    #[test]
+    fn collection_members_may_carry_odata_annotations() {
+        let c: Collection = serde_json::from_str(
+            r##"{"Members": [{"@odata.id": "/a/1", "@odata.type": "#X.X"}], "Members@odata.count": "1",
+                "Members@odata.nextLink": "/a?$skip=1"}"##,
+        )
+        .unwrap();
+        assert_eq!(c.count, Some(1));
+        assert_eq!(c.next_link.as_deref(), Some("/a?$skip=1"));
+    }
+}

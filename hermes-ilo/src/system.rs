@@ -178,6 +178,54 @@ pub enum MediaChange {
     Patch,
 }
 
+/// How the virtual CD takes an image on a given service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InsertMethod {
+    /// `POST` to the device's `#VirtualMedia.InsertMedia` action at `target`.
+    Action {
+        /// The action's target.
+        target: String,
+    },
+    /// `PATCH` of `Image`/`Inserted` on the device itself (services without the standard action, such
+    /// as iLO 5 before 1.40 or the DMTF v1_6 mockup).
+    Patch {
+        /// The device's `@odata.id`.
+        path: String,
+    },
+}
+
+/// What booting a system from a virtual CD involves on its service, discovered by following links and
+/// allowable values (read-only): which device, how it takes an image, which boot override target
+/// boots it, which reset types the system allows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CdBootDiscovery {
+    /// The system's `@odata.id`.
+    pub system: String,
+    /// The CD/DVD device.
+    pub media: VirtualMedia,
+    /// How an image is inserted.
+    pub insert: InsertMethod,
+    /// The `BootSourceOverrideTarget` that boots it (`Cd` on most services).
+    pub boot_target: String,
+    /// The allowed `ResetType`s (inline or from `@Redfish.ActionInfo`; empty when the service does
+    /// not say).
+    pub reset_types: Vec<String>,
+}
+
+impl fmt::Display for CdBootDiscovery {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let how = match &self.insert {
+            InsertMethod::Action { target } => format!("InsertMedia at {target}"),
+            InsertMethod::Patch { path } => format!("PATCH Image on {path}"),
+        };
+        write!(
+            f,
+            "{}: virtual CD {} ({how}), boot override {}",
+            self.system, self.media.odata_id, self.boot_target
+        )
+    }
+}
+
 impl Client {
     /// Every system of the service (following the root's `Systems` link and the collection's pages).
     pub async fn systems(&self) -> Result<Vec<SystemHandle>> {
@@ -531,6 +579,42 @@ impl SystemHandle {
             out.extend(self.client.list::<VirtualMedia>(&coll).await?);
         }
         Ok(out)
+    }
+
+    /// Discovers, without changing anything, how this system boots from a virtual CD: the device
+    /// ([`SystemHandle::cd_media`]), how it takes an image, the CD boot override target
+    /// ([`SystemHandle::cd_boot_target`]) and the allowed reset types. The first thing it cannot find
+    /// is an error naming the resource and what is missing.
+    ///
+    /// ```no_run
+    /// # async fn demo(server: hermes_ilo::SystemHandle) -> Result<(), hermes_ilo::IloError> {
+    /// let found = server.discover_cd_boot().await?;
+    /// println!("{found}"); // /redfish/v1/Systems/1: virtual CD .../VirtualMedia/2 (InsertMedia at ...), boot override Cd
+    /// # Ok(()) }
+    /// ```
+    pub async fn discover_cd_boot(&self) -> Result<CdBootDiscovery> {
+        let media = self.cd_media().await?;
+        let boot_target = self.cd_boot_target().await?;
+        let sys = self.get().await?;
+        let reset_types = match &sys.actions.reset {
+            Some(a) => self.client.allowable_values(a, "ResetType").await?,
+            None => Vec::new(),
+        };
+        let insert = match &media.actions.insert {
+            Some(a) => InsertMethod::Action {
+                target: a.target.clone(),
+            },
+            None => InsertMethod::Patch {
+                path: media.odata_id.clone(),
+            },
+        };
+        Ok(CdBootDiscovery {
+            system: self.path.clone(),
+            media,
+            insert,
+            boot_target,
+            reset_types,
+        })
     }
 
     /// The boot override target that boots the virtual CD/DVD on this system, read from its allowable

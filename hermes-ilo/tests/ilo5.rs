@@ -396,6 +396,17 @@ async fn inventory_report_of_the_ilo() {
         Some("iLO 5 v2.72")
     );
     assert!(inv.firmware.len() >= 10, "{}", inv.firmware.len());
+    // Processors, storage (17 subsystems, 18 drives) and the chassis: the capture is complete, so
+    // the report has no gaps.
+    assert_eq!(s.processors.len(), 2);
+    assert_eq!(s.processors[0].total_cores, Some(64));
+    assert_eq!(s.processors[0].total_threads, Some(128));
+    assert_eq!(s.storage.len(), 17);
+    assert_eq!(s.drives().count(), 18);
+    assert_eq!(inv.chassis.len(), 1);
+    assert_eq!(inv.chassis[0].serial_number.as_deref(), Some("MXQ302099S"));
+    assert_eq!(inv.chassis[0].chassis_type.as_deref(), Some("RackMount"));
+    assert!(inv.gaps.is_empty(), "{:?}", inv.gaps);
     let text = inv.to_string();
     assert!(text.contains("firmware iLO 5: 2.72 Sep 04 2022"), "{text}");
     assert!(text.contains("BIOS A42 v2.60 (08/11/2022)"), "{text}");

@@ -566,3 +566,102 @@ fn every_resource_of_every_tree_parses() {
     }
     assert!(typed >= 60, "{typed}");
 }
+
+/// The install workflow's plan discovers, read-only, how each service would take the ISO and boot it
+/// (device, method, boot target), or fails naming the server, the step and the missing resource.
+#[tokio::test]
+async fn the_install_plan_discovers_media_and_boot_per_service() {
+    use hermes_core::Provisioner;
+    use hermes_ilo::install::{EsxiHost, EsxiInstaller, MediaSource, TcpCheck};
+    use hermes_ilo::kickstart::{KickstartSpec, RootPassword};
+    use std::sync::Arc;
+
+    let dir = tempfile::tempdir().unwrap();
+    let installer = EsxiInstaller::new(dir.path().join("state"), dir.path().join("iso"));
+    let iso = "http://192.0.2.10/esxi-01.iso";
+    let host = |name: &str, bmc: Client| EsxiHost {
+        name: name.into(),
+        bmc,
+        system: SystemSelector::Only,
+        kickstart: KickstartSpec::builder("esxi-01.lab")
+            .ip("10.0.20.1")
+            .netmask("255.255.255.0")
+            .gateway("10.0.20.254")
+            .root_password(RootPassword::plain("test-pw-123"))
+            .build()
+            .unwrap(),
+        media: MediaSource::Url(iso.into()),
+        answering: Arc::new(TcpCheck::ssh("127.0.0.1:9")),
+    };
+
+    // iLO 5 v1.15: no standard InsertMedia on the device, so PATCH; boot target Cd.
+    let srv = serve("hpe-ilo5-gen10");
+    let plan = installer
+        .plan(&host("gen10", srv.client()))
+        .await
+        .unwrap()
+        .render();
+    assert!(
+        plan.contains(&format!(
+            "PATCH /redfish/v1/Managers/1/VirtualMedia/2/ Image={iso}"
+        )),
+        "{plan}"
+    );
+    assert!(
+        plan.contains("PATCH /redfish/v1/Systems/1/ BootSourceOverrideTarget=Cd Once"),
+        "{plan}"
+    );
+
+    // DMTF v1_20: the device under the system.
+    let srv = serve("dmtf-contoso-v1_20");
+    let found = srv
+        .client()
+        .find_system(&SystemSelector::Only)
+        .await
+        .unwrap()
+        .discover_cd_boot()
+        .await
+        .unwrap();
+    assert_eq!(
+        found.insert,
+        hermes_ilo::InsertMethod::Patch {
+            path: "/redfish/v1/Systems/437XR1138R2/VirtualMedia/CD1".into()
+        }
+    );
+    assert_eq!(found.boot_target, "Cd");
+    assert_eq!(found.reset_types.len(), 8);
+    let plan = installer
+        .plan(&host("contoso", srv.client()))
+        .await
+        .unwrap()
+        .render();
+    assert!(
+        plan.contains("PATCH /redfish/v1/Systems/437XR1138R2/VirtualMedia/CD1 Image="),
+        "{plan}"
+    );
+
+    // DMTF v1_10: only a floppy/USB device; Dell: the virtual media collection is not served.
+    let srv = serve("dmtf-contoso-v1_10");
+    let err = installer
+        .plan(&host("contoso-old", srv.client()))
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("server contoso-old: step 'discover virtual media'")
+            && text.contains("has no CD/DVD virtual media"),
+        "{text}"
+    );
+    assert_eq!(err.kind(), ErrorKind::Unsupported);
+    let srv = serve("dell-idrac9-r640");
+    let err = installer
+        .plan(&host("r640", srv.client()))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
+    assert!(
+        err.to_string()
+            .contains("/redfish/v1/Managers/iDRAC.Embedded.1/VirtualMedia"),
+        "{err}"
+    );
+}
