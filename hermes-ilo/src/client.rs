@@ -848,8 +848,8 @@ impl Client {
     }
 
     /// The values `action` allows for `param`: listed inline (`PARAM@Redfish.AllowableValues`), else in
-    /// the action's `@Redfish.ActionInfo` resource. Empty when the service says neither (any value is
-    /// then sent as given and the BMC decides).
+    /// the action's `@Redfish.ActionInfo` resource. Empty when the service says neither, or links an
+    /// `ActionInfo` it does not serve (any value is then sent as given and the BMC decides).
     ///
     /// ```no_run
     /// # async fn demo(bmc: hermes_ilo::Client) -> Result<(), hermes_ilo::IloError> {
@@ -864,18 +864,39 @@ impl Client {
         action: &models::ActionTarget,
         param: &str,
     ) -> Result<Vec<String>> {
-        let inline = action.allowable(param);
+        self.allowable_from(
+            action.allowable(param),
+            action.action_info.as_deref(),
+            param,
+        )
+        .await
+    }
+
+    /// `inline` when the service listed values there, else those of `param` in the `ActionInfo`
+    /// resource at `action_info` (nothing when that resource answers 404 or 405/501).
+    pub(crate) async fn allowable_from(
+        &self,
+        inline: Vec<String>,
+        action_info: Option<&str>,
+        param: &str,
+    ) -> Result<Vec<String>> {
         if !inline.is_empty() {
             return Ok(inline);
         }
-        match &action.action_info {
-            Some(info) => Ok(self
-                .action_info(info)
-                .await?
+        let Some(info) = action_info else {
+            return Ok(Vec::new());
+        };
+        match self.action_info(info).await {
+            Ok(info) => Ok(info
                 .parameter(param)
                 .map(|p| p.allowable_values.clone())
                 .unwrap_or_default()),
-            None => Ok(Vec::new()),
+            // A dangling @Redfish.ActionInfo says nothing about the values: the BMC decides.
+            Err(e) if crate::system::is_unsupported(&e) => {
+                tracing::debug!(bmc = %self.inner.target, %info, "ActionInfo unreadable ({e}); not validating {param}");
+                Ok(Vec::new())
+            }
+            Err(e) => Err(e),
         }
     }
 

@@ -155,7 +155,13 @@ impl Client {
                 target: self.target().to_string(),
                 message: format!("{path} offers no {SIMPLE_UPDATE} action"),
             })?;
-        let allowed = action.allowable("TransferProtocol");
+        let allowed = self
+            .allowable_from(
+                action.allowable("TransferProtocol"),
+                action.action_info(),
+                "TransferProtocol",
+            )
+            .await?;
         match update.protocol() {
             Some(p) if !allowed.is_empty() && !allowed.iter().any(|a| a.eq_ignore_ascii_case(&p)) => {
                 return Err(IloError::invalid(

@@ -340,6 +340,13 @@ impl RedfishAction {
     pub fn allowable(&self, param: &str) -> Vec<String> {
         allowable_in(&self.annotations, param)
     }
+
+    /// `@Redfish.ActionInfo`: where the service describes the parameters instead (newer services).
+    pub fn action_info(&self) -> Option<&str> {
+        self.annotations
+            .get("@Redfish.ActionInfo")
+            .and_then(Value::as_str)
+    }
 }
 
 /// The service root (`/redfish/v1`).

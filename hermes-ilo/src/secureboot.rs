@@ -164,7 +164,15 @@ impl SecureBootSettings {
                 target: target.clone(),
                 message: format!("{} offers no {RESET_KEYS} action", sb.odata_id),
             })?;
-        let allowed = action.allowable("ResetKeysType");
+        let allowed = self
+            .system
+            .client()
+            .allowable_from(
+                action.allowable("ResetKeysType"),
+                action.action_info(),
+                "ResetKeysType",
+            )
+            .await?;
         if !allowed.is_empty() && !allowed.iter().any(|a| a == kind.as_str()) {
             return Err(IloError::invalid(
                 &target,

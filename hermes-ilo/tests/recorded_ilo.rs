@@ -40,6 +40,9 @@ struct State {
     update_polls: u32,
     secure_boot_patches: Vec<(serde_json::Value, String)>,
     reset_keys: Vec<serde_json::Value>,
+    /// When set, collections are served in pages of this many members with `Members@odata.nextLink`
+    /// (`?$skip=N`, as DSP0266 describes and large iLO collections do).
+    page_size: Option<usize>,
 }
 
 const SUCCESS: &str = r#"{"error":{"code":"iLO.0.10.ExtendedInfo","@Message.ExtendedInfo":[{"MessageId":"Base.1.4.Success"}]}}"#;
@@ -81,6 +84,14 @@ async fn handle(
 ) -> Response<Full<Bytes>> {
     let method = req.method().clone();
     let expand = req.uri().query().is_some_and(|q| q.contains("$expand"));
+    let skip: usize = req
+        .uri()
+        .query()
+        .unwrap_or("")
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("$skip="))
+        .map(|n| n.parse().unwrap())
+        .unwrap_or(0);
     let path = req.uri().path().trim_end_matches('/').to_string();
     let token = req
         .headers()
@@ -209,10 +220,35 @@ async fn handle(
             if expand {
                 s.log.push(format!("EXPAND {p}"));
             }
+            let page_size = s.page_size;
+            if skip > 0 {
+                s.log.push(format!("PAGE {p} {skip}"));
+            }
+            let page = |v: &mut serde_json::Value| {
+                let (Some(n), Some(members)) = (
+                    page_size,
+                    v.get_mut("Members").and_then(|m| m.as_array_mut()),
+                ) else {
+                    return;
+                };
+                let total = members.len();
+                let rest: Vec<_> = members.drain(..).skip(skip).take(n).collect();
+                *members = rest;
+                if skip + n < total {
+                    let q = if expand { "$expand=.($levels=1)&" } else { "" };
+                    v["Members@odata.nextLink"] = format!("{p}?{q}$skip={}", skip + n).into();
+                }
+            };
             match std::fs::read(&f) {
+                Ok(b) if page_size.is_some() && !expand => {
+                    let mut v: serde_json::Value = serde_json::from_slice(&b).unwrap();
+                    page(&mut v);
+                    reply(200, &[], serde_json::to_vec(&v).unwrap())
+                }
                 Ok(b) if expand => {
                     // iLO's $expand=.: each member link replaced by the member itself.
                     let mut v: serde_json::Value = serde_json::from_slice(&b).unwrap();
+                    page(&mut v);
                     if let Some(members) = v.get_mut("Members").and_then(|m| m.as_array_mut()) {
                         for m in members.iter_mut() {
                             let id = m["@odata.id"]
@@ -463,6 +499,61 @@ async fn secure_boot_patch_with_if_match_and_reset_keys_on_ilo5() {
     assert_eq!(
         state.reset_keys,
         [serde_json::json!({"ResetKeysType": "ResetAllKeysToDefault"})]
+    );
+    assert!(state.unexpected.is_empty(), "{:?}", state.unexpected);
+}
+
+#[tokio::test]
+async fn collections_are_read_across_next_link_pages() {
+    let (base, st) = start().await;
+    st.lock().unwrap().page_size = Some(7);
+    let c = Client::builder(&base)
+        .session_auth("root", "ilo-password")
+        .retry(common::fast_retry())
+        .build()
+        .unwrap();
+    let fw_path = "/redfish/v1/UpdateService/FirmwareInventory";
+    let disk: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(
+            common::ilo5_tree()
+                .join(fw_path.trim_start_matches('/'))
+                .join("index.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let want: Vec<&str> = disk["Members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["@odata.id"].as_str().unwrap())
+        .collect();
+    assert!(want.len() > 14, "{}", want.len());
+    // Links only, page by page.
+    let paths = c.member_paths(fw_path).await.unwrap();
+    assert_eq!(paths, want);
+    // Typed members (the capture's root offers $expand, so each page comes expanded), and the
+    // inventory built on them.
+    let fw: Vec<hermes_ilo::models::SoftwareInventory> = c.list(fw_path).await.unwrap();
+    assert_eq!(
+        fw.iter().map(|f| f.odata_id.as_str()).collect::<Vec<_>>(),
+        want
+    );
+    let inv = c.inventory().await.unwrap();
+    assert_eq!(inv.firmware.len(), want.len());
+    assert!(inv.gaps.is_empty(), "{:?}", inv.gaps);
+    let state = st.lock().unwrap();
+    let pages = state
+        .log
+        .iter()
+        .filter(|l| l.starts_with(&format!("PAGE {fw_path} ")))
+        .count();
+    // ceil(n / 7) - 1 further pages, three times (member_paths, list, inventory).
+    assert_eq!(
+        pages,
+        3 * want.len().div_ceil(7).saturating_sub(1),
+        "{:?}",
+        state.log
     );
     assert!(state.unexpected.is_empty(), "{:?}", state.unexpected);
 }
