@@ -800,6 +800,16 @@ impl Client {
     /// Every member of a collection that can be read, typed, and the reason for each that cannot (a
     /// member that answers 404, a body that is not the expected resource): the collection itself must
     /// be readable. For reports that should show what a service lacks rather than stop at it.
+    ///
+    /// ```no_run
+    /// # async fn demo(bmc: hermes_ilo::Client) -> Result<(), hermes_ilo::IloError> {
+    /// use hermes_ilo::models::SoftwareInventory;
+    /// let (fw, failed) = bmc
+    ///     .list_partial::<SoftwareInventory>("/redfish/v1/UpdateService/FirmwareInventory")
+    ///     .await?;
+    /// println!("{} entries read, {} not readable", fw.len(), failed.len());
+    /// # Ok(()) }
+    /// ```
     pub async fn list_partial<T: DeserializeOwned + Send>(
         &self,
         path: &str,
@@ -843,6 +853,15 @@ impl Client {
     }
 
     /// The `ActionInfo` resource at `path` (an action's `@Redfish.ActionInfo`).
+    ///
+    /// ```no_run
+    /// # async fn demo(bmc: hermes_ilo::Client) -> Result<(), hermes_ilo::IloError> {
+    /// let info = bmc.action_info("/redfish/v1/UpdateService/SimpleUpdateActionInfo").await?;
+    /// for p in &info.parameters {
+    ///     println!("{} required={:?} {:?}", p.name, p.required, p.allowable_values);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn action_info(&self, path: &str) -> Result<models::ActionInfo> {
         self.get(path).await
     }

@@ -546,6 +546,13 @@ impl SystemHandle {
     /// The virtual media collections that serve this system, in the order they are searched: the
     /// system's own `VirtualMedia` (Redfish 1.9+ services, sushy-tools), then each of its managers'
     /// (iLO 5, iDRAC, older services).
+    ///
+    /// ```no_run
+    /// # async fn demo(server: hermes_ilo::SystemHandle) -> Result<(), hermes_ilo::IloError> {
+    /// // e.g. ["/redfish/v1/Managers/1/VirtualMedia"] on iLO 5
+    /// println!("{:?}", server.virtual_media_collections().await?);
+    /// # Ok(()) }
+    /// ```
     pub async fn virtual_media_collections(&self) -> Result<Vec<String>> {
         let sys = self.get().await?;
         let mut collections: Vec<String> = Vec::new();
@@ -620,6 +627,14 @@ impl SystemHandle {
     /// The boot override target that boots the virtual CD/DVD on this system, read from its allowable
     /// values (`Cd` on most services; see [`crate::models::Boot::cd_target`]); an
     /// [`IloError::Unsupported`] naming the allowed targets when none is a CD.
+    ///
+    /// ```no_run
+    /// # async fn demo(server: hermes_ilo::SystemHandle) -> Result<(), hermes_ilo::IloError> {
+    /// use hermes_ilo::BootOverride;
+    /// let cd = server.cd_boot_target().await?;
+    /// server.set_boot_override(&BootOverride::once(cd)).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn cd_boot_target(&self) -> Result<String> {
         let sys = self.get().await?;
         let boot = sys.boot.unwrap_or_default();
