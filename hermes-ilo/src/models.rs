@@ -155,6 +155,22 @@ pub(crate) mod lenient {
             .collect()
     }
 
+    /// Text sent as a number or a boolean (`"Id": 1`, `"Version": 2.1`) is kept as its JSON text;
+    /// `null` → `None`; an object or array is still an error.
+    pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        match Value::deserialize(d)? {
+            Value::Null => Ok(None),
+            Value::String(s) => Ok(Some(s)),
+            v @ (Value::Number(_) | Value::Bool(_)) => Ok(Some(v.to_string())),
+            other => Err(D::Error::custom(format!("expected text, found {other}"))),
+        }
+    }
+
+    /// [`opt_string`] for a text field that defaults to empty (`Id`).
+    pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        Ok(opt_string(d)?.unwrap_or_default())
+    }
+
     /// A list of links (`null` → empty); members without an `@odata.id` are skipped.
     pub fn links<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<super::Link>, D::Error> {
         match Value::deserialize(d)? {
@@ -219,13 +235,17 @@ impl Link {
 #[serde(rename_all = "PascalCase")]
 pub struct Status {
     /// `Enabled`, `Disabled`, `Absent`...
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub state: Option<String>,
     /// `OK`, `Warning`, `Critical`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub health: Option<String>,
     /// The roll-up of the sub-resources' health.
-    #[serde(default, alias = "HealthRollUp")]
+    #[serde(
+        default,
+        alias = "HealthRollUp",
+        deserialize_with = "lenient::opt_string"
+    )]
     pub health_rollup: Option<String>,
 }
 
@@ -242,7 +262,11 @@ pub struct ActionTarget {
     )]
     pub reset_types: Vec<String>,
     /// `@Redfish.ActionInfo`, a link to the parameters' description.
-    #[serde(default, rename = "@Redfish.ActionInfo")]
+    #[serde(
+        default,
+        rename = "@Redfish.ActionInfo",
+        deserialize_with = "lenient::opt_string"
+    )]
     pub action_info: Option<String>,
     /// Every other member (`PARAM@Redfish.AllowableValues`, `title`).
     #[serde(flatten)]
@@ -303,7 +327,7 @@ pub struct ActionParameter {
     #[serde(default)]
     pub required: Option<bool>,
     /// `String`, `Boolean`, `StringArray`...
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub data_type: Option<String>,
     /// Its allowable values (empty when free-form).
     #[serde(default, deserialize_with = "lenient::vec")]
@@ -354,25 +378,29 @@ impl RedfishAction {
 #[serde(rename_all = "PascalCase")]
 pub struct ServiceRoot {
     /// `@odata.id`.
-    #[serde(default, rename = "@odata.id")]
+    #[serde(
+        default,
+        rename = "@odata.id",
+        deserialize_with = "lenient::opt_string"
+    )]
     pub odata_id: Option<String>,
     /// The root's id.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub id: Option<String>,
     /// Its name.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub name: Option<String>,
     /// The Redfish protocol version.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub redfish_version: Option<String>,
     /// The service's UUID.
-    #[serde(default, rename = "UUID")]
+    #[serde(default, rename = "UUID", deserialize_with = "lenient::opt_string")]
     pub uuid: Option<String>,
     /// `Vendor` (Redfish 1.5+; iLO 5 sends it in `Oem.Hpe.Manager` instead).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub vendor: Option<String>,
     /// `Product`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub product: Option<String>,
     /// The systems collection.
     #[serde(default, deserialize_with = "lenient::opt_link")]
@@ -448,7 +476,11 @@ pub struct Collection {
     )]
     pub count: Option<u64>,
     /// The next page, if the service pages.
-    #[serde(default, rename = "Members@odata.nextLink")]
+    #[serde(
+        default,
+        rename = "Members@odata.nextLink",
+        deserialize_with = "lenient::opt_string"
+    )]
     pub next_link: Option<String>,
 }
 
@@ -471,13 +503,14 @@ pub enum PowerState {
 }
 
 impl From<String> for PowerState {
+    /// The standard values in any case (`"on"`, `"OFF"` from some older BMCs); anything else is kept.
     fn from(s: String) -> Self {
-        match s.as_str() {
-            "On" => PowerState::On,
-            "Off" => PowerState::Off,
-            "PoweringOn" => PowerState::PoweringOn,
-            "PoweringOff" => PowerState::PoweringOff,
-            "Paused" => PowerState::Paused,
+        match s.to_ascii_lowercase().as_str() {
+            "on" => PowerState::On,
+            "off" => PowerState::Off,
+            "poweringon" => PowerState::PoweringOn,
+            "poweringoff" => PowerState::PoweringOff,
+            "paused" => PowerState::Paused,
             _ => PowerState::Other(s),
         }
     }
@@ -506,10 +539,18 @@ impl fmt::Display for PowerState {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Boot {
     /// `Disabled`, `Once` or `Continuous`.
-    #[serde(default, rename = "BootSourceOverrideEnabled")]
+    #[serde(
+        default,
+        rename = "BootSourceOverrideEnabled",
+        deserialize_with = "lenient::opt_string"
+    )]
     pub override_enabled: Option<String>,
     /// The override target (`Cd`, `Pxe`, `Hdd`...).
-    #[serde(default, rename = "BootSourceOverrideTarget")]
+    #[serde(
+        default,
+        rename = "BootSourceOverrideTarget",
+        deserialize_with = "lenient::opt_string"
+    )]
     pub override_target: Option<String>,
     /// `BootSourceOverrideTarget@Redfish.AllowableValues`.
     #[serde(
@@ -519,10 +560,18 @@ pub struct Boot {
     )]
     pub allowed_targets: Vec<String>,
     /// `UEFI` or `Legacy`.
-    #[serde(default, rename = "BootSourceOverrideMode")]
+    #[serde(
+        default,
+        rename = "BootSourceOverrideMode",
+        deserialize_with = "lenient::opt_string"
+    )]
     pub override_mode: Option<String>,
     /// The UEFI device path for `UefiTarget`.
-    #[serde(default, rename = "UefiTargetBootSourceOverride")]
+    #[serde(
+        default,
+        rename = "UefiTargetBootSourceOverride",
+        deserialize_with = "lenient::opt_string"
+    )]
     pub uefi_target: Option<String>,
     /// The persistent boot order (boot option references).
     #[serde(default, rename = "BootOrder", deserialize_with = "lenient::vec")]
@@ -630,7 +679,7 @@ pub struct ProcessorSummary {
     #[serde(default, deserialize_with = "lenient::opt_u32")]
     pub count: Option<u32>,
     /// Their model (trimmed by [`ComputerSystem::cpu_model`]).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub model: Option<String>,
     /// Logical processors.
     #[serde(default, deserialize_with = "lenient::opt_u32")]
@@ -688,22 +737,26 @@ pub struct SystemActions {
 #[serde(rename_all = "PascalCase")]
 pub struct HpeSystemOem {
     /// `PostState` (`InPost`, `FinishedPost`, `PowerOff`...): whether the server finished POST.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub post_state: Option<String>,
     /// `PowerRegulatorMode`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub power_regulator_mode: Option<String>,
     /// `PowerAutoOn`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub power_auto_on: Option<String>,
     /// `CurrentPowerOnTimeSeconds`.
     #[serde(default, deserialize_with = "lenient::opt_u64")]
     pub current_power_on_time_seconds: Option<u64>,
     /// `IntelligentProvisioningVersion`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub intelligent_provisioning_version: Option<String>,
     /// `ServerFQDN`.
-    #[serde(default, rename = "ServerFQDN")]
+    #[serde(
+        default,
+        rename = "ServerFQDN",
+        deserialize_with = "lenient::opt_string"
+    )]
     pub server_fqdn: Option<String>,
     /// `AggregateHealthStatus.AggregateServerHealth`.
     #[serde(default)]
@@ -718,7 +771,7 @@ pub struct HpeSystemOem {
 #[serde(rename_all = "PascalCase")]
 pub struct HpeAggregateHealth {
     /// The server's overall health.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub aggregate_server_health: Option<String>,
 }
 
@@ -739,10 +792,10 @@ pub struct HpeBiosVersions {
 #[serde(rename_all = "PascalCase")]
 pub struct HpeVersion {
     /// `VersionString`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub version_string: Option<String>,
     /// `Date`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub date: Option<String>,
 }
 
@@ -762,34 +815,38 @@ pub struct ComputerSystem {
     #[serde(default, rename = "@odata.id")]
     pub odata_id: String,
     /// `@odata.etag`, where the service sends one in the body.
-    #[serde(default, rename = "@odata.etag")]
+    #[serde(
+        default,
+        rename = "@odata.etag",
+        deserialize_with = "lenient::opt_string"
+    )]
     pub etag: Option<String>,
     /// `Id`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::string")]
     pub id: String,
     /// `Name`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub name: Option<String>,
     /// `HostName`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub host_name: Option<String>,
     /// `UUID`.
-    #[serde(default, rename = "UUID")]
+    #[serde(default, rename = "UUID", deserialize_with = "lenient::opt_string")]
     pub uuid: Option<String>,
     /// `Manufacturer`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub manufacturer: Option<String>,
     /// `Model`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub model: Option<String>,
     /// `SerialNumber`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub serial_number: Option<String>,
     /// `SKU`.
-    #[serde(default, rename = "SKU")]
+    #[serde(default, rename = "SKU", deserialize_with = "lenient::opt_string")]
     pub sku: Option<String>,
     /// `BiosVersion`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub bios_version: Option<String>,
     /// `PowerState`.
     #[serde(default)]
@@ -914,10 +971,10 @@ pub struct HpeFirmware {
 #[serde(rename_all = "PascalCase")]
 pub struct HpeLicense {
     /// The license's name.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub license_string: Option<String>,
     /// Its type.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub license_type: Option<String>,
 }
 
@@ -929,22 +986,22 @@ pub struct Manager {
     #[serde(default, rename = "@odata.id")]
     pub odata_id: String,
     /// `Id`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::string")]
     pub id: String,
     /// `Name`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub name: Option<String>,
     /// `Model` (`iLO 5`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub model: Option<String>,
     /// `ManagerType` (`BMC`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub manager_type: Option<String>,
     /// `FirmwareVersion` (`iLO 5 v2.72`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub firmware_version: Option<String>,
     /// `UUID`.
-    #[serde(default, rename = "UUID")]
+    #[serde(default, rename = "UUID", deserialize_with = "lenient::opt_string")]
     pub uuid: Option<String>,
     /// `Status`.
     #[serde(default)]
@@ -998,19 +1055,23 @@ pub struct VirtualMedia {
     #[serde(default, rename = "@odata.id")]
     pub odata_id: String,
     /// `@odata.etag`.
-    #[serde(default, rename = "@odata.etag")]
+    #[serde(
+        default,
+        rename = "@odata.etag",
+        deserialize_with = "lenient::opt_string"
+    )]
     pub etag: Option<String>,
     /// `Id`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::string")]
     pub id: String,
     /// `Name`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub name: Option<String>,
     /// The image URL (empty or absent when nothing is inserted).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub image: Option<String>,
     /// The image's name.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub image_name: Option<String>,
     /// Whether a medium is inserted.
     #[serde(default)]
@@ -1022,7 +1083,7 @@ pub struct VirtualMedia {
     #[serde(default, deserialize_with = "lenient::vec")]
     pub media_types: Vec<String>,
     /// `URI`, `NotConnected`, `Applet`...
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub connected_via: Option<String>,
     /// `Actions`.
     #[serde(default)]
@@ -1076,10 +1137,10 @@ pub struct SettingsAnnotation {
     #[serde(default, deserialize_with = "lenient::opt_link")]
     pub settings_object: Option<Link>,
     /// The ETag of the settings object when last applied.
-    #[serde(default, rename = "ETag")]
+    #[serde(default, rename = "ETag", deserialize_with = "lenient::opt_string")]
     pub etag: Option<String>,
     /// When they were last applied.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub time: Option<String>,
     /// The messages of the last apply.
     #[serde(default, deserialize_with = "lenient::vec")]
@@ -1094,13 +1155,17 @@ pub struct Bios {
     #[serde(default, rename = "@odata.id")]
     pub odata_id: String,
     /// `@odata.etag`.
-    #[serde(default, rename = "@odata.etag")]
+    #[serde(
+        default,
+        rename = "@odata.etag",
+        deserialize_with = "lenient::opt_string"
+    )]
     pub etag: Option<String>,
     /// `Id`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::string")]
     pub id: String,
     /// The attribute registry (`BiosAttributeRegistryA42.v1_2_60`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub attribute_registry: Option<String>,
     /// The attributes.
     #[serde(default)]
@@ -1131,10 +1196,10 @@ pub struct SecureBoot {
     #[serde(default)]
     pub secure_boot_enable: Option<bool>,
     /// Whether the current boot was secure (`Enabled`/`Disabled`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub secure_boot_current_boot: Option<String>,
     /// `SetupMode`, `UserMode`...
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub secure_boot_mode: Option<String>,
     /// `Actions` (`#SecureBoot.ResetKeys`), keyed by the action's name.
     #[serde(default, deserialize_with = "lenient::actions")]
@@ -1146,7 +1211,7 @@ pub struct SecureBoot {
 #[serde(rename_all = "PascalCase")]
 pub struct HpeSoftwareInventoryOem {
     /// Where the component is (`System Board`, `PCI-E Slot 1`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub device_context: Option<String>,
 }
 
@@ -1158,16 +1223,16 @@ pub struct SoftwareInventory {
     #[serde(default, rename = "@odata.id")]
     pub odata_id: String,
     /// `Id`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::string")]
     pub id: String,
     /// `Name` (`iLO 5`, `System ROM`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub name: Option<String>,
     /// `Description`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub description: Option<String>,
     /// `Version`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub version: Option<String>,
     /// Whether it can be updated.
     #[serde(default)]
@@ -1194,7 +1259,7 @@ pub struct UpdateService {
     #[serde(default)]
     pub service_enabled: Option<bool>,
     /// `HttpPushUri` (where an image can be pushed instead of pulled).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub http_push_uri: Option<String>,
     /// `Actions` (`#UpdateService.SimpleUpdate`), keyed by the action's name.
     #[serde(default, deserialize_with = "lenient::actions")]
@@ -1221,13 +1286,17 @@ pub struct SessionService {
 #[serde(rename_all = "PascalCase")]
 pub struct Session {
     /// `@odata.id` (where to DELETE on logout).
-    #[serde(default, rename = "@odata.id")]
+    #[serde(
+        default,
+        rename = "@odata.id",
+        deserialize_with = "lenient::opt_string"
+    )]
     pub odata_id: Option<String>,
     /// `Id`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub id: Option<String>,
     /// `UserName`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub user_name: Option<String>,
 }
 
@@ -1236,16 +1305,16 @@ pub struct Session {
 #[serde(rename_all = "PascalCase")]
 pub struct Ipv4Address {
     /// The address.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub address: Option<String>,
     /// The mask.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub subnet_mask: Option<String>,
     /// The gateway.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub gateway: Option<String>,
     /// `DHCP`, `Static`...
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub address_origin: Option<String>,
 }
 
@@ -1257,28 +1326,36 @@ pub struct EthernetInterface {
     #[serde(default, rename = "@odata.id")]
     pub odata_id: String,
     /// `Id`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::string")]
     pub id: String,
     /// `Name`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub name: Option<String>,
     /// `MACAddress`.
-    #[serde(default, rename = "MACAddress")]
+    #[serde(
+        default,
+        rename = "MACAddress",
+        deserialize_with = "lenient::opt_string"
+    )]
     pub mac_address: Option<String>,
     /// `PermanentMACAddress`.
-    #[serde(default, rename = "PermanentMACAddress")]
+    #[serde(
+        default,
+        rename = "PermanentMACAddress",
+        deserialize_with = "lenient::opt_string"
+    )]
     pub permanent_mac_address: Option<String>,
     /// `SpeedMbps`.
     #[serde(default, deserialize_with = "lenient::opt_u64")]
     pub speed_mbps: Option<u64>,
     /// `LinkStatus` (`LinkUp`, `NoLink`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub link_status: Option<String>,
     /// `HostName`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub host_name: Option<String>,
     /// `FQDN`.
-    #[serde(default, rename = "FQDN")]
+    #[serde(default, rename = "FQDN", deserialize_with = "lenient::opt_string")]
     pub fqdn: Option<String>,
     /// `IPv4Addresses`.
     #[serde(default, rename = "IPv4Addresses", deserialize_with = "lenient::vec")]
@@ -1293,13 +1370,13 @@ pub struct EthernetInterface {
 #[serde(rename_all = "PascalCase")]
 pub struct Task {
     /// `Id`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub id: Option<String>,
     /// `New`, `Running`, `Completed`, `Exception`, `Killed`, `Cancelled`...
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub task_state: Option<String>,
     /// `OK`, `Warning`, `Critical`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub task_status: Option<String>,
     /// Percent complete.
     #[serde(default, deserialize_with = "lenient::opt_u32")]
@@ -1344,31 +1421,31 @@ pub struct Chassis {
     #[serde(default, rename = "@odata.id")]
     pub odata_id: String,
     /// `Id`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::string")]
     pub id: String,
     /// `Name`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub name: Option<String>,
     /// `RackMount`, `Blade`, `Enclosure`, `StandAlone`...
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub chassis_type: Option<String>,
     /// `Manufacturer`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub manufacturer: Option<String>,
     /// `Model`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub model: Option<String>,
     /// `SerialNumber`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub serial_number: Option<String>,
     /// `PartNumber`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub part_number: Option<String>,
     /// `SKU`.
-    #[serde(default, rename = "SKU")]
+    #[serde(default, rename = "SKU", deserialize_with = "lenient::opt_string")]
     pub sku: Option<String>,
     /// `AssetTag`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub asset_tag: Option<String>,
     /// `PowerState`.
     #[serde(default)]
@@ -1389,19 +1466,19 @@ pub struct Processor {
     #[serde(default, rename = "@odata.id")]
     pub odata_id: String,
     /// `Id`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::string")]
     pub id: String,
     /// `Socket`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub socket: Option<String>,
     /// `CPU`, `GPU`, `FPGA`...
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub processor_type: Option<String>,
     /// `Manufacturer`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub manufacturer: Option<String>,
     /// `Model`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub model: Option<String>,
     /// `MaxSpeedMHz`.
     #[serde(default, rename = "MaxSpeedMHz", deserialize_with = "lenient::opt_u32")]
@@ -1422,19 +1499,19 @@ pub struct Processor {
 #[serde(rename_all = "PascalCase")]
 pub struct StorageControllerSummary {
     /// `MemberId`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub member_id: Option<String>,
     /// `Name`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub name: Option<String>,
     /// `Manufacturer`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub manufacturer: Option<String>,
     /// `Model`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub model: Option<String>,
     /// `FirmwareVersion`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub firmware_version: Option<String>,
 }
 
@@ -1446,10 +1523,10 @@ pub struct Storage {
     #[serde(default, rename = "@odata.id")]
     pub odata_id: String,
     /// `Id`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::string")]
     pub id: String,
     /// `Name`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub name: Option<String>,
     /// The controllers listed inline.
     #[serde(default, deserialize_with = "lenient::vec")]
@@ -1470,28 +1547,28 @@ pub struct Drive {
     #[serde(default, rename = "@odata.id")]
     pub odata_id: String,
     /// `Id`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::string")]
     pub id: String,
     /// `Name`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub name: Option<String>,
     /// `Manufacturer`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub manufacturer: Option<String>,
     /// `Model`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub model: Option<String>,
     /// `SerialNumber`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub serial_number: Option<String>,
     /// `CapacityBytes`.
     #[serde(default, deserialize_with = "lenient::opt_u64")]
     pub capacity_bytes: Option<u64>,
     /// `HDD` or `SSD`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub media_type: Option<String>,
     /// `SAS`, `SATA`, `NVMe`...
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub protocol: Option<String>,
     /// `Status`.
     #[serde(default)]
@@ -1503,13 +1580,13 @@ pub struct Drive {
 #[serde(rename_all = "PascalCase")]
 pub struct SimpleStorageDevice {
     /// `Name`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub name: Option<String>,
     /// `Manufacturer`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub manufacturer: Option<String>,
     /// `Model`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub model: Option<String>,
     /// `CapacityBytes`.
     #[serde(default, deserialize_with = "lenient::opt_u64")]
@@ -1527,10 +1604,10 @@ pub struct SimpleStorage {
     #[serde(default, rename = "@odata.id")]
     pub odata_id: String,
     /// `Id`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::string")]
     pub id: String,
     /// `Name`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub name: Option<String>,
     /// The devices.
     #[serde(default, deserialize_with = "lenient::vec")]
@@ -1573,6 +1650,22 @@ mod tests {
         )
         .unwrap();
         assert_eq!(nic.speed_mbps, Some(10000));
+    }
+
+    #[test]
+    fn text_sent_as_numbers_and_power_states_in_any_case() {
+        let s = sys(
+            r#"{"Id": 1, "SerialNumber": 1234567, "Model": "R", "PowerState": "on",
+                        "BiosVersion": 2.1, "SKU": null}"#,
+        )
+        .unwrap();
+        assert_eq!(s.id, "1");
+        assert_eq!(s.serial_number.as_deref(), Some("1234567"));
+        assert_eq!(s.bios_version.as_deref(), Some("2.1"));
+        assert_eq!(s.sku, None);
+        assert_eq!(s.power_state, Some(PowerState::On));
+        assert!(sys(r#"{"Model": {"x": 1}}"#).is_err());
+        assert!(sys(r#"{"Id": ["1"]}"#).is_err());
     }
 
     #[test]

@@ -270,6 +270,10 @@ impl Client {
         if let SystemSelector::Only = selector {
             return match systems.len() {
                 1 => Ok(systems.into_iter().next().expect("one")),
+                0 => Err(IloError::Unsupported {
+                    target: self.target().to_string(),
+                    message: "the service's Systems collection lists no system".into(),
+                }),
                 n => Err(IloError::invalid(
                     self.target(),
                     format!("the service has {n} systems: name one (by Id, Name or UUID)"),
