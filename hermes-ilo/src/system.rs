@@ -130,6 +130,10 @@ pub struct BootOverride {
     pub enabled: OverrideEnabled,
     /// `BootSourceOverrideMode` (`UEFI`/`Legacy`), left alone when `None`.
     pub mode: Option<String>,
+    /// `UefiTargetBootSourceOverride`: the UEFI device path booted when the target is `UefiTarget`.
+    pub uefi_target: Option<String>,
+    /// `HttpBootUri`: the URI booted when the target is `UefiHttp` (Redfish 1.9+ services).
+    pub http_boot_uri: Option<String>,
 }
 
 impl BootOverride {
@@ -139,6 +143,8 @@ impl BootOverride {
             target: target.into(),
             enabled: OverrideEnabled::Once,
             mode: None,
+            uefi_target: None,
+            http_boot_uri: None,
         }
     }
     /// Boot from `target` until changed.
@@ -147,11 +153,30 @@ impl BootOverride {
             target: target.into(),
             enabled: OverrideEnabled::Continuous,
             mode: None,
+            uefi_target: None,
+            http_boot_uri: None,
         }
     }
     /// Also sets the boot mode (`UEFI` or `Legacy`).
     pub fn mode(mut self, mode: impl Into<String>) -> Self {
         self.mode = Some(mode.into());
+        self
+    }
+    /// Boots the UEFI device path `path` (target `UefiTarget`; validated against the system's
+    /// `UefiTargetBootSourceOverride@Redfish.AllowableValues` where it lists them).
+    ///
+    /// ```
+    /// use hermes_ilo::BootOverride;
+    /// let b = BootOverride::once("UefiTarget").uefi_target("PciRoot(0x0)/Pci(0x17,0x0)/Sata(0x3,0x0,0x0)");
+    /// assert_eq!(b.to_patch()["Boot"]["UefiTargetBootSourceOverride"], "PciRoot(0x0)/Pci(0x17,0x0)/Sata(0x3,0x0,0x0)");
+    /// ```
+    pub fn uefi_target(mut self, path: impl Into<String>) -> Self {
+        self.uefi_target = Some(path.into());
+        self
+    }
+    /// Boots `uri` over UEFI HTTP (target `UefiHttp`).
+    pub fn http_boot_uri(mut self, uri: impl Into<String>) -> Self {
+        self.http_boot_uri = Some(uri.into());
         self
     }
     /// The PATCH body (pure; for tests and dry runs).
@@ -162,6 +187,12 @@ impl BootOverride {
         });
         if let Some(m) = &self.mode {
             boot["BootSourceOverrideMode"] = json!(m);
+        }
+        if let Some(p) = &self.uefi_target {
+            boot["UefiTargetBootSourceOverride"] = json!(p);
+        }
+        if let Some(u) = &self.http_boot_uri {
+            boot["HttpBootUri"] = json!(u);
         }
         json!({ "Boot": boot })
     }
@@ -482,6 +513,31 @@ impl SystemHandle {
         )?;
         if let Some(mode) = &over.mode {
             check("BootSourceOverrideMode", mode, &boot.allowed_modes)?;
+        }
+        if let Some(path) = &over.uefi_target {
+            check(
+                "UefiTargetBootSourceOverride",
+                path,
+                &boot.allowed_uefi_targets,
+            )?;
+        }
+        let current_path = boot
+            .uefi_target
+            .as_deref()
+            .filter(|p| !p.trim().is_empty() && !p.eq_ignore_ascii_case("None"));
+        if over.target == "UefiTarget" && over.uefi_target.is_none() && current_path.is_none() {
+            return Err(IloError::invalid(
+                self.client.target(),
+                format!(
+                    "boot target UefiTarget on {} needs a UEFI device path (BootOverride::uefi_target){}",
+                    self.path,
+                    if boot.allowed_uefi_targets.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; allowed: {}", boot.allowed_uefi_targets.join(", "))
+                    }
+                ),
+            ));
         }
         match self
             .client

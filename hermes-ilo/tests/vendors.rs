@@ -247,6 +247,25 @@ async fn hpe_ilo5_gen10_v1_15_inventory_and_discovery() {
         .await
         .unwrap_err();
     assert!(err.to_string().contains("UefiShell"), "{err}");
+    // UefiTarget: the device path is checked against the paths this iLO lists.
+    let err = server
+        .set_boot_override(&BootOverride::once("UefiTarget").uefi_target("PciRoot(0x9)"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert!(
+        err.to_string()
+            .contains("UsbClass(0xFFFF,0xFFFF,0xFF,0xFF,0xFF)"),
+        "{err}"
+    );
+    let err = server
+        .set_boot_override(&BootOverride::once("UefiTarget"))
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("needs a UEFI device path"),
+        "{err}"
+    );
 
     // Virtual media: under the manager, `2/` takes CD/DVD; it has only HPE's OEM insert action, so
     // the standard PATCH of Image/Inserted is what the client uses (sushy-static answers 204).
