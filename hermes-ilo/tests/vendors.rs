@@ -684,3 +684,35 @@ async fn the_install_plan_discovers_media_and_boot_per_service() {
         "{err}"
     );
 }
+
+/// Session login goes to the sessions collection the service root names (Dell: `/redfish/v1/Sessions`,
+/// iLO: `/redfish/v1/SessionService/Sessions/`), never an assumed path. sushy-static answers the login
+/// POST with 204 and no token, which the client reports as "no sessions here: use basic auth".
+#[tokio::test]
+async fn session_login_uses_the_sessions_link_of_each_service() {
+    for (tree, sessions) in [
+        ("dell-idrac9-r640", "/redfish/v1/Sessions"),
+        ("hpe-ilo5-gen10", "/redfish/v1/SessionService/Sessions/"),
+        ("dmtf-contoso-v1_20", "/redfish/v1/SessionService/Sessions"),
+    ] {
+        let srv = serve(tree);
+        assert_eq!(
+            text(&srv.json("/redfish/v1"), "/Links/Sessions/@odata.id"),
+            sessions
+        );
+        let bmc = Client::builder(srv.url())
+            .session_auth("admin", "not-a-real-password")
+            .build()
+            .unwrap();
+        let err = bmc.systems().await.unwrap_err();
+        let msg = err.to_string();
+        assert_eq!(err.kind(), ErrorKind::Unsupported, "{tree}: {msg}");
+        assert!(
+            msg.contains(&format!(
+                "session login at {sessions} answered HTTP 204 without an X-Auth-Token"
+            )),
+            "{tree}: {msg}"
+        );
+        assert!(!msg.contains("not-a-real-password"));
+    }
+}
