@@ -72,8 +72,15 @@ impl StaticRedfish {
         );
         // The peer proves the venv (and its sushy-static) is installed.
         hermes_testkit::peer("sushy-ilo5");
-        let bin = std::path::PathBuf::from(hermes_testkit::settings()["SUSHY_VENV_BIN"].clone())
-            .join("sushy-static");
+        let venv = hermes_testkit::settings()
+            .remove("SUSHY_VENV_BIN")
+            .unwrap_or_else(|| {
+                panic!(
+                    "no SUSHY_VENV_BIN in {}",
+                    hermes_testkit::peers_file().display()
+                )
+            });
+        let bin = std::path::PathBuf::from(venv).join("sushy-static");
         let port = hermes_testkit::free_port();
         let child = std::process::Command::new(&bin)
             .args(["-i", "127.0.0.1", "-p", &port.to_string(), "-m"])
