@@ -712,14 +712,26 @@ impl SystemHandle {
     /// The CD/DVD virtual media device for this system: a device that takes CD/DVD images (see
     /// [`VirtualMedia::is_cd`]) in the first collection that has one, searched in the order of
     /// [`SystemHandle::virtual_media_collections`]; within a collection, one with an `InsertMedia`
-    /// action is preferred. An
-    /// [`IloError::Unsupported`] naming where it looked and what it found when there is none.
+    /// action is preferred. A linked collection that cannot be read is skipped; when no collection
+    /// has a CD, the first such error is returned (naming the collection), else an
+    /// [`IloError::Unsupported`] naming where it looked and what it found.
     pub async fn cd_media(&self) -> Result<VirtualMedia> {
         let collections = self.virtual_media_collections().await?;
         let mut seen = Vec::new();
+        // A linked collection the service cannot serve does not hide a CD in the next one; if none
+        // has a CD, that first error is the answer (it names the collection).
+        let mut unreadable: Option<IloError> = None;
         for coll in &collections {
             let mut cds = Vec::new();
-            for vm in self.client.list::<VirtualMedia>(coll).await? {
+            let media = match self.client.list::<VirtualMedia>(coll).await {
+                Ok(media) => media,
+                Err(e) if is_unsupported(&e) || matches!(e, IloError::Malformed { .. }) => {
+                    unreadable.get_or_insert(e);
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            for vm in media {
                 if vm.is_cd() {
                     cds.push(vm);
                 } else {
@@ -740,6 +752,9 @@ impl SystemHandle {
             if let Some(cd) = cds.into_iter().next() {
                 return Ok(cd);
             }
+        }
+        if let Some(e) = unreadable {
+            return Err(e);
         }
         Err(IloError::Unsupported {
             target: self.client.target().to_string(),
