@@ -20,7 +20,7 @@ use crate::error::{NetError, Result};
 use hermes_core::{Secret, Sent};
 
 /// The CLI family of a device.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Platform {
     /// Cisco NX-OS.
     NxOs,

@@ -6,6 +6,7 @@ pub mod cisco;
 pub mod cli;
 pub mod device;
 pub mod error;
+pub mod firmware;
 pub mod fleet;
 pub mod fortios;
 pub mod fortirest;

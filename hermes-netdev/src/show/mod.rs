@@ -1,0 +1,126 @@
+//! Parsers for operational `show` outputs (the read-back side of a change, the fleet report and the
+//! firmware compliance check).
+//!
+//! | command | parser |
+//! |---|---|
+//! | NX-OS `show version` | [`parse_nxos_show_version`] → [`NxosVersion`] |
+//! | IOS / IOS-XE `show version` | [`parse_ios_show_version`] → [`IosVersion`] |
+//! | FortiOS `get system status` | [`parse_fortios_system_status`] → [`FortiosSystemStatus`] |
+//! | any of the three, summarised | [`parse_version`] → [`VersionSummary`] |
+//! | NX-OS `show hsrp all` | [`parse_nxos_show_hsrp`] → [`NxosHsrpGroup`] |
+//! | IOS `show standby` | [`parse_ios_show_standby`] → [`IosStandbyGroup`] |
+//! | IOS `show vrrp brief` | [`parse_ios_show_vrrp_brief`] → [`VrrpBriefRow`] |
+//! | NX-OS `show ip route [vrf all]` | [`parse_nxos_show_ip_route`] → [`NxosRoute`] |
+//! | FortiOS `get router info routing-table all` | [`parse_fortios_routing_table`] → [`FortiosRoute`] |
+//! | NX-OS `show access-lists` | [`parse_nxos_show_access_lists`] → [`NxosAclEntry`] |
+//! | IOS `show ip access-lists` | [`parse_ios_show_ip_access_lists`] → [`IosAclEntry`] |
+//! | FortiOS `get system interface` | [`parse_fortios_system_interface`] → [`FortiosInterface`] |
+//! | `show vlan` (IOS, NX-OS) | [`parse_show_vlan`] → [`VlanRow`] |
+//! | `show port-channel summary` / `show etherchannel summary` | [`parse_port_channel_summary`] → [`PortChannelRow`] |
+//!
+//! Field names follow ntc-templates' parsed samples (lowercased as they are); the tests compare the
+//! ntc-templates samples in `../shared/data/netdev/ntc-templates` with the parser's output serialised
+//! to the same shape. Where ntc-templates prints an empty string for an absent value, the Rust field is
+//! an `Option` (serialised back as `""`), and numbers are typed.
+
+mod acl;
+mod interface;
+mod port_channel;
+mod redundancy;
+mod routing;
+mod version;
+mod vlan;
+
+pub use acl::{
+    parse_ios_show_ip_access_lists, parse_nxos_show_access_lists, IosAclEntry, NxosAclEntry,
+};
+pub use interface::{parse_fortios_system_interface, FortiosInterface};
+pub use port_channel::{parse_port_channel_summary, PortChannelRow};
+pub use redundancy::{
+    parse_ios_show_standby, parse_ios_show_vrrp_brief, parse_nxos_show_hsrp, IosStandbyGroup,
+    NxosHsrpGroup, VrrpBriefRow,
+};
+pub use routing::{parse_fortios_routing_table, parse_nxos_show_ip_route, FortiosRoute, NxosRoute};
+pub use version::{
+    parse_fortios_system_status, parse_ios_show_version, parse_nxos_show_version, parse_version,
+    FortiosSystemStatus, IosVersion, NxosVersion, VersionSummary,
+};
+pub use vlan::{parse_show_vlan, VlanRow};
+
+/// The value after `label:` when `line` (leading blanks ignored) starts with the words of `label`
+/// (ASCII case-insensitive, any run of blanks between words), trimmed.
+pub(crate) fn field<'a>(line: &'a str, label: &str) -> Option<&'a str> {
+    field_to_end(line, label).map(str::trim_end)
+}
+
+/// Like [`field`], but the value keeps its trailing blanks (ntc-templates' `(.*)` values do).
+pub(crate) fn field_to_end<'a>(line: &'a str, label: &str) -> Option<&'a str> {
+    let colon = line.find(':')?;
+    let (left, right) = (&line[..colon], &line[colon + 1..]);
+    let mut have = left.split_whitespace();
+    for want in label.split_whitespace() {
+        if !have.next()?.eq_ignore_ascii_case(want) {
+            return None;
+        }
+    }
+    have.next().is_none().then(|| right.trim_start())
+}
+
+/// `Some(s)` unless `s` is empty.
+pub(crate) fn non_empty(s: &str) -> Option<String> {
+    (!s.is_empty()).then(|| s.to_string())
+}
+
+/// Serde for a typed value that ntc-templates writes as a string.
+pub(crate) mod ntc_str {
+    use std::fmt::Display;
+    use std::str::FromStr;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(crate) fn serialize<T: Display, S: Serializer>(v: &T, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(v)
+    }
+
+    pub(crate) fn deserialize<'de, T, D>(d: D) -> Result<T, D::Error>
+    where
+        T: FromStr,
+        T::Err: Display,
+        D: Deserializer<'de>,
+    {
+        String::deserialize(d)?
+            .parse()
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// Serde for an optional value that ntc-templates writes as a string, `""` when absent.
+pub(crate) mod ntc_opt {
+    use std::fmt::Display;
+    use std::str::FromStr;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(crate) fn serialize<T: Display, S: Serializer>(
+        v: &Option<T>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(v) => s.collect_str(v),
+            None => s.serialize_str(""),
+        }
+    }
+
+    pub(crate) fn deserialize<'de, T, D>(d: D) -> Result<Option<T>, D::Error>
+    where
+        T: FromStr,
+        T::Err: Display,
+        D: Deserializer<'de>,
+    {
+        let s = String::deserialize(d)?;
+        if s.is_empty() {
+            return Ok(None);
+        }
+        s.parse().map(Some).map_err(serde::de::Error::custom)
+    }
+}

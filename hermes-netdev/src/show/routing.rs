@@ -1,0 +1,355 @@
+//! Routing tables: NX-OS `show ip route [vrf all]`, FortiOS `get router info routing-table all`.
+
+use std::net::Ipv4Addr;
+
+use serde::{Deserialize, Serialize};
+
+use super::{non_empty, ntc_opt};
+
+/// One next hop of NX-OS `show ip route` (ntc-templates `cisco_nxos_show_ip_route` fields): a
+/// prefix with several next hops gives several entries.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct NxosRoute {
+    /// The VRF (`default`).
+    #[serde(default, with = "ntc_opt")]
+    pub vrf: Option<String>,
+    /// The prefix's network (`10.0.0.0`); absent for the entry of an empty VRF
+    /// (`Route not found`).
+    #[serde(default, with = "ntc_opt")]
+    pub network: Option<Ipv4Addr>,
+    /// The prefix length.
+    #[serde(default, with = "ntc_opt")]
+    pub prefix_length: Option<u8>,
+    /// `static`, `direct`, `local`, `ospf-20`, `bgp-65000`, `eigrp-NAMED`...
+    #[serde(default, with = "ntc_opt")]
+    pub protocol: Option<String>,
+    /// The route type after the protocol (`intra`, `type-2`, `external`, `internal`).
+    #[serde(default, with = "ntc_opt")]
+    pub r#type: Option<String>,
+    /// Administrative distance.
+    #[serde(default, with = "ntc_opt")]
+    pub distance: Option<u32>,
+    /// Metric.
+    #[serde(default, with = "ntc_opt")]
+    pub metric: Option<u64>,
+    /// The next hop's address.
+    #[serde(default, with = "ntc_opt")]
+    pub nexthop_ip: Option<Ipv4Addr>,
+    /// The outgoing interface (`Eth1/49`, `Vlan20`, `Null0`).
+    #[serde(default, with = "ntc_opt")]
+    pub nexthop_if: Option<String>,
+    /// The next hop's VRF when it differs (`192.0.2.1%management`).
+    #[serde(default, with = "ntc_opt")]
+    pub nexthop_vrf: Option<String>,
+    /// Age (`3d11h`, `00:04:17`).
+    #[serde(default, with = "ntc_opt")]
+    pub uptime: Option<String>,
+    /// Route tag, with its qualifier (`65020 (evpn)`).
+    #[serde(default, with = "ntc_opt")]
+    pub tag: Option<String>,
+    /// VXLAN segment id.
+    #[serde(default, with = "ntc_opt")]
+    pub segid: Option<u32>,
+    /// VXLAN tunnel id (`0xafa0011`).
+    #[serde(default, with = "ntc_opt")]
+    pub tunnelid: Option<String>,
+    /// Encapsulation (`VXLAN`).
+    #[serde(default, with = "ntc_opt")]
+    pub encap: Option<String>,
+}
+
+/// Parses NX-OS `show ip route` (one VRF or `vrf all`): one entry per next hop.
+///
+/// ```
+/// let r = hermes_netdev::show::parse_nxos_show_ip_route(
+///     "IP Route Table for VRF \"default\"\n0.0.0.0/0, ubest/mbest: 1/0\n\
+///      \x20   *via 192.0.2.1%management, [1/0], 3d11h, static\n\
+///      172.31.255.3/32, ubest/mbest: 1/0\n    *via 10.20.7.2, Eth1/49, [110/41], 1w4d, ospf-20, intra\n",
+/// );
+/// assert_eq!(r[0].nexthop_vrf.as_deref(), Some("management"));
+/// assert_eq!(r[1].nexthop_if.as_deref(), Some("Eth1/49"));
+/// assert_eq!(r[1].r#type.as_deref(), Some("intra"));
+/// ```
+pub fn parse_nxos_show_ip_route(text: &str) -> Vec<NxosRoute> {
+    let mut out = Vec::new();
+    let mut vrf: Option<String> = None;
+    let mut prefix: Option<(Ipv4Addr, u8)> = None;
+    for line in text.lines() {
+        let t = line.trim();
+        if let Some(r) = t.strip_prefix("IP Route Table for VRF ") {
+            vrf = non_empty(r.trim().trim_matches('"'));
+            continue;
+        }
+        if t == "Route not found" {
+            out.push(NxosRoute {
+                vrf: vrf.clone(),
+                ..Default::default()
+            });
+            continue;
+        }
+        if let Some((net, _)) = t.split_once(", ubest/mbest:") {
+            prefix = net
+                .split_once('/')
+                .and_then(|(a, l)| Some((a.parse().ok()?, l.parse().ok()?)));
+            continue;
+        }
+        let via = t.trim_start_matches('*');
+        let Some(rest) = via.strip_prefix("via ") else {
+            continue;
+        };
+        let (main, vxlan) = match rest.split_once(" segid: ") {
+            Some((m, v)) => (m, Some(v)),
+            None => (rest, None),
+        };
+        let f: Vec<&str> = main.split(',').map(str::trim).collect();
+        let mut r = NxosRoute {
+            vrf: vrf.clone(),
+            network: prefix.map(|p| p.0),
+            prefix_length: prefix.map(|p| p.1),
+            ..Default::default()
+        };
+        let (hop, hop_vrf) = match f[0].split_once('%') {
+            Some((h, v)) => (h, non_empty(v)),
+            None => (f[0], None),
+        };
+        let mut i = 1;
+        match hop.parse::<Ipv4Addr>() {
+            Ok(ip) => {
+                r.nexthop_ip = Some(ip);
+                r.nexthop_vrf = hop_vrf;
+                if f.get(i).is_some_and(|x| !x.starts_with('[')) {
+                    r.nexthop_if = non_empty(f[i]);
+                    i += 1;
+                }
+            }
+            Err(_) => r.nexthop_if = non_empty(hop),
+        }
+        let Some(pref) = f
+            .get(i)
+            .and_then(|x| x.strip_prefix('[')?.strip_suffix(']'))
+        else {
+            continue;
+        };
+        let (d, m) = pref.split_once('/').unwrap_or((pref, ""));
+        r.distance = d.parse().ok();
+        r.metric = m.parse().ok();
+        r.uptime = f.get(i + 1).and_then(|x| non_empty(x));
+        r.protocol = f.get(i + 2).and_then(|x| non_empty(x));
+        // An interface-only next hop (`via Null0`) reports the protocol alone.
+        if r.nexthop_ip.is_some() {
+            for x in f.iter().skip(i + 3) {
+                if let Some(tag) = x.strip_prefix("tag ") {
+                    // `200 (evpn)`: the qualifier is kept when it is one word, as ntc-templates
+                    // reads it (`(mpls-vpn)` is left out there).
+                    let tag = tag.trim();
+                    let one_word = |q: &str| {
+                        q.strip_prefix('(')
+                            .and_then(|q| q.strip_suffix(')'))
+                            .is_some_and(|q| {
+                                !q.is_empty()
+                                    && q.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                            })
+                    };
+                    let keep = match tag.split_once(' ') {
+                        Some((n, q)) if !one_word(q) => n,
+                        _ => tag,
+                    };
+                    r.tag = non_empty(keep);
+                } else if r.r#type.is_none() {
+                    r.r#type = non_empty(x);
+                }
+            }
+        }
+        if let Some(v) = vxlan {
+            let w: Vec<&str> = v.split_whitespace().collect();
+            r.segid = w.first().and_then(|s| s.parse().ok());
+            for pair in w.windows(2) {
+                match pair[0] {
+                    "tunnelid:" => r.tunnelid = non_empty(pair[1]),
+                    "encap:" => r.encap = non_empty(pair[1]),
+                    _ => {}
+                }
+            }
+        }
+        out.push(r);
+    }
+    out
+}
+
+/// One route (next hop) of FortiOS `get router info routing-table all` (ntc-templates
+/// `fortinet_get_router_info_routing-table_all` fields).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct FortiosRoute {
+    /// Codes: `S`, `C`, `O`, `O E2`, `S*`, `O*E2`...
+    pub r#type: String,
+    /// `10.0.0.0/8`.
+    pub destination: String,
+    /// Administrative distance (absent for connected routes).
+    #[serde(default, with = "ntc_opt")]
+    pub distance: Option<u32>,
+    /// Metric (absent for connected routes).
+    #[serde(default, with = "ntc_opt")]
+    pub metric: Option<u64>,
+    /// The next hop's address, or `is directly connected`.
+    pub gateway: String,
+    /// The outgoing interface.
+    pub interface: String,
+    /// Age (`1d04h12m`, `05:41:09`), for dynamic routes.
+    #[serde(default, with = "ntc_opt")]
+    pub last_time_update: Option<String>,
+}
+
+impl FortiosRoute {
+    /// Whether the route is a connected one.
+    pub fn is_connected(&self) -> bool {
+        self.gateway == "is directly connected"
+    }
+}
+
+fn is_route_code(tok: &str) -> bool {
+    const CODES: [&str; 15] = [
+        "IA", "N1", "N2", "E1", "E2", "L1", "L2", "ia", "K", "C", "S", "R", "B", "O", "i",
+    ];
+    let mut rest = tok;
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix('*') {
+            rest = r;
+            continue;
+        }
+        match CODES.iter().find(|c| rest.starts_with(**c)) {
+            Some(c) => rest = &rest[c.len()..],
+            None => return false,
+        }
+    }
+    !tok.is_empty()
+}
+
+/// Parses FortiOS `get router info routing-table all` (continuation lines of ECMP routes keep
+/// the prefix and codes of the line above).
+///
+/// ```
+/// let r = hermes_netdev::show::parse_fortios_routing_table(
+///     "S*      0.0.0.0/0 [10/0] via 203.0.113.1, wan1\n\
+///      C       10.0.0.0/24 is directly connected, internal\n",
+/// );
+/// assert_eq!(r[0].gateway, "203.0.113.1");
+/// assert_eq!(r[0].r#type, "S*");
+/// assert!(r[1].is_connected());
+/// ```
+pub fn parse_fortios_routing_table(text: &str) -> Vec<FortiosRoute> {
+    let mut out = Vec::new();
+    let mut kind = String::new();
+    let mut dest = String::new();
+    for line in text.lines() {
+        let t = line.trim();
+        if t.is_empty() || t.starts_with("Codes:") || t.starts_with("Routing table for") {
+            continue;
+        }
+        let toks: Vec<&str> = t.split_whitespace().collect();
+        let codes = toks.iter().take_while(|w| is_route_code(w)).count();
+        let rest: &str = if codes > 0 && toks.len() > codes && toks[codes].contains('/') {
+            // `O E2    10.44.96.0/20 [110/20] via ...`
+            // the codes as printed (`O E2`, `O*E2`)
+            kind = t[..t.find(toks[codes]).unwrap_or(0)].trim().to_string();
+            dest = toks[codes].to_string();
+            let at = t.find(toks[codes]).unwrap_or(0) + toks[codes].len();
+            t[at..].trim()
+        } else if t.starts_with('[') || t.starts_with("is directly connected") {
+            t
+        } else {
+            continue; // the legend
+        };
+        let mut r = FortiosRoute {
+            r#type: kind.clone(),
+            destination: dest.clone(),
+            ..Default::default()
+        };
+        let mut rest = rest;
+        if let Some(p) = rest.strip_prefix('[') {
+            let Some((pref, after)) = p.split_once(']') else {
+                continue;
+            };
+            let (d, m) = pref.split_once('/').unwrap_or((pref, ""));
+            r.distance = d.parse().ok();
+            r.metric = m.parse().ok();
+            rest = after.trim().strip_prefix("via").unwrap_or(after).trim();
+        }
+        let parts: Vec<&str> = rest.split(',').map(str::trim).collect();
+        if parts.len() < 2 || parts[0].is_empty() || parts[1].is_empty() {
+            continue;
+        }
+        r.gateway = parts[0].to_string();
+        r.interface = parts[1].to_string();
+        r.last_time_update = parts.get(2).and_then(|x| non_empty(x));
+        out.push(r);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nxos_vrfs_tags_and_vxlan() {
+        let r = parse_nxos_show_ip_route(
+            "IP Route Table for VRF \"default\"\n\
+             Route not found\n\
+             \n\
+             IP Route Table for VRF \"red\"\n\
+             10.1.0.0/24, ubest/mbest: 1/0\n\
+             \x20   *via 172.18.3.4%default, [200/0], 1d02h, bgp-65010, internal, tag 65011 (mpls-vpn)\n\
+             \x20   *via 10.250.0.17%default, [200/0], 05:12:38, bgp-65010, internal, tag 65030 (evpn) segid: 50210 tunnelid: 0xafa0011 encap: VXLAN\n\
+             10.96.0.0/14, ubest/mbest: 1/0\n\
+             \x20   *via Null0, [220/0], 8w1d, ospf-3, discard\n",
+        );
+        assert_eq!(r.len(), 4);
+        assert_eq!(r[0].vrf.as_deref(), Some("default"));
+        assert_eq!(r[0].network, None);
+        assert_eq!(r[1].vrf.as_deref(), Some("red"));
+        assert_eq!(r[1].nexthop_vrf.as_deref(), Some("default"));
+        assert_eq!(r[1].tag.as_deref(), Some("65011"));
+        assert_eq!(r[2].tag.as_deref(), Some("65030 (evpn)"));
+        assert_eq!(r[2].segid, Some(50210));
+        assert_eq!(r[2].tunnelid.as_deref(), Some("0xafa0011"));
+        assert_eq!(r[2].encap.as_deref(), Some("VXLAN"));
+        assert_eq!(r[3].nexthop_if.as_deref(), Some("Null0"));
+        assert_eq!(r[3].nexthop_ip, None);
+        assert_eq!(r[3].network, Some(Ipv4Addr::new(10, 96, 0, 0)));
+        assert_eq!(r[3].prefix_length, Some(14));
+    }
+
+    #[test]
+    fn nxos_asymmetric_vxlan_segid() {
+        let r = parse_nxos_show_ip_route(
+            "IP Route Table for VRF \"tenant-7\"\n\
+             10.70.4.0/24, ubest/mbest: 1/0\n\
+             \x20   *via 10.250.0.18%default, [200/0], 2d19h, bgp-65010, internal, tag 65030 (evpn) segid: 50211 (Asymmetric) tunnelid: 0xafa0012 encap: VXLAN\n",
+        );
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].vrf.as_deref(), Some("tenant-7"));
+        assert_eq!(r[0].nexthop_ip, Some(Ipv4Addr::new(10, 250, 0, 18)));
+        assert_eq!(r[0].segid, Some(50211));
+        assert_eq!(r[0].tunnelid.as_deref(), Some("0xafa0012"));
+        assert_eq!(r[0].encap.as_deref(), Some("VXLAN"));
+    }
+
+    #[test]
+    fn fortios_ecmp_continuation_lines() {
+        let r = parse_fortios_routing_table(
+            "Routing table for VRF=0\n\
+             S       198.51.100.7/32 [10/0] via 10.30.0.254, internal1\n\
+             \x20                       [10/0] via 203.0.113.9, wan2\n\
+             O E2    10.44.96.0/20 [110/20] via 10.44.0.1, hub-tunnel-2, 05:41:09\n",
+        );
+        assert_eq!(r.len(), 3);
+        assert_eq!(r[1].r#type, "S");
+        assert_eq!(r[1].destination, "198.51.100.7/32");
+        assert_eq!(r[1].gateway, "203.0.113.9");
+        assert_eq!(r[1].interface, "wan2");
+        assert_eq!(r[2].r#type, "O E2");
+        assert_eq!(r[2].destination, "10.44.96.0/20");
+        assert_eq!(r[2].interface, "hub-tunnel-2");
+        assert_eq!(r[2].last_time_update.as_deref(), Some("05:41:09"));
+    }
+}
