@@ -1,7 +1,7 @@
 //! The running version read over real SSH from the FakeNOS devices (`scripts/peers.sh up fakenos`)
 //! with `show version` / `get system status`, parsed, and checked against a firmware policy.
-//! FakeNOS's canned outputs are short (no hostname or serial on the Cisco ones): the assertions are
-//! on what they print.
+//! The outputs are the ones our FakeNOS plugins print (`hermes-netdev/fakenos/`; NX-OS's is short):
+//! the assertions are on what they print.
 
 use std::time::Duration;
 
@@ -61,6 +61,9 @@ async fn running_versions_over_ssh() {
         Some("c3750-ipservicesk9-mz.122-55.SE12.bin")
     );
     assert_eq!(c3750.summary.version.as_deref(), Some("12.2(55)SE12"));
+    assert_eq!(c3750.summary.model.as_deref(), Some("WS-C3750G-24TS-1U"));
+    assert_eq!(c3750.summary.serial.as_deref(), Some("FOC1042Z1QX"));
+    assert_eq!(ios.hostname.as_deref(), Some("c3750"));
 
     let (raw, fgt) = read("fgt", Platform::FortiOs).await;
     let st = show::parse_fortios_system_status(&raw);
@@ -70,7 +73,7 @@ async fn running_versions_over_ssh() {
     assert_eq!(fgt.summary.model.as_deref(), Some("FortiGate-60F"));
     assert_eq!(fgt.summary.version.as_deref(), Some("v7.2.5,build1517"));
 
-    // The fleet against a policy: n3k behind, fgt current, c3750's output names no model.
+    // The fleet against a policy: n3k behind, fgt current, no target for c3750's model.
     let policy = FirmwarePolicy::builder()
         .target(
             FirmwareTarget::new(Platform::NxOs, "C3064PQ", "9.3(10)", "nxos.9.3.10.bin")

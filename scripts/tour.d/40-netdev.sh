@@ -2,7 +2,8 @@
 # hermes-netdev: plan, diff, apply and verify the network baseline on FakeNOS devices (NX-OS n3k,
 # IOS c3750, FortiOS fgt) over SSH; the example converges twice and checks the second run is empty,
 # then backs the three running configurations up into a local artifact store (versioned, stored only
-# when changed, with a diff against the previous version).
+# when changed, with a diff against the previous version), and reads each device's running firmware,
+# checks it against a firmware policy and prints the upgrade plan of each device that is behind.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"

@@ -16,6 +16,10 @@
 //! With `--backup-dir`, the running configurations are then backed up into that artifact store
 //! (versioned per device; an unchanged configuration is not stored again), and each device's change
 //! since its previous version is shown as a hierarchical diff.
+//!
+//! Last, the running firmware of each device is read (`show version` / `get system status`),
+//! checked against a firmware policy, and an upgrade plan is printed for each device that is behind
+//! (nothing is sent for it: the plan is what an operator reviews before the maintenance window).
 
 use std::net::Ipv4Addr;
 use std::time::Duration;
@@ -181,6 +185,7 @@ async fn main() -> Result<(), BoxError> {
     if let Some(dir) = &args.backup_dir {
         backup(dir, &n3k, &c3750, &fgt).await?;
     }
+    firmware(&args).await?;
     println!("\nbaseline applied and verified on n3k, c3750 and fgt");
     Ok(())
 }
@@ -218,6 +223,69 @@ async fn backup(
     }
     if !report.all_ok() {
         return Err("some devices could not be backed up".into());
+    }
+    Ok(())
+}
+
+/// Reads each device's running version over SSH, checks it against a firmware policy and prints the
+/// upgrade plan of each device that is behind (read-only: the plan is printed, not run).
+async fn firmware(args: &Args) -> Result<(), BoxError> {
+    use chrono::{Duration as Span, Timelike, Utc};
+    use hermes_netdev::cli::CliSession;
+    use hermes_netdev::firmware::{
+        compliance, plan_upgrade, Compliance, FirmwarePolicy, FirmwareStatus, FirmwareTarget,
+        ImageServer, MaintenanceWindow, Transfer,
+    };
+    println!("\n== firmware compliance");
+    let mut fleet = Vec::new();
+    for (name, addr, platform) in [
+        ("n3k", &args.n3k, Platform::NxOs),
+        ("c3750", &args.c3750, Platform::Ios),
+        ("fgt", &args.fgt, Platform::FortiOs),
+    ] {
+        let mut session = CliSession::open(&target(args, name, addr, platform)?).await?;
+        fleet.push(FirmwareStatus::read(&mut session, platform).await?);
+    }
+    // Tonight's window: 02:00-04:00 UTC on the next day.
+    let now = Utc::now();
+    let start = (now + Span::days(1))
+        .with_hour(2)
+        .and_then(|t| t.with_minute(0))
+        .ok_or("no 02:00 tomorrow")?;
+    let policy = FirmwarePolicy::builder()
+        .target(
+            FirmwareTarget::new(Platform::NxOs, "C3064PQ", "9.3(10)", "nxos.9.3.10.bin")
+                .md5("d1a2e5b4c3f60718293a4b5c6d7e8f90"),
+        )
+        .target(
+            FirmwareTarget::new(
+                Platform::Ios,
+                "WS-C3750*",
+                "15.0(2)SE11",
+                "c3750-ipservicesk9-mz.150-2.SE11.bin",
+            )
+            .md5("0f1e2d3c4b5a69788796a5b4c3d2e1f0"),
+        )
+        .target(FirmwareTarget::new(
+            Platform::FortiOs,
+            "FortiGate-60F",
+            "v7.2.5,build1517",
+            "FGT_60F-v7.2.5.F-build1517-FORTINET.out",
+        ))
+        .image_server(
+            ImageServer::new(Transfer::Scp, "192.0.2.10", "/images")
+                .user("firmware")
+                .vrf("management"),
+        )
+        .window(MaintenanceWindow::new(start.fixed_offset(), Span::hours(2)))
+        .build()?;
+    let report = compliance(&policy, &fleet);
+    print!("{report}");
+    for (status, entry) in fleet.iter().zip(&report.entries) {
+        if entry.state == Compliance::UpgradeNeeded {
+            println!("\nupgrade plan (printed, not run):");
+            print!("{}", plan_upgrade(&policy, status, now)?);
+        }
     }
     Ok(())
 }
