@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # hermes-ilo: install ESXi (simulated) on 8 servers of the local Redfish emulator (sushy-tools), then run
-# again to show that a second run changes nothing; finally the inventory of the real HPE iLO 5 capture.
+# again to show that a second run changes nothing; finally the inventory of the real HPE iLO 5 capture
+# and of a Dell iDRAC 9 tree (redfish_inventory, read-only).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 echo "--- esxi_install, first run (--fresh): per-host ISO, virtual media, boot once from CD, power cycle, wait"
@@ -46,3 +47,18 @@ echo "  ..."
 HERMES_DEMO_ESXI_ROOT_PASSWORD='Hermes-demo-inventory-1!' \
     cargo run -q -p hermes-examples --bin esxi_install -- \
     --inventory "$work/hosts.yml" --limit dl380 --concurrency 4 --work-dir "$work/run" --serve 127.0.0.1:8090
+echo
+echo "--- redfish_inventory: the real HPE iLO 5 capture (served by sushy-static): managers, systems, CPUs,"
+echo "    memory, NICs, storage, chassis, firmware, and what a virtual-CD boot would use (nothing is sent)"
+cargo run -q -p hermes-examples --bin redfish_inventory -- --url "http://$SUSHY_ILO5_ADDR"
+echo
+echo "--- redfish_inventory: a Dell iDRAC 9 tree (hermes-ilo/tests/data/redfish, recorded replies), same code"
+# shellcheck disable=SC1091
+source scripts/lib.sh
+dell_addr="127.0.0.1:$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+setsid "$SUSHY_VENV_BIN/sushy-static" -i 127.0.0.1 -p "${dell_addr##*:}" \
+    -m hermes-ilo/tests/data/redfish/dell-idrac9-r640/redfish/v1 > "$work/dell.log" 2>&1 &
+dell_pid=$!
+trap 'kill "$dell_pid" 2>/dev/null; rm -rf "$work"' EXIT
+wait_port "$dell_addr" 30
+cargo run -q -p hermes-examples --bin redfish_inventory -- --url "http://$dell_addr"
