@@ -747,6 +747,27 @@ impl Client {
         Ok(out)
     }
 
+    /// One collection member, typed: parsed in place when expanded, fetched when only a link.
+    async fn member<T: DeserializeOwned>(&self, coll: &str, v: serde_json::Value) -> Result<T> {
+        match v
+            .get("@odata.id")
+            .and_then(|s| s.as_str())
+            .map(String::from)
+        {
+            Some(link) if is_link_only(&v) => self.get::<T>(&link).await,
+            Some(link) => serde_json::from_value(v).map_err(|e| IloError::Malformed {
+                target: self.inner.target.clone(),
+                path: link,
+                message: e.to_string(),
+            }),
+            None => Err(IloError::Malformed {
+                target: self.inner.target.clone(),
+                path: coll.to_string(),
+                message: "a collection member has no @odata.id".into(),
+            }),
+        }
+    }
+
     /// Every member of a collection, typed: expanded members are parsed in place, links are fetched
     /// (at most 8 at once), in the collection's order.
     ///
@@ -771,26 +792,7 @@ impl Client {
         stream::iter(values.into_iter().map(|v| {
             let me = self.clone();
             let coll = path.to_string();
-            async move {
-                let link = v
-                    .get("@odata.id")
-                    .and_then(|s| s.as_str())
-                    .map(String::from);
-                let is_link_only = is_link_only(&v);
-                match link {
-                    Some(link) if is_link_only => me.get::<T>(&link).await,
-                    Some(link) => serde_json::from_value(v).map_err(|e| IloError::Malformed {
-                        target: me.inner.target.clone(),
-                        path: link,
-                        message: e.to_string(),
-                    }),
-                    None => Err(IloError::Malformed {
-                        target: me.inner.target.clone(),
-                        path: coll,
-                        message: "a collection member has no @odata.id".into(),
-                    }),
-                }
-            }
+            async move { me.member(&coll, v).await }
         }))
         .buffered(8)
         .try_collect()
@@ -818,25 +820,7 @@ impl Client {
         let results: Vec<Result<T>> = stream::iter(values.into_iter().map(|v| {
             let me = self.clone();
             let coll = path.to_string();
-            async move {
-                match v
-                    .get("@odata.id")
-                    .and_then(|s| s.as_str())
-                    .map(String::from)
-                {
-                    Some(link) if is_link_only(&v) => me.get::<T>(&link).await,
-                    Some(link) => serde_json::from_value(v).map_err(|e| IloError::Malformed {
-                        target: me.inner.target.clone(),
-                        path: link,
-                        message: e.to_string(),
-                    }),
-                    None => Err(IloError::Malformed {
-                        target: me.inner.target.clone(),
-                        path: coll,
-                        message: "a collection member has no @odata.id".into(),
-                    }),
-                }
-            }
+            async move { me.member(&coll, v).await }
         }))
         .buffered(8)
         .collect()

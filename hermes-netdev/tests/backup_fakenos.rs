@@ -2,24 +2,14 @@
 //! c3750, FortiOS fgt over SSH) into a local artifact store: back up, change the configuration,
 //! back up again, the diff shows exactly the change; an unchanged device stores no new version.
 
-use std::time::Duration;
+mod common;
+
+use common::target;
 
 use hermes_core::LocalStore;
 use hermes_netdev::backup::{ConfigBackups, ConfigSource, DiffOp, Stored};
-use hermes_netdev::cli::{CliTarget, Platform};
+use hermes_netdev::cli::Platform;
 use hermes_netdev::device::{CiscoDevice, FortiDevice};
-
-fn target(name: &str, platform: Platform) -> CliTarget {
-    let peer = hermes_testkit::peer("fakenos");
-    let addr = peer.setting(&format!("{}_ADDR", name.to_ascii_uppercase()));
-    let fp = std::fs::read_to_string(peer.setting("HOST_KEY_FP_FILE"))
-        .expect("fakenos host key fingerprint");
-    CliTarget::new(name, addr, platform)
-        .credentials(peer.setting("USER"), peer.setting("PASSWORD"))
-        .enable_secret(peer.setting("ENABLE_SECRET"))
-        .host_key_fingerprint(fp.trim())
-        .command_timeout(Duration::from_secs(20))
-}
 
 fn store() -> (tempdir::Dir, ConfigBackups) {
     let dir = tempdir::Dir::new("backup-fakenos");

@@ -1,26 +1,17 @@
 //! Apply → read back → no diff, over real SSH against FakeNOS with Hermes's stateful plugins
 //! (`scripts/peers.sh up fakenos`). One test per device; each runs its steps in order.
 
+mod common;
+
+use common::target;
+
 use std::net::Ipv4Addr;
-use std::time::Duration;
 
 use hermes_core::{Configurable, ErrorKind, Mode};
 use hermes_netdev::baseline;
 use hermes_netdev::cisco::{CiscoConfig, Dialect, Interface, Vlan};
-use hermes_netdev::cli::{CliSession, CliTarget, Platform};
+use hermes_netdev::cli::{CliSession, Platform};
 use hermes_netdev::device::{CiscoDevice, FortiDevice};
-
-fn target(name: &str, platform: Platform) -> CliTarget {
-    let peer = hermes_testkit::peer("fakenos");
-    let addr = peer.setting(&format!("{}_ADDR", name.to_ascii_uppercase()));
-    let fp = std::fs::read_to_string(peer.setting("HOST_KEY_FP_FILE"))
-        .expect("fakenos host key fingerprint");
-    CliTarget::new(name, addr, platform)
-        .credentials(peer.setting("USER"), peer.setting("PASSWORD"))
-        .enable_secret(peer.setting("ENABLE_SECRET"))
-        .host_key_fingerprint(fp.trim())
-        .command_timeout(Duration::from_secs(20))
-}
 
 #[tokio::test]
 async fn n3k_baseline_converges_and_rolls_back_on_error() {

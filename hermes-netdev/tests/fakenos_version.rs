@@ -3,27 +3,17 @@
 //! The outputs are the ones our FakeNOS plugins print (`hermes-netdev/fakenos/`; NX-OS's is short):
 //! the assertions are on what they print.
 
-use std::time::Duration;
+mod common;
+
+use common::target;
 
 use chrono::{DateTime, Utc};
-use hermes_netdev::cli::{CliSession, CliTarget, Platform};
+use hermes_netdev::cli::{CliSession, Platform};
 use hermes_netdev::firmware::{
     compliance, plan_upgrade, Compliance, FirmwarePolicy, FirmwareStatus, FirmwareTarget,
     ImageServer, Transfer,
 };
 use hermes_netdev::show;
-
-fn target(name: &str, platform: Platform) -> CliTarget {
-    let peer = hermes_testkit::peer("fakenos");
-    let addr = peer.setting(&format!("{}_ADDR", name.to_ascii_uppercase()));
-    let fp = std::fs::read_to_string(peer.setting("HOST_KEY_FP_FILE"))
-        .expect("fakenos host key fingerprint");
-    CliTarget::new(name, addr, platform)
-        .credentials(peer.setting("USER"), peer.setting("PASSWORD"))
-        .enable_secret(peer.setting("ENABLE_SECRET"))
-        .host_key_fingerprint(fp.trim())
-        .command_timeout(Duration::from_secs(20))
-}
 
 async fn read(name: &str, platform: Platform) -> (String, FirmwareStatus) {
     let mut s = CliSession::open(&target(name, platform))
