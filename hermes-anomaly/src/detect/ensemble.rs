@@ -50,6 +50,11 @@
 //! kind collective, the verdict's [`Verdict::run_length`] set); like a component's alarm, a stuck alarm
 //! above `art_quiet_level` starts the ART quiet period. O(log `calibration`) per point.
 //!
+//! Bagging of settings (`bag`, `bag_keys`, `bag_median`; off by default): the ensemble runs copies of
+//! itself with the named settings scaled by `1 ± bag` and combines their evidence (mean or median), a
+//! check of how much a score hangs on a knife-edge setting. On NAB's dev split it did not smooth the
+//! threshold cliff and costs one ensemble per copy (see the crate README, tenth round).
+//!
 //! NAB's protocol ([`Detector::nab_inputs`], the NAB runner's opt-in `--nab-protocol` only): the file's
 //! minimum, maximum and length, known in advance as every published NAB detector had them, go to the
 //! ART second opinion (ARTime's own setting); the other components never use them.
@@ -168,6 +173,16 @@ pub struct EnsembleConfig {
     /// points. A series constant from its first point, or normally constant with rare blips (`up`,
     /// a health check, an error counter at 0), never alarms; 1 keeps only the first of these rules.
     pub stuck_share: f64,
+    /// Bagging of settings (default 0 = off): the relative spread `s` of the perturbed settings. With
+    /// `s > 0` and `bag_keys` set, the ensemble runs `1 + 2 · |bag_keys|` copies of itself (the
+    /// settings as given, and each key in `bag_keys` scaled by `1 − s` and `1 + s`, one at a time) and
+    /// its evidence `−ln(1 − score)` is the mean (or, with `bag_median`, the median) of theirs, so one
+    /// series' score depends less on a knife-edge setting. Costs one ensemble per copy.
+    pub bag: f64,
+    /// The settings bagging perturbs, `+`-separated names of numeric settings (e.g. `tail+hetero`).
+    pub bag_keys: String,
+    /// Combine the copies' evidence by the median instead of the mean (default false).
+    pub bag_median: bool,
 }
 
 impl EnsembleConfig {
@@ -175,7 +190,8 @@ impl EnsembleConfig {
     /// `refractory`, `escalation`, `tie_break`, `tail`, `warmup`, `repeat`, `repeat_margin`,
     /// `repeat_memory`, `rank`, `rank_q`, `burst`, `burst_q`, `hetero`, `hetero_min`, `episode`,
     /// `episode_level`, `art`, `art_base`, `art_gain`, `art_repeat`, `art_quiet`, `art_quiet_level`,
-    /// `stuck`, `stuck_ratio`, `stuck_repeat`, `stuck_quiet`, `stuck_share`),
+    /// `stuck`, `stuck_ratio`, `stuck_repeat`, `stuck_quiet`, `stuck_share`, `bag`, `bag_keys`,
+    /// `bag_median`),
     /// e.g. from a
     /// `key=value` flag.
     ///
@@ -227,14 +243,84 @@ impl EnsembleConfig {
             "stuck_repeat" => self.stuck_repeat = num(value)?,
             "stuck_quiet" => self.stuck_quiet = int(value)?,
             "stuck_share" => self.stuck_share = num(value)?,
+            "bag" => self.bag = num(value)?,
+            "bag_keys" => {
+                for k in value.split('+').filter(|k| !k.is_empty()) {
+                    if self.numeric(k).is_none() {
+                        return Err(bad());
+                    }
+                }
+                self.bag_keys = value.to_string();
+            }
+            "bag_median" => self.bag_median = value.parse().map_err(|_| bad())?,
             _ => {
                 return Err(crate::AnomalyError::invalid(
                     format!("ensemble {key}"),
-                    "unknown setting: use window, short, calibration, seasonal, weekly, diff, alarm_level, refractory, escalation, tie_break, tail, warmup, repeat, repeat_margin, repeat_memory, rank, rank_q, burst, burst_q, hetero, hetero_min, episode, episode_level, art, art_base, art_gain, art_repeat, art_quiet, art_quiet_level, stuck, stuck_ratio, stuck_repeat, stuck_quiet or stuck_share",
+                    "unknown setting: use window, short, calibration, seasonal, weekly, diff, alarm_level, refractory, escalation, tie_break, tail, warmup, repeat, repeat_margin, repeat_memory, rank, rank_q, burst, burst_q, hetero, hetero_min, episode, episode_level, art, art_base, art_gain, art_repeat, art_quiet, art_quiet_level, stuck, stuck_ratio, stuck_repeat, stuck_quiet, stuck_share, bag, bag_keys or bag_median",
                 ))
             }
         }
         Ok(())
+    }
+
+    /// The value of a numeric setting, by name (None for a boolean or unknown one).
+    fn numeric(&self, key: &str) -> Option<f64> {
+        Some(match key {
+            "window" => self.window as f64,
+            "short" => self.short as f64,
+            "calibration" => self.calibration as f64,
+            "refractory" => self.refractory as f64,
+            "escalation" => self.escalation,
+            "tail" => self.tail,
+            "repeat" => self.repeat,
+            "repeat_margin" => self.repeat_margin,
+            "repeat_memory" => self.repeat_memory as f64,
+            "rank" => self.rank as f64,
+            "rank_q" => self.rank_q,
+            "burst" => self.burst as f64,
+            "burst_q" => self.burst_q,
+            "hetero" => self.hetero,
+            "episode" => self.episode as f64,
+            "episode_level" => self.episode_level,
+            "art_base" => self.art_base,
+            "art_gain" => self.art_gain,
+            "art_repeat" => self.art_repeat,
+            "art_quiet" => self.art_quiet as f64,
+            "art_quiet_level" => self.art_quiet_level,
+            "stuck" => self.stuck as f64,
+            "stuck_repeat" => self.stuck_repeat,
+            "stuck_quiet" => self.stuck_quiet as f64,
+            "stuck_share" => self.stuck_share,
+            _ => return None,
+        })
+    }
+
+    /// The copies bagging runs: these settings without bagging, then each key of `bag_keys` scaled
+    /// by `1 − bag` and `1 + bag` (integer settings rounded). Empty when bagging is off.
+    fn bag_variants(&self) -> Vec<EnsembleConfig> {
+        let keys: Vec<&str> = self.bag_keys.split('+').filter(|k| !k.is_empty()).collect();
+        if self.bag <= 0.0 || keys.is_empty() {
+            return Vec::new();
+        }
+        let base = EnsembleConfig {
+            bag: 0.0,
+            bag_keys: String::new(),
+            ..self.clone()
+        };
+        let mut out = vec![base.clone()];
+        for k in keys {
+            let Some(v) = base.numeric(k) else { continue };
+            for f in [1.0 - self.bag, 1.0 + self.bag] {
+                let mut c = base.clone();
+                let x = v * f;
+                if c.set(k, &x.to_string()).is_err() {
+                    // An integer setting.
+                    let _ = c.set(k, &(x.round().max(0.0) as usize).to_string());
+                }
+                out.push(c);
+            }
+        }
+        out
     }
 }
 
@@ -275,6 +361,9 @@ impl Default for EnsembleConfig {
             stuck_repeat: 1.0,
             stuck_quiet: 400,
             stuck_share: 0.5,
+            bag: 0.0,
+            bag_keys: String::new(),
+            bag_median: false,
         }
     }
 }
@@ -362,6 +451,9 @@ pub struct Ensemble {
     longest_run: usize,
     /// Points in completed runs of at least `stuck` points so far (stuck-value opinion).
     long_run_points: usize,
+    /// Bagging's copies (empty when off): the ensemble's verdict is the first copy's, with the
+    /// copies' evidence combined.
+    bagged: Vec<Ensemble>,
     n: usize,
 }
 
@@ -404,6 +496,7 @@ impl Ensemble {
             run: 0,
             longest_run: 0,
             long_run_points: 0,
+            bagged: cfg.bag_variants().into_iter().map(Ensemble::new).collect(),
             n: 0,
             cfg,
         }
@@ -413,6 +506,31 @@ impl Ensemble {
     pub fn config(&self) -> &EnsembleConfig {
         &self.cfg
     }
+
+    /// Bagging: every copy sees the point; the evidence is the mean (or median) of theirs.
+    fn observe_bagged(&mut self, ts: i64, value: f64) -> Verdict {
+        self.n += 1;
+        let verdicts: Vec<Verdict> = self
+            .bagged
+            .iter_mut()
+            .map(|d| d.observe(ts, value))
+            .collect();
+        let mut evidence: Vec<f64> = verdicts.iter().map(|v| -(1.0 - v.score).ln()).collect();
+        let combined = if self.cfg.bag_median {
+            evidence.sort_by(f64::total_cmp);
+            let m = evidence.len() / 2;
+            if evidence.len() % 2 == 1 {
+                evidence[m]
+            } else {
+                0.5 * (evidence[m - 1] + evidence[m])
+            }
+        } else {
+            evidence.iter().sum::<f64>() / evidence.len() as f64
+        };
+        let mut v = verdicts.into_iter().next().expect("at least one copy");
+        v.score = (1.0 - (-combined).exp()).clamp(0.0, 1.0);
+        v
+    }
 }
 
 impl Detector for Ensemble {
@@ -421,6 +539,9 @@ impl Detector for Ensemble {
     }
 
     fn observe(&mut self, ts: i64, value: f64) -> Verdict {
+        if !self.bagged.is_empty() {
+            return self.observe_bagged(ts, value);
+        }
         self.n += 1;
         self.recent.push_back(value);
         if self.recent.len() > self.cfg.short {
@@ -672,6 +793,9 @@ impl Detector for Ensemble {
     fn nab_inputs(&mut self, inputs: &NabInputs) {
         if self.n > 0 {
             return;
+        }
+        for d in &mut self.bagged {
+            d.nab_inputs(inputs);
         }
         if let Some(art) = self.art.as_mut() {
             art.nab_inputs(inputs);
@@ -1121,5 +1245,48 @@ mod tests {
         assert!(with > 0.97, "{with} {name}");
         assert_eq!(name, "ensemble/art");
         assert!(without < with, "{without} {other}");
+    }
+
+    #[test]
+    fn bagging_runs_the_given_settings_and_each_key_scaled_down_and_up() {
+        let mut c = EnsembleConfig::default();
+        assert!(c.bag_variants().is_empty());
+        c.set("bag", "0.1").unwrap();
+        assert!(c.bag_variants().is_empty(), "no keys: off");
+        assert!(c.set("bag_keys", "tail+nope").is_err());
+        assert!(c.set("bag_keys", "art").is_err(), "a boolean setting");
+        c.set("bag_keys", "tail+window").unwrap();
+        let v = c.bag_variants();
+        let tails: Vec<f64> = v.iter().map(|c| c.tail).collect();
+        let windows: Vec<usize> = v.iter().map(|c| c.window).collect();
+        assert_eq!(v.len(), 5);
+        assert!((tails[1] - 1.35).abs() < 1e-12 && (tails[2] - 1.65).abs() < 1e-12);
+        assert_eq!([tails[0], tails[3], tails[4]], [1.5; 3]);
+        assert_eq!(windows, [1000, 1000, 1000, 900, 1100]);
+        assert!(v.iter().all(|c| c.bag == 0.0 && c.bag_keys.is_empty()));
+    }
+
+    #[test]
+    fn bagging_identical_copies_changes_nothing() {
+        // `repeat_margin` is 0, so its scaled copies are the plain ensemble: mean and median of equal
+        // evidences are that evidence.
+        for median in ["false", "true"] {
+            let mut cfg = EnsembleConfig::default();
+            for (k, v) in [
+                ("bag", "0.2"),
+                ("bag_keys", "repeat_margin"),
+                ("bag_median", median),
+            ] {
+                cfg.set(k, v).unwrap();
+            }
+            let mut plain = Ensemble::default();
+            let mut bagged = Ensemble::new(cfg);
+            for i in 0..3000i64 {
+                let v = 10.0 + noise(i) + if i % 700 == 699 { 8.0 } else { 0.0 };
+                let (a, b) = (plain.observe(i * 60, v), bagged.observe(i * 60, v));
+                assert!((a.score - b.score).abs() < 1e-9, "{i}: {a:?} {b:?}");
+                assert_eq!(a.detector, b.detector);
+            }
+        }
     }
 }
