@@ -7,7 +7,7 @@
 //! Lines the model does not cover are kept verbatim in `other` (top level and per interface), so
 //! nothing is lost; [`CiscoConfig::render`] writes them back.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::net::Ipv4Addr;
 
@@ -363,6 +363,24 @@ fn subtree_text(tree: &ConfigTree<'_>, id: NodeId, depth: usize, out: &mut Strin
     }
 }
 
+/// The text after the first `n` words, as written (inner spacing kept, ends trimmed).
+fn after_words(t: &str, n: usize) -> &str {
+    let mut rest = t.trim_start();
+    for _ in 0..n {
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        rest = rest[end..].trim_start();
+    }
+    rest.trim_end()
+}
+
+/// Sections that may be entered again later in a configuration and then add to the first block.
+fn reentrant(t: &str) -> bool {
+    matches!(
+        words(t).as_slice(),
+        ["interface", _] | ["vlan", _] | ["router", "ospf", _] | ["ip", "access-list", ..]
+    )
+}
+
 fn other_of(tree: &ConfigTree<'_>, id: NodeId) -> String {
     let mut s = String::new();
     subtree_text(tree, id, 0, &mut s);
@@ -378,22 +396,46 @@ impl CiscoConfig {
     /// Models a parsed tree.
     pub fn from_tree(tree: &ConfigTree<'_>, dialect: Dialect) -> Self {
         let mut c = CiscoConfig::default();
+        // A section entered more than once (`interface X` ... `interface X` again) is one section on
+        // the device: the later block adds to the earlier one. Model it from all of its children.
+        let mut groups: HashMap<String, Vec<NodeId>> = HashMap::new();
+        for &id in tree.roots() {
+            let n = tree.node(id);
+            if n.kind != NodeKind::Comment && reentrant(n.text) {
+                groups.entry(words(n.text).join(" ")).or_default().push(id);
+            }
+        }
         for &id in tree.roots() {
             let n = tree.node(id);
             if n.kind == NodeKind::Comment {
                 continue;
             }
-            if !c.top_line(tree, id, dialect) {
-                c.other.push(other_of(tree, id));
+            let group = reentrant(n.text)
+                .then(|| groups.get(&words(n.text).join(" ")))
+                .flatten()
+                .filter(|g| g.len() > 1);
+            match group {
+                Some(g) if g[0] != id => {} // modelled (or kept) with the first block
+                Some(g) => {
+                    let kids: Vec<NodeId> =
+                        g.iter().flat_map(|&x| tree.children(x)).copied().collect();
+                    if !c.top_line(tree, id, &kids, dialect) {
+                        c.other.extend(g.iter().map(|&x| other_of(tree, x)));
+                    }
+                }
+                None => {
+                    if !c.top_line(tree, id, tree.children(id), dialect) {
+                        c.other.push(other_of(tree, id));
+                    }
+                }
             }
         }
         c
     }
 
-    fn top_line(&mut self, tree: &ConfigTree<'_>, id: NodeId, d: Dialect) -> bool {
+    fn top_line(&mut self, tree: &ConfigTree<'_>, id: NodeId, kids: &[NodeId], d: Dialect) -> bool {
         let t = tree.node(id).text;
         let w = words(t);
-        let kids = tree.children(id);
         match w.as_slice() {
             ["hostname", h] if kids.is_empty() => self.hostname = Some(h.to_string()),
             ["feature", f] if kids.is_empty() => {
@@ -405,6 +447,12 @@ impl CiscoConfig {
                 };
                 let mut vlan = Vlan::default();
                 for &k in kids {
+                    if tree.node(k).kind == NodeKind::Comment {
+                        continue;
+                    }
+                    if !tree.children(k).is_empty() {
+                        return false;
+                    }
                     match words(tree.node(k).text).as_slice() {
                         ["name", n] => vlan.name = Some(n.to_string()),
                         ["shutdown"] => vlan.shutdown = true,
@@ -426,12 +474,18 @@ impl CiscoConfig {
                 let Some(acl) = parse_acl(tree, kids, kind) else {
                     return false;
                 };
+                if self.acls.contains_key(*name) {
+                    return false; // the same name as another kind of list: keep both as written
+                }
                 self.acls.insert(name.to_string(), acl);
             }
             ["ip", "access-list", name] => {
                 let Some(acl) = parse_acl(tree, kids, AclKind::Ip) else {
                     return false;
                 };
+                if self.acls.contains_key(*name) {
+                    return false;
+                }
                 self.acls.insert(name.to_string(), acl);
             }
             ["router", "ospf", tag] => {
@@ -446,8 +500,12 @@ impl CiscoConfig {
                             Ok(r) => o.router_id = Some(r),
                             Err(_) => o.other.push(other_of(tree, k)),
                         },
-                        ["network", ..] => o.networks.push(kt["network ".len()..].to_string()),
-                        ["passive-interface", "default"] => o.passive_default = true,
+                        ["network", _, ..] if tree.children(k).is_empty() => {
+                            o.networks.push(after_words(kt, 1).to_string())
+                        }
+                        ["passive-interface", "default"] if tree.children(k).is_empty() => {
+                            o.passive_default = true
+                        }
                         _ => o.other.push(other_of(tree, k)),
                     }
                 }
@@ -457,35 +515,39 @@ impl CiscoConfig {
                 Some(r) => self.static_routes.push(r),
                 None => return false,
             },
-            ["ntp", "server", ..] if kids.is_empty() => {
-                self.ntp_servers.push(t["ntp server ".len()..].to_string())
+            ["ntp", "server", _, ..] if kids.is_empty() => {
+                self.ntp_servers.push(after_words(t, 2).to_string())
             }
-            ["ip", "name-server", ..] if kids.is_empty() => self
-                .name_servers
-                .push(t["ip name-server ".len()..].to_string()),
+            ["ip", "name-server", _, ..] if kids.is_empty() => {
+                self.name_servers.push(after_words(t, 2).to_string())
+            }
             ["ip", "domain-name", n] if kids.is_empty() && d == Dialect::NxOs => {
                 self.domain_name = Some(n.to_string())
             }
             ["ip", "domain", "name", n] if kids.is_empty() && d == Dialect::Ios => {
                 self.domain_name = Some(n.to_string())
             }
-            ["logging", "server", ..] if kids.is_empty() && d == Dialect::NxOs => self
-                .logging_hosts
-                .push(t["logging server ".len()..].to_string()),
-            ["logging", "host", ..] if kids.is_empty() && d == Dialect::Ios => self
-                .logging_hosts
-                .push(t["logging host ".len()..].to_string()),
+            ["logging", "server", _, ..] if kids.is_empty() && d == Dialect::NxOs => {
+                self.logging_hosts.push(after_words(t, 2).to_string())
+            }
+            ["logging", "host", _, ..] if kids.is_empty() && d == Dialect::Ios => {
+                self.logging_hosts.push(after_words(t, 2).to_string())
+            }
             ["snmp-server", "community", name, rest @ ..]
-                if kids.is_empty() && !rest.is_empty() =>
+                if kids.is_empty()
+                    && !rest.is_empty()
+                    && !self.snmp_communities.contains_key(*name) =>
             {
+                // NX-OS writes one line per attribute of a community (`group`, `use-acl`...):
+                // the first is modelled, the others are kept as written.
                 self.snmp_communities
                     .insert(name.to_string(), rest.join(" "));
             }
-            ["boot", "system", ..] if kids.is_empty() && d == Dialect::Ios => {
-                self.boot.push(t["boot system ".len()..].to_string())
+            ["boot", "system", _, ..] if kids.is_empty() && d == Dialect::Ios => {
+                self.boot.push(after_words(t, 2).to_string())
             }
-            ["boot", "nxos", ..] if kids.is_empty() && d == Dialect::NxOs => {
-                self.boot.push(t["boot nxos ".len()..].to_string())
+            ["boot", "nxos", _, ..] if kids.is_empty() && d == Dialect::NxOs => {
+                self.boot.push(after_words(t, 2).to_string())
             }
             _ => return false,
         }
@@ -720,6 +782,9 @@ fn parse_interface(tree: &ConfigTree<'_>, kids: &[NodeId], d: Dialect) -> Interf
     let mut native: Option<u16> = None;
     let mut allowed: Option<VlanSet> = None;
     let mut bare_switchport = false;
+    let mut no_switchport = false;
+    // Where the first switchport line stood among the unmodelled ones (to keep them in place).
+    let mut sw_at: Option<usize> = None;
     let mut sw_lines: Vec<String> = Vec::new();
     for &k in kids {
         let n = tree.node(k);
@@ -729,9 +794,19 @@ fn parse_interface(tree: &ConfigTree<'_>, kids: &[NodeId], d: Dialect) -> Interf
         let t = n.text;
         let leaf = tree.children(k).is_empty();
         let w = words(t);
+        // Only HSRP / VRRP sub-modes have children the model reads; any other line with children
+        // is kept whole so that nothing under it is lost.
+        if !leaf && !matches!(w.first(), Some(&("hsrp" | "vrrp"))) {
+            i.other.push(other_of(tree, k));
+            continue;
+        }
+        if matches!(w.as_slice(), ["switchport", ..] | ["no", "switchport"]) {
+            sw_at.get_or_insert(i.other.len());
+        }
         let ok = match w.as_slice() {
-            ["description", ..] if leaf => {
-                i.description = Some(t["description ".len()..].to_string());
+            // A bare `description` (nothing after it) is kept as written.
+            ["description", _, ..] if leaf => {
+                i.description = Some(after_words(t, 1).to_string());
                 true
             }
             ["shutdown"] => {
@@ -745,6 +820,7 @@ fn parse_interface(tree: &ConfigTree<'_>, kids: &[NodeId], d: Dialect) -> Interf
             ["mtu", m] => parse_u(m).map(|m| i.mtu = Some(m)).is_some(),
             ["no", "switchport"] => {
                 i.switchport = Some(Switchport::Routed);
+                no_switchport = true;
                 true
             }
             ["switchport"] => {
@@ -757,22 +833,23 @@ fn parse_interface(tree: &ConfigTree<'_>, kids: &[NodeId], d: Dialect) -> Interf
                 sw_lines.push(t.to_string());
                 true
             }
-            ["switchport", "access", "vlan", v] => {
+            ["switchport", "access", "vlan", v] if parse_u::<u16>(v).is_some() => {
                 access = parse_u(v);
                 sw_lines.push(t.to_string());
-                access.is_some()
+                true
             }
-            ["switchport", "trunk", "native", "vlan", v] => {
+            ["switchport", "trunk", "native", "vlan", v] if parse_u::<u16>(v).is_some() => {
                 native = parse_u(v);
                 sw_lines.push(t.to_string());
-                native.is_some()
+                true
             }
+            // Modelled only when the list renders back as written (`10,11` or `1-10,5` are kept).
             ["switchport", "trunk", "allowed", "vlan", v]
-                if !matches!(*v, "add" | "remove" | "except" | "all") =>
+                if VlanSet::parse(v).is_some_and(|s| s.render() == *v) =>
             {
                 allowed = VlanSet::parse(v);
                 sw_lines.push(t.to_string());
-                allowed.is_some()
+                true
             }
             ["vrf", "member", v] if d == Dialect::NxOs => {
                 i.vrf = Some(v.to_string());
@@ -788,10 +865,15 @@ fn parse_interface(tree: &ConfigTree<'_>, kids: &[NodeId], d: Dialect) -> Interf
             ["ip", "address", a] if d == Dialect::NxOs && i.ipv4.is_none() => {
                 Ipv4Net::parse(a, None).map(|n| i.ipv4 = Some(n)).is_some()
             }
-            ["ip", "address", a, m, "secondary"] if d == Dialect::Ios => Ipv4Net::parse(a, Some(m))
-                .map(|n| i.secondary.push(n))
-                .is_some(),
-            ["ip", "address", a, m] if d == Dialect::Ios && i.ipv4.is_none() => {
+            // IOS writes `A.B.C.D M.M.M.M`; a prefix-length form is kept as written.
+            ["ip", "address", a, m, "secondary"] if d == Dialect::Ios && !a.contains('/') => {
+                Ipv4Net::parse(a, Some(m))
+                    .map(|n| i.secondary.push(n))
+                    .is_some()
+            }
+            ["ip", "address", a, m]
+                if d == Dialect::Ios && i.ipv4.is_none() && !a.contains('/') =>
+            {
                 Ipv4Net::parse(a, Some(m))
                     .map(|n| i.ipv4 = Some(n))
                     .is_some()
@@ -845,17 +927,17 @@ fn parse_interface(tree: &ConfigTree<'_>, kids: &[NodeId], d: Dialect) -> Interf
             },
             ["hsrp", g] if d == Dialect::NxOs => match parse_u::<u16>(g) {
                 Some(g) => {
-                    let mut h = Hsrp::default();
+                    // A group entered twice (an interface re-entered) adds to the first block.
+                    let h = i.hsrp.entry(g).or_default();
                     for &c in tree.children(k) {
                         let ct = tree.node(c).text;
                         if tree.node(c).kind == NodeKind::Comment {
                             continue;
                         }
-                        if !tree.children(c).is_empty() || !hsrp_line(&mut h, &words(ct), ct) {
+                        if !tree.children(c).is_empty() || !hsrp_line(h, &words(ct), ct) {
                             h.other.push(other_of(tree, c));
                         }
                     }
-                    i.hsrp.insert(g, h);
                     true
                 }
                 None => false,
@@ -878,20 +960,19 @@ fn parse_interface(tree: &ConfigTree<'_>, kids: &[NodeId], d: Dialect) -> Interf
             }
             ["vrrp", g] if d == Dialect::NxOs => match parse_u::<u16>(g) {
                 Some(g) => {
-                    let mut v = Vrrp {
+                    let v = i.vrrp.entry(g).or_insert_with(|| Vrrp {
                         shutdown: true,
                         ..Vrrp::default()
-                    };
+                    });
                     for &c in tree.children(k) {
                         let ct = tree.node(c).text;
                         if tree.node(c).kind == NodeKind::Comment {
                             continue;
                         }
-                        if !tree.children(c).is_empty() || !vrrp_line(&mut v, &words(ct), ct, d) {
+                        if !tree.children(c).is_empty() || !vrrp_line(v, &words(ct), ct, d) {
                             v.other.push(other_of(tree, c));
                         }
                     }
-                    i.vrrp.insert(g, v);
                     true
                 }
                 None => false,
@@ -929,8 +1010,16 @@ fn parse_interface(tree: &ConfigTree<'_>, kids: &[NodeId], d: Dialect) -> Interf
         i.switchport = i
             .switchport
             .filter(|s| *s == Switchport::Routed && sw_lines.is_empty());
-        i.other.extend(sw_lines);
-    } else if bare_switchport && d == Dialect::Ios {
+        let mut keep = Vec::with_capacity(sw_lines.len() + 1);
+        if no_switchport && i.switchport.is_none() {
+            // `no switchport` followed by layer-2 lines the model cannot resolve: keep it too.
+            keep.push("no switchport".to_string());
+        }
+        keep.extend(sw_lines);
+        let at = sw_at.unwrap_or(i.other.len()).min(i.other.len());
+        i.other.splice(at..at, keep);
+    } else if bare_switchport {
+        // Rendered before the mode lines (see `render_interface`), as the device needs it.
         i.other.push("switchport".into());
     }
     i
@@ -1016,6 +1105,14 @@ fn render_interface(o: &mut String, name: &str, i: &Interface, d: Dialect, ind: 
             Dialect::NxOs => format!("vrf member {v}"),
             Dialect::Ios => format!("ip vrf forwarding {v}"),
         });
+    }
+    let l2 = matches!(
+        i.switchport,
+        Some(Switchport::Access { .. } | Switchport::Trunk { .. })
+    );
+    let bare_switchport = l2 && i.other.iter().any(|l| l == "switchport");
+    if bare_switchport {
+        line("switchport".into());
     }
     match &i.switchport {
         Some(Switchport::Routed) => line("no switchport".into()),
@@ -1159,7 +1256,9 @@ fn render_interface(o: &mut String, name: &str, i: &Interface, d: Dialect, ind: 
         }
     }
     for l in &i.other {
-        push_other_at(o, l, ind, 1);
+        if !(bare_switchport && l == "switchport") {
+            push_other_at(o, l, ind, 1);
+        }
     }
     if let Some(s) = i.shutdown {
         let _ = writeln!(o, "{ind}{}", if s { "shutdown" } else { "no shutdown" });

@@ -21,6 +21,8 @@ struct Entry {
     name: String,
     sets: Vec<(String, String)>,
     nested: Vec<String>,
+    /// Keys this block `unset`s (they return to their defaults on an entry edited again).
+    unsets: Vec<String>,
 }
 
 fn unquote(s: &str) -> &str {
@@ -29,25 +31,32 @@ fn unquote(s: &str) -> &str {
         .unwrap_or(s)
 }
 
-/// Splits a FortiOS value into tokens, honouring double quotes.
+/// Splits a FortiOS value into tokens as the CLI does: double quotes (with backslash escapes),
+/// single quotes (literal), and backslash escapes outside quotes.
 fn tokens(v: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut q = false;
+    let mut sq = false;
     let mut any = false;
     let mut chars = v.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
-            '\\' if q => {
+            '\\' if !sq => {
                 if let Some(n) = chars.next() {
                     cur.push(n);
                 }
+                any = true;
             }
-            '"' => {
+            '"' if !sq => {
                 q = !q;
                 any = true;
             }
-            ' ' if !q => {
+            '\'' if !q => {
+                sq = !sq;
+                any = true;
+            }
+            ' ' if !q && !sq => {
                 if any || !cur.is_empty() {
                     out.push(std::mem::take(&mut cur));
                     any = false;
@@ -67,6 +76,26 @@ fn tokens(v: &str) -> Vec<String> {
 
 fn quote(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// Whether a value has no quoting or escaping, so that its words are its tokens.
+fn plain(v: &str) -> bool {
+    !v.contains(['"', '\'', '\\'])
+}
+
+/// A single-string value the model can hold and write back as it was written (quoted the way the
+/// renderer quotes, or a plain word); anything else stays verbatim in `extra`.
+fn valid_str(v: &str) -> bool {
+    let t = tokens(v);
+    t.len() == 1 && (quote(&t[0]) == v || plain(v))
+}
+
+/// A list value the model can hold and write back as it was written.
+fn valid_list(v: &str) -> bool {
+    let t = tokens(v);
+    !t.is_empty()
+        && t.iter().all(|x| !x.is_empty())
+        && (plain(v) || t.iter().map(|x| quote(x)).collect::<Vec<_>>().join(" ") == v)
 }
 
 macro_rules! entity {
@@ -103,9 +132,9 @@ macro_rules! entity {
     (@ty str) => { Option<String> };
     (@ty raw) => { Option<String> };
     (@ty list) => { Vec<String> };
-    (@valid str, $v:expr) => { tokens($v).len() == 1 };
+    (@valid str, $v:expr) => { valid_str($v) };
     (@valid raw, $v:expr) => { !$v.contains('"') };
-    (@valid list, $v:expr) => { !tokens($v).is_empty() && tokens($v).iter().all(|t| !t.is_empty()) };
+    (@valid list, $v:expr) => { valid_list($v) };
     (@parse str, $v:expr) => { tokens($v).into_iter().next() };
     (@parse raw, $v:expr) => { Some($v.to_string()) };
     (@parse list, $v:expr) => { tokens($v) };
@@ -411,11 +440,13 @@ fn entry_body(tree: &ConfigTree<'_>, ids: &[NodeId], e: &mut Entry) {
             let (k, v) = rest.split_once(' ').unwrap_or((rest, ""));
             let v = v.trim();
             e.sets.retain(|(x, _)| x != k);
+            e.unsets.retain(|x| x != k);
             e.sets.push((k.to_string(), v.to_string()));
         } else if let Some(k) = n.text.strip_prefix("unset ") {
             // `unset` returns the key to its default: it is no longer set.
             let k = k.trim();
             e.sets.retain(|(x, _)| x != k);
+            e.unsets.push(k.to_string());
         } else {
             e.nested.push(block_text(tree, c));
         }
@@ -427,8 +458,13 @@ fn entries(tree: &ConfigTree<'_>, id: NodeId) -> Vec<Entry> {
     for &c in tree.children(id) {
         let n = tree.node(c);
         if let Some(name) = n.text.strip_prefix("edit ") {
+            // The name as the CLI reads it (quotes and escapes resolved); written back quoted.
+            let name = match tokens(name.trim()).as_slice() {
+                [one] => one.clone(),
+                _ => unquote(name.trim()).to_string(),
+            };
             let mut e = Entry {
-                name: unquote(name.trim()).to_string(),
+                name,
                 ..Entry::default()
             };
             entry_body(tree, tree.children(c), &mut e);
@@ -443,6 +479,7 @@ impl FortiConfig {
     pub fn parse(text: &str) -> Self {
         let tree = ConfigTree::parse(text, Syntax::FortiOs);
         let mut c = FortiConfig::default();
+        let mut policy_at: std::collections::HashMap<u32, usize> = Default::default();
         for &id in tree.roots() {
             let n = tree.node(id);
             if n.kind == NodeKind::Comment {
@@ -505,8 +542,12 @@ impl FortiConfig {
                     let es = entries(&tree, id);
                     if es.iter().all(|e| e.name.parse::<u32>().is_ok()) {
                         for e in es {
-                            c.static_routes
-                                .insert(e.name.parse().unwrap_or(0), FStaticRoute::from_entry(&e));
+                            let seq = e.name.parse().unwrap_or(0);
+                            let e = match c.static_routes.get(&seq) {
+                                Some(old) => merged(old.to_sets(), old.nested.clone(), e),
+                                None => e,
+                            };
+                            c.static_routes.insert(seq, FStaticRoute::from_entry(&e));
                         }
                         true
                     } else {
@@ -518,8 +559,19 @@ impl FortiConfig {
                     if es.iter().all(|e| e.name.parse::<u32>().is_ok()) {
                         for e in es {
                             let idn = e.name.parse().unwrap_or(0);
-                            c.policies.retain(|(i, _)| *i != idn);
-                            c.policies.push((idn, Policy::from_entry(&e)));
+                            // A later block editing an existing policy changes the keys it sets;
+                            // the policy keeps its place in the order.
+                            match policy_at.get(&idn) {
+                                Some(&at) => {
+                                    let old = &c.policies[at].1;
+                                    let e = merged(old.to_sets(), old.nested.clone(), e);
+                                    c.policies[at].1 = Policy::from_entry(&e);
+                                }
+                                None => {
+                                    policy_at.insert(idn, c.policies.len());
+                                    c.policies.push((idn, Policy::from_entry(&e)));
+                                }
+                            }
                         }
                         true
                     } else {
@@ -547,6 +599,7 @@ impl FortiConfig {
                     name: k.clone(),
                     sets: f(v),
                     nested: nested(v),
+                    unsets: Vec::new(),
                 })
                 .collect()
         }
@@ -558,6 +611,7 @@ impl FortiConfig {
                     name: String::new(),
                     sets: h.to_sets(),
                     nested: h.nested.clone(),
+                    unsets: Vec::new(),
                 }]),
                 false,
             ));
@@ -590,6 +644,7 @@ impl FortiConfig {
                             name: k.to_string(),
                             sets: v.to_sets(),
                             nested: v.nested.clone(),
+                            unsets: Vec::new(),
                         })
                         .collect(),
                 ),
@@ -606,6 +661,7 @@ impl FortiConfig {
                             name: k.to_string(),
                             sets: v.to_sets(),
                             nested: v.nested.clone(),
+                            unsets: Vec::new(),
                         })
                         .collect(),
                 ),
@@ -828,20 +884,31 @@ fn fill<T: Clone>(
     f: impl Fn(&Entry) -> T,
     back: impl Fn(&T) -> (Vec<(String, String)>, Vec<String>),
 ) -> bool {
-    for mut e in es {
-        if let Some(old) = m.get(&e.name) {
-            let (mut sets, mut nested) = back(old);
-            for (k, v) in e.sets.drain(..) {
-                sets.retain(|(x, _)| *x != k);
-                sets.push((k, v));
+    for e in es {
+        let e = match m.get(&e.name) {
+            Some(old) => {
+                let (sets, nested) = back(old);
+                merged(sets, nested, e)
             }
-            nested.append(&mut e.nested);
-            e.sets = sets;
-            e.nested = nested;
-        }
+            None => e,
+        };
         m.insert(e.name.clone(), f(&e));
     }
     true
+}
+
+/// An existing entry (its `set`s and nested blocks) edited again by `e`: the keys `e` sets take
+/// its values, the others keep theirs, nested blocks follow in order.
+fn merged(mut sets: Vec<(String, String)>, mut nested: Vec<String>, mut e: Entry) -> Entry {
+    sets.retain(|(k, _)| !e.unsets.contains(k));
+    for (k, v) in e.sets.drain(..) {
+        sets.retain(|(x, _)| *x != k);
+        sets.push((k, v));
+    }
+    nested.append(&mut e.nested);
+    e.sets = sets;
+    e.nested = nested;
+    e
 }
 
 fn render_sections(secs: &[(&'static str, Option<Vec<Entry>>, bool)], other: &[String]) -> String {

@@ -46,6 +46,18 @@ pub fn diff_trees(target: &str, running: &ConfigTree<'_>, desired: &ConfigTree<'
     cs
 }
 
+/// Command nodes among `ids` by text, each with every node of that text in order (a section can be
+/// entered more than once; its blocks then add up to one section).
+fn blocks<'a>(tree: &ConfigTree<'a>, ids: &[NodeId]) -> HashMap<&'a str, Vec<NodeId>> {
+    let mut m: HashMap<&'a str, Vec<NodeId>> = HashMap::with_capacity(ids.len());
+    for &id in ids {
+        if is_cmd(tree, id) {
+            m.entry(tree.node(id).text).or_default().push(id);
+        }
+    }
+    m
+}
+
 fn is_cmd(tree: &ConfigTree<'_>, id: NodeId) -> bool {
     tree.node(id).kind != NodeKind::Comment
 }
@@ -244,20 +256,25 @@ fn cisco_children(
         }
         out.push(pad(&negate(t)));
     }
+    let (rb, wb) = (blocks(run, r), blocks(want, w));
     for &id in w {
         if !is_cmd(want, id) {
             continue;
         }
         let t = want.node(id).text;
-        match ri.get(t) {
+        let wids = &wb[t];
+        if ri.contains_key(t) && wids[0] != id {
+            continue; // diffed together with the first block of the same text
+        }
+        match rb.get(t) {
             None => subtree_lines(want, id, depth, out),
-            Some(&rid) => {
-                let (rc, wc) = (run.children(rid), want.children(id));
+            Some(rids) => {
+                let (rc, wc) = (children_of(run, rids), children_of(want, wids));
                 if rc.is_empty() && wc.is_empty() {
                     continue;
                 }
                 let mut sub = Vec::new();
-                cisco_children(run, rc, want, wc, depth + 1, &mut sub);
+                cisco_children(run, &rc, want, &wc, depth + 1, &mut sub);
                 if !sub.is_empty() {
                     out.push(pad(t));
                     out.append(&mut sub);
@@ -333,6 +350,7 @@ fn cisco_top(
         .collect();
     let mut replaced: HashSet<NodeId> = HashSet::new();
 
+    let (rb, wb) = (blocks(run, run.roots()), blocks(want, want.roots()));
     for &id in want.roots() {
         if !is_cmd(want, id) {
             continue;
@@ -341,8 +359,12 @@ fn cisco_top(
         if numbered_acl(t).is_some() {
             continue;
         }
+        let wids = &wb[t];
+        if ri.contains_key(t) && wids[0] != id {
+            continue; // a section entered again: diffed with its first block
+        }
         let weight = cisco_weight(t);
-        match ri.get(t) {
+        match rb.get(t).map(|v| v[0]) {
             None => {
                 if want.children(id).is_empty() {
                     if let Some(&rid) = replace_key(t).and_then(|k| run_top_keys.get(&k)) {
@@ -357,8 +379,9 @@ fn cisco_top(
                 subtree_lines(want, id, 0, &mut cmds);
                 first.push((weight, change(Action::Create, t, cmds)));
             }
-            Some(&rid) => {
-                let (rc, wc) = (run.children(rid), want.children(id));
+            Some(_) => {
+                let (rc, wc) = (children_of(run, &rb[t]), children_of(want, wids));
+                let (rc, wc) = (rc.as_slice(), wc.as_slice());
                 if is_acl_section(t) && !rc.is_empty() {
                     let seq = |tree: &ConfigTree<'_>, ids: &[NodeId]| {
                         ids.iter().filter(|&&i| is_cmd(tree, i)).all(|&i| {
@@ -498,10 +521,12 @@ fn forti_body(
     deletes: &mut Vec<String>,
 ) {
     let pad = |s: &str| format!("{:d$}{}", "", s, d = depth * 4);
+    // A key set twice in one body takes its last value; an entry or sub-table edited twice in one
+    // body is one entry whose lines are those of every block, in order.
     let keyed = |tree: &ConfigTree<'_>, ids: &[NodeId]| {
         let mut sets: HashMap<String, NodeId> = HashMap::new();
-        let mut edits: HashMap<String, NodeId> = HashMap::new();
-        let mut configs: HashMap<String, NodeId> = HashMap::new();
+        let mut edits: HashMap<String, Vec<NodeId>> = HashMap::new();
+        let mut configs: HashMap<String, Vec<NodeId>> = HashMap::new();
         for &id in ids {
             let t = tree.node(id).text;
             if tree.node(id).kind == NodeKind::Comment {
@@ -510,27 +535,27 @@ fn forti_body(
             if let Some(k) = set_key(t) {
                 sets.insert(k.to_string(), id);
             } else if let Some(n) = edit_name(t) {
-                edits.insert(unquote(n).to_string(), id);
+                edits.entry(unquote(n).to_string()).or_default().push(id);
             } else if t.starts_with("config ") {
-                configs.insert(t.to_string(), id);
+                configs.entry(t.to_string()).or_default().push(id);
             }
         }
         (sets, edits, configs)
     };
     let (rs, re, rc) = keyed(run, r);
-    let (ws, we, _) = keyed(want, w);
+    let (ws, we, wc) = keyed(want, w);
     // unset keys that disappeared
     for &id in r {
         let t = run.node(id).text;
         if let Some(k) = set_key(t) {
-            if t.starts_with("set ") && !ws.contains_key(k) {
+            if t.starts_with("set ") && rs.get(k) == Some(&id) && !ws.contains_key(k) {
                 out.push(pad(&format!("unset {k}")));
             }
         }
     }
     for &id in r {
         if let Some(n) = edit_name(run.node(id).text) {
-            if !we.contains_key(unquote(n)) {
+            if !we.contains_key(unquote(n)) && re.get(unquote(n)).map(|v| v[0]) == Some(id) {
                 deletes.push(pad(&format!("delete {n}")));
             }
         }
@@ -542,20 +567,28 @@ fn forti_body(
         }
         let t = n.text;
         if let Some(k) = set_key(t) {
-            if rs.get(k).map(|&x| run.node(x).text) != Some(t) {
+            if ws.get(k) == Some(&id) && rs.get(k).map(|&x| run.node(x).text) != Some(t) {
                 out.push(pad(t));
             }
         } else if let Some(name) = edit_name(t) {
+            let wids = &we[unquote(name)];
+            if wids[0] != id {
+                continue; // diffed with the first block of this entry
+            }
             match re.get(unquote(name)) {
-                None => forti_subtree(want, id, depth, out),
-                Some(&rid) => {
+                None => {
+                    for &x in wids {
+                        forti_subtree(want, x, depth, out);
+                    }
+                }
+                Some(rids) => {
                     let mut sub = Vec::new();
                     let mut subdel = Vec::new();
                     forti_body(
                         run,
-                        run.children(rid),
+                        &children_of(run, rids),
                         want,
-                        want.children(id),
+                        &children_of(want, wids),
                         depth + 1,
                         "",
                         &mut sub,
@@ -570,16 +603,24 @@ fn forti_body(
                 }
             }
         } else if t.starts_with("config ") {
+            let wids = &wc[t];
+            if wids[0] != id {
+                continue;
+            }
             match rc.get(t) {
-                None => forti_subtree(want, id, depth, out),
-                Some(&rid) => {
+                None => {
+                    for &x in wids {
+                        forti_subtree(want, x, depth, out);
+                    }
+                }
+                Some(rids) => {
                     let mut sub = Vec::new();
                     let mut subdel = Vec::new();
                     forti_body(
                         run,
-                        run.children(rid),
+                        &children_of(run, rids),
                         want,
-                        want.children(id),
+                        &children_of(want, wids),
                         depth + 1,
                         t,
                         &mut sub,
@@ -599,17 +640,21 @@ fn forti_body(
     }
     if ordered_table(section) {
         // Simulate the table after this change: kept entries in running order, new ones appended.
+        // An entry edited twice takes the place of its first block.
         let mut sim: Vec<String> = r
             .iter()
+            .filter(|&&id| edit_name(run.node(id).text).is_some_and(|n| re[unquote(n)][0] == id))
             .filter_map(|&id| edit_name(run.node(id).text).map(|n| unquote(n).to_string()))
             .filter(|n| we.contains_key(n))
             .collect();
         let desired: Vec<String> = w
             .iter()
+            .filter(|&&id| edit_name(want.node(id).text).is_some_and(|n| we[unquote(n)][0] == id))
             .filter_map(|&id| edit_name(want.node(id).text).map(|n| unquote(n).to_string()))
             .collect();
+        let present: HashSet<String> = sim.iter().cloned().collect();
         for n in &desired {
-            if !sim.contains(n) {
+            if !present.contains(n) {
                 sim.push(n.clone());
             }
         }
@@ -625,6 +670,14 @@ fn forti_body(
     }
 }
 
+/// The children of every block in `ids`, in order.
+fn children_of(tree: &ConfigTree<'_>, ids: &[NodeId]) -> Vec<NodeId> {
+    ids.iter()
+        .flat_map(|&id| tree.children(id))
+        .copied()
+        .collect()
+}
+
 fn unquote(s: &str) -> &str {
     s.strip_prefix('"')
         .and_then(|x| x.strip_suffix('"'))
@@ -637,30 +690,37 @@ fn forti_top(
     first: &mut Vec<(u8, Change)>,
     later: &mut Vec<(u8, Change)>,
 ) {
-    let ri = index(run, run.roots());
+    // A section written more than once is one section: its blocks are diffed together.
+    let (ri, wi) = (blocks(run, run.roots()), blocks(want, want.roots()));
     for &id in want.roots() {
         if !is_cmd(want, id) {
             continue;
         }
         let t = want.node(id).text;
+        let wids = &wi[t];
+        if wids[0] != id {
+            continue;
+        }
         let weight = forti_weight(t);
         match ri.get(t) {
             None => {
                 let mut cmds = Vec::new();
-                forti_subtree(want, id, 0, &mut cmds);
+                for &x in wids {
+                    forti_subtree(want, x, 0, &mut cmds);
+                }
                 first.push((
                     weight,
                     change(Action::Create, t.trim_start_matches("config "), cmds),
                 ));
             }
-            Some(&rid) => {
+            Some(rids) => {
                 let mut body = Vec::new();
                 let mut dels = Vec::new();
                 forti_body(
                     run,
-                    run.children(rid),
+                    &children_of(run, rids),
                     want,
-                    want.children(id),
+                    &children_of(want, wids),
                     1,
                     t,
                     &mut body,

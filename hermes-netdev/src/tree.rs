@@ -278,22 +278,48 @@ fn parse_cisco(text: &str) -> ConfigTree<'_> {
     tree
 }
 
-/// Whether a FortiOS line leaves a double quote open (multi-line value).
-fn open_quote(t: &str) -> bool {
-    let mut open = false;
+/// Where a FortiOS statement stands at the end of a line: inside a double- or single-quoted string,
+/// or continued by a trailing backslash. Backslash escapes the next character outside single
+/// quotes; single-quoted text is literal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct QuoteState {
+    double: bool,
+    single: bool,
+    continued: bool,
+}
+
+impl QuoteState {
+    fn open(self) -> bool {
+        self.double || self.single || self.continued
+    }
+}
+
+/// Scans one line of a FortiOS statement from state `st`.
+fn quote_state(t: &str, st: QuoteState) -> QuoteState {
+    let (mut double, mut single) = (st.double, st.single);
     let mut esc = false;
+    let mut continued = false;
     for b in t.bytes() {
+        continued = false;
         if esc {
             esc = false;
             continue;
         }
         match b {
-            b'\\' => esc = true,
-            b'"' => open = !open,
+            b'\\' if !single => {
+                esc = true;
+                continued = true;
+            }
+            b'"' if !single => double = !double,
+            b'\'' if !double => single = !single,
             _ => {}
         }
     }
-    open
+    QuoteState {
+        double,
+        single,
+        continued: continued && esc,
+    }
 }
 
 fn parse_fortios(text: &str) -> ConfigTree<'_> {
@@ -341,19 +367,30 @@ fn parse_fortios(text: &str) -> ConfigTree<'_> {
             }
             continue;
         }
-        if open_quote(t) {
-            let block_start = s + indent;
-            let mut block_end = e;
-            for (_, (s2, e2)) in spans.by_ref() {
-                block_end = e2;
-                if open_quote(&text[s2..e2]) {
+        let mut st = quote_state(t, QuoteState::default());
+        if st.open() {
+            // Find the line that closes the value before taking anything: a value never closed
+            // (a truncated configuration) leaves the line on its own and the rest parsed as usual.
+            let (mut pos, mut taken, mut close) = (e + 1, 0usize, None);
+            while pos < text.len() {
+                let end = memchr_nl(&text.as_bytes()[pos..]).map_or(text.len(), |i| pos + i);
+                taken += 1;
+                st = quote_state(text[pos..end].trim_end_matches('\r'), st);
+                if !st.open() {
+                    close = Some(end);
                     break;
                 }
+                pos = end + 1;
             }
-            node.text = text[block_start..block_end].trim_end();
-            node.kind = NodeKind::Block;
-            tree.push(parent, node);
-            continue;
+            if let Some(block_end) = close {
+                for _ in 0..taken {
+                    spans.next();
+                }
+                node.text = text[s + indent..block_end].trim_end();
+                node.kind = NodeKind::Block;
+                tree.push(parent, node);
+                continue;
+            }
         }
         let opens = t.starts_with("config ") || t.starts_with("edit ");
         let id = tree.push(parent, node);

@@ -1,0 +1,319 @@
+//! Layouts found in real configurations that the engine once mishandled, written out by hand (own
+//! names and addresses, same structure): each must parse, keep every line under the same parents,
+//! re-render stably, survive parse(render(model)) == model, and diff against itself to nothing.
+
+use std::collections::BTreeSet;
+
+use hermes_netdev::cisco::{CiscoConfig, Dialect, Switchport};
+use hermes_netdev::fortios::FortiConfig;
+use hermes_netdev::tree::{ConfigTree, NodeKind, Syntax};
+
+/// Every command line with the chain of its parents, whitespace-normalised (comments excluded).
+fn cisco_paths(text: &str) -> BTreeSet<String> {
+    fn walk(t: &ConfigTree<'_>, id: u32, path: &str, out: &mut BTreeSet<String>) {
+        let n = t.node(id);
+        if n.kind == NodeKind::Comment {
+            return;
+        }
+        let p = format!(
+            "{path} > {}",
+            n.text.split_whitespace().collect::<Vec<_>>().join(" ")
+        );
+        out.insert(p.clone());
+        for &c in t.children(id) {
+            walk(t, c, &p, out);
+        }
+    }
+    let t = ConfigTree::parse(text, Syntax::Cisco);
+    let mut out = BTreeSet::new();
+    for &r in t.roots() {
+        walk(&t, r, "", &mut out);
+    }
+    out
+}
+
+fn check_cisco(name: &str, text: &str, d: Dialect) -> CiscoConfig {
+    let m = CiscoConfig::parse(text, d);
+    let out = m.render(d);
+    let lost: Vec<_> = cisco_paths(text)
+        .difference(&cisco_paths(&out))
+        .cloned()
+        .collect();
+    assert!(
+        lost.is_empty(),
+        "{name} ({d:?}): lines lost by parse+render: {lost:#?}\nrendered:\n{out}"
+    );
+    let again = CiscoConfig::parse(&out, d);
+    assert_eq!(again, m, "{name} ({d:?}): parse(render(m)) != m");
+    assert_eq!(
+        again.render(d),
+        out,
+        "{name} ({d:?}): the rendering is not stable"
+    );
+    let plan = m.diff(&m, d, name);
+    assert!(
+        plan.is_empty(),
+        "{name} ({d:?}): self-diff not empty: {plan}"
+    );
+    m
+}
+
+#[test]
+fn ios_interface_entered_twice_keeps_both_blocks() {
+    let text = "hostname edge-r7\n!\ninterface GigabitEthernet0/3\n mtu 1600\n bfd interval 250 min_rx 250 multiplier 3\n!\ninterface GigabitEthernet0/3\n ip address 172.30.4.1 255.255.255.0\n bfd template fast-probe\n!\n";
+    let m = check_cisco("ios reentered interface", text, Dialect::Ios);
+    let gi = &m.interfaces["GigabitEthernet0/3"];
+    assert_eq!(gi.mtu, Some(1600));
+    assert_eq!(gi.ipv4.map(|n| n.len), Some(24));
+    assert_eq!(m.render(Dialect::Ios).matches("interface ").count(), 1);
+}
+
+#[test]
+fn ios_prefix_length_address_is_kept_as_written() {
+    let text = "interface Loopback7\n ip address 192.0.2.10/32 secondary\n ip address 192.0.2.9 255.255.255.255\n!\n";
+    let m = check_cisco("ios slash secondary", text, Dialect::Ios);
+    let lo = &m.interfaces["Loopback7"];
+    assert_eq!(
+        lo.ipv4.map(|n| n.addr.to_string()).as_deref(),
+        Some("192.0.2.9")
+    );
+    assert!(lo.secondary.is_empty());
+    assert!(lo
+        .other
+        .iter()
+        .any(|l| l == "ip address 192.0.2.10/32 secondary"));
+}
+
+#[test]
+fn ios_unmodelled_sections_entered_twice_diff_to_nothing() {
+    let text = "router bgp 64600\n neighbor 198.51.100.7 remote-as 64601\n!\nline vty 0 4\n exec-timeout 10 0\n!\nrouter bgp 64600\n neighbor 198.51.100.8 remote-as 64602\n!\nline vty 0 4\n transport input ssh\n!\n";
+    check_cisco("ios reentered bgp/line", text, Dialect::Ios);
+}
+
+#[test]
+fn nxos_switchport_lines_in_any_order_are_kept() {
+    // `no switchport` then back to layer 2 in a mode the model does not cover.
+    let text = "interface Ethernet2/7\n  no switchport\n  switchport\n  switchport mode fex-fabric\n  no shutdown\n";
+    let m = check_cisco("nxos no switchport then switchport", text, Dialect::NxOs);
+    assert_eq!(m.interfaces["Ethernet2/7"].switchport, None);
+    // A bare `switchport` before an access port is kept and written before the mode lines.
+    let text = "interface Ethernet2/8\n  switchport\n  switchport mode access\n  switchport access vlan 40\n";
+    let m = check_cisco("nxos bare switchport", text, Dialect::NxOs);
+    assert_eq!(
+        m.interfaces["Ethernet2/8"].switchport,
+        Some(Switchport::Access { vlan: Some(40) })
+    );
+    let out = m.render(Dialect::NxOs);
+    let bare = out
+        .find("  switchport\n")
+        .expect("bare switchport rendered");
+    let mode = out.find("switchport mode access").expect("mode rendered");
+    assert!(bare < mode, "{out}");
+}
+
+#[test]
+fn nxos_allowed_vlans_not_in_compact_form_are_kept_as_written() {
+    let text = "interface Ethernet3/1\n  switchport\n  switchport mode trunk\n  switchport trunk allowed vlan 30,31,45\n";
+    let m = check_cisco("nxos vlan list", text, Dialect::NxOs);
+    assert!(matches!(
+        m.interfaces["Ethernet3/1"].switchport,
+        Some(Switchport::Trunk { allowed: None, .. })
+    ));
+    let text = "interface Ethernet3/2\n  switchport mode trunk\n  switchport trunk allowed vlan 30-31,45\n";
+    let m = check_cisco("nxos vlan range", text, Dialect::NxOs);
+    assert!(matches!(
+        &m.interfaces["Ethernet3/2"].switchport,
+        Some(Switchport::Trunk { allowed: Some(a), .. }) if a.0.len() == 3
+    ));
+}
+
+#[test]
+fn nxos_snmp_community_on_several_lines_is_kept() {
+    let text = "snmp-server community lab-ro group network-operator\nsnmp-server community lab-ro use-ipv4acl mgmt-only\nsnmp-server community lab-rw group network-admin\n";
+    let m = check_cisco("nxos snmp community lines", text, Dialect::NxOs);
+    assert_eq!(m.snmp_communities["lab-ro"], "group network-operator");
+    assert_eq!(m.snmp_communities.len(), 2);
+}
+
+#[test]
+fn lines_nested_under_a_modelled_line_are_kept() {
+    // Odd indentation puts `bandwidth` under `no shutdown`: the pair is kept together.
+    let text = "interface Ethernet4/4\n no switchport\n no shutdown\n  bandwidth 40000\n!\nrouter ospf 9\n network 10.9.0.0 0.0.255.255 area 0\n  cost-note x\n";
+    check_cisco("nested under modelled", text, Dialect::NxOs);
+}
+
+#[test]
+fn nxos_hsrp_and_vlan_entered_twice_are_merged() {
+    let text = "vlan 120\n  name app-tier\nvlan 120\n  mode fabricpath\ninterface Vlan120\n  ip address 10.120.0.2/24\n  hsrp 12\n    ip 10.120.0.1\ninterface Vlan120\n  hsrp 12\n    priority 120\n    preempt\n";
+    let m = check_cisco("nxos reentered hsrp/vlan", text, Dialect::NxOs);
+    let h = &m.interfaces["Vlan120"].hsrp[&12];
+    assert_eq!(h.ip, Some("10.120.0.1".parse().unwrap()));
+    assert_eq!(h.priority, Some(120));
+    assert!(h.preempt);
+    assert!(
+        !m.vlans.contains_key(&120),
+        "vlan with an unmodelled line is kept verbatim"
+    );
+}
+
+// --- FortiOS ---------------------------------------------------------------------------------
+
+/// Tokens of a FortiOS CLI value: double quotes with backslash escapes, literal single quotes.
+fn cli_tokens(v: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let (mut cur, mut dq, mut sq, mut any) = (String::new(), false, false, false);
+    let mut chars = v.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if !sq => {
+                if let Some(n) = chars.next() {
+                    cur.push(n);
+                }
+                any = true;
+            }
+            '"' if !sq => {
+                dq = !dq;
+                any = true;
+            }
+            '\'' if !dq => {
+                sq = !sq;
+                any = true;
+            }
+            ' ' | '\t' | '\r' | '\n' if !dq && !sq => {
+                if any {
+                    out.push(std::mem::take(&mut cur));
+                    any = false;
+                }
+            }
+            _ => {
+                cur.push(c);
+                any = true;
+            }
+        }
+    }
+    if any {
+        out.push(cur);
+    }
+    out
+}
+
+/// Effective `set` values per path of edit names (a later `set` or `unset` of a key replaces it).
+fn forti_sets(text: &str) -> BTreeSet<(String, Vec<String>)> {
+    fn walk(t: &ConfigTree<'_>, id: u32, path: &str, out: &mut Vec<(String, Vec<String>)>) {
+        let n = t.node(id);
+        if n.kind == NodeKind::Comment {
+            return;
+        }
+        let tok = cli_tokens(n.text);
+        match tok.first().map(String::as_str) {
+            Some("set" | "unset") if tok.len() > 1 => {
+                out.retain(|(p, v)| !(p == path && v[0] == tok[1]));
+                if tok[0] == "set" {
+                    out.push((path.to_string(), tok[1..].to_vec()));
+                }
+            }
+            _ => {
+                let p = format!("{path}/{}", tok.join(" "));
+                for &c in t.children(id) {
+                    walk(t, c, &p, out);
+                }
+            }
+        }
+    }
+    let t = ConfigTree::parse(text, Syntax::FortiOs);
+    let mut out = Vec::new();
+    for &r in t.roots() {
+        walk(&t, r, "", &mut out);
+    }
+    out.into_iter().collect()
+}
+
+fn check_forti(name: &str, text: &str) -> FortiConfig {
+    let m = FortiConfig::parse(text);
+    let out = m.render();
+    let lost: Vec<_> = forti_sets(text)
+        .difference(&forti_sets(&out))
+        .cloned()
+        .collect();
+    assert!(
+        lost.is_empty(),
+        "{name}: set values lost or changed by parse+render: {lost:#?}\nrendered:\n{out}"
+    );
+    let again = FortiConfig::parse(&out);
+    assert_eq!(again, m, "{name}: parse(render(m)) != m");
+    assert_eq!(again.render(), out, "{name}: the rendering is not stable");
+    let plan = m.diff(&m, name);
+    assert!(plan.is_empty(), "{name}: self-diff not empty: {plan}");
+    m
+}
+
+#[test]
+fn fortios_buffer_with_escapes_single_quotes_and_continuation() {
+    let text = "config system replacemsg admin \"pre_admin-disclaimer-text\"\n    set buffer \\\"x\"in \\\"quotes\\\"\"'single \\ \" kept'\"\nsecond line\"tail\\\nend-of-value\nend\nconfig firewall address\n    edit \"ops-net\"\n        set subnet 10.44.0.0 255.255.0.0\n    next\nend\n";
+    let t = ConfigTree::parse(text, Syntax::FortiOs);
+    let roots: Vec<&str> = t.roots().iter().map(|&r| t.node(r).text).collect();
+    assert_eq!(
+        roots,
+        [
+            "config system replacemsg admin \"pre_admin-disclaimer-text\"",
+            "config firewall address"
+        ],
+        "the buffer must end where its quotes and continuation end"
+    );
+    let m = check_forti("replacemsg buffer", text);
+    assert!(m.addresses.contains_key("ops-net"));
+}
+
+#[test]
+fn fortios_keys_and_entries_written_twice_diff_to_nothing() {
+    let text = "config system zone\n    edit \"inside\"\n        set interface \"port7\"\n        set interface \"port8\"\n        append interface \"port9\"\n    next\nend\nconfig router prefix-list\n    edit \"pl-core\"\n        config rule\n            edit 5\n                set prefix 10.1.0.0 255.255.0.0\n            next\n            edit 5\n                set ge 24\n            next\n        end\n    next\nend\nconfig system zone\n    edit \"outside\"\n        set interface \"port2\"\n    next\nend\n";
+    check_forti("duplicate keys/entries/sections", text);
+}
+
+#[test]
+fn fortios_policy_and_route_edited_twice_are_merged_in_place() {
+    let text = "config firewall policy\n    edit 21\n        set name \"web-in\"\n        set srcintf \"wan1\"\n        set dstintf \"dmz\"\n        set action accept\n        set logtraffic all\n    next\n    edit 22\n        set name \"mail-in\"\n        set action accept\n    next\nend\nconfig router static\n    edit 3\n        set gateway 203.0.113.1\n        set device \"wan1\"\n    next\nend\nconfig firewall policy\n    edit 21\n        set action deny\n        unset logtraffic\n    next\nend\nconfig router static\n    edit 3\n        set distance 20\n    next\nend\n";
+    let m = check_forti("policy edited twice", text);
+    let ids: Vec<u32> = m.policies.iter().map(|(i, _)| *i).collect();
+    assert_eq!(ids, [21, 22], "a policy edited again keeps its place");
+    let p = &m.policies[0].1;
+    assert_eq!(p.name.as_deref(), Some("web-in"));
+    assert_eq!(p.srcintf, ["wan1"]);
+    assert_eq!(p.action.as_deref(), Some("deny"));
+    assert_eq!(p.logtraffic, None, "unset in the later block");
+    let r = &m.static_routes[&3];
+    assert_eq!(r.gateway.as_deref(), Some("203.0.113.1"));
+    assert_eq!(r.distance.as_deref(), Some("20"));
+}
+
+#[test]
+fn fortios_quoted_values_are_kept_as_written() {
+    let text = "config firewall address\n    edit \"it's \\\"lab\\\"\"\n        set comment 'two words'\n        set associated-interface \"port3\"\n        set subnet 10.61.0.0 255.255.255.0\n    next\nend\nconfig firewall addrgrp\n    edit \"grp-a\"\n        set member 'it''s' \"it's \\\"lab\\\"\"\n        set comment \"don't\"\n    next\nend\n";
+    let m = check_forti("quoted values", text);
+    let a = &m.addresses["it's \"lab\""];
+    assert_eq!(a.comment, None, "single-quoted: kept verbatim in extra");
+    assert_eq!(a.extra["comment"], "'two words'");
+    assert_eq!(a.associated_interface.as_deref(), Some("port3"));
+    let g = &m.addrgrps["grp-a"];
+    assert_eq!(g.comment.as_deref(), Some("don't"));
+    assert!(g.member.is_empty(), "mixed quoting: kept verbatim");
+}
+
+#[test]
+fn fortios_value_never_closed_does_not_swallow_the_rest() {
+    // A configuration cut short inside a quoted value (a truncated capture).
+    let text = "config firewall address\n    edit \"branch-7\n        set subnet 10.77.0.0 255.255.0.0\n    next\nend\nconfig firewall addrgrp\n    edit \"branches\"\n        set member \"branch-7\"\n    next\nend\n";
+    let t = ConfigTree::parse(text, Syntax::FortiOs);
+    assert_eq!(t.roots().len(), 2, "the second section is still a section");
+    assert!(t
+        .find(&[
+            "config firewall address",
+            "edit \"branch-7",
+            "set subnet 10.77.0.0 255.255.0.0"
+        ])
+        .is_some());
+    let m = FortiConfig::parse(text);
+    let out = m.render();
+    assert_eq!(FortiConfig::parse(&out), m);
+    assert_eq!(FortiConfig::parse(&out).render(), out);
+}
