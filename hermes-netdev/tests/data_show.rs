@@ -395,6 +395,8 @@ mod robustness {
             for (_, _, parse) in PARSERS {
                 let _ = parse(&text);
             }
+            // No sample in shared/ for IOS `show ip route`; its cases are in its unit tests.
+            let _ = hermes_netdev::show::parse_ios_show_ip_route(&text);
             let _ = hermes_netdev::firmware::FirmwareVersion::parse(&text);
         }
     }

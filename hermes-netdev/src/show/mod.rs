@@ -11,6 +11,7 @@
 //! | IOS `show standby` | [`parse_ios_show_standby`] → [`IosStandbyGroup`] |
 //! | IOS `show vrrp brief` | [`parse_ios_show_vrrp_brief`] → [`VrrpBriefRow`] |
 //! | NX-OS `show ip route [vrf all]` | [`parse_nxos_show_ip_route`] → [`NxosRoute`] |
+//! | IOS / IOS-XE `show ip route [vrf NAME]` | [`parse_ios_show_ip_route`] → [`IosRoute`] |
 //! | FortiOS `get router info routing-table all` | [`parse_fortios_routing_table`] → [`FortiosRoute`] |
 //! | NX-OS `show access-lists` | [`parse_nxos_show_access_lists`] → [`NxosAclEntry`] |
 //! | IOS `show ip access-lists` | [`parse_ios_show_ip_access_lists`] → [`IosAclEntry`] |
@@ -25,6 +26,7 @@
 
 mod acl;
 mod interface;
+mod ios_route;
 mod port_channel;
 mod redundancy;
 mod routing;
@@ -35,6 +37,7 @@ pub use acl::{
     parse_ios_show_ip_access_lists, parse_nxos_show_access_lists, IosAclEntry, NxosAclEntry,
 };
 pub use interface::{parse_fortios_system_interface, FortiosInterface};
+pub use ios_route::{parse_ios_show_ip_route, IosRoute};
 pub use port_channel::{parse_port_channel_summary, PortChannelRow};
 pub use redundancy::{
     parse_ios_show_standby, parse_ios_show_vrrp_brief, parse_nxos_show_hsrp, IosStandbyGroup,
