@@ -71,7 +71,7 @@ pub fn parse_ios_show_ip_route(text: &str) -> Vec<IosRoute> {
     let mut vrf: Option<String> = None;
     // The mask given by the last `A.B.C.D/len is subnetted` line (not `variably`).
     let mut subnet_len: Option<u8> = None;
-    // The route whose next hops may continue on the following lines.
+    // The route whose next hops may continue on the following lines, without its next hop.
     let mut current: Option<IosRoute> = None;
     for line in text.lines() {
         let t = line.trim();
@@ -100,15 +100,8 @@ pub fn parse_ios_show_ip_route(text: &str) -> Vec<IosRoute> {
         if t.starts_with('[') {
             // Another next hop of the route above, or the first one of a route printed alone.
             if let Some(base) = &current {
-                let mut r = IosRoute {
-                    distance: None,
-                    metric: None,
-                    nexthop_ip: None,
-                    nexthop_vrf: None,
-                    nexthop_if: None,
-                    uptime: None,
-                    ..base.clone()
-                };
+                // `current` is kept without next hop (it is stored before one is read).
+                let mut r = base.clone();
                 if next_hop(&mut r, t) {
                     // A route printed alone (`O  10.3.0.0/24` then its next hops): its placeholder is
                     // replaced by the first real next hop.
