@@ -44,6 +44,7 @@ use std::path::Path;
 use serde::{Serialize, Serializer};
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::pattern::glob;
 use crate::secret::Secret;
 
 /// A variable's value.
@@ -986,19 +987,6 @@ impl Inventory {
     }
 }
 
-fn glob(pat: &str, s: &str) -> bool {
-    match pat.split_once('*') {
-        None => pat == s,
-        Some((head, rest)) => {
-            if !s.starts_with(head) {
-                return false;
-            }
-            let s = &s[head.len()..];
-            (0..=s.len()).any(|i| s.is_char_boundary(i) && glob(rest, &s[i..]))
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1024,13 +1012,6 @@ mod tests {
         assert!(expand_host_pattern("x[3:1]").is_err());
         assert!(expand_host_pattern("x[1:").is_err());
         assert!(expand_host_pattern("x[1:9:0]").is_err());
-    }
-
-    #[test]
-    fn glob_patterns() {
-        assert!(glob("esxi-*", "esxi-01"));
-        assert!(glob("*-01", "esxi-01"));
-        assert!(!glob("esxi-*", "ilo-01"));
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod fanout;
 pub mod http;
 pub mod inventory;
 pub mod kvfile;
+pub mod pattern;
 pub mod plan;
 pub mod probe;
 pub mod retention;

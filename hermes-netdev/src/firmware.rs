@@ -21,6 +21,7 @@ use std::cmp::Ordering;
 use std::fmt;
 
 use chrono::{DateTime, Duration, FixedOffset, Utc};
+use hermes_core::pattern::glob_ignore_ascii_case;
 use hermes_core::Secret;
 use serde::Serialize;
 
@@ -284,7 +285,7 @@ impl FirmwareTarget {
 
     /// Whether this target applies to a device of `platform` and `model`.
     pub fn matches(&self, platform: Platform, model: &str) -> bool {
-        self.platform == platform && glob(&self.model, model)
+        self.platform == platform && glob_ignore_ascii_case(&self.model, model)
     }
 
     /// The target version as written.
@@ -310,29 +311,6 @@ impl FirmwareTarget {
             self.version
         )
     }
-}
-
-fn glob(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.to_ascii_lowercase().chars().collect();
-    let t: Vec<char> = text.to_ascii_lowercase().chars().collect();
-    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some(pi);
-            mark = ti;
-            pi += 1;
-        } else if let Some(s) = star {
-            pi = s + 1;
-            mark += 1;
-            ti = mark;
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|c| *c == '*')
 }
 
 /// How the image reaches the device.
@@ -1398,6 +1376,7 @@ mod tests {
 
     #[test]
     fn glob_patterns() {
+        let glob = glob_ignore_ascii_case;
         assert!(glob("C93180YC-*", "c93180yc-ex"));
         assert!(glob("*", "anything"));
         assert!(glob("WS-C3750?-48P", "WS-C3750X-48P"));
