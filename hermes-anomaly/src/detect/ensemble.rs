@@ -65,6 +65,9 @@ use super::stats::ln_two_sided_tail;
 use super::{AnomalyKind, ArtNovelty, Detector, NabInputs, Verdict};
 use std::collections::VecDeque;
 
+/// Relative tolerance of the rank and burst counts' comparisons with the reference quantiles.
+const RANK_TOLERANCE: f64 = 1e-9;
+
 /// The ensemble's settings. Defaults are generic (one setting for every series, never per series),
 /// chosen on NAB's dev split with cross-validation (see the crate README).
 #[derive(Debug, Clone, PartialEq)]
@@ -574,9 +577,13 @@ impl Detector for Ensemble {
                 if w > 0 {
                     let hi = self.reference.quantile(1.0 - q);
                     let lo = self.reference.quantile(q);
+                    // Rounding is not a shift: a value within a relative 1e-9 of the quantile is
+                    // not beyond it (a noiseless periodic series computes the same value again with
+                    // a last-bit difference, which otherwise moves the counts at random).
+                    let eps = RANK_TOLERANCE * (hi.abs() + lo.abs());
                     let recent = self.ranked.iter().rev().take(w);
                     let (above, below) = recent.fold((0, 0), |(a, b), &x| {
-                        (a + usize::from(x > hi), b + usize::from(x < lo))
+                        (a + usize::from(x > hi + eps), b + usize::from(x < lo - eps))
                     });
                     surprises[k] = Some(above.max(below) as f64);
                 }
