@@ -2,7 +2,7 @@
 //! input (through `Guarded`) without panicking or producing non-finite scores.
 
 use hermes_anomaly::detect::{
-    fleet_dbscan, Bocpd, ContextNovelty, Detector, Ensemble, Guarded, IsolationForest,
+    fleet_dbscan, ArtNovelty, Bocpd, ContextNovelty, Detector, Ensemble, Guarded, IsolationForest,
     StreamingIForest,
 };
 
@@ -151,6 +151,56 @@ fn ensemble_stays_quiet_on_a_noiseless_daily_cycle() {
         }
     }
     assert!(worst.0 < 0.99, "{worst:?}");
+}
+
+#[test]
+fn ensemble_and_art_do_not_depend_on_units_or_where_zero_lies() {
+    // A daily cycle with noise, a spike and a lasting shift: the same series in other units (×1e6,
+    // ×1e-3) or shifted (−1,000: °C against K, a counter's base) must score the same.
+    let base = |i: i64| {
+        let daily = 5.0 * (2.0 * std::f64::consts::PI * i as f64 / 288.0).sin();
+        let event = if i == 2500 {
+            40.0
+        } else if i >= 3200 {
+            12.0
+        } else {
+            0.0
+        };
+        20.0 + daily + 2.0 * noise(i) + event
+    };
+    let scores = |d: &mut dyn Detector, f: &dyn Fn(f64) -> f64| -> Vec<f64> {
+        (0..4000i64)
+            .map(|i| d.observe(i * 300, f(base(i))).score)
+            .collect()
+    };
+    let transforms: [(&str, &dyn Fn(f64) -> f64); 3] = [
+        ("×1e6", &|v| v * 1e6),
+        ("×1e-3", &|v| v * 1e-3),
+        ("−1000", &|v| v - 1000.0),
+    ];
+    for make in [
+        || -> Box<dyn Detector> { Box::new(Ensemble::default()) },
+        || -> Box<dyn Detector> { Box::new(ArtNovelty::default()) },
+    ] {
+        let plain = scores(make().as_mut(), &|v| v);
+        assert!(plain.iter().any(|&s| s > 0.99), "the events are found");
+        for (name, f) in transforms {
+            let moved = scores(make().as_mut(), f);
+            let worst = plain
+                .iter()
+                .zip(&moved)
+                .enumerate()
+                .map(|(i, (a, b))| ((a - b).abs(), i))
+                .fold((0.0, 0), |m, x| if x.0 > m.0 { x } else { m });
+            assert!(
+                worst.0 < 1e-6,
+                "{} {name}: score differs by {} at point {}",
+                make().name(),
+                worst.0,
+                worst.1
+            );
+        }
+    }
 }
 
 #[test]

@@ -79,10 +79,10 @@ fn ensemble_beats_the_windowed_gaussian_baseline_on_dev() {
         r.normalized(Profile::RewardLowFp)
     );
     let fp = r.normalized(Profile::RewardLowFp);
-    // Dev-split figures with the default settings: 72.24 / 66.35 / 76.30 (see the crate README).
-    assert!(st > 71.7, "standard {st}");
-    assert!(fp > 65.8, "reward_low_FP {fp}");
-    assert!(fn_ > 75.8, "reward_low_FN {fn_}");
+    // Dev-split figures with the default settings: 75.07 / 69.11 / 79.05 (see the crate README).
+    assert!(st > 74.5, "standard {st}");
+    assert!(fp > 68.5, "reward_low_FP {fp}");
+    assert!(fn_ > 78.5, "reward_low_FN {fn_}");
 }
 
 #[test]
@@ -95,8 +95,9 @@ fn art_novelty_lands_where_its_causal_figures_say() {
         r.normalized(Profile::RewardLowFn),
     );
     eprintln!("art on dev: {st:.2} / {fp:.2} / {fn_:.2} (NAB's ARTime files, with each file's range and length: 72.43 / 63.06 / 78.16)");
-    // Dev-split figures with the default settings: 52.12 / 41.53 / 57.69 (see the crate README).
-    assert!(st > 51.6, "standard {st}");
-    assert!(fp > 41.0, "reward_low_FP {fp}");
-    assert!(fn_ > 57.1, "reward_low_FN {fn_}");
+    // Dev-split figures with the default settings: 48.02 / 39.98 / 53.66 (see the crate README; 52.12 /
+    // 41.53 / 57.69 with ARTime's spike rule, `Spike::Mean(0.1)`, which depends on where zero lies).
+    assert!(st > 47.5, "standard {st}");
+    assert!(fp > 39.4, "reward_low_FP {fp}");
+    assert!(fn_ > 53.1, "reward_low_FN {fn_}");
 }

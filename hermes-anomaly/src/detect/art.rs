@@ -7,8 +7,13 @@
 //!
 //! 1. **Downsampling.** Every `step` points one value summarises the block of the last `step` values:
 //!    the block's maximum, or its minimum if the minimum lies farther from a running average of block
-//!    means (`ma ← (ma + mean) / 2`); and the block mean instead if that extreme is within `spike` (10 %)
-//!    of the mean (a spike must be large to survive downsampling).
+//!    means (`ma ← (ma + mean) / 2`); and the block mean instead if that extreme is within `spike` of the
+//!    mean (a spike must be large to survive downsampling). ARTime measures that against 10 % of the
+//!    mean's magnitude ([`Spike::Mean`], used under NAB's protocol), which depends on where zero lies: the
+//!    same series in °C and in K, or shifted by 1,000, is filtered differently (on NAB's dev split, a
+//!    shift of −1,000 takes the causal ART from 52.1 to 41.3 standard). By default the extreme is
+//!    measured against 1 % of the series' range instead ([`Spike::Range`]), which only depends on
+//!    the shape.
 //! 2. **Normalising and levelling.** The value is scaled into [0, 1] by the series' range, rounded to
 //!    one of `levels` (80) levels, and snapped to the running median level of the series if it lies
 //!    within `chomp` (0.075) of it: small wobbles around the usual level vanish.
@@ -59,8 +64,18 @@ const WINDOW: usize = 8;
 /// Downsampled points masked after an alarm (ARTime: 1.5 × the window).
 const MASK: usize = 12;
 
+/// How close a downsampling block's extreme must be to the block mean to be replaced by it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Spike {
+    /// Within this share of the series' range (learned in the bootstrap, or given): the same for the
+    /// series shifted by any constant.
+    Range(f64),
+    /// Within this share of the block mean's magnitude (ARTime's rule; depends on where zero lies).
+    Mean(f64),
+}
+
 /// Settings of [`ArtNovelty`]. Defaults follow ARTime where a setting exists there; `step`,
-/// `bootstrap` and `margin` replace what NAB derives from the file's length and range.
+/// `bootstrap`, `margin` and `spike` replace what NAB derives from the file's length and range.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ArtConfig {
     /// Raw points per downsampled point (ARTime: 7 for files of 5,000 points or more; default 7).
@@ -71,8 +86,9 @@ pub struct ArtConfig {
     pub levels: usize,
     /// A normalised value within this of the running median level is snapped to it (default 0.075).
     pub chomp: f64,
-    /// A block extreme within this share of the block mean is replaced by the mean (default 0.1).
-    pub spike: f64,
+    /// When a block extreme is close enough to the block mean to be replaced by it (default
+    /// `Spike::Range(0.01)`; ARTime's rule, `Spike::Mean(0.1)`, under NAB's protocol).
+    pub spike: Spike,
     /// Vigilance of the scratch ART that picks the initial vigilance (default 0.8).
     pub initial_rho: f64,
     /// Margin added on each side of the bootstrap's range, as a share of its span (default 0.25).
@@ -90,7 +106,7 @@ impl Default for ArtConfig {
             bootstrap: 750,
             levels: 80,
             chomp: 0.075,
-            spike: 0.1,
+            spike: Spike::Range(0.01),
             initial_rho: 0.8,
             margin: 0.25,
             expand: false,
@@ -120,7 +136,14 @@ impl ArtConfig {
             "bootstrap" => self.bootstrap = int(value)?,
             "levels" => self.levels = int(value)?.max(1),
             "chomp" => self.chomp = num(value)?,
-            "spike" => self.spike = num(value)?,
+            "spike" => {
+                self.spike = match value.split_once(':') {
+                    Some(("mean", v)) => Spike::Mean(num(v)?),
+                    Some(("range", v)) => Spike::Range(num(v)?),
+                    Some(_) => return Err(bad()),
+                    None => Spike::Range(num(value)?),
+                }
+            }
             "initial_rho" => self.initial_rho = num(value)?.clamp(0.0, 1.0),
             "margin" => self.margin = num(value)?.max(0.0),
             "expand" => self.expand = value.parse().map_err(|_| bad())?,
@@ -157,6 +180,7 @@ impl ArtConfig {
         .probationary();
         self.bootstrap = probation - probation % 2;
         self.step = (self.bootstrap / (WINDOW * 13)).max(1);
+        self.spike = Spike::Mean(0.1);
         self
     }
 
@@ -463,7 +487,17 @@ impl ArtNovelty {
         } else {
             max
         };
-        if (ds - mean).abs() < self.cfg.spike * mean.abs() {
+        let near = match self.cfg.spike {
+            Spike::Mean(share) => share * mean.abs(),
+            Spike::Range(share) => {
+                let span = match self.range {
+                    Some((_, span)) => span,
+                    None => (self.raw_range.1 - self.raw_range.0).max(0.0),
+                };
+                share * span
+            }
+        };
+        if (ds - mean).abs() < near {
             ds = mean;
         }
         ds

@@ -26,7 +26,7 @@ mod shift;
 pub(crate) mod stats;
 mod windowed_gaussian;
 
-pub use art::{ArtConfig, ArtNovelty};
+pub use art::{ArtConfig, ArtNovelty, Spike};
 pub use bocpd::Bocpd;
 pub use context::{ContextConfig, ContextNovelty};
 pub use ensemble::{Ensemble, EnsembleConfig};
