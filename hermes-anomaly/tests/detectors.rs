@@ -153,6 +153,43 @@ fn ensemble_stays_quiet_on_a_noiseless_daily_cycle() {
     assert!(worst.0 < 0.99, "{worst:?}");
 }
 
+/// A noiseless business-hours cycle (20 at night, 80 from 09:00 to 17:00, two-hour ramps), 288 points a day.
+fn business_day(i: i64) -> f64 {
+    let h = (i % 288) as f64 / 12.0;
+    match h {
+        h if h < 7.0 => 20.0,
+        h if h < 9.0 => 20.0 + 30.0 * (h - 7.0),
+        h if h < 17.0 => 80.0,
+        h if h < 19.0 => 80.0 - 30.0 * (h - 17.0),
+        _ => 20.0,
+    }
+}
+
+#[test]
+fn ensemble_stays_quiet_on_a_noiseless_business_day_and_still_sees_departures() {
+    let mut d = Ensemble::default();
+    let mut worst = (0.0f64, String::new());
+    for i in 0..(12 * 288) {
+        let v = d.observe(i * 300, business_day(i));
+        if i > 2 * 288 && v.score > worst.0 {
+            worst = (v.score, v.explain());
+        }
+    }
+    assert!(worst.0 < 0.97, "{worst:?}");
+    // A day whose business hours stay at the night level (the job did not run)...
+    let mut idle = d.clone();
+    let found = (12 * 288..13 * 288).any(|i| idle.observe(i * 300, 20.0).score > 0.99);
+    assert!(found, "an idle business day is found");
+    // ... and a spike at night are still found.
+    let mut spike = d.clone();
+    let night = 12 * 288 + 24;
+    for i in 12 * 288..night {
+        spike.observe(i * 300, business_day(i));
+    }
+    let v = spike.observe(night * 300, 95.0);
+    assert!(v.score > 0.99, "{}", v.explain());
+}
+
 #[test]
 fn ensemble_and_art_do_not_depend_on_units_or_where_zero_lies() {
     // A daily cycle with noise, a spike and a lasting shift: the same series in other units (×1e6,

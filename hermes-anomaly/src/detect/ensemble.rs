@@ -100,6 +100,15 @@ pub struct EnsembleConfig {
     /// Weight of an extra Gaussian-tail term, `p · gauss^tie_break` (default 0). Useful when the
     /// history is short (live watching), where the empirical rate cannot go below 1/(history + 1).
     pub tie_break: f64,
+    /// When the daily profile explains a series almost exactly (its largest recent residual is below
+    /// `exact` × the series' spread: a noiseless daily cycle), a point that agrees with the profile
+    /// (seasonal z below `exact_z`) gets no evidence from the robust z, level-shift, rank and burst
+    /// components, whose departures from the overall median are then the cycle itself (default 0.02;
+    /// 0 = off). Without it a noiseless business-hours cycle alarmed on level-shift "records" that the
+    /// reference MAD's refresh phase makes as the days go by.
+    pub exact: f64,
+    /// Seasonal z below which a point agrees with an exact profile (default 3).
+    pub exact_z: f64,
     /// Tail exponent for surprises beyond the largest in the calibration history: the tail
     /// probability keeps falling as `(s / max)^−tail` (a Pareto tail), so such surprises stay ordered
     /// by how far they exceed the series' own record rather than by a Gaussian z (default 1.5).
@@ -193,7 +202,7 @@ pub struct EnsembleConfig {
 
 impl EnsembleConfig {
     /// Sets one field by name (`window`, `short`, `calibration`, `seasonal`, `weekly`, `diff`, `alarm_level`,
-    /// `refractory`, `escalation`, `tie_break`, `tail`, `warmup`, `repeat`, `repeat_margin`,
+    /// `refractory`, `escalation`, `tie_break`, `exact`, `exact_z`, `tail`, `warmup`, `repeat`, `repeat_margin`,
     /// `repeat_memory`, `rank`, `rank_q`, `burst`, `burst_q`, `hetero`, `hetero_min`, `episode`,
     /// `episode_level`, `art`, `art_base`, `art_gain`, `art_repeat`, `art_quiet`, `art_quiet_level`,
     /// `stuck`, `stuck_ratio`, `stuck_repeat`, `stuck_quiet`, `stuck_share`, `bag`, `bag_keys`,
@@ -225,6 +234,8 @@ impl EnsembleConfig {
             "refractory" => self.refractory = int(value)?,
             "escalation" => self.escalation = num(value)?,
             "tie_break" => self.tie_break = num(value)?,
+            "exact" => self.exact = num(value)?,
+            "exact_z" => self.exact_z = num(value)?,
             "tail" => self.tail = num(value)?,
             "warmup" => self.warmup = int(value)?,
             "repeat" => self.repeat = num(value)?,
@@ -262,7 +273,7 @@ impl EnsembleConfig {
             _ => {
                 return Err(crate::AnomalyError::invalid(
                     format!("ensemble {key}"),
-                    "unknown setting: use window, short, calibration, seasonal, weekly, diff, alarm_level, refractory, escalation, tie_break, tail, warmup, repeat, repeat_margin, repeat_memory, rank, rank_q, burst, burst_q, hetero, hetero_min, episode, episode_level, art, art_base, art_gain, art_repeat, art_quiet, art_quiet_level, stuck, stuck_ratio, stuck_repeat, stuck_quiet, stuck_share, bag, bag_keys or bag_median",
+                    "unknown setting: use window, short, calibration, seasonal, weekly, diff, alarm_level, refractory, escalation, tie_break, exact, exact_z, tail, warmup, repeat, repeat_margin, repeat_memory, rank, rank_q, burst, burst_q, hetero, hetero_min, episode, episode_level, art, art_base, art_gain, art_repeat, art_quiet, art_quiet_level, stuck, stuck_ratio, stuck_repeat, stuck_quiet, stuck_share, bag, bag_keys or bag_median",
                 ))
             }
         }
@@ -343,6 +354,8 @@ impl Default for EnsembleConfig {
             refractory: 400,
             escalation: 1.0,
             tie_break: 0.0,
+            exact: 0.02,
+            exact_z: 3.0,
             tail: 1.5,
             warmup: 0,
             repeat: 3.0,
@@ -646,6 +659,19 @@ impl Detector for Ensemble {
                         if seasonal_band.is_none() {
                             seasonal_band = Some((e, l, u));
                         }
+                    }
+                }
+            }
+        }
+        // A profile that explains nearly all of the series (a noiseless daily cycle) makes departures
+        // from the overall median expected: while the point agrees with the profile, only the profile
+        // can give evidence (`exact`).
+        if self.cfg.exact > 0.0 {
+            if let Some(z) = surprises[2] {
+                let exact = self.daily.unexplained().is_some_and(|u| u < self.cfg.exact);
+                if exact && z < self.cfg.exact_z {
+                    for k in [0, 1, 5, 6] {
+                        surprises[k] = None;
                     }
                 }
             }

@@ -93,6 +93,21 @@ impl SeasonalProfile {
         self.residuals.sigma() < 0.8 * self.raw.sigma()
     }
 
+    /// The residual spread as a share of the raw spread (how little of the series the profile leaves
+    /// unexplained), once the model is informative.
+    pub(crate) fn unexplained(&mut self) -> Option<f64> {
+        if !self.is_informative() {
+            return None;
+        }
+        let raw = self.raw.sigma();
+        let worst = self
+            .residuals
+            .max()
+            .abs()
+            .max(self.residuals.quantile(0.0).abs());
+        (raw > 0.0).then(|| worst / raw)
+    }
+
     fn group(&self, ts: i64) -> usize {
         ((ts.rem_euclid(self.period) * GROUPS as i64) / self.period) as usize % GROUPS
     }
