@@ -82,6 +82,10 @@ pub struct ArtConfig {
     pub step: usize,
     /// Raw points that score 0 while the range and the initial vigilance are learned (default 750).
     pub bootstrap: usize,
+    /// The bootstrap also lasts until its timestamps span this many seconds (default one day, so
+    /// fast-sampled series learn a whole daily cycle before novelty counts; 0 = points only), or until
+    /// it holds 8 × `bootstrap` points, whichever comes first.
+    pub bootstrap_span: i64,
     /// Levels of the normalised value (default 80).
     pub levels: usize,
     /// A normalised value within this of the running median level is snapped to it (default 0.075).
@@ -104,6 +108,7 @@ impl Default for ArtConfig {
         ArtConfig {
             step: 7,
             bootstrap: 750,
+            bootstrap_span: 86_400,
             levels: 80,
             chomp: 0.075,
             spike: Spike::Range(0.01),
@@ -134,6 +139,7 @@ impl ArtConfig {
         match key {
             "step" => self.step = int(value)?.max(1),
             "bootstrap" => self.bootstrap = int(value)?,
+            "bootstrap_span" => self.bootstrap_span = value.parse().map_err(|_| bad())?,
             "levels" => self.levels = int(value)?.max(1),
             "chomp" => self.chomp = num(value)?,
             "spike" => {
@@ -151,7 +157,7 @@ impl ArtConfig {
             _ => {
                 return Err(crate::AnomalyError::invalid(
                     format!("art {key}"),
-                    "unknown setting: use step, bootstrap, levels, chomp, spike, initial_rho, margin, expand or max_categories",
+                    "unknown setting: use step, bootstrap, bootstrap_span, levels, chomp, spike, initial_rho, margin, expand or max_categories",
                 ))
             }
         }
@@ -181,6 +187,7 @@ impl ArtConfig {
         self.bootstrap = probation - probation % 2;
         self.step = (self.bootstrap / (WINDOW * 13)).max(1);
         self.spike = Spike::Mean(0.1);
+        self.bootstrap_span = 0;
         self
     }
 
@@ -379,6 +386,8 @@ pub struct ArtNovelty {
     ds_average: Option<f64>,
     /// Raw minimum and maximum during the bootstrap.
     raw_range: (f64, f64),
+    /// Timestamp of the first point (for `bootstrap_span`).
+    first_ts: Option<i64>,
     /// A range given by the caller.
     known_range: Option<(f64, f64)>,
     /// Normalisation `(low, span)`, once the bootstrap is over.
@@ -427,6 +436,7 @@ impl ArtNovelty {
             block_len: 0,
             ds_average: None,
             raw_range: (f64::INFINITY, f64::NEG_INFINITY),
+            first_ts: None,
             known_range: None,
             range: None,
             pending: Vec::new(),
@@ -695,8 +705,9 @@ impl Detector for ArtNovelty {
         "art"
     }
 
-    fn observe(&mut self, _ts: i64, value: f64) -> Verdict {
+    fn observe(&mut self, ts: i64, value: f64) -> Verdict {
         self.n += 1;
+        let first_ts = *self.first_ts.get_or_insert(ts);
         self.block.0 += value;
         self.block.1 = self.block.1.min(value);
         self.block.2 = self.block.2.max(value);
@@ -712,7 +723,9 @@ impl Detector for ArtNovelty {
             self.block_len = 0;
             if self.range.is_none() {
                 self.pending.push(ds);
-                if self.pending.len() >= self.cfg.trend() {
+                let trend = self.cfg.trend();
+                let spanned = ts.saturating_sub(first_ts) >= self.cfg.bootstrap_span;
+                if self.pending.len() >= trend && (spanned || self.pending.len() >= 8 * trend) {
                     self.finish_bootstrap();
                 }
             } else {
@@ -738,6 +751,29 @@ impl Detector for ArtNovelty {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_bootstrap_lasts_a_day_of_fast_samples_and_is_bounded() {
+        let bootstrapped_after = |step: i64| {
+            let mut d = ArtNovelty::default();
+            (0..20_000i64)
+                .position(|i| {
+                    d.observe(i * step, wave(i));
+                    d.range.is_some()
+                })
+                .map(|p| p + 1)
+        };
+        // Five-minute samples: 750 points are 2.6 days, as before.
+        assert_eq!(bootstrapped_after(300), Some(749));
+        // One-minute samples: 750 points are half a day; the bootstrap waits for the day.
+        let minute = bootstrapped_after(60).expect("ends");
+        assert!((1441..1450).contains(&minute), "{minute}");
+        // One-second samples: bounded by 8 × the bootstrap.
+        let second = bootstrapped_after(1).expect("ends");
+        assert!((5990..6010).contains(&second), "{second}");
+        // NAB's protocol counts points only.
+        assert_eq!(ArtConfig::default().for_nab_length(4000).bootstrap_span, 0);
+    }
 
     #[test]
     fn haar_of_a_constant_has_no_detail() {
