@@ -101,3 +101,25 @@ fn art_novelty_lands_where_its_causal_figures_say() {
     assert!(fp > 39.4, "reward_low_FP {fp}");
     assert!(fn_ > 53.1, "reward_low_FN {fn_}");
 }
+
+#[test]
+fn the_seasonal_profile_and_mstl_are_compared_on_the_same_points() {
+    let c = corpus();
+    let taxi = c
+        .series
+        .iter()
+        .find(|s| s.name.ends_with("nyc_taxi.csv"))
+        .expect("nyc_taxi in the dev split");
+    let r = hermes_anomaly::nab::compare_seasonal(taxi, Default::default()).expect("half-hourly");
+    eprintln!("{r:?}");
+    assert_eq!(r.period, 48);
+    for f in [&r.hermes, &r.hermes_1step, &r.mstl] {
+        assert_eq!(f.points, r.hermes.points);
+        assert!(f.points > 9000, "{f:?}");
+        assert!(f.mae.is_finite() && f.width > 0.0, "{f:?}");
+        assert!((0.7..=1.0).contains(&f.coverage), "{f:?}");
+    }
+    assert_eq!(r.mstl.failures, 0);
+    // Measured here (see the crate README): the profile's errors are about half MSTL's on this series.
+    assert!(r.hermes.mae < r.mstl.mae, "{r:?}");
+}

@@ -137,6 +137,25 @@ impl SeasonalProfile {
         Some((e, e - self.band_z * s, e + self.band_z * s))
     }
 
+    /// The forecast for `ts` with an interval holding `level` (e.g. 0.95) of the recent residuals: their
+    /// empirical quantiles, so heavy tails and skew are respected (the band of [`Self::forecast`] is
+    /// `± 4 σ` of a robust spread, for scoring). Returns (expected, lower, upper).
+    ///
+    /// ```
+    /// use hermes_anomaly::detect::{Detector, SeasonalProfile};
+    /// let mut d = SeasonalProfile::daily();
+    /// for i in 0..(4 * 288) { d.observe(i * 300, 10.0 + ((i * 37) % 7) as f64); }
+    /// let (e, lo, hi) = d.forecast_interval(4 * 288 * 300, 0.95).unwrap();
+    /// assert!(lo < e && e < hi);
+    /// ```
+    pub fn forecast_interval(&mut self, ts: i64, level: f64) -> Option<(f64, f64, f64)> {
+        let (e, _, _) = self.forecast(ts)?;
+        let tail = ((1.0 - level) / 2.0).clamp(0.0, 0.5);
+        let lo = e + self.residuals.quantile(tail);
+        let hi = e + self.residuals.quantile(1.0 - tail);
+        Some((e, lo, hi))
+    }
+
     fn learn(&mut self, ts: i64, value: f64) {
         if let Some(last) = self.last_ts {
             if self.bucket.is_none() {
