@@ -2,8 +2,8 @@
 //! input (through `Guarded`) without panicking or producing non-finite scores.
 
 use hermes_anomaly::detect::{
-    fleet_dbscan, ArtNovelty, Bocpd, ContextNovelty, Detector, Ensemble, Guarded, IsolationForest,
-    StreamingIForest,
+    fleet_dbscan, fleet_outliers, ArtNovelty, Bocpd, ContextNovelty, Detector, Ensemble, Guarded,
+    IsolationForest, StreamingIForest,
 };
 
 /// Deterministic noise in [0, 1) (a SplitMix64-style hash of `i`).
@@ -291,4 +291,48 @@ fn dbscan_handles_small_empty_and_nan_fleets() {
         .map(|c| c.member.as_str())
         .collect();
     assert_eq!(noise_members, ["h5"]);
+}
+
+/// A standard normal deviate from `noise` (Box–Muller).
+fn gauss(i: i64) -> f64 {
+    let u1 = noise(2 * i + 1).max(1e-12);
+    let u2 = noise(2 * i + 7_000_001);
+    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+}
+
+#[test]
+fn fleet_outliers_read_skewed_metrics_on_a_log_scale() {
+    // 200 ordinary VMs: CPU % (normal) and network bytes/s (log-normal, as such rates are across a
+    // fleet). On a linear scale the network metric's long right tail gave about 15 "outliers" per scan.
+    let fleet = |seed: i64| -> Vec<(String, Vec<f64>)> {
+        (0..200)
+            .map(|i| {
+                let k = seed * 1000 + i;
+                let cpu = 30.0 + 5.0 * gauss(k);
+                let net = (10.0 + gauss(k + 500_000)).exp();
+                (format!("vm{i:03}"), vec![cpu, net])
+            })
+            .collect()
+    };
+    let flagged: usize = (0..20)
+        .map(|seed| fleet_outliers(&fleet(seed), 3.5).len())
+        .sum();
+    assert!(
+        flagged <= 20,
+        "{flagged} outliers in 20 scans of ordinary fleets"
+    );
+    // A VM 50 times busier or quieter than the median on the network is still found, on that metric.
+    let mut odd = fleet(0);
+    let median = 10f64.exp();
+    odd[7].1[1] = 50.0 * median;
+    odd[9].1[1] = median / 50.0;
+    let out = fleet_outliers(&odd, 3.5);
+    for vm in ["vm007", "vm009"] {
+        let o = out
+            .iter()
+            .find(|o| o.member == vm)
+            .unwrap_or_else(|| panic!("{vm} in {out:?}"));
+        assert_eq!(o.metric, 1);
+        assert!((o.group_median / median - 1.0).abs() < 0.3, "{o:?}");
+    }
 }
