@@ -96,20 +96,16 @@ fn main() -> ExitCode {
         "{} series compared ({skipped} skipped: irregular steps or under four days), {points} normal points",
         all.len()
     );
-    let mstl = |c: &SeasonalComparison| c.mstl.clone();
-    for (label, pick) in [
-        (
-            "hermes (same origins and horizons as mstl)",
-            (|c: &SeasonalComparison| c.hermes.clone()) as fn(&SeasonalComparison) -> ForecastScore,
-        ),
-        (
-            "hermes one step ahead (as the ensemble uses it)",
-            |c: &SeasonalComparison| c.hermes_1step.clone(),
-        ),
-    ] {
-        summary(label, &all, pick, mstl);
-    }
-    let cover = |pick: fn(&SeasonalComparison) -> ForecastScore| {
+    type Pick = fn(&SeasonalComparison) -> &ForecastScore;
+    let (hermes, hermes_1step, mstl): (Pick, Pick, Pick) =
+        (|c| &c.hermes, |c| &c.hermes_1step, |c| &c.mstl);
+    summary("hermes (same origins and horizons as mstl)", &all, hermes);
+    summary(
+        "hermes one step ahead (as the ensemble uses it)",
+        &all,
+        hermes_1step,
+    );
+    let cover = |pick: Pick| {
         let (inside, n) = all.iter().map(pick).fold((0.0, 0), |(a, b), f| {
             (a + f.coverage * f.points as f64, b + f.points)
         });
@@ -117,9 +113,9 @@ fn main() -> ExitCode {
     };
     println!(
         "95 % interval coverage, pooled over the points: hermes {:.3}, hermes one step {:.3}, mstl {:.3}",
-        cover(|c| c.hermes.clone()),
-        cover(|c| c.hermes_1step.clone()),
-        cover(|c| c.mstl.clone())
+        cover(hermes),
+        cover(hermes_1step),
+        cover(mstl)
     );
     let h_secs: f64 = all.iter().map(|c| c.hermes.secs).sum();
     let m_secs: f64 = all.iter().map(|c| c.mstl.secs).sum();
@@ -136,38 +132,27 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Prints how often `pick`'s MAE beats MSTL's, the geometric mean of the MAE ratio (series where both
-/// are above zero) and the mean interval width ratio.
+/// Prints how often `pick`'s MAE beats MSTL's, and the geometric means of its MAE and interval width
+/// relative to MSTL's (over the series where both are above zero).
 fn summary(
     label: &str,
     all: &[SeasonalComparison],
-    pick: fn(&SeasonalComparison) -> ForecastScore,
-    mstl: impl Fn(&SeasonalComparison) -> ForecastScore,
+    pick: fn(&SeasonalComparison) -> &ForecastScore,
 ) {
-    let pairs: Vec<(ForecastScore, ForecastScore)> =
-        all.iter().map(|c| (pick(c), mstl(c))).collect();
-    let wins = pairs.iter().filter(|(h, m)| h.mae < m.mae).count();
-    let positive: Vec<&(ForecastScore, ForecastScore)> = pairs
-        .iter()
-        .filter(|(h, m)| h.mae > 0.0 && m.mae > 0.0)
-        .collect();
-    let gm = |f: &dyn Fn(&(ForecastScore, ForecastScore)) -> f64| {
-        (positive.iter().map(|p| f(p).ln()).sum::<f64>() / positive.len().max(1) as f64).exp()
+    let wins = all.iter().filter(|c| pick(c).mae < c.mstl.mae).count();
+    let geometric_mean = |of: fn(&ForecastScore) -> f64| {
+        let logs: Vec<f64> = all
+            .iter()
+            .map(|c| (of(pick(c)), of(&c.mstl)))
+            .filter(|&(h, m)| h > 0.0 && m > 0.0)
+            .map(|(h, m)| (h / m).ln())
+            .collect();
+        (logs.iter().sum::<f64>() / logs.len().max(1) as f64).exp()
     };
-    let widths: Vec<&(ForecastScore, ForecastScore)> = pairs
-        .iter()
-        .filter(|(h, m)| h.width > 0.0 && m.width > 0.0)
-        .collect();
-    let width_ratio = (widths
-        .iter()
-        .map(|(h, m)| (h.width / m.width).ln())
-        .sum::<f64>()
-        / widths.len().max(1) as f64)
-        .exp();
     println!(
         "{label}: lower MAE than mstl on {wins} of {} series; MAE / mstl MAE, geometric mean {:.3}; interval width / mstl's {:.3}",
-        pairs.len(),
-        gm(&|(h, m)| h.mae / m.mae),
-        width_ratio
+        all.len(),
+        geometric_mean(|f| f.mae),
+        geometric_mean(|f| f.width)
     );
 }
