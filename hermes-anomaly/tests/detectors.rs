@@ -2,8 +2,8 @@
 //! input (through `Guarded`) without panicking or producing non-finite scores.
 
 use hermes_anomaly::detect::{
-    fleet_dbscan, fleet_outliers, ArtNovelty, Bocpd, ContextNovelty, Detector, Ensemble, Guarded,
-    IsolationForest, StreamingIForest,
+    fleet_dbscan, fleet_outliers, ArtNovelty, Bocpd, ContextNovelty, Detector, Ensemble,
+    EnsembleConfig, Guarded, IsolationForest, StreamingIForest,
 };
 
 /// Deterministic noise in [0, 1) (a SplitMix64-style hash of `i`).
@@ -136,6 +136,89 @@ fn ensemble_stays_quiet_on_a_clean_series() {
         }
     }
     assert!(worst < 0.999, "worst {worst}");
+}
+
+/// What Prometheus returns for `rate(process_cpu_seconds_total[3s])` scraped every second from an
+/// idle process using `usage` CPU-seconds per second (±15 %): the counter moves in 10 ms clock
+/// ticks, so the rate is a multiple of 0.005 (mostly one value), and computed from a counter's
+/// difference it differs from that multiple in its last bits; with `jitter`, scrapes a little off
+/// their second move the extrapolation by up to that share.
+fn idle_cpu_rate(usage: f64, seed: i64, ticks: usize, jitter: f64) -> Vec<f64> {
+    let mut used = 3.7 + noise(seed);
+    let counter: Vec<f64> = (0..ticks as i64 + 2)
+        .map(|i| {
+            used += usage * (0.85 + 0.3 * noise(seed * 100_003 + i));
+            (used / 0.01).floor() * 0.01
+        })
+        .collect();
+    // Two intervals in the 3 s range, extrapolated to its edges.
+    counter
+        .windows(3)
+        .enumerate()
+        .map(|(i, w)| {
+            let off = jitter * (2.0 * noise(seed * 7_919 + i as i64) - 1.0);
+            (w[2] - w[0]) * 1.5 * (1.0 + off) / 3.0
+        })
+        .collect()
+}
+
+#[test]
+fn live_watching_is_quiet_on_a_quantised_cpu_rate_and_fires_on_a_burn() {
+    for (usage, jitter) in [0.0004, 0.002, 0.005, 0.0071, 0.012, 0.04]
+        .into_iter()
+        .flat_map(|u| [(u, 0.0), (u, 0.004)])
+    {
+        for seed in 1..=6 {
+            let series = idle_cpu_rate(usage, seed, 900, jitter);
+            let mut d = Ensemble::new(EnsembleConfig::live());
+            for (i, &x) in series.iter().enumerate() {
+                let v = d.observe(i as i64, x);
+                assert!(
+                    v.score < 0.999,
+                    "usage {usage} jitter {jitter} seed {seed}: point {i} ({x}) fired: {v:?}\n{:?}",
+                    &series[i.saturating_sub(25)..=i]
+                );
+            }
+            // Two threads burning for a few seconds.
+            let burn = d.observe(series.len() as i64, 1.0 + usage);
+            let more = d.observe(series.len() as i64 + 1, 2.0 + usage);
+            assert!(
+                burn.score.max(more.score) >= 0.999,
+                "usage {usage} jitter {jitter} seed {seed}: {burn:?} {more:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn live_watching_judges_departures_from_a_constant_window_by_the_level() {
+    let live = || Ensemble::new(EnsembleConfig::live());
+    // Constant at 0.5 (rounding jitter only): a step to 0.6 is modest, a jump to 5 is gross.
+    for (to, fires) in [(0.6, false), (0.8, false), (5.0, true)] {
+        let mut d = live();
+        for i in 0..120 {
+            d.observe(i, 0.5 + (noise(i) - 0.5) * 1e-15);
+        }
+        let v = d.observe(120, to);
+        assert_eq!(v.score >= 0.999, fires, "0.5 → {to}: {v:?}");
+    }
+    // Exactly 0 since the first point: the first departure is news (a first error).
+    let mut d = live();
+    for i in 0..120 {
+        d.observe(i, 0.0);
+    }
+    assert!(d.observe(120, 0.005).score >= 0.999);
+    // Once the series has moved, a window back at 0 is its idle state: a departure of its usual
+    // size is judged on the largest magnitude it has had (past the first alarm's quiet period).
+    for i in 121..1200 {
+        d.observe(i, 0.0);
+    }
+    let v = d.observe(1200, 0.005);
+    assert!(v.score < 0.999, "{v:?}");
+    for i in 1201..1700 {
+        d.observe(i, 0.0);
+    }
+    assert!(d.observe(1700, 0.5).score >= 0.999);
 }
 
 #[test]

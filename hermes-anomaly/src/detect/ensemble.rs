@@ -65,6 +65,10 @@ use super::stats::ln_two_sided_tail;
 use super::{AnomalyKind, ArtNovelty, Detector, NabInputs, Verdict};
 use std::collections::VecDeque;
 
+/// The smallest spread the Gaussian tie-break reads a point or level-shift z against, as a share of
+/// the level (see the point component).
+const FLAT_SCALE: f64 = 0.1;
+
 /// Tolerance of the rank and burst counts' comparisons with the reference quantiles, as a share of
 /// the distance between the two quantiles (so the same for the series shifted by any constant)...
 const RANK_TOLERANCE: f64 = 1e-9;
@@ -99,6 +103,9 @@ pub struct EnsembleConfig {
     pub escalation: f64,
     /// Weight of an extra Gaussian-tail term, `p · gauss^tie_break` (default 0). Useful when the
     /// history is short (live watching), where the empirical rate cannot go below 1/(history + 1).
+    /// The term reads the robust and level-shift z against a spread of at least a tenth of the
+    /// series' level, so only an excursion large against both the noise and the level counts
+    /// (a quantised series' step to its next value does not; see [`EnsembleConfig::live`]).
     pub tie_break: f64,
     /// When the daily profile explains a series almost exactly (its largest recent residual is below
     /// `exact` × the series' spread: a noiseless daily cycle), a point that agrees with the profile
@@ -280,6 +287,43 @@ impl EnsembleConfig {
         Ok(())
     }
 
+    /// The settings for live watching ([`crate::monitor::watch::Watcher`]'s default): the defaults
+    /// with a Gaussian tie-break of 0.01, no Pareto extension past the record, and an alarm level of
+    /// 0.999 that also starts episodes. A live series starts with a short history, where the
+    /// calibrated tail probability alone cannot go below 1/(history+1): the tie-break lets a gross
+    /// excursion alarm early, and no Pareto extrapolation is made from a record set by a handful of
+    /// points. An episode starts only at an alarm (see [`EnsembleConfig::alarm_at`]), so an onset
+    /// that stayed below the alarm level does not silence a real alarm in the next `episode` points.
+    ///
+    /// ```
+    /// use hermes_anomaly::detect::{Detector, Ensemble, EnsembleConfig};
+    /// let mut d = Ensemble::new(EnsembleConfig::live());
+    /// for i in 0..60 { d.observe(i, 0.005 * ((i * 7919) % 3) as f64); }
+    /// assert!(d.observe(60, 1.5).score > 0.999);
+    /// ```
+    pub fn live() -> Self {
+        EnsembleConfig {
+            tie_break: 0.01,
+            tail: 0.0,
+            ..EnsembleConfig::default()
+        }
+        .alarm_at(0.999)
+    }
+
+    /// Sets the alarm level a caller applies to the scores and lets an episode start exactly there
+    /// (`episode_level` = −ln(1 − `level`)), so the onsets silenced after an alarm follow an alarm.
+    ///
+    /// ```
+    /// let c = hermes_anomaly::detect::EnsembleConfig::default().alarm_at(0.99);
+    /// assert_eq!(c.alarm_level, 0.99);
+    /// assert!((c.episode_level - 100f64.ln()).abs() < 1e-9);
+    /// ```
+    pub fn alarm_at(mut self, level: f64) -> Self {
+        self.alarm_level = level;
+        self.episode_level = -(1.0 - level).ln();
+        self
+    }
+
     /// The value of a numeric setting, by name (None for a boolean or unknown one).
     fn numeric(&self, key: &str) -> Option<f64> {
         Some(match key {
@@ -402,8 +446,9 @@ impl Calibrator {
 
     /// Log tail probability of `s`: the larger of the Gaussian two-sided tail and the empirical
     /// exceedance rate (extended past the history's record by the Pareto factor `(s / record)^−tail`),
-    /// times `gauss^tie_break`.
-    fn ln_p(&self, s: f64, tie_break: f64, tail: f64) -> f64 {
+    /// times `gauss(tie_s)^tie_break` (`tie_s`: the surprise the tie-break judges, `s` unless the
+    /// component measured it against a stand-in spread).
+    fn ln_p(&self, s: f64, tie_s: f64, tie_break: f64, tail: f64) -> f64 {
         let ln_gauss = ln_two_sided_tail(s);
         let n = self.history.len();
         if n == 0 {
@@ -417,7 +462,12 @@ impl Calibrator {
         } else {
             0.0
         };
-        ln_gauss.max(ln_emp + beyond) + tie_break * ln_gauss
+        let tie = if tie_break > 0.0 {
+            tie_break * ln_two_sided_tail(tie_s)
+        } else {
+            0.0
+        };
+        ln_gauss.max(ln_emp + beyond) + tie
     }
 
     fn learn(&mut self, s: f64) {
@@ -445,6 +495,8 @@ pub struct Ensemble {
     weekly: SeasonalProfile,
     diffs: SortedWindow,
     last: Option<f64>,
+    /// The largest magnitude seen so far (the scale of a departure from a window constant at 0).
+    peak: f64,
     cal: [Calibrator; 7],
     /// The stuck-value opinion's calibration (run lengths of the last `calibration` points).
     stuck_cal: Calibrator,
@@ -493,6 +545,7 @@ impl Ensemble {
             weekly: SeasonalProfile::weekly(),
             diffs: SortedWindow::new(cfg.window),
             last: None,
+            peak: 0.0,
             cal: [
                 Calibrator::new(c),
                 Calibrator::new(c),
@@ -568,15 +621,37 @@ impl Detector for Ensemble {
         }
         // Component surprises (None while a component warms up).
         let mut surprises: [Option<f64>; 7] = [None; 7];
+        // The share of each surprise the Gaussian tie-break judges (below 1 for a stand-in spread).
+        let mut tie_share = [1.0; 7];
         let mut band: Option<(f64, f64, f64)> = None;
         let mut seasonal_band: Option<(f64, f64, f64)> = None;
         if self.reference.len() >= 20 {
             let m = self.reference.median();
-            let s = self.reference.sigma();
-            surprises[0] = Some(((value - m) / s).abs());
             let avg = self.recent.iter().sum::<f64>() / self.recent.len() as f64;
+            // The Gaussian tie-break lets a gross excursion alarm before the series' history is long
+            // enough for its rank to; it reads z against a spread of at least `FLAT_SCALE` of the
+            // level. A series quantised in steps of its own size (a process's CPU rate in clock
+            // ticks) whose values so far sat on one step, with or without jitter, then does not
+            // alarm at its first step to the next, while a jump to many times the level does.
+            // A constant window (no spread beyond rounding) ranks its departures against a tiny
+            // stand-in (any change from a long-constant series is rare) and gives the tie-break a
+            // tenth of its level (at 0: of the largest magnitude the series has had). A series
+            // exactly 0 since its first point has no scale at all: its first departure is news (a
+            // first error). The band is the window's spread (the tie-break's, if constant).
+            let (s, tie_s, band_s) = match self.reference.spread() {
+                Some(s) => (s, s.max(FLAT_SCALE * m.abs()), s),
+                None => {
+                    let tiny = self.reference.sigma();
+                    let level = if m != 0.0 { m.abs() } else { self.peak };
+                    let stand_in = (FLAT_SCALE * level).max(tiny);
+                    (tiny, stand_in, stand_in)
+                }
+            };
+            tie_share[0] = s / tie_s;
+            tie_share[1] = tie_share[0];
+            surprises[0] = Some(((value - m) / s).abs());
             surprises[1] = Some(((avg - m) / s).abs());
-            band = Some((m, m - 4.0 * s, m + 4.0 * s));
+            band = Some((m, m - 4.0 * band_s, m + 4.0 * band_s));
             let keep = self.cfg.rank.max(self.cfg.burst);
             if keep > 0 {
                 self.ranked.push_back(value);
@@ -633,7 +708,9 @@ impl Detector for Ensemble {
             let before = (self.n - self.run) as f64;
             let varies = (self.long_run_points as f64) < self.cfg.stuck_share * before;
             if run > bar && run - 1.0 <= bar && varies {
-                let ln_p = self.stuck_cal.ln_p(run, self.cfg.tie_break, self.cfg.tail);
+                let ln_p = self
+                    .stuck_cal
+                    .ln_p(run, run, self.cfg.tie_break, self.cfg.tail);
                 stuck = Some(-ln_p);
             }
             self.stuck_cal.learn(run);
@@ -680,7 +757,7 @@ impl Detector for Ensemble {
         let mut best: Option<(usize, f64)> = None;
         for (k, s) in surprises.iter().enumerate() {
             if let Some(s) = s {
-                let lp = self.cal[k].ln_p(*s, self.cfg.tie_break, self.cfg.tail);
+                let lp = self.cal[k].ln_p(*s, *s * tie_share[k], self.cfg.tie_break, self.cfg.tail);
                 if best.is_none_or(|(_, bp)| lp < bp) {
                     best = Some((k, lp));
                 }
@@ -765,6 +842,7 @@ impl Detector for Ensemble {
             self.diffs.push(d);
         }
         self.last = Some(value);
+        self.peak = self.peak.max(value.abs());
         if self.cfg.seasonal {
             self.daily.observe(ts, value);
             if self.cfg.weekly {

@@ -7,6 +7,11 @@ use std::collections::VecDeque;
 /// Scale factor that makes the MAD a consistent estimator of a normal standard deviation.
 pub(crate) const MAD_TO_SIGMA: f64 = 1.4826;
 
+/// Spreads below this share of a window's median are floating-point rounding, not spread: a rate
+/// computed from a counter's difference, or a mean of equal values, differs from the exact value in
+/// its last bits (relative 1e-16 to 1e-13).
+const RESOLUTION: f64 = 1e-9;
+
 /// A sorted multiset of finite values kept as consecutive sorted blocks of at most `2·BLOCK` values:
 /// an insert or a removal moves the values of one block only (not of the whole window), a rank or an
 /// index lookup walks the block lengths.
@@ -197,22 +202,27 @@ impl SortedWindow {
         self.mad
     }
 
-    /// A robust spread: MAD·1.4826, falling back to the inter-decile range, then to the range, then to
-    /// a tiny floor relative to the level, so that a (nearly) constant window never divides by zero.
-    pub(crate) fn sigma(&mut self) -> f64 {
+    /// A robust spread: MAD·1.4826, falling back to the inter-decile range, then to the range; `None`
+    /// when the window has no spread beyond floating-point rounding (a constant window).
+    pub(crate) fn spread(&mut self) -> Option<f64> {
+        let grain = RESOLUTION * self.median().abs();
         let mad = self.mad() * MAD_TO_SIGMA;
-        if mad > 0.0 {
-            return mad;
+        if mad > grain {
+            return Some(mad);
         }
         let idr = (self.quantile(0.9) - self.quantile(0.1)) / 2.563;
-        if idr > 0.0 {
-            return idr;
+        if idr > grain {
+            return Some(idr);
         }
         let range = self.sorted.last().unwrap_or(0.0) - self.sorted.first().unwrap_or(0.0);
-        if range > 0.0 {
-            return range / 6.0;
-        }
-        (self.median().abs() * 1e-3).max(1e-9)
+        (range / 6.0 > grain).then_some(range / 6.0)
+    }
+
+    /// [`SortedWindow::spread`], or for a constant window a tiny floor relative to the level, so that
+    /// it never divides by zero.
+    pub(crate) fn sigma(&mut self) -> f64 {
+        self.spread()
+            .unwrap_or_else(|| (self.median().abs() * 1e-3).max(1e-9))
     }
 }
 

@@ -1,7 +1,7 @@
 //! Live watching: query Prometheus each tick, score every watched series with the ensemble, publish the
 //! verdicts on the exporter, and raise / resolve alerts in Alertmanager.
 //!
-//! Alert rule: a series fires when its score reaches `alarm_level`; it resolves once its observed value
+//! Alert rule: a series fires when its score reaches its alarm level (0.999 by default); it resolves once its observed value
 //! has been back inside the normal band for `clear_after` consecutive ticks. A tick where Prometheus has
 //! no sample for a series (empty vector) leaves that series untouched; NaN samples are skipped by the
 //! detector ([`crate::detect::Guarded`]).
@@ -60,6 +60,7 @@ pub enum WatchEvent {
 struct Watched {
     spec: WatchSpec,
     detector: Guarded<Ensemble>,
+    alarm_level: f64,
     firing: Option<PostableAlert>,
     normal_run: usize,
 }
@@ -87,7 +88,6 @@ pub struct Watcher {
     exporter: Exporter,
     series: Vec<Watched>,
     config: EnsembleConfig,
-    alarm_level: f64,
     clear_after: usize,
     alertname: String,
     labels: Vec<(String, String)>,
@@ -101,15 +101,7 @@ impl Watcher {
             am: None,
             exporter,
             series: Vec::new(),
-            // A live series starts with a short history, where the calibrated tail probability alone
-            // cannot go below 1/(history+1): the Gaussian tie-break lets a gross excursion alarm early,
-            // and no Pareto extrapolation from a record set by a handful of points.
-            config: EnsembleConfig {
-                tie_break: 0.01,
-                tail: 0.0,
-                ..EnsembleConfig::default()
-            },
-            alarm_level: 0.999,
+            config: EnsembleConfig::live(),
             clear_after: 3,
             alertname: "HermesAnomaly".into(),
             labels: Vec::new(),
@@ -122,15 +114,17 @@ impl Watcher {
         self
     }
 
-    /// Ensemble settings for series added after this call.
+    /// Ensemble settings for series added after this call (default [`EnsembleConfig::live`]); such a
+    /// series fires at `cfg.alarm_level`.
     pub fn ensemble(mut self, cfg: EnsembleConfig) -> Self {
         self.config = cfg;
         self
     }
 
-    /// Score at which a series fires (default 0.999).
+    /// Score at which a series fires (default 0.999), for series added after this call; their
+    /// ensembles start an episode there ([`EnsembleConfig::alarm_at`]).
     pub fn alarm_level(mut self, level: f64) -> Self {
-        self.alarm_level = level;
+        self.config = self.config.alarm_at(level);
         self
     }
 
@@ -157,6 +151,7 @@ impl Watcher {
         self.series.push(Watched {
             spec,
             detector: Guarded::new(Ensemble::new(self.config.clone())),
+            alarm_level: self.config.alarm_level,
             firing: None,
             normal_run: 0,
         });
@@ -196,7 +191,7 @@ impl Watcher {
                 (Some(l), Some(u)) => verdict.observed >= l && verdict.observed <= u,
                 _ => true,
             };
-            if w.firing.is_none() && verdict.score >= self.alarm_level {
+            if w.firing.is_none() && verdict.score >= w.alarm_level {
                 let mut alert = PostableAlert::new(&self.alertname)
                     .label("series", &w.spec.name)
                     .label("kind", verdict.kind.as_str())
@@ -223,7 +218,7 @@ impl Watcher {
                     verdict,
                 });
             } else if let Some(alert) = &w.firing {
-                w.normal_run = if in_band && verdict.score < self.alarm_level {
+                w.normal_run = if in_band && verdict.score < w.alarm_level {
                     w.normal_run + 1
                 } else {
                     0
