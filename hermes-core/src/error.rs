@@ -316,6 +316,11 @@ pub trait Classify {
     fn retry_after(&self) -> Option<Duration> {
         None
     }
+    /// Whether the same request might succeed later (default: its kind is transient). A domain may
+    /// know more: a BMC's read that answered HTTP 500 is often a passing fault.
+    fn is_transient(&self) -> bool {
+        self.kind().is_transient()
+    }
 }
 
 impl Classify for Error {

@@ -121,7 +121,7 @@ impl RetryPolicy {
         idempotency: Idempotency,
     ) -> bool {
         attempt < self.max_attempts
-            && err.kind().is_transient()
+            && err.is_transient()
             && (idempotency == Idempotency::Idempotent || err.sent() == Sent::No)
     }
 

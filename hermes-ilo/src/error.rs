@@ -342,6 +342,21 @@ impl Classify for IloError {
         }
     }
 
+    fn is_transient(&self) -> bool {
+        match self {
+            // A read that answered 500 may succeed again: iLO answers 500 while its management
+            // processor resets or is loaded, sushy-emulator while its database is locked. Reads only:
+            // whether to repeat a failed write or action is the caller's call.
+            IloError::Status {
+                status: 500,
+                method,
+                ..
+            } => method == "GET" || method == "HEAD",
+            IloError::Step { source, .. } => source.is_transient(),
+            _ => self.kind().is_transient(),
+        }
+    }
+
     fn sent(&self) -> Sent {
         match self {
             // Refused before acting on it (RFC 6585 / 9110): nothing happened on the BMC.
@@ -431,6 +446,29 @@ mod tests {
         assert_eq!(core.sent(), Sent::No);
         assert!(core.is_safe_to_retry(hermes_core::Idempotency::NonIdempotent));
         assert_eq!(core.target(), Some("https://ilo-01"));
+    }
+
+    #[test]
+    fn a_read_that_answered_500_is_retried_and_a_write_is_not() {
+        let policy = hermes_core::RetryPolicy::default();
+        let patch = status(500, None);
+        assert!(!patch.is_transient());
+        assert!(!policy.should_retry(&patch, 1, hermes_core::Idempotency::Idempotent));
+        let read = |code: u16| IloError::Status {
+            target: "https://ilo-01".into(),
+            method: "GET".into(),
+            path: "/redfish/v1/Systems".into(),
+            status: code,
+            redfish: None,
+            retry_after: None,
+        };
+        let get = read(500);
+        assert_eq!(get.kind(), ErrorKind::Internal);
+        assert!(get.is_transient());
+        assert!(policy.should_retry(&get, 1, hermes_core::Idempotency::Idempotent));
+        let step = get.at_step("dl380-16", "find system");
+        assert!(step.is_transient());
+        assert!(!read(404).is_transient());
     }
 
     #[test]
