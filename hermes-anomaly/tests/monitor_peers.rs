@@ -284,3 +284,81 @@ async fn wait_for(
         }
     }
 }
+
+#[tokio::test]
+async fn backfill_learns_from_prometheus_history_before_the_first_live_point() {
+    use hermes_anomaly::monitor::watch::{WatchEvent, WatchSpec, Watcher};
+    use hermes_anomaly::monitor::Exporter;
+    let q = "1 - avg(rate(node_cpu_seconds_total{mode=\"idle\"}[5s]))";
+    let spec = || WatchSpec::new("host_cpu", q);
+    let warm_spec = spec().backfill(Duration::from_secs(60), Duration::from_secs(1));
+    // Prometheus scrapes node-exporter every second: wait until it holds 40 s of the series.
+    let held = "count_over_time(node_load1[60s]) >= 40";
+    let t0 = std::time::Instant::now();
+    while prom()
+        .query(held, None)
+        .await
+        .unwrap()
+        .result
+        .into_vector()
+        .unwrap()
+        .is_empty()
+    {
+        assert!(
+            t0.elapsed() < Duration::from_secs(90),
+            "no history in Prometheus"
+        );
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    // The first live verdict after a tick (the first one may share the last learned second).
+    async fn first_verdict(w: &mut Watcher) -> (Vec<WatchEvent>, hermes_anomaly::detect::Verdict) {
+        let mut all = Vec::new();
+        for _ in 0..5 {
+            let ev = w.tick().await.unwrap();
+            all.extend(ev.iter().cloned());
+            if let Some(v) = ev.iter().find_map(|e| match e {
+                WatchEvent::Scored { verdict, .. } => Some(*verdict),
+                _ => None,
+            }) {
+                return (all, v);
+            }
+            tokio::time::sleep(Duration::from_millis(1100)).await;
+        }
+        panic!("no live verdict in 5 ticks: {all:?}");
+    }
+
+    let mut warm = Watcher::new(prom(), Exporter::new(0.999)).watch(warm_spec);
+    let (events, verdict) = first_verdict(&mut warm).await;
+    let learned: Vec<usize> = events
+        .iter()
+        .filter_map(|e| match e {
+            WatchEvent::Learned { points, .. } => Some(*points),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(learned.len(), 1, "{events:?}");
+    assert!((35..=61).contains(&learned[0]), "{events:?}");
+    // With 20 or more points learned the reference exists: the first live verdict has a band.
+    assert!(
+        verdict.expected.is_some() && verdict.lower.is_some(),
+        "{verdict:?}"
+    );
+    let again = warm.tick().await.unwrap();
+    assert!(
+        !again
+            .iter()
+            .any(|e| matches!(e, WatchEvent::Learned { .. })),
+        "learned twice: {again:?}"
+    );
+
+    // Without a backfill the first live verdict has nothing to compare with.
+    let mut cold = Watcher::new(prom(), Exporter::new(0.999)).watch(spec());
+    let (events, verdict) = first_verdict(&mut cold).await;
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, WatchEvent::Learned { .. })),
+        "{events:?}"
+    );
+    assert!(verdict.expected.is_none(), "{verdict:?}");
+}

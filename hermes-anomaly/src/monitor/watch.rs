@@ -11,6 +11,10 @@ use super::exporter::Exporter;
 use super::prometheus::PrometheusClient;
 use crate::detect::{Detector, Ensemble, EnsembleConfig, Guarded, Verdict};
 use crate::error::Result;
+use std::time::Duration;
+
+/// Steps per range query of a backfill (Prometheus refuses more than 11,000).
+const BACKFILL_CHUNK: usize = 10_000;
 
 /// A series to watch: a name (the exporter's `series` label) and a PromQL expression returning one
 /// sample (sum or aggregate it if it could return several).
@@ -20,6 +24,8 @@ pub struct WatchSpec {
     pub name: String,
     /// PromQL.
     pub promql: String,
+    /// History to learn before the first live point: span and step ([`WatchSpec::backfill`]).
+    pub backfill: Option<(Duration, Duration)>,
 }
 
 impl WatchSpec {
@@ -28,7 +34,27 @@ impl WatchSpec {
         WatchSpec {
             name: name.into(),
             promql: promql.into(),
+            backfill: None,
         }
+    }
+
+    /// Learns from the history Prometheus already holds before scoring live: on the series' first
+    /// tick its PromQL is evaluated over the last `span` every `step` (range queries; make `step`
+    /// the interval between ticks) and the values are fed to its detector unscored, so it starts
+    /// with a calibrated history instead of an empty one ([`WatchEvent::Learned`] says how many
+    /// points). Default: off (learn live only). Leave it off where the recent past may hold the
+    /// very anomalies to be caught: they would be learned as normal.
+    ///
+    /// ```
+    /// use hermes_anomaly::monitor::watch::WatchSpec;
+    /// use std::time::Duration;
+    /// let cpu = WatchSpec::new("cpu", "1 - avg(rate(node_cpu_seconds_total{mode=\"idle\"}[1m]))")
+    ///     .backfill(Duration::from_secs(6 * 3600), Duration::from_secs(15));
+    /// assert_eq!(cpu.backfill, Some((Duration::from_secs(21_600), Duration::from_secs(15))));
+    /// ```
+    pub fn backfill(mut self, span: Duration, step: Duration) -> Self {
+        self.backfill = Some((span, step.max(Duration::from_millis(1))));
+        self
     }
 }
 
@@ -54,6 +80,13 @@ pub enum WatchEvent {
         /// Series name.
         series: String,
     },
+    /// A series learned from Prometheus' history before its first live point ([`WatchSpec::backfill`]).
+    Learned {
+        /// Series name.
+        series: String,
+        /// Points learned (0 if Prometheus had none in the span).
+        points: usize,
+    },
 }
 
 #[derive(Debug)]
@@ -63,6 +96,7 @@ struct Watched {
     alarm_level: f64,
     firing: Option<PostableAlert>,
     normal_run: usize,
+    learned: bool,
 }
 
 /// The watcher. See the module documentation.
@@ -154,6 +188,7 @@ impl Watcher {
             alarm_level: self.config.alarm_level,
             firing: None,
             normal_run: 0,
+            learned: false,
         });
         self
     }
@@ -169,6 +204,36 @@ impl Watcher {
     pub async fn tick(&mut self) -> Result<Vec<WatchEvent>> {
         let mut events = Vec::new();
         for w in &mut self.series {
+            if let (Some((span, step)), false) = (w.spec.backfill, w.learned) {
+                let end = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0.0, |d| d.as_secs_f64());
+                // Prometheus answers at most 11,000 points per series and query: ask in chunks.
+                let chunk = step.as_secs_f64() * BACKFILL_CHUNK as f64;
+                let mut from = end - span.as_secs_f64();
+                let mut points = 0;
+                while from < end {
+                    let to = (from + chunk).min(end);
+                    let history = self
+                        .prom
+                        .query_range(&w.spec.promql, from, to, step)
+                        .await?
+                        .result
+                        .into_matrix()?;
+                    if let Some(series) = history.first() {
+                        for p in &series.values {
+                            let v = w.detector.observe(p.time.floor() as i64, p.value);
+                            points += usize::from(!v.skipped);
+                        }
+                    }
+                    from = to + step.as_secs_f64();
+                }
+                w.learned = true;
+                events.push(WatchEvent::Learned {
+                    series: w.spec.name.clone(),
+                    points,
+                });
+            }
             let v = self
                 .prom
                 .query(&w.spec.promql, None)
