@@ -351,6 +351,18 @@ async fn backfill_learns_from_prometheus_history_before_the_first_live_point() {
         "learned twice: {again:?}"
     );
 
+    // 12,000 steps of 5 ms: more than Prometheus answers in one query (11,000), so it is asked in
+    // chunks; the repeated samples within a second are skipped as out of order.
+    let fine = spec().backfill(Duration::from_secs(60), Duration::from_millis(5));
+    let mut fine = Watcher::new(prom(), Exporter::new(0.999)).watch(fine);
+    let events = fine.tick().await.unwrap();
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, WatchEvent::Learned { points, .. } if (35..=61).contains(points))),
+        "{events:?}"
+    );
+
     // Without a backfill the first live verdict has nothing to compare with.
     let mut cold = Watcher::new(prom(), Exporter::new(0.999)).watch(spec());
     let (events, verdict) = first_verdict(&mut cold).await;
