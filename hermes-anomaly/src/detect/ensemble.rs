@@ -838,7 +838,8 @@ impl Detector for Ensemble {
             }
         }
         self.reference.push(value);
-        if let Some(d) = diff {
+        // The jump component's reference, kept only when the component is on.
+        if let Some(d) = diff.filter(|_| self.cfg.diff) {
             self.diffs.push(d);
         }
         self.last = Some(value);
