@@ -38,20 +38,10 @@ fn unique(prefix: &str) -> String {
 async fn instant_and_range_queries_are_typed() {
     let p = prom();
     // node-exporter is scraped every second; wait until its first sample exists.
-    let mut up = Vec::new();
-    for _ in 0..60 {
-        up = p
-            .query("up{job=\"node\"}", None)
-            .await
-            .unwrap()
-            .result
-            .into_vector()
-            .unwrap();
-        if !up.is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
+    let up = p
+        .wait_for("up{job=\"node\"}", Duration::from_secs(30))
+        .await
+        .unwrap();
     assert_eq!(up.len(), 1, "node-exporter target not scraped");
     assert_eq!(up[0].metric["job"], "node");
     assert_eq!(up[0].value.value, 1.0);
@@ -97,6 +87,17 @@ async fn prometheus_error_body_becomes_typed_error() {
     let core: hermes_core::Error = err.into();
     assert_eq!(core.kind(), ErrorKind::InvalidInput);
     assert!(core.target().unwrap().ends_with("/api/v1/query"));
+}
+
+#[tokio::test]
+async fn waiting_for_a_series_that_never_appears_is_a_timeout_naming_the_query() {
+    let q = "up{job=\"no-such-job\"}";
+    let err = prom()
+        .wait_for(q, Duration::from_millis(1200))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+    assert!(err.to_string().contains("no-such-job"), "{err}");
 }
 
 #[tokio::test]
@@ -294,22 +295,10 @@ async fn backfill_learns_from_prometheus_history_before_the_first_live_point() {
     let warm_spec = spec().backfill(Duration::from_secs(60), Duration::from_secs(1));
     // Prometheus scrapes node-exporter every second: wait until it holds 40 s of the series.
     let held = "count_over_time(node_load1[60s]) >= 40";
-    let t0 = std::time::Instant::now();
-    while prom()
-        .query(held, None)
+    prom()
+        .wait_for(held, Duration::from_secs(90))
         .await
-        .unwrap()
-        .result
-        .into_vector()
-        .unwrap()
-        .is_empty()
-    {
-        assert!(
-            t0.elapsed() < Duration::from_secs(90),
-            "no history in Prometheus"
-        );
-        tokio::time::sleep(Duration::from_secs(1)).await;
-    }
+        .unwrap();
     // The first live verdict after a tick (the first one may share the last learned second).
     async fn first_verdict(w: &mut Watcher) -> (Vec<WatchEvent>, hermes_anomaly::detect::Verdict) {
         let mut all = Vec::new();

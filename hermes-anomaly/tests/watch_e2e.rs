@@ -22,21 +22,8 @@ async fn injected_cpu_burn_raises_then_resolves_an_alert() {
 
     // Wait until Prometheus scrapes us.
     let up = "up{job=\"hermes-anomaly\"} == 1";
-    let t0 = Instant::now();
-    while prom
-        .query(up, None)
-        .await
-        .unwrap()
-        .result
-        .into_vector()
-        .unwrap()
-        .is_empty()
-    {
-        assert!(
-            t0.elapsed() < Duration::from_secs(30),
-            "Prometheus never scraped {exporter_addr}"
-        );
-        tokio::time::sleep(Duration::from_millis(500)).await;
+    if let Err(e) = prom.wait_for(up, Duration::from_secs(30)).await {
+        panic!("Prometheus never scraped {exporter_addr}: {e}");
     }
 
     let series = "watcher_cpu";

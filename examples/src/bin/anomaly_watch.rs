@@ -94,22 +94,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "prometheus {}: waiting for it to scrape the exporter",
         args.prometheus
     );
-    let t0 = Instant::now();
-    while prom
-        .query("up{job=\"hermes-anomaly\"} == 1", None)
-        .await?
-        .result
-        .into_vector()?
-        .is_empty()
-    {
-        if t0.elapsed() > Duration::from_secs(30) {
-            return Err(format!(
-                "Prometheus at {} does not scrape {} (job hermes-anomaly); run scripts/peers.sh up prometheus",
-                args.prometheus, args.listen
-            )
-            .into());
-        }
-        tokio::time::sleep(Duration::from_millis(500)).await;
+    let scraped = prom
+        .wait_for("up{job=\"hermes-anomaly\"} == 1", Duration::from_secs(30))
+        .await;
+    if let Err(e) = scraped {
+        return Err(format!(
+            "Prometheus at {} does not scrape {} (job hermes-anomaly); run scripts/peers.sh up prometheus ({e})",
+            args.prometheus, args.listen
+        )
+        .into());
     }
     println!(" ... scraped");
 

@@ -311,6 +311,38 @@ impl PrometheusClient {
             .await
     }
 
+    /// Polls an instant query every 500 ms until it returns at least one sample (a target is
+    /// scraped, a series holds enough history) and returns them; after `timeout`, a timeout error
+    /// naming the query.
+    ///
+    /// ```no_run
+    /// # async fn run() -> hermes_anomaly::Result<()> {
+    /// let prom = hermes_anomaly::monitor::PrometheusClient::new("http://127.0.0.1:9090")?;
+    /// prom.wait_for("up{job=\"node\"} == 1", std::time::Duration::from_secs(30)).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn wait_for(&self, promql: &str, timeout: Duration) -> Result<Vec<VectorSample>> {
+        let start = std::time::Instant::now();
+        loop {
+            let v = self.query(promql, None).await?.result.into_vector()?;
+            if !v.is_empty() {
+                return Ok(v);
+            }
+            if start.elapsed() >= timeout {
+                return Err(AnomalyError::Transport {
+                    target: self.base_url().to_string(),
+                    message: format!(
+                        "no sample for {promql:?} within {} s: is the target scraped, does the series exist?",
+                        timeout.as_secs_f64()
+                    ),
+                    sent: hermes_core::Sent::Yes,
+                    timeout: true,
+                });
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+    }
+
     /// A range query.
     pub async fn query_range(
         &self,
