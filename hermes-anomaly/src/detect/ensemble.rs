@@ -641,7 +641,7 @@ impl Detector for Ensemble {
             let (s, tie_s, band_s) = match self.reference.spread() {
                 Some(s) => (s, s.max(FLAT_SCALE * m.abs()), s),
                 None => {
-                    let tiny = self.reference.sigma();
+                    let tiny = self.reference.constant_floor();
                     let level = if m != 0.0 { m.abs() } else { self.peak };
                     let stand_in = (FLAT_SCALE * level).max(tiny);
                     (tiny, stand_in, stand_in)

@@ -218,11 +218,15 @@ impl SortedWindow {
         (range / 6.0 > grain).then_some(range / 6.0)
     }
 
-    /// [`SortedWindow::spread`], or for a constant window a tiny floor relative to the level, so that
-    /// it never divides by zero.
+    /// [`SortedWindow::spread`], or for a constant window [`SortedWindow::constant_floor`].
     pub(crate) fn sigma(&mut self) -> f64 {
-        self.spread()
-            .unwrap_or_else(|| (self.median().abs() * 1e-3).max(1e-9))
+        self.spread().unwrap_or_else(|| self.constant_floor())
+    }
+
+    /// The spread a constant window stands in with: a tiny floor relative to the level, so that it
+    /// never divides by zero.
+    pub(crate) fn constant_floor(&self) -> f64 {
+        (self.median().abs() * 1e-3).max(1e-9)
     }
 }
 

@@ -1,8 +1,8 @@
 //! Live watching: query Prometheus each tick, score every watched series with the ensemble, publish the
 //! verdicts on the exporter, and raise / resolve alerts in Alertmanager.
 //!
-//! Alert rule: a series fires when its score reaches its alarm level (0.999 by default); it resolves once its observed value
-//! has been back inside the normal band for `clear_after` consecutive ticks. A tick where Prometheus has
+//! Alert rule: a series fires when its score reaches its alarm level (0.999 by default); it resolves
+//! once its observed value has been back inside the normal band for `clear_after` consecutive ticks. A tick where Prometheus has
 //! no sample for a series (empty vector) leaves that series untouched; NaN samples are skipped by the
 //! detector ([`crate::detect::Guarded`]).
 
@@ -93,10 +93,50 @@ pub enum WatchEvent {
 struct Watched {
     spec: WatchSpec,
     detector: Guarded<Ensemble>,
-    alarm_level: f64,
+    /// The backfill still to do (span, step), cleared once done.
+    backfill: Option<(Duration, Duration)>,
     firing: Option<PostableAlert>,
     normal_run: usize,
-    learned: bool,
+}
+
+impl Watched {
+    /// The score at which this series fires (its ensemble's alarm level).
+    fn alarm_level(&self) -> f64 {
+        self.detector.inner().config().alarm_level
+    }
+
+    /// Feeds the series' history over the last `span` every `step` to its detector, unscored;
+    /// returns the points learned.
+    async fn learn_history(
+        &mut self,
+        prom: &PrometheusClient,
+        span: Duration,
+        step: Duration,
+    ) -> Result<usize> {
+        let end = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64());
+        // Prometheus answers at most 11,000 points per series and query: ask in chunks.
+        let chunk = step.as_secs_f64() * BACKFILL_CHUNK as f64;
+        let mut from = end - span.as_secs_f64();
+        let mut points = 0;
+        while from < end {
+            let to = (from + chunk).min(end);
+            let history = prom
+                .query_range(&self.spec.promql, from, to, step)
+                .await?
+                .result
+                .into_matrix()?;
+            if let Some(series) = history.first() {
+                for p in &series.values {
+                    let v = self.detector.observe(p.time.floor() as i64, p.value);
+                    points += usize::from(!v.skipped);
+                }
+            }
+            from = to + step.as_secs_f64();
+        }
+        Ok(points)
+    }
 }
 
 /// The watcher. See the module documentation.
@@ -183,12 +223,11 @@ impl Watcher {
     /// Adds a series.
     pub fn watch(mut self, spec: WatchSpec) -> Self {
         self.series.push(Watched {
+            backfill: spec.backfill,
             spec,
             detector: Guarded::new(Ensemble::new(self.config.clone())),
-            alarm_level: self.config.alarm_level,
             firing: None,
             normal_run: 0,
-            learned: false,
         });
         self
     }
@@ -204,31 +243,11 @@ impl Watcher {
     pub async fn tick(&mut self) -> Result<Vec<WatchEvent>> {
         let mut events = Vec::new();
         for w in &mut self.series {
-            if let (Some((span, step)), false) = (w.spec.backfill, w.learned) {
-                let end = std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map_or(0.0, |d| d.as_secs_f64());
-                // Prometheus answers at most 11,000 points per series and query: ask in chunks.
-                let chunk = step.as_secs_f64() * BACKFILL_CHUNK as f64;
-                let mut from = end - span.as_secs_f64();
-                let mut points = 0;
-                while from < end {
-                    let to = (from + chunk).min(end);
-                    let history = self
-                        .prom
-                        .query_range(&w.spec.promql, from, to, step)
-                        .await?
-                        .result
-                        .into_matrix()?;
-                    if let Some(series) = history.first() {
-                        for p in &series.values {
-                            let v = w.detector.observe(p.time.floor() as i64, p.value);
-                            points += usize::from(!v.skipped);
-                        }
-                    }
-                    from = to + step.as_secs_f64();
-                }
-                w.learned = true;
+            if let Some((span, step)) = w.backfill {
+                // Cleared only once learned: a failed backfill is retried on the next tick (points
+                // already learned are skipped as out of order).
+                let points = w.learn_history(&self.prom, span, step).await?;
+                w.backfill = None;
                 events.push(WatchEvent::Learned {
                     series: w.spec.name.clone(),
                     points,
@@ -256,7 +275,7 @@ impl Watcher {
                 (Some(l), Some(u)) => verdict.observed >= l && verdict.observed <= u,
                 _ => true,
             };
-            if w.firing.is_none() && verdict.score >= w.alarm_level {
+            if w.firing.is_none() && verdict.score >= w.alarm_level() {
                 let mut alert = PostableAlert::new(&self.alertname)
                     .label("series", &w.spec.name)
                     .label("kind", verdict.kind.as_str())
@@ -283,7 +302,7 @@ impl Watcher {
                     verdict,
                 });
             } else if let Some(alert) = &w.firing {
-                w.normal_run = if in_band && verdict.score < w.alarm_level {
+                w.normal_run = if in_band && verdict.score < w.alarm_level() {
                     w.normal_run + 1
                 } else {
                     0
