@@ -217,6 +217,12 @@ struct Dvfa {
     norms: Vec<f64>,
     /// Resonance of each category for the current input (scratch).
     matches: Vec<f64>,
+    /// `|x ∧ w|₁` of each category for the current input (scratch).
+    inters: Vec<f64>,
+    /// The weights again, `LANES` categories side by side: entry `g · DIM + k` holds weight `k` of
+    /// categories `g · LANES ..` (a missing category's lanes hold 0), so `present` reads the
+    /// categories of a group as one contiguous vector.
+    lanes: Vec<[f64; LANES]>,
     rho_lb: f64,
     rho_ub: f64,
     max_categories: usize,
@@ -224,12 +230,17 @@ struct Dvfa {
 
 const DIM: usize = 2 * FEATURES;
 
+/// Categories whose matches are summed side by side in [`Dvfa::present`].
+const LANES: usize = 4;
+
 impl Dvfa {
     fn new(rho: f64, max_categories: usize) -> Self {
         Dvfa {
             weights: Vec::new(),
             norms: Vec::new(),
             matches: Vec::new(),
+            inters: Vec::new(),
+            lanes: Vec::new(),
             rho_lb: rho,
             rho_ub: rho,
             max_categories,
@@ -244,8 +255,22 @@ impl Dvfa {
         if self.max_categories > 0 && self.categories() >= self.max_categories {
             return;
         }
+        let j = self.categories();
+        if j % LANES == 0 {
+            self.lanes.resize(self.lanes.len() + DIM, [0.0; LANES]);
+        }
         self.weights.extend_from_slice(w);
         self.norms.push(w.iter().sum());
+        self.sync_lanes(j);
+    }
+
+    /// Copies category `j`'s weights into `lanes`.
+    fn sync_lanes(&mut self, j: usize) {
+        let (g, l) = (j / LANES, j % LANES);
+        let w = &self.weights[j * DIM..(j + 1) * DIM];
+        for (entry, wk) in self.lanes[g * DIM..(g + 1) * DIM].iter_mut().zip(w) {
+            entry[l] = *wk;
+        }
     }
 
     /// Presents `f` (features in [0, 1]); learns if `learn`.
@@ -268,9 +293,22 @@ impl Dvfa {
         let e2 = DIM - 1;
         self.matches.clear();
         let (mut best, mut energy) = (0.0f64, 0.0f64);
+        // |x ∧ w|₁ of every category. Each sum adds its terms in index order, as a plain sum would
+        // (the same bits), but `LANES` categories at a time, so the additions of different
+        // categories overlap instead of each waiting for the one before.
+        self.inters.clear();
+        for group in self.lanes.chunks_exact(DIM) {
+            let mut acc = [0.0f64; LANES];
+            for (xk, entry) in x.iter().zip(group) {
+                for (a, w) in acc.iter_mut().zip(entry) {
+                    // min(x, w) without NaN handling (there are none): one vector instruction.
+                    *a += if *w < *xk { *w } else { *xk };
+                }
+            }
+            self.inters.extend_from_slice(&acc);
+        }
         for (j, w) in self.weights.chunks_exact(DIM).enumerate() {
-            let inter: f64 = x.iter().zip(w).map(|(a, b)| a.min(*b)).sum();
-            let feature = inter / self.norms[j].max(0.001);
+            let feature = self.inters[j] / self.norms[j].max(0.001);
             let we = w[e1] + w[e2];
             let en = if we > 0.0 {
                 (x[e1].min(w[e1]) + x[e2].min(w[e2])) / we
@@ -301,6 +339,7 @@ impl Dvfa {
                         *wk = wk.min(*xk);
                     }
                     self.norms[j] = w.iter().sum();
+                    self.sync_lanes(j);
                 }
             }
             out.novel = false;

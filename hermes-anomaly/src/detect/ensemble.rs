@@ -59,7 +59,7 @@
 //! minimum, maximum and length, known in advance as every published NAB detector had them, go to the
 //! ART second opinion (ARTime's own setting); the other components never use them.
 
-use super::robust::SortedWindow;
+use super::robust::{CountWindow, SortedWindow};
 use super::seasonal::SeasonalProfile;
 use super::stats::ln_two_sided_tail;
 use super::{AnomalyKind, ArtNovelty, Detector, NabInputs, Verdict};
@@ -434,13 +434,37 @@ impl Default for EnsembleConfig {
 /// Calibrates a non-negative surprise against its own recent history.
 #[derive(Debug, Clone)]
 struct Calibrator {
-    history: SortedWindow,
+    history: History,
+}
+
+/// A calibrator's history: any surprises, or counts (the rank and burst components' surprises are
+/// counts of recent points and the stuck-value opinion's are run lengths, so a histogram answers the
+/// same in far less time).
+#[derive(Debug, Clone)]
+enum History {
+    Values(SortedWindow),
+    Counts(CountWindow),
 }
 
 impl Calibrator {
     fn new(n: usize) -> Self {
         Calibrator {
-            history: SortedWindow::new(n),
+            history: History::Values(SortedWindow::new(n)),
+        }
+    }
+
+    /// A calibrator for a surprise that is mostly a small count (a non-negative integer).
+    fn of_counts(n: usize) -> Self {
+        Calibrator {
+            history: History::Counts(CountWindow::new(n)),
+        }
+    }
+
+    /// (values in the history, how many are below `s`, the largest).
+    fn rank(&self, s: f64) -> (usize, usize, f64) {
+        match &self.history {
+            History::Values(w) => (w.len(), w.sorted_partition(s), w.max()),
+            History::Counts(w) => (w.len(), w.sorted_partition(s), w.max()),
         }
     }
 
@@ -450,13 +474,12 @@ impl Calibrator {
     /// component measured it against a stand-in spread).
     fn ln_p(&self, s: f64, tie_s: f64, tie_break: f64, tail: f64) -> f64 {
         let ln_gauss = ln_two_sided_tail(s);
-        let n = self.history.len();
+        let (n, below, record) = self.rank(s);
         if n == 0 {
             return 0.0;
         }
-        let above = n - self.history.sorted_partition(s);
+        let above = n - below;
         let ln_emp = ((above as f64 + 1.0) / (n as f64 + 1.0)).ln();
-        let record = self.history.max();
         let beyond = if tail > 0.0 && s > record && record > 0.0 {
             -tail * (s / record).ln()
         } else {
@@ -471,7 +494,10 @@ impl Calibrator {
     }
 
     fn learn(&mut self, s: f64) {
-        self.history.push(s);
+        match &mut self.history {
+            History::Values(w) => w.push(s),
+            History::Counts(w) => w.push(s),
+        }
     }
 }
 
@@ -552,10 +578,11 @@ impl Ensemble {
                 Calibrator::new(c),
                 Calibrator::new(c),
                 Calibrator::new(c),
-                Calibrator::new(c),
-                Calibrator::new(c),
+                // The rank and burst components' surprises are counts.
+                Calibrator::of_counts(c),
+                Calibrator::of_counts(c),
             ],
-            stuck_cal: Calibrator::new(c),
+            stuck_cal: Calibrator::of_counts(c),
             stuck_alarms: 0,
             ranked: VecDeque::new(),
             recent_evidence: VecDeque::new(),

@@ -2,6 +2,7 @@
 
 use super::stats::{ln_two_sided_tail, score_from_ln_p};
 use super::{AnomalyKind, Detector, Verdict};
+use std::cell::Cell;
 use std::collections::VecDeque;
 
 /// Scale factor that makes the MAD a consistent estimator of a normal standard deviation.
@@ -129,8 +130,8 @@ impl Blocks {
 ///
 /// Insert/remove are binary searches plus a move of at most one block's values, so they stay cheap
 /// for long windows (the ensemble's calibration windows hold 6,000 values); quantiles walk the block
-/// lengths; the MAD is recomputed in O(w log w) after `len/8` new points (amortised O(log w)) and
-/// between refreshes reuses the last one.
+/// lengths; the MAD is recomputed in O(w) after `len/8` new points (amortised O(1)) and between
+/// refreshes reuses the last one; the median and the spread are kept until the next push.
 #[derive(Debug, Clone)]
 pub(crate) struct SortedWindow {
     cap: usize,
@@ -139,6 +140,9 @@ pub(crate) struct SortedWindow {
     mad: f64,
     since_mad: usize,
     scratch: Vec<f64>,
+    /// The median and the spread of the window as it is (cleared by a push).
+    median: Cell<Option<f64>>,
+    spread: Option<Option<f64>>,
 }
 
 impl SortedWindow {
@@ -150,6 +154,8 @@ impl SortedWindow {
             mad: 0.0,
             since_mad: usize::MAX / 2,
             scratch: Vec::new(),
+            median: Cell::new(None),
+            spread: None,
         }
     }
 
@@ -159,6 +165,8 @@ impl SortedWindow {
 
     pub(crate) fn push(&mut self, x: f64) {
         self.since_mad += 1;
+        self.median.set(None);
+        self.spread = None;
         if self.order.len() == self.cap {
             if let Some(old) = self.order.pop_front() {
                 self.sorted.remove(old);
@@ -179,7 +187,12 @@ impl SortedWindow {
     }
 
     pub(crate) fn median(&self) -> f64 {
-        self.sorted.quantile(0.5)
+        if let Some(m) = self.median.get() {
+            return m;
+        }
+        let m = self.sorted.quantile(0.5);
+        self.median.set(Some(m));
+        m
     }
 
     pub(crate) fn quantile(&self, q: f64) -> f64 {
@@ -193,10 +206,8 @@ impl SortedWindow {
         if self.since_mad >= refresh {
             let m = self.median();
             self.scratch.clear();
-            self.scratch
-                .extend(self.sorted.iter().map(|v| (v - m).abs()));
-            self.scratch.sort_by(f64::total_cmp);
-            self.mad = quantile_sorted(&self.scratch, 0.5);
+            self.scratch.extend(self.sorted.iter());
+            self.mad = median_deviation(&self.scratch, m);
             self.since_mad = 0;
         }
         self.mad
@@ -205,6 +216,15 @@ impl SortedWindow {
     /// A robust spread: MAD·1.4826, falling back to the inter-decile range, then to the range; `None`
     /// when the window has no spread beyond floating-point rounding (a constant window).
     pub(crate) fn spread(&mut self) -> Option<f64> {
+        if let Some(s) = self.spread {
+            return s;
+        }
+        let s = self.measure_spread();
+        self.spread = Some(s);
+        s
+    }
+
+    fn measure_spread(&mut self) -> Option<f64> {
         let grain = RESOLUTION * self.median().abs();
         let mad = self.mad() * MAD_TO_SIGMA;
         if mad > grain {
@@ -230,6 +250,128 @@ impl SortedWindow {
     }
 }
 
+/// A sliding window of mostly small non-negative integers (counts, run lengths), answering as a
+/// [`SortedWindow`] of the same values does (`len`, `sorted_partition`, `max`): the integers below
+/// `DENSE` are kept as a histogram (a push is O(1), a rank O(value)), any other value in a sorted
+/// [`Blocks`].
+#[derive(Debug, Clone)]
+pub(crate) struct CountWindow {
+    cap: usize,
+    order: VecDeque<f64>,
+    counts: Vec<usize>,
+    other: Blocks,
+}
+
+/// Integers below this are counted in [`CountWindow`]'s histogram.
+const DENSE: usize = 256;
+
+impl CountWindow {
+    pub(crate) fn new(cap: usize) -> Self {
+        CountWindow {
+            cap: cap.max(3),
+            order: VecDeque::new(),
+            counts: Vec::new(),
+            other: Blocks::default(),
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// The histogram slot of `x`, if it is a small non-negative integer.
+    fn slot(x: f64) -> Option<usize> {
+        (x >= 0.0 && x < DENSE as f64 && x.fract() == 0.0).then_some(x as usize)
+    }
+
+    pub(crate) fn push(&mut self, x: f64) {
+        if self.order.len() == self.cap {
+            if let Some(old) = self.order.pop_front() {
+                match Self::slot(old) {
+                    Some(i) => self.counts[i] -= 1,
+                    None => {
+                        self.other.remove(old);
+                    }
+                }
+            }
+        }
+        match Self::slot(x) {
+            Some(i) => {
+                if i >= self.counts.len() {
+                    self.counts.resize(i + 1, 0);
+                }
+                self.counts[i] += 1;
+            }
+            None => self.other.insert(x),
+        }
+        self.order.push_back(x);
+    }
+
+    /// How many values in the window are below `x`.
+    pub(crate) fn sorted_partition(&self, x: f64) -> usize {
+        let small: usize = self
+            .counts
+            .iter()
+            .enumerate()
+            .take_while(|(v, _)| (*v as f64) < x)
+            .map(|(_, c)| c)
+            .sum();
+        small + self.other.rank(x)
+    }
+
+    /// The largest value in the window (0 when empty).
+    pub(crate) fn max(&self) -> f64 {
+        let small = self.counts.iter().rposition(|c| *c > 0).map(|v| v as f64);
+        match (small, self.other.last()) {
+            (Some(a), Some(b)) => a.max(b),
+            (a, b) => a.or(b).unwrap_or(0.0),
+        }
+    }
+}
+
+/// The median of `|v − m|` over sorted `v` (the two middle deviations interpolated): the
+/// deviations come in increasing order by walking outwards from `m`, so no sort is needed.
+fn median_deviation(v: &[f64], m: f64) -> f64 {
+    let n = v.len();
+    if n == 0 {
+        return 0.0;
+    }
+    let pos = 0.5 * (n - 1) as f64;
+    let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+    let f = pos - lo as f64;
+    // v[..left] lie below m, v[right..] at or above it; the next deviation is the nearer end's.
+    let mut right = v.partition_point(|x| *x < m);
+    let mut left = right;
+    let (mut a, mut b) = (0.0, 0.0);
+    for t in 0..=hi {
+        let below = left.checked_sub(1).map(|i| (v[i] - m).abs());
+        let above = v.get(right).map(|x| (x - m).abs());
+        let d = match (below, above) {
+            (Some(l), Some(r)) if l <= r => {
+                left -= 1;
+                l
+            }
+            (_, Some(r)) => {
+                right += 1;
+                r
+            }
+            (Some(l), None) => {
+                left -= 1;
+                l
+            }
+            (None, None) => break,
+        };
+        if t == lo {
+            a = d;
+        }
+        if t == hi {
+            b = d;
+        }
+    }
+    a * (1.0 - f) + b * f
+}
+
+#[cfg(test)]
 fn quantile_sorted(v: &[f64], q: f64) -> f64 {
     if v.is_empty() {
         return 0.0;
@@ -403,6 +545,67 @@ mod sorted_window_tests {
             assert_eq!(w.sorted.iter().collect::<Vec<_>>(), want, "step {step}");
             assert_eq!(w.sorted_partition(0.5), want.partition_point(|v| *v < 0.5));
             assert_eq!(w.quantile(0.3), super::quantile_sorted(&want, 0.3));
+        }
+    }
+
+    #[test]
+    fn a_count_window_answers_as_a_sorted_window_of_the_same_values() {
+        let (mut counts, mut sorted) =
+            (super::CountWindow::new(300), super::SortedWindow::new(300));
+        let mut rng = 7u64;
+        for step in 0..3000 {
+            rng = rng
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            // Mostly small counts, some long runs past the histogram, a few non-integers.
+            let x = match rng >> 60 {
+                0 => 200.0 + (rng >> 52 & 127) as f64,
+                1 => (rng >> 40 & 1023) as f64 / 7.0,
+                _ => (rng >> 59 & 15) as f64,
+            };
+            counts.push(x);
+            sorted.push(x);
+            assert_eq!(counts.len(), sorted.len(), "step {step}");
+            assert_eq!(counts.max(), sorted.max(), "step {step}");
+            for q in [0.0, 0.5, 1.0, 3.0, 15.0, 16.0, 255.0, 256.0, 300.0, 1e9] {
+                assert_eq!(
+                    counts.sorted_partition(q),
+                    sorted.sorted_partition(q),
+                    "step {step}, {q}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_median_deviation_walk_equals_sorting_the_deviations() {
+        let mut rng = 99u64;
+        for n in [1usize, 2, 3, 4, 7, 10, 101, 1000] {
+            for ties in [false, true] {
+                let mut v: Vec<f64> = (0..n)
+                    .map(|_| {
+                        rng = rng
+                            .wrapping_mul(6364136223846793005)
+                            .wrapping_add(1442695040888963407);
+                        if ties {
+                            (rng >> 61) as f64
+                        } else {
+                            (rng >> 11) as f64 / (1u64 << 53) as f64 * 100.0 - 30.0
+                        }
+                    })
+                    .collect();
+                v.sort_by(f64::total_cmp);
+                for m in [super::quantile_sorted(&v, 0.5), v[0], v[n - 1], -1e3, 1e3] {
+                    let mut dev: Vec<f64> = v.iter().map(|x| (x - m).abs()).collect();
+                    dev.sort_by(f64::total_cmp);
+                    let want = super::quantile_sorted(&dev, 0.5);
+                    assert_eq!(
+                        super::median_deviation(&v, m),
+                        want,
+                        "n {n} ties {ties} m {m}"
+                    );
+                }
+            }
         }
     }
 }
