@@ -449,3 +449,58 @@ fn fleet_outliers_read_skewed_metrics_on_a_log_scale() {
         assert!((o.group_median / median - 1.0).abs() < 0.3, "{o:?}");
     }
 }
+
+/// Alerts (onset indices) of a live ensemble over `xs` at 15 s steps, each onset confirmed by the
+/// `confirm` points after it.
+fn live_alerts(xs: &[f64], confirm: usize) -> Vec<usize> {
+    use hermes_anomaly::monitor::confirm::{Confirmer, Judgement};
+    let cfg = EnsembleConfig::live();
+    let level = cfg.alarm_level;
+    let mut d = Ensemble::new(cfg);
+    let mut c = Confirmer::new(confirm);
+    let mut alerts = Vec::new();
+    for (i, &x) in xs.iter().enumerate() {
+        let v = d.observe(i as i64 * 15, x);
+        if let Judgement::Alert(_) = c.judge(&v, level) {
+            alerts.push(i);
+        }
+    }
+    alerts
+}
+
+#[test]
+fn confirmation_silences_the_records_of_plain_noise_and_keeps_gross_departures() {
+    // Gaussian noise, 30,000 points (five days at 15 s steps) around 0 and around 50: once the
+    // 6,000-point history is full, its records alert at 0.999 unless confirmed.
+    let noise = |level: f64, seed: i64| -> Vec<f64> {
+        (0..30_000)
+            .map(|i| level + gauss(seed * 1_000_003 + i))
+            .collect()
+    };
+    let (mut bare, mut confirmed) = (0, 0);
+    for (level, seed) in [(0.0, 1), (50.0, 2)] {
+        let xs = noise(level, seed);
+        bare += live_alerts(&xs, 0).len();
+        confirmed += live_alerts(&xs, 2).len();
+    }
+    assert!(
+        bare >= 3,
+        "records of noise alerted only {bare} times unconfirmed"
+    );
+    assert_eq!(confirmed, 0, "confirmed alerts on plain noise");
+    // A 20 σ spike and a 5 σ shift after 10,000 points are confirmed within three points.
+    for shift in [false, true] {
+        let mut xs = noise(50.0, 3);
+        xs.truncate(10_100);
+        if shift {
+            xs[10_000..].iter_mut().for_each(|x| *x += 5.0);
+        } else {
+            xs[10_000] += 20.0;
+        }
+        let alerts = live_alerts(&xs, 2);
+        assert!(
+            alerts.iter().any(|&i| (10_000..10_020).contains(&i)),
+            "shift {shift}: {alerts:?}"
+        );
+    }
+}

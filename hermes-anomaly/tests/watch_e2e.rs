@@ -1,6 +1,8 @@
 //! End to end against the real peers: Prometheus scrapes node-exporter and this test's exporter
 //! (at ANOMALY_EXPORTER_ADDR); the watcher learns, a CPU burn is injected, the alert appears in
-//! Alertmanager's API, the burn stops and the alert is resolved.
+//! Alertmanager's API, the burn stops and the alert is resolved. The watcher confirms onsets with the
+//! next two ticks (`confirm_after(2)`), so the alert follows a pending onset; the default (alert at
+//! once) runs in the tour's `anomaly_watch`.
 
 use hermes_anomaly::monitor::watch::{cpu_burn, WatchEvent, WatchSpec, Watcher};
 use hermes_anomaly::monitor::{AlertmanagerClient, Exporter, PrometheusClient};
@@ -30,6 +32,7 @@ async fn injected_cpu_burn_raises_then_resolves_an_alert() {
     let mut w = Watcher::new(prom.clone(), exporter.clone())
         .alertmanager(am.clone())
         .label("run", &run)
+        .confirm_after(2)
         .watch(WatchSpec::new(
             series,
             "sum(rate(process_cpu_seconds_total{job=\"hermes-anomaly\"}[3s]))",
@@ -50,16 +53,23 @@ async fn injected_cpu_burn_raises_then_resolves_an_alert() {
     let burn = cpu_burn(2, Duration::from_secs(8));
     let filter = format!("run=\"{run}\"");
     let t0 = Instant::now();
-    let mut fired = None;
+    let (mut pending, mut fired) = (None, None);
     while t0.elapsed() < Duration::from_secs(20) && fired.is_none() {
         for e in w.tick().await.unwrap() {
-            if let WatchEvent::Fired { verdict, .. } = e {
-                fired = Some(verdict);
+            match e {
+                WatchEvent::Pending { verdict, .. } => pending = Some(verdict),
+                WatchEvent::Fired { verdict, .. } => fired = Some(verdict),
+                _ => {}
             }
         }
         tokio::time::sleep(Duration::from_secs(1)).await;
     }
     let verdict = fired.expect("the CPU burn raised no alert");
+    assert_eq!(
+        pending,
+        Some(verdict),
+        "the alert did not follow a pending onset"
+    );
     eprintln!("fired: {}", verdict.explain());
     let listed = am.alerts(&[&filter]).await.unwrap();
     assert_eq!(listed.len(), 1, "{listed:?}");

@@ -50,6 +50,10 @@ struct Args {
     /// none; the tour's own build keeps the host busy just before, which would be learned as normal).
     #[arg(long, default_value_t = 0)]
     backfill: u64,
+    /// Ticks after an alarm onset that must confirm it before it alerts (Prometheus' `for`; 0: alert
+    /// at once). 2 stops a series' mere records from alerting, at the cost of two ticks' delay.
+    #[arg(long, default_value_t = 0)]
+    confirm: usize,
     /// Write the Prometheus rule file and Grafana dashboard here.
     #[arg(long)]
     out: Option<std::path::PathBuf>,
@@ -110,6 +114,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let w = Watcher::new(prom, exporter)
         .alertmanager(am.clone())
         .label("run", &run)
+        .confirm_after(args.confirm)
         .watch(WatchSpec::new("watcher_cpu", SELF_CPU));
     // The host's CPU has a past in Prometheus (node-exporter is scraped every second): learn it
     // first. This process's own CPU series does not (its past belongs to earlier processes).
@@ -194,6 +199,12 @@ fn report(events: &[WatchEvent]) {
                 println!("ALERT {series}: {}", verdict.explain())
             }
             WatchEvent::Resolved { series } => println!("RESOLVED {series}"),
+            WatchEvent::Pending { series, verdict } => {
+                println!("PENDING {series}: {}", verdict.explain())
+            }
+            WatchEvent::Dismissed { series, .. } => {
+                println!("DISMISSED {series}: the ticks after the onset did not confirm it")
+            }
             WatchEvent::Learned { series, points } => {
                 println!("  {series}: learned {points} points of its history from Prometheus")
             }

@@ -2,6 +2,7 @@
 //! rule files and Grafana dashboards.
 
 pub mod alertmanager;
+pub mod confirm;
 pub mod exporter;
 pub mod grafana;
 mod http;

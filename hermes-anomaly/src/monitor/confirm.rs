@@ -1,0 +1,206 @@
+//! Confirmation of alarms before they alert: Prometheus' `for`, for anomaly onsets.
+//!
+//! The ensemble scores onsets: a lasting anomaly crosses the alarm level once, at its start. Live, a
+//! series' mere record (the most extreme value of its last 6,000 points) also reaches the default
+//! alarm level of 0.999, so plain noise alarms about once a day per series at 15 s steps. A
+//! [`Confirmer`] holds such an onset as pending and lets it alert only if the onset and the next
+//! `points` verdicts together depart from the expected value: their Stouffer z
+//! `Σ zᵢ / √n ≥ 4`, each `zᵢ` the point's departure in units of its band (the band is ±4 σ), i.e.
+//! the points' mean lies beyond the band's edge scaled by `1/√n`. With `points` 2, that is a
+//! single spike of at least 6.9 σ or a shift of at least 2.3 σ lasting three points; the record of
+//! noise (|z| about 4, then ordinary points) is dismissed.
+//!
+//! Alarms that are not departures (a stuck value, a new shape found by the ART) are not held: they
+//! alert at once.
+
+use crate::detect::Verdict;
+
+/// Stouffer z at which a pending onset is confirmed (the band's edge).
+const CONFIRM_Z: f64 = 4.0;
+
+/// What a [`Confirmer`] makes of a verdict.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Judgement {
+    /// Nothing to alert on.
+    Quiet,
+    /// An onset reached the alarm level and waits for the next points.
+    Pending,
+    /// Alert now, with this verdict (the onset's, if it was pending).
+    Alert(Verdict),
+    /// The pending onset was not borne out by the points after it: no alert.
+    Dismissed(Verdict),
+}
+
+/// Holds alarm onsets until the following points confirm them. See the module documentation.
+///
+/// ```
+/// use hermes_anomaly::detect::{AnomalyKind, Verdict};
+/// use hermes_anomaly::monitor::confirm::{Confirmer, Judgement};
+/// let point = |x: f64, score: f64| {
+///     Verdict::new("ensemble/robust_z", AnomalyKind::Point, x, score).with_band(0.0, -4.0, 4.0)
+/// };
+/// let mut c = Confirmer::new(2);
+/// // A record of noise: 4.5 σ, then ordinary points.
+/// assert_eq!(c.judge(&point(4.5, 0.9994), 0.999), Judgement::Pending);
+/// assert_eq!(c.judge(&point(0.3, 0.0), 0.999), Judgement::Pending);
+/// assert!(matches!(c.judge(&point(-0.8, 0.0), 0.999), Judgement::Dismissed(_)));
+/// // A lasting departure.
+/// assert_eq!(c.judge(&point(9.0, 0.99999), 0.999), Judgement::Pending);
+/// assert_eq!(c.judge(&point(8.0, 0.0), 0.999), Judgement::Pending);
+/// assert!(matches!(c.judge(&point(8.5, 0.0), 0.999), Judgement::Alert(v) if v.observed == 9.0));
+/// ```
+#[derive(Debug, Clone)]
+pub struct Confirmer {
+    points: usize,
+    pending: Option<Pending>,
+}
+
+#[derive(Debug, Clone)]
+struct Pending {
+    onset: Verdict,
+    sum_z: f64,
+    n: usize,
+}
+
+impl Confirmer {
+    /// Confirms an onset with the `points` verdicts after it (0: every alarm alerts at once).
+    pub fn new(points: usize) -> Self {
+        Confirmer {
+            points,
+            pending: None,
+        }
+    }
+
+    /// Whether an onset is waiting for confirmation.
+    pub fn is_pending(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// Judges the next verdict of the series, alarming at `level`.
+    pub fn judge(&mut self, v: &Verdict, level: f64) -> Judgement {
+        if v.skipped {
+            return if self.pending.is_some() {
+                Judgement::Pending
+            } else {
+                Judgement::Quiet
+            };
+        }
+        if let Some(p) = &mut self.pending {
+            p.sum_z += departure(v).unwrap_or(0.0);
+            p.n += 1;
+            if p.n <= self.points {
+                return Judgement::Pending;
+            }
+            let stouffer = p.sum_z / (p.n as f64).sqrt();
+            let Some(p) = self.pending.take() else {
+                return Judgement::Quiet;
+            };
+            return if stouffer.abs() >= CONFIRM_Z {
+                Judgement::Alert(p.onset)
+            } else {
+                Judgement::Dismissed(p.onset)
+            };
+        }
+        if v.score < level {
+            return Judgement::Quiet;
+        }
+        match departure(v).filter(|_| self.points > 0 && held(v)) {
+            Some(z) => {
+                self.pending = Some(Pending {
+                    onset: *v,
+                    sum_z: z,
+                    n: 1,
+                });
+                Judgement::Pending
+            }
+            None => Judgement::Alert(*v),
+        }
+    }
+}
+
+/// Whether an alarm from this detector is a departure from the band (and so can be confirmed by
+/// the points after it): a stuck value or a new shape is not.
+fn held(v: &Verdict) -> bool {
+    !matches!(v.detector, "ensemble/stuck" | "ensemble/art")
+}
+
+/// The verdict's departure from its expected value in σ (its band is ±4 σ); `None` without a band.
+fn departure(v: &Verdict) -> Option<f64> {
+    let (e, l, u) = (v.expected?, v.lower?, v.upper?);
+    let sigma = (u - l) / 8.0;
+    let z = (v.observed - e) / sigma;
+    Some(if z.is_nan() { 0.0 } else { z })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::AnomalyKind;
+
+    fn verdict(detector: &'static str, x: f64, score: f64) -> Verdict {
+        Verdict::new(detector, AnomalyKind::Point, x, score).with_band(10.0, 6.0, 14.0)
+    }
+
+    #[test]
+    fn without_confirmation_every_alarm_alerts_at_once() {
+        let mut c = Confirmer::new(0);
+        assert_eq!(
+            c.judge(&verdict("ensemble/robust_z", 10.5, 0.5), 0.999),
+            Judgement::Quiet
+        );
+        let v = verdict("ensemble/robust_z", 14.5, 0.9995);
+        assert_eq!(c.judge(&v, 0.999), Judgement::Alert(v));
+    }
+
+    #[test]
+    fn stuck_values_new_shapes_and_bandless_verdicts_are_not_held() {
+        let mut c = Confirmer::new(3);
+        for d in ["ensemble/stuck", "ensemble/art"] {
+            let v = verdict(d, 10.0, 0.9999);
+            assert_eq!(c.judge(&v, 0.999), Judgement::Alert(v));
+        }
+        let bare = Verdict::new("ensemble/robust_z", AnomalyKind::Point, 3.0, 0.9999);
+        assert_eq!(c.judge(&bare, 0.999), Judgement::Alert(bare));
+        assert!(!c.is_pending());
+    }
+
+    #[test]
+    fn a_pending_onset_is_judged_on_the_onset_and_the_next_points_together() {
+        // σ is 1 here (the band 6–14 is ±4 σ around 10).
+        let run = |xs: &[f64]| {
+            let mut c = Confirmer::new(xs.len() - 1);
+            let mut last = Judgement::Quiet;
+            for (i, &x) in xs.iter().enumerate() {
+                last = c.judge(
+                    &verdict("ensemble/level_shift", x, if i == 0 { 0.9999 } else { 0.0 }),
+                    0.999,
+                );
+                if i + 1 < xs.len() {
+                    assert_eq!(last, Judgement::Pending, "{xs:?} at {i}");
+                }
+            }
+            last
+        };
+        // A shift of 2.4 σ over three points: Stouffer 4.16.
+        assert!(matches!(run(&[12.4, 12.4, 12.4]), Judgement::Alert(v) if v.observed == 12.4));
+        // 2.2 σ: 3.81, dismissed; a spike of 7 σ alone: 4.04, confirmed; of 6.5 σ: 3.75, dismissed.
+        assert!(matches!(run(&[12.2, 12.2, 12.2]), Judgement::Dismissed(_)));
+        assert!(matches!(run(&[17.0, 10.0, 10.0]), Judgement::Alert(_)));
+        assert!(matches!(run(&[16.5, 10.0, 10.0]), Judgement::Dismissed(_)));
+        // Departures in both directions cancel.
+        assert!(matches!(run(&[15.0, 5.0, 10.0]), Judgement::Dismissed(_)));
+        // Skipped points neither count nor end the wait.
+        let mut c = Confirmer::new(1);
+        assert_eq!(
+            c.judge(&verdict("ensemble/robust_z", 14.0, 0.9999), 0.999),
+            Judgement::Pending
+        );
+        let mut skipped = verdict("ensemble/robust_z", f64::NAN, 0.0);
+        skipped.skipped = true;
+        assert_eq!(c.judge(&skipped, 0.999), Judgement::Pending);
+        assert!(matches!(
+            c.judge(&verdict("ensemble/robust_z", 14.0, 0.0), 0.999),
+            Judgement::Alert(_)
+        ));
+    }
+}
