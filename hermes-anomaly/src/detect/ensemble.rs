@@ -72,6 +72,13 @@ const FLAT_SCALE: f64 = 0.1;
 /// Tolerance of the rank and burst counts' comparisons with the reference quantiles, as a share of
 /// the distance between the two quantiles (so the same for the series shifted by any constant)...
 const RANK_TOLERANCE: f64 = 1e-9;
+
+/// The 99th percentile of |z| for a Gaussian: the tie-break reads a surprise history whose own 99th
+/// percentile lies beyond it on this scale ([`Calibrator::gaussian_scale`]).
+const GAUSS_Q99: f64 = 2.5758;
+
+/// Surprises a calibrator holds before the tie-break rescales by their 99th percentile.
+const TIE_SCALE_MIN: usize = 100;
 /// ... plus this share of their magnitude (about 4,500 ulps: rounding error, not data).
 const ROUNDING: f64 = 1e-12;
 
@@ -103,6 +110,8 @@ pub struct EnsembleConfig {
     pub escalation: f64,
     /// Weight of an extra Gaussian-tail term, `p · gauss^tie_break` (default 0). Useful when the
     /// history is short (live watching), where the empirical rate cannot go below 1/(history + 1).
+    /// The term reads a component's surprises on a scale where their own 99th percentile is at
+    /// most a Gaussian's, so a heavy-tailed series' routine excursions earn nothing from it.
     /// The term reads the robust and level-shift z against a spread of at least a tenth of the
     /// series' level, so only an excursion large against both the noise and the level counts
     /// (a quantised series' step to its next value does not; see [`EnsembleConfig::live`]).
@@ -486,11 +495,30 @@ impl Calibrator {
             0.0
         };
         let tie = if tie_break > 0.0 {
-            tie_break * ln_two_sided_tail(tie_s)
+            tie_break * ln_two_sided_tail(tie_s * self.gaussian_scale())
         } else {
             0.0
         };
         ln_gauss.max(ln_emp + beyond) + tie
+    }
+
+    /// What the tie-break multiplies a surprise by so that the history's 99th percentile reads as a
+    /// Gaussian's (2.58) when it lies beyond it: a heavy-tailed series' routine large surprises
+    /// (z of 20 to 50 in log-normal noise) then earn no Gaussian-tail evidence, while a
+    /// Gaussian series' are unchanged. 1 until the history holds `TIE_SCALE_MIN` surprises, and for
+    /// counts (not on a z scale).
+    fn gaussian_scale(&self) -> f64 {
+        match &self.history {
+            History::Values(w) if w.len() >= TIE_SCALE_MIN => {
+                let q = w.quantile(0.99);
+                if q > GAUSS_Q99 {
+                    GAUSS_Q99 / q
+                } else {
+                    1.0
+                }
+            }
+            _ => 1.0,
+        }
     }
 
     fn learn(&mut self, s: f64) {
