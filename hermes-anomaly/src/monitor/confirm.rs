@@ -85,7 +85,14 @@ impl Confirmer {
                 Judgement::Quiet
             };
         }
+        let alarm = v.score >= level;
         if let Some(p) = &mut self.pending {
+            if alarm && departure(v).filter(|_| held(v)).is_none() {
+                // An alarm that is not held (a stuck value, a new shape) alerts at once; it
+                // stands for the incident the pending onset may have been the start of.
+                self.pending = None;
+                return Judgement::Alert(*v);
+            }
             p.sum_z += departure(v).unwrap_or(0.0);
             p.n += 1;
             if p.n <= self.points {
@@ -95,26 +102,36 @@ impl Confirmer {
             let Some(p) = self.pending.take() else {
                 return Judgement::Quiet;
             };
-            return if stouffer.abs() >= CONFIRM_Z {
-                Judgement::Alert(p.onset)
-            } else {
-                Judgement::Dismissed(p.onset)
-            };
+            if stouffer.abs() >= CONFIRM_Z {
+                return Judgement::Alert(p.onset);
+            }
+            // Not borne out; a new onset on this very point starts a wait of its own.
+            if alarm {
+                self.hold(v);
+            }
+            return Judgement::Dismissed(p.onset);
         }
-        if v.score < level {
+        if !alarm {
             return Judgement::Quiet;
         }
-        match departure(v).filter(|_| self.points > 0 && held(v)) {
-            Some(z) => {
-                self.pending = Some(Pending {
-                    onset: *v,
-                    sum_z: z,
-                    n: 1,
-                });
-                Judgement::Pending
-            }
-            None => Judgement::Alert(*v),
+        if self.points > 0 && held(v) && self.hold(v) {
+            Judgement::Pending
+        } else {
+            Judgement::Alert(*v)
         }
+    }
+
+    /// Holds `v` as a pending onset; false if it has no band to be confirmed against.
+    fn hold(&mut self, v: &Verdict) -> bool {
+        let Some(z) = departure(v) else {
+            return false;
+        };
+        self.pending = Some(Pending {
+            onset: *v,
+            sum_z: z,
+            n: 1,
+        });
+        true
     }
 }
 
@@ -202,5 +219,24 @@ mod tests {
             c.judge(&verdict("ensemble/robust_z", 14.0, 0.0), 0.999),
             Judgement::Alert(_)
         ));
+    }
+
+    #[test]
+    fn alarms_during_a_wait_are_not_lost() {
+        // A stuck-value alarm while an onset is pending alerts at once and ends the wait.
+        let mut c = Confirmer::new(2);
+        let onset = verdict("ensemble/robust_z", 14.5, 0.9999);
+        assert_eq!(c.judge(&onset, 0.999), Judgement::Pending);
+        let stuck = verdict("ensemble/stuck", 10.0, 0.9999);
+        assert_eq!(c.judge(&stuck, 0.999), Judgement::Alert(stuck));
+        assert!(!c.is_pending());
+        // An onset on the point that ends an unconfirmed wait starts a wait of its own.
+        let mut c = Confirmer::new(1);
+        assert_eq!(c.judge(&onset, 0.999), Judgement::Pending);
+        let next = verdict("ensemble/level_shift", 6.5, 0.9999);
+        assert_eq!(c.judge(&next, 0.999), Judgement::Dismissed(onset));
+        assert!(c.is_pending());
+        let after = verdict("ensemble/level_shift", 5.0, 0.0);
+        assert_eq!(c.judge(&after, 0.999), Judgement::Alert(next));
     }
 }

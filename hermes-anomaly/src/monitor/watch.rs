@@ -333,6 +333,13 @@ impl Watcher {
                             series: w.spec.name.clone(),
                             verdict: onset,
                         });
+                        if w.confirmer.is_pending() {
+                            // This point is a new onset, waiting in turn.
+                            events.push(WatchEvent::Pending {
+                                series: w.spec.name.clone(),
+                                verdict,
+                            });
+                        }
                         None
                     }
                     Judgement::Pending | Judgement::Quiet => None,
