@@ -11,7 +11,8 @@
 //! noise (|z| about 4, then ordinary points) is dismissed.
 //!
 //! Alarms that are not departures (a stuck value, a new shape found by the ART) are not held: they
-//! alert at once.
+//! alert at once, also while an onset waits (which they then stand for). An onset on the point that
+//! ends an unconfirmed wait waits in turn.
 
 use crate::detect::Verdict;
 
