@@ -792,6 +792,44 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_side_by_side_category_sums_equal_plain_sums() {
+        // Inputs that make, grow and shrink categories; after each, every category's |x ∧ w|₁ as
+        // `present` computed it (four categories at a time, from the lane copy) must equal the
+        // plain sum over its own weights (the same value: the same terms added in the same order).
+        let mut art = Dvfa::new(0.9, 0);
+        let mut rng = 17u64;
+        for step in 0..400 {
+            let mut f = [0.0; FEATURES];
+            for v in &mut f {
+                rng = rng
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                *v = ((rng >> 11) as f64 / (1u64 << 53) as f64).powi(1 + step % 3);
+            }
+            art.present(&f, true);
+            let mut x = [0.0; DIM];
+            for (k, &v) in f.iter().enumerate() {
+                x[k] = v;
+                x[FEATURES + k] = 1.0 - v;
+            }
+            art.present(&f, false);
+            for (j, w) in art.weights.chunks_exact(DIM).enumerate() {
+                let plain: f64 = x.iter().zip(w).map(|(a, b)| a.min(*b)).sum();
+                assert_eq!(
+                    art.inters[j].to_bits(),
+                    plain.to_bits(),
+                    "step {step}, category {j}"
+                );
+            }
+        }
+        assert!(
+            art.categories() > 4 * LANES,
+            "{} categories",
+            art.categories()
+        );
+    }
+
+    #[test]
     fn the_bootstrap_lasts_a_day_of_fast_samples_and_is_bounded() {
         let bootstrapped_after = |step: i64| {
             let mut d = ArtNovelty::default();
