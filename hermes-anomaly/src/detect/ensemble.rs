@@ -1002,6 +1002,12 @@ mod tests {
     }
 
     #[test]
+    fn an_ensemble_can_be_shared_and_sent_between_threads() {
+        fn shareable<T: Send + Sync>() {}
+        shareable::<Ensemble>();
+    }
+
+    #[test]
     fn repeat_penalty_discounts_alarms_a_series_keeps_producing() {
         let plain = EnsembleConfig {
             repeat: 0.0,

@@ -2,7 +2,6 @@
 
 use super::stats::{ln_two_sided_tail, score_from_ln_p};
 use super::{AnomalyKind, Detector, Verdict};
-use std::cell::Cell;
 use std::collections::VecDeque;
 
 /// Scale factor that makes the MAD a consistent estimator of a normal standard deviation.
@@ -131,7 +130,7 @@ impl Blocks {
 /// Insert/remove are binary searches plus a move of at most one block's values, so they stay cheap
 /// for long windows (the ensemble's calibration windows hold 6,000 values); quantiles walk the block
 /// lengths; the MAD is recomputed in O(w) after `len/8` new points (amortised O(1)) and between
-/// refreshes reuses the last one; the median and the spread are kept until the next push.
+/// refreshes reuses the last one; the spread is kept until the next push.
 #[derive(Debug, Clone)]
 pub(crate) struct SortedWindow {
     cap: usize,
@@ -140,8 +139,7 @@ pub(crate) struct SortedWindow {
     mad: f64,
     since_mad: usize,
     scratch: Vec<f64>,
-    /// The median and the spread of the window as it is (cleared by a push).
-    median: Cell<Option<f64>>,
+    /// The spread of the window as it is (cleared by a push).
     spread: Option<Option<f64>>,
 }
 
@@ -154,7 +152,6 @@ impl SortedWindow {
             mad: 0.0,
             since_mad: usize::MAX / 2,
             scratch: Vec::new(),
-            median: Cell::new(None),
             spread: None,
         }
     }
@@ -165,7 +162,6 @@ impl SortedWindow {
 
     pub(crate) fn push(&mut self, x: f64) {
         self.since_mad += 1;
-        self.median.set(None);
         self.spread = None;
         if self.order.len() == self.cap {
             if let Some(old) = self.order.pop_front() {
@@ -187,12 +183,7 @@ impl SortedWindow {
     }
 
     pub(crate) fn median(&self) -> f64 {
-        if let Some(m) = self.median.get() {
-            return m;
-        }
-        let m = self.sorted.quantile(0.5);
-        self.median.set(Some(m));
-        m
+        self.sorted.quantile(0.5)
     }
 
     pub(crate) fn quantile(&self, q: f64) -> f64 {
