@@ -73,14 +73,21 @@ const FLAT_SCALE: f64 = 0.1;
 /// the distance between the two quantiles (so the same for the series shifted by any constant)...
 const RANK_TOLERANCE: f64 = 1e-9;
 
+/// ... plus this share of their magnitude (about 4,500 ulps: rounding error, not data).
+const ROUNDING: f64 = 1e-12;
+
 /// The 99th percentile of |z| for a Gaussian: the tie-break reads a surprise history whose own 99th
 /// percentile lies beyond it on this scale ([`Calibrator::gaussian_scale`]).
 const GAUSS_Q99: f64 = 2.5758;
 
 /// Surprises a calibrator holds before the tie-break rescales by their 99th percentile.
 const TIE_SCALE_MIN: usize = 100;
-/// ... plus this share of their magnitude (about 4,500 ulps: rounding error, not data).
-const ROUNDING: f64 = 1e-12;
+
+/// The detector names of the ensemble's alarms that are not departures from a band: a stuck value
+/// and a new shape found by the ART ([`crate::monitor::confirm`] does not hold them).
+pub(crate) const STUCK: &str = "ensemble/stuck";
+/// See [`STUCK`].
+pub(crate) const ART: &str = "ensemble/art";
 
 /// The ensemble's settings. Defaults are generic (one setting for every series, never per series),
 /// chosen on NAB's dev split with cross-validation (see the crate README).
@@ -110,11 +117,11 @@ pub struct EnsembleConfig {
     pub escalation: f64,
     /// Weight of an extra Gaussian-tail term, `p · gauss^tie_break` (default 0). Useful when the
     /// history is short (live watching), where the empirical rate cannot go below 1/(history + 1).
-    /// The term reads a component's surprises on a scale where their own 99th percentile is at
-    /// most a Gaussian's, so a heavy-tailed series' routine excursions earn nothing from it.
     /// The term reads the robust and level-shift z against a spread of at least a tenth of the
     /// series' level, so only an excursion large against both the noise and the level counts
-    /// (a quantised series' step to its next value does not; see [`EnsembleConfig::live`]).
+    /// (a quantised series' step to its next value does not; see [`EnsembleConfig::live`]). It
+    /// reads each component's surprises on a scale where their own 99th percentile is at most a
+    /// Gaussian's, so a heavy-tailed series' routine excursions earn nothing from it.
     pub tie_break: f64,
     /// When the daily profile explains a series almost exactly (its largest recent residual is below
     /// `exact` × the series' spread: a noiseless daily cycle), a point that agrees with the profile
@@ -940,8 +947,8 @@ impl Detector for Ensemble {
         }
         let (kind, name) = match component {
             0 => (AnomalyKind::Point, "ensemble/robust_z"),
-            7 => (AnomalyKind::Collective, "ensemble/art"),
-            8 => (AnomalyKind::Collective, "ensemble/stuck"),
+            7 => (AnomalyKind::Collective, ART),
+            8 => (AnomalyKind::Collective, STUCK),
             1 => (AnomalyKind::Collective, "ensemble/level_shift"),
             4 => (AnomalyKind::Point, "ensemble/jump"),
             5 => (AnomalyKind::Collective, "ensemble/rank_shift"),

@@ -16,7 +16,7 @@
 mod art;
 mod bocpd;
 mod context;
-mod ensemble;
+pub(crate) mod ensemble;
 mod fleet;
 mod iforest;
 mod onset;

@@ -338,7 +338,7 @@ fn median_deviation(v: &[f64], m: f64) -> f64 {
         let below = left.checked_sub(1).map(|i| (v[i] - m).abs());
         let above = v.get(right).map(|x| (x - m).abs());
         let d = match (below, above) {
-            (Some(l), Some(r)) if l <= r => {
+            (Some(l), r) if r.is_none_or(|r| l <= r) => {
                 left -= 1;
                 l
             }
@@ -346,11 +346,7 @@ fn median_deviation(v: &[f64], m: f64) -> f64 {
                 right += 1;
                 r
             }
-            (Some(l), None) => {
-                left -= 1;
-                l
-            }
-            (None, None) => break,
+            _ => break,
         };
         if t == lo {
             a = d;

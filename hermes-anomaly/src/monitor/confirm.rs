@@ -14,7 +14,7 @@
 //! alert at once, also while an onset waits (which they then stand for). An onset on the point that
 //! ends an unconfirmed wait waits in turn.
 
-use crate::detect::Verdict;
+use crate::detect::{ensemble, Verdict};
 
 /// Stouffer z at which a pending onset is confirmed (the band's edge).
 const CONFIRM_Z: f64 = 4.0;
@@ -139,7 +139,7 @@ impl Confirmer {
 /// Whether an alarm from this detector is a departure from the band (and so can be confirmed by
 /// the points after it): a stuck value or a new shape is not.
 fn held(v: &Verdict) -> bool {
-    !matches!(v.detector, "ensemble/stuck" | "ensemble/art")
+    v.detector != ensemble::STUCK && v.detector != ensemble::ART
 }
 
 /// The verdict's departure from its expected value in σ (its band is ±4 σ); `None` without a band.
