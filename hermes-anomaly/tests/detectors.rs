@@ -527,3 +527,42 @@ fn live_watching_alarms_on_heavy_tailed_noise_no_more_than_on_gaussian_noise() {
         "log-normal noise: {heavy} alerts, Gaussian: {gaussian}"
     );
 }
+
+#[test]
+fn live_watching_finds_a_gross_departure_after_a_short_history() {
+    // A fresh watcher (no backfill) on a metric around 50 with σ 1 (15 s steps): after 300 points
+    // (75 minutes) a 10 σ spike and a 5 σ shift are found. Before the fitted tail, a history of `n`
+    // points could not give a tail probability below 1/(n + 1), and nothing short of a 90 σ
+    // departure alerted in the first 3,000 points.
+    let alerts_near = |cfg: EnsembleConfig, xs: &[f64], at: usize| {
+        let level = cfg.alarm_level;
+        let mut d = Ensemble::new(cfg);
+        xs.iter()
+            .enumerate()
+            .any(|(i, &x)| d.observe(i as i64 * 15, x).score >= level && (at..at + 20).contains(&i))
+    };
+    for seed in 1..=5 {
+        for shift in [false, true] {
+            let mut xs: Vec<f64> = (0..400)
+                .map(|i| 50.0 + gauss(seed * 3_000_017 + i))
+                .collect();
+            if shift {
+                xs[300..].iter_mut().for_each(|x| *x += 5.0);
+            } else {
+                xs[300] += 10.0;
+            }
+            assert!(
+                alerts_near(EnsembleConfig::live(), &xs, 300),
+                "seed {seed} shift {shift}: not found"
+            );
+            let fixed = EnsembleConfig {
+                fitted_tail: false,
+                ..EnsembleConfig::live()
+            };
+            assert!(
+                !alerts_near(fixed, &xs, 300),
+                "seed {seed} shift {shift}: found without the fitted tail"
+            );
+        }
+    }
+}
