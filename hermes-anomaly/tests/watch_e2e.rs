@@ -4,6 +4,7 @@
 //! next two ticks (`confirm_after(2)`), so the alert follows a pending onset; the default (alert at
 //! once) runs in the tour's `anomaly_watch`.
 
+use hermes_anomaly::detect::EnsembleConfig;
 use hermes_anomaly::monitor::watch::{cpu_burn, WatchEvent, WatchSpec, Watcher};
 use hermes_anomaly::monitor::{AlertmanagerClient, Exporter, PrometheusClient};
 use std::time::{Duration, Instant};
@@ -16,7 +17,7 @@ async fn injected_cpu_burn_raises_then_resolves_an_alert() {
         .get("ANOMALY_EXPORTER_ADDR")
         .cloned()
         .expect("ANOMALY_EXPORTER_ADDR in scripts/peers.env");
-    let exporter = Exporter::new(0.999);
+    let exporter = Exporter::new(EnsembleConfig::live().alarm_level);
     let _served = exporter.serve(&exporter_addr).await.expect("bind exporter");
     let prom = PrometheusClient::new(&format!("http://{prom_addr}")).unwrap();
     let am = AlertmanagerClient::new(&format!("http://{am_addr}")).unwrap();

@@ -7,4 +7,4 @@ echo "== hermes-anomaly: NAB dev split (null, perfect, windowed Gaussian, Hermes
 cargo run -q -p hermes-anomaly --bin nab -- --detector null --detector perfect --detector windowedGaussian --detector ensemble
 echo "== hermes-anomaly: anomaly_watch against local Prometheus + Alertmanager"
 scripts/peers.sh up prometheus alertmanager node-exporter
-cargo run -q -p hermes-examples --bin anomaly_watch -- --learn 20 --burn 8 --out "${HERMES_PEERS_DIR:-$HOME/.cache/hermes/peers}/anomaly-watch"
+cargo run -q -p hermes-examples --bin anomaly_watch -- --learn 130 --burn 8 --out "${HERMES_PEERS_DIR:-$HOME/.cache/hermes/peers}/anomaly-watch"

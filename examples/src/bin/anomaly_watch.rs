@@ -8,10 +8,11 @@
 //!
 //! ```text
 //! scripts/peers.sh up prometheus alertmanager node-exporter
-//! cargo run -p hermes-examples --bin anomaly_watch -- [--learn 25] [--burn 8] [--out DIR]
+//! cargo run -p hermes-examples --bin anomaly_watch -- [--learn 130] [--burn 8] [--out DIR]
 //! ```
 
 use clap::Parser;
+use hermes_anomaly::detect::EnsembleConfig;
 use hermes_anomaly::monitor::rules::{RuleFile, Watched};
 use hermes_anomaly::monitor::watch::{cpu_burn, WatchEvent, WatchSpec, Watcher};
 use hermes_anomaly::monitor::{grafana, AlertmanagerClient, Exporter, PrometheusClient};
@@ -37,8 +38,10 @@ struct Args {
     /// Where to serve /metrics (Prometheus scrapes it as job "hermes-anomaly").
     #[arg(long, default_value = "127.0.0.1:19110")]
     listen: String,
-    /// Seconds of learning before the injected anomaly.
-    #[arg(long, default_value_t = 25)]
+    /// Seconds of learning before the injected anomaly. The live settings score a series once 20
+    /// points fill its reference and fit a tail to its history after 100 more; before that only a
+    /// gross departure alerts (the watcher's own CPU, not the host's).
+    #[arg(long, default_value_t = 130)]
     learn: u64,
     /// Seconds of CPU burn (0: no injection, watch until Ctrl-C).
     #[arg(long, default_value_t = 8)]
@@ -65,7 +68,9 @@ const HOST_CPU: &str = "1 - avg(rate(node_cpu_seconds_total{job=\"node\",mode=\"
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
-    let exporter = Exporter::new(0.999);
+    // The watcher's alarm level (the live settings'), for the exporter's alarm gauge and the rule.
+    let level = EnsembleConfig::live().alarm_level;
+    let exporter = Exporter::new(level);
     let served = exporter.serve(&args.listen).await?;
     println!("exporter: serving http://{}/metrics", served.local_addr());
 
@@ -73,7 +78,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         std::fs::create_dir_all(dir)?;
         let rules = RuleFile::new("hermes-anomaly")
             .watch(Watched::new("host_cpu", HOST_CPU))
-            .alert_on_score(0.999, "5s")
+            .alert_on_score(level, "5s")
             .alert_on_zscore(3.0)
             .render();
         std::fs::write(dir.join("hermes-anomaly.rules.yml"), rules)?;

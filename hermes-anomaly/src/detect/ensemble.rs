@@ -97,6 +97,14 @@ const FIT_BETA_MAX: f64 = 2.0;
 /// between a few levels) makes records routine, and past the record it keeps the Pareto `tail`.
 const FIT_BETA_MIN: f64 = 1.0;
 
+/// The component index the stuck-value opinion reports as (after the statistical components).
+const STUCK_COMPONENT: usize = 10;
+/// The component index the ART second opinion reports as.
+const ART_COMPONENT: usize = 9;
+/// The statistical components: robust z, level shift, daily, weekly, jump, rank, burst, log z, log
+/// level shift.
+const COMPONENTS: usize = 9;
+
 /// The detector names of the ensemble's alarms that are not departures from a band: a stuck value
 /// and a new shape found by the ART ([`crate::monitor::confirm`] does not hold them).
 pub(crate) const STUCK: &str = "ensemble/stuck";
@@ -161,6 +169,21 @@ pub struct EnsembleConfig {
     /// its first 3,000 points around a level of 50. On NAB's dev split it costs about 10 points
     /// (its onset and repeat rules were tuned with the Pareto tail).
     pub fitted_tail: bool,
+    /// Points a component's surprise waits before it joins the component's calibration history
+    /// (default 0; [`EnsembleConfig::live`]: `short`, 12), from the 120th point on (before it the
+    /// histories are too short for a fitted tail and fill at once). An anomaly in progress is then judged
+    /// against the history from before it, not against its own first points: a shift's level-shift
+    /// surprise grows point by point, and each point learned at once became the record the next
+    /// one was measured past. On NAB's dev split it costs about 10 points (its onset rule was tuned
+    /// with immediate learning).
+    pub calibration_delay: usize,
+    /// Also read a positive series on a log scale (default false; [`EnsembleConfig::live`] sets
+    /// it): two more components, the robust z of `ln x` (`ensemble/log_z`) and of the mean of the
+    /// last `short` logs (`ensemble/log_shift`), until the series' first value ≤ 0. Rates of bytes,
+    /// requests and latencies are skewed, and on a linear scale a drop to a hundredth of the usual
+    /// level lies within the usual spread; on a log scale it is a shift of several σ. On NAB's dev
+    /// split it costs about 5 points.
+    pub log_view: bool,
     /// Points scored 0 at the start while the references fill.
     pub warmup: usize,
     /// Weight of the repeat penalty (default 0): an onset's evidence is lowered by
@@ -286,6 +309,8 @@ impl EnsembleConfig {
             "exact_z" => self.exact_z = num(value)?,
             "tail" => self.tail = num(value)?,
             "fitted_tail" => self.fitted_tail = value.parse().map_err(|_| bad())?,
+            "calibration_delay" => self.calibration_delay = int(value)?,
+            "log_view" => self.log_view = value.parse().map_err(|_| bad())?,
             "warmup" => self.warmup = int(value)?,
             "repeat" => self.repeat = num(value)?,
             "repeat_margin" => self.repeat_margin = num(value)?,
@@ -322,7 +347,7 @@ impl EnsembleConfig {
             _ => {
                 return Err(crate::AnomalyError::invalid(
                     format!("ensemble {key}"),
-                    "unknown setting: use window, short, calibration, seasonal, weekly, diff, alarm_level, refractory, escalation, tie_break, exact, exact_z, tail, fitted_tail, warmup, repeat, repeat_margin, repeat_memory, rank, rank_q, burst, burst_q, hetero, hetero_min, episode, episode_level, art, art_base, art_gain, art_repeat, art_quiet, art_quiet_level, stuck, stuck_ratio, stuck_repeat, stuck_quiet, stuck_share, bag, bag_keys or bag_median",
+                    "unknown setting: use window, short, calibration, seasonal, weekly, diff, alarm_level, refractory, escalation, tie_break, exact, exact_z, tail, fitted_tail, calibration_delay, log_view, warmup, repeat, repeat_margin, repeat_memory, rank, rank_q, burst, burst_q, hetero, hetero_min, episode, episode_level, art, art_base, art_gain, art_repeat, art_quiet, art_quiet_level, stuck, stuck_ratio, stuck_repeat, stuck_quiet, stuck_share, bag, bag_keys or bag_median",
                 ))
             }
         }
@@ -331,28 +356,38 @@ impl EnsembleConfig {
 
     /// The settings for live watching ([`crate::monitor::watch::Watcher`]'s default): the defaults
     /// with a Gaussian tie-break of 0.01, a tail fitted to each component's history past its record
-    /// ([`EnsembleConfig::fitted_tail`]) instead of the fixed Pareto one, and an alarm level of
-    /// 0.999 that also starts episodes. A live series starts with a short history, where the
-    /// empirical tail probability alone cannot go below 1/(history+1): the fitted tail lets a
-    /// departure far past a light-tailed history's record alarm after 100 points, the tie-break
-    /// lets a gross excursion of any series alarm, and no fixed Pareto extrapolation is made from a
-    /// record set by a handful of points. An episode starts only at an alarm (see [`EnsembleConfig::alarm_at`]), so an onset
-    /// that stayed below the alarm level does not silence a real alarm in the next `episode` points.
+    /// ([`EnsembleConfig::fitted_tail`]) instead of the fixed Pareto one, surprises learned 12 points
+    /// late ([`EnsembleConfig::calibration_delay`]), a log view of positive series
+    /// ([`EnsembleConfig::log_view`]), and an alarm level of 0.9999 that also starts episodes.
+    ///
+    /// A live series starts with a short history, where the empirical tail probability alone
+    /// cannot go below 1/(history+1): the fitted tail lets a departure far past a light-tailed
+    /// history's record alarm after 100 points, the tie-break lets a gross excursion of any series
+    /// alarm, and no fixed Pareto extrapolation is made from a record set by a handful of points.
+    /// The level: at 0.999 a mere record of a full 6,000-point history alarmed (1 − k/6,001), about
+    /// one alert a day per series of plain noise at 15 s steps; at 0.9999 only a departure well past
+    /// the record does. A sustained 3 σ shift is then often missed (5 σ is not); `alarm_at(0.999)`
+    /// (or `Watcher::alarm_level`) trades noise alerts for it. An episode starts only at an alarm
+    /// (see [`EnsembleConfig::alarm_at`]), so an onset that stayed below the alarm level does not
+    /// silence a real alarm in the next `episode` points.
     ///
     /// ```
     /// use hermes_anomaly::detect::{Detector, Ensemble, EnsembleConfig};
-    /// let mut d = Ensemble::new(EnsembleConfig::live());
+    /// let live = EnsembleConfig::live();
+    /// let mut d = Ensemble::new(live.clone());
     /// for i in 0..60 { d.observe(i, 0.005 * ((i * 7919) % 3) as f64); }
-    /// assert!(d.observe(60, 1.5).score > 0.999);
+    /// assert!(d.observe(60, 1.5).score > live.alarm_level);
     /// ```
     pub fn live() -> Self {
         EnsembleConfig {
             tie_break: 0.01,
             tail: 0.0,
             fitted_tail: true,
+            calibration_delay: 12,
+            log_view: true,
             ..EnsembleConfig::default()
         }
-        .alarm_at(0.999)
+        .alarm_at(0.9999)
     }
 
     /// Sets the alarm level a caller applies to the scores and lets an episode start exactly there
@@ -447,6 +482,8 @@ impl Default for EnsembleConfig {
             exact_z: 3.0,
             tail: 1.5,
             fitted_tail: false,
+            calibration_delay: 0,
+            log_view: false,
             warmup: 0,
             repeat: 3.0,
             repeat_margin: 0.0,
@@ -516,9 +553,10 @@ impl Calibrator {
 
     /// Log tail probability of `s`: the larger of the Gaussian two-sided tail and the empirical
     /// exceedance rate (extended past the history's record by the Pareto factor `(s / record)^−tail`,
-    /// or with `fit` by [`Calibrator::fitted_beyond`]), times `gauss(tie_s)^tie_break` (`tie_s`: the
-    /// surprise the tie-break judges, `s` unless the component measured it against a stand-in spread).
-    fn ln_p(&self, s: f64, tie_s: f64, tie_break: f64, tail: f64, fit: bool) -> f64 {
+    /// or with `fit` = `Some(allowance)` by [`Calibrator::fitted_beyond`] less `allowance`, up to
+    /// 0), times `gauss(tie_s)^tie_break` (`tie_s`: the surprise the tie-break judges, `s` unless the
+    /// component measured it against a stand-in spread).
+    fn ln_p(&self, s: f64, tie_s: f64, tie_break: f64, tail: f64, fit: Option<f64>) -> f64 {
         let ln_gauss = ln_two_sided_tail(s);
         let (n, below, record) = self.rank(s);
         if n == 0 {
@@ -527,7 +565,7 @@ impl Calibrator {
         let above = n - below;
         let ln_emp = ((above as f64 + 1.0) / (n as f64 + 1.0)).ln();
         let beyond = if s > record && record > 0.0 {
-            let fitted = fit.then(|| self.fitted_beyond(s, record)).flatten();
+            let fitted = fit.and_then(|a| Some((self.fitted_beyond(s, record)? + a).min(0.0)));
             fitted.unwrap_or(-tail * (s / record).ln())
         } else {
             0.0
@@ -614,7 +652,12 @@ pub struct Ensemble {
     last: Option<f64>,
     /// The largest magnitude seen so far (the scale of a departure from a window constant at 0).
     peak: f64,
-    cal: [Calibrator; 7],
+    cal: [Calibrator; COMPONENTS],
+    /// The log view's reference window and recent logs (`log_view`).
+    log_ref: SortedWindow,
+    log_recent: VecDeque<f64>,
+    /// False once the series has had a value ≤ 0 (no log view from then on).
+    log_ok: bool,
     /// The stuck-value opinion's calibration (run lengths of the last `calibration` points).
     stuck_cal: Calibrator,
     /// Stuck alarms so far (for their repeat penalty).
@@ -642,6 +685,8 @@ pub struct Ensemble {
     /// Bagging's copies (empty when off): the ensemble's verdict is the first copy's, with the
     /// copies' evidence combined.
     bagged: Vec<Ensemble>,
+    /// Surprises waiting `calibration_delay` points to be learned.
+    pending: VecDeque<[Option<f64>; COMPONENTS]>,
     n: usize,
 }
 
@@ -672,7 +717,13 @@ impl Ensemble {
                 // The rank and burst components' surprises are counts.
                 Calibrator::of_counts(c),
                 Calibrator::of_counts(c),
+                // The log view.
+                Calibrator::new(c),
+                Calibrator::new(c),
             ],
+            log_ref: SortedWindow::new(cfg.window),
+            log_recent: VecDeque::new(),
+            log_ok: true,
             stuck_cal: Calibrator::of_counts(c),
             stuck_alarms: 0,
             ranked: VecDeque::new(),
@@ -687,6 +738,7 @@ impl Ensemble {
             longest_run: 0,
             long_run_points: 0,
             bagged: cfg.bag_variants().into_iter().map(Ensemble::new).collect(),
+            pending: VecDeque::new(),
             n: 0,
             cfg,
         }
@@ -738,13 +790,21 @@ impl Detector for Ensemble {
             self.recent.pop_front();
         }
         // Component surprises (None while a component warms up).
-        let mut surprises: [Option<f64>; 7] = [None; 7];
+        let mut surprises: [Option<f64>; COMPONENTS] = [None; COMPONENTS];
         // The share of each surprise the Gaussian tie-break judges (below 1 for a stand-in spread).
-        let mut tie_share = [1.0; 7];
-        // Whether a surprise's tail may be fitted (not one measured against a stand-in spread).
-        let mut fit = [self.cfg.fitted_tail; 7];
+        let mut tie_share = [1.0; COMPONENTS];
+        // Whether a surprise's tail may be fitted (not one measured against a stand-in spread), and
+        // the allowance its extension pays first: a mean over `short` overlapping points has about
+        // n / `short` independent values in a history of n, so its record is about `short` times
+        // less rare than 1/(n + 1) says (the level-shift components).
+        let mut fit = [self.cfg.fitted_tail.then_some(0.0); COMPONENTS];
+        for k in [1, 8] {
+            fit[k] = fit[k].map(|_| (self.cfg.short as f64).ln());
+        }
         let mut band: Option<(f64, f64, f64)> = None;
         let mut seasonal_band: Option<(f64, f64, f64)> = None;
+        // The log view's band, multiplicative: `e^(m ± 4 s)` of the logs' median and spread.
+        let mut log_band: Option<(f64, f64, f64)> = None;
         if self.reference.len() >= 20 {
             let m = self.reference.median();
             let avg = self.recent.iter().sum::<f64>() / self.recent.len() as f64;
@@ -764,8 +824,8 @@ impl Detector for Ensemble {
                     let tiny = self.reference.constant_floor();
                     let level = if m != 0.0 { m.abs() } else { self.peak };
                     let stand_in = (FLAT_SCALE * level).max(tiny);
-                    fit[0] = false;
-                    fit[1] = false;
+                    fit[0] = None;
+                    fit[1] = None;
                     (tiny, stand_in, stand_in)
                 }
             };
@@ -803,6 +863,34 @@ impl Detector for Ensemble {
                 }
             }
         }
+        // The log view: the same point and level-shift surprises for `ln x`, while the series has
+        // been positive.
+        if self.cfg.log_view && self.log_ok {
+            if value > 0.0 {
+                let lx = value.ln();
+                self.log_recent.push_back(lx);
+                if self.log_recent.len() > self.cfg.short {
+                    self.log_recent.pop_front();
+                }
+                if self.log_ref.len() >= 20 {
+                    // A constant window has no log view; the tie-break's floor is the linear
+                    // components' tenth of the level, on this scale.
+                    if let Some(s) = self.log_ref.spread() {
+                        let m = self.log_ref.median();
+                        let avg =
+                            self.log_recent.iter().sum::<f64>() / self.log_recent.len() as f64;
+                        surprises[7] = Some(((lx - m) / s).abs());
+                        surprises[8] = Some(((avg - m) / s).abs());
+                        tie_share[7] = s / s.max(FLAT_SCALE.ln_1p());
+                        tie_share[8] = tie_share[7];
+                        log_band = Some((m.exp(), (m - 4.0 * s).exp(), (m + 4.0 * s).exp()));
+                    }
+                }
+                self.log_ref.push(lx);
+            } else {
+                self.log_ok = false;
+            }
+        }
         let diff = self.last.map(|last| value - last);
         if let Some(d) = diff {
             if self.cfg.diff && self.diffs.len() >= 20 {
@@ -832,7 +920,7 @@ impl Detector for Ensemble {
             if run > bar && run - 1.0 <= bar && varies {
                 let ln_p = self
                     .stuck_cal
-                    .ln_p(run, run, self.cfg.tie_break, self.cfg.tail, false);
+                    .ln_p(run, run, self.cfg.tie_break, self.cfg.tail, None);
                 stuck = Some(-ln_p);
             }
             self.stuck_cal.learn(run);
@@ -869,7 +957,7 @@ impl Detector for Ensemble {
             if let Some(z) = surprises[2] {
                 let exact = self.daily.unexplained().is_some_and(|u| u < self.cfg.exact);
                 if exact && z < self.cfg.exact_z {
-                    for k in [0, 1, 5, 6] {
+                    for k in [0, 1, 5, 6, 7, 8] {
                         surprises[k] = None;
                     }
                 }
@@ -960,9 +1048,23 @@ impl Detector for Ensemble {
             self.recent_evidence.push_back((self.n, evidence));
         }
         // Learn.
-        for (k, s) in surprises.iter().enumerate() {
-            if let Some(s) = s {
-                self.cal[k].learn(*s);
+        // The delay serves the fitted tail, so it starts once the histories could hold enough
+        // surprises to fit one (the surprises start when the reference holds 20 points); before
+        // that, a history starved by it would leave the first points to the tie-break alone.
+        let delay = if self.n < 20 + TIE_SCALE_MIN {
+            0
+        } else {
+            self.cfg.calibration_delay
+        };
+        self.pending.push_back(surprises);
+        while self.pending.len() > delay {
+            let Some(old) = self.pending.pop_front() else {
+                break;
+            };
+            for (k, s) in old.iter().enumerate() {
+                if let Some(s) = s {
+                    self.cal[k].learn(*s);
+                }
             }
         }
         self.reference.push(value);
@@ -988,7 +1090,7 @@ impl Detector for Ensemble {
             let stuck_score = 1.0 - (-evidence.max(0.0)).exp();
             if stuck_score > score {
                 score = stuck_score;
-                component = 8;
+                component = STUCK_COMPONENT;
             }
         }
         // The ART second opinion: an ART alarm away from the ensemble's own alarms.
@@ -1007,14 +1109,16 @@ impl Detector for Ensemble {
                 let art_score = 1.0 - (-evidence.max(0.0)).exp();
                 if art_score > score {
                     score = art_score;
-                    component = 7;
+                    component = ART_COMPONENT;
                 }
             }
         }
         let (kind, name) = match component {
             0 => (AnomalyKind::Point, "ensemble/robust_z"),
-            7 => (AnomalyKind::Collective, ART),
-            8 => (AnomalyKind::Collective, STUCK),
+            ART_COMPONENT => (AnomalyKind::Collective, ART),
+            STUCK_COMPONENT => (AnomalyKind::Collective, STUCK),
+            7 => (AnomalyKind::Point, "ensemble/log_z"),
+            8 => (AnomalyKind::Collective, "ensemble/log_shift"),
             1 => (AnomalyKind::Collective, "ensemble/level_shift"),
             4 => (AnomalyKind::Point, "ensemble/jump"),
             5 => (AnomalyKind::Collective, "ensemble/rank_shift"),
@@ -1022,10 +1126,14 @@ impl Detector for Ensemble {
             _ => (AnomalyKind::Contextual, "ensemble/seasonal"),
         };
         let mut v = Verdict::new(name, kind, value, score);
-        if let Some((e, l, u)) = seasonal_band.or(band) {
+        let band = match component {
+            7 | 8 => log_band,
+            _ => seasonal_band.or(band),
+        };
+        if let Some((e, l, u)) = band {
             v = v.with_band(e, l, u);
         }
-        if component == 8 {
+        if component == STUCK_COMPONENT {
             v = v.with_run_length(self.run);
         }
         v
@@ -1101,10 +1209,13 @@ mod tests {
         assert_eq!(gaussian.fitted_beyond(record, record), Some(0.0));
         // The fitted tail is used past the record only when asked for.
         let (fit, fixed) = (
-            gaussian.ln_p(2.0 * record, 0.0, 0.0, 0.0, true),
-            gaussian.ln_p(2.0 * record, 0.0, 0.0, 0.0, false),
+            gaussian.ln_p(2.0 * record, 0.0, 0.0, 0.0, Some(0.0)),
+            gaussian.ln_p(2.0 * record, 0.0, 0.0, 0.0, None),
         );
         assert!(fit < fixed - 10.0, "{fit} {fixed}");
+        // An allowance is paid from the extension first.
+        let allowed = gaussian.ln_p(2.0 * record, 0.0, 0.0, 0.0, Some(3.0));
+        assert!(fit < allowed && allowed <= fixed, "{fit} {allowed} {fixed}");
         // Log-normal noise's |z| (heavy tail): records are routine, no extension.
         let heavy = history((0..3000).map(|i| (normal(i).exp() - 1.0).abs() / 0.9));
         assert_eq!(heavy.fitted_beyond(100.0, 50.0), None);

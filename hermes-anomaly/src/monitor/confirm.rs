@@ -1,8 +1,9 @@
 //! Confirmation of alarms before they alert: Prometheus' `for`, for anomaly onsets.
 //!
-//! The ensemble scores onsets: a lasting anomaly crosses the alarm level once, at its start. Live, a
-//! series' mere record (the most extreme value of its last 6,000 points) also reaches the default
-//! alarm level of 0.999, so plain noise alarms about once a day per series at 15 s steps. A
+//! The ensemble scores onsets: a lasting anomaly crosses the alarm level once, at its start. At an
+//! alarm level of 0.999 (the live default until the fifteenth round; 0.9999 now), a series' mere
+//! record (the most extreme value of its last 6,000 points) also reaches it, so plain noise alarms
+//! about once a day per series at 15 s steps. A
 //! [`Confirmer`] holds such an onset as pending and lets it alert only if the onset and the next
 //! `points` verdicts together depart from the expected value: their Stouffer z
 //! `Σ zᵢ / √n ≥ 4`, each `zᵢ` the point's departure in units of its band (the band is ±4 σ), i.e.
@@ -142,11 +143,12 @@ fn held(v: &Verdict) -> bool {
     v.detector != ensemble::STUCK && v.detector != ensemble::ART
 }
 
-/// The verdict's departure from its expected value in σ (its band is ±4 σ); `None` without a band.
+/// The verdict's departure from its expected value in σ (its band is ±4 σ, on each side: a
+/// multiplicative band is wider above than below); `None` without a band.
 fn departure(v: &Verdict) -> Option<f64> {
     let (e, l, u) = (v.expected?, v.lower?, v.upper?);
-    let sigma = (u - l) / 8.0;
-    let z = (v.observed - e) / sigma;
+    let half = if v.observed >= e { u - e } else { e - l };
+    let z = 4.0 * (v.observed - e) / half;
     Some(if z.is_nan() { 0.0 } else { z })
 }
 
@@ -219,6 +221,31 @@ mod tests {
         assert!(matches!(
             c.judge(&verdict("ensemble/robust_z", 14.0, 0.0), 0.999),
             Judgement::Alert(_)
+        ));
+    }
+
+    #[test]
+    fn a_multiplicative_band_is_read_on_the_side_of_the_departure() {
+        // The log view's band around 10: e^(ln 10 ± 4 · 1), 0.18 to 546. A drop to a hundredth is
+        // 4 σ below on the lower side (on the band's full width it would be 0.15 σ).
+        let band = |x: f64, score: f64| {
+            let (m, s) = (10f64.ln(), 1.0);
+            Verdict::new("ensemble/log_shift", AnomalyKind::Collective, x, score).with_band(
+                m.exp(),
+                (m - 4.0 * s).exp(),
+                (m + 4.0 * s).exp(),
+            )
+        };
+        let z = departure(&band(10.0 * (-4.0f64).exp(), 0.0)).unwrap();
+        assert!((z + 4.0).abs() < 1e-9, "{z}");
+        let z = departure(&band(10.0 * 4f64.exp(), 0.0)).unwrap();
+        assert!((z - 4.0).abs() < 1e-9, "{z}");
+        let mut c = Confirmer::new(2);
+        assert_eq!(c.judge(&band(0.1, 0.99999), 0.9999), Judgement::Pending);
+        assert_eq!(c.judge(&band(0.12, 0.0), 0.9999), Judgement::Pending);
+        assert!(matches!(
+            c.judge(&band(0.09, 0.0), 0.9999),
+            Judgement::Alert(v) if v.observed == 0.1
         ));
     }
 

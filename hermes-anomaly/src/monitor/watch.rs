@@ -1,7 +1,8 @@
 //! Live watching: query Prometheus each tick, score every watched series with the ensemble, publish the
 //! verdicts on the exporter, and raise / resolve alerts in Alertmanager.
 //!
-//! Alert rule: a series fires when its score reaches its alarm level (0.999 by default), or, with
+//! Alert rule: a series fires when its score reaches its alarm level (0.9999 by default, the
+//! [`EnsembleConfig::live`] settings'), or, with
 //! [`Watcher::confirm_after`], when the points after such an onset confirm it (Prometheus' `for`;
 //! see [`super::confirm`]); it resolves
 //! once its observed value has been back inside the normal band for `clear_after` consecutive ticks. A tick where Prometheus has
@@ -216,7 +217,7 @@ impl Watcher {
         self
     }
 
-    /// Score at which a series fires (default 0.999), for series added after this call; their
+    /// Score at which a series fires (default 0.9999), for series added after this call; their
     /// ensembles start an episode there ([`EnsembleConfig::alarm_at`]).
     pub fn alarm_level(mut self, level: f64) -> Self {
         self.config = self.config.alarm_at(level);
