@@ -1126,6 +1126,8 @@ impl Detector for Ensemble {
             _ => (AnomalyKind::Contextual, "ensemble/seasonal"),
         };
         let mut v = Verdict::new(name, kind, value, score);
+        // The band of the component that judged the point: the log view's verdicts carry their
+        // multiplicative band, the others the seasonal or the robust window's.
         let band = match component {
             7 | 8 => log_band,
             _ => seasonal_band.or(band),
