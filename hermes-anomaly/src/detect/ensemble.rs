@@ -1126,13 +1126,16 @@ impl Detector for Ensemble {
             _ => (AnomalyKind::Contextual, "ensemble/seasonal"),
         };
         let mut v = Verdict::new(name, kind, value, score);
-        // The band of the component that judged the point: the log view's verdicts carry their
-        // multiplicative band, the others the seasonal or the robust window's.
-        let band = match component {
-            7 | 8 => log_band,
-            _ => seasonal_band.or(band),
-        };
-        if let Some((e, l, u)) = band {
+        // One band per series whatever the component (the exporter publishes it, Grafana draws it,
+        // the watcher resolves on it): the seasonal one, else the robust window's, unless the
+        // series is positive (under the log view) and that band reaches below 0 (a spread over a
+        // quarter of the level: a skewed series), where the multiplicative one serves instead.
+        let skewed = band.is_some_and(|(_, lower, _)| lower < 0.0);
+        if let Some((e, l, u)) = seasonal_band {
+            v = v.with_band(e, l, u);
+        } else if let Some((e, l, u)) = log_band.filter(|_| skewed) {
+            v = v.with_log_band(e, l, u);
+        } else if let Some((e, l, u)) = band {
             v = v.with_band(e, l, u);
         }
         if component == STUCK_COMPONENT {

@@ -85,6 +85,10 @@ pub struct Verdict {
     /// repeated the observed value exactly.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub run_length: Option<usize>,
+    /// The band is multiplicative (`e^(m ± 4 s)` of the logs of a positive series): a departure is
+    /// read as `ln(observed / expected)` against `ln(upper / expected)` or `ln(expected / lower)`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub log_scale: bool,
 }
 
 impl Verdict {
@@ -100,6 +104,7 @@ impl Verdict {
             observed,
             skipped: false,
             run_length: None,
+            log_scale: false,
         }
     }
 
@@ -114,6 +119,21 @@ impl Verdict {
         self.expected = Some(expected);
         self.lower = Some(lower);
         self.upper = Some(upper);
+        self.log_scale = false;
+        self
+    }
+
+    /// Sets the expected value and a multiplicative band (all three positive, `lower · upper =
+    /// expected²` for a band of ±k σ on the log scale).
+    ///
+    /// ```
+    /// use hermes_anomaly::detect::{AnomalyKind, Verdict};
+    /// let v = Verdict::new("ensemble/log_z", AnomalyKind::Point, 2.0, 0.1).with_log_band(10.0, 1.0, 100.0);
+    /// assert!(v.log_scale && v.lower == Some(1.0));
+    /// ```
+    pub fn with_log_band(mut self, expected: f64, lower: f64, upper: f64) -> Self {
+        self = self.with_band(expected, lower, upper);
+        self.log_scale = true;
         self
     }
 

@@ -143,12 +143,17 @@ fn held(v: &Verdict) -> bool {
     v.detector != ensemble::STUCK && v.detector != ensemble::ART
 }
 
-/// The verdict's departure from its expected value in σ (its band is ±4 σ, on each side: a
-/// multiplicative band is wider above than below); `None` without a band.
+/// The verdict's departure from its expected value in σ (its band is ±4 σ, on each side), on the
+/// band's scale (a multiplicative band's on the log scale); `None` without a band.
 fn departure(v: &Verdict) -> Option<f64> {
     let (e, l, u) = (v.expected?, v.lower?, v.upper?);
-    let half = if v.observed >= e { u - e } else { e - l };
-    let z = 4.0 * (v.observed - e) / half;
+    let (x, e, l, u) = if v.log_scale {
+        (v.observed.ln(), e.ln(), l.ln(), u.ln())
+    } else {
+        (v.observed, e, l, u)
+    };
+    let half = if x >= e { u - e } else { e - l };
+    let z = 4.0 * (x - e) / half;
     Some(if z.is_nan() { 0.0 } else { z })
 }
 
@@ -225,21 +230,26 @@ mod tests {
     }
 
     #[test]
-    fn a_multiplicative_band_is_read_on_the_side_of_the_departure() {
+    fn a_band_is_read_on_each_side_and_a_multiplicative_one_on_the_log_scale() {
+        // An asymmetric linear band: each side is ±4 σ of its own.
+        let v = Verdict::new("ensemble/robust_z", AnomalyKind::Point, 4.0, 0.0)
+            .with_band(10.0, 7.0, 22.0);
+        assert!((departure(&v).unwrap() + 8.0).abs() < 1e-9);
         // The log view's band around 10: e^(ln 10 ± 4 · 1), 0.18 to 546. A drop to a hundredth is
-        // 4 σ below on the lower side (on the band's full width it would be 0.15 σ).
+        // 4.6 σ below (on the linear band's full width it would be 0.15 σ), a rise to ten times
+        // 2.3 σ above (0.67 σ linearly on the upper side).
         let band = |x: f64, score: f64| {
             let (m, s) = (10f64.ln(), 1.0);
-            Verdict::new("ensemble/log_shift", AnomalyKind::Collective, x, score).with_band(
+            Verdict::new("ensemble/log_shift", AnomalyKind::Collective, x, score).with_log_band(
                 m.exp(),
                 (m - 4.0 * s).exp(),
                 (m + 4.0 * s).exp(),
             )
         };
-        let z = departure(&band(10.0 * (-4.0f64).exp(), 0.0)).unwrap();
-        assert!((z + 4.0).abs() < 1e-9, "{z}");
-        let z = departure(&band(10.0 * 4f64.exp(), 0.0)).unwrap();
-        assert!((z - 4.0).abs() < 1e-9, "{z}");
+        let z = departure(&band(0.1, 0.0)).unwrap();
+        assert!((z + 100f64.ln()).abs() < 1e-9, "{z}");
+        let z = departure(&band(100.0, 0.0)).unwrap();
+        assert!((z - 10f64.ln()).abs() < 1e-9, "{z}");
         let mut c = Confirmer::new(2);
         assert_eq!(c.judge(&band(0.1, 0.99999), 0.9999), Judgement::Pending);
         assert_eq!(c.judge(&band(0.12, 0.0), 0.9999), Judgement::Pending);
