@@ -89,11 +89,12 @@ const TIE_SCALE_MIN: usize = 100;
 /// 99th).
 const FIT_Q: f64 = 0.5;
 
-/// The largest shape of a fitted tail (a Gaussian's is about 2).
+/// The largest shape of a fitted tail (Gaussian |z| reads about 1.4 through the median and 99th
+/// percentile).
 const FIT_BETA_MAX: f64 = 2.0;
 
-/// The smallest shape of a tail worth extending (an exponential's): a heavier-tailed history (β of
-/// 0.5 to 0.8 for log-normal or Student-t noise, near 0.2 for a quantised series whose values step
+/// The smallest shape of a tail worth extending (an exponential's): a heavier-tailed history (β about
+/// 0.7 for log-normal noise, 0.9 for Student-t₃, under 0.5 for a quantised series whose values step
 /// between a few levels) makes records routine, and past the record it keeps the Pareto `tail`.
 const FIT_BETA_MIN: f64 = 1.0;
 
@@ -159,20 +160,21 @@ pub struct EnsembleConfig {
     /// by how far they exceed the series' own record rather than by a Gaussian z (default 1.5).
     pub tail: f64,
     /// Extend the tail past the record by one fitted to the calibration history instead of the fixed
-    /// Pareto `tail` (default false; [`EnsembleConfig::live`] sets it). The history's 90th and 99th
-    /// percentiles fix a stretched-exponential tail `p(s) ∝ exp(−(s/λ)^β)`, with β at most 2 (no
-    /// lighter than a Gaussian's): a Gaussian-like history gives β near 2, so a surprise well past a
-    /// short history's record is as rare as it would be for a Gaussian, while a heavy-tailed
-    /// history gives a small β and a mild extension. Once the history holds 100 surprises (the
-    /// rank and burst counts and run lengths keep `tail`). Without it a history of `n` points
-    /// cannot give a tail probability below `1/(n + 1)`, and live watching found no 20 σ spike in
-    /// its first 3,000 points around a level of 50. On NAB's dev split it costs about 10 points
-    /// (its onset and repeat rules were tuned with the Pareto tail).
+    /// Pareto `tail` (default false; [`EnsembleConfig::live`] sets it), once the history holds 100
+    /// surprises. The history's median and 99th percentile fix a stretched-exponential tail
+    /// `p(s) = exp(−(s/λ)^β)`, β at most 2: a Gaussian-like history reads β near 1.4, so a surprise
+    /// well past a short history's record is about as rare as it would be for a Gaussian. A
+    /// heavier tail than an exponential's (β < 1: log-normal or Student-t noise, a quantised series
+    /// stepping between a few values) keeps `tail`, and so do the rank and burst counts and run
+    /// lengths. Without it a history of `n` points cannot give a tail probability below
+    /// `1/(n + 1)`, and live watching found no 20 σ spike in its first 3,000 points around a level
+    /// of 50. On NAB's dev split it costs about 10 points (its onset and repeat rules were tuned
+    /// with the Pareto tail).
     pub fitted_tail: bool,
     /// Points a component's surprise waits before it joins the component's calibration history
     /// (default 0; [`EnsembleConfig::live`]: `short`, 12), from the 120th point on (before it the
-    /// histories are too short for a fitted tail and fill at once). An anomaly in progress is then judged
-    /// against the history from before it, not against its own first points: a shift's level-shift
+    /// histories are too short for a fitted tail and fill at once). An anomaly in progress is then
+    /// judged against the history from before it, not against its own first points: a shift's level-shift
     /// surprise grows point by point, and each point learned at once became the record the next
     /// one was measured past. On NAB's dev split it costs about 10 points (its onset rule was tuned
     /// with immediate learning).
@@ -598,7 +600,7 @@ impl Calibrator {
     }
 
     /// How much less likely `s` is than the `record` under a stretched-exponential tail
-    /// `exp(−(s/λ)^β)` through the history's 90th and 99th percentiles (as a log factor; β at most
+    /// `exp(−(s/λ)^β)` through the history's median and 99th percentile (as a log factor; β at most
     /// `FIT_BETA_MAX`). None for counts, before `TIE_SCALE_MIN` surprises, when the two
     /// percentiles do not fix a tail (equal, or 0), or when it is heavier than `FIT_BETA_MIN`.
     fn fitted_beyond(&self, s: f64, record: f64) -> Option<f64> {
