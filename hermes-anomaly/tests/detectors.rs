@@ -470,6 +470,11 @@ fn alerts(cfg: EnsembleConfig, xs: &[f64], confirm: usize) -> Vec<usize> {
     out
 }
 
+/// Whether an ensemble with `cfg` alerts (unconfirmed) within 20 points of `at` in `xs`.
+fn alerts_within(cfg: EnsembleConfig, xs: &[f64], at: usize) -> bool {
+    alerts(cfg, xs, 0).iter().any(|i| (at..at + 20).contains(i))
+}
+
 /// [`alerts`] with the live settings at the alarm level they had until the fifteenth round (0.999),
 /// where a record of a full history alerts.
 fn live_alerts(xs: &[f64], confirm: usize) -> Vec<usize> {
@@ -521,9 +526,7 @@ fn live_watching_alarms_on_heavy_tailed_noise_no_more_than_on_gaussian_noise() {
     // 16. The rest are records, as in Gaussian noise, only more of them.
     let (mut heavy, mut gaussian) = (0, 0);
     for seed in 1..=2 {
-        let ln: Vec<f64> = (0..30_000)
-            .map(|i| 10.0 * gauss(seed * 2_000_003 + i).exp())
-            .collect();
+        let ln = log_normal(seed, 30_000);
         let g: Vec<f64> = (0..30_000)
             .map(|i| 10.0 + gauss(seed * 2_000_003 + i))
             .collect();
@@ -542,13 +545,6 @@ fn live_watching_finds_a_gross_departure_after_a_short_history() {
     // (75 minutes) a 10 σ spike and a 5 σ shift are found. Before the fitted tail, a history of `n`
     // points could not give a tail probability below 1/(n + 1), and nothing short of a 90 σ
     // departure alerted in the first 3,000 points.
-    let alerts_near = |cfg: EnsembleConfig, xs: &[f64], at: usize| {
-        let level = cfg.alarm_level;
-        let mut d = Ensemble::new(cfg);
-        xs.iter()
-            .enumerate()
-            .any(|(i, &x)| d.observe(i as i64 * 15, x).score >= level && (at..at + 20).contains(&i))
-    };
     for seed in 1..=5 {
         for shift in [false, true] {
             let mut xs: Vec<f64> = (0..400)
@@ -560,7 +556,7 @@ fn live_watching_finds_a_gross_departure_after_a_short_history() {
                 xs[300] += 10.0;
             }
             assert!(
-                alerts_near(EnsembleConfig::live(), &xs, 300),
+                alerts_within(EnsembleConfig::live(), &xs, 300),
                 "seed {seed} shift {shift}: not found"
             );
             let fixed = EnsembleConfig {
@@ -568,7 +564,7 @@ fn live_watching_finds_a_gross_departure_after_a_short_history() {
                 ..EnsembleConfig::live()
             };
             assert!(
-                !alerts_near(fixed, &xs, 300),
+                !alerts_within(fixed, &xs, 300),
                 "seed {seed} shift {shift}: found without the fitted tail"
             );
         }
@@ -619,9 +615,7 @@ fn live_watching_judges_a_shift_against_the_history_from_before_it() {
                     .map(|i| 50.0 + gauss(seed * 9_000_011 + i))
                     .collect();
                 xs[300..].iter_mut().for_each(|x| *x += 5.0);
-                alerts(cfg.clone(), &xs, 0)
-                    .iter()
-                    .any(|i| (300..320).contains(i))
+                alerts_within(cfg.clone(), &xs, 300)
             })
             .count()
     };
@@ -644,9 +638,7 @@ fn live_watching_reads_a_skewed_positive_series_on_a_log_scale() {
             .filter(|seed| {
                 let mut xs = log_normal(seed + 20, 3_100);
                 xs[3_000..].iter_mut().for_each(|x| *x *= 0.01);
-                alerts(cfg.clone(), &xs, 0)
-                    .iter()
-                    .any(|i| (3_000..3_020).contains(i))
+                alerts_within(cfg.clone(), &xs, 3_000)
             })
             .count()
     };
