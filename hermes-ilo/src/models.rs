@@ -39,8 +39,9 @@ pub fn parse<T: DeserializeOwned>(target: &str, path: &str, body: &[u8]) -> Resu
 }
 
 /// Tolerant deserializers for the known ways services differ from the schema: `null` where an array
-/// belongs, numbers sent as strings (`"SpeedMbps": "1000"`), a `false` where newer schemas have an
-/// object (`ExpandQuery`), links given as `{}` or as a bare path. Anything else of the wrong type is
+/// belongs, numbers sent as strings (`"SpeedMbps": "1000"`), booleans sent as strings
+/// (`"Required": "false"`), numbers in lists of values (`"AllowableValues": [0, 1]`), a `false` where
+/// newer schemas have an object (`ExpandQuery`), links given as `{}` or as a bare path. Anything else of the wrong type is
 /// still an error: a resource that is not what it claims is [`IloError::Malformed`], not a silent default.
 pub(crate) mod lenient {
     use serde::de::{DeserializeOwned, Error as _};
@@ -163,6 +164,40 @@ pub(crate) mod lenient {
             Value::String(s) => Ok(Some(s)),
             v @ (Value::Number(_) | Value::Bool(_)) => Ok(Some(v.to_string())),
             other => Err(D::Error::custom(format!("expected text, found {other}"))),
+        }
+    }
+
+    /// A flag sent as a boolean or as the text `"true"`/`"false"` (NVIDIA's OpenBMC sends
+    /// `"Required": "false"` in ActionInfo parameters); `null` → `None`; anything else is an error.
+    pub fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+        match Value::deserialize(d)? {
+            Value::Null => Ok(None),
+            Value::Bool(b) => Ok(Some(b)),
+            Value::String(s) if s.trim().eq_ignore_ascii_case("true") => Ok(Some(true)),
+            Value::String(s) if s.trim().eq_ignore_ascii_case("false") => Ok(Some(false)),
+            other => Err(D::Error::custom(format!(
+                "expected true or false, found {other}"
+            ))),
+        }
+    }
+
+    /// A list of values as text: strings as they are, numbers and booleans as their JSON text
+    /// (`"AllowableValues": [0, 1, 2]` in NVIDIA's ActionInfo resources); `null` → empty; a nested
+    /// object or array is an error.
+    pub fn texts<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+        match Value::deserialize(d)? {
+            Value::Null => Ok(Vec::new()),
+            Value::Array(items) => items
+                .into_iter()
+                .map(|v| match v {
+                    Value::String(s) => Ok(s),
+                    v @ (Value::Number(_) | Value::Bool(_)) => Ok(v.to_string()),
+                    other => Err(D::Error::custom(format!("expected a value, found {other}"))),
+                })
+                .collect(),
+            other => Err(D::Error::custom(format!(
+                "expected a list of values, found {other}"
+            ))),
         }
     }
 
@@ -321,16 +356,18 @@ pub struct ActionInfo {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ActionParameter {
-    /// The parameter's name (`ResetType`, `Image`, `TransferProtocolType`).
+    /// The parameter's name (`ResetType`, `Image`, `TransferProtocolType`); empty when the service
+    /// describes a parameter without one (AMI lists `{"ComponentName": "String", ...}` instead).
+    #[serde(default, deserialize_with = "lenient::string")]
     pub name: String,
     /// Whether the action fails without it.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_bool")]
     pub required: Option<bool>,
     /// `String`, `Boolean`, `StringArray`...
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub data_type: Option<String>,
-    /// Its allowable values (empty when free-form).
-    #[serde(default, deserialize_with = "lenient::vec")]
+    /// Its allowable values (empty when free-form); numbers are kept as their text (`"0"`).
+    #[serde(default, deserialize_with = "lenient::texts")]
     pub allowable_values: Vec<String>,
 }
 
@@ -451,13 +488,13 @@ pub struct ProtocolFeatures {
 #[serde(rename_all = "PascalCase")]
 pub struct ExpandQuery {
     /// `$expand=.` (expand the links of this level, without sub-links).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_bool")]
     pub no_links: Option<bool>,
     /// `$expand=*`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_bool")]
     pub links: Option<bool>,
     /// `$expand=*` across all levels.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_bool")]
     pub expand_all: Option<bool>,
 }
 
@@ -1043,7 +1080,7 @@ pub struct VirtualMediaActions {
 #[serde(rename_all = "PascalCase")]
 pub struct HpeVirtualMediaOem {
     /// Whether the server boots from this medium at its next reset (iLO's own one-time boot).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_bool")]
     pub boot_on_next_server_reset: Option<bool>,
 }
 
@@ -1074,10 +1111,10 @@ pub struct VirtualMedia {
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub image_name: Option<String>,
     /// Whether a medium is inserted.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_bool")]
     pub inserted: Option<bool>,
     /// Whether the medium is write-protected.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_bool")]
     pub write_protected: Option<bool>,
     /// `CD`, `DVD`, `Floppy`, `USBStick`...
     #[serde(default, deserialize_with = "lenient::vec")]
@@ -1193,7 +1230,7 @@ pub struct SecureBoot {
     #[serde(default, rename = "@odata.id")]
     pub odata_id: String,
     /// Whether secure boot is enabled for the next boot.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_bool")]
     pub secure_boot_enable: Option<bool>,
     /// Whether the current boot was secure (`Enabled`/`Disabled`).
     #[serde(default, deserialize_with = "lenient::opt_string")]
@@ -1235,7 +1272,7 @@ pub struct SoftwareInventory {
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub version: Option<String>,
     /// Whether it can be updated.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_bool")]
     pub updateable: Option<bool>,
     /// `Status`.
     #[serde(default)]
@@ -1256,7 +1293,7 @@ pub struct UpdateService {
     #[serde(default, deserialize_with = "lenient::opt_link")]
     pub software_inventory: Option<Link>,
     /// Whether the service accepts updates.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_bool")]
     pub service_enabled: Option<bool>,
     /// `HttpPushUri` (where an image can be pushed instead of pulled).
     #[serde(default, deserialize_with = "lenient::opt_string")]
@@ -1271,7 +1308,7 @@ pub struct UpdateService {
 #[serde(rename_all = "PascalCase")]
 pub struct SessionService {
     /// Whether sessions are enabled.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_bool")]
     pub service_enabled: Option<bool>,
     /// Idle timeout in minutes (iLO) or seconds (DMTF).
     #[serde(default, deserialize_with = "lenient::opt_u64")]
@@ -1768,6 +1805,80 @@ mod tests {
             a.action_info.as_deref(),
             Some("/redfish/v1/Systems/1/ResetActionInfo")
         );
+    }
+
+    /// ActionInfo shapes of NVIDIA's BMCs (libredfish's Mockup Creator captures, MIT: the AMI DGX H100
+    /// `Managers/BMC/Oem/NVidiaSetLogLevelActionInfo`, the OpenBMC GH200
+    /// `UpdateService/Oem/Nvidia/CommitImageActionInfo` and GB200 `NSMRawCommandActionInfo`): a
+    /// parameter without `Name`, `"Required": "false"` as text, numeric allowable values.
+    #[test]
+    fn action_info_parameters_as_nvidia_bmcs_send_them() {
+        let ami: ActionInfo = parse(
+            "dgx",
+            "/redfish/v1/Managers/BMC/Oem/NVidiaSetLogLevelActionInfo",
+            br#"{"Id": "SetLogLevel", "Name": "SetLogLevel", "Parameters": [
+                {"ComponentLogLevel": "Number", "ComponentName": "String", "LogToConsole": "Boolean"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(ami.parameters.len(), 1);
+        assert_eq!(ami.parameters[0].name, "");
+        assert!(ami.parameter("ComponentName").is_none());
+        let gh200: ActionInfo = parse(
+            "gh200",
+            "/redfish/v1/UpdateService/Oem/Nvidia/CommitImageActionInfo",
+            br#"{"Parameters": [{"AllowableValues": [], "DataType": "StringArray",
+                 "Name": "Targets", "Required": "false"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(gh200.parameter("Targets").unwrap().required, Some(false));
+        let gb200: ActionInfo = parse(
+            "gb200",
+            "/redfish/v1/Managers/BMC_0/Oem/Nvidia/NSMRawCommandActionInfo",
+            br#"{"Parameters": [{"AllowableValues": [0, 1, 2, 3, 4], "DataType": "Number",
+                 "Name": "DeviceIdentificationId", "Required": true},
+                {"DataType": "Number", "MaximumValue": 255, "MinimumValue": 0,
+                 "Name": "DataSizeBytes", "Required": true}]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            gb200
+                .parameter("DeviceIdentificationId")
+                .unwrap()
+                .allowable_values,
+            ["0", "1", "2", "3", "4"]
+        );
+        // Other shapes stay errors that name the resource.
+        for bad in [
+            r#"{"Parameters": [{"Name": "X", "Required": "maybe"}]}"#,
+            r#"{"Parameters": [{"Name": "X", "AllowableValues": [{"a": 1}]}]}"#,
+            r#"{"Parameters": [{"Name": "X", "AllowableValues": "On"}]}"#,
+        ] {
+            let err = parse::<ActionInfo>(
+                "bmc",
+                "/redfish/v1/Systems/1/ResetActionInfo",
+                bad.as_bytes(),
+            )
+            .unwrap_err();
+            assert!(
+                matches!(err, IloError::Malformed { .. })
+                    && err.to_string().contains("ResetActionInfo"),
+                "{bad}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn flags_sent_as_text_are_read() {
+        let vm: VirtualMedia = parse(
+            "bmc",
+            "/vm",
+            br#"{"Id": "CD", "Inserted": "True", "WriteProtected": "false", "MediaTypes": ["CD"]}"#,
+        )
+        .unwrap();
+        assert_eq!((vm.inserted, vm.write_protected), (Some(true), Some(false)));
+        let sb: SecureBoot = parse("bmc", "/sb", br#"{"SecureBootEnable": null}"#).unwrap();
+        assert_eq!(sb.secure_boot_enable, None);
+        assert!(parse::<VirtualMedia>("bmc", "/vm", br#"{"Inserted": 1}"#).is_err());
     }
 
     #[test]
