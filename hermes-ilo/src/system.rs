@@ -384,7 +384,9 @@ impl SystemHandle {
         })
     }
 
-    /// Sends `#ComputerSystem.Reset` with `kind`, after checking it is among the allowed reset types.
+    /// Sends `#ComputerSystem.Reset` with `kind`, after checking it is among the allowed reset types
+    /// (listed inline, else in the action's `@Redfish.ActionInfo`; a value the inline list lacks is
+    /// also looked for in the ActionInfo, which is authoritative where the two differ).
     /// Sent once: a reset that may have reached the BMC is never re-sent.
     pub async fn reset(&self, kind: ResetType) -> Result<()> {
         let sys = self.get().await?;
@@ -396,8 +398,23 @@ impl SystemHandle {
                 target: self.client.target().to_string(),
                 message: format!("{} offers no #ComputerSystem.Reset action", self.path),
             })?;
-        let allowed = self.client.allowable_values(&action, "ResetType").await?;
-        if !allowed.is_empty() && !allowed.iter().any(|t| t == kind.as_str()) {
+        let mut allowed = self.client.allowable_values(&action, "ResetType").await?;
+        let listed = |allowed: &[String]| allowed.iter().any(|t| t == kind.as_str());
+        if !allowed.is_empty() && !listed(&allowed) {
+            // An inline list can be wrong where the action's ActionInfo, which describes the
+            // parameter, is right (Supermicro X12 firmware lists "GracefulShutdownGracefulRestart"
+            // inline): a value the inline list lacks is checked against the ActionInfo too.
+            if let Some(info) = action.action_info.as_deref() {
+                let described = self
+                    .client
+                    .allowable_from(Vec::new(), Some(info), "ResetType")
+                    .await?;
+                if !described.is_empty() {
+                    allowed = described;
+                }
+            }
+        }
+        if !allowed.is_empty() && !listed(&allowed) {
             return Err(IloError::invalid(
                 self.client.target(),
                 format!(
@@ -485,13 +502,14 @@ impl SystemHandle {
 
     /// Sets the boot override after validating the target against
     /// `BootSourceOverrideTarget@Redfish.AllowableValues` (when the service lists them); PATCHes with
-    /// `If-Match` when the system has an ETag.
+    /// `If-Match` when the system has an ETag. A system without a `Boot` property is
+    /// [`IloError::Unsupported`], nothing sent.
     pub async fn set_boot_override(&self, over: &BootOverride) -> Result<()> {
         let (sys, etag) = self
             .client
             .get_with_etag::<ComputerSystem>(&self.path)
             .await?;
-        let boot = sys.boot.unwrap_or_default();
+        let boot = self.boot_of(sys)?;
         let check = |what: &str, value: &str, allowed: &[String]| {
             if allowed.is_empty() || allowed.iter().any(|t| t == value) {
                 return Ok(());
@@ -560,25 +578,51 @@ impl SystemHandle {
         Ok(())
     }
 
+    /// The system's `Boot` object, or [`IloError::Unsupported`] when it has none: such a system (a
+    /// GPU baseboard listed beside the host, a chassis-only node) offers no boot override, and a PATCH
+    /// of `Boot` would only be refused by the BMC.
+    fn boot_of(&self, sys: ComputerSystem) -> Result<crate::models::Boot> {
+        sys.boot.ok_or_else(|| IloError::Unsupported {
+            target: self.client.target().to_string(),
+            message: format!(
+                "{} has no Boot property: it offers no boot override",
+                self.path
+            ),
+        })
+    }
+
     /// The managers of this system: `Links.ManagedBy`; where the system has no such links, the
     /// managers whose `Links.ManagerForServers` name it, or every manager when the service has this
     /// one system only.
     pub async fn managers(&self) -> Result<Vec<Manager>> {
         let sys = self.get().await?;
-        self.managers_of(&sys).await
+        let (managers, unreadable) = self.managers_of(&sys).await?;
+        match unreadable {
+            Some(e) => Err(e),
+            None => Ok(managers),
+        }
     }
 
-    async fn managers_of(&self, sys: &ComputerSystem) -> Result<Vec<Manager>> {
+    /// The managers of `sys` that can be read, and the first error of a `Links.ManagedBy` link that
+    /// cannot (missing, unsupported or malformed; other errors are returned).
+    async fn managers_of(&self, sys: &ComputerSystem) -> Result<(Vec<Manager>, Option<IloError>)> {
         let mut out = Vec::new();
+        let mut unreadable = None;
         for link in &sys.links.managed_by {
-            out.push(self.client.get::<Manager>(link.path()).await?);
+            match self.client.get::<Manager>(link.path()).await {
+                Ok(m) => out.push(m),
+                Err(e) if is_unsupported(&e) || matches!(e, IloError::Malformed { .. }) => {
+                    unreadable.get_or_insert(e);
+                }
+                Err(e) => return Err(e),
+            }
         }
-        if !out.is_empty() {
-            return Ok(out);
+        if !out.is_empty() || unreadable.is_some() {
+            return Ok((out, unreadable));
         }
         let all = match self.client.managers().await {
             Ok(all) => all,
-            Err(e) if is_unsupported(&e) => return Ok(Vec::new()),
+            Err(e) if is_unsupported(&e) => return Ok((Vec::new(), None)),
             Err(e) => return Err(e),
         };
         let mine: Vec<Manager> = all
@@ -592,7 +636,7 @@ impl SystemHandle {
             .cloned()
             .collect();
         if !mine.is_empty() {
-            return Ok(mine);
+            return Ok((mine, None));
         }
         let single = self
             .client
@@ -600,12 +644,13 @@ impl SystemHandle {
             .await
             .map(|s| s.len() == 1)
             .unwrap_or(false);
-        Ok(if single { all } else { Vec::new() })
+        Ok((if single { all } else { Vec::new() }, None))
     }
 
     /// The virtual media collections that serve this system, in the order they are searched: the
     /// system's own `VirtualMedia` (Redfish 1.9+ services, sushy-tools), then each of its managers'
-    /// (iLO 5, iDRAC, older services).
+    /// (iLO 5, iDRAC, older services). A manager that cannot be read is skipped when another source
+    /// names a collection; when none does, its error (naming the manager) is returned.
     ///
     /// ```no_run
     /// # async fn demo(server: hermes_ilo::SystemHandle) -> Result<(), hermes_ilo::IloError> {
@@ -619,14 +664,22 @@ impl SystemHandle {
         if let Some(l) = &sys.virtual_media {
             collections.push(l.odata_id.clone());
         }
-        for m in self.managers_of(&sys).await? {
+        let (managers, unreadable) = self.managers_of(&sys).await?;
+        for m in managers {
             if let Some(l) = m.virtual_media {
                 if !collections.iter().any(|c| same_resource(c, l.path())) {
                     collections.push(l.odata_id);
                 }
             }
         }
-        Ok(collections)
+        match unreadable {
+            Some(e) if collections.is_empty() => Err(e),
+            Some(e) => {
+                tracing::debug!(system = %self.path, "a manager is unreadable ({e}); using the other virtual media links");
+                Ok(collections)
+            }
+            None => Ok(collections),
+        }
     }
 
     /// Every virtual media device that serves this system (see
@@ -686,7 +739,8 @@ impl SystemHandle {
 
     /// The boot override target that boots the virtual CD/DVD on this system, read from its allowable
     /// values (`Cd` on most services; see [`crate::models::Boot::cd_target`]); an
-    /// [`IloError::Unsupported`] naming the allowed targets when none is a CD.
+    /// [`IloError::Unsupported`] naming the allowed targets when none is a CD, or saying the system has
+    /// no `Boot` property at all.
     ///
     /// ```no_run
     /// # async fn demo(server: hermes_ilo::SystemHandle) -> Result<(), hermes_ilo::IloError> {
@@ -697,7 +751,7 @@ impl SystemHandle {
     /// ```
     pub async fn cd_boot_target(&self) -> Result<String> {
         let sys = self.get().await?;
-        let boot = sys.boot.unwrap_or_default();
+        let boot = self.boot_of(sys)?;
         boot.cd_target().ok_or_else(|| IloError::Unsupported {
             target: self.client.target().to_string(),
             message: format!(

@@ -515,6 +515,577 @@ async fn dmtf_v1_10_media_under_the_manager_without_a_cd_is_a_clear_error() {
     );
 }
 
+/// Lenovo XClarity Controller: virtual media under the system *and* the manager (the system's is
+/// searched first), ten devices that all take CD/DVD and have no actions (PATCH only), reset types
+/// both inline and in an ActionInfo, BIOS with a `Pending` settings object.
+#[tokio::test]
+async fn lenovo_xcc_sr670v2_inventory_and_discovery() {
+    let srv = serve("lenovo-xcc-sr670v2");
+    let bmc = srv.client();
+    let root = bmc.service_root().await.unwrap();
+    assert_eq!(root.vendor.as_deref(), Some("Lenovo"));
+    assert_eq!(root.redfish_version.as_deref(), Some("1.15.0"));
+
+    let server = bmc.find_system(&SystemSelector::Only).await.unwrap();
+    assert_eq!(server.path(), "/redfish/v1/Systems/1");
+    let sys = server.get().await.unwrap();
+    let disk = srv.json("/redfish/v1/Systems/1");
+    assert_eq!(sys.model.as_deref(), Some("ThinkSystem SR670 V2"));
+    assert_eq!(sys.model, Some(text(&disk, "/Model")));
+    assert_eq!(sys.manufacturer.as_deref(), Some("Lenovo"));
+    assert_eq!(sys.serial_number.as_deref(), Some("J105958B"));
+    assert_eq!(sys.sku.as_deref(), Some("7Z23CTO1WW"));
+    assert_eq!(sys.bios_version.as_deref(), Some("U8E122J"));
+    assert_eq!(sys.power_state, Some(PowerState::On));
+    assert_eq!(
+        sys.cpu_model(),
+        Some("Intel(R) Xeon(R) Platinum 8362 CPU @ 2.80GHz")
+    );
+    let cpus = sys.processor_summary.as_ref().unwrap();
+    assert_eq!(
+        (cpus.count, cpus.logical_processor_count),
+        (Some(2), Some(128))
+    );
+    assert_eq!(sys.memory_summary.as_ref().unwrap().total_gib, Some(1024.0));
+    // Found by name as XCC reports it (HostName), too.
+    let by_host = bmc
+        .find_system(&SystemSelector::Name("XCC-7Z23-J105958B".into()))
+        .await
+        .unwrap();
+    assert_eq!(by_host.path(), "/redfish/v1/Systems/1");
+
+    // Boot: the targets as listed; XCC refuses Continuous, which is checked before sending.
+    let boot = sys.boot.clone().unwrap();
+    assert_eq!(
+        boot.targets(),
+        strings(
+            &disk,
+            "/Boot/BootSourceOverrideTarget@Redfish.AllowableValues"
+        )
+    );
+    assert_eq!(
+        boot.targets(),
+        [
+            "None",
+            "Pxe",
+            "Cd",
+            "Usb",
+            "Hdd",
+            "BiosSetup",
+            "Diags",
+            "UefiTarget"
+        ]
+    );
+    assert_eq!(boot.allowed_enabled, ["Once", "Disabled"]);
+    assert_eq!(server.cd_boot_target().await.unwrap(), "Cd");
+    let err = server
+        .set_boot_override(&BootOverride::continuous("Cd"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert!(
+        err.to_string().contains(
+            "does not allow BootSourceOverrideEnabled \"Continuous\"; allowed: Once, Disabled"
+        ),
+        "{err}"
+    );
+    // Reset types inline and in the ActionInfo: the same values, in another order.
+    let info = srv.json("/redfish/v1/Systems/1/ResetActionInfo");
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v
+    };
+    assert_eq!(
+        sorted(sys.reset_types().to_vec()),
+        sorted(strings(&info, "/Parameters/0/AllowableValues"))
+    );
+    // PowerCycle is in neither: the inline list lacks it, so the ActionInfo is asked, and named.
+    let err = server.reset(ResetType::PowerCycle).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert!(
+        err.to_string().contains(&format!(
+            "allowed: {}",
+            strings(&info, "/Parameters/0/AllowableValues").join(", ")
+        )),
+        "{err}"
+    );
+
+    // Virtual media: the system's collection first, then the manager's (the same devices again).
+    assert_eq!(
+        server.virtual_media_collections().await.unwrap(),
+        [
+            "/redfish/v1/Systems/1/VirtualMedia",
+            "/redfish/v1/Managers/1/VirtualMedia"
+        ]
+    );
+    let cd = server.cd_media().await.unwrap();
+    assert_eq!(cd.odata_id, "/redfish/v1/Systems/1/VirtualMedia/EXT1");
+    assert_eq!(cd.media_types, ["CD", "DVD", "Floppy", "USBStick"]);
+    assert_eq!(cd.inserted, Some(false));
+    assert!(cd.actions.insert.is_none() && cd.actions.eject.is_none());
+    let found = server.discover_cd_boot().await.unwrap();
+    assert_eq!(
+        found.insert,
+        hermes_ilo::InsertMethod::Patch {
+            path: "/redfish/v1/Systems/1/VirtualMedia/EXT1".into()
+        }
+    );
+    assert_eq!(found.reset_types, sys.reset_types());
+    assert_eq!(
+        server
+            .insert_media("http://192.0.2.10/esxi.iso")
+            .await
+            .unwrap(),
+        MediaChange::Patch
+    );
+    let mgr = &server.managers().await.unwrap()[0];
+    assert_eq!(mgr.model.as_deref(), Some("Lenovo XClarity Controller"));
+    assert_eq!(
+        mgr.firmware_version.as_deref(),
+        Some("TGBT42S 2.83 2023-07-05")
+    );
+
+    // BIOS: every attribute, and the pending ones at the settings object (`Bios/Pending`).
+    let bios = BiosSettings::new(server.clone());
+    let current = bios.current().await.unwrap();
+    let bios_disk = srv.json("/redfish/v1/Systems/1/Bios");
+    assert_eq!(
+        current.len(),
+        bios_disk["Attributes"].as_object().unwrap().len()
+    );
+    assert_eq!(current.len(), 348);
+    assert_eq!(
+        current.get("OperatingModes_ChooseOperatingMode"),
+        bios_disk.pointer("/Attributes/OperatingModes_ChooseOperatingMode")
+    );
+    let pending = bios.pending().await.unwrap().unwrap();
+    assert_eq!(pending.len(), 348);
+
+    let sb = SecureBootSettings::new(server.clone())
+        .status()
+        .await
+        .unwrap();
+    assert!(!sb.enable);
+    assert_eq!(sb.mode.as_deref(), Some("UserMode"));
+    assert!(sb.can_reset_keys);
+
+    // Inventory: NICs, the CPUs and eight GPUs (XCC lists both as Processors), two storage
+    // subsystems with two NVMe drives each; the chassis and firmware inventory are not in the tree.
+    let inv = bmc.inventory().await.unwrap();
+    let s = &inv.systems[0];
+    assert_eq!(s.nics.len(), 5);
+    assert_eq!(s.nics[1].mac_address.as_deref(), Some("00:62:0B:4C:28:4E"));
+    assert_eq!(s.processors.len(), 10);
+    assert_eq!(s.processors[0].total_cores, Some(32));
+    assert_eq!(
+        s.processors
+            .iter()
+            .filter(|p| p.processor_type.as_deref() == Some("GPU"))
+            .count(),
+        8
+    );
+    assert_eq!(s.storage.len(), 2);
+    let drives: Vec<_> = s.drives().collect();
+    assert_eq!(drives.len(), 4);
+    assert!(drives
+        .iter()
+        .all(|d| d.media_type.as_deref() == Some("SSD")));
+    assert_eq!(
+        gap_paths(&inv),
+        [
+            "/redfish/v1/Chassis",
+            "/redfish/v1/UpdateService/FirmwareInventory"
+        ]
+    );
+    let report = inv.to_string();
+    assert!(
+        report.contains("Lenovo ThinkSystem SR670 V2 serial J105958B BIOS U8E122J power On"),
+        "{report}"
+    );
+}
+
+/// Supermicro X13: the system links its manager's virtual media collection; every device takes
+/// CD/DVD and has an `InsertMedia` described only by an ActionInfo; reset types only in an ActionInfo;
+/// `Oem: {}` inside `Actions`; `UsbCd` beside `Cd` among the boot targets.
+#[tokio::test]
+async fn supermicro_x13_sys821ge_inventory_and_discovery() {
+    let srv = serve("supermicro-x13-sys821ge");
+    let bmc = srv.client();
+    let root = bmc.service_root().await.unwrap();
+    assert_eq!(root.vendor, None);
+    assert_eq!(root.redfish_version.as_deref(), Some("1.11.0"));
+    let server = bmc.find_system(&SystemSelector::Only).await.unwrap();
+    let sys = server.get().await.unwrap();
+    let disk = srv.json("/redfish/v1/Systems/1");
+    assert_eq!(sys.manufacturer.as_deref(), Some("Supermicro"));
+    assert_eq!(sys.model.as_deref(), Some("SYS-821GE-TNHR"));
+    assert_eq!(sys.serial_number, Some(text(&disk, "/SerialNumber")));
+    assert_eq!(sys.bios_version.as_deref(), Some("1.4"));
+    assert_eq!(sys.memory_summary.as_ref().unwrap().total_gib, Some(2048.0));
+
+    let boot = sys.boot.clone().unwrap();
+    assert_eq!(
+        boot.targets(),
+        strings(
+            &disk,
+            "/Boot/BootSourceOverrideTarget@Redfish.AllowableValues"
+        )
+    );
+    assert!(boot.targets().contains(&"UsbCd".to_string()));
+    // The standard name is preferred over the vendor's other CD-like target.
+    assert_eq!(server.cd_boot_target().await.unwrap(), "Cd");
+
+    // Reset types: none inline, the ActionInfo's are used (and validated against before sending).
+    assert!(sys.reset_types().is_empty());
+    let info = srv.json("/redfish/v1/Systems/1/ResetActionInfo");
+    let allowed = strings(&info, "/Parameters/0/AllowableValues");
+    assert_eq!(allowed.len(), 8);
+    let err = server.reset(ResetType::PushPowerButton).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert!(err.to_string().contains(&allowed.join(", ")), "{err}");
+    server.reset(ResetType::ForceRestart).await.unwrap();
+
+    // One collection (the system's link and the manager's are the same), three devices.
+    assert_eq!(
+        server.virtual_media_collections().await.unwrap(),
+        ["/redfish/v1/Managers/1/VirtualMedia"]
+    );
+    assert_eq!(server.virtual_media().await.unwrap().len(), 3);
+    let found = server.discover_cd_boot().await.unwrap();
+    assert_eq!(found.media.id, "VirtualMedia1");
+    let insert = found.media.actions.insert.as_ref().unwrap();
+    assert_eq!(
+        insert.action_info.as_deref(),
+        Some("/redfish/v1/Managers/1/VirtualMedia/VirtualMedia1/InsertMediaActionInfo")
+    );
+    assert_eq!(
+        found.insert,
+        hermes_ilo::InsertMethod::Action {
+            target:
+                "/redfish/v1/Managers/1/VirtualMedia/VirtualMedia1/Actions/VirtualMedia.InsertMedia"
+                    .into()
+        }
+    );
+    assert_eq!(found.boot_target, "Cd");
+    assert_eq!(found.reset_types, allowed);
+    assert_eq!(
+        server
+            .insert_media("http://192.0.2.10/esxi.iso")
+            .await
+            .unwrap(),
+        MediaChange::Action
+    );
+
+    // BIOS: the settings object (`Bios/SD`) holds no pending change.
+    let bios = BiosSettings::new(server.clone());
+    let current = bios.current().await.unwrap();
+    assert_eq!(
+        current.len(),
+        srv.json("/redfish/v1/Systems/1/Bios")["Attributes"]
+            .as_object()
+            .unwrap()
+            .len()
+    );
+    assert_eq!(bios.pending().await.unwrap().map(|p| p.len()), Some(0));
+    assert_eq!(bios.effective().await.unwrap(), current);
+    let sb = SecureBootSettings::new(server.clone())
+        .status()
+        .await
+        .unwrap();
+    assert_eq!(sb.mode.as_deref(), Some("SetupMode"));
+    assert!(sb.can_reset_keys);
+
+    let inv = bmc.inventory().await.unwrap();
+    let s = &inv.systems[0];
+    assert_eq!(s.nics.len(), 12);
+    assert_eq!(s.processors.len(), 2);
+    assert_eq!(
+        s.processors[0].model.as_deref(),
+        Some("Intel(R) Xeon(R) Platinum 8462Y+")
+    );
+    assert_eq!(s.storage.len(), 1);
+    assert_eq!(s.drives().count(), 8);
+    assert!(s
+        .drives()
+        .all(|d| d.capacity_bytes == Some(7_681_501_126_656)));
+    assert_eq!(s.simple_storage.len(), 1);
+    assert_eq!(
+        inv.managers[0].firmware_version.as_deref(),
+        Some("11.01.01")
+    );
+    assert_eq!(
+        gap_paths(&inv),
+        [
+            "/redfish/v1/Chassis",
+            "/redfish/v1/UpdateService/FirmwareInventory"
+        ]
+    );
+}
+
+/// Supermicro X12 (bmclib's capture): the system lists its reset types inline with the firmware's
+/// run-together `GracefulShutdownGracefulRestart`, and links a `ResetActionInfo` the capture lacks.
+/// A value the inline list lacks is looked up in the ActionInfo: where that is unreadable, the
+/// inline list stands and the reset is refused naming it; where it lists the value (here the
+/// X13 capture's ActionInfo, copied beside the X12 replies), the reset is sent.
+#[tokio::test]
+async fn supermicro_x12_reset_types_fall_back_to_the_action_info() {
+    let srv = serve("supermicro-x12-sys510t");
+    let bmc = srv.client();
+    let server = bmc.find_system(&SystemSelector::Only).await.unwrap();
+    let sys = server.get().await.unwrap();
+    assert_eq!(sys.model.as_deref(), Some("SYS-510T-MR-EI018"));
+    assert!(sys
+        .reset_types()
+        .contains(&"GracefulShutdownGracefulRestart".to_string()));
+    assert_eq!(
+        sys.actions.reset.as_ref().unwrap().action_info.as_deref(),
+        Some("/redfish/v1/Systems/1/ResetActionInfo")
+    );
+    // The system links its manager's VirtualMedia; neither the manager nor the collection is in
+    // the capture. The system's own link is still searched, and the answer is a typed 404 naming
+    // the collection; the managers themselves are a 404 naming the manager.
+    assert_eq!(
+        server.virtual_media_collections().await.unwrap(),
+        ["/redfish/v1/Managers/1/VirtualMedia"]
+    );
+    let err = server.cd_media().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
+    assert!(
+        err.to_string()
+            .contains("GET /redfish/v1/Managers/1/VirtualMedia answered HTTP 404"),
+        "{err}"
+    );
+    let err = server.managers().await.unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("GET /redfish/v1/Managers/1 answered HTTP 404"),
+        "{err}"
+    );
+    let err = server.reset(ResetType::GracefulShutdown).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert!(
+        err.to_string().contains(
+            "allowed: On, ForceOff, GracefulShutdownGracefulRestart, ForceRestart, Nmi, ForceOn"
+        ),
+        "{err}"
+    );
+    // Inline values are still accepted without reading the ActionInfo.
+    server.reset(ResetType::ForceRestart).await.unwrap();
+    drop(srv);
+
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&vendor_tree("supermicro-x12-sys510t"), dir.path());
+    let info = dir.path().join("redfish/v1/Systems/1/ResetActionInfo");
+    std::fs::create_dir_all(&info).unwrap();
+    std::fs::copy(
+        vendor_tree("supermicro-x13-sys821ge")
+            .join("redfish/v1/Systems/1/ResetActionInfo/index.json"),
+        info.join("index.json"),
+    )
+    .unwrap();
+    let srv = StaticRedfish::serve(dir.path());
+    let server = srv
+        .client()
+        .find_system(&SystemSelector::Only)
+        .await
+        .unwrap();
+    server.reset(ResetType::GracefulShutdown).await.unwrap();
+    let err = server.reset(ResetType::PushPowerButton).await.unwrap_err();
+    assert!(
+        err.to_string().contains(
+            "allowed: On, ForceOff, GracefulShutdown, GracefulRestart, ForceRestart, Nmi, ForceOn, PowerCycle"
+        ),
+        "{err}"
+    );
+}
+
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.path().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+            copy_tree(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), dest).unwrap();
+        }
+    }
+}
+
+/// AMI MegaRAC on a DGX H100: two systems (the host and a GPU baseboard without `Boot`), three
+/// managers, no boot target allowable values, and an empty virtual media collection.
+#[tokio::test]
+async fn ami_dgx_h100_two_systems_and_no_virtual_media() {
+    let srv = serve("ami-megarac-dgx-h100");
+    let bmc = srv.client();
+    let root = bmc.service_root().await.unwrap();
+    assert_eq!(root.vendor.as_deref(), Some("AMI"));
+    let err = bmc.find_system(&SystemSelector::Only).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert!(
+        err.to_string().contains("the service has 2 systems"),
+        "{err}"
+    );
+    let server = bmc
+        .find_system(&SystemSelector::Id("DGX".into()))
+        .await
+        .unwrap();
+    assert_eq!(server.path(), "/redfish/v1/Systems/DGX");
+    let sys = server.get().await.unwrap();
+    assert_eq!(sys.model.as_deref(), Some("DGXH100"));
+    assert_eq!(sys.serial_number.as_deref(), Some("1662923610124"));
+    assert_eq!(sys.bios_version.as_deref(), Some("1.1.3"));
+    // `ProcessorSummary.Model: null`.
+    assert_eq!(sys.cpu_model(), None);
+    // No allowable targets are listed: the standard `Cd` is what is tried.
+    let boot = sys.boot.clone().unwrap();
+    assert!(boot.targets().is_empty());
+    assert_eq!(boot.override_mode, None);
+    assert_eq!(server.cd_boot_target().await.unwrap(), "Cd");
+    let info = srv.json("/redfish/v1/Systems/DGX/ResetActionInfo");
+    let err = server.reset(ResetType::Nmi).await.unwrap_err();
+    assert!(
+        err.to_string()
+            .contains(&strings(&info, "/Parameters/0/AllowableValues").join(", ")),
+        "{err}"
+    );
+
+    // Its manager (ManagedBy) has a virtual media collection with no members.
+    let managers = server.managers().await.unwrap();
+    assert_eq!(managers.len(), 1);
+    assert_eq!(managers[0].firmware_version.as_deref(), Some("23.11.20"));
+    let err = server.cd_media().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unsupported);
+    assert!(
+        err.to_string().contains(
+            "/redfish/v1/Systems/DGX has no CD/DVD virtual media (looked in: /redfish/v1/Managers/BMC/VirtualMedia)"
+        ),
+        "{err}"
+    );
+
+    // The GPU baseboard is a system without Boot or Actions: no boot override, no reset.
+    let gpu = bmc
+        .find_system(&SystemSelector::Id("HGX_Baseboard_0".into()))
+        .await
+        .unwrap();
+    let err = gpu.cd_boot_target().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unsupported);
+    assert!(
+        err.to_string()
+            .contains("/redfish/v1/Systems/HGX_Baseboard_0 has no Boot property"),
+        "{err}"
+    );
+    let err = gpu
+        .set_boot_override(&BootOverride::once("Cd"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unsupported);
+    let err = gpu.reset(ResetType::On).await.unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("offers no #ComputerSystem.Reset action"),
+        "{err}"
+    );
+    // Its manager is found through ManagedBy too (an OpenBMC inside the AMI service).
+    let gpu_bmc = gpu.managers().await.unwrap();
+    assert_eq!(gpu_bmc[0].model.as_deref(), Some("OpenBmc"));
+
+    let inv = bmc.inventory().await.unwrap();
+    assert_eq!(inv.systems.len(), 2);
+    assert_eq!(inv.managers.len(), 3);
+    let dgx = &inv.systems[0];
+    assert_eq!(dgx.nics.len(), 5);
+    assert_eq!(dgx.processors.len(), 2);
+    assert_eq!(dgx.processors[0].total_threads, Some(112));
+    // The storage collection has no `Members` at all; simple storage has eleven entries.
+    assert!(dgx.storage.is_empty());
+    assert_eq!(dgx.simple_storage.len(), 11);
+    assert_eq!(
+        gap_paths(&inv),
+        [
+            "/redfish/v1/Systems/HGX_Baseboard_0/Processors",
+            "/redfish/v1/Chassis",
+            "/redfish/v1/UpdateService/FirmwareInventory"
+        ]
+    );
+}
+
+/// NVIDIA's OpenBMC (bmcweb) on a GH200: two systems, the host with no manufacturer, model, serial
+/// or BIOS version; virtual media only under the manager, two devices taking CD or USB stick.
+#[tokio::test]
+async fn openbmc_gh200_media_under_the_manager_and_firmware_inventory() {
+    let srv = serve("openbmc-nvidia-gh200");
+    let bmc = srv.client();
+    let server = bmc
+        .find_system(&SystemSelector::Id("System_0".into()))
+        .await
+        .unwrap();
+    let sys = server.get().await.unwrap();
+    assert_eq!(
+        (&sys.manufacturer, &sys.model, &sys.serial_number),
+        (&None, &None, &None)
+    );
+    assert_eq!(sys.cpu_model(), Some("ARMv9"));
+    let boot = sys.boot.clone().unwrap();
+    assert_eq!(boot.allowed_enabled, ["Once", "Continuous", "Disabled"]);
+    assert_eq!(
+        boot.targets(),
+        strings(
+            &srv.json("/redfish/v1/Systems/System_0"),
+            "/Boot/BootSourceOverrideTarget@Redfish.AllowableValues"
+        )
+    );
+    assert_eq!(
+        server.virtual_media_collections().await.unwrap(),
+        ["/redfish/v1/Managers/BMC_0/VirtualMedia"]
+    );
+    let found = server.discover_cd_boot().await.unwrap();
+    let coll = srv.json("/redfish/v1/Managers/BMC_0/VirtualMedia");
+    // The first device of the collection (both take CD images and have InsertMedia).
+    assert_eq!(found.media.odata_id, text(&coll, "/Members/0/@odata.id"));
+    assert_eq!(found.media.media_types, ["CD", "USBStick"]);
+    assert!(matches!(
+        found.insert,
+        hermes_ilo::InsertMethod::Action { .. }
+    ));
+    assert_eq!(found.boot_target, "Cd");
+    let info = srv.json("/redfish/v1/Systems/System_0/ResetActionInfo");
+    assert_eq!(
+        found.reset_types,
+        strings(&info, "/Parameters/0/AllowableValues")
+    );
+
+    let bios = BiosSettings::new(server.clone());
+    assert_eq!(bios.current().await.unwrap().len(), 203);
+    let sb = SecureBootSettings::new(server.clone())
+        .status()
+        .await
+        .unwrap();
+    assert_eq!(sb.mode.as_deref(), Some("SetupMode"));
+    assert!(!sb.can_reset_keys);
+
+    let inv = bmc.inventory().await.unwrap();
+    assert_eq!(inv.systems.len(), 2);
+    let host = &inv.systems[0];
+    assert_eq!(host.processors.len(), 2);
+    assert_eq!(host.processors[0].model.as_deref(), Some("Grace A02"));
+    let fw = srv.json("/redfish/v1/UpdateService/FirmwareInventory");
+    assert_eq!(inv.firmware.len(), fw["Members"].as_array().unwrap().len());
+    assert_eq!(inv.firmware.len(), 20);
+    assert_eq!(
+        gap_paths(&inv),
+        [
+            "/redfish/v1/Systems/HGX_Baseboard_0/Processors",
+            "/redfish/v1/Chassis"
+        ]
+    );
+    let report = inv.to_string();
+    assert!(
+        report.contains("system System_0 (System_0): - - serial - BIOS - power On"),
+        "{report}"
+    );
+}
+
 #[tokio::test]
 async fn a_base_url_naming_the_service_root_works_too() {
     let srv = serve("hpe-ilo5-gen10");
@@ -539,6 +1110,11 @@ fn every_resource_of_every_tree_parses() {
         "hpe-ilo5-gen10",
         "dmtf-contoso-v1_20",
         "dmtf-contoso-v1_10",
+        "lenovo-xcc-sr670v2",
+        "supermicro-x13-sys821ge",
+        "supermicro-x12-sys510t",
+        "ami-megarac-dgx-h100",
+        "openbmc-nvidia-gh200",
     ] {
         let root = vendor_tree(tree);
         let mut stack = vec![root.clone()];
@@ -573,6 +1149,8 @@ fn every_resource_of_every_tree_parses() {
                     }
                     "UpdateService" => parse::<UpdateService>(tree, &path, &bytes).map(|_| ()),
                     "SessionService" => parse::<SessionService>(tree, &path, &bytes).map(|_| ()),
+                    "ActionInfo" => parse::<ActionInfo>(tree, &path, &bytes).map(|_| ()),
+                    "SimpleStorage" => parse::<SimpleStorage>(tree, &path, &bytes).map(|_| ()),
                     k if k.ends_with("Collection") => {
                         parse::<Collection>(tree, &path, &bytes).map(|_| ())
                     }
@@ -583,7 +1161,7 @@ fn every_resource_of_every_tree_parses() {
             }
         }
     }
-    assert!(typed >= 60, "{typed}");
+    assert!(typed >= 250, "{typed}");
 }
 
 /// The install workflow's plan discovers, read-only, how each service would take the ISO and boot it
@@ -598,10 +1176,10 @@ async fn the_install_plan_discovers_media_and_boot_per_service() {
     let dir = tempfile::tempdir().unwrap();
     let installer = EsxiInstaller::new(dir.path().join("state"), dir.path().join("iso"));
     let iso = "http://192.0.2.10/esxi-01.iso";
-    let host = |name: &str, bmc: Client| EsxiHost {
+    let host_of = |name: &str, bmc: Client, system: SystemSelector| EsxiHost {
         name: name.into(),
         bmc,
-        system: SystemSelector::Only,
+        system,
         kickstart: KickstartSpec::builder("esxi-01.lab")
             .ip("10.0.20.1")
             .netmask("255.255.255.0")
@@ -612,6 +1190,7 @@ async fn the_install_plan_discovers_media_and_boot_per_service() {
         media: MediaSource::Url(iso.into()),
         answering: Arc::new(TcpCheck::ssh("127.0.0.1:9")),
     };
+    let host = |name: &str, bmc: Client| host_of(name, bmc, SystemSelector::Only);
 
     // iLO 5 v1.15: no standard InsertMedia on the device, so PATCH; boot target Cd.
     let srv = serve("hpe-ilo5-gen10");
@@ -683,6 +1262,75 @@ async fn the_install_plan_discovers_media_and_boot_per_service() {
             .contains("/redfish/v1/Managers/iDRAC.Embedded.1/VirtualMedia"),
         "{err}"
     );
+
+    // Lenovo XCC: no actions on its devices, so PATCH of the first CD device the system lists.
+    let srv = serve("lenovo-xcc-sr670v2");
+    let plan = installer
+        .plan(&host("sr670", srv.client()))
+        .await
+        .unwrap()
+        .render();
+    assert!(
+        plan.contains(&format!(
+            "PATCH /redfish/v1/Systems/1/VirtualMedia/EXT1 Image={iso}"
+        )),
+        "{plan}"
+    );
+    // Supermicro X13: the standard action, on the device under the manager.
+    let srv = serve("supermicro-x13-sys821ge");
+    let plan = installer
+        .plan(&host("x13", srv.client()))
+        .await
+        .unwrap()
+        .render();
+    assert!(
+        plan.contains(&format!(
+            "POST /redfish/v1/Managers/1/VirtualMedia/VirtualMedia1/Actions/VirtualMedia.InsertMedia InsertMedia {iso}"
+        )),
+        "{plan}"
+    );
+    assert!(
+        plan.contains("PATCH /redfish/v1/Systems/1 BootSourceOverrideTarget=Cd Once"),
+        "{plan}"
+    );
+    // OpenBMC GH200, two systems: the host named by Id; the AMI DGX: no device in its collection.
+    let srv = serve("openbmc-nvidia-gh200");
+    let err = installer
+        .plan(&host("gh200", srv.client()))
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("the service has 2 systems"),
+        "{err}"
+    );
+    let plan = installer
+        .plan(&host_of(
+            "gh200",
+            srv.client(),
+            SystemSelector::Id("System_0".into()),
+        ))
+        .await
+        .unwrap()
+        .render();
+    assert!(
+        plan.contains("PATCH /redfish/v1/Systems/System_0 BootSourceOverrideTarget=Cd Once"),
+        "{plan}"
+    );
+    let srv = serve("ami-megarac-dgx-h100");
+    let err = installer
+        .plan(&host_of(
+            "dgx",
+            srv.client(),
+            SystemSelector::Id("DGX".into()),
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unsupported, "{err}");
+    assert!(
+        err.to_string()
+            .contains("server dgx: step 'discover virtual media'"),
+        "{err}"
+    );
 }
 
 /// Session login goes to the sessions collection the service root names (Dell: `/redfish/v1/Sessions`,
@@ -694,6 +1342,19 @@ async fn session_login_uses_the_sessions_link_of_each_service() {
         ("dell-idrac9-r640", "/redfish/v1/Sessions"),
         ("hpe-ilo5-gen10", "/redfish/v1/SessionService/Sessions/"),
         ("dmtf-contoso-v1_20", "/redfish/v1/SessionService/Sessions"),
+        ("lenovo-xcc-sr670v2", "/redfish/v1/SessionService/Sessions"),
+        (
+            "supermicro-x13-sys821ge",
+            "/redfish/v1/SessionService/Sessions",
+        ),
+        (
+            "ami-megarac-dgx-h100",
+            "/redfish/v1/SessionService/Sessions",
+        ),
+        (
+            "openbmc-nvidia-gh200",
+            "/redfish/v1/SessionService/Sessions",
+        ),
     ] {
         let srv = serve(tree);
         assert_eq!(
