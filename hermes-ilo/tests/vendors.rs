@@ -1086,6 +1086,167 @@ async fn openbmc_gh200_media_under_the_manager_and_firmware_inventory() {
     );
 }
 
+/// Dell iDRAC 9 firmware 6.00 on a PowerEdge R750: virtual media under the system (two devices,
+/// each CD/DVD/USB stick) *and* under the manager (a USB device and a CD), all with the standard
+/// actions; the system's collection is searched first.
+#[tokio::test]
+async fn dell_idrac9_r750_media_under_the_system_and_the_manager() {
+    let srv = serve("dell-idrac9-r750");
+    let bmc = srv.client();
+    let root = bmc.service_root().await.unwrap();
+    assert_eq!(root.redfish_version.as_deref(), Some("1.13.1"));
+    let server = bmc.find_system(&SystemSelector::Only).await.unwrap();
+    assert_eq!(server.path(), "/redfish/v1/Systems/System.Embedded.1");
+    let sys = server.get().await.unwrap();
+    let disk = srv.json("/redfish/v1/Systems/System.Embedded.1");
+    assert_eq!(sys.model.as_deref(), Some("PowerEdge R750"));
+    assert_eq!(sys.serial_number, Some(text(&disk, "/SerialNumber")));
+    assert_eq!(sys.bios_version.as_deref(), Some("1.8.2"));
+    assert_eq!(
+        sys.reset_types(),
+        strings(
+            &disk,
+            "/Actions/#ComputerSystem.Reset/ResetType@Redfish.AllowableValues"
+        )
+    );
+    assert_eq!(
+        server.virtual_media_collections().await.unwrap(),
+        [
+            "/redfish/v1/Systems/System.Embedded.1/VirtualMedia",
+            "/redfish/v1/Managers/iDRAC.Embedded.1/VirtualMedia"
+        ]
+    );
+    let all = server.virtual_media().await.unwrap();
+    let ids: Vec<&str> = all.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(ids, ["1", "2", "RemovableDisk", "CD"]);
+    assert!(!all[2].is_cd() && all[3].is_cd());
+    let found = server.discover_cd_boot().await.unwrap();
+    assert_eq!(
+        found.media.odata_id,
+        "/redfish/v1/Systems/System.Embedded.1/VirtualMedia/1"
+    );
+    assert_eq!(
+        found.insert,
+        hermes_ilo::InsertMethod::Action {
+            target: "/redfish/v1/Systems/System.Embedded.1/VirtualMedia/1/Actions/VirtualMedia.InsertMedia"
+                .into()
+        }
+    );
+    assert_eq!(found.boot_target, "Cd");
+    assert_eq!(found.reset_types, sys.reset_types());
+    assert_eq!(
+        server
+            .insert_media("http://192.0.2.10/esxi.iso")
+            .await
+            .unwrap(),
+        MediaChange::Action
+    );
+    let mgr = &server.managers().await.unwrap()[0];
+    assert_eq!(mgr.firmware_version.as_deref(), Some("6.00.30.00"));
+
+    let bios = BiosSettings::new(server.clone());
+    assert_eq!(
+        bios.current().await.unwrap().len(),
+        srv.json("/redfish/v1/Systems/System.Embedded.1/Bios")["Attributes"]
+            .as_object()
+            .unwrap()
+            .len()
+    );
+    assert_eq!(bios.pending().await.unwrap().map(|p| p.len()), Some(0));
+    let sb = SecureBootSettings::new(server.clone())
+        .status()
+        .await
+        .unwrap();
+    assert_eq!(sb.mode.as_deref(), Some("DeployedMode"));
+
+    // Only what discovery reads is in the tree: the inventory names the rest.
+    let inv = bmc.inventory().await.unwrap();
+    assert_eq!(
+        gap_paths(&inv),
+        [
+            "/redfish/v1/Systems/System.Embedded.1/EthernetInterfaces",
+            "/redfish/v1/Systems/System.Embedded.1/Processors",
+            "/redfish/v1/Systems/System.Embedded.1/Storage",
+            "/redfish/v1/Systems/System.Embedded.1/SimpleStorage",
+            "/redfish/v1/Chassis",
+            "/redfish/v1/UpdateService/FirmwareInventory"
+        ]
+    );
+}
+
+/// NVIDIA's OpenBMC on a BlueField-3 DPU: no CD among the boot targets and no virtual media at all
+/// (each a clear Unsupported naming what the service offers), `"Members": null` in its storage
+/// collection (no storage, not a gap), reset types only in an ActionInfo.
+#[tokio::test]
+async fn openbmc_bluefield3_has_no_cd_and_says_so() {
+    let srv = serve("openbmc-nvidia-bluefield3");
+    let bmc = srv.client();
+    let server = bmc.find_system(&SystemSelector::Only).await.unwrap();
+    assert_eq!(server.path(), "/redfish/v1/Systems/Bluefield");
+    let sys = server.get().await.unwrap();
+    assert_eq!(sys.model.as_deref(), Some("BlueField-3 SmartNIC Main Card"));
+    let boot = sys.boot.clone().unwrap();
+    let allowed = strings(
+        &srv.json("/redfish/v1/Systems/Bluefield"),
+        "/Boot/BootSourceOverrideTarget@Redfish.AllowableValues",
+    );
+    assert_eq!(boot.targets(), allowed);
+    assert_eq!(boot.allowed_modes, ["Legacy", "UEFI"]);
+    let err = server.cd_boot_target().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unsupported);
+    assert!(
+        err.to_string().contains(&format!(
+            "/redfish/v1/Systems/Bluefield offers no CD/DVD boot override target (allowed: {})",
+            allowed.join(", ")
+        )),
+        "{err}"
+    );
+    let err = server.cd_media().await.unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("no VirtualMedia link on the system or its managers"),
+        "{err}"
+    );
+    // A target it lists, with a mode it lists, passes validation (sushy-static takes the PATCH).
+    server
+        .set_boot_override(
+            &BootOverride::once("UefiHttp")
+                .mode("UEFI")
+                .http_boot_uri("http://192.0.2.10/boot.efi"),
+        )
+        .await
+        .unwrap();
+    let err = server
+        .set_boot_override(&BootOverride::once("Pxe").mode("UEFI-CSM"))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("allowed: Legacy, UEFI"), "{err}");
+    let info = srv.json("/redfish/v1/Systems/Bluefield/ResetActionInfo");
+    let err = server.reset(ResetType::PushPowerButton).await.unwrap_err();
+    assert!(
+        err.to_string()
+            .contains(&strings(&info, "/Parameters/0/AllowableValues").join(", ")),
+        "{err}"
+    );
+
+    let inv = bmc.inventory().await.unwrap();
+    let s = &inv.systems[0];
+    assert!(s.storage.is_empty() && s.processors.is_empty());
+    assert_eq!(s.nics.len(), 3);
+    assert_eq!(s.nics[0].speed_mbps, Some(100_000));
+    assert_eq!(
+        inv.managers[0].firmware_version.as_deref(),
+        Some("BF-24.10-10")
+    );
+    assert_eq!(
+        gap_paths(&inv),
+        [
+            "/redfish/v1/Chassis",
+            "/redfish/v1/UpdateService/FirmwareInventory"
+        ]
+    );
+}
+
 #[tokio::test]
 async fn a_base_url_naming_the_service_root_works_too() {
     let srv = serve("hpe-ilo5-gen10");
@@ -1115,6 +1276,8 @@ fn every_resource_of_every_tree_parses() {
         "supermicro-x12-sys510t",
         "ami-megarac-dgx-h100",
         "openbmc-nvidia-gh200",
+        "dell-idrac9-r750",
+        "openbmc-nvidia-bluefield3",
     ] {
         let root = vendor_tree(tree);
         let mut stack = vec![root.clone()];
@@ -1314,6 +1477,19 @@ async fn the_install_plan_discovers_media_and_boot_per_service() {
         .render();
     assert!(
         plan.contains("PATCH /redfish/v1/Systems/System_0 BootSourceOverrideTarget=Cd Once"),
+        "{plan}"
+    );
+    // iDRAC 9 on the R750: the first device under the system, by its InsertMedia action.
+    let srv = serve("dell-idrac9-r750");
+    let plan = installer
+        .plan(&host("r750", srv.client()))
+        .await
+        .unwrap()
+        .render();
+    assert!(
+        plan.contains(&format!(
+            "POST /redfish/v1/Systems/System.Embedded.1/VirtualMedia/1/Actions/VirtualMedia.InsertMedia InsertMedia {iso}"
+        )),
         "{plan}"
     );
     let srv = serve("ami-megarac-dgx-h100");
