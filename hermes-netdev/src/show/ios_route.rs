@@ -1,6 +1,6 @@
 //! IOS / IOS-XE `show ip route [vrf NAME]`.
 
-use std::net::Ipv4Addr;
+use std::net::{IpAddr, Ipv4Addr};
 
 use serde::{Deserialize, Serialize};
 
@@ -32,9 +32,10 @@ pub struct IosRoute {
     /// Metric.
     #[serde(default, with = "ntc_opt")]
     pub metric: Option<u64>,
-    /// The next hop's address.
+    /// The next hop's address: IPv6 for an IPv4 route learned over an IPv6 next hop
+    /// (`via 2001:db8::2 (default:ipv6)`, BGP with RFC 8950 next hops).
     #[serde(default, with = "ntc_opt")]
-    pub nexthop_ip: Option<Ipv4Addr>,
+    pub nexthop_ip: Option<IpAddr>,
     /// The next hop's VRF, where it is printed (`via 192.0.2.1 (default)`, route leaking).
     #[serde(default, with = "ntc_opt")]
     pub nexthop_vrf: Option<String>,
@@ -355,6 +356,38 @@ R    192.168.7.0/24 [120/1] via 172.16.9.2, 00:00:17, FastEthernet0/1
         assert_eq!(r[1].protocol, "R");
         assert_eq!(r[1].metric, Some(1));
         assert_eq!(r[1].uptime.as_deref(), Some("00:00:17"));
+    }
+
+    #[test]
+    fn ipv4_routes_over_ipv6_next_hops() {
+        // Modelled on genieparser's IOS-XE `show ip route vrf` samples
+        // (src/genie/libs/parser/iosxe/tests/ShowIpRoute/cli/equal/golden_output7_output.txt and
+        // golden_output8_output.txt): BGP routes whose next hop is an IPv6 address, on the route's
+        // line and on the line below it. ntc-templates' template has no rule for them.
+        let out = "\
+Routing Table: red
+
+Gateway of last resort is not set
+
+      192.168.1.0/24 is variably subnetted, 4 subnets, 2 masks
+C        192.168.1.0/24 is directly connected, Vlan1500
+B        192.168.1.20/32 [200/0] via 2109:1::2 (red:ipv6), 00:03:46, Vlan500
+B        192.168.1.40/32
+           [200/0] via 2109:1::4 (default:ipv6), 00:04:15, Vlan500
+";
+        let r = parse_ios_show_ip_route(out);
+        assert_eq!(r.len(), 3);
+        assert_eq!(r[1].nexthop_ip, Some("2109:1::2".parse().unwrap()));
+        assert_eq!(r[1].nexthop_vrf.as_deref(), Some("red:ipv6"));
+        assert_eq!(r[1].uptime.as_deref(), Some("00:03:46"));
+        assert_eq!(r[1].nexthop_if.as_deref(), Some("Vlan500"));
+        assert_eq!(r[2].network, Ipv4Addr::new(192, 168, 1, 40));
+        assert_eq!(r[2].prefix_length, Some(32));
+        assert_eq!(r[2].distance, Some(200));
+        assert_eq!(r[2].nexthop_ip, Some("2109:1::4".parse().unwrap()));
+        assert_eq!(r[2].nexthop_vrf.as_deref(), Some("default:ipv6"));
+        let json = serde_json::to_value(&r[2]).unwrap();
+        assert_eq!(json["nexthop_ip"], "2109:1::4");
     }
 
     #[test]
