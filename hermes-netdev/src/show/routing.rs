@@ -1,6 +1,6 @@
 //! Routing tables: NX-OS `show ip route [vrf all]`, FortiOS `get router info routing-table all`.
 
-use std::net::Ipv4Addr;
+use std::net::{IpAddr, Ipv4Addr};
 
 use serde::{Deserialize, Serialize};
 
@@ -32,9 +32,10 @@ pub struct NxosRoute {
     /// Metric.
     #[serde(default, with = "ntc_opt")]
     pub metric: Option<u64>,
-    /// The next hop's address.
+    /// The next hop's address: IPv6 for an IPv4 route learned over an IPv6 next hop (BGP with
+    /// RFC 8950 next hops).
     #[serde(default, with = "ntc_opt")]
-    pub nexthop_ip: Option<Ipv4Addr>,
+    pub nexthop_ip: Option<IpAddr>,
     /// The outgoing interface (`Eth1/49`, `Vlan20`, `Null0`).
     #[serde(default, with = "ntc_opt")]
     pub nexthop_if: Option<String>,
@@ -113,7 +114,7 @@ pub fn parse_nxos_show_ip_route(text: &str) -> Vec<NxosRoute> {
             None => (f[0], None),
         };
         let mut i = 1;
-        match hop.parse::<Ipv4Addr>() {
+        match hop.parse::<IpAddr>() {
             Ok(ip) => {
                 r.nexthop_ip = Some(ip);
                 r.nexthop_vrf = hop_vrf;
@@ -328,10 +329,33 @@ mod tests {
         );
         assert_eq!(r.len(), 1);
         assert_eq!(r[0].vrf.as_deref(), Some("tenant-7"));
-        assert_eq!(r[0].nexthop_ip, Some(Ipv4Addr::new(10, 250, 0, 18)));
+        assert_eq!(r[0].nexthop_ip, Some(Ipv4Addr::new(10, 250, 0, 18).into()));
         assert_eq!(r[0].segid, Some(50211));
         assert_eq!(r[0].tunnelid.as_deref(), Some("0xafa0012"));
         assert_eq!(r[0].encap.as_deref(), Some("VXLAN"));
+    }
+
+    #[test]
+    fn nxos_ipv6_next_hop_is_an_address_not_an_interface() {
+        // An IPv4 route over an IPv6 next hop (BGP with RFC 8950 next hops), in the `via A%VRF`
+        // layout of the samples above. No ntc-templates sample has one; before, the address was
+        // read as the outgoing interface.
+        let r = parse_nxos_show_ip_route(
+            "IP Route Table for VRF \"default\"\n\
+             10.20.0.0/16, ubest/mbest: 1/0\n\
+             \x20   *via 2001:db8:0:12::2%default, [20/0], 3d02h, bgp-65010, external, tag 65020\n\
+             10.30.0.0/16, ubest/mbest: 1/0\n\
+             \x20   *via fd00:20::1, Eth1/3, [20/0], 3d02h, bgp-65010, external, tag 65020\n",
+        );
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[0].nexthop_ip, Some("2001:db8:0:12::2".parse().unwrap()));
+        assert_eq!(r[0].nexthop_vrf.as_deref(), Some("default"));
+        assert_eq!(r[0].nexthop_if, None);
+        assert_eq!(r[0].protocol.as_deref(), Some("bgp-65010"));
+        assert_eq!(r[0].tag.as_deref(), Some("65020"));
+        assert_eq!(r[1].nexthop_ip, Some("fd00:20::1".parse().unwrap()));
+        assert_eq!(r[1].nexthop_if.as_deref(), Some("Eth1/3"));
+        assert_eq!(r[1].r#type.as_deref(), Some("external"));
     }
 
     #[test]
