@@ -146,7 +146,8 @@ pub struct IosAclEntry {
     pub acl_type: String,
     /// The list's name or number.
     pub acl_name: String,
-    /// Sequence number (absent on the list's own entry).
+    /// Sequence number (absent on the list's own entry, and on the entries of releases that
+    /// print none: `    permit 10.1.1.1`).
     #[serde(default, with = "ntc_opt")]
     pub line_num: Option<u32>,
     /// `permit` / `deny`.
@@ -320,20 +321,23 @@ pub fn parse_ios_show_ip_access_lists(text: &str) -> Vec<IosAclEntry> {
             continue;
         }
         let Some((kind, name)) = &list else { continue };
-        if toks.len() < 3 || !matches!(toks[1], "permit" | "deny") {
+        // `10 permit ...`, or `permit ...` without a sequence number (IOS releases before
+        // sequence-numbered access lists, 12.2 and older).
+        let (line_num, at) = match toks.first().map(|t| t.parse::<u32>()) {
+            Some(Ok(n)) => (Some(n), 1),
+            _ => (None, 0),
+        };
+        if toks.len() < at + 2 || !matches!(toks[at], "permit" | "deny") {
             continue;
         }
-        let Ok(n) = toks[0].parse::<u32>() else {
-            continue;
-        };
         let mut e = IosAclEntry {
             acl_type: kind.clone(),
             acl_name: name.clone(),
-            line_num: Some(n),
-            action: Some(toks[1].to_string()),
+            line_num,
+            action: Some(toks[at].to_string()),
             ..Default::default()
         };
-        let mut i = 2;
+        let mut i = at + 1;
         let mut net = None;
         if kind == "Standard" {
             // `A`, `A, wildcard bits W`, `any`, `host A`
@@ -489,5 +493,45 @@ mod tests {
         assert_eq!(e[1].port, None);
         assert_eq!(e[1].modifier.as_deref(), Some("eq 22 log  "));
         assert_eq!(e[2].modifier.as_deref(), Some("[match=418]"));
+    }
+
+    #[test]
+    fn ios_entries_without_sequence_numbers() {
+        // Modelled on genieparser's IOS `show ip access-lists` sample
+        // (src/genie/libs/parser/ios/tests/ShowAccessLists/cli/equal/golden_output_standard_output.txt):
+        // releases before sequence-numbered lists print the entries without a number. ntc-templates'
+        // template stops with an error on them; before, they were dropped.
+        let e = parse_ios_show_ip_access_lists(
+            "Standard IP access list 10\n\
+             \x20   permit 10.66.12.12\n\
+             \x20   deny   10.16.3.0, wildcard bits 0.0.0.255 (12 matches)\n\
+             \x20   permit any\n\
+             Extended IP access list 110\n\
+             \x20   permit tcp any host 10.4.1.1 eq www\n\
+             \x20   20 deny ip any any log\n",
+        );
+        assert_eq!(e.len(), 7, "{e:#?}");
+        assert_eq!(
+            (e[0].acl_name.as_str(), e[0].action.as_deref()),
+            ("10", None)
+        );
+        assert_eq!(e[1].line_num, None);
+        assert_eq!(e[1].action.as_deref(), Some("permit"));
+        assert_eq!(e[1].src_host.as_deref(), Some("10.66.12.12"));
+        assert_eq!(e[2].action.as_deref(), Some("deny"));
+        assert_eq!(e[2].src_network.as_deref(), Some("10.16.3.0"));
+        assert_eq!(e[2].src_wildcard.as_deref(), Some("0.0.0.255"));
+        assert_eq!(e[2].matches, Some(12));
+        assert_eq!(e[3].src_any.as_deref(), Some("any"));
+        assert_eq!(e[5].acl_name, "110");
+        assert_eq!(e[5].line_num, None);
+        assert_eq!(e[5].protocol.as_deref(), Some("tcp"));
+        assert_eq!(e[5].dst_host.as_deref(), Some("10.4.1.1"));
+        assert_eq!(e[5].dst_port.as_deref(), Some("www"));
+        assert_eq!(e[6].line_num, Some(20));
+        assert_eq!(e[6].log.as_deref(), Some("log"));
+        // A lone action is not an entry.
+        let lone = parse_ios_show_ip_access_lists("Standard IP access list 1\n    permit\n");
+        assert_eq!(lone.len(), 1);
     }
 }
