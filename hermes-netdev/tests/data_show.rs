@@ -100,6 +100,18 @@ fn ntc_defect(platform: &str, command: &str, key: &str, got: &Value, want: &Valu
         ("cisco_nxos", "show_ip_route", "network" | "prefix_length") => {
             text(key).is_empty() && text("protocol").is_empty() && text("nexthop_if").is_empty()
         }
+        // FortiOS 7 ends a route with its `[weight/priority]` (`via 10.0.0.1, port2, [1/0]`); the
+        // `${LAST_TIME_UPDATE} (\S+)` after the interface takes it for the route's age.
+        ("fortinet", "get_router_info_routing-table_all", "last_time_update") => {
+            let w = want.as_str().unwrap_or_default();
+            let pair = w.strip_prefix('[').and_then(|w| w.strip_suffix(']'));
+            text(key).is_empty()
+                && pair.and_then(|p| p.split_once('/')).is_some_and(|(a, b)| {
+                    [a, b]
+                        .iter()
+                        .all(|n| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()))
+                })
+        }
         _ => false,
     }
 }
@@ -284,8 +296,9 @@ fn port_channel_summary() {
     check("cisco_ios", "show_etherchannel_summary");
 }
 
-/// The shared samples show neither template defect, so the rule is checked here on records of
-/// the parsers' own output (hand-written text) against what the defective template would give.
+/// The shared samples show none of these template defects, so the rules are checked here on
+/// records of the parsers' own output (hand-written text) against what the defective template
+/// would give.
 #[test]
 fn ntc_defect_rule() {
     let standby = many(show::parse_ios_show_standby(
@@ -344,6 +357,29 @@ fn ntc_defect_rule() {
         found,
         &Value::from("172.20.12.0")
     ));
+
+    let forti = many(show::parse_fortios_routing_table(
+        "Routing table for VRF=0\nS*      0.0.0.0/0 [10/0] via 100.1.1.1, port2, [1/0]\n\
+         B       10.1.0.0/16 [20/0] via 169.254.1.2, vxc, 00:02:28, [1/0]\n",
+    ));
+    let age = |r: &Value, want: &str| {
+        ntc_defect(
+            "fortinet",
+            "get_router_info_routing-table_all",
+            "last_time_update",
+            r,
+            &Value::from(want),
+        )
+    };
+    assert_eq!(forti[0]["last_time_update"], "");
+    assert!(
+        age(&forti[0], "[1/0]"),
+        "the weight/priority read as the age"
+    );
+    assert!(!age(&forti[0], "00:02:28"));
+    assert!(!age(&forti[0], "[1/]"));
+    assert_eq!(forti[1]["last_time_update"], "00:02:28");
+    assert!(!age(&forti[1], "[1/0]"), "a route with an age of its own");
     assert!(!ntc_defect(
         "cisco_ios",
         "show_vrrp_brief",

@@ -193,9 +193,12 @@ pub struct FortiosRoute {
     pub metric: Option<u64>,
     /// The next hop's address, or `is directly connected`.
     pub gateway: String,
-    /// The outgoing interface.
+    /// The outgoing interface: for a BGP next hop resolved through another route
+    /// (`via 10.0.0.1 (recursive via 172.16.1.1, port1)`), that route's; empty when the output
+    /// names none (`(recursive via 172.16.1.1)`).
     pub interface: String,
-    /// Age (`1d04h12m`, `05:41:09`), for dynamic routes.
+    /// Age (`1d04h12m`, `05:41:09`), for dynamic routes (never FortiOS 7's trailing
+    /// `[weight/priority]`).
     #[serde(default, with = "ntc_opt")]
     pub last_time_update: Option<String>,
 }
@@ -208,8 +211,8 @@ impl FortiosRoute {
 }
 
 fn is_route_code(tok: &str) -> bool {
-    const CODES: [&str; 15] = [
-        "IA", "N1", "N2", "E1", "E2", "L1", "L2", "ia", "K", "C", "S", "R", "B", "O", "i",
+    const CODES: [&str; 16] = [
+        "IA", "N1", "N2", "E1", "E2", "L1", "L2", "ia", "K", "C", "S", "R", "B", "O", "i", "V",
     ];
     let mut rest = tok;
     while !rest.is_empty() {
@@ -273,18 +276,85 @@ pub fn parse_fortios_routing_table(text: &str) -> Vec<FortiosRoute> {
             let (d, m) = pref.split_once('/').unwrap_or((pref, ""));
             r.distance = d.parse().ok();
             r.metric = m.parse().ok();
-            rest = after.trim().strip_prefix("via").unwrap_or(after).trim();
+            rest = after.trim();
         }
-        let parts: Vec<&str> = rest.split(',').map(str::trim).collect();
-        if parts.len() < 2 || parts[0].is_empty() || parts[1].is_empty() {
-            continue;
-        }
-        r.gateway = parts[0].to_string();
-        r.interface = parts[1].to_string();
-        r.last_time_update = parts.get(2).and_then(|x| non_empty(x));
+        let tail = match rest.strip_prefix("via ") {
+            Some(via) => {
+                let Some((gateway, interface, tail)) = fortios_via(via.trim_start()) else {
+                    continue;
+                };
+                r.gateway = gateway.to_string();
+                r.interface = interface.to_string();
+                tail
+            }
+            None => {
+                // `is directly connected, port1`, `is a summary, Null`
+                let mut parts = rest.splitn(3, ',').map(str::trim);
+                let (Some(what), Some(interface)) = (parts.next(), parts.next()) else {
+                    continue;
+                };
+                if what.is_empty() || interface.is_empty() {
+                    continue;
+                }
+                r.gateway = what.to_string();
+                r.interface = interface.to_string();
+                parts.next().unwrap_or_default()
+            }
+        };
+        // Then the age (`1d04h12m`), and on FortiOS 7 the route's `[weight/priority]`, which is not
+        // an age.
+        r.last_time_update = tail
+            .split(',')
+            .map(str::trim)
+            .find(|x| !x.is_empty() && !x.starts_with('['))
+            .and_then(non_empty);
         out.push(r);
     }
     out
+}
+
+/// The next hop after `via `: (gateway, interface, what follows them). `10.0.0.1, port1, ...`;
+/// `VPN1 tunnel 172.16.0.2, ...` (a static route over an IPsec tunnel: the tunnel is the
+/// interface); `10.0.0.1 (recursive is directly connected, port1), ...` and
+/// `10.0.0.1 (recursive via 172.16.1.1, port1), ...` (a BGP next hop resolved through another
+/// route: the interface is the resolving route's, empty when the output does not name one).
+fn fortios_via(via: &str) -> Option<(&str, &str, &str)> {
+    let end = via.find([',', ' ', '(']).unwrap_or(via.len());
+    let (first, after) = (&via[..end], via[end..].trim_start());
+    if first.is_empty() {
+        return None;
+    }
+    if let Some(t) = after.strip_prefix("tunnel ") {
+        let t = t.trim_start();
+        let end = t.find([',', ' ']).unwrap_or(t.len());
+        let rest = t[end..].trim_start();
+        return Some((&t[..end], first, rest.strip_prefix(',').unwrap_or(rest)));
+    }
+    if let Some(paren) = after.strip_prefix('(') {
+        let (inner, rest) = paren.split_once(')')?;
+        let inner = inner.trim();
+        let inner = inner
+            .strip_prefix("recursive")
+            .unwrap_or(inner)
+            .trim_start();
+        let interface = match inner.rsplit_once(',') {
+            Some((_, i)) => i.trim(),
+            // `via VPN1 tunnel 172.16.0.1 [1]`
+            None => match inner
+                .strip_prefix("via ")
+                .and_then(|v| v.split_once(" tunnel "))
+            {
+                Some((i, _)) => i.trim(),
+                None => "",
+            },
+        };
+        let rest = rest.trim_start();
+        return Some((first, interface, rest.strip_prefix(',').unwrap_or(rest)));
+    }
+    let rest = after.strip_prefix(',')?.trim_start();
+    let (interface, rest) = rest.split_once(',').unwrap_or((rest, ""));
+    let interface = interface.trim();
+    (!interface.is_empty()).then_some((first, interface, rest))
 }
 
 #[cfg(test)]
@@ -356,6 +426,59 @@ mod tests {
         assert_eq!(r[1].nexthop_ip, Some("fd00:20::1".parse().unwrap()));
         assert_eq!(r[1].nexthop_if.as_deref(), Some("Eth1/3"));
         assert_eq!(r[1].r#type.as_deref(), Some("external"));
+    }
+
+    #[test]
+    fn fortios_7_recursive_tunnel_and_summary_next_hops() {
+        // FortiOS 7 layouts (no ntc-templates sample: its template stops with an error on them),
+        // as printed by `get router info routing-table all` on a hub with BGP over IPsec: the
+        // trailing `[weight/priority]`, BGP next hops resolved through another route, static
+        // routes over a tunnel, summaries, and the `V - BGP VPNv4` legend line.
+        let r = parse_fortios_routing_table(
+            "Codes: K - kernel, C - connected, S - static, R - RIP, B - BGP\n\
+             \x20      V - BGP VPNv4\n\
+             \x20      * - candidate default\n\
+             \n\
+             Routing table for VRF=0\n\
+             S*      0.0.0.0/0 [10/0] via 100.1.1.1, port2, [1/0]\n\
+             B       10.10.3.0/24 [20/0] via 172.18.13.1 (recursive is directly connected, R1R3-1-0), 00:00:20, [1/0]\n\
+             B       10.20.0.0/16 [200/0] via 10.255.1.1 (recursive via 172.16.1.1, port1), 2d01h, [1/0]\n\
+             B       192.168.15.0/24 [200/0] via 10.10.10.15 (recursive via 217.132.10.15), 00:21:24\n\
+             S       10.0.0.0/8 [15/0] via VPN1 tunnel 172.16.0.2, [1/0]\n\
+             \x20                     [15/0] via VPN2 tunnel 10.0.0.3, [1/0]\n\
+             B       10.0.0.0/8 [200/0] is a summary, Null, 00:02:28, [1/0]\n\
+             S       192.0.2.1/32 [10/0] is directly connected, Loop1\n\
+             C       10.1.2.0/30 is directly connected, port1\n",
+        );
+        let brief: Vec<String> = r
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} {} {:?}/{:?} {} | {} | {}",
+                    r.r#type,
+                    r.destination,
+                    r.distance,
+                    r.metric,
+                    r.gateway,
+                    r.interface,
+                    r.last_time_update.as_deref().unwrap_or("-")
+                )
+            })
+            .collect();
+        assert_eq!(
+            brief,
+            [
+                "S* 0.0.0.0/0 Some(10)/Some(0) 100.1.1.1 | port2 | -",
+                "B 10.10.3.0/24 Some(20)/Some(0) 172.18.13.1 | R1R3-1-0 | 00:00:20",
+                "B 10.20.0.0/16 Some(200)/Some(0) 10.255.1.1 | port1 | 2d01h",
+                "B 192.168.15.0/24 Some(200)/Some(0) 10.10.10.15 |  | 00:21:24",
+                "S 10.0.0.0/8 Some(15)/Some(0) 172.16.0.2 | VPN1 | -",
+                "S 10.0.0.0/8 Some(15)/Some(0) 10.0.0.3 | VPN2 | -",
+                "B 10.0.0.0/8 Some(200)/Some(0) is a summary | Null | 00:02:28",
+                "S 192.0.2.1/32 Some(10)/Some(0) is directly connected | Loop1 | -",
+                "C 10.1.2.0/30 None/None is directly connected | port1 | -",
+            ]
+        );
     }
 
     #[test]
