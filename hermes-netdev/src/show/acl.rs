@@ -63,7 +63,8 @@ fn looks_like_address(t: &str) -> bool {
     t == "any" || t == "addrgroup" || t.contains(['.', ':', '/'])
 }
 
-/// Parses NX-OS `show access-lists` / `show ip access-lists`.
+/// Parses NX-OS `show access-lists` / `show ip access-lists` (lists headed `IP access list NAME`,
+/// or `IPV4 ACL NAME` on Nexus 5000/6000 releases).
 ///
 /// ```
 /// let e = hermes_netdev::show::parse_nxos_show_access_lists(
@@ -80,6 +81,11 @@ pub fn parse_nxos_show_access_lists(text: &str) -> Vec<NxosAclEntry> {
         if !line.starts_with(char::is_whitespace) {
             if let Some(i) = line.rfind(" list ") {
                 name = line[i + " list ".len()..].trim().to_string();
+            } else if let Some((kind, n)) = line.split_once(" ACL ") {
+                // `IPV4 ACL copp-system-acl-bgp` (Nexus 5000/6000 releases)
+                if !kind.is_empty() && !kind.contains(char::is_whitespace) {
+                    name = n.trim().to_string();
+                }
             }
             continue;
         }
@@ -493,6 +499,26 @@ mod tests {
         assert_eq!(e[1].port, None);
         assert_eq!(e[1].modifier.as_deref(), Some("eq 22 log  "));
         assert_eq!(e[2].modifier.as_deref(), Some("[match=418]"));
+    }
+
+    #[test]
+    fn nxos_ipv4_acl_headers() {
+        // Modelled on genieparser's NX-OS `show access-lists` sample
+        // (src/genie/libs/parser/nxos/tests/ShowAccessLists/cli/equal/golden_output3_output.txt):
+        // the list is headed `IPV4 ACL NAME`. Before, its entries took the previous list's name.
+        let e = parse_nxos_show_access_lists(
+            "IP access list web\n\
+             \x20       10 permit tcp any any eq 443\n\
+             IPV4 ACL NTP-ACL\n\
+             \x20       10 remark NTP Access\n\
+             \x20       20 permit ip 10.1.1.39/32 any\n",
+        );
+        assert_eq!(e.len(), 3);
+        assert_eq!(e[0].name, "web");
+        assert_eq!(e[1].name, "NTP-ACL");
+        assert_eq!(e[1].remark.as_deref(), Some("NTP Access"));
+        assert_eq!(e[2].name, "NTP-ACL");
+        assert_eq!(e[2].source.as_deref(), Some("10.1.1.39/32"));
     }
 
     #[test]
