@@ -656,23 +656,142 @@ fn live_watching_reads_a_skewed_positive_series_on_a_log_scale() {
     for (i, x) in log_normal(4, 500).into_iter().enumerate() {
         let v = d.observe(i as i64 * 15, x);
         if let (Some(e), Some(l), Some(u)) = (v.expected, v.lower, v.upper) {
-            assert!(v.log_scale && l > 0.0 && u - e > e - l, "{i}: {v:?}");
+            assert!(
+                v.log_offset == Some(0.0) && l > 0.0 && u - e > e - l,
+                "{i}: {v:?}"
+            );
         }
     }
     // A positive series with a small spread against its level keeps the linear band.
     let mut d = Ensemble::new(EnsembleConfig::live());
     for i in 0..500 {
         let v = d.observe(i * 15, 50.0 + gauss(i));
-        assert!(!v.log_scale, "{i}: {v:?}");
+        assert!(v.log_offset.is_none(), "{i}: {v:?}");
     }
-    // A series that has been 0 has no log view (and does not fail on it).
-    let mut d = Ensemble::new(EnsembleConfig::live());
-    for (i, x) in log_normal(3, 500).into_iter().enumerate() {
-        let x = if i == 100 { 0.0 } else { x };
-        let v = d.observe(i as i64 * 15, x);
-        assert!(
-            i <= 100 || !v.detector.starts_with("ensemble/log"),
-            "{i}: {v:?}"
-        );
+    // A series that has been 0 keeps the view, read on x + c with c the smallest value before its
+    // first 0 (here larger than a hundredth of its level); one that has been negative is not a
+    // magnitude and has none from then on.
+    let xs = log_normal(3, 500);
+    let smallest = xs[..100].iter().copied().fold(f64::INFINITY, f64::min);
+    assert!(smallest > 0.2, "{smallest}");
+    for (bad, offset) in [(0.0, Some(smallest)), (-1.0, None)] {
+        let mut d = Ensemble::new(EnsembleConfig::live());
+        for (i, &x) in xs.iter().enumerate() {
+            let x = if i == 100 { bad } else { x };
+            let v = d.observe(i as i64 * 15, x);
+            if i > 100 && v.expected.is_some() {
+                assert_eq!(v.log_offset, offset, "{i}: {v:?}");
+            }
+            if i > 100 && offset.is_none() {
+                assert!(!v.detector.starts_with("ensemble/log"), "{i}: {v:?}");
+            }
+        }
     }
+}
+
+/// Student-t noise with 3 degrees of freedom around 50 (heavy tails: a point 30 σ out every few
+/// thousand).
+fn student_t3(seed: i64, n: i64) -> Vec<f64> {
+    (0..n)
+        .map(|i| {
+            let k = seed * 4_000_037 + 4 * i;
+            let chi2 = gauss(k + 1).powi(2) + gauss(k + 2).powi(2) + gauss(k + 3).powi(2);
+            50.0 + gauss(k) / (chi2 / 3.0).sqrt()
+        })
+        .collect()
+}
+
+#[test]
+fn live_watching_judges_a_shift_as_a_shift_and_one_spike_as_one_point() {
+    let unclipped = EnsembleConfig {
+        shift_clip: 0.0,
+        ..EnsembleConfig::live()
+    };
+    // A sustained 2 σ shift after 3,000 points around 50: the mean of 12 shifted points is 7 of
+    // its own σ out, but the Gaussian floor read it as one point 2 σ out.
+    let found = |cfg: EnsembleConfig| {
+        (1..=10)
+            .filter(|seed| {
+                let mut xs: Vec<f64> = (0..3_100)
+                    .map(|i| 50.0 + gauss(seed * 6_000_007 + i))
+                    .collect();
+                xs[3_000..].iter_mut().for_each(|x| *x += 2.0);
+                alerts_within(cfg.clone(), &xs, 3_000)
+            })
+            .count()
+    };
+    let (clipped, plain) = (found(EnsembleConfig::live()), found(unclipped.clone()));
+    // Here 10 against 0 (3 σ: 10 against 5).
+    assert!(clipped >= 9, "{clipped}");
+    assert!(plain <= 2, "{plain}");
+    // Student-t noise: one extreme point moved the plain mean (and the mean of the logs, more) by
+    // many of its σ, and the level-shift components alerted on it.
+    let (mut clipped, mut plain) = (0, 0);
+    for seed in 1..=5 {
+        let xs = student_t3(seed, 30_000);
+        clipped += alerts(EnsembleConfig::live(), &xs, 0).len();
+        plain += alerts(unclipped.clone(), &xs, 0).len();
+    }
+    // Here 1 against 6.
+    assert!(2 * clipped < plain, "clipped {clipped}, plain {plain}");
+}
+
+/// Poisson counts with mean `lambda` (inversion of a uniform).
+fn poisson(seed: i64, n: i64, lambda: f64) -> Vec<f64> {
+    (0..n)
+        .map(|i| {
+            let u = noise(seed * 8_000_009 + i);
+            let (mut k, mut p) = (0u32, (-lambda).exp());
+            let mut cdf = p;
+            while u > cdf && k < 1_000 {
+                k += 1;
+                p *= lambda / f64::from(k);
+                cdf += p;
+            }
+            f64::from(k)
+        })
+        .collect()
+}
+
+#[test]
+fn live_watching_keeps_the_log_view_of_a_series_that_is_sometimes_zero() {
+    // A count (errors, requests per 15 s; mean 3, so 0 one time in 20) that stops: 100 zeros
+    // after 3,000 points. On the linear scale 0 is 1.7 σ below the mean, and the run went unseen
+    // (the log view ended at the series' first 0, and a level shift counted for no more than one
+    // point as far out). On the log view, now kept as `ln(1 + x)`, the run is a level shift.
+    let found = |cfg: EnsembleConfig| {
+        (1..=5)
+            .filter(|seed| {
+                let mut xs = poisson(*seed, 3_200, 3.0);
+                xs[3_000..3_100].iter_mut().for_each(|x| *x = 0.0);
+                alerts_within(cfg.clone(), &xs, 3_000)
+            })
+            .count()
+    };
+    let old = EnsembleConfig {
+        log_view: false,
+        shift_clip: 0.0,
+        ..EnsembleConfig::live()
+    };
+    let (log, old) = (found(EnsembleConfig::live()), found(old));
+    // Here 5 against 0 (3 with the clipped level shift alone, `log_view` false).
+    assert!(log >= 4, "{log}");
+    assert_eq!(old, 0);
+    // Its zeros are routine: no more alerts on the plain counts than without the view.
+    let (mut log, mut lin) = (0, 0);
+    for seed in 1..=2 {
+        let xs = poisson(seed + 10, 20_000, 3.0);
+        log += alerts(EnsembleConfig::live(), &xs, 0).len();
+        lin += alerts(
+            EnsembleConfig {
+                log_view: false,
+                ..EnsembleConfig::live()
+            },
+            &xs,
+            0,
+        )
+        .len();
+    }
+    // Here 0 against 3.
+    assert!(log <= lin + 1, "log view {log}, linear {lin}");
 }

@@ -60,6 +60,7 @@
 //! minimum, maximum and length, known in advance as every published NAB detector had them, go to the
 //! ART second opinion (ARTime's own setting); the other components never use them.
 
+use super::log_view::{LogReading, LogView};
 use super::robust::{CountWindow, SortedWindow};
 use super::seasonal::SeasonalProfile;
 use super::stats::ln_two_sided_tail;
@@ -179,13 +180,26 @@ pub struct EnsembleConfig {
     /// one was measured past. On NAB's dev split it costs about 10 points (its onset rule was tuned
     /// with immediate learning).
     pub calibration_delay: usize,
-    /// Also read a positive series on a log scale (default false; [`EnsembleConfig::live`] sets
-    /// it): two more components, the robust z of `ln x` (`ensemble/log_z`) and of the mean of the
-    /// last `short` logs (`ensemble/log_shift`), until the series' first value ≤ 0. Rates of bytes,
-    /// requests and latencies are skewed, and on a linear scale a drop to a hundredth of the usual
-    /// level lies within the usual spread; on a log scale it is a shift of several σ. On NAB's dev
-    /// split it costs about 5 points.
+    /// Also read a non-negative series on a log scale (default false; [`EnsembleConfig::live`]
+    /// sets it): two more components, the robust z of `ln(x + c)` (`ensemble/log_z`) and of the
+    /// mean of the last `short` of them (`ensemble/log_shift`), until the series' first negative
+    /// value. Rates of bytes, requests and latencies are skewed, and on a linear scale a drop to a
+    /// hundredth of the usual level lies within the usual spread; on a log scale it is a shift of
+    /// several σ. `c` is 0 while the series has been positive; at its first 0 it is fixed at the
+    /// smallest positive value seen, or a hundredth of the level if that is larger (1 for counts:
+    /// `ln(1 + x)`), so an idle interface or a count keeps the view; while half its window is 0
+    /// the view abstains. On NAB's dev split it costs about 5 points.
     pub log_view: bool,
+    /// Clip for the level-shift components (default 0, a plain mean; [`EnsembleConfig::live`]: 4):
+    /// each of the last `short` values is first clipped to the band `m ± shift_clip · s` of the
+    /// window's median and spread, so one spike moves the mean by at most `shift_clip · s / short`
+    /// and a shift is judged as a shift. Such a mean of `short` values has its own spread, about
+    /// `s / √short`, and with a clip the components' Gaussian floor reads it there (`z · √short`):
+    /// without one, a sustained shift's surprise could never count for more than the same `z`
+    /// as one point's. In live watching the clip cut the alerts on heavy-tailed noise (a single
+    /// extreme point of Student-t or log-normal noise had moved the mean, on the log view
+    /// especially) and the floor let 2 σ shifts alarm. A window without spread is not clipped.
+    pub shift_clip: f64,
     /// Points scored 0 at the start while the references fill.
     pub warmup: usize,
     /// Weight of the repeat penalty (default 0): an onset's evidence is lowered by
@@ -313,6 +327,7 @@ impl EnsembleConfig {
             "fitted_tail" => self.fitted_tail = value.parse().map_err(|_| bad())?,
             "calibration_delay" => self.calibration_delay = int(value)?,
             "log_view" => self.log_view = value.parse().map_err(|_| bad())?,
+            "shift_clip" => self.shift_clip = num(value)?,
             "warmup" => self.warmup = int(value)?,
             "repeat" => self.repeat = num(value)?,
             "repeat_margin" => self.repeat_margin = num(value)?,
@@ -349,7 +364,7 @@ impl EnsembleConfig {
             _ => {
                 return Err(crate::AnomalyError::invalid(
                     format!("ensemble {key}"),
-                    "unknown setting: use window, short, calibration, seasonal, weekly, diff, alarm_level, refractory, escalation, tie_break, exact, exact_z, tail, fitted_tail, calibration_delay, log_view, warmup, repeat, repeat_margin, repeat_memory, rank, rank_q, burst, burst_q, hetero, hetero_min, episode, episode_level, art, art_base, art_gain, art_repeat, art_quiet, art_quiet_level, stuck, stuck_ratio, stuck_repeat, stuck_quiet, stuck_share, bag, bag_keys or bag_median",
+                    "unknown setting: use window, short, calibration, seasonal, weekly, diff, alarm_level, refractory, escalation, tie_break, exact, exact_z, tail, fitted_tail, calibration_delay, log_view, shift_clip, warmup, repeat, repeat_margin, repeat_memory, rank, rank_q, burst, burst_q, hetero, hetero_min, episode, episode_level, art, art_base, art_gain, art_repeat, art_quiet, art_quiet_level, stuck, stuck_ratio, stuck_repeat, stuck_quiet, stuck_share, bag, bag_keys or bag_median",
                 ))
             }
         }
@@ -359,8 +374,10 @@ impl EnsembleConfig {
     /// The settings for live watching ([`crate::monitor::watch::Watcher`]'s default): the defaults
     /// with a Gaussian tie-break of 0.01, a tail fitted to each component's history past its record
     /// ([`EnsembleConfig::fitted_tail`]) instead of the fixed Pareto one, surprises learned 12 points
-    /// late ([`EnsembleConfig::calibration_delay`]), a log view of positive series
-    /// ([`EnsembleConfig::log_view`]), and an alarm level of 0.9999 that also starts episodes.
+    /// late ([`EnsembleConfig::calibration_delay`]), a log view of non-negative series
+    /// ([`EnsembleConfig::log_view`]), level-shift means of clipped values judged on their own
+    /// spread ([`EnsembleConfig::shift_clip`]), and an alarm level of 0.9999 that also starts
+    /// episodes.
     ///
     /// A live series starts with a short history, where the empirical tail probability alone
     /// cannot go below 1/(history+1): the fitted tail lets a departure far past a light-tailed
@@ -368,8 +385,9 @@ impl EnsembleConfig {
     /// alarm, and no fixed Pareto extrapolation is made from a record set by a handful of points.
     /// The level: at 0.999 a mere record of a full 6,000-point history alarmed (1 − k/6,001), about
     /// one alert a day per series of plain noise at 15 s steps; at 0.9999 only a departure well past
-    /// the record does. A sustained 3 σ shift is then often missed (5 σ is not); `alarm_at(0.999)`
-    /// (or `Watcher::alarm_level`) trades noise alerts for it. An episode starts only at an alarm
+    /// the record does. A sustained shift of 2 σ is still found within 20 points of Gaussian noise
+    /// after 3,000 (its clipped mean of 12 is 7 of its own σ out); one of autocorrelated noise, whose
+    /// means wander, needs more. An episode starts only at an alarm
     /// (see [`EnsembleConfig::alarm_at`]), so an onset that stayed below the alarm level does not
     /// silence a real alarm in the next `episode` points.
     ///
@@ -387,6 +405,7 @@ impl EnsembleConfig {
             fitted_tail: true,
             calibration_delay: 12,
             log_view: true,
+            shift_clip: 4.0,
             ..EnsembleConfig::default()
         }
         .alarm_at(0.9999)
@@ -486,6 +505,7 @@ impl Default for EnsembleConfig {
             fitted_tail: false,
             calibration_delay: 0,
             log_view: false,
+            shift_clip: 0.0,
             warmup: 0,
             repeat: 3.0,
             repeat_margin: 0.0,
@@ -559,7 +579,21 @@ impl Calibrator {
     /// 0), times `gauss(tie_s)^tie_break` (`tie_s`: the surprise the tie-break judges, `s` unless the
     /// component measured it against a stand-in spread).
     fn ln_p(&self, s: f64, tie_s: f64, tie_break: f64, tail: f64, fit: Option<f64>) -> f64 {
-        let ln_gauss = ln_two_sided_tail(s);
+        self.ln_p_floored(s, s, tie_s, tie_break, tail, fit)
+    }
+
+    /// [`Calibrator::ln_p`] with the Gaussian floor read at `gauss_s` instead of `s` (a surprise
+    /// whose own spread is not 1: a mean of `short` clipped values has about `1/√short`).
+    fn ln_p_floored(
+        &self,
+        s: f64,
+        gauss_s: f64,
+        tie_s: f64,
+        tie_break: f64,
+        tail: f64,
+        fit: Option<f64>,
+    ) -> f64 {
+        let ln_gauss = ln_two_sided_tail(gauss_s);
         let (n, below, record) = self.rank(s);
         if n == 0 {
             return 0.0;
@@ -632,6 +666,20 @@ impl Calibrator {
     }
 }
 
+/// The level-shift components' statistic: the mean of the `recent` values, each first clipped to
+/// `m ± clip · s` when `clip` > 0 (see [`EnsembleConfig::shift_clip`]).
+pub(crate) fn shift_mean(recent: &VecDeque<f64>, m: f64, s: f64, clip: f64) -> f64 {
+    let sum: f64 = if clip > 0.0 {
+        recent
+            .iter()
+            .map(|x| x.clamp(m - clip * s, m + clip * s))
+            .sum()
+    } else {
+        recent.iter().sum()
+    };
+    sum / recent.len() as f64
+}
+
 /// The ensemble detector. See the module documentation.
 ///
 /// ```
@@ -655,11 +703,8 @@ pub struct Ensemble {
     /// The largest magnitude seen so far (the scale of a departure from a window constant at 0).
     peak: f64,
     cal: [Calibrator; COMPONENTS],
-    /// The log view's reference window and recent logs (`log_view`).
-    log_ref: SortedWindow,
-    log_recent: VecDeque<f64>,
-    /// False once the series has had a value ≤ 0 (no log view from then on).
-    log_ok: bool,
+    /// The log view (`log_view`).
+    log: LogView,
     /// The stuck-value opinion's calibration (run lengths of the last `calibration` points).
     stuck_cal: Calibrator,
     /// Stuck alarms so far (for their repeat penalty).
@@ -723,9 +768,7 @@ impl Ensemble {
                 Calibrator::new(c),
                 Calibrator::new(c),
             ],
-            log_ref: SortedWindow::new(cfg.window),
-            log_recent: VecDeque::new(),
-            log_ok: true,
+            log: LogView::new(cfg.window, cfg.short, cfg.shift_clip),
             stuck_cal: Calibrator::of_counts(c),
             stuck_alarms: 0,
             ranked: VecDeque::new(),
@@ -803,13 +846,19 @@ impl Detector for Ensemble {
         for k in [1, 8] {
             fit[k] = fit[k].map(|_| (self.cfg.short as f64).ln());
         }
+        // Where the level-shift components' Gaussian floor reads their surprise (`shift_clip`).
+        let mut gauss_scale = [1.0; COMPONENTS];
+        if self.cfg.shift_clip > 0.0 {
+            for k in [1, 8] {
+                gauss_scale[k] = (self.cfg.short as f64).sqrt();
+            }
+        }
         let mut band: Option<(f64, f64, f64)> = None;
         let mut seasonal_band: Option<(f64, f64, f64)> = None;
-        // The log view's band, multiplicative: `e^(m ± 4 s)` of the logs' median and spread.
-        let mut log_band: Option<(f64, f64, f64)> = None;
+        // The log view's band, multiplicative on `x + c`: `e^(m ± 4 s) − c`.
+        let mut log_band: Option<LogReading> = None;
         if self.reference.len() >= 20 {
             let m = self.reference.median();
-            let avg = self.recent.iter().sum::<f64>() / self.recent.len() as f64;
             // The Gaussian tie-break lets a gross excursion alarm before the series' history is long
             // enough for its rank to; it reads z against a spread of at least `FLAT_SCALE` of the
             // level. A series quantised in steps of its own size (a process's CPU rate in clock
@@ -820,7 +869,8 @@ impl Detector for Ensemble {
             // tenth of its level (at 0: of the largest magnitude the series has had). A series
             // exactly 0 since its first point has no scale at all: its first departure is news (a
             // first error). The band is the window's spread (the tie-break's, if constant).
-            let (s, tie_s, band_s) = match self.reference.spread() {
+            let spread = self.reference.spread();
+            let (s, tie_s, band_s) = match spread {
                 Some(s) => (s, s.max(FLAT_SCALE * m.abs()), s),
                 None => {
                     let tiny = self.reference.constant_floor();
@@ -833,6 +883,13 @@ impl Detector for Ensemble {
             };
             tie_share[0] = s / tie_s;
             tie_share[1] = tie_share[0];
+            // No clip against a stand-in spread: a constant window's departures are news.
+            let clip = if spread.is_some() {
+                self.cfg.shift_clip
+            } else {
+                0.0
+            };
+            let avg = shift_mean(&self.recent, m, s, clip);
             surprises[0] = Some(((value - m) / s).abs());
             surprises[1] = Some(((avg - m) / s).abs());
             band = Some((m, m - 4.0 * band_s, m + 4.0 * band_s));
@@ -865,32 +922,16 @@ impl Detector for Ensemble {
                 }
             }
         }
-        // The log view: the same point and level-shift surprises for `ln x`, while the series has
-        // been positive.
-        if self.cfg.log_view && self.log_ok {
-            if value > 0.0 {
-                let lx = value.ln();
-                self.log_recent.push_back(lx);
-                if self.log_recent.len() > self.cfg.short {
-                    self.log_recent.pop_front();
-                }
-                if self.log_ref.len() >= 20 {
-                    // A constant window has no log view; the tie-break's floor is the linear
-                    // components' tenth of the level, on this scale.
-                    if let Some(s) = self.log_ref.spread() {
-                        let m = self.log_ref.median();
-                        let avg =
-                            self.log_recent.iter().sum::<f64>() / self.log_recent.len() as f64;
-                        surprises[7] = Some(((lx - m) / s).abs());
-                        surprises[8] = Some(((avg - m) / s).abs());
-                        tie_share[7] = s / s.max(FLAT_SCALE.ln_1p());
-                        tie_share[8] = tie_share[7];
-                        log_band = Some((m.exp(), (m - 4.0 * s).exp(), (m + 4.0 * s).exp()));
-                    }
-                }
-                self.log_ref.push(lx);
-            } else {
-                self.log_ok = false;
+        // The log view: the same point and level-shift surprises for `ln(x + c)`, while the series
+        // has been non-negative. A constant window has no log view; the tie-break's floor is the
+        // linear components' tenth of the level, on this scale.
+        if self.cfg.log_view {
+            if let Some(r) = self.log.observe(value) {
+                surprises[7] = Some(r.point);
+                surprises[8] = Some(r.shift);
+                tie_share[7] = r.spread / r.spread.max(FLAT_SCALE.ln_1p());
+                tie_share[8] = tie_share[7];
+                log_band = Some(r);
             }
         }
         let diff = self.last.map(|last| value - last);
@@ -969,8 +1010,9 @@ impl Detector for Ensemble {
         let mut best: Option<(usize, f64)> = None;
         for (k, s) in surprises.iter().enumerate() {
             if let Some(s) = s {
-                let lp = self.cal[k].ln_p(
+                let lp = self.cal[k].ln_p_floored(
                     *s,
+                    *s * gauss_scale[k],
                     *s * tie_share[k],
                     self.cfg.tie_break,
                     self.cfg.tail,
@@ -1135,8 +1177,9 @@ impl Detector for Ensemble {
         let skewed = band.is_some_and(|(_, lower, _)| lower < 0.0);
         if let Some((e, l, u)) = seasonal_band {
             v = v.with_band(e, l, u);
-        } else if let Some((e, l, u)) = log_band.filter(|_| skewed) {
-            v = v.with_log_band(e, l, u);
+        } else if let Some(r) = log_band.filter(|_| skewed) {
+            let (e, l, u) = r.band;
+            v = v.with_log_band(e, l, u, r.offset);
         } else if let Some((e, l, u)) = band {
             v = v.with_band(e, l, u);
         }

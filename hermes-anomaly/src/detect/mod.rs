@@ -19,6 +19,7 @@ mod context;
 pub(crate) mod ensemble;
 mod fleet;
 mod iforest;
+mod log_view;
 mod onset;
 mod robust;
 mod seasonal;
@@ -85,10 +86,12 @@ pub struct Verdict {
     /// repeated the observed value exactly.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub run_length: Option<usize>,
-    /// The band is multiplicative (`e^(m ± 4 s)` of the logs of a positive series): a departure is
-    /// read as `ln(observed / expected)` against `ln(upper / expected)` or `ln(expected / lower)`.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub log_scale: bool,
+    /// The band is multiplicative on `observed + c` for this `c` (`e^(m ± 4 s) − c` of the median and
+    /// spread of `ln(x + c)` of a non-negative series; `c` is 0 while the series has been
+    /// positive): a departure is read as `ln((observed + c) / (expected + c))` against
+    /// `ln((upper + c) / (expected + c))` or `ln((expected + c) / (lower + c))`. `None` for a linear band.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log_offset: Option<f64>,
 }
 
 impl Verdict {
@@ -104,7 +107,7 @@ impl Verdict {
             observed,
             skipped: false,
             run_length: None,
-            log_scale: false,
+            log_offset: None,
         }
     }
 
@@ -119,21 +122,27 @@ impl Verdict {
         self.expected = Some(expected);
         self.lower = Some(lower);
         self.upper = Some(upper);
-        self.log_scale = false;
+        self.log_offset = None;
         self
     }
 
-    /// Sets the expected value and a multiplicative band (all three positive, `lower · upper =
-    /// expected²` for a band of ±k σ on the log scale).
+    /// Sets the expected value and a band multiplicative on `x + offset` (`lower + offset`,
+    /// `expected + offset` and `upper + offset` positive; `(lower + offset) · (upper + offset) =
+    /// (expected + offset)²` for a band of ±k σ on the log scale).
     ///
     /// ```
     /// use hermes_anomaly::detect::{AnomalyKind, Verdict};
-    /// let v = Verdict::new("ensemble/log_z", AnomalyKind::Point, 2.0, 0.1).with_log_band(10.0, 1.0, 100.0);
-    /// assert!(v.log_scale && v.lower == Some(1.0));
+    /// let v = Verdict::new("ensemble/log_z", AnomalyKind::Point, 2.0, 0.1)
+    ///     .with_log_band(10.0, 1.0, 100.0, 0.0);
+    /// assert!(v.log_offset == Some(0.0) && v.lower == Some(1.0));
+    /// // A series that has been 0: read on x + 0.1.
+    /// let v = Verdict::new("ensemble/log_z", AnomalyKind::Point, 0.0, 0.1)
+    ///     .with_log_band(9.9, 0.9, 99.9, 0.1);
+    /// assert_eq!(v.log_offset, Some(0.1));
     /// ```
-    pub fn with_log_band(mut self, expected: f64, lower: f64, upper: f64) -> Self {
+    pub fn with_log_band(mut self, expected: f64, lower: f64, upper: f64, offset: f64) -> Self {
         self = self.with_band(expected, lower, upper);
-        self.log_scale = true;
+        self.log_offset = Some(offset);
         self
     }
 

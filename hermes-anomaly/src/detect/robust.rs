@@ -172,6 +172,13 @@ impl SortedWindow {
         self.sorted.insert(x);
     }
 
+    /// Replaces every value `x` by `f(x)` (`f` increasing), keeping the arrival order.
+    pub(crate) fn remap(&mut self, f: impl Fn(f64) -> f64) {
+        let values: Vec<f64> = self.order.iter().map(|x| f(*x)).collect();
+        *self = SortedWindow::new(self.cap);
+        values.into_iter().for_each(|x| self.push(x));
+    }
+
     /// How many values in the window are below `x`.
     pub(crate) fn sorted_partition(&self, x: f64) -> usize {
         self.sorted.rank(x)

@@ -147,8 +147,9 @@ fn held(v: &Verdict) -> bool {
 /// band's scale (a multiplicative band's on the log scale); `None` without a band.
 fn departure(v: &Verdict) -> Option<f64> {
     let (e, l, u) = (v.expected?, v.lower?, v.upper?);
-    let (x, e, l, u) = if v.log_scale {
-        (v.observed.ln(), e.ln(), l.ln(), u.ln())
+    let (x, e, l, u) = if let Some(c) = v.log_offset {
+        let ln = |y: f64| (y + c).ln();
+        (ln(v.observed), ln(e), ln(l), ln(u))
     } else {
         (v.observed, e, l, u)
     };
@@ -244,6 +245,7 @@ mod tests {
                 m.exp(),
                 (m - 4.0 * s).exp(),
                 (m + 4.0 * s).exp(),
+                0.0,
             )
         };
         let z = departure(&band(0.1, 0.0)).unwrap();
@@ -257,6 +259,18 @@ mod tests {
             c.judge(&band(0.09, 0.0), 0.9999),
             Judgement::Alert(v) if v.observed == 0.1
         ));
+        // A series that has been 0 is read on x + c: a 0 against a level of 10 with c = 0.1 is
+        // ln(10.1 / 0.1) = 4.6 σ below, and a 0 needs no logarithm of 0.
+        let c = 0.1;
+        let (m, s) = (10.1f64.ln(), 1.0);
+        let v = Verdict::new("ensemble/log_z", AnomalyKind::Point, 0.0, 0.0).with_log_band(
+            m.exp() - c,
+            (m - 4.0 * s).exp() - c,
+            (m + 4.0 * s).exp() - c,
+            c,
+        );
+        let z = departure(&v).unwrap();
+        assert!((z + 101f64.ln()).abs() < 1e-9, "{z}");
     }
 
     #[test]
