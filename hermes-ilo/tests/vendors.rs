@@ -43,6 +43,13 @@ fn gap_paths(inv: &hermes_ilo::inventory::Inventory) -> Vec<&str> {
     inv.gaps.iter().map(|g| g.path.as_str()).collect()
 }
 
+/// The inventory names exactly `gaps` (in order) and its report holds `line`.
+fn assert_gaps_and_report(inv: &hermes_ilo::inventory::Inventory, gaps: &[&str], line: &str) {
+    assert_eq!(gap_paths(inv), gaps);
+    let report = inv.to_string();
+    assert!(report.contains(line), "{report}");
+}
+
 #[tokio::test]
 async fn dell_idrac9_r640_inventory_and_discovery() {
     let srv = serve("dell-idrac9-r640");
@@ -690,17 +697,13 @@ async fn lenovo_xcc_sr670v2_inventory_and_discovery() {
     assert!(drives
         .iter()
         .all(|d| d.media_type.as_deref() == Some("SSD")));
-    assert_eq!(
-        gap_paths(&inv),
-        [
+    assert_gaps_and_report(
+        &inv,
+        &[
             "/redfish/v1/Chassis",
-            "/redfish/v1/UpdateService/FirmwareInventory"
-        ]
-    );
-    let report = inv.to_string();
-    assert!(
-        report.contains("Lenovo ThinkSystem SR670 V2 serial J105958B BIOS U8E122J power On"),
-        "{report}"
+            "/redfish/v1/UpdateService/FirmwareInventory",
+        ],
+        "Lenovo ThinkSystem SR670 V2 serial J105958B BIOS U8E122J power On",
     );
 }
 
@@ -1072,17 +1075,13 @@ async fn openbmc_gh200_media_under_the_manager_and_firmware_inventory() {
     let fw = srv.json("/redfish/v1/UpdateService/FirmwareInventory");
     assert_eq!(inv.firmware.len(), fw["Members"].as_array().unwrap().len());
     assert_eq!(inv.firmware.len(), 20);
-    assert_eq!(
-        gap_paths(&inv),
-        [
+    assert_gaps_and_report(
+        &inv,
+        &[
             "/redfish/v1/Systems/HGX_Baseboard_0/Processors",
-            "/redfish/v1/Chassis"
-        ]
-    );
-    let report = inv.to_string();
-    assert!(
-        report.contains("system System_0 (System_0): - - serial - BIOS - power On"),
-        "{report}"
+            "/redfish/v1/Chassis",
+        ],
+        "system System_0 (System_0): - - serial - BIOS - power On",
     );
 }
 
