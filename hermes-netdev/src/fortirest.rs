@@ -86,6 +86,18 @@ pub struct RestReply {
     /// The entries (a list for tables, an object for singletons and monitor endpoints).
     #[serde(default)]
     pub results: Value,
+    /// How many entries the table holds (CMDB `GET`, FortiOS 6.4 and later).
+    #[serde(default)]
+    pub size: Option<u64>,
+    /// How many entries matched the request's filter (CMDB `GET`, FortiOS 6.4 and later).
+    #[serde(default)]
+    pub matched_count: Option<u64>,
+    /// Where the next page starts (paged CMDB `GET`).
+    #[serde(default)]
+    pub next_idx: Option<i64>,
+    /// The monitor action (`select`, `neighbors`...), on monitor replies.
+    #[serde(default)]
+    pub action: Option<String>,
     /// The VDOM.
     #[serde(default)]
     pub vdom: Option<String>,
@@ -104,6 +116,9 @@ pub struct RestReply {
     /// Whether the mutation changed the configuration revision.
     #[serde(default)]
     pub revision_changed: Option<bool>,
+    /// The revision before the mutation.
+    #[serde(default)]
+    pub old_revision: Option<String>,
     /// The unit's serial number.
     #[serde(default)]
     pub serial: Option<String>,
@@ -119,6 +134,61 @@ pub struct RestReply {
     /// CLI error text on refusals.
     #[serde(default)]
     pub cli_error: Option<String>,
+}
+
+/// Parses a FortiOS REST reply body: one envelope (a JSON object), or one per VDOM (a JSON array
+/// of envelopes, the answer to `vdom=*` or `vdom=a,b`). Says why when the body is not that: not
+/// JSON, not an envelope (no `status`, `http_status` or `http_method`), or a field of the wrong
+/// type.
+pub fn parse_envelopes(body: &[u8]) -> std::result::Result<Vec<RestReply>, String> {
+    let v: Value =
+        serde_json::from_slice(body).map_err(|e| format!("a body that is not JSON ({e})"))?;
+    let (items, multi) = match v {
+        Value::Array(a) if !a.is_empty() => (a, true),
+        Value::Array(_) => return Err("an empty JSON list instead of a FortiOS envelope".into()),
+        other => (vec![other], false),
+    };
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let at = if multi {
+                format!("envelope {i}: ")
+            } else {
+                String::new()
+            };
+            let Some(obj) = item.as_object() else {
+                return Err(format!("{at}JSON that is not a FortiOS envelope object"));
+            };
+            if !["status", "http_status", "http_method"]
+                .iter()
+                .any(|k| obj.contains_key(*k))
+            {
+                return Err(format!(
+                    "{at}a JSON object that is not a FortiOS envelope (no `status`, `http_status` or `http_method`)"
+                ));
+            }
+            serde_json::from_value(item).map_err(|e| format!("{at}a FortiOS envelope field of an unexpected type ({e})"))
+        })
+        .collect()
+}
+
+impl RestReply {
+    /// Whether this envelope reports success: `status` is not `error` and `http_status` (when
+    /// given) is below 300.
+    pub fn succeeded(&self) -> bool {
+        self.status != "error" && (self.http_status == 0 || self.http_status < 300)
+    }
+
+    /// The key of the entry created or changed as text: FortiOS sends `mkey` as a string for
+    /// named tables (`"web-servers"`) and as a number for numbered ones (policy `7`).
+    pub fn mkey_text(&self) -> Option<String> {
+        match self.mkey.as_ref()? {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        }
+    }
 }
 
 /// Where [`FortiRest::move_entry`] puts an entry (relative to another entry's key).
@@ -240,7 +310,14 @@ impl FortiRest {
         url
     }
 
-    async fn call(&self, method: Method, url: Url, body: Option<&Value>) -> Result<RestReply> {
+    /// Sends one request and returns every envelope of the reply: one, or one per VDOM when the
+    /// request names several (`vdom=*`, `vdom=root,dmz`: FortiOS then answers a JSON array).
+    async fn call_all(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<&Value>,
+    ) -> Result<Vec<RestReply>> {
         let path = url.path().to_string();
         let mut req = self
             .http
@@ -275,7 +352,6 @@ impl FortiRest {
             detail: format!("{method} {path}: reading the reply: {e}"),
             sent: Sent::Maybe,
         })?;
-        let parsed: Option<RestReply> = serde_json::from_slice(&bytes).ok();
         let refused = |reply: Option<&RestReply>| NetError::FortiOs {
             target: self.target.clone(),
             method: method.to_string(),
@@ -289,26 +365,67 @@ impl FortiRest {
                 .and_then(|r| r.cli_error.clone())
                 .filter(|c| !c.is_empty()),
         };
-        match parsed {
-            Some(r)
-                if status.is_success()
-                    && r.status != "error"
-                    && (r.http_status == 0 || r.http_status < 300) =>
-            {
-                Ok(r)
-            }
-            Some(r) => Err(refused(Some(&r))),
-            None if !status.is_success() => Err(refused(None)),
-            None => {
-                Err(NetError::Malformed {
+        let replies = match parse_envelopes(&bytes) {
+            Ok(r) => r,
+            // A refusal whose body is not a FortiOS envelope (an empty 401, an HTML 403 page,
+            // a proxy's 502) is still the refusal the status line reports.
+            Err(_) if !status.is_success() => return Err(refused(None)),
+            Err(why) => {
+                return Err(NetError::Malformed {
                     target: self.target.clone(),
                     detail: format!(
-                    "{method} {path}: HTTP {} with a body that is not a FortiOS JSON reply: {:?}",
-                    status.as_u16(),
-                    String::from_utf8_lossy(&bytes).chars().take(200).collect::<String>()
-                ),
+                        "{method} {path}: HTTP {} with {why}: {:?}",
+                        status.as_u16(),
+                        String::from_utf8_lossy(&bytes)
+                            .chars()
+                            .take(200)
+                            .collect::<String>()
+                    ),
                 })
             }
+        };
+        if let Some(bad) = replies.iter().find(|r| !r.succeeded()) {
+            return Err(refused(Some(bad)));
+        }
+        if !status.is_success() {
+            return Err(refused(replies.first()));
+        }
+        Ok(replies)
+    }
+
+    /// Like [`FortiRest::call_all`], for requests answered with exactly one envelope.
+    async fn call(&self, method: Method, url: Url, body: Option<&Value>) -> Result<RestReply> {
+        let path = url.path().to_string();
+        let m = method.to_string();
+        let mut replies = self.call_all(method, url, body).await?;
+        if replies.len() == 1 {
+            return Ok(replies.swap_remove(0));
+        }
+        let vdoms: Vec<&str> = replies
+            .iter()
+            .map(|r| r.vdom.as_deref().unwrap_or("?"))
+            .collect();
+        Err(NetError::Malformed {
+            target: self.target.clone(),
+            detail: format!(
+                "{m} {path}: the reply holds {} envelopes (VDOMs {vdoms:?}), not one: use \
+                 get_per_vdom / monitor_per_vdom for multi-VDOM requests",
+                replies.len()
+            ),
+        })
+    }
+
+    /// The `results` of a reply that must carry them (table and entry reads).
+    fn results_of(&self, api: &str, path: &str, r: RestReply) -> Result<Value> {
+        match r.results {
+            Value::Null => Err(NetError::Malformed {
+                target: self.target.clone(),
+                detail: format!(
+                    "GET /api/v2/{api}/{}: the reply has no `results`",
+                    path.trim_matches('/')
+                ),
+            }),
+            v => Ok(v),
         }
     }
 
@@ -320,12 +437,22 @@ impl FortiRest {
 
     /// The entries of a CMDB table (`firewall/address`, `firewall/policy`, `system/interface`,
     /// `router/static`, `vpn.ipsec/phase1-interface`...), as JSON objects.
+    ///
+    /// A singleton table (`system/global`, `system/ha`) answers one object: it is the one entry.
+    /// A reply without `results`, or with results that are neither a list nor an object, is a
+    /// [`NetError::Malformed`] naming the table.
     pub async fn table(&self, path: &str) -> Result<Vec<Value>> {
         let r = self.get(path).await?;
-        match r.results {
+        match self.results_of("cmdb", path, r)? {
             Value::Array(v) => Ok(v),
-            Value::Null => Ok(Vec::new()),
-            other => Ok(vec![other]),
+            obj @ Value::Object(_) => Ok(vec![obj]),
+            other => Err(NetError::Malformed {
+                target: self.target.clone(),
+                detail: format!(
+                    "GET /api/v2/cmdb/{}: `results` is {other}, not a list of entries",
+                    path.trim_matches('/')
+                ),
+            }),
         }
     }
 
@@ -335,28 +462,45 @@ impl FortiRest {
         self.table(path)
             .await?
             .into_iter()
-            .map(|v| {
+            .enumerate()
+            .map(|(i, v)| {
                 serde_json::from_value(v).map_err(|e| NetError::Malformed {
                     target: self.target.clone(),
-                    detail: format!("an entry of /api/v2/cmdb/{path}: {e}"),
+                    detail: format!(
+                        "entry {i} of GET /api/v2/cmdb/{}: {e}",
+                        path.trim_matches('/')
+                    ),
                 })
             })
             .collect()
     }
 
-    /// One entry by key, or `None` when FortiOS reports it absent.
+    /// One entry by key, or `None` when FortiOS reports it absent (HTTP 404 or error -3, or an
+    /// empty `results` list). Several entries for one key, or a reply without `results`, are a
+    /// [`NetError::Malformed`] naming the table and key.
     pub async fn entry(&self, path: &str, mkey: &str) -> Result<Option<Value>> {
-        match self
+        let r = match self
             .call(Method::GET, self.url("cmdb", path, Some(mkey), &[]), None)
             .await
         {
-            Ok(r) => Ok(match r.results {
-                Value::Array(mut v) if !v.is_empty() => Some(v.swap_remove(0)),
-                Value::Array(_) | Value::Null => None,
-                other => Some(other),
+            Ok(r) => r,
+            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let keyed = format!("{}/{mkey}", path.trim_matches('/'));
+        match self.results_of("cmdb", &keyed, r)? {
+            Value::Array(mut v) if v.len() <= 1 => Ok(v.pop()),
+            obj @ Value::Object(_) => Ok(Some(obj)),
+            other => Err(NetError::Malformed {
+                target: self.target.clone(),
+                detail: format!(
+                    "GET /api/v2/cmdb/{keyed}: expected at most one entry, got {}",
+                    match &other {
+                        Value::Array(v) => format!("{} entries", v.len()),
+                        v => format!("`results` {v}"),
+                    }
+                ),
             }),
-            Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e),
         }
     }
 
@@ -412,12 +556,29 @@ impl FortiRest {
         .await
     }
 
-    /// `GET /api/v2/monitor/<path>` (`system/status`, `router/ipv4`...): the `results`.
+    /// `GET /api/v2/monitor/<path>` (`system/status`, `router/ipv4`...): the `results` (an
+    /// object or a list, as the endpoint answers). A reply without `results` is a
+    /// [`NetError::Malformed`] naming the endpoint.
     pub async fn monitor(&self, path: &str) -> Result<Value> {
-        Ok(self
+        let r = self
             .call(Method::GET, self.url("monitor", path, None, &[]), None)
-            .await?
-            .results)
+            .await?;
+        self.results_of("monitor", path, r)
+    }
+
+    /// `GET /api/v2/cmdb/<path>` for a multi-VDOM client ([`FortiRest::vdom`] `"*"` or
+    /// `"root,dmz"`): one envelope per VDOM, in FortiOS' order (each with its `vdom` and
+    /// `results`). With a single VDOM, the one envelope. A VDOM's refusal is the error.
+    pub async fn get_per_vdom(&self, path: &str) -> Result<Vec<RestReply>> {
+        self.call_all(Method::GET, self.url("cmdb", path, None, &[]), None)
+            .await
+    }
+
+    /// `GET /api/v2/monitor/<path>` for a multi-VDOM client: one envelope per VDOM, like
+    /// [`FortiRest::get_per_vdom`].
+    pub async fn monitor_per_vdom(&self, path: &str) -> Result<Vec<RestReply>> {
+        self.call_all(Method::GET, self.url("monitor", path, None, &[]), None)
+            .await
     }
 
     /// The full configuration file as the CLI shows it (`show full-configuration` form), from
@@ -501,15 +662,22 @@ impl FortiRest {
         key: &str,
         order: &[String],
     ) -> Result<Vec<(String, Position)>> {
-        let mut live: Vec<String> = self
-            .table(path)
-            .await?
-            .iter()
-            .map(|e| match &e[key] {
+        let mut live = Vec::new();
+        for (i, e) in self.table(path).await?.iter().enumerate() {
+            live.push(match &e[key] {
                 Value::String(s) => s.clone(),
-                v => v.to_string(),
-            })
-            .collect();
+                Value::Number(n) => n.to_string(),
+                _ => {
+                    return Err(NetError::Malformed {
+                        target: self.target.clone(),
+                        detail: format!(
+                            "GET /api/v2/cmdb/{}: entry {i} has no `{key}` key to order by",
+                            path.trim_matches('/')
+                        ),
+                    })
+                }
+            });
+        }
         let missing: Vec<&String> = order.iter().filter(|k| !live.contains(k)).collect();
         if !missing.is_empty() {
             return Err(NetError::Invalid {
