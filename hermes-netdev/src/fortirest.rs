@@ -787,6 +787,38 @@ mod tests {
     }
 
     #[test]
+    fn envelopes_parse_one_or_per_vdom_and_say_why_not() {
+        // A policy POST answers a numeric mkey (hand-made, FortiOS 7.x shape).
+        let one = parse_envelopes(
+            br#"{"http_method":"POST","revision_changed":true,"mkey":7,"status":"success","http_status":200,"vdom":"root"}"#,
+        )
+        .unwrap();
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].mkey_text().as_deref(), Some("7"));
+        assert!(one[0].succeeded());
+        let per_vdom = parse_envelopes(
+            br#"[{"http_method":"GET","results":[],"vdom":"root","status":"success"},
+                 {"http_method":"GET","vdom":"dmz","status":"error","http_status":404}]"#,
+        )
+        .unwrap();
+        assert_eq!(per_vdom.len(), 2);
+        assert!(per_vdom[0].succeeded() && !per_vdom[1].succeeded());
+        for (body, why) in [
+            (&b"[]"[..], "empty JSON list"),
+            (&b"42"[..], "not a FortiOS envelope"),
+            (&b"{\"results\":[]}"[..], "no `status`"),
+            (&b"[{\"status\":\"success\"},7]"[..], "envelope 1"),
+            (
+                &b"{\"status\":\"success\",\"build\":\"x\"}"[..],
+                "unexpected type",
+            ),
+        ] {
+            let e = parse_envelopes(body).unwrap_err();
+            assert!(e.contains(why), "{why}: {e}");
+        }
+    }
+
+    #[test]
     fn error_codes_are_classified() {
         let e = |s: u16, c: Option<i64>| NetError::FortiOs {
             target: "fgt".into(),
