@@ -94,7 +94,8 @@ pub enum NetError {
         target: String,
         /// The HTTP method.
         method: String,
-        /// The request path (`/api/v2/cmdb/firewall/address/web`), without the query.
+        /// The request path (`/api/v2/cmdb/firewall/address/web`), without the query; when one
+        /// VDOM of a multi-VDOM request (`vdom=*`) refused, `?vdom=<that VDOM>` names it.
         path: String,
         /// The HTTP status (from the reply body's `http_status`, else the response line).
         http_status: u16,

@@ -385,7 +385,13 @@ impl FortiRest {
             }
         };
         if let Some(bad) = replies.iter().find(|r| !r.succeeded()) {
-            return Err(refused(Some(bad)));
+            let mut e = refused(Some(bad));
+            if let (NetError::FortiOs { path, .. }, true, Some(v)) =
+                (&mut e, replies.len() > 1, bad.vdom.as_deref())
+            {
+                path.push_str(&format!("?vdom={v}"));
+            }
+            return Err(e);
         }
         if !status.is_success() {
             return Err(refused(replies.first()));

@@ -718,8 +718,9 @@ async fn multi_vdom_replies_come_per_vdom() {
             &e,
             NetError::FortiOs {
                 http_status: 403,
+                path,
                 ..
-            }
+            } if path == "/api/v2/cmdb/firewall/policy46?vdom=dmz"
         ),
         "{e:?}"
     );
