@@ -6,7 +6,11 @@
 //! mutations `mkey` and `revision_changed`. Refusals carry FortiOS' internal `error` code (`-5`: a
 //! duplicate entry, `-3`: entry not found...) and sometimes a `cli_error` text; they become
 //! [`NetError::FortiOs`] with those fields, classified for callers (not found, conflict, invalid
-//! input, authentication).
+//! input, authentication). A request for several VDOMs (`vdom("*")`) is answered with a JSON array
+//! of such envelopes, one per VDOM: [`FortiRest::get_per_vdom`] and [`FortiRest::monitor_per_vdom`]
+//! return them; the one-envelope readers refuse such a reply rather than pick a VDOM. A body that
+//! is not an envelope (not JSON, an HTML page, `{}`) is [`NetError::Malformed`], never an empty
+//! table.
 //!
 //! ```no_run
 //! # async fn demo() -> hermes_netdev::Result<()> {
@@ -271,6 +275,8 @@ impl FortiRest {
     }
 
     /// Sends every request to this VDOM (`?vdom=`); without it the token's default VDOM is used.
+    /// `"*"` (every VDOM) or `"root,dmz"` asks several VDOMs at once: read those replies with
+    /// [`FortiRest::get_per_vdom`] / [`FortiRest::monitor_per_vdom`].
     pub fn vdom(mut self, vdom: &str) -> Self {
         self.vdom = Some(vdom.to_string());
         self
