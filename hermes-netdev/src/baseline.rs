@@ -17,6 +17,7 @@ fn vlans() -> BTreeMap<u16, Vlan> {
                 Vlan {
                     name: Some(n.to_string()),
                     shutdown: false,
+                    other: vec![],
                 },
             )
         })

@@ -141,6 +141,9 @@ pub struct Vlan {
     pub name: Option<String>,
     /// `shutdown` inside the VLAN.
     pub shutdown: bool,
+    /// Lines of the VLAN the model does not cover (`vn-segment 10010`, `state suspend`), as written
+    /// (with their children, indented relative to the VLAN).
+    pub other: Vec<String>,
 }
 
 /// Layer-2 or routed mode of an interface.
@@ -441,6 +444,18 @@ impl CiscoConfig {
             ["feature", f] if kids.is_empty() => {
                 self.features.insert(f.to_string());
             }
+            // NX-OS lists every VLAN on one line (`vlan 1,10,20-30`) before the blocks of the VLANs
+            // that have settings: each listed VLAN exists, with its settings (if any) in its block.
+            ["vlan", v] if kids.is_empty() && v.contains([',', '-']) => {
+                let Some(set) =
+                    VlanSet::parse(v).filter(|s| s.0.iter().all(|&x| (1..=4094).contains(&x)))
+                else {
+                    return false;
+                };
+                for id in set.0 {
+                    self.vlans.entry(id).or_default();
+                }
+            }
             ["vlan", v] => {
                 let Ok(vid) = v.parse::<u16>() else {
                     return false;
@@ -450,13 +465,13 @@ impl CiscoConfig {
                     if tree.node(k).kind == NodeKind::Comment {
                         continue;
                     }
-                    if !tree.children(k).is_empty() {
-                        return false;
-                    }
+                    let leaf = tree.children(k).is_empty();
                     match words(tree.node(k).text).as_slice() {
-                        ["name", n] => vlan.name = Some(n.to_string()),
-                        ["shutdown"] => vlan.shutdown = true,
-                        _ => return false,
+                        ["name", n] if leaf && vlan.name.is_none() => {
+                            vlan.name = Some(n.to_string())
+                        }
+                        ["shutdown"] if leaf => vlan.shutdown = true,
+                        _ => vlan.other.push(other_of(tree, k)),
                     }
                 }
                 self.vlans.insert(vid, vlan);
@@ -572,6 +587,9 @@ impl CiscoConfig {
             let _ = writeln!(o, "vlan {id}");
             if let Some(n) = &v.name {
                 let _ = writeln!(o, "{ind}name {n}");
+            }
+            for l in &v.other {
+                push_other(&mut o, l, ind);
             }
             if v.shutdown {
                 let _ = writeln!(o, "{ind}shutdown");

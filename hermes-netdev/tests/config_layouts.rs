@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use hermes_netdev::cisco::{CiscoConfig, Dialect, Switchport};
+use hermes_netdev::cisco::{CiscoConfig, Dialect, Switchport, Vlan};
 use hermes_netdev::fortios::FortiConfig;
 use hermes_netdev::tree::{ConfigTree, NodeKind, Syntax};
 
@@ -150,10 +150,45 @@ fn nxos_hsrp_and_vlan_entered_twice_are_merged() {
     assert_eq!(h.ip, Some("10.120.0.1".parse().unwrap()));
     assert_eq!(h.priority, Some(120));
     assert!(h.preempt);
-    assert!(
-        !m.vlans.contains_key(&120),
-        "vlan with an unmodelled line is kept verbatim"
+    assert_eq!(m.vlans[&120].name.as_deref(), Some("app-tier"));
+    assert_eq!(
+        m.vlans[&120].other,
+        ["mode fabricpath"],
+        "the unmodelled line stays on its VLAN"
     );
+}
+
+#[test]
+fn nxos_vlans_listed_on_one_line_exist() {
+    // NX-OS `show running-config` lists every VLAN on one line, then the blocks of the VLANs that
+    // have settings (napalm test/nxos_ssh/mocked_data/test_get_config/normal/show_running_config.txt).
+    let text = "vlan 1,210-212,480,482-483\nvlan 210\n  name core-a\nvlan 480\n  name dmz\ninterface Vlan482\n  ip address 10.48.2.1/24\n";
+    let m = CiscoConfig::parse(text, Dialect::NxOs);
+    let ids: Vec<u16> = m.vlans.keys().copied().collect();
+    assert_eq!(ids, [1, 210, 211, 212, 480, 482, 483]);
+    assert_eq!(m.vlans[&210].name.as_deref(), Some("core-a"));
+    assert_eq!(m.vlans[&211], Vlan::default());
+    assert!(m.other.is_empty(), "{:?}", m.other);
+    m.validate("n3k")
+        .expect("the SVI's VLAN is defined by the list");
+    let out = m.render(Dialect::NxOs);
+    assert_eq!(CiscoConfig::parse(&out, Dialect::NxOs), m);
+    assert!(m.diff(&m, Dialect::NxOs, "n3k").is_empty());
+    // A list with an impossible VLAN is kept as written.
+    let m = CiscoConfig::parse("vlan 2,4001-4100\n", Dialect::NxOs);
+    assert!(m.vlans.is_empty());
+    assert_eq!(m.other, ["vlan 2,4001-4100"]);
+}
+
+#[test]
+fn vlan_lines_the_model_does_not_cover_stay_on_the_vlan() {
+    // batfish vendor/cisco_nxos/grammar/testconfigs/nxos_nve_vnis (`vn-segment` under a VLAN).
+    let text = "vlan 2\n  name tenant-red\n  vn-segment 10002\nvlan 3\n  state suspend\ninterface Vlan2\n  ip address 10.2.0.1/24\n";
+    let m = check_cisco("nxos vn-segment", text, Dialect::NxOs);
+    assert_eq!(m.vlans[&2].name.as_deref(), Some("tenant-red"));
+    assert_eq!(m.vlans[&2].other, ["vn-segment 10002"]);
+    assert_eq!(m.vlans[&3].other, ["state suspend"]);
+    m.validate("n3k").expect("VLAN 2 is defined");
 }
 
 // --- FortiOS ---------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use hermes_netdev::cisco::{CiscoConfig, Dialect};
+use hermes_netdev::cisco::{CiscoConfig, Dialect, VlanSet};
 use hermes_netdev::tree::{ConfigTree, NodeKind, Syntax};
 
 fn files(prefixes: &[&str]) -> Vec<(String, String)> {
@@ -21,12 +21,25 @@ fn files(prefixes: &[&str]) -> Vec<(String, String)> {
     out
 }
 
+/// Every command line, whitespace-normalised; a VLAN list line (`vlan 1,10-11`, NX-OS) stands for
+/// one `vlan N` line per VLAN, as the model renders it.
 fn command_lines(text: &str) -> HashSet<String> {
     let t = ConfigTree::parse(text, Syntax::Cisco);
-    t.lines()
-        .filter(|n| n.kind != NodeKind::Comment)
-        .map(|n| n.text.split_whitespace().collect::<Vec<_>>().join(" "))
-        .collect()
+    let mut out = HashSet::new();
+    for n in t.lines().filter(|n| n.kind != NodeKind::Comment) {
+        let line = n.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let list = line
+            .strip_prefix("vlan ")
+            .filter(|l| l.contains([',', '-']))
+            .and_then(VlanSet::parse);
+        match list {
+            Some(set) => out.extend(set.0.iter().map(|v| format!("vlan {v}"))),
+            None => {
+                out.insert(line);
+            }
+        }
+    }
+    out
 }
 
 fn check(name: &str, text: &str, d: Dialect) {

@@ -52,6 +52,7 @@ async fn n3k_baseline_converges_and_rolls_back_on_error() {
         Vlan {
             name: Some("new".into()),
             shutdown: false,
+            other: vec![],
         },
     );
     bad.interfaces.insert(
@@ -111,6 +112,7 @@ async fn c3750_baseline_with_hsrp_and_reverse_rollback() {
         Vlan {
             name: Some("new".into()),
             shutdown: false,
+            other: vec![],
         },
     );
     bad.interfaces.insert(

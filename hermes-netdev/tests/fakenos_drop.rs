@@ -70,6 +70,7 @@ async fn dropped_session_mid_apply_rolls_back_to_the_checkpoint() {
             Vlan {
                 name: Some(format!("bulk{v}")),
                 shutdown: false,
+                other: vec![],
             },
         );
     }

@@ -172,8 +172,11 @@ fn config(d: Dialect) -> impl Strategy<Value = CiscoConfig> {
         ),
         prop::collection::btree_map(
             1u16..4094,
-            (prop::option::of(word()), any::<bool>())
-                .prop_map(|(name, shutdown)| Vlan { name, shutdown }),
+            (prop::option::of(word()), any::<bool>()).prop_map(|(name, shutdown)| Vlan {
+                name,
+                shutdown,
+                other: vec![],
+            }),
             0..5,
         ),
         prop::collection::btree_map(word(), acl(d), 0..3),
