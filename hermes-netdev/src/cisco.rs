@@ -174,7 +174,7 @@ pub enum LacpMode {
     Active,
     /// LACP passive.
     Passive,
-    /// Static (no LACP).
+    /// Static (no LACP); NX-OS writes it as a bare `channel-group N`.
     On,
 }
 
@@ -896,6 +896,17 @@ fn parse_interface(tree: &ConfigTree<'_>, kids: &[NodeId], d: Dialect) -> Interf
                     .map(|n| i.ipv4 = Some(n))
                     .is_some()
             }
+            // NX-OS shows a static member (`mode on`, its default) without the mode.
+            ["channel-group", id] if d == Dialect::NxOs => match parse_u(id) {
+                Some(id) => {
+                    i.channel_group = Some(ChannelGroup {
+                        id,
+                        mode: LacpMode::On,
+                    });
+                    true
+                }
+                None => false,
+            },
             ["channel-group", id, "mode", m] => {
                 let mode = match *m {
                     "active" => Some(LacpMode::Active),
@@ -1157,7 +1168,11 @@ fn render_interface(o: &mut String, name: &str, i: &Interface, d: Dialect, ind: 
             LacpMode::Passive => "passive",
             LacpMode::On => "on",
         };
-        line(format!("channel-group {} mode {m}", cg.id));
+        if d == Dialect::NxOs && cg.mode == LacpMode::On {
+            line(format!("channel-group {}", cg.id));
+        } else {
+            line(format!("channel-group {} mode {m}", cg.id));
+        }
     }
     if let Some(a) = i.ipv4 {
         line(format!("ip address {}", a.render(d)));

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use hermes_netdev::cisco::{CiscoConfig, Dialect, Switchport, Vlan};
+use hermes_netdev::cisco::{ChannelGroup, CiscoConfig, Dialect, LacpMode, Switchport, Vlan};
 use hermes_netdev::fortios::FortiConfig;
 use hermes_netdev::tree::{ConfigTree, NodeKind, Syntax};
 
@@ -189,6 +189,36 @@ fn vlan_lines_the_model_does_not_cover_stay_on_the_vlan() {
     assert_eq!(m.vlans[&2].other, ["vn-segment 10002"]);
     assert_eq!(m.vlans[&3].other, ["state suspend"]);
     m.validate("n3k").expect("VLAN 2 is defined");
+}
+
+#[test]
+fn nxos_static_port_channel_member_without_mode() {
+    // NX-OS shows a `mode on` member as a bare `channel-group N` (batfish
+    // vendor/cisco_nxos/grammar/testconfigs/nxos_port_channel).
+    let text = "interface port-channel12\n  switchport mode trunk\ninterface Ethernet1/12\n  switchport mode trunk\n  channel-group 12\ninterface Ethernet1/13\n  channel-group 13 mode active\ninterface Ethernet1/14\n  channel-group 14 force mode active\n";
+    let m = check_cisco("nxos static member", text, Dialect::NxOs);
+    assert_eq!(
+        m.interfaces["Ethernet1/12"].channel_group,
+        Some(ChannelGroup {
+            id: 12,
+            mode: LacpMode::On
+        })
+    );
+    assert_eq!(
+        m.interfaces["Ethernet1/13"].channel_group.map(|c| c.mode),
+        Some(LacpMode::Active)
+    );
+    assert_eq!(
+        m.interfaces["Ethernet1/14"].channel_group, None,
+        "kept as written"
+    );
+    // IOS always writes the mode; a bare line there is kept as written.
+    let m = check_cisco(
+        "ios bare channel-group",
+        "interface GigabitEthernet0/1\n channel-group 1\n",
+        Dialect::Ios,
+    );
+    assert_eq!(m.interfaces["GigabitEthernet0/1"].channel_group, None);
 }
 
 // --- FortiOS ---------------------------------------------------------------------------------

@@ -22,12 +22,16 @@ fn files(prefixes: &[&str]) -> Vec<(String, String)> {
 }
 
 /// Every command line, whitespace-normalised; a VLAN list line (`vlan 1,10-11`, NX-OS) stands for
-/// one `vlan N` line per VLAN, as the model renders it.
+/// one `vlan N` line per VLAN, as the model renders it, and NX-OS `channel-group N mode on` is the
+/// `channel-group N` the switch shows for it.
 fn command_lines(text: &str) -> HashSet<String> {
     let t = ConfigTree::parse(text, Syntax::Cisco);
     let mut out = HashSet::new();
     for n in t.lines().filter(|n| n.kind != NodeKind::Comment) {
-        let line = n.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut line = n.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if line.starts_with("channel-group ") {
+            line = line.trim_end_matches(" mode on").to_string();
+        }
         let list = line
             .strip_prefix("vlan ")
             .filter(|l| l.contains([',', '-']))
