@@ -803,7 +803,10 @@ fn parse_interface(tree: &ConfigTree<'_>, kids: &[NodeId], d: Dialect) -> Interf
     let mut no_switchport = false;
     // Where the first switchport line stood among the unmodelled ones (to keep them in place).
     let mut sw_at: Option<usize> = None;
-    let mut sw_lines: Vec<String> = Vec::new();
+    // The layer-2 lines read, each with what it sets and where it stood among the unmodelled lines.
+    let mut sw_lines: Vec<(SwLine, String, usize)> = Vec::new();
+    // A `switchport mode` the model does not cover (`fex-fabric`, `dot1q-tunnel`, `private-vlan`).
+    let mut other_mode = false;
     for &k in kids {
         let n = tree.node(k);
         if n.kind == NodeKind::Comment {
@@ -821,6 +824,7 @@ fn parse_interface(tree: &ConfigTree<'_>, kids: &[NodeId], d: Dialect) -> Interf
         if matches!(w.as_slice(), ["switchport", ..] | ["no", "switchport"]) {
             sw_at.get_or_insert(i.other.len());
         }
+        let at = i.other.len();
         let ok = match w.as_slice() {
             // A bare `description` (nothing after it) is kept as written.
             ["description", _, ..] if leaf => {
@@ -843,22 +847,26 @@ fn parse_interface(tree: &ConfigTree<'_>, kids: &[NodeId], d: Dialect) -> Interf
             }
             ["switchport"] => {
                 bare_switchport = true;
-                sw_lines.push(t.to_string());
+                sw_lines.push((SwLine::Bare, t.to_string(), at));
                 true
             }
             ["switchport", "mode", m @ ("access" | "trunk")] => {
                 mode = Some(m);
-                sw_lines.push(t.to_string());
+                sw_lines.push((SwLine::Mode, t.to_string(), at));
                 true
+            }
+            ["switchport", "mode", ..] => {
+                other_mode = true;
+                false
             }
             ["switchport", "access", "vlan", v] if parse_u::<u16>(v).is_some() => {
                 access = parse_u(v);
-                sw_lines.push(t.to_string());
+                sw_lines.push((SwLine::Access, t.to_string(), at));
                 true
             }
             ["switchport", "trunk", "native", "vlan", v] if parse_u::<u16>(v).is_some() => {
                 native = parse_u(v);
-                sw_lines.push(t.to_string());
+                sw_lines.push((SwLine::Trunk, t.to_string(), at));
                 true
             }
             // Modelled only when the list renders back as written (`10,11` or `1-10,5` are kept).
@@ -866,7 +874,7 @@ fn parse_interface(tree: &ConfigTree<'_>, kids: &[NodeId], d: Dialect) -> Interf
                 if VlanSet::parse(v).is_some_and(|s| s.render() == *v) =>
             {
                 allowed = VlanSet::parse(v);
-                sw_lines.push(t.to_string());
+                sw_lines.push((SwLine::Trunk, t.to_string(), at));
                 true
             }
             ["vrf", "member", v] if d == Dialect::NxOs => {
@@ -1013,28 +1021,48 @@ fn parse_interface(tree: &ConfigTree<'_>, kids: &[NodeId], d: Dialect) -> Interf
         }
     }
     // Resolve the L2 mode from the switchport lines; keep them verbatim if they do not form one.
+    // NX-OS ports are access ports unless stated otherwise and it does not show that default mode;
+    // IOS prints `switchport access vlan N` without a mode on dynamic ports (kept as written).
+    let mode = match mode {
+        None if d == Dialect::NxOs && access.is_some() && !other_mode && !no_switchport => {
+            Some("access")
+        }
+        m => m,
+    };
+    // The settings of the other mode stay configured, dormant, and the device shows them (a trunk
+    // that was an access port keeps its `switchport access vlan`): kept as written, in place.
+    let dormant = match mode {
+        Some("trunk") => SwLine::Access,
+        Some("access") => SwLine::Trunk,
+        _ => SwLine::Bare,
+    };
     let resolved = match (mode, i.switchport.is_some()) {
         (_, true) => sw_lines.is_empty(),
-        (Some("trunk"), false) if access.is_none() => {
+        (Some("trunk"), false) => {
             i.switchport = Some(Switchport::Trunk {
                 native,
                 allowed: allowed.take(),
             });
             true
         }
-        (Some("access"), false) if native.is_none() && allowed.is_none() => {
+        (Some("access"), false) => {
             i.switchport = Some(Switchport::Access { vlan: access });
             true
-        }
-        (None, false)
-            if access.is_some() && native.is_none() && allowed.is_none() && !bare_switchport =>
-        {
-            // IOS prints `switchport access vlan N` without a mode on dynamic ports: keep as written.
-            false
         }
         (None, false) => sw_lines.is_empty(),
         _ => false,
     };
+    if resolved && dormant != SwLine::Bare {
+        let mut added = 0;
+        for (kind, line, at) in &sw_lines {
+            if *kind == dormant {
+                i.other
+                    .insert((at + added).min(i.other.len()), line.clone());
+                added += 1;
+            }
+        }
+    }
+    let sw_lines: Vec<String> = sw_lines.into_iter().map(|(_, l, _)| l).collect();
     if !resolved {
         i.switchport = i
             .switchport
@@ -1052,6 +1080,19 @@ fn parse_interface(tree: &ConfigTree<'_>, kids: &[NodeId], d: Dialect) -> Interf
         i.other.push("switchport".into());
     }
     i
+}
+
+/// What a layer-2 line of an interface sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SwLine {
+    /// A bare `switchport`.
+    Bare,
+    /// `switchport mode access|trunk`.
+    Mode,
+    /// An access-mode setting (`switchport access vlan`).
+    Access,
+    /// A trunk-mode setting (`switchport trunk native|allowed vlan`).
+    Trunk,
 }
 
 fn hsrp_line(h: &mut Hsrp, w: &[&str], t: &str) -> bool {

@@ -221,6 +221,57 @@ fn nxos_static_port_channel_member_without_mode() {
     assert_eq!(m.interfaces["GigabitEthernet0/1"].channel_group, None);
 }
 
+#[test]
+fn settings_of_the_other_switchport_mode_stay_dormant() {
+    // A trunk that was an access port still shows its `switchport access vlan`, and an access port
+    // its trunk settings (batfish vendor/cisco_nxos/grammar/testconfigs/nxos_interface_show_all_2,
+    // grammar/cisco/testconfigs/ios_interface_show_run_all): the port is still a trunk / access port.
+    let text = "vlan 10\n name users\nvlan 20\n name voice\ninterface GigabitEthernet1/0/5\n description uplink to idf-2\n switchport access vlan 10\n switchport trunk allowed vlan 10,20\n switchport mode trunk\n spanning-tree portfast trunk\n!\n";
+    let m = check_cisco("ios trunk with an access vlan", text, Dialect::Ios);
+    let gi = &m.interfaces["GigabitEthernet1/0/5"];
+    assert!(
+        matches!(&gi.switchport, Some(Switchport::Trunk { native: None, allowed: Some(a) }) if a.0.len() == 2),
+        "{:?}",
+        gi.switchport
+    );
+    assert_eq!(
+        gi.other,
+        ["switchport access vlan 10", "spanning-tree portfast trunk"]
+    );
+    let text = "vlan 30\n  name cams\ninterface Ethernet1/30\n  switchport mode access\n  switchport access vlan 30\n  switchport trunk native vlan 99\n  no shutdown\n";
+    let m = check_cisco("nxos access with a native vlan", text, Dialect::NxOs);
+    let e = &m.interfaces["Ethernet1/30"];
+    assert_eq!(e.switchport, Some(Switchport::Access { vlan: Some(30) }));
+    assert_eq!(e.other, ["switchport trunk native vlan 99"]);
+    m.validate("n3k").expect("VLAN 99 is dormant, not used");
+}
+
+#[test]
+fn nxos_access_vlan_without_a_mode_is_an_access_port() {
+    // NX-OS does not show the default `switchport mode access` (batfish
+    // vendor/cisco_nxos/grammar/testconfigs/nxos_vlan, nxos_interface_switchport).
+    let text = "interface Ethernet1/7\n  switchport access vlan 7\n  spanning-tree port type edge\ninterface Ethernet1/8\n  switchport mode fex-fabric\n  switchport access vlan 8\n";
+    let m = CiscoConfig::parse(text, Dialect::NxOs);
+    assert_eq!(
+        m.interfaces["Ethernet1/7"].switchport,
+        Some(Switchport::Access { vlan: Some(7) })
+    );
+    assert_eq!(
+        m.interfaces["Ethernet1/8"].switchport, None,
+        "another mode: kept as written"
+    );
+    let out = m.render(Dialect::NxOs);
+    assert_eq!(CiscoConfig::parse(&out, Dialect::NxOs), m);
+    assert!(m.diff(&m, Dialect::NxOs, "n3k").is_empty());
+    // IOS: a port without a mode is dynamic, which the model does not cover.
+    let m = check_cisco(
+        "ios access vlan without mode",
+        "interface FastEthernet0/7\n switchport access vlan 7\n",
+        Dialect::Ios,
+    );
+    assert_eq!(m.interfaces["FastEthernet0/7"].switchport, None);
+}
+
 // --- FortiOS ---------------------------------------------------------------------------------
 
 /// Tokens of a FortiOS CLI value: double quotes with backslash escapes, literal single quotes.
