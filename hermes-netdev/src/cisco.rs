@@ -107,8 +107,22 @@ impl VlanSet {
         }
         Some(VlanSet(set))
     }
-    /// Renders as compact ranges.
+    /// Renders as compact ranges (`10-11,20`), as NX-OS writes lists.
     pub fn render(&self) -> String {
+        self.render_ranges(2)
+    }
+
+    /// Renders as the dialect writes lists: NX-OS makes a range of any run (`10-11`), IOS only of a
+    /// run of three or more (`10,11,20-22`).
+    pub fn render_in(&self, d: Dialect) -> String {
+        match d {
+            Dialect::NxOs => self.render_ranges(2),
+            Dialect::Ios => self.render_ranges(3),
+        }
+    }
+
+    /// Runs of at least `min_run` VLANs become ranges, shorter ones are listed.
+    fn render_ranges(&self, min_run: usize) -> String {
         if self.0.is_empty() {
             return "none".into();
         }
@@ -123,10 +137,11 @@ impl VlanSet {
             if !out.is_empty() {
                 out.push(',');
             }
-            if j == i {
-                let _ = write!(out, "{}", v[i]);
-            } else {
+            if j + 1 - i >= min_run {
                 let _ = write!(out, "{}-{}", v[i], v[j]);
+            } else {
+                let list: Vec<String> = v[i..=j].iter().map(u16::to_string).collect();
+                out.push_str(&list.join(","));
             }
             i = j + 1;
         }
@@ -869,11 +884,22 @@ fn parse_interface(tree: &ConfigTree<'_>, kids: &[NodeId], d: Dialect) -> Interf
                 sw_lines.push((SwLine::Trunk, t.to_string(), at));
                 true
             }
-            // Modelled only when the list renders back as written (`10,11` or `1-10,5` are kept).
+            // Modelled only when the list is written as the dialect writes it (NX-OS `10,11` or
+            // `1-10,5` are kept as written).
             ["switchport", "trunk", "allowed", "vlan", v]
-                if VlanSet::parse(v).is_some_and(|s| s.render() == *v) =>
+                if VlanSet::parse(v).is_some_and(|s| s.render_in(d) == *v) =>
             {
                 allowed = VlanSet::parse(v);
+                sw_lines.push((SwLine::Trunk, t.to_string(), at));
+                true
+            }
+            // A long list continues on `add` lines: one list in the model, rendered on one line.
+            ["switchport", "trunk", "allowed", "vlan", "add", v]
+                if allowed.is_some() && VlanSet::parse(v).is_some_and(|s| s.render_in(d) == *v) =>
+            {
+                if let (Some(a), Some(more)) = (allowed.as_mut(), VlanSet::parse(v)) {
+                    a.0.extend(more.0);
+                }
                 sw_lines.push((SwLine::Trunk, t.to_string(), at));
                 true
             }
@@ -1198,7 +1224,7 @@ fn render_interface(o: &mut String, name: &str, i: &Interface, d: Dialect, ind: 
                 line(format!("switchport trunk native vlan {n}"));
             }
             if let Some(a) = allowed {
-                line(format!("switchport trunk allowed vlan {}", a.render()));
+                line(format!("switchport trunk allowed vlan {}", a.render_in(d)));
             }
         }
         None => {}

@@ -272,6 +272,63 @@ fn nxos_access_vlan_without_a_mode_is_an_access_port() {
     assert_eq!(m.interfaces["FastEthernet0/7"].switchport, None);
 }
 
+#[test]
+fn ios_allowed_vlans_are_read_as_ios_writes_them() {
+    // IOS lists a run of two VLANs (`1,2`, `10,11`) and only makes ranges of three or more
+    // (batfish grammar/cisco/testconfigs: `switchport trunk allowed vlan 1,2`).
+    let text = "interface GigabitEthernet1/0/48\n switchport trunk allowed vlan 10,11,20-23,40\n switchport mode trunk\n!\n";
+    let m = check_cisco("ios pair list", text, Dialect::Ios);
+    let Some(Switchport::Trunk {
+        allowed: Some(a), ..
+    }) = &m.interfaces["GigabitEthernet1/0/48"].switchport
+    else {
+        panic!("not a trunk: {:?}", m.interfaces["GigabitEthernet1/0/48"]);
+    };
+    assert_eq!(a.0.len(), 7);
+    assert_eq!(a.render_in(Dialect::Ios), "10,11,20-23,40");
+    assert_eq!(a.render_in(Dialect::NxOs), "10-11,20-23,40");
+}
+
+#[test]
+fn allowed_vlans_continued_on_add_lines_are_one_list() {
+    // Long lists continue on `switchport trunk allowed vlan add` lines (batfish
+    // vendor/cisco_nxos/grammar/testconfigs/nxos_interface_switchport, Ethernet1/8).
+    for (d, text) in [
+        (
+            Dialect::Ios,
+            "interface Port-channel3\n switchport trunk allowed vlan 2,3,100-140\n switchport trunk allowed vlan add 200,300-310\n switchport mode trunk\n",
+        ),
+        (
+            Dialect::NxOs,
+            "interface port-channel3\n  switchport mode trunk\n  switchport trunk allowed vlan 2-3,100-140\n  switchport trunk allowed vlan add 200,300-310\n",
+        ),
+    ] {
+        let m = CiscoConfig::parse(text, d);
+        let i = m.interfaces.values().next().unwrap();
+        let Some(Switchport::Trunk {
+            allowed: Some(a), ..
+        }) = &i.switchport
+        else {
+            panic!("{d:?}: not a trunk: {i:?}");
+        };
+        assert_eq!(a.0.len(), 2 + 41 + 1 + 11, "{d:?}");
+        assert!(i.other.is_empty(), "{d:?}: {:?}", i.other);
+        let out = m.render(d);
+        assert_eq!(CiscoConfig::parse(&out, d), m, "{d:?}");
+        assert!(m.diff(&m, d, "sw").is_empty());
+    }
+    // `add` without a list before it is kept as written.
+    let m = check_cisco(
+        "add alone",
+        "interface Ethernet1/9\n  switchport mode trunk\n  switchport trunk allowed vlan add 5\n",
+        Dialect::NxOs,
+    );
+    assert_eq!(
+        m.interfaces["Ethernet1/9"].other,
+        ["switchport trunk allowed vlan add 5"]
+    );
+}
+
 // --- FortiOS ---------------------------------------------------------------------------------
 
 /// Tokens of a FortiOS CLI value: double quotes with backslash escapes, literal single quotes.

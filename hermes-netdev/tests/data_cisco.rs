@@ -22,12 +22,26 @@ fn files(prefixes: &[&str]) -> Vec<(String, String)> {
 }
 
 /// Every command line, whitespace-normalised; a VLAN list line (`vlan 1,10-11`, NX-OS) stands for
-/// one `vlan N` line per VLAN, as the model renders it, and NX-OS `channel-group N mode on` is the
-/// `channel-group N` the switch shows for it.
+/// one `vlan N` line per VLAN, as the model renders it; an interface's allowed VLANs (written on
+/// one line or continued on `add` lines) stand for one line per VLAN under the interface; NX-OS
+/// `channel-group N mode on` is the `channel-group N` the switch shows for it.
 fn command_lines(text: &str) -> HashSet<String> {
     let t = ConfigTree::parse(text, Syntax::Cisco);
     let mut out = HashSet::new();
-    for n in t.lines().filter(|n| n.kind != NodeKind::Comment) {
+    let mut parents = vec![""; t.len()];
+    for &r in t.roots() {
+        let mut stack = vec![r];
+        while let Some(id) = stack.pop() {
+            for &c in t.children(id) {
+                parents[c as usize] = t.node(id).text;
+                stack.push(c);
+            }
+        }
+    }
+    for (id, n) in t.lines().enumerate() {
+        if n.kind == NodeKind::Comment {
+            continue;
+        }
         let mut line = n.text.split_whitespace().collect::<Vec<_>>().join(" ");
         if line.starts_with("channel-group ") {
             line = line.trim_end_matches(" mode on").to_string();
@@ -36,9 +50,19 @@ fn command_lines(text: &str) -> HashSet<String> {
             .strip_prefix("vlan ")
             .filter(|l| l.contains([',', '-']))
             .and_then(VlanSet::parse);
-        match list {
-            Some(set) => out.extend(set.0.iter().map(|v| format!("vlan {v}"))),
-            None => {
+        let allowed = line
+            .strip_prefix("switchport trunk allowed vlan ")
+            .map(|l| l.strip_prefix("add ").unwrap_or(l))
+            .and_then(VlanSet::parse)
+            .filter(|s| !s.0.is_empty());
+        match (list, allowed) {
+            (Some(set), _) => out.extend(set.0.iter().map(|v| format!("vlan {v}"))),
+            (None, Some(set)) => out.extend(
+                set.0
+                    .iter()
+                    .map(|v| format!("{} allows vlan {v}", parents[id])),
+            ),
+            (None, None) => {
                 out.insert(line);
             }
         }
