@@ -34,6 +34,7 @@ fn mgmt_acl(d: Dialect) -> Acl {
     match d {
         Dialect::NxOs => Acl {
             kind: AclKind::Ip,
+            options: vec![],
             entries: rules
                 .iter()
                 .enumerate()
@@ -45,6 +46,7 @@ fn mgmt_acl(d: Dialect) -> Acl {
         },
         Dialect::Ios => Acl {
             kind: AclKind::Extended,
+            options: vec![],
             entries: rules
                 .iter()
                 .map(|r| AclEntry {

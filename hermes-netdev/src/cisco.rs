@@ -158,6 +158,7 @@ pub struct Vlan {
     pub shutdown: bool,
     /// Lines of the VLAN the model does not cover (`vn-segment 10010`, `state suspend`), as written
     /// (with their children, indented relative to the VLAN).
+    #[serde(default)]
     pub other: Vec<String>,
 }
 
@@ -293,8 +294,22 @@ pub struct AclEntry {
 pub struct Acl {
     /// Kind.
     pub kind: AclKind,
+    /// Settings of the list as a whole, as written (NX-OS `statistics per-entry`,
+    /// `fragments deny-all`, `ignore routable`); rendered before the entries.
+    #[serde(default)]
+    pub options: Vec<String>,
     /// Entries in order.
     pub entries: Vec<AclEntry>,
+}
+
+/// Whether a line inside an access list is a setting of the list rather than an entry.
+pub(crate) fn is_acl_option(line: &str) -> bool {
+    matches!(
+        words(line).as_slice(),
+        ["statistics", "per-entry"]
+            | ["fragments", "deny-all" | "permit-all"]
+            | ["ignore", "routable"]
+    )
 }
 
 /// A static IPv4 route.
@@ -617,6 +632,9 @@ impl CiscoConfig {
                 AclKind::Ip => format!("ip access-list {name}"),
             };
             let _ = writeln!(o, "{head}");
+            for l in &a.options {
+                let _ = writeln!(o, "{ind}{l}");
+            }
             for e in &a.entries {
                 match e.seq {
                     Some(s) => {
@@ -774,6 +792,7 @@ fn parse_route(w: &[&str], d: Dialect) -> Option<StaticRoute> {
 
 fn parse_acl(tree: &ConfigTree<'_>, kids: &[NodeId], kind: AclKind) -> Option<Acl> {
     let mut entries = Vec::new();
+    let mut options = Vec::new();
     for &k in kids {
         let n = tree.node(k);
         if n.kind == NodeKind::Comment {
@@ -783,6 +802,10 @@ fn parse_acl(tree: &ConfigTree<'_>, kids: &[NodeId], kind: AclKind) -> Option<Ac
             return None;
         }
         let t = n.text;
+        if is_acl_option(t) {
+            options.push(t.to_string());
+            continue;
+        }
         let (first, rest) = t.split_once(' ').unwrap_or((t, ""));
         match first.parse::<u32>() {
             Ok(seq) if !rest.is_empty() => entries.push(AclEntry {
@@ -801,7 +824,11 @@ fn parse_acl(tree: &ConfigTree<'_>, kids: &[NodeId], kind: AclKind) -> Option<Ac
             _ => return None,
         }
     }
-    Some(Acl { kind, entries })
+    Some(Acl {
+        kind,
+        options,
+        entries,
+    })
 }
 
 fn parse_u<T: std::str::FromStr>(s: &str) -> Option<T> {

@@ -386,9 +386,10 @@ fn cisco_top(
                     let seq = |tree: &ConfigTree<'_>, ids: &[NodeId]| {
                         ids.iter().filter(|&&i| is_cmd(tree, i)).all(|&i| {
                             let x = tree.node(i).text;
-                            x.split_whitespace()
-                                .next()
-                                .is_some_and(|f| f.bytes().all(|b| b.is_ascii_digit()))
+                            crate::cisco::is_acl_option(x)
+                                || x.split_whitespace()
+                                    .next()
+                                    .is_some_and(|f| f.bytes().all(|b| b.is_ascii_digit()))
                         })
                     };
                     if !(seq(run, rc) && seq(want, wc)) {

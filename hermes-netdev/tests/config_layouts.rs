@@ -329,6 +329,29 @@ fn allowed_vlans_continued_on_add_lines_are_one_list() {
     );
 }
 
+#[test]
+fn nxos_acl_settings_are_kept_on_the_modelled_list() {
+    // `statistics per-entry` and the other list-wide settings (batfish
+    // vendor/cisco_nxos/grammar/testconfigs/nxos_ip_access_list, acl_global_options).
+    let text = "ip access-list vty-in\n  statistics per-entry\n  10 permit tcp 10.8.0.0/16 any eq 22\n  20 deny ip any any log\ninterface mgmt0\n  ip access-group vty-in in\n  vrf member management\n  ip address 10.8.1.5/24\n";
+    let m = check_cisco("nxos acl statistics", text, Dialect::NxOs);
+    let acl = &m.acls["vty-in"];
+    assert_eq!(acl.options, ["statistics per-entry"]);
+    assert_eq!(acl.entries.len(), 2);
+    m.validate("n3k").expect("the ACL is defined");
+    // Changing one entry changes that entry, not the whole list.
+    let mut want = m.clone();
+    want.acls.get_mut("vty-in").unwrap().entries[0].rule =
+        "permit tcp 10.9.0.0/16 any eq 22".into();
+    let plan = m.diff(&want, Dialect::NxOs, "n3k");
+    let cmds = plan.commands();
+    assert!(cmds.iter().any(|c| c.trim() == "no 10"), "{cmds:?}");
+    assert!(
+        !cmds.iter().any(|c| c.starts_with("no ip access-list")),
+        "{cmds:?}"
+    );
+}
+
 // --- FortiOS ---------------------------------------------------------------------------------
 
 /// Tokens of a FortiOS CLI value: double quotes with backslash escapes, literal single quotes.

@@ -123,6 +123,7 @@ fn acl(d: Dialect) -> impl Strategy<Value = Acl> {
     (prop::collection::vec(rule, 0..5), any::<bool>()).prop_map(move |(rules, std)| match d {
         Dialect::NxOs => Acl {
             kind: AclKind::Ip,
+            options: vec![],
             entries: rules
                 .into_iter()
                 .enumerate()
@@ -138,6 +139,7 @@ fn acl(d: Dialect) -> impl Strategy<Value = Acl> {
             } else {
                 AclKind::Extended
             },
+            options: vec![],
             entries: rules
                 .into_iter()
                 .map(|r| AclEntry { seq: None, rule: r })
