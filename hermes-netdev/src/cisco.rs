@@ -1406,6 +1406,21 @@ impl CiscoConfig {
     pub fn validate(&self, target: &str) -> crate::Result<()> {
         let mut problems = Vec::new();
         let known = |v: u16| v == 1 || self.vlans.contains_key(&v);
+        // Lists the model keeps as written: numbered (`access-list 10 permit ...`) and named ones
+        // with lines it does not cover.
+        let kept_acls: BTreeSet<&str> = self
+            .other
+            .iter()
+            .filter_map(|o| {
+                let first = o.lines().next().unwrap_or_default();
+                match words(first).as_slice() {
+                    ["access-list", n, ..]
+                    | ["ip", "access-list", "standard" | "extended", n, ..]
+                    | ["ip", "access-list", n] => Some(*n),
+                    _ => None,
+                }
+            })
+            .collect();
         let mut nets: Vec<(&str, Option<&str>, Ipv4Net)> = Vec::new();
         for (name, i) in &self.interfaces {
             let mut used: Vec<u16> = Vec::new();
@@ -1462,7 +1477,7 @@ impl CiscoConfig {
                 }
             }
             for acl in i.acl_in.iter().chain(i.acl_out.iter()) {
-                if !self.acls.contains_key(acl) {
+                if !self.acls.contains_key(acl) && !kept_acls.contains(acl.as_str()) {
                     problems.push(format!(
                         "interface {name} uses ACL {acl}, which is not defined"
                     ));

@@ -352,6 +352,26 @@ fn nxos_acl_settings_are_kept_on_the_modelled_list() {
     );
 }
 
+#[test]
+fn access_lists_kept_as_written_are_defined_for_validation() {
+    // Numbered IOS lists are top-level `access-list N` lines (batfish
+    // grammar/cisco/testconfigs/ios-acl-in-routemap); a named list with an entry the model does
+    // not read is kept as written (grammar/cisco/testconfigs/ios_interface_show_run_all).
+    let text = "access-list 10 permit 10.20.0.0 0.0.255.255\naccess-list 10 deny any\nip access-list extended edge-in\n permit tcp any any eq 443\n evaluate reflected-out\ninterface GigabitEthernet0/1\n ip address 10.20.0.1 255.255.0.0\n ip access-group 10 in\n ip access-group edge-in out\n!\n";
+    let m = check_cisco("ios numbered acl", text, Dialect::Ios);
+    assert!(m.acls.is_empty());
+    m.validate("c3750").expect("both lists are defined");
+    let bad = CiscoConfig::parse(
+        "interface GigabitEthernet0/2\n ip access-group 11 in\n",
+        Dialect::Ios,
+    );
+    assert!(bad
+        .validate("c3750")
+        .unwrap_err()
+        .to_string()
+        .contains("ACL 11"));
+}
+
 // --- FortiOS ---------------------------------------------------------------------------------
 
 /// Tokens of a FortiOS CLI value: double quotes with backslash escapes, literal single quotes.
