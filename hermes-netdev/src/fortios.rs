@@ -681,11 +681,28 @@ impl FortiConfig {
     pub fn validate(&self, target: &str) -> crate::Result<()> {
         let mut problems = Vec::new();
         let builtin = ["all", "none", "ALL", "any"];
+        // Objects defined in sections the model keeps as written (service groups, VIP groups...).
+        let kept = |sections: &[&str]| -> BTreeSet<String> {
+            self.other
+                .iter()
+                .filter(|o| sections.contains(&o.lines().next().unwrap_or_default().trim()))
+                .flat_map(|o| edit_names(o))
+                .collect()
+        };
+        let kept_addrs = kept(&[
+            S_ADDR,
+            S_GRP,
+            S_VIP,
+            "config firewall vipgrp",
+            "config system external-resource",
+        ]);
+        let kept_services = kept(&[S_SVC, "config firewall service group"]);
         let addr_known = |a: &str| {
             builtin.contains(&a)
                 || self.addresses.contains_key(a)
                 || self.addrgrps.contains_key(a)
                 || self.vips.contains_key(a)
+                || kept_addrs.contains(a)
         };
         let mut ids = BTreeSet::new();
         for (id, p) in &self.policies {
@@ -702,6 +719,7 @@ impl FortiConfig {
             for s in &p.service {
                 if !(builtin.contains(&s.as_str())
                     || self.services.contains_key(s)
+                    || kept_services.contains(s)
                     || s.chars()
                         .all(|c| c.is_ascii_uppercase() || c == '-' || c.is_ascii_digit()))
                 {
@@ -874,6 +892,16 @@ impl FortiConfig {
         }
         out
     }
+}
+
+/// The names of the `edit` entries of a section written as text.
+fn edit_names(block: &str) -> Vec<String> {
+    let tree = ConfigTree::parse(block, Syntax::FortiOs);
+    let mut out = Vec::new();
+    for &r in tree.roots() {
+        out.extend(entries(&tree, r).into_iter().map(|e| e.name));
+    }
+    out
 }
 
 /// Adds entries; a later block editing an existing entry changes only the keys it sets (FortiOS

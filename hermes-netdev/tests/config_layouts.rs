@@ -533,3 +533,16 @@ fn fortios_value_never_closed_does_not_swallow_the_rest() {
     assert_eq!(FortiConfig::parse(&out), m);
     assert_eq!(FortiConfig::parse(&out).render(), out);
 }
+
+#[test]
+fn fortios_objects_in_sections_kept_as_written_are_defined_for_validation() {
+    // A policy naming a service group and a VIP group (batfish
+    // grammar/fortios/testconfigs/policy: `set service EXPLICIT_DENY1 EXPLICIT_DENY_GROUP`).
+    let text = "config firewall service custom\n    edit \"tcp-8443\"\n        set tcp-portrange 8443\n    next\nend\nconfig firewall service group\n    edit \"web-svcs\"\n        set member \"tcp-8443\" \"HTTPS\"\n    next\nend\nconfig firewall vip\n    edit \"web-1\"\n        set extip 198.51.100.10\n        set mappedip \"10.30.0.10\"\n        set extintf \"wan1\"\n    next\nend\nconfig firewall vipgrp\n    edit \"web-vips\"\n        set interface \"wan1\"\n        set member \"web-1\"\n    next\nend\nconfig firewall policy\n    edit 4\n        set srcintf \"wan1\"\n        set dstintf \"dmz\"\n        set srcaddr \"all\"\n        set dstaddr \"web-vips\"\n        set action accept\n        set schedule \"always\"\n        set service \"web-svcs\"\n    next\nend\n";
+    let m = check_forti("service group", text);
+    m.validate("fgt")
+        .expect("the group and the VIP group are defined");
+    let text = text.replace("set service \"web-svcs\"", "set service \"web-svcz\"");
+    let err = FortiConfig::parse(&text).validate("fgt").unwrap_err();
+    assert!(err.to_string().contains("web-svcz"), "{err}");
+}
