@@ -246,7 +246,8 @@ pub struct Interface {
     pub mtu: Option<u32>,
     /// L2 / routed mode.
     pub switchport: Option<Switchport>,
-    /// VRF membership (`vrf member X` on NX-OS, `ip vrf forwarding X` on IOS).
+    /// VRF membership (`vrf member X` on NX-OS; on IOS `ip vrf forwarding X`, or `vrf forwarding X`
+    /// for a VRF the configuration defines with `vrf definition X`).
     pub vrf: Option<String>,
     /// Primary IPv4 address.
     pub ipv4: Option<Ipv4Net>,
@@ -432,10 +433,16 @@ impl CiscoConfig {
         // A section entered more than once (`interface X` ... `interface X` again) is one section on
         // the device: the later block adds to the earlier one. Model it from all of its children.
         let mut groups: HashMap<String, Vec<NodeId>> = HashMap::new();
+        // IOS VRFs defined with `vrf definition X` (multiprotocol) are joined with `vrf forwarding X`,
+        // those defined with `ip vrf X` with `ip vrf forwarding X`.
+        let mut vrf_defs: BTreeSet<&str> = BTreeSet::new();
         for &id in tree.roots() {
             let n = tree.node(id);
             if n.kind != NodeKind::Comment && reentrant(n.text) {
                 groups.entry(words(n.text).join(" ")).or_default().push(id);
+            }
+            if let ["vrf", "definition", v] = words(n.text).as_slice() {
+                vrf_defs.insert(v);
             }
         }
         for &id in tree.roots() {
@@ -452,12 +459,12 @@ impl CiscoConfig {
                 Some(g) => {
                     let kids: Vec<NodeId> =
                         g.iter().flat_map(|&x| tree.children(x)).copied().collect();
-                    if !c.top_line(tree, id, &kids, dialect) {
+                    if !c.top_line(tree, id, &kids, dialect, &vrf_defs) {
                         c.other.extend(g.iter().map(|&x| other_of(tree, x)));
                     }
                 }
                 None => {
-                    if !c.top_line(tree, id, tree.children(id), dialect) {
+                    if !c.top_line(tree, id, tree.children(id), dialect, &vrf_defs) {
                         c.other.push(other_of(tree, id));
                     }
                 }
@@ -466,7 +473,14 @@ impl CiscoConfig {
         c
     }
 
-    fn top_line(&mut self, tree: &ConfigTree<'_>, id: NodeId, kids: &[NodeId], d: Dialect) -> bool {
+    fn top_line(
+        &mut self,
+        tree: &ConfigTree<'_>,
+        id: NodeId,
+        kids: &[NodeId],
+        d: Dialect,
+        vrf_defs: &BTreeSet<&str>,
+    ) -> bool {
         let t = tree.node(id).text;
         let w = words(t);
         match w.as_slice() {
@@ -507,7 +521,7 @@ impl CiscoConfig {
                 self.vlans.insert(vid, vlan);
             }
             ["interface", name] => {
-                let iface = parse_interface(tree, kids, d);
+                let iface = parse_interface(tree, kids, d, vrf_defs);
                 self.interfaces.insert(name.to_string(), iface);
             }
             ["ip", "access-list", kind @ ("standard" | "extended"), name] => {
@@ -646,11 +660,21 @@ impl CiscoConfig {
                 }
             }
         }
+        let vrf_defs: BTreeSet<&str> = self
+            .other
+            .iter()
+            .filter_map(
+                |o| match words(o.lines().next().unwrap_or_default()).as_slice() {
+                    ["vrf", "definition", v] => Some(*v),
+                    _ => None,
+                },
+            )
+            .collect();
         // Port-channels first, then the others (the differ orders changes anyway).
         let mut names: Vec<&String> = self.interfaces.keys().collect();
         names.sort_by_key(|n| !n.to_ascii_lowercase().starts_with("port-channel"));
         for name in names {
-            render_interface(&mut o, name, &self.interfaces[name], d, ind);
+            render_interface(&mut o, name, &self.interfaces[name], d, ind, &vrf_defs);
         }
         for (tag, p) in &self.ospf {
             let _ = writeln!(o, "router ospf {tag}");
@@ -835,7 +859,12 @@ fn parse_u<T: std::str::FromStr>(s: &str) -> Option<T> {
     s.parse().ok()
 }
 
-fn parse_interface(tree: &ConfigTree<'_>, kids: &[NodeId], d: Dialect) -> Interface {
+fn parse_interface(
+    tree: &ConfigTree<'_>,
+    kids: &[NodeId],
+    d: Dialect,
+    vrf_defs: &BTreeSet<&str>,
+) -> Interface {
     let mut i = Interface::default();
     let mut mode: Option<&str> = None;
     let mut access: Option<u16> = None;
@@ -934,7 +963,11 @@ fn parse_interface(tree: &ConfigTree<'_>, kids: &[NodeId], d: Dialect) -> Interf
                 i.vrf = Some(v.to_string());
                 true
             }
-            ["ip", "vrf", "forwarding", v] if d == Dialect::Ios => {
+            ["ip", "vrf", "forwarding", v] if d == Dialect::Ios && !vrf_defs.contains(v) => {
+                i.vrf = Some(v.to_string());
+                true
+            }
+            ["vrf", "forwarding", v] if d == Dialect::Ios && vrf_defs.contains(v) => {
                 i.vrf = Some(v.to_string());
                 true
             }
@@ -1212,7 +1245,14 @@ fn vrrp_line(v: &mut Vrrp, w: &[&str], t: &str, d: Dialect) -> bool {
     }
 }
 
-fn render_interface(o: &mut String, name: &str, i: &Interface, d: Dialect, ind: &str) {
+fn render_interface(
+    o: &mut String,
+    name: &str,
+    i: &Interface,
+    d: Dialect,
+    ind: &str,
+    vrf_defs: &BTreeSet<&str>,
+) {
     let _ = writeln!(o, "interface {name}");
     let mut line = |s: String| {
         let _ = writeln!(o, "{ind}{s}");
@@ -1226,6 +1266,7 @@ fn render_interface(o: &mut String, name: &str, i: &Interface, d: Dialect, ind: 
     if let Some(v) = &i.vrf {
         line(match d {
             Dialect::NxOs => format!("vrf member {v}"),
+            Dialect::Ios if vrf_defs.contains(v.as_str()) => format!("vrf forwarding {v}"),
             Dialect::Ios => format!("ip vrf forwarding {v}"),
         });
     }

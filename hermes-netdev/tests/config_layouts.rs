@@ -546,3 +546,18 @@ fn fortios_objects_in_sections_kept_as_written_are_defined_for_validation() {
     let err = FortiConfig::parse(&text).validate("fgt").unwrap_err();
     assert!(err.to_string().contains("web-svcz"), "{err}");
 }
+
+#[test]
+fn ios_interface_in_a_multiprotocol_vrf() {
+    // `vrf definition X` VRFs are joined with `vrf forwarding X` (batfish
+    // grammar/cisco/testconfigs/ios-track-ip-sla, ios_interface_show_run_all).
+    let text = "vrf definition mgmt\n !\n address-family ipv4\n exit-address-family\n!\nip vrf legacy\n rd 65000:7\n!\ninterface Loopback900\n vrf forwarding mgmt\n ip address 10.90.0.2 255.255.255.0\n!\ninterface Loopback901\n ip vrf forwarding legacy\n ip address 10.90.0.2 255.255.255.0\n!\n";
+    let m = check_cisco("ios vrf definition", text, Dialect::Ios);
+    assert_eq!(m.interfaces["Loopback900"].vrf.as_deref(), Some("mgmt"));
+    assert_eq!(m.interfaces["Loopback901"].vrf.as_deref(), Some("legacy"));
+    m.validate("c3750")
+        .expect("the same subnet in two VRFs does not overlap");
+    let out = m.render(Dialect::Ios);
+    assert!(out.contains("\n vrf forwarding mgmt\n"), "{out}");
+    assert!(out.contains("\n ip vrf forwarding legacy\n"), "{out}");
+}
