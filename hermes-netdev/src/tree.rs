@@ -64,7 +64,9 @@ pub type NodeId = u32;
 
 impl<'a> ConfigTree<'a> {
     /// Parses `text` in the given syntax. Never fails: lines it cannot place are kept where they are.
+    /// A leading byte-order mark (a configuration saved by a Windows editor) is not part of the text.
     pub fn parse(text: &'a str, syntax: Syntax) -> Self {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         match syntax {
             Syntax::Cisco => parse_cisco(text),
             Syntax::FortiOs => parse_fortios(text),
@@ -128,7 +130,8 @@ impl<'a> ConfigTree<'a> {
         })
     }
 
-    /// Writes the tree back as text (indentation normalised per level; FortiOS `next`/`end` restored).
+    /// Writes the tree back as text (indentation normalised per level; FortiOS `next`/`end` restored;
+    /// blank lines, trailing whitespace and a leading byte-order mark dropped).
     pub fn to_text(&self) -> String {
         let mut out = String::with_capacity(self.nodes.len() * 32);
         for &r in &self.roots {
@@ -421,6 +424,30 @@ mod tests {
         assert!(t
             .find(&["router ospf 1", "network 10.0.0.0 0.0.0.255 area 0"])
             .is_some());
+    }
+
+    #[test]
+    fn byte_order_mark_is_not_part_of_the_first_line() {
+        // batfish grammar/cisco/testconfigs/ios-unicode-bom (there in UTF-16; a UTF-8 file saved by
+        // a Windows editor starts with the same mark).
+        let t = ConfigTree::parse("\u{feff}hostname edge-9\n!\n", Syntax::Cisco);
+        assert_eq!(t.node(t.roots()[0]).text, "hostname edge-9");
+        let t = ConfigTree::parse(
+            "\u{feff}config system global\n    set hostname \"fw\"\nend\n",
+            Syntax::FortiOs,
+        );
+        assert!(t
+            .find(&["config system global", "set hostname \"fw\""])
+            .is_some());
+        assert_eq!(
+            crate::cisco::CiscoConfig::parse(
+                "\u{feff}hostname edge-9\n",
+                crate::cisco::Dialect::Ios
+            )
+            .hostname
+            .as_deref(),
+            Some("edge-9")
+        );
     }
 
     #[test]
