@@ -1165,7 +1165,22 @@ fn parse_interface(
         // Rendered before the mode lines (see `render_interface`), as the device needs it.
         i.other.push("switchport".into());
     }
+    // Rendered first (see `render_interface`): kept first.
+    let (mut first, rest): (Vec<String>, Vec<String>) = std::mem::take(&mut i.other)
+        .into_iter()
+        .partition(|l| is_trunk_encapsulation(l));
+    first.extend(rest);
+    i.other = first;
     i
+}
+
+/// `switchport trunk encapsulation dot1q|isl|negotiate` (Catalyst 3750 and other ISL-capable IOS
+/// switches), which must precede `switchport mode trunk`.
+fn is_trunk_encapsulation(line: &str) -> bool {
+    matches!(
+        words(line).as_slice(),
+        ["switchport", "trunk", "encapsulation", _]
+    )
 }
 
 /// What a layer-2 line of an interface sets.
@@ -1275,6 +1290,11 @@ fn render_interface(
         Some(Switchport::Access { .. } | Switchport::Trunk { .. })
     );
     let bare_switchport = l2 && i.other.iter().any(|l| l == "switchport");
+    // A Catalyst that also speaks ISL refuses `switchport mode trunk` until the encapsulation is
+    // set: the encapsulation goes first.
+    for l in i.other.iter().filter(|l| is_trunk_encapsulation(l)) {
+        line(l.clone());
+    }
     if bare_switchport {
         line("switchport".into());
     }
@@ -1424,7 +1444,7 @@ fn render_interface(
         }
     }
     for l in &i.other {
-        if !(bare_switchport && l == "switchport") {
+        if !(bare_switchport && l == "switchport") && !is_trunk_encapsulation(l) {
             push_other_at(o, l, ind, 1);
         }
     }

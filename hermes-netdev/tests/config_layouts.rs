@@ -561,3 +561,34 @@ fn ios_interface_in_a_multiprotocol_vrf() {
     assert!(out.contains("\n vrf forwarding mgmt\n"), "{out}");
     assert!(out.contains("\n ip vrf forwarding legacy\n"), "{out}");
 }
+
+#[test]
+fn ios_trunk_encapsulation_is_rendered_before_the_trunk_mode() {
+    // A Catalyst 3750 refuses `switchport mode trunk` while the encapsulation is `auto`; its running
+    // configuration shows the encapsulation first (batfish grammar/cisco/testconfigs/ios_switchport_mode).
+    let text = "interface GigabitEthernet1/0/49\n description to core\n switchport trunk encapsulation dot1q\n switchport trunk allowed vlan 10,20\n switchport mode trunk\n spanning-tree guard root\n!\n";
+    let m = check_cisco("ios trunk encapsulation", text, Dialect::Ios);
+    let out = m.render(Dialect::Ios);
+    let enc = out.find("switchport trunk encapsulation dot1q").unwrap();
+    let mode = out.find("switchport mode trunk").unwrap();
+    assert!(enc < mode, "{out}");
+    // Turning an access port into a trunk sends the encapsulation first.
+    let live = CiscoConfig::parse(
+        "interface GigabitEthernet1/0/50\n switchport access vlan 10\n switchport mode access\n!\n",
+        Dialect::Ios,
+    );
+    let mut want = live.clone();
+    let gi = want.interfaces.get_mut("GigabitEthernet1/0/50").unwrap();
+    gi.switchport = Some(Switchport::Trunk {
+        native: None,
+        allowed: None,
+    });
+    gi.other = vec!["switchport trunk encapsulation dot1q".into()];
+    let plan = live.diff(&want, Dialect::Ios, "c3750");
+    let cmds = plan.commands();
+    let pos = |s: &str| cmds.iter().position(|c| c.trim() == s);
+    assert!(
+        pos("switchport trunk encapsulation dot1q") < pos("switchport mode trunk"),
+        "{cmds:?}"
+    );
+}
