@@ -320,7 +320,7 @@ pub struct StaticRoute {
     pub prefix: Ipv4Net,
     /// Next hop: an address, an interface, or both (`Ethernet1/1 10.0.0.1`).
     pub next_hop: String,
-    /// Administrative distance.
+    /// Administrative distance (NX-OS: preference).
     pub distance: Option<u8>,
     /// Route name.
     pub name: Option<String>,
@@ -693,11 +693,20 @@ impl CiscoConfig {
         }
         for r in &self.static_routes {
             let _ = write!(o, "ip route {} {}", r.prefix.render(d), r.next_hop);
-            if let Some(dist) = r.distance {
-                let _ = write!(o, " {dist}");
-            }
-            if let Some(n) = &r.name {
-                let _ = write!(o, " name {n}");
+            let dist = r.distance.map(|x| format!(" {x}")).unwrap_or_default();
+            let name = r
+                .name
+                .as_ref()
+                .map(|n| format!(" name {n}"))
+                .unwrap_or_default();
+            // The order each system shows: IOS `distance name`, NX-OS `name preference`.
+            match d {
+                Dialect::Ios => {
+                    let _ = write!(o, "{dist}{name}");
+                }
+                Dialect::NxOs => {
+                    let _ = write!(o, "{name}{dist}");
+                }
             }
             o.push('\n');
         }
@@ -777,9 +786,10 @@ fn parse_route(w: &[&str], d: Dialect) -> Option<StaticRoute> {
     let mut distance = None;
     let mut name = None;
     let mut i = 0;
+    // IOS writes `NH [distance] [name N]`, NX-OS `NH [name N] [preference]`: either order is read.
     while i < rest.len() {
         let x = rest[i];
-        if x == "name" && i + 2 == rest.len() {
+        if x == "name" && i + 1 < rest.len() && name.is_none() && !hop.is_empty() {
             name = Some(rest[i + 1].to_string());
             i += 2;
             continue;

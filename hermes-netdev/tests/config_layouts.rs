@@ -592,3 +592,29 @@ fn ios_trunk_encapsulation_is_rendered_before_the_trunk_mode() {
         "{cmds:?}"
     );
 }
+
+#[test]
+fn static_route_name_and_preference_in_either_order() {
+    // NX-OS writes the preference after the name (batfish
+    // vendor/cisco_nxos/grammar/testconfigs/nxos_static_route: `... name foo 5`), IOS the distance
+    // before it.
+    let text = "ip route 10.70.0.0/16 10.1.1.254 name to-dc2 200\nip route 10.71.0.0/16 Ethernet1/5 10.1.2.254 name via-e15\nip route 10.72.0.0/16 10.1.1.254 7\n";
+    let m = check_cisco("nxos route name pref", text, Dialect::NxOs);
+    let r = &m.static_routes[0];
+    assert_eq!(r.next_hop, "10.1.1.254");
+    assert_eq!(r.name.as_deref(), Some("to-dc2"));
+    assert_eq!(r.distance, Some(200));
+    assert_eq!(m.static_routes[1].next_hop, "Ethernet1/5 10.1.2.254");
+    let text = "ip route 10.70.0.0 255.255.0.0 10.1.1.254 200 name to-dc2\nip route 10.73.0.0 255.255.0.0 10.1.1.254 name only-name\n";
+    let m = check_cisco("ios route distance name", text, Dialect::Ios);
+    assert_eq!(m.static_routes[0].next_hop, "10.1.1.254");
+    assert_eq!(m.static_routes[0].distance, Some(200));
+    assert_eq!(m.static_routes[1].name.as_deref(), Some("only-name"));
+    // Unmodelled options keep the line as written.
+    let m = check_cisco(
+        "nxos route tag",
+        "ip route 10.74.0.0/16 10.1.1.254 name x tag 9 5\n",
+        Dialect::NxOs,
+    );
+    assert!(m.static_routes.is_empty());
+}
