@@ -23,6 +23,9 @@ struct Entry {
     nested: Vec<String>,
     /// Keys this block `unset`s (they return to their defaults on an entry edited again).
     unsets: Vec<String>,
+    /// Values this block `append`s to keys it does not set itself (added to the entry's earlier
+    /// value when it is edited again).
+    appends: Vec<(String, String)>,
 }
 
 fn unquote(s: &str) -> &str {
@@ -442,6 +445,17 @@ fn entry_body(tree: &ConfigTree<'_>, ids: &[NodeId], e: &mut Entry) {
             e.sets.retain(|(x, _)| x != k);
             e.unsets.retain(|x| x != k);
             e.sets.push((k.to_string(), v.to_string()));
+        } else if let Some(rest) = n.text.strip_prefix("append ") {
+            // `append` adds to a list value instead of replacing it.
+            let (k, v) = rest.split_once(' ').unwrap_or((rest, ""));
+            let v = v.trim();
+            match e.sets.iter_mut().find(|(x, _)| x == k) {
+                Some((_, old)) => {
+                    old.push(' ');
+                    old.push_str(v);
+                }
+                None => e.appends.push((k.to_string(), v.to_string())),
+            }
         } else if let Some(k) = n.text.strip_prefix("unset ") {
             // `unset` returns the key to its default: it is no longer set.
             let k = k.trim();
@@ -493,7 +507,7 @@ impl FortiConfig {
                 S_HA => {
                     let mut e = Entry::default();
                     entry_body(&tree, kids, &mut e);
-                    c.ha = Some(Ha::from_entry(&e));
+                    c.ha = Some(Ha::from_entry(&merged(Vec::new(), Vec::new(), e)));
                     true
                 }
                 S_IF if all_edits => fill(
@@ -545,7 +559,7 @@ impl FortiConfig {
                             let seq = e.name.parse().unwrap_or(0);
                             let e = match c.static_routes.get(&seq) {
                                 Some(old) => merged(old.to_sets(), old.nested.clone(), e),
-                                None => e,
+                                None => merged(Vec::new(), Vec::new(), e),
                             };
                             c.static_routes.insert(seq, FStaticRoute::from_entry(&e));
                         }
@@ -568,6 +582,7 @@ impl FortiConfig {
                                     c.policies[at].1 = Policy::from_entry(&e);
                                 }
                                 None => {
+                                    let e = merged(Vec::new(), Vec::new(), e);
                                     policy_at.insert(idn, c.policies.len());
                                     c.policies.push((idn, Policy::from_entry(&e)));
                                 }
@@ -600,6 +615,7 @@ impl FortiConfig {
                     sets: f(v),
                     nested: nested(v),
                     unsets: Vec::new(),
+                    appends: Vec::new(),
                 })
                 .collect()
         }
@@ -612,6 +628,7 @@ impl FortiConfig {
                     sets: h.to_sets(),
                     nested: h.nested.clone(),
                     unsets: Vec::new(),
+                    appends: Vec::new(),
                 }]),
                 false,
             ));
@@ -645,6 +662,7 @@ impl FortiConfig {
                             sets: v.to_sets(),
                             nested: v.nested.clone(),
                             unsets: Vec::new(),
+                            appends: Vec::new(),
                         })
                         .collect(),
                 ),
@@ -662,6 +680,7 @@ impl FortiConfig {
                             sets: v.to_sets(),
                             nested: v.nested.clone(),
                             unsets: Vec::new(),
+                            appends: Vec::new(),
                         })
                         .collect(),
                 ),
@@ -918,7 +937,7 @@ fn fill<T: Clone>(
                 let (sets, nested) = back(old);
                 merged(sets, nested, e)
             }
-            None => e,
+            None => merged(Vec::new(), Vec::new(), e),
         };
         m.insert(e.name.clone(), f(&e));
     }
@@ -932,6 +951,15 @@ fn merged(mut sets: Vec<(String, String)>, mut nested: Vec<String>, mut e: Entry
     for (k, v) in e.sets.drain(..) {
         sets.retain(|(x, _)| *x != k);
         sets.push((k, v));
+    }
+    for (k, v) in e.appends.drain(..) {
+        match sets.iter_mut().find(|(x, _)| *x == k) {
+            Some((_, old)) => {
+                old.push(' ');
+                old.push_str(&v);
+            }
+            None => sets.push((k, v)),
+        }
     }
     nested.append(&mut e.nested);
     e.sets = sets;

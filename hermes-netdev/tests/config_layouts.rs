@@ -618,3 +618,17 @@ fn static_route_name_and_preference_in_either_order() {
     );
     assert!(m.static_routes.is_empty());
 }
+
+#[test]
+fn fortios_append_adds_to_the_list() {
+    // `append` in a policy and a group (batfish grammar/fortios/testconfigs: `append srcaddr addr2`,
+    // `append member grp1`), in the same block as the `set` and in a later block.
+    let text = "config firewall address\n    edit \"a1\"\n        set subnet 10.1.0.0 255.255.0.0\n    next\n    edit \"a2\"\n        set subnet 10.2.0.0 255.255.0.0\n    next\n    edit \"a3\"\n        set subnet 10.3.0.0 255.255.0.0\n    next\nend\nconfig firewall addrgrp\n    edit \"g\"\n        set member \"a1\"\n        append member \"a2\"\n    next\nend\nconfig firewall policy\n    edit 9\n        set srcintf \"port1\"\n        set dstintf \"port2\"\n        set srcaddr \"a1\"\n        set dstaddr \"all\"\n        set action accept\n        set service \"ALL\"\n    next\nend\nconfig firewall policy\n    edit 9\n        append srcaddr \"a3\" \"g\"\n    next\nend\n";
+    let m = FortiConfig::parse(text);
+    assert_eq!(m.addrgrps["g"].member, ["a1", "a2"]);
+    assert_eq!(m.policies[0].1.srcaddr, ["a1", "a3", "g"]);
+    m.validate("fgt").expect("all defined");
+    let out = m.render();
+    assert_eq!(FortiConfig::parse(&out), m);
+    assert!(m.diff(&m, "fgt").is_empty());
+}

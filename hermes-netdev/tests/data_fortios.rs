@@ -30,7 +30,7 @@ fn files() -> Vec<(String, String)> {
 }
 
 /// (path of edit names + set key) → normalised value for every `set` in the text; a later block
-/// editing the same entry overrides earlier values, as on FortiOS.
+/// editing the same entry overrides earlier values, and `append` adds to them, as on FortiOS.
 fn sets(text: &str) -> BTreeSet<(String, String)> {
     let t = ConfigTree::parse(text, Syntax::FortiOs);
     let mut out = BTreeSet::new();
@@ -41,6 +41,28 @@ fn sets(text: &str) -> BTreeSet<(String, String)> {
         }
         if let Some(k) = n.text.strip_prefix("unset ") {
             out.retain(|(p, v)| !(p == &path && v.split(' ').next() == Some(k.trim())));
+            return;
+        }
+        if let Some(rest) = n.text.strip_prefix("append ") {
+            // `append` adds to the key's list.
+            let add: String = rest
+                .replace('"', "")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            let key = add.split(' ').next().unwrap_or_default().to_string();
+            let old = out
+                .iter()
+                .find(|(p, v)| p == &path && v.split(' ').next() == Some(key.as_str()))
+                .cloned();
+            let value = match old {
+                Some(o) => {
+                    out.remove(&o);
+                    format!("{} {}", o.1, add.split_once(' ').map_or("", |x| x.1))
+                }
+                None => add,
+            };
+            out.insert((path, value));
             return;
         }
         if let Some(rest) = n.text.strip_prefix("set ") {
