@@ -1,7 +1,8 @@
 //! The configuration tree: every line of a running configuration in its hierarchy.
 //!
 //! Cisco IOS and NX-OS configurations nest by indentation (`interface X` with indented children), use
-//! `!` lines as separators and comments, and have multi-line blocks (`banner motd ^C ... ^C`).
+//! `!` lines as separators and comments, and have multi-line blocks (`banner motd ^C ... ^C`, a
+//! Catalyst `macro name X` body up to its `@` line).
 //! FortiOS nests by keywords (`config ... edit ... set ... next ... end`). Both parse into the same
 //! [`ConfigTree`]: an arena of [`Node`]s whose text borrows from the input (zero-copy). Nothing is
 //! dropped: comments and preamble lines are kept as [`NodeKind::Comment`] nodes so the tree can be
@@ -275,10 +276,39 @@ fn parse_cisco(text: &str) -> ConfigTree<'_> {
             tree.push(parent, node);
             continue;
         }
+        if words2(t) == ("macro", "name") {
+            // A Catalyst macro body is written unindented up to a line `@`: one block, so that its
+            // commands are not read as top-level ones. A body never closed is left as lines.
+            let (mut pos, mut taken, mut close) = (e + 1, 0usize, None);
+            while pos < text.len() {
+                let end = memchr_nl(&text.as_bytes()[pos..]).map_or(text.len(), |i| pos + i);
+                taken += 1;
+                if text[pos..end].trim() == "@" {
+                    close = Some(end);
+                    break;
+                }
+                pos = end + 1;
+            }
+            if let Some(block_end) = close {
+                for _ in 0..taken {
+                    spans.next();
+                }
+                node.text = text[s + indent..block_end].trim_end();
+                node.kind = NodeKind::Block;
+                tree.push(parent, node);
+                continue;
+            }
+        }
         let id = tree.push(parent, node);
         stack.push((indent, id));
     }
     tree
+}
+
+/// The first two words of a line.
+fn words2(t: &str) -> (&str, &str) {
+    let mut w = t.split_whitespace();
+    (w.next().unwrap_or_default(), w.next().unwrap_or_default())
 }
 
 /// Where a FortiOS statement stands at the end of a line: inside a double- or single-quoted string,
@@ -424,6 +454,29 @@ mod tests {
         assert!(t
             .find(&["router ospf 1", "network 10.0.0.0 0.0.0.255 area 0"])
             .is_some());
+    }
+
+    #[test]
+    fn catalyst_macro_body_is_one_block() {
+        // Catalyst 3750 Smartports: a user macro's body is unindented and ends with `@`.
+        let cfg = "hostname c3750\nmacro name desk-port\nswitchport mode access\nswitchport access vlan $AVID\nspanning-tree portfast\n@\ninterface GigabitEthernet1/0/3\n switchport mode access\n!\n";
+        let t = ConfigTree::parse(cfg, Syntax::Cisco);
+        let roots: Vec<&str> = t.roots().iter().map(|&r| t.node(r).text).collect();
+        assert_eq!(roots.len(), 4, "{roots:?}");
+        assert!(roots[1].starts_with("macro name desk-port\n") && roots[1].ends_with("\n@"));
+        assert_eq!(t.node(t.roots()[1]).kind, NodeKind::Block);
+        assert_eq!(t.to_text(), cfg);
+        let m = crate::cisco::CiscoConfig::parse(cfg, crate::cisco::Dialect::Ios);
+        assert_eq!(m.other.len(), 1, "{:?}", m.other);
+        assert!(m.interfaces.contains_key("GigabitEthernet1/0/3"));
+        let out = m.render(crate::cisco::Dialect::Ios);
+        assert_eq!(
+            crate::cisco::CiscoConfig::parse(&out, crate::cisco::Dialect::Ios),
+            m
+        );
+        // Never closed: the lines stay lines.
+        let t = ConfigTree::parse("macro name half\nswitchport mode access\n", Syntax::Cisco);
+        assert_eq!(t.roots().len(), 2);
     }
 
     #[test]
