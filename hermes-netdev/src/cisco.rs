@@ -1051,6 +1051,11 @@ fn parse_interface(
             ["hsrp", "version", v] if d == Dialect::NxOs => {
                 parse_u(v).map(|v| i.hsrp_version = Some(v)).is_some()
             }
+            // IOS shows group 0 without its number (`standby ip 10.0.0.1`, `standby preempt`).
+            ["standby", kw, ..] if d == Dialect::Ios && leaf && is_hsrp_group_keyword(kw) => {
+                let h = i.hsrp.entry(0).or_default();
+                hsrp_line(h, &w[1..], t)
+            }
             ["standby", g, rest @ ..] if d == Dialect::Ios && leaf => match parse_u::<u16>(g) {
                 Some(g) => {
                     let h = i.hsrp.entry(g).or_default();
@@ -1204,6 +1209,20 @@ enum SwLine {
     Access,
     /// A trunk-mode setting (`switchport trunk native|allowed vlan`).
     Trunk,
+}
+
+/// The words that follow `standby` in a line of IOS HSRP group 0, written without its number.
+fn is_hsrp_group_keyword(w: &str) -> bool {
+    matches!(
+        w,
+        "ip" | "priority"
+            | "preempt"
+            | "timers"
+            | "authentication"
+            | "track"
+            | "name"
+            | "mac-address"
+    )
 }
 
 fn hsrp_line(h: &mut Hsrp, w: &[&str], t: &str) -> bool {
@@ -1360,20 +1379,26 @@ fn render_interface(
     for (g, h) in &i.hsrp {
         match d {
             Dialect::Ios => {
+                // Group 0 is written without its number, as IOS shows it.
+                let g = if *g == 0 {
+                    String::new()
+                } else {
+                    format!(" {g}")
+                };
                 if let Some(ip) = h.ip {
-                    line(format!("standby {g} ip {ip}"));
+                    line(format!("standby{g} ip {ip}"));
                 }
                 if let Some(p) = h.priority {
-                    line(format!("standby {g} priority {p}"));
+                    line(format!("standby{g} priority {p}"));
                 }
                 if h.preempt {
-                    line(format!("standby {g} preempt"));
+                    line(format!("standby{g} preempt"));
                 }
                 if let Some((a, b)) = h.timers {
-                    line(format!("standby {g} timers {a} {b}"));
+                    line(format!("standby{g} timers {a} {b}"));
                 }
                 if let Some(a) = &h.authentication {
-                    line(format!("standby {g} authentication {a}"));
+                    line(format!("standby{g} authentication {a}"));
                 }
                 for l in &h.other {
                     line(l.clone());

@@ -149,6 +149,16 @@ pub fn replace_key(line: &str) -> Option<String> {
         "ip" if matches!(w.get(1), Some(&"domain-name") | Some(&"domain")) => take(3),
         "ip" if w.len() == 2 => take(1), // NX-OS `hsrp N` / `vrrp N` child `ip X`
         "address" => take(1),
+        // IOS HSRP group 0, written without its number (`standby ip 10.0.0.1`).
+        "standby"
+            if !secondary
+                && matches!(
+                    w.get(1),
+                    Some(&("ip" | "priority" | "timers" | "authentication" | "name"))
+                ) =>
+        {
+            take(2)
+        }
         "standby" | "vrrp" if w.len() == 2 && first == "standby" => take(2),
         "standby" | "vrrp" | "hsrp" => match w.get(2) {
             Some(&"ip")

@@ -632,3 +632,32 @@ fn fortios_append_adds_to_the_list() {
     assert_eq!(FortiConfig::parse(&out), m);
     assert!(m.diff(&m, "fgt").is_empty());
 }
+
+#[test]
+fn ios_hsrp_group_0_without_its_number() {
+    // IOS shows HSRP group 0 as `standby ip ...` (no group number); interface-wide `standby`
+    // settings (`standby delay`, `standby version`) are not a group.
+    let text = "interface Vlan20\n ip address 10.20.0.2 255.255.255.0\n standby delay minimum 30 reload 60\n standby ip 10.20.0.1\n standby priority 110\n standby preempt\n standby track 1 decrement 20\n!\n";
+    let m = check_cisco("ios hsrp group 0", text, Dialect::Ios);
+    let v = &m.interfaces["Vlan20"];
+    let h = &v.hsrp[&0];
+    assert_eq!(h.ip, Some("10.20.0.1".parse().unwrap()));
+    assert_eq!(h.priority, Some(110));
+    assert!(h.preempt);
+    assert_eq!(h.other, ["standby track 1 decrement 20"]);
+    assert_eq!(v.other, ["standby delay minimum 30 reload 60"]);
+    // A new virtual address replaces the old one in place.
+    let mut want = m.clone();
+    want.interfaces
+        .get_mut("Vlan20")
+        .unwrap()
+        .hsrp
+        .get_mut(&0)
+        .unwrap()
+        .ip = Some("10.20.0.254".parse().unwrap());
+    let plan = m.diff(&want, Dialect::Ios, "c3750");
+    assert_eq!(
+        plan.commands(),
+        ["interface Vlan20", " standby ip 10.20.0.254"]
+    );
+}
