@@ -1618,6 +1618,8 @@ impl CiscoConfig {
     /// The part of a live configuration that a desired model manages (see [`CiscoConfig::diff`]).
     pub fn managed_view(&self, want: &CiscoConfig) -> CiscoConfig {
         let live = self;
+        let want_other: std::collections::HashSet<&str> =
+            want.other.iter().map(String::as_str).collect();
         let mut v = CiscoConfig {
             hostname: want.hostname.as_ref().and(live.hostname.clone()),
             features: live
@@ -1658,7 +1660,7 @@ impl CiscoConfig {
         v.other = live
             .other
             .iter()
-            .filter(|o| want.other.contains(o))
+            .filter(|o| want_other.contains(o.as_str()))
             .cloned()
             .collect();
         let logical = |n: &str| n.to_ascii_lowercase().starts_with("port-channel");

@@ -808,6 +808,8 @@ impl FortiConfig {
     /// assert_eq!(live.diff(&want, "fgt").commands(), ["config firewall policy", "    move 2 before 1", "end"]);
     /// ```
     pub fn diff(&self, want: &FortiConfig, target: &str) -> hermes_core::ChangeSet {
+        let want_other: std::collections::HashSet<&str> =
+            want.other.iter().map(String::as_str).collect();
         let live_secs = self.sections();
         let want_secs = want.sections();
         let mut view = Vec::new();
@@ -817,8 +819,13 @@ impl FortiConfig {
                 continue;
             };
             let mut v = Vec::new();
+            // By name (the first entry of a name, as a search in order would find it).
+            let mut by_name: std::collections::HashMap<&str, &Entry> = Default::default();
+            for w in wentries {
+                by_name.entry(w.name.as_str()).or_insert(w);
+            }
             for le in lentries {
-                let w = wentries.iter().find(|w| w.name == le.name);
+                let w = by_name.get(le.name.as_str()).copied();
                 // Interfaces are only changed, never deleted; factory objects are never deleted.
                 if w.is_none() && (*s == S_IF || BUILTIN.contains(&le.name.as_str())) {
                     continue;
@@ -835,7 +842,7 @@ impl FortiConfig {
         let other: Vec<String> = self
             .other
             .iter()
-            .filter(|o| want.other.contains(o))
+            .filter(|o| want_other.contains(o.as_str()))
             .cloned()
             .collect();
         let a = render_sections(&view, &other);
