@@ -173,6 +173,11 @@ impl<'a> ConfigTree<'a> {
     }
 }
 
+/// The deepest nesting the parsers build; lines deeper than this (only in malformed input: a text
+/// indented one more space on every line, FortiOS `config` blocks never ended) stay at this depth,
+/// so that walking the tree never exhausts the stack.
+const MAX_DEPTH: usize = 128;
+
 /// Byte offsets of each line (start, end without the newline).
 fn line_spans(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     let bytes = text.as_bytes();
@@ -300,7 +305,9 @@ fn parse_cisco(text: &str) -> ConfigTree<'_> {
             }
         }
         let id = tree.push(parent, node);
-        stack.push((indent, id));
+        if stack.len() < MAX_DEPTH {
+            stack.push((indent, id));
+        }
     }
     tree
 }
@@ -425,9 +432,20 @@ fn parse_fortios(text: &str) -> ConfigTree<'_> {
                 continue;
             }
         }
+        let mut parent = parent;
+        if t.starts_with("edit ")
+            && stack
+                .last()
+                .is_some_and(|&top| tree.node(top).text.starts_with("edit "))
+        {
+            // An entry directly inside an entry is the next entry of the same table: its `next`
+            // was left out.
+            stack.pop();
+            parent = stack.last().copied();
+        }
         let opens = t.starts_with("config ") || t.starts_with("edit ");
         let id = tree.push(parent, node);
-        if opens {
+        if opens && stack.len() < MAX_DEPTH {
             stack.push(id);
         }
     }
@@ -477,6 +495,36 @@ mod tests {
         // Never closed: the lines stay lines.
         let t = ConfigTree::parse("macro name half\nswitchport mode access\n", Syntax::Cisco);
         assert_eq!(t.roots().len(), 2);
+    }
+
+    #[test]
+    fn malformed_nesting_stays_shallow() {
+        // FortiOS entries whose `next` lines were left out are siblings, not nested 20,000 deep.
+        let mut s = String::from("config firewall address\n");
+        for i in 0..20_000 {
+            s += &format!("    edit \"a{i}\"\n        set subnet 10.0.0.0 255.0.0.0\n");
+        }
+        s += "end\n";
+        let t = ConfigTree::parse(&s, Syntax::FortiOs);
+        assert_eq!(t.children(t.roots()[0]).len(), 20_000);
+        assert_eq!(
+            crate::fortios::FortiConfig::parse(&s).addresses.len(),
+            20_000
+        );
+        // Ever deeper indentation or `config` blocks never ended: capped, nothing lost.
+        let mut s = String::new();
+        for i in 0..20_000 {
+            s += &format!("{:w$}x{i}\n", "", w = i % 300);
+        }
+        let t = ConfigTree::parse(&s, Syntax::Cisco);
+        assert_eq!(t.to_text(), s);
+        let m = crate::cisco::CiscoConfig::parse(&s, crate::cisco::Dialect::Ios);
+        assert_eq!(m.render(crate::cisco::Dialect::Ios).lines().count(), 20_000);
+        let s = "config a\n".repeat(20_000);
+        let t = ConfigTree::parse(&s, Syntax::FortiOs);
+        assert_eq!(t.len(), 20_000);
+        let _ = t.to_text();
+        let _ = crate::fortios::FortiConfig::parse(&s).render();
     }
 
     #[test]
