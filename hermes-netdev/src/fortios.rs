@@ -134,15 +134,19 @@ macro_rules! entity {
     };
     (@ty str) => { Option<String> };
     (@ty raw) => { Option<String> };
+    (@ty verbatim) => { Option<String> };
     (@ty list) => { Vec<String> };
     (@valid str, $v:expr) => { valid_str($v) };
     (@valid raw, $v:expr) => { !$v.contains('"') };
+    (@valid verbatim, $v:expr) => { true };
     (@valid list, $v:expr) => { valid_list($v) };
     (@parse str, $v:expr) => { tokens($v).into_iter().next() };
     (@parse raw, $v:expr) => { Some($v.to_string()) };
+    (@parse verbatim, $v:expr) => { Some($v.to_string()) };
     (@parse list, $v:expr) => { tokens($v) };
     (@render str, $f:expr, $key:literal, $out:ident) => { if let Some(v) = &$f { $out.push(($key.to_string(), quote(v))); } };
     (@render raw, $f:expr, $key:literal, $out:ident) => { if let Some(v) = &$f { $out.push(($key.to_string(), v.clone())); } };
+    (@render verbatim, $f:expr, $key:literal, $out:ident) => { if let Some(v) = &$f { $out.push(($key.to_string(), v.clone())); } };
     (@render list, $f:expr, $key:literal, $out:ident) => { if !$f.is_empty() { $out.push(($key.to_string(), $f.iter().map(|s| quote(s)).collect::<Vec<_>>().join(" "))); } };
 }
 
@@ -339,8 +343,8 @@ entity!(
         group_name: str = "group-name",
         /// `standalone`, `a-p`, `a-a`.
         mode: raw = "mode",
-        /// Heartbeat devices and priorities (`"port3" 50`).
-        hbdev: raw = "hbdev",
+        /// Heartbeat devices and priorities, as written (`"port3" 50 "port4" 50`: quoted names).
+        hbdev: verbatim = "hbdev",
         /// Priority.
         priority: raw = "priority",
         /// `enable` / `disable`.

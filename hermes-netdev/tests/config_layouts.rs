@@ -661,3 +661,15 @@ fn ios_hsrp_group_0_without_its_number() {
         ["interface Vlan20", " standby ip 10.20.0.254"]
     );
 }
+
+#[test]
+fn fortios_ha_heartbeat_devices_are_modelled() {
+    // FortiOS writes `set hbdev "port3" 50` with quoted interface names (Fortinet's HA CLI
+    // reference; the layout of a FortiGate 60F cluster's `config system ha`).
+    let text = "config system ha\n    set group-name \"edge-cl\"\n    set mode a-p\n    set hbdev \"wan2\" 50 \"dmz\" 100\n    set session-pickup enable\n    set override disable\n    set priority 200\n    set monitor \"wan1\" \"internal\"\nend\n";
+    let m = check_forti("ha hbdev", text);
+    let ha = m.ha.as_ref().unwrap();
+    assert_eq!(ha.hbdev.as_deref(), Some("\"wan2\" 50 \"dmz\" 100"));
+    assert_eq!(ha.monitor, ["wan1", "internal"]);
+    assert!(ha.extra.is_empty(), "{:?}", ha.extra);
+}
