@@ -1233,6 +1233,21 @@ fn hsrp_line(h: &mut Hsrp, w: &[&str], t: &str) -> bool {
             h.preempt = true;
             true
         }
+        // `preempt delay minimum 60`: the group preempts; the delays are kept as written.
+        ["preempt", _, ..] => {
+            h.preempt = true;
+            if t.starts_with("standby") {
+                h.other.push(t.to_string());
+                true
+            } else {
+                false
+            }
+        }
+        // NX-OS sub-mode `no preempt` (after a `preempt delay` line): kept as written, in order.
+        ["no", "preempt"] => {
+            h.preempt = false;
+            false
+        }
         ["timers", a, b] => match (parse_u(a), parse_u(b)) {
             (Some(a), Some(b)) => {
                 h.timers = Some((a, b));
@@ -1697,6 +1712,18 @@ impl CiscoConfig {
                 if w.vrrp.is_empty() {
                     i.vrrp.clear();
                 }
+                // A group's unmodelled lines (`preempt delay ...`, `track ...`) are managed only
+                // where the desired group states them, like an interface's.
+                for (g, h) in i.hsrp.iter_mut() {
+                    if let Some(wh) = w.hsrp.get(g) {
+                        h.other.retain(|o| wh.other.contains(o));
+                    }
+                }
+                for (g, v) in i.vrrp.iter_mut() {
+                    if let Some(wv) = w.vrrp.get(g) {
+                        v.other.retain(|o| wv.other.contains(o));
+                    }
+                }
                 i.other.retain(|o| w.other.contains(o));
             }
             v.interfaces.insert(name.clone(), i);
@@ -1708,7 +1735,8 @@ impl CiscoConfig {
     ///
     /// The desired model is authoritative for what it states: a collection (VLANs, ACLs, routes,
     /// NTP servers...) that is non-empty in `want` is made equal (extra live entries are removed,
-    /// except VLAN 1); an interface field left `None` in `want` is not managed; physical interfaces
+    /// except VLAN 1); an interface field left `None` in `want` is not managed (nor are the unmodelled
+    /// lines of an interface or HSRP/VRRP group that `want` does not state); physical interfaces
     /// and SVIs absent from `want` are left alone, port-channels absent from it are removed (after
     /// their members leave);
     /// unmodelled lines are never removed.

@@ -673,3 +673,33 @@ fn fortios_ha_heartbeat_devices_are_modelled() {
     assert_eq!(ha.monitor, ["wan1", "internal"]);
     assert!(ha.extra.is_empty(), "{:?}", ha.extra);
 }
+
+#[test]
+fn hsrp_preempt_with_a_delay_preempts() {
+    // `preempt delay minimum 60` turns preemption on (NX-OS `hsrp N` sub-mode and IOS
+    // `standby N preempt delay ...`, as in ansible-collections/cisco.nxos and cisco.ios HSRP fixtures).
+    let text = "interface Vlan10\n  ip address 10.10.0.2/24\n  hsrp 10\n    preempt delay minimum 60\n    priority 110\n    ip 10.10.0.1\n";
+    let m = check_cisco("nxos preempt delay", text, Dialect::NxOs);
+    let h = &m.interfaces["Vlan10"].hsrp[&10];
+    assert!(h.preempt);
+    assert_eq!(h.other, ["preempt delay minimum 60"]);
+    // batfish vendor/cisco_nxos/grammar/testconfigs/nxos_interface_hsrp: a later `no preempt`.
+    let text = "interface Vlan11\n  ip address 10.11.0.2/24\n  hsrp 11\n    preempt delay minimum 30 reload 40 sync 50\n    no preempt\n    ip 10.11.0.1\n";
+    let m = check_cisco("nxos no preempt", text, Dialect::NxOs);
+    assert!(!m.interfaces["Vlan11"].hsrp[&11].preempt);
+    let text = "interface Vlan10\n ip address 10.10.0.2 255.255.255.0\n standby 10 ip 10.10.0.1\n standby 10 preempt delay minimum 60 reload 120\n!\n";
+    let m = check_cisco("ios preempt delay", text, Dialect::Ios);
+    assert!(m.interfaces["Vlan10"].hsrp[&10].preempt);
+    // Wanting preemption (without saying how) leaves the delay alone.
+    let mut want = m.clone();
+    let h = want
+        .interfaces
+        .get_mut("Vlan10")
+        .unwrap()
+        .hsrp
+        .get_mut(&10)
+        .unwrap();
+    h.other.clear();
+    let plan = m.diff(&want, Dialect::Ios, "c3750");
+    assert!(plan.is_empty(), "{plan}");
+}
