@@ -1494,7 +1494,8 @@ fn render_interface(
         }
     }
     for l in &i.other {
-        if !(bare_switchport && l == "switchport") && !is_trunk_encapsulation(l) {
+        let written_first = (bare_switchport && l == "switchport") || is_trunk_encapsulation(l);
+        if !written_first {
             push_other_at(o, l, ind, 1);
         }
     }
