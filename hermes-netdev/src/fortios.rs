@@ -778,6 +778,8 @@ impl FortiConfig {
                 let mut w = ip.split_whitespace();
                 Some((n, Ipv4Net::parse(w.next()?, w.next())?))
             })
+            // `0.0.0.0 0.0.0.0` is how full-configuration shows an interface without an address.
+            .filter(|(_, net)| !net.addr.is_unspecified())
             .collect();
         for (a, x) in nets.iter().enumerate() {
             for y in &nets[a + 1..] {

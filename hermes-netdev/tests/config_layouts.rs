@@ -703,3 +703,14 @@ fn hsrp_preempt_with_a_delay_preempts() {
     let plan = m.diff(&want, Dialect::Ios, "c3750");
     assert!(plan.is_empty(), "{plan}");
 }
+
+#[test]
+fn fortios_interfaces_without_an_address_do_not_overlap() {
+    // `show full-configuration` writes `set ip 0.0.0.0 0.0.0.0` for every interface without an
+    // address (a DHCP WAN, unused ports); they are not 0.0.0.0/0 subnets overlapping the others.
+    let text = "config system interface\n    edit \"wan1\"\n        set vdom \"root\"\n        set mode dhcp\n        set ip 0.0.0.0 0.0.0.0\n        set type physical\n    next\n    edit \"wan2\"\n        set vdom \"root\"\n        set ip 0.0.0.0 0.0.0.0\n        set type physical\n    next\n    edit \"internal\"\n        set vdom \"root\"\n        set ip 192.168.1.99 255.255.255.0\n        set type hard-switch\n    next\n    edit \"lab\"\n        set vdom \"root\"\n        set ip 192.168.1.1 255.255.255.128\n        set type physical\n    next\nend\n";
+    let m = check_forti("full-configuration interfaces", text);
+    let err = m.validate("fgt").unwrap_err().to_string();
+    assert!(err.contains("internal and lab"), "{err}");
+    assert!(!err.contains("wan1") && !err.contains("wan2"), "{err}");
+}
