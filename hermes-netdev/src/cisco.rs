@@ -485,8 +485,9 @@ impl CiscoConfig {
         let w = words(t);
         match w.as_slice() {
             ["hostname", h] if kids.is_empty() => self.hostname = Some(h.to_string()),
-            ["feature", f] if kids.is_empty() => {
-                self.features.insert(f.to_string());
+            // Some features are two words (`feature nv overlay`).
+            ["feature", _, ..] if kids.is_empty() => {
+                self.features.insert(after_words(t, 1).to_string());
             }
             // NX-OS lists every VLAN on one line (`vlan 1,10,20-30`) before the blocks of the VLANs
             // that have settings: each listed VLAN exists, with its settings (if any) in its block.

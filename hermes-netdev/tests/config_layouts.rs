@@ -714,3 +714,15 @@ fn fortios_interfaces_without_an_address_do_not_overlap() {
     assert!(err.contains("internal and lab"), "{err}");
     assert!(!err.contains("wan1") && !err.contains("wan2"), "{err}");
 }
+
+#[test]
+fn nxos_features_of_two_words() {
+    // VXLAN switches enable `feature nv overlay` (batfish
+    // vendor/cisco_nxos/grammar/testconfigs/nxos_nve_vnis, `feature fabric forwarding` elsewhere).
+    let text = "feature lacp\nfeature nv overlay\nfeature vn-segment-vlan-based\nfeature fabric forwarding\n";
+    let m = check_cisco("nxos features", text, Dialect::NxOs);
+    assert!(m.features.contains("nv overlay"), "{:?}", m.features);
+    assert!(m.features.contains("fabric forwarding"));
+    assert_eq!(m.features.len(), 4);
+    assert!(m.other.is_empty(), "{:?}", m.other);
+}
