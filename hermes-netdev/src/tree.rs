@@ -193,6 +193,26 @@ fn line_spans(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     })
 }
 
+/// The line that closes a value spanning lines, looking from byte `from` on: the first line for
+/// which `closes` holds, as its end offset and how many lines were looked at (it included); `None`
+/// when no line closes it (a truncated configuration).
+fn closing_line(
+    text: &str,
+    from: usize,
+    mut closes: impl FnMut(&str) -> bool,
+) -> Option<(usize, usize)> {
+    let (mut pos, mut taken) = (from, 0usize);
+    while pos < text.len() {
+        let end = memchr_nl(&text.as_bytes()[pos..]).map_or(text.len(), |i| pos + i);
+        taken += 1;
+        if closes(&text[pos..end]) {
+            return Some((end, taken));
+        }
+        pos = end + 1;
+    }
+    None
+}
+
 fn memchr_nl(b: &[u8]) -> Option<usize> {
     b.iter().position(|&c| c == b'\n')
 }
@@ -284,17 +304,7 @@ fn parse_cisco(text: &str) -> ConfigTree<'_> {
         if words2(t) == ("macro", "name") {
             // A Catalyst macro body is written unindented up to a line `@`: one block, so that its
             // commands are not read as top-level ones. A body never closed is left as lines.
-            let (mut pos, mut taken, mut close) = (e + 1, 0usize, None);
-            while pos < text.len() {
-                let end = memchr_nl(&text.as_bytes()[pos..]).map_or(text.len(), |i| pos + i);
-                taken += 1;
-                if text[pos..end].trim() == "@" {
-                    close = Some(end);
-                    break;
-                }
-                pos = end + 1;
-            }
-            if let Some(block_end) = close {
+            if let Some((block_end, taken)) = closing_line(text, e + 1, |l| l.trim() == "@") {
                 for _ in 0..taken {
                     spans.next();
                 }
@@ -411,18 +421,11 @@ fn parse_fortios(text: &str) -> ConfigTree<'_> {
         if st.open() {
             // Find the line that closes the value before taking anything: a value never closed
             // (a truncated configuration) leaves the line on its own and the rest parsed as usual.
-            let (mut pos, mut taken, mut close) = (e + 1, 0usize, None);
-            while pos < text.len() {
-                let end = memchr_nl(&text.as_bytes()[pos..]).map_or(text.len(), |i| pos + i);
-                taken += 1;
-                st = quote_state(text[pos..end].trim_end_matches('\r'), st);
-                if !st.open() {
-                    close = Some(end);
-                    break;
-                }
-                pos = end + 1;
-            }
-            if let Some(block_end) = close {
+            let close = closing_line(text, e + 1, |l| {
+                st = quote_state(l.trim_end_matches('\r'), st);
+                !st.open()
+            });
+            if let Some((block_end, taken)) = close {
                 for _ in 0..taken {
                     spans.next();
                 }

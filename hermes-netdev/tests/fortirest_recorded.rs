@@ -13,7 +13,10 @@ use hermes_netdev::fortirest::{FortiRest, Position};
 use hermes_netdev::NetError;
 use serde::Deserialize;
 use serde_json::Value;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
+
+#[path = "common/http.rs"]
+mod http;
 
 const TOKEN: &str = "h5kq0ty8Gzn1pd9fGs0mk3xwcx4N7p";
 
@@ -122,40 +125,17 @@ async fn serve_with(routes: HashMap<String, (u16, String)>, log: Arc<Mutex<Log>>
             let routes = routes.clone();
             let log = log.clone();
             tokio::spawn(async move {
-                let mut buf = Vec::new();
-                let mut tmp = [0u8; 4096];
-                let (head_end, len) = loop {
-                    let n = s.read(&mut tmp).await.unwrap_or(0);
-                    if n == 0 {
-                        return;
-                    }
-                    buf.extend_from_slice(&tmp[..n]);
-                    if let Some(p) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                        let head = String::from_utf8_lossy(&buf[..p]).to_ascii_lowercase();
-                        let len = head
-                            .lines()
-                            .find_map(|l| l.strip_prefix("content-length:"))
-                            .map(|v| v.trim().parse::<usize>().unwrap())
-                            .unwrap_or(0);
-                        break (p + 4, len);
-                    }
+                let Some((head, body)) = http::read_request(&mut s).await else {
+                    return;
                 };
-                while buf.len() < head_end + len {
-                    let n = s.read(&mut tmp).await.unwrap_or(0);
-                    if n == 0 {
-                        return;
-                    }
-                    buf.extend_from_slice(&tmp[..n]);
-                }
-                let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
                 let line = head
                     .lines()
                     .next()
                     .unwrap_or_default()
                     .trim_end_matches(" HTTP/1.1")
                     .to_string();
-                let body: Option<Value> = (len > 0)
-                    .then(|| serde_json::from_slice(&buf[head_end..head_end + len]).unwrap());
+                let body: Option<Value> =
+                    (!body.is_empty()).then(|| serde_json::from_slice(&body).unwrap());
                 let authorised = head
                     .lines()
                     .any(|l| l.eq_ignore_ascii_case(&format!("authorization: Bearer {TOKEN}")));

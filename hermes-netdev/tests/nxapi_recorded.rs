@@ -11,7 +11,10 @@ use hermes_core::{Classify, ErrorKind};
 use hermes_netdev::nxapi::NxApi;
 use hermes_netdev::NetError;
 use serde_json::Value;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
+
+#[path = "common/http.rs"]
+mod http;
 
 fn recordings() -> HashMap<String, Value> {
     let dir = hermes_testkit::shared_data().join("netdev/pynxos");
@@ -42,30 +45,10 @@ async fn serve(rec: HashMap<String, Value>, unexpected: Arc<Mutex<Vec<String>>>)
             let rec = rec.clone();
             let unexpected = unexpected.clone();
             tokio::spawn(async move {
-                let mut buf = Vec::new();
-                let mut tmp = [0u8; 4096];
-                let (head_end, len) = loop {
-                    let n = s.read(&mut tmp).await.unwrap();
-                    if n == 0 {
-                        return;
-                    }
-                    buf.extend_from_slice(&tmp[..n]);
-                    if let Some(p) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                        let head = String::from_utf8_lossy(&buf[..p]).to_ascii_lowercase();
-                        let len = head
-                            .lines()
-                            .find_map(|l| l.strip_prefix("content-length:"))
-                            .map(|v| v.trim().parse::<usize>().unwrap())
-                            .unwrap_or(0);
-                        break (p + 4, len);
-                    }
+                let Some((head, body)) = http::read_request(&mut s).await else {
+                    return;
                 };
-                while buf.len() < head_end + len {
-                    let n = s.read(&mut tmp).await.unwrap();
-                    buf.extend_from_slice(&tmp[..n]);
-                }
-                let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
-                let req: Value = serde_json::from_slice(&buf[head_end..head_end + len]).unwrap();
+                let req: Value = serde_json::from_slice(&body).unwrap();
                 let mut replies = Vec::new();
                 let mut ok = head.starts_with("POST /ins ")
                     && head.to_ascii_lowercase().contains("authorization: basic");
@@ -202,33 +185,11 @@ async fn serve_batches(unexpected: Arc<Mutex<Vec<String>>>) -> String {
             let routes = routes.clone();
             let unexpected = unexpected.clone();
             tokio::spawn(async move {
-                let mut buf = Vec::new();
-                let mut tmp = [0u8; 4096];
-                let (head_end, len) = loop {
-                    let n = s.read(&mut tmp).await.unwrap_or(0);
-                    if n == 0 {
-                        return;
-                    }
-                    buf.extend_from_slice(&tmp[..n]);
-                    if let Some(p) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                        let head = String::from_utf8_lossy(&buf[..p]).to_ascii_lowercase();
-                        let len = head
-                            .lines()
-                            .find_map(|l| l.strip_prefix("content-length:"))
-                            .map(|v| v.trim().parse::<usize>().unwrap())
-                            .unwrap_or(0);
-                        break (p + 4, len);
-                    }
+                let Some((head, body)) = http::read_request(&mut s).await else {
+                    return;
                 };
-                while buf.len() < head_end + len {
-                    let n = s.read(&mut tmp).await.unwrap_or(0);
-                    if n == 0 {
-                        return;
-                    }
-                    buf.extend_from_slice(&tmp[..n]);
-                }
-                let head = String::from_utf8_lossy(&buf[..head_end]).to_ascii_lowercase();
-                let req: Value = serde_json::from_slice(&buf[head_end..head_end + len]).unwrap();
+                let head = head.to_ascii_lowercase();
+                let req: Value = serde_json::from_slice(&body).unwrap();
                 let items = req.as_array().cloned().unwrap_or_default();
                 let well_formed = head.starts_with("post /ins ")
                     && head.contains("content-type: application/json-rpc")
