@@ -13,7 +13,7 @@ mod common;
 use common::{vendor_tree, StaticRedfish};
 use hermes_core::{Classify, ErrorKind};
 use hermes_ilo::bios::BiosSettings;
-use hermes_ilo::models::PowerState;
+use hermes_ilo::models::{ComputerSystem, PowerState};
 use hermes_ilo::secureboot::SecureBootSettings;
 use hermes_ilo::system::MediaChange;
 use hermes_ilo::{BootOverride, Client, IloError, ResetType, SystemSelector};
@@ -41,6 +41,40 @@ fn strings(v: &Value, pointer: &str) -> Vec<String> {
 
 fn gap_paths(inv: &hermes_ilo::inventory::Inventory) -> Vec<&str> {
     inv.gaps.iter().map(|g| g.path.as_str()).collect()
+}
+
+/// What a system's tree says it is (model, maker, serial, SKU, BIOS, CPU model, sockets and
+/// threads, memory in GiB), checked on the parsed system, with the model also read from the file on
+/// disk, and the system powered on.
+struct Identity<'a> {
+    model: &'a str,
+    manufacturer: &'a str,
+    serial: &'a str,
+    sku: &'a str,
+    bios: &'a str,
+    cpu: &'a str,
+    sockets_threads: (u32, u32),
+    gib: f64,
+}
+
+fn assert_identity(sys: &ComputerSystem, disk: &Value, want: Identity<'_>) {
+    assert_eq!(sys.model.as_deref(), Some(want.model));
+    assert_eq!(sys.model, Some(text(disk, "/Model")));
+    assert_eq!(sys.manufacturer.as_deref(), Some(want.manufacturer));
+    assert_eq!(sys.serial_number.as_deref(), Some(want.serial));
+    assert_eq!(sys.sku.as_deref(), Some(want.sku));
+    assert_eq!(sys.bios_version.as_deref(), Some(want.bios));
+    assert_eq!(sys.power_state, Some(PowerState::On));
+    assert_eq!(sys.cpu_model(), Some(want.cpu));
+    let cpus = sys.processor_summary.as_ref().unwrap();
+    assert_eq!(
+        (cpus.count, cpus.logical_processor_count),
+        (Some(want.sockets_threads.0), Some(want.sockets_threads.1))
+    );
+    assert_eq!(
+        sys.memory_summary.as_ref().unwrap().total_gib,
+        Some(want.gib)
+    );
 }
 
 /// The inventory names exactly `gaps` (in order) and its report holds `line`.
@@ -71,23 +105,20 @@ async fn dell_idrac9_r640_inventory_and_discovery() {
         .unwrap();
     let sys = by_id.get().await.unwrap();
     let disk = srv.json("/redfish/v1/Systems/System.Embedded.1");
-    assert_eq!(sys.model.as_deref(), Some("PowerEdge R640"));
-    assert_eq!(sys.model, Some(text(&disk, "/Model")));
-    assert_eq!(sys.manufacturer.as_deref(), Some("Dell Inc."));
-    assert_eq!(sys.serial_number.as_deref(), Some("CNIVC000180873"));
-    assert_eq!(sys.sku.as_deref(), Some("8CYCZ23"));
-    assert_eq!(sys.bios_version.as_deref(), Some("2.10.2"));
-    assert_eq!(sys.power_state, Some(PowerState::On));
-    assert_eq!(
-        sys.cpu_model(),
-        Some("Intel(R) Xeon(R) Gold 6230 CPU @ 2.10GHz")
+    assert_identity(
+        &sys,
+        &disk,
+        Identity {
+            model: "PowerEdge R640",
+            manufacturer: "Dell Inc.",
+            serial: "CNIVC000180873",
+            sku: "8CYCZ23",
+            bios: "2.10.2",
+            cpu: "Intel(R) Xeon(R) Gold 6230 CPU @ 2.10GHz",
+            sockets_threads: (2, 80),
+            gib: 192.0,
+        },
     );
-    let cpus = sys.processor_summary.as_ref().unwrap();
-    assert_eq!(
-        (cpus.count, cpus.logical_processor_count),
-        (Some(2), Some(80))
-    );
-    assert_eq!(sys.memory_summary.as_ref().unwrap().total_gib, Some(192.0));
 
     // Boot: the allowable values as iDRAC lists them; `UefiTargetBootSourceOverride: null` is absent.
     let boot = sys.boot.clone().unwrap();
@@ -537,23 +568,20 @@ async fn lenovo_xcc_sr670v2_inventory_and_discovery() {
     assert_eq!(server.path(), "/redfish/v1/Systems/1");
     let sys = server.get().await.unwrap();
     let disk = srv.json("/redfish/v1/Systems/1");
-    assert_eq!(sys.model.as_deref(), Some("ThinkSystem SR670 V2"));
-    assert_eq!(sys.model, Some(text(&disk, "/Model")));
-    assert_eq!(sys.manufacturer.as_deref(), Some("Lenovo"));
-    assert_eq!(sys.serial_number.as_deref(), Some("J105958B"));
-    assert_eq!(sys.sku.as_deref(), Some("7Z23CTO1WW"));
-    assert_eq!(sys.bios_version.as_deref(), Some("U8E122J"));
-    assert_eq!(sys.power_state, Some(PowerState::On));
-    assert_eq!(
-        sys.cpu_model(),
-        Some("Intel(R) Xeon(R) Platinum 8362 CPU @ 2.80GHz")
+    assert_identity(
+        &sys,
+        &disk,
+        Identity {
+            model: "ThinkSystem SR670 V2",
+            manufacturer: "Lenovo",
+            serial: "J105958B",
+            sku: "7Z23CTO1WW",
+            bios: "U8E122J",
+            cpu: "Intel(R) Xeon(R) Platinum 8362 CPU @ 2.80GHz",
+            sockets_threads: (2, 128),
+            gib: 1024.0,
+        },
     );
-    let cpus = sys.processor_summary.as_ref().unwrap();
-    assert_eq!(
-        (cpus.count, cpus.logical_processor_count),
-        (Some(2), Some(128))
-    );
-    assert_eq!(sys.memory_summary.as_ref().unwrap().total_gib, Some(1024.0));
     // Found by name as XCC reports it (HostName), too.
     let by_host = bmc
         .find_system(&SystemSelector::Name("XCC-7Z23-J105958B".into()))

@@ -132,7 +132,9 @@ impl LogView {
                 let seed = std::mem::take(seed);
                 self.state = State::Offset(c);
                 for v in seed {
-                    self.push((v + c).ln());
+                    let lx = (v + c).ln();
+                    self.remember(lx);
+                    self.window.push(lx);
                 }
                 return None;
             }
@@ -140,10 +142,7 @@ impl LogView {
         }
         let c = self.offset()?;
         let lx = (x + c).ln();
-        self.recent.push_back(lx);
-        if self.recent.len() > self.short {
-            self.recent.pop_front();
-        }
+        self.remember(lx);
         // A window mostly at 0 (its median at `ln c`) is a count of rare events, not a magnitude:
         // the view abstains.
         let reading = if self.window.len() >= SEED && self.window.median() > c.ln() {
@@ -169,13 +168,12 @@ impl LogView {
         reading
     }
 
-    /// A seeded value joins the window and the recent values.
-    fn push(&mut self, lx: f64) {
+    /// `lx` joins the last `short` values (the level-shift mean's).
+    fn remember(&mut self, lx: f64) {
         self.recent.push_back(lx);
         if self.recent.len() > self.short {
             self.recent.pop_front();
         }
-        self.window.push(lx);
     }
 }
 
