@@ -402,6 +402,10 @@ impl Client {
             match self.power_off(vm).await {
                 Ok(()) => {}
                 Err(e) if e.fault() == Some(&crate::FaultKind::InvalidPowerState) => {}
+                // Gone already (a re-run after a dropped connection): the goal is met.
+                Err(e) if e.fault() == Some(&crate::FaultKind::ManagedObjectNotFound) => {
+                    return Ok(())
+                }
                 Err(e) => return Err(e),
             }
         }

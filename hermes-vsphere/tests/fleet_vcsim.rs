@@ -157,7 +157,7 @@ async fn plan_apply_rerun_scale_down_and_teardown() {
     let deleted = until_converged(|| fleet.teardown(&small)).await;
     assert!(deleted <= 10, "{deleted}");
     assert_eq!(count_named(&client, &format!("{name}-")).await, 1);
-    client.power_off_and_destroy(&foreign, false).await.unwrap();
+    common::destroy(&client, &foreign, false).await;
     client.logout().await.unwrap();
 }
 

@@ -79,7 +79,7 @@ async fn guest_ips_are_pushed_by_wait_for_updates() {
     assert_eq!(again[0].ip.as_deref(), Some("10.0.50.11"));
 
     for vm in [&a, &b] {
-        client.power_off_and_destroy(vm, true).await.unwrap();
+        common::destroy(&client, vm, true).await;
     }
 }
 
@@ -309,7 +309,7 @@ async fn snapshots_honour_the_backupable_contract() {
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Malformed);
 
-    client.power_off_and_destroy(&vm, false).await.unwrap();
+    common::destroy(&client, &vm, false).await;
 }
 
 #[tokio::test]

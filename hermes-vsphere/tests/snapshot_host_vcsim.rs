@@ -91,7 +91,7 @@ async fn snapshots_tree_revert_remove_and_retention() {
     assert!(managed.iter().any(|n| n.contains("2026-01-10")));
     assert!(tree.find("manual").is_some());
 
-    client.power_off_and_destroy(&vm, false).await.unwrap();
+    common::destroy(&client, &vm, false).await;
     client.logout().await.unwrap();
 }
 
