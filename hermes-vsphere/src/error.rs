@@ -52,7 +52,7 @@ pub enum FaultKind {
     HostConfig(String),
     /// The server failed internally (`SystemError`, `RuntimeFault`).
     System,
-    /// Any other fault type, by name.
+    /// Any other fault type, by the name the server sent (namespace prefix removed).
     Other(String),
 }
 
@@ -88,7 +88,9 @@ impl FaultKind {
                 FaultKind::HostConfig(base.to_string())
             }
             "SystemError" | "Runtime" | "RuntimeFault" => FaultKind::System,
-            other => FaultKind::Other(other.to_string()),
+            // An unknown type keeps the name the server sent (`UnknownLicenseProblemFault`), so the
+            // error names the real vim25 type rather than a trimmed one.
+            _ => FaultKind::Other(name.to_string()),
         }
     }
 
@@ -344,6 +346,29 @@ mod tests {
         ] {
             assert_eq!(FaultKind::from_type_name(name).error_kind(), kind, "{name}");
         }
+    }
+
+    /// Regression (tests/recorded/pyvmomi-vc5.5sim-QueryAssignedLicenses-UnknownFault.xml): an unknown
+    /// type lost its `Fault` suffix (`UnknownLicenseProblem`); known types still match with or
+    /// without it.
+    #[test]
+    fn unknown_fault_types_keep_the_name_sent() {
+        assert_eq!(
+            FaultKind::from_type_name("UnknownLicenseProblemFault"),
+            FaultKind::Other("UnknownLicenseProblemFault".into())
+        );
+        assert_eq!(
+            FaultKind::from_type_name("vim25:SomethingNew"),
+            FaultKind::Other("SomethingNew".into())
+        );
+        assert_eq!(
+            FaultKind::from_type_name("InvalidLoginFault"),
+            FaultKind::InvalidLogin
+        );
+        assert_eq!(
+            FaultKind::from_type_name("HostConfigFault"),
+            FaultKind::HostConfig("HostConfig".into())
+        );
     }
 
     #[test]

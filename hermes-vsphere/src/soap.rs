@@ -2,7 +2,8 @@
 //!
 //! [`encode`] turns a method name, its `_this` object and its parameters into the exact bytes sent;
 //! [`decode`] turns the bytes received into the method's `…Response` element or a typed fault. Both are
-//! pure so they are tested on recorded bytes (see `tests/soap_recorded.rs`, replies captured from vcsim).
+//! pure so they are tested on recorded bytes (`tests/soap_recorded.rs`: replies captured from vcsim;
+//! `tests/real_replies.rs`: replies recorded from real vCenter 5.5 to 8.0.3).
 
 use crate::error::{FaultKind, VsphereError};
 use crate::model::MoRef;
@@ -94,11 +95,6 @@ pub fn decode(target: &str, method: &str, bytes: &[u8]) -> Result<Node, VsphereE
 }
 
 fn decode_fault(target: &str, method: &str, fault: &Node) -> VsphereError {
-    let message = fault
-        .child_text("faultstring")
-        .unwrap_or("(no faultstring)")
-        .trim()
-        .to_string();
     let detail = fault.child("detail").and_then(|d| d.children.first());
     let type_name = detail
         .map(|d| d.xsi_type.clone().unwrap_or_else(|| d.name.clone()))
@@ -106,8 +102,15 @@ fn decode_fault(target: &str, method: &str, fault: &Node) -> VsphereError {
             fault
                 .child_text("faultcode")
                 .unwrap_or("Unknown")
+                .trim()
                 .to_string()
         });
+    // vCenter may send an empty `<faultstring/>` (seen with license faults): name the fault type
+    // instead, so the error still says what happened.
+    let message = match fault.child_text("faultstring").map(str::trim) {
+        Some(m) if !m.is_empty() => m.to_string(),
+        _ => format!("the server sent no faultstring for this {type_name} fault"),
+    };
     let mut fault_kind = FaultKind::from_type_name(&type_name);
     // A fault with no detail but the classic message still means the session is gone.
     if detail.is_none() && message.contains("not authenticated") {
