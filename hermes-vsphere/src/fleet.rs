@@ -306,6 +306,48 @@ pub struct Capacity {
     pub free: i64,
 }
 
+impl Capacity {
+    /// A host's free memory (and its name, `name` or `summary.config.name`): `summary.hardware.memorySize` less
+    /// `summary.quickStats.overallMemoryUsage` (MiB). Works on those paths read one by one or on a
+    /// whole `summary`; a missing or unreadable figure counts as 0.
+    pub fn host(h: &ObjectContent) -> Self {
+        let total: i64 = h
+            .decode("summary.hardware.memorySize")
+            .ok()
+            .flatten()
+            .unwrap_or(0);
+        let used_mb: i64 = h
+            .decode("summary.quickStats.overallMemoryUsage")
+            .ok()
+            .flatten()
+            .unwrap_or(0);
+        Capacity {
+            name: h
+                .text("name")
+                .or_else(|| h.text("summary.config.name"))
+                .unwrap_or_default()
+                .to_string(),
+            obj: h.obj.clone(),
+            // Saturating: the figures come from the server, and a wrong one must not overflow.
+            free: total.saturating_sub(used_mb.saturating_mul(1024 * 1024)),
+        }
+    }
+
+    /// A datastore's free space (`summary.freeSpace`) and name (`name` or `summary.name`), read
+    /// alone or inside a whole `summary`.
+    pub fn datastore(d: &ObjectContent) -> Self {
+        Capacity {
+            name: d
+                .text("name")
+                .or_else(|| d.text("summary.name"))
+                .unwrap_or_default()
+                .to_string(),
+            obj: d.obj.clone(),
+            free: d.decode("summary.freeSpace").ok().flatten().unwrap_or(0),
+        }
+    }
+}
+
 /// Places `n` VMs, each taking `need` bytes, on the candidates with the most free capacity left at each
 /// step (greedy, so the candidates end as balanced as their capacities allow). Pure.
 pub fn place(candidates: &[Capacity], n: usize, need: i64) -> Vec<usize> {
@@ -320,7 +362,7 @@ pub fn place(candidates: &[Capacity], n: usize, need: i64) -> Vec<usize> {
             .enumerate()
             .max_by(|(ia, a), (ib, b)| a.cmp(b).then(ib.cmp(ia)))
             .expect("candidates is not empty");
-        free[best] -= need.max(1);
+        free[best] = free[best].saturating_sub(need.max(1));
         out.push(best);
     }
     out
@@ -616,23 +658,7 @@ impl VmFleet {
                 h.text("runtime.connectionState")
                     .is_none_or(|s| s == "connected")
             })
-            .map(|h| {
-                let total: i64 = h
-                    .decode("summary.hardware.memorySize")
-                    .ok()
-                    .flatten()
-                    .unwrap_or(0);
-                let used_mb: i64 = h
-                    .decode("summary.quickStats.overallMemoryUsage")
-                    .ok()
-                    .flatten()
-                    .unwrap_or(0);
-                Capacity {
-                    name: h.text("name").unwrap_or_default().to_string(),
-                    obj: h.obj.clone(),
-                    free: total - used_mb * 1024 * 1024,
-                }
-            })
+            .map(|h| Capacity::host(&h))
             .collect::<Vec<_>>();
         let mut datastores = c
             .retrieve_objects(
@@ -643,11 +669,7 @@ impl VmFleet {
             .await?
             .into_iter()
             .filter(|d| d.text("summary.accessible") != Some("false"))
-            .map(|d| Capacity {
-                name: d.text("name").unwrap_or_default().to_string(),
-                obj: d.obj.clone(),
-                free: d.decode("summary.freeSpace").ok().flatten().unwrap_or(0),
-            })
+            .map(|d| Capacity::datastore(&d))
             .collect::<Vec<_>>();
         if !spec.datastores.is_empty() {
             for want in &spec.datastores {
