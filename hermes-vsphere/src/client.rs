@@ -24,7 +24,7 @@ use hermes_core::{Secret, Sent};
 use tokio::sync::{Mutex, OnceCell, RwLock};
 
 use crate::error::{FaultKind, Result, VsphereError};
-use crate::model::{FromNode, MoRef, ServiceContent};
+use crate::model::{FromNode, MoRef, ServiceContent, UserSession};
 use crate::soap::{self, SoapRequest};
 use crate::tasks::TaskWaiter;
 use crate::tls::Tls;
@@ -281,7 +281,11 @@ impl Client {
             w.text("userName", user).text("password", password.expose());
         });
         *self.inner.cookie.write().await = None;
-        self.call_raw(req, None).await?;
+        let reply = self.call_raw(req, None).await?;
+        // The reply is the new `UserSession`; it is only logged (the session is the cookie).
+        let session = reply
+            .child("returnval")
+            .and_then(|n| UserSession::from_node(n).ok());
         self.inner
             .logged_out
             .store(false, std::sync::atomic::Ordering::SeqCst);
@@ -291,7 +295,13 @@ impl Client {
                 "the server set no session cookie (vmware_soap_session)".into(),
             ));
         }
-        tracing::debug!(target = %self.inner.target, user = %user, "logged in");
+        tracing::debug!(
+            target = %self.inner.target,
+            user = %user,
+            session_user = session.as_ref().map(|s| s.user_name.as_str()).unwrap_or(""),
+            login_time = session.as_ref().map(|s| s.login_time.as_str()).unwrap_or(""),
+            "logged in"
+        );
         Ok(())
     }
 

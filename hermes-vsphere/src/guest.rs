@@ -37,14 +37,34 @@ pub struct GuestIp {
     pub addresses: Vec<String>,
 }
 
+impl GuestIp {
+    /// Reads a whole `GuestInfo` (the `guest` property of `vm`): the primary address
+    /// (`ipAddress`) and every NIC's addresses (`net[].ipAddress`), in order. A guest without
+    /// tools or without an address gives `ip: None` and no addresses.
+    pub fn from_guest_info(vm: MoRef, guest: &Node) -> Self {
+        GuestIp {
+            vm,
+            ip: guest
+                .child_text("ipAddress")
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string),
+            addresses: guest.children_named("net").flat_map(addresses_of).collect(),
+        }
+    }
+}
+
 /// The longest one `WaitForUpdatesEx` round waits for changes.
 const ROUND_SECONDS: u64 = 5;
 
 /// Reads the addresses of one `guest.net` value (`ArrayOfGuestNicInfo`).
 fn nic_addresses(val: &Node) -> Vec<String> {
-    val.children
-        .iter()
-        .flat_map(|nic| nic.children_named("ipAddress"))
+    val.children.iter().flat_map(addresses_of).collect()
+}
+
+/// The addresses of one `GuestNicInfo`.
+fn addresses_of(nic: &Node) -> Vec<String> {
+    nic.children_named("ipAddress")
         .map(|a| a.text.trim().to_string())
         .filter(|a| !a.is_empty())
         .collect()

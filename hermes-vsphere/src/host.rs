@@ -118,6 +118,86 @@ pub struct HostModel {
     pub services: BTreeMap<String, Service>,
 }
 
+impl HostModel {
+    /// The model of a host's whole `config` (`HostConfigInfo`): NTP servers (`dateTimeInfo`),
+    /// DNS, vSwitches and port groups (`network`) and services (`service`). Datastores are separate
+    /// objects (the host's `datastore` property) and are left empty here.
+    pub fn from_config(config: &Node) -> Self {
+        let mut model = HostModel::default();
+        if let Some(dt) = config.child("dateTimeInfo") {
+            model.read_date_time(dt);
+        }
+        if let Some(net) = config.child("network") {
+            model.read_network(net);
+        }
+        if let Some(svc) = config.child("service") {
+            model.read_services(svc);
+        }
+        model
+    }
+
+    /// NTP servers from a `HostDateTimeInfo`.
+    fn read_date_time(&mut self, dt: &Node) {
+        self.ntp_servers = Some(
+            dt.child("ntpConfig")
+                .map(|n| n.children_named("server").map(|s| s.text.clone()).collect())
+                .unwrap_or_default(),
+        );
+    }
+
+    /// DNS from a `HostDnsConfig`.
+    fn read_dns(&mut self, d: &Node) {
+        self.dns = Some(Dns {
+            host_name: d.child_text("hostName").unwrap_or_default().to_string(),
+            domain_name: d.child_text("domainName").unwrap_or_default().to_string(),
+            servers: d
+                .children_named("address")
+                .map(|a| a.text.clone())
+                .collect(),
+            search: d
+                .children_named("searchDomain")
+                .map(|a| a.text.clone())
+                .collect(),
+        });
+    }
+
+    /// vSwitches, port groups and DNS from a `HostNetworkInfo`.
+    fn read_network(&mut self, info: &Node) {
+        for vs in info.children_named("vswitch") {
+            let (name, spec) = vswitch_from(vs);
+            self.vswitches.insert(name, Some(spec));
+        }
+        for pg in info.children_named("portgroup") {
+            if let Some(spec) = pg.child("spec") {
+                let name = spec.child_text("name").unwrap_or_default().to_string();
+                let vlan = spec
+                    .child_text("vlanId")
+                    .and_then(|v| v.trim().parse().ok())
+                    .unwrap_or(0);
+                let vswitch = spec
+                    .child_text("vswitchName")
+                    .unwrap_or_default()
+                    .to_string();
+                self.portgroups
+                    .insert(name, Some(PortGroup { vswitch, vlan }));
+            }
+        }
+        if let Some(d) = info.child("dnsConfig") {
+            self.read_dns(d);
+        }
+    }
+
+    /// Services from a `HostServiceInfo`.
+    fn read_services(&mut self, svc: &Node) {
+        for s in svc.children_named("service") {
+            let key = s.child_text("key").unwrap_or_default().to_string();
+            let running = s.child_text("running").map(str::trim) == Some("true");
+            let policy = s.child_text("policy").map(|p| p.trim().to_string());
+            self.services.insert(key, Service { running, policy });
+        }
+    }
+}
+
 /// One vim25 call of a host change, as recorded in a change's `commands`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "call")]
@@ -458,65 +538,22 @@ impl HostConfig {
             .await?;
         let mut model = HostModel::default();
         if let Some(dt) = o.get("config.dateTimeInfo") {
-            model.ntp_servers = Some(
-                dt.child("ntpConfig")
-                    .map(|n| n.children_named("server").map(|s| s.text.clone()).collect())
-                    .unwrap_or_default(),
-            );
+            model.read_date_time(dt);
         }
-        let mut dns_node = o.get("config.network.dnsConfig").cloned();
+        if let Some(dns) = o.get("config.network.dnsConfig") {
+            model.read_dns(dns);
+        }
         if let Some(ns) = o
             .decode::<MoRef>("configManager.networkSystem")
             .map_err(|e| c.malformed("RetrievePropertiesEx", e))?
         {
             let n = c.retrieve_one(&ns, &["networkInfo"]).await?;
             if let Some(info) = n.get("networkInfo") {
-                for vs in info.children_named("vswitch") {
-                    let (name, spec) = vswitch_from(vs);
-                    model.vswitches.insert(name, Some(spec));
-                }
-                for pg in info.children_named("portgroup") {
-                    if let Some(spec) = pg.child("spec") {
-                        let name = spec.child_text("name").unwrap_or_default().to_string();
-                        let vlan = spec
-                            .child_text("vlanId")
-                            .and_then(|v| v.trim().parse().ok())
-                            .unwrap_or(0);
-                        let vswitch = spec
-                            .child_text("vswitchName")
-                            .unwrap_or_default()
-                            .to_string();
-                        model
-                            .portgroups
-                            .insert(name, Some(PortGroup { vswitch, vlan }));
-                    }
-                }
-                if let Some(d) = info.child("dnsConfig") {
-                    dns_node = Some(d.clone());
-                }
+                model.read_network(info);
             }
-        }
-        if let Some(d) = dns_node {
-            model.dns = Some(Dns {
-                host_name: d.child_text("hostName").unwrap_or_default().to_string(),
-                domain_name: d.child_text("domainName").unwrap_or_default().to_string(),
-                servers: d
-                    .children_named("address")
-                    .map(|a| a.text.clone())
-                    .collect(),
-                search: d
-                    .children_named("searchDomain")
-                    .map(|a| a.text.clone())
-                    .collect(),
-            });
         }
         if let Some(svc) = o.get("config.service") {
-            for s in svc.children_named("service") {
-                let key = s.child_text("key").unwrap_or_default().to_string();
-                let running = s.child_text("running") == Some("true");
-                let policy = s.child_text("policy").map(str::to_string);
-                model.services.insert(key, Service { running, policy });
-            }
+            model.read_services(svc);
         }
         let ds_refs = o
             .morefs("datastore")

@@ -163,9 +163,28 @@ pub struct ObjectContent {
 }
 
 impl ObjectContent {
-    /// A property's value node.
+    /// A property's value node: the property read under exactly that path, or else the value found
+    /// by walking down from a property read whole (`summary.hardware.memorySize` inside a `summary`
+    /// read). The walk only follows single elements: a path through a repeated element (an array
+    /// such as `config.hardware.device`) is ambiguous and gives `None`.
     pub fn get(&self, path: &str) -> Option<&Node> {
-        self.props.iter().find(|p| p.name == path).map(|p| &p.val)
+        if let Some(p) = self.props.iter().find(|p| p.name == path) {
+            return Some(&p.val);
+        }
+        self.props
+            .iter()
+            .filter_map(|p| {
+                let rest = path.strip_prefix(p.name.as_str())?.strip_prefix('.')?;
+                Some((p.name.len(), &p.val, rest))
+            })
+            .max_by_key(|(len, _, _)| *len)
+            .and_then(|(_, val, rest)| {
+                rest.split('.').try_fold(val, |node, name| {
+                    let mut hits = node.children.iter().filter(|c| c.name == name);
+                    let first = hits.next()?;
+                    hits.next().is_none().then_some(first)
+                })
+            })
     }
     /// A property's text.
     pub fn text(&self, path: &str) -> Option<&str> {
@@ -219,6 +238,36 @@ impl FromNode for ObjectContent {
             obj,
             props,
             missing,
+        })
+    }
+}
+
+/// The session a `Login` returns (`UserSession`, also `SessionManager.currentSession`).
+///
+/// The session `key` is deliberately not kept: it identifies the session to the server and has no
+/// use in Hermes; the session itself is the `vmware_soap_session` cookie, held by the client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserSession {
+    /// The user as the server knows it (`VSPHERE.LOCAL\Administrator`).
+    pub user_name: String,
+    /// The user's full name.
+    pub full_name: String,
+    /// When the session started (ISO 8601, as sent).
+    pub login_time: String,
+    /// The session's locale (`en`).
+    pub locale: String,
+    /// The client address the server saw, if it says (vCenter 6.0+).
+    pub ip_address: Option<String>,
+}
+
+impl FromNode for UserSession {
+    fn from_node(n: &Node) -> Result<Self, String> {
+        Ok(UserSession {
+            user_name: req(n, "userName")?,
+            full_name: opt(n, "fullName")?.unwrap_or_default(),
+            login_time: req::<String>(n, "loginTime")?.trim().to_string(),
+            locale: opt(n, "locale")?.unwrap_or_default(),
+            ip_address: opt::<String>(n, "ipAddress")?.filter(|a| !a.is_empty()),
         })
     }
 }

@@ -18,7 +18,7 @@ use std::net::Ipv4Addr;
 
 use crate::client::Client;
 use crate::error::{Result, VsphereError};
-use crate::model::MoRef;
+use crate::model::{opt, req, FromNode, MoRef};
 use crate::xml::{Node, XmlWriter};
 
 /// Guest customization: host name, optional static IPv4 and DNS (Linux prep).
@@ -134,6 +134,96 @@ impl NetworkBacking {
                 );
             }
         }
+    }
+}
+
+/// One network card of a VM, as read from `config.hardware.device`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VmNic {
+    /// The device key (`4000`), which `guest.net[].deviceConfigId` refers to.
+    pub key: i32,
+    /// The device type (`VirtualVmxnet3`, `VirtualE1000`).
+    pub device_type: String,
+    /// The MAC address, if assigned.
+    pub mac: Option<String>,
+    /// A standard port group's name (`VM Network`), for a `VirtualEthernetCardNetworkBackingInfo`.
+    pub network: Option<String>,
+    /// A distributed port group's key, for a distributed-port backing.
+    pub portgroup_key: Option<String>,
+    /// Whether the card is connected (`connectable.connected`), if the server says.
+    pub connected: Option<bool>,
+}
+
+/// The parts of a VM's `config` (`VirtualMachineConfigInfo`) Hermes reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VmConfig {
+    /// The VM's name.
+    pub name: String,
+    /// The BIOS UUID (`uuid`).
+    pub uuid: String,
+    /// Whether it is a template.
+    pub template: bool,
+    /// The guest OS id (`ubuntu64Guest`).
+    pub guest_id: String,
+    /// `hardware.numCPU`.
+    pub num_cpu: i32,
+    /// `hardware.memoryMB`.
+    pub memory_mb: i64,
+    /// The network cards, in device order.
+    pub nics: Vec<VmNic>,
+    /// `extraConfig` key/value pairs, in order.
+    pub extra_config: Vec<(String, String)>,
+}
+
+impl FromNode for VmNic {
+    fn from_node(d: &Node) -> std::result::Result<Self, String> {
+        let backing = d.child("backing");
+        Ok(VmNic {
+            key: req(d, "key")?,
+            device_type: d.xsi_type.clone().unwrap_or_else(|| d.name.clone()),
+            mac: opt::<String>(d, "macAddress")?.map(|m| m.trim().to_string()),
+            network: backing
+                .and_then(|b| b.child_text("deviceName"))
+                .map(|n| n.to_string()),
+            portgroup_key: backing
+                .and_then(|b| b.path(&["port", "portgroupKey"]))
+                .map(|n| n.text.trim().to_string()),
+            connected: d
+                .child("connectable")
+                .map(|c| opt::<bool>(c, "connected"))
+                .transpose()?
+                .flatten(),
+        })
+    }
+}
+
+impl FromNode for VmConfig {
+    fn from_node(n: &Node) -> std::result::Result<Self, String> {
+        let hw = n
+            .child("hardware")
+            .ok_or_else(|| format!("<{}> lacks <hardware>", n.name))?;
+        Ok(VmConfig {
+            name: req(n, "name")?,
+            uuid: opt(n, "uuid")?.unwrap_or_default(),
+            template: opt(n, "template")?.unwrap_or(false),
+            guest_id: opt(n, "guestId")?.unwrap_or_default(),
+            num_cpu: req(hw, "numCPU")?,
+            memory_mb: req(hw, "memoryMB")?,
+            nics: hw
+                .children_named("device")
+                .filter(|d| is_nic(d))
+                .map(VmNic::from_node)
+                .collect::<std::result::Result<_, _>>()?,
+            extra_config: n
+                .children_named("extraConfig")
+                .filter_map(|o| {
+                    Some((
+                        o.child_text("key")?.to_string(),
+                        o.child_text("value").unwrap_or_default().to_string(),
+                    ))
+                })
+                .collect(),
+        })
     }
 }
 
