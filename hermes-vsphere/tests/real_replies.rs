@@ -723,3 +723,76 @@ fn an_absurd_memory_usage_in_a_real_host_summary_does_not_overflow() {
     let placed = hermes_vsphere::fleet::place(&[cap, sane], 3, 1 << 20);
     assert_eq!(placed, [1, 1, 1]);
 }
+
+/// A NIC read from a real vCenter 6.7 VM is sent back whole in an edit, with only its backing
+/// replaced: the device type, key, MAC, connectable state and slot stay as the server sent them.
+#[test]
+fn a_real_nic_is_written_back_with_only_its_backing_replaced() {
+    let o = one_object(VC67_VM_CONFIG);
+    let config = o.get("config").unwrap();
+    let nic = config
+        .path(&["hardware"])
+        .unwrap()
+        .children_named("device")
+        .find(|d| hermes_vsphere::vm::is_nic(d))
+        .unwrap();
+    let backing = hermes_vsphere::vm::NetworkBacking::Distributed {
+        switch_uuid: "50 2a 3b 4c".into(),
+        portgroup_key: "dvportgroup-21".into(),
+    };
+    let mut w = hermes_vsphere::xml::XmlWriter::new();
+    hermes_vsphere::vm::nic_edit(nic, &backing, &mut w);
+    let xml = format!(
+        r#"<x xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">{}</x>"#,
+        w.finish()
+    );
+    let change = Node::parse(xml.as_bytes()).unwrap();
+    let change = change.child("deviceChange").unwrap();
+    assert_eq!(change.child_text("operation"), Some("edit"));
+    let dev = change.child("device").unwrap();
+    assert_eq!(dev.xsi_type.as_deref(), Some("VirtualVmxnet3"));
+    let sent = VmConfig::from_node(&Node {
+        name: "config".into(),
+        children: vec![
+            Node {
+                name: "name".into(),
+                text: "x".into(),
+                ..Node::default()
+            },
+            Node {
+                name: "hardware".into(),
+                children: vec![
+                    Node {
+                        name: "numCPU".into(),
+                        text: "1".into(),
+                        ..Node::default()
+                    },
+                    Node {
+                        name: "memoryMB".into(),
+                        text: "1".into(),
+                        ..Node::default()
+                    },
+                    dev.clone(),
+                ],
+                ..Node::default()
+            },
+        ],
+        ..Node::default()
+    })
+    .unwrap();
+    let sent = &sent.nics[0];
+    assert_eq!(sent.key, 4000);
+    assert_eq!(sent.mac.as_deref(), Some("00:0c:29:ea:2a:63"));
+    assert_eq!(sent.connected, Some(true));
+    assert_eq!(sent.network, None);
+    assert_eq!(sent.portgroup_key.as_deref(), Some("dvportgroup-21"));
+    let names: Vec<&str> = dev.children.iter().map(|c| c.name.as_str()).collect();
+    let before: Vec<&str> = nic.children.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, before, "every element kept, in the server's order");
+    assert_eq!(
+        dev.path(&["slotInfo", "pciSlotNumber"])
+            .map(|n| n.text.as_str()),
+        Some("160")
+    );
+    assert!(!xml.contains("network-16"), "{xml}");
+}
