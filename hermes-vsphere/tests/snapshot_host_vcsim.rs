@@ -183,3 +183,80 @@ async fn host_configuration_converges_and_reads_back() {
     );
     client.logout().await.unwrap();
 }
+
+/// The whole-property readers that the real-vCenter replies exercise (`HostModel::from_config`,
+/// `VmConfig`, `Capacity::host` on a whole `summary`) agree on vcsim with the path-by-path reads the
+/// client makes.
+#[tokio::test]
+async fn whole_property_readers_agree_with_path_reads() {
+    use hermes_vsphere::fleet::Capacity;
+    use hermes_vsphere::vm::VmConfig;
+
+    let client = common::connect().await;
+    let path = "/DC0/host/DC0_C0/DC0_C0_H3";
+    let host_ref = client.find_by_path(path).await.unwrap();
+    let by_paths = HostConfig::by_path(client.clone(), path)
+        .await
+        .unwrap()
+        .read_model()
+        .await
+        .unwrap();
+    let whole = client.retrieve_one(&host_ref, &["config"]).await.unwrap();
+    let from_config = HostModel::from_config(whole.get("config").unwrap());
+    assert_eq!(from_config.ntp_servers, by_paths.ntp_servers);
+    assert_eq!(from_config.dns, by_paths.dns);
+    assert_eq!(from_config.portgroups, by_paths.portgroups);
+    assert_eq!(from_config.services, by_paths.services);
+    assert!(from_config.datastores.is_empty());
+    // vcsim 0.24 quirk: the vSwitch in `config.network` carries its spec (MTU 1500, vmnic0,
+    // loadbalance_srcid, as the ESXi 6.7 capture does), the one in the network system's
+    // `networkInfo` (what read_model follows) has none; only the names can agree.
+    assert_eq!(
+        from_config.vswitches.keys().collect::<Vec<_>>(),
+        by_paths.vswitches.keys().collect::<Vec<_>>()
+    );
+    assert!(from_config.vswitches.contains_key("vSwitch0"));
+
+    let summary = client
+        .retrieve_one(&host_ref, &["name", "summary"])
+        .await
+        .unwrap();
+    let paths = client
+        .retrieve_one(
+            &host_ref,
+            &[
+                "name",
+                "summary.hardware.memorySize",
+                "summary.quickStats.overallMemoryUsage",
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(Capacity::host(&summary), Capacity::host(&paths));
+    assert!(Capacity::host(&summary).free > 0);
+
+    let vm = client.find_by_path("/DC0/vm/tmpl-linux").await.unwrap();
+    let o = client.retrieve_one(&vm, &["config"]).await.unwrap();
+    let config: VmConfig = o.decode("config").unwrap().unwrap();
+    let p = client
+        .retrieve_one(
+            &vm,
+            &["name", "config.hardware.numCPU", "config.hardware.memoryMB"],
+        )
+        .await
+        .unwrap();
+    // vcsim 0.24 quirk: renaming a VM (the launcher renames DC0_C0_RP0_VM0 to tmpl-linux) leaves
+    // `config.name` at the old name; vCenter keeps both the same.
+    assert!(!config.name.is_empty());
+    assert_eq!(p.text("name"), Some("tmpl-linux"));
+    assert_eq!(
+        Some(config.num_cpu),
+        p.decode::<i32>("config.hardware.numCPU").unwrap()
+    );
+    assert_eq!(
+        Some(config.memory_mb),
+        p.decode::<i64>("config.hardware.memoryMB").unwrap()
+    );
+    assert!(!config.nics.is_empty(), "{config:?}");
+    client.logout().await.unwrap();
+}
