@@ -46,6 +46,17 @@ pub enum NetError {
         /// The device's error text.
         message: String,
     },
+    /// The device asked for a confirmation (`[confirm]`, `(y/n)`) that the command was not sent to
+    /// answer; the question was declined, so nothing was confirmed.
+    #[error("{target}: `{line}` asks `{question}`; it was declined: send it with CliSession::command_confirm to answer")]
+    ConfirmationRequired {
+        /// The device.
+        target: String,
+        /// The command line that asked.
+        line: String,
+        /// The device's question.
+        question: String,
+    },
     /// Login was refused.
     #[error("{target}: login refused for user {user}")]
     Auth {
@@ -133,6 +144,7 @@ impl NetError {
             NetError::Invalid { target, .. }
             | NetError::Parse { target, .. }
             | NetError::DeviceRejected { target, .. }
+            | NetError::ConfirmationRequired { target, .. }
             | NetError::Auth { target, .. }
             | NetError::Transport { target, .. }
             | NetError::Timeout { target, .. }
@@ -149,6 +161,7 @@ impl Classify for NetError {
         match self {
             NetError::Invalid { .. } | NetError::Parse { .. } => ErrorKind::InvalidInput,
             NetError::DeviceRejected { .. } => ErrorKind::Conflict,
+            NetError::ConfirmationRequired { .. } => ErrorKind::InvalidInput,
             NetError::Auth { .. } => ErrorKind::Auth,
             NetError::Transport { .. } => ErrorKind::Transport,
             NetError::Timeout { .. } => ErrorKind::Timeout,
@@ -178,9 +191,10 @@ impl Classify for NetError {
     fn sent(&self) -> Sent {
         match self {
             NetError::Transport { sent, .. } => *sent,
-            NetError::DeviceRejected { .. } | NetError::Api { .. } | NetError::FortiOs { .. } => {
-                Sent::Yes
-            }
+            NetError::DeviceRejected { .. }
+            | NetError::ConfirmationRequired { .. }
+            | NetError::Api { .. }
+            | NetError::FortiOs { .. } => Sent::Yes,
             NetError::ApplyFailed { .. } => Sent::Yes,
             other => match other.kind() {
                 ErrorKind::InvalidInput => Sent::No,
