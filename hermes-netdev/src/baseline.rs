@@ -118,6 +118,7 @@ pub fn switch(
                 10,
                 Hsrp {
                     ip: Some(Ipv4Addr::new(10, 0, 10, 1)),
+                    secondary: vec![],
                     priority: Some(priority),
                     preempt: true,
                     timers: Some((1, 3)),

@@ -180,6 +180,19 @@ pub enum Switchport {
         /// The allowed VLANs (`None` = the default, all).
         allowed: Option<VlanSet>,
     },
+    /// IOS DTP: `switchport mode dynamic auto` (becomes a trunk if the neighbour asks) or
+    /// `dynamic desirable` (asks for one); the port uses the access settings while it is not a
+    /// trunk and the trunk settings while it is, so both are held.
+    Dynamic {
+        /// `desirable` rather than `auto`.
+        desirable: bool,
+        /// The access VLAN (`switchport access vlan`).
+        access: Option<u16>,
+        /// The native VLAN as a trunk.
+        native: Option<u16>,
+        /// The allowed VLANs as a trunk (`None` = all).
+        allowed: Option<VlanSet>,
+    },
 }
 
 /// LACP / static port-channel membership mode.
@@ -208,6 +221,10 @@ pub struct ChannelGroup {
 pub struct Hsrp {
     /// The virtual IP.
     pub ip: Option<Ipv4Addr>,
+    /// Secondary virtual IPs (`standby N ip A.B.C.D secondary`, NX-OS `ip A.B.C.D secondary`),
+    /// for the interface's secondary subnets.
+    #[serde(default)]
+    pub secondary: Vec<Ipv4Addr>,
     /// Priority (default 100).
     pub priority: Option<u8>,
     /// Whether to preempt.
@@ -367,16 +384,30 @@ pub struct CiscoConfig {
     pub ntp_servers: Vec<String>,
     /// DNS name servers (as written after `ip name-server`).
     pub name_servers: Vec<String>,
-    /// DNS domain.
+    /// DNS domain (IOS `ip domain name X` or `ip domain-name X`, NX-OS `ip domain-name X`).
     pub domain_name: Option<String>,
-    /// Syslog hosts (as written after `logging host` / `logging server`).
+    /// IOS: the domain is written `ip domain-name X` (as IOS 12.x writes it) instead of
+    /// `ip domain name X`. Both set the same value; the differ writes the form the device shows.
+    /// NX-OS has only `ip domain-name`.
+    #[serde(default)]
+    pub domain_name_hyphen: bool,
+    /// Syslog hosts (as written after `logging host` / `logging server`: the address with its
+    /// options, `10.0.0.5 vrf MGMT transport udp port 514`).
     pub logging_hosts: Vec<String>,
+    /// IOS: the hosts without options are written `logging A.B.C.D` (as IOS before 12.4 writes
+    /// them) instead of `logging host A.B.C.D`; the differ writes the form the device shows.
+    #[serde(default)]
+    pub logging_bare: bool,
     /// SNMP communities: name → the rest (`ro`, `group network-operator`).
     pub snmp_communities: BTreeMap<String, String>,
     /// Boot images (as written after `boot system` / `boot nxos`).
     pub boot: Vec<String>,
     /// Top-level lines the model does not cover, each with its children (newline-separated, indented).
     pub other: Vec<String>,
+}
+
+fn is_ipv4(s: &str) -> bool {
+    s.parse::<Ipv4Addr>().is_ok()
 }
 
 fn words(s: &str) -> Vec<&str> {
@@ -584,14 +615,38 @@ impl CiscoConfig {
             ["ip", "domain-name", n] if kids.is_empty() && d == Dialect::NxOs => {
                 self.domain_name = Some(n.to_string())
             }
+            // IOS reads both forms (12.x writes `ip domain-name`); a second line is kept as written.
             ["ip", "domain", "name", n] if kids.is_empty() && d == Dialect::Ios => {
+                if self.domain_name.is_some() {
+                    return false;
+                }
                 self.domain_name = Some(n.to_string())
+            }
+            ["ip", "domain-name", n] if kids.is_empty() && d == Dialect::Ios => {
+                if self.domain_name.is_some() {
+                    return false;
+                }
+                self.domain_name = Some(n.to_string());
+                self.domain_name_hyphen = true;
             }
             ["logging", "server", _, ..] if kids.is_empty() && d == Dialect::NxOs => {
                 self.logging_hosts.push(after_words(t, 2).to_string())
             }
             ["logging", "host", _, ..] if kids.is_empty() && d == Dialect::Ios => {
+                // Written in the other form than the bare hosts read before: kept as written.
+                if self.logging_bare && is_ipv4(w[2]) && w.len() == 3 {
+                    return false;
+                }
                 self.logging_hosts.push(after_words(t, 2).to_string())
+            }
+            // IOS before 12.4: `logging A.B.C.D`.
+            ["logging", a] if kids.is_empty() && d == Dialect::Ios && is_ipv4(a) => {
+                let bare_host = |h: &String| is_ipv4(h);
+                if !self.logging_bare && self.logging_hosts.iter().any(bare_host) {
+                    return false;
+                }
+                self.logging_bare = true;
+                self.logging_hosts.push(a.to_string())
             }
             ["snmp-server", "community", name, rest @ ..]
                 if kids.is_empty()
@@ -719,6 +774,9 @@ impl CiscoConfig {
         }
         if let Some(dn) = &self.domain_name {
             match d {
+                Dialect::Ios if self.domain_name_hyphen => {
+                    let _ = writeln!(o, "ip domain-name {dn}");
+                }
                 Dialect::Ios => {
                     let _ = writeln!(o, "ip domain name {dn}");
                 }
@@ -729,6 +787,9 @@ impl CiscoConfig {
         }
         for h in &self.logging_hosts {
             match d {
+                Dialect::Ios if self.logging_bare && is_ipv4(h) => {
+                    let _ = writeln!(o, "logging {h}");
+                }
                 Dialect::Ios => {
                     let _ = writeln!(o, "logging host {h}");
                 }
@@ -934,6 +995,15 @@ fn parse_interface(
             }
             ["switchport", "mode", m @ ("access" | "trunk")] => {
                 mode = Some(m);
+                sw_lines.push((SwLine::Mode, t.to_string(), at));
+                true
+            }
+            ["switchport", "mode", "dynamic", m @ ("auto" | "desirable")] if d == Dialect::Ios => {
+                mode = Some(if *m == "auto" {
+                    "dynamic auto"
+                } else {
+                    "dynamic desirable"
+                });
                 sw_lines.push((SwLine::Mode, t.to_string(), at));
                 true
             }
@@ -1151,6 +1221,16 @@ fn parse_interface(
             i.switchport = Some(Switchport::Access { vlan: access });
             true
         }
+        // A DTP port uses both its access and its trunk settings: none is dormant.
+        (Some(m @ ("dynamic auto" | "dynamic desirable")), false) => {
+            i.switchport = Some(Switchport::Dynamic {
+                desirable: m == "dynamic desirable",
+                access,
+                native,
+                allowed: allowed.take(),
+            });
+            true
+        }
         (None, false) => sw_lines.is_empty(),
         _ => false,
     };
@@ -1229,6 +1309,7 @@ fn is_hsrp_group_keyword(w: &str) -> bool {
 fn hsrp_line(h: &mut Hsrp, w: &[&str], t: &str) -> bool {
     match w {
         ["ip", ip] => parse_u(ip).map(|ip| h.ip = Some(ip)).is_some(),
+        ["ip", ip, "secondary"] => parse_u(ip).map(|ip| h.secondary.push(ip)).is_some(),
         ["priority", p] => parse_u(p).map(|p| h.priority = Some(p)).is_some(),
         ["preempt"] => {
             h.preempt = true;
@@ -1332,7 +1413,7 @@ fn render_interface(
     }
     let l2 = matches!(
         i.switchport,
-        Some(Switchport::Access { .. } | Switchport::Trunk { .. })
+        Some(Switchport::Access { .. } | Switchport::Trunk { .. } | Switchport::Dynamic { .. })
     );
     let bare_switchport = l2 && i.other.iter().any(|l| l == "switchport");
     // A Catalyst that also speaks ISL refuses `switchport mode trunk` until the encapsulation is
@@ -1359,6 +1440,24 @@ fn render_interface(
             if let Some(a) = allowed {
                 line(format!("switchport trunk allowed vlan {}", a.render_in(d)));
             }
+        }
+        Some(Switchport::Dynamic {
+            desirable,
+            access,
+            native,
+            allowed,
+        }) => {
+            if let Some(v) = access {
+                line(format!("switchport access vlan {v}"));
+            }
+            if let Some(n) = native {
+                line(format!("switchport trunk native vlan {n}"));
+            }
+            if let Some(a) = allowed {
+                line(format!("switchport trunk allowed vlan {}", a.render_in(d)));
+            }
+            let m = if *desirable { "desirable" } else { "auto" };
+            line(format!("switchport mode dynamic {m}"));
         }
         None => {}
     }
@@ -1404,6 +1503,9 @@ fn render_interface(
                 if let Some(ip) = h.ip {
                     line(format!("standby{g} ip {ip}"));
                 }
+                for ip in &h.secondary {
+                    line(format!("standby{g} ip {ip} secondary"));
+                }
                 if let Some(p) = h.priority {
                     line(format!("standby{g} priority {p}"));
                 }
@@ -1438,6 +1540,9 @@ fn render_interface(
                 }
                 if let Some(ip) = h.ip {
                     l2(format!("ip {ip}"));
+                }
+                for ip in &h.secondary {
+                    l2(format!("ip {ip} secondary"));
                 }
                 let _ = sub;
                 for l in &h.other {
@@ -1545,6 +1650,17 @@ impl CiscoConfig {
                         used.extend(a.0.iter().copied());
                     }
                 }
+                Some(Switchport::Dynamic {
+                    access,
+                    native,
+                    allowed,
+                    ..
+                }) => {
+                    used.extend(access.iter().chain(native.iter()).copied());
+                    if let Some(a) = allowed {
+                        used.extend(a.0.iter().copied());
+                    }
+                }
                 _ => {}
             }
             for v in used {
@@ -1568,6 +1684,21 @@ impl CiscoConfig {
             }
             let subnet = i.ipv4;
             for (g, h) in &i.hsrp {
+                for ip in &h.secondary {
+                    let host = Ipv4Net::new(*ip, 32);
+                    if subnet.is_some()
+                        && !i
+                            .ipv4
+                            .iter()
+                            .chain(i.secondary.iter())
+                            .any(|s| s.overlaps(&host))
+                    {
+                        problems.push(format!(
+                            "interface {name} HSRP group {g} secondary address {ip} is in none of \
+                             the interface's subnets"
+                        ));
+                    }
+                }
                 if let (Some(ip), Some(s)) = (h.ip, subnet) {
                     if !s.overlaps(&Ipv4Net::new(ip, 32)) {
                         problems.push(format!(
@@ -1674,6 +1805,8 @@ impl CiscoConfig {
         list!(snmp_communities);
         list!(boot);
         v.domain_name = want.domain_name.as_ref().and(live.domain_name.clone());
+        v.domain_name_hyphen = live.domain_name_hyphen;
+        v.logging_bare = live.logging_bare;
         v.other = live
             .other
             .iter()
@@ -1750,8 +1883,19 @@ impl CiscoConfig {
     /// let plan = live.diff(&want, Dialect::Ios, "c3750");
     /// assert_eq!(plan.commands(), ["vlan 10", " name users", "no vlan 99"]);
     /// ```
+    ///
+    /// The DNS domain and syslog hosts are written in the form the device shows
+    /// (`ip domain-name` or `ip domain name`, `logging A.B.C.D` or `logging host A.B.C.D`), whatever
+    /// form `want` states.
     pub fn diff(&self, want: &CiscoConfig, d: Dialect, target: &str) -> hermes_core::ChangeSet {
         let view = self.managed_view(want);
+        let mut want = want.clone();
+        if self.domain_name.is_some() {
+            want.domain_name_hyphen = self.domain_name_hyphen;
+        }
+        if !self.logging_hosts.is_empty() {
+            want.logging_bare = self.logging_bare;
+        }
         let (a, b) = (view.render(d), want.render(d));
         let (ta, tb) = (
             ConfigTree::parse(&a, Syntax::Cisco),

@@ -726,3 +726,136 @@ fn nxos_features_of_two_words() {
     assert_eq!(m.features.len(), 4);
     assert!(m.other.is_empty(), "{:?}", m.other);
 }
+
+#[test]
+fn ios_older_domain_and_logging_forms_are_modelled_in_their_form() {
+    // IOS 12.x writes `ip domain-name X` and `logging A.B.C.D` (ciscoconfparse2
+    // tests/fixtures/configs/sample_04.ios, batfish tests/parsing-tests/networks/unit-tests/configs/
+    // cisco_logging); both were kept in `other`, outside the DNS and syslog models.
+    let text = "hostname edge-rtr\nip domain-name corp.example\nip name-server 192.0.2.53\nlogging trap debugging\nlogging 192.0.2.10\nlogging 192.0.2.11\n";
+    let m = check_cisco("IOS 12 forms", text, Dialect::Ios);
+    assert_eq!(m.domain_name.as_deref(), Some("corp.example"));
+    assert!(m.domain_name_hyphen);
+    assert_eq!(m.logging_hosts, ["192.0.2.10", "192.0.2.11"]);
+    assert!(m.logging_bare);
+    assert_eq!(m.other, ["logging trap debugging"]);
+    let out = m.render(Dialect::Ios);
+    assert!(out.contains("ip domain-name corp.example\n"), "{out}");
+    assert!(out.contains("logging 192.0.2.10\n"), "{out}");
+    // A desired model in the newer forms is written in the device's forms: equal values, no diff.
+    let want = CiscoConfig::parse(
+        "ip domain name corp.example\nlogging host 192.0.2.10\nlogging host 192.0.2.11\n",
+        Dialect::Ios,
+    );
+    assert!(!want.domain_name_hyphen && !want.logging_bare);
+    assert!(m.diff(&want, Dialect::Ios, "r1").is_empty());
+    let mut want = want;
+    want.domain_name = Some("lab.example".into());
+    want.logging_hosts.push("192.0.2.12 vrf MGMT".into());
+    let plan = m.diff(&want, Dialect::Ios, "r1");
+    let cmds = plan.commands();
+    assert!(cmds.contains(&"ip domain-name lab.example"), "{cmds:?}");
+    // A host with options has only the `logging host` form.
+    assert!(
+        cmds.contains(&"logging host 192.0.2.12 vrf MGMT"),
+        "{cmds:?}"
+    );
+}
+
+#[test]
+fn ios_logging_host_options_are_kept_on_the_host() {
+    // `logging host A vrf V transport udp port N` (cisco.ios fixtures, IOS-XE 16+).
+    let text = "logging host 192.0.2.10 vrf MGMT transport udp port 5514\nlogging host 192.0.2.11\nip domain name corp.example\n";
+    let m = check_cisco("logging host options", text, Dialect::Ios);
+    assert_eq!(
+        m.logging_hosts,
+        ["192.0.2.10 vrf MGMT transport udp port 5514", "192.0.2.11"]
+    );
+    assert!(!m.logging_bare && !m.domain_name_hyphen);
+    assert!(m.other.is_empty(), "{:?}", m.other);
+}
+
+#[test]
+fn ios_dtp_dynamic_ports_are_modelled() {
+    // `switchport mode dynamic auto|desirable` (Catalyst DTP) was kept in `other` together with
+    // every switchport line of the port. No configuration in the corpus has it: the layout is the
+    // one a Catalyst 3750 shows.
+    let text = "vlan 10\nvlan 20\ninterface GigabitEthernet1/0/5\n switchport access vlan 10\n switchport trunk native vlan 20\n switchport trunk allowed vlan 10,20\n switchport mode dynamic desirable\ninterface GigabitEthernet1/0/6\n switchport mode dynamic auto\n";
+    let m = check_cisco("DTP ports", text, Dialect::Ios);
+    let g5 = &m.interfaces["GigabitEthernet1/0/5"];
+    assert!(g5.other.is_empty(), "{:?}", g5.other);
+    match g5.switchport.as_ref().unwrap() {
+        Switchport::Dynamic {
+            desirable,
+            access,
+            native,
+            allowed,
+        } => {
+            assert!(*desirable);
+            assert_eq!((*access, *native), (Some(10), Some(20)));
+            assert_eq!(allowed.as_ref().unwrap().render(), "10,20");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        m.interfaces["GigabitEthernet1/0/6"].switchport,
+        Some(Switchport::Dynamic {
+            desirable: false,
+            access: None,
+            ..
+        })
+    ));
+    m.validate("c3750").unwrap();
+    // The access VLAN must exist like any other.
+    let mut bad = m.clone();
+    bad.vlans.remove(&10);
+    let err = bad.validate("c3750").unwrap_err().to_string();
+    assert!(err.contains("uses VLAN 10"), "{err}");
+    // Turning the DTP port into a trunk is one line.
+    let mut want = m.clone();
+    want.interfaces
+        .get_mut("GigabitEthernet1/0/5")
+        .unwrap()
+        .switchport = Some(Switchport::Trunk {
+        native: Some(20),
+        allowed: hermes_netdev::cisco::VlanSet::parse("10,20"),
+    });
+    let plan = m.diff(&want, Dialect::Ios, "c3750");
+    assert!(
+        plan.commands().contains(&" switchport mode trunk"),
+        "{:?}",
+        plan.commands()
+    );
+}
+
+#[test]
+fn hsrp_secondary_virtual_addresses_are_modelled() {
+    // batfish vendor/cisco_nxos/grammar/testconfigs/nxos_interface_hsrp (in ../shared/data/netdev:
+    // `ip 192.168.0.1 secondary` in `hsrp 2`) kept them in the group's `other`; IOS writes them
+    // `standby N ip A.B.C.D secondary`.
+    let nx = "interface Ethernet1/1\n  no switchport\n  ip address 192.0.2.2/24\n  ip address 192.168.0.2/24 secondary\n  hsrp 2\n    ip 192.0.2.1\n    ip 192.168.0.1 secondary\n";
+    let m = check_cisco("NX-OS HSRP secondary", nx, Dialect::NxOs);
+    let h = &m.interfaces["Ethernet1/1"].hsrp[&2];
+    assert_eq!(
+        h.secondary,
+        ["192.168.0.1".parse::<std::net::Ipv4Addr>().unwrap()]
+    );
+    assert!(h.other.is_empty(), "{:?}", h.other);
+    m.validate("n3k").unwrap();
+    let ios = "interface Vlan10\n ip address 10.0.10.2 255.255.255.0\n ip address 10.0.11.2 255.255.255.0 secondary\n standby 10 ip 10.0.10.1\n standby 10 ip 10.0.11.1 secondary\n";
+    let m = check_cisco("IOS HSRP secondary", ios, Dialect::Ios);
+    let h = &m.interfaces["Vlan10"].hsrp[&10];
+    assert_eq!(h.secondary.len(), 1);
+    assert!(h.other.is_empty(), "{:?}", h.other);
+    // A secondary virtual address outside every subnet of the interface is reported.
+    let mut bad = m.clone();
+    bad.interfaces
+        .get_mut("Vlan10")
+        .unwrap()
+        .hsrp
+        .get_mut(&10)
+        .unwrap()
+        .secondary = vec!["10.9.9.1".parse().unwrap()];
+    let err = bad.validate("c3750").unwrap_err().to_string();
+    assert!(err.contains("secondary address 10.9.9.1"), "{err}");
+}

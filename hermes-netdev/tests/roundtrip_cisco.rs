@@ -22,13 +22,29 @@ fn text() -> impl Strategy<Value = String> {
 fn vlanset() -> impl Strategy<Value = VlanSet> {
     prop::collection::btree_set(1u16..4094, 0..8).prop_map(VlanSet)
 }
-fn switchport() -> impl Strategy<Value = Option<Switchport>> {
+fn switchport(d: Dialect) -> impl Strategy<Value = Option<Switchport>> {
     prop_oneof![
         Just(None),
         Just(Some(Switchport::Routed)),
         prop::option::of(1u16..4094).prop_map(|vlan| Some(Switchport::Access { vlan })),
         (prop::option::of(1u16..4094), prop::option::of(vlanset()))
             .prop_map(|(native, allowed)| Some(Switchport::Trunk { native, allowed })),
+        // DTP exists on IOS only.
+        (
+            any::<bool>(),
+            prop::option::of(1u16..4094),
+            prop::option::of(1u16..4094),
+            prop::option::of(vlanset())
+        )
+            .prop_map(move |(desirable, access, native, allowed)| match d {
+                Dialect::Ios => Some(Switchport::Dynamic {
+                    desirable,
+                    access,
+                    native,
+                    allowed
+                }),
+                Dialect::NxOs => Some(Switchport::Access { vlan: access }),
+            }),
     ]
 }
 fn hsrp() -> impl Strategy<Value = Hsrp> {
@@ -38,9 +54,11 @@ fn hsrp() -> impl Strategy<Value = Hsrp> {
         any::<bool>(),
         prop::option::of((1u32..10, 10u32..30)),
         prop::option::of(word()),
+        prop::collection::vec(ip(), 0..2),
     )
-        .prop_map(|(ip, priority, preempt, timers, auth)| Hsrp {
+        .prop_map(|(ip, priority, preempt, timers, auth, secondary)| Hsrp {
             ip: Some(ip),
+            secondary,
             priority,
             preempt,
             timers,
@@ -69,7 +87,7 @@ fn interface(d: Dialect) -> impl Strategy<Value = Interface> {
             prop::option::of(text()),
             prop::option::of(any::<bool>()),
             prop::option::of(576u32..9217),
-            switchport(),
+            switchport(d),
             prop::option::of(word()),
         ),
         (
@@ -194,6 +212,7 @@ fn config(d: Dialect) -> impl Strategy<Value = CiscoConfig> {
             prop::option::of(word()),
             prop::collection::vec(ip(), 0..2),
         ),
+        (any::<bool>(), any::<bool>()),
     )
         .prop_map(
             move |(
@@ -204,6 +223,7 @@ fn config(d: Dialect) -> impl Strategy<Value = CiscoConfig> {
                 static_routes,
                 (rid, nets, passive),
                 (ntp, dom, logs),
+                (hyphen, bare),
             )| {
                 let mut ospf = BTreeMap::new();
                 if rid.is_some() || !nets.is_empty() {
@@ -234,7 +254,10 @@ fn config(d: Dialect) -> impl Strategy<Value = CiscoConfig> {
                     static_routes,
                     ntp_servers: ntp.iter().map(|a| a.to_string()).collect(),
                     name_servers: vec![],
+                    // The IOS-only older forms (`ip domain-name`, `logging A.B.C.D`).
+                    domain_name_hyphen: hyphen && dom.is_some() && d == Dialect::Ios,
                     domain_name: dom,
+                    logging_bare: bare && !logs.is_empty() && d == Dialect::Ios,
                     logging_hosts: logs.iter().map(|a| a.to_string()).collect(),
                     snmp_communities: BTreeMap::new(),
                     boot: vec![],
