@@ -388,6 +388,23 @@ pub struct FortiConfig {
     pub policies: Vec<(u32, Policy)>,
     /// Top-level `config` blocks the model does not cover, verbatim.
     pub other: Vec<String>,
+    /// The VDOMs of a multi-VDOM configuration (`config vdom` / `edit NAME` ... `end`), in the order
+    /// the configuration lists them, each modelled as a single-VDOM configuration is. The other
+    /// fields then hold the `config global` part (interfaces, HA, `system global` in `other`...).
+    /// Empty for a single-VDOM configuration: a configuration is multi-VDOM exactly when this is
+    /// not empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vdoms: Vec<Vdom>,
+}
+
+/// One VDOM of a multi-VDOM FortiGate: its name and what it holds (firewall objects, policies,
+/// routes, VPN...), modelled as a single-VDOM configuration. Its own `vdoms` stay empty.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Vdom {
+    /// The VDOM name (`root`, `dmz`).
+    pub name: String,
+    /// What the VDOM holds.
+    pub config: FortiConfig,
 }
 
 /// Factory-default objects the differ never deletes.
@@ -474,133 +491,247 @@ fn entry_body(tree: &ConfigTree<'_>, ids: &[NodeId], e: &mut Entry) {
 fn entries(tree: &ConfigTree<'_>, id: NodeId) -> Vec<Entry> {
     let mut out = Vec::new();
     for &c in tree.children(id) {
-        let n = tree.node(c);
-        if let Some(name) = n.text.strip_prefix("edit ") {
-            // The name as the CLI reads it (quotes and escapes resolved); written back quoted.
-            let name = match tokens(name.trim()).as_slice() {
-                [one] => one.clone(),
-                _ => unquote(name.trim()).to_string(),
-            };
-            let mut e = Entry {
-                name,
-                ..Entry::default()
-            };
-            entry_body(tree, tree.children(c), &mut e);
-            out.push(e);
+        if let Some(name) = tree.node(c).text.strip_prefix("edit ") {
+            out.push(edit_entry(tree, c, name));
         }
     }
     out
 }
 
+/// The entry of an `edit` node.
+fn edit_entry(tree: &ConfigTree<'_>, c: NodeId, name: &str) -> Entry {
+    // The name as the CLI reads it (quotes and escapes resolved); written back quoted.
+    let name = match tokens(name.trim()).as_slice() {
+        [one] => one.clone(),
+        _ => unquote(name.trim()).to_string(),
+    };
+    let mut e = Entry {
+        name,
+        ..Entry::default()
+    };
+    entry_body(tree, tree.children(c), &mut e);
+    e
+}
+
+/// One command of a table block: an entry, or a table command of a script.
+#[derive(Debug, Clone)]
+enum Op {
+    Edit(Entry),
+    /// `delete NAME`.
+    Delete(String),
+    /// `move NAME before|after OTHER`.
+    Move {
+        name: String,
+        after: bool,
+        other: String,
+    },
+    /// `clone NAME to NEW`.
+    Clone {
+        from: String,
+        to: String,
+    },
+}
+
+impl Op {
+    fn is_edit(&self) -> bool {
+        matches!(self, Op::Edit(_))
+    }
+}
+
+/// The commands of a table block in order, or `None` when it holds anything else (`set` lines of a
+/// non-table section, `rename`, which also renames every reference, nested blocks).
+fn table_ops(tree: &ConfigTree<'_>, id: NodeId) -> Option<Vec<Op>> {
+    let mut out = Vec::new();
+    for &c in tree.children(id) {
+        let n = tree.node(c);
+        if n.kind == NodeKind::Comment {
+            continue;
+        }
+        if let Some(name) = n.text.strip_prefix("edit ") {
+            out.push(Op::Edit(edit_entry(tree, c, name)));
+            continue;
+        }
+        if !tree.children(c).is_empty() {
+            return None;
+        }
+        let t = tokens(n.text);
+        let t: Vec<&str> = t.iter().map(String::as_str).collect();
+        out.push(match t.as_slice() {
+            ["delete", x] => Op::Delete(x.to_string()),
+            ["move", x, w @ ("before" | "after"), y] => Op::Move {
+                name: x.to_string(),
+                after: *w == "after",
+                other: y.to_string(),
+            },
+            ["clone", x, "to", y] => Op::Clone {
+                from: x.to_string(),
+                to: y.to_string(),
+            },
+            _ => return None,
+        });
+    }
+    Some(out)
+}
+
 impl FortiConfig {
     /// Parses `show full-configuration` output (or any FortiOS CLI configuration). Never fails.
+    ///
+    /// A multi-VDOM configuration (top-level `config vdom` / `config global` blocks, as a FortiGate
+    /// with VDOMs enabled writes its whole configuration) is read into the global part (these
+    /// fields) and one model per VDOM ([`FortiConfig::vdoms`]); a VDOM written in several blocks is
+    /// one VDOM.
+    ///
+    /// ```
+    /// use hermes_netdev::fortios::FortiConfig;
+    /// let cfg = FortiConfig::parse("config vdom\nedit root\nnext\nedit dmz\nnext\nend\nconfig global\nconfig system interface\n    edit \"port1\"\n        set vdom \"dmz\"\n    next\nend\nend\nconfig vdom\nedit dmz\nconfig firewall address\n    edit \"web\"\n        set subnet 10.0.30.0 255.255.255.0\n    next\nend\nend\n");
+    /// assert_eq!(cfg.interfaces["port1"].vdom.as_deref(), Some("dmz"));
+    /// assert_eq!(cfg.vdoms.iter().map(|v| v.name.as_str()).collect::<Vec<_>>(), ["root", "dmz"]);
+    /// assert!(cfg.vdom("dmz").unwrap().addresses.contains_key("web"));
+    /// assert_eq!(FortiConfig::parse(&cfg.render()), cfg);
+    /// ```
     pub fn parse(text: &str) -> Self {
         let tree = ConfigTree::parse(text, Syntax::FortiOs);
+        let is_cmd = |id: NodeId| tree.node(id).kind != NodeKind::Comment;
+        let multi = tree
+            .roots()
+            .iter()
+            .any(|&r| is_cmd(r) && matches!(tree.node(r).text, "config vdom" | "config global"));
+        if !multi {
+            return Self::from_nodes(&tree, tree.roots());
+        }
+        let mut global: Vec<NodeId> = Vec::new();
+        let mut vdoms: Vec<(String, Vec<NodeId>)> = Vec::new();
+        for &r in tree.roots() {
+            if !is_cmd(r) {
+                continue;
+            }
+            match tree.node(r).text {
+                "config global" => global.extend_from_slice(tree.children(r)),
+                "config vdom" => {
+                    for &e in tree.children(r) {
+                        let Some(name) = tree.node(e).text.strip_prefix("edit ") else {
+                            // Not a VDOM entry: kept (as written) with the global part.
+                            if is_cmd(e) {
+                                global.push(e);
+                            }
+                            continue;
+                        };
+                        let name = name.trim().to_string();
+                        let at = match vdoms.iter().position(|(n, _)| *n == name) {
+                            Some(at) => at,
+                            None => {
+                                vdoms.push((name, Vec::new()));
+                                vdoms.len() - 1
+                            }
+                        };
+                        vdoms[at].1.extend_from_slice(tree.children(e));
+                    }
+                }
+                _ => global.push(r),
+            }
+        }
+        let mut c = Self::from_nodes(&tree, &global);
+        c.vdoms = vdoms
+            .into_iter()
+            .map(|(name, ids)| Vdom {
+                name,
+                config: Self::from_nodes(&tree, &ids),
+            })
+            .collect();
+        c
+    }
+
+    /// The model of the VDOM `name` of a multi-VDOM configuration.
+    pub fn vdom(&self, name: &str) -> Option<&FortiConfig> {
+        self.vdoms
+            .iter()
+            .find(|v| v.name == name)
+            .map(|v| &v.config)
+    }
+
+    /// The single-VDOM model of the blocks `ids` (their `config global` / `config vdom` blocks,
+    /// if any, are kept in `other`).
+    fn from_nodes(tree: &ConfigTree<'_>, ids: &[NodeId]) -> Self {
         let mut c = FortiConfig::default();
-        let mut policy_at: std::collections::HashMap<u32, usize> = Default::default();
-        for &id in tree.roots() {
+        for &id in ids {
             let n = tree.node(id);
             if n.kind == NodeKind::Comment {
                 continue;
             }
             let kids = tree.children(id);
-            let all_edits = kids.iter().all(|&k| {
-                tree.node(k).kind == NodeKind::Comment || tree.node(k).text.starts_with("edit ")
-            });
+            // A table block: its entries (and script commands), or None when it is not one.
+            let ops = || table_ops(tree, id);
+            let name = |s: &str| Some(s.to_string());
+            let seq = |s: &str| s.parse::<u32>().ok();
             let ok = match n.text {
                 S_HA => {
                     let mut e = Entry::default();
-                    entry_body(&tree, kids, &mut e);
+                    entry_body(tree, kids, &mut e);
                     c.ha = Some(Ha::from_entry(&merged(Vec::new(), Vec::new(), e)));
                     true
                 }
-                S_IF if all_edits => fill(
-                    &mut c.interfaces,
-                    entries(&tree, id),
-                    FInterface::from_entry,
-                    |x: &FInterface| (x.to_sets(), x.nested.clone()),
-                ),
-                S_ADDR if all_edits => fill(
-                    &mut c.addresses,
-                    entries(&tree, id),
-                    Address::from_entry,
-                    |x: &Address| (x.to_sets(), x.nested.clone()),
-                ),
-                S_SVC if all_edits => fill(
-                    &mut c.services,
-                    entries(&tree, id),
-                    Service::from_entry,
-                    |x: &Service| (x.to_sets(), x.nested.clone()),
-                ),
-                S_GRP if all_edits => fill(
-                    &mut c.addrgrps,
-                    entries(&tree, id),
-                    AddrGrp::from_entry,
-                    |x: &AddrGrp| (x.to_sets(), x.nested.clone()),
-                ),
-                S_P1 if all_edits => fill(
-                    &mut c.phase1,
-                    entries(&tree, id),
-                    Phase1::from_entry,
-                    |x: &Phase1| (x.to_sets(), x.nested.clone()),
-                ),
-                S_P2 if all_edits => fill(
-                    &mut c.phase2,
-                    entries(&tree, id),
-                    Phase2::from_entry,
-                    |x: &Phase2| (x.to_sets(), x.nested.clone()),
-                ),
-                S_VIP if all_edits => fill(
-                    &mut c.vips,
-                    entries(&tree, id),
-                    Vip::from_entry,
-                    |x: &Vip| (x.to_sets(), x.nested.clone()),
-                ),
-                S_RT if all_edits => {
-                    let es = entries(&tree, id);
-                    if es.iter().all(|e| e.name.parse::<u32>().is_ok()) {
-                        for e in es {
-                            let seq = e.name.parse().unwrap_or(0);
-                            let e = match c.static_routes.get(&seq) {
-                                Some(old) => merged(old.to_sets(), old.nested.clone(), e),
-                                None => merged(Vec::new(), Vec::new(), e),
-                            };
-                            c.static_routes.insert(seq, FStaticRoute::from_entry(&e));
-                        }
-                        true
-                    } else {
-                        false
-                    }
-                }
-                S_POL if all_edits => {
-                    let es = entries(&tree, id);
-                    if es.iter().all(|e| e.name.parse::<u32>().is_ok()) {
-                        for e in es {
-                            let idn = e.name.parse().unwrap_or(0);
-                            // A later block editing an existing policy changes the keys it sets;
-                            // the policy keeps its place in the order.
-                            match policy_at.get(&idn) {
-                                Some(&at) => {
-                                    let old = &c.policies[at].1;
-                                    let e = merged(old.to_sets(), old.nested.clone(), e);
-                                    c.policies[at].1 = Policy::from_entry(&e);
-                                }
-                                None => {
-                                    let e = merged(Vec::new(), Vec::new(), e);
-                                    policy_at.insert(idn, c.policies.len());
-                                    c.policies.push((idn, Policy::from_entry(&e)));
-                                }
-                            }
-                        }
-                        true
-                    } else {
-                        false
-                    }
-                }
+                S_IF | S_ADDR | S_SVC | S_GRP | S_P1 | S_P2 | S_VIP | S_RT | S_POL => match ops() {
+                    None => false,
+                    Some(ops) => match n.text {
+                        S_IF => fill(
+                            &mut c.interfaces,
+                            ops,
+                            name,
+                            FInterface::from_entry,
+                            |x: &FInterface| (x.to_sets(), x.nested.clone()),
+                        ),
+                        S_ADDR => fill(
+                            &mut c.addresses,
+                            ops,
+                            name,
+                            Address::from_entry,
+                            |x: &Address| (x.to_sets(), x.nested.clone()),
+                        ),
+                        S_SVC => fill(
+                            &mut c.services,
+                            ops,
+                            name,
+                            Service::from_entry,
+                            |x: &Service| (x.to_sets(), x.nested.clone()),
+                        ),
+                        S_GRP => fill(
+                            &mut c.addrgrps,
+                            ops,
+                            name,
+                            AddrGrp::from_entry,
+                            |x: &AddrGrp| (x.to_sets(), x.nested.clone()),
+                        ),
+                        S_P1 => fill(
+                            &mut c.phase1,
+                            ops,
+                            name,
+                            Phase1::from_entry,
+                            |x: &Phase1| (x.to_sets(), x.nested.clone()),
+                        ),
+                        S_P2 => fill(
+                            &mut c.phase2,
+                            ops,
+                            name,
+                            Phase2::from_entry,
+                            |x: &Phase2| (x.to_sets(), x.nested.clone()),
+                        ),
+                        S_VIP => fill(&mut c.vips, ops, name, Vip::from_entry, |x: &Vip| {
+                            (x.to_sets(), x.nested.clone())
+                        }),
+                        S_RT => fill(
+                            &mut c.static_routes,
+                            ops,
+                            seq,
+                            FStaticRoute::from_entry,
+                            |x: &FStaticRoute| (x.to_sets(), x.nested.clone()),
+                        ),
+                        _ => fill_policies(&mut c.policies, ops),
+                    },
+                },
                 _ => false,
             };
             if !ok {
-                c.other.push(block_text(&tree, id));
+                c.other.push(block_text(tree, id));
             }
         }
         c
@@ -695,13 +826,78 @@ impl FortiConfig {
     }
 
     /// Renders the configuration as FortiOS CLI text.
+    ///
+    /// A multi-VDOM configuration is written as a FortiGate writes it: the list of VDOMs
+    /// (`config vdom` / `edit NAME` / `next` / `end`), the global part in `config global` ... `end`,
+    /// then each VDOM's blocks in `config vdom` / `edit NAME` ... `end`.
     pub fn render(&self) -> String {
+        if self.vdoms.is_empty() {
+            return self.render_flat();
+        }
+        let mut o = String::from("config vdom\n");
+        for v in &self.vdoms {
+            let _ = writeln!(o, "edit {}\nnext", v.name);
+        }
+        o.push_str("end\n");
+        let global = self.render_flat();
+        if !global.is_empty() {
+            let _ = write!(o, "config global\n{global}end\n");
+        }
+        for v in &self.vdoms {
+            let body = v.config.render_flat();
+            if !body.is_empty() {
+                let _ = write!(o, "config vdom\nedit {}\n{body}end\n", v.name);
+            }
+        }
+        o
+    }
+
+    /// The rendering of the fields other than `vdoms`.
+    fn render_flat(&self) -> String {
         render_sections(&self.sections(), &self.other)
     }
 
     /// Checks the model before anything is sent: policy and group references must resolve, phase 2
-    /// entries must name a defined phase 1, interface subnets must not overlap, policy ids are unique.
+    /// entries must name a defined phase 1, interface subnets must not overlap within a VDOM, policy
+    /// ids are unique. A multi-VDOM configuration is checked per VDOM (each problem names its VDOM),
+    /// its VDOM names must be unique, and each interface must be in a listed VDOM.
     pub fn validate(&self, target: &str) -> crate::Result<()> {
+        let mut problems = self.problems();
+        if !self.vdoms.is_empty() {
+            let mut seen = BTreeSet::new();
+            for v in &self.vdoms {
+                if !seen.insert(v.name.as_str()) {
+                    problems.push(format!("vdom {} is listed twice", v.name));
+                }
+                problems.extend(
+                    v.config
+                        .problems()
+                        .into_iter()
+                        .map(|p| format!("vdom {}: {p}", v.name)),
+                );
+            }
+            for (n, i) in &self.interfaces {
+                if let Some(vd) = &i.vdom {
+                    if !seen.contains(vd.as_str()) {
+                        problems.push(format!(
+                            "interface {n} is in vdom {vd:?}, which is not listed in `config vdom`"
+                        ));
+                    }
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(crate::NetError::Invalid {
+                target: target.to_string(),
+                problems,
+            })
+        }
+    }
+
+    /// The problems [`FortiConfig::validate`] reports for the fields other than `vdoms`.
+    fn problems(&self) -> Vec<String> {
         let mut problems = Vec::new();
         let builtin = ["all", "none", "ALL", "any"];
         // Objects defined in sections the model keeps as written (service groups, VIP groups...).
@@ -770,20 +966,21 @@ impl FortiConfig {
                 }
             }
         }
-        let nets: Vec<(&String, Ipv4Net)> = self
+        // Each VDOM has its own routing table: only interfaces of the same VDOM may not overlap.
+        let nets: Vec<(&String, Option<&str>, Ipv4Net)> = self
             .interfaces
             .iter()
             .filter_map(|(n, i)| {
                 let ip = i.ip.as_deref()?;
                 let mut w = ip.split_whitespace();
-                Some((n, Ipv4Net::parse(w.next()?, w.next())?))
+                Some((n, i.vdom.as_deref(), Ipv4Net::parse(w.next()?, w.next())?))
             })
             // `0.0.0.0 0.0.0.0` is how full-configuration shows an interface without an address.
-            .filter(|(_, net)| !net.addr.is_unspecified())
+            .filter(|(_, _, net)| !net.addr.is_unspecified())
             .collect();
         for (a, x) in nets.iter().enumerate() {
             for y in &nets[a + 1..] {
-                if x.1.overlaps(&y.1) {
+                if x.1 == y.1 && x.2.overlaps(&y.2) {
                     problems.push(format!(
                         "interfaces {} and {} have overlapping subnets",
                         x.0, y.0
@@ -791,14 +988,7 @@ impl FortiConfig {
                 }
             }
         }
-        if problems.is_empty() {
-            Ok(())
-        } else {
-            Err(crate::NetError::Invalid {
-                target: target.to_string(),
-                problems,
-            })
-        }
+        problems
     }
 
     /// The ordered change set turning the live configuration `self` into `want`.
@@ -813,7 +1003,64 @@ impl FortiConfig {
     /// let want = FortiConfig::parse("config firewall policy\n    edit 2\n        set action deny\n    next\n    edit 1\n        set action accept\n    next\nend\n");
     /// assert_eq!(live.diff(&want, "fgt").commands(), ["config firewall policy", "    move 2 before 1", "end"]);
     /// ```
+    ///
+    /// Multi-VDOM configurations are diffed per VDOM: the global part's changes are written inside
+    /// `config global` ... `end`, each VDOM's inside `config vdom` / `edit NAME` ... `end` (their
+    /// resources named `global: ...` and `vdom NAME: ...`); a VDOM of `want` the device lacks is
+    /// created first; VDOMs absent from `want` are left alone. Global additions come first, then
+    /// the VDOMs' changes, then global deletions.
     pub fn diff(&self, want: &FortiConfig, target: &str) -> hermes_core::ChangeSet {
+        if self.vdoms.is_empty() && want.vdoms.is_empty() {
+            return self.diff_flat(want, target);
+        }
+        use hermes_core::{Action, Change};
+        fn wrapped(c: Change, scope: &str, head: &[&str]) -> Change {
+            let mut w = Change::new(c.action, format!("{scope}: {}", c.resource));
+            w.fields = c.fields;
+            w.reason = c.reason;
+            w.commands = head.iter().map(|h| h.to_string()).collect();
+            w.commands.extend(c.commands);
+            w.commands.push("end".into());
+            w
+        }
+        let mut out = hermes_core::ChangeSet::new(target);
+        let global = self.diff_flat(want, target);
+        let (deletes, first): (Vec<Change>, Vec<Change>) = global
+            .changes
+            .into_iter()
+            .partition(|c| c.action == Action::Delete);
+        for c in first {
+            out.push(wrapped(c, "global", &["config global"]));
+        }
+        let empty = FortiConfig::default();
+        for v in &want.vdoms {
+            let edit = format!("edit {}", v.name);
+            let live = match self.vdom(&v.name) {
+                Some(l) => l,
+                None => {
+                    out.push(
+                        Change::new(Action::Create, format!("vdom {}", v.name))
+                            .command("config vdom")
+                            .command(edit.clone())
+                            .command("next")
+                            .command("end"),
+                    );
+                    &empty
+                }
+            };
+            let scope = format!("vdom {}", v.name);
+            for c in live.diff_flat(&v.config, target).changes {
+                out.push(wrapped(c, &scope, &["config vdom", &edit]));
+            }
+        }
+        for c in deletes {
+            out.push(wrapped(c, "global", &["config global"]));
+        }
+        out
+    }
+
+    /// [`FortiConfig::diff`] of the fields other than `vdoms`.
+    fn diff_flat(&self, want: &FortiConfig, target: &str) -> hermes_core::ChangeSet {
         let want_other: std::collections::HashSet<&str> =
             want.other.iter().map(String::as_str).collect();
         let live_secs = self.sections();
@@ -852,7 +1099,7 @@ impl FortiConfig {
             .cloned()
             .collect();
         let a = render_sections(&view, &other);
-        let b = want.render();
+        let b = want.render_flat();
         let (ta, tb) = (
             ConfigTree::parse(&a, Syntax::FortiOs),
             ConfigTree::parse(&b, Syntax::FortiOs),
@@ -860,8 +1107,32 @@ impl FortiConfig {
         crate::remediate::diff_trees(target, &ta, &tb)
     }
 
+    /// FortiOS REST bodies per scope, for multi-VDOM configurations: first the global part's
+    /// ([`FortiConfig::rest_bodies`], scope `None`), then each VDOM's (scope `Some(name)`: sent
+    /// with `?vdom=NAME`). A single-VDOM configuration gives one scope, `None`.
+    ///
+    /// ```
+    /// use hermes_netdev::fortios::FortiConfig;
+    /// let cfg = FortiConfig::parse("config vdom\nedit dmz\nconfig firewall address\n    edit \"web\"\n        set subnet 10.0.30.0 255.255.255.0\n    next\nend\nend\n");
+    /// let scopes = cfg.rest_bodies_per_vdom();
+    /// assert_eq!(scopes[1].0.as_deref(), Some("dmz"));
+    /// assert_eq!(scopes[1].1[0].0, "/api/v2/cmdb/firewall/address");
+    /// ```
+    #[allow(clippy::type_complexity)]
+    pub fn rest_bodies_per_vdom(
+        &self,
+    ) -> Vec<(Option<String>, Vec<(String, String, serde_json::Value)>)> {
+        let mut out = vec![(None, self.rest_bodies())];
+        for v in &self.vdoms {
+            out.push((Some(v.name.clone()), v.config.rest_bodies()));
+        }
+        out
+    }
+
     /// FortiOS REST (`/api/v2/cmdb/...`) bodies for every modelled entry, in dependency order:
-    /// `(path, mkey, body)`. `PUT path/mkey` updates an entry, `POST path` creates it.
+    /// `(path, mkey, body)`. `PUT path/mkey` updates an entry, `POST path` creates it. Of a
+    /// multi-VDOM configuration, the global part's only (see
+    /// [`FortiConfig::rest_bodies_per_vdom`]).
     pub fn rest_bodies(&self) -> Vec<(String, String, serde_json::Value)> {
         let mut out = Vec::new();
         for (s, entries, _) in self.sections() {
@@ -936,23 +1207,147 @@ fn edit_names(block: &str) -> Vec<String> {
     out
 }
 
-/// Adds entries; a later block editing an existing entry changes only the keys it sets (FortiOS
-/// semantics), so the merged entry is rebuilt from the union.
-fn fill<T: Clone>(
-    m: &mut BTreeMap<String, T>,
-    es: Vec<Entry>,
+/// Applies a table block to a keyed table as the device does: entries are added; a later block
+/// editing an existing entry changes only the keys it sets (FortiOS semantics), so the merged entry
+/// is rebuilt from the union; `delete` removes an entry, `clone` copies one under a new name, `move`
+/// changes nothing (these tables are unordered). False, and the table unchanged, when a name is not
+/// a key (`key`) or a command names an entry the table lacks (or `clone` one it has): the block is
+/// then kept as written.
+fn fill<K: Ord + Clone, T: Clone>(
+    m: &mut BTreeMap<K, T>,
+    ops: Vec<Op>,
+    key: impl Fn(&str) -> Option<K>,
     f: impl Fn(&Entry) -> T,
     back: impl Fn(&T) -> (Vec<(String, String)>, Vec<String>),
 ) -> bool {
-    for e in es {
-        let e = match m.get(&e.name) {
-            Some(old) => {
-                let (sets, nested) = back(old);
-                merged(sets, nested, e)
-            }
-            None => merged(Vec::new(), Vec::new(), e),
+    let script = ops.iter().any(|o| !o.is_edit());
+    let mut work = if script { m.clone() } else { BTreeMap::new() };
+    let t = if script { &mut work } else { &mut *m };
+    let mut keys = Vec::with_capacity(ops.len());
+    for op in &ops {
+        let names: Vec<&str> = match op {
+            Op::Edit(e) => vec![&e.name],
+            Op::Delete(x) => vec![x],
+            Op::Move { name, other, .. } => vec![name, other],
+            Op::Clone { from, to } => vec![from, to],
         };
-        m.insert(e.name.clone(), f(&e));
+        let Some(k) = names.into_iter().map(&key).collect::<Option<Vec<K>>>() else {
+            return false;
+        };
+        keys.push(k);
+    }
+    for (op, k) in ops.into_iter().zip(keys) {
+        match op {
+            Op::Edit(e) => {
+                let e = match t.get(&k[0]) {
+                    Some(old) => {
+                        let (sets, nested) = back(old);
+                        merged(sets, nested, e)
+                    }
+                    None => merged(Vec::new(), Vec::new(), e),
+                };
+                t.insert(k[0].clone(), f(&e));
+            }
+            Op::Delete(_) => {
+                if t.remove(&k[0]).is_none() {
+                    return false;
+                }
+            }
+            Op::Move { .. } => {
+                if !(t.contains_key(&k[0]) && t.contains_key(&k[1])) {
+                    return false;
+                }
+            }
+            Op::Clone { .. } => match t.get(&k[0]).cloned() {
+                Some(x) if !t.contains_key(&k[1]) => {
+                    t.insert(k[1].clone(), x);
+                }
+                _ => return false,
+            },
+        }
+    }
+    if script {
+        *m = work;
+    }
+    true
+}
+
+/// Applies a `config firewall policy` block to the ordered policies as the device does: a new
+/// policy goes last, an edited one keeps its place, `delete` removes one, `move A before|after B`
+/// puts A next to B, `clone A to B` appends a copy numbered B. False, and the policies unchanged,
+/// when an id is not a number or a command names a policy that does not exist (or `clone` one that
+/// does): the block is then kept as written.
+fn fill_policies(policies: &mut Vec<(u32, Policy)>, ops: Vec<Op>) -> bool {
+    if ops
+        .iter()
+        .any(|o| matches!(o, Op::Edit(e) if e.name.parse::<u32>().is_err()))
+    {
+        return false;
+    }
+    let script = ops.iter().any(|o| !o.is_edit());
+    let mut work = if script { policies.clone() } else { Vec::new() };
+    let w = if script { &mut work } else { &mut *policies };
+    let index = |w: &Vec<(u32, Policy)>| -> std::collections::HashMap<u32, usize> {
+        w.iter().enumerate().map(|(i, (id, _))| (*id, i)).collect()
+    };
+    // Positions by id, rebuilt after a command that moves entries (scripts are short).
+    let mut at = index(w);
+    let num = |s: &str| s.parse::<u32>().ok();
+    for op in ops {
+        match op {
+            Op::Edit(e) => {
+                let Some(id) = num(&e.name) else {
+                    return false;
+                };
+                match at.get(&id) {
+                    Some(&i) => {
+                        let old = &w[i].1;
+                        let e = merged(old.to_sets(), old.nested.clone(), e);
+                        w[i].1 = Policy::from_entry(&e);
+                    }
+                    None => {
+                        let e = merged(Vec::new(), Vec::new(), e);
+                        at.insert(id, w.len());
+                        w.push((id, Policy::from_entry(&e)));
+                    }
+                }
+            }
+            Op::Delete(x) => match num(&x).and_then(|id| at.get(&id)) {
+                Some(&i) => {
+                    w.remove(i);
+                    at = index(w);
+                }
+                None => return false,
+            },
+            Op::Move { name, after, other } => {
+                let (Some(a), Some(b)) = (num(&name), num(&other)) else {
+                    return false;
+                };
+                let (Some(&i), true) = (at.get(&a), at.contains_key(&b) && a != b) else {
+                    return false;
+                };
+                let p = w.remove(i);
+                let j = w.iter().position(|(x, _)| *x == b).unwrap_or(0) + usize::from(after);
+                w.insert(j, p);
+                at = index(w);
+            }
+            Op::Clone { from, to } => {
+                let (Some(a), Some(b)) = (num(&from), num(&to)) else {
+                    return false;
+                };
+                match at.get(&a) {
+                    Some(&i) if !at.contains_key(&b) => {
+                        let p = w[i].1.clone();
+                        at.insert(b, w.len());
+                        w.push((b, p));
+                    }
+                    _ => return false,
+                }
+            }
+        }
+    }
+    if script {
+        *policies = work;
     }
     true
 }
