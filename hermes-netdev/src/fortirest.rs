@@ -729,26 +729,41 @@ impl FortiRest {
     /// println!("{} created, {} updated, {} moves", report.created.len(), report.updated.len(), report.moves.len());
     /// # Ok(()) }
     /// ```
+    ///
+    /// A multi-VDOM configuration ([`FortiConfig::vdoms`]) is pushed scope by scope
+    /// ([`FortiConfig::rest_bodies_per_vdom`]): the global part as this client sends, then each
+    /// VDOM's entries with `?vdom=NAME` (and its own policy order), reported as
+    /// `vdom NAME: path/mkey`.
     pub async fn push(&self, cfg: &FortiConfig) -> Result<PushReport> {
         let mut report = PushReport::default();
-        let mut policy_order = Vec::new();
-        for (path, mkey, body) in cfg.rest_bodies() {
-            let table = path.trim_start_matches("/api/v2/cmdb/").to_string();
-            if table == "firewall/policy" {
-                policy_order.push(mkey.clone());
+        for (vdom, bodies) in cfg.rest_bodies_per_vdom() {
+            let (client, prefix) = match &vdom {
+                Some(v) => (self.clone().vdom(v), format!("vdom {v}: ")),
+                None => (self.clone(), String::new()),
+            };
+            let mut policy_order = Vec::new();
+            for (path, mkey, body) in bodies {
+                let table = path.trim_start_matches("/api/v2/cmdb/").to_string();
+                if table == "firewall/policy" {
+                    policy_order.push(mkey.clone());
+                }
+                let created = client.upsert(&table, &mkey, &body).await?;
+                let name = format!("{prefix}{table}/{mkey}");
+                if created {
+                    report.created.push(name);
+                } else {
+                    report.updated.push(name);
+                }
             }
-            let created = self.upsert(&table, &mkey, &body).await?;
-            let name = format!("{table}/{mkey}");
-            if created {
-                report.created.push(name);
-            } else {
-                report.updated.push(name);
+            if policy_order.len() > 1 {
+                report.moves.extend(
+                    client
+                        .reorder("firewall/policy", "policyid", &policy_order)
+                        .await?
+                        .into_iter()
+                        .map(|(m, p)| (format!("{prefix}{m}"), p)),
+                );
             }
-        }
-        if policy_order.len() > 1 {
-            report.moves = self
-                .reorder("firewall/policy", "policyid", &policy_order)
-                .await?;
         }
         Ok(report)
     }

@@ -731,3 +731,47 @@ async fn replies_that_are_not_fortios_envelopes_are_malformed_not_empty() {
     assert_eq!(e.kind(), ErrorKind::Auth);
     assert!(e.to_string().contains("trusted host"), "{e}");
 }
+
+#[tokio::test]
+async fn push_of_a_multi_vdom_configuration_sends_each_vdom_with_its_query() {
+    // The global part goes as the client sends (here `?vdom=root`), each VDOM's entries with
+    // `?vdom=NAME`; the same address name in two VDOMs is two entries.
+    let log = Arc::new(Mutex::new(Log::default()));
+    let ok = reply("mutation_ok_put_address.json");
+    let routes: HashMap<String, (u16, String)> = [
+        "PUT /api/v2/cmdb/system/interface/port2?vdom=root",
+        "PUT /api/v2/cmdb/firewall/address/web?vdom=root",
+        "PUT /api/v2/cmdb/firewall/address/web?vdom=dmz",
+    ]
+    .into_iter()
+    .map(|l| (l.to_string(), (200, ok.clone())))
+    .collect();
+    let url = serve_with(routes, log.clone()).await;
+    let fgt = FortiRest::new("fgt-edge-01", &url, Secret::new(TOKEN))
+        .unwrap()
+        .vdom("root");
+    let cfg = FortiConfig::parse(
+        "config vdom\nedit root\nnext\nedit dmz\nnext\nend\n\
+         config global\nconfig system interface\n    edit \"port2\"\n        set vdom \"dmz\"\n    next\nend\nend\n\
+         config vdom\nedit root\nconfig firewall address\n    edit \"web\"\n        set subnet 10.0.30.10 255.255.255.255\n    next\nend\nend\n\
+         config vdom\nedit dmz\nconfig firewall address\n    edit \"web\"\n        set subnet 10.20.0.80 255.255.255.255\n    next\nend\nend\n",
+    );
+    let report = fgt.push(&cfg).await.unwrap();
+    assert_eq!(
+        report.updated,
+        [
+            "system/interface/port2",
+            "vdom root: firewall/address/web",
+            "vdom dmz: firewall/address/web"
+        ]
+    );
+    let log = log.lock().unwrap();
+    assert!(log.unexpected.is_empty(), "{:?}", log.unexpected);
+    let dmz = log
+        .requests
+        .iter()
+        .find(|(l, _)| l.ends_with("web?vdom=dmz"))
+        .and_then(|(_, b)| b.clone())
+        .unwrap();
+    assert_eq!(dmz["subnet"], "10.20.0.80 255.255.255.255");
+}
