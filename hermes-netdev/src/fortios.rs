@@ -860,7 +860,8 @@ impl FortiConfig {
     /// Checks the model before anything is sent: policy and group references must resolve, phase 2
     /// entries must name a defined phase 1, interface subnets must not overlap within a VDOM, policy
     /// ids are unique. A multi-VDOM configuration is checked per VDOM (each problem names its VDOM),
-    /// its VDOM names must be unique, and each interface must be in a listed VDOM.
+    /// its VDOM names must be unique, each interface must be in a listed VDOM, and a VDOM's policies
+    /// may not use an interface of another VDOM.
     pub fn validate(&self, target: &str) -> crate::Result<()> {
         let mut problems = self.problems();
         if !self.vdoms.is_empty() {
@@ -882,6 +883,20 @@ impl FortiConfig {
                         problems.push(format!(
                             "interface {n} is in vdom {vd:?}, which is not listed in `config vdom`"
                         ));
+                    }
+                }
+            }
+            // A policy can only use the interfaces of its own VDOM.
+            for v in &self.vdoms {
+                for (id, p) in &v.config.policies {
+                    for intf in p.srcintf.iter().chain(p.dstintf.iter()) {
+                        let other = self.interfaces.get(intf).and_then(|i| i.vdom.as_deref());
+                        if let Some(o) = other.filter(|o| *o != v.name) {
+                            problems.push(format!(
+                                "vdom {}: policy {id} uses interface {intf:?}, which is in vdom {o:?}",
+                                v.name
+                            ));
+                        }
                     }
                 }
             }

@@ -878,6 +878,7 @@ fn fortios_multi_vdom_validate_names_the_vdom() {
     m.interfaces.get_mut("port3").unwrap().vdom = Some("lab".into());
     m.interfaces.get_mut("port1").unwrap().ip = Some("10.20.0.5 255.255.255.0".into());
     m.vdoms[1].config.policies[0].1.dstaddr = vec!["mail".into()];
+    m.vdoms[0].config.policies[0].1.srcintf = vec!["port2".into()];
     let err = m.validate("fgt").unwrap_err().to_string();
     assert!(
         err.contains("vdom dmz: policy 1 uses address \"mail\", which is not defined"),
@@ -887,12 +888,19 @@ fn fortios_multi_vdom_validate_names_the_vdom() {
         err.contains("interface port3 is in vdom \"lab\", which is not listed"),
         "{err}"
     );
+    assert!(
+        err.contains("vdom root: policy 1 uses interface \"port2\", which is in vdom \"dmz\""),
+        "{err}"
+    );
     // port1 now overlaps lan (both root), not port2 (dmz).
     assert!(
         err.contains("interfaces lan and port1 have overlapping subnets"),
         "{err}"
     );
-    assert!(!err.contains("port2"), "{err}");
+    assert!(
+        !err.contains("and port2") && !err.contains("port2 and"),
+        "{err}"
+    );
 }
 
 #[test]
