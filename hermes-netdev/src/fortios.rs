@@ -467,12 +467,19 @@ fn entry_body(tree: &ConfigTree<'_>, ids: &[NodeId], e: &mut Entry) {
             e.unsets.retain(|x| x != k);
             e.sets.push((k.to_string(), v.to_string()));
         } else if let Some(rest) = n.text.strip_prefix("append ") {
-            // `append` adds to a list value instead of replacing it.
+            // `append` adds to a list value instead of replacing it; with nothing to add (which the
+            // device refuses) it changes nothing.
             let (k, v) = rest.split_once(' ').unwrap_or((rest, ""));
             let v = v.trim();
+            if v.is_empty() {
+                continue;
+            }
             match e.sets.iter_mut().find(|(x, _)| x == k) {
                 Some((_, old)) => {
-                    old.push(' ');
+                    // Onto a key set to nothing (`set member` alone): the value is just `v`.
+                    if !old.is_empty() {
+                        old.push(' ');
+                    }
                     old.push_str(v);
                 }
                 None => e.appends.push((k.to_string(), v.to_string())),
@@ -1378,7 +1385,9 @@ fn merged(mut sets: Vec<(String, String)>, mut nested: Vec<String>, mut e: Entry
     for (k, v) in e.appends.drain(..) {
         match sets.iter_mut().find(|(x, _)| *x == k) {
             Some((_, old)) => {
-                old.push(' ');
+                if !old.is_empty() {
+                    old.push(' ');
+                }
                 old.push_str(&v);
             }
             None => sets.push((k, v)),

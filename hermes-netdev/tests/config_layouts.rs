@@ -1212,3 +1212,22 @@ fn hsrp_secondary_virtual_addresses_are_modelled() {
     let err = bad.validate("c3750").unwrap_err().to_string();
     assert!(err.contains("secondary address 10.9.9.1"), "{err}");
 }
+
+#[test]
+fn fortios_append_onto_an_empty_value_round_trips() {
+    // batfish fortios testconfigs/addrgrp (`set exclude-member addr2 addr3` then `append
+    // exclude-member addr5`) with the lines cut short, as a truncated paste leaves them: appending
+    // onto `set exclude-member` (no value) gave " addr5", written back `set exclude-member  addr5`
+    // and read again as "addr5"; an `append` with nothing to add changes nothing.
+    let text = "config firewall addrgrp\n    edit \"grp1\"\n        set member addr1 addr5\n        set exclude enable\n        set exclude-member\n        append exclude-member addr5\n        append member\n    next\nend\n";
+    let m = FortiConfig::parse(text);
+    let out = m.render();
+    assert!(out.contains("        set exclude-member addr5\n"), "{out}");
+    let again = FortiConfig::parse(&out);
+    assert_eq!(again, m, "parse(render(m)) != m\n{out}");
+    assert_eq!(again.render(), out);
+    assert!(m.diff(&m, "fgt").is_empty());
+    let g = &m.addrgrps["grp1"];
+    assert_eq!(g.extra["exclude-member"], "addr5");
+    assert_eq!(g.member, ["addr1", "addr5"]);
+}
