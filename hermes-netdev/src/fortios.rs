@@ -623,7 +623,11 @@ impl FortiConfig {
                             }
                             continue;
                         };
-                        let name = name.trim().to_string();
+                        // As the CLI reads it (a quoted name is the same VDOM).
+                        let name = match tokens(name.trim()).as_slice() {
+                            [one] => one.clone(),
+                            _ => name.trim().to_string(),
+                        };
                         let at = match vdoms.iter().position(|(n, _)| *n == name) {
                             Some(at) => at,
                             None => {

@@ -1231,3 +1231,23 @@ fn fortios_append_onto_an_empty_value_round_trips() {
     assert_eq!(g.extra["exclude-member"], "addr5");
     assert_eq!(g.member, ["addr1", "addr5"]);
 }
+
+#[test]
+fn fortios_vdoms_in_one_block_and_quoted_vdom_names() {
+    // Scripts also write several VDOMs in one `config vdom` block (`next` between them) and quote
+    // a VDOM name; `edit "dmz"` is the VDOM dmz, and a VDOM written in two blocks is one VDOM.
+    let text = "config global\nconfig system interface\n    edit \"port2\"\n        set vdom \"dmz\"\n        set ip 10.20.0.1 255.255.255.0\n    next\nend\nend\nconfig vdom\nedit root\nconfig firewall address\n    edit \"a\"\n        set subnet 10.0.0.1 255.255.255.255\n    next\nend\nnext\nedit \"dmz\"\nconfig firewall address\n    edit \"b\"\n        set subnet 10.0.0.2 255.255.255.255\n    next\nend\nnext\nend\nconfig vdom\nedit dmz\nconfig router static\n    edit 1\n        set device \"port2\"\n        set gateway 10.20.0.254\n    next\nend\nend\n";
+    let m = FortiConfig::parse(text);
+    let names: Vec<&str> = m.vdoms.iter().map(|v| v.name.as_str()).collect();
+    assert_eq!(names, ["root", "dmz"]);
+    let dmz = m.vdom("dmz").unwrap();
+    assert!(dmz.addresses.contains_key("b"));
+    assert_eq!(
+        dmz.static_routes[&1].gateway.as_deref(),
+        Some("10.20.0.254")
+    );
+    m.validate("fgt").unwrap();
+    let again = FortiConfig::parse(&m.render());
+    assert_eq!(again, m);
+    assert!(m.diff(&m, "fgt").is_empty());
+}
