@@ -402,6 +402,15 @@ pub struct CiscoConfig {
     pub snmp_communities: BTreeMap<String, String>,
     /// Boot images (as written after `boot system` / `boot nxos`).
     pub boot: Vec<String>,
+    /// NX-OS before 7.0(3)I (Nexus 5000/7000, NX-OSv 7.x `titanium`) boots a kickstart and a
+    /// system image: the kickstart images, as written after `boot kickstart` (`bootflash:/k.bin
+    /// sup-1`).
+    #[serde(default)]
+    pub boot_kickstart: Vec<String>,
+    /// NX-OS: the images in `boot` are written `boot system X` (the two-image NX-OS before
+    /// 7.0(3)I) instead of `boot nxos X`; the differ writes the form the device shows.
+    #[serde(default)]
+    pub boot_system_nxos: bool,
     /// Top-level lines the model does not cover, each with its children (newline-separated, indented).
     pub other: Vec<String>,
 }
@@ -662,7 +671,21 @@ impl CiscoConfig {
                 self.boot.push(after_words(t, 2).to_string())
             }
             ["boot", "nxos", _, ..] if kids.is_empty() && d == Dialect::NxOs => {
+                // After `boot system` lines (a mix no device shows): kept as written.
+                if self.boot_system_nxos {
+                    return false;
+                }
                 self.boot.push(after_words(t, 2).to_string())
+            }
+            ["boot", "system", _, ..] if kids.is_empty() && d == Dialect::NxOs => {
+                if !self.boot_system_nxos && !self.boot.is_empty() {
+                    return false;
+                }
+                self.boot_system_nxos = true;
+                self.boot.push(after_words(t, 2).to_string())
+            }
+            ["boot", "kickstart", _, ..] if kids.is_empty() && d == Dialect::NxOs => {
+                self.boot_kickstart.push(after_words(t, 2).to_string())
             }
             _ => return false,
         }
@@ -801,9 +824,17 @@ impl CiscoConfig {
         for (c, rest) in &self.snmp_communities {
             let _ = writeln!(o, "snmp-server community {c} {rest}");
         }
+        if d == Dialect::NxOs {
+            for b in &self.boot_kickstart {
+                let _ = writeln!(o, "boot kickstart {b}");
+            }
+        }
         for b in &self.boot {
             match d {
                 Dialect::Ios => {
+                    let _ = writeln!(o, "boot system {b}");
+                }
+                Dialect::NxOs if self.boot_system_nxos => {
                     let _ = writeln!(o, "boot system {b}");
                 }
                 Dialect::NxOs => {
@@ -1804,9 +1835,11 @@ impl CiscoConfig {
         list!(logging_hosts);
         list!(snmp_communities);
         list!(boot);
+        list!(boot_kickstart);
         v.domain_name = want.domain_name.as_ref().and(live.domain_name.clone());
         v.domain_name_hyphen = live.domain_name_hyphen;
         v.logging_bare = live.logging_bare;
+        v.boot_system_nxos = live.boot_system_nxos;
         v.other = live
             .other
             .iter()
@@ -1884,9 +1917,9 @@ impl CiscoConfig {
     /// assert_eq!(plan.commands(), ["vlan 10", " name users", "no vlan 99"]);
     /// ```
     ///
-    /// The DNS domain and syslog hosts are written in the form the device shows
-    /// (`ip domain-name` or `ip domain name`, `logging A.B.C.D` or `logging host A.B.C.D`), whatever
-    /// form `want` states.
+    /// The DNS domain, syslog hosts and NX-OS boot images are written in the form the device shows
+    /// (`ip domain-name` or `ip domain name`, `logging A.B.C.D` or `logging host A.B.C.D`,
+    /// `boot system` or `boot nxos`), whatever form `want` states.
     pub fn diff(&self, want: &CiscoConfig, d: Dialect, target: &str) -> hermes_core::ChangeSet {
         let view = self.managed_view(want);
         let mut want = want.clone();
@@ -1895,6 +1928,9 @@ impl CiscoConfig {
         }
         if !self.logging_hosts.is_empty() {
             want.logging_bare = self.logging_bare;
+        }
+        if !self.boot.is_empty() {
+            want.boot_system_nxos = self.boot_system_nxos;
         }
         let (a, b) = (view.render(d), want.render(d));
         let (ta, tb) = (

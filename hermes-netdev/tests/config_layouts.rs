@@ -1251,3 +1251,43 @@ fn fortios_vdoms_in_one_block_and_quoted_vdom_names() {
     assert_eq!(again, m);
     assert!(m.diff(&m, "fgt").is_empty());
 }
+
+#[test]
+fn nxos_kickstart_and_system_boot_images_are_modelled() {
+    // NX-OS 7.3 (NX-OSv titanium) boots two images: napalm-automation/napalm @ ee70e634,
+    // test/nxos/nxos/initial.conf (../shared/data/netdev/napalm/nxos__nxos__initial.conf) and
+    // batfish nxos_boot_kickstart_sup have these lines, which were kept in `other` (`boot system`
+    // was read as IOS only, `boot kickstart` not at all).
+    let text = "boot kickstart bootflash://sup-1/titanium-d1-kickstart.7.3.1.D1.0.10.bin\nboot system bootflash://sup-1/titanium-d1.7.3.1.D1.0.10.bin \n";
+    let m = check_cisco("NX-OS two-image boot", text, Dialect::NxOs);
+    assert_eq!(
+        m.boot_kickstart,
+        ["bootflash://sup-1/titanium-d1-kickstart.7.3.1.D1.0.10.bin"]
+    );
+    assert_eq!(m.boot, ["bootflash://sup-1/titanium-d1.7.3.1.D1.0.10.bin"]);
+    assert!(m.boot_system_nxos);
+    assert!(m.other.is_empty(), "{:?}", m.other);
+    // Per supervisor, as a Nexus 7000 writes them.
+    let n7k = "boot kickstart bootflash:/n7000-s2-kickstart.6.2.16.bin sup-1\nboot system bootflash:/n7000-s2-dk9.6.2.16.bin sup-1\nboot kickstart bootflash:/n7000-s2-kickstart.6.2.16.bin sup-2\nboot system bootflash:/n7000-s2-dk9.6.2.16.bin sup-2\n";
+    let m7 = check_cisco("N7K boot", n7k, Dialect::NxOs);
+    assert_eq!(m7.boot_kickstart.len(), 2);
+    assert_eq!(m7.boot.len(), 2);
+    // A new system image is written in the device's form.
+    let mut want = m.clone();
+    want.boot = vec!["bootflash://sup-1/titanium-d1.7.3.2.bin".into()];
+    want.boot_system_nxos = false;
+    let plan = m.diff(&want, Dialect::NxOs, "n7k");
+    assert!(
+        plan.commands()
+            .contains(&"boot system bootflash://sup-1/titanium-d1.7.3.2.bin"),
+        "{:?}",
+        plan.commands()
+    );
+    // The single-image form is unchanged.
+    let n9k = CiscoConfig::parse("boot nxos bootflash:/nxos.9.2.3.bin\n", Dialect::NxOs);
+    assert!(!n9k.boot_system_nxos && n9k.boot_kickstart.is_empty());
+    assert_eq!(
+        n9k.render(Dialect::NxOs),
+        "boot nxos bootflash:/nxos.9.2.3.bin\n"
+    );
+}

@@ -213,6 +213,11 @@ fn config(d: Dialect) -> impl Strategy<Value = CiscoConfig> {
             prop::collection::vec(ip(), 0..2),
         ),
         (any::<bool>(), any::<bool>()),
+        (
+            prop::collection::vec("bootflash:/[a-z0-9.-]{1,12}\\.bin( sup-[12])?", 0..2),
+            prop::collection::vec("bootflash:/[a-z0-9.-]{1,12}\\.bin( sup-[12])?", 0..2),
+            any::<bool>(),
+        ),
     )
         .prop_map(
             move |(
@@ -224,6 +229,7 @@ fn config(d: Dialect) -> impl Strategy<Value = CiscoConfig> {
                 (rid, nets, passive),
                 (ntp, dom, logs),
                 (hyphen, bare),
+                (boot, kick, system_form),
             )| {
                 let mut ospf = BTreeMap::new();
                 if rid.is_some() || !nets.is_empty() {
@@ -260,7 +266,10 @@ fn config(d: Dialect) -> impl Strategy<Value = CiscoConfig> {
                     logging_bare: bare && !logs.is_empty() && d == Dialect::Ios,
                     logging_hosts: logs.iter().map(|a| a.to_string()).collect(),
                     snmp_communities: BTreeMap::new(),
-                    boot: vec![],
+                    // NX-OS two-image platforms: `boot kickstart` + `boot system`.
+                    boot_system_nxos: system_form && !boot.is_empty() && d == Dialect::NxOs,
+                    boot_kickstart: if d == Dialect::NxOs { kick } else { vec![] },
+                    boot,
                     other: vec![],
                 }
             },
