@@ -5,6 +5,8 @@
 //! network readers. Each test asserts the values a reader of the XML sees. The last tests truncate and
 //! mutate every real reply: a typed error, never a panic.
 
+mod common;
+
 use hermes_core::{Classify, ErrorKind};
 use hermes_vsphere::fleet::Capacity;
 use hermes_vsphere::guest::GuestIp;
@@ -606,19 +608,7 @@ fn check(method: &str, bytes: &[u8]) {
                 }
             }
         }
-        Err(e) => {
-            assert!(
-                matches!(
-                    e,
-                    VsphereError::Malformed { .. } | VsphereError::Fault { .. }
-                ),
-                "{e:?}"
-            );
-            if let VsphereError::Malformed { .. } = e {
-                assert_eq!(e.kind(), ErrorKind::Malformed);
-                assert!(e.to_string().contains(TARGET), "{e}");
-            }
-        }
+        Err(e) => common::assert_typed_decode_error(&e, TARGET),
     }
 }
 

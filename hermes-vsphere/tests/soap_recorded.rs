@@ -2,6 +2,8 @@
 //! peer), and fuzzed: random bytes and every truncation of a real reply give a typed error, never a
 //! panic.
 
+mod common;
+
 use hermes_core::{Classify, ErrorKind};
 use hermes_vsphere::model::{FromNode, ObjectContent, ServiceContent};
 use hermes_vsphere::{soap, FaultKind, VsphereError};
@@ -47,18 +49,7 @@ fn check(bytes: &[u8]) {
                 let _ = ServiceContent::from_node(rv);
             }
         }
-        Err(e) => {
-            assert!(
-                matches!(
-                    e,
-                    VsphereError::Malformed { .. } | VsphereError::Fault { .. }
-                ),
-                "{e:?}"
-            );
-            if let VsphereError::Malformed { .. } = e {
-                assert_eq!(e.kind(), ErrorKind::Malformed);
-            }
-        }
+        Err(e) => common::assert_typed_decode_error(&e, "vcsim"),
     }
 }
 

@@ -67,3 +67,22 @@ pub async fn destroy(client: &Client, vm: &hermes_vsphere::MoRef, powered_on: bo
         }
     }
 }
+
+/// Asserts that a reply that failed to decode failed with a typed error: a SOAP fault, or
+/// `Malformed` (kind `Malformed`) naming `target`. Shared by the recorded-reply tests that cut and
+/// mutate real replies.
+pub fn assert_typed_decode_error(e: &hermes_vsphere::VsphereError, target: &str) {
+    use hermes_core::{Classify, ErrorKind};
+    use hermes_vsphere::VsphereError;
+    assert!(
+        matches!(
+            e,
+            VsphereError::Malformed { .. } | VsphereError::Fault { .. }
+        ),
+        "{e:?}"
+    );
+    if let VsphereError::Malformed { .. } = e {
+        assert_eq!(e.kind(), ErrorKind::Malformed);
+        assert!(e.to_string().contains(target), "{e}");
+    }
+}
