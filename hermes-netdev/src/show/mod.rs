@@ -18,15 +18,23 @@
 //! | FortiOS `get system interface` | [`parse_fortios_system_interface`] → [`FortiosInterface`] |
 //! | `show vlan` (IOS, NX-OS) | [`parse_show_vlan`] → [`VlanRow`] |
 //! | `show port-channel summary` / `show etherchannel summary` | [`parse_port_channel_summary`] → [`PortChannelRow`] |
+//! | IOS `show ip interface brief` | [`parse_ios_show_ip_interface_brief`] → [`IosIpInterfaceBrief`] |
+//! | NX-OS `show ip interface brief [vrf all]` | [`parse_nxos_show_ip_interface_brief`] → [`NxosIpInterfaceBrief`] |
+//! | IOS `show interfaces status` / NX-OS `show interface status` | [`parse_show_interface_status`] → [`InterfaceStatusRow`] |
+//! | IOS `show mac address-table` / `show mac-address-table` | [`parse_ios_show_mac_address_table`] → [`IosMacEntry`] |
+//! | NX-OS `show mac address-table` | [`parse_nxos_show_mac_address_table`] → [`NxosMacEntry`] |
 //!
 //! Field names follow ntc-templates' parsed samples (lowercased as they are); the tests compare the
-//! ntc-templates samples in `../shared/data/netdev/ntc-templates` with the parser's output serialised
-//! to the same shape. Where ntc-templates prints an empty string for an absent value, the Rust field is
+//! ntc-templates samples in `../shared/data/netdev/ntc-templates` and `tests/data/ntc` with the
+//! parser's output serialised to the same shape. Where ntc-templates prints an empty string for an absent value, the Rust field is
 //! an `Option` (serialised back as `""`), and numbers are typed.
 
 mod acl;
 mod interface;
+mod interface_status;
 mod ios_route;
+mod ip_interface;
+mod mac_table;
 mod port_channel;
 mod redundancy;
 mod routing;
@@ -37,7 +45,15 @@ pub use acl::{
     parse_ios_show_ip_access_lists, parse_nxos_show_access_lists, IosAclEntry, NxosAclEntry,
 };
 pub use interface::{parse_fortios_system_interface, FortiosInterface};
+pub use interface_status::{parse_show_interface_status, InterfaceStatusRow};
 pub use ios_route::{parse_ios_show_ip_route, IosRoute};
+pub use ip_interface::{
+    parse_ios_show_ip_interface_brief, parse_nxos_show_ip_interface_brief, IosIpInterfaceBrief,
+    NxosIpInterfaceBrief,
+};
+pub use mac_table::{
+    parse_ios_show_mac_address_table, parse_nxos_show_mac_address_table, IosMacEntry, NxosMacEntry,
+};
 pub use port_channel::{parse_port_channel_summary, PortChannelRow};
 pub use redundancy::{
     parse_ios_show_standby, parse_ios_show_vrrp_brief, parse_nxos_show_hsrp, IosStandbyGroup,
