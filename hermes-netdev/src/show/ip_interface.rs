@@ -129,12 +129,10 @@ pub fn parse_nxos_show_ip_interface_brief(text: &str) -> Vec<NxosIpInterfaceBrie
             vrf = rest.split('"').next().unwrap_or_default().to_string();
             continue;
         }
-        if line.starts_with(char::is_whitespace) {
-            // `(loopback0)` under an unnumbered row.
-            if let (Some(src), Some(last)) = (
-                t.strip_prefix('(').and_then(|s| s.strip_suffix(')')),
-                out.last_mut(),
-            ) {
+        // `(loopback0)` under an unnumbered row (some releases indent every line, so this is
+        // told by its parentheses, not by its indent).
+        if let Some(src) = t.strip_prefix('(').and_then(|s| s.strip_suffix(')')) {
+            if let Some(last) = out.last_mut() {
                 if last.ip_address == "unnumbered" && last.unnumbered_from.is_none() {
                     last.unnumbered_from = Some(src.to_string());
                 }
@@ -181,6 +179,23 @@ mod tests {
         assert_eq!(rows[0].ip_address, "unnumbered");
         assert_eq!(rows[0].unnumbered_from.as_deref(), Some("loopback0"));
         assert_eq!(rows[0].address(), None);
+    }
+
+    /// genieparser `src/genie/libs/parser/nxos/tests/ShowIpInterfaceBrief/cli/equal/
+    /// golden_output_1_output.txt` (an N7K): every line, rows included, starts with a blank; the
+    /// rows were read as continuation lines and all 26 were lost.
+    #[test]
+    fn nxos_indented_rows_are_read() {
+        let rows = parse_nxos_show_ip_interface_brief(
+            "\n IP Interface Status for VRF \"default\"(1)\n \
+             Interface            IP Address      Interface Status\n \
+             Vlan23               192.168.186.1     protocol-up/link-up/admin-up\n \
+             Eth5/48.100          10.81.0.1       protocol-down/link-down/admin-up\n",
+        );
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].interface, "Vlan23");
+        assert_eq!(rows[0].vrf, "default");
+        assert_eq!(rows[1].proto, "protocol-down");
     }
 
     #[test]

@@ -134,11 +134,19 @@ pub fn parse_ios_show_mac_address_table(text: &str) -> Vec<IosMacEntry> {
     out
 }
 
+/// A port list (`Gi1/13,Gi1/14`, `Te1/1 Te1/2`); `vPC Peer-Link` is one port of two words.
 fn ports(s: &str) -> Vec<String> {
-    s.split([',', ' '])
-        .filter(|p| !p.is_empty())
-        .map(String::from)
-        .collect()
+    let mut out: Vec<String> = Vec::new();
+    for p in s.split([',', ' ']).filter(|p| !p.is_empty()) {
+        match out.last_mut() {
+            Some(last) if last == "vPC" && p.starts_with("Peer-Link") => {
+                last.push(' ');
+                last.push_str(p);
+            }
+            _ => out.push(p.to_string()),
+        }
+    }
+    out
 }
 
 /// One entry of NX-OS `show mac address-table` (ntc-templates `cisco_nxos_show_mac_address-table`
@@ -226,6 +234,21 @@ mod tests {
             ["Gi1/13", "Gi1/14", "Gi1/15", "Gi7/15", "Te5/1"]
         );
         assert!(rows[1].destination_port.is_empty());
+    }
+
+    /// genieparser `src/genie/libs/parser/iosxe/tests/ShowMacAddressTable/cli/equal/
+    /// golden_output_2_output.txt` (a 6500 VSS with vPC): the port `vPC Peer-Link` was split
+    /// into `vPC` and `Peer-Link`.
+    #[test]
+    fn vpc_peer_link_is_one_port() {
+        let rows = parse_ios_show_mac_address_table(
+            "  vlan   mac address     type    learn     age              ports\n\
+             ------+----------------+--------+-----+----------+--------------------------\n\
+             *  400  0000.0000.0000    static  No           -   vPC Peer-Link\n\
+             \x20                                                 Router\n",
+        );
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].destination_port, ["vPC Peer-Link", "Router"]);
     }
 
     #[test]
