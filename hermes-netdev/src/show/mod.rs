@@ -23,6 +23,8 @@
 //! | IOS `show interfaces status` / NX-OS `show interface status` | [`parse_show_interface_status`] → [`InterfaceStatusRow`] |
 //! | IOS `show mac address-table` / `show mac-address-table` | [`parse_ios_show_mac_address_table`] → [`IosMacEntry`] |
 //! | NX-OS `show mac address-table` | [`parse_nxos_show_mac_address_table`] → [`NxosMacEntry`] |
+//! | IOS / NX-OS `show lldp neighbors` | [`parse_show_lldp_neighbors`] → [`LldpNeighbor`] |
+//! | IOS / NX-OS `show cdp neighbors` | [`parse_show_cdp_neighbors`] → [`CdpNeighbor`] |
 //!
 //! Field names follow ntc-templates' parsed samples (lowercased as they are); the tests compare the
 //! ntc-templates samples in `../shared/data/netdev/ntc-templates` and `tests/data/ntc` with the
@@ -35,6 +37,7 @@ mod interface_status;
 mod ios_route;
 mod ip_interface;
 mod mac_table;
+mod neighbors;
 mod port_channel;
 mod redundancy;
 mod routing;
@@ -53,6 +56,9 @@ pub use ip_interface::{
 };
 pub use mac_table::{
     parse_ios_show_mac_address_table, parse_nxos_show_mac_address_table, IosMacEntry, NxosMacEntry,
+};
+pub use neighbors::{
+    parse_show_cdp_neighbors, parse_show_lldp_neighbors, CdpNeighbor, LldpNeighbor,
 };
 pub use port_channel::{parse_port_channel_summary, PortChannelRow};
 pub use redundancy::{
