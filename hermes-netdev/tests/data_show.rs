@@ -84,6 +84,9 @@ const PARSERS: &[(&str, &str, Parser)] = &[
     ("cisco_nxos", "show_mac_address-table", |t| {
         many(show::parse_nxos_show_mac_address_table(t))
     }),
+    ("cisco_ios", "show_interfaces", |t| {
+        many(show::parse_ios_show_interfaces(t))
+    }),
     ("cisco_ios", "show_lldp_neighbors", |t| {
         many(show::parse_show_lldp_neighbors(t))
     }),
@@ -165,6 +168,13 @@ fn ntc_defect(platform: &str, command: &str, key: &str, got: &Value, want: &Valu
         ("cisco_nxos", "show_lldp_neighbors", "neighbor_name") => {
             let n = text(key);
             want.as_str() == Some("") && !n.is_empty() && !n.contains(char::is_whitespace)
+        }
+        // The template reads `input_packets` only from `N packets input, N bytes, N no buffer`
+        // and `output_errors` only from `N output errors, N collisions, N interface resets`;
+        // the shorter lines some interfaces print (`0 packets input, 0 bytes`,
+        // `0 output errors, 0 interface resets`) leave them empty.
+        ("cisco_ios", "show_interfaces", "input_packets" | "output_errors") => {
+            want.as_str() == Some("") && text(key).parse::<u64>().is_ok()
         }
         _ => false,
     }
@@ -387,6 +397,11 @@ fn port_channel_summary() {
 }
 
 #[test]
+fn ios_show_interfaces() {
+    assert_eq!(check("cisco_ios", "show_interfaces"), 7);
+}
+
+#[test]
 fn lldp_and_cdp_neighbors() {
     assert_eq!(check("cisco_ios", "show_lldp_neighbors"), 3);
     assert_eq!(check("cisco_nxos", "show_lldp_neighbors"), 2);
@@ -463,6 +478,57 @@ fn ntc_defect_rule_lldp_trailing_blank() {
         &two_words[0],
         &Value::from("")
     ));
+}
+
+/// The IOS `show interfaces` counter rule on the real samples: it holds for exactly the counters
+/// whose interface block prints the short line the template does not read (eight of them).
+#[test]
+fn ntc_defect_rule_ios_interfaces_short_counter_lines() {
+    let dir = "cisco_ios_show_interfaces";
+    let mut hits = 0;
+    for file in [
+        "cisco_ios_show_interfaces.raw",
+        "cisco_ios_show_interfaces2.raw",
+        "cisco_ios_show_interfaces3.raw",
+        "cisco_ios_show_interfaces4.raw",
+    ] {
+        let text = own_sample(dir, file);
+        let rows = many(show::parse_ios_show_interfaces(&text));
+        let want = expected(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/data/ntc")
+                .join(dir)
+                .join(file),
+        );
+        for (r, w) in rows
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(want.as_array().unwrap())
+        {
+            let name = r["interface"].as_str().unwrap();
+            // The interface's block: from its header to the next header.
+            let block: Vec<&str> = text
+                .lines()
+                .skip_while(|l| !l.starts_with(&format!("{name} is ")))
+                .enumerate()
+                .take_while(|(i, l)| *i == 0 || l.starts_with(' '))
+                .map(|(_, l)| l)
+                .collect();
+            for (key, full, short) in [
+                ("input_packets", "no buffer", "packets input"),
+                ("output_errors", "collisions", "output errors"),
+            ] {
+                let defect = ntc_defect("cisco_ios", "show_interfaces", key, r, &w[key]);
+                let short_line = block.iter().any(|l| l.contains(short) && !l.contains(full));
+                if r[key] != w[key] {
+                    assert_eq!(defect, short_line, "{file} {name} {key}");
+                }
+                hits += usize::from(defect && r[key] != w[key]);
+            }
+        }
+    }
+    assert_eq!(hits, 8);
 }
 
 /// Each [`ntc_dropped`] rule drops exactly the records the real sample shows the template

@@ -23,6 +23,7 @@
 //! | IOS `show interfaces status` / NX-OS `show interface status` | [`parse_show_interface_status`] → [`InterfaceStatusRow`] |
 //! | IOS `show mac address-table` / `show mac-address-table` | [`parse_ios_show_mac_address_table`] → [`IosMacEntry`] |
 //! | NX-OS `show mac address-table` | [`parse_nxos_show_mac_address_table`] → [`NxosMacEntry`] |
+//! | IOS / IOS-XE `show interfaces` | [`parse_ios_show_interfaces`] → [`IosInterface`] |
 //! | IOS / NX-OS `show lldp neighbors` | [`parse_show_lldp_neighbors`] → [`LldpNeighbor`] |
 //! | IOS / NX-OS `show cdp neighbors` | [`parse_show_cdp_neighbors`] → [`CdpNeighbor`] |
 //!
@@ -34,6 +35,7 @@
 mod acl;
 mod interface;
 mod interface_status;
+mod ios_interfaces;
 mod ios_route;
 mod ip_interface;
 mod mac_table;
@@ -49,6 +51,7 @@ pub use acl::{
 };
 pub use interface::{parse_fortios_system_interface, FortiosInterface};
 pub use interface_status::{parse_show_interface_status, InterfaceStatusRow};
+pub use ios_interfaces::{parse_ios_show_interfaces, IosInterface};
 pub use ios_route::{parse_ios_show_ip_route, IosRoute};
 pub use ip_interface::{
     parse_ios_show_ip_interface_brief, parse_nxos_show_ip_interface_brief, IosIpInterfaceBrief,
