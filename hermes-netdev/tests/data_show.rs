@@ -87,6 +87,9 @@ const PARSERS: &[(&str, &str, Parser)] = &[
     ("cisco_ios", "show_interfaces", |t| {
         many(show::parse_ios_show_interfaces(t))
     }),
+    ("cisco_nxos", "show_interface", |t| {
+        many(show::parse_nxos_show_interface(t))
+    }),
     ("cisco_ios", "show_lldp_neighbors", |t| {
         many(show::parse_show_lldp_neighbors(t))
     }),
@@ -175,6 +178,20 @@ fn ntc_defect(platform: &str, command: &str, key: &str, got: &Value, want: &Valu
         // `0 output errors, 0 interface resets`) leave them empty.
         ("cisco_ios", "show_interfaces", "input_packets" | "output_errors") => {
             want.as_str() == Some("") && text(key).parse::<u64>().is_ok()
+        }
+        // `^admin\s+state\s+is\s+${ADMIN_STATE}` with a lazy `(.+?)` and nothing after it: on
+        // `admin state is up` (no comma) the value is its first character.
+        ("cisco_nxos", "show_interface", "admin_state") => {
+            let (got, w) = (text(key), want.as_str().unwrap_or_default());
+            w.chars().count() == 1 && got.len() > 1 && got.starts_with(w)
+        }
+        // A capture with a garbled TX line (`0 jumbo pa  Encapsulation ARPA, medium is
+        // broadcast`): the template's rule for it gives that count to `rx_jumbo_packets`,
+        // overwriting the RX count; Hermes reads neither jumbo count from the garbled line.
+        ("cisco_nxos", "show_interface", "rx_jumbo_packets") => {
+            text("tx_jumbo_packets").is_empty()
+                && text(key).parse::<u64>().is_ok()
+                && want.as_str().is_some_and(|w| w.parse::<u64>().is_ok())
         }
         _ => false,
     }
@@ -402,6 +419,11 @@ fn ios_show_interfaces() {
 }
 
 #[test]
+fn nxos_show_interface() {
+    assert_eq!(check("cisco_nxos", "show_interface"), 15);
+}
+
+#[test]
 fn lldp_and_cdp_neighbors() {
     assert_eq!(check("cisco_ios", "show_lldp_neighbors"), 3);
     assert_eq!(check("cisco_nxos", "show_lldp_neighbors"), 2);
@@ -529,6 +551,75 @@ fn ntc_defect_rule_ios_interfaces_short_counter_lines() {
         }
     }
     assert_eq!(hits, 8);
+}
+
+/// The two NX-OS `show interface` rules on the real samples: each holds for exactly the
+/// interfaces whose block shows its line (`admin state is up` with no comma, `Admin State: up`:
+/// three; the garbled
+/// `jumbo pa  Encapsulation` line: one).
+#[test]
+fn ntc_defect_rule_nxos_interface() {
+    let dir = "cisco_nxos_show_interface";
+    let (mut admin, mut jumbo) = (0, 0);
+    let mut files: Vec<_> = std::fs::read_dir(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/ntc")
+            .join(dir),
+    )
+    .unwrap()
+    .map(|f| f.unwrap().path())
+    .filter(|f| f.extension().is_some_and(|e| e == "raw"))
+    .collect();
+    files.sort();
+    for raw in files {
+        let text = std::fs::read_to_string(&raw).unwrap();
+        let rows = many(show::parse_nxos_show_interface(&text));
+        let want = expected(&raw);
+        for (r, w) in rows
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(want.as_array().unwrap())
+        {
+            let name = r["interface"].as_str().unwrap();
+            let block: Vec<&str> = text
+                .lines()
+                .skip_while(|l| !l.starts_with(&format!("{name} is ")))
+                .enumerate()
+                .take_while(|(i, l)| {
+                    *i == 0
+                        || !l.contains(" is ")
+                        || l.starts_with(char::is_whitespace)
+                        || l.starts_with("admin")
+                })
+                .map(|(_, l)| l)
+                .collect();
+            for (key, line_shows_it) in [
+                (
+                    "admin_state",
+                    block.iter().any(|l| {
+                        l.trim_end() == "admin state is up" || l.trim() == "Admin State: up"
+                    }),
+                ),
+                (
+                    "rx_jumbo_packets",
+                    block.iter().any(|l| l.contains("jumbo pa  Encapsulation")),
+                ),
+            ] {
+                if r[key] == w[key] {
+                    continue;
+                }
+                let defect = ntc_defect("cisco_nxos", "show_interface", key, r, &w[key]);
+                assert_eq!(defect, line_shows_it, "{} {name} {key}", raw.display());
+                if key == "admin_state" {
+                    admin += usize::from(defect);
+                } else {
+                    jumbo += usize::from(defect);
+                }
+            }
+        }
+    }
+    assert_eq!((admin, jumbo), (3, 1));
 }
 
 /// Each [`ntc_dropped`] rule drops exactly the records the real sample shows the template

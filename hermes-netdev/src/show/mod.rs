@@ -24,6 +24,7 @@
 //! | IOS `show mac address-table` / `show mac-address-table` | [`parse_ios_show_mac_address_table`] → [`IosMacEntry`] |
 //! | NX-OS `show mac address-table` | [`parse_nxos_show_mac_address_table`] → [`NxosMacEntry`] |
 //! | IOS / IOS-XE `show interfaces` | [`parse_ios_show_interfaces`] → [`IosInterface`] |
+//! | NX-OS `show interface` | [`parse_nxos_show_interface`] → [`NxosInterface`] |
 //! | IOS / NX-OS `show lldp neighbors` | [`parse_show_lldp_neighbors`] → [`LldpNeighbor`] |
 //! | IOS / NX-OS `show cdp neighbors` | [`parse_show_cdp_neighbors`] → [`CdpNeighbor`] |
 //!
@@ -40,6 +41,7 @@ mod ios_route;
 mod ip_interface;
 mod mac_table;
 mod neighbors;
+mod nxos_interface;
 mod port_channel;
 mod redundancy;
 mod routing;
@@ -63,6 +65,7 @@ pub use mac_table::{
 pub use neighbors::{
     parse_show_cdp_neighbors, parse_show_lldp_neighbors, CdpNeighbor, LldpNeighbor,
 };
+pub use nxos_interface::{parse_nxos_show_interface, NxosInterface};
 pub use port_channel::{parse_port_channel_summary, PortChannelRow};
 pub use redundancy::{
     parse_ios_show_standby, parse_ios_show_vrrp_brief, parse_nxos_show_hsrp, IosStandbyGroup,
