@@ -90,6 +90,12 @@ const PARSERS: &[(&str, &str, Parser)] = &[
     ("cisco_nxos", "show_interface", |t| {
         many(show::parse_nxos_show_interface(t))
     }),
+    ("fortinet", "get_system_ha_status", |t| {
+        one(show::parse_fortios_ha_status(t))
+    }),
+    ("fortinet", "get_system_arp", |t| {
+        many(show::parse_fortios_arp(t))
+    }),
     ("cisco_ios", "show_lldp_neighbors", |t| {
         many(show::parse_show_lldp_neighbors(t))
     }),
@@ -127,6 +133,9 @@ const NOT_IN_TEMPLATE: &[(&str, &str, &str)] = &[
     ("cisco_ios", "show_mac-address-table", "flags"),
     ("cisco_ios", "show_mac-address-table", "multicast"),
     ("cisco_nxos", "show_mac_address-table", "flag"),
+    // Every HA member and each member's configuration sync state.
+    ("fortinet", "get_system_ha_status", "members"),
+    ("fortinet", "get_system_ha_status", "configuration_status"),
     // Neither LLDP template keeps the hold time, nor the IOS CDP one.
     ("cisco_ios", "show_lldp_neighbors", "holdtime"),
     ("cisco_nxos", "show_lldp_neighbors", "holdtime"),
@@ -421,6 +430,12 @@ fn ios_show_interfaces() {
 #[test]
 fn nxos_show_interface() {
     assert_eq!(check("cisco_nxos", "show_interface"), 15);
+}
+
+#[test]
+fn fortios_ha_status_and_arp() {
+    assert_eq!(check("fortinet", "get_system_ha_status"), 7);
+    assert_eq!(check("fortinet", "get_system_arp"), 1);
 }
 
 #[test]

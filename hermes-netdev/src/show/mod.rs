@@ -16,6 +16,8 @@
 //! | NX-OS `show access-lists` | [`parse_nxos_show_access_lists`] → [`NxosAclEntry`] |
 //! | IOS `show ip access-lists` | [`parse_ios_show_ip_access_lists`] → [`IosAclEntry`] |
 //! | FortiOS `get system interface` | [`parse_fortios_system_interface`] → [`FortiosInterface`] |
+//! | FortiOS `get system ha status` | [`parse_fortios_ha_status`] → [`FortiosHaStatus`] |
+//! | FortiOS `get system arp` | [`parse_fortios_arp`] → [`FortiosArpEntry`] |
 //! | `show vlan` (IOS, NX-OS) | [`parse_show_vlan`] → [`VlanRow`] |
 //! | `show port-channel summary` / `show etherchannel summary` | [`parse_port_channel_summary`] → [`PortChannelRow`] |
 //! | IOS `show ip interface brief` | [`parse_ios_show_ip_interface_brief`] → [`IosIpInterfaceBrief`] |
@@ -34,6 +36,7 @@
 //! an `Option` (serialised back as `""`), and numbers are typed.
 
 mod acl;
+mod fortios_ops;
 mod interface;
 mod interface_status;
 mod ios_interfaces;
@@ -50,6 +53,9 @@ mod vlan;
 
 pub use acl::{
     parse_ios_show_ip_access_lists, parse_nxos_show_access_lists, IosAclEntry, NxosAclEntry,
+};
+pub use fortios_ops::{
+    parse_fortios_arp, parse_fortios_ha_status, FortiosArpEntry, FortiosHaMember, FortiosHaStatus,
 };
 pub use interface::{parse_fortios_system_interface, FortiosInterface};
 pub use interface_status::{parse_show_interface_status, InterfaceStatusRow};
