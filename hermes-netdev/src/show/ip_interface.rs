@@ -35,8 +35,9 @@ impl IosIpInterfaceBrief {
 }
 
 /// Parses IOS `show ip interface brief`: `Interface IP-Address OK? Method Status Protocol`; the
-/// status may be two words (`administratively down`). Lines that are not rows (the header,
-/// `Load for`, `Time source is`) are skipped.
+/// status may be two words (`administratively down`). Rows are told by their `OK?` (`YES`/`NO`)
+/// and protocol (`up`/`down`) columns, indented or not; other lines (the header, `Load for`,
+/// `Time source is`) are skipped.
 ///
 /// ```
 /// let rows = hermes_netdev::show::parse_ios_show_ip_interface_brief(
@@ -52,7 +53,7 @@ pub fn parse_ios_show_ip_interface_brief(text: &str) -> Vec<IosIpInterfaceBrief>
     let mut out = Vec::new();
     for line in text.lines() {
         let w: Vec<&str> = line.split_whitespace().collect();
-        if w.len() < 6 || line.starts_with(char::is_whitespace) {
+        if w.len() < 6 {
             continue;
         }
         let (ok, proto) = (w[2], w[w.len() - 1]);
@@ -196,6 +197,16 @@ mod tests {
         assert_eq!(rows[0].interface, "Vlan23");
         assert_eq!(rows[0].vrf, "default");
         assert_eq!(rows[1].proto, "protocol-down");
+    }
+
+    #[test]
+    fn ios_indented_capture() {
+        let rows = parse_ios_show_ip_interface_brief(
+            "    Interface              IP-Address      OK? Method Status                Protocol\n\
+             \x20   Vlan10                 10.10.0.2       YES NVRAM  up                    up\n",
+        );
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].interface, "Vlan10");
     }
 
     #[test]
