@@ -133,6 +133,8 @@ const NOT_IN_TEMPLATE: &[(&str, &str, &str)] = &[
     ("cisco_ios", "show_mac-address-table", "flags"),
     ("cisco_ios", "show_mac-address-table", "multicast"),
     ("cisco_nxos", "show_mac_address-table", "flag"),
+    // An unnumbered interface's source and borrowed address.
+    ("cisco_ios", "show_interfaces", "unnumbered"),
     // Every HA member and each member's configuration sync state.
     ("fortinet", "get_system_ha_status", "members"),
     ("fortinet", "get_system_ha_status", "configuration_status"),

@@ -34,6 +34,10 @@ pub struct IosInterface {
     pub ip_address: Option<Ipv4Addr>,
     #[serde(default, with = "ntc_opt")]
     pub prefix_length: Option<u8>,
+    /// An unnumbered interface's source and the address it borrows
+    /// (`Interface is unnumbered. Using address of Loopback0 (192.168.154.1)`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unnumbered: Option<(String, Ipv4Addr)>,
     /// Bytes.
     #[serde(default, with = "ntc_opt")]
     pub mtu: Option<u32>,
@@ -256,6 +260,12 @@ pub fn parse_ios_show_interfaces(text: &str) -> Vec<IosInterface> {
                 if let (Ok(ip), Ok(len)) = (ip.parse(), len.parse()) {
                     i.ip_address = Some(ip);
                     i.prefix_length = Some(len);
+                }
+            }
+        } else if let Some(u) = t.strip_prefix("Interface is unnumbered. Using address of ") {
+            if let Some((src, addr)) = u.split_once(" (") {
+                if let Ok(addr) = addr.trim_end_matches(')').parse() {
+                    i.unnumbered = Some((src.to_string(), addr));
                 }
             }
         } else if let Some(m) = t.strip_prefix("MTU ") {
@@ -487,6 +497,21 @@ mod tests {
         assert_eq!(i[0].hardware_type.as_deref(), Some("BDI"));
         assert_eq!(i[0].mac_address.as_deref(), Some("2c33.11ff.fbc7"));
         assert_eq!(i[0].bia.as_deref(), Some("2c33.11ff.fbc7"));
+    }
+
+    /// genieparser `src/genie/libs/parser/iosxe/tests/ShowInterfaces/cli/equal/
+    /// golden_output_output.txt`: an unnumbered interface's borrowed address was not reported.
+    #[test]
+    fn unnumbered_interface_borrows_an_address() {
+        let i = parse_ios_show_interfaces(
+            "GigabitEthernet3 is up, line protocol is up \n\
+             \x20 Interface is unnumbered. Using address of Loopback0 (192.168.154.1)\n",
+        );
+        assert_eq!(i[0].ip_address, None);
+        assert_eq!(
+            i[0].unnumbered,
+            Some(("Loopback0".to_string(), Ipv4Addr::new(192, 168, 154, 1)))
+        );
     }
 
     #[test]
