@@ -116,6 +116,19 @@ pub fn parse_show_interface_status(text: &str) -> Vec<InterfaceStatusRow> {
             reason_table = true;
             continue;
         }
+        if w.len() < 2 {
+            continue;
+        }
+        if reason_table {
+            if let Some(row) = reason_row(&w) {
+                out.push(row);
+            }
+            continue;
+        }
+        if let Some(row) = status_row(&w) {
+            out.push(row);
+            continue;
+        }
         // Fibre Channel: `fc2/1 is up    Port mode is NP`, `fc2/5 is down (SFP not present)`.
         if w.len() >= 3 && w[1] == "is" {
             let mut row = InterfaceStatusRow {
@@ -131,18 +144,6 @@ pub fn parse_show_interface_status(text: &str) -> Vec<InterfaceStatusRow> {
             }
             out.push(row);
             continue;
-        }
-        if w.len() < 2 {
-            continue;
-        }
-        if reason_table {
-            if let Some(row) = reason_row(&w) {
-                out.push(row);
-            }
-            continue;
-        }
-        if let Some(row) = status_row(&w) {
-            out.push(row);
         }
     }
     out
@@ -225,6 +226,19 @@ mod tests {
         assert_eq!(rows[0].status, "notconnect");
         assert_eq!(rows[1].name.as_deref(), Some("suspended customer"));
         assert_eq!(rows[1].status, "disabled");
+    }
+
+    #[test]
+    fn description_starting_with_is_is_not_a_fibre_channel_row() {
+        let rows = parse_show_interface_status(
+            "Port      Name               Status       Vlan       Duplex  Speed Type\n\
+             Gi1/0/9   is uplink to core  connected    trunk      a-full a-1000 10/100/1000BaseTX\n\
+             fc2/1 is up    Port mode is NP\n",
+        );
+        assert_eq!(rows[0].name.as_deref(), Some("is uplink to core"));
+        assert_eq!(rows[0].status, "connected");
+        assert_eq!(rows[1].port, "fc2/1");
+        assert_eq!(rows[1].fc_mode.as_deref(), Some("NP"));
     }
 
     #[test]
