@@ -238,7 +238,9 @@ class CiscoDevice:
         if line in ("interface", "vlan", "router ospf", "ip access-list", "hsrp", "vrrp") or (words[-1] in ("ip", "vlan", "mode", "address", "group") and words[0] != "no"):
             return "% Incomplete command."
         # Global commands typed in a sub-mode leave it (the CLI parser falls back to global mode).
-        if st["path"] and (SECTION_TOP.match(line) or GLOBAL.match(line) or line.startswith("default interface") or line.startswith("no interface") or line.startswith("no vlan")):
+        # `ip route` inside `vrf context X` is the VRF's route (NX-OS), not a global one.
+        in_vrf = bool(st["path"]) and st["path"][0].text.startswith("vrf context ") and re.match(r"^(no )?ip route ", line)
+        if st["path"] and not in_vrf and (SECTION_TOP.match(line) or GLOBAL.match(line) or line.startswith("default interface") or line.startswith("no interface") or line.startswith("no vlan")):
             st["path"] = []
         cont = self._container(st)
         depth = len(st["path"])
