@@ -120,6 +120,7 @@ pub fn switch(
                     ip: Some(Ipv4Addr::new(10, 0, 10, 1)),
                     secondary: vec![],
                     priority: Some(priority),
+                    forwarding_threshold: None,
                     preempt: true,
                     timers: Some((1, 3)),
                     authentication: None,
@@ -149,6 +150,9 @@ pub fn switch(
         next_hop: "10.0.10.254".into(),
         distance: None,
         name: None,
+        tag: None,
+        track: None,
+        vrf: None,
     });
     c.ntp_servers = vec!["10.0.10.5".into()];
     c

@@ -227,6 +227,11 @@ pub struct Hsrp {
     pub secondary: Vec<Ipv4Addr>,
     /// Priority (default 100).
     pub priority: Option<u8>,
+    /// NX-OS: the forwarding thresholds written after the priority (`priority 105
+    /// forwarding-threshold lower 1 upper 105`): the (lower, upper) priorities at which the
+    /// router stops / resumes forwarding as the active router. Only with a `priority`.
+    #[serde(default)]
+    pub forwarding_threshold: Option<(u8, u8)>,
     /// Whether to preempt.
     pub preempt: bool,
     /// Hello and hold timers in seconds.
@@ -263,6 +268,12 @@ pub struct Interface {
     pub mtu: Option<u32>,
     /// L2 / routed mode.
     pub switchport: Option<Switchport>,
+    /// IOS: the access VLAN of a port whose mode is not stated (`switchport access vlan N` without
+    /// a `switchport mode` line: the port keeps the platform's default mode, dynamic on a
+    /// Catalyst, and uses this VLAN whenever it is an access port). Only with `switchport` left
+    /// `None`; with a mode stated, the access VLAN belongs in [`Switchport`].
+    #[serde(default)]
+    pub access_vlan: Option<u16>,
     /// VRF membership (`vrf member X` on NX-OS; on IOS `ip vrf forwarding X`, or `vrf forwarding X`
     /// for a VRF the configuration defines with `vrf definition X`).
     pub vrf: Option<String>,
@@ -331,8 +342,16 @@ pub(crate) fn is_acl_option(line: &str) -> bool {
 }
 
 /// A static IPv4 route.
+///
+/// Written `ip route PREFIX NEXT-HOP` with its options in the order each system shows them: IOS
+/// `[distance] [tag T] [name N] [track K]`, NX-OS `[track K] [name N] [tag T] [preference]`. A
+/// route in a VRF is `ip route vrf V ...` on IOS and an `ip route` line under `vrf context V` on
+/// NX-OS.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaticRoute {
+    /// The VRF whose table holds the route (`None` = the global / default table).
+    #[serde(default)]
+    pub vrf: Option<String>,
     /// Destination network.
     pub prefix: Ipv4Net,
     /// Next hop: an address, an interface, or both (`Ethernet1/1 10.0.0.1`).
@@ -341,6 +360,23 @@ pub struct StaticRoute {
     pub distance: Option<u8>,
     /// Route name.
     pub name: Option<String>,
+    /// Route tag (`tag N`).
+    #[serde(default)]
+    pub tag: Option<u32>,
+    /// The tracked object that keeps the route installed (`track N`).
+    #[serde(default)]
+    pub track: Option<u32>,
+}
+
+/// An NX-OS `vrf context NAME` block: its static routes are in [`CiscoConfig::static_routes`]
+/// (with `vrf` set), the rest of its lines are kept here.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct VrfContext {
+    /// Lines of the context the model does not cover (`rd auto`, `vni 50001`, `ip domain-name X`,
+    /// `address-family ipv4 unicast` with its children), as written (children indented relative
+    /// to the context).
+    #[serde(default)]
+    pub other: Vec<String>,
 }
 
 /// A basic OSPF process.
@@ -378,8 +414,14 @@ pub struct CiscoConfig {
     pub interfaces: BTreeMap<String, Interface>,
     /// OSPF processes by process tag.
     pub ospf: BTreeMap<String, Ospf>,
-    /// Static routes (global table).
+    /// Static routes: the global table and, with [`StaticRoute::vrf`] set, VRF tables (IOS `ip
+    /// route vrf V ...`, NX-OS `ip route` under `vrf context V`).
     pub static_routes: Vec<StaticRoute>,
+    /// NX-OS `vrf context NAME` blocks by VRF name (their routes are in `static_routes`); every
+    /// context read is here, and a route's VRF without an entry is rendered as a context of its
+    /// own. IOS VRF definitions (`ip vrf X`, `vrf definition X`) are kept in `other`.
+    #[serde(default)]
+    pub vrf_contexts: BTreeMap<String, VrfContext>,
     /// NTP servers (as written after `ntp server`).
     pub ntp_servers: Vec<String>,
     /// DNS name servers (as written after `ip name-server`).
@@ -447,12 +489,45 @@ fn after_words(t: &str, n: usize) -> &str {
     rest.trim_end()
 }
 
+/// The name of the interface an `interface ...` line enters: `interface Vlan1`, or written with a
+/// space between the type and the number (`interface Vlan 1`, `interface GigabitEthernet 1/0/1`),
+/// which the device takes as the same interface and shows without the space.
+fn interface_name(w: &[&str]) -> Option<String> {
+    match w {
+        ["interface", n] => Some(n.to_string()),
+        ["interface", kind, num]
+            if kind.starts_with(|c: char| c.is_ascii_alphabetic())
+                && kind.chars().all(|c| c.is_ascii_alphabetic() || c == '-')
+                && num.starts_with(|c: char| c.is_ascii_digit())
+                && num.chars().all(|c| c.is_ascii_digit() || "/.:".contains(c)) =>
+        {
+            Some(format!("{kind}{num}"))
+        }
+        _ => None,
+    }
+}
+
+/// The key of a top-level section: its words, an interface by its name.
+fn section_key(t: &str) -> String {
+    let w = words(t);
+    match interface_name(&w) {
+        Some(n) => format!("interface {n}"),
+        None => w.join(" "),
+    }
+}
+
 /// Sections that may be entered again later in a configuration and then add to the first block.
 fn reentrant(t: &str) -> bool {
-    matches!(
-        words(t).as_slice(),
-        ["interface", _] | ["vlan", _] | ["router", "ospf", _] | ["ip", "access-list", ..]
-    )
+    let w = words(t);
+    interface_name(&w).is_some()
+        || matches!(
+            w.as_slice(),
+            ["interface", _]
+                | ["vlan", _]
+                | ["router", "ospf", _]
+                | ["ip", "access-list", ..]
+                | ["vrf", "context", _]
+        )
 }
 
 fn other_of(tree: &ConfigTree<'_>, id: NodeId) -> String {
@@ -479,7 +554,7 @@ impl CiscoConfig {
         for &id in tree.roots() {
             let n = tree.node(id);
             if n.kind != NodeKind::Comment && reentrant(n.text) {
-                groups.entry(words(n.text).join(" ")).or_default().push(id);
+                groups.entry(section_key(n.text)).or_default().push(id);
             }
             if let ["vrf", "definition", v] = words(n.text).as_slice() {
                 vrf_defs.insert(v);
@@ -491,7 +566,7 @@ impl CiscoConfig {
                 continue;
             }
             let group = reentrant(n.text)
-                .then(|| groups.get(&words(n.text).join(" ")))
+                .then(|| groups.get(&section_key(n.text)))
                 .flatten()
                 .filter(|g| g.len() > 1);
             match group {
@@ -509,6 +584,10 @@ impl CiscoConfig {
                     }
                 }
             }
+        }
+        if dialect == Dialect::NxOs {
+            // In the order NX-OS writes them: the global table, then VRF by VRF.
+            c.static_routes.sort_by(|a, b| a.vrf.cmp(&b.vrf));
         }
         c
     }
@@ -561,9 +640,10 @@ impl CiscoConfig {
                 }
                 self.vlans.insert(vid, vlan);
             }
-            ["interface", name] => {
+            ["interface", ..] if interface_name(&w).is_some() => {
                 let iface = parse_interface(tree, kids, d, vrf_defs);
-                self.interfaces.insert(name.to_string(), iface);
+                self.interfaces
+                    .insert(interface_name(&w).unwrap_or_default(), iface);
             }
             ["ip", "access-list", kind @ ("standard" | "extended"), name] => {
                 let kind = if *kind == "standard" {
@@ -611,10 +691,36 @@ impl CiscoConfig {
                 }
                 self.ospf.insert(tag.to_string(), o);
             }
-            ["ip", "route", ..] if kids.is_empty() => match parse_route(&w[2..], d) {
+            ["ip", "route", "vrf", v, ..] if kids.is_empty() && d == Dialect::Ios => {
+                match parse_route(&w[4..], d, Some(v)) {
+                    Some(r) => self.static_routes.push(r),
+                    None => return false,
+                }
+            }
+            ["ip", "route", ..] if kids.is_empty() => match parse_route(&w[2..], d, None) {
                 Some(r) => self.static_routes.push(r),
                 None => return false,
             },
+            ["vrf", "context", v] if d == Dialect::NxOs => {
+                let mut ctx = VrfContext::default();
+                for &k in kids {
+                    if tree.node(k).kind == NodeKind::Comment {
+                        continue;
+                    }
+                    let kw = words(tree.node(k).text);
+                    let route = match kw.as_slice() {
+                        ["ip", "route", ..] if tree.children(k).is_empty() => {
+                            parse_route(&kw[2..], d, Some(v))
+                        }
+                        _ => None,
+                    };
+                    match route {
+                        Some(r) => self.static_routes.push(r),
+                        None => ctx.other.push(other_of(tree, k)),
+                    }
+                }
+                self.vrf_contexts.insert(v.to_string(), ctx);
+            }
             ["ntp", "server", _, ..] if kids.is_empty() => {
                 self.ntp_servers.push(after_words(t, 2).to_string())
             }
@@ -770,24 +876,37 @@ impl CiscoConfig {
                 push_other(&mut o, l, ind);
             }
         }
+        // IOS writes each route on one line (`ip route vrf V ...` in a VRF), in the model's order;
+        // NX-OS the global ones at the top level and the others in their `vrf context`.
         for r in &self.static_routes {
-            let _ = write!(o, "ip route {} {}", r.prefix.render(d), r.next_hop);
-            let dist = r.distance.map(|x| format!(" {x}")).unwrap_or_default();
-            let name = r
-                .name
-                .as_ref()
-                .map(|n| format!(" name {n}"))
-                .unwrap_or_default();
-            // The order each system shows: IOS `distance name`, NX-OS `name preference`.
-            match d {
-                Dialect::Ios => {
-                    let _ = write!(o, "{dist}{name}");
+            match (&r.vrf, d) {
+                (None, _) => {
+                    let _ = writeln!(o, "ip route {}", route_text(r, d));
                 }
-                Dialect::NxOs => {
-                    let _ = write!(o, "{name}{dist}");
+                (Some(v), Dialect::Ios) => {
+                    let _ = writeln!(o, "ip route vrf {v} {}", route_text(r, d));
+                }
+                (Some(_), Dialect::NxOs) => {}
+            }
+        }
+        match d {
+            Dialect::Ios => {}
+            Dialect::NxOs => {
+                let mut names: BTreeSet<&str> =
+                    self.vrf_contexts.keys().map(String::as_str).collect();
+                names.extend(self.static_routes.iter().filter_map(|r| r.vrf.as_deref()));
+                for v in names {
+                    let _ = writeln!(o, "vrf context {v}");
+                    for r in &self.static_routes {
+                        if r.vrf.as_deref() == Some(v) {
+                            let _ = writeln!(o, "{ind}ip route {}", route_text(r, d));
+                        }
+                    }
+                    for l in self.vrf_contexts.get(v).iter().flat_map(|c| &c.other) {
+                        push_other(&mut o, l, ind);
+                    }
                 }
             }
-            o.push('\n');
         }
         for s in &self.ntp_servers {
             let _ = writeln!(o, "ntp server {s}");
@@ -864,7 +983,10 @@ fn push_other_at(o: &mut String, text: &str, ind: &str, level: usize) {
     }
 }
 
-fn parse_route(w: &[&str], d: Dialect) -> Option<StaticRoute> {
+/// `PREFIX NEXT-HOP [options]` (the words after `ip route` / `ip route vrf V`) as the dialect
+/// writes it. Options in another order than the one the system shows, or not modelled
+/// (`permanent`, `global`, a next hop in another VRF), give `None`: the line is kept as written.
+fn parse_route(w: &[&str], d: Dialect, vrf: Option<&str>) -> Option<StaticRoute> {
     let (prefix, rest) = match d {
         Dialect::NxOs if w.first()?.contains('/') => (Ipv4Net::parse(w[0], None)?, &w[1..]),
         Dialect::Ios if w.len() >= 2 && !w[0].contains('/') => {
@@ -875,46 +997,84 @@ fn parse_route(w: &[&str], d: Dialect) -> Option<StaticRoute> {
     if prefix.network() != prefix.addr {
         return None;
     }
-    let mut hop = Vec::new();
-    let mut distance = None;
-    let mut name = None;
-    let mut i = 0;
-    // IOS writes `NH [distance] [name N]`, NX-OS `NH [name N] [preference]`: either order is read.
-    while i < rest.len() {
-        let x = rest[i];
-        if x == "name" && i + 1 < rest.len() && name.is_none() && !hop.is_empty() {
-            name = Some(rest[i + 1].to_string());
-            i += 2;
-            continue;
-        }
-        if let Ok(n) = x.parse::<u8>() {
-            if distance.is_none() && !hop.is_empty() {
-                distance = Some(n);
-                i += 1;
-                continue;
-            }
-        }
-        if distance.is_some() || name.is_some() {
-            return None; // unusual ordering: keep verbatim
-        }
-        if matches!(
+    let keyword = |x: &str| {
+        matches!(
             x,
-            "tag" | "track" | "permanent" | "vrf" | "global" | "multicast"
-        ) {
-            return None;
-        }
-        hop.push(x);
-        i += 1;
-    }
-    if hop.is_empty() {
+            "name"
+                | "tag"
+                | "track"
+                | "permanent"
+                | "vrf"
+                | "global"
+                | "multicast"
+                | "dhcp"
+                | "unicast"
+        )
+    };
+    // The next hop: an address, an interface, or an interface and an address.
+    let first = *rest.first()?;
+    if keyword(first) || first.parse::<u8>().is_ok() {
         return None;
     }
-    Some(StaticRoute {
+    let mut hop = vec![first];
+    let mut i = 1;
+    if !is_ipv4(first) && rest.get(1).is_some_and(|x| is_ipv4(x)) {
+        hop.push(rest[1]);
+        i = 2;
+    }
+    let mut r = StaticRoute {
+        vrf: vrf.map(str::to_string),
         prefix,
         next_hop: hop.join(" "),
-        distance,
-        name,
-    })
+        distance: None,
+        name: None,
+        tag: None,
+        track: None,
+    };
+    while i < rest.len() {
+        let (x, y) = (rest[i], rest.get(i + 1).copied());
+        match (x, y) {
+            ("name", Some(n)) if r.name.is_none() => r.name = Some(n.to_string()),
+            ("tag", Some(t)) if r.tag.is_none() => r.tag = Some(t.parse().ok()?),
+            ("track", Some(t)) if r.track.is_none() => r.track = Some(t.parse().ok()?),
+            _ => match x.parse::<u8>() {
+                Ok(n) if r.distance.is_none() => {
+                    r.distance = Some(n);
+                    i += 1;
+                    continue;
+                }
+                _ => return None,
+            },
+        }
+        i += 2;
+    }
+    // Only modelled when it renders back to the same words.
+    let again = route_text(&r, d);
+    (words(&again) == w).then_some(r)
+}
+
+/// `PREFIX NEXT-HOP [options]` of a route, in the dialect's order.
+fn route_text(r: &StaticRoute, d: Dialect) -> String {
+    let mut o = format!("{} {}", r.prefix.render(d), r.next_hop);
+    let dist = r.distance.map(|x| format!(" {x}")).unwrap_or_default();
+    let name = r
+        .name
+        .as_ref()
+        .map(|n| format!(" name {n}"))
+        .unwrap_or_default();
+    let tag = r.tag.map(|t| format!(" tag {t}")).unwrap_or_default();
+    let track = r.track.map(|t| format!(" track {t}")).unwrap_or_default();
+    // The order each system shows: IOS `distance tag name track`, NX-OS `track name tag
+    // preference`.
+    match d {
+        Dialect::Ios => {
+            let _ = write!(o, "{dist}{tag}{name}{track}");
+        }
+        Dialect::NxOs => {
+            let _ = write!(o, "{track}{name}{tag}{dist}");
+        }
+    }
+    o
 }
 
 fn parse_acl(tree: &ConfigTree<'_>, kids: &[NodeId], kind: AclKind) -> Option<Acl> {
@@ -1262,6 +1422,19 @@ fn parse_interface(
             });
             true
         }
+        // IOS: an access VLAN (and maybe a bare `switchport`) without a mode: the mode stays the
+        // platform's default, unknown here.
+        (None, false)
+            if d == Dialect::Ios
+                && !other_mode
+                && access.is_some()
+                && sw_lines
+                    .iter()
+                    .all(|(k, _, _)| matches!(k, SwLine::Access | SwLine::Bare)) =>
+        {
+            i.access_vlan = access;
+            true
+        }
         (None, false) => sw_lines.is_empty(),
         _ => false,
     };
@@ -1342,6 +1515,19 @@ fn hsrp_line(h: &mut Hsrp, w: &[&str], t: &str) -> bool {
         ["ip", ip] => parse_u(ip).map(|ip| h.ip = Some(ip)).is_some(),
         ["ip", ip, "secondary"] => parse_u(ip).map(|ip| h.secondary.push(ip)).is_some(),
         ["priority", p] => parse_u(p).map(|p| h.priority = Some(p)).is_some(),
+        // NX-OS only (an IOS `standby` line has no thresholds).
+        ["priority", p, "forwarding-threshold", "lower", lo, "upper", up]
+            if !t.starts_with("standby") =>
+        {
+            match (parse_u(p), parse_u(lo), parse_u(up)) {
+                (Some(p), Some(lo), Some(up)) => {
+                    h.priority = Some(p);
+                    h.forwarding_threshold = Some((lo, up));
+                    true
+                }
+                _ => false,
+            }
+        }
         ["preempt"] => {
             h.preempt = true;
             true
@@ -1445,7 +1631,7 @@ fn render_interface(
     let l2 = matches!(
         i.switchport,
         Some(Switchport::Access { .. } | Switchport::Trunk { .. } | Switchport::Dynamic { .. })
-    );
+    ) || (i.switchport.is_none() && i.access_vlan.is_some());
     let bare_switchport = l2 && i.other.iter().any(|l| l == "switchport");
     // A Catalyst that also speaks ISL refuses `switchport mode trunk` until the encapsulation is
     // set: the encapsulation goes first.
@@ -1490,7 +1676,11 @@ fn render_interface(
             let m = if *desirable { "desirable" } else { "auto" };
             line(format!("switchport mode dynamic {m}"));
         }
-        None => {}
+        None => {
+            if let Some(v) = i.access_vlan {
+                line(format!("switchport access vlan {v}"));
+            }
+        }
     }
     if let Some(cg) = i.channel_group {
         let m = match cg.mode {
@@ -1560,8 +1750,12 @@ fn render_interface(
                 if let Some(a) = &h.authentication {
                     l2(format!("authentication {a}"));
                 }
-                if let Some(p) = h.priority {
-                    l2(format!("priority {p}"));
+                match (h.priority, h.forwarding_threshold) {
+                    (Some(p), Some((lo, up))) => l2(format!(
+                        "priority {p} forwarding-threshold lower {lo} upper {up}"
+                    )),
+                    (Some(p), None) => l2(format!("priority {p}")),
+                    (None, _) => {}
                 }
                 if h.preempt {
                     l2("preempt".into());
@@ -1641,10 +1835,76 @@ fn render_interface(
     }
 }
 
+/// What is wrong with one static route: a prefix with host bits set, a next hop that is neither
+/// an address nor an interface (nor an interface and an address), an unusable next-hop address,
+/// distance or track object 0, a VRF name that cannot be written.
+fn route_problems(r: &StaticRoute, problems: &mut Vec<String>) {
+    let route = format!(
+        "static route {}/{}{}",
+        r.prefix.addr,
+        r.prefix.len,
+        r.vrf
+            .as_deref()
+            .map(|v| format!(" in VRF {v}"))
+            .unwrap_or_default()
+    );
+    if r.prefix.len > 32 {
+        problems.push(format!(
+            "{route}: prefix length {} is over 32",
+            r.prefix.len
+        ));
+    } else if r.prefix.network() != r.prefix.addr {
+        problems.push(format!(
+            "{route}: the prefix has host bits set (write {}/{})",
+            r.prefix.network(),
+            r.prefix.len
+        ));
+    }
+    if let Some(v) = &r.vrf {
+        if v.is_empty() || v.contains(char::is_whitespace) {
+            problems.push(format!(
+                "{route}: VRF name {v:?} is empty or has blanks (the device takes one word)"
+            ));
+        }
+    }
+    let hop = words(&r.next_hop);
+    let iface = |x: &str| x.starts_with(|c: char| c.is_ascii_alphabetic()) && !is_ipv4(x);
+    let ok_addr = |x: &str| {
+        x.parse::<Ipv4Addr>()
+            .is_ok_and(|a| !a.is_unspecified() && !a.is_multicast() && !a.is_broadcast())
+    };
+    let hop_ok = match hop.as_slice() {
+        [a] => ok_addr(a) || iface(a),
+        [i, a] => iface(i) && ok_addr(a),
+        _ => false,
+    };
+    if !hop_ok {
+        problems.push(format!(
+            "{route}: next hop {:?} is not a unicast address, an interface, or an interface and \
+             an address",
+            r.next_hop
+        ));
+    }
+    if r.distance == Some(0) {
+        problems.push(format!("{route}: distance 0 is not allowed (1-255)"));
+    }
+    if r.track == Some(0) {
+        problems.push(format!("{route}: track object 0 does not exist (1 and up)"));
+    }
+    if r.name
+        .as_deref()
+        .is_some_and(|n| n.is_empty() || n.contains(char::is_whitespace))
+    {
+        problems.push(format!("{route}: the route name must be one word"));
+    }
+}
+
 impl CiscoConfig {
     /// Checks the model before anything is sent: VLANs used on ports must exist, interface subnets
     /// must not overlap (per VRF), ACL sequence numbers must be unique, HSRP/VRRP addresses must be in
-    /// their interface's subnet. Returns every problem found.
+    /// their interface's subnet, static routes need a network prefix (no host bits), a next hop that
+    /// is a unicast address, an interface or both, a distance and track object above 0, and may not
+    /// be stated twice in one table. Returns every problem found.
     ///
     /// ```
     /// use hermes_netdev::cisco::{CiscoConfig, Dialect};
@@ -1694,6 +1954,20 @@ impl CiscoConfig {
                 }
                 _ => {}
             }
+            if let Some(v) = i.access_vlan {
+                // Read from a Catalyst as shown: when the configuration states no VLAN at all
+                // (VTP server / client keep VLANs 1-1005 in vlan.dat, outside the running
+                // configuration), the VLAN is not checked.
+                if !self.vlans.is_empty() {
+                    used.push(v);
+                }
+                if i.switchport.is_some() {
+                    problems.push(format!(
+                        "interface {name} has an access VLAN for a port without a mode \
+                         (access_vlan {v}) and a switchport mode: put the VLAN in the mode"
+                    ));
+                }
+            }
             for v in used {
                 if !known(v) {
                     problems.push(format!(
@@ -1740,6 +2014,16 @@ impl CiscoConfig {
                     }
                 }
             }
+            for (g, h) in &i.hsrp {
+                if let Some((lo, up)) = h.forwarding_threshold {
+                    if h.priority.is_none() || lo > up {
+                        problems.push(format!(
+                            "interface {name} HSRP group {g} forwarding threshold lower {lo} \
+                             upper {up} needs a priority and lower <= upper"
+                        ));
+                    }
+                }
+            }
             for (g, v) in &i.vrrp {
                 if let (Some(ip), Some(s)) = (v.ip, subnet) {
                     if !s.overlaps(&Ipv4Net::new(ip, 32)) {
@@ -1767,6 +2051,23 @@ impl CiscoConfig {
                         x.0, x.2.addr, x.2.len, y.0, y.2.addr, y.2.len
                     ));
                 }
+            }
+        }
+        let mut routes_seen = BTreeSet::new();
+        for r in &self.static_routes {
+            route_problems(r, &mut problems);
+            if !routes_seen.insert((r.vrf.as_deref(), r.prefix, r.next_hop.as_str())) {
+                problems.push(format!(
+                    "static route {}/{} via {}{} is stated twice (the device keeps one: remove \
+                     the other)",
+                    r.prefix.addr,
+                    r.prefix.len,
+                    r.next_hop,
+                    r.vrf
+                        .as_deref()
+                        .map(|v| format!(" in VRF {v}"))
+                        .unwrap_or_default()
+                ));
             }
         }
         for (name, acl) in &self.acls {
@@ -1820,8 +2121,34 @@ impl CiscoConfig {
         if !want.ospf.is_empty() {
             v.ospf = live.ospf.clone();
         }
-        if !want.static_routes.is_empty() {
-            v.static_routes = live.static_routes.clone();
+        // Routes are managed per table: a VRF (or the global table) in which `want` states a
+        // route is made equal; the routes of the other tables (the management VRF's default
+        // route...) are left alone.
+        let tables: BTreeSet<Option<&str>> = want
+            .static_routes
+            .iter()
+            .map(|r| r.vrf.as_deref())
+            .collect();
+        v.static_routes = live
+            .static_routes
+            .iter()
+            .filter(|r| tables.contains(&r.vrf.as_deref()))
+            .cloned()
+            .collect();
+        // A VRF context's unmodelled lines are managed only where `want` states them, like an
+        // interface's; a context `want` does not name is left alone.
+        for (name, ctx) in &live.vrf_contexts {
+            let wanted = want.vrf_contexts.get(name);
+            if wanted.is_none() && !tables.contains(&Some(name.as_str())) {
+                continue;
+            }
+            let other = ctx
+                .other
+                .iter()
+                .filter(|o| wanted.is_some_and(|w| w.other.contains(o)))
+                .cloned()
+                .collect();
+            v.vrf_contexts.insert(name.clone(), VrfContext { other });
         }
         macro_rules! list {
             ($f:ident) => {
@@ -1865,6 +2192,7 @@ impl CiscoConfig {
                 opt!(shutdown);
                 opt!(mtu);
                 opt!(switchport);
+                opt!(access_vlan);
                 opt!(vrf);
                 opt!(ipv4);
                 opt!(channel_group);

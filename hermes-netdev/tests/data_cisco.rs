@@ -24,7 +24,8 @@ fn files(prefixes: &[&str]) -> Vec<(String, String)> {
 /// Every command line, whitespace-normalised; a VLAN list line (`vlan 1,10-11`, NX-OS) stands for
 /// one `vlan N` line per VLAN, as the model renders it; an interface's allowed VLANs (written on
 /// one line or continued on `add` lines) stand for one line per VLAN under the interface; NX-OS
-/// `channel-group N mode on` is the `channel-group N` the switch shows for it.
+/// `channel-group N mode on` is the `channel-group N` the switch shows for it; an interface written
+/// with a space (`interface port-channel 6`) is the joined name the device shows.
 fn command_lines(text: &str) -> HashSet<String> {
     let t = ConfigTree::parse(text, Syntax::Cisco);
     let mut out = HashSet::new();
@@ -45,6 +46,14 @@ fn command_lines(text: &str) -> HashSet<String> {
         let mut line = n.text.split_whitespace().collect::<Vec<_>>().join(" ");
         if line.starts_with("channel-group ") {
             line = line.trim_end_matches(" mode on").to_string();
+        }
+        // `interface port-channel 6` is the `interface port-channel6` the device shows.
+        if let ["interface", kind, num] = line.split(' ').collect::<Vec<_>>().as_slice() {
+            if kind.chars().all(|c| c.is_ascii_alphabetic() || c == '-')
+                && num.starts_with(|c: char| c.is_ascii_digit())
+            {
+                line = format!("interface {kind}{num}");
+            }
         }
         let list = line
             .strip_prefix("vlan ")

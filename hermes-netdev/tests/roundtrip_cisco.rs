@@ -47,7 +47,7 @@ fn switchport(d: Dialect) -> impl Strategy<Value = Option<Switchport>> {
             }),
     ]
 }
-fn hsrp() -> impl Strategy<Value = Hsrp> {
+fn hsrp(d: Dialect) -> impl Strategy<Value = Hsrp> {
     (
         ip(),
         prop::option::of(any::<u8>()),
@@ -55,16 +55,21 @@ fn hsrp() -> impl Strategy<Value = Hsrp> {
         prop::option::of((1u32..10, 10u32..30)),
         prop::option::of(word()),
         prop::collection::vec(ip(), 0..2),
+        prop::option::of((0u8..100, 100u8..=255)),
     )
-        .prop_map(|(ip, priority, preempt, timers, auth, secondary)| Hsrp {
-            ip: Some(ip),
-            secondary,
-            priority,
-            preempt,
-            timers,
-            authentication: auth.map(|a| format!("text {a}")),
-            other: vec![],
-        })
+        .prop_map(
+            move |(ip, priority, preempt, timers, auth, secondary, ft)| Hsrp {
+                ip: Some(ip),
+                secondary,
+                priority,
+                // NX-OS only, and only written with a priority.
+                forwarding_threshold: ft.filter(|_| priority.is_some() && d == Dialect::NxOs),
+                preempt,
+                timers,
+                authentication: auth.map(|a| format!("text {a}")),
+                other: vec![],
+            },
+        )
 }
 fn vrrp(d: Dialect) -> impl Strategy<Value = Vrrp> {
     (
@@ -101,20 +106,23 @@ fn interface(d: Dialect) -> impl Strategy<Value = Interface> {
             prop::option::of(1u8..3),
         ),
         (
-            prop::collection::btree_map(1u16..255, hsrp(), 0..2),
+            prop::collection::btree_map(1u16..255, hsrp(d), 0..2),
             prop::collection::btree_map(1u16..255, vrrp(d), 0..2),
+            prop::option::of(1u16..4094),
         ),
     )
         .prop_map(
-            |(
+            move |(
                 (description, shutdown, mtu, switchport, vrf),
                 (ipv4, secondary, cg),
                 (acl_in, acl_out, hv),
-                (hsrp, vrrp),
+                (hsrp, vrrp, access_vlan),
             )| Interface {
                 description,
                 shutdown,
                 mtu,
+                // IOS: an access VLAN on a port without a mode line.
+                access_vlan: access_vlan.filter(|_| switchport.is_none() && d == Dialect::Ios),
                 switchport,
                 vrf,
                 secondary: if ipv4.is_some() { secondary } else { vec![] },
@@ -168,16 +176,43 @@ fn acl(d: Dialect) -> impl Strategy<Value = Acl> {
 fn route() -> impl Strategy<Value = StaticRoute> {
     (
         net(),
-        ip(),
+        prop_oneof![
+            ip().prop_map(|a| a.to_string()),
+            (1u8..4, 1u8..49, ip()).prop_map(|(a, b, h)| format!("Ethernet{a}/{b} {h}")),
+            Just("Null0".to_string()),
+        ],
         prop::option::of(1u8..255),
         prop::option::of(word()),
+        prop::option::of(prop_oneof![Just("management".to_string()), word()]),
+        prop::option::of(any::<u32>()),
+        prop::option::of(1u32..1000),
     )
-        .prop_map(|(n, hop, distance, name)| StaticRoute {
+        .prop_map(|(n, hop, distance, name, vrf, tag, track)| StaticRoute {
+            vrf,
             prefix: Ipv4Net::new(n.network(), n.len),
-            next_hop: hop.to_string(),
+            next_hop: hop,
             distance,
             name,
+            tag,
+            track,
         })
+}
+/// NX-OS `vrf context` blocks with lines the model keeps as written.
+fn vrf_contexts() -> impl Strategy<Value = BTreeMap<String, VrfContext>> {
+    let line = prop_oneof![
+        Just("rd auto".to_string()),
+        (1u32..16_000_000).prop_map(|v| format!("vni {v}")),
+        word().prop_map(|w| format!("ip domain-name {w}.example")),
+        Just("address-family ipv4 unicast\n route-target both auto".to_string()),
+    ];
+    prop::collection::btree_map(
+        prop_oneof![Just("management".to_string()), word()],
+        prop::collection::vec(line, 0..3).prop_map(|mut other| {
+            other.dedup();
+            VrfContext { other }
+        }),
+        0..3,
+    )
 }
 fn config(d: Dialect) -> impl Strategy<Value = CiscoConfig> {
     let ifname = prop_oneof![
@@ -201,7 +236,7 @@ fn config(d: Dialect) -> impl Strategy<Value = CiscoConfig> {
         ),
         prop::collection::btree_map(word(), acl(d), 0..3),
         prop::collection::btree_map(ifname, interface(d), 0..5),
-        prop::collection::vec(route(), 0..3),
+        (prop::collection::vec(route(), 0..4), vrf_contexts()),
         (
             prop::option::of(ip()),
             prop::collection::vec((ip(), 0u8..3), 0..2),
@@ -225,12 +260,23 @@ fn config(d: Dialect) -> impl Strategy<Value = CiscoConfig> {
                 vlans,
                 acls,
                 interfaces,
-                static_routes,
+                (mut static_routes, contexts),
                 (rid, nets, passive),
                 (ntp, dom, logs),
                 (hyphen, bare),
                 (boot, kick, system_form),
             )| {
+                if d == Dialect::NxOs {
+                    // NX-OS shows the global routes, then each VRF's in its context.
+                    static_routes.sort_by(|a, b| a.vrf.cmp(&b.vrf));
+                }
+                // Every VRF with a route has its context (NX-OS reads each `vrf context`).
+                let mut contexts = contexts;
+                if d == Dialect::NxOs {
+                    for v in static_routes.iter().filter_map(|r| r.vrf.clone()) {
+                        contexts.entry(v).or_default();
+                    }
+                }
                 let mut ospf = BTreeMap::new();
                 if rid.is_some() || !nets.is_empty() {
                     ospf.insert(
@@ -258,6 +304,11 @@ fn config(d: Dialect) -> impl Strategy<Value = CiscoConfig> {
                     interfaces,
                     ospf,
                     static_routes,
+                    vrf_contexts: if d == Dialect::NxOs {
+                        contexts
+                    } else {
+                        BTreeMap::new()
+                    },
                     ntp_servers: ntp.iter().map(|a| a.to_string()).collect(),
                     name_servers: vec![],
                     // The IOS-only older forms (`ip domain-name`, `logging A.B.C.D`).
