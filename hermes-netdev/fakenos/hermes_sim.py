@@ -308,6 +308,9 @@ class CiscoDevice:
         for i, x in enumerate(w[:-1]):
             if x == "vlan" and w[i + 1].isdigit() and not 1 <= int(w[i + 1]) <= 4094:
                 return "% Invalid input detected at '^' marker."
+        # A learnt address: `ip address dhcp` (both), `ip address negotiated` (IOS, PPP links).
+        if w[:2] == ["ip", "address"] and len(w) == 3 and (w[2] == "dhcp" or (w[2] == "negotiated" and self.flavour == "ios")):
+            return None
         if w[0] == "ip" and len(w) >= 3 and w[1] == "address":
             if self.flavour == "nxos" and "/" not in w[2]:
                 return "% Invalid input detected at '^' marker."
