@@ -195,6 +195,16 @@ pub enum Switchport {
     },
 }
 
+/// Where an interface gets its IPv4 address when it has no static one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DynamicAddress {
+    /// `ip address dhcp`: a DHCP client (IOS; NX-OS on mgmt0 and routed ports).
+    Dhcp,
+    /// `ip address negotiated`: IPCP on a PPP link (IOS: dialers, serial and cellular ports).
+    Negotiated,
+}
+
 /// LACP / static port-channel membership mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -279,6 +289,10 @@ pub struct Interface {
     pub vrf: Option<String>,
     /// Primary IPv4 address.
     pub ipv4: Option<Ipv4Net>,
+    /// The address is learnt instead of stated (`ip address dhcp` / `ip address negotiated`, the
+    /// bare forms; with options such as `client-id` the line is kept as written). Not with `ipv4`.
+    #[serde(default)]
+    pub ipv4_dynamic: Option<DynamicAddress>,
     /// Secondary IPv4 addresses.
     pub secondary: Vec<Ipv4Net>,
     /// Port-channel membership.
@@ -1243,10 +1257,22 @@ fn parse_interface(
                 i.vrf = Some(v.to_string());
                 true
             }
+            ["ip", "address", m @ ("dhcp" | "negotiated")]
+                if i.ipv4.is_none() && i.ipv4_dynamic.is_none() =>
+            {
+                i.ipv4_dynamic = Some(if *m == "dhcp" {
+                    DynamicAddress::Dhcp
+                } else {
+                    DynamicAddress::Negotiated
+                });
+                true
+            }
             ["ip", "address", a, "secondary"] if d == Dialect::NxOs => Ipv4Net::parse(a, None)
                 .map(|n| i.secondary.push(n))
                 .is_some(),
-            ["ip", "address", a] if d == Dialect::NxOs && i.ipv4.is_none() => {
+            ["ip", "address", a]
+                if d == Dialect::NxOs && i.ipv4.is_none() && i.ipv4_dynamic.is_none() =>
+            {
                 Ipv4Net::parse(a, None).map(|n| i.ipv4 = Some(n)).is_some()
             }
             // IOS writes `A.B.C.D M.M.M.M`; a prefix-length form is kept as written.
@@ -1256,7 +1282,10 @@ fn parse_interface(
                     .is_some()
             }
             ["ip", "address", a, m]
-                if d == Dialect::Ios && i.ipv4.is_none() && !a.contains('/') =>
+                if d == Dialect::Ios
+                    && i.ipv4.is_none()
+                    && i.ipv4_dynamic.is_none()
+                    && !a.contains('/') =>
             {
                 Ipv4Net::parse(a, Some(m))
                     .map(|n| i.ipv4 = Some(n))
@@ -1697,6 +1726,11 @@ fn render_interface(
     if let Some(a) = i.ipv4 {
         line(format!("ip address {}", a.render(d)));
     }
+    match i.ipv4_dynamic {
+        Some(DynamicAddress::Dhcp) => line("ip address dhcp".into()),
+        Some(DynamicAddress::Negotiated) => line("ip address negotiated".into()),
+        None => {}
+    }
     for a in &i.secondary {
         line(format!("ip address {} secondary", a.render(d)));
     }
@@ -1987,6 +2021,12 @@ impl CiscoConfig {
             for n in i.ipv4.iter().chain(i.secondary.iter()) {
                 nets.push((name, i.vrf.as_deref(), *n));
             }
+            if let (Some(a), Some(dy)) = (i.ipv4, i.ipv4_dynamic) {
+                problems.push(format!(
+                    "interface {name} has both the address {}/{} and a learnt one ({dy:?}): keep one",
+                    a.addr, a.len
+                ));
+            }
             let subnet = i.ipv4;
             for (g, h) in &i.hsrp {
                 for ip in &h.secondary {
@@ -2195,6 +2235,7 @@ impl CiscoConfig {
                 opt!(access_vlan);
                 opt!(vrf);
                 opt!(ipv4);
+                opt!(ipv4_dynamic);
                 opt!(channel_group);
                 opt!(acl_in);
                 opt!(acl_out);

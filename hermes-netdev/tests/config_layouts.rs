@@ -7,7 +7,8 @@ use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
 
 use hermes_netdev::cisco::{
-    ChannelGroup, CiscoConfig, Dialect, Ipv4Net, LacpMode, StaticRoute, Switchport, Vlan,
+    ChannelGroup, CiscoConfig, Dialect, DynamicAddress, Ipv4Net, LacpMode, StaticRoute, Switchport,
+    Vlan,
 };
 use hermes_netdev::fortios::FortiConfig;
 use hermes_netdev::tree::{ConfigTree, NodeKind, Syntax};
@@ -1594,5 +1595,73 @@ fn nxos_kickstart_and_system_boot_images_are_modelled() {
     assert_eq!(
         n9k.render(Dialect::NxOs),
         "boot nxos bootflash:/nxos.9.2.3.bin\n"
+    );
+}
+
+#[test]
+fn learnt_addresses_dhcp_and_negotiated() {
+    // Cut from napalm test/ios/ios/initial.conf (napalm-automation/napalm @
+    // ee70e634555f6d1f9d32369f2151dde526ad6dfd, Apache-2.0; lines 87-91).
+    let text =
+        "interface GigabitEthernet1\n ip address dhcp\n negotiation auto\n no mop enabled\n!\n";
+    let m = check_cisco("ios ip address dhcp", text, Dialect::Ios);
+    let gi = &m.interfaces["GigabitEthernet1"];
+    assert_eq!(gi.ipv4_dynamic, Some(DynamicAddress::Dhcp));
+    assert_eq!(gi.ipv4, None);
+    assert_eq!(gi.other, ["negotiation auto", "no mop enabled"]);
+    // The PPP form (the layout of ciscoconfparse2 tests/fixtures/configs/sample_01.ios, GPL-3.0:
+    // read, not copied).
+    let m = check_cisco(
+        "ios ip address negotiated",
+        "interface Dialer1\n ip address negotiated\n encapsulation ppp\n!\n",
+        Dialect::Ios,
+    );
+    assert_eq!(
+        m.interfaces["Dialer1"].ipv4_dynamic,
+        Some(DynamicAddress::Negotiated)
+    );
+    // A static address replaces the learnt one in place, and the other way round.
+    let live = CiscoConfig::parse(text, Dialect::Ios);
+    let want = CiscoConfig::parse(
+        "interface GigabitEthernet1\n ip address 192.0.2.7 255.255.255.0\n",
+        Dialect::Ios,
+    );
+    assert_eq!(
+        live.diff(&want, Dialect::Ios, "r").commands(),
+        [
+            "interface GigabitEthernet1",
+            " ip address 192.0.2.7 255.255.255.0"
+        ]
+    );
+    let dhcp = CiscoConfig::parse(
+        "interface GigabitEthernet1\n ip address dhcp\n",
+        Dialect::Ios,
+    );
+    assert_eq!(
+        want.diff(&dhcp, Dialect::Ios, "r").commands(),
+        ["interface GigabitEthernet1", " ip address dhcp"]
+    );
+    // Both at once is refused before sending.
+    let mut both = want.clone();
+    if let Some(i) = both.interfaces.get_mut("GigabitEthernet1") {
+        i.ipv4_dynamic = Some(DynamicAddress::Dhcp);
+    }
+    let err = both.validate("r").unwrap_err().to_string();
+    assert!(
+        err.contains("both the address 192.0.2.7/24 and a learnt one"),
+        "{err}"
+    );
+    // NX-OS: batfish vendor/cisco_nxos/grammar/testconfigs/nxos_interface_ip_address (lines 5-10)
+    // writes `ip address dhcp` then a static address, which clears it: the later line is kept as
+    // written after the learnt one (not modelled as both).
+    let text = "interface Ethernet1/1\n  no switchport\n  no ip redirects\n  ip address dhcp\n  ! clears dhcp\n  ip address 10.0.0.4/24\n";
+    let m = check_cisco("nxos dhcp then static", text, Dialect::NxOs);
+    let e = &m.interfaces["Ethernet1/1"];
+    assert_eq!(e.ipv4_dynamic, Some(DynamicAddress::Dhcp));
+    assert_eq!(e.ipv4, None);
+    assert!(
+        e.other.contains(&"ip address 10.0.0.4/24".to_string()),
+        "{:?}",
+        e.other
     );
 }

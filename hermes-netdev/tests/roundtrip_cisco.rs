@@ -99,6 +99,10 @@ fn interface(d: Dialect) -> impl Strategy<Value = Interface> {
             prop::option::of(net()),
             prop::collection::vec(net(), 0..2),
             prop::option::of((1u32..4096, 0u8..3)),
+            prop::option::of(prop_oneof![
+                Just(DynamicAddress::Dhcp),
+                Just(DynamicAddress::Negotiated)
+            ]),
         ),
         (
             prop::option::of(word()),
@@ -114,7 +118,7 @@ fn interface(d: Dialect) -> impl Strategy<Value = Interface> {
         .prop_map(
             move |(
                 (description, shutdown, mtu, switchport, vrf),
-                (ipv4, secondary, cg),
+                (ipv4, secondary, cg, dynamic),
                 (acl_in, acl_out, hv),
                 (hsrp, vrrp, access_vlan),
             )| Interface {
@@ -126,6 +130,8 @@ fn interface(d: Dialect) -> impl Strategy<Value = Interface> {
                 switchport,
                 vrf,
                 secondary: if ipv4.is_some() { secondary } else { vec![] },
+                // A learnt address only where no static one is stated.
+                ipv4_dynamic: dynamic.filter(|_| ipv4.is_none()),
                 ipv4,
                 channel_group: cg.map(|(id, m)| ChannelGroup {
                     id,
