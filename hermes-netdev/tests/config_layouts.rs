@@ -625,7 +625,7 @@ fn static_route_name_and_preference_in_either_order() {
 }
 
 // --- VRF static routes, `track` / `tag` (batfish/batfish @ cba1873338ae3b1952883706f5d7c6d969b385ec,
-// Apache-2.0; licence in ../shared/data/netdev/batfish) ---
+// Apache-2.0; paths below are in that repository) ---
 
 #[test]
 fn nxos_vrf_context_routes_are_modelled_with_the_context_lines_kept() {
