@@ -654,7 +654,7 @@ vrf context keepalive
     assert_eq!(mgmt.len(), 1);
     assert_eq!(mgmt[0].next_hop, "10.20.248.1");
     assert_eq!(mgmt[0].prefix.len, 0);
-    // Cut from batfish vendor/cisco_nxos/grammar/testconfigs/nxos_static_route (lines 73-80, with
+    // Cut from batfish vendor/cisco_nxos/grammar/testconfigs/nxos_static_route (lines 74-79, with
     // the comments that stand in the block).
     let text = "vrf context vrf1
   ! route in non-default vrf
@@ -689,7 +689,7 @@ fn static_routes_with_track_tag_and_vrf_in_each_dialect() {
         (m.static_routes[1].vrf.as_deref(), m.static_routes[1].track),
         (None, Some(999))
     );
-    // Cut from batfish vendor/cisco_nxos/grammar/testconfigs/nxos_static_route (lines 49-55): NX-OS
+    // Cut from batfish vendor/cisco_nxos/grammar/testconfigs/nxos_static_route (lines 33, 36, 40, 43): NX-OS
     // shows `track`, `name`, `tag`, then the preference.
     let text = "ip route 10.0.3.0/24 Ethernet1/1 10.255.1.254 track 500\nip route 10.0.4.0/24 Ethernet1/1 10.255.1.254 track 500 name foo\nip route 10.0.5.0/24 Ethernet1/1 10.255.1.254 track 500 name foo tag 1000\nip route 10.0.6.0/24 Ethernet1/1 10.255.1.254 track 500 name foo tag 1000 5\n";
     let m = check_cisco("nxos route track name tag pref", text, Dialect::NxOs);
