@@ -9,7 +9,7 @@ use std::net::Ipv4Addr;
 
 use hermes_core::{Configurable, ErrorKind, Mode};
 use hermes_netdev::baseline;
-use hermes_netdev::cisco::{CiscoConfig, Dialect, Interface, Vlan};
+use hermes_netdev::cisco::{CiscoConfig, Dialect, Interface, Ipv4Net, StaticRoute, Vlan};
 use hermes_netdev::cli::{CliSession, Platform};
 use hermes_netdev::device::{CiscoDevice, FortiDevice};
 
@@ -76,6 +76,49 @@ async fn n3k_baseline_converges_and_rolls_back_on_error() {
         "rollback must remove VLAN 40"
     );
     assert!(dev.plan(&want).await.unwrap().is_empty());
+
+    // A default route in the management VRF goes under `vrf context management`; the global
+    // routes the baseline states are left as they are, and a model that states no route in that
+    // VRF leaves it alone.
+    vrf_route_converges(&dev, &want, "10.20.248.1").await;
+}
+
+/// Adds a default route in VRF `management` to `want`, converges, and checks it reads back in that
+/// VRF only, a second run is empty, and `want` itself (no route in the VRF) still plans nothing.
+async fn vrf_route_converges(dev: &CiscoDevice, want: &CiscoConfig, next_hop: &str) {
+    let mut with_vrf = want.clone();
+    with_vrf.static_routes.push(StaticRoute {
+        vrf: Some("management".into()),
+        prefix: Ipv4Net::new(Ipv4Addr::UNSPECIFIED, 0),
+        next_hop: next_hop.into(),
+        distance: None,
+        name: None,
+        tag: None,
+        track: None,
+    });
+    let done = dev
+        .converge(&with_vrf, Mode::Apply)
+        .await
+        .expect("converge a VRF route");
+    assert!(done.verified);
+    let live = dev.read().await.unwrap();
+    let in_vrf: Vec<_> = live
+        .static_routes
+        .iter()
+        .filter(|r| r.vrf.as_deref() == Some("management"))
+        .collect();
+    assert_eq!(in_vrf.len(), 1, "{:?}", live.static_routes);
+    assert_eq!(in_vrf[0].next_hop, next_hop);
+    let global = |c: &CiscoConfig| {
+        c.static_routes
+            .iter()
+            .filter(|r| r.vrf.is_none())
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(global(&live), global(want));
+    assert!(dev.plan(&with_vrf).await.unwrap().is_empty());
+    assert!(dev.plan(want).await.unwrap().is_empty());
 }
 
 #[tokio::test]
