@@ -136,17 +136,21 @@ macro_rules! entity {
     (@ty raw) => { Option<String> };
     (@ty verbatim) => { Option<String> };
     (@ty list) => { Vec<String> };
+    (@ty secret) => { Option<hermes_core::Secret> };
     (@valid str, $v:expr) => { valid_str($v) };
     (@valid raw, $v:expr) => { !$v.contains('"') };
     (@valid verbatim, $v:expr) => { true };
     (@valid list, $v:expr) => { valid_list($v) };
+    (@valid secret, $v:expr) => { valid_str($v) };
     (@parse str, $v:expr) => { tokens($v).into_iter().next() };
     (@parse raw, $v:expr) => { Some($v.to_string()) };
     (@parse verbatim, $v:expr) => { Some($v.to_string()) };
     (@parse list, $v:expr) => { tokens($v) };
+    (@parse secret, $v:expr) => { tokens($v).into_iter().next().map(hermes_core::Secret::new) };
     (@render str, $f:expr, $key:literal, $out:ident) => { if let Some(v) = &$f { $out.push(($key.to_string(), quote(v))); } };
     (@render raw, $f:expr, $key:literal, $out:ident) => { if let Some(v) = &$f { $out.push(($key.to_string(), v.clone())); } };
     (@render verbatim, $f:expr, $key:literal, $out:ident) => { if let Some(v) = &$f { $out.push(($key.to_string(), v.clone())); } };
+    (@render secret, $f:expr, $key:literal, $out:ident) => { if let Some(v) = &$f { $out.push(($key.to_string(), quote(v.expose()))); } };
     (@render list, $f:expr, $key:literal, $out:ident) => { if !$f.is_empty() { $out.push(($key.to_string(), $f.iter().map(|s| quote(s)).collect::<Vec<_>>().join(" "))); } };
 }
 
@@ -356,6 +360,126 @@ entity!(
     }
 );
 
+entity!(
+    /// `config system global` (not a table): the settings an operator sets first. Its other keys
+    /// (`gui-theme`, `admin-https-ssl-versions`...) stay in `extra`, as written.
+    SysGlobal {
+        /// Host name (letters, digits, `-` and `_`, at most 35 characters).
+        hostname: str = "hostname",
+        /// Time zone: a zone number (`04`) up to FortiOS 7.2, a quoted zone name (`"US/Pacific"`)
+        /// from 7.4; as written.
+        timezone: verbatim = "timezone",
+        /// HTTPS administration port.
+        admin_sport: raw = "admin-sport",
+        /// SSH administration port.
+        admin_ssh_port: raw = "admin-ssh-port",
+        /// Idle timeout of an administrator session, in minutes (1-480).
+        admintimeout: raw = "admintimeout",
+    }
+);
+
+entity!(
+    /// `config system dns` (not a table).
+    SysDns {
+        /// Primary DNS server (IPv4).
+        primary: raw = "primary",
+        /// Secondary DNS server (IPv4).
+        secondary: raw = "secondary",
+        /// Local domain names (one up to FortiOS 6.2, a list from 6.4).
+        domain: list = "domain",
+    }
+);
+
+entity!(
+    /// `config system ntp` (not a table); its `config ntpserver` table is
+    /// [`FortiConfig::ntp_servers`].
+    Ntp {
+        /// `enable` / `disable`: synchronise the clock.
+        ntpsync: raw = "ntpsync",
+        /// `fortiguard` (FortiGuard's servers, the default) or `custom` (the `ntpserver` table).
+        kind: raw = "type",
+        /// Minutes between synchronisations.
+        syncinterval: raw = "syncinterval",
+        /// `enable` / `disable`: serve NTP to the networks of `interface`.
+        server_mode: raw = "server-mode",
+    }
+);
+
+entity!(
+    /// `config system ntp` / `config ntpserver` entry.
+    NtpServer {
+        /// Server address or name.
+        server: str = "server",
+        /// `enable` / `disable`: NTPv3 instead of NTPv4.
+        ntpv3: raw = "ntpv3",
+    }
+);
+
+entity!(
+    /// `config log syslogd setting` (not a table).
+    SyslogSetting {
+        /// `enable` / `disable`.
+        status: raw = "status",
+        /// Server address or name.
+        server: str = "server",
+        /// Server port (default 514).
+        port: raw = "port",
+        /// `udp`, `legacy-reliable`, `reliable`.
+        mode: raw = "mode",
+        /// Facility (`local7`).
+        facility: raw = "facility",
+        /// Source address.
+        source_ip: raw = "source-ip",
+        /// `default`, `csv`, `cef`, `rfc5424`...
+        format: raw = "format",
+    }
+);
+
+entity!(
+    /// `config system snmp sysinfo` (not a table).
+    SnmpSysinfo {
+        /// `enable` / `disable`: the SNMP agent.
+        status: raw = "status",
+        /// System description.
+        description: str = "description",
+        /// Contact.
+        contact_info: str = "contact-info",
+        /// Location.
+        location: str = "location",
+    }
+);
+
+entity!(
+    /// `config system snmp community` entry (keyed by id). The community name is a credential:
+    /// a [`hermes_core::Secret`], never shown in `Debug`, serde output or errors.
+    SnmpCommunity {
+        /// Community name (the v1/v2c password).
+        name: secret = "name",
+        /// `enable` / `disable`.
+        status: raw = "status",
+        /// `enable` / `disable`: v1 queries.
+        query_v1_status: raw = "query-v1-status",
+        /// `enable` / `disable`: v2c queries.
+        query_v2c_status: raw = "query-v2c-status",
+        /// `enable` / `disable`: v1 traps.
+        trap_v1_status: raw = "trap-v1-status",
+        /// `enable` / `disable`: v2c traps.
+        trap_v2c_status: raw = "trap-v2c-status",
+        /// Events that send traps.
+        events: raw = "events",
+    }
+);
+
+entity!(
+    /// `config firewall service group` entry.
+    ServiceGroup {
+        /// Member services (custom services or other groups).
+        member: list = "member",
+        /// Comment.
+        comment: str = "comment",
+    }
+);
+
 /// A FortiGate configuration, typed where modelled.
 ///
 /// ```
@@ -386,6 +510,30 @@ pub struct FortiConfig {
     pub static_routes: BTreeMap<u32, FStaticRoute>,
     /// Policies in evaluation order (id, policy).
     pub policies: Vec<(u32, Policy)>,
+    /// `config system global`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub global: Option<SysGlobal>,
+    /// `config system dns`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns: Option<SysDns>,
+    /// `config system ntp` (its servers are [`FortiConfig::ntp_servers`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ntp: Option<Ntp>,
+    /// The `config ntpserver` table of `config system ntp`, by id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub ntp_servers: BTreeMap<u32, NtpServer>,
+    /// `config log syslogd setting`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub syslog: Option<SyslogSetting>,
+    /// `config system snmp sysinfo`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snmp_sysinfo: Option<SnmpSysinfo>,
+    /// `config system snmp community` entries by id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub snmp_communities: BTreeMap<u32, SnmpCommunity>,
+    /// Service groups by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub service_groups: BTreeMap<String, ServiceGroup>,
     /// Top-level `config` blocks the model does not cover, verbatim.
     pub other: Vec<String>,
     /// The VDOMs of a multi-VDOM configuration (`config vdom` / `edit NAME` ... `end`), in the order
@@ -432,6 +580,28 @@ const S_P2: &str = "config vpn ipsec phase2-interface";
 const S_VIP: &str = "config firewall vip";
 const S_RT: &str = "config router static";
 const S_POL: &str = "config firewall policy";
+const S_GLOBAL: &str = "config system global";
+const S_DNS: &str = "config system dns";
+const S_NTP: &str = "config system ntp";
+const S_SYSLOG: &str = "config log syslogd setting";
+const S_SNMP_SYS: &str = "config system snmp sysinfo";
+const S_SNMP_COMM: &str = "config system snmp community";
+const S_SVCGRP: &str = "config firewall service group";
+
+/// Sections that are one block of settings, not a table.
+const SINGLE: &[&str] = &[S_HA, S_GLOBAL, S_DNS, S_NTP, S_SYSLOG, S_SNMP_SYS];
+
+/// Sections that exist once per device: in a multi-VDOM configuration they live in
+/// `config global`.
+const GLOBAL_ONLY: &[&str] = &[
+    S_HA,
+    S_GLOBAL,
+    S_DNS,
+    S_NTP,
+    S_SYSLOG,
+    S_SNMP_SYS,
+    S_SNMP_COMM,
+];
 
 fn block_text(tree: &ConfigTree<'_>, id: NodeId) -> String {
     let mut out = String::new();
@@ -681,7 +851,11 @@ impl FortiConfig {
                     c.ha = Some(Ha::from_entry(&merged(Vec::new(), Vec::new(), e)));
                     true
                 }
-                S_IF | S_ADDR | S_SVC | S_GRP | S_P1 | S_P2 | S_VIP | S_RT | S_POL => match ops() {
+                S_GLOBAL | S_DNS | S_NTP | S_SYSLOG | S_SNMP_SYS => {
+                    c.fill_single(tree, n.text, kids)
+                }
+                S_IF | S_ADDR | S_SVC | S_GRP | S_P1 | S_P2 | S_VIP | S_RT | S_POL
+                | S_SNMP_COMM | S_SVCGRP => match ops() {
                     None => false,
                     Some(ops) => match n.text {
                         S_IF => fill(
@@ -736,6 +910,20 @@ impl FortiConfig {
                             FStaticRoute::from_entry,
                             |x: &FStaticRoute| (x.to_sets(), x.nested.clone()),
                         ),
+                        S_SNMP_COMM => fill(
+                            &mut c.snmp_communities,
+                            ops,
+                            seq,
+                            SnmpCommunity::from_entry,
+                            |x: &SnmpCommunity| (x.to_sets(), x.nested.clone()),
+                        ),
+                        S_SVCGRP => fill(
+                            &mut c.service_groups,
+                            ops,
+                            name,
+                            ServiceGroup::from_entry,
+                            |x: &ServiceGroup| (x.to_sets(), x.nested.clone()),
+                        ),
                         _ => fill_policies(&mut c.policies, ops),
                     },
                 },
@@ -746,6 +934,72 @@ impl FortiConfig {
             }
         }
         c
+    }
+
+    /// Reads a settings block (`config system dns`...) onto what earlier blocks of the same
+    /// section set, as the device does (a later block changes only the keys it sets). False when
+    /// the block holds table entries (`edit`) or commands, which no such section has: it is then
+    /// kept as written.
+    fn fill_single(&mut self, tree: &ConfigTree<'_>, section: &str, kids: &[NodeId]) -> bool {
+        let odd = kids.iter().any(|&k| {
+            let t = tree.node(k).text;
+            tree.node(k).kind != NodeKind::Comment
+                && !(t.starts_with("set ")
+                    || t.starts_with("unset ")
+                    || t.starts_with("append ")
+                    || t.starts_with("config "))
+        });
+        if odd {
+            return false;
+        }
+        let mut e = Entry::default();
+        entry_body(tree, kids, &mut e);
+        macro_rules! single {
+            ($field:ident, $ty:ident) => {{
+                let (sets, nested) = match &self.$field {
+                    Some(old) => (old.to_sets(), old.nested.clone()),
+                    None => (Vec::new(), Vec::new()),
+                };
+                self.$field = Some($ty::from_entry(&merged(sets, nested, e)));
+            }};
+        }
+        match section {
+            S_GLOBAL => single!(global, SysGlobal),
+            S_DNS => single!(dns, SysDns),
+            S_SYSLOG => single!(syslog, SyslogSetting),
+            S_SNMP_SYS => single!(snmp_sysinfo, SnmpSysinfo),
+            _ => {
+                single!(ntp, Ntp);
+                // Its `config ntpserver` table, typed when it is one (else kept in `nested`).
+                let ntp = self.ntp.as_mut().expect("just set");
+                let mut kept = Vec::new();
+                for b in std::mem::take(&mut ntp.nested) {
+                    let sub = ConfigTree::parse(&b, Syntax::FortiOs);
+                    let root = sub
+                        .roots()
+                        .iter()
+                        .copied()
+                        .find(|&r| sub.node(r).kind != NodeKind::Comment);
+                    let typed = root.is_some_and(|r| {
+                        sub.node(r).text == "config ntpserver"
+                            && table_ops(&sub, r).is_some_and(|ops| {
+                                fill(
+                                    &mut self.ntp_servers,
+                                    ops,
+                                    |s: &str| s.parse::<u32>().ok(),
+                                    NtpServer::from_entry,
+                                    |x: &NtpServer| (x.to_sets(), x.nested.clone()),
+                                )
+                            })
+                    });
+                    if !typed {
+                        kept.push(b);
+                    }
+                }
+                ntp.nested = kept;
+            }
+        }
+        true
     }
 
     fn sections(&self) -> Vec<(&'static str, Option<Vec<Entry>>, bool)> {
@@ -779,6 +1033,52 @@ impl FortiConfig {
                 false,
             ));
         }
+        let single = |s: &'static str, sets: Vec<(String, String)>, nested: Vec<String>| {
+            (
+                s,
+                Some(vec![Entry {
+                    name: String::new(),
+                    sets,
+                    nested,
+                    unsets: Vec::new(),
+                    appends: Vec::new(),
+                }]),
+                false,
+            )
+        };
+        if let Some(g) = &self.global {
+            out.push(single(S_GLOBAL, g.to_sets(), g.nested.clone()));
+        }
+        if let Some(d) = &self.dns {
+            out.push(single(S_DNS, d.to_sets(), d.nested.clone()));
+        }
+        if self.ntp.is_some() || !self.ntp_servers.is_empty() {
+            let ntp = self.ntp.clone().unwrap_or_default();
+            let mut nested = Vec::new();
+            if !self.ntp_servers.is_empty() {
+                let entries: Vec<Entry> = self
+                    .ntp_servers
+                    .iter()
+                    .map(|(k, v)| Entry {
+                        name: k.to_string(),
+                        sets: v.to_sets(),
+                        nested: v.nested.clone(),
+                        unsets: Vec::new(),
+                        appends: Vec::new(),
+                    })
+                    .collect();
+                let text = render_sections(&[("config ntpserver", Some(entries), false)], &[]);
+                nested.push(text.trim_end().to_string());
+            }
+            nested.extend(ntp.nested.iter().cloned());
+            out.push(single(S_NTP, ntp.to_sets(), nested));
+        }
+        if let Some(l) = &self.syslog {
+            out.push(single(S_SYSLOG, l.to_sets(), l.nested.clone()));
+        }
+        if let Some(x) = &self.snmp_sysinfo {
+            out.push(single(S_SNMP_SYS, x.to_sets(), x.nested.clone()));
+        }
         macro_rules! sec {
             ($s:expr, $m:expr) => {
                 if !$m.is_empty() {
@@ -794,6 +1094,7 @@ impl FortiConfig {
         sec!(S_ADDR, self.addresses);
         sec!(S_SVC, self.services);
         sec!(S_GRP, self.addrgrps);
+        sec!(S_SVCGRP, self.service_groups);
         sec!(S_P1, self.phase1);
         sec!(S_P2, self.phase2);
         sec!(S_VIP, self.vips);
@@ -802,6 +1103,24 @@ impl FortiConfig {
                 S_RT,
                 Some(
                     self.static_routes
+                        .iter()
+                        .map(|(k, v)| Entry {
+                            name: k.to_string(),
+                            sets: v.to_sets(),
+                            nested: v.nested.clone(),
+                            unsets: Vec::new(),
+                            appends: Vec::new(),
+                        })
+                        .collect(),
+                ),
+                false,
+            ));
+        }
+        if !self.snmp_communities.is_empty() {
+            out.push((
+                S_SNMP_COMM,
+                Some(
+                    self.snmp_communities
                         .iter()
                         .map(|(k, v)| Entry {
                             name: k.to_string(),
@@ -888,6 +1207,25 @@ impl FortiConfig {
                         .map(|p| format!("vdom {}: {p}", v.name)),
                 );
             }
+            for v in &self.vdoms {
+                let c = &v.config;
+                let mut held: Vec<&str> = c
+                    .sections()
+                    .into_iter()
+                    .map(|(s, _, _)| s)
+                    .filter(|s| GLOBAL_ONLY.contains(s))
+                    .collect();
+                held.extend(c.other.iter().filter_map(|o| {
+                    let head = o.lines().next().unwrap_or_default().trim();
+                    GLOBAL_ONLY.iter().copied().find(|s| *s == head)
+                }));
+                for s in held {
+                    problems.push(format!(
+                        "vdom {}: `{s}` is a global setting: move it into `config global`",
+                        v.name
+                    ));
+                }
+            }
             for (n, i) in &self.interfaces {
                 if let Some(vd) = &i.vdom {
                     if !seen.contains(vd.as_str()) {
@@ -941,7 +1279,8 @@ impl FortiConfig {
             "config firewall vipgrp",
             "config system external-resource",
         ]);
-        let kept_services = kept(&[S_SVC, "config firewall service group"]);
+        let mut kept_services = kept(&[S_SVC, S_SVCGRP]);
+        kept_services.extend(self.service_groups.keys().cloned());
         let addr_known = |a: &str| {
             builtin.contains(&a)
                 || self.addresses.contains_key(a)
@@ -992,6 +1331,20 @@ impl FortiConfig {
                 }
             }
         }
+        for (g, grp) in &self.service_groups {
+            for m in &grp.member {
+                if !(self.services.contains_key(m)
+                    || kept_services.contains(m)
+                    || m.chars()
+                        .all(|c| c.is_ascii_uppercase() || c == '-' || c.is_ascii_digit()))
+                {
+                    problems.push(format!(
+                        "service group {g} has member {m:?}, which is not defined"
+                    ));
+                }
+            }
+        }
+        problems.extend(self.settings_problems());
         // Each VDOM has its own routing table: only interfaces of the same VDOM may not overlap.
         let nets: Vec<(&String, Option<&str>, Ipv4Net)> = self
             .interfaces
@@ -1015,6 +1368,112 @@ impl FortiConfig {
             }
         }
         problems
+    }
+
+    /// The problems of the device settings (`system global`, DNS, NTP, syslog, SNMP). A community
+    /// is named by its id only: its name is a credential.
+    fn settings_problems(&self) -> Vec<String> {
+        let mut p = Vec::new();
+        let port = |v: &str| v.parse::<u16>().is_ok_and(|n| n > 0);
+        if let Some(g) = &self.global {
+            if let Some(h) = &g.hostname {
+                if h.is_empty()
+                    || h.chars().count() > 35
+                    || !h
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                {
+                    p.push(format!(
+                        "system global: hostname {h:?} is not a FortiOS host name (1-35 letters, digits, '-' or '_')"
+                    ));
+                }
+            }
+            for (k, v) in [
+                ("admin-sport", &g.admin_sport),
+                ("admin-ssh-port", &g.admin_ssh_port),
+            ] {
+                if let Some(v) = v.as_deref().filter(|v| !port(v)) {
+                    p.push(format!("system global: {k} {v:?} is not a port (1-65535)"));
+                }
+            }
+            if let (Some(a), Some(b)) = (&g.admin_sport, &g.admin_ssh_port) {
+                if a == b {
+                    p.push(format!(
+                        "system global: admin-sport and admin-ssh-port are both {a}: give them different ports"
+                    ));
+                }
+            }
+            if let Some(t) = g.admintimeout.as_deref() {
+                if !t.parse::<u16>().is_ok_and(|n| (1..=480).contains(&n)) {
+                    p.push(format!(
+                        "system global: admintimeout {t:?} is not a number of minutes from 1 to 480"
+                    ));
+                }
+            }
+        }
+        if let Some(d) = &self.dns {
+            for (k, v) in [("primary", &d.primary), ("secondary", &d.secondary)] {
+                if let Some(v) = v.as_deref().filter(|v| v.parse::<Ipv4Addr>().is_err()) {
+                    p.push(format!("system dns: {k} {v:?} is not an IPv4 address"));
+                }
+            }
+        }
+        if let Some(n) = &self.ntp {
+            let custom = n.kind.as_deref() == Some("custom");
+            if n.ntpsync.as_deref() == Some("enable") && custom && self.ntp_servers.is_empty() {
+                p.push(
+                    "system ntp: ntpsync is enabled with type custom but no ntpserver is configured: add one or set type fortiguard"
+                        .to_string(),
+                );
+            }
+            if let Some(i) = n.syncinterval.as_deref() {
+                if !i.parse::<u16>().is_ok_and(|x| (1..=1440).contains(&x)) {
+                    p.push(format!(
+                        "system ntp: syncinterval {i:?} is not a number of minutes from 1 to 1440"
+                    ));
+                }
+            }
+        }
+        for (id, s) in &self.ntp_servers {
+            match s.server.as_deref() {
+                None | Some("") => p.push(format!("system ntp: ntpserver {id} has no server")),
+                Some(v)
+                    if v.parse::<Ipv4Addr>().is_err()
+                        && v.split('.').all(|o| !o.is_empty() && o.chars().all(|c| c.is_ascii_digit())) =>
+                {
+                    p.push(format!(
+                        "system ntp: ntpserver {id} server {v:?} is neither an IPv4 address nor a host name"
+                    ))
+                }
+                _ => {}
+            }
+        }
+        if let Some(l) = &self.syslog {
+            if l.status.as_deref() == Some("enable") && l.server.as_deref().unwrap_or("").is_empty()
+            {
+                p.push("log syslogd setting: status is enabled but no server is set".to_string());
+            }
+            if let Some(v) = l.port.as_deref().filter(|v| !port(v)) {
+                p.push(format!(
+                    "log syslogd setting: port {v:?} is not a port (1-65535)"
+                ));
+            }
+            if let Some(v) = l
+                .source_ip
+                .as_deref()
+                .filter(|v| v.parse::<Ipv4Addr>().is_err())
+            {
+                p.push(format!(
+                    "log syslogd setting: source-ip {v:?} is not an IPv4 address"
+                ));
+            }
+        }
+        for (id, c) in &self.snmp_communities {
+            if c.name.as_ref().is_none_or(|n| n.is_empty()) {
+                p.push(format!("system snmp community {id} has no name"));
+            }
+        }
+        p
     }
 
     /// The ordered change set turning the live configuration `self` into `want`.
@@ -1089,7 +1548,29 @@ impl FortiConfig {
     fn diff_flat(&self, want: &FortiConfig, target: &str) -> hermes_core::ChangeSet {
         let want_other: std::collections::HashSet<&str> =
             want.other.iter().map(String::as_str).collect();
-        let live_secs = self.sections();
+        // Of an NTP server `want` states, only the keys it sets are compared (as in every entry).
+        let filtered;
+        let this = if want.ntp_servers.is_empty() {
+            self
+        } else {
+            let mut v = self.clone();
+            for (id, s) in v.ntp_servers.iter_mut() {
+                if let Some(w) = want.ntp_servers.get(id) {
+                    let keys: Vec<String> = w.to_sets().into_iter().map(|(k, _)| k).collect();
+                    let mut e = Entry {
+                        sets: s.to_sets(),
+                        nested: s.nested.clone(),
+                        ..Entry::default()
+                    };
+                    e.sets.retain(|(k, _)| keys.contains(k));
+                    e.nested.retain(|n| w.nested.contains(n));
+                    *s = NtpServer::from_entry(&e);
+                }
+            }
+            filtered = v;
+            &filtered
+        };
+        let live_secs = this.sections();
         let want_secs = want.sections();
         let mut view = Vec::new();
         for (s, wentries, quoted) in &want_secs {
@@ -1112,7 +1593,15 @@ impl FortiConfig {
                 let mut e = le.clone();
                 if let Some(w) = w {
                     e.sets.retain(|(k, _)| w.sets.iter().any(|(wk, _)| wk == k));
-                    e.nested.retain(|n| w.nested.contains(n));
+                    if SINGLE.contains(s) && *s != S_HA {
+                        // A settings block's sub-table (`config ntpserver`) is diffed entry by
+                        // entry: kept when `want` has one of the same name.
+                        let head = |b: &String| b.lines().next().unwrap_or_default().to_string();
+                        e.nested
+                            .retain(|n| w.nested.iter().any(|x| head(x) == head(n)));
+                    } else {
+                        e.nested.retain(|n| w.nested.contains(n));
+                    }
                 }
                 v.push(e);
             }
@@ -1166,51 +1655,21 @@ impl FortiConfig {
             let (last, head) = words.split_last().unwrap_or((&"", &[]));
             let path = format!("/api/v2/cmdb/{}/{last}", head.join("."));
             for e in entries.unwrap_or_default() {
-                let mut body = serde_json::Map::new();
-                let key = if s == S_POL {
-                    "policyid"
-                } else if s == S_RT {
-                    "seq-num"
-                } else {
-                    "name"
+                let key = match s {
+                    S_POL => "policyid",
+                    S_RT => "seq-num",
+                    S_SNMP_COMM => "id",
+                    _ => "name",
                 };
-                if !e.name.is_empty() {
-                    let v = e
-                        .name
-                        .parse::<u64>()
-                        .map(serde_json::Value::from)
-                        .unwrap_or_else(|_| e.name.clone().into());
-                    body.insert(key.to_string(), v);
-                }
-                for (k, v) in &e.sets {
-                    let t = tokens(v);
-                    let is_list = v.starts_with('"') && t.len() > 1
-                        || matches!(
-                            k.as_str(),
-                            "srcintf"
-                                | "dstintf"
-                                | "srcaddr"
-                                | "dstaddr"
-                                | "service"
-                                | "member"
-                                | "mappedip"
-                                | "monitor"
-                        );
-                    let val = if is_list {
-                        serde_json::Value::Array(
-                            t.into_iter()
-                                .map(|n| {
-                                    let key = if k == "mappedip" { "range" } else { "name" };
-                                    serde_json::json!({ key: n })
-                                })
-                                .collect(),
-                        )
-                    } else if v.starts_with('"') {
-                        serde_json::Value::from(t.into_iter().next().unwrap_or_default())
-                    } else {
-                        serde_json::Value::from(v.clone())
-                    };
-                    body.insert(k.clone(), val);
+                let mut body = rest_body(key, &e.name, &e.sets);
+                if s == S_NTP && !self.ntp_servers.is_empty() {
+                    let servers = self
+                        .ntp_servers
+                        .iter()
+                        .map(|(id, v)| rest_body("id", &id.to_string(), &v.to_sets()))
+                        .map(serde_json::Value::Object)
+                        .collect();
+                    body.insert("ntpserver".into(), serde_json::Value::Array(servers));
                 }
                 out.push((
                     path.clone(),
@@ -1221,6 +1680,60 @@ impl FortiConfig {
         }
         out
     }
+}
+
+/// The REST body of one entry: its key (`key`: `name`, `policyid`... holding `name`, a number
+/// when it is one; none for a settings block) and its `set`s as the CMDB writes them (lists as
+/// arrays of objects).
+fn rest_body(
+    key: &str,
+    name: &str,
+    sets: &[(String, String)],
+) -> serde_json::Map<String, serde_json::Value> {
+    let mut body = serde_json::Map::new();
+    if !name.is_empty() {
+        let v = name
+            .parse::<u64>()
+            .map(serde_json::Value::from)
+            .unwrap_or_else(|_| name.to_string().into());
+        body.insert(key.to_string(), v);
+    }
+    for (k, v) in sets {
+        let t = tokens(v);
+        let is_list = v.starts_with('"') && t.len() > 1
+            || matches!(
+                k.as_str(),
+                "srcintf"
+                    | "dstintf"
+                    | "srcaddr"
+                    | "dstaddr"
+                    | "service"
+                    | "member"
+                    | "mappedip"
+                    | "monitor"
+                    | "domain"
+            );
+        let val = if is_list {
+            serde_json::Value::Array(
+                t.into_iter()
+                    .map(|n| {
+                        let key = match k.as_str() {
+                            "mappedip" => "range",
+                            "domain" => "domain",
+                            _ => "name",
+                        };
+                        serde_json::json!({ key: n })
+                    })
+                    .collect(),
+            )
+        } else if v.starts_with('"') {
+            serde_json::Value::from(t.into_iter().next().unwrap_or_default())
+        } else {
+            serde_json::Value::from(v.clone())
+        };
+        body.insert(k.clone(), val);
+    }
+    body
 }
 
 /// The names of the `edit` entries of a section written as text.
@@ -1408,7 +1921,7 @@ fn render_sections(secs: &[(&'static str, Option<Vec<Entry>>, bool)], other: &[S
     for (s, entries, quoted) in secs {
         let _ = writeln!(o, "{s}");
         let entries = entries.as_deref().unwrap_or_default();
-        if *s == S_HA {
+        if SINGLE.contains(s) {
             for e in entries {
                 for (k, v) in &e.sets {
                     let _ = writeln!(o, "    set {k} {v}");

@@ -1136,12 +1136,12 @@ end
 #[test]
 fn fortios_multi_vdom_configuration_is_modelled_per_vdom() {
     let m = check_forti("multi-VDOM", MULTI_VDOM);
-    // Global part: interfaces (each in its VDOM), HA, `system global` kept as written.
+    // Global part: interfaces (each in its VDOM), HA, `system global`.
     assert_eq!(m.interfaces.len(), 4);
     assert_eq!(m.interfaces["port2"].vdom.as_deref(), Some("dmz"));
     assert_eq!(m.ha.as_ref().unwrap().mode.as_deref(), Some("a-p"));
-    assert_eq!(m.other.len(), 1);
-    assert!(m.other[0].starts_with("config system global"));
+    assert!(m.global.is_some());
+    assert!(m.other.is_empty(), "{:?}", m.other);
     assert!(m.policies.is_empty() && m.addresses.is_empty());
     // Each VDOM holds what a single-VDOM configuration holds; the same name in two VDOMs is two
     // objects.
@@ -1283,11 +1283,13 @@ fn fortios_multi_vdom_rest_bodies_per_vdom() {
     let scopes = m.rest_bodies_per_vdom();
     let names: Vec<Option<&str>> = scopes.iter().map(|(v, _)| v.as_deref()).collect();
     assert_eq!(names, [None, Some("root"), Some("dmz")]);
-    // Global: the interfaces (HA is not a table with a key).
-    assert!(scopes[0]
-        .1
-        .iter()
-        .all(|(p, _, _)| p == "/api/v2/cmdb/system/interface" || p == "/api/v2/cmdb/system/ha"));
+    // Global: the interfaces, HA and `system global` (settings blocks, without a key).
+    assert!(scopes[0].1.iter().all(|(p, _, _)| [
+        "/api/v2/cmdb/system/interface",
+        "/api/v2/cmdb/system/ha",
+        "/api/v2/cmdb/system/global"
+    ]
+    .contains(&p.as_str())));
     let dmz: Vec<(&str, &str)> = scopes[2]
         .1
         .iter()
