@@ -12,6 +12,7 @@ use hermes_netdev::baseline;
 use hermes_netdev::cisco::{CiscoConfig, Dialect, Interface, Ipv4Net, StaticRoute, Vlan};
 use hermes_netdev::cli::{CliSession, Platform};
 use hermes_netdev::device::{CiscoDevice, FortiDevice};
+use hermes_netdev::fortios::FortiConfig;
 
 #[tokio::test]
 async fn n3k_baseline_converges_and_rolls_back_on_error() {
@@ -203,6 +204,49 @@ async fn fgt_policy_set_and_ipsec_converge_with_moves() {
             .verified
     );
     assert!(dev.converge(&want, Mode::Apply).await.unwrap().verified);
+
+    // The settings an operator hardens first: system global, DNS, NTP with its servers, syslog,
+    // SNMP. Converged, read back from `show full-configuration`, then nothing left to do.
+    let settings = FortiConfig::parse(
+        "config system global\n    set hostname \"fgt\"\n    set admintimeout 15\n    set admin-ssh-port 2222\nend\nconfig system dns\n    set primary 192.0.2.53\n    set secondary 192.0.2.54\nend\nconfig system ntp\n    set ntpsync enable\n    set type custom\n    config ntpserver\n        edit 1\n            set server \"192.0.2.123\"\n        next\n        edit 2\n            set server \"192.0.2.124\"\n        next\n    end\nend\nconfig log syslogd setting\n    set status enable\n    set server \"192.0.2.51\"\n    set facility local6\nend\nconfig system snmp sysinfo\n    set status enable\n    set location \"lab rack 4\"\nend\nconfig system snmp community\n    edit 1\n        set name \"fakenos-c0mm\"\n    next\nend\n",
+    );
+    let mut hardened = want.clone();
+    hardened.global = settings.global.clone();
+    hardened.dns = settings.dns.clone();
+    hardened.ntp = settings.ntp.clone();
+    hardened.ntp_servers = settings.ntp_servers.clone();
+    hardened.syslog = settings.syslog.clone();
+    hardened.snmp_sysinfo = settings.snmp_sysinfo.clone();
+    hardened.snmp_communities = settings.snmp_communities.clone();
+    assert!(
+        dev.converge(&hardened, Mode::Apply)
+            .await
+            .expect("converge fgt settings")
+            .verified
+    );
+    let live = FortiConfig::parse(&dev.running_config().await.unwrap());
+    assert_eq!(live.dns, hardened.dns);
+    assert_eq!(live.ntp_servers, hardened.ntp_servers);
+    assert_eq!(
+        live.global.as_ref().unwrap().admintimeout.as_deref(),
+        Some("15")
+    );
+    assert_eq!(
+        live.snmp_communities[&1].name.as_ref().unwrap().expose(),
+        "fakenos-c0mm"
+    );
+    assert!(dev.plan(&hardened).await.unwrap().is_empty());
+    // One NTP server fewer: a `delete` in the sub-table, then nothing left to do.
+    let mut fewer = hardened.clone();
+    fewer.ntp_servers.remove(&2);
+    let plan = dev.plan(&fewer).await.unwrap();
+    assert!(
+        plan.commands().contains(&"        delete 2"),
+        "{:?}",
+        plan.commands()
+    );
+    assert!(dev.converge(&fewer, Mode::Apply).await.unwrap().verified);
+    assert!(dev.plan(&fewer).await.unwrap().is_empty());
 }
 
 #[tokio::test]
