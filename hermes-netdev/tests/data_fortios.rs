@@ -130,4 +130,21 @@ fn typed_fields_match_the_sources() {
         !iface.interfaces["port1"].nested.is_empty(),
         "secondaryip kept"
     );
+    // Each file names its host after itself (`set hostname "address"` in fortios__address.cfg):
+    // `system global` is typed, and nothing of it is left in `other`.
+    for (f, text) in &all {
+        let m = FortiConfig::parse(text);
+        let stem = f.trim_start_matches("fortios__").trim_end_matches(".cfg");
+        assert_eq!(
+            m.global.as_ref().and_then(|g| g.hostname.as_deref()),
+            Some(stem),
+            "{f}"
+        );
+        assert!(
+            !m.other
+                .iter()
+                .any(|o| o.starts_with("config system global")),
+            "{f}"
+        );
+    }
 }

@@ -25,7 +25,7 @@ fn check(text: &str) -> FortiConfig {
 
 #[test]
 fn system_global_keeps_keys_it_does_not_model() {
-    // batfish testconfigs/fortios_system_recovery, lines 1-4 (sha256 4b8c0644...8819f0).
+    // batfish testconfigs/fortios_system_recovery, lines 1-4 (file sha256 4b8c0644...8819f0).
     let text = "config system global\n    set hostname \"fortios_system_recovery\"\n    set APropertyThatHopefullyDoesNotExist to a bunch of garbage\nend\n";
     let m = check(text);
     let g = m.global.as_ref().expect("system global is modelled");
@@ -51,7 +51,7 @@ fn system_global_keeps_keys_it_does_not_model() {
 
 #[test]
 fn system_global_hostname_unquoted_and_invalid() {
-    // batfish testconfigs/fortios_hostname (whole file, sha256 2b9ab96b...0b6): two-space indent,
+    // batfish testconfigs/fortios_hostname, lines 1-3 (file sha256 2b9ab96b...0b6): two-space indent,
     // unquoted value.
     let m = check("config system global\n  set hostname my_fortios-hostname1\nend\n");
     assert_eq!(
@@ -59,7 +59,7 @@ fn system_global_hostname_unquoted_and_invalid() {
         Some("my_fortios-hostname1")
     );
     m.validate("fgt").expect("a valid host name");
-    // batfish testconfigs/fortios_bad_hostname (whole file, sha256 0ce0d759...bc24): batfish
+    // batfish testconfigs/fortios_bad_hostname, lines 1-3 (file sha256 0ce0d759...bc24): batfish
     // rejects a host name with a dot ("Illegal value for device hostname").
     let m = check("config system global\n  set hostname \"invalid.hostname\"\nend\n");
     let err = m.validate("fgt").unwrap_err().to_string();
@@ -307,7 +307,7 @@ fn settings_live_in_config_global_of_a_multi_vdom_device() {
 
 #[test]
 fn service_groups_are_typed() {
-    // batfish testconfigs/service_group, lines 4-27 (sha256 dc935fe7...39ad8): a long quoted name,
+    // batfish testconfigs/service_group, lines 4-28 (file sha256 dc935fe7...39ad8): a long quoted name,
     // unquoted members, a member list set twice and `append`.
     let text = "config firewall service custom\n    edit \"custom_tcp1\"\n        set tcp-portrange 1\n    next\n    edit \"custom_tcp2\"\n        set tcp-portrange 2\n    next\n    edit \"custom_tcp3\"\n        set tcp-portrange 3\n    next\nend\nconfig firewall service group\n    edit \"this is longest possible firewall service group name that is accepted by device\"\n        set comment \"service group comment\"\n        set member custom_tcp3\n    next\n    edit \"grp1\"\n        set member custom_tcp3\n    next\n    edit \"grp2\"\n        set member custom_tcp1 custom_tcp2\n        set member custom_tcp3\n        append member grp1\n    next\nend\n";
     let m = check(text);
