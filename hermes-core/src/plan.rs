@@ -186,6 +186,49 @@ pub fn redact_command(line: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Borrowed(line)
 }
 
+/// Redacts command lines that are sent in order, tracking the FortiOS `config` blocks they stand in:
+/// each line as [`redact_command`] does, and also a value that is secret only by where it stands, the
+/// `set name` of a FortiOS SNMP community (`config system snmp community` / `edit 1` / `set name
+/// "public"`: the name is the community string).
+///
+/// ```
+/// use hermes_core::plan::CommandContext;
+/// let mut ctx = CommandContext::default();
+/// let lines = ["config system snmp community", "edit 1", "set name \"public\"", "next", "end",
+///              "config firewall address", "edit \"web\"", "set name x", "next", "end"];
+/// let shown: Vec<String> = lines.iter().map(|l| ctx.redact(l).into_owned()).collect();
+/// assert_eq!(shown[2], "set name <redacted>");
+/// assert_eq!(shown[7], "set name x");
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct CommandContext {
+    path: Vec<String>,
+}
+
+impl CommandContext {
+    /// The line as it may be shown, then the context moved past it.
+    pub fn redact<'a>(&mut self, line: &'a str) -> std::borrow::Cow<'a, str> {
+        let t = line.trim();
+        let secret_name = self
+            .path
+            .last()
+            .is_some_and(|p| p.ends_with("snmp community"));
+        let shown = match t.strip_prefix("set name ") {
+            Some(v) if secret_name && !v.trim().is_empty() => {
+                let indent = &line[..line.len() - line.trim_start().len()];
+                std::borrow::Cow::Owned(format!("{indent}set name {}", crate::secret::REDACTED))
+            }
+            _ => redact_command(line),
+        };
+        if let Some(p) = t.strip_prefix("config ") {
+            self.path.push(p.trim().to_string());
+        } else if t == "end" {
+            self.path.pop();
+        }
+        shown
+    }
+}
+
 fn is_secret_path(path: &str) -> bool {
     let last = path
         .rsplit(['.', '/', ' '])
@@ -198,8 +241,9 @@ fn is_secret_path(path: &str) -> bool {
 fn redacted_commands<S: serde::Serializer>(cmds: &[String], s: S) -> Result<S::Ok, S::Error> {
     use serde::ser::SerializeSeq;
     let mut seq = s.serialize_seq(Some(cmds.len()))?;
+    let mut ctx = CommandContext::default();
     for c in cmds {
-        seq.serialize_element(&redact_command(c))?;
+        seq.serialize_element(&ctx.redact(c))?;
     }
     seq.end()
 }
@@ -222,8 +266,8 @@ fn render_field(fc: &FieldChange) -> String {
     }
 }
 
-/// One change to one resource.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One change to one resource. Its `Debug` shows the commands redacted, as plans do.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change {
     /// What happens.
     pub action: Action,
@@ -238,6 +282,21 @@ pub struct Change {
     pub commands: Vec<String>,
     /// Why the change is needed, when it is not obvious (`members must leave before the port-channel goes`).
     pub reason: Option<String>,
+}
+
+impl std::fmt::Debug for Change {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut ctx = CommandContext::default();
+        let commands: Vec<std::borrow::Cow<'_, str>> =
+            self.commands.iter().map(|c| ctx.redact(c)).collect();
+        f.debug_struct("Change")
+            .field("action", &self.action)
+            .field("resource", &self.resource)
+            .field("fields", &self.fields)
+            .field("commands", &commands)
+            .field("reason", &self.reason)
+            .finish()
+    }
 }
 
 impl Change {
@@ -396,8 +455,9 @@ impl ChangeSet {
                 let _ = writeln!(out, "      {}", render_field(f));
             }
             if opts.show_commands && !c.commands.is_empty() {
+                let mut ctx = CommandContext::default();
                 for line in &c.commands {
-                    let _ = writeln!(out, "      | {}", redact_command(line));
+                    let _ = writeln!(out, "      | {}", ctx.redact(line));
                 }
             }
         }
@@ -531,5 +591,27 @@ mod tests {
         assert!(json.contains("\"sensitive\":true"));
         assert_eq!(FieldChange::between("x", Some(1), Some(1)), None);
         assert!(FieldChange::between("x", None::<i32>, Some(2)).is_some());
+    }
+
+    #[test]
+    fn a_change_debug_redacts_its_commands_as_plans_do() {
+        let mut c = Change::new(Action::Update, "vpn ipsec phase1-interface to-dc");
+        c.commands = vec![
+            "config vpn ipsec phase1-interface".into(),
+            "    edit \"to-dc\"".into(),
+            "        set psksecret ENC s3cr3t-psk".into(),
+            "    next".into(),
+            "end".into(),
+            "config system snmp community".into(),
+            "    edit 1".into(),
+            "        set name \"s3cr3t-comm\"".into(),
+            "    next".into(),
+            "end".into(),
+        ];
+        let debug = format!("{c:?}");
+        assert!(!debug.contains("s3cr3t"), "{debug}");
+        assert!(debug.contains("set psksecret <redacted>"), "{debug}");
+        assert!(debug.contains("set name <redacted>"), "{debug}");
+        assert!(debug.contains("edit \\\"to-dc\\\""), "{debug}");
     }
 }

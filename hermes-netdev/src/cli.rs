@@ -24,6 +24,7 @@ use russh::keys::{HashAlg, PublicKey};
 use russh::ChannelMsg;
 
 use crate::error::{NetError, Result};
+use hermes_core::plan::CommandContext;
 use hermes_core::{Secret, Sent};
 
 /// The CLI family of a device.
@@ -166,6 +167,10 @@ pub struct CliSession {
     base_prompt: String,
     prompt: String,
     screen: Screen,
+    /// The FortiOS `config` blocks the lines sent so far stand in, to redact secrets by position.
+    context: CommandContext,
+    /// The last line sent, as errors may show it (secrets redacted).
+    shown: String,
 }
 
 impl fmt::Debug for CliSession {
@@ -625,6 +630,8 @@ impl CliSession {
             base_prompt: String::new(),
             prompt: String::new(),
             screen: Screen::default(),
+            context: CommandContext::default(),
+            shown: String::new(),
         };
         s.read_reply("(login)", Want::Login, None).await?;
         let p = s.prompt.trim_end();
@@ -715,10 +722,14 @@ impl CliSession {
             })
     }
 
+    /// Sends `line` and Enter. The line as errors show it (a secret in it redacted, also one secret
+    /// by position such as a FortiOS SNMP community's `set name`) is kept in `shown`.
     async fn write_line(&mut self, line: &str) -> Result<()> {
         let mut bytes = line.as_bytes().to_vec();
         bytes.push(b'\n');
-        self.write_raw(&bytes, line).await
+        self.shown = self.context.redact(line).into_owned();
+        let shown = self.shown.clone();
+        self.write_raw(&bytes, &shown).await
     }
 
     /// Drops output that arrived after the last prompt and before a new command (a late syslog
@@ -915,7 +926,7 @@ impl CliSession {
         if let Some(err) = error_line(&out) {
             return Err(NetError::DeviceRejected {
                 target: self.target.name.clone(),
-                line: line.to_string(),
+                line: self.shown.clone(),
                 message: err.to_string(),
             });
         }
@@ -928,13 +939,14 @@ impl CliSession {
     pub async fn command_unchecked(&mut self, line: &str) -> Result<String> {
         self.drain_unsolicited().await;
         self.write_line(line).await?;
-        match self.read_reply(line, Want::Prompt, Some(line)).await? {
+        let shown = self.shown.clone();
+        match self.read_reply(&shown, Want::Prompt, Some(line)).await? {
             Reply::Prompt(body) => Ok(self.strip_echo(&body, line)),
             Reply::Question(_, question) => {
-                self.decline(line, &question).await?;
+                self.decline(&shown, &question).await?;
                 Err(NetError::ConfirmationRequired {
                     target: self.target.name.clone(),
-                    line: line.to_string(),
+                    line: shown,
                     question,
                 })
             }
@@ -969,17 +981,18 @@ impl CliSession {
     pub async fn command_confirm(&mut self, line: &str, answer: &str) -> Result<String> {
         self.drain_unsolicited().await;
         self.write_line(line).await?;
+        let shown = self.shown.clone();
         let mut out = String::new();
         for i in 0..4 {
             let echo = (i == 0).then_some(line);
-            match self.read_reply(line, Want::Prompt, echo).await? {
+            match self.read_reply(&shown, Want::Prompt, echo).await? {
                 Reply::Prompt(body) => {
                     out.push_str(&body);
                     let out = self.strip_echo(&out, line);
                     if let Some(err) = error_line(&out) {
                         return Err(NetError::DeviceRejected {
                             target: self.target.name.clone(),
-                            line: line.to_string(),
+                            line: shown,
                             message: err.to_string(),
                         });
                     }
@@ -1002,7 +1015,7 @@ impl CliSession {
         }
         Err(NetError::Malformed {
             target: self.target.name.clone(),
-            detail: format!("`{line}` asked more than four questions"),
+            detail: format!("`{shown}` asked more than four questions"),
         })
     }
 

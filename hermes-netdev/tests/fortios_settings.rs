@@ -341,3 +341,27 @@ fn service_groups_are_typed() {
     let cmds = cs.commands();
     assert!(cmds.contains(&"    delete \"grp1\""), "{cmds:?}");
 }
+
+#[test]
+fn a_plan_never_shows_the_community_it_sends() {
+    // The change set carries the real `set name "..."` line for the device; a printed plan, its
+    // JSON and its Debug show the line redacted by where it stands (in `config system snmp
+    // community`), while other `set name` lines stay readable.
+    let live = FortiConfig::parse("");
+    let want = FortiConfig::parse(SYSLOG_SNMP);
+    let cs = live.diff(&want, "fgt");
+    assert!(
+        cs.commands().iter().any(|c| c.contains("c0mmun1ty-s3cr3t")),
+        "the device must get it: {:?}",
+        cs.commands()
+    );
+    let shown = [
+        cs.render(),
+        format!("{cs:?}"),
+        serde_json::to_string(&cs).unwrap(),
+    ];
+    for text in &shown {
+        assert!(!text.contains("c0mmun1ty"), "{text}");
+    }
+    assert!(shown[0].contains("set name <redacted>"), "{}", shown[0]);
+}
