@@ -714,3 +714,58 @@ async fn cisco881_session_log_user_exec() {
         dev.check(true);
     }
 }
+
+/// A refused line that holds a secret is named redacted: by its word (`set psksecret`) or by where
+/// it stands (a SNMP community's `set name`); the device itself gets the real line. FortiOS layout
+/// written in the documented shape (no licensed FortiOS session capture exists; see SOURCES.md).
+#[tokio::test]
+async fn a_refused_line_holding_a_secret_is_named_redacted() {
+    let refused =
+        |line: &str, prompt: &str| format!("{line}\r\nCommand fail. Return code -651\r\n{prompt}");
+    for split in SPLITS {
+        let script = Script::new("FGT # ")
+            .fortios_setup("FGT", "FGT # ")
+            .quiet(
+                "config vpn ipsec phase1-interface",
+                "FGT (phase1-interface) # ",
+            )
+            .quiet("edit \"to-dc\"", "FGT (to-dc) # ")
+            .line(
+                "set psksecret s3cr3t-psk",
+                refused("set psksecret s3cr3t-psk", "FGT (to-dc) # "),
+            )
+            .quiet("end", "FGT # ")
+            .quiet("config system snmp community", "FGT (community) # ")
+            .quiet("edit 1", "FGT (1) # ")
+            .line(
+                "set name \"s3cr3t-comm\"",
+                refused("set name \"s3cr3t-comm\"", "FGT (1) # "),
+            );
+        let dev = serve(script, split).await;
+        let mut s = open(&dev, "fgt", Platform::FortiOs).await;
+        s.command("config vpn ipsec phase1-interface")
+            .await
+            .unwrap();
+        s.command("edit \"to-dc\"").await.unwrap();
+        for (line, shown) in [
+            ("set psksecret s3cr3t-psk", "set psksecret <redacted>"),
+            ("end", ""),
+            ("config system snmp community", ""),
+            ("edit 1", ""),
+            ("set name \"s3cr3t-comm\"", "set name <redacted>"),
+        ] {
+            match s.command(line).await {
+                Ok(_) => assert!(shown.is_empty(), "{split:?}: {line} was not refused"),
+                Err(e) => {
+                    let text = format!("{e} {e:?}");
+                    assert!(!text.contains("s3cr3t"), "{split:?}: {text}");
+                    match e {
+                        NetError::DeviceRejected { line, .. } => assert_eq!(line, shown),
+                        other => panic!("{split:?}: {other:?}"),
+                    }
+                }
+            }
+        }
+        dev.check(true);
+    }
+}

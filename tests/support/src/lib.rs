@@ -182,17 +182,38 @@ pub fn try_peer(name: &str) -> Result<Peer, String> {
     })
 }
 
-/// A free loopback TCP port (for a scratch server a test starts itself).
+/// A free loopback TCP port (for a scratch server a test starts itself), never one this process
+/// handed out before: between this call and the server binding the port, the kernel may give the
+/// same port to the next `bind(0)`, so two tests running in parallel could start their servers on
+/// one port, the second server fail to bind, and its test talk to the first test's server (and get
+/// "connection refused" once that test ends).
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("bind 127.0.0.1:0")
+    static GIVEN: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
+    let mut given = GIVEN.lock().unwrap_or_else(|e| e.into_inner());
+    loop {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("bind 127.0.0.1:0");
+        if !given.contains(&port) {
+            given.push(port);
+            return port;
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn free_ports_are_never_handed_out_twice() {
+        let ports: Vec<u16> = (0..200).map(|_| free_port()).collect();
+        let mut unique = ports.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), ports.len());
+    }
 
     #[test]
     fn env_lines_are_parsed_with_comments_quotes_and_home() {
