@@ -2125,14 +2125,7 @@ impl CiscoConfig {
                 ));
             }
         }
-        if problems.is_empty() {
-            Ok(())
-        } else {
-            Err(crate::NetError::Invalid {
-                target: target.to_string(),
-                problems,
-            })
-        }
+        crate::NetError::invalid_if_any(target, problems)
     }
 
     /// The part of a live configuration that a desired model manages (see [`CiscoConfig::diff`]).

@@ -138,6 +138,26 @@ pub enum NetError {
 }
 
 impl NetError {
+    /// `Ok` when validation found no problem, else [`NetError::Invalid`] listing every one for
+    /// `target`.
+    ///
+    /// ```
+    /// use hermes_netdev::NetError;
+    /// assert!(NetError::invalid_if_any("sw1", vec![]).is_ok());
+    /// let e = NetError::invalid_if_any("sw1", vec!["vlan 5000 is out of range".into()]).unwrap_err();
+    /// assert!(e.to_string().contains("vlan 5000"));
+    /// ```
+    pub fn invalid_if_any(target: &str, problems: Vec<String>) -> Result<(), NetError> {
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(NetError::Invalid {
+                target: target.to_string(),
+                problems,
+            })
+        }
+    }
+
     /// The device the error concerns.
     pub fn target(&self) -> &str {
         match self {

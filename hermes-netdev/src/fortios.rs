@@ -1250,14 +1250,7 @@ impl FortiConfig {
                 }
             }
         }
-        if problems.is_empty() {
-            Ok(())
-        } else {
-            Err(crate::NetError::Invalid {
-                target: target.to_string(),
-                problems,
-            })
-        }
+        crate::NetError::invalid_if_any(target, problems)
     }
 
     /// The problems [`FortiConfig::validate`] reports for the fields other than `vdoms`.
