@@ -229,6 +229,12 @@ impl CommandContext {
     }
 }
 
+/// A sequence of command lines as it may be shown, through one [`CommandContext`].
+fn redact_commands(cmds: &[String]) -> Vec<std::borrow::Cow<'_, str>> {
+    let mut ctx = CommandContext::default();
+    cmds.iter().map(|c| ctx.redact(c)).collect()
+}
+
 fn is_secret_path(path: &str) -> bool {
     let last = path
         .rsplit(['.', '/', ' '])
@@ -241,9 +247,8 @@ fn is_secret_path(path: &str) -> bool {
 fn redacted_commands<S: serde::Serializer>(cmds: &[String], s: S) -> Result<S::Ok, S::Error> {
     use serde::ser::SerializeSeq;
     let mut seq = s.serialize_seq(Some(cmds.len()))?;
-    let mut ctx = CommandContext::default();
-    for c in cmds {
-        seq.serialize_element(&ctx.redact(c))?;
+    for c in redact_commands(cmds) {
+        seq.serialize_element(&c)?;
     }
     seq.end()
 }
@@ -286,9 +291,7 @@ pub struct Change {
 
 impl std::fmt::Debug for Change {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut ctx = CommandContext::default();
-        let commands: Vec<std::borrow::Cow<'_, str>> =
-            self.commands.iter().map(|c| ctx.redact(c)).collect();
+        let commands = redact_commands(&self.commands);
         f.debug_struct("Change")
             .field("action", &self.action)
             .field("resource", &self.resource)
@@ -455,9 +458,8 @@ impl ChangeSet {
                 let _ = writeln!(out, "      {}", render_field(f));
             }
             if opts.show_commands && !c.commands.is_empty() {
-                let mut ctx = CommandContext::default();
-                for line in &c.commands {
-                    let _ = writeln!(out, "      | {}", ctx.redact(line));
+                for line in redact_commands(&c.commands) {
+                    let _ = writeln!(out, "      | {line}");
                 }
             }
         }
