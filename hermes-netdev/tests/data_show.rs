@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use hermes_netdev::show;
 use serde::Serialize;
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 
 type Parser = fn(&str) -> Value;
 
@@ -19,6 +20,69 @@ fn one<T: Serialize>(v: T) -> Value {
 
 fn many<T: Serialize>(v: Vec<T>) -> Value {
     serde_json::to_value(v).unwrap()
+}
+
+/// ntc-templates' `cisco_ios_show_arp` names the columns of `cisco_ios_show_ip_arp` otherwise:
+/// the same records with `ip_address`, `age` and `mac_address` renamed.
+fn ios_show_arp(text: &str) -> Value {
+    let mut v = many(show::parse_ios_show_ip_arp(text));
+    for rec in v.as_array_mut().into_iter().flatten() {
+        let o = rec.as_object_mut().unwrap();
+        for (from, to) in [
+            ("ip_address", "address"),
+            ("age", "age_min"),
+            ("mac_address", "hardware_address"),
+        ] {
+            let x = o.remove(from).unwrap();
+            o.insert(to.into(), x);
+        }
+    }
+    v
+}
+
+/// ntc-templates' `cisco_nxos_show_vpc` gives one record per row of both tables (peer-link, then
+/// vPCs).
+fn vpc_rows(text: &str) -> Value {
+    let vpc = show::parse_nxos_show_vpc(text);
+    many(vpc.peer_links.into_iter().chain(vpc.vpcs).collect())
+}
+
+/// ntc-templates' `cisco_ios_show_processes_cpu` gives one record per process with the
+/// `CPU utilization` values on each.
+fn processes_cpu_rows(text: &str) -> Value {
+    let cpu = show::parse_ios_show_processes_cpu(text);
+    let mut head = serde_json::to_value(&cpu).unwrap();
+    let head = head.as_object_mut().unwrap();
+    head.remove("processes");
+    let num = |v: &Value| v.as_u64().map(|n| n.to_string()).unwrap_or_default();
+    let mut rows = Vec::new();
+    for p in &cpu.processes {
+        let mut rec = serde_json::to_value(p).unwrap();
+        for (k, v) in head.iter() {
+            rec.as_object_mut()
+                .unwrap()
+                .insert(k.clone(), num(v).into());
+        }
+        rows.push(rec);
+    }
+    Value::Array(rows)
+}
+
+/// ntc-templates' `cisco_ios_show_spanning-tree` gives one record per port row with its
+/// instance's VLAN: each instance's ports, each with the instance's `vlan_id`.
+fn spanning_tree_ports(text: &str) -> Value {
+    let mut rows = Vec::new();
+    for inst in show::parse_show_spanning_tree(text) {
+        for port in &inst.ports {
+            let mut rec = serde_json::to_value(port).unwrap();
+            let vlan = inst.vlan_id.map(|v| v.to_string()).unwrap_or_default();
+            rec.as_object_mut()
+                .unwrap()
+                .insert("vlan_id".into(), vlan.into());
+            rows.push(rec);
+        }
+    }
+    Value::Array(rows)
 }
 
 /// (ntc-templates platform, command directory, parser).
@@ -108,6 +172,34 @@ const PARSERS: &[(&str, &str, Parser)] = &[
     ("cisco_nxos", "show_cdp_neighbors", |t| {
         many(show::parse_show_cdp_neighbors(t))
     }),
+    ("cisco_ios", "show_inventory", |t| {
+        many(show::parse_show_inventory(t))
+    }),
+    ("cisco_nxos", "show_inventory", |t| {
+        many(show::parse_show_inventory(t))
+    }),
+    ("cisco_ios", "show_ip_arp", |t| {
+        many(show::parse_ios_show_ip_arp(t))
+    }),
+    ("cisco_ios", "show_arp", ios_show_arp),
+    ("cisco_nxos", "show_ip_arp", |t| {
+        many(show::parse_nxos_show_ip_arp(t))
+    }),
+    ("cisco_ios", "show_spanning-tree", spanning_tree_ports),
+    ("cisco_ios", "show_ip_ospf_neighbor", |t| {
+        many(show::parse_ios_show_ip_ospf_neighbor(t))
+    }),
+    ("cisco_nxos", "show_ip_ospf_neighbor", |t| {
+        many(show::parse_nxos_show_ip_ospf_neighbor(t))
+    }),
+    ("cisco_nxos", "show_vpc", vpc_rows),
+    ("cisco_ios", "show_ip_bgp_summary", |t| {
+        many(show::parse_ios_show_ip_bgp_summary(t))
+    }),
+    ("cisco_nxos", "show_ip_bgp_summary", |t| {
+        many(show::parse_nxos_show_ip_bgp_summary(t))
+    }),
+    ("cisco_ios", "show_processes_cpu", processes_cpu_rows),
 ];
 
 /// Keys a parser reports that ntc-templates' template for that platform does not capture:
@@ -142,6 +234,20 @@ const NOT_IN_TEMPLATE: &[(&str, &str, &str)] = &[
     ("cisco_ios", "show_lldp_neighbors", "holdtime"),
     ("cisco_nxos", "show_lldp_neighbors", "holdtime"),
     ("cisco_ios", "show_cdp_neighbors", "holdtime"),
+    // A private-VLAN SVI's secondary VLAN (`Vlan201 pv 202`); NX-OS ARP flags.
+    ("cisco_ios", "show_ip_arp", "private_vlan"),
+    ("cisco_ios", "show_arp", "private_vlan"),
+    ("cisco_nxos", "show_ip_arp", "flags"),
+    // The NX-OS template skips the `Pri` column.
+    ("cisco_nxos", "show_ip_ospf_neighbor", "priority"),
+    // The template reads `id`, `port` and `status` of the table rows only.
+    ("cisco_nxos", "show_vpc", "consistency"),
+    ("cisco_nxos", "show_vpc", "reason"),
+    ("cisco_nxos", "show_vpc", "active_vlans"),
+    // The NX-OS template skips the address family, `V` and `TblVer`.
+    ("cisco_nxos", "show_ip_bgp_summary", "address_family"),
+    ("cisco_nxos", "show_ip_bgp_summary", "version"),
+    ("cisco_nxos", "show_ip_bgp_summary", "table_version"),
 ];
 
 /// Samples no parser is expected to read, with the reason. Keep this rare.
@@ -464,6 +570,98 @@ fn interface_status() {
 fn mac_address_table() {
     assert_eq!(check("cisco_ios", "show_mac-address-table"), 11);
     assert_eq!(check("cisco_nxos", "show_mac_address-table"), 1);
+}
+
+#[test]
+fn inventory_arp_spanning_tree() {
+    assert_eq!(check("cisco_ios", "show_inventory"), 1);
+    assert_eq!(check("cisco_nxos", "show_inventory"), 4);
+    assert_eq!(check("cisco_ios", "show_ip_arp"), 1);
+    assert_eq!(check("cisco_ios", "show_arp"), 1);
+    assert_eq!(check("cisco_nxos", "show_ip_arp"), 1);
+    assert_eq!(check("cisco_ios", "show_spanning-tree"), 1);
+}
+
+#[test]
+fn ospf_neighbors() {
+    assert_eq!(check("cisco_ios", "show_ip_ospf_neighbor"), 2);
+    assert_eq!(check("cisco_nxos", "show_ip_ospf_neighbor"), 2);
+}
+
+#[test]
+fn bgp_summary() {
+    assert_eq!(check("cisco_ios", "show_ip_bgp_summary"), 4);
+    assert_eq!(check("cisco_nxos", "show_ip_bgp_summary"), 2);
+}
+
+#[test]
+fn ios_show_processes_cpu() {
+    assert_eq!(check("cisco_ios", "show_processes_cpu"), 1);
+}
+
+#[test]
+fn nxos_show_vpc() {
+    assert_eq!(check("cisco_nxos", "show_vpc"), 1);
+}
+
+/// Every file in `tests/data/ntc` is listed in its SOURCES.md with its sha256, and every listed
+/// file is there: a sample copied without provenance, or changed after copying, fails here.
+#[test]
+fn every_own_sample_is_in_sources_with_its_sha256() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/ntc");
+    let sources = std::fs::read_to_string(root.join("SOURCES.md")).unwrap();
+    let mut listed = BTreeMap::new();
+    for line in sources.lines() {
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        if let [_, file, _, sha, _] = cells.as_slice() {
+            let (file, sha) = (file.trim_matches('`'), sha.trim_matches('`'));
+            if sha.len() == 64 {
+                listed.insert(file.to_string(), sha.to_string());
+            }
+        }
+    }
+    let mut on_disk = BTreeMap::new();
+    let mut dirs = vec![root.clone()];
+    while let Some(dir) = dirs.pop() {
+        for f in std::fs::read_dir(&dir).unwrap() {
+            let f = f.unwrap().path();
+            if f.is_dir() {
+                dirs.push(f);
+            } else if f.file_name().is_some_and(|n| n != "SOURCES.md") {
+                let rel = f
+                    .strip_prefix(&root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                let bytes = std::fs::read(&f).unwrap();
+                let sha: String = Sha256::digest(&bytes)
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect();
+                on_disk.insert(rel, sha);
+            }
+        }
+    }
+    let missing: Vec<_> = on_disk
+        .keys()
+        .filter(|f| !listed.contains_key(*f))
+        .collect();
+    assert!(missing.is_empty(), "not in SOURCES.md: {missing:?}");
+    let gone: Vec<_> = listed
+        .keys()
+        .filter(|f| !on_disk.contains_key(*f))
+        .collect();
+    assert!(gone.is_empty(), "listed in SOURCES.md but absent: {gone:?}");
+    let changed: Vec<_> = on_disk
+        .iter()
+        .filter(|(f, sha)| listed[*f] != **sha)
+        .map(|(f, _)| f)
+        .collect();
+    assert!(
+        changed.is_empty(),
+        "sha256 differs from SOURCES.md: {changed:?}"
+    );
+    assert!(on_disk.len() > 100);
 }
 
 fn own_sample(dir: &str, file: &str) -> String {

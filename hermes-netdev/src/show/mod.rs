@@ -29,6 +29,18 @@
 //! | NX-OS `show interface` | [`parse_nxos_show_interface`] → [`NxosInterface`] |
 //! | IOS / NX-OS `show lldp neighbors` | [`parse_show_lldp_neighbors`] → [`LldpNeighbor`] |
 //! | IOS / NX-OS `show cdp neighbors` | [`parse_show_cdp_neighbors`] → [`CdpNeighbor`] |
+//! | IOS / IOS-XE / NX-OS `show inventory` | [`parse_show_inventory`] → [`InventoryItem`] |
+//! | IOS `show ip arp` / `show arp` | [`parse_ios_show_ip_arp`] → [`IosArpEntry`] |
+//! | NX-OS `show ip arp [vrf NAME\|all]` | [`parse_nxos_show_ip_arp`] → [`NxosArpEntry`] |
+//! | IOS `show ip ospf neighbor` | [`parse_ios_show_ip_ospf_neighbor`] → [`IosOspfNeighbor`] |
+//! | NX-OS `show ip ospf neighbor [vrf NAME\|all]` | [`parse_nxos_show_ip_ospf_neighbor`] → [`NxosOspfNeighbor`] |
+//! | IOS `show ip bgp [all] summary` | [`parse_ios_show_ip_bgp_summary`] → [`IosBgpNeighborSummary`] |
+//! | NX-OS `show ip bgp summary [vrf NAME\|all]` | [`parse_nxos_show_ip_bgp_summary`] → [`NxosBgpNeighborSummary`] |
+//! | IOS `show processes cpu [sorted]` | [`parse_ios_show_processes_cpu`] → [`IosProcessesCpu`] |
+//! | IOS `show ntp associations` | [`parse_ios_show_ntp_associations`] → [`IosNtpAssociation`] |
+//! | NX-OS `show ntp peer-status` | [`parse_nxos_show_ntp_peer_status`] → [`NxosNtpPeer`] |
+//! | NX-OS `show vpc` | [`parse_nxos_show_vpc`] → [`NxosVpc`] |
+//! | IOS / NX-OS `show spanning-tree` | [`parse_show_spanning_tree`] → [`SpanningTreeInstance`] |
 //!
 //! Field names follow ntc-templates' parsed samples (lowercased as they are); the tests compare the
 //! ntc-templates samples in `../shared/data/netdev/ntc-templates` and `tests/data/ntc` with the
@@ -36,29 +48,43 @@
 //! an `Option` (serialised back as `""`), and numbers are typed.
 
 mod acl;
+mod arp;
+mod bgp_summary;
 mod fortios_ops;
 mod interface;
 mod interface_status;
+mod inventory;
 mod ios_interfaces;
 mod ios_route;
 mod ip_interface;
 mod mac_table;
 mod neighbors;
+mod ntp;
 mod nxos_interface;
+mod ospf_neighbor;
 mod port_channel;
+mod processes_cpu;
 mod redundancy;
 mod routing;
+mod spanning_tree;
 mod version;
 mod vlan;
+mod vpc;
 
 pub use acl::{
     parse_ios_show_ip_access_lists, parse_nxos_show_access_lists, IosAclEntry, NxosAclEntry,
+};
+pub use arp::{parse_ios_show_ip_arp, parse_nxos_show_ip_arp, IosArpEntry, NxosArpEntry};
+pub use bgp_summary::{
+    parse_ios_show_ip_bgp_summary, parse_nxos_show_ip_bgp_summary, IosBgpNeighborSummary,
+    NxosBgpNeighborSummary,
 };
 pub use fortios_ops::{
     parse_fortios_arp, parse_fortios_ha_status, FortiosArpEntry, FortiosHaMember, FortiosHaStatus,
 };
 pub use interface::{parse_fortios_system_interface, FortiosInterface};
 pub use interface_status::{parse_show_interface_status, InterfaceStatusRow};
+pub use inventory::{parse_show_inventory, InventoryItem};
 pub use ios_interfaces::{parse_ios_show_interfaces, IosInterface};
 pub use ios_route::{parse_ios_show_ip_route, IosRoute};
 pub use ip_interface::{
@@ -71,18 +97,29 @@ pub use mac_table::{
 pub use neighbors::{
     parse_show_cdp_neighbors, parse_show_lldp_neighbors, CdpNeighbor, LldpNeighbor,
 };
+pub use ntp::{
+    parse_ios_show_ntp_associations, parse_nxos_show_ntp_peer_status, IosNtpAssociation,
+    NxosNtpPeer,
+};
 pub use nxos_interface::{parse_nxos_show_interface, NxosInterface};
+pub use ospf_neighbor::{
+    parse_ios_show_ip_ospf_neighbor, parse_nxos_show_ip_ospf_neighbor, IosOspfNeighbor,
+    NxosOspfNeighbor,
+};
 pub use port_channel::{parse_port_channel_summary, PortChannelRow};
+pub use processes_cpu::{parse_ios_show_processes_cpu, IosProcessCpu, IosProcessesCpu};
 pub use redundancy::{
     parse_ios_show_standby, parse_ios_show_vrrp_brief, parse_nxos_show_hsrp, IosStandbyGroup,
     NxosHsrpGroup, VrrpBriefRow,
 };
 pub use routing::{parse_fortios_routing_table, parse_nxos_show_ip_route, FortiosRoute, NxosRoute};
+pub use spanning_tree::{parse_show_spanning_tree, SpanningTreeInstance, SpanningTreePort};
 pub use version::{
     parse_fortios_system_status, parse_ios_show_version, parse_nxos_show_version, parse_version,
     FortiosSystemStatus, IosVersion, NxosVersion, VersionSummary,
 };
 pub use vlan::{parse_show_vlan, VlanRow};
+pub use vpc::{parse_nxos_show_vpc, NxosVpc, VpcPort};
 
 /// The value after `label:` when `line` (leading blanks ignored) starts with the words of `label`
 /// (ASCII case-insensitive, any run of blanks between words), trimmed.
