@@ -1017,6 +1017,9 @@ mod robustness {
             }
             // No sample in shared/ for IOS `show ip route`; its cases are in its unit tests.
             let _ = hermes_netdev::show::parse_ios_show_ip_route(&text);
+            // No ntc-templates sample for the NTP tables; their cases are in their unit tests.
+            let _ = hermes_netdev::show::parse_ios_show_ntp_associations(&text);
+            let _ = hermes_netdev::show::parse_nxos_show_ntp_peer_status(&text);
             let _ = hermes_netdev::firmware::FirmwareVersion::parse(&text);
         }
     }

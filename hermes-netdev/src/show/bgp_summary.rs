@@ -298,15 +298,18 @@ mod tests {
 
     #[test]
     fn ipv6_neighbor_wrapped_after_its_address() {
+        // genieparser iosxe ShowIpBgpSummary golden_output2: an IPv6 neighbor on its own line,
+        // its columns on the next.
         let n = parse_ios_show_ip_bgp_summary(
-            "BGP router identifier 10.1.1.1, local AS number 65000\n\
+            "BGP router identifier 2.2.2.2, local AS number 200\n\
              Neighbor        V           AS MsgRcvd MsgSent   TblVer  InQ OutQ Up/Down  State/PfxRcd\n\
-             2001:DB8:20::2\n\
-             \x20               4          200      13      11        6    0    0 00:07:07        2\n",
+             1000:192:168:0:1::1\n\
+             \x20               4          100       0       0        1    0    0 00:00:07 Idle\n",
         );
         assert_eq!(n.len(), 1);
-        assert_eq!(n[0].bgp_neighbor.to_string(), "2001:db8:20::2");
-        assert_eq!(n[0].state_or_prefixes_received, "2");
+        assert_eq!(n[0].bgp_neighbor.to_string(), "1000:192:168:0:1::1");
+        assert_eq!(n[0].up_down, "00:00:07");
+        assert_eq!(n[0].state_or_prefixes_received, "Idle");
     }
 
     #[test]

@@ -80,12 +80,11 @@ fn name_line(rest: &str) -> Option<InventoryItem> {
     })
 }
 
-/// The text between a pair of quotes around `s`, else `s`.
+/// `s` without the quotes around it; a value the device cut before its closing quote
+/// (`"SFP+ Transceiver 10Gbase-SR Te1/1L`) loses its opening one.
 fn unquote(s: &str) -> String {
-    s.strip_prefix('"')
-        .and_then(|s| s.strip_suffix('"'))
-        .unwrap_or(s)
-        .to_string()
+    let s = s.strip_prefix('"').unwrap_or(s);
+    s.strip_suffix('"').unwrap_or(s).to_string()
 }
 
 /// `N9K-C9396PX         ,  VID: V02 ,  SN: SAL1819S6LU` → (pid, vid, sn), blanks as `None`.
@@ -125,6 +124,21 @@ mod tests {
         assert_eq!(items[1].name, "Switch1 Mux Buffer 1 ");
         assert_eq!(items[1].vid, None);
         assert_eq!(items[1].sn.as_deref(), Some("FXS193800RL"));
+    }
+
+    #[test]
+    fn description_cut_before_its_closing_quote() {
+        // genieparser ios/cat6k ShowInventory golden_output_2 (line 25-26): the DESCR of
+        // `Transceiver Te1/1` has no closing quote, and blanks stand where a field would be.
+        let items = parse_show_inventory(
+            "NAME: \"Transceiver Te1/1\", DESCR: \"SFP+ Transceiver 10Gbase-SR Te1/1L\n\
+             PID: SFP-10G-SR         ,                     VID: V03 , SN: AVD656567YT     \n",
+        );
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0].descr, "SFP+ Transceiver 10Gbase-SR Te1/1L");
+        assert_eq!(items[0].pid.as_deref(), Some("SFP-10G-SR"));
+        assert_eq!(items[0].vid.as_deref(), Some("V03"));
+        assert_eq!(items[0].sn.as_deref(), Some("AVD656567YT"));
     }
 
     #[test]

@@ -249,6 +249,38 @@ mod tests {
     }
 
     #[test]
+    fn nxos_vpc_port_types() {
+        // The NX-OS layout (hand-written): two blanks after `Hello Time`, vPC notes in the type.
+        let stp = parse_show_spanning_tree(
+            "VLAN0012\n  Spanning tree enabled protocol rstp\n\
+             \x20 Root ID    Priority    4108\n             Address     0023.0400.0101\n\
+             \x20            Cost        250\n             Port        4096 (port-channel1)\n\
+             \x20            Hello Time  2  sec  Max Age 20 sec  Forward Delay 15 sec\n\n\
+             \x20 Bridge ID  Priority    32780  (priority 32768 sys-id-ext 12)\n\
+             \x20            Address     0023.0400.0202\n\n\
+             Interface        Role Sts Cost      Prio.Nbr Type\n\
+             ---------------- ---- --- --------- -------- --------------------------------\n\
+             Po1              Root FWD 250       128.4096 (vPC peer-link) Network P2p \n\
+             Po15             Desg FWD 200       128.4110 (vPC) P2p \n\
+             Eth1/3           Desg FWD 2         128.3    P2p \n",
+        );
+        let i = &stp[0];
+        assert_eq!(i.vlan_id, Some(12));
+        assert_eq!(i.protocol.as_deref(), Some("rstp"));
+        assert_eq!((i.root_priority, i.root_cost), (Some(4108), Some(250)));
+        assert_eq!(i.root_port.as_deref(), Some("port-channel1"));
+        assert!(!i.is_root);
+        assert_eq!(i.bridge_priority, Some(32780));
+        assert_eq!(i.ports.len(), 3);
+        assert_eq!(i.ports[0].port_id, 4096);
+        assert_eq!(
+            i.ports[0].r#type.as_deref(),
+            Some("(vPC peer-link) Network P2p")
+        );
+        assert_eq!(i.ports[2].interface, "Eth1/3");
+    }
+
+    #[test]
     fn mst_summary_layout() {
         // genieparser iosxe ShowSpanningTree golden_output_mstp1.
         let stp = parse_show_spanning_tree(

@@ -7,7 +7,7 @@ use super::{field, ntc_opt, ntc_str};
 /// NX-OS `show vpc`: the domain's status lines and its two tables (peer-link, vPCs).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct NxosVpc {
-    /// `vPC domain id`.
+    /// `vPC domain id` (`None` when the device prints `Not configured`).
     #[serde(default)]
     pub domain_id: Option<u32>,
     /// `Peer status`: `peer adjacency formed ok`, `peer link is down`...
@@ -180,7 +180,8 @@ pub fn parse_nxos_show_vpc(text: &str) -> NxosVpc {
             v.domain_id = x.parse().ok();
             continue;
         }
-        if let Some(x) = s("Number of vPCs configured") {
+        // `Number of vPC configured` on older releases.
+        if let Some(x) = s("Number of vPCs configured").or_else(|| s("Number of vPC configured")) {
             v.number_of_vpcs = x.parse().ok();
             continue;
         }
@@ -291,5 +292,15 @@ mod tests {
         assert_eq!(v.vpcs[0].consistency.as_deref(), Some("success"));
         assert_eq!(v.vpcs[0].reason.as_deref(), Some("success"));
         assert_eq!(v.vpcs[0].active_vlans.as_deref(), Some("1,100-102,200-202"));
+    }
+
+    #[test]
+    fn older_singular_label_and_unconfigured_domain() {
+        // genieparser nxos ShowVpc golden_output_2 (`Number of vPC configured : 1`) and
+        // golden_output_6 (`vPC domain id : Not configured`).
+        let v = parse_nxos_show_vpc("vPC domain id : 10\nNumber of vPC configured : 1\n");
+        assert_eq!((v.domain_id, v.number_of_vpcs), (Some(10), Some(1)));
+        let v = parse_nxos_show_vpc("vPC domain id                     : Not configured\n");
+        assert_eq!(v.domain_id, None);
     }
 }
