@@ -87,7 +87,8 @@ fn percents(w: &str) -> Option<(u32, Option<u32>)> {
 
 /// Parses IOS / IOS-XE `show processes cpu [sorted]`: the `CPU utilization for five seconds:
 /// X%/Y%; one minute: Z%; five minutes: W%` line and the `PID Runtime(ms) Invoked uSecs 5Sec 1Min
-/// 5Min TTY Process` rows. Other lines are skipped.
+/// 5Min TTY Process` rows (percentages with or without `%`: IOS-XE's per-core table prints them
+/// bare, under `Core N: CPU utilization ...` lines, which are not read). Other lines are skipped.
 ///
 /// ```
 /// let cpu = hermes_netdev::show::parse_ios_show_processes_cpu(
@@ -126,7 +127,8 @@ fn process_row(w: &[&str]) -> Option<IosProcessCpu> {
     if w.len() < 9 {
         return None;
     }
-    let pct = |s: &str| s.strip_suffix('%')?.parse::<f64>().ok();
+    // IOS prints `0.00%`; IOS-XE's per-core `sorted` table prints `0.00`.
+    let pct = |s: &str| s.strip_suffix('%').unwrap_or(s).parse::<f64>().ok();
     Some(IosProcessCpu {
         process_pid: w[0].parse().ok()?,
         process_runtime: w[1].parse().ok()?,
@@ -138,4 +140,43 @@ fn process_row(w: &[&str]) -> Option<IosProcessCpu> {
         process_tty: w[7].parse().ok()?,
         process_name: w[8..].join(" "),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn per_core_table_without_percent_signs() {
+        // genieparser iosxe ShowProcessesCpuSorted golden_output_2: all 201 rows were lost.
+        let cpu = parse_ios_show_processes_cpu(
+            "Core 0: CPU utilization for five seconds: 6%; one minute: 8%;  five minutes: 7%\n\
+             PID    Runtime(ms) Invoked  uSecs  5Sec     1Min     5Min     TTY   Process\n\
+             5782   2045595     13521147 208    4.52     6.10     5.85     0     iosd               \n\
+             22     1520051     62763660 24     0.02     0.02     0.02     0     sirq-net-rx/1      \n",
+        );
+        assert_eq!(
+            cpu.cpu_usage_5_sec, None,
+            "a core's figure is not the total"
+        );
+        assert_eq!(cpu.processes.len(), 2);
+        assert_eq!(cpu.processes[0].process_cpu_usage_1_min, 6.10);
+        assert_eq!(cpu.processes[1].process_name, "sirq-net-rx/1");
+    }
+
+    #[test]
+    fn utilisation_line() {
+        let cpu = parse_ios_show_processes_cpu(
+            "CPU utilization for five seconds: 13%/2%; one minute: 9%; five minutes: 8%\n",
+        );
+        assert_eq!(
+            (cpu.cpu_usage_5_sec, cpu.cpu_interruption_5_sec),
+            (Some(13), Some(2))
+        );
+        assert_eq!(
+            (cpu.cpu_usage_1_min, cpu.cpu_usage_5_min),
+            (Some(9), Some(8))
+        );
+        assert!(cpu.processes.is_empty());
+    }
 }
