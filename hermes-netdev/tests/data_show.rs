@@ -200,6 +200,9 @@ const PARSERS: &[(&str, &str, Parser)] = &[
         many(show::parse_nxos_show_ip_bgp_summary(t))
     }),
     ("cisco_ios", "show_processes_cpu", processes_cpu_rows),
+    ("cisco_nxos", "show_module", |t| {
+        many(show::parse_nxos_show_module(t))
+    }),
 ];
 
 /// Keys a parser reports that ntc-templates' template for that platform does not capture:
@@ -248,6 +251,13 @@ const NOT_IN_TEMPLATE: &[(&str, &str, &str)] = &[
     ("cisco_nxos", "show_ip_bgp_summary", "address_family"),
     ("cisco_nxos", "show_ip_bgp_summary", "version"),
     ("cisco_nxos", "show_ip_bgp_summary", "table_version"),
+    // The template reads the first table only.
+    ("cisco_nxos", "show_module", "sw"),
+    ("cisco_nxos", "show_module", "hw"),
+    ("cisco_nxos", "show_module", "slot"),
+    ("cisco_nxos", "show_module", "mac_address"),
+    ("cisco_nxos", "show_module", "serial_number"),
+    ("cisco_nxos", "show_module", "online_diag_status"),
 ];
 
 /// Samples no parser is expected to read, with the reason. Keep this rare.
@@ -597,6 +607,11 @@ fn bgp_summary() {
 #[test]
 fn ios_show_processes_cpu() {
     assert_eq!(check("cisco_ios", "show_processes_cpu"), 1);
+}
+
+#[test]
+fn nxos_show_module() {
+    assert_eq!(check("cisco_nxos", "show_module"), 4);
 }
 
 #[test]

@@ -39,6 +39,7 @@
 //! | IOS `show processes cpu [sorted]` | [`parse_ios_show_processes_cpu`] → [`IosProcessesCpu`] |
 //! | IOS `show ntp associations` | [`parse_ios_show_ntp_associations`] → [`IosNtpAssociation`] |
 //! | NX-OS `show ntp peer-status` | [`parse_nxos_show_ntp_peer_status`] → [`NxosNtpPeer`] |
+//! | NX-OS `show module` | [`parse_nxos_show_module`] → [`NxosModule`] |
 //! | NX-OS `show vpc` | [`parse_nxos_show_vpc`] → [`NxosVpc`] |
 //! | IOS / NX-OS `show spanning-tree` | [`parse_show_spanning_tree`] → [`SpanningTreeInstance`] |
 //!
@@ -58,6 +59,7 @@ mod ios_interfaces;
 mod ios_route;
 mod ip_interface;
 mod mac_table;
+mod module;
 mod neighbors;
 mod ntp;
 mod nxos_interface;
@@ -94,6 +96,7 @@ pub use ip_interface::{
 pub use mac_table::{
     parse_ios_show_mac_address_table, parse_nxos_show_mac_address_table, IosMacEntry, NxosMacEntry,
 };
+pub use module::{parse_nxos_show_module, NxosModule};
 pub use neighbors::{
     parse_show_cdp_neighbors, parse_show_lldp_neighbors, CdpNeighbor, LldpNeighbor,
 };
