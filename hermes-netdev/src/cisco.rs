@@ -15,6 +15,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::tree::{ConfigTree, NodeId, NodeKind, Syntax};
 
+mod vrf;
+
+pub use vrf::{valid_rd, IosVrf, RouteTargets, VrfAddressFamily};
+
 /// The Cisco operating system a configuration is written for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -433,9 +437,13 @@ pub struct CiscoConfig {
     pub static_routes: Vec<StaticRoute>,
     /// NX-OS `vrf context NAME` blocks by VRF name (their routes are in `static_routes`); every
     /// context read is here, and a route's VRF without an entry is rendered as a context of its
-    /// own. IOS VRF definitions (`ip vrf X`, `vrf definition X`) are kept in `other`.
+    /// own.
     #[serde(default)]
     pub vrf_contexts: BTreeMap<String, VrfContext>,
+    /// IOS VRF definitions (`ip vrf X`, `vrf definition X`) by name; rendered before the
+    /// interfaces that join them.
+    #[serde(default)]
+    pub ios_vrfs: BTreeMap<String, IosVrf>,
     /// NTP servers (as written after `ntp server`).
     pub ntp_servers: Vec<String>,
     /// DNS name servers (as written after `ip name-server`).
@@ -541,6 +549,8 @@ fn reentrant(t: &str) -> bool {
                 | ["router", "ospf", _]
                 | ["ip", "access-list", ..]
                 | ["vrf", "context", _]
+                | ["vrf", "definition", _]
+                | ["ip", "vrf", _]
         )
 }
 
@@ -574,6 +584,8 @@ impl CiscoConfig {
                 vrf_defs.insert(v);
             }
         }
+        // VLANs given settings by an NX-OS range block (`vlan 10-12` + `name x`).
+        let mut ranged: BTreeSet<u16> = BTreeSet::new();
         for &id in tree.roots() {
             let n = tree.node(id);
             if n.kind == NodeKind::Comment {
@@ -588,12 +600,12 @@ impl CiscoConfig {
                 Some(g) => {
                     let kids: Vec<NodeId> =
                         g.iter().flat_map(|&x| tree.children(x)).copied().collect();
-                    if !c.top_line(tree, id, &kids, dialect, &vrf_defs) {
+                    if !c.top_line(tree, id, &kids, dialect, &vrf_defs, &mut ranged) {
                         c.other.extend(g.iter().map(|&x| other_of(tree, x)));
                     }
                 }
                 None => {
-                    if !c.top_line(tree, id, tree.children(id), dialect, &vrf_defs) {
+                    if !c.top_line(tree, id, tree.children(id), dialect, &vrf_defs, &mut ranged) {
                         c.other.push(other_of(tree, id));
                     }
                 }
@@ -613,6 +625,7 @@ impl CiscoConfig {
         kids: &[NodeId],
         d: Dialect,
         vrf_defs: &BTreeSet<&str>,
+        ranged: &mut BTreeSet<u16>,
     ) -> bool {
         let t = tree.node(id).text;
         let w = words(t);
@@ -635,8 +648,15 @@ impl CiscoConfig {
                 }
             }
             ["vlan", v] => {
-                let Ok(vid) = v.parse::<u16>() else {
-                    return false;
+                // NX-OS also takes settings for a range (`vlan 10-12` + `name x`): each VLAN of
+                // it gets them (the switch then shows one block per VLAN).
+                let single = v.parse::<u16>().ok();
+                let range = match single {
+                    Some(_) => None,
+                    None => match VlanSet::parse(v) {
+                        Some(s) if s.0.iter().all(|&x| (1..=4094).contains(&x)) => Some(s),
+                        _ => return false,
+                    },
                 };
                 let mut vlan = Vlan::default();
                 for &k in kids {
@@ -652,7 +672,32 @@ impl CiscoConfig {
                         _ => vlan.other.push(other_of(tree, k)),
                     }
                 }
-                self.vlans.insert(vid, vlan);
+                // Settings given after a range's add to (a name replaces) the range's, as on the
+                // switch; a VLAN's own block otherwise defines it.
+                let merge = |prev: &mut Vlan, v: &Vlan| {
+                    if v.name.is_some() {
+                        prev.name.clone_from(&v.name);
+                    }
+                    prev.shutdown |= v.shutdown;
+                    prev.other.extend(v.other.iter().cloned());
+                };
+                match range {
+                    Some(set) => {
+                        for id in set.0 {
+                            merge(self.vlans.entry(id).or_default(), &vlan);
+                            ranged.insert(id);
+                        }
+                    }
+                    None => {
+                        let vid = single.unwrap_or_default();
+                        match self.vlans.get_mut(&vid) {
+                            Some(prev) if ranged.contains(&vid) => merge(prev, &vlan),
+                            _ => {
+                                self.vlans.insert(vid, vlan);
+                            }
+                        }
+                    }
+                }
             }
             ["interface", ..] if interface_name(&w).is_some() => {
                 let iface = parse_interface(tree, kids, d, vrf_defs);
@@ -735,6 +780,16 @@ impl CiscoConfig {
                 }
                 self.vrf_contexts.insert(v.to_string(), ctx);
             }
+            [kw @ ("ip" | "vrf"), kind @ ("vrf" | "definition"), v]
+                if d == Dialect::Ios && (*kw == "ip") == (*kind == "vrf") =>
+            {
+                // Defined twice (`ip vrf X` and `vrf definition X`): the second is kept as written.
+                if self.ios_vrfs.contains_key(*v) {
+                    return false;
+                }
+                let vrf = IosVrf::parse(tree, kids, *kind == "definition");
+                self.ios_vrfs.insert(v.to_string(), vrf);
+            }
             ["ntp", "server", _, ..] if kids.is_empty() => {
                 self.ntp_servers.push(after_words(t, 2).to_string())
             }
@@ -815,6 +870,34 @@ impl CiscoConfig {
 
     /// Renders the configuration in `dialect` (modelled sections in dependency order, then `other`).
     pub fn render(&self, d: Dialect) -> String {
+        self.render_with(d, &BTreeSet::new())
+    }
+
+    /// The names of the VRFs defined with `vrf definition` (modelled or kept as written):
+    /// interfaces join them with `vrf forwarding X` rather than `ip vrf forwarding X`.
+    fn multiprotocol_vrfs(&self) -> BTreeSet<&str> {
+        let mut defs: BTreeSet<&str> = self
+            .other
+            .iter()
+            .filter_map(
+                |o| match words(o.lines().next().unwrap_or_default()).as_slice() {
+                    ["vrf", "definition", v] => Some(*v),
+                    _ => None,
+                },
+            )
+            .collect();
+        defs.extend(
+            self.ios_vrfs
+                .iter()
+                .filter(|(_, v)| v.multiprotocol)
+                .map(|(n, _)| n.as_str()),
+        );
+        defs
+    }
+
+    /// [`CiscoConfig::render`], with `extra_defs` also taken as `vrf definition` VRFs (the
+    /// differ passes the device's, so an interface joins a VRF in the form the device needs).
+    fn render_with(&self, d: Dialect, extra_defs: &BTreeSet<String>) -> String {
         let mut o = String::new();
         let ind = match d {
             Dialect::Ios => " ",
@@ -859,16 +942,11 @@ impl CiscoConfig {
                 }
             }
         }
-        let vrf_defs: BTreeSet<&str> = self
-            .other
-            .iter()
-            .filter_map(
-                |o| match words(o.lines().next().unwrap_or_default()).as_slice() {
-                    ["vrf", "definition", v] => Some(*v),
-                    _ => None,
-                },
-            )
-            .collect();
+        for (name, v) in &self.ios_vrfs {
+            v.render(&mut o, name, ind);
+        }
+        let mut vrf_defs = self.multiprotocol_vrfs();
+        vrf_defs.extend(extra_defs.iter().map(String::as_str));
         // Port-channels first, then the others (the differ orders changes anyway).
         let mut names: Vec<&String> = self.interfaces.keys().collect();
         names.sort_by_key(|n| !n.to_ascii_lowercase().starts_with("port-channel"));
@@ -2125,7 +2203,53 @@ impl CiscoConfig {
                 ));
             }
         }
+        self.vrf_problems(&mut problems);
         crate::NetError::invalid_if_any(target, problems)
+    }
+
+    /// IOS VRFs: each VRF's own problems, a route distinguisher used by two VRFs, and (when the
+    /// model states VRFs at all) an interface joining a VRF that is defined nowhere.
+    fn vrf_problems(&self, problems: &mut Vec<String>) {
+        let mut rds: BTreeMap<&str, &str> = BTreeMap::new();
+        for (name, v) in &self.ios_vrfs {
+            v.problems(name, problems);
+            if let Some(rd) = v.rd.as_deref() {
+                if let Some(first) = rds.insert(rd, name) {
+                    problems.push(format!(
+                        "VRFs {first} and {name} have the same route distinguisher {rd} (each \
+                         VRF needs its own)"
+                    ));
+                }
+            }
+        }
+        if self.ios_vrfs.is_empty() {
+            return;
+        }
+        // VRFs kept as written (a second definition, one the model does not read) count too.
+        let kept: BTreeSet<&str> = self
+            .other
+            .iter()
+            .filter_map(
+                |o| match words(o.lines().next().unwrap_or_default()).as_slice() {
+                    ["vrf", "definition", v] | ["ip", "vrf", v] => Some(*v),
+                    _ => None,
+                },
+            )
+            .collect();
+        for (name, i) in &self.interfaces {
+            let Some(v) = i.vrf.as_deref() else {
+                continue;
+            };
+            if !self.ios_vrfs.contains_key(v)
+                && !kept.contains(v)
+                && !self.vrf_contexts.contains_key(v)
+            {
+                problems.push(format!(
+                    "interface {name} joins VRF {v}, which is not defined (add `vrf definition \
+                     {v}` or `ip vrf {v}` to the model)"
+                ));
+            }
+        }
     }
 
     /// The part of a live configuration that a desired model manages (see [`CiscoConfig::diff`]).
@@ -2183,6 +2307,46 @@ impl CiscoConfig {
                 .collect();
             v.vrf_contexts.insert(name.clone(), VrfContext { other });
         }
+        // IOS VRFs likewise: only those `want` names are managed (a VRF it does not name is never
+        // removed); in one, a field `want` leaves unset (no description, no rd, no export or
+        // import targets, no address family) is not managed, nor are unmodelled lines `want`
+        // does not state. A VRF defined in the other form (`ip vrf` / `vrf definition`) is not
+        // the same block: it is left alone.
+        let targets = |x: &mut RouteTargets, w: &RouteTargets| {
+            if w.export.is_empty() {
+                x.export.clear();
+            }
+            if w.import.is_empty() {
+                x.import.clear();
+            }
+        };
+        for (name, lv) in &live.ios_vrfs {
+            let Some(wv) = want.ios_vrfs.get(name) else {
+                continue;
+            };
+            if lv.multiprotocol != wv.multiprotocol {
+                continue;
+            }
+            let mut x = lv.clone();
+            if wv.description.is_none() {
+                x.description = None;
+            }
+            if wv.rd.is_none() {
+                x.rd = None;
+            }
+            targets(&mut x.route_targets, &wv.route_targets);
+            if wv.address_families.is_empty() {
+                x.address_families.clear();
+            }
+            for (af, f) in x.address_families.iter_mut() {
+                if let Some(wf) = wv.address_families.get(af) {
+                    targets(&mut f.route_targets, &wf.route_targets);
+                    f.other.retain(|o| wf.other.contains(o));
+                }
+            }
+            x.other.retain(|o| wv.other.contains(o));
+            v.ios_vrfs.insert(name.clone(), x);
+        }
         macro_rules! list {
             ($f:ident) => {
                 if !want.$f.is_empty() {
@@ -2236,6 +2400,13 @@ impl CiscoConfig {
                 if w.secondary.is_empty() {
                     i.secondary.clear();
                 }
+                // Joining another VRF removes the port's addresses (IOS: "IPv4 disabled and
+                // address(es) removed due to enabling VRF"; NX-OS deletes its L3 configuration):
+                // the view is the port once the VRF line is typed, so the addresses are sent again.
+                if w.vrf.is_some() && w.vrf != li.vrf {
+                    i.ipv4 = None;
+                    i.secondary.clear();
+                }
                 if w.hsrp.is_empty() {
                     i.hsrp.clear();
                 }
@@ -2281,10 +2452,30 @@ impl CiscoConfig {
     ///
     /// The DNS domain, syslog hosts and NX-OS boot images are written in the form the device shows
     /// (`ip domain-name` or `ip domain name`, `logging A.B.C.D` or `logging host A.B.C.D`,
-    /// `boot system` or `boot nxos`), whatever form `want` states.
+    /// `boot system` or `boot nxos`), whatever form `want` states; so are IOS VRFs (`ip vrf X` or
+    /// `vrf definition X`, when `want` states no address family) and the interface lines joining
+    /// them (`ip vrf forwarding X` or `vrf forwarding X`). A changed route distinguisher is
+    /// removed (`no rd OLD`) before the new one is set, as IOS requires.
+    ///
+    /// ```
+    /// use hermes_netdev::cisco::{CiscoConfig, Dialect};
+    /// let live = CiscoConfig::parse("ip vrf CUST\n rd 65000:1\n route-target export 65000:1\n!\nip vrf OTHER\n rd 65000:9\n", Dialect::Ios);
+    /// let want = CiscoConfig::parse("ip vrf CUST\n rd 65000:2\n route-target export 65000:2\n", Dialect::Ios);
+    /// let plan = live.diff(&want, Dialect::Ios, "c3750");
+    /// assert_eq!(plan.commands(), ["ip vrf CUST", " no rd 65000:1", " no route-target export 65000:1", " rd 65000:2", " route-target export 65000:2"]);
+    /// ```
     pub fn diff(&self, want: &CiscoConfig, d: Dialect, target: &str) -> hermes_core::ChangeSet {
-        let view = self.managed_view(want);
         let mut want = want.clone();
+        // A VRF is written in the form the device defines it with, when `want` states nothing
+        // only a `vrf definition` has (address families).
+        for (name, wv) in want.ios_vrfs.iter_mut() {
+            if let Some(lv) = self.ios_vrfs.get(name) {
+                if wv.address_families.is_empty() {
+                    wv.multiprotocol = lv.multiprotocol;
+                }
+            }
+        }
+        let view = self.managed_view(&want);
         if self.domain_name.is_some() {
             want.domain_name_hyphen = self.domain_name_hyphen;
         }
@@ -2294,7 +2485,13 @@ impl CiscoConfig {
         if !self.boot.is_empty() {
             want.boot_system_nxos = self.boot_system_nxos;
         }
-        let (a, b) = (view.render(d), want.render(d));
+        // Interfaces join the device's `vrf definition` VRFs with `vrf forwarding X`.
+        let defs: BTreeSet<String> = self
+            .multiprotocol_vrfs()
+            .into_iter()
+            .map(String::from)
+            .collect();
+        let (a, b) = (view.render_with(d, &defs), want.render_with(d, &defs));
         let (ta, tb) = (
             ConfigTree::parse(&a, Syntax::Cisco),
             ConfigTree::parse(&b, Syntax::Cisco),

@@ -224,15 +224,27 @@ fn subtree_lines(tree: &ConfigTree<'_>, id: NodeId, depth: usize, out: &mut Vec<
     if n.kind == NodeKind::Comment {
         return;
     }
+    if depth > 0 && is_mode_exit(n.text) {
+        return; // the differ leaves sub-modes itself (`exit` below)
+    }
     out.push(format!("{:d$}{}", "", n.text, d = depth));
     let kids = tree.children(id);
     for &c in kids {
         subtree_lines(tree, c, depth + 1, out);
     }
-    // A nested sub-mode (`hsrp 10` inside an interface) is left explicitly: the lines are typed flat.
-    if depth > 0 && kids.iter().any(|&c| is_cmd(tree, c)) {
+    // A nested sub-mode (`hsrp 10` inside an interface) is left explicitly: the lines are typed
+    // flat. An address family is a sub-mode even when empty (`address-family ipv6` in a VRF).
+    if depth > 0 && (kids.iter().any(|&c| is_cmd(tree, c)) || n.text.starts_with("address-family "))
+    {
         out.push(format!("{:d$}exit", "", d = depth));
     }
+}
+
+/// A line that only closes a sub-mode as the device shows it (IOS `exit-address-family` after a
+/// VRF's or BGP's address family): never negated nor typed on its own, since the differ leaves
+/// every sub-mode it enters with `exit`.
+fn is_mode_exit(text: &str) -> bool {
+    text == "exit-address-family"
 }
 
 /// The commands that turn the children of `r` into the children of `w` (at `depth`).
@@ -258,7 +270,7 @@ fn cisco_children(
             continue;
         }
         let t = run.node(id).text;
-        if wi.contains_key(t) {
+        if wi.contains_key(t) || is_mode_exit(t) {
             continue;
         }
         if replace_key(t).is_some_and(|k| wanted_keys.contains(&k)) {
@@ -272,6 +284,9 @@ fn cisco_children(
             continue;
         }
         let t = want.node(id).text;
+        if is_mode_exit(t) {
+            continue;
+        }
         let wids = &wb[t];
         if ri.contains_key(t) && wids[0] != id {
             continue; // diffed together with the first block of the same text

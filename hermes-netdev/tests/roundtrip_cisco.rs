@@ -220,6 +220,55 @@ fn vrf_contexts() -> impl Strategy<Value = BTreeMap<String, VrfContext>> {
         0..3,
     )
 }
+/// IOS VRFs (`ip vrf X` / `vrf definition X` with families), targets unique per direction.
+fn ios_vrfs() -> impl Strategy<Value = BTreeMap<String, IosVrf>> {
+    let rt = prop_oneof![
+        (1u16..65535, any::<u32>()).prop_map(|(a, n)| format!("{a}:{n}")),
+        (ip(), any::<u16>()).prop_map(|(a, n)| format!("{a}:{n}")),
+    ];
+    let targets = (
+        prop::collection::btree_set(rt.clone(), 0..3),
+        prop::collection::btree_set(rt.clone(), 0..3),
+    )
+        .prop_map(|(e, i)| RouteTargets {
+            export: e.into_iter().collect(),
+            import: i.into_iter().collect(),
+        });
+    let family =
+        (targets.clone(), any::<bool>()).prop_map(|(route_targets, map)| VrfAddressFamily {
+            route_targets,
+            other: if map {
+                vec!["import map RT_IMPORT_MAP".into()]
+            } else {
+                vec![]
+            },
+        });
+    prop::collection::btree_map(
+        word(),
+        (
+            any::<bool>(),
+            prop::option::of(word()),
+            prop::option::of(rt),
+            targets,
+            prop::collection::btree_map(
+                prop_oneof![Just("ipv4".to_string()), Just("ipv6".to_string())],
+                family,
+                0..3,
+            ),
+        )
+            .prop_map(
+                |(multiprotocol, description, rd, route_targets, afs)| IosVrf {
+                    multiprotocol,
+                    description,
+                    rd,
+                    route_targets,
+                    address_families: if multiprotocol { afs } else { BTreeMap::new() },
+                    other: vec![],
+                },
+            ),
+        0..3,
+    )
+}
 fn config(d: Dialect) -> impl Strategy<Value = CiscoConfig> {
     let ifname = prop_oneof![
         (1u8..4, 1u8..49).prop_map(|(a, b)| format!("Ethernet{a}/{b}")),
@@ -242,7 +291,11 @@ fn config(d: Dialect) -> impl Strategy<Value = CiscoConfig> {
         ),
         prop::collection::btree_map(word(), acl(d), 0..3),
         prop::collection::btree_map(ifname, interface(d), 0..5),
-        (prop::collection::vec(route(), 0..4), vrf_contexts()),
+        (
+            prop::collection::vec(route(), 0..4),
+            vrf_contexts(),
+            ios_vrfs(),
+        ),
         (
             prop::option::of(ip()),
             prop::collection::vec((ip(), 0u8..3), 0..2),
@@ -266,7 +319,7 @@ fn config(d: Dialect) -> impl Strategy<Value = CiscoConfig> {
                 vlans,
                 acls,
                 interfaces,
-                (mut static_routes, contexts),
+                (mut static_routes, contexts, vrfs),
                 (rid, nets, passive),
                 (ntp, dom, logs),
                 (hyphen, bare),
@@ -312,6 +365,11 @@ fn config(d: Dialect) -> impl Strategy<Value = CiscoConfig> {
                     static_routes,
                     vrf_contexts: if d == Dialect::NxOs {
                         contexts
+                    } else {
+                        BTreeMap::new()
+                    },
+                    ios_vrfs: if d == Dialect::Ios {
+                        vrfs
                     } else {
                         BTreeMap::new()
                     },
