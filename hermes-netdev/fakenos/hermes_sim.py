@@ -39,8 +39,13 @@ class Node:
 
 SECTION_TOP = re.compile(
     r"^(interface \S+|vlan \d+(,\d+)*|router (ospf|bgp|eigrp) \S+|ip access-list( (standard|extended))? \S+|"
-    r"line .+|vrf context \S+|key chain \S+|route-map .+|class-map .+|policy-map .+|ip vrf \S+)$"
+    r"line .+|vrf context \S+|key chain \S+|route-map .+|class-map .+|policy-map .+|ip vrf \S+|"
+    r"vrf definition \S+)$"
 )
+# IOS `vrf definition X` sub-modes, left with `exit-address-family` (or `exit`).
+SECTION_AF = re.compile(r"^address-family (ipv4|ipv6)( (unicast|multicast))?$")
+# An interface joining a VRF; IOS and NX-OS then remove the interface's addresses.
+VRF_JOIN = re.compile(r"^(ip vrf forwarding|vrf forwarding|vrf member) (\S+)$")
 GLOBAL = re.compile(
     r"^(no )?(ip route|ipv6 route|ntp |logging |snmp-server |hostname |feature |boot |ip name-server|"
     r"ip domain|spanning-tree mode|username |banner |clock |ip access-list|access-list |vlan \d)"
@@ -122,6 +127,8 @@ class CiscoDevice:
             for c in n.children:
                 out.append(self.indent * depth + c.text)
                 walk(c, depth + 1)
+                if depth == 1 and self.flavour == "ios" and SECTION_AF.match(c.text):
+                    out.append(self.indent + "exit-address-family")
                 if depth == 0 and self.flavour == "ios":
                     out.append("!")
 
@@ -152,7 +159,9 @@ class CiscoDevice:
         if not st["path"]:
             return bp + "(config)#"
         top = st["path"][0].text
-        if len(st["path"]) > 1:
+        if top.startswith("vrf definition ") or top.startswith("ip vrf "):
+            sub = "config-vrf-af" if len(st["path"]) > 1 else "config-vrf"
+        elif len(st["path"]) > 1:
             sub = "config-if-" + st["path"][-1].text.split()[0]
         elif top.startswith("interface"):
             sub = "config-if"
@@ -226,7 +235,7 @@ class CiscoDevice:
         if line in ("end",):
             st["path"] = None
             return ""
-        if line == "exit":
+        if line == "exit" or (line == "exit-address-family" and len(st["path"] or []) == 2 and SECTION_AF.match(st["path"][-1].text)):
             if st["path"]:
                 st["path"].pop()
             else:
@@ -252,7 +261,11 @@ class CiscoDevice:
                     return "% Invalid input detected at '^' marker."
                 n.children = []
                 return ""
-        is_section = (depth == 0 and SECTION_TOP.match(line)) or (depth == 1 and SECTION_IF[self.flavour].match(line) and st["path"][0].text.startswith("interface"))
+        is_section = (
+            (depth == 0 and SECTION_TOP.match(line))
+            or (depth == 1 and SECTION_IF[self.flavour].match(line) and st["path"][0].text.startswith("interface"))
+            or (depth == 1 and self.flavour == "ios" and SECTION_AF.match(line) and st["path"][0].text.startswith("vrf definition "))
+        )
         if is_section:
             err = self._check_section(line)
             if err:
@@ -283,6 +296,11 @@ class CiscoDevice:
             return err
         if cont.find(line) is not None:
             return ""
+        m = VRF_JOIN.match(line)
+        if m and depth == 1 and st["path"][0].text.startswith("interface"):
+            # Joining a VRF removes the interface's addresses (IOS: "% Interface X IPv4 disabled
+            # and address(es) removed due to enabling VRF Y"; NX-OS deletes its L3 configuration).
+            cont.children = [c for c in cont.children if not VRF_JOIN.match(c.text) and not c.text.startswith("ip address ")]
         k = replace_key(line)
         if k is not None:
             cont.children = [c for c in cont.children if replace_key(c.text) != k]
@@ -305,6 +323,19 @@ class CiscoDevice:
 
     def _check_leaf(self, st, line):
         w = line.split()
+        top = st["path"][0].text if st["path"] else ""
+        m = VRF_JOIN.match(line)
+        if m and top.startswith("interface") and m.group(1) != "vrf member":
+            # IOS: `vrf forwarding X` needs `vrf definition X`; `ip vrf forwarding X` an `ip vrf X`.
+            want = ("vrf definition " if m.group(1) == "vrf forwarding" else "ip vrf ") + m.group(2)
+            if self.root.find(want) is None:
+                return "%% VRF %s not configured." % m.group(2)
+        if w[0] == "rd" and len(w) == 2 and len(st["path"]) == 1 and (top.startswith("ip vrf ") or top.startswith("vrf definition ")):
+            cur = [c.text for c in st["path"][0].children if c.text.startswith("rd ")]
+            if cur and cur[0] != line:
+                return '%% Do "no rd" first'
+            if not re.match(r"^(\d+|\d+\.\d+|\d+\.\d+\.\d+\.\d+):\d+$", w[1]):
+                return "% Invalid input detected at '^' marker."
         for i, x in enumerate(w[:-1]):
             if x == "vlan" and w[i + 1].isdigit() and not 1 <= int(w[i + 1]) <= 4094:
                 return "% Invalid input detected at '^' marker."

@@ -169,6 +169,71 @@ async fn c3750_baseline_with_hsrp_and_reverse_rollback() {
     let err = dev.converge(&bad, Mode::Apply).await.unwrap_err();
     assert!(err.to_string().contains("reverse change set"), "{err}");
     assert!(!dev.read().await.unwrap().vlans.contains_key(&41));
+
+    ios_vrfs_converge(&dev).await;
+}
+
+/// IOS VRFs on c3750 (after the baseline steps: one test per device): the `ip vrf` block of
+/// genieparser's ShowRunningConfigVrf and a `vrf definition` with families, ports joining each;
+/// an rd change (the device refuses `rd` over another one until `no rd`), a port moved to the
+/// other VRF (joining a VRF removes its address on the device: it must be typed again), and a
+/// port in an undefined VRF refused before anything is sent.
+async fn ios_vrfs_converge(dev: &CiscoDevice) {
+    let text = "ip vrf CUST_A\n rd 100:1\n route-target export 100:1\n route-target import 100:1\n!\nvrf definition CUST_V6\n rd 100:6\n !\n address-family ipv4\n  route-target export 100:6\n  route-target import 100:6\n exit-address-family\n !\n address-family ipv6\n exit-address-family\n!\ninterface GigabitEthernet1/0/7\n ip vrf forwarding CUST_A\n ip address 15.0.0.1 255.255.255.0\n!\ninterface GigabitEthernet1/0/8\n vrf forwarding CUST_V6\n ip address 80.0.0.1 255.255.255.0\n";
+    let want = CiscoConfig::parse(text, Dialect::Ios);
+    assert!(
+        dev.converge(&want, Mode::Apply)
+            .await
+            .expect("converge VRFs")
+            .verified
+    );
+    let live = dev.read().await.unwrap();
+    assert_eq!(live.ios_vrfs["CUST_A"], want.ios_vrfs["CUST_A"]);
+    assert_eq!(live.ios_vrfs["CUST_V6"], want.ios_vrfs["CUST_V6"]);
+    assert_eq!(
+        live.interfaces["GigabitEthernet1/0/8"].vrf.as_deref(),
+        Some("CUST_V6")
+    );
+    assert!(dev.plan(&want).await.unwrap().is_empty());
+
+    let mut changed = want.clone();
+    let a = changed.ios_vrfs.get_mut("CUST_A").unwrap();
+    a.rd = Some("100:2".into());
+    a.route_targets.export = vec!["100:2".into()];
+    changed
+        .interfaces
+        .get_mut("GigabitEthernet1/0/7")
+        .unwrap()
+        .vrf = Some("CUST_V6".into());
+    let plan = dev.plan(&changed).await.unwrap();
+    let cmds = plan.commands();
+    let at = |c: &str| cmds.iter().position(|x| *x == c);
+    assert!(
+        at(" no rd 100:1") < at(" rd 100:2") && at(" no rd 100:1").is_some(),
+        "{plan}"
+    );
+    assert!(
+        at(" vrf forwarding CUST_V6") < at(" ip address 15.0.0.1 255.255.255.0"),
+        "{plan}"
+    );
+    assert!(
+        dev.converge(&changed, Mode::Apply)
+            .await
+            .expect("converge the changed VRFs")
+            .verified
+    );
+    let live = dev.read().await.unwrap();
+    assert_eq!(live.ios_vrfs["CUST_A"].rd.as_deref(), Some("100:2"));
+    let gi7 = &live.interfaces["GigabitEthernet1/0/7"];
+    assert_eq!(gi7.vrf.as_deref(), Some("CUST_V6"));
+    assert_eq!(gi7.ipv4, Some(Ipv4Net::new(Ipv4Addr::new(15, 0, 0, 1), 24)));
+    assert!(dev.plan(&changed).await.unwrap().is_empty());
+
+    let mut bad = changed.clone();
+    bad.interfaces.get_mut("GigabitEthernet1/0/8").unwrap().vrf = Some("CUST_Z".into());
+    let err = dev.converge(&bad, Mode::Apply).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert!(err.to_string().contains("VRF CUST_Z"), "{err}");
 }
 
 #[tokio::test]
