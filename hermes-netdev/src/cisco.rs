@@ -280,6 +280,10 @@ pub struct Interface {
     pub shutdown: Option<bool>,
     /// MTU.
     pub mtu: Option<u32>,
+    /// The interface's own MAC address, as written after `mac-address` (`0000.0c9f.f00a`; NX-OS
+    /// also takes `00:00:0c:9f:f0:0a` and `00-00-0c-9f-f0-0a`).
+    #[serde(default)]
+    pub mac_address: Option<String>,
     /// L2 / routed mode.
     pub switchport: Option<Switchport>,
     /// IOS: the access VLAN of a port whose mode is not stated (`switchport access vlan N` without
@@ -1266,6 +1270,10 @@ fn parse_interface(
                 true
             }
             ["mtu", m] => parse_u(m).map(|m| i.mtu = Some(m)).is_some(),
+            ["mac-address", m] if leaf => {
+                i.mac_address = Some(m.to_string());
+                true
+            }
             ["no", "switchport"] => {
                 i.switchport = Some(Switchport::Routed);
                 no_switchport = true;
@@ -1728,6 +1736,9 @@ fn render_interface(
     if let Some(m) = i.mtu {
         line(format!("mtu {m}"));
     }
+    if let Some(m) = &i.mac_address {
+        line(format!("mac-address {m}"));
+    }
     if let Some(v) = &i.vrf {
         line(match d {
             Dialect::NxOs => format!("vrf member {v}"),
@@ -1947,6 +1958,34 @@ fn render_interface(
     }
 }
 
+/// What is wrong with a MAC address for an interface: not one of the forms Cisco takes
+/// (`EEEE.EEEE.EEEE`, `EE:EE:EE:EE:EE:EE`, `EE-EE-EE-EE-EE-EE`), or a group (multicast) address.
+fn mac_problem(m: &str) -> Option<&'static str> {
+    let groups: Vec<&str> = if m.contains('.') {
+        m.split('.').collect()
+    } else if m.contains(':') {
+        m.split(':').collect()
+    } else {
+        m.split('-').collect()
+    };
+    let width = 12 / groups.len().max(1);
+    let ok = matches!(groups.len(), 3 | 6)
+        && (groups.len() == 3) == m.contains('.')
+        && groups
+            .iter()
+            .all(|g| g.len() == width && g.bytes().all(|b| b.is_ascii_hexdigit()));
+    if !ok {
+        return Some(
+            "is not 12 hex digits written EEEE.EEEE.EEEE, EE:EE:EE:EE:EE:EE or EE-EE-EE-EE-EE-EE",
+        );
+    }
+    // The first octet's low bit set is a group (multicast) address.
+    match u8::from_str_radix(&m[..2], 16) {
+        Ok(b) if b & 1 == 0 => None,
+        _ => Some("is a group (multicast) address: an interface needs a unicast one"),
+    }
+}
+
 /// What is wrong with one static route: a prefix with host bits set, a next hop that is neither
 /// an address nor an interface (nor an interface and an address), an unusable next-hop address,
 /// distance or track object 0, a VRF name that cannot be written.
@@ -2098,6 +2137,11 @@ impl CiscoConfig {
             }
             for n in i.ipv4.iter().chain(i.secondary.iter()) {
                 nets.push((name, i.vrf.as_deref(), *n));
+            }
+            if let Some(mac) = &i.mac_address {
+                if let Some(why) = mac_problem(mac) {
+                    problems.push(format!("interface {name} mac-address {mac:?} {why}"));
+                }
             }
             if let (Some(a), Some(dy)) = (i.ipv4, i.ipv4_dynamic) {
                 problems.push(format!(
@@ -2388,6 +2432,7 @@ impl CiscoConfig {
                 opt!(description);
                 opt!(shutdown);
                 opt!(mtu);
+                opt!(mac_address);
                 opt!(switchport);
                 opt!(access_vlan);
                 opt!(vrf);

@@ -125,6 +125,7 @@ fn interface(d: Dialect) -> impl Strategy<Value = Interface> {
                 description,
                 shutdown,
                 mtu,
+                mac_address: mtu.map(|m| format!("0000.0c{:02x}.{:04x}", m % 256, m % 65536)),
                 // IOS: an access VLAN on a port without a mode line.
                 access_vlan: access_vlan.filter(|_| switchport.is_none() && d == Dialect::Ios),
                 switchport,
