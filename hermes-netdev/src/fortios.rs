@@ -471,6 +471,18 @@ entity!(
 );
 
 entity!(
+    /// `config system zone` entry: interfaces grouped so that policies can name them together.
+    Zone {
+        /// Member interfaces (`set interface port2 port3`; the REST API's `interface-name` list).
+        interface: list = "interface",
+        /// `allow` / `deny` traffic between the zone's interfaces.
+        intrazone: raw = "intrazone",
+        /// Description.
+        description: str = "description",
+    }
+);
+
+entity!(
     /// `config firewall service group` entry.
     ServiceGroup {
         /// Member services (custom services or other groups).
@@ -534,6 +546,9 @@ pub struct FortiConfig {
     /// Service groups by name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub service_groups: BTreeMap<String, ServiceGroup>,
+    /// `config system zone` entries by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub zones: BTreeMap<String, Zone>,
     /// Top-level `config` blocks the model does not cover, verbatim.
     pub other: Vec<String>,
     /// The VDOMs of a multi-VDOM configuration (`config vdom` / `edit NAME` ... `end`), in the order
@@ -587,6 +602,7 @@ const S_SYSLOG: &str = "config log syslogd setting";
 const S_SNMP_SYS: &str = "config system snmp sysinfo";
 const S_SNMP_COMM: &str = "config system snmp community";
 const S_SVCGRP: &str = "config firewall service group";
+const S_ZONE: &str = "config system zone";
 
 /// Sections that are one block of settings, not a table.
 const SINGLE: &[&str] = &[S_HA, S_GLOBAL, S_DNS, S_NTP, S_SYSLOG, S_SNMP_SYS];
@@ -630,7 +646,12 @@ fn entry_body(tree: &ConfigTree<'_>, ids: &[NodeId], e: &mut Entry) {
         if n.kind == NodeKind::Comment {
             continue;
         }
-        if let Some(rest) = n.text.strip_prefix("set ") {
+        // `select` sets a list to exactly the values given, as `set` does.
+        let set = n
+            .text
+            .strip_prefix("set ")
+            .or_else(|| n.text.strip_prefix("select "));
+        if let Some(rest) = set {
             let (k, v) = rest.split_once(' ').unwrap_or((rest, ""));
             let v = v.trim();
             e.sets.retain(|(x, _)| x != k);
@@ -855,7 +876,7 @@ impl FortiConfig {
                     c.fill_single(tree, n.text, kids)
                 }
                 S_IF | S_ADDR | S_SVC | S_GRP | S_P1 | S_P2 | S_VIP | S_RT | S_POL
-                | S_SNMP_COMM | S_SVCGRP => match ops() {
+                | S_SNMP_COMM | S_SVCGRP | S_ZONE => match ops() {
                     None => false,
                     Some(ops) => match n.text {
                         S_IF => fill(
@@ -924,6 +945,9 @@ impl FortiConfig {
                             ServiceGroup::from_entry,
                             |x: &ServiceGroup| (x.to_sets(), x.nested.clone()),
                         ),
+                        S_ZONE => fill(&mut c.zones, ops, name, Zone::from_entry, |x: &Zone| {
+                            (x.to_sets(), x.nested.clone())
+                        }),
                         _ => fill_policies(&mut c.policies, ops),
                     },
                 },
@@ -945,6 +969,7 @@ impl FortiConfig {
             let t = tree.node(k).text;
             tree.node(k).kind != NodeKind::Comment
                 && !(t.starts_with("set ")
+                    || t.starts_with("select ")
                     || t.starts_with("unset ")
                     || t.starts_with("append ")
                     || t.starts_with("config "))
@@ -1091,6 +1116,7 @@ impl FortiConfig {
             };
         }
         sec!(S_IF, self.interfaces);
+        sec!(S_ZONE, self.zones);
         sec!(S_ADDR, self.addresses);
         sec!(S_SVC, self.services);
         sec!(S_GRP, self.addrgrps);
@@ -1281,6 +1307,33 @@ impl FortiConfig {
                 || self.vips.contains_key(a)
                 || kept_addrs.contains(a)
         };
+        // Zones: each member interface defined (when the model states interfaces or keeps them
+        // as written), in one zone only, and no zone named like an interface (FortiOS refuses
+        // both).
+        let kept_ifs = kept(&[S_IF]);
+        let if_known = |i: &str| self.interfaces.contains_key(i) || kept_ifs.contains(i);
+        let check_members = !self.interfaces.is_empty() || !kept_ifs.is_empty();
+        let mut member_of: BTreeMap<&str, &str> = BTreeMap::new();
+        for (z, zone) in &self.zones {
+            if if_known(z) {
+                problems.push(format!(
+                    "zone {z:?} has the name of an interface (FortiOS refuses it): rename the zone"
+                ));
+            }
+            for i in &zone.interface {
+                if check_members && !if_known(i) {
+                    problems.push(format!("zone {z:?} member interface {i:?} is not defined"));
+                }
+                if let Some(first) = member_of.insert(i, z) {
+                    if first != z {
+                        problems.push(format!(
+                            "interface {i:?} is in zones {first:?} and {z:?} (an interface can be \
+                             in one zone only)"
+                        ));
+                    }
+                }
+            }
+        }
         let mut ids = BTreeSet::new();
         for (id, p) in &self.policies {
             if !ids.insert(*id) {
@@ -1655,6 +1708,16 @@ impl FortiConfig {
                     _ => "name",
                 };
                 let mut body = rest_body(key, &e.name, &e.sets);
+                if s == S_ZONE {
+                    // A zone's members are the `interface` table of `interface-name`s, even one.
+                    if let Some((_, v)) = e.sets.iter().find(|(k, _)| k == "interface") {
+                        let members = tokens(v)
+                            .into_iter()
+                            .map(|n| serde_json::json!({ "interface-name": n }))
+                            .collect();
+                        body.insert("interface".into(), serde_json::Value::Array(members));
+                    }
+                }
                 if s == S_NTP && !self.ntp_servers.is_empty() {
                     let servers = self
                         .ntp_servers

@@ -418,7 +418,8 @@ fn cli_tokens(v: &str) -> Vec<String> {
     out
 }
 
-/// Effective `set` values per path of edit names (a later `set` or `unset` of a key replaces it).
+/// Effective `set` values per path of edit names (a later `set` or `unset` of a key replaces it;
+/// `append` adds to the value, as the device does).
 fn forti_sets(text: &str) -> BTreeSet<(String, Vec<String>)> {
     fn walk(t: &ConfigTree<'_>, id: u32, path: &str, out: &mut Vec<(String, Vec<String>)>) {
         let n = t.node(id);
@@ -427,6 +428,12 @@ fn forti_sets(text: &str) -> BTreeSet<(String, Vec<String>)> {
         }
         let tok = cli_tokens(n.text);
         match tok.first().map(String::as_str) {
+            Some("append") if tok.len() > 2 => {
+                match out.iter_mut().find(|(p, v)| p == path && v[0] == tok[1]) {
+                    Some((_, v)) => v.extend(tok[2..].iter().cloned()),
+                    None => out.push((path.to_string(), tok[1..].to_vec())),
+                }
+            }
             Some("set" | "unset") if tok.len() > 1 => {
                 out.retain(|(p, v)| !(p == path && v[0] == tok[1]));
                 if tok[0] == "set" {

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 
 use hermes_core::Sha256Digest;
 use hermes_netdev::cisco::{CiscoConfig, Dialect};
+use hermes_netdev::fortios::FortiConfig;
 use hermes_netdev::tree::{ConfigTree, NodeKind, Syntax};
 
 fn data_dir() -> PathBuf {
@@ -44,7 +45,15 @@ fn read(rel: &str) -> String {
     std::fs::read_to_string(data_dir().join(rel)).unwrap()
 }
 
-/// The dialect a file is written in: `nxos_*` files are NX-OS, the others IOS / IOS-XE.
+/// Whether a file is a FortiOS configuration (`fortios_*`).
+fn is_fortios(rel: &str) -> bool {
+    rel.rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .starts_with("fortios")
+}
+
+/// The dialect a Cisco file is written in: `nxos_*` files are NX-OS, the others IOS / IOS-XE.
 fn dialect(rel: &str) -> Dialect {
     if rel
         .rsplit('/')
@@ -153,11 +162,102 @@ fn check(rel: &str) -> CiscoConfig {
     m
 }
 
+/// A FortiOS file: parse(render(model)) == model, stable rendering, no self-diff.
+fn check_forti(rel: &str) -> FortiConfig {
+    let m = FortiConfig::parse(&read(rel));
+    let out = m.render();
+    let again = FortiConfig::parse(&out);
+    assert_eq!(again, m, "{rel}: parse(render(m)) != m\n{out}");
+    assert_eq!(again.render(), out, "{rel}: the rendering is not stable");
+    let plan = m.diff(&m, rel);
+    assert!(plan.is_empty(), "{rel}: self-diff not empty: {plan}");
+    m
+}
+
 #[test]
 fn every_file_round_trips() {
     for f in data_files() {
-        check(&f);
+        if is_fortios(&f) {
+            check_forti(&f);
+        } else {
+            check(&f);
+        }
     }
+}
+
+#[test]
+fn fortios_zones_are_typed_with_the_device_edits_applied() {
+    // batfish fortios zone: `set interface` twice (the second replaces), `append`, `select`.
+    let rel = "batfish/fortios_zone";
+    let m = check_forti(rel);
+    assert_eq!(m.zones["zone1"].interface, ["port2", "port1"]);
+    assert_eq!(m.zones["zone2"].interface, ["port3"]);
+    assert_eq!(m.zones["zone2"].intrazone.as_deref(), Some("deny"));
+    assert_eq!(
+        m.zones["zone2"].description.as_deref(),
+        Some("zone2 description")
+    );
+    assert_eq!(
+        m.zones["longest possible valid name for zon"].interface,
+        ["port4", "port5"]
+    );
+    assert!(m.other.iter().all(|o| !o.contains("config system zone")));
+    // zone1 holds port2 and port1, zone2 port3: each interface in one zone.
+    assert!(m.validate(rel).is_ok(), "{:?}", m.validate(rel));
+    // REST: the member list is the `interface` table of `interface-name`s, even for one.
+    let bodies = m.rest_bodies();
+    let (path, key, body) = bodies
+        .iter()
+        .find(|(p, k, _)| p.ends_with("/system/zone") && k == "zone2")
+        .expect("zone2 body");
+    assert_eq!(path, "/api/v2/cmdb/system/zone");
+    assert_eq!(key, "zone2");
+    assert_eq!(
+        body["interface"],
+        serde_json::json!([{ "interface-name": "port3" }])
+    );
+    // A member added is written in the zone.
+    let mut want = m.clone();
+    want.zones
+        .get_mut("zone2")
+        .unwrap()
+        .interface
+        .push("port5".into());
+    let plan = m.diff(&want, "fgt");
+    assert_eq!(
+        plan.commands(),
+        [
+            "config system zone",
+            "    edit \"zone2\"",
+            "        set interface \"port3\" \"port5\"",
+            "    next",
+            "end"
+        ]
+    );
+}
+
+#[test]
+fn fortios_zones_the_device_refuses_are_reported() {
+    // batfish fortios zone_warn: port1 in zone3 and zone4, a zone named `port3` like an interface.
+    let rel = "batfish/fortios_zone_warn";
+    let m = check_forti(rel);
+    let err = m.validate(rel).unwrap_err().to_string();
+    assert!(
+        err.contains("interface \"port1\" is in zones \"zone3\" and \"zone4\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("zone \"port3\" has the name of an interface"),
+        "{err}"
+    );
+    let mut bad = m.clone();
+    bad.zones.retain(|n, _| n == "zone3");
+    bad.zones.get_mut("zone3").unwrap().interface = vec!["port9".into()];
+    let err = bad.validate(rel).unwrap_err().to_string();
+    assert!(
+        err.contains("zone \"zone3\" member interface \"port9\" is not defined"),
+        "{err}"
+    );
 }
 
 #[test]
