@@ -686,7 +686,19 @@ impl Client {
                 last = next;
                 continue;
             }
-            if let Ok(task) = models::parse::<Task>(&self.inner.target, &monitor, &next.body) {
+            let task = match models::parse::<Task>(&self.inner.target, &monitor, &next.body) {
+                Ok(task) => Some(task),
+                // A task resource (it names its TaskState) that cannot be read is not a success:
+                // its outcome is unknown, and saying so beats reporting a failed task as done.
+                Err(e)
+                    if serde_json::from_slice::<serde_json::Value>(&next.body)
+                        .is_ok_and(|v| v.get("TaskState").is_some()) =>
+                {
+                    return Err(e)
+                }
+                Err(_) => None,
+            };
+            if let Some(task) = task {
                 if task.task_state.is_some() {
                     if !task.is_finished() {
                         last = next;

@@ -29,24 +29,26 @@ use serde::{Deserialize, Serialize};
 /// A `Result` with [`IloError`].
 pub type Result<T, E = IloError> = std::result::Result<T, E>;
 
-/// One message of a Redfish error body (`@Message.ExtendedInfo[]`).
+/// One message of a Redfish error body (`@Message.ExtendedInfo[]`) or of a task (`Messages[]`).
+/// Read leniently, like the resources in [`crate::models`]: a `null` list of arguments is empty and
+/// an argument or id sent as a number is kept as its text.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ExtendedInfo {
     /// The registry message id (`Base.1.4.PropertyValueNotInList`, `iLO.2.14.UnauthorizedLoginAttempt`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::lenient::opt_string")]
     pub message_id: Option<String>,
     /// The human message, where the service sends one.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::lenient::opt_string")]
     pub message: Option<String>,
     /// The registry message's arguments.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::lenient::vec")]
     pub message_args: Vec<serde_json::Value>,
     /// `OK`, `Warning` or `Critical`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::lenient::opt_string")]
     pub severity: Option<String>,
     /// What the service suggests doing.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::lenient::opt_string")]
     pub resolution: Option<String>,
 }
 
@@ -54,13 +56,18 @@ pub struct ExtendedInfo {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct RedfishError {
     /// `error.code` (a message id such as `Base.1.0.GeneralError`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::lenient::opt_string")]
     pub code: Option<String>,
     /// `error.message`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::lenient::opt_string")]
     pub message: Option<String>,
-    /// `error.@Message.ExtendedInfo`.
-    #[serde(default, rename = "@Message.ExtendedInfo")]
+    /// `error.@Message.ExtendedInfo`: a list, or one message object (the shape Huawei's iBMC uses
+    /// for a task's `Messages`).
+    #[serde(
+        default,
+        rename = "@Message.ExtendedInfo",
+        deserialize_with = "crate::models::lenient::one_or_many"
+    )]
     pub extended_info: Vec<ExtendedInfo>,
 }
 

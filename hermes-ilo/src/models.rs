@@ -68,6 +68,24 @@ pub(crate) mod lenient {
         }
     }
 
+    /// `Vec<T>` where a service may send one member bare: `null` → empty, an array → its members,
+    /// a single object → a list of one. Huawei's iBMC sends a task's `Messages` as one message object,
+    /// not a list of them.
+    pub fn one_or_many<'de, D: Deserializer<'de>, T: DeserializeOwned>(
+        d: D,
+    ) -> Result<Vec<T>, D::Error> {
+        match Value::deserialize(d)? {
+            Value::Null => Ok(Vec::new()),
+            v @ Value::Array(_) => serde_json::from_value(v).map_err(D::Error::custom),
+            v @ Value::Object(_) => serde_json::from_value(v)
+                .map(|one| vec![one])
+                .map_err(D::Error::custom),
+            other => Err(D::Error::custom(format!(
+                "expected a list (or one member), found {other}"
+            ))),
+        }
+    }
+
     fn number<E: serde::de::Error>(v: &Value) -> Result<Option<f64>, E> {
         match v {
             Value::Null => Ok(None),
@@ -1418,8 +1436,8 @@ pub struct Task {
     /// Percent complete.
     #[serde(default, deserialize_with = "lenient::opt_u32")]
     pub percent_complete: Option<u32>,
-    /// The task's messages.
-    #[serde(default, deserialize_with = "lenient::vec")]
+    /// The task's messages (a list, or the one message object Huawei's iBMC sends).
+    #[serde(default, deserialize_with = "lenient::one_or_many")]
     pub messages: Vec<crate::error::ExtendedInfo>,
 }
 
