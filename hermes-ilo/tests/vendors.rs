@@ -1274,6 +1274,361 @@ async fn openbmc_bluefield3_has_no_cd_and_says_so() {
     );
 }
 
+/// Huawei iBMC 3.12 on a 2288H V5 (python-ibmcclient's replies): storage at `Storages` with its
+/// drives under the chassis, managers linked from the system as `Links.Managers` (not `ManagedBy`, so
+/// found from the manager's `ManagerForServers`), reset types only in an ActionInfo the replies lack,
+/// virtual media under the manager (not recorded: a typed 404 naming it).
+#[tokio::test]
+async fn huawei_ibmc_2288hv5_inventory_and_discovery() {
+    let srv = serve("huawei-ibmc-2288hv5");
+    let bmc = srv.client();
+    let root = bmc.service_root().await.unwrap();
+    assert_eq!(root.redfish_version.as_deref(), Some("1.0.2"));
+    let server = bmc.find_system(&SystemSelector::Only).await.unwrap();
+    let sys = server.get().await.unwrap();
+    let disk = srv.json("/redfish/v1/Systems/1");
+    assert_eq!(sys.model, Some(text(&disk, "/Model")));
+    assert_eq!(
+        (sys.manufacturer.as_deref(), sys.model.as_deref()),
+        (Some("Huawei"), Some("2288H V5"))
+    );
+    assert_eq!(sys.serial_number.as_deref(), Some("2102311TYBN0J3000293"));
+    assert_eq!(sys.bios_version.as_deref(), Some("0.95"));
+    assert_eq!(sys.memory_summary.as_ref().unwrap().total_gib, Some(128.0));
+    assert_eq!(
+        sys.boot.as_ref().unwrap().targets(),
+        strings(
+            &disk,
+            "/Boot/BootSourceOverrideTarget@Redfish.AllowableValues"
+        )
+    );
+    assert_eq!(server.cd_boot_target().await.unwrap(), "Cd");
+    assert!(sys.links.managed_by.is_empty());
+    assert!(disk.pointer("/Links/Managers/0/@odata.id").is_some());
+    let managers = server.managers().await.unwrap();
+    assert_eq!(managers.len(), 1);
+    assert_eq!(
+        (
+            managers[0].model.as_deref(),
+            managers[0].firmware_version.as_deref()
+        ),
+        (Some("iBMC"), Some("3.12"))
+    );
+    // No inline reset types, and the ActionInfo is not in the replies: nothing to validate against.
+    assert!(sys.reset_types().is_empty());
+    assert_eq!(
+        sys.actions.reset.as_ref().unwrap().action_info.as_deref(),
+        Some("/redfish/v1/Systems/1/ResetActionInfo")
+    );
+    assert_eq!(
+        server.virtual_media_collections().await.unwrap(),
+        ["/redfish/v1/Managers/1/VirtualMedia"]
+    );
+    let err = server.discover_cd_boot().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
+    assert!(
+        err.to_string()
+            .contains("GET /redfish/v1/Managers/1/VirtualMedia answered HTTP 404"),
+        "{err}"
+    );
+
+    // BIOS: 756 attributes; the pending settings object it names is not in the replies.
+    let bios = BiosSettings::new(server.clone());
+    let current = bios.current().await.unwrap();
+    assert_eq!(
+        current.len(),
+        srv.json("/redfish/v1/Systems/1/Bios")["Attributes"]
+            .as_object()
+            .unwrap()
+            .len()
+    );
+    assert_eq!(current.len(), 756);
+    let err = bios.pending().await.unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("/redfish/v1/Systems/1/Bios/Settings"),
+        "{err}"
+    );
+    let err = SecureBootSettings::new(server.clone())
+        .status()
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("links no SecureBoot"), "{err}");
+
+    // Inventory: the RAID controller's ten drives, linked under the chassis.
+    let inv = bmc.inventory().await.unwrap();
+    let s = &inv.systems[0];
+    assert_eq!(s.storage.len(), 1);
+    assert_eq!(s.storage[0].storage.id, "RAIDStorage0");
+    assert_eq!(s.drives().count(), 10);
+    assert_eq!(
+        s.drives()
+            .filter(|d| d.capacity_bytes == Some(3_999_999_721_472))
+            .count(),
+        8
+    );
+    assert_eq!(inv.managers.len(), 1);
+    assert_gaps_and_report(
+        &inv,
+        &[
+            "/redfish/v1/Systems/1/EthernetInterfaces",
+            "/redfish/v1/Systems/1/Processors",
+            "/redfish/v1/Chassis",
+            "/redfish/v1/UpdateService",
+        ],
+        "drive HDDPlaneDisk40: HDD HUC101860CSS200 598999040000 bytes serial 0BHDEM3H",
+    );
+}
+
+/// A Gigabyte H262-Z63 node (AMI firmware 12.03.3, Redfish 1.6.0, system id `Self`) of an HPE Cray
+/// system, from hms-smd's recorded replies: reset types only in an ActionInfo (which is served),
+/// virtual media under the manager (not recorded).
+#[tokio::test]
+async fn gigabyte_h262_inventory_and_discovery() {
+    let srv = serve("gigabyte-h262-z63");
+    let bmc = srv.client();
+    let root = bmc.service_root().await.unwrap();
+    assert_eq!(root.product.as_deref(), Some("AMI Redfish Server"));
+    let server = bmc.find_system(&SystemSelector::Only).await.unwrap();
+    assert_eq!(server.path(), "/redfish/v1/Systems/Self");
+    let sys = server.get().await.unwrap();
+    let disk = srv.json("/redfish/v1/Systems/Self");
+    assert_eq!(sys.model, Some(text(&disk, "/Model")));
+    assert_eq!(sys.model.as_deref(), Some("H262-Z63-YF"));
+    assert_eq!(sys.manufacturer.as_deref(), Some("Cray Inc."));
+    // The padded processor model is trimmed.
+    assert_eq!(sys.cpu_model(), Some("AMD EPYC 7542 32-Core Processor"));
+    assert_eq!(sys.memory_summary.as_ref().unwrap().total_gib, Some(244.0));
+    let boot = sys.boot.clone().unwrap();
+    assert_eq!(
+        boot.targets(),
+        strings(
+            &disk,
+            "/Boot/BootSourceOverrideTarget@Redfish.AllowableValues"
+        )
+    );
+    assert_eq!(server.cd_boot_target().await.unwrap(), "Cd");
+    // Reset types from the ActionInfo: a value it lacks is refused before anything is sent.
+    assert!(sys.reset_types().is_empty());
+    let info = srv.json("/redfish/v1/Systems/Self/ResetActionInfo");
+    let allowed = strings(&info, "/Parameters/0/AllowableValues");
+    let err = server.reset(ResetType::Nmi).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
+    assert!(err.to_string().contains(&allowed.join(", ")), "{err}");
+    server.reset(ResetType::ForceRestart).await.unwrap();
+    let managers = server.managers().await.unwrap();
+    assert_eq!(managers[0].firmware_version.as_deref(), Some("12.03.3"));
+    let err = server.discover_cd_boot().await.unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("GET /redfish/v1/Managers/Self/VirtualMedia answered HTTP 404"),
+        "{err}"
+    );
+
+    let inv = bmc.inventory().await.unwrap();
+    let s = &inv.systems[0];
+    assert_eq!(s.nics.len(), 2);
+    assert_eq!(s.processors.len(), 2);
+    assert_eq!(s.processors[0].total_cores, Some(32));
+    assert_eq!(s.storage.len(), 1);
+    assert_eq!(inv.chassis.len(), 1);
+    assert_gaps_and_report(
+        &inv,
+        &[
+            "/redfish/v1/Systems/Self/SimpleStorage",
+            "/redfish/v1/Systems/Self/SecureBoot",
+        ],
+        "nic 1: B4:2E:99:B5:D7:11",
+    );
+}
+
+/// An Intel S2600BPB board (BMC 1.43, Redfish 1.1.0) of an HPE Cray system, from hms-smd's replies:
+/// two storage controllers of eight drives each, seven chassis (boards, risers, power supplies) and a
+/// chassis collection member that does not exist (the test data's `DeadLink404Test`), named as a gap
+/// while the rest is reported; no BIOS or secure boot links.
+#[tokio::test]
+async fn intel_s2600bpb_inventory_and_discovery() {
+    let srv = serve("intel-s2600bpb");
+    let bmc = srv.client();
+    let server = bmc
+        .find_system(&SystemSelector::Id("QSBP74304715".into()))
+        .await
+        .unwrap();
+    let sys = server.get().await.unwrap();
+    assert_eq!(sys.model.as_deref(), Some("S2600BPB"));
+    assert_eq!(
+        sys.bios_version.as_deref(),
+        Some("SE5C620.86B.00.01.0013.C0001.030920180427")
+    );
+    assert_eq!(
+        sys.reset_types(),
+        [
+            "On",
+            "ForceOff",
+            "GracefulShutdown",
+            "GracefulRestart",
+            "ForceRestart",
+            "Nmi"
+        ]
+    );
+    assert_eq!(server.cd_boot_target().await.unwrap(), "Cd");
+    let err = BiosSettings::new(server.clone())
+        .current()
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unsupported, "{err}");
+    assert!(err.to_string().contains("has no Bios resource"), "{err}");
+    let err = server.discover_cd_boot().await.unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("GET /redfish/v1/Managers/BMC/VirtualMedia answered HTTP 404"),
+        "{err}"
+    );
+    let inv = bmc.inventory().await.unwrap();
+    let s = &inv.systems[0];
+    assert_eq!(s.storage.len(), 2);
+    assert_eq!(s.drives().count(), 16);
+    assert_eq!(s.processors.len(), 2);
+    assert_eq!(inv.chassis.len(), 7);
+    assert_eq!(
+        inv.managers[0].firmware_version.as_deref(),
+        Some("1.43.660a4315")
+    );
+    assert_gaps_and_report(
+        &inv,
+        &[
+            "/redfish/v1/Chassis/DeadLink404Test",
+            "/redfish/v1/UpdateService",
+        ],
+        "chassis PwrSupply2FRU: Card SOLUM CO., LTD. PSSF222201A serial CNS2221A4AHAP0374",
+    );
+}
+
+/// An HPE Cray EX node card controller (hms-smd's replies): two nodes, no model or serial, no link
+/// between the systems and their manager, no virtual media; reset types only in an ActionInfo, which
+/// lists a non-standard `Off` and no restart.
+#[tokio::test]
+async fn cray_ex_node_card_two_nodes_without_virtual_media() {
+    let srv = serve("cray-ex-nodecard");
+    let bmc = srv.client();
+    let systems = bmc.systems().await.unwrap();
+    let paths: Vec<&str> = systems.iter().map(|s| s.path()).collect();
+    assert_eq!(
+        paths,
+        ["/redfish/v1/Systems/Node1", "/redfish/v1/Systems/Node0"]
+    );
+    let err = bmc.find_system(&SystemSelector::Only).await.unwrap_err();
+    assert!(
+        err.to_string().contains("the service has 2 systems"),
+        "{err}"
+    );
+    let node0 = bmc
+        .find_system(&SystemSelector::Id("Node0".into()))
+        .await
+        .unwrap();
+    let sys = node0.get().await.unwrap();
+    assert_eq!(
+        (sys.model.as_deref(), sys.serial_number.as_deref()),
+        (None, None)
+    );
+    assert_eq!(sys.bios_version.as_deref(), Some("wnc.bios-0.6.0"));
+    let err = node0.reset(ResetType::ForceRestart).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
+    assert!(
+        err.to_string().contains("allowed: ForceOff, Off, On"),
+        "{err}"
+    );
+    // Two systems and no ManagedBy / ManagerForServers: the manager is not guessed.
+    assert!(node0.managers().await.unwrap().is_empty());
+    let err = node0.discover_cd_boot().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unsupported, "{err}");
+    assert!(
+        err.to_string().contains("has no CD/DVD virtual media"),
+        "{err}"
+    );
+    let inv = bmc.inventory().await.unwrap();
+    assert_eq!(inv.systems.len(), 2);
+    assert!(inv
+        .systems
+        .iter()
+        .all(|s| s.nics.len() == 1 && s.drives().count() == 1));
+    assert_eq!(inv.chassis.len(), 3);
+    assert_gaps_and_report(
+        &inv,
+        &[
+            "/redfish/v1/Systems/Node1/SimpleStorage",
+            "/redfish/v1/Systems/Node1/SecureBoot",
+            "/redfish/v1/Systems/Node0/SimpleStorage",
+            "/redfish/v1/Systems/Node0/SecureBoot",
+            "/redfish/v1/UpdateService",
+        ],
+        "nic ManagementEthernet: 00:40:a6:82:f5:89",
+    );
+}
+
+/// Every file of `tests/data/redfish` is listed in SOURCES.md, in its tree's section, by the path it
+/// is served at (or, for single replies, by its file name); where a row gives the sha256 of the
+/// served bytes, the file on disk has it.
+#[test]
+fn every_data_file_is_in_sources_md_with_its_sha256() {
+    use sha2::{Digest, Sha256};
+    let dir = vendor_tree("");
+    let sources = std::fs::read_to_string(dir.join("SOURCES.md")).unwrap();
+    let mut section = String::new();
+    let mut rows: std::collections::BTreeMap<(String, String), Option<String>> = Default::default();
+    for line in sources.lines() {
+        if let Some(name) = line.strip_prefix("## ") {
+            section = name.trim().to_string();
+        } else if line.starts_with("| `") {
+            let key = line.split('`').nth(1).unwrap().to_string();
+            let sha = line
+                .trim_end_matches(|c: char| c == '|' || c.is_whitespace())
+                .rsplit('`')
+                .nth(1)
+                .filter(|h| h.len() == 64 && h.chars().all(|c| c.is_ascii_hexdigit()))
+                .map(String::from);
+            rows.insert((section.clone(), key), sha);
+        }
+    }
+    let mut checked = 0;
+    for tree in std::fs::read_dir(&dir).unwrap() {
+        let tree = tree.unwrap().path();
+        if !tree.is_dir() {
+            continue;
+        }
+        let name = tree.file_name().unwrap().to_string_lossy().into_owned();
+        let mut stack = vec![tree.clone()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                    continue;
+                }
+                let rel = p
+                    .strip_prefix(&tree)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                let key = match rel.strip_suffix("/index.json") {
+                    Some(served) if served.starts_with("redfish/v1") => format!("/{served}"),
+                    _ => rel.clone(),
+                };
+                let row = rows.get(&(name.clone(), key.clone()));
+                let Some(sha) = row else {
+                    panic!("{name}/{rel}: not in SOURCES.md (section '## {name}', row `{key}`)")
+                };
+                if let Some(want) = sha {
+                    let got = hex::encode(Sha256::digest(std::fs::read(&p).unwrap()));
+                    assert_eq!(&got, want, "{name}/{rel}: sha256 differs from SOURCES.md");
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 380, "{checked}");
+}
+
 #[tokio::test]
 async fn a_base_url_naming_the_service_root_works_too() {
     let srv = serve("hpe-ilo5-gen10");
@@ -1305,6 +1660,10 @@ fn every_resource_of_every_tree_parses() {
         "openbmc-nvidia-gh200",
         "dell-idrac9-r750",
         "openbmc-nvidia-bluefield3",
+        "huawei-ibmc-2288hv5",
+        "gigabyte-h262-z63",
+        "intel-s2600bpb",
+        "cray-ex-nodecard",
     ] {
         let root = vendor_tree(tree);
         let mut stack = vec![root.clone()];
@@ -1351,7 +1710,7 @@ fn every_resource_of_every_tree_parses() {
             }
         }
     }
-    assert!(typed >= 250, "{typed}");
+    assert!(typed >= 330, "{typed}");
 }
 
 /// The install workflow's plan discovers, read-only, how each service would take the ISO and boot it
@@ -1558,6 +1917,9 @@ async fn session_login_uses_the_sessions_link_of_each_service() {
             "openbmc-nvidia-gh200",
             "/redfish/v1/SessionService/Sessions",
         ),
+        ("gigabyte-h262-z63", "/redfish/v1/SessionService/Sessions"),
+        ("intel-s2600bpb", "/redfish/v1/SessionService/Sessions"),
+        ("cray-ex-nodecard", "/redfish/v1/SessionService/Sessions"),
     ] {
         let srv = serve(tree);
         assert_eq!(
