@@ -400,10 +400,28 @@ impl fmt::Display for Inventory {
             )?;
         }
         for fw in &self.firmware {
+            // A name several entries share (OpenBMC names every entry "Software Inventory"; Dell
+            // lists a component's installed and rollback images under one name) is told apart by Id.
+            let shared = self
+                .firmware
+                .iter()
+                .filter(|other| other.name == fw.name)
+                .count()
+                > 1;
+            let name = or_dash(fw.name.as_deref());
+            let label = if shared && !fw.id.is_empty() {
+                format!("{name} ({})", fw.id)
+            } else {
+                name.to_string()
+            };
+            let standby = if fw.is_standby() {
+                " (not running: a rollback or staged image)"
+            } else {
+                ""
+            };
             writeln!(
                 f,
-                "  firmware {}: {}",
-                or_dash(fw.name.as_deref()),
+                "  firmware {label}: {}{standby}",
                 or_dash(fw.version.as_deref())
             )?;
         }

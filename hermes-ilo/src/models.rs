@@ -1300,6 +1300,26 @@ pub struct SoftwareInventory {
     pub oem: Option<Oem<HpeSoftwareInventoryOem>>,
 }
 
+impl SoftwareInventory {
+    /// Whether this entry is an image that is not the one running: a rollback copy (Dell lists one
+    /// as `Previous-…` beside the `Installed-…` entry, iDRAC 9 7.10: `Previous-25227-6.00.30.00__iDRAC.Embedded.1-1`),
+    /// a staged one (Dell's `Available-…`), or one the service marks `StandbyOffline` or
+    /// `StandbySpare` (the DMTF states for an inactive image).
+    ///
+    /// ```
+    /// use hermes_ilo::models::SoftwareInventory;
+    /// let rollback = SoftwareInventory { id: "Previous-159-1.6.5__BIOS.Setup.1-1".into(), ..Default::default() };
+    /// let running = SoftwareInventory { id: "Installed-159-1.13.2__BIOS.Setup.1-1".into(), ..Default::default() };
+    /// assert!(rollback.is_standby() && !running.is_standby());
+    /// ```
+    pub fn is_standby(&self) -> bool {
+        let dell_kind = self.id.split('-').next().unwrap_or("");
+        let state = self.status.as_ref().and_then(|s| s.state.as_deref());
+        matches!(dell_kind, "Previous" | "Available")
+            || matches!(state, Some("StandbyOffline" | "StandbySpare"))
+    }
+}
+
 /// The update service.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]

@@ -1103,6 +1103,12 @@ async fn openbmc_gh200_media_under_the_manager_and_firmware_inventory() {
     let fw = srv.json("/redfish/v1/UpdateService/FirmwareInventory");
     assert_eq!(inv.firmware.len(), fw["Members"].as_array().unwrap().len());
     assert_eq!(inv.firmware.len(), 20);
+    // OpenBMC names every entry "Software Inventory": the report tells them apart by Id.
+    let report = inv.to_string();
+    assert!(
+        report.contains("firmware Software Inventory (FW_BMC_0): GH200-24.05-2\n"),
+        "{report}"
+    );
     assert_gaps_and_report(
         &inv,
         &[
@@ -1566,6 +1572,52 @@ async fn cray_ex_node_card_two_nodes_without_virtual_media() {
     );
 }
 
+/// Dell iDRAC 9 firmware 7.10 on an R750 (libredfish's `dell_multi_dpu` capture): its firmware
+/// inventory lists each component's running image and, under the same name, its rollback image
+/// (`Previous-…`). The report tells entries that share a name apart by Id and marks the images that
+/// are not running, so "BIOS 1.6.5" is not read as the BIOS of the server.
+#[tokio::test]
+async fn dell_idrac9_fw7_firmware_inventory_tells_running_from_rollback() {
+    let srv = serve("dell-idrac9-r750-fw7");
+    let bmc = srv.client();
+    let inv = bmc.inventory().await.unwrap();
+    let listed = srv.json("/redfish/v1/UpdateService/FirmwareInventory");
+    assert_eq!(
+        inv.firmware.len(),
+        listed["Members"].as_array().unwrap().len()
+    );
+    assert_eq!(inv.firmware.len(), 23);
+    let standby: Vec<&str> = inv
+        .firmware
+        .iter()
+        .filter(|f| f.is_standby())
+        .map(|f| f.id.as_str())
+        .collect();
+    assert_eq!(
+        standby,
+        [
+            "Previous-159-1.6.5__BIOS.Setup.1-1",
+            "Previous-25227-6.00.30.00__iDRAC.Embedded.1-1"
+        ]
+    );
+    assert_eq!(
+        inv.managers[0].firmware_version.as_deref(),
+        Some("7.10.30.00")
+    );
+    let report = inv.to_string();
+    for line in [
+        "firmware Integrated Dell Remote Access Controller (Installed-25227-7.10.30.00__iDRAC.Embedded.1-1): 7.10.30.00\n",
+        "firmware Integrated Dell Remote Access Controller (Previous-25227-6.00.30.00__iDRAC.Embedded.1-1): 6.00.30.00 (not running: a rollback or staged image)\n",
+        "firmware BIOS (Previous-159-1.6.5__BIOS.Setup.1-1): 1.6.5 (not running: a rollback or staged image)\n",
+        // A name only one entry has is shown alone.
+        "firmware TPM: 7.2.2.0\n",
+    ] {
+        assert!(report.contains(line), "{line} not in {report}");
+    }
+    // Only the manager, the system and the update service are in the tree: the rest is named.
+    assert!(gap_paths(&inv).contains(&"/redfish/v1/Chassis"));
+}
+
 /// Every file of `tests/data/redfish` is listed in SOURCES.md, in its tree's section, by the path it
 /// is served at (or, for single replies, by its file name); where a row gives the sha256 of the
 /// served bytes, the file on disk has it.
@@ -1664,6 +1716,7 @@ fn every_resource_of_every_tree_parses() {
         "gigabyte-h262-z63",
         "intel-s2600bpb",
         "cray-ex-nodecard",
+        "dell-idrac9-r750-fw7",
     ] {
         let root = vendor_tree(tree);
         let mut stack = vec![root.clone()];
