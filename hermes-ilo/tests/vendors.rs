@@ -1361,6 +1361,21 @@ async fn huawei_ibmc_2288hv5_inventory_and_discovery() {
         .unwrap_err();
     assert!(err.to_string().contains("links no SecureBoot"), "{err}");
 
+    // Sessions: the root names no Links.Sessions; its SessionService is not in the replies.
+    let err = Client::builder(srv.url())
+        .session_auth("Administrator", "not-a-real-password")
+        .build()
+        .unwrap()
+        .systems()
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
+    assert!(
+        err.to_string()
+            .contains("GET /redfish/v1/SessionService answered HTTP 404"),
+        "{err}"
+    );
+
     // Inventory: the RAID controller's ten drives, linked under the chassis.
     let inv = bmc.inventory().await.unwrap();
     let s = &inv.systems[0];
@@ -1946,6 +1961,46 @@ async fn the_install_plan_discovers_media_and_boot_per_service() {
             .contains("server dgx: step 'discover virtual media'"),
         "{err}"
     );
+    // The newer trees: each names the server, the step and what its replies lack.
+    for (tree, selector, kind, missing) in [
+        (
+            "huawei-ibmc-2288hv5",
+            SystemSelector::Only,
+            ErrorKind::NotFound,
+            "GET /redfish/v1/Managers/1/VirtualMedia answered HTTP 404",
+        ),
+        (
+            "gigabyte-h262-z63",
+            SystemSelector::Only,
+            ErrorKind::NotFound,
+            "GET /redfish/v1/Managers/Self/VirtualMedia answered HTTP 404",
+        ),
+        (
+            "intel-s2600bpb",
+            SystemSelector::Only,
+            ErrorKind::NotFound,
+            "GET /redfish/v1/Managers/BMC/VirtualMedia answered HTTP 404",
+        ),
+        (
+            "cray-ex-nodecard",
+            SystemSelector::Id("Node0".into()),
+            ErrorKind::Unsupported,
+            "/redfish/v1/Systems/Node0 has no CD/DVD virtual media",
+        ),
+    ] {
+        let srv = serve(tree);
+        let err = installer
+            .plan(&host_of(tree, srv.client(), selector))
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), kind, "{tree}: {err}");
+        let text = err.to_string();
+        assert!(
+            text.contains(&format!("server {tree}: step 'discover virtual media'"))
+                && text.contains(missing),
+            "{tree}: {text}"
+        );
+    }
 }
 
 /// Session login goes to the sessions collection the service root names (Dell: `/redfish/v1/Sessions`,
