@@ -672,6 +672,15 @@ pub struct Boot {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub allowed_uefi_targets: Vec<String>,
+    /// `UefiTargetBootSourceOverrideSupported`: where iLO 4 lists the UEFI device paths instead of
+    /// `@Redfish.AllowableValues` (read through [`Boot::uefi_targets`]).
+    #[serde(
+        default,
+        rename = "UefiTargetBootSourceOverrideSupported",
+        deserialize_with = "lenient::vec",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub supported_uefi_targets: Vec<String>,
     /// `HttpBootUri` (the URI `UefiHttp` boots from, Redfish 1.9+).
     #[serde(
         default,
@@ -689,6 +698,23 @@ impl Boot {
             &self.supported_targets
         } else {
             &self.allowed_targets
+        }
+    }
+
+    /// The UEFI device paths `UefiTarget` accepts: `UefiTargetBootSourceOverride@Redfish.AllowableValues`,
+    /// else iLO 4's `UefiTargetBootSourceOverrideSupported`; empty when the service says neither.
+    ///
+    /// ```
+    /// use hermes_ilo::models::Boot;
+    /// let boot: Boot = serde_json::from_str(
+    ///     r#"{"UefiTargetBootSourceOverrideSupported": ["HD.Emb.1.2", "CD.Virtual.2.1"]}"#).unwrap();
+    /// assert_eq!(boot.uefi_targets(), ["HD.Emb.1.2", "CD.Virtual.2.1"]);
+    /// ```
+    pub fn uefi_targets(&self) -> &[String] {
+        if self.allowed_uefi_targets.is_empty() {
+            &self.supported_uefi_targets
+        } else {
+            &self.allowed_uefi_targets
         }
     }
 

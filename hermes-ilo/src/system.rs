@@ -533,11 +533,7 @@ impl SystemHandle {
             check("BootSourceOverrideMode", mode, &boot.allowed_modes)?;
         }
         if let Some(path) = &over.uefi_target {
-            check(
-                "UefiTargetBootSourceOverride",
-                path,
-                &boot.allowed_uefi_targets,
-            )?;
+            check("UefiTargetBootSourceOverride", path, boot.uefi_targets())?;
         }
         let current_path = boot
             .uefi_target
@@ -549,10 +545,10 @@ impl SystemHandle {
                 format!(
                     "boot target UefiTarget on {} needs a UEFI device path (BootOverride::uefi_target){}",
                     self.path,
-                    if boot.allowed_uefi_targets.is_empty() {
+                    if boot.uefi_targets().is_empty() {
                         String::new()
                     } else {
-                        format!("; allowed: {}", boot.allowed_uefi_targets.join(", "))
+                        format!("; allowed: {}", boot.uefi_targets().join(", "))
                     }
                 ),
             ));
