@@ -15,8 +15,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::tree::{ConfigTree, NodeId, NodeKind, Syntax};
 
+mod bgp;
 mod vrf;
 
+pub use bgp::{valid_asn, Bgp, BgpFamily, BgpNeighbor, BgpPassword, BgpTable};
 pub use vrf::{valid_rd, IosVrf, RouteTargets, VrfAddressFamily};
 
 /// The Cisco operating system a configuration is written for.
@@ -479,6 +481,10 @@ pub struct CiscoConfig {
     /// 7.0(3)I) instead of `boot nxos X`; the differ writes the form the device shows.
     #[serde(default)]
     pub boot_system_nxos: bool,
+    /// `router bgp ASN` (IOS and NX-OS; see [`Bgp`]). A second `router bgp` block is kept in
+    /// `other`.
+    #[serde(default)]
+    pub bgp: Option<Bgp>,
     /// Top-level lines the model does not cover, each with its children (newline-separated, indented).
     pub other: Vec<String>,
 }
@@ -754,6 +760,9 @@ impl CiscoConfig {
                 }
                 self.ospf.insert(tag.to_string(), o);
             }
+            ["router", "bgp", asn] if self.bgp.is_none() => {
+                self.bgp = Some(Bgp::parse(tree, asn, kids, d));
+            }
             ["ip", "route", "vrf", v, ..] if kids.is_empty() && d == Dialect::Ios => {
                 match parse_route(&w[4..], d, Some(v)) {
                     Some(r) => self.static_routes.push(r),
@@ -971,6 +980,9 @@ impl CiscoConfig {
             for l in &p.other {
                 push_other(&mut o, l, ind);
             }
+        }
+        if let Some(b) = &self.bgp {
+            b.render(&mut o, d, ind);
         }
         // IOS writes each route on one line (`ip route vrf V ...` in a VRF), in the model's order;
         // NX-OS the global ones at the top level and the others in their `vrf context`.
@@ -2248,6 +2260,9 @@ impl CiscoConfig {
             }
         }
         self.vrf_problems(&mut problems);
+        if let Some(b) = &self.bgp {
+            b.problems(&mut problems);
+        }
         crate::NetError::invalid_if_any(target, problems)
     }
 
@@ -2520,6 +2535,13 @@ impl CiscoConfig {
                 }
             }
         }
+        // BGP is diffed by its own model (neighbors removed and defined again, families entered
+        // and left); a process `want` does not state is left alone.
+        let bgp = want
+            .bgp
+            .take()
+            .map(|wb| bgp::diff(self.bgp.as_ref(), &wb, d))
+            .unwrap_or_default();
         let view = self.managed_view(&want);
         if self.domain_name.is_some() {
             want.domain_name_hyphen = self.domain_name_hyphen;
@@ -2541,6 +2563,14 @@ impl CiscoConfig {
             ConfigTree::parse(&a, Syntax::Cisco),
             ConfigTree::parse(&b, Syntax::Cisco),
         );
-        crate::remediate::diff_trees(target, &ta, &tb)
+        let mut cs = crate::remediate::diff_trees(target, &ta, &tb);
+        if !bgp.is_empty() {
+            let mut c = hermes_core::Change::new(hermes_core::Action::Update, "router bgp");
+            for l in bgp {
+                c = c.command(l);
+            }
+            cs.push(c);
+        }
+        cs
     }
 }
