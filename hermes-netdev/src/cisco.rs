@@ -557,6 +557,7 @@ fn reentrant(t: &str) -> bool {
             ["interface", _]
                 | ["vlan", _]
                 | ["router", "ospf", _]
+                | ["router", "bgp", _]
                 | ["ip", "access-list", ..]
                 | ["vrf", "context", _]
                 | ["vrf", "definition", _]
@@ -2336,6 +2337,9 @@ impl CiscoConfig {
         }
         if !want.ospf.is_empty() {
             v.ospf = live.ospf.clone();
+        }
+        if let (Some(lb), Some(wb)) = (&live.bgp, &want.bgp) {
+            v.bgp = Some(lb.managed_view(wb));
         }
         // Routes are managed per table: a VRF (or the global table) in which `want` states a
         // route is made equal; the routes of the other tables (the management VRF's default

@@ -424,6 +424,23 @@ fn table_problems(t: &BgpTable, at: &str, problems: &mut Vec<String>) {
             ));
         }
     }
+    // A neighbor defined twice: NX-OS a second `neighbor X` block, IOS a second `remote-as`.
+    for o in &t.other {
+        if let ["neighbor", x, ..] = words(o.lines().next().unwrap_or_default()).as_slice() {
+            if t.neighbors.contains_key(*x) {
+                problems.push(format!(
+                    "{at}: neighbor {x} is defined twice (merge the two blocks)"
+                ));
+            }
+        }
+    }
+    for (name, n) in &t.neighbors {
+        if n.other.iter().any(|o| o.starts_with("remote-as ")) {
+            problems.push(format!(
+                "{at}: neighbor {name} has two remote-as lines (keep one)"
+            ));
+        }
+    }
     for name in &t.remove_neighbors {
         if t.neighbors.contains_key(name) {
             problems.push(format!(
@@ -773,6 +790,77 @@ fn managed_neighbor(live: &BgpNeighbor, want: &BgpNeighbor) -> BgpNeighbor {
         *f = managed_neighbor(f, &want.families[k]);
     }
     x
+}
+
+impl Bgp {
+    /// The process `self` (live) as far as `want` manages it: the VRFs, neighbors and families
+    /// `want` names, in them the fields it sets, the networks / redistribution of a family that
+    /// states some, the unmodelled lines it states. Another AS number: the whole process.
+    pub(super) fn managed_view(&self, want: &Bgp) -> Bgp {
+        if self.asn != want.asn {
+            return self.clone();
+        }
+        let mut vrfs = BTreeMap::new();
+        for (v, wt) in &want.vrfs {
+            if let Some(lt) = self.vrfs.get(v) {
+                vrfs.insert(v.clone(), managed_table(lt, wt));
+            }
+        }
+        Bgp {
+            asn: self.asn.clone(),
+            global: managed_table(&self.global, &want.global),
+            vrfs,
+        }
+    }
+}
+
+fn managed_table(live: &BgpTable, want: &BgpTable) -> BgpTable {
+    let neighbors = |l: &BTreeMap<String, BgpNeighbor>, w: &BTreeMap<String, BgpNeighbor>| {
+        l.iter()
+            .filter_map(|(k, n)| w.get(k).map(|wn| (k.clone(), managed_neighbor(n, wn))))
+            .collect::<BTreeMap<_, _>>()
+    };
+    let mut families = BTreeMap::new();
+    for (af, wf) in &want.families {
+        let Some(lf) = live.families.get(af) else {
+            continue;
+        };
+        families.insert(
+            af.clone(),
+            BgpFamily {
+                networks: if wf.networks.is_empty() {
+                    vec![]
+                } else {
+                    lf.networks.clone()
+                },
+                redistribute: if wf.redistribute.is_empty() {
+                    vec![]
+                } else {
+                    lf.redistribute.clone()
+                },
+                neighbors: neighbors(&lf.neighbors, &wf.neighbors),
+                other: lf
+                    .other
+                    .iter()
+                    .filter(|o| wf.other.contains(o))
+                    .cloned()
+                    .collect(),
+            },
+        );
+    }
+    BgpTable {
+        router_id: want.router_id.as_ref().and(live.router_id.clone()),
+        log_neighbor_changes: want.log_neighbor_changes && live.log_neighbor_changes,
+        neighbors: neighbors(&live.neighbors, &want.neighbors),
+        families,
+        remove_neighbors: BTreeSet::new(),
+        other: live
+            .other
+            .iter()
+            .filter(|o| want.other.contains(o))
+            .cloned()
+            .collect(),
+    }
 }
 
 /// Commands turning neighbor items `have` into `want` (each prefixed with `prefix`).
