@@ -372,6 +372,9 @@ fn validation_names_each_problem() {
         "router bgp 65000\n  neighbor 10.0.0.2\n    remote-as 1\n  neighbor 10.0.0.2\n    remote-as 2\n  neighbor 10.1.0.0/16\n    remote-as 3\n",
         Dialect::NxOs,
     );
+    // The second block is kept as written, after the first: the rendering reads back the same.
+    let text = nx.render(Dialect::NxOs);
+    assert_eq!(CiscoConfig::parse(&text, Dialect::NxOs), nx, "{text}");
     let err = nx.validate("n9k").unwrap_err().to_string();
     assert!(err.contains("neighbor 10.0.0.2 is defined twice"), "{err}");
     assert!(

@@ -306,14 +306,19 @@ impl Bgp {
                 }
             }
             Dialect::NxOs => {
-                for l in nxos_table_lines(&self.global) {
+                for l in nxos_table_lines(&self.global, &self.vrfs) {
                     push_line(o, &l, ind, 1);
                 }
                 for (v, t) in &self.vrfs {
                     let _ = writeln!(o, "{ind}vrf {v}");
-                    for l in nxos_table_lines(t) {
+                    for l in nxos_table_lines(t, &BTreeMap::new()) {
                         push_line(o, &l, ind, 2);
                     }
+                }
+                let again =
+                    |l: &&String| l.starts_with("vrf ") && repeated(&self.global, &self.vrfs, l);
+                for l in self.global.other.iter().filter(again) {
+                    push_line(o, l, ind, 1);
                 }
             }
         }
@@ -732,7 +737,7 @@ fn nxos_family_lines(af: &str, f: &BgpFamily) -> Vec<String> {
 }
 
 /// The NX-OS block's lines (one space per level, re-indented by the renderer).
-fn nxos_table_lines(t: &BgpTable) -> Vec<String> {
+fn nxos_table_lines(t: &BgpTable, vrfs: &BTreeMap<String, BgpTable>) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(r) = &t.router_id {
         out.push(format!("router-id {r}"));
@@ -740,14 +745,33 @@ fn nxos_table_lines(t: &BgpTable) -> Vec<String> {
     if t.log_neighbor_changes {
         out.push("log-neighbor-changes".to_string());
     }
-    out.extend(t.other.iter().cloned());
+    out.extend(t.other.iter().filter(|o| !repeated(t, vrfs, o)).cloned());
     for (af, f) in &t.families {
         out.extend(nxos_family_lines(af, f));
     }
     for (x, n) in &t.neighbors {
         out.extend(nxos_neighbor_lines(x, n));
     }
+    out.extend(
+        t.other
+            .iter()
+            .filter(|o| repeated(t, vrfs, o) && !o.starts_with("vrf "))
+            .cloned(),
+    );
     out
+}
+
+/// NX-OS: a block kept as written because it repeats a modelled one (a second `neighbor X`,
+/// `address-family X` or `vrf V` block). It is written after the modelled one, so that reading
+/// the rendering again models the same block.
+fn repeated(t: &BgpTable, vrfs: &BTreeMap<String, BgpTable>, o: &str) -> bool {
+    let w = words(o.lines().next().unwrap_or_default());
+    match w.as_slice() {
+        ["neighbor", x] | ["neighbor", x, "remote-as", _] => t.neighbors.contains_key(*x),
+        ["address-family", ..] => t.families.contains_key(&w[1..].join(" ")),
+        ["vrf", v] => vrfs.contains_key(*v),
+        _ => false,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
