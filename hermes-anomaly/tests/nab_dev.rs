@@ -147,10 +147,17 @@ fn ensemble_alarms_do_not_depend_on_the_series_unit() {
         let moved: Vec<usize> = (150..s.len())
             .filter(|&i| alarm(plain.scores[k][i]) != alarm(other.scores[k][i]))
             .collect();
-        assert!(moved.is_empty(), "{}: alarms moved at rows {moved:?}", s.name);
+        assert!(
+            moved.is_empty(),
+            "{}: alarms moved at rows {moved:?}",
+            s.name
+        );
     }
     for p in Profile::ALL {
         let (a, b) = (plain.normalized(p), other.normalized(p));
-        assert!((a - b).abs() < 0.01, "{p:?}: {a:.2} on the series as given, {b:.2} rescaled");
+        assert!(
+            (a - b).abs() < 0.01,
+            "{p:?}: {a:.2} on the series as given, {b:.2} rescaled"
+        );
     }
 }

@@ -98,6 +98,97 @@ pub struct AlertStatus {
     /// Alerts inhibiting it.
     #[serde(default)]
     pub inhibited_by: Vec<String>,
+    /// Time intervals muting it (`mutedBy`, Alertmanager 0.28 and later; empty before).
+    #[serde(default)]
+    pub muted_by: Vec<String>,
+}
+
+/// A receiver named in an alert or a group.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct Receiver {
+    /// The receiver's name from the routing tree.
+    pub name: String,
+}
+
+/// An alert group as listed by `GET /api/v2/alerts/groups` (`alertGroup`).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct AlertGroup {
+    /// The group's labels (the route's `group_by`).
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+    /// The receiver the group is routed to.
+    pub receiver: Receiver,
+    /// Its alerts.
+    #[serde(default)]
+    pub alerts: Vec<GettableAlert>,
+}
+
+/// Alertmanager's `GET /api/v2/status` (`alertmanagerStatus`).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AlertmanagerStatus {
+    /// Cluster state.
+    pub cluster: ClusterStatus,
+    /// The server's version.
+    pub version_info: VersionInfo,
+    /// The loaded configuration.
+    #[serde(default)]
+    pub config: Option<AlertmanagerConfig>,
+    /// When the server started.
+    #[serde(default)]
+    pub uptime: Option<DateTime<Utc>>,
+}
+
+/// The gossip cluster's state.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct ClusterStatus {
+    /// `ready`, `settling` or `disabled`.
+    pub status: String,
+    /// This node's name (absent when clustering is disabled).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The peers.
+    #[serde(default)]
+    pub peers: Vec<ClusterPeer>,
+}
+
+/// One cluster peer.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct ClusterPeer {
+    /// Peer name.
+    pub name: String,
+    /// Peer address (`host:port`).
+    pub address: String,
+}
+
+/// Alertmanager's build.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VersionInfo {
+    /// Version (`0.25.0`).
+    pub version: String,
+    /// VCS revision.
+    #[serde(default)]
+    pub revision: String,
+    /// VCS branch.
+    #[serde(default)]
+    pub branch: String,
+    /// Who built it.
+    #[serde(default)]
+    pub build_user: String,
+    /// When.
+    #[serde(default)]
+    pub build_date: String,
+    /// Go version.
+    #[serde(default)]
+    pub go_version: String,
+}
+
+/// The configuration Alertmanager runs with.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct AlertmanagerConfig {
+    /// The YAML as loaded.
+    pub original: String,
 }
 
 /// An alert as listed by `GET /api/v2/alerts` (`gettableAlert`).
@@ -123,6 +214,9 @@ pub struct GettableAlert {
     /// Source link.
     #[serde(default, rename = "generatorURL")]
     pub generator_url: Option<String>,
+    /// The receivers it is routed to.
+    #[serde(default)]
+    pub receivers: Vec<Receiver>,
 }
 
 /// One matcher of a silence.
@@ -241,6 +335,32 @@ impl AlertmanagerClient {
         self.call(reqwest::Method::GET, &path, None).await
     }
 
+    /// Lists alert groups as routed (`GET /api/v2/alerts/groups`); `filter` as in
+    /// [`AlertmanagerClient::alerts`].
+    ///
+    /// ```no_run
+    /// # async fn run() -> hermes_anomaly::Result<()> {
+    /// let am = hermes_anomaly::monitor::AlertmanagerClient::new("http://127.0.0.1:9093")?;
+    /// for g in am.alert_groups(&[]).await? {
+    ///     println!("{} -> {} alerts", g.receiver.name, g.alerts.len());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn alert_groups(&self, filter: &[&str]) -> Result<Vec<AlertGroup>> {
+        let mut path = "/api/v2/alerts/groups?active=true&silenced=true&inhibited=true".to_string();
+        for f in filter {
+            path.push_str("&filter=");
+            path.push_str(&encode(f));
+        }
+        self.call(reqwest::Method::GET, &path, None).await
+    }
+
+    /// The server's status (`GET /api/v2/status`): version, cluster, configuration.
+    pub async fn status(&self) -> Result<AlertmanagerStatus> {
+        self.call(reqwest::Method::GET, "/api/v2/status", None)
+            .await
+    }
+
     /// Lists silences.
     pub async fn silences(&self) -> Result<Vec<Silence>> {
         self.call(reqwest::Method::GET, "/api/v2/silences", None)
@@ -310,6 +430,7 @@ pub fn parse_am_reply<T: for<'de> Deserialize<'de>>(
                 .and_then(|m| m.as_str())
                 .map(str::to_string)
                 .unwrap_or_else(|| serde_json::Value::Object(o.clone()).to_string()),
+            _ if body.iter().all(u8::is_ascii_whitespace) => "(empty body)".to_string(),
             _ => String::from_utf8_lossy(&body[..body.len().min(300)])
                 .trim()
                 .to_string(),
@@ -329,7 +450,7 @@ pub fn parse_am_reply<T: for<'de> Deserialize<'de>>(
     };
     serde_json::from_slice(body).map_err(|e| AnomalyError::Malformed {
         target: target.into(),
-        message: e.to_string(),
+        message: format!("not the Alertmanager API v2 reply expected here: {e}"),
     })
 }
 

@@ -13,4 +13,4 @@ pub mod watch;
 pub use alertmanager::{AlertmanagerClient, PostableAlert, WebhookMessage, WebhookReceiver};
 pub use exporter::{Exporter, ExporterHandle};
 pub use http::{HttpRequest, HttpResponse};
-pub use prometheus::{PrometheusClient, QueryResult};
+pub use prometheus::{PrometheusClient, QueryResponse, QueryResult};

@@ -40,23 +40,171 @@ pub fn parse_prom_float(s: &str) -> Option<f64> {
     }
 }
 
+/// One bucket of a native histogram: `[boundary_rule, lower, upper, count]`.
+///
+/// `boundary` is Prometheus' rule: 0 open left (the default for positive buckets), 1 open right
+/// (negative buckets), 2 open both, 3 closed both (the zero bucket).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HistogramBucket {
+    /// Boundary rule, 0 to 3.
+    pub boundary: u8,
+    /// Lower boundary.
+    pub lower: f64,
+    /// Upper boundary.
+    pub upper: f64,
+    /// Observations in the bucket (a float: rates and averages of histograms are fractional).
+    pub count: f64,
+}
+
+impl<'de> Deserialize<'de> for HistogramBucket {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let (boundary, lower, upper, count): (u8, String, String, String) =
+            Deserialize::deserialize(d)?;
+        if boundary > 3 {
+            return Err(serde::de::Error::custom(format!(
+                "histogram bucket boundary rule {boundary} is not 0..=3"
+            )));
+        }
+        Ok(HistogramBucket {
+            boundary,
+            lower: prom_float::<D::Error>(&lower)?,
+            upper: prom_float::<D::Error>(&upper)?,
+            count: prom_float::<D::Error>(&count)?,
+        })
+    }
+}
+
+/// A native histogram as the HTTP API renders it (Prometheus 2.40 and later).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NativeHistogram {
+    /// Count of observations.
+    pub count: f64,
+    /// Sum of observations.
+    pub sum: f64,
+    /// Populated buckets (none for an empty histogram).
+    pub buckets: Vec<HistogramBucket>,
+}
+
+impl<'de> Deserialize<'de> for NativeHistogram {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Raw {
+            count: String,
+            sum: String,
+            #[serde(default, deserialize_with = "null_as_default")]
+            buckets: Vec<HistogramBucket>,
+        }
+        let r = Raw::deserialize(d)?;
+        Ok(NativeHistogram {
+            count: prom_float::<D::Error>(&r.count)?,
+            sum: prom_float::<D::Error>(&r.sum)?,
+            buckets: r.buckets,
+        })
+    }
+}
+
+/// A native histogram sample: `[unix_time, histogram]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistogramPoint {
+    /// Unix seconds (fractional).
+    pub time: f64,
+    /// The histogram.
+    pub histogram: NativeHistogram,
+}
+
+impl<'de> Deserialize<'de> for HistogramPoint {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let (time, histogram): (f64, NativeHistogram) = Deserialize::deserialize(d)?;
+        Ok(HistogramPoint { time, histogram })
+    }
+}
+
+fn prom_float<E: serde::de::Error>(s: &str) -> std::result::Result<f64, E> {
+    parse_prom_float(s).ok_or_else(|| E::custom(format!("not a Prometheus float: {s:?}")))
+}
+
+fn null_as_default<'de, D, T>(d: D) -> std::result::Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
 /// One series of an instant vector.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+///
+/// A series holds either a float sample (`value`) or, since Prometheus 2.40, a native histogram
+/// sample (`histogram`). For a histogram sample `value` holds the histogram's time and NaN: never
+/// read it as a number; [`QueryResult::into_vector`] refuses such a vector with an error naming the
+/// series, [`QueryResult::into_vector_with_histograms`] hands it over.
+#[derive(Debug, Clone, PartialEq)]
 pub struct VectorSample {
     /// The series' labels (including `__name__` where present).
     pub metric: BTreeMap<String, String>,
-    /// Its value at the query time.
+    /// Its value at the query time (NaN when the sample is a histogram).
     pub value: SamplePoint,
+    /// Its native histogram sample, when the series holds histograms.
+    pub histogram: Option<HistogramPoint>,
 }
 
-/// One series of a range matrix.
+impl<'de> Deserialize<'de> for VectorSample {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Raw {
+            #[serde(default, deserialize_with = "null_as_default")]
+            metric: BTreeMap<String, String>,
+            #[serde(default)]
+            value: Option<SamplePoint>,
+            #[serde(default)]
+            histogram: Option<HistogramPoint>,
+        }
+        let r = Raw::deserialize(d)?;
+        let value = match (&r.value, &r.histogram) {
+            (Some(v), None) => *v,
+            (None, Some(h)) => SamplePoint {
+                time: h.time,
+                value: f64::NAN,
+            },
+            (Some(_), Some(_)) => {
+                return Err(serde::de::Error::custom(format!(
+                    "series {} holds both a float `value` and a `histogram`",
+                    labels(&r.metric)
+                )))
+            }
+            (None, None) => {
+                return Err(serde::de::Error::custom(format!(
+                    "series {} has neither `value` nor `histogram`",
+                    labels(&r.metric)
+                )))
+            }
+        };
+        Ok(VectorSample {
+            metric: r.metric,
+            value,
+            histogram: r.histogram,
+        })
+    }
+}
+
+/// One series of a range matrix: float samples in `values`, native histogram samples (Prometheus
+/// 2.40 and later) in `histograms`; a series may hold both, never at the same time stamp.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct MatrixSeries {
     /// The series' labels.
+    #[serde(default, deserialize_with = "null_as_default")]
     pub metric: BTreeMap<String, String>,
-    /// Its samples, oldest first.
-    #[serde(default)]
+    /// Its float samples, oldest first.
+    #[serde(default, deserialize_with = "null_as_default")]
     pub values: Vec<SamplePoint>,
+    /// Its native histogram samples, oldest first.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub histograms: Vec<HistogramPoint>,
+}
+
+/// `{__name__="up", job="node"}`: a series' labels as PromQL writes them.
+pub(crate) fn labels(metric: &BTreeMap<String, String>) -> String {
+    let inner: Vec<String> = metric.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
+    format!("{{{}}}", inner.join(", "))
 }
 
 /// A typed query result.
@@ -74,8 +222,20 @@ pub enum QueryResult {
 }
 
 impl QueryResult {
-    /// The vector, or an error naming what came instead.
+    /// The vector of float samples, or an error naming what came instead: another result type, or a
+    /// series holding a native histogram (which has no single float value; query
+    /// `histogram_count(..)`, `histogram_sum(..)` or `histogram_quantile(..)` for floats, or use
+    /// [`QueryResult::into_vector_with_histograms`]).
     pub fn into_vector(self) -> Result<Vec<VectorSample>> {
+        let v = self.into_vector_with_histograms()?;
+        if let Some(s) = v.iter().find(|s| s.histogram.is_some()) {
+            return Err(histogram_refused(&s.metric, "vector"));
+        }
+        Ok(v)
+    }
+
+    /// The vector, native histogram samples included.
+    pub fn into_vector_with_histograms(self) -> Result<Vec<VectorSample>> {
         match self {
             QueryResult::Vector(v) => Ok(v),
             other => Err(AnomalyError::Malformed {
@@ -85,8 +245,19 @@ impl QueryResult {
         }
     }
 
-    /// The matrix, or an error naming what came instead.
+    /// The matrix of float samples, or an error naming what came instead: another result type, or a
+    /// series holding native histogram samples (see [`QueryResult::into_vector`];
+    /// [`QueryResult::into_matrix_with_histograms`] hands them over).
     pub fn into_matrix(self) -> Result<Vec<MatrixSeries>> {
+        let m = self.into_matrix_with_histograms()?;
+        if let Some(s) = m.iter().find(|s| !s.histograms.is_empty()) {
+            return Err(histogram_refused(&s.metric, "matrix"));
+        }
+        Ok(m)
+    }
+
+    /// The matrix, native histogram samples included.
+    pub fn into_matrix_with_histograms(self) -> Result<Vec<MatrixSeries>> {
         match self {
             QueryResult::Matrix(m) => Ok(m),
             other => Err(AnomalyError::Malformed {
@@ -106,26 +277,87 @@ impl QueryResult {
     }
 }
 
-/// A query reply with the server's warnings.
+fn histogram_refused(metric: &BTreeMap<String, String>, kind: &str) -> AnomalyError {
+    AnomalyError::Malformed {
+        target: "prometheus".into(),
+        message: format!(
+            "{kind} series {} holds native histogram samples, which have no single float value: \
+             query histogram_count(), histogram_sum() or histogram_quantile() of it, or read the \
+             result with into_{kind}_with_histograms()",
+            labels(metric)
+        ),
+    }
+}
+
+/// A query reply with the server's warnings, info annotations and statistics.
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueryResponse {
     /// The result.
     pub result: QueryResult,
     /// Warnings the server attached.
     pub warnings: Vec<String>,
+    /// Info-level annotations (Prometheus 3.x and late 2.x: "metric might not be a counter"...).
+    pub infos: Vec<String>,
+    /// Query statistics, when asked for with `stats=true`/`stats=all` (`timings`, `samples`; the
+    /// layout varies between versions, so it is kept as JSON).
+    pub stats: Option<serde_json::Value>,
+    /// The PromQL the reply answers (empty when parsed without it).
+    pub query: String,
+}
+
+impl QueryResponse {
+    /// The float vector ([`QueryResult::into_vector`]), an error naming the query otherwise.
+    pub fn into_vector(self) -> Result<Vec<VectorSample>> {
+        let q = self.query;
+        self.result.into_vector().map_err(|e| name_query(e, &q))
+    }
+
+    /// The float matrix ([`QueryResult::into_matrix`]), an error naming the query otherwise.
+    pub fn into_matrix(self) -> Result<Vec<MatrixSeries>> {
+        let q = self.query;
+        self.result.into_matrix().map_err(|e| name_query(e, &q))
+    }
+}
+
+fn name_query(e: AnomalyError, query: &str) -> AnomalyError {
+    if query.is_empty() {
+        return e;
+    }
+    match e {
+        AnomalyError::Malformed { target, message } => AnomalyError::Malformed {
+            target,
+            message: format!("query {query:?}: {message}"),
+        },
+        AnomalyError::Api {
+            target,
+            status,
+            error_type,
+            message,
+            retry_after,
+        } => AnomalyError::Api {
+            target,
+            status,
+            error_type,
+            message: format!("{message} (query {query:?})"),
+            retry_after,
+        },
+        other => other,
+    }
 }
 
 #[derive(Deserialize)]
 struct Envelope {
     status: String,
     #[serde(default)]
-    data: Option<Data>,
+    data: Option<serde_json::Value>,
     #[serde(default, rename = "errorType")]
     error_type: Option<String>,
     #[serde(default)]
     error: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     warnings: Vec<String>,
+    #[serde(default, deserialize_with = "null_as_default")]
+    infos: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -133,6 +365,8 @@ struct Data {
     #[serde(rename = "resultType")]
     result_type: String,
     result: serde_json::Value,
+    #[serde(default)]
+    stats: Option<serde_json::Value>,
 }
 
 /// Parses a reply of `/api/v1/query` or `/api/v1/query_range` (status code and body).
@@ -155,17 +389,57 @@ pub fn parse_query_response(
     body: &[u8],
     retry_after: Option<Duration>,
 ) -> Result<QueryResponse> {
+    parse_query_reply(target, "", status, body, retry_after)
+}
+
+/// [`parse_query_response`] for a known query: every error names `query`, and the reply keeps it
+/// ([`QueryResponse::query`]).
+///
+/// ```
+/// use hermes_anomaly::monitor::prometheus::parse_query_reply;
+/// let body = br#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"le":"x"},
+///   "histogram":[1767436620,{"count":"12.5","sum":"42.1","buckets":[[0,"1","2","12.5"]]}]}]}}"#;
+/// let r = parse_query_reply("http://p/api/v1/query", "http_seconds", 200, body, None)?;
+/// // A native histogram has no single float value: reading floats is an error naming the query.
+/// let err = r.clone().into_vector().unwrap_err();
+/// assert!(err.to_string().contains("\"http_seconds\"") && err.to_string().contains("histogram"));
+/// let h = r.result.into_vector_with_histograms()?[0].histogram.clone().unwrap();
+/// assert_eq!(h.histogram.count, 12.5);
+/// # Ok::<(), hermes_anomaly::AnomalyError>(())
+/// ```
+pub fn parse_query_reply(
+    target: &str,
+    query: &str,
+    status: u16,
+    body: &[u8],
+    retry_after: Option<Duration>,
+) -> Result<QueryResponse> {
+    parse_reply(target, query, status, body, retry_after).map_err(|e| name_query(e, query))
+}
+
+fn parse_reply(
+    target: &str,
+    query: &str,
+    status: u16,
+    body: &[u8],
+    retry_after: Option<Duration>,
+) -> Result<QueryResponse> {
     let env: Envelope = match serde_json::from_slice(body) {
         Ok(e) => e,
         Err(e) => {
             if !(200..300).contains(&status) {
+                let text = String::from_utf8_lossy(&body[..body.len().min(300)])
+                    .trim()
+                    .to_string();
                 return Err(AnomalyError::Api {
                     target: target.into(),
                     status,
                     error_type: "http".into(),
-                    message: String::from_utf8_lossy(&body[..body.len().min(300)])
-                        .trim()
-                        .to_string(),
+                    message: if text.is_empty() {
+                        "(empty body)".into()
+                    } else {
+                        text
+                    },
                     retry_after,
                 });
             }
@@ -188,13 +462,21 @@ pub fn parse_query_response(
         target: target.into(),
         message: "success reply without `data`".into(),
     })?;
+    let data: Data = serde_json::from_value(data).map_err(|e| AnomalyError::Malformed {
+        target: target.into(),
+        message: format!("`data` is not a query result ({e}): is this a query endpoint?"),
+    })?;
     let bad = |e: serde_json::Error| AnomalyError::Malformed {
         target: target.into(),
         message: format!("{} result: {e}", data.result_type),
     };
     let result = match data.result_type.as_str() {
-        "vector" => QueryResult::Vector(serde_json::from_value(data.result.clone()).map_err(bad)?),
-        "matrix" => QueryResult::Matrix(serde_json::from_value(data.result.clone()).map_err(bad)?),
+        "vector" => QueryResult::Vector(
+            serde_json::from_value(null_to_array(data.result.clone())).map_err(bad)?,
+        ),
+        "matrix" => QueryResult::Matrix(
+            serde_json::from_value(null_to_array(data.result.clone())).map_err(bad)?,
+        ),
         "scalar" => QueryResult::Scalar(serde_json::from_value(data.result.clone()).map_err(bad)?),
         "string" => {
             let (t, s): (f64, String) = serde_json::from_value(data.result.clone()).map_err(bad)?;
@@ -210,7 +492,19 @@ pub fn parse_query_response(
     Ok(QueryResponse {
         result,
         warnings: env.warnings,
+        infos: env.infos,
+        stats: data.stats,
+        query: query.to_string(),
     })
+}
+
+/// An empty vector or matrix may come as `null` from some servers and proxies.
+fn null_to_array(v: serde_json::Value) -> serde_json::Value {
+    if v.is_null() {
+        serde_json::Value::Array(Vec::new())
+    } else {
+        v
+    }
 }
 
 /// A query to send: path and form parameters (no I/O).
@@ -257,7 +551,7 @@ impl QueryRequest {
 /// # async fn run() -> hermes_anomaly::Result<()> {
 /// use hermes_anomaly::monitor::PrometheusClient;
 /// let prom = PrometheusClient::new("http://127.0.0.1:9090")?;
-/// let up = prom.query("up", None).await?.result.into_vector()?;
+/// let up = prom.query("up", None).await?.into_vector()?;
 /// for s in up { println!("{:?} = {}", s.metric, s.value.value); }
 /// # Ok(()) }
 /// ```
@@ -302,7 +596,12 @@ impl PrometheusClient {
         let status = resp.status().as_u16();
         let retry_after = super::http::retry_after(resp.headers());
         let body = resp.bytes().await.map_err(|e| classify_reqwest(&url, e))?;
-        parse_query_response(&url, status, &body, retry_after)
+        let query = req
+            .params
+            .iter()
+            .find(|(k, _)| *k == "query")
+            .map_or("", |(_, v)| v.as_str());
+        parse_query_reply(&url, query, status, &body, retry_after)
     }
 
     /// An instant query.
@@ -324,7 +623,7 @@ impl PrometheusClient {
     pub async fn wait_for(&self, promql: &str, timeout: Duration) -> Result<Vec<VectorSample>> {
         let start = std::time::Instant::now();
         loop {
-            let v = self.query(promql, None).await?.result.into_vector()?;
+            let v = self.query(promql, None).await?.into_vector()?;
             if !v.is_empty() {
                 return Ok(v);
             }

@@ -145,7 +145,6 @@ impl Watched {
             let history = prom
                 .query_range(&self.spec.promql, from, to, step)
                 .await?
-                .result
                 .into_matrix()?;
             if let Some(series) = history.first() {
                 for p in &series.values {
@@ -296,12 +295,7 @@ impl Watcher {
                     points,
                 });
             }
-            let v = self
-                .prom
-                .query(&w.spec.promql, None)
-                .await?
-                .result
-                .into_vector()?;
+            let v = self.prom.query(&w.spec.promql, None).await?.into_vector()?;
             let Some(sample) = v.first() else { continue };
             let verdict = w
                 .detector
