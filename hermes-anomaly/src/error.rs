@@ -113,10 +113,26 @@ impl Classify for AnomalyError {
                 _ => ErrorKind::Internal,
             },
             AnomalyError::Api {
-                status, error_type, ..
+                status,
+                error_type,
+                message,
+                ..
             } => {
-                if error_type == "timeout" {
-                    return ErrorKind::Timeout;
+                // Prometheus' error types say more than its statuses: a query cut off by its
+                // deadline comes back as `execution` (422) like a query that cannot run at all, a
+                // query the server was asked to stop as `canceled` (499), and an API switched off as
+                // `unavailable`.
+                match error_type.as_str() {
+                    "timeout" => return ErrorKind::Timeout,
+                    "canceled" => return ErrorKind::Cancelled,
+                    "execution"
+                        if message.contains("deadline exceeded")
+                            || message.contains("timed out") =>
+                    {
+                        return ErrorKind::Timeout
+                    }
+                    "unavailable" if message.contains("disabled") => return ErrorKind::Unsupported,
+                    _ => {}
                 }
                 match *status {
                     400 | 422 => ErrorKind::InvalidInput,
@@ -170,3 +186,72 @@ impl From<AnomalyError> for hermes_core::Error {
 
 /// A `Result` with [`AnomalyError`].
 pub type Result<T, E = AnomalyError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(status: u16, error_type: &str, message: &str) -> AnomalyError {
+        AnomalyError::Api {
+            target: "http://127.0.0.1:9090/api/v1/query".into(),
+            status,
+            error_type: error_type.into(),
+            message: message.into(),
+            retry_after: None,
+        }
+    }
+
+    #[test]
+    fn prometheus_error_types_classify_beyond_their_status() {
+        // Statuses and messages as Prometheus' web/api/v1 sends them.
+        let cases = [
+            (
+                400,
+                "bad_data",
+                "invalid parameter \"query\"",
+                ErrorKind::InvalidInput,
+            ),
+            (
+                422,
+                "execution",
+                "many-to-many matching not allowed",
+                ErrorKind::InvalidInput,
+            ),
+            (
+                422,
+                "execution",
+                "expanding series: context deadline exceeded",
+                ErrorKind::Timeout,
+            ),
+            (
+                503,
+                "timeout",
+                "query timed out in expression evaluation",
+                ErrorKind::Timeout,
+            ),
+            (499, "canceled", "context canceled", ErrorKind::Cancelled),
+            (
+                500,
+                "unavailable",
+                "admin APIs disabled",
+                ErrorKind::Unsupported,
+            ),
+            (503, "unavailable", "TSDB not ready", ErrorKind::Transport),
+            (500, "internal", "unexpected error", ErrorKind::Internal),
+            (404, "not_found", "not found", ErrorKind::NotFound),
+        ];
+        for (status, error_type, message, kind) in cases {
+            assert_eq!(
+                api(status, error_type, message).kind(),
+                kind,
+                "{error_type}: {message}"
+            );
+        }
+        assert!(api(503, "unavailable", "TSDB not ready")
+            .kind()
+            .is_transient());
+        assert!(!api(500, "unavailable", "admin APIs disabled")
+            .kind()
+            .is_transient());
+    }
+}

@@ -331,13 +331,13 @@ fn prometheus_error_replies_are_typed_and_name_the_query() {
             "prom-v2.42-peer-error-execution-deadline.json",
             422,
             "execution",
-            ErrorKind::InvalidInput,
+            ErrorKind::Timeout,
         ),
         (
             "prom-v2.42-peer-error-unavailable-admin.json",
             500,
             "unavailable",
-            ErrorKind::Internal,
+            ErrorKind::Unsupported,
         ),
         (
             "prom-v2.42-peer-error-not-found.txt",
