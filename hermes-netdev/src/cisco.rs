@@ -15,8 +15,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::tree::{ConfigTree, NodeId, NodeKind, Syntax};
 
+mod port;
 mod vrf;
 
+pub use port::{
+    Duplex, LinkType, PortFast, PortSettings, Speed, StpGuard, StpToggle, TrunkEncapsulation,
+};
 pub use vrf::{valid_rd, IosVrf, RouteTargets, VrfAddressFamily};
 
 /// The Cisco operating system a configuration is written for.
@@ -315,6 +319,10 @@ pub struct Interface {
     pub hsrp: BTreeMap<u16, Hsrp>,
     /// VRRP groups by number.
     pub vrrp: BTreeMap<u16, Vrrp>,
+    /// Switch-port settings: the bare `switchport`, DTP, trunk encapsulation / pruning,
+    /// spanning-tree edge / guard / BPDU settings, speed, duplex, negotiation.
+    #[serde(default)]
+    pub port: PortSettings,
     /// Lines the model does not cover (with their children, indented relative to the interface).
     pub other: Vec<String>,
 }
@@ -1251,6 +1259,9 @@ fn parse_interface(
             i.other.push(other_of(tree, k));
             continue;
         }
+        if leaf && i.port.read(&w, d) {
+            continue;
+        }
         if matches!(w.as_slice(), ["switchport", ..] | ["no", "switchport"]) {
             sw_at.get_or_insert(i.other.len());
         }
@@ -1550,6 +1561,8 @@ fn parse_interface(
             i.access_vlan = access;
             true
         }
+        // A bare `switchport` alone: a switch port in the platform's default mode.
+        (None, false) if !other_mode => sw_lines.iter().all(|(k, _, _)| *k == SwLine::Bare),
         (None, false) => sw_lines.is_empty(),
         _ => false,
     };
@@ -1578,7 +1591,7 @@ fn parse_interface(
         i.other.splice(at..at, keep);
     } else if bare_switchport {
         // Rendered before the mode lines (see `render_interface`), as the device needs it.
-        i.other.push("switchport".into());
+        i.port.layer2 = true;
     }
     // Rendered first (see `render_interface`): kept first.
     let (mut first, rest): (Vec<String>, Vec<String>) = std::mem::take(&mut i.other)
@@ -1756,6 +1769,9 @@ fn render_interface(
     for l in i.other.iter().filter(|l| is_trunk_encapsulation(l)) {
         line(l.clone());
     }
+    for l in i.port.lines_before_mode() {
+        line(l);
+    }
     if bare_switchport {
         line("switchport".into());
     }
@@ -1799,6 +1815,9 @@ fn render_interface(
                 line(format!("switchport access vlan {v}"));
             }
         }
+    }
+    for l in i.port.lines_after_mode(d) {
+        line(l);
     }
     if let Some(cg) = i.channel_group {
         let m = match cg.mode {
@@ -2083,6 +2102,7 @@ impl CiscoConfig {
             .collect();
         let mut nets: Vec<(&str, Option<&str>, Ipv4Net)> = Vec::new();
         for (name, i) in &self.interfaces {
+            PortSettings::problems(name, i, &mut problems);
             let mut used: Vec<u16> = Vec::new();
             match &i.switchport {
                 Some(Switchport::Access { vlan: Some(v) }) => used.push(*v),
@@ -2442,6 +2462,7 @@ impl CiscoConfig {
                 opt!(acl_in);
                 opt!(acl_out);
                 opt!(hsrp_version);
+                i.port = PortSettings::managed(li, &w.port);
                 if w.secondary.is_empty() {
                     i.secondary.clear();
                 }

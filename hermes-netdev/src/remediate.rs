@@ -173,6 +173,16 @@ pub fn replace_key(line: &str) -> Option<String> {
         },
         "lacp" if w.get(1) == Some(&"rate") => take(2),
         "spanning-tree" if matches!(w.get(1), Some(&"port") | Some(&"portfast")) => take(2),
+        // Port settings with one value each (`spanning-tree guard root` → `... loop`).
+        "spanning-tree"
+            if matches!(
+                w.get(1),
+                Some(&("guard" | "bpduguard" | "bpdufilter" | "link-type"))
+            ) =>
+        {
+            take(2)
+        }
+        "negotiation" => take(1),
         "snmp-server" if matches!(w.get(1), Some(&"location") | Some(&"contact")) => take(2),
         "logging" if w.get(1) == Some(&"buffered") => take(2),
         "clock" if w.get(1) == Some(&"timezone") => take(2),

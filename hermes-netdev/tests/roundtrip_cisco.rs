@@ -47,6 +47,94 @@ fn switchport(d: Dialect) -> impl Strategy<Value = Option<Switchport>> {
             }),
     ]
 }
+/// Port settings as a switch shows them (the values that render nothing are not read back).
+fn port(d: Dialect) -> impl Strategy<Value = PortSettings> {
+    let ios = d == Dialect::Ios;
+    let portfast = if ios {
+        vec![
+            PortFast::Enable,
+            PortFast::Trunk,
+            PortFast::Edge,
+            PortFast::EdgeTrunk,
+            PortFast::Network,
+            PortFast::Disable,
+        ]
+    } else {
+        vec![
+            PortFast::Edge,
+            PortFast::EdgeTrunk,
+            PortFast::Network,
+            PortFast::Disable,
+        ]
+    };
+    let toggle = || {
+        prop::option::of(prop::sample::select(vec![
+            StpToggle::Enable,
+            StpToggle::Disable,
+        ]))
+    };
+    (
+        (
+            any::<bool>(),
+            prop::option::of(Just(true)),
+            prop::option::of(prop::sample::select(vec![
+                TrunkEncapsulation::Dot1q,
+                TrunkEncapsulation::Isl,
+                TrunkEncapsulation::Negotiate,
+            ])),
+            prop::option::of(prop::collection::btree_set(1u16..4094, 1..6).prop_map(VlanSet)),
+        ),
+        (
+            prop::option::of(prop::sample::select(portfast)),
+            toggle(),
+            toggle(),
+            prop::option::of(prop::sample::select(vec![
+                StpGuard::Root,
+                StpGuard::Loop,
+                StpGuard::None,
+            ])),
+            prop::option::of(prop::sample::select(if ios {
+                vec![LinkType::PointToPoint, LinkType::Shared]
+            } else {
+                vec![LinkType::PointToPoint, LinkType::Shared, LinkType::Auto]
+            })),
+        ),
+        (
+            prop::option::of(prop_oneof![
+                Just(Speed::Auto),
+                Just(if ios { Speed::Nonegotiate } else { Speed::Auto }),
+                prop::sample::select(vec![10u32, 100, 1000, 10000, 25000, 100000])
+                    .prop_map(Speed::Mbps),
+            ]),
+            prop::option::of(prop::sample::select(vec![
+                Duplex::Auto,
+                Duplex::Full,
+                Duplex::Half,
+            ])),
+            prop::option::of(any::<bool>()),
+        ),
+    )
+        .prop_map(
+            move |(
+                (layer2, nonnegotiate, encapsulation, pruning),
+                (portfast, bpduguard, bpdufilter, guard, link_type),
+                (speed, duplex, negotiation),
+            )| PortSettings {
+                layer2,
+                nonnegotiate,
+                trunk_encapsulation: encapsulation.filter(|_| ios),
+                trunk_pruning: pruning.filter(|_| ios),
+                portfast,
+                bpduguard,
+                bpdufilter,
+                guard,
+                link_type,
+                speed,
+                duplex,
+                negotiation_auto: negotiation.filter(|_| ios),
+            },
+        )
+}
 fn hsrp(d: Dialect) -> impl Strategy<Value = Hsrp> {
     (
         ip(),
@@ -114,6 +202,7 @@ fn interface(d: Dialect) -> impl Strategy<Value = Interface> {
             prop::collection::btree_map(1u16..255, vrrp(d), 0..2),
             prop::option::of(1u16..4094),
         ),
+        port(d),
     )
         .prop_map(
             move |(
@@ -121,29 +210,38 @@ fn interface(d: Dialect) -> impl Strategy<Value = Interface> {
                 (ipv4, secondary, cg, dynamic),
                 (acl_in, acl_out, hv),
                 (hsrp, vrrp, access_vlan),
-            )| Interface {
-                description,
-                shutdown,
-                mtu,
-                mac_address: mtu.map(|m| format!("0000.0c{:02x}.{:04x}", m % 256, m % 65536)),
-                // IOS: an access VLAN on a port without a mode line.
-                access_vlan: access_vlan.filter(|_| switchport.is_none() && d == Dialect::Ios),
-                switchport,
-                vrf,
-                secondary: if ipv4.is_some() { secondary } else { vec![] },
-                // A learnt address only where no static one is stated.
-                ipv4_dynamic: dynamic.filter(|_| ipv4.is_none()),
-                ipv4,
-                channel_group: cg.map(|(id, m)| ChannelGroup {
-                    id,
-                    mode: [LacpMode::Active, LacpMode::Passive, LacpMode::On][m as usize],
-                }),
-                acl_in,
-                acl_out,
-                hsrp_version: hv,
-                hsrp,
-                vrrp,
-                other: vec![],
+                port,
+            )| {
+                let routed = switchport == Some(Switchport::Routed);
+                Interface {
+                    description,
+                    shutdown,
+                    mtu,
+                    mac_address: mtu.map(|m| format!("0000.0c{:02x}.{:04x}", m % 256, m % 65536)),
+                    // IOS: an access VLAN on a port without a mode line.
+                    access_vlan: access_vlan.filter(|_| switchport.is_none() && d == Dialect::Ios),
+                    switchport,
+                    vrf,
+                    secondary: if ipv4.is_some() { secondary } else { vec![] },
+                    // A learnt address only where no static one is stated.
+                    ipv4_dynamic: dynamic.filter(|_| ipv4.is_none()),
+                    ipv4,
+                    channel_group: cg.map(|(id, m)| ChannelGroup {
+                        id,
+                        mode: [LacpMode::Active, LacpMode::Passive, LacpMode::On][m as usize],
+                    }),
+                    acl_in,
+                    acl_out,
+                    hsrp_version: hv,
+                    hsrp,
+                    vrrp,
+                    // The bare `switchport` goes with a switch port, not a routed one.
+                    port: PortSettings {
+                        layer2: port.layer2 && !routed,
+                        ..port
+                    },
+                    other: vec![],
+                }
             },
         )
 }
