@@ -15,9 +15,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::tree::{ConfigTree, NodeId, NodeKind, Syntax};
 
+mod line;
 mod port;
 mod vrf;
 
+pub use line::{ExecTimeout, Line, LinePassword, Login};
 pub use port::{
     Duplex, LinkType, PortFast, PortSettings, Speed, StpGuard, StpToggle, TrunkEncapsulation,
 };
@@ -487,6 +489,10 @@ pub struct CiscoConfig {
     /// 7.0(3)I) instead of `boot nxos X`; the differ writes the form the device shows.
     #[serde(default)]
     pub boot_system_nxos: bool,
+    /// Terminal lines by the words after `line` (`con 0`, `vty 0 4`, NX-OS `console`, `vty`);
+    /// a block entered twice is one line.
+    #[serde(default)]
+    pub lines: BTreeMap<String, Line>,
     /// Top-level lines the model does not cover, each with its children (newline-separated, indented).
     pub other: Vec<String>,
 }
@@ -874,6 +880,11 @@ impl CiscoConfig {
             ["boot", "kickstart", _, ..] if kids.is_empty() && d == Dialect::NxOs => {
                 self.boot_kickstart.push(after_words(t, 2).to_string())
             }
+            ["line", _, ..] => self
+                .lines
+                .entry(line::key(t))
+                .or_default()
+                .read(tree, kids, d),
             _ => return false,
         }
         // Only modelled if it renders back to exactly the same line(s).
@@ -1064,6 +1075,9 @@ impl CiscoConfig {
                     let _ = writeln!(o, "boot nxos {b}");
                 }
             }
+        }
+        for (name, l) in &self.lines {
+            l.render(&mut o, name, d, ind);
         }
         for l in &self.other {
             let _ = writeln!(o, "{l}");
@@ -2268,6 +2282,8 @@ impl CiscoConfig {
             }
         }
         self.vrf_problems(&mut problems);
+        let acl_known = |a: &str| self.acls.contains_key(a) || kept_acls.contains(a);
+        line::problems(&self.lines, &acl_known, &mut problems);
         crate::NetError::invalid_if_any(target, problems)
     }
 
@@ -2428,6 +2444,12 @@ impl CiscoConfig {
         v.domain_name_hyphen = live.domain_name_hyphen;
         v.logging_bare = live.logging_bare;
         v.boot_system_nxos = live.boot_system_nxos;
+        // Lines likewise: only those `want` names, and in them what it states.
+        for (name, ll) in &live.lines {
+            if let Some(wl) = want.lines.get(name) {
+                v.lines.insert(name.clone(), ll.managed(wl));
+            }
+        }
         v.other = live
             .other
             .iter()

@@ -183,6 +183,11 @@ pub fn replace_key(line: &str) -> Option<String> {
             take(2)
         }
         "negotiation" => take(1),
+        // Terminal line settings (`line vty 0 4`): one value each.
+        "exec-timeout" | "password" => take(1),
+        "privilege" if w.get(1) == Some(&"level") => take(2),
+        "transport" if matches!(w.get(1), Some(&("input" | "output" | "preferred"))) => take(2),
+        "access-class" if w.len() == 3 => Some(format!("access-class {}", w[2])),
         "snmp-server" if matches!(w.get(1), Some(&"location") | Some(&"contact")) => take(2),
         "logging" if w.get(1) == Some(&"buffered") => take(2),
         "clock" if w.get(1) == Some(&"timezone") => take(2),

@@ -135,6 +135,77 @@ fn port(d: Dialect) -> impl Strategy<Value = PortSettings> {
             },
         )
 }
+/// A terminal line as the device shows it (`logging_synchronous: Some(false)` renders nothing).
+fn line(d: Dialect) -> impl Strategy<Value = Line> {
+    let name = || "[A-Za-z][A-Za-z0-9_]{0,10}";
+    let transport = || {
+        prop::option::of(prop::sample::select(vec![
+            "ssh",
+            "telnet ssh",
+            "none",
+            "all",
+        ]))
+        .prop_map(|t| t.map(String::from))
+    };
+    (
+        (
+            prop::option::of((0u32..60, 0u32..60)),
+            prop::option::of(0u8..16),
+            prop::option::of(Just(true)),
+            prop::option::of(prop_oneof![
+                Just(Login::Password),
+                Just(Login::Local),
+                name().prop_map(Login::Authentication),
+            ]),
+            prop::option::of((
+                prop::sample::select(vec![None, Some(0u8), Some(7)]),
+                "[A-Za-z0-9]{1,20}",
+            )),
+        ),
+        (
+            prop::option::of(name()),
+            prop::option::of(name()),
+            transport(),
+            transport(),
+            transport(),
+        ),
+    )
+        .prop_map(
+            move |(
+                (timeout, privilege, sync, login, password),
+                (class_in, class_out, input, output, preferred),
+            )| Line {
+                exec_timeout: timeout.map(|(minutes, s)| ExecTimeout {
+                    minutes,
+                    seconds: if d == Dialect::Ios { s } else { 0 },
+                }),
+                privilege_level: privilege,
+                logging_synchronous: sync,
+                login,
+                password: password.map(|(encryption, v)| LinePassword {
+                    encryption,
+                    value: hermes_core::Secret::new(v),
+                }),
+                access_class_in: class_in,
+                access_class_out: class_out,
+                transport_input: input,
+                transport_output: output,
+                transport_preferred: preferred,
+                other: vec![],
+            },
+        )
+}
+fn lines(d: Dialect) -> impl Strategy<Value = BTreeMap<String, Line>> {
+    let names = match d {
+        Dialect::Ios => vec!["con 0", "aux 0", "vty 0 4", "vty 5 15"],
+        Dialect::NxOs => vec!["console", "vty"],
+    };
+    prop::collection::btree_map(
+        prop::sample::select(names).prop_map(String::from),
+        line(d),
+        0..3,
+    )
+}
 fn hsrp(d: Dialect) -> impl Strategy<Value = Hsrp> {
     (
         ip(),
@@ -411,6 +482,7 @@ fn config(d: Dialect) -> impl Strategy<Value = CiscoConfig> {
             prop::collection::vec("bootflash:/[a-z0-9.-]{1,12}\\.bin( sup-[12])?", 0..2),
             any::<bool>(),
         ),
+        lines(d),
     )
         .prop_map(
             move |(
@@ -423,6 +495,7 @@ fn config(d: Dialect) -> impl Strategy<Value = CiscoConfig> {
                 (ntp, dom, logs),
                 (hyphen, bare),
                 (boot, kick, system_form),
+                lines,
             )| {
                 if d == Dialect::NxOs {
                     // NX-OS shows the global routes, then each VRF's in its context.
@@ -484,6 +557,7 @@ fn config(d: Dialect) -> impl Strategy<Value = CiscoConfig> {
                     boot_system_nxos: system_form && !boot.is_empty() && d == Dialect::NxOs,
                     boot_kickstart: if d == Dialect::NxOs { kick } else { vec![] },
                     boot,
+                    lines,
                     other: vec![],
                 }
             },
