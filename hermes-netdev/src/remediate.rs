@@ -126,6 +126,8 @@ pub fn replace_key(line: &str) -> Option<String> {
     let secondary = w.last() == Some(&"secondary");
     let take = |n: usize| Some(w[..n.min(w.len())].join(" "));
     match first {
+        // IOS-XE `speed nonegotiate` stands beside `speed N`.
+        "speed" if w.get(1) == Some(&"nonegotiate") => take(2),
         "hostname" | "description" | "mtu" | "shutdown" | "speed" | "duplex" | "name"
         | "priority" | "router-id" | "timers" | "authentication" | "state" | "bandwidth"
         | "channel-group" | "version" | "preempt" | "mac-address" => take(1),

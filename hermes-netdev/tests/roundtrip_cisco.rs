@@ -102,7 +102,6 @@ fn port(d: Dialect) -> impl Strategy<Value = PortSettings> {
         (
             prop::option::of(prop_oneof![
                 Just(Speed::Auto),
-                Just(if ios { Speed::Nonegotiate } else { Speed::Auto }),
                 prop::sample::select(vec![10u32, 100, 1000, 10000, 25000, 100000])
                     .prop_map(Speed::Mbps),
             ]),
@@ -112,16 +111,17 @@ fn port(d: Dialect) -> impl Strategy<Value = PortSettings> {
                 Duplex::Half,
             ])),
             prop::option::of(any::<bool>()),
+            prop::option::of(Just(true)),
         ),
     )
         .prop_map(
             move |(
-                (layer2, nonnegotiate, encapsulation, pruning),
+                (layer2, nonegotiate, encapsulation, pruning),
                 (portfast, bpduguard, bpdufilter, guard, link_type),
-                (speed, duplex, negotiation),
+                (speed, duplex, negotiation, speed_nonegotiate),
             )| PortSettings {
                 layer2,
-                nonnegotiate,
+                nonegotiate,
                 trunk_encapsulation: encapsulation.filter(|_| ios),
                 trunk_pruning: pruning.filter(|_| ios),
                 portfast,
@@ -130,6 +130,7 @@ fn port(d: Dialect) -> impl Strategy<Value = PortSettings> {
                 guard,
                 link_type,
                 speed,
+                speed_nonegotiate: speed_nonegotiate.filter(|_| ios),
                 duplex,
                 negotiation_auto: negotiation.filter(|_| ios),
             },

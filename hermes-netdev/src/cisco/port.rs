@@ -1,5 +1,5 @@
 //! Port settings of a switch interface beyond its VLAN mode: the bare `switchport` line, DTP
-//! (`switchport nonnegotiate`), the trunk encapsulation and pruning list of an ISL-capable
+//! (`switchport nonegotiate`), the trunk encapsulation and pruning list of an ISL-capable
 //! Catalyst, spanning-tree edge / guard / BPDU settings (IOS `spanning-tree portfast ...`, NX-OS
 //! `spanning-tree port type ...`), and the physical layer (`speed`, `duplex`, IOS-XE `negotiation
 //! auto`).
@@ -7,7 +7,7 @@
 //! Each setting is `None` when the configuration does not state it; the differ then leaves it
 //! alone. The settings whose default a switch does not show (DTP on, no portfast, no guard) have a
 //! value that renders nothing ([`PortFast::Default`], [`StpToggle::Default`], [`StpGuard::Default`],
-//! [`LinkType::Default`], `nonnegotiate: Some(false)`): stating it in a desired model removes the
+//! [`LinkType::Default`], `nonegotiate: Some(false)`): stating it in a desired model removes the
 //! line from the device. A configuration read from a device never holds those values.
 
 use serde::{Deserialize, Serialize};
@@ -18,9 +18,9 @@ use super::{Dialect, Interface, Switchport, VlanSet};
 ///
 /// ```
 /// use hermes_netdev::cisco::{CiscoConfig, Dialect, PortFast, StpGuard};
-/// let cfg = CiscoConfig::parse("interface GigabitEthernet1/0/1\n switchport mode access\n switchport nonnegotiate\n spanning-tree portfast\n spanning-tree guard root\n", Dialect::Ios);
+/// let cfg = CiscoConfig::parse("interface GigabitEthernet1/0/1\n switchport mode access\n switchport nonegotiate\n spanning-tree portfast\n spanning-tree guard root\n", Dialect::Ios);
 /// let port = &cfg.interfaces["GigabitEthernet1/0/1"].port;
-/// assert_eq!(port.nonnegotiate, Some(true));
+/// assert_eq!(port.nonegotiate, Some(true));
 /// assert_eq!(port.portfast, Some(PortFast::Enable));
 /// assert_eq!(port.guard, Some(StpGuard::Root));
 /// ```
@@ -31,9 +31,11 @@ pub struct PortSettings {
     /// routed by default show it, a Catalyst 4500/6500 or an IOS-XE switch). Rendered before the
     /// mode lines, as the switch needs it. Not with [`Switchport::Routed`].
     pub layer2: bool,
-    /// `switchport nonnegotiate` (`Some(true)`): no DTP frames. `Some(false)` renders nothing (DTP
-    /// on, the default the switch does not show): the differ sends `no switchport nonnegotiate`.
-    pub nonnegotiate: Option<bool>,
+    /// `switchport nonegotiate` (`Some(true)`): no DTP frames. `Some(false)` renders nothing (DTP
+    /// on, the default the switch does not show): the differ sends `no switchport nonegotiate`.
+    /// (`switchport nonnegotiate`, as some sample configurations spell it, is not an IOS command:
+    /// kept as written.)
+    pub nonegotiate: Option<bool>,
     /// IOS `switchport trunk encapsulation dot1q|isl|negotiate` (a Catalyst that also speaks ISL
     /// refuses `switchport mode trunk` until it is set: rendered first).
     pub trunk_encapsulation: Option<TrunkEncapsulation>,
@@ -50,8 +52,12 @@ pub struct PortSettings {
     pub guard: Option<StpGuard>,
     /// `spanning-tree link-type point-to-point|shared` (NX-OS also `auto`).
     pub link_type: Option<LinkType>,
-    /// `speed N|auto|nonegotiate`.
+    /// `speed N|auto`.
     pub speed: Option<Speed>,
+    /// IOS-XE `speed nonegotiate` (`Some(true)`): no autonegotiation on a fibre / 25G port, a
+    /// setting of its own beside `speed N` (a Catalyst 9000 shows both lines). `Some(false)`
+    /// renders nothing (the default): the differ sends `no speed nonegotiate`.
+    pub speed_nonegotiate: Option<bool>,
     /// `duplex auto|full|half`.
     pub duplex: Option<Duplex>,
     /// IOS-XE `negotiation auto` (`Some(true)`) / `no negotiation auto` (`Some(false)`).
@@ -144,8 +150,6 @@ pub enum Speed {
     Auto,
     /// `speed N`, in Mb/s.
     Mbps(u32),
-    /// IOS `speed nonegotiate` (a fibre port that does not autonegotiate).
-    Nonegotiate,
 }
 
 /// `duplex X`.
@@ -185,7 +189,7 @@ impl PortSettings {
         };
         let ios = d == Dialect::Ios;
         match w {
-            ["switchport", "nonnegotiate"] => set(&mut self.nonnegotiate, Some(true)),
+            ["switchport", "nonegotiate"] => set(&mut self.nonegotiate, Some(true)),
             ["switchport", "trunk", "encapsulation", e] if ios => set(
                 &mut self.trunk_encapsulation,
                 match *e {
@@ -241,11 +245,11 @@ impl PortSettings {
                     _ => None,
                 },
             ),
+            ["speed", "nonegotiate"] if ios => set(&mut self.speed_nonegotiate, Some(true)),
             ["speed", s] => set(
                 &mut self.speed,
                 match *s {
                     "auto" => Some(Speed::Auto),
-                    "nonegotiate" if ios => Some(Speed::Nonegotiate),
                     n => n
                         .parse::<u32>()
                         .ok()
@@ -285,21 +289,23 @@ impl PortSettings {
         out
     }
 
-    /// The lines that go after the port's mode lines (`switchport nonnegotiate` needs a static
+    /// The lines that go after the port's mode lines (`switchport nonegotiate` needs a static
     /// mode first), in the order IOS shows them.
     pub(super) fn lines_after_mode(&self, d: Dialect) -> Vec<String> {
         let mut out = Vec::new();
         if let Some(p) = &self.trunk_pruning {
             out.push(format!("switchport trunk pruning vlan {}", p.render_in(d)));
         }
-        if self.nonnegotiate == Some(true) {
-            out.push("switchport nonnegotiate".into());
+        if self.nonegotiate == Some(true) {
+            out.push("switchport nonegotiate".into());
         }
         match self.speed {
             Some(Speed::Auto) => out.push("speed auto".into()),
             Some(Speed::Mbps(n)) => out.push(format!("speed {n}")),
-            Some(Speed::Nonegotiate) => out.push("speed nonegotiate".into()),
             None => {}
+        }
+        if self.speed_nonegotiate == Some(true) {
+            out.push("speed nonegotiate".into());
         }
         match self.duplex {
             Some(Duplex::Auto) => out.push("duplex auto".into()),
@@ -387,7 +393,7 @@ impl PortSettings {
             };
         }
         keep!(
-            nonnegotiate,
+            nonegotiate,
             trunk_encapsulation,
             trunk_pruning,
             portfast,
@@ -395,6 +401,7 @@ impl PortSettings {
             bpdufilter,
             guard,
             link_type,
+            speed_nonegotiate,
             negotiation_auto
         )
     }
@@ -405,7 +412,7 @@ impl PortSettings {
         let routed = i.switchport == Some(Switchport::Routed);
         let l2_only = [
             (p.layer2, "switchport"),
-            (p.nonnegotiate == Some(true), "switchport nonnegotiate"),
+            (p.nonegotiate == Some(true), "switchport nonegotiate"),
             (
                 p.trunk_encapsulation.is_some(),
                 "switchport trunk encapsulation",
@@ -420,10 +427,9 @@ impl PortSettings {
                 ));
             }
         }
-        if p.nonnegotiate == Some(true) && matches!(i.switchport, Some(Switchport::Dynamic { .. }))
-        {
+        if p.nonegotiate == Some(true) && matches!(i.switchport, Some(Switchport::Dynamic { .. })) {
             problems.push(format!(
-                "interface {name}: `switchport nonnegotiate` conflicts with `switchport mode \
+                "interface {name}: `switchport nonegotiate` conflicts with `switchport mode \
                  dynamic` (the switch refuses it): set the mode to access or trunk, or leave DTP on"
             ));
         }
