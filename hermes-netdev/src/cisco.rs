@@ -17,12 +17,14 @@ use crate::tree::{ConfigTree, NodeId, NodeKind, Syntax};
 
 mod line;
 mod port;
+mod services;
 mod vrf;
 
 pub use line::{ExecTimeout, Line, LinePassword, Login};
 pub use port::{
     Duplex, LinkType, PortFast, PortSettings, Speed, StpGuard, StpToggle, TrunkEncapsulation,
 };
+pub use services::Services;
 pub use vrf::{valid_rd, IosVrf, RouteTargets, VrfAddressFamily};
 
 /// The Cisco operating system a configuration is written for.
@@ -493,6 +495,10 @@ pub struct CiscoConfig {
     /// a block entered twice is one line.
     #[serde(default)]
     pub lines: BTreeMap<String, Line>,
+    /// IOS global service switches: `service timestamps`, `service password-encryption`, `ip http
+    /// server`, `ip http secure-server`, `ip domain lookup`.
+    #[serde(default)]
+    pub services: Services,
     /// Top-level lines the model does not cover, each with its children (newline-separated, indented).
     pub other: Vec<String>,
 }
@@ -647,6 +653,9 @@ impl CiscoConfig {
     ) -> bool {
         let t = tree.node(id).text;
         let w = words(t);
+        if d == Dialect::Ios && kids.is_empty() && self.services.read(&w) {
+            return true;
+        }
         match w.as_slice() {
             ["hostname", h] if kids.is_empty() => self.hostname = Some(h.to_string()),
             // Some features are two words (`feature nv overlay`).
@@ -1074,6 +1083,11 @@ impl CiscoConfig {
                 Dialect::NxOs => {
                     let _ = writeln!(o, "boot nxos {b}");
                 }
+            }
+        }
+        if d == Dialect::Ios {
+            for l in self.services.lines() {
+                let _ = writeln!(o, "{l}");
             }
         }
         for (name, l) in &self.lines {
@@ -2444,6 +2458,7 @@ impl CiscoConfig {
         v.domain_name_hyphen = live.domain_name_hyphen;
         v.logging_bare = live.logging_bare;
         v.boot_system_nxos = live.boot_system_nxos;
+        v.services = live.services.managed(&want.services);
         // Lines likewise: only those `want` names, and in them what it states.
         for (name, ll) in &live.lines {
             if let Some(wl) = want.lines.get(name) {

@@ -190,6 +190,10 @@ pub fn replace_key(line: &str) -> Option<String> {
         "privilege" if w.get(1) == Some(&"level") => take(2),
         "transport" if matches!(w.get(1), Some(&("input" | "output" | "preferred"))) => take(2),
         "access-class" if w.len() == 3 => Some(format!("access-class {}", w[2])),
+        // IOS global switches, shown as `X` or `no X`.
+        "service" if w.get(1) == Some(&"timestamps") => take(3),
+        "service" if w.len() == 2 => take(2),
+        "ip" if w.get(1) == Some(&"http") && w.len() == 3 => take(3),
         "snmp-server" if matches!(w.get(1), Some(&"location") | Some(&"contact")) => take(2),
         "logging" if w.get(1) == Some(&"buffered") => take(2),
         "clock" if w.get(1) == Some(&"timezone") => take(2),

@@ -423,3 +423,39 @@ fn nxos_lines_entered_twice_are_one_line() {
         .render(Dialect::NxOs)
         .contains("line console\n  exec-timeout 15\n"));
 }
+
+#[test]
+fn ios_service_switches_from_napalm() {
+    // napalm test/ios/ios/mock_data/show_running-config.txt (../shared/data/netdev, Apache-2.0):
+    // `service timestamps debug|log datetime msec`, `no ip http server`, `no ip http secure-server`.
+    let text = std::fs::read_to_string(
+        hermes_testkit::shared_data()
+            .join("netdev/napalm/ios__ios__mock_data__show_running-config.txt"),
+    )
+    .expect("napalm IOS running configuration (../shared/data/netdev)");
+    let m = CiscoConfig::parse(&text, Dialect::Ios);
+    let s = &m.services;
+    assert_eq!(s.timestamps_debug.as_deref(), Some("datetime msec"));
+    assert_eq!(s.timestamps_log.as_deref(), Some("datetime msec"));
+    assert_eq!(
+        (s.http_server, s.http_secure_server),
+        (Some(false), Some(false))
+    );
+    assert_eq!(s.domain_lookup, None);
+    assert!(!m
+        .other
+        .iter()
+        .any(|o| o.starts_with("service timestamps") || o.contains("ip http")));
+    assert_eq!(CiscoConfig::parse(&m.render(Dialect::Ios), Dialect::Ios), m);
+    // Turning the HTTPS server on and the log stamps to local time: one line each, in place.
+    let mut want = CiscoConfig::default();
+    want.services.http_secure_server = Some(true);
+    want.services.timestamps_log = Some("datetime msec localtime show-timezone".into());
+    assert_eq!(
+        m.diff(&want, Dialect::Ios, "csr1").commands(),
+        [
+            "service timestamps log datetime msec localtime show-timezone",
+            "ip http secure-server"
+        ]
+    );
+}

@@ -196,6 +196,31 @@ fn line(d: Dialect) -> impl Strategy<Value = Line> {
             },
         )
 }
+/// IOS global service switches (NX-OS has none of these forms).
+fn services(d: Dialect) -> impl Strategy<Value = Services> {
+    let stamps = || {
+        prop::option::of(prop::sample::select(vec![
+            "datetime msec",
+            "datetime msec localtime show-timezone",
+            "uptime",
+        ]))
+        .prop_map(|s| s.map(String::from))
+    };
+    let toggle = || prop::option::of(any::<bool>());
+    (stamps(), stamps(), toggle(), toggle(), toggle(), toggle()).prop_map(
+        move |(debug, log, pe, http, https, lookup)| match d {
+            Dialect::Ios => Services {
+                timestamps_debug: debug,
+                timestamps_log: log,
+                password_encryption: pe,
+                http_server: http,
+                http_secure_server: https,
+                domain_lookup: lookup,
+            },
+            Dialect::NxOs => Services::default(),
+        },
+    )
+}
 fn lines(d: Dialect) -> impl Strategy<Value = BTreeMap<String, Line>> {
     let names = match d {
         Dialect::Ios => vec!["con 0", "aux 0", "vty 0 4", "vty 5 15"],
@@ -483,7 +508,7 @@ fn config(d: Dialect) -> impl Strategy<Value = CiscoConfig> {
             prop::collection::vec("bootflash:/[a-z0-9.-]{1,12}\\.bin( sup-[12])?", 0..2),
             any::<bool>(),
         ),
-        lines(d),
+        (lines(d), services(d)),
     )
         .prop_map(
             move |(
@@ -496,7 +521,7 @@ fn config(d: Dialect) -> impl Strategy<Value = CiscoConfig> {
                 (ntp, dom, logs),
                 (hyphen, bare),
                 (boot, kick, system_form),
-                lines,
+                (lines, services),
             )| {
                 if d == Dialect::NxOs {
                     // NX-OS shows the global routes, then each VRF's in its context.
@@ -559,6 +584,7 @@ fn config(d: Dialect) -> impl Strategy<Value = CiscoConfig> {
                     boot_kickstart: if d == Dialect::NxOs { kick } else { vec![] },
                     boot,
                     lines,
+                    services,
                     other: vec![],
                 }
             },
