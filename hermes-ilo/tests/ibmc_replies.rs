@@ -11,7 +11,8 @@
 //! iBMC sends a task's `Messages` as one message object, not as a list: before that was read, the
 //! failed task below could not be parsed and its monitor was reported as a success.
 
-use std::convert::Infallible;
+mod common;
+
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -23,7 +24,6 @@ use hermes_ilo::{Client, IloError};
 use http_body_util::Full;
 use hyper::body::Incoming;
 use hyper::{Request, Response};
-use hyper_util::rt::TokioIo;
 use serde_json::json;
 
 fn reply_file(name: &str) -> Vec<u8> {
@@ -160,22 +160,7 @@ async fn ibmc_like() -> String {
         }
         b.body(Full::new(Bytes::from(body))).unwrap()
     }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        loop {
-            let (stream, _) = listener.accept().await.unwrap();
-            tokio::spawn(async move {
-                let svc = hyper::service::service_fn(|req| async move {
-                    Ok::<_, Infallible>(handle(req).await)
-                });
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), svc)
-                    .await;
-            });
-        }
-    });
-    format!("http://{addr}")
+    common::serve_http(handle).await
 }
 
 fn client(base: &str) -> Client {

@@ -7,7 +7,8 @@
 //! The part of the flow covered: the system model and boot override discovery and validation (served
 //! by a local server answering only that resource, so nothing else can be read by accident).
 
-use std::convert::Infallible;
+mod common;
+
 use std::path::PathBuf;
 
 use bytes::Bytes;
@@ -17,7 +18,6 @@ use hermes_ilo::{BootOverride, Client, SystemSelector};
 use http_body_util::Full;
 use hyper::body::Incoming;
 use hyper::{Request, Response};
-use hyper_util::rt::TokioIo;
 
 const SYSTEM: &str = "/redfish/v1/Systems/1";
 
@@ -80,22 +80,7 @@ async fn serve_system() -> String {
             .body(Full::new(Bytes::from(body)))
             .unwrap()
     }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        loop {
-            let (stream, _) = listener.accept().await.unwrap();
-            tokio::spawn(async move {
-                let svc = hyper::service::service_fn(|req| async move {
-                    Ok::<_, Infallible>(handle(req).await)
-                });
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), svc)
-                    .await;
-            });
-        }
-    });
-    format!("http://{addr}")
+    common::serve_http(handle).await
 }
 
 /// A UEFI device path iLO 4 does not list is refused before anything is sent, naming the paths it

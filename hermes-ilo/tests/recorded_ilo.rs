@@ -7,7 +7,6 @@
 
 mod common;
 
-use std::convert::Infallible;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
@@ -18,7 +17,6 @@ use hermes_ilo::{BootOverride, Client, SystemSelector};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::{Request, Response};
-use hyper_util::rt::TokioIo;
 use std::time::Duration;
 
 const SESSION: &str = "/redfish/v1/SessionService/Sessions/root0000000066ab958288190bb4";
@@ -277,27 +275,11 @@ async fn handle(
 }
 
 async fn start() -> (String, Arc<Mutex<State>>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
     let st = Arc::new(Mutex::new(State::default()));
     let tree = common::ilo5_tree();
     let st2 = st.clone();
-    tokio::spawn(async move {
-        loop {
-            let (stream, _) = listener.accept().await.unwrap();
-            let (tree, st) = (tree.clone(), st2.clone());
-            tokio::spawn(async move {
-                let svc = hyper::service::service_fn(move |req| {
-                    let (tree, st) = (tree.clone(), st.clone());
-                    async move { Ok::<_, Infallible>(handle(tree, st, req).await) }
-                });
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), svc)
-                    .await;
-            });
-        }
-    });
-    (format!("http://{addr}"), st)
+    let base = common::serve_http(move |req| handle(tree.clone(), st2.clone(), req)).await;
+    (base, st)
 }
 
 #[tokio::test]

@@ -15,11 +15,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::tree::{ConfigTree, NodeId, NodeKind, Syntax};
 
+mod bgp;
 mod line;
 mod port;
 mod services;
 mod vrf;
 
+pub use bgp::{valid_asn, Bgp, BgpFamily, BgpNeighbor, BgpPassword, BgpTable};
 pub use line::{ExecTimeout, Line, LinePassword, Login};
 pub use port::{
     Duplex, LinkType, PortFast, PortSettings, Speed, StpGuard, StpToggle, TrunkEncapsulation,
@@ -499,6 +501,10 @@ pub struct CiscoConfig {
     /// server`, `ip http secure-server`, `ip domain lookup`.
     #[serde(default)]
     pub services: Services,
+    /// `router bgp ASN` (IOS and NX-OS; see [`Bgp`]). A second `router bgp` block is kept in
+    /// `other`.
+    #[serde(default)]
+    pub bgp: Option<Bgp>,
     /// Top-level lines the model does not cover, each with its children (newline-separated, indented).
     pub other: Vec<String>,
 }
@@ -571,6 +577,7 @@ fn reentrant(t: &str) -> bool {
             ["interface", _]
                 | ["vlan", _]
                 | ["router", "ospf", _]
+                | ["router", "bgp", _]
                 | ["ip", "access-list", ..]
                 | ["vrf", "context", _]
                 | ["vrf", "definition", _]
@@ -776,6 +783,9 @@ impl CiscoConfig {
                     }
                 }
                 self.ospf.insert(tag.to_string(), o);
+            }
+            ["router", "bgp", asn] if self.bgp.is_none() => {
+                self.bgp = Some(Bgp::parse(tree, asn, kids, d));
             }
             ["ip", "route", "vrf", v, ..] if kids.is_empty() && d == Dialect::Ios => {
                 match parse_route(&w[4..], d, Some(v)) {
@@ -999,6 +1009,9 @@ impl CiscoConfig {
             for l in &p.other {
                 push_other(&mut o, l, ind);
             }
+        }
+        if let Some(b) = &self.bgp {
+            b.render(&mut o, d, ind);
         }
         // IOS writes each route on one line (`ip route vrf V ...` in a VRF), in the model's order;
         // NX-OS the global ones at the top level and the others in their `vrf context`.
@@ -2298,6 +2311,9 @@ impl CiscoConfig {
         self.vrf_problems(&mut problems);
         let acl_known = |a: &str| self.acls.contains_key(a) || kept_acls.contains(a);
         line::problems(&self.lines, &acl_known, &mut problems);
+        if let Some(b) = &self.bgp {
+            b.problems(&mut problems);
+        }
         crate::NetError::invalid_if_any(target, problems)
     }
 
@@ -2371,6 +2387,9 @@ impl CiscoConfig {
         }
         if !want.ospf.is_empty() {
             v.ospf = live.ospf.clone();
+        }
+        if let (Some(lb), Some(wb)) = (&live.bgp, &want.bgp) {
+            v.bgp = Some(lb.managed_view(wb));
         }
         // Routes are managed per table: a VRF (or the global table) in which `want` states a
         // route is made equal; the routes of the other tables (the management VRF's default
@@ -2578,6 +2597,13 @@ impl CiscoConfig {
                 }
             }
         }
+        // BGP is diffed by its own model (neighbors removed and defined again, families entered
+        // and left); a process `want` does not state is left alone.
+        let bgp = want
+            .bgp
+            .take()
+            .map(|wb| bgp::diff(self.bgp.as_ref(), &wb, d))
+            .unwrap_or_default();
         let view = self.managed_view(&want);
         if self.domain_name.is_some() {
             want.domain_name_hyphen = self.domain_name_hyphen;
@@ -2599,6 +2625,14 @@ impl CiscoConfig {
             ConfigTree::parse(&a, Syntax::Cisco),
             ConfigTree::parse(&b, Syntax::Cisco),
         );
-        crate::remediate::diff_trees(target, &ta, &tb)
+        let mut cs = crate::remediate::diff_trees(target, &ta, &tb);
+        if !bgp.is_empty() {
+            let mut c = hermes_core::Change::new(hermes_core::Action::Update, "router bgp");
+            for l in bgp {
+                c = c.command(l);
+            }
+            cs.push(c);
+        }
+        cs
     }
 }

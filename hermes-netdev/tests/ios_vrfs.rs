@@ -134,17 +134,23 @@ fn address_families_are_entered_and_left_without_exit_address_family_lines() {
 #[test]
 fn exit_address_family_is_never_negated_nor_typed() {
     // genieparser ShowRunningConfigNve (golden_output_1), its `router bgp` cut to two families.
-    // A block kept as written is typed again whole when it changes: each family is left with
-    // `exit`, not with an `exit-address-family` typed after it (which router mode refuses).
+    // `router bgp` is now typed (see tests/bgp.rs): a family the desired model does not name is
+    // left alone, and a family it states and the device has is not typed again.
     let live = ios("router bgp 65001\n !\n address-family l2vpn evpn\n  neighbor 172.16.255.1 activate\n exit-address-family\n !\n address-family ipv4 vrf green\n  advertise l2vpn evpn\n exit-address-family\n");
     let want = ios("router bgp 65001\n !\n address-family l2vpn evpn\n  neighbor 172.16.255.1 activate\n exit-address-family\n");
+    assert!(plan(&live, &want).is_empty());
+    // A family the device lacks is entered and left with `exit-address-family`, which IOS
+    // takes in the family's mode (never after an `exit`, which router mode refuses).
+    let want = ios(
+        "router bgp 65001\n address-family ipv6\n  redistribute connected\n exit-address-family\n",
+    );
     assert_eq!(
         plan(&live, &want),
         [
             "router bgp 65001",
-            " address-family l2vpn evpn",
-            "  neighbor 172.16.255.1 activate",
-            " exit",
+            " address-family ipv6",
+            "  redistribute connected",
+            " exit-address-family",
         ]
     );
     // Diffed line by line (raw trees), a family removed is `no address-family ...` and the

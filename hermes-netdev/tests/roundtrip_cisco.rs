@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 
+use hermes_core::Secret;
 use hermes_netdev::cisco::*;
 use proptest::prelude::*;
 
@@ -465,6 +466,122 @@ fn ios_vrfs() -> impl Strategy<Value = BTreeMap<String, IosVrf>> {
         0..3,
     )
 }
+/// A BGP process in the dialect's form: neighbors with session and family settings, a
+/// password (a `Secret`), families with networks, and NX-OS VRF sub-blocks.
+fn bgp(d: Dialect) -> impl Strategy<Value = Option<Bgp>> {
+    let asn = prop_oneof![
+        (1u32..=u32::MAX).prop_map(|a| a.to_string()),
+        (1u16..=65535, 0u16..=65535).prop_map(|(a, b)| format!("{a}.{b}")),
+    ];
+    prop::option::of((
+        asn,
+        bgp_table(d),
+        prop::collection::btree_map(word(), bgp_table(d), 0..2),
+        any::<bool>(),
+    ))
+    .prop_map(move |b| {
+        b.map(|(asn, mut global, vrfs, log)| {
+            global.log_neighbor_changes = log;
+            Bgp {
+                asn,
+                global,
+                vrfs: if d == Dialect::NxOs {
+                    vrfs
+                } else {
+                    BTreeMap::new()
+                },
+            }
+        })
+    })
+}
+
+fn bgp_family(d: Dialect) -> impl Strategy<Value = BgpNeighbor> {
+    (
+        any::<bool>(),
+        prop::option::of(word()),
+        any::<bool>(),
+        prop::option::of(prop_oneof![Just(String::new()), Just("both".to_string())]),
+    )
+        .prop_map(move |(activate, rm, nhs, sc)| BgpNeighbor {
+            activate: activate && d == Dialect::Ios,
+            route_map_in: rm,
+            next_hop_self: nhs,
+            send_community: sc,
+            ..BgpNeighbor::default()
+        })
+}
+
+fn bgp_table(d: Dialect) -> impl Strategy<Value = BgpTable> {
+    let neighbor = (
+        1u32..=65535,
+        prop::option::of(text()),
+        any::<bool>(),
+        prop::option::of("[A-Za-z0-9]{1,12}"),
+        any::<bool>(),
+        prop::option::of(bgp_family(d)),
+    )
+        .prop_map(move |(ras, desc, shut, pw, inline, fam)| BgpNeighbor {
+            remote_as: Some(ras.to_string()),
+            remote_as_inline: inline && d == Dialect::NxOs,
+            description: desc,
+            shutdown: shut.then_some(true),
+            password: pw.map(|p| BgpPassword {
+                kind: Some(7),
+                value: Secret::new(p),
+            }),
+            families: match (fam, d) {
+                (Some(f), Dialect::NxOs) => BTreeMap::from([("ipv4 unicast".to_string(), f)]),
+                _ => BTreeMap::new(),
+            },
+            ..BgpNeighbor::default()
+        });
+    (
+        prop::option::of(ip()),
+        prop::collection::btree_map(ip().prop_map(|a| a.to_string()), neighbor, 0..3),
+        prop::collection::vec(net(), 0..3),
+        prop::collection::btree_map(ip().prop_map(|a| a.to_string()), bgp_family(d), 0..2),
+    )
+        .prop_map(move |(rid, neighbors, nets, fam_neighbors)| {
+            let mut networks: Vec<String> = nets
+                .iter()
+                .map(|n| match d {
+                    Dialect::Ios => format!("{} mask {}", n.network(), n.mask()),
+                    Dialect::NxOs => format!("{}/{}", n.network(), n.len),
+                })
+                .collect();
+            networks.dedup();
+            let mut families = BTreeMap::new();
+            let key = match d {
+                Dialect::Ios => "ipv4",
+                Dialect::NxOs => "ipv4 unicast",
+            };
+            if !networks.is_empty() || d == Dialect::Ios && !fam_neighbors.is_empty() {
+                families.insert(
+                    key.to_string(),
+                    BgpFamily {
+                        networks,
+                        neighbors: if d == Dialect::Ios {
+                            // Family settings of the process's neighbors only.
+                            fam_neighbors
+                                .into_iter()
+                                .filter(|(k, _)| neighbors.contains_key(k))
+                                .collect()
+                        } else {
+                            BTreeMap::new()
+                        },
+                        ..BgpFamily::default()
+                    },
+                );
+            }
+            BgpTable {
+                router_id: rid.map(|r| r.to_string()),
+                neighbors,
+                families,
+                ..BgpTable::default()
+            }
+        })
+}
+
 fn config(d: Dialect) -> impl Strategy<Value = CiscoConfig> {
     let ifname = prop_oneof![
         (1u8..4, 1u8..49).prop_map(|(a, b)| format!("Ethernet{a}/{b}")),
@@ -491,6 +608,7 @@ fn config(d: Dialect) -> impl Strategy<Value = CiscoConfig> {
             prop::collection::vec(route(), 0..4),
             vrf_contexts(),
             ios_vrfs(),
+            bgp(d),
         ),
         (
             prop::option::of(ip()),
@@ -516,7 +634,7 @@ fn config(d: Dialect) -> impl Strategy<Value = CiscoConfig> {
                 vlans,
                 acls,
                 interfaces,
-                (mut static_routes, contexts, vrfs),
+                (mut static_routes, contexts, vrfs, bgp),
                 (rid, nets, passive),
                 (ntp, dom, logs),
                 (hyphen, bare),
@@ -585,6 +703,7 @@ fn config(d: Dialect) -> impl Strategy<Value = CiscoConfig> {
                     boot,
                     lines,
                     services,
+                    bgp,
                     other: vec![],
                 }
             },

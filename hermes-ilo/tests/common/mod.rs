@@ -153,3 +153,33 @@ pub fn vendor_tree(name: &str) -> std::path::PathBuf {
         .join("tests/data/redfish")
         .join(name)
 }
+
+/// Starts a local HTTP/1.1 server on a free loopback port answering every request with `handle`, and
+/// returns its base URL (`http://127.0.0.1:PORT`). For replaying recorded replies and faults the peers
+/// cannot produce; the server lives as long as the test's runtime.
+pub async fn serve_http<F, Fut>(handle: F) -> String
+where
+    F: Fn(hyper::Request<hyper::body::Incoming>) -> Fut + Clone + Send + Sync + 'static,
+    Fut: std::future::Future<Output = hyper::Response<http_body_util::Full<bytes::Bytes>>>
+        + Send
+        + 'static,
+{
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            let (stream, _) = listener.accept().await.unwrap();
+            let handle = handle.clone();
+            tokio::spawn(async move {
+                let svc = hyper::service::service_fn(move |req| {
+                    let reply = handle(req);
+                    async move { Ok::<_, std::convert::Infallible>(reply.await) }
+                });
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(hyper_util::rt::TokioIo::new(stream), svc)
+                    .await;
+            });
+        }
+    });
+    format!("http://{addr}")
+}

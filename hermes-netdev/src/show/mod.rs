@@ -143,6 +143,27 @@ pub(crate) fn field_to_end<'a>(line: &'a str, label: &str) -> Option<&'a str> {
     have.next().is_none().then(|| right.trim_start())
 }
 
+/// The words of `line` with the byte offset each starts at (for tables whose columns are read by
+/// position: a value's offset says under which header it stands).
+pub(crate) fn words_at(line: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in line.char_indices() {
+        match (c.is_whitespace(), start) {
+            (true, Some(s)) => {
+                out.push((s, &line[s..i]));
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, &line[s..]));
+    }
+    out
+}
+
 /// `Some(s)` unless `s` is empty.
 pub(crate) fn non_empty(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ntc_opt, ntc_str};
+use super::{ntc_opt, ntc_str, words_at as words};
 
 /// One module (line card, supervisor, fabric module, system controller) of NX-OS `show module`
 /// (ntc-templates `cisco_nxos_show_module` fields from the first table, plus what the software,
@@ -70,26 +70,6 @@ fn spans(dashes: &str) -> Vec<(usize, usize)> {
                 out.push((s, i));
                 start = None;
             }
-            _ => {}
-        }
-    }
-    out
-}
-
-/// Words with their byte offsets.
-fn words(line: &str) -> Vec<(usize, &str)> {
-    let mut out = Vec::new();
-    let mut start = None;
-    for (i, c) in line
-        .char_indices()
-        .chain(std::iter::once((line.len(), ' ')))
-    {
-        match (c.is_whitespace(), start) {
-            (true, Some(s)) => {
-                out.push((s, &line[s..i]));
-                start = None;
-            }
-            (false, None) => start = Some(i),
             _ => {}
         }
     }

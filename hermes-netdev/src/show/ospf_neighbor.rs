@@ -67,22 +67,7 @@ struct Row<'a> {
 }
 
 fn row(line: &str) -> Option<Row<'_>> {
-    // Words with their byte offsets.
-    let mut w: Vec<(usize, &str)> = Vec::new();
-    let mut start = None;
-    for (i, c) in line
-        .char_indices()
-        .chain(std::iter::once((line.len(), ' ')))
-    {
-        match (c.is_whitespace(), start) {
-            (true, Some(s)) => {
-                w.push((s, &line[s..i]));
-                start = None;
-            }
-            (false, None) => start = Some(i),
-            _ => {}
-        }
-    }
+    let w = super::words_at(line);
     if w.len() < 6 {
         return None;
     }
