@@ -46,8 +46,10 @@ SECTION_TOP = re.compile(
 SECTION_AF = re.compile(r"^address-family (ipv4|ipv6)( (unicast|multicast))?$")
 # An interface joining a VRF; IOS and NX-OS then remove the interface's addresses.
 VRF_JOIN = re.compile(r"^(ip vrf forwarding|vrf forwarding|vrf member) (\S+)$")
+# Global commands typed in a sub-mode leave it (IOS falls back to the global mode); `logging
+# synchronous` is a line command.
 GLOBAL = re.compile(
-    r"^(no )?(ip route|ipv6 route|ntp |logging |snmp-server |hostname |feature |boot |ip name-server|"
+    r"^(no )?(ip route|ipv6 route|ntp |logging (?!synchronous)|snmp-server |hostname |feature |boot |ip name-server|"
     r"ip domain|spanning-tree mode|username |banner |clock |ip access-list|access-list |vlan \d)"
 )
 SECTION_IF = {"nxos": re.compile(r"^(hsrp \d+|vrrp \d+)$"), "ios": re.compile(r"^$^")}
@@ -67,8 +69,19 @@ def replace_key(line):
     one = {"hostname", "description", "mtu", "shutdown", "speed", "duplex", "name", "priority",
            "router-id", "timers", "authentication", "state", "bandwidth", "channel-group", "preempt",
            "address", "version"}
+    if w[0] == "speed" and w[1:2] == ["nonegotiate"]:
+        return "speed nonegotiate"  # IOS-XE: beside `speed N`
     if w[0] in one:
         return w[0]
+    # Port and line settings with one value each, replaced in place as IOS / NX-OS do.
+    if w[0] == "spanning-tree" and len(w) >= 2 and w[1] in ("portfast", "port", "guard", "bpduguard", "bpdufilter", "link-type"):
+        return " ".join(w[:2])
+    if w[0] in ("negotiation", "exec-timeout", "password"):
+        return w[0]
+    if w[0] in ("privilege", "transport") and len(w) > 2:
+        return " ".join(w[:2])
+    if w[0] == "access-class" and len(w) == 3:
+        return "access-class " + w[2]
     if w[0] == "switchport":
         if len(w) == 1:
             return "switchport"
@@ -324,6 +337,11 @@ class CiscoDevice:
     def _check_leaf(self, st, line):
         w = line.split()
         top = st["path"][0].text if st["path"] else ""
+        if self.flavour == "ios" and w == ["switchport", "nonegotiate"] and top.startswith("interface"):
+            # A Catalyst refuses it on a port in the default (dynamic) mode.
+            modes = [c.text for c in st["path"][0].children if c.text.startswith("switchport mode ")]
+            if not modes or modes[0].startswith("switchport mode dynamic"):
+                return "Command rejected: Conflict between 'nonegotiate' and 'dynamic' status."
         m = VRF_JOIN.match(line)
         if m and top.startswith("interface") and m.group(1) != "vrf member":
             # IOS: `vrf forwarding X` needs `vrf definition X`; `ip vrf forwarding X` an `ip vrf X`.

@@ -16,9 +16,17 @@ use serde::{Deserialize, Serialize};
 use crate::tree::{ConfigTree, NodeId, NodeKind, Syntax};
 
 mod bgp;
+mod line;
+mod port;
+mod services;
 mod vrf;
 
 pub use bgp::{valid_asn, Bgp, BgpFamily, BgpNeighbor, BgpPassword, BgpTable};
+pub use line::{ExecTimeout, Line, LinePassword, Login};
+pub use port::{
+    Duplex, LinkType, PortFast, PortSettings, Speed, StpGuard, StpToggle, TrunkEncapsulation,
+};
+pub use services::Services;
 pub use vrf::{valid_rd, IosVrf, RouteTargets, VrfAddressFamily};
 
 /// The Cisco operating system a configuration is written for.
@@ -317,6 +325,10 @@ pub struct Interface {
     pub hsrp: BTreeMap<u16, Hsrp>,
     /// VRRP groups by number.
     pub vrrp: BTreeMap<u16, Vrrp>,
+    /// Switch-port settings: the bare `switchport`, DTP, trunk encapsulation / pruning,
+    /// spanning-tree edge / guard / BPDU settings, speed, duplex, negotiation.
+    #[serde(default)]
+    pub port: PortSettings,
     /// Lines the model does not cover (with their children, indented relative to the interface).
     pub other: Vec<String>,
 }
@@ -481,6 +493,14 @@ pub struct CiscoConfig {
     /// 7.0(3)I) instead of `boot nxos X`; the differ writes the form the device shows.
     #[serde(default)]
     pub boot_system_nxos: bool,
+    /// Terminal lines by the words after `line` (`con 0`, `vty 0 4`, NX-OS `console`, `vty`);
+    /// a block entered twice is one line.
+    #[serde(default)]
+    pub lines: BTreeMap<String, Line>,
+    /// IOS global service switches: `service timestamps`, `service password-encryption`, `ip http
+    /// server`, `ip http secure-server`, `ip domain lookup`.
+    #[serde(default)]
+    pub services: Services,
     /// `router bgp ASN` (IOS and NX-OS; see [`Bgp`]). A second `router bgp` block is kept in
     /// `other`.
     #[serde(default)]
@@ -640,6 +660,9 @@ impl CiscoConfig {
     ) -> bool {
         let t = tree.node(id).text;
         let w = words(t);
+        if d == Dialect::Ios && kids.is_empty() && self.services.read(&w) {
+            return true;
+        }
         match w.as_slice() {
             ["hostname", h] if kids.is_empty() => self.hostname = Some(h.to_string()),
             // Some features are two words (`feature nv overlay`).
@@ -876,6 +899,11 @@ impl CiscoConfig {
             ["boot", "kickstart", _, ..] if kids.is_empty() && d == Dialect::NxOs => {
                 self.boot_kickstart.push(after_words(t, 2).to_string())
             }
+            ["line", _, ..] => self
+                .lines
+                .entry(line::key(t))
+                .or_default()
+                .read(tree, kids, d),
             _ => return false,
         }
         // Only modelled if it renders back to exactly the same line(s).
@@ -1070,6 +1098,14 @@ impl CiscoConfig {
                 }
             }
         }
+        if d == Dialect::Ios {
+            for l in self.services.lines() {
+                let _ = writeln!(o, "{l}");
+            }
+        }
+        for (name, l) in &self.lines {
+            l.render(&mut o, name, d, ind);
+        }
         for l in &self.other {
             let _ = writeln!(o, "{l}");
         }
@@ -1262,6 +1298,9 @@ fn parse_interface(
         // is kept whole so that nothing under it is lost.
         if !leaf && !matches!(w.first(), Some(&("hsrp" | "vrrp"))) {
             i.other.push(other_of(tree, k));
+            continue;
+        }
+        if leaf && i.port.read(&w, d) {
             continue;
         }
         if matches!(w.as_slice(), ["switchport", ..] | ["no", "switchport"]) {
@@ -1563,6 +1602,8 @@ fn parse_interface(
             i.access_vlan = access;
             true
         }
+        // A bare `switchport` alone: a switch port in the platform's default mode.
+        (None, false) if !other_mode => sw_lines.iter().all(|(k, _, _)| *k == SwLine::Bare),
         (None, false) => sw_lines.is_empty(),
         _ => false,
     };
@@ -1591,7 +1632,7 @@ fn parse_interface(
         i.other.splice(at..at, keep);
     } else if bare_switchport {
         // Rendered before the mode lines (see `render_interface`), as the device needs it.
-        i.other.push("switchport".into());
+        i.port.layer2 = true;
     }
     // Rendered first (see `render_interface`): kept first.
     let (mut first, rest): (Vec<String>, Vec<String>) = std::mem::take(&mut i.other)
@@ -1769,6 +1810,9 @@ fn render_interface(
     for l in i.other.iter().filter(|l| is_trunk_encapsulation(l)) {
         line(l.clone());
     }
+    for l in i.port.lines_before_mode() {
+        line(l);
+    }
     if bare_switchport {
         line("switchport".into());
     }
@@ -1812,6 +1856,9 @@ fn render_interface(
                 line(format!("switchport access vlan {v}"));
             }
         }
+    }
+    for l in i.port.lines_after_mode(d) {
+        line(l);
     }
     if let Some(cg) = i.channel_group {
         let m = match cg.mode {
@@ -2096,6 +2143,7 @@ impl CiscoConfig {
             .collect();
         let mut nets: Vec<(&str, Option<&str>, Ipv4Net)> = Vec::new();
         for (name, i) in &self.interfaces {
+            PortSettings::problems(name, i, &mut problems);
             let mut used: Vec<u16> = Vec::new();
             match &i.switchport {
                 Some(Switchport::Access { vlan: Some(v) }) => used.push(*v),
@@ -2261,6 +2309,8 @@ impl CiscoConfig {
             }
         }
         self.vrf_problems(&mut problems);
+        let acl_known = |a: &str| self.acls.contains_key(a) || kept_acls.contains(a);
+        line::problems(&self.lines, &acl_known, &mut problems);
         if let Some(b) = &self.bgp {
             b.problems(&mut problems);
         }
@@ -2427,6 +2477,13 @@ impl CiscoConfig {
         v.domain_name_hyphen = live.domain_name_hyphen;
         v.logging_bare = live.logging_bare;
         v.boot_system_nxos = live.boot_system_nxos;
+        v.services = live.services.managed(&want.services);
+        // Lines likewise: only those `want` names, and in them what it states.
+        for (name, ll) in &live.lines {
+            if let Some(wl) = want.lines.get(name) {
+                v.lines.insert(name.clone(), ll.managed(wl));
+            }
+        }
         v.other = live
             .other
             .iter()
@@ -2461,6 +2518,7 @@ impl CiscoConfig {
                 opt!(acl_in);
                 opt!(acl_out);
                 opt!(hsrp_version);
+                i.port = PortSettings::managed(li, &w.port);
                 if w.secondary.is_empty() {
                     i.secondary.clear();
                 }

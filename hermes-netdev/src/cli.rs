@@ -258,6 +258,9 @@ fn is_error_line(l: &str) -> bool {
         return !msg.is_empty() && !INFO_PERCENT.iter().any(|p| starts_with_ci(msg, p));
     }
     l.starts_with("Command fail")
+        // IOS refusals printed without `%` (`Command rejected: Conflict between 'nonegotiate' and
+        // 'dynamic' status.`, a trunk mode before the encapsulation).
+        || l.starts_with("Command rejected:")
         || l.starts_with("ERROR:")
         || l.starts_with("Error:")
         || l.starts_with("Invalid command")
@@ -272,7 +275,7 @@ fn is_error_line(l: &str) -> bool {
 }
 
 /// The error line a device printed, if any: Cisco `% Invalid input ...`, `% Incomplete command`,
-/// `%Error ...`, `ERROR: ...`, NX-OS `Syntax error while parsing ...`; FortiOS `Command fail. Return
+/// `%Error ...`, `ERROR: ...`, IOS `Command rejected: ...`, NX-OS `Syntax error while parsing ...`; FortiOS `Command fail. Return
 /// code -61`, `command parse error before 'x'`, `value parse error before 'x'`, `node_check_object
 /// fail! ...`, `entry not found in datasource`, `Attribute 'x' MUST be set.`, `Unknown action 0`.
 ///
@@ -286,6 +289,8 @@ fn is_error_line(l: &str) -> bool {
 /// assert_eq!(error_line(out), Some("% Invalid input detected at '^' marker."));
 /// assert_eq!(error_line("*Mar  1 00:01:02: %LINK-3-UPDOWN: Interface Gi0/1, changed state to up"), None);
 /// assert_eq!(error_line("command parse error before 'ipp'"), Some("command parse error before 'ipp'"));
+/// let dtp = "Command rejected: Conflict between 'nonegotiate' and 'dynamic' status.";
+/// assert_eq!(error_line(dtp), Some(dtp));
 /// ```
 pub fn error_line(output: &str) -> Option<&str> {
     output.lines().map(str::trim).find(|l| is_error_line(l))

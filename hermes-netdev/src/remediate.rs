@@ -126,6 +126,8 @@ pub fn replace_key(line: &str) -> Option<String> {
     let secondary = w.last() == Some(&"secondary");
     let take = |n: usize| Some(w[..n.min(w.len())].join(" "));
     match first {
+        // IOS-XE `speed nonegotiate` stands beside `speed N`.
+        "speed" if w.get(1) == Some(&"nonegotiate") => take(2),
         "hostname" | "description" | "mtu" | "shutdown" | "speed" | "duplex" | "name"
         | "priority" | "router-id" | "timers" | "authentication" | "state" | "bandwidth"
         | "channel-group" | "version" | "preempt" | "mac-address" => take(1),
@@ -173,6 +175,25 @@ pub fn replace_key(line: &str) -> Option<String> {
         },
         "lacp" if w.get(1) == Some(&"rate") => take(2),
         "spanning-tree" if matches!(w.get(1), Some(&"port") | Some(&"portfast")) => take(2),
+        // Port settings with one value each (`spanning-tree guard root` → `... loop`).
+        "spanning-tree"
+            if matches!(
+                w.get(1),
+                Some(&("guard" | "bpduguard" | "bpdufilter" | "link-type"))
+            ) =>
+        {
+            take(2)
+        }
+        "negotiation" => take(1),
+        // Terminal line settings (`line vty 0 4`): one value each.
+        "exec-timeout" | "password" => take(1),
+        "privilege" if w.get(1) == Some(&"level") => take(2),
+        "transport" if matches!(w.get(1), Some(&("input" | "output" | "preferred"))) => take(2),
+        "access-class" if w.len() == 3 => Some(format!("access-class {}", w[2])),
+        // IOS global switches, shown as `X` or `no X`.
+        "service" if w.get(1) == Some(&"timestamps") => take(3),
+        "service" if w.len() == 2 => take(2),
+        "ip" if w.get(1) == Some(&"http") && w.len() == 3 => take(3),
         "snmp-server" if matches!(w.get(1), Some(&"location") | Some(&"contact")) => take(2),
         "logging" if w.get(1) == Some(&"buffered") => take(2),
         "clock" if w.get(1) == Some(&"timezone") => take(2),

@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
 
 use hermes_netdev::cisco::{
-    ChannelGroup, CiscoConfig, Dialect, DynamicAddress, Ipv4Net, LacpMode, StaticRoute, Switchport,
-    Vlan,
+    ChannelGroup, CiscoConfig, Dialect, DynamicAddress, Ipv4Net, LacpMode, PortFast, StaticRoute,
+    Switchport, Vlan,
 };
 use hermes_netdev::fortios::FortiConfig;
 use hermes_netdev::tree::{ConfigTree, NodeKind, Syntax};
@@ -239,10 +239,8 @@ fn settings_of_the_other_switchport_mode_stay_dormant() {
         "{:?}",
         gi.switchport
     );
-    assert_eq!(
-        gi.other,
-        ["switchport access vlan 10", "spanning-tree portfast trunk"]
-    );
+    assert_eq!(gi.other, ["switchport access vlan 10"]);
+    assert_eq!(gi.port.portfast, Some(PortFast::Trunk));
     let text = "vlan 30\n  name cams\ninterface Ethernet1/30\n  switchport mode access\n  switchport access vlan 30\n  switchport trunk native vlan 99\n  no shutdown\n";
     let m = check_cisco("nxos access with a native vlan", text, Dialect::NxOs);
     let e = &m.interfaces["Ethernet1/30"];
@@ -829,8 +827,10 @@ fn ios_access_vlan_without_a_mode_keeps_the_mode_unknown() {
     let gi = &m.interfaces["GigabitEthernet3/10"];
     assert_eq!(gi.switchport, None);
     assert_eq!(gi.access_vlan, Some(102));
-    assert_eq!(gi.other, ["spanning-tree portfast"]);
+    assert!(gi.other.is_empty(), "{:?}", gi.other);
+    assert_eq!(gi.port.portfast, Some(PortFast::Enable));
     assert_eq!(m.interfaces["GigabitEthernet3/11"].access_vlan, Some(102));
+    assert!(m.interfaces["GigabitEthernet3/11"].port.layer2);
     let out = m.render(Dialect::Ios);
     assert!(!out.contains("switchport mode"), "{out}");
     // A bare `switchport` goes before the VLAN (a routed-capable port refuses the VLAN before it).
@@ -1617,7 +1617,8 @@ fn learnt_addresses_dhcp_and_negotiated() {
     let gi = &m.interfaces["GigabitEthernet1"];
     assert_eq!(gi.ipv4_dynamic, Some(DynamicAddress::Dhcp));
     assert_eq!(gi.ipv4, None);
-    assert_eq!(gi.other, ["negotiation auto", "no mop enabled"]);
+    assert_eq!(gi.other, ["no mop enabled"]);
+    assert_eq!(gi.port.negotiation_auto, Some(true));
     // The PPP form (the layout of ciscoconfparse2 tests/fixtures/configs/sample_01.ios, GPL-3.0:
     // read, not copied).
     let m = check_cisco(

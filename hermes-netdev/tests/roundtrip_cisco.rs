@@ -48,6 +48,191 @@ fn switchport(d: Dialect) -> impl Strategy<Value = Option<Switchport>> {
             }),
     ]
 }
+/// Port settings as a switch shows them (the values that render nothing are not read back).
+fn port(d: Dialect) -> impl Strategy<Value = PortSettings> {
+    let ios = d == Dialect::Ios;
+    let portfast = if ios {
+        vec![
+            PortFast::Enable,
+            PortFast::Trunk,
+            PortFast::Edge,
+            PortFast::EdgeTrunk,
+            PortFast::Network,
+            PortFast::Disable,
+        ]
+    } else {
+        vec![
+            PortFast::Edge,
+            PortFast::EdgeTrunk,
+            PortFast::Network,
+            PortFast::Disable,
+        ]
+    };
+    let toggle = || {
+        prop::option::of(prop::sample::select(vec![
+            StpToggle::Enable,
+            StpToggle::Disable,
+        ]))
+    };
+    (
+        (
+            any::<bool>(),
+            prop::option::of(Just(true)),
+            prop::option::of(prop::sample::select(vec![
+                TrunkEncapsulation::Dot1q,
+                TrunkEncapsulation::Isl,
+                TrunkEncapsulation::Negotiate,
+            ])),
+            prop::option::of(prop::collection::btree_set(1u16..4094, 1..6).prop_map(VlanSet)),
+        ),
+        (
+            prop::option::of(prop::sample::select(portfast)),
+            toggle(),
+            toggle(),
+            prop::option::of(prop::sample::select(vec![
+                StpGuard::Root,
+                StpGuard::Loop,
+                StpGuard::None,
+            ])),
+            prop::option::of(prop::sample::select(if ios {
+                vec![LinkType::PointToPoint, LinkType::Shared]
+            } else {
+                vec![LinkType::PointToPoint, LinkType::Shared, LinkType::Auto]
+            })),
+        ),
+        (
+            prop::option::of(prop_oneof![
+                Just(Speed::Auto),
+                prop::sample::select(vec![10u32, 100, 1000, 10000, 25000, 100000])
+                    .prop_map(Speed::Mbps),
+            ]),
+            prop::option::of(prop::sample::select(vec![
+                Duplex::Auto,
+                Duplex::Full,
+                Duplex::Half,
+            ])),
+            prop::option::of(any::<bool>()),
+            prop::option::of(Just(true)),
+        ),
+    )
+        .prop_map(
+            move |(
+                (layer2, nonegotiate, encapsulation, pruning),
+                (portfast, bpduguard, bpdufilter, guard, link_type),
+                (speed, duplex, negotiation, speed_nonegotiate),
+            )| PortSettings {
+                layer2,
+                nonegotiate,
+                trunk_encapsulation: encapsulation.filter(|_| ios),
+                trunk_pruning: pruning.filter(|_| ios),
+                portfast,
+                bpduguard,
+                bpdufilter,
+                guard,
+                link_type,
+                speed,
+                speed_nonegotiate: speed_nonegotiate.filter(|_| ios),
+                duplex,
+                negotiation_auto: negotiation.filter(|_| ios),
+            },
+        )
+}
+/// A terminal line as the device shows it (`logging_synchronous: Some(false)` renders nothing).
+fn line(d: Dialect) -> impl Strategy<Value = Line> {
+    let name = || "[A-Za-z][A-Za-z0-9_]{0,10}";
+    let transport = || {
+        prop::option::of(prop::sample::select(vec![
+            "ssh",
+            "telnet ssh",
+            "none",
+            "all",
+        ]))
+        .prop_map(|t| t.map(String::from))
+    };
+    (
+        (
+            prop::option::of((0u32..60, 0u32..60)),
+            prop::option::of(0u8..16),
+            prop::option::of(Just(true)),
+            prop::option::of(prop_oneof![
+                Just(Login::Password),
+                Just(Login::Local),
+                name().prop_map(Login::Authentication),
+            ]),
+            prop::option::of((
+                prop::sample::select(vec![None, Some(0u8), Some(7)]),
+                "[A-Za-z0-9]{1,20}",
+            )),
+        ),
+        (
+            prop::option::of(name()),
+            prop::option::of(name()),
+            transport(),
+            transport(),
+            transport(),
+        ),
+    )
+        .prop_map(
+            move |(
+                (timeout, privilege, sync, login, password),
+                (class_in, class_out, input, output, preferred),
+            )| Line {
+                exec_timeout: timeout.map(|(minutes, s)| ExecTimeout {
+                    minutes,
+                    seconds: if d == Dialect::Ios { s } else { 0 },
+                }),
+                privilege_level: privilege,
+                logging_synchronous: sync,
+                login,
+                password: password.map(|(encryption, v)| LinePassword {
+                    encryption,
+                    value: hermes_core::Secret::new(v),
+                }),
+                access_class_in: class_in,
+                access_class_out: class_out,
+                transport_input: input,
+                transport_output: output,
+                transport_preferred: preferred,
+                other: vec![],
+            },
+        )
+}
+/// IOS global service switches (NX-OS has none of these forms).
+fn services(d: Dialect) -> impl Strategy<Value = Services> {
+    let stamps = || {
+        prop::option::of(prop::sample::select(vec![
+            "datetime msec",
+            "datetime msec localtime show-timezone",
+            "uptime",
+        ]))
+        .prop_map(|s| s.map(String::from))
+    };
+    let toggle = || prop::option::of(any::<bool>());
+    (stamps(), stamps(), toggle(), toggle(), toggle(), toggle()).prop_map(
+        move |(debug, log, pe, http, https, lookup)| match d {
+            Dialect::Ios => Services {
+                timestamps_debug: debug,
+                timestamps_log: log,
+                password_encryption: pe,
+                http_server: http,
+                http_secure_server: https,
+                domain_lookup: lookup,
+            },
+            Dialect::NxOs => Services::default(),
+        },
+    )
+}
+fn lines(d: Dialect) -> impl Strategy<Value = BTreeMap<String, Line>> {
+    let names = match d {
+        Dialect::Ios => vec!["con 0", "aux 0", "vty 0 4", "vty 5 15"],
+        Dialect::NxOs => vec!["console", "vty"],
+    };
+    prop::collection::btree_map(
+        prop::sample::select(names).prop_map(String::from),
+        line(d),
+        0..3,
+    )
+}
 fn hsrp(d: Dialect) -> impl Strategy<Value = Hsrp> {
     (
         ip(),
@@ -115,6 +300,7 @@ fn interface(d: Dialect) -> impl Strategy<Value = Interface> {
             prop::collection::btree_map(1u16..255, vrrp(d), 0..2),
             prop::option::of(1u16..4094),
         ),
+        port(d),
     )
         .prop_map(
             move |(
@@ -122,29 +308,38 @@ fn interface(d: Dialect) -> impl Strategy<Value = Interface> {
                 (ipv4, secondary, cg, dynamic),
                 (acl_in, acl_out, hv),
                 (hsrp, vrrp, access_vlan),
-            )| Interface {
-                description,
-                shutdown,
-                mtu,
-                mac_address: mtu.map(|m| format!("0000.0c{:02x}.{:04x}", m % 256, m % 65536)),
-                // IOS: an access VLAN on a port without a mode line.
-                access_vlan: access_vlan.filter(|_| switchport.is_none() && d == Dialect::Ios),
-                switchport,
-                vrf,
-                secondary: if ipv4.is_some() { secondary } else { vec![] },
-                // A learnt address only where no static one is stated.
-                ipv4_dynamic: dynamic.filter(|_| ipv4.is_none()),
-                ipv4,
-                channel_group: cg.map(|(id, m)| ChannelGroup {
-                    id,
-                    mode: [LacpMode::Active, LacpMode::Passive, LacpMode::On][m as usize],
-                }),
-                acl_in,
-                acl_out,
-                hsrp_version: hv,
-                hsrp,
-                vrrp,
-                other: vec![],
+                port,
+            )| {
+                let routed = switchport == Some(Switchport::Routed);
+                Interface {
+                    description,
+                    shutdown,
+                    mtu,
+                    mac_address: mtu.map(|m| format!("0000.0c{:02x}.{:04x}", m % 256, m % 65536)),
+                    // IOS: an access VLAN on a port without a mode line.
+                    access_vlan: access_vlan.filter(|_| switchport.is_none() && d == Dialect::Ios),
+                    switchport,
+                    vrf,
+                    secondary: if ipv4.is_some() { secondary } else { vec![] },
+                    // A learnt address only where no static one is stated.
+                    ipv4_dynamic: dynamic.filter(|_| ipv4.is_none()),
+                    ipv4,
+                    channel_group: cg.map(|(id, m)| ChannelGroup {
+                        id,
+                        mode: [LacpMode::Active, LacpMode::Passive, LacpMode::On][m as usize],
+                    }),
+                    acl_in,
+                    acl_out,
+                    hsrp_version: hv,
+                    hsrp,
+                    vrrp,
+                    // The bare `switchport` goes with a switch port, not a routed one.
+                    port: PortSettings {
+                        layer2: port.layer2 && !routed,
+                        ..port
+                    },
+                    other: vec![],
+                }
             },
         )
 }
@@ -431,6 +626,7 @@ fn config(d: Dialect) -> impl Strategy<Value = CiscoConfig> {
             prop::collection::vec("bootflash:/[a-z0-9.-]{1,12}\\.bin( sup-[12])?", 0..2),
             any::<bool>(),
         ),
+        (lines(d), services(d)),
     )
         .prop_map(
             move |(
@@ -443,6 +639,7 @@ fn config(d: Dialect) -> impl Strategy<Value = CiscoConfig> {
                 (ntp, dom, logs),
                 (hyphen, bare),
                 (boot, kick, system_form),
+                (lines, services),
             )| {
                 if d == Dialect::NxOs {
                     // NX-OS shows the global routes, then each VRF's in its context.
@@ -504,6 +701,8 @@ fn config(d: Dialect) -> impl Strategy<Value = CiscoConfig> {
                     boot_system_nxos: system_form && !boot.is_empty() && d == Dialect::NxOs,
                     boot_kickstart: if d == Dialect::NxOs { kick } else { vec![] },
                     boot,
+                    lines,
+                    services,
                     bgp,
                     other: vec![],
                 }

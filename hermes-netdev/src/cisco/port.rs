@@ -1,0 +1,451 @@
+//! Port settings of a switch interface beyond its VLAN mode: the bare `switchport` line, DTP
+//! (`switchport nonegotiate`), the trunk encapsulation and pruning list of an ISL-capable
+//! Catalyst, spanning-tree edge / guard / BPDU settings (IOS `spanning-tree portfast ...`, NX-OS
+//! `spanning-tree port type ...`), and the physical layer (`speed`, `duplex`, IOS-XE `negotiation
+//! auto`).
+//!
+//! Each setting is `None` when the configuration does not state it; the differ then leaves it
+//! alone. The settings whose default a switch does not show (DTP on, no portfast, no guard) have a
+//! value that renders nothing ([`PortFast::Default`], [`StpToggle::Default`], [`StpGuard::Default`],
+//! [`LinkType::Default`], `nonegotiate: Some(false)`): stating it in a desired model removes the
+//! line from the device. A configuration read from a device never holds those values.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Dialect, Interface, Switchport, VlanSet};
+
+/// The port settings of an interface (see the [module](self) documentation).
+///
+/// ```
+/// use hermes_netdev::cisco::{CiscoConfig, Dialect, PortFast, StpGuard};
+/// let cfg = CiscoConfig::parse("interface GigabitEthernet1/0/1\n switchport mode access\n switchport nonegotiate\n spanning-tree portfast\n spanning-tree guard root\n", Dialect::Ios);
+/// let port = &cfg.interfaces["GigabitEthernet1/0/1"].port;
+/// assert_eq!(port.nonegotiate, Some(true));
+/// assert_eq!(port.portfast, Some(PortFast::Enable));
+/// assert_eq!(port.guard, Some(StpGuard::Root));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PortSettings {
+    /// The bare `switchport` line: the port is made a switch port (platforms whose ports are
+    /// routed by default show it, a Catalyst 4500/6500 or an IOS-XE switch). Rendered before the
+    /// mode lines, as the switch needs it. Not with [`Switchport::Routed`].
+    pub layer2: bool,
+    /// `switchport nonegotiate` (`Some(true)`): no DTP frames. `Some(false)` renders nothing (DTP
+    /// on, the default the switch does not show): the differ sends `no switchport nonegotiate`.
+    /// (`switchport nonnegotiate`, as some sample configurations spell it, is not an IOS command:
+    /// kept as written.)
+    pub nonegotiate: Option<bool>,
+    /// IOS `switchport trunk encapsulation dot1q|isl|negotiate` (a Catalyst that also speaks ISL
+    /// refuses `switchport mode trunk` until it is set: rendered first).
+    pub trunk_encapsulation: Option<TrunkEncapsulation>,
+    /// IOS `switchport trunk pruning vlan LIST` (VTP pruning-eligible VLANs), when written as IOS
+    /// writes a list (`add`, `except`, `none` forms are kept as written).
+    pub trunk_pruning: Option<VlanSet>,
+    /// IOS `spanning-tree portfast ...` / NX-OS `spanning-tree port type ...`.
+    pub portfast: Option<PortFast>,
+    /// `spanning-tree bpduguard enable|disable`.
+    pub bpduguard: Option<StpToggle>,
+    /// `spanning-tree bpdufilter enable|disable`.
+    pub bpdufilter: Option<StpToggle>,
+    /// `spanning-tree guard root|loop|none`.
+    pub guard: Option<StpGuard>,
+    /// `spanning-tree link-type point-to-point|shared` (NX-OS also `auto`).
+    pub link_type: Option<LinkType>,
+    /// `speed N|auto`.
+    pub speed: Option<Speed>,
+    /// IOS-XE `speed nonegotiate` (`Some(true)`): no autonegotiation on a fibre / 25G port, a
+    /// setting of its own beside `speed N` (a Catalyst 9000 shows both lines). `Some(false)`
+    /// renders nothing (the default): the differ sends `no speed nonegotiate`.
+    pub speed_nonegotiate: Option<bool>,
+    /// `duplex auto|full|half`.
+    pub duplex: Option<Duplex>,
+    /// IOS-XE `negotiation auto` (`Some(true)`) / `no negotiation auto` (`Some(false)`).
+    pub negotiation_auto: Option<bool>,
+}
+
+/// The tagging protocol of an IOS trunk (`switchport trunk encapsulation X`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TrunkEncapsulation {
+    /// IEEE 802.1Q.
+    Dot1q,
+    /// Cisco ISL.
+    Isl,
+    /// Negotiated with the neighbour (DTP).
+    Negotiate,
+}
+
+/// The spanning-tree edge setting of a port.
+///
+/// IOS writes `spanning-tree portfast` (12.x, 15.0), `spanning-tree portfast edge` (15.2 and
+/// IOS-XE), each with `trunk` for a trunk, `spanning-tree portfast network` and `spanning-tree
+/// portfast disable`; NX-OS writes `spanning-tree port type edge [trunk]`, `network` and `normal`.
+/// On NX-OS, [`PortFast::Enable`] and [`PortFast::Trunk`] render as `port type edge [trunk]` and
+/// `normal` is read as [`PortFast::Disable`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PortFast {
+    /// IOS `spanning-tree portfast`.
+    Enable,
+    /// IOS `spanning-tree portfast trunk`.
+    Trunk,
+    /// IOS `spanning-tree portfast edge`, NX-OS `spanning-tree port type edge`.
+    Edge,
+    /// IOS `spanning-tree portfast edge trunk`, NX-OS `spanning-tree port type edge trunk`.
+    EdgeTrunk,
+    /// IOS `spanning-tree portfast network`, NX-OS `spanning-tree port type network`.
+    Network,
+    /// IOS `spanning-tree portfast disable`, NX-OS `spanning-tree port type normal`.
+    Disable,
+    /// No line: the switch's global default (the differ removes a stated setting).
+    Default,
+}
+
+/// A per-port spanning-tree feature switch (`spanning-tree bpduguard enable|disable`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StpToggle {
+    /// `... enable`.
+    Enable,
+    /// `... disable`.
+    Disable,
+    /// No line: the switch's global default (the differ removes a stated setting).
+    Default,
+}
+
+/// `spanning-tree guard X`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StpGuard {
+    /// Root guard.
+    Root,
+    /// Loop guard.
+    Loop,
+    /// `spanning-tree guard none`: neither, whatever the global loop-guard default.
+    None,
+    /// No line: the switch's global default (the differ removes a stated setting).
+    Default,
+}
+
+/// `spanning-tree link-type X`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LinkType {
+    /// `point-to-point`.
+    PointToPoint,
+    /// `shared`.
+    Shared,
+    /// NX-OS `auto` (from the duplex), as `show running-config all` shows it.
+    Auto,
+    /// No line: derived from the duplex (the differ removes a stated setting).
+    Default,
+}
+
+/// `speed X`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Speed {
+    /// `speed auto`, the default (some switches do not show it; the differ then sends nothing).
+    Auto,
+    /// `speed N`, in Mb/s.
+    Mbps(u32),
+}
+
+/// `duplex X`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Duplex {
+    /// `duplex auto`, the default (some switches do not show it; the differ then sends nothing).
+    Auto,
+    /// `duplex full`.
+    Full,
+    /// `duplex half`.
+    Half,
+}
+
+/// The speeds (Mb/s) a Cisco Ethernet port takes.
+const SPEEDS: [u32; 12] = [
+    10, 100, 1000, 2500, 5000, 10000, 25000, 40000, 50000, 100000, 200000, 400000,
+];
+
+impl PortSettings {
+    /// Reads one leaf line of an interface; `false` if it is not a port setting the model covers
+    /// (or one already read: a repeated line is kept as written).
+    pub(super) fn read(&mut self, w: &[&str], d: Dialect) -> bool {
+        fn set<T>(f: &mut Option<T>, v: Option<T>) -> bool {
+            match v {
+                Some(v) if f.is_none() => {
+                    *f = Some(v);
+                    true
+                }
+                _ => false,
+            }
+        }
+        let toggle = |v: &str| match v {
+            "enable" => Some(StpToggle::Enable),
+            "disable" => Some(StpToggle::Disable),
+            _ => None,
+        };
+        let ios = d == Dialect::Ios;
+        match w {
+            ["switchport", "nonegotiate"] => set(&mut self.nonegotiate, Some(true)),
+            ["switchport", "trunk", "encapsulation", e] if ios => set(
+                &mut self.trunk_encapsulation,
+                match *e {
+                    "dot1q" => Some(TrunkEncapsulation::Dot1q),
+                    "isl" => Some(TrunkEncapsulation::Isl),
+                    "negotiate" => Some(TrunkEncapsulation::Negotiate),
+                    _ => None,
+                },
+            ),
+            ["switchport", "trunk", "pruning", "vlan", v] if ios => set(
+                &mut self.trunk_pruning,
+                VlanSet::parse(v).filter(|s| s.render_in(d) == *v),
+            ),
+            ["spanning-tree", "portfast", rest @ ..] if ios => set(
+                &mut self.portfast,
+                match rest {
+                    [] => Some(PortFast::Enable),
+                    ["trunk"] => Some(PortFast::Trunk),
+                    ["edge"] => Some(PortFast::Edge),
+                    ["edge", "trunk"] => Some(PortFast::EdgeTrunk),
+                    ["network"] => Some(PortFast::Network),
+                    ["disable"] => Some(PortFast::Disable),
+                    _ => None,
+                },
+            ),
+            ["spanning-tree", "port", "type", rest @ ..] if !ios => set(
+                &mut self.portfast,
+                match rest {
+                    ["edge"] => Some(PortFast::Edge),
+                    ["edge", "trunk"] => Some(PortFast::EdgeTrunk),
+                    ["network"] => Some(PortFast::Network),
+                    ["normal"] => Some(PortFast::Disable),
+                    _ => None,
+                },
+            ),
+            ["spanning-tree", "bpduguard", v] => set(&mut self.bpduguard, toggle(v)),
+            ["spanning-tree", "bpdufilter", v] => set(&mut self.bpdufilter, toggle(v)),
+            ["spanning-tree", "guard", g] => set(
+                &mut self.guard,
+                match *g {
+                    "root" => Some(StpGuard::Root),
+                    "loop" => Some(StpGuard::Loop),
+                    "none" => Some(StpGuard::None),
+                    _ => None,
+                },
+            ),
+            ["spanning-tree", "link-type", t] => set(
+                &mut self.link_type,
+                match *t {
+                    "point-to-point" => Some(LinkType::PointToPoint),
+                    "shared" => Some(LinkType::Shared),
+                    "auto" if !ios => Some(LinkType::Auto),
+                    _ => None,
+                },
+            ),
+            ["speed", "nonegotiate"] if ios => set(&mut self.speed_nonegotiate, Some(true)),
+            ["speed", s] => set(
+                &mut self.speed,
+                match *s {
+                    "auto" => Some(Speed::Auto),
+                    n => n
+                        .parse::<u32>()
+                        .ok()
+                        .filter(|v| v.to_string() == n)
+                        .map(Speed::Mbps),
+                },
+            ),
+            ["duplex", x] => set(
+                &mut self.duplex,
+                match *x {
+                    "auto" => Some(Duplex::Auto),
+                    "full" => Some(Duplex::Full),
+                    "half" => Some(Duplex::Half),
+                    _ => None,
+                },
+            ),
+            ["negotiation", "auto"] if ios => set(&mut self.negotiation_auto, Some(true)),
+            ["no", "negotiation", "auto"] if ios => set(&mut self.negotiation_auto, Some(false)),
+            _ => false,
+        }
+    }
+
+    /// The lines that go before the port's mode lines: the trunk encapsulation, then `switchport`.
+    pub(super) fn lines_before_mode(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(e) = self.trunk_encapsulation {
+            let e = match e {
+                TrunkEncapsulation::Dot1q => "dot1q",
+                TrunkEncapsulation::Isl => "isl",
+                TrunkEncapsulation::Negotiate => "negotiate",
+            };
+            out.push(format!("switchport trunk encapsulation {e}"));
+        }
+        if self.layer2 {
+            out.push("switchport".into());
+        }
+        out
+    }
+
+    /// The lines that go after the port's mode lines (`switchport nonegotiate` needs a static
+    /// mode first), in the order IOS shows them.
+    pub(super) fn lines_after_mode(&self, d: Dialect) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(p) = &self.trunk_pruning {
+            out.push(format!("switchport trunk pruning vlan {}", p.render_in(d)));
+        }
+        if self.nonegotiate == Some(true) {
+            out.push("switchport nonegotiate".into());
+        }
+        match self.speed {
+            Some(Speed::Auto) => out.push("speed auto".into()),
+            Some(Speed::Mbps(n)) => out.push(format!("speed {n}")),
+            None => {}
+        }
+        if self.speed_nonegotiate == Some(true) {
+            out.push("speed nonegotiate".into());
+        }
+        match self.duplex {
+            Some(Duplex::Auto) => out.push("duplex auto".into()),
+            Some(Duplex::Full) => out.push("duplex full".into()),
+            Some(Duplex::Half) => out.push("duplex half".into()),
+            None => {}
+        }
+        match self.negotiation_auto {
+            Some(true) => out.push("negotiation auto".into()),
+            Some(false) => out.push("no negotiation auto".into()),
+            None => {}
+        }
+        let pf = match (self.portfast, d) {
+            (Some(PortFast::Enable), Dialect::Ios) => Some("portfast"),
+            (Some(PortFast::Trunk), Dialect::Ios) => Some("portfast trunk"),
+            (Some(PortFast::Edge), Dialect::Ios) => Some("portfast edge"),
+            (Some(PortFast::EdgeTrunk), Dialect::Ios) => Some("portfast edge trunk"),
+            (Some(PortFast::Network), Dialect::Ios) => Some("portfast network"),
+            (Some(PortFast::Disable), Dialect::Ios) => Some("portfast disable"),
+            (Some(PortFast::Enable | PortFast::Edge), Dialect::NxOs) => Some("port type edge"),
+            (Some(PortFast::Trunk | PortFast::EdgeTrunk), Dialect::NxOs) => {
+                Some("port type edge trunk")
+            }
+            (Some(PortFast::Network), Dialect::NxOs) => Some("port type network"),
+            (Some(PortFast::Disable), Dialect::NxOs) => Some("port type normal"),
+            (Some(PortFast::Default) | None, _) => None,
+        };
+        if let Some(pf) = pf {
+            out.push(format!("spanning-tree {pf}"));
+        }
+        let toggle = |t: Option<StpToggle>| match t {
+            Some(StpToggle::Enable) => Some("enable"),
+            Some(StpToggle::Disable) => Some("disable"),
+            Some(StpToggle::Default) | None => None,
+        };
+        if let Some(t) = toggle(self.bpdufilter) {
+            out.push(format!("spanning-tree bpdufilter {t}"));
+        }
+        if let Some(t) = toggle(self.bpduguard) {
+            out.push(format!("spanning-tree bpduguard {t}"));
+        }
+        let guard = match self.guard {
+            Some(StpGuard::Root) => Some("root"),
+            Some(StpGuard::Loop) => Some("loop"),
+            Some(StpGuard::None) => Some("none"),
+            Some(StpGuard::Default) | None => None,
+        };
+        if let Some(g) = guard {
+            out.push(format!("spanning-tree guard {g}"));
+        }
+        let link = match self.link_type {
+            Some(LinkType::PointToPoint) => Some("point-to-point"),
+            Some(LinkType::Shared) => Some("shared"),
+            Some(LinkType::Auto) => Some("auto"),
+            Some(LinkType::Default) | None => None,
+        };
+        if let Some(l) = link {
+            out.push(format!("spanning-tree link-type {l}"));
+        }
+        out
+    }
+
+    /// The settings of live port `live` that `want` manages: those it states. A live port that
+    /// does not show `speed` / `duplex` is at `auto`, the default many switches do not show; one
+    /// in a layer-2 mode on a switch that does not show the bare `switchport` has it implied.
+    pub(super) fn managed(live: &Interface, want: &PortSettings) -> PortSettings {
+        let l = &live.port;
+        macro_rules! keep {
+            ($($f:ident),*) => {
+                PortSettings {
+                    layer2: want.layer2 && (l.layer2 || matches!(
+                        live.switchport,
+                        Some(Switchport::Access { .. } | Switchport::Trunk { .. } | Switchport::Dynamic { .. })
+                    )),
+                    speed: match (want.speed, l.speed) {
+                        (Some(Speed::Auto), None) => Some(Speed::Auto),
+                        (w, l) => w.and(l),
+                    },
+                    duplex: match (want.duplex, l.duplex) {
+                        (Some(Duplex::Auto), None) => Some(Duplex::Auto),
+                        (w, l) => w.and(l),
+                    },
+                    $($f: want.$f.as_ref().and(l.$f.clone()),)*
+                }
+            };
+        }
+        keep!(
+            nonegotiate,
+            trunk_encapsulation,
+            trunk_pruning,
+            portfast,
+            bpduguard,
+            bpdufilter,
+            guard,
+            link_type,
+            speed_nonegotiate,
+            negotiation_auto
+        )
+    }
+
+    /// What is wrong with the port settings of interface `name` (pushed on `problems`).
+    pub(super) fn problems(name: &str, i: &Interface, problems: &mut Vec<String>) {
+        let p = &i.port;
+        let routed = i.switchport == Some(Switchport::Routed);
+        let l2_only = [
+            (p.layer2, "switchport"),
+            (p.nonegotiate == Some(true), "switchport nonegotiate"),
+            (
+                p.trunk_encapsulation.is_some(),
+                "switchport trunk encapsulation",
+            ),
+            (p.trunk_pruning.is_some(), "switchport trunk pruning"),
+        ];
+        for (set, what) in l2_only {
+            if set && routed {
+                problems.push(format!(
+                    "interface {name} is a routed port (no switchport) and states `{what}`: \
+                     drop the layer-2 setting or make it a switch port"
+                ));
+            }
+        }
+        if p.nonegotiate == Some(true) && matches!(i.switchport, Some(Switchport::Dynamic { .. })) {
+            problems.push(format!(
+                "interface {name}: `switchport nonegotiate` conflicts with `switchport mode \
+                 dynamic` (the switch refuses it): set the mode to access or trunk, or leave DTP on"
+            ));
+        }
+        if let Some(Speed::Mbps(s)) = p.speed {
+            if !SPEEDS.contains(&s) {
+                problems.push(format!(
+                    "interface {name} speed {s} is not an Ethernet speed (Mb/s: one of {})",
+                    SPEEDS.map(|s| s.to_string()).join(", ")
+                ));
+            }
+            if s >= 1000 && p.duplex == Some(Duplex::Half) {
+                problems.push(format!(
+                    "interface {name}: half duplex at speed {s} (half duplex exists only at 10 \
+                     and 100 Mb/s): set `duplex full` or `auto`"
+                ));
+            }
+        }
+    }
+}
