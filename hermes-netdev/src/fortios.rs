@@ -101,6 +101,12 @@ fn valid_list(v: &str) -> bool {
         && (plain(v) || t.iter().map(|x| quote(x)).collect::<Vec<_>>().join(" ") == v)
 }
 
+/// A password as a FortiGate shows it: `ENC` and the encrypted form (one word of base64).
+fn is_enc(v: &str) -> bool {
+    v.strip_prefix("ENC ")
+        .is_some_and(|x| !x.is_empty() && !x.contains([' ', '"', '\'', '\\']))
+}
+
 macro_rules! entity {
     ($(#[$m:meta])* $name:ident { $( $(#[$fm:meta])* $field:ident : $kind:ident = $key:literal ),* $(,)? }) => {
         $(#[$m])*
@@ -137,20 +143,24 @@ macro_rules! entity {
     (@ty verbatim) => { Option<String> };
     (@ty list) => { Vec<String> };
     (@ty secret) => { Option<hermes_core::Secret> };
+    (@ty password) => { Option<hermes_core::Secret> };
     (@valid str, $v:expr) => { valid_str($v) };
     (@valid raw, $v:expr) => { !$v.contains('"') };
     (@valid verbatim, $v:expr) => { true };
     (@valid list, $v:expr) => { valid_list($v) };
     (@valid secret, $v:expr) => { valid_str($v) };
+    (@valid password, $v:expr) => { valid_str($v) || is_enc($v) };
     (@parse str, $v:expr) => { tokens($v).into_iter().next() };
     (@parse raw, $v:expr) => { Some($v.to_string()) };
     (@parse verbatim, $v:expr) => { Some($v.to_string()) };
     (@parse list, $v:expr) => { tokens($v) };
     (@parse secret, $v:expr) => { tokens($v).into_iter().next().map(hermes_core::Secret::new) };
+    (@parse password, $v:expr) => { if is_enc($v) { Some(hermes_core::Secret::new($v)) } else { tokens($v).into_iter().next().map(hermes_core::Secret::new) } };
     (@render str, $f:expr, $key:literal, $out:ident) => { if let Some(v) = &$f { $out.push(($key.to_string(), quote(v))); } };
     (@render raw, $f:expr, $key:literal, $out:ident) => { if let Some(v) = &$f { $out.push(($key.to_string(), v.clone())); } };
     (@render verbatim, $f:expr, $key:literal, $out:ident) => { if let Some(v) = &$f { $out.push(($key.to_string(), v.clone())); } };
     (@render secret, $f:expr, $key:literal, $out:ident) => { if let Some(v) = &$f { $out.push(($key.to_string(), quote(v.expose()))); } };
+    (@render password, $f:expr, $key:literal, $out:ident) => { if let Some(v) = &$f { $out.push(($key.to_string(), if is_enc(v.expose()) { v.expose().to_string() } else { quote(v.expose()) })); } };
     (@render list, $f:expr, $key:literal, $out:ident) => { if !$f.is_empty() { $out.push(($key.to_string(), $f.iter().map(|s| quote(s)).collect::<Vec<_>>().join(" "))); } };
 }
 
@@ -199,6 +209,21 @@ entity!(
         associated_interface: str = "associated-interface",
         /// Comment.
         comment: str = "comment",
+        /// UUID the device gave the object (`set uuid ...`; kept so a read-back compares equal).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        uuid: raw = "uuid",
+        /// Wildcard address and mask (`type wildcard`: `10.0.0.1 255.0.255.255`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        wildcard: raw = "wildcard",
+        /// Interface whose subnet the address is (`type interface-subnet`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        interface: str = "interface",
+        /// Colour in the GUI (0-32).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        color: raw = "color",
+        /// `enable` / `disable`: usable in static routes.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        allow_routing: raw = "allow-routing",
     }
 );
 
@@ -209,6 +234,21 @@ entity!(
         member: list = "member",
         /// Comment.
         comment: str = "comment",
+        /// UUID the device gave the group.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        uuid: raw = "uuid",
+        /// `default` / `folder`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        kind: raw = "type",
+        /// `enable` / `disable`: leave out `exclude-member`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        exclude: raw = "exclude",
+        /// Addresses left out of the group when `exclude` is enabled.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        exclude_member: list = "exclude-member",
+        /// Colour in the GUI (0-32).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        color: raw = "color",
     }
 );
 
@@ -225,6 +265,21 @@ entity!(
         category: str = "category",
         /// Comment.
         comment: str = "comment",
+        /// SCTP ports.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sctp_portrange: raw = "sctp-portrange",
+        /// ICMP type (0-255; `protocol ICMP`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        icmptype: raw = "icmptype",
+        /// ICMP code (0-255).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        icmpcode: raw = "icmpcode",
+        /// IP protocol number (0-254; `protocol IP`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        protocol_number: raw = "protocol-number",
+        /// `enable` / `disable`: shown in the GUI's service lists (FortiOS 5.x-6.0).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        visibility: raw = "visibility",
     }
 );
 
@@ -255,6 +310,51 @@ entity!(
         status: raw = "status",
         /// Comments.
         comments: str = "comments",
+        /// UUID the device gave the policy.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        uuid: raw = "uuid",
+        /// `enable` / `disable`: security profiles applied (`utm-status`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        utm_status: raw = "utm-status",
+        /// `flow` / `proxy`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        inspection_mode: raw = "inspection-mode",
+        /// SSL/SSH inspection profile.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ssl_ssh_profile: str = "ssl-ssh-profile",
+        /// Antivirus profile.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        av_profile: str = "av-profile",
+        /// Web filter profile.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        webfilter_profile: str = "webfilter-profile",
+        /// DNS filter profile.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        dnsfilter_profile: str = "dnsfilter-profile",
+        /// IPS sensor.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ips_sensor: str = "ips-sensor",
+        /// Application control list.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        application_list: str = "application-list",
+        /// Protocol options profile.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        profile_protocol_options: str = "profile-protocol-options",
+        /// `enable` / `disable`: NAT to an IP pool (`poolname`) instead of the outgoing address.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ippool: raw = "ippool",
+        /// IP pools used for NAT.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        poolname: list = "poolname",
+        /// User groups the policy applies to.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        groups: list = "groups",
+        /// Users the policy applies to.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        users: list = "users",
+        /// `enable` / `disable`: log the session start too.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        logtraffic_start: raw = "logtraffic-start",
     }
 );
 
@@ -492,6 +592,67 @@ entity!(
     }
 );
 
+entity!(
+    /// `config system admin` entry: an administrator account. The password is a
+    /// [`hermes_core::Secret`] (never in `Debug`, serde output or errors); a FortiGate shows it as
+    /// `ENC ...`, which is written back as it is, any other value is written quoted (a new
+    /// password in clear, which the device encrypts).
+    Admin {
+        /// Access profile (`super_admin`, `prof_admin` or a `config system accprofile` entry).
+        accprofile: str = "accprofile",
+        /// VDOMs the administrator manages (`root`; several on a multi-VDOM FortiGate).
+        vdom: list = "vdom",
+        /// Trusted host 1 (`A.B.C.D M.M.M.M`): the admin may log in from there only.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        trusthost1: raw = "trusthost1",
+        /// Trusted host 2 (`A.B.C.D M.M.M.M`): the admin may log in from there only.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        trusthost2: raw = "trusthost2",
+        /// Trusted host 3 (`A.B.C.D M.M.M.M`): the admin may log in from there only.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        trusthost3: raw = "trusthost3",
+        /// Trusted host 4 (`A.B.C.D M.M.M.M`): the admin may log in from there only.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        trusthost4: raw = "trusthost4",
+        /// Trusted host 5 (`A.B.C.D M.M.M.M`): the admin may log in from there only.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        trusthost5: raw = "trusthost5",
+        /// Trusted host 6 (`A.B.C.D M.M.M.M`): the admin may log in from there only.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        trusthost6: raw = "trusthost6",
+        /// Trusted host 7 (`A.B.C.D M.M.M.M`): the admin may log in from there only.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        trusthost7: raw = "trusthost7",
+        /// Trusted host 8 (`A.B.C.D M.M.M.M`): the admin may log in from there only.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        trusthost8: raw = "trusthost8",
+        /// Trusted host 9 (`A.B.C.D M.M.M.M`): the admin may log in from there only.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        trusthost9: raw = "trusthost9",
+        /// Trusted host 10 (`A.B.C.D M.M.M.M`): the admin may log in from there only.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        trusthost10: raw = "trusthost10",
+        /// Password (`ENC ...` as read back, or a new one in clear).
+        password: password = "password",
+        /// Comments.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        comments: str = "comments",
+    }
+);
+
+entity!(
+    /// `config system accprofile` entry: what an administrator with this profile may read or
+    /// write. Its permission keys (`sysgrp`, `fwgrp`, `netgrp`... each `none`, `read`,
+    /// `read-write` or `custom`) stay in `extra`, key by key, as written; nested `*-permission`
+    /// blocks in `nested`.
+    AccProfile {
+        /// `vdom` / `global`: what the profile reaches on a multi-VDOM FortiGate.
+        scope: raw = "scope",
+        /// Comments.
+        comments: str = "comments",
+    }
+);
+
 /// A FortiGate configuration, typed where modelled.
 ///
 /// ```
@@ -549,6 +710,13 @@ pub struct FortiConfig {
     /// `config system zone` entries by name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub zones: BTreeMap<String, Zone>,
+    /// `config system accprofile` entries by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub accprofiles: BTreeMap<String, AccProfile>,
+    /// `config system admin` entries by name. Administrators the desired model does not name are
+    /// never changed or deleted.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub admins: BTreeMap<String, Admin>,
     /// Top-level `config` blocks the model does not cover, verbatim.
     pub other: Vec<String>,
     /// The VDOMs of a multi-VDOM configuration (`config vdom` / `edit NAME` ... `end`), in the order
@@ -603,6 +771,8 @@ const S_SNMP_SYS: &str = "config system snmp sysinfo";
 const S_SNMP_COMM: &str = "config system snmp community";
 const S_SVCGRP: &str = "config firewall service group";
 const S_ZONE: &str = "config system zone";
+const S_ACCPROF: &str = "config system accprofile";
+const S_ADMIN: &str = "config system admin";
 
 /// Sections that are one block of settings, not a table.
 const SINGLE: &[&str] = &[S_HA, S_GLOBAL, S_DNS, S_NTP, S_SYSLOG, S_SNMP_SYS];
@@ -617,6 +787,8 @@ const GLOBAL_ONLY: &[&str] = &[
     S_SYSLOG,
     S_SNMP_SYS,
     S_SNMP_COMM,
+    S_ACCPROF,
+    S_ADMIN,
 ];
 
 fn block_text(tree: &ConfigTree<'_>, id: NodeId) -> String {
@@ -876,7 +1048,7 @@ impl FortiConfig {
                     c.fill_single(tree, n.text, kids)
                 }
                 S_IF | S_ADDR | S_SVC | S_GRP | S_P1 | S_P2 | S_VIP | S_RT | S_POL
-                | S_SNMP_COMM | S_SVCGRP | S_ZONE => match ops() {
+                | S_SNMP_COMM | S_SVCGRP | S_ZONE | S_ACCPROF | S_ADMIN => match ops() {
                     None => false,
                     Some(ops) => match n.text {
                         S_IF => fill(
@@ -946,6 +1118,16 @@ impl FortiConfig {
                             |x: &ServiceGroup| (x.to_sets(), x.nested.clone()),
                         ),
                         S_ZONE => fill(&mut c.zones, ops, name, Zone::from_entry, |x: &Zone| {
+                            (x.to_sets(), x.nested.clone())
+                        }),
+                        S_ACCPROF => fill(
+                            &mut c.accprofiles,
+                            ops,
+                            name,
+                            AccProfile::from_entry,
+                            |x: &AccProfile| (x.to_sets(), x.nested.clone()),
+                        ),
+                        S_ADMIN => fill(&mut c.admins, ops, name, Admin::from_entry, |x: &Admin| {
                             (x.to_sets(), x.nested.clone())
                         }),
                         _ => fill_policies(&mut c.policies, ops),
@@ -1115,6 +1297,8 @@ impl FortiConfig {
                 }
             };
         }
+        sec!(S_ACCPROF, self.accprofiles);
+        sec!(S_ADMIN, self.admins);
         sec!(S_IF, self.interfaces);
         sec!(S_ZONE, self.zones);
         sec!(S_ADDR, self.addresses);
@@ -1368,6 +1552,16 @@ impl FortiConfig {
                 }
             }
         }
+        for (g, grp) in &self.addrgrps {
+            for m in &grp.exclude_member {
+                if !addr_known(m) {
+                    problems.push(format!(
+                        "address group {g} excludes {m:?}, which is not defined"
+                    ));
+                }
+            }
+        }
+        problems.extend(self.typed_key_problems());
         for (n, p2) in &self.phase2 {
             if let Some(p1) = &p2.phase1name {
                 if !self.phase1.contains_key(p1) {
@@ -1519,6 +1713,114 @@ impl FortiConfig {
                 p.push(format!("system snmp community {id} has no name"));
             }
         }
+        p.extend(self.admin_problems());
+        p
+    }
+
+    /// The problems of the typed keys of addresses, groups, services and policies that the device
+    /// checks itself (UUID, wildcard, ICMP type and code, protocol number).
+    fn typed_key_problems(&self) -> Vec<String> {
+        let mut p = Vec::new();
+        let uuid_ok = |u: &str| {
+            let parts: Vec<&str> = u.split('-').collect();
+            parts.iter().map(|x| x.len()).eq([8, 4, 4, 4, 12])
+                && parts.iter().all(|x| x.chars().all(|c| c.is_ascii_hexdigit()))
+        };
+        let mut uuids: Vec<(String, &str)> = Vec::new();
+        for (n, a) in &self.addresses {
+            uuids.extend(a.uuid.as_deref().map(|u| (format!("address {n}"), u)));
+            if let Some(w) = a.wildcard.as_deref() {
+                let ws: Vec<&str> = w.split_whitespace().collect();
+                if ws.len() != 2 || ws.iter().any(|x| x.parse::<Ipv4Addr>().is_err()) {
+                    p.push(format!(
+                        "address {n}: wildcard {w:?} is not an address and a wildcard mask (`A.B.C.D M.M.M.M`)"
+                    ));
+                }
+            }
+        }
+        for (n, g) in &self.addrgrps {
+            uuids.extend(g.uuid.as_deref().map(|u| (format!("address group {n}"), u)));
+        }
+        for (id, x) in &self.policies {
+            uuids.extend(x.uuid.as_deref().map(|u| (format!("policy {id}"), u)));
+        }
+        for (what, u) in uuids {
+            if !uuid_ok(u) {
+                p.push(format!(
+                    "{what}: uuid {u:?} is not a UUID (8-4-4-4-12 hexadecimal digits)"
+                ));
+            }
+        }
+        for (n, x) in &self.services {
+            for (k, v, max) in [
+                ("icmptype", &x.icmptype, 255u16),
+                ("icmpcode", &x.icmpcode, 255),
+                ("protocol-number", &x.protocol_number, 254),
+            ] {
+                if let Some(v) = v.as_deref() {
+                    if !v.parse::<u16>().is_ok_and(|n| n <= max) {
+                        p.push(format!("service {n}: {k} {v:?} is not a number from 0 to {max}"));
+                    }
+                }
+            }
+        }
+        p
+    }
+
+    /// The problems of administrators and access profiles: an administrator's profile must
+    /// exist (when the configuration states or keeps profiles; `super_admin` is built in), its
+    /// trusted hosts must be IPv4 subnets. A password is never named.
+    fn admin_problems(&self) -> Vec<String> {
+        let mut p = Vec::new();
+        let kept: BTreeSet<String> = self
+            .other
+            .iter()
+            .filter(|o| o.lines().next().unwrap_or_default().trim() == S_ACCPROF)
+            .flat_map(|o| edit_names(o))
+            .collect();
+        let check_profiles = !self.accprofiles.is_empty() || !kept.is_empty();
+        for (n, a) in &self.admins {
+            if let Some(prof) = a.accprofile.as_deref() {
+                if check_profiles
+                    && prof != "super_admin"
+                    && !self.accprofiles.contains_key(prof)
+                    && !kept.contains(prof)
+                {
+                    p.push(format!(
+                        "system admin {n:?}: accprofile {prof:?} is not defined (add it to `config system accprofile`)"
+                    ));
+                }
+            }
+            let hosts = [
+                &a.trusthost1,
+                &a.trusthost2,
+                &a.trusthost3,
+                &a.trusthost4,
+                &a.trusthost5,
+                &a.trusthost6,
+                &a.trusthost7,
+                &a.trusthost8,
+                &a.trusthost9,
+                &a.trusthost10,
+            ];
+            for (i, h) in hosts.iter().enumerate() {
+                if let Some(h) = h.as_deref() {
+                    if h.split_whitespace().count() > 2 || parse_subnet(h).is_none() {
+                        p.push(format!(
+                            "system admin {n:?}: trusthost{} {h:?} is not an IPv4 subnet (`A.B.C.D M.M.M.M`)",
+                            i + 1
+                        ));
+                    }
+                }
+            }
+        }
+        for (n, x) in &self.accprofiles {
+            if let Some(sc) = x.scope.as_deref().filter(|v| !["vdom", "global"].contains(v)) {
+                p.push(format!(
+                    "system accprofile {n:?}: scope {sc:?} is neither `vdom` nor `global`"
+                ));
+            }
+        }
         p
     }
 
@@ -1616,6 +1918,27 @@ impl FortiConfig {
             filtered = v;
             &filtered
         };
+        // A FortiGate shows a password only encrypted (`ENC ...`): a password `want` states in
+        // clear for an administrator the device already has with a password cannot be compared,
+        // and is not set again (else every run would change it and no read-back would match).
+        let unchanged;
+        let want = if want.admins.iter().any(|(n, a)| {
+            a.password.as_ref().is_some_and(|p| !is_enc(p.expose()))
+                && this.admins.get(n).is_some_and(|l| l.password.is_some())
+        }) {
+            let mut w = want.clone();
+            for (n, a) in w.admins.iter_mut() {
+                if a.password.as_ref().is_some_and(|p| !is_enc(p.expose())) {
+                    if let Some(lp) = this.admins.get(n).and_then(|l| l.password.clone()) {
+                        a.password = Some(lp);
+                    }
+                }
+            }
+            unchanged = w;
+            &unchanged
+        } else {
+            want
+        };
         let live_secs = this.sections();
         let want_secs = want.sections();
         let mut view = Vec::new();
@@ -1633,7 +1956,10 @@ impl FortiConfig {
             for le in lentries {
                 let w = by_name.get(le.name.as_str()).copied();
                 // Interfaces are only changed, never deleted; factory objects are never deleted.
-                if w.is_none() && (*s == S_IF || BUILTIN.contains(&le.name.as_str())) {
+                // Nor are administrators and access profiles the desired model does not name.
+                if w.is_none()
+                    && ([S_IF, S_ADMIN, S_ACCPROF].contains(s) || BUILTIN.contains(&le.name.as_str()))
+                {
                     continue;
                 }
                 let mut e = le.clone();
@@ -1718,6 +2044,16 @@ impl FortiConfig {
                         body.insert("interface".into(), serde_json::Value::Array(members));
                     }
                 }
+                if s == S_ADMIN {
+                    // An administrator's VDOMs are a table of names, even one.
+                    if let Some((_, v)) = e.sets.iter().find(|(k, _)| k == "vdom") {
+                        let vdoms = tokens(v)
+                            .into_iter()
+                            .map(|n| serde_json::json!({ "name": n }))
+                            .collect();
+                        body.insert("vdom".into(), serde_json::Value::Array(vdoms));
+                    }
+                }
                 if s == S_NTP && !self.ntp_servers.is_empty() {
                     let servers = self
                         .ntp_servers
@@ -1768,6 +2104,10 @@ fn rest_body(
                     | "mappedip"
                     | "monitor"
                     | "domain"
+                    | "poolname"
+                    | "groups"
+                    | "users"
+                    | "exclude-member"
             );
         let val = if is_list {
             serde_json::Value::Array(
