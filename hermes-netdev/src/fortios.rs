@@ -1127,9 +1127,11 @@ impl FortiConfig {
                             AccProfile::from_entry,
                             |x: &AccProfile| (x.to_sets(), x.nested.clone()),
                         ),
-                        S_ADMIN => fill(&mut c.admins, ops, name, Admin::from_entry, |x: &Admin| {
-                            (x.to_sets(), x.nested.clone())
-                        }),
+                        S_ADMIN => {
+                            fill(&mut c.admins, ops, name, Admin::from_entry, |x: &Admin| {
+                                (x.to_sets(), x.nested.clone())
+                            })
+                        }
                         _ => fill_policies(&mut c.policies, ops),
                     },
                 },
@@ -1724,7 +1726,9 @@ impl FortiConfig {
         let uuid_ok = |u: &str| {
             let parts: Vec<&str> = u.split('-').collect();
             parts.iter().map(|x| x.len()).eq([8, 4, 4, 4, 12])
-                && parts.iter().all(|x| x.chars().all(|c| c.is_ascii_hexdigit()))
+                && parts
+                    .iter()
+                    .all(|x| x.chars().all(|c| c.is_ascii_hexdigit()))
         };
         let mut uuids: Vec<(String, &str)> = Vec::new();
         for (n, a) in &self.addresses {
@@ -1759,7 +1763,9 @@ impl FortiConfig {
             ] {
                 if let Some(v) = v.as_deref() {
                     if !v.parse::<u16>().is_ok_and(|n| n <= max) {
-                        p.push(format!("service {n}: {k} {v:?} is not a number from 0 to {max}"));
+                        p.push(format!(
+                            "service {n}: {k} {v:?} is not a number from 0 to {max}"
+                        ));
                     }
                 }
             }
@@ -1815,7 +1821,11 @@ impl FortiConfig {
             }
         }
         for (n, x) in &self.accprofiles {
-            if let Some(sc) = x.scope.as_deref().filter(|v| !["vdom", "global"].contains(v)) {
+            if let Some(sc) = x
+                .scope
+                .as_deref()
+                .filter(|v| !["vdom", "global"].contains(v))
+            {
                 p.push(format!(
                     "system accprofile {n:?}: scope {sc:?} is neither `vdom` nor `global`"
                 ));
@@ -1958,7 +1968,8 @@ impl FortiConfig {
                 // Interfaces are only changed, never deleted; factory objects are never deleted.
                 // Nor are administrators and access profiles the desired model does not name.
                 if w.is_none()
-                    && ([S_IF, S_ADMIN, S_ACCPROF].contains(s) || BUILTIN.contains(&le.name.as_str()))
+                    && ([S_IF, S_ADMIN, S_ACCPROF].contains(s)
+                        || BUILTIN.contains(&le.name.as_str()))
                 {
                     continue;
                 }

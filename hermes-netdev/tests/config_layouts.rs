@@ -1538,7 +1538,10 @@ fn fortios_append_onto_an_empty_value_round_trips() {
     let m = FortiConfig::parse(text);
     let out = m.render();
     // `exclude-member` is typed (a list, written quoted as the device shows it).
-    assert!(out.contains("        set exclude-member \"addr5\"\n"), "{out}");
+    assert!(
+        out.contains("        set exclude-member \"addr5\"\n"),
+        "{out}"
+    );
     let again = FortiConfig::parse(&out);
     assert_eq!(again, m, "parse(render(m)) != m\n{out}");
     assert_eq!(again.render(), out);
