@@ -107,6 +107,18 @@ fn is_enc(v: &str) -> bool {
         .is_some_and(|x| !x.is_empty() && !x.contains([' ', '"', '\'', '\\']))
 }
 
+/// A password value as the model holds it: the `ENC ...` form whole, a single (quoted) word as the
+/// CLI reads it, anything else as written (so that no password is ever left in `extra`).
+fn password_value(v: &str) -> String {
+    if is_enc(v) {
+        return v.to_string();
+    }
+    match tokens(v).as_slice() {
+        [one] => one.clone(),
+        _ => v.to_string(),
+    }
+}
+
 macro_rules! entity {
     ($(#[$m:meta])* $name:ident { $( $(#[$fm:meta])* $field:ident : $kind:ident = $key:literal ),* $(,)? }) => {
         $(#[$m])*
@@ -149,13 +161,13 @@ macro_rules! entity {
     (@valid verbatim, $v:expr) => { true };
     (@valid list, $v:expr) => { valid_list($v) };
     (@valid secret, $v:expr) => { valid_str($v) };
-    (@valid password, $v:expr) => { valid_str($v) || is_enc($v) };
+    (@valid password, $v:expr) => { true };
     (@parse str, $v:expr) => { tokens($v).into_iter().next() };
     (@parse raw, $v:expr) => { Some($v.to_string()) };
     (@parse verbatim, $v:expr) => { Some($v.to_string()) };
     (@parse list, $v:expr) => { tokens($v) };
     (@parse secret, $v:expr) => { tokens($v).into_iter().next().map(hermes_core::Secret::new) };
-    (@parse password, $v:expr) => { if is_enc($v) { Some(hermes_core::Secret::new($v)) } else { tokens($v).into_iter().next().map(hermes_core::Secret::new) } };
+    (@parse password, $v:expr) => { Some(hermes_core::Secret::new(password_value($v))) };
     (@render str, $f:expr, $key:literal, $out:ident) => { if let Some(v) = &$f { $out.push(($key.to_string(), quote(v))); } };
     (@render raw, $f:expr, $key:literal, $out:ident) => { if let Some(v) = &$f { $out.push(($key.to_string(), v.clone())); } };
     (@render verbatim, $f:expr, $key:literal, $out:ident) => { if let Some(v) = &$f { $out.push(($key.to_string(), v.clone())); } };
@@ -653,6 +665,179 @@ entity!(
     }
 );
 
+entity!(
+    /// A rule of a `config router access-list` entry (`config rule` / `edit N`).
+    AclRule {
+        /// `permit` (the default) / `deny`.
+        action: raw = "action",
+        /// `any`, `A.B.C.D/L` or `A.B.C.D M.M.M.M`.
+        prefix: raw = "prefix",
+        /// Address and wildcard mask (`1.2.3.4 0.255.255.255`), instead of `prefix`.
+        wildcard: raw = "wildcard",
+        /// `enable` / `disable`: match the prefix length exactly.
+        exact_match: raw = "exact-match",
+    }
+);
+
+entity!(
+    /// A rule of a `config router route-map` entry (`config rule` / `edit N`).
+    RouteMapRule {
+        /// `permit` (the default) / `deny`.
+        action: raw = "action",
+        /// Access list (or prefix list) the route must match.
+        match_ip_address: str = "match-ip-address",
+        /// Access list the next hop must match.
+        match_ip_nexthop: str = "match-ip-nexthop",
+        /// Outgoing interface the route must use.
+        match_interface: str = "match-interface",
+        /// AS-path list the route must match.
+        match_as_path: str = "match-as-path",
+        /// Community list the route must match.
+        match_community: str = "match-community",
+        /// Metric the route must have.
+        match_metric: raw = "match-metric",
+        /// Tag the route must have.
+        match_tag: raw = "match-tag",
+        /// BGP local preference to set.
+        set_local_preference: raw = "set-local-preference",
+        /// Metric to set.
+        set_metric: raw = "set-metric",
+        /// BGP weight to set.
+        set_weight: raw = "set-weight",
+        /// Tag to set.
+        set_tag: raw = "set-tag",
+        /// Next hop to set.
+        set_ip_nexthop: raw = "set-ip-nexthop",
+        /// BGP origin to set (`igp`, `egp`, `incomplete`).
+        set_origin: raw = "set-origin",
+        /// BGP communities to set (`"65000:100" "no-export"`).
+        set_community: list = "set-community",
+        /// AS numbers to prepend.
+        set_aspath: list = "set-aspath",
+    }
+);
+
+/// A named list of rules evaluated in order (first match wins): a `config router access-list`
+/// entry ([`RouterAccessList`]) or a `config router route-map` entry ([`RouteMap`]). Its
+/// `config rule` table is typed in `rules`, in the order the device holds it (`delete`, `move`
+/// and `clone` applied); a rule table the model cannot read (a rule id that is not a number, a
+/// command naming a rule that does not exist) stays in `nested` as written.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RuleList<R> {
+    /// Comments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The rules in evaluation order: (id, rule).
+    #[serde(default = "Vec::new", skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<(u32, R)>,
+    /// Other `set` lines of the entry: key → value as written.
+    #[serde(default)]
+    pub extra: BTreeMap<String, String>,
+    /// Nested `config` blocks other than the typed rule table, verbatim.
+    #[serde(default)]
+    pub nested: Vec<String>,
+}
+
+/// `config router access-list` entry.
+pub type RouterAccessList = RuleList<AclRule>;
+/// `config router route-map` entry.
+pub type RouteMap = RuleList<RouteMapRule>;
+
+/// The parser, renderer and REST table of a [`RuleList`] of one rule type.
+macro_rules! rule_list {
+    ($R:ty) => {
+        impl RuleList<$R> {
+            fn from_entry(e: &Entry) -> Self {
+                let mut x = RuleList {
+                    comments: None,
+                    rules: Vec::new(),
+                    extra: BTreeMap::new(),
+                    nested: Vec::new(),
+                };
+                for (k, v) in &e.sets {
+                    if k == "comments" && valid_str(v) {
+                        x.comments = tokens(v).into_iter().next();
+                    } else {
+                        x.extra.insert(k.clone(), v.clone());
+                    }
+                }
+                for b in &e.nested {
+                    let sub = ConfigTree::parse(b, Syntax::FortiOs);
+                    let root = sub
+                        .roots()
+                        .iter()
+                        .copied()
+                        .find(|&r| sub.node(r).kind != NodeKind::Comment);
+                    let typed = root.is_some_and(|r| {
+                        sub.node(r).text == "config rule"
+                            && table_ops(&sub, r).is_some_and(|ops| {
+                                fill_ordered(&mut x.rules, ops, <$R>::from_entry, |r: &$R| {
+                                    (r.to_sets(), r.nested.clone())
+                                })
+                            })
+                    });
+                    if !typed {
+                        x.nested.push(b.clone());
+                    }
+                }
+                x
+            }
+
+            fn to_sets(&self) -> Vec<(String, String)> {
+                let mut out = Vec::new();
+                if let Some(c) = &self.comments {
+                    out.push(("comments".to_string(), quote(c)));
+                }
+                out.extend(self.extra.iter().map(|(k, v)| (k.clone(), v.clone())));
+                out
+            }
+
+            /// The nested blocks as written: the rule table first, then the others.
+            fn nested_blocks(&self) -> Vec<String> {
+                let mut out = Vec::new();
+                if !self.rules.is_empty() {
+                    let entries: Vec<Entry> = self
+                        .rules
+                        .iter()
+                        .map(|(id, r)| {
+                            let (sets, nested) = (r.to_sets(), r.nested.clone());
+                            Entry {
+                                name: id.to_string(),
+                                sets,
+                                nested,
+                                ..Entry::default()
+                            }
+                        })
+                        .collect();
+                    let text = render_sections(&[("config rule", Some(entries), false)], &[]);
+                    out.push(text.trim_end().to_string());
+                }
+                out.extend(self.nested.iter().cloned());
+                out
+            }
+
+            /// The REST `rule` table: one object per rule, in order.
+            fn rest_rules(&self) -> serde_json::Value {
+                serde_json::Value::Array(
+                    self.rules
+                        .iter()
+                        .map(|(id, r)| {
+                            serde_json::Value::Object(rest_body(
+                                "id",
+                                &id.to_string(),
+                                &r.to_sets(),
+                            ))
+                        })
+                        .collect(),
+                )
+            }
+        }
+    };
+}
+
+rule_list!(AclRule);
+rule_list!(RouteMapRule);
+
 /// A FortiGate configuration, typed where modelled.
 ///
 /// ```
@@ -717,6 +902,13 @@ pub struct FortiConfig {
     /// never changed or deleted.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub admins: BTreeMap<String, Admin>,
+    /// `config router access-list` entries by name. Lists the desired model does not name are
+    /// never changed or deleted; a named list's rules are made equal to the ones it states.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub router_access_lists: BTreeMap<String, RouterAccessList>,
+    /// `config router route-map` entries by name (same rules as the access lists).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub route_maps: BTreeMap<String, RouteMap>,
     /// Top-level `config` blocks the model does not cover, verbatim.
     pub other: Vec<String>,
     /// The VDOMs of a multi-VDOM configuration (`config vdom` / `edit NAME` ... `end`), in the order
@@ -773,6 +965,8 @@ const S_SVCGRP: &str = "config firewall service group";
 const S_ZONE: &str = "config system zone";
 const S_ACCPROF: &str = "config system accprofile";
 const S_ADMIN: &str = "config system admin";
+const S_RACL: &str = "config router access-list";
+const S_RMAP: &str = "config router route-map";
 
 /// Sections that are one block of settings, not a table.
 const SINGLE: &[&str] = &[S_HA, S_GLOBAL, S_DNS, S_NTP, S_SYSLOG, S_SNMP_SYS];
@@ -1048,93 +1242,111 @@ impl FortiConfig {
                     c.fill_single(tree, n.text, kids)
                 }
                 S_IF | S_ADDR | S_SVC | S_GRP | S_P1 | S_P2 | S_VIP | S_RT | S_POL
-                | S_SNMP_COMM | S_SVCGRP | S_ZONE | S_ACCPROF | S_ADMIN => match ops() {
-                    None => false,
-                    Some(ops) => match n.text {
-                        S_IF => fill(
-                            &mut c.interfaces,
-                            ops,
-                            name,
-                            FInterface::from_entry,
-                            |x: &FInterface| (x.to_sets(), x.nested.clone()),
-                        ),
-                        S_ADDR => fill(
-                            &mut c.addresses,
-                            ops,
-                            name,
-                            Address::from_entry,
-                            |x: &Address| (x.to_sets(), x.nested.clone()),
-                        ),
-                        S_SVC => fill(
-                            &mut c.services,
-                            ops,
-                            name,
-                            Service::from_entry,
-                            |x: &Service| (x.to_sets(), x.nested.clone()),
-                        ),
-                        S_GRP => fill(
-                            &mut c.addrgrps,
-                            ops,
-                            name,
-                            AddrGrp::from_entry,
-                            |x: &AddrGrp| (x.to_sets(), x.nested.clone()),
-                        ),
-                        S_P1 => fill(
-                            &mut c.phase1,
-                            ops,
-                            name,
-                            Phase1::from_entry,
-                            |x: &Phase1| (x.to_sets(), x.nested.clone()),
-                        ),
-                        S_P2 => fill(
-                            &mut c.phase2,
-                            ops,
-                            name,
-                            Phase2::from_entry,
-                            |x: &Phase2| (x.to_sets(), x.nested.clone()),
-                        ),
-                        S_VIP => fill(&mut c.vips, ops, name, Vip::from_entry, |x: &Vip| {
-                            (x.to_sets(), x.nested.clone())
-                        }),
-                        S_RT => fill(
-                            &mut c.static_routes,
-                            ops,
-                            seq,
-                            FStaticRoute::from_entry,
-                            |x: &FStaticRoute| (x.to_sets(), x.nested.clone()),
-                        ),
-                        S_SNMP_COMM => fill(
-                            &mut c.snmp_communities,
-                            ops,
-                            seq,
-                            SnmpCommunity::from_entry,
-                            |x: &SnmpCommunity| (x.to_sets(), x.nested.clone()),
-                        ),
-                        S_SVCGRP => fill(
-                            &mut c.service_groups,
-                            ops,
-                            name,
-                            ServiceGroup::from_entry,
-                            |x: &ServiceGroup| (x.to_sets(), x.nested.clone()),
-                        ),
-                        S_ZONE => fill(&mut c.zones, ops, name, Zone::from_entry, |x: &Zone| {
-                            (x.to_sets(), x.nested.clone())
-                        }),
-                        S_ACCPROF => fill(
-                            &mut c.accprofiles,
-                            ops,
-                            name,
-                            AccProfile::from_entry,
-                            |x: &AccProfile| (x.to_sets(), x.nested.clone()),
-                        ),
-                        S_ADMIN => {
-                            fill(&mut c.admins, ops, name, Admin::from_entry, |x: &Admin| {
+                | S_SNMP_COMM | S_SVCGRP | S_ZONE | S_ACCPROF | S_ADMIN | S_RACL | S_RMAP => {
+                    match ops() {
+                        None => false,
+                        Some(ops) => match n.text {
+                            S_IF => fill(
+                                &mut c.interfaces,
+                                ops,
+                                name,
+                                FInterface::from_entry,
+                                |x: &FInterface| (x.to_sets(), x.nested.clone()),
+                            ),
+                            S_ADDR => fill(
+                                &mut c.addresses,
+                                ops,
+                                name,
+                                Address::from_entry,
+                                |x: &Address| (x.to_sets(), x.nested.clone()),
+                            ),
+                            S_SVC => fill(
+                                &mut c.services,
+                                ops,
+                                name,
+                                Service::from_entry,
+                                |x: &Service| (x.to_sets(), x.nested.clone()),
+                            ),
+                            S_GRP => fill(
+                                &mut c.addrgrps,
+                                ops,
+                                name,
+                                AddrGrp::from_entry,
+                                |x: &AddrGrp| (x.to_sets(), x.nested.clone()),
+                            ),
+                            S_P1 => fill(
+                                &mut c.phase1,
+                                ops,
+                                name,
+                                Phase1::from_entry,
+                                |x: &Phase1| (x.to_sets(), x.nested.clone()),
+                            ),
+                            S_P2 => fill(
+                                &mut c.phase2,
+                                ops,
+                                name,
+                                Phase2::from_entry,
+                                |x: &Phase2| (x.to_sets(), x.nested.clone()),
+                            ),
+                            S_VIP => fill(&mut c.vips, ops, name, Vip::from_entry, |x: &Vip| {
                                 (x.to_sets(), x.nested.clone())
-                            })
-                        }
-                        _ => fill_policies(&mut c.policies, ops),
-                    },
-                },
+                            }),
+                            S_RT => fill(
+                                &mut c.static_routes,
+                                ops,
+                                seq,
+                                FStaticRoute::from_entry,
+                                |x: &FStaticRoute| (x.to_sets(), x.nested.clone()),
+                            ),
+                            S_SNMP_COMM => fill(
+                                &mut c.snmp_communities,
+                                ops,
+                                seq,
+                                SnmpCommunity::from_entry,
+                                |x: &SnmpCommunity| (x.to_sets(), x.nested.clone()),
+                            ),
+                            S_SVCGRP => fill(
+                                &mut c.service_groups,
+                                ops,
+                                name,
+                                ServiceGroup::from_entry,
+                                |x: &ServiceGroup| (x.to_sets(), x.nested.clone()),
+                            ),
+                            S_ZONE => {
+                                fill(&mut c.zones, ops, name, Zone::from_entry, |x: &Zone| {
+                                    (x.to_sets(), x.nested.clone())
+                                })
+                            }
+                            S_ACCPROF => fill(
+                                &mut c.accprofiles,
+                                ops,
+                                name,
+                                AccProfile::from_entry,
+                                |x: &AccProfile| (x.to_sets(), x.nested.clone()),
+                            ),
+                            S_ADMIN => {
+                                fill(&mut c.admins, ops, name, Admin::from_entry, |x: &Admin| {
+                                    (x.to_sets(), x.nested.clone())
+                                })
+                            }
+                            S_RACL => fill(
+                                &mut c.router_access_lists,
+                                ops,
+                                name,
+                                RouterAccessList::from_entry,
+                                |x: &RouterAccessList| (x.to_sets(), x.nested_blocks()),
+                            ),
+                            S_RMAP => fill(
+                                &mut c.route_maps,
+                                ops,
+                                name,
+                                RouteMap::from_entry,
+                                |x: &RouteMap| (x.to_sets(), x.nested_blocks()),
+                            ),
+                            _ => fill_policies(&mut c.policies, ops),
+                        },
+                    }
+                }
                 _ => false,
             };
             if !ok {
@@ -1326,6 +1538,28 @@ impl FortiConfig {
                         .collect(),
                 ),
                 false,
+            ));
+        }
+        if !self.router_access_lists.is_empty() {
+            out.push((
+                S_RACL,
+                Some(named(
+                    &self.router_access_lists,
+                    |v| v.to_sets(),
+                    |v| v.nested_blocks(),
+                )),
+                true,
+            ));
+        }
+        if !self.route_maps.is_empty() {
+            out.push((
+                S_RMAP,
+                Some(named(
+                    &self.route_maps,
+                    |v| v.to_sets(),
+                    |v| v.nested_blocks(),
+                )),
+                true,
             ));
         }
         if !self.snmp_communities.is_empty() {
@@ -1716,6 +1950,87 @@ impl FortiConfig {
             }
         }
         p.extend(self.admin_problems());
+        p.extend(self.router_list_problems());
+        p
+    }
+
+    /// The problems of router access lists and route maps: actions, prefixes and wildcards the
+    /// device refuses, a rule id twice, and a route map matching a list that is not defined (when
+    /// the configuration states or keeps access or prefix lists).
+    fn router_list_problems(&self) -> Vec<String> {
+        let mut p = Vec::new();
+        let action_ok =
+            |a: &Option<String>| a.as_deref().is_none_or(|a| matches!(a, "permit" | "deny"));
+        let two_addrs = |v: &str| {
+            let w: Vec<&str> = v.split_whitespace().collect();
+            w.len() == 2 && w.iter().all(|x| x.parse::<Ipv4Addr>().is_ok())
+        };
+        for (n, l) in &self.router_access_lists {
+            let mut ids = BTreeSet::new();
+            for (id, r) in &l.rules {
+                if !ids.insert(*id) {
+                    p.push(format!("router access-list {n:?}: rule {id} appears twice"));
+                }
+                if !action_ok(&r.action) {
+                    p.push(format!(
+                        "router access-list {n:?} rule {id}: action {:?} is neither permit nor deny",
+                        r.action.as_deref().unwrap_or_default()
+                    ));
+                }
+                if let Some(x) = r.prefix.as_deref() {
+                    if x != "any" && (x.split_whitespace().count() > 2 || parse_subnet(x).is_none())
+                    {
+                        p.push(format!(
+                            "router access-list {n:?} rule {id}: prefix {x:?} is not `any`, `A.B.C.D/L` or `A.B.C.D M.M.M.M`"
+                        ));
+                    }
+                }
+                if let Some(x) = r.wildcard.as_deref().filter(|x| !two_addrs(x)) {
+                    p.push(format!(
+                        "router access-list {n:?} rule {id}: wildcard {x:?} is not an address and a wildcard mask"
+                    ));
+                }
+            }
+        }
+        let kept: BTreeSet<String> = self
+            .other
+            .iter()
+            .filter(|o| {
+                let h = o.lines().next().unwrap_or_default().trim();
+                h == S_RACL || h == "config router prefix-list"
+            })
+            .flat_map(|o| edit_names(o))
+            .collect();
+        let check_refs = !self.router_access_lists.is_empty() || !kept.is_empty();
+        for (n, m) in &self.route_maps {
+            let mut ids = BTreeSet::new();
+            for (id, r) in &m.rules {
+                if !ids.insert(*id) {
+                    p.push(format!("router route-map {n:?}: rule {id} appears twice"));
+                }
+                if !action_ok(&r.action) {
+                    p.push(format!(
+                        "router route-map {n:?} rule {id}: action {:?} is neither permit nor deny",
+                        r.action.as_deref().unwrap_or_default()
+                    ));
+                }
+                for (k, v) in [
+                    ("match-ip-address", &r.match_ip_address),
+                    ("match-ip-nexthop", &r.match_ip_nexthop),
+                ] {
+                    if let Some(l) = v.as_deref() {
+                        if check_refs
+                            && !self.router_access_lists.contains_key(l)
+                            && !kept.contains(l)
+                        {
+                            p.push(format!(
+                                "router route-map {n:?} rule {id}: {k} {l:?} is not a defined access list or prefix list"
+                            ));
+                        }
+                    }
+                }
+            }
+        }
         p
     }
 
@@ -1966,9 +2281,10 @@ impl FortiConfig {
             for le in lentries {
                 let w = by_name.get(le.name.as_str()).copied();
                 // Interfaces are only changed, never deleted; factory objects are never deleted.
-                // Nor are administrators and access profiles the desired model does not name.
+                // Nor are administrators, access profiles, router access lists and route maps the
+                // desired model does not name.
                 if w.is_none()
-                    && ([S_IF, S_ADMIN, S_ACCPROF].contains(s)
+                    && ([S_IF, S_ADMIN, S_ACCPROF, S_RACL, S_RMAP].contains(s)
                         || BUILTIN.contains(&le.name.as_str()))
                 {
                     continue;
@@ -1976,7 +2292,7 @@ impl FortiConfig {
                 let mut e = le.clone();
                 if let Some(w) = w {
                     e.sets.retain(|(k, _)| w.sets.iter().any(|(wk, _)| wk == k));
-                    if SINGLE.contains(s) && *s != S_HA {
+                    if SINGLE.contains(s) && *s != S_HA || [S_RACL, S_RMAP].contains(s) {
                         // A settings block's sub-table (`config ntpserver`) is diffed entry by
                         // entry: kept when `want` has one of the same name.
                         let head = |b: &String| b.lines().next().unwrap_or_default().to_string();
@@ -2065,6 +2381,17 @@ impl FortiConfig {
                         body.insert("vdom".into(), serde_json::Value::Array(vdoms));
                     }
                 }
+                let rules = match s {
+                    S_RACL => self
+                        .router_access_lists
+                        .get(&e.name)
+                        .map(|l| l.rest_rules()),
+                    S_RMAP => self.route_maps.get(&e.name).map(|l| l.rest_rules()),
+                    _ => None,
+                };
+                if let Some(rules) = rules.filter(|r| r.as_array().is_some_and(|a| !a.is_empty())) {
+                    body.insert("rule".into(), rules);
+                }
                 if s == S_NTP && !self.ntp_servers.is_empty() {
                     let servers = self
                         .ntp_servers
@@ -2119,6 +2446,8 @@ fn rest_body(
                     | "groups"
                     | "users"
                     | "exclude-member"
+                    | "set-community"
+                    | "set-aspath"
             );
         let val = if is_list {
             serde_json::Value::Array(
@@ -2127,6 +2456,8 @@ fn rest_body(
                         let key = match k.as_str() {
                             "mappedip" => "range",
                             "domain" => "domain",
+                            "set-community" => "community",
+                            "set-aspath" => "as",
                             _ => "name",
                         };
                         serde_json::json!({ key: n })
@@ -2224,6 +2555,21 @@ fn fill<K: Ord + Clone, T: Clone>(
 /// when an id is not a number or a command names a policy that does not exist (or `clone` one that
 /// does): the block is then kept as written.
 fn fill_policies(policies: &mut Vec<(u32, Policy)>, ops: Vec<Op>) -> bool {
+    fill_ordered(policies, ops, Policy::from_entry, |p: &Policy| {
+        (p.to_sets(), p.nested.clone())
+    })
+}
+
+/// Applies a block of an ordered table keyed by number (policies, `config rule` tables) as the
+/// device does: new entries appended, an entry edited again changes only the keys it sets,
+/// `delete` / `move` / `clone`. False, and the table unchanged, when a name is not a number or a
+/// command names an entry the table lacks.
+fn fill_ordered<T: Clone>(
+    policies: &mut Vec<(u32, T)>,
+    ops: Vec<Op>,
+    read: impl Fn(&Entry) -> T,
+    back: impl Fn(&T) -> (Vec<(String, String)>, Vec<String>),
+) -> bool {
     if ops
         .iter()
         .any(|o| matches!(o, Op::Edit(e) if e.name.parse::<u32>().is_err()))
@@ -2233,7 +2579,7 @@ fn fill_policies(policies: &mut Vec<(u32, Policy)>, ops: Vec<Op>) -> bool {
     let script = ops.iter().any(|o| !o.is_edit());
     let mut work = if script { policies.clone() } else { Vec::new() };
     let w = if script { &mut work } else { &mut *policies };
-    let index = |w: &Vec<(u32, Policy)>| -> std::collections::HashMap<u32, usize> {
+    let index = |w: &Vec<(u32, T)>| -> std::collections::HashMap<u32, usize> {
         w.iter().enumerate().map(|(i, (id, _))| (*id, i)).collect()
     };
     // Positions by id, rebuilt after a command that moves entries (scripts are short).
@@ -2247,14 +2593,14 @@ fn fill_policies(policies: &mut Vec<(u32, Policy)>, ops: Vec<Op>) -> bool {
                 };
                 match at.get(&id) {
                     Some(&i) => {
-                        let old = &w[i].1;
-                        let e = merged(old.to_sets(), old.nested.clone(), e);
-                        w[i].1 = Policy::from_entry(&e);
+                        let (sets, nested) = back(&w[i].1);
+                        let e = merged(sets, nested, e);
+                        w[i].1 = read(&e);
                     }
                     None => {
                         let e = merged(Vec::new(), Vec::new(), e);
                         at.insert(id, w.len());
-                        w.push((id, Policy::from_entry(&e)));
+                        w.push((id, read(&e)));
                     }
                 }
             }

@@ -422,3 +422,187 @@ fn policy_security_profiles_are_typed() {
     p.groups.clear();
     assert!(m.diff(&bare, "fgt").is_empty());
 }
+
+#[test]
+fn an_admin_password_in_any_form_stays_out_of_debug() {
+    // Damaged or unusual values (two words, an `ENC` cut short) are still the password, never kept
+    // in `extra` where `Debug` would show them.
+    for v in ["ENC", "ENC two words", "a b", "\"quoted pass\"", "''"] {
+        let text = format!(
+            "config system admin\n    edit \"a\"\n        set password {v}\n    next\nend\n"
+        );
+        let m = round_trip(v, &text);
+        let a = &m.admins["a"];
+        assert!(a.extra.is_empty(), "{v}: {:?}", a.extra.keys());
+        assert!(a.password.is_some(), "{v}");
+        let dbg = format!("{m:?}");
+        assert!(
+            !dbg.contains("two words") && !dbg.contains("quoted pass"),
+            "{dbg}"
+        );
+    }
+}
+
+#[test]
+fn router_access_lists_keep_their_rules_in_device_order() {
+    // batfish fortios testconfigs/access_list: rule 12 first, edited again at the end of the same
+    // `config rule` table (it keeps its place and takes the new prefix).
+    let rel = "batfish/fortios_access_list";
+    let m = round_trip(rel, &read(rel));
+    assert!(m
+        .other
+        .iter()
+        .all(|o| !o.starts_with("config router access-list")));
+    let l = &m.router_access_lists["acl_name1"];
+    assert_eq!(l.comments.as_deref(), Some("comment for acl_name1"));
+    assert!(l.nested.is_empty(), "{:?}", l.nested);
+    let ids: Vec<u32> = l.rules.iter().map(|(id, _)| *id).collect();
+    assert_eq!(ids, [12, 1, 2]);
+    let r12 = &l.rules[0].1;
+    assert_eq!(r12.action.as_deref(), Some("permit"));
+    assert_eq!(r12.exact_match.as_deref(), Some("enable"));
+    assert_eq!(r12.wildcard.as_deref(), Some("1.2.3.4 0.255.255.255"));
+    assert_eq!(r12.prefix.as_deref(), Some("1.2.3.4/24"));
+    assert_eq!(l.rules[2].1.prefix.as_deref(), Some("any"));
+    assert!(m.router_access_lists["the_longest_access_list_name_possib"]
+        .rules
+        .is_empty());
+    assert!(m.validate(rel).is_ok(), "{:?}", m.validate(rel));
+    // REST: the rules are the `rule` table, in order.
+    let bodies = m.rest_bodies();
+    let (_, _, body) = bodies
+        .iter()
+        .find(|(p, k, _)| p == "/api/v2/cmdb/router/access-list" && k == "acl_name1")
+        .expect("access-list body");
+    let rule_ids: Vec<u64> = body["rule"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(rule_ids, [12, 1, 2]);
+    assert_eq!(body["rule"][0]["exact-match"], "enable");
+    // A rule removed is deleted, a key the desired rule drops is unset, a list the desired model
+    // does not name is left alone.
+    let mut want = FortiConfig::default();
+    let mut wl = l.clone();
+    wl.rules.retain(|(id, _)| *id != 2);
+    wl.rules[1].1.exact_match = None;
+    want.router_access_lists.insert("acl_name1".into(), wl);
+    assert_eq!(
+        m.diff(&want, "fgt").commands(),
+        [
+            "config router access-list",
+            "    edit \"acl_name1\"",
+            "        config rule",
+            "            edit 1",
+            "                unset exact-match",
+            "            next",
+            "            delete 2",
+            "        end",
+            "    next",
+            "end"
+        ]
+    );
+    // Rules put in another order: moved, nothing else.
+    let mut want = FortiConfig::default();
+    let mut wl = l.clone();
+    wl.rules.swap(0, 1);
+    want.router_access_lists.insert("acl_name1".into(), wl);
+    assert_eq!(
+        m.diff(&want, "fgt").commands(),
+        [
+            "config router access-list",
+            "    edit \"acl_name1\"",
+            "        config rule",
+            "            move 1 before 12",
+            "        end",
+            "    next",
+            "end"
+        ]
+    );
+    // Bad prefixes and wildcards are reported.
+    let mut bad = m.clone();
+    let r = &mut bad.router_access_lists.get_mut("acl_name1").unwrap().rules;
+    r[1].1.prefix = Some("1.2.3.4/33".into());
+    r[2].1.wildcard = Some("1.2.3.4".into());
+    r[0].1.action = Some("allow".into());
+    let err = bad.validate(rel).unwrap_err().to_string();
+    assert!(err.contains("rule 1: prefix \"1.2.3.4/33\""), "{err}");
+    assert!(err.contains("rule 2: wildcard \"1.2.3.4\""), "{err}");
+    assert!(err.contains("rule 12: action \"allow\""), "{err}");
+}
+
+#[test]
+fn route_maps_are_typed_and_their_references_checked() {
+    // batfish fortios testconfigs/route_map: rule 9999 before rule 1 (insertion order), edited
+    // again; rules matching access lists acl1 and acl2.
+    let rel = "batfish/fortios_route_map";
+    let m = round_trip(rel, &read(rel));
+    let rm = &m.route_maps["route_map1"];
+    assert_eq!(rm.comments.as_deref(), Some("comment for route_map1"));
+    let ids: Vec<u32> = rm.rules.iter().map(|(id, _)| *id).collect();
+    assert_eq!(ids, [9999, 1, 2]);
+    assert_eq!(rm.rules[0].1.match_ip_address.as_deref(), Some("acl1"));
+    assert_eq!(rm.rules[0].1.action.as_deref(), Some("permit"));
+    assert_eq!(rm.rules[1].1.action.as_deref(), Some("deny"));
+    assert_eq!(rm.rules[1].1.match_ip_address.as_deref(), Some("acl2"));
+    assert!(m.validate(rel).is_ok(), "{:?}", m.validate(rel));
+    // Route maps come after the access lists they use.
+    let out = m.render();
+    assert!(
+        out.find("config router access-list").unwrap()
+            < out.find("config router route-map").unwrap()
+    );
+    // A new rule with BGP settings is written in FortiOS's form and sent as a table.
+    let mut want = FortiConfig::default();
+    let mut w = rm.clone();
+    w.rules.push((
+        20,
+        hermes_netdev::fortios::RouteMapRule {
+            action: Some("permit".into()),
+            match_ip_address: Some("acl1".into()),
+            set_local_preference: Some("200".into()),
+            set_community: vec!["65000:100".into(), "no-export".into()],
+            ..Default::default()
+        },
+    ));
+    want.route_maps.insert("route_map1".into(), w.clone());
+    assert_eq!(
+        m.diff(&want, "fgt").commands(),
+        [
+            "config router route-map",
+            "    edit \"route_map1\"",
+            "        config rule",
+            "            edit 20",
+            "                set action permit",
+            "                set match-ip-address \"acl1\"",
+            "                set set-local-preference 200",
+            "                set set-community \"65000:100\" \"no-export\"",
+            "            next",
+            "        end",
+            "    next",
+            "end"
+        ]
+    );
+    want.router_access_lists = m.router_access_lists.clone();
+    let bodies = want.rest_bodies();
+    let (_, _, body) = bodies
+        .iter()
+        .find(|(p, k, _)| p == "/api/v2/cmdb/router/route-map" && k == "route_map1")
+        .unwrap();
+    assert_eq!(
+        body["rule"][3]["set-community"],
+        serde_json::json!([{ "community": "65000:100" }, { "community": "no-export" }])
+    );
+    // batfish access_list_reference: a rule matching an access list nobody defined.
+    let rel = "batfish/fortios_access_list_reference";
+    let r = round_trip(rel, &read(rel));
+    assert!(r.router_access_lists["acl_name1"].rules.len() == 1);
+    let err = r.validate(rel).unwrap_err().to_string();
+    assert!(
+        err.contains("router route-map \"route_map1\" rule 3: match-ip-address \"acl_undefined\" is not a defined access list"),
+        "{err}"
+    );
+    assert!(!err.contains("acl_name1"), "{err}");
+}
