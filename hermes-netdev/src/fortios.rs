@@ -717,6 +717,64 @@ entity!(
     }
 );
 
+entity!(
+    /// `config router bgp` (not a table): the process settings. Its `config neighbor` and
+    /// `config network` tables are [`FortiConfig::bgp_neighbors`] and
+    /// [`FortiConfig::bgp_networks`]; other nested blocks (`config redistribute "connected"`,
+    /// `config neighbor-group`...) stay in `nested`, as written.
+    RouterBgp {
+        /// Local AS number (`0` clears it).
+        as_: raw = "as",
+        /// Router ID.
+        router_id: raw = "router-id",
+        /// `enable` / `disable`: eBGP multipath.
+        ebgp_multipath: raw = "ebgp-multipath",
+        /// `enable` / `disable`: iBGP multipath.
+        ibgp_multipath: raw = "ibgp-multipath",
+        /// Keepalive timer (seconds).
+        keepalive_timer: raw = "keepalive-timer",
+        /// Hold timer (seconds).
+        holdtime_timer: raw = "holdtime-timer",
+    }
+);
+
+entity!(
+    /// `config router bgp` / `config neighbor` entry, keyed by the neighbor's address. Its
+    /// password is a [`hermes_core::Secret`] as an administrator's is.
+    BgpNeighbor {
+        /// Remote AS number.
+        remote_as: raw = "remote-as",
+        /// Source interface of the session.
+        update_source: str = "update-source",
+        /// Route map applied to routes received.
+        route_map_in: str = "route-map-in",
+        /// Route map applied to routes sent.
+        route_map_out: str = "route-map-out",
+        /// Description.
+        description: str = "description",
+        /// `enable` / `disable`: eBGP multihop.
+        ebgp_enforce_multihop: raw = "ebgp-enforce-multihop",
+        /// `enable` / `disable`: soft reconfiguration inbound.
+        soft_reconfiguration: raw = "soft-reconfiguration",
+        /// `enable` / `disable`: next-hop-self.
+        next_hop_self: raw = "next-hop-self",
+        /// `enable` / `disable`: administratively shut.
+        shutdown: raw = "shutdown",
+        /// Session password (MD5).
+        password: password = "password",
+    }
+);
+
+entity!(
+    /// `config router bgp` / `config network` entry, keyed by id.
+    BgpNetwork {
+        /// Prefix announced (`10.0.0.0/24` or `10.0.0.0 255.255.255.0`).
+        prefix: raw = "prefix",
+        /// Route map applied to it.
+        route_map: str = "route-map",
+    }
+);
+
 /// A named list of rules evaluated in order (first match wins): a `config router access-list`
 /// entry ([`RouterAccessList`]) or a `config router route-map` entry ([`RouteMap`]). Its
 /// `config rule` table is typed in `rules`, in the order the device holds it (`delete`, `move`
@@ -909,6 +967,15 @@ pub struct FortiConfig {
     /// `config router route-map` entries by name (same rules as the access lists).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub route_maps: BTreeMap<String, RouteMap>,
+    /// `config router bgp` (its neighbor and network tables are the two fields below).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bgp: Option<RouterBgp>,
+    /// The `config neighbor` table of `config router bgp`, by address.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub bgp_neighbors: BTreeMap<String, BgpNeighbor>,
+    /// The `config network` table of `config router bgp`, by id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub bgp_networks: BTreeMap<u32, BgpNetwork>,
     /// Top-level `config` blocks the model does not cover, verbatim.
     pub other: Vec<String>,
     /// The VDOMs of a multi-VDOM configuration (`config vdom` / `edit NAME` ... `end`), in the order
@@ -967,9 +1034,10 @@ const S_ACCPROF: &str = "config system accprofile";
 const S_ADMIN: &str = "config system admin";
 const S_RACL: &str = "config router access-list";
 const S_RMAP: &str = "config router route-map";
+const S_BGP: &str = "config router bgp";
 
 /// Sections that are one block of settings, not a table.
-const SINGLE: &[&str] = &[S_HA, S_GLOBAL, S_DNS, S_NTP, S_SYSLOG, S_SNMP_SYS];
+const SINGLE: &[&str] = &[S_HA, S_GLOBAL, S_DNS, S_NTP, S_SYSLOG, S_SNMP_SYS, S_BGP];
 
 /// Sections that exist once per device: in a multi-VDOM configuration they live in
 /// `config global`.
@@ -1238,7 +1306,7 @@ impl FortiConfig {
                     c.ha = Some(Ha::from_entry(&merged(Vec::new(), Vec::new(), e)));
                     true
                 }
-                S_GLOBAL | S_DNS | S_NTP | S_SYSLOG | S_SNMP_SYS => {
+                S_GLOBAL | S_DNS | S_NTP | S_SYSLOG | S_SNMP_SYS | S_BGP => {
                     c.fill_single(tree, n.text, kids)
                 }
                 S_IF | S_ADDR | S_SVC | S_GRP | S_P1 | S_P2 | S_VIP | S_RT | S_POL
@@ -1389,6 +1457,45 @@ impl FortiConfig {
             S_DNS => single!(dns, SysDns),
             S_SYSLOG => single!(syslog, SyslogSetting),
             S_SNMP_SYS => single!(snmp_sysinfo, SnmpSysinfo),
+            S_BGP => {
+                single!(bgp, RouterBgp);
+                // Its `config neighbor` and `config network` tables, typed when they are ones.
+                let bgp = self.bgp.as_mut().expect("just set");
+                let mut kept = Vec::new();
+                for b in std::mem::take(&mut bgp.nested) {
+                    let sub = ConfigTree::parse(&b, Syntax::FortiOs);
+                    let root = sub
+                        .roots()
+                        .iter()
+                        .copied()
+                        .find(|&r| sub.node(r).kind != NodeKind::Comment);
+                    let typed = root.is_some_and(|r| match sub.node(r).text {
+                        "config neighbor" => table_ops(&sub, r).is_some_and(|ops| {
+                            fill(
+                                &mut self.bgp_neighbors,
+                                ops,
+                                |s: &str| Some(s.to_string()),
+                                BgpNeighbor::from_entry,
+                                |x: &BgpNeighbor| (x.to_sets(), x.nested.clone()),
+                            )
+                        }),
+                        "config network" => table_ops(&sub, r).is_some_and(|ops| {
+                            fill(
+                                &mut self.bgp_networks,
+                                ops,
+                                |s: &str| s.parse::<u32>().ok(),
+                                BgpNetwork::from_entry,
+                                |x: &BgpNetwork| (x.to_sets(), x.nested.clone()),
+                            )
+                        }),
+                        _ => false,
+                    });
+                    if !typed {
+                        kept.push(b);
+                    }
+                }
+                bgp.nested = kept;
+            }
             _ => {
                 single!(ntp, Ntp);
                 // Its `config ntpserver` table, typed when it is one (else kept in `nested`).
@@ -1496,6 +1603,31 @@ impl FortiConfig {
         }
         if let Some(l) = &self.syslog {
             out.push(single(S_SYSLOG, l.to_sets(), l.nested.clone()));
+        }
+        if self.bgp.is_some() || !self.bgp_neighbors.is_empty() || !self.bgp_networks.is_empty() {
+            let bgp = self.bgp.clone().unwrap_or_default();
+            let mut nested = Vec::new();
+            if !self.bgp_neighbors.is_empty() {
+                let entries = named(&self.bgp_neighbors, |v| v.to_sets(), |v| v.nested.clone());
+                let text = render_sections(&[("config neighbor", Some(entries), true)], &[]);
+                nested.push(text.trim_end().to_string());
+            }
+            if !self.bgp_networks.is_empty() {
+                let entries: Vec<Entry> = self
+                    .bgp_networks
+                    .iter()
+                    .map(|(k, v)| Entry {
+                        name: k.to_string(),
+                        sets: v.to_sets(),
+                        nested: v.nested.clone(),
+                        ..Entry::default()
+                    })
+                    .collect();
+                let text = render_sections(&[("config network", Some(entries), false)], &[]);
+                nested.push(text.trim_end().to_string());
+            }
+            nested.extend(bgp.nested.iter().cloned());
+            out.push(single(S_BGP, bgp.to_sets(), nested));
         }
         if let Some(x) = &self.snmp_sysinfo {
             out.push(single(S_SNMP_SYS, x.to_sets(), x.nested.clone()));
@@ -2001,6 +2133,62 @@ impl FortiConfig {
             })
             .flat_map(|o| edit_names(o))
             .collect();
+        // BGP: router ID, AS numbers, announced prefixes, the route maps neighbors use.
+        let asn = |v: &str| v.parse::<u32>().is_ok();
+        if let Some(b) = &self.bgp {
+            if let Some(v) = b.as_.as_deref().filter(|v| !asn(v)) {
+                p.push(format!(
+                    "router bgp: as {v:?} is not an AS number (0-4294967295)"
+                ));
+            }
+            if let Some(v) = b
+                .router_id
+                .as_deref()
+                .filter(|v| v.parse::<Ipv4Addr>().is_err())
+            {
+                p.push(format!(
+                    "router bgp: router-id {v:?} is not an IPv4 address"
+                ));
+            }
+        }
+        let kept_maps: BTreeSet<String> = self
+            .other
+            .iter()
+            .filter(|o| o.lines().next().unwrap_or_default().trim() == S_RMAP)
+            .flat_map(|o| edit_names(o))
+            .collect();
+        let check_maps = !self.route_maps.is_empty() || !kept_maps.is_empty();
+        for (ip, nb) in &self.bgp_neighbors {
+            if ip.parse::<std::net::IpAddr>().is_err() {
+                p.push(format!("router bgp neighbor {ip:?}: not an IP address"));
+            }
+            if let Some(v) = nb.remote_as.as_deref().filter(|v| !asn(v)) {
+                p.push(format!(
+                    "router bgp neighbor {ip}: remote-as {v:?} is not an AS number"
+                ));
+            }
+            for (k, m) in [
+                ("route-map-in", &nb.route_map_in),
+                ("route-map-out", &nb.route_map_out),
+            ] {
+                if let Some(m) = m.as_deref() {
+                    if check_maps && !self.route_maps.contains_key(m) && !kept_maps.contains(m) {
+                        p.push(format!(
+                            "router bgp neighbor {ip}: {k} {m:?} is not a defined route map"
+                        ));
+                    }
+                }
+            }
+        }
+        for (id, n) in &self.bgp_networks {
+            if let Some(x) = n.prefix.as_deref() {
+                if x.split_whitespace().count() > 2 || parse_subnet(x).is_none() {
+                    p.push(format!(
+                        "router bgp network {id}: prefix {x:?} is not `A.B.C.D/L` or `A.B.C.D M.M.M.M`"
+                    ));
+                }
+            }
+        }
         let check_refs = !self.router_access_lists.is_empty() || !kept.is_empty();
         for (n, m) in &self.route_maps {
             let mut ids = BTreeSet::new();
@@ -2243,18 +2431,61 @@ impl FortiConfig {
             filtered = v;
             &filtered
         };
+        // Of a BGP neighbor or network `want` states, only the keys it sets are compared too.
+        let filtered_bgp;
+        let this = if want.bgp_neighbors.is_empty() && want.bgp_networks.is_empty() {
+            this
+        } else {
+            let mut v = this.clone();
+            macro_rules! only_stated {
+                ($field:ident, $ty:ident) => {
+                    for (id, s) in v.$field.iter_mut() {
+                        if let Some(w) = want.$field.get(id) {
+                            let keys: Vec<String> =
+                                w.to_sets().into_iter().map(|(k, _)| k).collect();
+                            let mut e = Entry {
+                                sets: s.to_sets(),
+                                nested: s.nested.clone(),
+                                ..Entry::default()
+                            };
+                            e.sets.retain(|(k, _)| keys.contains(k));
+                            e.nested.retain(|n| w.nested.contains(n));
+                            *s = $ty::from_entry(&e);
+                        }
+                    }
+                };
+            }
+            only_stated!(bgp_neighbors, BgpNeighbor);
+            only_stated!(bgp_networks, BgpNetwork);
+            filtered_bgp = v;
+            &filtered_bgp
+        };
         // A FortiGate shows a password only encrypted (`ENC ...`): a password `want` states in
         // clear for an administrator the device already has with a password cannot be compared,
         // and is not set again (else every run would change it and no read-back would match).
         let unchanged;
+        let clear =
+            |p: &Option<hermes_core::Secret>| p.as_ref().is_some_and(|p| !is_enc(p.expose()));
         let want = if want.admins.iter().any(|(n, a)| {
-            a.password.as_ref().is_some_and(|p| !is_enc(p.expose()))
-                && this.admins.get(n).is_some_and(|l| l.password.is_some())
+            clear(&a.password) && this.admins.get(n).is_some_and(|l| l.password.is_some())
+        }) || want.bgp_neighbors.iter().any(|(n, a)| {
+            clear(&a.password)
+                && this
+                    .bgp_neighbors
+                    .get(n)
+                    .is_some_and(|l| l.password.is_some())
         }) {
             let mut w = want.clone();
             for (n, a) in w.admins.iter_mut() {
                 if a.password.as_ref().is_some_and(|p| !is_enc(p.expose())) {
                     if let Some(lp) = this.admins.get(n).and_then(|l| l.password.clone()) {
+                        a.password = Some(lp);
+                    }
+                }
+            }
+            for (n, a) in w.bgp_neighbors.iter_mut() {
+                if clear(&a.password) {
+                    if let Some(lp) = this.bgp_neighbors.get(n).and_then(|l| l.password.clone()) {
                         a.password = Some(lp);
                     }
                 }
@@ -2391,6 +2622,34 @@ impl FortiConfig {
                 };
                 if let Some(rules) = rules.filter(|r| r.as_array().is_some_and(|a| !a.is_empty())) {
                     body.insert("rule".into(), rules);
+                }
+                if s == S_BGP {
+                    let tables = [
+                        (
+                            "neighbor",
+                            self.bgp_neighbors
+                                .iter()
+                                .map(|(ip, v)| rest_body("ip", ip, &v.to_sets()))
+                                .collect::<Vec<_>>(),
+                        ),
+                        (
+                            "network",
+                            self.bgp_networks
+                                .iter()
+                                .map(|(id, v)| rest_body("id", &id.to_string(), &v.to_sets()))
+                                .collect(),
+                        ),
+                    ];
+                    for (k, rows) in tables {
+                        if !rows.is_empty() {
+                            body.insert(
+                                k.into(),
+                                serde_json::Value::Array(
+                                    rows.into_iter().map(serde_json::Value::Object).collect(),
+                                ),
+                            );
+                        }
+                    }
                 }
                 if s == S_NTP && !self.ntp_servers.is_empty() {
                     let servers = self

@@ -606,3 +606,98 @@ fn route_maps_are_typed_and_their_references_checked() {
     );
     assert!(!err.contains("acl_name1"), "{err}");
 }
+
+#[test]
+fn bgp_process_neighbors_and_networks_are_typed() {
+    // batfish fortios testconfigs/bgp: `set as 0` then `set as 1`, neighbors using route maps rm1
+    // and rm2, networks 0 and 4294967295 in both prefix forms.
+    let rel = "batfish/fortios_bgp";
+    let m = round_trip(rel, &read(rel));
+    assert!(m.other.iter().all(|o| !o.starts_with("config router bgp")));
+    let b = m.bgp.as_ref().unwrap();
+    assert_eq!(b.as_.as_deref(), Some("1"));
+    assert_eq!(b.router_id.as_deref(), Some("1.1.1.1"));
+    assert!(b.nested.is_empty(), "{:?}", b.nested);
+    let n = &m.bgp_neighbors["2.2.2.2"];
+    assert_eq!(n.remote_as.as_deref(), Some("1"));
+    assert_eq!(n.route_map_in.as_deref(), Some("rm1"));
+    assert_eq!(n.route_map_out.as_deref(), Some("rm2"));
+    assert_eq!(n.update_source.as_deref(), Some("port1"));
+    assert_eq!(
+        m.bgp_neighbors["11.11.11.2"].remote_as.as_deref(),
+        Some("4294967295")
+    );
+    assert_eq!(m.bgp_networks[&0].prefix.as_deref(), Some("3.3.3.3/24"));
+    assert_eq!(
+        m.bgp_networks[&4294967295].prefix.as_deref(),
+        Some("4.4.4.4 255.255.255.0")
+    );
+    assert!(m.validate(rel).is_ok(), "{:?}", m.validate(rel));
+    // REST: one body for the process, its neighbors and networks as tables.
+    let bodies = m.rest_bodies();
+    let (_, _, body) = bodies
+        .iter()
+        .find(|(p, _, _)| p == "/api/v2/cmdb/router/bgp")
+        .unwrap();
+    assert_eq!(body["router-id"], "1.1.1.1");
+    assert_eq!(body["neighbor"][1]["ip"], "2.2.2.2");
+    assert_eq!(body["neighbor"][1]["route-map-in"], "rm1");
+    assert_eq!(body["network"][0]["id"], 0);
+    // A neighbor added with a password: only it is written; the process's other neighbors, which
+    // `want` also states, are compared on the keys `want` sets.
+    let live = m.clone();
+    let mut want = FortiConfig {
+        bgp: Some(hermes_netdev::fortios::RouterBgp {
+            as_: Some("1".into()),
+            ..Default::default()
+        }),
+        bgp_neighbors: live.bgp_neighbors.clone(),
+        route_maps: live.route_maps.clone(),
+        ..FortiConfig::default()
+    };
+    want.bgp_neighbors.insert(
+        "10.10.10.2".into(),
+        hermes_netdev::fortios::BgpNeighbor {
+            remote_as: Some("65010".into()),
+            password: Some(Secret::new("bgp-Pa55")),
+            ..Default::default()
+        },
+    );
+    let plan = live.diff(&want, "fgt");
+    assert_eq!(
+        plan.commands(),
+        [
+            "config router bgp",
+            "    config neighbor",
+            "        edit \"10.10.10.2\"",
+            "            set remote-as 65010",
+            "            set password \"bgp-Pa55\"",
+            "        next",
+            "    end",
+            "end"
+        ]
+    );
+    assert!(!format!("{plan}").contains("bgp-Pa55"));
+    assert!(!format!("{want:?}").contains("bgp-Pa55"));
+    // Read back with the password encrypted: nothing left to do.
+    let mut back = live.clone();
+    let mut nb = want.bgp_neighbors["10.10.10.2"].clone();
+    nb.password = Some(Secret::new("ENC AbCdEf0123"));
+    back.bgp_neighbors.insert("10.10.10.2".into(), nb);
+    let back = FortiConfig::parse(&back.render());
+    assert!(
+        back.diff(&want, "fgt").is_empty(),
+        "{}",
+        back.diff(&want, "fgt")
+    );
+    // A neighbor using a route map nobody defined is reported.
+    let mut bad = m.clone();
+    bad.bgp_neighbors.get_mut("2.2.2.2").unwrap().route_map_in = Some("nope".into());
+    let err = bad.validate(rel).unwrap_err().to_string();
+    assert!(
+        err.contains(
+            "router bgp neighbor 2.2.2.2: route-map-in \"nope\" is not a defined route map"
+        ),
+        "{err}"
+    );
+}
