@@ -77,6 +77,30 @@ fn tokens(v: &str) -> Vec<String> {
     out
 }
 
+/// A value whose quote is never closed (a line cut short: the tree reads it as one line) closed at
+/// the end of its line, as it is read; written back as it was, its quote would take in the lines
+/// that follow it in the rendering.
+fn closed(v: &str) -> String {
+    let (mut q, mut sq) = (false, false);
+    let mut chars = v.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if !sq => {
+                chars.next();
+            }
+            '"' if !sq => q = !q,
+            '\'' if !q => sq = !sq,
+            _ => {}
+        }
+    }
+    match (q, sq) {
+        (true, _) if v.ends_with('\\') => format!("{v}\\\""),
+        (true, _) => format!("{v}\""),
+        (_, true) => format!("{v}'"),
+        _ => v.to_string(),
+    }
+}
+
 fn quote(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
@@ -1087,7 +1111,8 @@ fn entry_body(tree: &ConfigTree<'_>, ids: &[NodeId], e: &mut Entry) {
             .or_else(|| n.text.strip_prefix("select "));
         if let Some(rest) = set {
             let (k, v) = rest.split_once(' ').unwrap_or((rest, ""));
-            let v = v.trim();
+            let v = closed(v.trim());
+            let v = v.as_str();
             e.sets.retain(|(x, _)| x != k);
             e.unsets.retain(|x| x != k);
             e.sets.push((k.to_string(), v.to_string()));
@@ -1095,7 +1120,8 @@ fn entry_body(tree: &ConfigTree<'_>, ids: &[NodeId], e: &mut Entry) {
             // `append` adds to a list value instead of replacing it; with nothing to add (which the
             // device refuses) it changes nothing.
             let (k, v) = rest.split_once(' ').unwrap_or((rest, ""));
-            let v = v.trim();
+            let v = closed(v.trim());
+            let v = v.as_str();
             if v.is_empty() {
                 continue;
             }

@@ -701,3 +701,16 @@ fn bgp_process_neighbors_and_networks_are_typed() {
         "{err}"
     );
 }
+
+#[test]
+fn a_value_cut_inside_its_quote_does_not_take_in_the_lines_rendered_after_it() {
+    // batfish fortios testconfigs/addrgrp_warnings with each line cut to its first three words
+    // (`set comment "no` left open, as a truncated paste leaves it): written back as it was read,
+    // the open quote took in the lines that followed it in the rendering, up to the next quoted
+    // `exclude-member` list, so parse(render(m)) != m.
+    let text = "config firewall addrgrp\n    edit \"cycles\"\n        set comment \"no\n        set member valid\n    next\n    edit \"grp2\"\n        set member addr1\n        set exclude-member addr2\n        append exclude-member addr3\n    next\nend\n";
+    let m = round_trip("cut", text);
+    assert_eq!(m.addrgrps["cycles"].comment.as_deref(), Some("no"));
+    assert_eq!(m.addrgrps["cycles"].member, ["valid"]);
+    assert_eq!(m.addrgrps["grp2"].exclude_member, ["addr2", "addr3"]);
+}
