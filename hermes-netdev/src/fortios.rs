@@ -77,6 +77,30 @@ fn tokens(v: &str) -> Vec<String> {
     out
 }
 
+/// A value whose quote is never closed (a line cut short: the tree reads it as one line) closed at
+/// the end of its line, as it is read; written back as it was, its quote would take in the lines
+/// that follow it in the rendering.
+fn closed(v: &str) -> String {
+    let (mut q, mut sq) = (false, false);
+    let mut chars = v.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if !sq => {
+                chars.next();
+            }
+            '"' if !sq => q = !q,
+            '\'' if !q => sq = !sq,
+            _ => {}
+        }
+    }
+    match (q, sq) {
+        (true, _) if v.ends_with('\\') => format!("{v}\\\""),
+        (true, _) => format!("{v}\""),
+        (_, true) => format!("{v}'"),
+        _ => v.to_string(),
+    }
+}
+
 fn quote(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
@@ -99,6 +123,24 @@ fn valid_list(v: &str) -> bool {
     !t.is_empty()
         && t.iter().all(|x| !x.is_empty())
         && (plain(v) || t.iter().map(|x| quote(x)).collect::<Vec<_>>().join(" ") == v)
+}
+
+/// A password as a FortiGate shows it: `ENC` and the encrypted form (one word of base64).
+fn is_enc(v: &str) -> bool {
+    v.strip_prefix("ENC ")
+        .is_some_and(|x| !x.is_empty() && !x.contains([' ', '"', '\'', '\\']))
+}
+
+/// A password value as the model holds it: the `ENC ...` form whole, a single (quoted) word as the
+/// CLI reads it, anything else as written (so that no password is ever left in `extra`).
+fn password_value(v: &str) -> String {
+    if is_enc(v) {
+        return v.to_string();
+    }
+    match tokens(v).as_slice() {
+        [one] => one.clone(),
+        _ => v.to_string(),
+    }
 }
 
 macro_rules! entity {
@@ -137,20 +179,24 @@ macro_rules! entity {
     (@ty verbatim) => { Option<String> };
     (@ty list) => { Vec<String> };
     (@ty secret) => { Option<hermes_core::Secret> };
+    (@ty password) => { Option<hermes_core::Secret> };
     (@valid str, $v:expr) => { valid_str($v) };
     (@valid raw, $v:expr) => { !$v.contains('"') };
     (@valid verbatim, $v:expr) => { true };
     (@valid list, $v:expr) => { valid_list($v) };
     (@valid secret, $v:expr) => { valid_str($v) };
+    (@valid password, $v:expr) => { true };
     (@parse str, $v:expr) => { tokens($v).into_iter().next() };
     (@parse raw, $v:expr) => { Some($v.to_string()) };
     (@parse verbatim, $v:expr) => { Some($v.to_string()) };
     (@parse list, $v:expr) => { tokens($v) };
     (@parse secret, $v:expr) => { tokens($v).into_iter().next().map(hermes_core::Secret::new) };
+    (@parse password, $v:expr) => { Some(hermes_core::Secret::new(password_value($v))) };
     (@render str, $f:expr, $key:literal, $out:ident) => { if let Some(v) = &$f { $out.push(($key.to_string(), quote(v))); } };
     (@render raw, $f:expr, $key:literal, $out:ident) => { if let Some(v) = &$f { $out.push(($key.to_string(), v.clone())); } };
     (@render verbatim, $f:expr, $key:literal, $out:ident) => { if let Some(v) = &$f { $out.push(($key.to_string(), v.clone())); } };
     (@render secret, $f:expr, $key:literal, $out:ident) => { if let Some(v) = &$f { $out.push(($key.to_string(), quote(v.expose()))); } };
+    (@render password, $f:expr, $key:literal, $out:ident) => { if let Some(v) = &$f { $out.push(($key.to_string(), if is_enc(v.expose()) { v.expose().to_string() } else { quote(v.expose()) })); } };
     (@render list, $f:expr, $key:literal, $out:ident) => { if !$f.is_empty() { $out.push(($key.to_string(), $f.iter().map(|s| quote(s)).collect::<Vec<_>>().join(" "))); } };
 }
 
@@ -199,6 +245,21 @@ entity!(
         associated_interface: str = "associated-interface",
         /// Comment.
         comment: str = "comment",
+        /// UUID the device gave the object (`set uuid ...`; kept so a read-back compares equal).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        uuid: raw = "uuid",
+        /// Wildcard address and mask (`type wildcard`: `10.0.0.1 255.0.255.255`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        wildcard: raw = "wildcard",
+        /// Interface whose subnet the address is (`type interface-subnet`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        interface: str = "interface",
+        /// Colour in the GUI (0-32).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        color: raw = "color",
+        /// `enable` / `disable`: usable in static routes.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        allow_routing: raw = "allow-routing",
     }
 );
 
@@ -209,6 +270,21 @@ entity!(
         member: list = "member",
         /// Comment.
         comment: str = "comment",
+        /// UUID the device gave the group.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        uuid: raw = "uuid",
+        /// `default` / `folder`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        kind: raw = "type",
+        /// `enable` / `disable`: leave out `exclude-member`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        exclude: raw = "exclude",
+        /// Addresses left out of the group when `exclude` is enabled.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        exclude_member: list = "exclude-member",
+        /// Colour in the GUI (0-32).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        color: raw = "color",
     }
 );
 
@@ -225,6 +301,21 @@ entity!(
         category: str = "category",
         /// Comment.
         comment: str = "comment",
+        /// SCTP ports.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sctp_portrange: raw = "sctp-portrange",
+        /// ICMP type (0-255; `protocol ICMP`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        icmptype: raw = "icmptype",
+        /// ICMP code (0-255).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        icmpcode: raw = "icmpcode",
+        /// IP protocol number (0-254; `protocol IP`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        protocol_number: raw = "protocol-number",
+        /// `enable` / `disable`: shown in the GUI's service lists (FortiOS 5.x-6.0).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        visibility: raw = "visibility",
     }
 );
 
@@ -255,6 +346,51 @@ entity!(
         status: raw = "status",
         /// Comments.
         comments: str = "comments",
+        /// UUID the device gave the policy.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        uuid: raw = "uuid",
+        /// `enable` / `disable`: security profiles applied (`utm-status`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        utm_status: raw = "utm-status",
+        /// `flow` / `proxy`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        inspection_mode: raw = "inspection-mode",
+        /// SSL/SSH inspection profile.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ssl_ssh_profile: str = "ssl-ssh-profile",
+        /// Antivirus profile.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        av_profile: str = "av-profile",
+        /// Web filter profile.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        webfilter_profile: str = "webfilter-profile",
+        /// DNS filter profile.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        dnsfilter_profile: str = "dnsfilter-profile",
+        /// IPS sensor.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ips_sensor: str = "ips-sensor",
+        /// Application control list.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        application_list: str = "application-list",
+        /// Protocol options profile.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        profile_protocol_options: str = "profile-protocol-options",
+        /// `enable` / `disable`: NAT to an IP pool (`poolname`) instead of the outgoing address.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ippool: raw = "ippool",
+        /// IP pools used for NAT.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        poolname: list = "poolname",
+        /// User groups the policy applies to.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        groups: list = "groups",
+        /// Users the policy applies to.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        users: list = "users",
+        /// `enable` / `disable`: log the session start too.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        logtraffic_start: raw = "logtraffic-start",
     }
 );
 
@@ -492,6 +628,298 @@ entity!(
     }
 );
 
+entity!(
+    /// `config system admin` entry: an administrator account. The password is a
+    /// [`hermes_core::Secret`] (never in `Debug`, serde output or errors); a FortiGate shows it as
+    /// `ENC ...`, which is written back as it is, any other value is written quoted (a new
+    /// password in clear, which the device encrypts).
+    Admin {
+        /// Access profile (`super_admin`, `prof_admin` or a `config system accprofile` entry).
+        accprofile: str = "accprofile",
+        /// VDOMs the administrator manages (`root`; several on a multi-VDOM FortiGate).
+        vdom: list = "vdom",
+        /// Trusted host 1 (`A.B.C.D M.M.M.M`): the admin may log in from there only.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        trusthost1: raw = "trusthost1",
+        /// Trusted host 2 (`A.B.C.D M.M.M.M`): the admin may log in from there only.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        trusthost2: raw = "trusthost2",
+        /// Trusted host 3 (`A.B.C.D M.M.M.M`): the admin may log in from there only.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        trusthost3: raw = "trusthost3",
+        /// Trusted host 4 (`A.B.C.D M.M.M.M`): the admin may log in from there only.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        trusthost4: raw = "trusthost4",
+        /// Trusted host 5 (`A.B.C.D M.M.M.M`): the admin may log in from there only.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        trusthost5: raw = "trusthost5",
+        /// Trusted host 6 (`A.B.C.D M.M.M.M`): the admin may log in from there only.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        trusthost6: raw = "trusthost6",
+        /// Trusted host 7 (`A.B.C.D M.M.M.M`): the admin may log in from there only.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        trusthost7: raw = "trusthost7",
+        /// Trusted host 8 (`A.B.C.D M.M.M.M`): the admin may log in from there only.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        trusthost8: raw = "trusthost8",
+        /// Trusted host 9 (`A.B.C.D M.M.M.M`): the admin may log in from there only.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        trusthost9: raw = "trusthost9",
+        /// Trusted host 10 (`A.B.C.D M.M.M.M`): the admin may log in from there only.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        trusthost10: raw = "trusthost10",
+        /// Password (`ENC ...` as read back, or a new one in clear).
+        password: password = "password",
+        /// Comments.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        comments: str = "comments",
+    }
+);
+
+entity!(
+    /// `config system accprofile` entry: what an administrator with this profile may read or
+    /// write. Its permission keys (`sysgrp`, `fwgrp`, `netgrp`... each `none`, `read`,
+    /// `read-write` or `custom`) stay in `extra`, key by key, as written; nested `*-permission`
+    /// blocks in `nested`.
+    AccProfile {
+        /// `vdom` / `global`: what the profile reaches on a multi-VDOM FortiGate.
+        scope: raw = "scope",
+        /// Comments.
+        comments: str = "comments",
+    }
+);
+
+entity!(
+    /// A rule of a `config router access-list` entry (`config rule` / `edit N`).
+    AclRule {
+        /// `permit` (the default) / `deny`.
+        action: raw = "action",
+        /// `any`, `A.B.C.D/L` or `A.B.C.D M.M.M.M`.
+        prefix: raw = "prefix",
+        /// Address and wildcard mask (`1.2.3.4 0.255.255.255`), instead of `prefix`.
+        wildcard: raw = "wildcard",
+        /// `enable` / `disable`: match the prefix length exactly.
+        exact_match: raw = "exact-match",
+    }
+);
+
+entity!(
+    /// A rule of a `config router route-map` entry (`config rule` / `edit N`).
+    RouteMapRule {
+        /// `permit` (the default) / `deny`.
+        action: raw = "action",
+        /// Access list (or prefix list) the route must match.
+        match_ip_address: str = "match-ip-address",
+        /// Access list the next hop must match.
+        match_ip_nexthop: str = "match-ip-nexthop",
+        /// Outgoing interface the route must use.
+        match_interface: str = "match-interface",
+        /// AS-path list the route must match.
+        match_as_path: str = "match-as-path",
+        /// Community list the route must match.
+        match_community: str = "match-community",
+        /// Metric the route must have.
+        match_metric: raw = "match-metric",
+        /// Tag the route must have.
+        match_tag: raw = "match-tag",
+        /// BGP local preference to set.
+        set_local_preference: raw = "set-local-preference",
+        /// Metric to set.
+        set_metric: raw = "set-metric",
+        /// BGP weight to set.
+        set_weight: raw = "set-weight",
+        /// Tag to set.
+        set_tag: raw = "set-tag",
+        /// Next hop to set.
+        set_ip_nexthop: raw = "set-ip-nexthop",
+        /// BGP origin to set (`igp`, `egp`, `incomplete`).
+        set_origin: raw = "set-origin",
+        /// BGP communities to set (`"65000:100" "no-export"`).
+        set_community: list = "set-community",
+        /// AS numbers to prepend.
+        set_aspath: list = "set-aspath",
+    }
+);
+
+entity!(
+    /// `config router bgp` (not a table): the process settings. Its `config neighbor` and
+    /// `config network` tables are [`FortiConfig::bgp_neighbors`] and
+    /// [`FortiConfig::bgp_networks`]; other nested blocks (`config redistribute "connected"`,
+    /// `config neighbor-group`...) stay in `nested`, as written.
+    RouterBgp {
+        /// Local AS number (`0` clears it).
+        as_: raw = "as",
+        /// Router ID.
+        router_id: raw = "router-id",
+        /// `enable` / `disable`: eBGP multipath.
+        ebgp_multipath: raw = "ebgp-multipath",
+        /// `enable` / `disable`: iBGP multipath.
+        ibgp_multipath: raw = "ibgp-multipath",
+        /// Keepalive timer (seconds).
+        keepalive_timer: raw = "keepalive-timer",
+        /// Hold timer (seconds).
+        holdtime_timer: raw = "holdtime-timer",
+    }
+);
+
+entity!(
+    /// `config router bgp` / `config neighbor` entry, keyed by the neighbor's address. Its
+    /// password is a [`hermes_core::Secret`] as an administrator's is.
+    BgpNeighbor {
+        /// Remote AS number.
+        remote_as: raw = "remote-as",
+        /// Source interface of the session.
+        update_source: str = "update-source",
+        /// Route map applied to routes received.
+        route_map_in: str = "route-map-in",
+        /// Route map applied to routes sent.
+        route_map_out: str = "route-map-out",
+        /// Description.
+        description: str = "description",
+        /// `enable` / `disable`: eBGP multihop.
+        ebgp_enforce_multihop: raw = "ebgp-enforce-multihop",
+        /// `enable` / `disable`: soft reconfiguration inbound.
+        soft_reconfiguration: raw = "soft-reconfiguration",
+        /// `enable` / `disable`: next-hop-self.
+        next_hop_self: raw = "next-hop-self",
+        /// `enable` / `disable`: administratively shut.
+        shutdown: raw = "shutdown",
+        /// Session password (MD5).
+        password: password = "password",
+    }
+);
+
+entity!(
+    /// `config router bgp` / `config network` entry, keyed by id.
+    BgpNetwork {
+        /// Prefix announced (`10.0.0.0/24` or `10.0.0.0 255.255.255.0`).
+        prefix: raw = "prefix",
+        /// Route map applied to it.
+        route_map: str = "route-map",
+    }
+);
+
+/// A named list of rules evaluated in order (first match wins): a `config router access-list`
+/// entry ([`RouterAccessList`]) or a `config router route-map` entry ([`RouteMap`]). Its
+/// `config rule` table is typed in `rules`, in the order the device holds it (`delete`, `move`
+/// and `clone` applied); a rule table the model cannot read (a rule id that is not a number, a
+/// command naming a rule that does not exist) stays in `nested` as written.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RuleList<R> {
+    /// Comments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The rules in evaluation order: (id, rule).
+    #[serde(default = "Vec::new", skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<(u32, R)>,
+    /// Other `set` lines of the entry: key → value as written.
+    #[serde(default)]
+    pub extra: BTreeMap<String, String>,
+    /// Nested `config` blocks other than the typed rule table, verbatim.
+    #[serde(default)]
+    pub nested: Vec<String>,
+}
+
+/// `config router access-list` entry.
+pub type RouterAccessList = RuleList<AclRule>;
+/// `config router route-map` entry.
+pub type RouteMap = RuleList<RouteMapRule>;
+
+/// The parser, renderer and REST table of a [`RuleList`] of one rule type.
+macro_rules! rule_list {
+    ($R:ty) => {
+        impl RuleList<$R> {
+            fn from_entry(e: &Entry) -> Self {
+                let mut x = RuleList {
+                    comments: None,
+                    rules: Vec::new(),
+                    extra: BTreeMap::new(),
+                    nested: Vec::new(),
+                };
+                for (k, v) in &e.sets {
+                    if k == "comments" && valid_str(v) {
+                        x.comments = tokens(v).into_iter().next();
+                    } else {
+                        x.extra.insert(k.clone(), v.clone());
+                    }
+                }
+                for b in &e.nested {
+                    let sub = ConfigTree::parse(b, Syntax::FortiOs);
+                    let root = sub
+                        .roots()
+                        .iter()
+                        .copied()
+                        .find(|&r| sub.node(r).kind != NodeKind::Comment);
+                    let typed = root.is_some_and(|r| {
+                        sub.node(r).text == "config rule"
+                            && table_ops(&sub, r).is_some_and(|ops| {
+                                fill_ordered(&mut x.rules, ops, <$R>::from_entry, |r: &$R| {
+                                    (r.to_sets(), r.nested.clone())
+                                })
+                            })
+                    });
+                    if !typed {
+                        x.nested.push(b.clone());
+                    }
+                }
+                x
+            }
+
+            fn to_sets(&self) -> Vec<(String, String)> {
+                let mut out = Vec::new();
+                if let Some(c) = &self.comments {
+                    out.push(("comments".to_string(), quote(c)));
+                }
+                out.extend(self.extra.iter().map(|(k, v)| (k.clone(), v.clone())));
+                out
+            }
+
+            /// The nested blocks as written: the rule table first, then the others.
+            fn nested_blocks(&self) -> Vec<String> {
+                let mut out = Vec::new();
+                if !self.rules.is_empty() {
+                    let entries: Vec<Entry> = self
+                        .rules
+                        .iter()
+                        .map(|(id, r)| {
+                            let (sets, nested) = (r.to_sets(), r.nested.clone());
+                            Entry {
+                                name: id.to_string(),
+                                sets,
+                                nested,
+                                ..Entry::default()
+                            }
+                        })
+                        .collect();
+                    let text = render_sections(&[("config rule", Some(entries), false)], &[]);
+                    out.push(text.trim_end().to_string());
+                }
+                out.extend(self.nested.iter().cloned());
+                out
+            }
+
+            /// The REST `rule` table: one object per rule, in order.
+            fn rest_rules(&self) -> serde_json::Value {
+                serde_json::Value::Array(
+                    self.rules
+                        .iter()
+                        .map(|(id, r)| {
+                            serde_json::Value::Object(rest_body(
+                                "id",
+                                &id.to_string(),
+                                &r.to_sets(),
+                            ))
+                        })
+                        .collect(),
+                )
+            }
+        }
+    };
+}
+
+rule_list!(AclRule);
+rule_list!(RouteMapRule);
+
 /// A FortiGate configuration, typed where modelled.
 ///
 /// ```
@@ -549,6 +977,29 @@ pub struct FortiConfig {
     /// `config system zone` entries by name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub zones: BTreeMap<String, Zone>,
+    /// `config system accprofile` entries by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub accprofiles: BTreeMap<String, AccProfile>,
+    /// `config system admin` entries by name. Administrators the desired model does not name are
+    /// never changed or deleted.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub admins: BTreeMap<String, Admin>,
+    /// `config router access-list` entries by name. Lists the desired model does not name are
+    /// never changed or deleted; a named list's rules are made equal to the ones it states.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub router_access_lists: BTreeMap<String, RouterAccessList>,
+    /// `config router route-map` entries by name (same rules as the access lists).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub route_maps: BTreeMap<String, RouteMap>,
+    /// `config router bgp` (its neighbor and network tables are the two fields below).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bgp: Option<RouterBgp>,
+    /// The `config neighbor` table of `config router bgp`, by address.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub bgp_neighbors: BTreeMap<String, BgpNeighbor>,
+    /// The `config network` table of `config router bgp`, by id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub bgp_networks: BTreeMap<u32, BgpNetwork>,
     /// Top-level `config` blocks the model does not cover, verbatim.
     pub other: Vec<String>,
     /// The VDOMs of a multi-VDOM configuration (`config vdom` / `edit NAME` ... `end`), in the order
@@ -603,9 +1054,14 @@ const S_SNMP_SYS: &str = "config system snmp sysinfo";
 const S_SNMP_COMM: &str = "config system snmp community";
 const S_SVCGRP: &str = "config firewall service group";
 const S_ZONE: &str = "config system zone";
+const S_ACCPROF: &str = "config system accprofile";
+const S_ADMIN: &str = "config system admin";
+const S_RACL: &str = "config router access-list";
+const S_RMAP: &str = "config router route-map";
+const S_BGP: &str = "config router bgp";
 
 /// Sections that are one block of settings, not a table.
-const SINGLE: &[&str] = &[S_HA, S_GLOBAL, S_DNS, S_NTP, S_SYSLOG, S_SNMP_SYS];
+const SINGLE: &[&str] = &[S_HA, S_GLOBAL, S_DNS, S_NTP, S_SYSLOG, S_SNMP_SYS, S_BGP];
 
 /// Sections that exist once per device: in a multi-VDOM configuration they live in
 /// `config global`.
@@ -617,6 +1073,8 @@ const GLOBAL_ONLY: &[&str] = &[
     S_SYSLOG,
     S_SNMP_SYS,
     S_SNMP_COMM,
+    S_ACCPROF,
+    S_ADMIN,
 ];
 
 fn block_text(tree: &ConfigTree<'_>, id: NodeId) -> String {
@@ -653,7 +1111,8 @@ fn entry_body(tree: &ConfigTree<'_>, ids: &[NodeId], e: &mut Entry) {
             .or_else(|| n.text.strip_prefix("select "));
         if let Some(rest) = set {
             let (k, v) = rest.split_once(' ').unwrap_or((rest, ""));
-            let v = v.trim();
+            let v = closed(v.trim());
+            let v = v.as_str();
             e.sets.retain(|(x, _)| x != k);
             e.unsets.retain(|x| x != k);
             e.sets.push((k.to_string(), v.to_string()));
@@ -661,7 +1120,8 @@ fn entry_body(tree: &ConfigTree<'_>, ids: &[NodeId], e: &mut Entry) {
             // `append` adds to a list value instead of replacing it; with nothing to add (which the
             // device refuses) it changes nothing.
             let (k, v) = rest.split_once(' ').unwrap_or((rest, ""));
-            let v = v.trim();
+            let v = closed(v.trim());
+            let v = v.as_str();
             if v.is_empty() {
                 continue;
             }
@@ -872,85 +1332,115 @@ impl FortiConfig {
                     c.ha = Some(Ha::from_entry(&merged(Vec::new(), Vec::new(), e)));
                     true
                 }
-                S_GLOBAL | S_DNS | S_NTP | S_SYSLOG | S_SNMP_SYS => {
+                S_GLOBAL | S_DNS | S_NTP | S_SYSLOG | S_SNMP_SYS | S_BGP => {
                     c.fill_single(tree, n.text, kids)
                 }
                 S_IF | S_ADDR | S_SVC | S_GRP | S_P1 | S_P2 | S_VIP | S_RT | S_POL
-                | S_SNMP_COMM | S_SVCGRP | S_ZONE => match ops() {
-                    None => false,
-                    Some(ops) => match n.text {
-                        S_IF => fill(
-                            &mut c.interfaces,
-                            ops,
-                            name,
-                            FInterface::from_entry,
-                            |x: &FInterface| (x.to_sets(), x.nested.clone()),
-                        ),
-                        S_ADDR => fill(
-                            &mut c.addresses,
-                            ops,
-                            name,
-                            Address::from_entry,
-                            |x: &Address| (x.to_sets(), x.nested.clone()),
-                        ),
-                        S_SVC => fill(
-                            &mut c.services,
-                            ops,
-                            name,
-                            Service::from_entry,
-                            |x: &Service| (x.to_sets(), x.nested.clone()),
-                        ),
-                        S_GRP => fill(
-                            &mut c.addrgrps,
-                            ops,
-                            name,
-                            AddrGrp::from_entry,
-                            |x: &AddrGrp| (x.to_sets(), x.nested.clone()),
-                        ),
-                        S_P1 => fill(
-                            &mut c.phase1,
-                            ops,
-                            name,
-                            Phase1::from_entry,
-                            |x: &Phase1| (x.to_sets(), x.nested.clone()),
-                        ),
-                        S_P2 => fill(
-                            &mut c.phase2,
-                            ops,
-                            name,
-                            Phase2::from_entry,
-                            |x: &Phase2| (x.to_sets(), x.nested.clone()),
-                        ),
-                        S_VIP => fill(&mut c.vips, ops, name, Vip::from_entry, |x: &Vip| {
-                            (x.to_sets(), x.nested.clone())
-                        }),
-                        S_RT => fill(
-                            &mut c.static_routes,
-                            ops,
-                            seq,
-                            FStaticRoute::from_entry,
-                            |x: &FStaticRoute| (x.to_sets(), x.nested.clone()),
-                        ),
-                        S_SNMP_COMM => fill(
-                            &mut c.snmp_communities,
-                            ops,
-                            seq,
-                            SnmpCommunity::from_entry,
-                            |x: &SnmpCommunity| (x.to_sets(), x.nested.clone()),
-                        ),
-                        S_SVCGRP => fill(
-                            &mut c.service_groups,
-                            ops,
-                            name,
-                            ServiceGroup::from_entry,
-                            |x: &ServiceGroup| (x.to_sets(), x.nested.clone()),
-                        ),
-                        S_ZONE => fill(&mut c.zones, ops, name, Zone::from_entry, |x: &Zone| {
-                            (x.to_sets(), x.nested.clone())
-                        }),
-                        _ => fill_policies(&mut c.policies, ops),
-                    },
-                },
+                | S_SNMP_COMM | S_SVCGRP | S_ZONE | S_ACCPROF | S_ADMIN | S_RACL | S_RMAP => {
+                    match ops() {
+                        None => false,
+                        Some(ops) => match n.text {
+                            S_IF => fill(
+                                &mut c.interfaces,
+                                ops,
+                                name,
+                                FInterface::from_entry,
+                                |x: &FInterface| (x.to_sets(), x.nested.clone()),
+                            ),
+                            S_ADDR => fill(
+                                &mut c.addresses,
+                                ops,
+                                name,
+                                Address::from_entry,
+                                |x: &Address| (x.to_sets(), x.nested.clone()),
+                            ),
+                            S_SVC => fill(
+                                &mut c.services,
+                                ops,
+                                name,
+                                Service::from_entry,
+                                |x: &Service| (x.to_sets(), x.nested.clone()),
+                            ),
+                            S_GRP => fill(
+                                &mut c.addrgrps,
+                                ops,
+                                name,
+                                AddrGrp::from_entry,
+                                |x: &AddrGrp| (x.to_sets(), x.nested.clone()),
+                            ),
+                            S_P1 => fill(
+                                &mut c.phase1,
+                                ops,
+                                name,
+                                Phase1::from_entry,
+                                |x: &Phase1| (x.to_sets(), x.nested.clone()),
+                            ),
+                            S_P2 => fill(
+                                &mut c.phase2,
+                                ops,
+                                name,
+                                Phase2::from_entry,
+                                |x: &Phase2| (x.to_sets(), x.nested.clone()),
+                            ),
+                            S_VIP => fill(&mut c.vips, ops, name, Vip::from_entry, |x: &Vip| {
+                                (x.to_sets(), x.nested.clone())
+                            }),
+                            S_RT => fill(
+                                &mut c.static_routes,
+                                ops,
+                                seq,
+                                FStaticRoute::from_entry,
+                                |x: &FStaticRoute| (x.to_sets(), x.nested.clone()),
+                            ),
+                            S_SNMP_COMM => fill(
+                                &mut c.snmp_communities,
+                                ops,
+                                seq,
+                                SnmpCommunity::from_entry,
+                                |x: &SnmpCommunity| (x.to_sets(), x.nested.clone()),
+                            ),
+                            S_SVCGRP => fill(
+                                &mut c.service_groups,
+                                ops,
+                                name,
+                                ServiceGroup::from_entry,
+                                |x: &ServiceGroup| (x.to_sets(), x.nested.clone()),
+                            ),
+                            S_ZONE => {
+                                fill(&mut c.zones, ops, name, Zone::from_entry, |x: &Zone| {
+                                    (x.to_sets(), x.nested.clone())
+                                })
+                            }
+                            S_ACCPROF => fill(
+                                &mut c.accprofiles,
+                                ops,
+                                name,
+                                AccProfile::from_entry,
+                                |x: &AccProfile| (x.to_sets(), x.nested.clone()),
+                            ),
+                            S_ADMIN => {
+                                fill(&mut c.admins, ops, name, Admin::from_entry, |x: &Admin| {
+                                    (x.to_sets(), x.nested.clone())
+                                })
+                            }
+                            S_RACL => fill(
+                                &mut c.router_access_lists,
+                                ops,
+                                name,
+                                RouterAccessList::from_entry,
+                                |x: &RouterAccessList| (x.to_sets(), x.nested_blocks()),
+                            ),
+                            S_RMAP => fill(
+                                &mut c.route_maps,
+                                ops,
+                                name,
+                                RouteMap::from_entry,
+                                |x: &RouteMap| (x.to_sets(), x.nested_blocks()),
+                            ),
+                            _ => fill_policies(&mut c.policies, ops),
+                        },
+                    }
+                }
                 _ => false,
             };
             if !ok {
@@ -993,6 +1483,45 @@ impl FortiConfig {
             S_DNS => single!(dns, SysDns),
             S_SYSLOG => single!(syslog, SyslogSetting),
             S_SNMP_SYS => single!(snmp_sysinfo, SnmpSysinfo),
+            S_BGP => {
+                single!(bgp, RouterBgp);
+                // Its `config neighbor` and `config network` tables, typed when they are ones.
+                let bgp = self.bgp.as_mut().expect("just set");
+                let mut kept = Vec::new();
+                for b in std::mem::take(&mut bgp.nested) {
+                    let sub = ConfigTree::parse(&b, Syntax::FortiOs);
+                    let root = sub
+                        .roots()
+                        .iter()
+                        .copied()
+                        .find(|&r| sub.node(r).kind != NodeKind::Comment);
+                    let typed = root.is_some_and(|r| match sub.node(r).text {
+                        "config neighbor" => table_ops(&sub, r).is_some_and(|ops| {
+                            fill(
+                                &mut self.bgp_neighbors,
+                                ops,
+                                |s: &str| Some(s.to_string()),
+                                BgpNeighbor::from_entry,
+                                |x: &BgpNeighbor| (x.to_sets(), x.nested.clone()),
+                            )
+                        }),
+                        "config network" => table_ops(&sub, r).is_some_and(|ops| {
+                            fill(
+                                &mut self.bgp_networks,
+                                ops,
+                                |s: &str| s.parse::<u32>().ok(),
+                                BgpNetwork::from_entry,
+                                |x: &BgpNetwork| (x.to_sets(), x.nested.clone()),
+                            )
+                        }),
+                        _ => false,
+                    });
+                    if !typed {
+                        kept.push(b);
+                    }
+                }
+                bgp.nested = kept;
+            }
             _ => {
                 single!(ntp, Ntp);
                 // Its `config ntpserver` table, typed when it is one (else kept in `nested`).
@@ -1101,6 +1630,31 @@ impl FortiConfig {
         if let Some(l) = &self.syslog {
             out.push(single(S_SYSLOG, l.to_sets(), l.nested.clone()));
         }
+        if self.bgp.is_some() || !self.bgp_neighbors.is_empty() || !self.bgp_networks.is_empty() {
+            let bgp = self.bgp.clone().unwrap_or_default();
+            let mut nested = Vec::new();
+            if !self.bgp_neighbors.is_empty() {
+                let entries = named(&self.bgp_neighbors, |v| v.to_sets(), |v| v.nested.clone());
+                let text = render_sections(&[("config neighbor", Some(entries), true)], &[]);
+                nested.push(text.trim_end().to_string());
+            }
+            if !self.bgp_networks.is_empty() {
+                let entries: Vec<Entry> = self
+                    .bgp_networks
+                    .iter()
+                    .map(|(k, v)| Entry {
+                        name: k.to_string(),
+                        sets: v.to_sets(),
+                        nested: v.nested.clone(),
+                        ..Entry::default()
+                    })
+                    .collect();
+                let text = render_sections(&[("config network", Some(entries), false)], &[]);
+                nested.push(text.trim_end().to_string());
+            }
+            nested.extend(bgp.nested.iter().cloned());
+            out.push(single(S_BGP, bgp.to_sets(), nested));
+        }
         if let Some(x) = &self.snmp_sysinfo {
             out.push(single(S_SNMP_SYS, x.to_sets(), x.nested.clone()));
         }
@@ -1115,6 +1669,8 @@ impl FortiConfig {
                 }
             };
         }
+        sec!(S_ACCPROF, self.accprofiles);
+        sec!(S_ADMIN, self.admins);
         sec!(S_IF, self.interfaces);
         sec!(S_ZONE, self.zones);
         sec!(S_ADDR, self.addresses);
@@ -1140,6 +1696,28 @@ impl FortiConfig {
                         .collect(),
                 ),
                 false,
+            ));
+        }
+        if !self.router_access_lists.is_empty() {
+            out.push((
+                S_RACL,
+                Some(named(
+                    &self.router_access_lists,
+                    |v| v.to_sets(),
+                    |v| v.nested_blocks(),
+                )),
+                true,
+            ));
+        }
+        if !self.route_maps.is_empty() {
+            out.push((
+                S_RMAP,
+                Some(named(
+                    &self.route_maps,
+                    |v| v.to_sets(),
+                    |v| v.nested_blocks(),
+                )),
+                true,
             ));
         }
         if !self.snmp_communities.is_empty() {
@@ -1368,6 +1946,16 @@ impl FortiConfig {
                 }
             }
         }
+        for (g, grp) in &self.addrgrps {
+            for m in &grp.exclude_member {
+                if !addr_known(m) {
+                    problems.push(format!(
+                        "address group {g} excludes {m:?}, which is not defined"
+                    ));
+                }
+            }
+        }
+        problems.extend(self.typed_key_problems());
         for (n, p2) in &self.phase2 {
             if let Some(p1) = &p2.phase1name {
                 if !self.phase1.contains_key(p1) {
@@ -1519,6 +2107,259 @@ impl FortiConfig {
                 p.push(format!("system snmp community {id} has no name"));
             }
         }
+        p.extend(self.admin_problems());
+        p.extend(self.router_list_problems());
+        p
+    }
+
+    /// The problems of router access lists and route maps: actions, prefixes and wildcards the
+    /// device refuses, a rule id twice, and a route map matching a list that is not defined (when
+    /// the configuration states or keeps access or prefix lists).
+    fn router_list_problems(&self) -> Vec<String> {
+        let mut p = Vec::new();
+        let action_ok =
+            |a: &Option<String>| a.as_deref().is_none_or(|a| matches!(a, "permit" | "deny"));
+        let two_addrs = |v: &str| {
+            let w: Vec<&str> = v.split_whitespace().collect();
+            w.len() == 2 && w.iter().all(|x| x.parse::<Ipv4Addr>().is_ok())
+        };
+        for (n, l) in &self.router_access_lists {
+            let mut ids = BTreeSet::new();
+            for (id, r) in &l.rules {
+                if !ids.insert(*id) {
+                    p.push(format!("router access-list {n:?}: rule {id} appears twice"));
+                }
+                if !action_ok(&r.action) {
+                    p.push(format!(
+                        "router access-list {n:?} rule {id}: action {:?} is neither permit nor deny",
+                        r.action.as_deref().unwrap_or_default()
+                    ));
+                }
+                if let Some(x) = r.prefix.as_deref() {
+                    if x != "any" && (x.split_whitespace().count() > 2 || parse_subnet(x).is_none())
+                    {
+                        p.push(format!(
+                            "router access-list {n:?} rule {id}: prefix {x:?} is not `any`, `A.B.C.D/L` or `A.B.C.D M.M.M.M`"
+                        ));
+                    }
+                }
+                if let Some(x) = r.wildcard.as_deref().filter(|x| !two_addrs(x)) {
+                    p.push(format!(
+                        "router access-list {n:?} rule {id}: wildcard {x:?} is not an address and a wildcard mask"
+                    ));
+                }
+            }
+        }
+        let kept: BTreeSet<String> = self
+            .other
+            .iter()
+            .filter(|o| {
+                let h = o.lines().next().unwrap_or_default().trim();
+                h == S_RACL || h == "config router prefix-list"
+            })
+            .flat_map(|o| edit_names(o))
+            .collect();
+        // BGP: router ID, AS numbers, announced prefixes, the route maps neighbors use.
+        let asn = |v: &str| v.parse::<u32>().is_ok();
+        if let Some(b) = &self.bgp {
+            if let Some(v) = b.as_.as_deref().filter(|v| !asn(v)) {
+                p.push(format!(
+                    "router bgp: as {v:?} is not an AS number (0-4294967295)"
+                ));
+            }
+            if let Some(v) = b
+                .router_id
+                .as_deref()
+                .filter(|v| v.parse::<Ipv4Addr>().is_err())
+            {
+                p.push(format!(
+                    "router bgp: router-id {v:?} is not an IPv4 address"
+                ));
+            }
+        }
+        let kept_maps: BTreeSet<String> = self
+            .other
+            .iter()
+            .filter(|o| o.lines().next().unwrap_or_default().trim() == S_RMAP)
+            .flat_map(|o| edit_names(o))
+            .collect();
+        let check_maps = !self.route_maps.is_empty() || !kept_maps.is_empty();
+        for (ip, nb) in &self.bgp_neighbors {
+            if ip.parse::<std::net::IpAddr>().is_err() {
+                p.push(format!("router bgp neighbor {ip:?}: not an IP address"));
+            }
+            if let Some(v) = nb.remote_as.as_deref().filter(|v| !asn(v)) {
+                p.push(format!(
+                    "router bgp neighbor {ip}: remote-as {v:?} is not an AS number"
+                ));
+            }
+            for (k, m) in [
+                ("route-map-in", &nb.route_map_in),
+                ("route-map-out", &nb.route_map_out),
+            ] {
+                if let Some(m) = m.as_deref() {
+                    if check_maps && !self.route_maps.contains_key(m) && !kept_maps.contains(m) {
+                        p.push(format!(
+                            "router bgp neighbor {ip}: {k} {m:?} is not a defined route map"
+                        ));
+                    }
+                }
+            }
+        }
+        for (id, n) in &self.bgp_networks {
+            if let Some(x) = n.prefix.as_deref() {
+                if x.split_whitespace().count() > 2 || parse_subnet(x).is_none() {
+                    p.push(format!(
+                        "router bgp network {id}: prefix {x:?} is not `A.B.C.D/L` or `A.B.C.D M.M.M.M`"
+                    ));
+                }
+            }
+        }
+        let check_refs = !self.router_access_lists.is_empty() || !kept.is_empty();
+        for (n, m) in &self.route_maps {
+            let mut ids = BTreeSet::new();
+            for (id, r) in &m.rules {
+                if !ids.insert(*id) {
+                    p.push(format!("router route-map {n:?}: rule {id} appears twice"));
+                }
+                if !action_ok(&r.action) {
+                    p.push(format!(
+                        "router route-map {n:?} rule {id}: action {:?} is neither permit nor deny",
+                        r.action.as_deref().unwrap_or_default()
+                    ));
+                }
+                for (k, v) in [
+                    ("match-ip-address", &r.match_ip_address),
+                    ("match-ip-nexthop", &r.match_ip_nexthop),
+                ] {
+                    if let Some(l) = v.as_deref() {
+                        if check_refs
+                            && !self.router_access_lists.contains_key(l)
+                            && !kept.contains(l)
+                        {
+                            p.push(format!(
+                                "router route-map {n:?} rule {id}: {k} {l:?} is not a defined access list or prefix list"
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        p
+    }
+
+    /// The problems of the typed keys of addresses, groups, services and policies that the device
+    /// checks itself (UUID, wildcard, ICMP type and code, protocol number).
+    fn typed_key_problems(&self) -> Vec<String> {
+        let mut p = Vec::new();
+        let uuid_ok = |u: &str| {
+            let parts: Vec<&str> = u.split('-').collect();
+            parts.iter().map(|x| x.len()).eq([8, 4, 4, 4, 12])
+                && parts
+                    .iter()
+                    .all(|x| x.chars().all(|c| c.is_ascii_hexdigit()))
+        };
+        let mut uuids: Vec<(String, &str)> = Vec::new();
+        for (n, a) in &self.addresses {
+            uuids.extend(a.uuid.as_deref().map(|u| (format!("address {n}"), u)));
+            if let Some(w) = a.wildcard.as_deref() {
+                let ws: Vec<&str> = w.split_whitespace().collect();
+                if ws.len() != 2 || ws.iter().any(|x| x.parse::<Ipv4Addr>().is_err()) {
+                    p.push(format!(
+                        "address {n}: wildcard {w:?} is not an address and a wildcard mask (`A.B.C.D M.M.M.M`)"
+                    ));
+                }
+            }
+        }
+        for (n, g) in &self.addrgrps {
+            uuids.extend(g.uuid.as_deref().map(|u| (format!("address group {n}"), u)));
+        }
+        for (id, x) in &self.policies {
+            uuids.extend(x.uuid.as_deref().map(|u| (format!("policy {id}"), u)));
+        }
+        for (what, u) in uuids {
+            if !uuid_ok(u) {
+                p.push(format!(
+                    "{what}: uuid {u:?} is not a UUID (8-4-4-4-12 hexadecimal digits)"
+                ));
+            }
+        }
+        for (n, x) in &self.services {
+            for (k, v, max) in [
+                ("icmptype", &x.icmptype, 255u16),
+                ("icmpcode", &x.icmpcode, 255),
+                ("protocol-number", &x.protocol_number, 254),
+            ] {
+                if let Some(v) = v.as_deref() {
+                    if !v.parse::<u16>().is_ok_and(|n| n <= max) {
+                        p.push(format!(
+                            "service {n}: {k} {v:?} is not a number from 0 to {max}"
+                        ));
+                    }
+                }
+            }
+        }
+        p
+    }
+
+    /// The problems of administrators and access profiles: an administrator's profile must
+    /// exist (when the configuration states or keeps profiles; `super_admin` is built in), its
+    /// trusted hosts must be IPv4 subnets. A password is never named.
+    fn admin_problems(&self) -> Vec<String> {
+        let mut p = Vec::new();
+        let kept: BTreeSet<String> = self
+            .other
+            .iter()
+            .filter(|o| o.lines().next().unwrap_or_default().trim() == S_ACCPROF)
+            .flat_map(|o| edit_names(o))
+            .collect();
+        let check_profiles = !self.accprofiles.is_empty() || !kept.is_empty();
+        for (n, a) in &self.admins {
+            if let Some(prof) = a.accprofile.as_deref() {
+                if check_profiles
+                    && prof != "super_admin"
+                    && !self.accprofiles.contains_key(prof)
+                    && !kept.contains(prof)
+                {
+                    p.push(format!(
+                        "system admin {n:?}: accprofile {prof:?} is not defined (add it to `config system accprofile`)"
+                    ));
+                }
+            }
+            let hosts = [
+                &a.trusthost1,
+                &a.trusthost2,
+                &a.trusthost3,
+                &a.trusthost4,
+                &a.trusthost5,
+                &a.trusthost6,
+                &a.trusthost7,
+                &a.trusthost8,
+                &a.trusthost9,
+                &a.trusthost10,
+            ];
+            for (i, h) in hosts.iter().enumerate() {
+                if let Some(h) = h.as_deref() {
+                    if h.split_whitespace().count() > 2 || parse_subnet(h).is_none() {
+                        p.push(format!(
+                            "system admin {n:?}: trusthost{} {h:?} is not an IPv4 subnet (`A.B.C.D M.M.M.M`)",
+                            i + 1
+                        ));
+                    }
+                }
+            }
+        }
+        for (n, x) in &self.accprofiles {
+            if let Some(sc) = x
+                .scope
+                .as_deref()
+                .filter(|v| !["vdom", "global"].contains(v))
+            {
+                p.push(format!(
+                    "system accprofile {n:?}: scope {sc:?} is neither `vdom` nor `global`"
+                ));
+            }
+        }
         p
     }
 
@@ -1616,6 +2457,70 @@ impl FortiConfig {
             filtered = v;
             &filtered
         };
+        // Of a BGP neighbor or network `want` states, only the keys it sets are compared too.
+        let filtered_bgp;
+        let this = if want.bgp_neighbors.is_empty() && want.bgp_networks.is_empty() {
+            this
+        } else {
+            let mut v = this.clone();
+            macro_rules! only_stated {
+                ($field:ident, $ty:ident) => {
+                    for (id, s) in v.$field.iter_mut() {
+                        if let Some(w) = want.$field.get(id) {
+                            let keys: Vec<String> =
+                                w.to_sets().into_iter().map(|(k, _)| k).collect();
+                            let mut e = Entry {
+                                sets: s.to_sets(),
+                                nested: s.nested.clone(),
+                                ..Entry::default()
+                            };
+                            e.sets.retain(|(k, _)| keys.contains(k));
+                            e.nested.retain(|n| w.nested.contains(n));
+                            *s = $ty::from_entry(&e);
+                        }
+                    }
+                };
+            }
+            only_stated!(bgp_neighbors, BgpNeighbor);
+            only_stated!(bgp_networks, BgpNetwork);
+            filtered_bgp = v;
+            &filtered_bgp
+        };
+        // A FortiGate shows a password only encrypted (`ENC ...`): a password `want` states in
+        // clear for an administrator the device already has with a password cannot be compared,
+        // and is not set again (else every run would change it and no read-back would match).
+        let unchanged;
+        let clear =
+            |p: &Option<hermes_core::Secret>| p.as_ref().is_some_and(|p| !is_enc(p.expose()));
+        let want = if want.admins.iter().any(|(n, a)| {
+            clear(&a.password) && this.admins.get(n).is_some_and(|l| l.password.is_some())
+        }) || want.bgp_neighbors.iter().any(|(n, a)| {
+            clear(&a.password)
+                && this
+                    .bgp_neighbors
+                    .get(n)
+                    .is_some_and(|l| l.password.is_some())
+        }) {
+            let mut w = want.clone();
+            for (n, a) in w.admins.iter_mut() {
+                if a.password.as_ref().is_some_and(|p| !is_enc(p.expose())) {
+                    if let Some(lp) = this.admins.get(n).and_then(|l| l.password.clone()) {
+                        a.password = Some(lp);
+                    }
+                }
+            }
+            for (n, a) in w.bgp_neighbors.iter_mut() {
+                if clear(&a.password) {
+                    if let Some(lp) = this.bgp_neighbors.get(n).and_then(|l| l.password.clone()) {
+                        a.password = Some(lp);
+                    }
+                }
+            }
+            unchanged = w;
+            &unchanged
+        } else {
+            want
+        };
         let live_secs = this.sections();
         let want_secs = want.sections();
         let mut view = Vec::new();
@@ -1633,13 +2538,18 @@ impl FortiConfig {
             for le in lentries {
                 let w = by_name.get(le.name.as_str()).copied();
                 // Interfaces are only changed, never deleted; factory objects are never deleted.
-                if w.is_none() && (*s == S_IF || BUILTIN.contains(&le.name.as_str())) {
+                // Nor are administrators, access profiles, router access lists and route maps the
+                // desired model does not name.
+                if w.is_none()
+                    && ([S_IF, S_ADMIN, S_ACCPROF, S_RACL, S_RMAP].contains(s)
+                        || BUILTIN.contains(&le.name.as_str()))
+                {
                     continue;
                 }
                 let mut e = le.clone();
                 if let Some(w) = w {
                     e.sets.retain(|(k, _)| w.sets.iter().any(|(wk, _)| wk == k));
-                    if SINGLE.contains(s) && *s != S_HA {
+                    if SINGLE.contains(s) && *s != S_HA || [S_RACL, S_RMAP].contains(s) {
                         // A settings block's sub-table (`config ntpserver`) is diffed entry by
                         // entry: kept when `want` has one of the same name.
                         let head = |b: &String| b.lines().next().unwrap_or_default().to_string();
@@ -1718,6 +2628,55 @@ impl FortiConfig {
                         body.insert("interface".into(), serde_json::Value::Array(members));
                     }
                 }
+                if s == S_ADMIN {
+                    // An administrator's VDOMs are a table of names, even one.
+                    if let Some((_, v)) = e.sets.iter().find(|(k, _)| k == "vdom") {
+                        let vdoms = tokens(v)
+                            .into_iter()
+                            .map(|n| serde_json::json!({ "name": n }))
+                            .collect();
+                        body.insert("vdom".into(), serde_json::Value::Array(vdoms));
+                    }
+                }
+                let rules = match s {
+                    S_RACL => self
+                        .router_access_lists
+                        .get(&e.name)
+                        .map(|l| l.rest_rules()),
+                    S_RMAP => self.route_maps.get(&e.name).map(|l| l.rest_rules()),
+                    _ => None,
+                };
+                if let Some(rules) = rules.filter(|r| r.as_array().is_some_and(|a| !a.is_empty())) {
+                    body.insert("rule".into(), rules);
+                }
+                if s == S_BGP {
+                    let tables = [
+                        (
+                            "neighbor",
+                            self.bgp_neighbors
+                                .iter()
+                                .map(|(ip, v)| rest_body("ip", ip, &v.to_sets()))
+                                .collect::<Vec<_>>(),
+                        ),
+                        (
+                            "network",
+                            self.bgp_networks
+                                .iter()
+                                .map(|(id, v)| rest_body("id", &id.to_string(), &v.to_sets()))
+                                .collect(),
+                        ),
+                    ];
+                    for (k, rows) in tables {
+                        if !rows.is_empty() {
+                            body.insert(
+                                k.into(),
+                                serde_json::Value::Array(
+                                    rows.into_iter().map(serde_json::Value::Object).collect(),
+                                ),
+                            );
+                        }
+                    }
+                }
                 if s == S_NTP && !self.ntp_servers.is_empty() {
                     let servers = self
                         .ntp_servers
@@ -1768,6 +2727,12 @@ fn rest_body(
                     | "mappedip"
                     | "monitor"
                     | "domain"
+                    | "poolname"
+                    | "groups"
+                    | "users"
+                    | "exclude-member"
+                    | "set-community"
+                    | "set-aspath"
             );
         let val = if is_list {
             serde_json::Value::Array(
@@ -1776,6 +2741,8 @@ fn rest_body(
                         let key = match k.as_str() {
                             "mappedip" => "range",
                             "domain" => "domain",
+                            "set-community" => "community",
+                            "set-aspath" => "as",
                             _ => "name",
                         };
                         serde_json::json!({ key: n })
@@ -1873,6 +2840,21 @@ fn fill<K: Ord + Clone, T: Clone>(
 /// when an id is not a number or a command names a policy that does not exist (or `clone` one that
 /// does): the block is then kept as written.
 fn fill_policies(policies: &mut Vec<(u32, Policy)>, ops: Vec<Op>) -> bool {
+    fill_ordered(policies, ops, Policy::from_entry, |p: &Policy| {
+        (p.to_sets(), p.nested.clone())
+    })
+}
+
+/// Applies a block of an ordered table keyed by number (policies, `config rule` tables) as the
+/// device does: new entries appended, an entry edited again changes only the keys it sets,
+/// `delete` / `move` / `clone`. False, and the table unchanged, when a name is not a number or a
+/// command names an entry the table lacks.
+fn fill_ordered<T: Clone>(
+    policies: &mut Vec<(u32, T)>,
+    ops: Vec<Op>,
+    read: impl Fn(&Entry) -> T,
+    back: impl Fn(&T) -> (Vec<(String, String)>, Vec<String>),
+) -> bool {
     if ops
         .iter()
         .any(|o| matches!(o, Op::Edit(e) if e.name.parse::<u32>().is_err()))
@@ -1882,7 +2864,7 @@ fn fill_policies(policies: &mut Vec<(u32, Policy)>, ops: Vec<Op>) -> bool {
     let script = ops.iter().any(|o| !o.is_edit());
     let mut work = if script { policies.clone() } else { Vec::new() };
     let w = if script { &mut work } else { &mut *policies };
-    let index = |w: &Vec<(u32, Policy)>| -> std::collections::HashMap<u32, usize> {
+    let index = |w: &Vec<(u32, T)>| -> std::collections::HashMap<u32, usize> {
         w.iter().enumerate().map(|(i, (id, _))| (*id, i)).collect()
     };
     // Positions by id, rebuilt after a command that moves entries (scripts are short).
@@ -1896,14 +2878,14 @@ fn fill_policies(policies: &mut Vec<(u32, Policy)>, ops: Vec<Op>) -> bool {
                 };
                 match at.get(&id) {
                     Some(&i) => {
-                        let old = &w[i].1;
-                        let e = merged(old.to_sets(), old.nested.clone(), e);
-                        w[i].1 = Policy::from_entry(&e);
+                        let (sets, nested) = back(&w[i].1);
+                        let e = merged(sets, nested, e);
+                        w[i].1 = read(&e);
                     }
                     None => {
                         let e = merged(Vec::new(), Vec::new(), e);
                         at.insert(id, w.len());
-                        w.push((id, Policy::from_entry(&e)));
+                        w.push((id, read(&e)));
                     }
                 }
             }

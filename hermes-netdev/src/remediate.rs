@@ -515,6 +515,11 @@ pub fn forti_weight(section: &str) -> u8 {
         "firewall vip" => 40,
         "firewall vipgrp" => 42,
         "router static" => 50,
+        "router access-list"
+        | "router prefix-list"
+        | "router aspath-list"
+        | "router community-list" => 52,
+        "router route-map" => 54,
         "firewall policy" => 60,
         _ => 70,
     }
@@ -524,7 +529,11 @@ pub fn forti_weight(section: &str) -> u8 {
 fn ordered_table(section: &str) -> bool {
     matches!(
         section,
-        "config firewall policy" | "config firewall policy6" | "config router policy"
+        "config firewall policy"
+            | "config firewall policy6"
+            | "config router policy"
+            // The rules of FortiOS router access lists, prefix lists and route maps.
+            | "config rule"
     )
 }
 

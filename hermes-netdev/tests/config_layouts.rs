@@ -1537,13 +1537,18 @@ fn fortios_append_onto_an_empty_value_round_trips() {
     let text = "config firewall addrgrp\n    edit \"grp1\"\n        set member addr1 addr5\n        set exclude enable\n        set exclude-member\n        append exclude-member addr5\n        append member\n    next\nend\n";
     let m = FortiConfig::parse(text);
     let out = m.render();
-    assert!(out.contains("        set exclude-member addr5\n"), "{out}");
+    // `exclude-member` is typed (a list, written quoted as the device shows it).
+    assert!(
+        out.contains("        set exclude-member \"addr5\"\n"),
+        "{out}"
+    );
     let again = FortiConfig::parse(&out);
     assert_eq!(again, m, "parse(render(m)) != m\n{out}");
     assert_eq!(again.render(), out);
     assert!(m.diff(&m, "fgt").is_empty());
     let g = &m.addrgrps["grp1"];
-    assert_eq!(g.extra["exclude-member"], "addr5");
+    assert_eq!(g.exclude_member, ["addr5"]);
+    assert!(g.extra.is_empty(), "{:?}", g.extra);
     assert_eq!(g.member, ["addr1", "addr5"]);
 }
 
