@@ -2,6 +2,9 @@
 //! names and addresses, same structure): each must parse, keep every line under the same parents,
 //! re-render stably, survive parse(render(model)) == model, and diff against itself to nothing.
 
+#[path = "common/paths.rs"]
+mod paths;
+
 use std::collections::BTreeSet;
 
 use std::net::Ipv4Addr;
@@ -15,26 +18,7 @@ use hermes_netdev::tree::{ConfigTree, NodeKind, Syntax};
 
 /// Every command line with the chain of its parents, whitespace-normalised (comments excluded).
 fn cisco_paths(text: &str) -> BTreeSet<String> {
-    fn walk(t: &ConfigTree<'_>, id: u32, path: &str, out: &mut BTreeSet<String>) {
-        let n = t.node(id);
-        if n.kind == NodeKind::Comment {
-            return;
-        }
-        let p = format!(
-            "{path} > {}",
-            n.text.split_whitespace().collect::<Vec<_>>().join(" ")
-        );
-        out.insert(p.clone());
-        for &c in t.children(id) {
-            walk(t, c, &p, out);
-        }
-    }
-    let t = ConfigTree::parse(text, Syntax::Cisco);
-    let mut out = BTreeSet::new();
-    for &r in t.roots() {
-        walk(&t, r, "", &mut out);
-    }
-    out
+    paths::cisco_paths_with(text, |l| vec![l])
 }
 
 fn check_cisco(name: &str, text: &str, d: Dialect) -> CiscoConfig {

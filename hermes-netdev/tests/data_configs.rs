@@ -4,13 +4,15 @@
 //! parse(render(model)) == model and diff against itself to nothing. The typed checks below name
 //! the file and the lines they were read from.
 
+#[path = "common/paths.rs"]
+mod paths;
+
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use hermes_core::Sha256Digest;
 use hermes_netdev::cisco::{CiscoConfig, Dialect};
 use hermes_netdev::fortios::FortiConfig;
-use hermes_netdev::tree::{ConfigTree, NodeKind, Syntax};
 
 fn data_dir() -> PathBuf {
     // At run time first: cargo reuses a build across checkouts (see hermes_testkit::repo_root).
@@ -112,36 +114,18 @@ fn every_file_is_listed_in_sources_with_its_digest() {
 /// `route-target both X` stands for the export and the import line IOS shows for it, and an
 /// `exit-address-family` only closes its family: it is left out.
 fn cisco_paths(text: &str) -> BTreeSet<String> {
-    fn walk(t: &ConfigTree<'_>, id: u32, path: &str, out: &mut BTreeSet<String>) {
-        let n = t.node(id);
-        if n.kind == NodeKind::Comment {
-            return;
-        }
-        let line = n.text.split_whitespace().collect::<Vec<_>>().join(" ");
+    paths::cisco_paths_with(text, |line| {
         if line == "exit-address-family" {
-            return;
+            return Vec::new();
         }
-        let lines = match line.strip_prefix("route-target both ") {
+        match line.strip_prefix("route-target both ") {
             Some(rt) => vec![
                 format!("route-target export {rt}"),
                 format!("route-target import {rt}"),
             ],
             None => vec![line],
-        };
-        for l in lines {
-            let p = format!("{path} > {l}");
-            out.insert(p.clone());
-            for &c in t.children(id) {
-                walk(t, c, &p, out);
-            }
         }
-    }
-    let t = ConfigTree::parse(text, Syntax::Cisco);
-    let mut out = BTreeSet::new();
-    for &r in t.roots() {
-        walk(&t, r, "", &mut out);
-    }
-    out
+    })
 }
 
 fn check(rel: &str) -> CiscoConfig {

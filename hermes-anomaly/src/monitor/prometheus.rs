@@ -23,10 +23,10 @@ pub struct SamplePoint {
 impl<'de> Deserialize<'de> for SamplePoint {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         let (time, value): (f64, String) = Deserialize::deserialize(d)?;
-        let value = parse_prom_float(&value).ok_or_else(|| {
-            serde::de::Error::custom(format!("not a Prometheus float: {value:?}"))
-        })?;
-        Ok(SamplePoint { time, value })
+        Ok(SamplePoint {
+            time,
+            value: prom_float::<D::Error>(&value)?,
+        })
     }
 }
 
