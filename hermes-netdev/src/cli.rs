@@ -275,9 +275,10 @@ fn is_error_line(l: &str) -> bool {
 }
 
 /// The error line a device printed, if any: Cisco `% Invalid input ...`, `% Incomplete command`,
-/// `%Error ...`, `ERROR: ...`, IOS `Command rejected: ...`, NX-OS `Syntax error while parsing ...`; FortiOS `Command fail. Return
-/// code -61`, `command parse error before 'x'`, `value parse error before 'x'`, `node_check_object
-/// fail! ...`, `entry not found in datasource`, `Attribute 'x' MUST be set.`, `Unknown action 0`.
+/// `%Error ...`, `ERROR: ...`, IOS `Command rejected: ...`, NX-OS `Syntax error while parsing ...`;
+/// FortiOS `Command fail. Return code -61`, `command parse error before 'x'`, `value parse error before
+/// 'x'`, `node_check_object fail! ...`, `entry not found in datasource`, `Attribute 'x' MUST be set.`,
+/// `Unknown action 0`.
 ///
 /// Not errors: syslog messages printed into the session (`%LINK-3-UPDOWN: ...`) and `% ` lines
 /// that only inform (`% Access VLAN does not exist. Creating vlan 10`, `% Warning: ...`,
