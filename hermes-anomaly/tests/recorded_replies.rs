@@ -14,7 +14,6 @@ use hermes_core::{Classify, ErrorKind};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const TARGET: &str = "http://prometheus:9090/api/v1/query";
 
@@ -535,59 +534,39 @@ fn truncated_replies_never_panic() {
 /// A scratch HTTP server on 127.0.0.1 answering each request path (query string ignored) with a
 /// recorded reply and its recorded status.
 async fn serve(routes: Vec<(&'static str, &'static str)>) -> String {
+    use http_body_util::Full;
+    use hyper::body::Bytes;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let table = sources();
-    let routes: Vec<(String, u16, Vec<u8>)> = routes
-        .into_iter()
-        .map(|(path, file)| (path.to_string(), table[file].0, read(file)))
-        .collect();
+    let routes: std::sync::Arc<Vec<(String, u16, Vec<u8>)>> = std::sync::Arc::new(
+        routes
+            .into_iter()
+            .map(|(path, file)| (path.to_string(), table[file].0, read(file)))
+            .collect(),
+    );
     tokio::spawn(async move {
         loop {
-            let Ok((mut sock, _)) = listener.accept().await else {
+            let Ok((stream, _)) = listener.accept().await else {
                 continue;
             };
             let routes = routes.clone();
             tokio::spawn(async move {
-                let mut buf = Vec::new();
-                let mut chunk = [0u8; 4096];
-                // Head, then the body by Content-Length.
-                let (head_end, len) = loop {
-                    let n = sock.read(&mut chunk).await.unwrap_or(0);
-                    if n == 0 {
-                        return;
-                    }
-                    buf.extend_from_slice(&chunk[..n]);
-                    if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                        let head = String::from_utf8_lossy(&buf[..i]).to_lowercase();
-                        let len = head
-                            .lines()
-                            .find_map(|l| l.strip_prefix("content-length:"))
-                            .map_or(0, |v| v.trim().parse().unwrap_or(0));
-                        break (i + 4, len);
-                    }
-                };
-                while buf.len() < head_end + len {
-                    let n = sock.read(&mut chunk).await.unwrap_or(0);
-                    if n == 0 {
-                        break;
-                    }
-                    buf.extend_from_slice(&chunk[..n]);
-                }
-                let line = String::from_utf8_lossy(&buf[..head_end]).to_string();
-                let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
-                let path = path.split('?').next().unwrap_or("/");
-                let (status, body) = routes
-                    .iter()
-                    .find(|(p, _, _)| p == path)
-                    .map_or((599, b"no route".to_vec()), |(_, s, b)| (*s, b.clone()));
-                let head = format!(
-                    "HTTP/1.1 {status} Recorded\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                    body.len()
-                );
-                let _ = sock.write_all(head.as_bytes()).await;
-                let _ = sock.write_all(&body).await;
-                let _ = sock.shutdown().await;
+                let svc = hyper::service::service_fn(move |req: hyper::Request<_>| {
+                    let (status, body) = routes
+                        .iter()
+                        .find(|(p, _, _)| p == req.uri().path())
+                        .map_or((599, b"no route".to_vec()), |(_, s, b)| (*s, b.clone()));
+                    let reply = hyper::Response::builder()
+                        .status(status)
+                        .header("Content-Type", "application/json")
+                        .body(Full::new(Bytes::from(body)))
+                        .unwrap();
+                    async move { Ok::<_, std::convert::Infallible>(reply) }
+                });
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(hyper_util::rt::TokioIo::new(stream), svc)
+                    .await;
             });
         }
     });
