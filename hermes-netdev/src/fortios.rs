@@ -2435,34 +2435,16 @@ impl FortiConfig {
     fn diff_flat(&self, want: &FortiConfig, target: &str) -> hermes_core::ChangeSet {
         let want_other: std::collections::HashSet<&str> =
             want.other.iter().map(String::as_str).collect();
-        // Of an NTP server `want` states, only the keys it sets are compared (as in every entry).
+        // Of an NTP server, BGP neighbor or BGP network `want` states, only the keys it sets are
+        // compared (as in every entry).
         let filtered;
-        let this = if want.ntp_servers.is_empty() {
+        let this = if want.ntp_servers.is_empty()
+            && want.bgp_neighbors.is_empty()
+            && want.bgp_networks.is_empty()
+        {
             self
         } else {
             let mut v = self.clone();
-            for (id, s) in v.ntp_servers.iter_mut() {
-                if let Some(w) = want.ntp_servers.get(id) {
-                    let keys: Vec<String> = w.to_sets().into_iter().map(|(k, _)| k).collect();
-                    let mut e = Entry {
-                        sets: s.to_sets(),
-                        nested: s.nested.clone(),
-                        ..Entry::default()
-                    };
-                    e.sets.retain(|(k, _)| keys.contains(k));
-                    e.nested.retain(|n| w.nested.contains(n));
-                    *s = NtpServer::from_entry(&e);
-                }
-            }
-            filtered = v;
-            &filtered
-        };
-        // Of a BGP neighbor or network `want` states, only the keys it sets are compared too.
-        let filtered_bgp;
-        let this = if want.bgp_neighbors.is_empty() && want.bgp_networks.is_empty() {
-            this
-        } else {
-            let mut v = this.clone();
             macro_rules! only_stated {
                 ($field:ident, $ty:ident) => {
                     for (id, s) in v.$field.iter_mut() {
@@ -2481,46 +2463,37 @@ impl FortiConfig {
                     }
                 };
             }
+            only_stated!(ntp_servers, NtpServer);
             only_stated!(bgp_neighbors, BgpNeighbor);
             only_stated!(bgp_networks, BgpNetwork);
-            filtered_bgp = v;
-            &filtered_bgp
+            filtered = v;
+            &filtered
         };
         // A FortiGate shows a password only encrypted (`ENC ...`): a password `want` states in
-        // clear for an administrator the device already has with a password cannot be compared,
-        // and is not set again (else every run would change it and no read-back would match).
-        let unchanged;
-        let clear =
-            |p: &Option<hermes_core::Secret>| p.as_ref().is_some_and(|p| !is_enc(p.expose()));
-        let want = if want.admins.iter().any(|(n, a)| {
-            clear(&a.password) && this.admins.get(n).is_some_and(|l| l.password.is_some())
-        }) || want.bgp_neighbors.iter().any(|(n, a)| {
-            clear(&a.password)
-                && this
-                    .bgp_neighbors
-                    .get(n)
-                    .is_some_and(|l| l.password.is_some())
-        }) {
-            let mut w = want.clone();
-            for (n, a) in w.admins.iter_mut() {
-                if a.password.as_ref().is_some_and(|p| !is_enc(p.expose())) {
-                    if let Some(lp) = this.admins.get(n).and_then(|l| l.password.clone()) {
-                        a.password = Some(lp);
+        // clear for an administrator or BGP neighbor the device already has with a password cannot
+        // be compared, and is not set again (else every run would change it and no read-back would
+        // match): the device's own form stands in for it.
+        let mut want = std::borrow::Cow::Borrowed(want);
+        macro_rules! keep_device_password {
+            ($field:ident) => {
+                let names: Vec<String> = want
+                    .$field
+                    .iter()
+                    .filter(|(_, w)| w.password.as_ref().is_some_and(|p| !is_enc(p.expose())))
+                    .map(|(n, _)| n.clone())
+                    .collect();
+                for n in names {
+                    if let Some(lp) = this.$field.get(&n).and_then(|l| l.password.clone()) {
+                        if let Some(w) = want.to_mut().$field.get_mut(&n) {
+                            w.password = Some(lp);
+                        }
                     }
                 }
-            }
-            for (n, a) in w.bgp_neighbors.iter_mut() {
-                if clear(&a.password) {
-                    if let Some(lp) = this.bgp_neighbors.get(n).and_then(|l| l.password.clone()) {
-                        a.password = Some(lp);
-                    }
-                }
-            }
-            unchanged = w;
-            &unchanged
-        } else {
-            want
-        };
+            };
+        }
+        keep_device_password!(admins);
+        keep_device_password!(bgp_neighbors);
+        let want: &FortiConfig = &want;
         let live_secs = this.sections();
         let want_secs = want.sections();
         let mut view = Vec::new();
