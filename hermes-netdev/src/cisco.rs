@@ -19,6 +19,7 @@ mod bgp;
 mod line;
 mod port;
 mod services;
+mod type7;
 mod vrf;
 
 pub use bgp::{valid_asn, Bgp, BgpFamily, BgpNeighbor, BgpPassword, BgpTable};
@@ -2594,6 +2595,34 @@ impl CiscoConfig {
             if let Some(lv) = self.ios_vrfs.get(name) {
                 if wv.address_families.is_empty() {
                     wv.multiprotocol = lv.multiprotocol;
+                }
+            }
+        }
+        // A password `want` states in clear that the device shows in its type-7 form (under
+        // `service password-encryption`) is the same password: written as the device shows it,
+        // so it is not sent again on every run and the read-back after a change verifies.
+        for (name, wl) in want.lines.iter_mut() {
+            let live = self.lines.get(name).and_then(|l| l.password.as_ref());
+            if let (Some(wp), Some(lp)) = (wl.password.as_mut(), live) {
+                let (w, l) = (wp.value.expose(), lp.value.expose());
+                if type7::same_password(wp.encryption, w, lp.encryption, l) {
+                    *wp = lp.clone();
+                }
+            }
+        }
+        if let (Some(wb), Some(lb)) = (want.bgp.as_mut(), self.bgp.as_ref()) {
+            let tables = std::iter::once((&mut wb.global, Some(&lb.global)))
+                .chain(wb.vrfs.iter_mut().map(|(v, t)| (t, lb.vrfs.get(v))));
+            for (wt, lt) in tables {
+                let Some(lt) = lt else { continue };
+                for (addr, wn) in wt.neighbors.iter_mut() {
+                    let live = lt.neighbors.get(addr).and_then(|n| n.password.as_ref());
+                    if let (Some(wp), Some(lp)) = (wn.password.as_mut(), live) {
+                        let (w, l) = (wp.value.expose(), lp.value.expose());
+                        if type7::same_password(wp.kind, w, lp.kind, l) {
+                            *wp = lp.clone();
+                        }
+                    }
                 }
             }
         }

@@ -459,3 +459,41 @@ fn ios_service_switches_from_napalm() {
         ]
     );
 }
+
+/// Under `service password-encryption` a Catalyst shows line and BGP passwords only in their type-7
+/// form. A password the desired model states in clear is compared with that form read back: the same
+/// password plans nothing (so a converged device stays converged and the read-back after a change
+/// verifies), another one is sent in clear, and neither value ever prints.
+#[test]
+fn a_clear_password_is_compared_with_the_device_type_seven_form() {
+    let live = CiscoConfig::parse(
+        "service password-encryption\n\
+         line vty 0 4\n password 7 0822455D0A16\n login\n\
+         router bgp 65000\n neighbor 10.0.0.1 remote-as 65001\n neighbor 10.0.0.1 password 7 094F471A1A0A\n",
+        Dialect::Ios,
+    );
+    let want_with = |line_pw: &str, bgp_pw: &str| {
+        CiscoConfig::parse(
+            &format!(
+                "line vty 0 4\n password {line_pw}\n login\n\
+                 router bgp 65000\n neighbor 10.0.0.1 remote-as 65001\n neighbor 10.0.0.1 password {bgp_pw}\n"
+            ),
+            Dialect::Ios,
+        )
+    };
+    // `cisco` both times: nothing to do.
+    let same = want_with("cisco", "0 cisco");
+    assert!(live.diff(&same, Dialect::Ios, "sw1").is_empty());
+    // Other passwords: sent in clear, for the device to encrypt.
+    let other = want_with("s3cret-line", "s3cret-bgp");
+    let plan = live.diff(&other, Dialect::Ios, "sw1");
+    let commands = plan.commands().join("\n");
+    assert!(commands.contains(" password s3cret-line"), "{commands}");
+    assert!(commands.contains("password s3cret-bgp"), "{commands}");
+    let shown = format!("{plan} {plan:?} {}", serde_json::to_string(&plan).unwrap());
+    assert!(!shown.contains("s3cret"), "{shown}");
+    // Letter case counts: `Cisco` is another password.
+    assert!(!live
+        .diff(&want_with("Cisco", "0 cisco"), Dialect::Ios, "sw1")
+        .is_empty());
+}
