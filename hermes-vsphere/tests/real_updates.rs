@@ -7,17 +7,19 @@
 //! exchange as vCenter sends it — the filter's creation, a 1.1 MB first update the server cut short
 //! (`truncated`, version `0_1`) and its continuation, properties assigned with no value (unset),
 //! `indirectRemove`, distributed switches and port groups, DHCP guest addresses — then the filter's
-//! destruction and the logout; service content and sessions of vCenter 4.1 and 9.0.1; and
-//! properties a session may not read (`missingSet`).
+//! destruction and the logout; service content and sessions of vCenter 4.1 and 9.0.1; a fault
+//! typed by a prefixed `xsi:type` on a detail element named after another type; and properties a
+//! session may not read (`missingSet`).
 
 use std::collections::BTreeMap;
 
+use hermes_core::{Classify, ErrorKind};
 use hermes_vsphere::fleet::Capacity;
 use hermes_vsphere::guest::GuestIp;
 use hermes_vsphere::model::{FromNode, ObjectContent, ServiceContent, UserSession};
 use hermes_vsphere::updates::{ChangeOp, ObjectUpdateKind, UpdateSet};
 use hermes_vsphere::xml::Node;
-use hermes_vsphere::{soap, MoRef, PowerState, VsphereError};
+use hermes_vsphere::{soap, FaultKind, MoRef, PowerState, VsphereError};
 use sha2::{Digest, Sha256};
 
 macro_rules! recorded {
@@ -38,6 +40,7 @@ recorded! {
     VC55SIM_UPDATES_REST = "WaitForUpdatesEx", "manageiq-vc5.5sim-WaitForUpdatesEx-rest.xml";
     VC55SIM_DESTROY_FILTER = "DestroyPropertyFilter", "manageiq-vc5.5sim-DestroyPropertyFilter.xml";
     VC55SIM_LOGOUT = "Logout", "manageiq-vc5.5sim-Logout.xml";
+    VC55SIM_PBM_INVALID_REQUEST = "PbmRetrieveContent", "manageiq-vc5.5sim-PbmRetrieveContent-InvalidRequest.xml";
     VC901_SERVICE_CONTENT = "RetrieveServiceContent", "manageiq-vc9.0.1-RetrieveServiceContent.xml";
     VC901_LOGIN = "Login", "manageiq-vc9.0.1-Login.xml";
 }
@@ -192,6 +195,20 @@ fn a_filter_is_created_and_destroyed_and_the_session_ends() {
             "{method}"
         );
     }
+}
+
+/// A fault whose detail element is named after one type (`RuntimeFaultFault`) and typed as
+/// another, namespace-prefixed (`xsi:type="vim25:InvalidRequest"`): the `xsi:type` decides.
+#[test]
+fn a_fault_typed_by_its_prefixed_xsi_type() {
+    let err = soap::decode(TARGET, "PbmRetrieveContent", VC55SIM_PBM_INVALID_REQUEST).unwrap_err();
+    assert_eq!(err.fault(), Some(&FaultKind::InvalidRequest));
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert_eq!(
+        err.to_string(),
+        "https://vcsa/sdk: PbmRetrieveContent: InvalidRequest fault: Request missing value for \
+         required parameter 'profileIds' to method 'PbmRetrieveContent'"
+    );
 }
 
 /// The first update of a 100-object filter, which vCenter cut short: `truncated`, version `0_1`.
