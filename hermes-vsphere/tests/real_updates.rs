@@ -14,6 +14,7 @@
 use std::collections::BTreeMap;
 
 use hermes_core::{Classify, ErrorKind};
+use hermes_vsphere::dvs::is_uplink_portgroup;
 use hermes_vsphere::fleet::Capacity;
 use hermes_vsphere::guest::GuestIp;
 use hermes_vsphere::model::{FromNode, ObjectContent, ServiceContent, UserSession};
@@ -330,6 +331,21 @@ fn distributed_switches_and_port_groups_in_an_update() {
         .collect();
     pgs.sort();
     assert_eq!(pgs.len(), 6);
+    // The switch's uplink port group is recognised (its tag), through the reader the NIC backing
+    // uses; the VM port groups are not.
+    let uplinks: Vec<MoRef> = set
+        .objects()
+        .filter(|o| o.obj.kind == "DistributedVirtualPortgroup")
+        .filter(|o| is_uplink_portgroup(&o.content()))
+        .map(|o| o.obj.clone())
+        .collect();
+    assert_eq!(
+        uplinks,
+        [
+            MoRef::new("DistributedVirtualPortgroup", "dvportgroup-9"),
+            MoRef::new("DistributedVirtualPortgroup", "dvportgroup-68")
+        ]
+    );
     assert_eq!(
         pgs[0],
         (
