@@ -9,7 +9,9 @@
 //! `indirectRemove`, distributed switches and port groups, DHCP guest addresses — then the filter's
 //! destruction and the logout; service content and sessions of vCenter 4.1 and 9.0.1; a fault
 //! typed by a prefixed `xsi:type` on a detail element named after another type; and properties a
-//! session may not read (`missingSet`).
+//! session may not read (`missingSet`). The last test replays the recorded exchange through
+//! `Client` itself over HTTP (connect, login, a guest-address wait across the truncated update,
+//! logout).
 
 use std::collections::BTreeMap;
 
@@ -441,5 +443,173 @@ fn truncated_replies_are_typed_errors() {
                 other => panic!("{file} cut at {cut}: {other:?}"),
             }
         }
+    }
+}
+
+/// What the replay server saw: each request's method and body.
+type Seen = std::sync::Arc<std::sync::Mutex<Vec<(String, String, Option<String>)>>>;
+
+/// The text of `<name>` in a request body, if any.
+fn element<'a>(body: &'a str, name: &str) -> Option<&'a str> {
+    let open = format!("<{name}>");
+    let start = body.find(&open)? + open.len();
+    let len = body[start..].find('<')?;
+    Some(&body[start..start + len])
+}
+
+/// A scratch vCenter on 127.0.0.1 answering each SOAP method with its recorded real reply (the
+/// property-collector calls the recording lacks get the minimal reply vim25 defines, marked below),
+/// and `WaitForUpdatesEx` by the version asked: none → the truncated first update, `0_1` → its
+/// continuation, anything else → no change after `maxWaitSeconds`, as a server does.
+async fn replay_vcenter(seen: Seen) -> String {
+    use http_body_util::{BodyExt, Full};
+    use hyper::body::Bytes;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                continue;
+            };
+            let seen = seen.clone();
+            tokio::spawn(async move {
+                let svc = hyper::service::service_fn(
+                    move |req: hyper::Request<hyper::body::Incoming>| {
+                        let seen = seen.clone();
+                        async move {
+                            let cookie = req
+                                .headers()
+                                .get("cookie")
+                                .and_then(|c| c.to_str().ok())
+                                .map(str::to_string);
+                            let body = req.into_body().collect().await?.to_bytes();
+                            let body = String::from_utf8_lossy(&body).into_owned();
+                            let method = body
+                                .split("<soapenv:Body><")
+                                .nth(1)
+                                .and_then(|r| r.split([' ', '>']).next())
+                                .unwrap_or_default()
+                                .to_string();
+                            seen.lock()
+                                .unwrap()
+                                .push((method.clone(), body.clone(), cookie));
+                            // Not in the recording: vim25's minimal replies to these calls.
+                            const PC: &[u8] = br#"<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><CreatePropertyCollectorResponse xmlns="urn:vim25"><returnval type="PropertyCollector">session[d3752087-ce6a-80de-5c6a-335cee0294f1]52a0e7c3-0000-0000-0000-000000000001</returnval></CreatePropertyCollectorResponse></soapenv:Body></soapenv:Envelope>"#;
+                            const DESTROY_PC: &[u8] = br#"<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><DestroyPropertyCollectorResponse xmlns="urn:vim25"></DestroyPropertyCollectorResponse></soapenv:Body></soapenv:Envelope>"#;
+                            const NO_CHANGE: &[u8] = br#"<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><WaitForUpdatesExResponse xmlns="urn:vim25"></WaitForUpdatesExResponse></soapenv:Body></soapenv:Envelope>"#;
+                            let reply: &[u8] = match method.as_str() {
+                                "RetrieveServiceContent" => VC55SIM_SERVICE_CONTENT,
+                                "Login" => VC55SIM_LOGIN,
+                                "CreatePropertyCollector" => PC,
+                                "CreateFilter" => VC55SIM_CREATE_FILTER,
+                                "WaitForUpdatesEx" => match element(&body, "version") {
+                                    None => VC55SIM_UPDATES_TRUNCATED,
+                                    Some("0_1") => VC55SIM_UPDATES_REST,
+                                    Some(_) => {
+                                        let wait: u64 = element(&body, "maxWaitSeconds")
+                                            .and_then(|w| w.parse().ok())
+                                            .unwrap_or(0);
+                                        tokio::time::sleep(std::time::Duration::from_secs(wait))
+                                            .await;
+                                        NO_CHANGE
+                                    }
+                                },
+                                "DestroyPropertyCollector" => DESTROY_PC,
+                                "Logout" => VC55SIM_LOGOUT,
+                                _ => b"no recorded reply",
+                            };
+                            let mut resp = hyper::Response::builder()
+                                .status(200)
+                                .header("Content-Type", "text/xml; charset=utf-8");
+                            if method == "Login" {
+                                // The recorded reply's cookie (refresher.yml interaction 0).
+                                resp = resp.header(
+                                "Set-Cookie",
+                                "vmware_soap_session=\"52fd997b-f04c-b14f-efcc-fd7bbc0455ae\"; Path=/; HttpOnly; Secure;",
+                            );
+                            }
+                            Ok::<_, hyper::Error>(
+                                resp.body(Full::new(Bytes::from_static(reply))).unwrap(),
+                            )
+                        }
+                    },
+                );
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(hyper_util::rt::TokioIo::new(stream), svc)
+                    .await;
+            });
+        }
+    });
+    format!("http://{addr}/sdk")
+}
+
+/// The recorded exchange replayed through `Client`: connect and log in, follow two VMs' guest
+/// addresses through the real truncated update and its continuation, log out.
+///
+/// Regression: after a truncated update the waiter asked for the rest with `maxWaitSeconds` 1–5 (as
+/// for a change it had to wait for); the rest is already pending, so it now asks with 0.
+#[tokio::test]
+async fn a_recorded_update_exchange_replayed_through_the_client() {
+    let seen: Seen = Default::default();
+    let url = replay_vcenter(seen.clone()).await;
+    let client = hermes_vsphere::Client::builder(&url)
+        .credentials("USER", "PASSWORD")
+        .connect()
+        .await
+        .unwrap();
+    assert_eq!(
+        client.about(),
+        "VMware vCenter Server 5.5.0 build-4180647 (Sim) (API 5.5)"
+    );
+    let vms = [
+        MoRef::new("VirtualMachine", "vm-48"),
+        MoRef::new("VirtualMachine", "vm-47"),
+    ];
+    let ips = client
+        .wait_guest_ips(&vms, std::time::Duration::from_secs(2))
+        .await
+        .unwrap();
+    assert_eq!(ips[0].addresses, ["172.16.1.29"]);
+    assert_eq!(ips[1].addresses, ["172.16.1.28"]);
+    // This vpxd reports the NIC's address but no primary address: none is made up.
+    assert!(ips.iter().all(|g| g.ip.is_none()));
+    client.logout().await.unwrap();
+
+    let seen = seen.lock().unwrap().clone();
+    let methods: Vec<&str> = seen.iter().map(|(m, _, _)| m.as_str()).collect();
+    assert_eq!(
+        &methods[..5],
+        [
+            "RetrieveServiceContent",
+            "Login",
+            "CreatePropertyCollector",
+            "CreateFilter",
+            "WaitForUpdatesEx"
+        ]
+    );
+    assert_eq!(
+        &methods[methods.len() - 2..],
+        ["DestroyPropertyCollector", "Logout"]
+    );
+    let waits: Vec<(Option<&str>, Option<&str>)> = seen
+        .iter()
+        .filter(|(m, _, _)| m == "WaitForUpdatesEx")
+        .map(|(_, b, _)| (element(b, "version"), element(b, "maxWaitSeconds")))
+        .collect();
+    assert_eq!(waits[0], (None, Some("0")), "the first read is immediate");
+    assert_eq!(
+        waits[1],
+        (Some("0_1"), Some("0")),
+        "the rest of a truncated update is asked for without waiting"
+    );
+    assert_eq!(waits[2].0, Some("1"));
+    assert_ne!(waits[2].1, Some("0"), "then the waiter waits for changes");
+    // Every call after the login carries the session cookie the server set.
+    for (m, _, cookie) in &seen[2..] {
+        assert_eq!(
+            cookie.as_deref(),
+            Some("vmware_soap_session=\"52fd997b-f04c-b14f-efcc-fd7bbc0455ae\""),
+            "{m}"
+        );
     }
 }
