@@ -446,6 +446,10 @@ fn truncated_replies_are_typed_errors() {
     }
 }
 
+/// govmomi's real `missingSet` (tests/recorded/govmomi-*.xml) as a `RetrievePropertiesEx` reply: the
+/// same refusal, in the envelope and `RetrieveResult` Hermes' reads get.
+const SESSION_LIST_REFUSED: &[u8] = br#"<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body><RetrievePropertiesExResponse xmlns="urn:vim25"><returnval><objects><obj type="SessionManager">SessionManager</obj><missingSet><path>sessionList</path><fault><fault xsi:type="NotAuthenticated"><object type="Folder">group-d1</object><privilegeId>Sessions.TerminateSession</privilegeId></fault><localizedMessage/></fault></missingSet></objects></returnval></RetrievePropertiesExResponse></soapenv:Body></soapenv:Envelope>"#;
+
 /// What the replay server saw: each request's method and body.
 type Seen = std::sync::Arc<std::sync::Mutex<Vec<(String, String, Option<String>)>>>;
 
@@ -515,6 +519,7 @@ async fn replay_vcenter(seen: Seen) -> String {
                                     }
                                 },
                                 "DestroyPropertyCollector" => DESTROY_PC,
+                                "RetrievePropertiesEx" => SESSION_LIST_REFUSED,
                                 "Logout" => VC55SIM_LOGOUT,
                                 _ => b"no recorded reply",
                             };
@@ -612,4 +617,53 @@ async fn a_recorded_update_exchange_replayed_through_the_client() {
             "{m}"
         );
     }
+}
+
+/// Regression: vCenter answers `NotAuthenticated` in `missingSet` for a property the user may not read
+/// (`SessionManager.sessionList` needs `Sessions.TerminateSession`), on a perfectly good session.
+/// Hermes took it for an expired session, logged in again and then failed with an `Auth` error that
+/// said "NotAuthenticated"; it still renews once (vcsim answers an expired session that way), but a
+/// fresh session refused the same is a `NoPermission` error naming the property.
+#[tokio::test]
+async fn a_property_refused_on_a_fresh_session_is_a_missing_privilege() {
+    use hermes_vsphere::property::{FilterSpec, ObjectSet};
+    let seen: Seen = Default::default();
+    let url = replay_vcenter(seen.clone()).await;
+    let client = hermes_vsphere::Client::builder(&url)
+        .credentials("USER", "PASSWORD")
+        .connect()
+        .await
+        .unwrap();
+    let err = client
+        .retrieve(&FilterSpec {
+            kind: "SessionManager".into(),
+            paths: vec!["sessionList".into()],
+            objects: ObjectSet::Objects(vec![MoRef::new("SessionManager", "SessionManager")]),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.fault(), Some(&FaultKind::NoPermission), "{err}");
+    assert_eq!(err.kind(), ErrorKind::Auth);
+    let text = err.to_string();
+    assert!(
+        text.contains("\"sessionList\"") && text.contains("SessionManager:SessionManager"),
+        "{text}"
+    );
+    assert!(text.contains("privilege"), "{text}");
+    let methods: Vec<String> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(m, _, _)| m.clone())
+        .collect();
+    assert_eq!(
+        methods,
+        [
+            "RetrieveServiceContent",
+            "Login",
+            "RetrievePropertiesEx",
+            "Login",
+            "RetrievePropertiesEx"
+        ]
+    );
 }
