@@ -667,3 +667,51 @@ async fn a_property_refused_on_a_fresh_session_is_a_missing_privilege() {
         ]
     );
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// The real update sets with their text content changed (the XML stays well formed, so the
+    /// update-set decoder itself sees odd kinds, ops, versions, references and flags): a typed
+    /// result, never a panic.
+    #[test]
+    fn real_update_sets_with_changed_text_never_panic(
+        edits in proptest::collection::vec(
+            (proptest::prelude::any::<usize>(), proptest::sample::select(b"ax0_- ".to_vec())),
+            1..32,
+        ),
+        first in proptest::prelude::any::<bool>(),
+    ) {
+        let source = if first { VC55SIM_UPDATES_TRUNCATED } else { VC55SIM_UPDATES_REST };
+        let mut bytes = source.to_vec();
+        // Positions inside text content: after a '>' and before the next '<'.
+        let text: Vec<usize> = {
+            let mut inside = false;
+            bytes
+                .iter()
+                .enumerate()
+                .filter_map(|(i, b)| {
+                    match b {
+                        b'>' => inside = true,
+                        b'<' => inside = false,
+                        _ if inside => return Some(i),
+                        _ => {}
+                    }
+                    None
+                })
+                .collect()
+        };
+        for (at, b) in edits {
+            bytes[text[at % text.len()]] = b;
+        }
+        if let Ok(reply) = soap::decode(TARGET, "WaitForUpdatesEx", &bytes) {
+            if let Ok(Some(set)) = UpdateSet::from_response(&reply) {
+                for o in set.objects() {
+                    let _ = o.content();
+                    let mut g = GuestIp { vm: o.obj.clone(), ip: None, addresses: vec![] };
+                    g.apply(o);
+                }
+            }
+        }
+    }
+}
