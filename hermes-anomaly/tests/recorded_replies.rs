@@ -1,14 +1,17 @@
 //! Real replies of Prometheus (2.0 docs, 2.40, 2.42, 3.x) and Alertmanager (0.17, 0.21, 0.25, 0.27,
-//! 0.31) that the local peers do not give (tests/recorded/, provenance and sha256 in
-//! tests/recorded/SOURCES.md), read through the crate's public parsers, and through the clients
-//! themselves from a scratch HTTP server on 127.0.0.1 where the HTTP path matters. The last tests
-//! truncate every reply: a typed error, never a panic.
+//! 0.31) that the local peers do not give, and webhook notifications of other Alertmanager versions
+//! and senders (tests/recorded/, provenance and sha256 in tests/recorded/SOURCES.md), read through
+//! the crate's public parsers, and through the clients and the webhook receiver themselves over HTTP
+//! on 127.0.0.1 where the HTTP path matters. The last tests truncate every reply: a typed error,
+//! never a panic.
 
 use hermes_anomaly::monitor::alertmanager::{
     parse_am_reply, AlertGroup, AlertmanagerStatus, GettableAlert, Silence,
 };
 use hermes_anomaly::monitor::prometheus::{parse_query_reply, parse_query_response, QueryResponse};
-use hermes_anomaly::monitor::{AlertmanagerClient, PrometheusClient, QueryResult};
+use hermes_anomaly::monitor::{
+    AlertmanagerClient, PrometheusClient, QueryResult, WebhookMessage, WebhookReceiver,
+};
 use hermes_anomaly::AnomalyError;
 use hermes_core::{Classify, ErrorKind};
 use sha2::{Digest, Sha256};
@@ -25,7 +28,8 @@ fn read(name: &str) -> Vec<u8> {
     std::fs::read(dir().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
-/// SOURCES.md's table: file -> (HTTP status, bytes, sha256).
+/// SOURCES.md's table: file -> (HTTP status, bytes, sha256); the status is 0 for a request body
+/// (a webhook notification, `-` in the table).
 fn sources() -> BTreeMap<String, (u16, usize, String)> {
     let text = std::fs::read_to_string(dir().join("SOURCES.md")).unwrap();
     let mut out = BTreeMap::new();
@@ -36,7 +40,10 @@ fn sources() -> BTreeMap<String, (u16, usize, String)> {
         out.insert(
             unquote(cells[0]),
             (
-                cells[n - 3].trim().parse().unwrap(),
+                match cells[n - 3].trim() {
+                    "-" => 0,
+                    status => status.parse().unwrap(),
+                },
                 cells[n - 2].trim().parse().unwrap(),
                 unquote(cells[n - 1]),
             ),
@@ -344,6 +351,36 @@ fn prometheus_error_replies_are_typed_and_name_the_query() {
             "http",
             ErrorKind::NotFound,
         ),
+        (
+            "prom-v2.42-peer-error-timeout.json",
+            503,
+            "timeout",
+            ErrorKind::Timeout,
+        ),
+        (
+            "prom-v2.42-peer-error-internal.json",
+            500,
+            "internal",
+            ErrorKind::Internal,
+        ),
+        (
+            "prom-v3-respond-error-timeout.json",
+            503,
+            "timeout",
+            ErrorKind::Timeout,
+        ),
+        (
+            "prom-v3-respond-error-not_acceptable.json",
+            406,
+            "not_acceptable",
+            ErrorKind::Unsupported,
+        ),
+        (
+            "cortex-query_range-error-server_error.json",
+            500,
+            "server_error",
+            ErrorKind::Internal,
+        ),
     ] {
         let e = reply(name, "my_query{a=\"b\"}").unwrap_err();
         assert_eq!(e.kind(), kind, "{name}");
@@ -509,6 +546,219 @@ fn alertmanager_error_bodies_json_string_object_and_empty() {
     }
 }
 
+/// A webhook notification (a request body Alertmanager or another sender POSTs), not a reply.
+fn is_webhook(name: &str) -> bool {
+    name.contains("-webhook-")
+}
+
+fn webhook(name: &str) -> WebhookMessage {
+    WebhookMessage::parse(&read(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn time(rfc3339: &str) -> chrono::DateTime<chrono::Utc> {
+    rfc3339.parse().unwrap()
+}
+
+/// Every recorded notification: read whole, statuses consistent, and what Hermes writes back out
+/// reads back the same (a receiver that forwards them loses nothing, Grafana's fields included).
+#[test]
+fn webhook_notifications_of_every_sender_are_read_and_round_trip() {
+    let names: Vec<String> = sources().into_keys().filter(|n| is_webhook(n)).collect();
+    assert_eq!(names.len(), 12);
+    for name in &names {
+        let m = webhook(name);
+        let body: serde_json::Value = serde_json::from_slice(&read(name)).unwrap();
+        assert_eq!(
+            m.alerts.len(),
+            body["alerts"].as_array().unwrap().len(),
+            "{name}"
+        );
+        assert_eq!(m.firing().count() + m.resolved().count(), m.alerts.len());
+        assert!(
+            ["firing", "resolved"].contains(&m.status.as_str()),
+            "{name}"
+        );
+        assert_eq!(
+            m.status == "firing",
+            m.firing().next().is_some(),
+            "{name}: the group fires when an alert sent fires"
+        );
+        for a in &m.alerts {
+            assert!(
+                ["firing", "resolved"].contains(&a.status.as_str()),
+                "{name}"
+            );
+            assert!(a.labels.contains_key("alertname"), "{name}");
+            assert!(a.starts_at.timestamp() > 1_400_000_000, "{name}");
+            if !a.is_firing() {
+                assert!(a.ended_at().unwrap() > a.starts_at, "{name}");
+            }
+        }
+        let again = WebhookMessage::parse(&serde_json::to_vec(&m).unwrap()).unwrap();
+        assert_eq!(again, m, "{name}: round trip");
+    }
+}
+
+/// Before: a notification without `version` or `groupKey` (calert's, KubeSphere's, the 2016
+/// prometheus-am-executor example) and an alert without `status` (prometheus-msteams') were
+/// refused with serde's "missing field", so the receiver answered 400 and the notification was lost.
+#[test]
+fn webhook_notifications_without_version_group_key_or_alert_status() {
+    for (name, alerts) in [
+        ("am-webhook-calert-no-version.json", 31),
+        ("am-webhook-kubesphere-no-version.json", 9),
+        ("am-webhook-am-executor-2016.json", 2),
+    ] {
+        let m = webhook(name);
+        assert_eq!(
+            (m.version.as_str(), m.group_key.as_str()),
+            ("", ""),
+            "{name}"
+        );
+        assert_eq!(
+            (m.alerts.len(), m.status.as_str()),
+            (alerts, "firing"),
+            "{name}"
+        );
+        assert!(m
+            .alerts
+            .iter()
+            .all(|a| a.is_firing() && a.ended_at().is_none()));
+    }
+    // Empty annotation values stay (calert's `instance: ""`), empty maps stay empty.
+    let calert = webhook("am-webhook-calert-no-version.json");
+    assert_eq!(calert.common_annotations["instance"], "");
+    assert_eq!(calert.alerts[0].fingerprint, "1a956348d0570965");
+    let old = webhook("am-webhook-am-executor-2016.json");
+    assert!(old
+        .alerts
+        .iter()
+        .all(|a| a.annotations.is_empty() && a.fingerprint.is_empty()));
+    assert_eq!(old.alerts[0].starts_at, time("2016-04-07T16:08:52Z"));
+
+    // No `status` per alert: Alertmanager's own rule (resolved once `endsAt` is set and past).
+    let m = webhook("am-webhook-prometheus-msteams-no-alert-status.json");
+    assert_eq!(m.alerts[0].status, "firing");
+    assert_eq!(m.alerts[0].generator_url, "");
+    assert_eq!(
+        m.alerts[0].starts_at,
+        time("2018-03-07T11:33:21.873077559Z"),
+        "a -05:00 offset is kept as the same instant"
+    );
+    let mut body: serde_json::Value =
+        serde_json::from_slice(&read("am-webhook-prometheus-msteams-no-alert-status.json"))
+            .unwrap();
+    body["alerts"][0]["endsAt"] = "2018-03-07T07:00:00-05:00".into();
+    body.as_object_mut().unwrap().remove("status");
+    let m = WebhookMessage::parse(&serde_json::to_vec(&body).unwrap()).unwrap();
+    assert_eq!(
+        (m.alerts[0].status.as_str(), m.status.as_str()),
+        ("resolved", "resolved")
+    );
+}
+
+#[test]
+fn webhook_notifications_of_alertmanager_2018_and_0_25_truncated_and_mixed() {
+    // 2018 (0.15): no fingerprint, no truncatedAlerts; a firing alert's endsAt is the resolve
+    // timeout, three minutes on, not the zero time.
+    let f = webhook("am-webhook-2018-alertmanager-bot-firing.json");
+    assert!(f.alerts[0].is_firing() && f.alerts[0].fingerprint.is_empty() && f.is_complete());
+    assert_eq!(
+        f.alerts[0].ended_at(),
+        Some(time("2018-11-04T21:46:58.283995108Z"))
+    );
+    let r = webhook("am-webhook-2018-alertmanager-bot-resolved.json");
+    assert_eq!((r.status.as_str(), r.resolved().count()), ("resolved", 1));
+
+    // 0.25 with max_alerts 2: three alerts, two sent; the common labels are those of the two sent
+    // (the third, critical, alert is not in `severity="warning"`).
+    let t = webhook("am-v0.25.0-peer-webhook-truncated-firing.json");
+    assert!(!t.is_complete());
+    assert_eq!((t.truncated_alerts, t.alerts.len()), (1, 2));
+    assert_eq!(t.common_labels["severity"], "warning");
+    let bare = &t.alerts[1];
+    assert!(bare.annotations.is_empty() && bare.generator_url.is_empty());
+    assert_eq!(bare.fingerprint, "5f29507631ee23ad");
+    assert_eq!(bare.ended_at(), None);
+    let t = webhook("am-v0.25.0-peer-webhook-truncated-resolved.json");
+    assert_eq!((t.status.as_str(), t.truncated_alerts), ("resolved", 1));
+    assert!(t
+        .alerts
+        .iter()
+        .all(|a| a.ended_at() == Some(time("2026-11-27T10:19:09.18243Z"))));
+
+    // A firing group with a resolved alert in it (0.25, and vmalert's alerts through Alertmanager).
+    for (name, firing, resolved) in [
+        ("am-v0.25.0-peer-webhook-mixed.json", 1, 1),
+        ("am-webhook-vmalert-mixed.json", 3, 1),
+    ] {
+        let m = webhook(name);
+        assert_eq!(m.status, "firing", "{name}");
+        assert_eq!(
+            (m.firing().count(), m.resolved().count()),
+            (firing, resolved),
+            "{name}"
+        );
+    }
+}
+
+/// Grafana's webhook contact point: version "1" and fields of its own, kept in `extra`.
+#[test]
+fn grafana_webhook_notification_keeps_its_own_fields() {
+    let m = webhook("grafana-webhook-v1.json");
+    assert_eq!(m.version, "1");
+    assert_eq!(m.extra["orgId"], 1);
+    assert_eq!(m.extra["state"], "alerting");
+    assert!(m.extra["title"].as_str().unwrap().starts_with("[FIRING:1]"));
+    let a = &m.alerts[0];
+    assert_eq!(a.extra["values"]["C"], 12);
+    assert!(a.extra["silenceURL"]
+        .as_str()
+        .unwrap()
+        .contains("/alerting/silence/new"));
+    assert!(!a.extra.contains_key("fingerprint") && a.fingerprint == "68d4e65db3ad9208");
+}
+
+/// Every recorded notification POSTed to the receiver over HTTP is handed over whole; a body that
+/// is not a notification is answered 400 with the reason.
+#[tokio::test]
+async fn webhook_receiver_takes_every_recorded_notification() {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<WebhookMessage>();
+    let server = WebhookReceiver::bind("127.0.0.1:0", move |m| {
+        let _ = tx.send(m);
+    })
+    .await
+    .unwrap();
+    let url = format!("http://{}/", server.local_addr());
+    let client = reqwest::Client::new();
+    let names: Vec<String> = sources().into_keys().filter(|n| is_webhook(n)).collect();
+    for name in &names {
+        let resp = client
+            .post(&url)
+            .header("Content-Type", "application/json")
+            .body(read(name))
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status().as_u16();
+        assert_eq!(status, 200, "{name}: {}", resp.text().await.unwrap());
+        assert_eq!(rx.recv().await.unwrap(), webhook(name), "{name}");
+    }
+    for (body, fragment) in [
+        (&b"{}"[..], "missing field `alerts`"),
+        (b"[]", "expected a JSON object"),
+        (b"", "0 bytes received"),
+    ] {
+        let resp = client.post(&url).body(body).send().await.unwrap();
+        assert_eq!(resp.status().as_u16(), 400);
+        let text = resp.text().await.unwrap();
+        assert!(
+            text.contains("webhook notification") && text.contains(fragment),
+            "{text}"
+        );
+    }
+}
+
 /// Every reply, cut at every length: a value or a typed error, never a panic.
 #[test]
 fn truncated_replies_never_panic() {
@@ -519,7 +769,9 @@ fn truncated_replies_never_panic() {
         }
         for cut in (0..bytes.len()).step_by(7) {
             let part = &bytes[..cut];
-            if name.starts_with("am-") {
+            if is_webhook(&name) {
+                let _ = WebhookMessage::parse(part);
+            } else if name.starts_with("am-") {
                 let _ = parse_am_reply::<Vec<AlertGroup>>("am", status, part, None);
                 let _ = parse_am_reply::<Vec<Silence>>("am", status, part, None);
                 let _ = parse_am_reply::<AlertmanagerStatus>("am", status, part, None);
