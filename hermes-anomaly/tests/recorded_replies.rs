@@ -1,14 +1,19 @@
-//! Real replies of Prometheus (2.0 docs, 2.40, 2.42, 3.x) and Alertmanager (0.17, 0.21, 0.25, 0.27,
-//! 0.31) that the local peers do not give, and webhook notifications of other Alertmanager versions
-//! and senders (tests/recorded/, provenance and sha256 in tests/recorded/SOURCES.md), read through
-//! the crate's public parsers, and through the clients and the webhook receiver themselves over HTTP
-//! on 127.0.0.1 where the HTTP path matters. The last tests truncate every reply: a typed error,
-//! never a panic.
+//! Real replies of Prometheus (2.0 docs, 2.20 docs, 2.40, 2.42, 3.x) and Alertmanager (0.17, 0.21,
+//! 0.25, 0.27, 0.31) that the local peers do not give, and webhook notifications of other
+//! Alertmanager versions and senders (tests/recorded/, provenance and sha256 in
+//! tests/recorded/SOURCES.md), read through the crate's public parsers, and through the clients and
+//! the webhook receiver themselves over HTTP on 127.0.0.1 where the HTTP path matters. The last
+//! tests truncate every reply: a typed error, never a panic.
 
+use hermes_anomaly::monitor::alerting::{ActiveAlerts, RuleGroups};
 use hermes_anomaly::monitor::alertmanager::{
     parse_am_reply, AlertGroup, AlertmanagerStatus, GettableAlert, Silence,
 };
-use hermes_anomaly::monitor::prometheus::{parse_query_reply, parse_query_response, QueryResponse};
+use hermes_anomaly::monitor::metadata::SeriesLabels;
+use hermes_anomaly::monitor::prometheus::{
+    parse_api_reply, parse_query_reply, parse_query_response, QueryResponse,
+};
+use hermes_anomaly::monitor::targets::Targets;
 use hermes_anomaly::monitor::{
     AlertmanagerClient, PrometheusClient, QueryResult, WebhookMessage, WebhookReceiver,
 };
@@ -544,6 +549,177 @@ fn alertmanager_error_bodies_json_string_object_and_empty() {
         assert!(message.contains(fragment), "{name}: {message}");
         assert_eq!(e.kind(), kind, "{name}");
     }
+}
+
+fn api<T: serde::de::DeserializeOwned>(name: &str) -> T {
+    let (status, _, _) = sources()[name];
+    parse_api_reply::<T>(
+        "http://prometheus:9090/api/v1/x",
+        name,
+        status,
+        &read(name),
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{name}: {e}"))
+    .data
+}
+
+#[test]
+fn series_and_label_values_of_prometheus_2_20_2_42_and_3_x() {
+    let s: Vec<SeriesLabels> = api("prom-v3-docs-series.json");
+    assert_eq!(s.len(), 3);
+    assert_eq!(s[2]["__name__"], "process_start_time_seconds");
+    let v: Vec<String> = api("prom-v2.20.0-docs-label-values.json");
+    assert_eq!(v, ["node", "prometheus"]);
+    let v: Vec<String> = api("prom-v3-docs-label-values.json");
+    assert_eq!(v, ["200", "504"]);
+    // A reply of another endpoint is an error naming the request, not a panic or an empty list.
+    let e = parse_api_reply::<Vec<SeriesLabels>>(
+        "http://p/api/v1/series",
+        "/api/v1/series [\"up\"]",
+        200,
+        &read("prom-v3-docs-targets.json"),
+        None,
+    )
+    .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Malformed);
+    assert!(e.to_string().contains("/api/v1/series [\"up\"]"), "{e}");
+}
+
+#[test]
+fn targets_of_prometheus_2_42_and_3_x() {
+    let t: Targets = api("prom-v3-docs-targets.json");
+    let a = &t.active_targets[0];
+    assert!(a.is_up() && a.last_error.is_empty());
+    assert_eq!(
+        (
+            a.scrape_pool.as_str(),
+            a.scrape_interval.as_str(),
+            a.scrape_timeout.as_str()
+        ),
+        ("prometheus", "1m", "10s")
+    );
+    assert_eq!(a.last_scrape, Some(time("2017-01-17T14:07:44.723715405Z")));
+    assert_eq!(a.last_scrape_duration, 0.050688943);
+    assert_eq!(t.dropped_targets[0].scrape_pool, "node");
+    assert_eq!(
+        t.dropped_targets[0].discovered_labels["__scrape_interval__"],
+        "1m"
+    );
+    // The same documentation writes the duration as an integer elsewhere: read, not refused.
+    let t: Targets = api("prom-v3-docs-targets-active.json");
+    assert_eq!(t.active_targets[0].last_scrape_duration, 50688943.0);
+    assert!(t.dropped_targets.is_empty() && t.active_targets[0].scrape_interval.is_empty());
+
+    let t: Targets = api("prom-v2.42-peer-targets.json");
+    let by_job: BTreeMap<&str, _> = t
+        .active_targets
+        .iter()
+        .map(|a| (a.labels["job"].as_str(), a))
+        .collect();
+    assert!(by_job["node"].is_up());
+    let down = by_job["hermes-anomaly"];
+    assert_eq!(down.health, "down");
+    assert!(
+        down.last_error.contains("connection refused"),
+        "{}",
+        down.last_error
+    );
+    assert_eq!(down.scrape_interval, "1s");
+    assert!(t.dropped_target_counts.is_empty(), "2.42 has no counts");
+}
+
+#[test]
+fn rules_and_alerts_of_prometheus_2_20_2_42_and_3_x() {
+    for name in ["prom-v2.20.0-docs-rules.json", "prom-v3-docs-rules.json"] {
+        let g: RuleGroups = api(name);
+        let group = &g.groups[0];
+        assert_eq!(
+            (group.name.as_str(), group.interval),
+            ("example", 60.0),
+            "{name}"
+        );
+        let alerting = &group.rules[0];
+        assert!(
+            alerting.is_alerting() && alerting.duration == 600.0,
+            "{name}"
+        );
+        assert_eq!(alerting.alerts[0].value, 1.0, "{name}: \"1e+00\"");
+        assert_eq!(
+            alerting.alerts[0].active_at,
+            Some(time("2018-07-04T18:27:12.60602144Z")),
+            "{name}"
+        );
+        assert_eq!(group.rules[1].kind, "recording", "{name}");
+    }
+    let g: RuleGroups = api("prom-v2.42-peer-rules.json");
+    let rules = &g.groups[0].rules;
+    assert_eq!(rules.len(), 3);
+    assert!(rules[0].evaluation_time > 0.0 && rules[0].last_evaluation.is_some());
+    let down = &rules[1];
+    assert_eq!((down.state.as_str(), down.keep_firing_for), ("firing", 0.0));
+    assert_eq!(down.alerts[0].value, 0.0);
+    assert_eq!(
+        down.alerts[0].annotations["summary"],
+        "127.0.0.1:19110 of hermes-anomaly is down"
+    );
+    assert_eq!(
+        (rules[2].state.as_str(), rules[2].duration),
+        ("inactive", 300.0)
+    );
+    assert!(rules[2].alerts.is_empty());
+
+    for (name, alertname) in [
+        ("prom-v2.20.0-docs-alerts.json", "my-alert"),
+        ("prom-v3-docs-alerts.json", "my-alert"),
+        ("prom-v2.42-peer-alerts.json", "HermesTargetDown"),
+    ] {
+        let a: ActiveAlerts = api(name);
+        assert_eq!(a.alerts[0].labels["alertname"], alertname, "{name}");
+        assert_eq!(a.alerts[0].state, "firing", "{name}");
+        assert!(a.alerts[0].active_at.is_some() && a.alerts[0].keep_firing_since.is_none());
+    }
+}
+
+#[tokio::test]
+async fn prometheus_client_reads_series_labels_targets_rules_and_alerts_over_http() {
+    let base = serve(vec![
+        ("/api/v1/series", "prom-v3-docs-series.json"),
+        (
+            "/api/v1/label/job/values",
+            "prom-v2.20.0-docs-label-values.json",
+        ),
+        (
+            "/api/v1/label/U__http_2e_status__code/values",
+            "prom-v3-docs-label-values.json",
+        ),
+        ("/api/v1/targets", "prom-v2.42-peer-targets.json"),
+        ("/api/v1/rules", "prom-v2.42-peer-rules.json"),
+        ("/api/v1/alerts", "prom-v3-docs-alerts.json"),
+    ])
+    .await;
+    let p = PrometheusClient::new(&base).unwrap();
+    assert_eq!(p.series(&["up"], None).await.unwrap().len(), 3);
+    assert_eq!(
+        p.label_values("job", &[], None).await.unwrap(),
+        ["node", "prometheus"]
+    );
+    assert_eq!(
+        p.label_values("http.status_code", &[], Some((0.0, 60.0)))
+            .await
+            .unwrap(),
+        ["200", "504"]
+    );
+    assert_eq!(p.targets().await.unwrap().active_targets.len(), 2);
+    assert_eq!(p.rules().await.unwrap()[0].rules.len(), 3);
+    assert_eq!(p.alerts().await.unwrap()[0].labels["alertname"], "my-alert");
+    // An endpoint this server lacks: the error names the request and the server's answer.
+    let e = p.label_values("instance", &["up"], None).await.unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("/api/v1/label/instance/values [\"up\"]"),
+        "{e}"
+    );
 }
 
 /// A webhook notification (a request body Alertmanager or another sender POSTs), not a reply.
