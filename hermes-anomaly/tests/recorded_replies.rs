@@ -920,6 +920,31 @@ async fn webhook_receiver_takes_every_recorded_notification() {
         assert_eq!(status, 200, "{name}: {}", resp.text().await.unwrap());
         assert_eq!(rx.recv().await.unwrap(), webhook(name), "{name}");
     }
+    // Through a proxy that streams the body (chunked, no Content-Length), split mid-JSON.
+    let name = "am-v0.25.0-peer-webhook-truncated-firing.json";
+    let body = read(name);
+    let mut request = format!(
+        "POST / HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
+         Transfer-Encoding: chunked\r\n\r\n",
+        server.local_addr()
+    )
+    .into_bytes();
+    for part in body.chunks(300) {
+        request.extend(format!("{:x}\r\n", part.len()).bytes());
+        request.extend(part);
+        request.extend(b"\r\n");
+    }
+    request.extend(b"0\r\n\r\n");
+    let mut stream = tokio::net::TcpStream::connect(server.local_addr())
+        .await
+        .unwrap();
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    stream.write_all(&request).await.unwrap();
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).await.unwrap();
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    assert_eq!(rx.recv().await.unwrap(), webhook(name));
+
     for (body, fragment) in [
         (&b"{}"[..], "missing field `alerts`"),
         (b"[]", "expected a JSON object"),
