@@ -34,8 +34,8 @@ fn unique(prefix: &str) -> String {
     )
 }
 
-/// The read endpoints dashboards use, on the 2.42 peer: series, label values, targets, rules,
-/// alerts.
+/// The read endpoints dashboards use, on the 2.42 peer: series, label names and values, metric
+/// metadata, targets, rules, alerts.
 #[tokio::test]
 async fn series_label_values_targets_rules_and_alerts() {
     let p = prom();
@@ -59,6 +59,13 @@ async fn series_label_values_targets_rules_and_alerts() {
         .await
         .unwrap()
         .is_empty());
+    let names = p.label_names(&["up{job=\"node\"}"], None).await.unwrap();
+    assert!(names.contains(&"instance".to_string()), "{names:?}");
+    let meta = p
+        .metric_metadata(Some("node_cpu_seconds_total"))
+        .await
+        .unwrap();
+    assert_eq!(meta["node_cpu_seconds_total"][0].kind, "counter");
     let targets = p.targets().await.unwrap();
     let node = targets
         .active_targets

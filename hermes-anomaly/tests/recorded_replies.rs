@@ -9,7 +9,7 @@ use hermes_anomaly::monitor::alerting::{ActiveAlerts, RuleGroups};
 use hermes_anomaly::monitor::alertmanager::{
     parse_am_reply, AlertGroup, AlertmanagerStatus, GettableAlert, Silence,
 };
-use hermes_anomaly::monitor::metadata::SeriesLabels;
+use hermes_anomaly::monitor::metadata::{MetricMetadata, SeriesLabels};
 use hermes_anomaly::monitor::prometheus::{
     parse_api_reply, parse_query_reply, parse_query_response, QueryResponse,
 };
@@ -565,7 +565,7 @@ fn api<T: serde::de::DeserializeOwned>(name: &str) -> T {
 }
 
 #[test]
-fn series_and_label_values_of_prometheus_2_20_2_42_and_3_x() {
+fn series_labels_and_metric_metadata_of_prometheus_2_20_2_42_and_3_x() {
     let s: Vec<SeriesLabels> = api("prom-v3-docs-series.json");
     assert_eq!(s.len(), 3);
     assert_eq!(s[2]["__name__"], "process_start_time_seconds");
@@ -573,6 +573,18 @@ fn series_and_label_values_of_prometheus_2_20_2_42_and_3_x() {
     assert_eq!(v, ["node", "prometheus"]);
     let v: Vec<String> = api("prom-v3-docs-label-values.json");
     assert_eq!(v, ["200", "504"]);
+    let names: Vec<String> = api("prom-v3-docs-labels.json");
+    assert_eq!((names.len(), names[0].as_str()), (21, "__name__"));
+    let names: Vec<String> = api("prom-v2.42-peer-labels-up.json");
+    assert_eq!(names, ["__name__", "instance", "job"]);
+    // Metric metadata: a metric two targets describe differently has two entries.
+    let m: BTreeMap<String, Vec<MetricMetadata>> = api("prom-v3-docs-metadata.json");
+    assert_eq!(m["http_requests_total"].len(), 2);
+    assert_eq!(m["cortex_ring_tokens"][0].kind, "gauge");
+    let m: BTreeMap<String, Vec<MetricMetadata>> = api("prom-v2.42-peer-metadata-node_cpu.json");
+    let cpu = &m["node_cpu_seconds_total"][0];
+    assert_eq!((cpu.kind.as_str(), cpu.unit.as_str()), ("counter", ""));
+    assert!(cpu.help.starts_with("Seconds the CPUs spent"));
     // A reply of another endpoint is an error naming the request, not a panic or an empty list.
     let e = parse_api_reply::<Vec<SeriesLabels>>(
         "http://p/api/v1/series",
@@ -696,6 +708,8 @@ async fn prometheus_client_reads_series_labels_targets_rules_and_alerts_over_htt
         ("/api/v1/targets", "prom-v2.42-peer-targets.json"),
         ("/api/v1/rules", "prom-v2.42-peer-rules.json"),
         ("/api/v1/alerts", "prom-v3-docs-alerts.json"),
+        ("/api/v1/labels", "prom-v2.42-peer-labels-up.json"),
+        ("/api/v1/metadata", "prom-v3-docs-metadata.json"),
     ])
     .await;
     let p = PrometheusClient::new(&base).unwrap();
@@ -713,6 +727,11 @@ async fn prometheus_client_reads_series_labels_targets_rules_and_alerts_over_htt
     assert_eq!(p.targets().await.unwrap().active_targets.len(), 2);
     assert_eq!(p.rules().await.unwrap()[0].rules.len(), 3);
     assert_eq!(p.alerts().await.unwrap()[0].labels["alertname"], "my-alert");
+    assert_eq!(p.label_names(&["up"], None).await.unwrap().len(), 3);
+    assert_eq!(
+        p.metric_metadata(None).await.unwrap()["http_requests_total"][1].help,
+        "Amount of HTTP requests"
+    );
     // An endpoint this server lacks: the error names the request and the server's answer.
     let e = p.label_values("instance", &["up"], None).await.unwrap_err();
     assert!(
