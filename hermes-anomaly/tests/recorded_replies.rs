@@ -789,6 +789,13 @@ fn webhook_notifications_of_every_sender_are_read_and_round_trip() {
                 assert!(a.ended_at().unwrap() > a.starts_at, "{name}");
             }
         }
+        let out: serde_json::Value = serde_json::to_value(&m).unwrap();
+        for key in ["notification_reason", "routeLabels"] {
+            assert!(
+                out.get(key).is_none(),
+                "{name}: {key} written out, no sender sent it"
+            );
+        }
         let again = WebhookMessage::parse(&serde_json::to_vec(&m).unwrap()).unwrap();
         assert_eq!(again, m, "{name}: round trip");
     }

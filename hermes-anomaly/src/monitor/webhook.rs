@@ -196,9 +196,13 @@ pub struct WebhookMessage {
     pub external_url: String,
     /// Why Alertmanager notified (0.32 and later: `first notification`, `new alerts added`,
     /// `some alerts resolved`, `all alerts resolved`, `repeat interval elapsed`; empty before).
-    #[serde(rename = "notification_reason")]
+    #[serde(
+        rename = "notification_reason",
+        skip_serializing_if = "String::is_empty"
+    )]
     pub notification_reason: String,
     /// The route's labels (Alertmanager 0.34 and later; empty before).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub route_labels: BTreeMap<String, String>,
     /// The alerts.
     pub alerts: Vec<WebhookAlert>,
@@ -430,5 +434,8 @@ mod tests {
         assert_eq!(m.notification_reason, "new alerts added");
         assert_eq!(m.route_labels["team"], "db");
         assert!(m.extra.is_empty(), "{:?}", m.extra);
+        let out = serde_json::to_value(&m).unwrap();
+        assert_eq!(out["notification_reason"], "new alerts added");
+        assert_eq!(out["routeLabels"]["team"], "db");
     }
 }
