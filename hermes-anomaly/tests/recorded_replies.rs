@@ -1002,9 +1002,19 @@ fn truncated_replies_never_panic() {
                 let _ = parse_am_reply::<Vec<AlertGroup>>("am", status, part, None);
                 let _ = parse_am_reply::<Vec<Silence>>("am", status, part, None);
                 let _ = parse_am_reply::<AlertmanagerStatus>("am", status, part, None);
-            } else if let Ok(r) = parse_query_reply(TARGET, "q", status, part, None) {
-                let _ = r.clone().into_vector();
-                let _ = r.into_matrix();
+            } else {
+                if let Ok(r) = parse_query_reply(TARGET, "q", status, part, None) {
+                    let _ = r.clone().into_vector();
+                    let _ = r.into_matrix();
+                }
+                let t = "http://p/api/v1/x";
+                let _ = parse_api_reply::<Targets>(t, "r", status, part, None);
+                let _ = parse_api_reply::<RuleGroups>(t, "r", status, part, None);
+                let _ = parse_api_reply::<ActiveAlerts>(t, "r", status, part, None);
+                let _ = parse_api_reply::<Vec<SeriesLabels>>(t, "r", status, part, None);
+                let _ = parse_api_reply::<BTreeMap<String, Vec<MetricMetadata>>>(
+                    t, "r", status, part, None,
+                );
             }
         }
     }
