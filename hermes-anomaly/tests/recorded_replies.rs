@@ -986,6 +986,73 @@ async fn webhook_receiver_takes_every_recorded_notification() {
     }
 }
 
+/// With credentials, only a request carrying them reaches the handler: the Bearer and Basic
+/// headers Alertmanager's `http_config` sends (`authorization.credentials`, `basic_auth`); the two
+/// good values are what Alertmanager 0.25 sent, byte for byte, with these settings.
+#[tokio::test]
+async fn webhook_receiver_with_auth_takes_only_the_configured_credentials() {
+    use hermes_anomaly::monitor::webhook::WebhookAuth;
+    use hermes_core::Secret;
+    let name = "am-v0.25.0-peer-webhook-mixed.json";
+    let client = reqwest::Client::new();
+    for (auth, good, bad) in [
+        (
+            WebhookAuth::Bearer(Secret::new("t0ken")),
+            "Bearer t0ken",
+            ["Bearer t0ke", "Bearer t0ken2", "Basic dDBrZW4=", "t0ken"],
+        ),
+        (
+            WebhookAuth::Basic {
+                username: "alertmanager".into(),
+                password: Secret::new("pa:ss"),
+            },
+            // base64("alertmanager:pa:ss"), as Go's SetBasicAuth writes it.
+            "Basic YWxlcnRtYW5hZ2VyOnBhOnNz",
+            [
+                "Basic YWxlcnRtYW5hZ2VyOnBhc3M=",
+                "Bearer pa:ss",
+                "basic YWxlcnRtYW5hZ2VyOnBhOnNz",
+                "",
+            ],
+        ),
+    ] {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<WebhookMessage>();
+        let server = WebhookReceiver::bind_with_auth("127.0.0.1:0", auth, move |m| {
+            let _ = tx.send(m);
+        })
+        .await
+        .unwrap();
+        let url = format!("http://{}/", server.local_addr());
+        let post = |header: Option<&str>| {
+            let mut r = client.post(&url).body(read(name));
+            if let Some(h) = header {
+                r = r.header("Authorization", h);
+            }
+            r.send()
+        };
+        let resp = post(None).await.unwrap();
+        assert_eq!(resp.status().as_u16(), 401);
+        let text = resp.text().await.unwrap();
+        assert!(text.contains("http_config"), "{text}");
+        for h in bad {
+            let resp = post(Some(h)).await.unwrap();
+            assert_eq!(resp.status().as_u16(), 401, "{h:?}");
+            assert!(!resp.text().await.unwrap().contains(good), "never echoed");
+        }
+        assert!(rx.try_recv().is_err(), "nothing reached the handler");
+        assert_eq!(post(Some(good)).await.unwrap().status().as_u16(), 200);
+        assert_eq!(rx.recv().await.unwrap(), webhook(name));
+    }
+    let e = WebhookReceiver::bind_with_auth(
+        "127.0.0.1:0",
+        WebhookAuth::Bearer(Secret::new("")),
+        |_| {},
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidInput, "{e}");
+}
+
 /// Every reply, cut at every length: a value or a typed error, never a panic.
 #[test]
 fn truncated_replies_never_panic() {

@@ -2,7 +2,7 @@
 //! minimal HTTP/1.1 server used by the exporter and the webhook receiver.
 
 use crate::error::{AnomalyError, Result};
-use hermes_core::Sent;
+use hermes_core::{Secret, Sent};
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 
@@ -91,6 +91,9 @@ pub struct HttpRequest {
     pub method: String,
     /// The request target (`/metrics`).
     pub path: String,
+    /// The `Authorization` header (`Bearer ...`, `Basic ...`), kept as a [`Secret`]: it never
+    /// shows in `Debug`.
+    pub authorization: Option<Secret>,
     /// The body.
     pub body: Vec<u8>,
 }
@@ -142,6 +145,7 @@ pub(crate) async fn read_request<S: tokio::io::AsyncRead + Unpin>(
         let path = parts.next().unwrap_or("/").to_string();
         let mut len = 0usize;
         let mut chunked = false;
+        let mut authorization = None;
         let mut head = 0usize;
         loop {
             line.clear();
@@ -156,6 +160,8 @@ pub(crate) async fn read_request<S: tokio::io::AsyncRead + Unpin>(
                     len = v.trim().parse().unwrap_or(0);
                 } else if k.eq_ignore_ascii_case("transfer-encoding") {
                     chunked = v.to_ascii_lowercase().contains("chunked");
+                } else if k.eq_ignore_ascii_case("authorization") {
+                    authorization = Some(Secret::new(v.trim()));
                 }
             }
         }
@@ -169,7 +175,12 @@ pub(crate) async fn read_request<S: tokio::io::AsyncRead + Unpin>(
             r.read_exact(&mut body).await?;
             body
         };
-        Ok(HttpRequest { method, path, body })
+        Ok(HttpRequest {
+            method,
+            path,
+            authorization,
+            body,
+        })
     };
     tokio::time::timeout(Duration::from_secs(10), fut)
         .await
@@ -224,6 +235,7 @@ pub(crate) async fn write_response<S: tokio::io::AsyncWrite + Unpin>(
     let reason = match resp.status {
         200 => "OK",
         400 => "Bad Request",
+        401 => "Unauthorized",
         404 => "Not Found",
         405 => "Method Not Allowed",
         _ => "Error",
@@ -276,8 +288,19 @@ mod tests {
             (req.method.as_str(), req.path.as_str(), req.body.as_slice()),
             ("POST", "/hook", &b"hello world"[..])
         );
-        let plain = b"POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello";
-        assert_eq!(read_request(&plain[..]).await.unwrap().body, b"hello");
+        assert!(req.authorization.is_none());
+        let plain =
+            b"POST / HTTP/1.1\r\nauthorization:  Bearer s3cret \r\nContent-Length: 5\r\n\r\nhello";
+        let req = read_request(&plain[..]).await.unwrap();
+        assert_eq!(req.body, b"hello");
+        assert_eq!(
+            req.authorization.as_ref().unwrap().expose(),
+            "Bearer s3cret"
+        );
+        assert!(
+            !format!("{req:?}").contains("s3cret"),
+            "the header never shows in Debug"
+        );
         for bad in [
             &b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"[..],
             b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel",

@@ -19,6 +19,7 @@
 use super::http::{serve, HttpResponse};
 use crate::error::{AnomalyError, Result};
 use chrono::{DateTime, NaiveDate, Utc};
+use hermes_core::Secret;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
@@ -339,9 +340,43 @@ impl WebhookMessage {
     }
 }
 
+/// How a [`WebhookReceiver`] checks that a notification comes from Alertmanager: the
+/// `http_config` of the receiver's `webhook_configs`, mirrored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WebhookAuth {
+    /// `authorization: {credentials: ...}` (type `Bearer`, the default) or the older
+    /// `bearer_token`: the request must carry `Authorization: Bearer <token>`.
+    Bearer(Secret),
+    /// `basic_auth: {username, password}`.
+    Basic {
+        /// The user name.
+        username: String,
+        /// The password.
+        password: Secret,
+    },
+}
+
+impl WebhookAuth {
+    /// The `Authorization` header value a request must carry.
+    fn expected(&self) -> Secret {
+        match self {
+            WebhookAuth::Bearer(token) => Secret::new(format!("Bearer {}", token.expose())),
+            WebhookAuth::Basic { username, password } => {
+                use base64::Engine;
+                let pair = Secret::new(format!("{username}:{}", password.expose()));
+                Secret::new(format!(
+                    "Basic {}",
+                    base64::engine::general_purpose::STANDARD.encode(pair.expose())
+                ))
+            }
+        }
+    }
+}
+
 /// A webhook receiver: an HTTP endpoint Alertmanager posts notifications to; each parsed
 /// [`WebhookMessage`] is handed to the handler (the "alert → action" loop). A body that is not a
-/// notification is answered 400 with the reason.
+/// notification is answered 400 with the reason; with [`WebhookReceiver::bind_with_auth`], a
+/// request without the right `Authorization` is answered 401 and never reaches the handler.
 ///
 /// ```no_run
 /// # async fn run() -> hermes_anomaly::Result<()> {
@@ -364,6 +399,45 @@ impl WebhookReceiver {
         addr: &str,
         handler: impl Fn(WebhookMessage) + Send + Sync + 'static,
     ) -> Result<Self> {
+        Self::listen(addr, None, handler).await
+    }
+
+    /// Listens on `addr` and calls `handler` for every notification that carries the
+    /// credentials `auth` names (the `http_config` Alertmanager's `webhook_configs` sends with);
+    /// anyone else who can reach the port cannot trigger the action.
+    ///
+    /// ```no_run
+    /// # async fn run() -> hermes_anomaly::Result<()> {
+    /// use hermes_anomaly::monitor::webhook::{WebhookAuth, WebhookReceiver};
+    /// use hermes_core::Secret;
+    /// // alertmanager.yml: webhook_configs: [{url: ..., http_config: {authorization:
+    /// //   {credentials_file: /etc/alertmanager/hermes-token}}}]
+    /// let token = Secret::from_file("/etc/hermes/webhook-token")?;
+    /// let rx = WebhookReceiver::bind_with_auth("0.0.0.0:9099", WebhookAuth::Bearer(token), |msg| {
+    ///     println!("{} alerts", msg.alerts.len());
+    /// }).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn bind_with_auth(
+        addr: &str,
+        auth: WebhookAuth,
+        handler: impl Fn(WebhookMessage) + Send + Sync + 'static,
+    ) -> Result<Self> {
+        let expected = auth.expected();
+        if matches!(&auth, WebhookAuth::Bearer(t) if t.is_empty()) {
+            return Err(AnomalyError::invalid(
+                "webhook bearer token",
+                "empty: give the token Alertmanager's http_config sends",
+            ));
+        }
+        Self::listen(addr, Some(expected), handler).await
+    }
+
+    async fn listen(
+        addr: &str,
+        expected: Option<Secret>,
+        handler: impl Fn(WebhookMessage) + Send + Sync + 'static,
+    ) -> Result<Self> {
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .map_err(|e| AnomalyError::io(addr, "bind", e))?;
@@ -371,6 +445,15 @@ impl WebhookReceiver {
             .local_addr()
             .map_err(|e| AnomalyError::io("webhook", "bind", e))?;
         let task = serve(listener, move |req| {
+            if let Some(expected) = &expected {
+                if req.authorization.as_ref() != Some(expected) {
+                    return HttpResponse::error(
+                        401,
+                        "missing or wrong Authorization: set the http_config of Alertmanager's \
+                         webhook_configs to the credentials this receiver was given",
+                    );
+                }
+            }
             if req.method != "POST" {
                 return HttpResponse::error(405, "POST a webhook notification");
             }
