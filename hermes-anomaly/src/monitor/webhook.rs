@@ -407,7 +407,7 @@ impl WebhookReceiver {
     /// anyone else who can reach the port cannot trigger the action.
     ///
     /// ```no_run
-    /// # async fn run() -> hermes_anomaly::Result<()> {
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
     /// use hermes_anomaly::monitor::webhook::{WebhookAuth, WebhookReceiver};
     /// use hermes_core::Secret;
     /// // alertmanager.yml: webhook_configs: [{url: ..., http_config: {authorization:
