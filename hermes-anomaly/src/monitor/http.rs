@@ -2,7 +2,7 @@
 //! minimal HTTP/1.1 server used by the exporter and the webhook receiver.
 
 use crate::error::{AnomalyError, Result};
-use hermes_core::Sent;
+use hermes_core::{Secret, Sent};
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 
@@ -91,6 +91,9 @@ pub struct HttpRequest {
     pub method: String,
     /// The request target (`/metrics`).
     pub path: String,
+    /// The `Authorization` header (`Bearer ...`, `Basic ...`), kept as a [`Secret`]: it never
+    /// shows in `Debug`.
+    pub authorization: Option<Secret>,
     /// The body.
     pub body: Vec<u8>,
 }
@@ -128,7 +131,8 @@ impl HttpResponse {
 
 const MAX_BODY: usize = 4 << 20;
 
-/// Reads one request from `stream` (head ≤ 64 KiB, body ≤ 4 MiB by Content-Length), with a timeout.
+/// Reads one request from `stream` (head ≤ 64 KiB, body ≤ 4 MiB, framed by `Content-Length` or
+/// `Transfer-Encoding: chunked` as a proxy in front of the receiver may send it), with a timeout.
 pub(crate) async fn read_request<S: tokio::io::AsyncRead + Unpin>(
     stream: S,
 ) -> std::io::Result<HttpRequest> {
@@ -140,6 +144,8 @@ pub(crate) async fn read_request<S: tokio::io::AsyncRead + Unpin>(
         let method = parts.next().unwrap_or("").to_string();
         let path = parts.next().unwrap_or("/").to_string();
         let mut len = 0usize;
+        let mut chunked = false;
+        let mut authorization = None;
         let mut head = 0usize;
         loop {
             line.clear();
@@ -149,24 +155,77 @@ pub(crate) async fn read_request<S: tokio::io::AsyncRead + Unpin>(
                 break;
             }
             if let Some((k, v)) = line.split_once(':') {
-                if k.trim().eq_ignore_ascii_case("content-length") {
+                let k = k.trim();
+                if k.eq_ignore_ascii_case("content-length") {
                     len = v.trim().parse().unwrap_or(0);
+                } else if k.eq_ignore_ascii_case("transfer-encoding") {
+                    chunked = v.to_ascii_lowercase().contains("chunked");
+                } else if k.eq_ignore_ascii_case("authorization") {
+                    authorization = Some(Secret::new(v.trim()));
                 }
             }
         }
-        if len > MAX_BODY {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                "body too large",
-            ));
-        }
-        let mut body = vec![0; len];
-        r.read_exact(&mut body).await?;
-        Ok(HttpRequest { method, path, body })
+        let body = if chunked {
+            read_chunked(&mut r).await?
+        } else {
+            if len > MAX_BODY {
+                return Err(too_large());
+            }
+            let mut body = vec![0; len];
+            r.read_exact(&mut body).await?;
+            body
+        };
+        Ok(HttpRequest {
+            method,
+            path,
+            authorization,
+            body,
+        })
     };
     tokio::time::timeout(Duration::from_secs(10), fut)
         .await
         .map_err(|_| std::io::Error::new(std::io::ErrorKind::TimedOut, "request read timed out"))?
+}
+
+fn too_large() -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::InvalidData, "body too large")
+}
+
+/// A chunked body (RFC 9112 §7.1): hex sizes (extensions ignored), data, a 0 chunk, trailers.
+async fn read_chunked<R: tokio::io::AsyncBufRead + Unpin>(r: &mut R) -> std::io::Result<Vec<u8>> {
+    let bad = |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_string());
+    let mut body = Vec::new();
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if r.read_line(&mut line).await? == 0 {
+            return Err(bad("chunked body ended before its last chunk"));
+        }
+        let size = line.split(';').next().unwrap_or("").trim();
+        let size = usize::from_str_radix(size, 16)
+            .map_err(|_| bad(&format!("bad chunk size {size:?}")))?;
+        if size == 0 {
+            break;
+        }
+        if body.len() + size > MAX_BODY {
+            return Err(too_large());
+        }
+        let start = body.len();
+        body.resize(start + size, 0);
+        r.read_exact(&mut body[start..]).await?;
+        line.clear();
+        r.read_line(&mut line).await?;
+        if !line.trim().is_empty() {
+            return Err(bad("chunk data longer than its size"));
+        }
+    }
+    // Trailers, up to the empty line that ends the request.
+    loop {
+        line.clear();
+        if r.read_line(&mut line).await? == 0 || line.trim().is_empty() {
+            return Ok(body);
+        }
+    }
 }
 
 pub(crate) async fn write_response<S: tokio::io::AsyncWrite + Unpin>(
@@ -176,6 +235,7 @@ pub(crate) async fn write_response<S: tokio::io::AsyncWrite + Unpin>(
     let reason = match resp.status {
         200 => "OK",
         400 => "Bad Request",
+        401 => "Unauthorized",
         404 => "Not Found",
         405 => "Method Not Allowed",
         _ => "Error",
@@ -213,4 +273,45 @@ where
             });
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn chunked_and_content_length_bodies() {
+        let chunked = b"POST /hook HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n\
+            5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: y\r\n\r\n";
+        let req = read_request(&chunked[..]).await.unwrap();
+        assert_eq!(
+            (req.method.as_str(), req.path.as_str(), req.body.as_slice()),
+            ("POST", "/hook", &b"hello world"[..])
+        );
+        assert!(req.authorization.is_none());
+        let plain =
+            b"POST / HTTP/1.1\r\nauthorization:  Bearer s3cret \r\nContent-Length: 5\r\n\r\nhello";
+        let req = read_request(&plain[..]).await.unwrap();
+        assert_eq!(req.body, b"hello");
+        assert_eq!(
+            req.authorization.as_ref().unwrap().expose(),
+            "Bearer s3cret"
+        );
+        assert!(
+            !format!("{req:?}").contains("s3cret"),
+            "the header never shows in Debug"
+        );
+        for bad in [
+            &b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"[..],
+            b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel",
+            b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhello\r\n0\r\n\r\n",
+            b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nffffffff\r\n",
+        ] {
+            assert!(
+                read_request(bad).await.is_err(),
+                "{:?}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+    }
 }
