@@ -53,8 +53,8 @@ impl fmt::Display for SystemSelector {
     }
 }
 
-/// A `ResetType` of `#ComputerSystem.Reset`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// A `ResetType` of `#ComputerSystem.Reset` (serialised as its Redfish name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ResetType {
     /// Power on.
     On,
@@ -74,6 +74,9 @@ pub enum ResetType {
     PowerCycle,
     /// Non-maskable interrupt.
     Nmi,
+    /// Power off: not a standard Redfish value, but what HPE Cray EX node cards list beside
+    /// `ForceOff` and `On`.
+    Off,
 }
 
 impl ResetType {
@@ -89,7 +92,34 @@ impl ResetType {
             ResetType::PushPowerButton => "PushPowerButton",
             ResetType::PowerCycle => "PowerCycle",
             ResetType::Nmi => "Nmi",
+            ResetType::Off => "Off",
         }
+    }
+
+    /// Every reset type Hermes knows.
+    pub const ALL: [ResetType; 10] = [
+        ResetType::On,
+        ResetType::ForceOff,
+        ResetType::GracefulShutdown,
+        ResetType::GracefulRestart,
+        ResetType::ForceRestart,
+        ResetType::ForceOn,
+        ResetType::PushPowerButton,
+        ResetType::PowerCycle,
+        ResetType::Nmi,
+        ResetType::Off,
+    ];
+
+    /// The reset type a service names `name` (exactly, as Redfish enumerations are case-sensitive);
+    /// `None` for a name Hermes does not know.
+    ///
+    /// ```
+    /// use hermes_ilo::ResetType;
+    /// assert_eq!(ResetType::from_name("ForceOff"), Some(ResetType::ForceOff));
+    /// assert_eq!(ResetType::from_name("GracefulShutdownGracefulRestart"), None);
+    /// ```
+    pub fn from_name(name: &str) -> Option<ResetType> {
+        ResetType::ALL.into_iter().find(|t| t.as_str() == name)
     }
 }
 
