@@ -213,7 +213,7 @@ impl Client {
                 }
                 None => Vec::new(),
             };
-            let secure_boot = match &system.secure_boot {
+            let secure_boot = match system.secure_boot_link() {
                 Some(l) => gaps.take(&of("SecureBoot"), l.path(), self.get(l.path()).await)?,
                 None => None,
             };
