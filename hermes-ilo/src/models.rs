@@ -1809,9 +1809,70 @@ pub struct Storage {
     /// The drives.
     #[serde(default, deserialize_with = "lenient::links")]
     pub drives: Vec<Link>,
+    /// The volumes collection (RAID sets and raw devices the controller presents).
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_link",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub volumes: Option<Link>,
     /// `Status`.
     #[serde(default)]
     pub status: Option<Status>,
+}
+
+/// `Volume.Links`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct VolumeLinks {
+    /// The drives the volume is built on.
+    #[serde(default, deserialize_with = "lenient::links")]
+    pub drives: Vec<Link>,
+}
+
+/// A volume (`.../Storage/{id}/Volumes/{id}`): a RAID set or a raw device a storage controller
+/// presents to the host. Read-only here.
+///
+/// ```
+/// let v: hermes_ilo::models::Volume = serde_json::from_str(r#"{"Id": "1", "Name": "SR Volume 1",
+///     "RAIDType": "RAID1", "CapacityBytes": 480070426624,
+///     "Links": {"Drives": [{"@odata.id": "/d/0"}, {"@odata.id": "/d/1"}]}}"#).unwrap();
+/// assert_eq!((v.raid(), v.capacity_bytes, v.links.drives.len()), (Some("RAID1"), Some(480070426624), 2));
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Volume {
+    /// `@odata.id`.
+    #[serde(default, rename = "@odata.id")]
+    pub odata_id: String,
+    /// `Id`.
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub id: String,
+    /// `Name`.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub name: Option<String>,
+    /// `RAIDType` (`RAID0`, `RAID1`, `RAID10`…; Volume v1.3+).
+    #[serde(default, rename = "RAIDType", deserialize_with = "lenient::opt_string")]
+    pub raid_type: Option<String>,
+    /// `VolumeType` (`RawDevice`, `Mirrored`, `StripedWithParity`…; the older, deprecated property).
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub volume_type: Option<String>,
+    /// `CapacityBytes`.
+    #[serde(default, deserialize_with = "lenient::opt_u64")]
+    pub capacity_bytes: Option<u64>,
+    /// `Status`.
+    #[serde(default)]
+    pub status: Option<Status>,
+    /// `Links` (the drives).
+    #[serde(default)]
+    pub links: VolumeLinks,
+}
+
+impl Volume {
+    /// The RAID level: `RAIDType`, else the older `VolumeType`.
+    pub fn raid(&self) -> Option<&str> {
+        self.raid_type.as_deref().or(self.volume_type.as_deref())
+    }
 }
 
 /// A drive (`.../Storage/{id}/Drives/{id}`).
