@@ -501,23 +501,49 @@ impl SystemHandle {
     }
 
     /// Makes the power state `want` (On or Off) and waits for it: nothing is sent if it already is.
-    /// Off uses `GracefulShutdown` and, if the OS ignores it for `timeout / 2`, `ForceOff`.
+    /// On uses `On` (`ForceOn` where only that is allowed). Off uses `GracefulShutdown` and, if the OS
+    /// ignores it for `timeout / 2`, `ForceOff`; a system that does not allow `GracefulShutdown` (an
+    /// HPE Cray EX node card: `ForceOff`, `Off`, `On`) is powered off at once with `ForceOff`, else
+    /// its `Off`. The allowed values are those of [`SystemHandle::reset_types`]; where the service
+    /// lists none, the standard values are sent and the BMC decides.
     pub async fn ensure_power(&self, want: PowerState, timeout: Duration) -> Result<bool> {
         let now = self.power_state().await?;
         if now == want {
             return Ok(false);
         }
+        let allowed = match self.reset_types().await {
+            Ok(a) => a,
+            Err(e) if is_unsupported(&e) => Vec::new(),
+            Err(e) => return Err(e),
+        };
+        let has = |t: ResetType| allowed.is_empty() || allowed.iter().any(|a| a == t.as_str());
         match want {
             PowerState::On => {
-                self.reset(ResetType::On).await?;
+                let on = if has(ResetType::On) || !has(ResetType::ForceOn) {
+                    ResetType::On
+                } else {
+                    ResetType::ForceOn
+                };
+                self.reset(on).await?;
                 self.wait_power(PowerState::On, timeout).await?;
             }
             PowerState::Off => {
-                self.reset(ResetType::GracefulShutdown).await?;
-                if self.wait_power(PowerState::Off, timeout / 2).await.is_err() {
+                let force = if has(ResetType::ForceOff) || !has(ResetType::Off) {
+                    ResetType::ForceOff
+                } else {
+                    ResetType::Off
+                };
+                if has(ResetType::GracefulShutdown) {
+                    self.reset(ResetType::GracefulShutdown).await?;
+                    if self.wait_power(PowerState::Off, timeout / 2).await.is_ok() {
+                        return Ok(true);
+                    }
                     tracing::warn!(system = %self.path, "graceful shutdown ignored; forcing off");
-                    self.reset(ResetType::ForceOff).await?;
+                    self.reset(force).await?;
                     self.wait_power(PowerState::Off, timeout / 2).await?;
+                } else {
+                    self.reset(force).await?;
+                    self.wait_power(PowerState::Off, timeout).await?;
                 }
             }
             other => {

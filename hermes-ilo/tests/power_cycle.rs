@@ -558,3 +558,25 @@ async fn the_workflow_restarts_a_running_server() {
     assert!(!again.changed());
     assert_eq!(relay.resets(), ["ForceRestart"]);
 }
+
+/// `ensure_power` on the Cray EX node, which does not allow `GracefulShutdown`: powered off with
+/// `ForceOff` at once (it used to send `GracefulShutdown` and be refused), and back on with `On`.
+#[tokio::test]
+async fn ensure_power_uses_the_offs_the_node_allows() {
+    let bmc = RecordedBmc::serve(vendor_tree("cray-ex-nodecard"), 2).await;
+    let node = hermes_ilo::SystemHandle::new(bmc.client(), "/redfish/v1/Systems/Node1");
+    assert!(node
+        .ensure_power(PowerState::Off, 10 * SECOND)
+        .await
+        .unwrap());
+    assert!(!node
+        .ensure_power(PowerState::Off, 10 * SECOND)
+        .await
+        .unwrap());
+    assert!(node
+        .ensure_power(PowerState::On, 10 * SECOND)
+        .await
+        .unwrap());
+    let sent: Vec<String> = bmc.resets().into_iter().map(|(_, r)| r).collect();
+    assert_eq!(sent, ["ForceOff", "On"]);
+}
