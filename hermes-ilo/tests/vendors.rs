@@ -1204,14 +1204,36 @@ async fn dell_idrac9_r750_media_under_the_system_and_the_manager() {
         .unwrap();
     assert_eq!(sb.mode.as_deref(), Some("DeployedMode"));
 
-    // Only what discovery reads is in the tree: the inventory names the rest.
+    // Storage: three controllers; the NVMe one presents each of its three drives as a volume
+    // (`RAIDType` null, `VolumeType` `RawDevice`), the AHCI ones have empty volume collections.
     let inv = bmc.inventory().await.unwrap();
+    let st = &inv.systems[0].storage;
+    let ids: Vec<&str> = st.iter().map(|s| s.storage.id.as_str()).collect();
+    assert_eq!(ids, ["CPU.1", "AHCI.Embedded.1-1", "AHCI.Embedded.2-1"]);
+    assert_eq!((st[0].drives.len(), st[0].volumes.len()), (3, 3));
+    assert!(st[1..]
+        .iter()
+        .all(|s| s.drives.is_empty() && s.volumes.is_empty()));
+    let v = &st[0].volumes[0];
+    let disk = srv.json(&v.odata_id);
+    assert!(disk["RAIDType"].is_null());
+    assert_eq!(v.raid(), Some("RawDevice"));
+    assert_eq!(v.capacity_bytes, disk["CapacityBytes"].as_u64());
+    assert_eq!(v.links.drives.len(), 1);
+    assert!(
+        st[0]
+            .drives
+            .iter()
+            .any(|d| d.odata_id == v.links.drives[0].path()),
+        "the volume's drive is one of the controller's"
+    );
+    assert!(inv.to_string().contains("3 drive(s), 3 volume(s)"), "{inv}");
+    // NICs, processors and simple storage are not in the tree: the inventory names them.
     assert_eq!(
         gap_paths(&inv),
         [
             "/redfish/v1/Systems/System.Embedded.1/EthernetInterfaces",
             "/redfish/v1/Systems/System.Embedded.1/Processors",
-            "/redfish/v1/Systems/System.Embedded.1/Storage",
             "/redfish/v1/Systems/System.Embedded.1/SimpleStorage",
             "/redfish/v1/Chassis",
             "/redfish/v1/UpdateService/FirmwareInventory"
