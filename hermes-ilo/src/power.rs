@@ -199,6 +199,12 @@ impl SystemHandle {
 
     /// How [`SystemHandle::power_cycle`] would cycle this system now (read-only): its power state
     /// and allowed reset types through [`PowerCycle::choose`].
+    ///
+    /// ```no_run
+    /// # async fn demo(server: hermes_ilo::SystemHandle) -> Result<(), hermes_ilo::IloError> {
+    /// println!("would {}", server.power_cycle_method().await?); // "would restart (ForceRestart)"
+    /// # Ok(()) }
+    /// ```
     pub async fn power_cycle_method(&self) -> Result<PowerCycle> {
         let allowed = self.reset_types().await?;
         let power = self.power_state().await?;
@@ -234,6 +240,15 @@ impl SystemHandle {
     /// off-then-on cycle with [`SystemHandle::power_off_for_cycle`], then the reset that restarts or
     /// powers on the system. The reset types are not re-chosen: `how` is sent as it is (each reset
     /// still validated against the allowed values by [`SystemHandle::reset`]).
+    ///
+    /// ```no_run
+    /// # async fn demo(server: hermes_ilo::SystemHandle) -> Result<(), hermes_ilo::IloError> {
+    /// use std::time::Duration;
+    /// let how = server.power_cycle_method().await?;
+    /// // ... record `how` (it is serialisable) before sending anything ...
+    /// server.run_power_cycle(how, Duration::from_secs(300), Duration::from_secs(2)).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn run_power_cycle(
         &self,
         how: PowerCycle,
@@ -259,6 +274,14 @@ impl SystemHandle {
     /// reads `Off` or `PoweringOff`, then polls every `every` until it reads `Off`, at most `timeout`
     /// (an [`IloError::Timeout`] naming the system, the reset sent and the last state seen). Sending
     /// the off again after an interruption is harmless: nothing was powered on yet.
+    ///
+    /// ```no_run
+    /// # async fn demo(server: hermes_ilo::SystemHandle) -> Result<(), hermes_ilo::IloError> {
+    /// use std::time::Duration;
+    /// use hermes_ilo::ResetType;
+    /// server.power_off_for_cycle(ResetType::ForceOff, Duration::from_secs(120), Duration::from_secs(1)).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn power_off_for_cycle(
         &self,
         off: ResetType,
