@@ -2371,6 +2371,18 @@ impl FortiConfig {
             .flat_map(|o| edit_names(o))
             .chain(self.prefix_lists.keys().cloned())
             .collect();
+        // Prefix lists by family, typed or kept as written.
+        let pfx_named = |sec: &str| -> BTreeSet<String> {
+            self.other
+                .iter()
+                .filter(|o| o.lines().next().unwrap_or_default().trim() == sec)
+                .flat_map(|o| edit_names(o))
+                .collect()
+        };
+        let mut pfx = pfx_named(S_PFX);
+        pfx.extend(self.prefix_lists.keys().cloned());
+        let mut pfx6 = pfx_named(S_PFX6);
+        pfx6.extend(self.prefix_lists6.keys().cloned());
         let kept6: BTreeSet<String> = self
             .other
             .iter()
@@ -2425,6 +2437,22 @@ impl FortiConfig {
                             "router bgp neighbor {ip}: {k} {m:?} is not a defined route map"
                         ));
                     }
+                }
+            }
+            // Prefix lists filtering the neighbor's routes (kept as written on the neighbor),
+            // checked when the configuration states prefix lists of that family.
+            for (k, lists) in [
+                ("prefix-list-in", &pfx),
+                ("prefix-list-out", &pfx),
+                ("prefix-list-in6", &pfx6),
+                ("prefix-list-out6", &pfx6),
+            ] {
+                let Some(v) = nb.extra.get(k) else { continue };
+                let name = tokens(v).into_iter().next().unwrap_or_default();
+                if !lists.is_empty() && !lists.contains(&name) {
+                    p.push(format!(
+                        "router bgp neighbor {ip}: {k} {name:?} is not a defined prefix list"
+                    ));
                 }
             }
         }

@@ -265,8 +265,18 @@ fn prefix_lists_are_diffed_and_validated() {
     bad.route_maps.get_mut("BGP_FILTER_IN").unwrap().rules[0]
         .1
         .match_ip6_address = Some("NOPE".into());
+    // A BGP neighbor filtering with a prefix list that is not defined (`prefix-list-in`, kept as
+    // written on the neighbor, as operators set it).
+    let bgp = FortiConfig::parse("config router bgp\n    set as 65001\n    config neighbor\n        edit \"192.0.2.1\"\n            set remote-as 65002\n            set prefix-list-in \"IPv4_SMALL_PREFIXES\"\n            set prefix-list-out \"MISSING\"\n        next\n    end\nend\n");
+    bad.bgp = bgp.bgp.clone();
+    bad.bgp_neighbors = bgp.bgp_neighbors.clone();
     let err = bad.validate("fgt").unwrap_err().to_string();
+    assert!(
+        !err.contains("prefix-list-in \"IPv4_SMALL_PREFIXES\""),
+        "{err}"
+    );
     for want in [
+        "router bgp neighbor 192.0.2.1: prefix-list-out \"MISSING\" is not a defined prefix list",
         "router prefix-list \"IPv4_SMALL_PREFIXES\" rule 1: ge 25 is above le 20",
         "prefix \"10.0.0.0/33\" is not",
         "router prefix-list6 \"IPv6_SMALL_PREFIXES\" rule 1: le \"129\" is not a prefix length from 0 to 128",
