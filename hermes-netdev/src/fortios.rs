@@ -1839,14 +1839,15 @@ impl FortiConfig {
         if let Some(x) = &self.snmp_sysinfo {
             out.push(single(S_SNMP_SYS, x.to_sets(), x.nested.clone()));
         }
+        // A table of named entries (quoted names), written when it has any; its entries' nested
+        // blocks are `nested` unless the entry type writes its own (`nested_blocks`).
         macro_rules! sec {
             ($s:expr, $m:expr) => {
+                sec!($s, $m, |v| v.nested.clone())
+            };
+            ($s:expr, $m:expr, $nested:expr) => {
                 if !$m.is_empty() {
-                    out.push((
-                        $s,
-                        Some(named(&$m, |v| v.to_sets(), |v| v.nested.clone())),
-                        true,
-                    ));
+                    out.push(($s, Some(named(&$m, |v| v.to_sets(), $nested)), true));
                 }
             };
         }
@@ -1879,50 +1880,10 @@ impl FortiConfig {
                 false,
             ));
         }
-        if !self.router_access_lists.is_empty() {
-            out.push((
-                S_RACL,
-                Some(named(
-                    &self.router_access_lists,
-                    |v| v.to_sets(),
-                    |v| v.nested_blocks(),
-                )),
-                true,
-            ));
-        }
-        if !self.prefix_lists.is_empty() {
-            out.push((
-                S_PFX,
-                Some(named(
-                    &self.prefix_lists,
-                    |v| v.to_sets(),
-                    |v| v.nested_blocks(),
-                )),
-                true,
-            ));
-        }
-        if !self.prefix_lists6.is_empty() {
-            out.push((
-                S_PFX6,
-                Some(named(
-                    &self.prefix_lists6,
-                    |v| v.to_sets(),
-                    |v| v.nested_blocks(),
-                )),
-                true,
-            ));
-        }
-        if !self.route_maps.is_empty() {
-            out.push((
-                S_RMAP,
-                Some(named(
-                    &self.route_maps,
-                    |v| v.to_sets(),
-                    |v| v.nested_blocks(),
-                )),
-                true,
-            ));
-        }
+        sec!(S_RACL, self.router_access_lists, |v| v.nested_blocks());
+        sec!(S_PFX, self.prefix_lists, |v| v.nested_blocks());
+        sec!(S_PFX6, self.prefix_lists6, |v| v.nested_blocks());
+        sec!(S_RMAP, self.route_maps, |v| v.nested_blocks());
         if !self.snmp_communities.is_empty() {
             out.push((
                 S_SNMP_COMM,
