@@ -357,10 +357,10 @@ fn ios_lines_are_typed_and_their_passwords_never_print() {
             "logging synchronous level all limit 0",
             "no exec",
             "hold-character 47",
-            "stopbits 1",
             "stop-character 47"
         ]
     );
+    assert_eq!(async13.stopbits, Some(hermes_netdev::cisco::Stopbits::One));
     assert!(!m.other.iter().any(|o| o.starts_with("line ")));
     // The password is in the configuration sent to the device and nowhere else.
     let secret = "0123456789ABCDEF0123456789ABCDEF01";

@@ -113,13 +113,18 @@ fn port(d: Dialect) -> impl Strategy<Value = PortSettings> {
             ])),
             prop::option::of(any::<bool>()),
             prop::option::of(Just(true)),
+            prop::option::of(prop::sample::select(vec![
+                PfcMode::Auto,
+                PfcMode::On,
+                PfcMode::Off,
+            ])),
         ),
     )
         .prop_map(
             move |(
                 (layer2, nonegotiate, encapsulation, pruning),
                 (portfast, bpduguard, bpdufilter, guard, link_type),
-                (speed, duplex, negotiation, speed_nonegotiate),
+                (speed, duplex, negotiation, speed_nonegotiate, pfc),
             )| PortSettings {
                 layer2,
                 nonegotiate,
@@ -134,6 +139,7 @@ fn port(d: Dialect) -> impl Strategy<Value = PortSettings> {
                 speed_nonegotiate: speed_nonegotiate.filter(|_| ios),
                 duplex,
                 negotiation_auto: negotiation.filter(|_| ios),
+                pfc_mode: pfc.filter(|_| !ios),
             },
         )
 }
@@ -170,12 +176,17 @@ fn line(d: Dialect) -> impl Strategy<Value = Line> {
             transport(),
             transport(),
             transport(),
+            prop::option::of(prop::sample::select(vec![
+                Stopbits::One,
+                Stopbits::OneAndHalf,
+                Stopbits::Two,
+            ])),
         ),
     )
         .prop_map(
             move |(
                 (timeout, privilege, sync, login, password),
-                (class_in, class_out, input, output, preferred),
+                (class_in, class_out, input, output, preferred, stopbits),
             )| Line {
                 exec_timeout: timeout.map(|(minutes, s)| ExecTimeout {
                     minutes,
@@ -193,9 +204,37 @@ fn line(d: Dialect) -> impl Strategy<Value = Line> {
                 transport_input: input,
                 transport_output: output,
                 transport_preferred: preferred,
+                stopbits: stopbits.filter(|_| d == Dialect::Ios),
                 other: vec![],
             },
         )
+}
+/// NX-OS user roles (IOS has none).
+fn roles(d: Dialect) -> impl Strategy<Value = BTreeMap<String, Role>> {
+    let access = prop_oneof![
+        "(show|ping|copy|dir) \\*".prop_map(RuleAccess::Command),
+        prop::option::of("feature(-group)? [a-z][a-z0-9-]{0,8}").prop_map(RuleAccess::Read),
+        prop::option::of("(feature|oid) [a-z0-9.]{1,8}").prop_map(RuleAccess::ReadWrite),
+    ];
+    let role = (
+        prop::option::of("[A-Za-z][A-Za-z0-9]{0,7}( [A-Za-z0-9.]{1,8}){0,2}"),
+        prop::collection::btree_map(1u16..=256, (any::<bool>(), access), 0..5),
+    )
+        .prop_map(|(description, rules)| Role {
+            description,
+            rules: rules
+                .into_iter()
+                .map(|(n, (permit, access))| (n, RoleRule { permit, access }))
+                .collect(),
+            other: vec![],
+        });
+    prop::collection::btree_map("[a-z][a-z0-9-]{0,10}", role, 0..3).prop_map(move |r| {
+        if d == Dialect::NxOs {
+            r
+        } else {
+            BTreeMap::new()
+        }
+    })
 }
 /// IOS global service switches (NX-OS has none of these forms).
 fn services(d: Dialect) -> impl Strategy<Value = Services> {
@@ -349,32 +388,37 @@ fn acl(d: Dialect) -> impl Strategy<Value = Acl> {
         (ip(), 1u16..65535).prop_map(|(a, p)| format!("deny tcp any host {a} eq {p}")),
         text().prop_map(|t| format!("remark {t}")),
     ];
-    (prop::collection::vec(rule, 0..5), any::<bool>()).prop_map(move |(rules, std)| match d {
-        Dialect::NxOs => Acl {
-            kind: AclKind::Ip,
-            options: vec![],
-            entries: rules
-                .into_iter()
-                .enumerate()
-                .map(|(i, r)| AclEntry {
-                    seq: Some(10 * (i as u32 + 1)),
-                    rule: r,
-                })
-                .collect(),
-        },
-        Dialect::Ios => Acl {
-            kind: if std {
-                AclKind::Standard
-            } else {
-                AclKind::Extended
+    (
+        prop::collection::vec((rule, any::<bool>()), 0..5),
+        any::<bool>(),
+    )
+        .prop_map(move |(rules, std)| match d {
+            // NX-OS shows every entry numbered; a desired model may leave numbers out.
+            Dialect::NxOs => Acl {
+                kind: AclKind::Ip,
+                options: vec![],
+                entries: rules
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (r, numbered))| AclEntry {
+                        seq: numbered.then_some(1000 + 10 * i as u32),
+                        rule: r,
+                    })
+                    .collect(),
             },
-            options: vec![],
-            entries: rules
-                .into_iter()
-                .map(|r| AclEntry { seq: None, rule: r })
-                .collect(),
-        },
-    })
+            Dialect::Ios => Acl {
+                kind: if std {
+                    AclKind::Standard
+                } else {
+                    AclKind::Extended
+                },
+                options: vec![],
+                entries: rules
+                    .into_iter()
+                    .map(|(r, _)| AclEntry { seq: None, rule: r })
+                    .collect(),
+            },
+        })
 }
 fn route() -> impl Strategy<Value = StaticRoute> {
     (
@@ -626,7 +670,7 @@ fn config(d: Dialect) -> impl Strategy<Value = CiscoConfig> {
             prop::collection::vec("bootflash:/[a-z0-9.-]{1,12}\\.bin( sup-[12])?", 0..2),
             any::<bool>(),
         ),
-        (lines(d), services(d)),
+        (lines(d), services(d), roles(d)),
     )
         .prop_map(
             move |(
@@ -639,7 +683,7 @@ fn config(d: Dialect) -> impl Strategy<Value = CiscoConfig> {
                 (ntp, dom, logs),
                 (hyphen, bare),
                 (boot, kick, system_form),
-                (lines, services),
+                (lines, services, roles),
             )| {
                 if d == Dialect::NxOs {
                     // NX-OS shows the global routes, then each VRF's in its context.
@@ -704,6 +748,7 @@ fn config(d: Dialect) -> impl Strategy<Value = CiscoConfig> {
                     lines,
                     services,
                     bgp,
+                    roles,
                     other: vec![],
                 }
             },

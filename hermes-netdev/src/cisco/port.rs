@@ -62,6 +62,21 @@ pub struct PortSettings {
     pub duplex: Option<Duplex>,
     /// IOS-XE `negotiation auto` (`Some(true)`) / `no negotiation auto` (`Some(false)`).
     pub negotiation_auto: Option<bool>,
+    /// NX-OS `priority-flow-control mode auto|on|off` (802.1Qbb PFC on the port; `auto`, the
+    /// default, negotiates it with DCBX).
+    pub pfc_mode: Option<PfcMode>,
+}
+
+/// NX-OS `priority-flow-control mode X`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PfcMode {
+    /// `auto`: negotiated with DCBX (the default).
+    Auto,
+    /// `on`: PFC enabled whatever the peer says.
+    On,
+    /// `off`: PFC disabled.
+    Off,
 }
 
 /// The tagging protocol of an IOS trunk (`switchport trunk encapsulation X`).
@@ -266,6 +281,15 @@ impl PortSettings {
                     _ => None,
                 },
             ),
+            ["priority-flow-control", "mode", m] if !ios => set(
+                &mut self.pfc_mode,
+                match *m {
+                    "auto" => Some(PfcMode::Auto),
+                    "on" => Some(PfcMode::On),
+                    "off" => Some(PfcMode::Off),
+                    _ => None,
+                },
+            ),
             ["negotiation", "auto"] if ios => set(&mut self.negotiation_auto, Some(true)),
             ["no", "negotiation", "auto"] if ios => set(&mut self.negotiation_auto, Some(false)),
             _ => false,
@@ -365,6 +389,15 @@ impl PortSettings {
         if let Some(l) = link {
             out.push(format!("spanning-tree link-type {l}"));
         }
+        let pfc = match self.pfc_mode {
+            Some(PfcMode::Auto) => Some("auto"),
+            Some(PfcMode::On) => Some("on"),
+            Some(PfcMode::Off) => Some("off"),
+            None => None,
+        };
+        if let (Some(m), Dialect::NxOs) = (pfc, d) {
+            out.push(format!("priority-flow-control mode {m}"));
+        }
         out
     }
 
@@ -402,7 +435,8 @@ impl PortSettings {
             guard,
             link_type,
             speed_nonegotiate,
-            negotiation_auto
+            negotiation_auto,
+            pfc_mode
         )
     }
 
