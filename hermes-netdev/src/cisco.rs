@@ -26,8 +26,8 @@ mod vrf;
 pub use bgp::{valid_asn, Bgp, BgpFamily, BgpNeighbor, BgpPassword, BgpTable};
 pub use line::{ExecTimeout, Line, LinePassword, Login, Stopbits};
 pub use port::{
-    Duplex, LinkType, PfcMode, PortFast, PortSettings, Speed, StpGuard, StpToggle,
-    TrunkEncapsulation,
+    AgingType, Duplex, LinkType, PfcMode, PortFast, PortSecurity, PortSettings, Speed, StpGuard,
+    StpToggle, TrunkEncapsulation, Violation, VoiceVlan,
 };
 pub use role::{Role, RoleRule, RuleAccess};
 pub use services::Services;
@@ -2201,6 +2201,12 @@ impl CiscoConfig {
                     }
                 }
                 _ => {}
+            }
+            if let Some(VoiceVlan::Vlan(v)) = i.port.voice_vlan {
+                // As the access VLAN below: checked when the configuration states VLANs.
+                if !self.vlans.is_empty() {
+                    used.push(v);
+                }
             }
             if let Some(v) = i.access_vlan {
                 // Read from a Catalyst as shown: when the configuration states no VLAN at all

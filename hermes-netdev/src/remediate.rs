@@ -136,6 +136,14 @@ pub fn replace_key(line: &str) -> Option<String> {
         "switchport" if w.len() == 1 => take(1),
         "switchport" if w.get(1) == Some(&"mode") => take(2),
         "switchport" if w.get(1) == Some(&"access") => take(3),
+        "switchport" if w.get(1) == Some(&"voice") => take(3),
+        // Port security: the bare switch, then one value per setting.
+        "switchport" if w.get(1) == Some(&"port-security") => match w.get(2) {
+            None => take(2),
+            Some(&("maximum" | "violation")) if w.len() == 4 => take(3),
+            Some(&"aging") if w.len() == 5 => take(4),
+            _ => None,
+        },
         "switchport" if w.get(1) == Some(&"trunk") && w.get(2) != Some(&"allowed") => take(4),
         "switchport" if w.get(1) == Some(&"trunk") && w.get(3) == Some(&"vlan") => {
             // `allowed vlan add/remove` are deltas, not values
@@ -221,6 +229,7 @@ pub fn negate(line: &str) -> String {
             Some(n) if n.bytes().all(|b| b.is_ascii_digit()) => format!("no rule {n}"),
             _ => format!("no {line}"),
         },
+        _ if line.starts_with("switchport voice vlan") => "no switchport voice vlan".to_string(),
         _ if line.starts_with("switchport trunk allowed vlan") => {
             "no switchport trunk allowed vlan".to_string()
         }

@@ -125,14 +125,21 @@ fn access_ports_with_voice_vlans_keep_what_is_not_modelled() {
         let m = model(rel, Dialect::Ios);
         let i = &m.interfaces[name];
         assert_eq!(i.port.portfast, Some(PortFast::Enable), "{rel}");
+        // The voice VLAN and port security are typed (tests/config_families.rs); the 802.1X,
+        // QoS and storm-control lines stay on the port as written.
+        assert!(i.port.voice_vlan.is_some(), "{rel}");
+        assert_eq!(
+            i.port.port_security.as_ref().and_then(|p| p.enabled),
+            Some(true)
+        );
         assert!(
-            i.other
+            !i.other
                 .iter()
-                .any(|l| l.starts_with("switchport voice vlan")),
+                .any(|l| l.starts_with("switchport voice vlan") || l == "switchport port-security"),
             "{rel}: {:?}",
             i.other
         );
-        assert!(i.other.iter().any(|l| l == "switchport port-security"));
+        assert!(i.other.iter().any(|l| l.starts_with("storm-control")));
     }
 }
 

@@ -1,11 +1,15 @@
 //! Configuration families that real configurations kept verbatim before, now typed: NX-OS user
 //! roles (`role name X` with numbered rules), NX-OS ACL entries written without a sequence number
-//! (numbered as the switch numbers them), NX-OS `priority-flow-control mode` and IOS line
-//! `stopbits`. Each test names the real file it reads: batfish's parser test configurations
-//! vendored in `tests/data/configs/batfish` (Apache-2.0, SOURCES.md there) and the NAPALM / batfish
-//! files of `../shared/data/netdev`.
+//! (numbered as the switch numbers them), NX-OS `priority-flow-control mode`, IOS line
+//! `stopbits`, `switchport voice vlan` and `switchport port-security`. Each test names the real
+//! file it reads: batfish's parser test configurations and genieparser's Catalyst captures
+//! vendored in `tests/data/configs` (Apache-2.0, SOURCES.md there) and the NAPALM / batfish files
+//! of `../shared/data/netdev`.
 
-use hermes_netdev::cisco::{CiscoConfig, Dialect, PfcMode, RoleRule, RuleAccess, Stopbits};
+use hermes_netdev::cisco::{
+    CiscoConfig, Dialect, PfcMode, PortSecurity, RoleRule, RuleAccess, Stopbits, Violation,
+    VoiceVlan,
+};
 
 fn vendored(rel: &str) -> String {
     let dir = std::env::var_os("CARGO_MANIFEST_DIR")
@@ -298,5 +302,143 @@ fn batfish_ios_line_stopbits_are_typed_with_the_default_not_shown() {
     assert_eq!(
         cmds(&m, &want_line(Stopbits::OneAndHalf), Dialect::Ios),
         ["line 2", " stopbits 1.5", "line con 0", " stopbits 1.5"]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Voice VLAN and port security (Catalyst access ports)
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn genieparser_catalyst_voice_vlan_and_port_security_are_typed() {
+    // genieparser's Catalyst 9000 `show running-config interface` captures (IOS-XE).
+    let m = CiscoConfig::parse(
+        &vendored("genieparser/iosxe_show_running-config_interface16.txt"),
+        Dialect::Ios,
+    );
+    let p = &m.interfaces["TenGigabitEthernet1/0/13"].port;
+    assert_eq!(p.voice_vlan, Some(VoiceVlan::Vlan(4001)));
+    assert_eq!(
+        p.port_security,
+        Some(PortSecurity {
+            enabled: Some(true),
+            maximum: Some(2),
+            ..Default::default()
+        })
+    );
+    let m = CiscoConfig::parse(
+        &vendored("genieparser/iosxe_show_running-config_interface_11.txt"),
+        Dialect::Ios,
+    );
+    let i = &m.interfaces["FiveGigabitEthernet1/0/35"];
+    assert_eq!(i.port.voice_vlan, Some(VoiceVlan::Vlan(20)));
+    let ps = i.port.port_security.as_ref().unwrap();
+    assert_eq!(ps.sticky, Some(true));
+    assert_eq!(ps.maximum, Some(2));
+    // The address the switch learnt stays on the interface as written.
+    assert_eq!(
+        i.other
+            .iter()
+            .filter(|l| l.starts_with("switchport"))
+            .collect::<Vec<_>>(),
+        ["switchport port-security mac-address sticky 0008.32a8.2f3a vlan voice"]
+    );
+    // Rendered after the mode: the voice VLAN, the settings, the bare switch last (IOS's order).
+    let out = m.render(Dialect::Ios);
+    let sw: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with(" switchport") && !l.contains("0008.32a8"))
+        .collect();
+    assert_eq!(
+        sw,
+        [
+            " switchport mode access",
+            " switchport access vlan 19",
+            " switchport voice vlan 20",
+            " switchport port-security maximum 2",
+            " switchport port-security mac-address sticky",
+            " switchport port-security",
+        ]
+    );
+    assert_eq!(CiscoConfig::parse(&out, Dialect::Ios), m);
+}
+
+#[test]
+fn voice_vlan_and_port_security_changes_are_one_line_each() {
+    let live = CiscoConfig::parse(
+        &vendored("genieparser/iosxe_show_running-config_interface16.txt"),
+        Dialect::Ios,
+    );
+    let port = |voice: VoiceVlan, ps: PortSecurity| {
+        let mut w = CiscoConfig::default();
+        let mut i = hermes_netdev::cisco::Interface::default();
+        i.port.voice_vlan = Some(voice);
+        i.port.port_security = Some(ps);
+        w.interfaces.insert("TenGigabitEthernet1/0/13".into(), i);
+        w
+    };
+    let want = port(
+        VoiceVlan::Vlan(21),
+        PortSecurity {
+            enabled: Some(true),
+            maximum: Some(3),
+            violation: Some(Violation::Restrict),
+            ..Default::default()
+        },
+    );
+    assert_eq!(
+        cmds(&live, &want, Dialect::Ios),
+        [
+            "interface TenGigabitEthernet1/0/13",
+            " switchport voice vlan 21",
+            " switchport port-security maximum 3",
+            " switchport port-security violation restrict",
+        ]
+    );
+    // The defaults the switch does not show (violation shutdown, no aging) are no change;
+    // port security switched off and the voice VLAN removed are `no` forms.
+    let same = port(
+        VoiceVlan::Vlan(4001),
+        PortSecurity {
+            enabled: Some(true),
+            maximum: Some(2),
+            violation: Some(Violation::Shutdown),
+            aging_time: Some(0),
+            ..Default::default()
+        },
+    );
+    assert!(live.diff(&same, Dialect::Ios, "c9300").is_empty());
+    let off = port(
+        VoiceVlan::Vlan(4001),
+        PortSecurity {
+            enabled: Some(false),
+            ..Default::default()
+        },
+    );
+    assert_eq!(
+        cmds(&live, &off, Dialect::Ios),
+        [
+            "interface TenGigabitEthernet1/0/13",
+            " no switchport port-security"
+        ]
+    );
+}
+
+#[test]
+fn voice_vlan_and_port_security_the_switch_refuses_are_reported() {
+    let m = CiscoConfig::parse(
+        "vlan 10\n!\ninterface GigabitEthernet1/0/1\n switchport mode dynamic desirable\n switchport voice vlan 20\n switchport port-security aging time 2000\n switchport port-security\n!\ninterface GigabitEthernet1/0/2\n no switchport\n switchport voice vlan 10\n",
+        Dialect::Ios,
+    );
+    let e = m.validate("c9300").unwrap_err().to_string();
+    assert!(e.contains("uses VLAN 20, which is not defined"), "{e}");
+    assert!(
+        e.contains("port security on a port in `switchport mode dynamic`"),
+        "{e}"
+    );
+    assert!(e.contains("aging time 2000 minutes"), "{e}");
+    assert!(
+        e.contains("GigabitEthernet1/0/2 is a routed port (no switchport) and states `switchport voice vlan`"),
+        "{e}"
     );
 }

@@ -119,12 +119,22 @@ fn port(d: Dialect) -> impl Strategy<Value = PortSettings> {
                 PfcMode::Off,
             ])),
         ),
+        (
+            prop::option::of(prop_oneof![
+                (1u16..4095).prop_map(VoiceVlan::Vlan),
+                Just(VoiceVlan::Dot1p),
+                Just(VoiceVlan::Untagged),
+                Just(VoiceVlan::None),
+            ]),
+            port_security(),
+        ),
     )
         .prop_map(
             move |(
                 (layer2, nonegotiate, encapsulation, pruning),
                 (portfast, bpduguard, bpdufilter, guard, link_type),
                 (speed, duplex, negotiation, speed_nonegotiate, pfc),
+                (voice_vlan, port_security),
             )| PortSettings {
                 layer2,
                 nonegotiate,
@@ -140,6 +150,40 @@ fn port(d: Dialect) -> impl Strategy<Value = PortSettings> {
                 duplex,
                 negotiation_auto: negotiation.filter(|_| ios),
                 pfc_mode: pfc.filter(|_| !ios),
+                voice_vlan,
+                port_security,
+            },
+        )
+}
+/// Port security as a switch shows it (`Some(false)` switches render nothing; a port with no
+/// setting shows no line at all).
+fn port_security() -> impl Strategy<Value = Option<PortSecurity>> {
+    (
+        prop::option::of(Just(true)),
+        prop::option::of(1u32..100),
+        prop::option::of(prop::sample::select(vec![
+            Violation::Protect,
+            Violation::Restrict,
+            Violation::Shutdown,
+        ])),
+        prop::option::of(Just(true)),
+        prop::option::of(0u32..1441),
+        prop::option::of(prop::sample::select(vec![
+            AgingType::Absolute,
+            AgingType::Inactivity,
+        ])),
+    )
+        .prop_map(
+            |(enabled, maximum, violation, sticky, aging_time, aging_type)| {
+                let ps = PortSecurity {
+                    enabled,
+                    maximum,
+                    violation,
+                    sticky,
+                    aging_time,
+                    aging_type,
+                };
+                (ps != PortSecurity::default()).then_some(ps)
             },
         )
 }
