@@ -442,3 +442,72 @@ fn voice_vlan_and_port_security_the_switch_refuses_are_reported() {
         "{e}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// IOS BGP additional paths
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn batfish_example_bgp_additional_paths_are_typed_and_replaced() {
+    // batfish's example network (IOS border router): the IPv4 family selects and exchanges
+    // additional paths, peer group as1 advertises them.
+    let live = CiscoConfig::parse(&vendored("batfish/example_as1border1.cfg"), Dialect::Ios);
+    let bgp = live.bgp.as_ref().unwrap();
+    let f = &bgp.global.families["ipv4"];
+    assert_eq!(f.additional_paths_select.as_deref(), Some("all"));
+    assert_eq!(f.additional_paths.as_deref(), Some("send receive"));
+    assert_eq!(
+        f.neighbors["as1"].advertise_additional_paths.as_deref(),
+        Some("all")
+    );
+    assert!(!f.other.iter().any(|o| o.contains("additional-paths")));
+    assert!(!f
+        .neighbors
+        .values()
+        .any(|n| n.other.iter().any(|o| o.contains("additional-paths"))));
+    let out = live.render(Dialect::Ios);
+    assert!(
+        out.contains("  bgp additional-paths select all\n  bgp additional-paths send receive\n")
+    );
+    assert!(out.contains("  neighbor as1 advertise additional-paths all\n"));
+    assert_eq!(CiscoConfig::parse(&out, Dialect::Ios), live);
+    // Another selection and capability: the old value is removed, then the new one set; the
+    // peer group's advertisement is replaced in place.
+    let mut want = CiscoConfig {
+        bgp: Some(hermes_netdev::cisco::Bgp {
+            asn: bgp.asn.clone(),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let wf = want
+        .bgp
+        .as_mut()
+        .unwrap()
+        .global
+        .families
+        .entry("ipv4".into())
+        .or_default();
+    wf.additional_paths_select = Some("best 2".into());
+    wf.additional_paths = Some("send".into());
+    wf.neighbors.insert(
+        "as1".into(),
+        hermes_netdev::cisco::BgpNeighbor {
+            advertise_additional_paths: Some("best 2".into()),
+            ..Default::default()
+        },
+    );
+    assert_eq!(
+        cmds(&live, &want, Dialect::Ios),
+        [
+            "router bgp 1",
+            " address-family ipv4",
+            "  no bgp additional-paths select all",
+            "  bgp additional-paths select best 2",
+            "  no bgp additional-paths send receive",
+            "  bgp additional-paths send",
+            "  neighbor as1 advertise additional-paths best 2",
+            " exit-address-family",
+        ]
+    );
+}

@@ -589,12 +589,14 @@ fn bgp_family(d: Dialect) -> impl Strategy<Value = BgpNeighbor> {
         prop::option::of(word()),
         any::<bool>(),
         prop::option::of(prop_oneof![Just(String::new()), Just("both".to_string())]),
+        prop::option::of(prop::sample::select(vec!["all", "best 2", "group-best"])),
     )
-        .prop_map(move |(activate, rm, nhs, sc)| BgpNeighbor {
+        .prop_map(move |(activate, rm, nhs, sc, adv)| BgpNeighbor {
             activate: activate && d == Dialect::Ios,
             route_map_in: rm,
             next_hop_self: nhs,
             send_community: sc,
+            advertise_additional_paths: adv.filter(|_| d == Dialect::Ios).map(String::from),
             ..BgpNeighbor::default()
         })
 }
@@ -628,46 +630,61 @@ fn bgp_table(d: Dialect) -> impl Strategy<Value = BgpTable> {
         prop::collection::btree_map(ip().prop_map(|a| a.to_string()), neighbor, 0..3),
         prop::collection::vec(net(), 0..3),
         prop::collection::btree_map(ip().prop_map(|a| a.to_string()), bgp_family(d), 0..2),
+        (
+            prop::option::of(prop::sample::select(vec!["all", "best 3", "group-best"])),
+            prop::option::of(prop::sample::select(vec![
+                "send",
+                "receive",
+                "send receive",
+            ])),
+        ),
     )
-        .prop_map(move |(rid, neighbors, nets, fam_neighbors)| {
-            let mut networks: Vec<String> = nets
-                .iter()
-                .map(|n| match d {
-                    Dialect::Ios => format!("{} mask {}", n.network(), n.mask()),
-                    Dialect::NxOs => format!("{}/{}", n.network(), n.len),
-                })
-                .collect();
-            networks.dedup();
-            let mut families = BTreeMap::new();
-            let key = match d {
-                Dialect::Ios => "ipv4",
-                Dialect::NxOs => "ipv4 unicast",
-            };
-            if !networks.is_empty() || d == Dialect::Ios && !fam_neighbors.is_empty() {
-                families.insert(
-                    key.to_string(),
-                    BgpFamily {
-                        networks,
-                        neighbors: if d == Dialect::Ios {
-                            // Family settings of the process's neighbors only.
-                            fam_neighbors
-                                .into_iter()
-                                .filter(|(k, _)| neighbors.contains_key(k))
-                                .collect()
-                        } else {
-                            BTreeMap::new()
+        .prop_map(
+            move |(rid, neighbors, nets, fam_neighbors, (select, paths))| {
+                let mut networks: Vec<String> = nets
+                    .iter()
+                    .map(|n| match d {
+                        Dialect::Ios => format!("{} mask {}", n.network(), n.mask()),
+                        Dialect::NxOs => format!("{}/{}", n.network(), n.len),
+                    })
+                    .collect();
+                networks.dedup();
+                let mut families = BTreeMap::new();
+                let key = match d {
+                    Dialect::Ios => "ipv4",
+                    Dialect::NxOs => "ipv4 unicast",
+                };
+                if !networks.is_empty() || d == Dialect::Ios && !fam_neighbors.is_empty() {
+                    families.insert(
+                        key.to_string(),
+                        BgpFamily {
+                            networks,
+                            neighbors: if d == Dialect::Ios {
+                                // Family settings of the process's neighbors only.
+                                fam_neighbors
+                                    .into_iter()
+                                    .filter(|(k, _)| neighbors.contains_key(k))
+                                    .collect()
+                            } else {
+                                BTreeMap::new()
+                            },
+                            // IOS only: `bgp additional-paths ...` in the family.
+                            additional_paths_select: select
+                                .filter(|_| d == Dialect::Ios)
+                                .map(String::from),
+                            additional_paths: paths.filter(|_| d == Dialect::Ios).map(String::from),
+                            ..BgpFamily::default()
                         },
-                        ..BgpFamily::default()
-                    },
-                );
-            }
-            BgpTable {
-                router_id: rid.map(|r| r.to_string()),
-                neighbors,
-                families,
-                ..BgpTable::default()
-            }
-        })
+                    );
+                }
+                BgpTable {
+                    router_id: rid.map(|r| r.to_string()),
+                    neighbors,
+                    families,
+                    ..BgpTable::default()
+                }
+            },
+        )
 }
 
 fn config(d: Dialect) -> impl Strategy<Value = CiscoConfig> {
