@@ -511,3 +511,114 @@ fn batfish_example_bgp_additional_paths_are_typed_and_replaced() {
         ]
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// BGP peer templates inherited by neighbors
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn genieparser_evpn_neighbors_inherit_a_peer_policy() {
+    // genieparser's IOS-XE `show running-config nve` (golden_output_1): the EVPN family's
+    // neighbors take their policy from a template.
+    let live = CiscoConfig::parse(
+        &vendored("genieparser/iosxe_show_running-config_nve_1.txt"),
+        Dialect::Ios,
+    );
+    let f = &live.bgp.as_ref().unwrap().global.families["l2vpn evpn"];
+    for n in ["172.16.255.1", "172.16.255.2"] {
+        assert_eq!(
+            f.neighbors[n].inherit_peer_policy.as_deref(),
+            Some("LEAF-EVPN-PEER-POLICY")
+        );
+        assert!(
+            f.neighbors[n].other.is_empty(),
+            "{:?}",
+            f.neighbors[n].other
+        );
+    }
+    let mut want = CiscoConfig {
+        bgp: Some(hermes_netdev::cisco::Bgp {
+            asn: "65001".into(),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    want.bgp
+        .as_mut()
+        .unwrap()
+        .global
+        .families
+        .entry("l2vpn evpn".into())
+        .or_default()
+        .neighbors
+        .insert(
+            "172.16.255.1".into(),
+            hermes_netdev::cisco::BgpNeighbor {
+                inherit_peer_policy: Some("SPINE-EVPN-PEER-POLICY".into()),
+                ..Default::default()
+            },
+        );
+    // The template inherited before is removed, then the new one inherited.
+    assert_eq!(
+        cmds(&live, &want, Dialect::Ios),
+        [
+            "router bgp 65001",
+            " address-family l2vpn evpn",
+            "  no neighbor 172.16.255.1 inherit peer-policy LEAF-EVPN-PEER-POLICY",
+            "  neighbor 172.16.255.1 inherit peer-policy SPINE-EVPN-PEER-POLICY",
+            " exit-address-family",
+        ]
+    );
+}
+
+#[test]
+fn nxos_neighbors_inherit_peer_and_session_templates() {
+    // NX-OS Unicast Routing Configuration Guide, "Configuring Advanced BGP": `template peer`,
+    // `template peer-session`, and `inherit peer X` / `inherit peer-session X` in the neighbor.
+    let text = "router bgp 65000\n  template peer SPINE\n    remote-as 65000\n  template peer-session SESS\n    timers 3 9\n  neighbor 10.0.0.1\n    inherit peer SPINE\n  neighbor 10.0.0.2\n    remote-as 65001\n    inherit peer-session SESS\n    address-family ipv4 unicast\n      inherit peer-policy POL 10\n";
+    let m = CiscoConfig::parse(text, Dialect::NxOs);
+    let g = &m.bgp.as_ref().unwrap().global;
+    assert_eq!(
+        g.neighbors["10.0.0.1"].inherit_peer.as_deref(),
+        Some("SPINE")
+    );
+    let n2 = &g.neighbors["10.0.0.2"];
+    assert_eq!(n2.inherit_peer_session.as_deref(), Some("SESS"));
+    assert_eq!(
+        n2.families["ipv4 unicast"].inherit_peer_policy.as_deref(),
+        Some("POL 10")
+    );
+    // The remote AS comes from the template: valid.
+    assert!(m.validate("n9k").is_ok(), "{:?}", m.validate("n9k"));
+    let out = m.render(Dialect::NxOs);
+    assert_eq!(CiscoConfig::parse(&out, Dialect::NxOs), m);
+    assert!(m.diff(&m, Dialect::NxOs, "n9k").is_empty());
+}
+
+#[test]
+fn an_ios_neighbor_setting_is_removed_with_no_neighbor_first() {
+    // IOS takes `no neighbor X shutdown` (Cisco IOS IP Routing: BGP Command Reference,
+    // `neighbor shutdown`: "no neighbor {ip-address | peer-group-name} shutdown"); the differ
+    // wrote `neighbor X no shutdown`, which IOS refuses.
+    let live = CiscoConfig::parse(
+        "router bgp 65000\n neighbor 10.1.1.2 remote-as 65001\n neighbor 10.1.1.2 shutdown\n",
+        Dialect::Ios,
+    );
+    let want = CiscoConfig::parse(
+        "router bgp 65000\n neighbor 10.1.1.2 remote-as 65001\n",
+        Dialect::Ios,
+    );
+    let mut want = want;
+    want.bgp
+        .as_mut()
+        .unwrap()
+        .global
+        .neighbors
+        .get_mut("10.1.1.2")
+        .unwrap()
+        .shutdown = Some(false);
+    assert_eq!(
+        cmds(&live, &want, Dialect::Ios),
+        ["router bgp 65000", " no neighbor 10.1.1.2 shutdown"]
+    );
+}

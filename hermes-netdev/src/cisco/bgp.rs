@@ -84,6 +84,17 @@ pub struct BgpNeighbor {
     /// `soft-reconfiguration inbound`: what follows the keyword.
     #[serde(default)]
     pub soft_reconfiguration: Option<String>,
+    /// NX-OS `inherit peer T`: the neighbor takes the settings of peer template T.
+    #[serde(default)]
+    pub inherit_peer: Option<String>,
+    /// `inherit peer-session T` (IOS `neighbor X inherit peer-session T`, NX-OS in the neighbor
+    /// block): the session settings of template T (`template peer-session T`).
+    #[serde(default)]
+    pub inherit_peer_session: Option<String>,
+    /// `inherit peer-policy ...` in a family: what follows the keywords (IOS the template name,
+    /// NX-OS the name and its sequence number).
+    #[serde(default)]
+    pub inherit_peer_policy: Option<String>,
     /// IOS `advertise additional-paths X` (in a family): what follows the keywords (`all`,
     /// `best 2`, `group-best`...).
     #[serde(default)]
@@ -218,6 +229,13 @@ fn neighbor_item(n: &mut BgpNeighbor, w: &[&str], text: &str) -> bool {
         ["soft-reconfiguration", _] if n.soft_reconfiguration.is_none() => {
             n.soft_reconfiguration = Some(rest(1))
         }
+        ["inherit", "peer", t] if n.inherit_peer.is_none() => n.inherit_peer = Some(t.to_string()),
+        ["inherit", "peer-session", t] if n.inherit_peer_session.is_none() => {
+            n.inherit_peer_session = Some(t.to_string())
+        }
+        ["inherit", "peer-policy", _, ..] if n.inherit_peer_policy.is_none() && w.len() <= 4 => {
+            n.inherit_peer_policy = Some(rest(2))
+        }
         ["advertise", "additional-paths", _, ..] if n.advertise_additional_paths.is_none() => {
             n.advertise_additional_paths = Some(rest(2))
         }
@@ -246,6 +264,8 @@ fn neighbor_items(n: &BgpNeighbor, skip_remote_as: bool) -> Vec<String> {
         opt(&mut v, "remote-as", &n.remote_as);
     }
     opt(&mut v, "peer-group", &n.peer_group);
+    opt(&mut v, "inherit peer", &n.inherit_peer);
+    opt(&mut v, "inherit peer-session", &n.inherit_peer_session);
     opt(&mut v, "description", &n.description);
     opt(&mut v, "update-source", &n.update_source);
     opt(&mut v, "ebgp-multihop", &n.ebgp_multihop);
@@ -262,6 +282,7 @@ fn neighbor_items(n: &BgpNeighbor, skip_remote_as: bool) -> Vec<String> {
     if n.activate {
         v.push("activate".to_string());
     }
+    opt(&mut v, "inherit peer-policy", &n.inherit_peer_policy);
     opt(&mut v, "send-community", &n.send_community);
     if n.next_hop_self {
         v.push("next-hop-self".to_string());
@@ -406,7 +427,9 @@ fn table_problems(t: &BgpTable, at: &str, problems: &mut Vec<String>) {
             }
         }
         // A template (`inherit peer X` on NX-OS, `inherit peer-session X` on IOS) may give it.
-        let inherits = n.other.iter().any(|o| o.starts_with("inherit peer"));
+        let inherits = n.inherit_peer.is_some()
+            || n.inherit_peer_session.is_some()
+            || n.other.iter().any(|o| o.starts_with("inherit peer"));
         if defined
             && !n.is_peer_group
             && n.remote_as.is_none()
@@ -841,6 +864,7 @@ fn managed_neighbor(live: &BgpNeighbor, want: &BgpNeighbor) -> BgpNeighbor {
         soft_reconfiguration,
         advertise_additional_paths
     );
+    opt!(inherit_peer, inherit_peer_session, inherit_peer_policy);
     if want.shutdown.is_none() {
         x.shutdown = None;
     }
@@ -936,16 +960,20 @@ fn managed_table(live: &BgpTable, want: &BgpTable) -> BgpTable {
     }
 }
 
-/// Commands turning neighbor items `have` into `want` (each prefixed with `prefix`).
+/// Commands turning neighbor items `have` into `want` (each prefixed with `prefix`). An IOS
+/// item (`prefix` = `neighbor X `) is removed with `no neighbor X ITEM`, the only form IOS takes;
+/// an NX-OS one (`prefix` = the indentation inside the neighbor block) with `no ITEM`.
 fn item_changes(have: &[String], want: &[String], prefix: &str, out: &mut Vec<String>) {
     let keys: BTreeSet<String> = want
         .iter()
         .filter(|i| !have.contains(i))
         .map(|i| item_key(i))
         .collect();
+    let body = prefix.trim_start();
+    let pad = &prefix[..prefix.len() - body.len()];
     for h in have {
         if !want.contains(h) && !keys.contains(&item_key(h)) {
-            out.push(format!("{prefix}no {h}"));
+            out.push(format!("{pad}no {body}{h}"));
         }
     }
     for w in want {
