@@ -93,6 +93,18 @@ pub enum VoiceVlan {
 ///
 /// IOS does not show the defaults (`maximum 1`, `violation shutdown`, aging off): a port that
 /// shows none of them is at them, so a desired model stating them plans nothing there.
+///
+/// ```
+/// use hermes_netdev::cisco::{CiscoConfig, Dialect, Violation, VoiceVlan};
+/// let live = CiscoConfig::parse("interface Gi1/0/5\n switchport mode access\n switchport voice vlan 20\n switchport port-security maximum 2\n switchport port-security\n", Dialect::Ios);
+/// let port = &live.interfaces["Gi1/0/5"].port;
+/// assert_eq!(port.voice_vlan, Some(VoiceVlan::Vlan(20)));
+/// assert_eq!(port.port_security.as_ref().and_then(|p| p.maximum), Some(2));
+/// let mut want = live.clone();
+/// let ps = want.interfaces.get_mut("Gi1/0/5").unwrap().port.port_security.as_mut().unwrap();
+/// ps.violation = Some(Violation::Restrict);
+/// assert_eq!(live.diff(&want, Dialect::Ios, "sw").commands(), ["interface Gi1/0/5", " switchport port-security violation restrict"]);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct PortSecurity {

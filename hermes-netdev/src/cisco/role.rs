@@ -93,6 +93,12 @@ impl RoleRule {
     }
 
     /// The rule as written after its number (`permit command show *`).
+    ///
+    /// ```
+    /// use hermes_netdev::cisco::{RoleRule, RuleAccess};
+    /// let r = RoleRule { permit: false, access: RuleAccess::ReadWrite(Some("feature-group L3".into())) };
+    /// assert_eq!(r.text(), "deny read-write feature-group L3");
+    /// ```
     pub fn text(&self) -> String {
         let action = if self.permit { "permit" } else { "deny" };
         match &self.access {
