@@ -17,8 +17,30 @@ use std::fmt;
 
 use crate::client::Client;
 use crate::error::Result;
-use crate::model::MoRef;
+use crate::model::{MoRef, ObjectContent};
 use crate::xml::{Node, XmlWriter};
+
+/// The tag vCenter puts on a distributed switch's uplink port group.
+pub const UPLINK_PORTGROUP_TAG: &str = "SYSTEM/DVS.UPLINKPG";
+
+/// Whether a distributed port group, read with its `tag` property, is its switch's uplink port
+/// group (tagged [`UPLINK_PORTGROUP_TAG`]): it carries the hosts' physical NICs, and a VM NIC
+/// cannot be connected to it.
+///
+/// ```
+/// use hermes_vsphere::{dvs::is_uplink_portgroup, model::FromNode, ObjectContent, xml::Node};
+/// let xml = br#"<objects><obj type="DistributedVirtualPortgroup">dvportgroup-9</obj><propSet><name>tag</name>
+///   <val xsi:type="ArrayOfTag"><Tag xsi:type="Tag"><key>SYSTEM/DVS.UPLINKPG</key></Tag></val></propSet></objects>"#;
+/// let pg = ObjectContent::from_node(&Node::parse(xml).unwrap()).unwrap();
+/// assert!(is_uplink_portgroup(&pg));
+/// ```
+pub fn is_uplink_portgroup(pg: &ObjectContent) -> bool {
+    pg.get("tag").is_some_and(|tags| {
+        tags.children
+            .iter()
+            .any(|t| t.child_text("key").map(str::trim) == Some(UPLINK_PORTGROUP_TAG))
+    })
+}
 
 /// CDP or LLDP.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -17,12 +17,13 @@
 //! # Ok(()) }
 //! ```
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 use crate::client::Client;
-use crate::error::Result;
-use crate::model::{FromNode, MoRef};
+use crate::error::{Result, VsphereError};
+use crate::model::MoRef;
+use crate::updates::{ObjectUpdate, ObjectUpdateKind, UpdateSet};
 use crate::vm::Customization;
 use crate::xml::Node;
 
@@ -70,24 +71,50 @@ fn addresses_of(nic: &Node) -> Vec<String> {
         .collect()
 }
 
-/// Applies one `ObjectUpdate` to the per-VM state.
-fn apply(state: &mut HashMap<MoRef, GuestIp>, os: &Node) {
-    let Some(Ok(obj)) = os.child("obj").map(MoRef::from_node) else {
-        return;
-    };
-    let Some(g) = state.get_mut(&obj) else {
-        return;
-    };
-    for change in os.children_named("changeSet") {
-        let val = change.child("val");
-        match change.child_text("name").unwrap_or_default() {
-            "guest.ipAddress" => {
-                g.ip = val
-                    .map(|v| v.text.trim().to_string())
-                    .filter(|s| !s.is_empty());
+impl GuestIp {
+    /// Applies one `WaitForUpdatesEx` object update of this VM: `guest.ipAddress` and `guest.net`
+    /// changes (an unset or removed property clears what it held); other properties are ignored.
+    ///
+    /// ```
+    /// use hermes_vsphere::{guest::GuestIp, model::FromNode, updates::ObjectUpdate, xml::Node, MoRef};
+    /// let xml = br#"<objectSet><kind>modify</kind><obj type="VirtualMachine">vm-42</obj>
+    ///   <changeSet><name>guest.ipAddress</name><op>assign</op><val>10.0.50.10</val></changeSet></objectSet>"#;
+    /// let update = ObjectUpdate::from_node(&Node::parse(xml).unwrap()).unwrap();
+    /// let mut g = GuestIp { vm: MoRef::new("VirtualMachine", "vm-42"), ip: None, addresses: vec![] };
+    /// g.apply(&update);
+    /// assert_eq!(g.ip.as_deref(), Some("10.0.50.10"));
+    /// ```
+    pub fn apply(&mut self, update: &ObjectUpdate) {
+        if update.changes("guest.ipAddress") {
+            self.ip = update
+                .value("guest.ipAddress")
+                .map(|v| v.text.trim().to_string())
+                .filter(|s| !s.is_empty());
+        }
+        if update.changes("guest.net") {
+            self.addresses = update
+                .value("guest.net")
+                .map(nic_addresses)
+                .unwrap_or_default();
+        }
+    }
+}
+
+/// Applies one update set to the per-VM state; VMs the server no longer knows (deleted: they left
+/// the filter, or are in its `missingSet`) go to `gone`, so the wait does not run out its timeout
+/// for them.
+fn apply(state: &mut HashMap<MoRef, GuestIp>, gone: &mut HashSet<MoRef>, set: &UpdateSet) {
+    for os in set.objects() {
+        if let Some(g) = state.get_mut(&os.obj) {
+            g.apply(os);
+            if os.kind == ObjectUpdateKind::Leave {
+                gone.insert(os.obj.clone());
             }
-            "guest.net" => g.addresses = val.map(nic_addresses).unwrap_or_default(),
-            _ => {}
+        }
+    }
+    for m in set.missing() {
+        if state.contains_key(&m.obj) {
+            gone.insert(m.obj.clone());
         }
     }
 }
@@ -177,10 +204,13 @@ impl Client {
         .await?;
         let deadline = Instant::now() + timeout;
         let mut version = String::new();
+        let mut truncated = false;
+        let mut gone = HashSet::new();
         loop {
-            // The first round (empty version) returns the current values at once.
+            // The first round (empty version) returns the current values at once, and so does the
+            // round after a truncated update (the rest is pending).
             let left = deadline.saturating_duration_since(Instant::now());
-            let wait = if version.is_empty() {
+            let wait = if version.is_empty() || truncated {
                 0
             } else {
                 left.as_secs().clamp(1, ROUND_SECONDS)
@@ -201,17 +231,22 @@ impl Client {
                     Some(Duration::from_secs(wait + 60)),
                 )
                 .await?;
-            if let Some(set) = reply.child("returnval") {
-                if let Some(nv) = set.child_text("version") {
-                    version = nv.to_string();
-                }
-                for fs in set.children_named("filterSet") {
-                    for os in fs.children_named("objectSet") {
-                        apply(state, os);
-                    }
-                }
+            let set =
+                UpdateSet::from_response(&reply).map_err(|message| VsphereError::Malformed {
+                    target: self.target().to_string(),
+                    method: "WaitForUpdatesEx".into(),
+                    message,
+                })?;
+            truncated = false;
+            if let Some(set) = set {
+                version = set.version.clone();
+                truncated = set.truncated;
+                apply(state, &mut gone, &set);
             }
-            if state.values().all(|g| g.ip.is_some()) || Instant::now() >= deadline {
+            let done = state
+                .iter()
+                .all(|(vm, g)| g.ip.is_some() || gone.contains(vm));
+            if done || Instant::now() >= deadline {
                 return Ok(());
             }
             if version.is_empty() {
@@ -226,25 +261,73 @@ impl Client {
 mod tests {
     use super::*;
 
-    #[test]
-    fn updates_fill_the_primary_and_nic_addresses() {
-        let xml = r#"<objectSet><kind>modify</kind><obj type="VirtualMachine">vm-42</obj>
-            <changeSet><name>guest.ipAddress</name><op>assign</op><val xsi:type="xsd:string">10.0.50.10</val></changeSet>
-            <changeSet><name>guest.net</name><op>assign</op><val xsi:type="ArrayOfGuestNicInfo">
-              <GuestNicInfo xsi:type="GuestNicInfo"><network>VM Network</network><ipAddress>10.0.50.10</ipAddress><ipAddress>fe80::1</ipAddress><macAddress>00:50:56:00:00:01</macAddress><connected>true</connected><deviceConfigId>4000</deviceConfigId></GuestNicInfo>
-            </val></changeSet></objectSet>"#;
-        let node = Node::parse(xml.as_bytes()).unwrap();
-        let vm = MoRef::new("VirtualMachine", "vm-42");
-        let mut state = HashMap::from([(
+    fn update_set(xml: &str) -> UpdateSet {
+        use crate::model::FromNode;
+        UpdateSet::from_node(&Node::parse(xml.as_bytes()).unwrap()).unwrap()
+    }
+
+    fn empty(vm: &MoRef) -> HashMap<MoRef, GuestIp> {
+        HashMap::from([(
             vm.clone(),
             GuestIp {
                 vm: vm.clone(),
                 ip: None,
                 addresses: vec![],
             },
-        )]);
-        apply(&mut state, &node);
+        )])
+    }
+
+    #[test]
+    fn updates_fill_the_primary_and_nic_addresses() {
+        let vm = MoRef::new("VirtualMachine", "vm-42");
+        let mut state = empty(&vm);
+        let mut gone = HashSet::new();
+        apply(
+            &mut state,
+            &mut gone,
+            &update_set(
+                r#"<returnval><version>1</version><filterSet><filter type="PropertyFilter">f</filter><objectSet><kind>modify</kind><obj type="VirtualMachine">vm-42</obj>
+            <changeSet><name>guest.ipAddress</name><op>assign</op><val xsi:type="xsd:string">10.0.50.10</val></changeSet>
+            <changeSet><name>guest.net</name><op>assign</op><val xsi:type="ArrayOfGuestNicInfo">
+              <GuestNicInfo xsi:type="GuestNicInfo"><network>VM Network</network><ipAddress>10.0.50.10</ipAddress><ipAddress>fe80::1</ipAddress><macAddress>00:50:56:00:00:01</macAddress><connected>true</connected><deviceConfigId>4000</deviceConfigId></GuestNicInfo>
+            </val></changeSet></objectSet></filterSet></returnval>"#,
+            ),
+        );
         assert_eq!(state[&vm].ip.as_deref(), Some("10.0.50.10"));
         assert_eq!(state[&vm].addresses, ["10.0.50.10", "fe80::1"]);
+        // Tools stopped: vCenter assigns the properties with no value (unset).
+        apply(
+            &mut state,
+            &mut gone,
+            &update_set(
+                r#"<returnval><version>2</version><filterSet><filter type="PropertyFilter">f</filter><objectSet><kind>modify</kind><obj type="VirtualMachine">vm-42</obj>
+            <changeSet><name>guest.ipAddress</name><op>assign</op></changeSet>
+            <changeSet><name>guest.net</name><op>assign</op></changeSet></objectSet></filterSet></returnval>"#,
+            ),
+        );
+        assert_eq!(state[&vm].ip, None);
+        assert!(state[&vm].addresses.is_empty());
+        assert!(gone.is_empty());
+    }
+
+    /// Regression: a VM deleted during the wait (it leaves the filter) or unknown to the server
+    /// (the filter's `missingSet`) was waited for until the timeout; it is now given up at once.
+    #[test]
+    fn deleted_and_unknown_vms_are_not_waited_for() {
+        let vm = MoRef::new("VirtualMachine", "vm-42");
+        let mut state = empty(&vm);
+        state.extend(empty(&MoRef::new("VirtualMachine", "vm-43")));
+        let mut gone = HashSet::new();
+        apply(
+            &mut state,
+            &mut gone,
+            &update_set(
+                r#"<returnval><version>3</version><filterSet><filter type="PropertyFilter">f</filter>
+                <objectSet><kind>leave</kind><obj type="VirtualMachine">vm-42</obj></objectSet>
+                <missingSet><obj type="VirtualMachine">vm-43</obj><fault><fault xsi:type="ManagedObjectNotFound"/><localizedMessage/></fault></missingSet>
+                </filterSet></returnval>"#,
+            ),
+        );
+        assert_eq!(gone.len(), 2);
     }
 }

@@ -14,6 +14,7 @@ pub mod snapshot_backup;
 pub mod soap;
 pub mod tasks;
 pub mod tls;
+pub mod updates;
 pub mod vm;
 pub mod xml;
 

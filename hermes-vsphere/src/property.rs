@@ -97,32 +97,59 @@ impl Client {
     ///
     /// A server may answer a read from an expired session with a normal reply whose `missingSet` says
     /// `NotAuthenticated` (vcsim does) instead of a fault: that too triggers one re-login and a retry.
+    /// vCenter also answers `NotAuthenticated` (with the privilege needed) for a property the user may
+    /// not read; when a fresh session still gets it, the error is [`FaultKind::NoPermission`] naming
+    /// the property, not a session problem.
     pub async fn retrieve_paged(
         &self,
         spec: &FilterSpec,
         page: usize,
     ) -> Result<Vec<ObjectContent>> {
-        match self.retrieve_once(spec, page).await {
+        match self.retrieve_once(spec, page, false).await {
             Err(e) if e.fault() == Some(&FaultKind::NotAuthenticated) && self.has_credentials() => {
                 self.login().await?;
-                self.retrieve_once(spec, page).await
+                self.retrieve_once(spec, page, true).await
             }
             other => other,
         }
     }
 
-    async fn retrieve_once(&self, spec: &FilterSpec, page: usize) -> Result<Vec<ObjectContent>> {
+    /// One read; a property refused in `missingSet` is an error (`fresh`: the session was just
+    /// opened, so a `NotAuthenticated` there is a missing privilege).
+    async fn retrieve_once(
+        &self,
+        spec: &FilterSpec,
+        page: usize,
+        fresh: bool,
+    ) -> Result<Vec<ObjectContent>> {
         let all = self.retrieve_pages(spec, page).await?;
-        if let Some((path, fault)) = all
-            .iter()
-            .flat_map(|o| o.missing.iter())
-            .find(|(_, f)| f == "NotAuthenticated" || f == "NoPermission")
-        {
+        if let Some((obj, path, fault)) = all.iter().find_map(|o| {
+            o.missing
+                .iter()
+                .find(|(_, f)| f == "NotAuthenticated" || f == "NoPermission")
+                .map(|(p, f)| (&o.obj, p, f))
+        }) {
+            let (fault, message) = if fresh && fault == "NotAuthenticated" {
+                (
+                    FaultKind::NoPermission,
+                    format!(
+                        "property {path:?} of {obj} could not be read: the server answers \
+                         NotAuthenticated even on a fresh session, which is how vCenter reports a \
+                         missing read privilege; grant the user that privilege or do not read the \
+                         property"
+                    ),
+                )
+            } else {
+                (
+                    FaultKind::from_type_name(fault),
+                    format!("property {path:?} of {obj} could not be read: {fault}"),
+                )
+            };
             return Err(VsphereError::Fault {
                 target: self.target().to_string(),
                 method: "RetrievePropertiesEx".into(),
-                fault: FaultKind::from_type_name(fault),
-                message: format!("property {path:?} could not be read: {fault}"),
+                fault,
+                message,
             });
         }
         Ok(all)

@@ -20,6 +20,7 @@ use tokio::sync::{mpsc, oneshot};
 use crate::client::Client;
 use crate::error::{FaultKind, Result, VsphereError};
 use crate::model::{FromNode, LocalizedFault, MoRef, TaskState};
+use crate::updates::{ObjectUpdate, ObjectUpdateKind, UpdateSet};
 use crate::xml::{Node, XmlWriter};
 
 /// The longest a `WaitForUpdatesEx` round waits for changes.
@@ -56,6 +57,21 @@ struct Tracked {
     result: Option<Node>,
     what: String,
     replies: Vec<Reply>,
+    /// The server no longer knows the task (a filter's `missingSet`, or the task left the filter
+    /// before finishing): its outcome is unknown.
+    gone: bool,
+}
+
+impl Tracked {
+    /// Marks the task as unknown to the server, unless it already finished.
+    fn gone(&mut self, fault: LocalizedFault) {
+        if self.state.is_some_and(TaskState::is_terminal) {
+            return;
+        }
+        self.state = Some(TaskState::Error);
+        self.error = Some(fault);
+        self.gone = true;
+    }
 }
 
 impl Client {
@@ -106,6 +122,7 @@ async fn run(
     let mut new_tasks: Vec<MoRef> = Vec::new();
     let mut collector: Option<MoRef> = None;
     let mut version = String::new();
+    let mut truncated = false;
     let mut failures = 0u32;
     loop {
         if tracked.is_empty() {
@@ -157,7 +174,12 @@ async fn run(
                 filters.insert(filter, batch.into_iter().collect());
                 version.clear();
             }
-            let wait = if version.is_empty() { 0 } else { WAIT_SECONDS };
+            // A truncated update has more pending: fetch it at once.
+            let wait = if version.is_empty() || truncated {
+                0
+            } else {
+                WAIT_SECONDS
+            };
             let v = version.clone();
             let reply = client
                 .call_with_timeout(
@@ -174,21 +196,23 @@ async fn run(
                     Some(Duration::from_secs(wait + 60)),
                 )
                 .await?;
-            Ok::<_, VsphereError>((pc, reply))
+            let set =
+                UpdateSet::from_response(&reply).map_err(|message| VsphereError::Malformed {
+                    target: client.target().to_string(),
+                    method: "WaitForUpdatesEx".into(),
+                    message,
+                })?;
+            Ok::<_, VsphereError>((pc, set))
         }
         .await;
         match round {
-            Ok((pc, reply)) => {
+            Ok((pc, set)) => {
                 failures = 0;
-                if let Some(set) = reply.child("returnval") {
-                    if let Some(v) = set.child_text("version") {
-                        version = v.to_string();
-                    }
-                    for fs in set.children_named("filterSet") {
-                        for os in fs.children_named("objectSet") {
-                            apply_update(&mut tracked, os);
-                        }
-                    }
+                truncated = false;
+                if let Some(set) = set {
+                    version = set.version.clone();
+                    truncated = set.truncated;
+                    apply_set(&mut tracked, &set);
                 }
                 resolve(&client, &mut tracked, &mut filters, &pc);
             }
@@ -241,24 +265,70 @@ fn add(
     t.replies.push(reply);
 }
 
-fn apply_update(tracked: &mut HashMap<MoRef, Tracked>, os: &Node) {
-    let Ok(obj) = os.child("obj").map(MoRef::from_node).transpose() else {
+/// Applies one update set: each tracked task's changes, and the tasks the server no longer knows.
+fn apply_set(tracked: &mut HashMap<MoRef, Tracked>, set: &UpdateSet) {
+    for os in set.objects() {
+        apply_update(tracked, os);
+    }
+    for m in set.missing() {
+        if let Some(t) = tracked.get_mut(&m.obj) {
+            t.gone(m.fault.clone());
+        }
+    }
+}
+
+fn apply_update(tracked: &mut HashMap<MoRef, Tracked>, os: &ObjectUpdate) {
+    let Some(t) = tracked.get_mut(&os.obj) else {
         return;
     };
-    let Some(obj) = obj else { return };
-    let Some(t) = tracked.get_mut(&obj) else {
-        return;
-    };
-    for change in os.children_named("changeSet") {
-        let name = change.child_text("name").unwrap_or_default();
-        let val = change.child("val");
-        match name {
+    for change in &os.changes {
+        let val = change.value();
+        match change.name.as_str() {
             "info.state" => t.state = val.and_then(|v| TaskState::parse(&v.text)),
             "info.error" => t.error = val.and_then(|v| LocalizedFault::from_node(v).ok()),
             "info.result" => t.result = val.cloned(),
             _ => {}
         }
     }
+    if os.kind == ObjectUpdateKind::Leave {
+        t.gone(LocalizedFault {
+            fault_type: "ManagedObjectNotFound".into(),
+            message: "the task left the property filter: the server deleted it".into(),
+        });
+    }
+}
+
+/// What a finished task's waiters receive.
+fn outcome(target: &str, task: &MoRef, t: &Tracked) -> Result<TaskResult> {
+    if t.state == Some(TaskState::Success) {
+        return Ok(TaskResult {
+            task: task.clone(),
+            result: t.result.clone(),
+        });
+    }
+    let f = t.error.clone().unwrap_or(LocalizedFault {
+        fault_type: "Unknown".into(),
+        message: "the task failed without an error".into(),
+    });
+    let said = if f.message.is_empty() {
+        f.fault_type.clone()
+    } else {
+        f.message.clone()
+    };
+    let message = if t.gone {
+        format!(
+            "{task} is no longer known to the server ({said}): it was submitted but its outcome \
+             is unknown; check the inventory before running it again"
+        )
+    } else {
+        said
+    };
+    Err(VsphereError::Fault {
+        target: target.to_string(),
+        method: t.what.clone(),
+        fault: FaultKind::from_type_name(&f.fault_type),
+        message,
+    })
 }
 
 fn resolve(
@@ -276,27 +346,7 @@ fn resolve(
         let Some(t) = tracked.remove(&task) else {
             continue;
         };
-        let outcome = if t.state == Some(TaskState::Success) {
-            Ok(TaskResult {
-                task: task.clone(),
-                result: t.result.clone(),
-            })
-        } else {
-            let f = t.error.clone().unwrap_or(LocalizedFault {
-                fault_type: "Unknown".into(),
-                message: "the task failed without an error".into(),
-            });
-            Err(VsphereError::Fault {
-                target: client.target().to_string(),
-                method: t.what.clone(),
-                fault: FaultKind::from_type_name(&f.fault_type),
-                message: if f.message.is_empty() {
-                    f.fault_type.clone()
-                } else {
-                    f.message.clone()
-                },
-            })
-        };
+        let outcome = outcome(client.target(), &task, &t);
         for r in t.replies {
             let _ = r.send(outcome.clone());
         }
@@ -317,5 +367,121 @@ fn resolve(
                 tracing::debug!(error = %e, "DestroyPropertyFilter failed");
             }
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hermes_core::{Classify, ErrorKind};
+
+    fn tracked(task: &MoRef) -> HashMap<MoRef, Tracked> {
+        HashMap::from([(
+            task.clone(),
+            Tracked {
+                what: "CloneVM_Task".into(),
+                ..Tracked::default()
+            },
+        )])
+    }
+
+    fn update_set(xml: &str) -> UpdateSet {
+        UpdateSet::from_node(&Node::parse(xml.as_bytes()).unwrap()).unwrap()
+    }
+
+    /// Regression: a task the server no longer knows (vCenter drops finished tasks after a while, so
+    /// a wait registered late finds it gone) comes back in the filter's `missingSet`, not as a change;
+    /// the waiter ignored it and the caller waited forever. It now ends with the server's fault and
+    /// says the outcome is unknown.
+    #[test]
+    fn a_task_the_server_no_longer_knows_is_resolved() {
+        let task = MoRef::new("Task", "task-2");
+        let mut t = tracked(&task);
+        apply_set(
+            &mut t,
+            &update_set(
+                r#"<returnval><version>1</version><filterSet><filter type="PropertyFilter">f</filter>
+                <missingSet><obj type="Task">task-2</obj><fault><fault xsi:type="ManagedObjectNotFound"><obj type="Task">task-2</obj></fault><localizedMessage>The object 'vim.Task:task-2' has already been deleted or has not been completely created</localizedMessage></fault></missingSet>
+                </filterSet></returnval>"#,
+            ),
+        );
+        let state = &t[&task];
+        assert!(state.state.is_some_and(TaskState::is_terminal));
+        let err = outcome("https://vc/sdk", &task, state).unwrap_err();
+        assert_eq!(err.fault(), Some(&FaultKind::ManagedObjectNotFound));
+        assert_eq!(err.kind(), ErrorKind::NotFound);
+        let text = err.to_string();
+        assert!(
+            text.contains("CloneVM_Task") && text.contains("outcome"),
+            "{text}"
+        );
+        assert!(text.contains("already been deleted"), "{text}");
+    }
+
+    /// Regression: a task deleted while followed leaves the filter (`kind` `leave`); a task that
+    /// succeeded in the same update keeps its success.
+    #[test]
+    fn a_task_leaving_the_filter_is_resolved_unless_it_finished() {
+        let task = MoRef::new("Task", "task-3");
+        let mut t = tracked(&task);
+        apply_set(
+            &mut t,
+            &update_set(
+                r#"<returnval><version>2</version><filterSet><filter type="PropertyFilter">f</filter>
+                <objectSet><kind>leave</kind><obj type="Task">task-3</obj></objectSet></filterSet></returnval>"#,
+            ),
+        );
+        let err = outcome("t", &task, &t[&task]).unwrap_err();
+        assert_eq!(err.fault(), Some(&FaultKind::ManagedObjectNotFound));
+
+        let mut t = tracked(&task);
+        apply_set(
+            &mut t,
+            &update_set(
+                r#"<returnval><version>2</version><filterSet><filter type="PropertyFilter">f</filter>
+                <objectSet><kind>modify</kind><obj type="Task">task-3</obj>
+                  <changeSet><name>info.state</name><op>assign</op><val xsi:type="TaskInfoState">success</val></changeSet>
+                  <changeSet><name>info.result</name><op>assign</op><val type="VirtualMachine" xsi:type="ManagedObjectReference">vm-58946</val></changeSet></objectSet>
+                <objectSet><kind>leave</kind><obj type="Task">task-3</obj></objectSet></filterSet></returnval>"#,
+            ),
+        );
+        let done = outcome("t", &task, &t[&task]).unwrap();
+        assert_eq!(done.moref(), Some(MoRef::new("VirtualMachine", "vm-58946")));
+    }
+
+    /// An `info.error` assigned without a value (unset, as vCenter sends for a task still running)
+    /// clears it; a task fault keeps its type and message.
+    #[test]
+    fn task_faults_and_unset_errors() {
+        let task = MoRef::new("Task", "task-4");
+        let mut t = tracked(&task);
+        apply_set(
+            &mut t,
+            &update_set(
+                r#"<returnval><version>1</version><filterSet><filter type="PropertyFilter">f</filter>
+                <objectSet><kind>enter</kind><obj type="Task">task-4</obj>
+                  <changeSet><name>info.error</name><op>assign</op></changeSet>
+                  <changeSet><name>info.result</name><op>assign</op></changeSet>
+                  <changeSet><name>info.state</name><op>assign</op><val xsi:type="TaskInfoState">running</val></changeSet></objectSet></filterSet></returnval>"#,
+            ),
+        );
+        assert_eq!(t[&task].state, Some(TaskState::Running));
+        assert!(t[&task].error.is_none() && t[&task].result.is_none());
+        apply_set(
+            &mut t,
+            &update_set(
+                r#"<returnval><version>2</version><filterSet><filter type="PropertyFilter">f</filter>
+                <objectSet><kind>modify</kind><obj type="Task">task-4</obj>
+                  <changeSet><name>info.error</name><op>assign</op><val xsi:type="LocalizedMethodFault"><fault xsi:type="DuplicateName"><name>web-01</name><object type="VirtualMachine">vm-7</object></fault><localizedMessage>The name 'web-01' already exists.</localizedMessage></val></changeSet>
+                  <changeSet><name>info.state</name><op>assign</op><val xsi:type="TaskInfoState">error</val></changeSet></objectSet></filterSet></returnval>"#,
+            ),
+        );
+        let err = outcome("t", &task, &t[&task]).unwrap_err();
+        assert_eq!(err.fault(), Some(&FaultKind::DuplicateName));
+        assert!(
+            err.to_string()
+                .ends_with("The name 'web-01' already exists."),
+            "{err}"
+        );
     }
 }

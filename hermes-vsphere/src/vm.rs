@@ -444,9 +444,29 @@ impl Client {
         let net = self.resolve("Network", what).await?;
         if net.kind == "DistributedVirtualPortgroup" {
             let o = self
-                .retrieve_one(&net, &["key", "config.distributedVirtualSwitch"])
+                .retrieve_one(&net, &["key", "config.distributedVirtualSwitch", "tag"])
                 .await?;
-            let key = o.text("key").unwrap_or_default().to_string();
+            if crate::dvs::is_uplink_portgroup(&o) {
+                return Err(VsphereError::InvalidInput {
+                    target: self.target().to_string(),
+                    message: format!(
+                        "network {what:?} ({net}) is the uplink port group of its distributed \
+                         switch: it carries the hosts' physical NICs, not VM NICs; choose one of \
+                         the switch's other port groups"
+                    ),
+                });
+            }
+            let key = o
+                .text("key")
+                .map(str::trim)
+                .filter(|k| !k.is_empty())
+                .ok_or_else(|| {
+                    self.malformed(
+                        "RetrievePropertiesEx",
+                        format!("{net} has no port group key"),
+                    )
+                })?
+                .to_string();
             let dvs: MoRef = o
                 .decode("config.distributedVirtualSwitch")
                 .map_err(|e| self.malformed("RetrievePropertiesEx", e))?

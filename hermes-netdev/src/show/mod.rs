@@ -41,6 +41,8 @@
 //! | NX-OS `show ntp peer-status` | [`parse_nxos_show_ntp_peer_status`] → [`NxosNtpPeer`] |
 //! | NX-OS `show module` | [`parse_nxos_show_module`] → [`NxosModule`] |
 //! | NX-OS `show vpc` | [`parse_nxos_show_vpc`] → [`NxosVpc`] |
+//! | NX-OS `show environment` | [`parse_nxos_show_environment`] → [`NxosEnvironment`] |
+//! | IOS `show environment all` (Catalyst) | [`parse_ios_show_environment_all`] → [`IosEnvironment`] |
 //! | IOS / NX-OS `show spanning-tree` | [`parse_show_spanning_tree`] → [`SpanningTreeInstance`] |
 //!
 //! Field names follow ntc-templates' parsed samples (lowercased as they are); the tests compare the
@@ -51,6 +53,7 @@
 mod acl;
 mod arp;
 mod bgp_summary;
+mod environment;
 mod fortios_ops;
 mod interface;
 mod interface_status;
@@ -80,6 +83,10 @@ pub use arp::{parse_ios_show_ip_arp, parse_nxos_show_ip_arp, IosArpEntry, NxosAr
 pub use bgp_summary::{
     parse_ios_show_ip_bgp_summary, parse_nxos_show_ip_bgp_summary, IosBgpNeighborSummary,
     NxosBgpNeighborSummary,
+};
+pub use environment::{
+    parse_ios_show_environment_all, parse_nxos_show_environment, IosEnvironment, IosFan,
+    IosPowerSupply, IosTemperature, NxosEnvironment, NxosFan, NxosPowerSupply, NxosTemperature,
 };
 pub use fortios_ops::{
     parse_fortios_arp, parse_fortios_ha_status, FortiosArpEntry, FortiosHaMember, FortiosHaStatus,
