@@ -18,15 +18,18 @@ use crate::tree::{ConfigTree, NodeId, NodeKind, Syntax};
 mod bgp;
 mod line;
 mod port;
+mod role;
 mod services;
 mod type7;
 mod vrf;
 
 pub use bgp::{valid_asn, Bgp, BgpFamily, BgpNeighbor, BgpPassword, BgpTable};
-pub use line::{ExecTimeout, Line, LinePassword, Login};
+pub use line::{ExecTimeout, Line, LinePassword, Login, Stopbits};
 pub use port::{
-    Duplex, LinkType, PortFast, PortSettings, Speed, StpGuard, StpToggle, TrunkEncapsulation,
+    AgingType, Duplex, LinkType, PfcMode, PortFast, PortSecurity, PortSettings, Speed, StpGuard,
+    StpToggle, TrunkEncapsulation, Violation, VoiceVlan,
 };
+pub use role::{Role, RoleRule, RuleAccess};
 pub use services::Services;
 pub use vrf::{valid_rd, IosVrf, RouteTargets, VrfAddressFamily};
 
@@ -368,6 +371,31 @@ pub struct Acl {
     pub entries: Vec<AclEntry>,
 }
 
+impl Acl {
+    /// The list with every entry numbered as NX-OS numbers it: an entry typed without a number
+    /// gets the highest number before it plus 10 (10 for the first), remarks included. IOS lists
+    /// are returned as they are (IOS shows them without numbers).
+    ///
+    /// ```
+    /// use hermes_netdev::cisco::{CiscoConfig, Dialect};
+    /// let cfg = CiscoConfig::parse("ip access-list A\n  permit ip any any\n  15 deny ip any any\n  remark end\n", Dialect::NxOs);
+    /// let seqs: Vec<_> = cfg.acls["A"].sequenced().entries.iter().map(|e| e.seq).collect();
+    /// assert_eq!(seqs, [Some(10), Some(15), Some(25)]);
+    /// ```
+    pub fn sequenced(&self) -> Acl {
+        let mut a = self.clone();
+        if a.kind != AclKind::Ip {
+            return a;
+        }
+        let mut high = 0u32;
+        for e in &mut a.entries {
+            let s = *e.seq.get_or_insert(high.saturating_add(10));
+            high = high.max(s);
+        }
+        a
+    }
+}
+
 /// Whether a line inside an access list is a setting of the list rather than an entry.
 pub(crate) fn is_acl_option(line: &str) -> bool {
     matches!(
@@ -506,6 +534,9 @@ pub struct CiscoConfig {
     /// `other`.
     #[serde(default)]
     pub bgp: Option<Bgp>,
+    /// NX-OS user roles (`role name X`: description and numbered rules), by name.
+    #[serde(default)]
+    pub roles: BTreeMap<String, Role>,
     /// Top-level lines the model does not cover, each with its children (newline-separated, indented).
     pub other: Vec<String>,
 }
@@ -900,6 +931,11 @@ impl CiscoConfig {
             ["boot", "kickstart", _, ..] if kids.is_empty() && d == Dialect::NxOs => {
                 self.boot_kickstart.push(after_words(t, 2).to_string())
             }
+            ["role", "name", r] if d == Dialect::NxOs => self
+                .roles
+                .entry(r.to_string())
+                .or_default()
+                .read(tree, kids),
             ["line", _, ..] => self
                 .lines
                 .entry(line::key(t))
@@ -951,6 +987,9 @@ impl CiscoConfig {
         }
         for f in &self.features {
             let _ = writeln!(o, "feature {f}");
+        }
+        for (name, r) in &self.roles {
+            r.render(&mut o, name, ind);
         }
         for (id, v) in &self.vlans {
             let _ = writeln!(o, "vlan {id}");
@@ -1245,15 +1284,11 @@ fn parse_acl(tree: &ConfigTree<'_>, kids: &[NodeId], kind: AclKind) -> Option<Ac
                 seq: Some(seq),
                 rule: rest.to_string(),
             }),
-            _ if matches!(first, "permit" | "deny" | "remark") => {
-                if kind == AclKind::Ip {
-                    return None;
-                }
-                entries.push(AclEntry {
-                    seq: None,
-                    rule: t.to_string(),
-                })
-            }
+            // NX-OS numbers an entry typed without a number itself (see `Acl::sequenced`).
+            _ if matches!(first, "permit" | "deny" | "remark") => entries.push(AclEntry {
+                seq: None,
+                rule: t.to_string(),
+            }),
             _ => return None,
         }
     }
@@ -2167,6 +2202,12 @@ impl CiscoConfig {
                 }
                 _ => {}
             }
+            if let Some(VoiceVlan::Vlan(v)) = i.port.voice_vlan {
+                // As the access VLAN below: checked when the configuration states VLANs.
+                if !self.vlans.is_empty() {
+                    used.push(v);
+                }
+            }
             if let Some(v) = i.access_vlan {
                 // Read from a Catalyst as shown: when the configuration states no VLAN at all
                 // (VTP server / client keep VLANs 1-1005 in vlan.dat, outside the running
@@ -2303,15 +2344,32 @@ impl CiscoConfig {
                     }
                 }
             }
-            if acl.kind == AclKind::Ip && acl.entries.iter().any(|e| e.seq.is_none()) {
+            if let Some(s) = acl.entries.iter().filter_map(|e| e.seq).find(|&s| s == 0) {
                 problems.push(format!(
-                    "NX-OS ACL {name} needs a sequence number on every entry"
+                    "ACL {name}: sequence number {s} (sequence numbers start at 1)"
                 ));
+            }
+            // An NX-OS entry without a number is numbered after the highest before it: a number
+            // stated later that it takes is refused as a duplicate.
+            if acl.kind == AclKind::Ip && acl.entries.iter().any(|e| e.seq.is_none()) {
+                let numbered = acl.sequenced();
+                let mut seen = BTreeSet::new();
+                for (e, n) in acl.entries.iter().zip(&numbered.entries) {
+                    if let (None, Some(s)) = (e.seq, n.seq) {
+                        seen.insert(s);
+                    } else if let Some(s) = e.seq.filter(|s| seen.contains(s)) {
+                        problems.push(format!(
+                            "ACL {name}: entry {s} takes the number NX-OS gives an earlier entry \
+                             written without one (state every number, or none)"
+                        ));
+                    }
+                }
             }
         }
         self.vrf_problems(&mut problems);
         let acl_known = |a: &str| self.acls.contains_key(a) || kept_acls.contains(a);
         line::problems(&self.lines, &acl_known, &mut problems);
+        role::problems(&self.roles, &mut problems);
         if let Some(b) = &self.bgp {
             b.problems(&mut problems);
         }
@@ -2479,6 +2537,12 @@ impl CiscoConfig {
         v.logging_bare = live.logging_bare;
         v.boot_system_nxos = live.boot_system_nxos;
         v.services = live.services.managed(&want.services);
+        // Roles likewise (none is ever removed).
+        for (name, lr) in &live.roles {
+            if let Some(wr) = want.roles.get(name) {
+                v.roles.insert(name.clone(), lr.managed(wr));
+            }
+        }
         // Lines likewise: only those `want` names, and in them what it states.
         for (name, ll) in &live.lines {
             if let Some(wl) = want.lines.get(name) {
@@ -2633,7 +2697,14 @@ impl CiscoConfig {
             .take()
             .map(|wb| bgp::diff(self.bgp.as_ref(), &wb, d))
             .unwrap_or_default();
-        let view = self.managed_view(&want);
+        let mut view = self.managed_view(&want);
+        // NX-OS numbers the entries typed without a number: both sides are compared numbered, so
+        // a list written without numbers converges on the device's numbered one.
+        if d == Dialect::NxOs {
+            for a in want.acls.values_mut().chain(view.acls.values_mut()) {
+                *a = a.sequenced();
+            }
+        }
         if self.domain_name.is_some() {
             want.domain_name_hyphen = self.domain_name_hyphen;
         }

@@ -82,6 +82,8 @@ pub fn cisco_weight(line: &str) -> u8 {
     let lower = l.to_ascii_lowercase();
     if lower.starts_with("feature ") {
         0
+    } else if lower.starts_with("role name ") {
+        5 // before the `username X role Y` lines that name it
     } else if lower.starts_with("vlan ") {
         10
     } else if lower.starts_with("vrf ")
@@ -134,6 +136,14 @@ pub fn replace_key(line: &str) -> Option<String> {
         "switchport" if w.len() == 1 => take(1),
         "switchport" if w.get(1) == Some(&"mode") => take(2),
         "switchport" if w.get(1) == Some(&"access") => take(3),
+        "switchport" if w.get(1) == Some(&"voice") => take(3),
+        // Port security: the bare switch, then one value per setting.
+        "switchport" if w.get(1) == Some(&"port-security") => match w.get(2) {
+            None => take(2),
+            Some(&("maximum" | "violation")) if w.len() == 4 => take(3),
+            Some(&"aging") if w.len() == 5 => take(4),
+            _ => None,
+        },
         "switchport" if w.get(1) == Some(&"trunk") && w.get(2) != Some(&"allowed") => take(4),
         "switchport" if w.get(1) == Some(&"trunk") && w.get(3) == Some(&"vlan") => {
             // `allowed vlan add/remove` are deltas, not values
@@ -185,8 +195,9 @@ pub fn replace_key(line: &str) -> Option<String> {
             take(2)
         }
         "negotiation" => take(1),
+        "priority-flow-control" if w.get(1) == Some(&"mode") => take(2),
         // Terminal line settings (`line vty 0 4`): one value each.
-        "exec-timeout" | "password" => take(1),
+        "exec-timeout" | "password" | "stopbits" => take(1),
         "privilege" if w.get(1) == Some(&"level") => take(2),
         "transport" if matches!(w.get(1), Some(&("input" | "output" | "preferred"))) => take(2),
         "access-class" if w.len() == 3 => Some(format!("access-class {}", w[2])),
@@ -213,6 +224,12 @@ pub fn negate(line: &str) -> String {
     }
     match first {
         "description" | "name" | "mtu" | "channel-group" | "hostname" => format!("no {first}"),
+        // An NX-OS role rule is removed by its number (`no rule N`).
+        "rule" => match w.next() {
+            Some(n) if n.bytes().all(|b| b.is_ascii_digit()) => format!("no rule {n}"),
+            _ => format!("no {line}"),
+        },
+        _ if line.starts_with("switchport voice vlan") => "no switchport voice vlan".to_string(),
         _ if line.starts_with("switchport trunk allowed vlan") => {
             "no switchport trunk allowed vlan".to_string()
         }

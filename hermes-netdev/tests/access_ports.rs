@@ -125,14 +125,21 @@ fn access_ports_with_voice_vlans_keep_what_is_not_modelled() {
         let m = model(rel, Dialect::Ios);
         let i = &m.interfaces[name];
         assert_eq!(i.port.portfast, Some(PortFast::Enable), "{rel}");
+        // The voice VLAN and port security are typed (tests/config_families.rs); the 802.1X,
+        // QoS and storm-control lines stay on the port as written.
+        assert!(i.port.voice_vlan.is_some(), "{rel}");
+        assert_eq!(
+            i.port.port_security.as_ref().and_then(|p| p.enabled),
+            Some(true)
+        );
         assert!(
-            i.other
+            !i.other
                 .iter()
-                .any(|l| l.starts_with("switchport voice vlan")),
+                .any(|l| l.starts_with("switchport voice vlan") || l == "switchport port-security"),
             "{rel}: {:?}",
             i.other
         );
-        assert!(i.other.iter().any(|l| l == "switchport port-security"));
+        assert!(i.other.iter().any(|l| l.starts_with("storm-control")));
     }
 }
 
@@ -357,10 +364,10 @@ fn ios_lines_are_typed_and_their_passwords_never_print() {
             "logging synchronous level all limit 0",
             "no exec",
             "hold-character 47",
-            "stopbits 1",
             "stop-character 47"
         ]
     );
+    assert_eq!(async13.stopbits, Some(hermes_netdev::cisco::Stopbits::One));
     assert!(!m.other.iter().any(|o| o.starts_with("line ")));
     // The password is in the configuration sent to the device and nowhere else.
     let secret = "0123456789ABCDEF0123456789ABCDEF01";

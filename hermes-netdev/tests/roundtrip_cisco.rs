@@ -113,13 +113,28 @@ fn port(d: Dialect) -> impl Strategy<Value = PortSettings> {
             ])),
             prop::option::of(any::<bool>()),
             prop::option::of(Just(true)),
+            prop::option::of(prop::sample::select(vec![
+                PfcMode::Auto,
+                PfcMode::On,
+                PfcMode::Off,
+            ])),
+        ),
+        (
+            prop::option::of(prop_oneof![
+                (1u16..4095).prop_map(VoiceVlan::Vlan),
+                Just(VoiceVlan::Dot1p),
+                Just(VoiceVlan::Untagged),
+                Just(VoiceVlan::None),
+            ]),
+            port_security(),
         ),
     )
         .prop_map(
             move |(
                 (layer2, nonegotiate, encapsulation, pruning),
                 (portfast, bpduguard, bpdufilter, guard, link_type),
-                (speed, duplex, negotiation, speed_nonegotiate),
+                (speed, duplex, negotiation, speed_nonegotiate, pfc),
+                (voice_vlan, port_security),
             )| PortSettings {
                 layer2,
                 nonegotiate,
@@ -134,6 +149,41 @@ fn port(d: Dialect) -> impl Strategy<Value = PortSettings> {
                 speed_nonegotiate: speed_nonegotiate.filter(|_| ios),
                 duplex,
                 negotiation_auto: negotiation.filter(|_| ios),
+                pfc_mode: pfc.filter(|_| !ios),
+                voice_vlan,
+                port_security,
+            },
+        )
+}
+/// Port security as a switch shows it (`Some(false)` switches render nothing; a port with no
+/// setting shows no line at all).
+fn port_security() -> impl Strategy<Value = Option<PortSecurity>> {
+    (
+        prop::option::of(Just(true)),
+        prop::option::of(1u32..100),
+        prop::option::of(prop::sample::select(vec![
+            Violation::Protect,
+            Violation::Restrict,
+            Violation::Shutdown,
+        ])),
+        prop::option::of(Just(true)),
+        prop::option::of(0u32..1441),
+        prop::option::of(prop::sample::select(vec![
+            AgingType::Absolute,
+            AgingType::Inactivity,
+        ])),
+    )
+        .prop_map(
+            |(enabled, maximum, violation, sticky, aging_time, aging_type)| {
+                let ps = PortSecurity {
+                    enabled,
+                    maximum,
+                    violation,
+                    sticky,
+                    aging_time,
+                    aging_type,
+                };
+                (ps != PortSecurity::default()).then_some(ps)
             },
         )
 }
@@ -170,12 +220,17 @@ fn line(d: Dialect) -> impl Strategy<Value = Line> {
             transport(),
             transport(),
             transport(),
+            prop::option::of(prop::sample::select(vec![
+                Stopbits::One,
+                Stopbits::OneAndHalf,
+                Stopbits::Two,
+            ])),
         ),
     )
         .prop_map(
             move |(
                 (timeout, privilege, sync, login, password),
-                (class_in, class_out, input, output, preferred),
+                (class_in, class_out, input, output, preferred, stopbits),
             )| Line {
                 exec_timeout: timeout.map(|(minutes, s)| ExecTimeout {
                     minutes,
@@ -193,9 +248,37 @@ fn line(d: Dialect) -> impl Strategy<Value = Line> {
                 transport_input: input,
                 transport_output: output,
                 transport_preferred: preferred,
+                stopbits: stopbits.filter(|_| d == Dialect::Ios),
                 other: vec![],
             },
         )
+}
+/// NX-OS user roles (IOS has none).
+fn roles(d: Dialect) -> impl Strategy<Value = BTreeMap<String, Role>> {
+    let access = prop_oneof![
+        "(show|ping|copy|dir) \\*".prop_map(RuleAccess::Command),
+        prop::option::of("feature(-group)? [a-z][a-z0-9-]{0,8}").prop_map(RuleAccess::Read),
+        prop::option::of("(feature|oid) [a-z0-9.]{1,8}").prop_map(RuleAccess::ReadWrite),
+    ];
+    let role = (
+        prop::option::of("[A-Za-z][A-Za-z0-9]{0,7}( [A-Za-z0-9.]{1,8}){0,2}"),
+        prop::collection::btree_map(1u16..=256, (any::<bool>(), access), 0..5),
+    )
+        .prop_map(|(description, rules)| Role {
+            description,
+            rules: rules
+                .into_iter()
+                .map(|(n, (permit, access))| (n, RoleRule { permit, access }))
+                .collect(),
+            other: vec![],
+        });
+    prop::collection::btree_map("[a-z][a-z0-9-]{0,10}", role, 0..3).prop_map(move |r| {
+        if d == Dialect::NxOs {
+            r
+        } else {
+            BTreeMap::new()
+        }
+    })
 }
 /// IOS global service switches (NX-OS has none of these forms).
 fn services(d: Dialect) -> impl Strategy<Value = Services> {
@@ -349,32 +432,37 @@ fn acl(d: Dialect) -> impl Strategy<Value = Acl> {
         (ip(), 1u16..65535).prop_map(|(a, p)| format!("deny tcp any host {a} eq {p}")),
         text().prop_map(|t| format!("remark {t}")),
     ];
-    (prop::collection::vec(rule, 0..5), any::<bool>()).prop_map(move |(rules, std)| match d {
-        Dialect::NxOs => Acl {
-            kind: AclKind::Ip,
-            options: vec![],
-            entries: rules
-                .into_iter()
-                .enumerate()
-                .map(|(i, r)| AclEntry {
-                    seq: Some(10 * (i as u32 + 1)),
-                    rule: r,
-                })
-                .collect(),
-        },
-        Dialect::Ios => Acl {
-            kind: if std {
-                AclKind::Standard
-            } else {
-                AclKind::Extended
+    (
+        prop::collection::vec((rule, any::<bool>()), 0..5),
+        any::<bool>(),
+    )
+        .prop_map(move |(rules, std)| match d {
+            // NX-OS shows every entry numbered; a desired model may leave numbers out.
+            Dialect::NxOs => Acl {
+                kind: AclKind::Ip,
+                options: vec![],
+                entries: rules
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (r, numbered))| AclEntry {
+                        seq: numbered.then_some(1000 + 10 * i as u32),
+                        rule: r,
+                    })
+                    .collect(),
             },
-            options: vec![],
-            entries: rules
-                .into_iter()
-                .map(|r| AclEntry { seq: None, rule: r })
-                .collect(),
-        },
-    })
+            Dialect::Ios => Acl {
+                kind: if std {
+                    AclKind::Standard
+                } else {
+                    AclKind::Extended
+                },
+                options: vec![],
+                entries: rules
+                    .into_iter()
+                    .map(|(r, _)| AclEntry { seq: None, rule: r })
+                    .collect(),
+            },
+        })
 }
 fn route() -> impl Strategy<Value = StaticRoute> {
     (
@@ -501,12 +589,14 @@ fn bgp_family(d: Dialect) -> impl Strategy<Value = BgpNeighbor> {
         prop::option::of(word()),
         any::<bool>(),
         prop::option::of(prop_oneof![Just(String::new()), Just("both".to_string())]),
+        prop::option::of(prop::sample::select(vec!["all", "best 2", "group-best"])),
     )
-        .prop_map(move |(activate, rm, nhs, sc)| BgpNeighbor {
+        .prop_map(move |(activate, rm, nhs, sc, adv)| BgpNeighbor {
             activate: activate && d == Dialect::Ios,
             route_map_in: rm,
             next_hop_self: nhs,
             send_community: sc,
+            advertise_additional_paths: adv.filter(|_| d == Dialect::Ios).map(String::from),
             ..BgpNeighbor::default()
         })
 }
@@ -540,46 +630,61 @@ fn bgp_table(d: Dialect) -> impl Strategy<Value = BgpTable> {
         prop::collection::btree_map(ip().prop_map(|a| a.to_string()), neighbor, 0..3),
         prop::collection::vec(net(), 0..3),
         prop::collection::btree_map(ip().prop_map(|a| a.to_string()), bgp_family(d), 0..2),
+        (
+            prop::option::of(prop::sample::select(vec!["all", "best 3", "group-best"])),
+            prop::option::of(prop::sample::select(vec![
+                "send",
+                "receive",
+                "send receive",
+            ])),
+        ),
     )
-        .prop_map(move |(rid, neighbors, nets, fam_neighbors)| {
-            let mut networks: Vec<String> = nets
-                .iter()
-                .map(|n| match d {
-                    Dialect::Ios => format!("{} mask {}", n.network(), n.mask()),
-                    Dialect::NxOs => format!("{}/{}", n.network(), n.len),
-                })
-                .collect();
-            networks.dedup();
-            let mut families = BTreeMap::new();
-            let key = match d {
-                Dialect::Ios => "ipv4",
-                Dialect::NxOs => "ipv4 unicast",
-            };
-            if !networks.is_empty() || d == Dialect::Ios && !fam_neighbors.is_empty() {
-                families.insert(
-                    key.to_string(),
-                    BgpFamily {
-                        networks,
-                        neighbors: if d == Dialect::Ios {
-                            // Family settings of the process's neighbors only.
-                            fam_neighbors
-                                .into_iter()
-                                .filter(|(k, _)| neighbors.contains_key(k))
-                                .collect()
-                        } else {
-                            BTreeMap::new()
+        .prop_map(
+            move |(rid, neighbors, nets, fam_neighbors, (select, paths))| {
+                let mut networks: Vec<String> = nets
+                    .iter()
+                    .map(|n| match d {
+                        Dialect::Ios => format!("{} mask {}", n.network(), n.mask()),
+                        Dialect::NxOs => format!("{}/{}", n.network(), n.len),
+                    })
+                    .collect();
+                networks.dedup();
+                let mut families = BTreeMap::new();
+                let key = match d {
+                    Dialect::Ios => "ipv4",
+                    Dialect::NxOs => "ipv4 unicast",
+                };
+                if !networks.is_empty() || d == Dialect::Ios && !fam_neighbors.is_empty() {
+                    families.insert(
+                        key.to_string(),
+                        BgpFamily {
+                            networks,
+                            neighbors: if d == Dialect::Ios {
+                                // Family settings of the process's neighbors only.
+                                fam_neighbors
+                                    .into_iter()
+                                    .filter(|(k, _)| neighbors.contains_key(k))
+                                    .collect()
+                            } else {
+                                BTreeMap::new()
+                            },
+                            // IOS only: `bgp additional-paths ...` in the family.
+                            additional_paths_select: select
+                                .filter(|_| d == Dialect::Ios)
+                                .map(String::from),
+                            additional_paths: paths.filter(|_| d == Dialect::Ios).map(String::from),
+                            ..BgpFamily::default()
                         },
-                        ..BgpFamily::default()
-                    },
-                );
-            }
-            BgpTable {
-                router_id: rid.map(|r| r.to_string()),
-                neighbors,
-                families,
-                ..BgpTable::default()
-            }
-        })
+                    );
+                }
+                BgpTable {
+                    router_id: rid.map(|r| r.to_string()),
+                    neighbors,
+                    families,
+                    ..BgpTable::default()
+                }
+            },
+        )
 }
 
 fn config(d: Dialect) -> impl Strategy<Value = CiscoConfig> {
@@ -626,7 +731,7 @@ fn config(d: Dialect) -> impl Strategy<Value = CiscoConfig> {
             prop::collection::vec("bootflash:/[a-z0-9.-]{1,12}\\.bin( sup-[12])?", 0..2),
             any::<bool>(),
         ),
-        (lines(d), services(d)),
+        (lines(d), services(d), roles(d)),
     )
         .prop_map(
             move |(
@@ -639,7 +744,7 @@ fn config(d: Dialect) -> impl Strategy<Value = CiscoConfig> {
                 (ntp, dom, logs),
                 (hyphen, bare),
                 (boot, kick, system_form),
-                (lines, services),
+                (lines, services, roles),
             )| {
                 if d == Dialect::NxOs {
                     // NX-OS shows the global routes, then each VRF's in its context.
@@ -704,6 +809,7 @@ fn config(d: Dialect) -> impl Strategy<Value = CiscoConfig> {
                     lines,
                     services,
                     bgp,
+                    roles,
                     other: vec![],
                 }
             },

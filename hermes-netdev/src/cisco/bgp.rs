@@ -6,8 +6,9 @@
 //! Typed: the ASN (asplain or asdot, as written), the router ID, `bgp log-neighbor-changes`, each
 //! neighbor's session settings (remote AS, peer group, description, update source, shutdown,
 //! password as a [`hermes_core::Secret`], eBGP multihop, timers) and per-family settings
-//! (`activate`, route maps, `send-community`, `next-hop-self`, `soft-reconfiguration`), each
-//! family's `network` and `redistribute` lines. Everything else is kept as written where it
+//! (`activate`, route maps, `send-community`, `next-hop-self`, `soft-reconfiguration`, IOS
+//! `advertise additional-paths`), each family's `network` and `redistribute` lines and IOS
+//! `bgp additional-paths select ...` / `send|receive`. Everything else is kept as written where it
 //! stands (on the neighbor, the family, the VRF or the process).
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -83,6 +84,21 @@ pub struct BgpNeighbor {
     /// `soft-reconfiguration inbound`: what follows the keyword.
     #[serde(default)]
     pub soft_reconfiguration: Option<String>,
+    /// NX-OS `inherit peer T`: the neighbor takes the settings of peer template T.
+    #[serde(default)]
+    pub inherit_peer: Option<String>,
+    /// `inherit peer-session T` (IOS `neighbor X inherit peer-session T`, NX-OS in the neighbor
+    /// block): the session settings of template T (`template peer-session T`).
+    #[serde(default)]
+    pub inherit_peer_session: Option<String>,
+    /// `inherit peer-policy ...` in a family: what follows the keywords (IOS the template name,
+    /// NX-OS the name and its sequence number).
+    #[serde(default)]
+    pub inherit_peer_policy: Option<String>,
+    /// IOS `advertise additional-paths X` (in a family): what follows the keywords (`all`,
+    /// `best 2`, `group-best`...).
+    #[serde(default)]
+    pub advertise_additional_paths: Option<String>,
     /// NX-OS: the neighbor's `address-family X` blocks, by what follows `address-family`.
     #[serde(default)]
     pub families: BTreeMap<String, BgpNeighbor>,
@@ -96,6 +112,14 @@ pub struct BgpNeighbor {
 /// `ipv4 vrf V`).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct BgpFamily {
+    /// IOS `bgp additional-paths select X`: what follows `select` (`all`, `best 3`,
+    /// `group-best`...).
+    #[serde(default)]
+    pub additional_paths_select: Option<String>,
+    /// IOS `bgp additional-paths send|receive|send receive`: the capability, as written after
+    /// `additional-paths`.
+    #[serde(default)]
+    pub additional_paths: Option<String>,
     /// `network ...`: what follows the keyword (`10.0.0.0 mask 255.255.255.0`, `10.0.0.0/24`).
     #[serde(default)]
     pub networks: Vec<String>,
@@ -205,6 +229,16 @@ fn neighbor_item(n: &mut BgpNeighbor, w: &[&str], text: &str) -> bool {
         ["soft-reconfiguration", _] if n.soft_reconfiguration.is_none() => {
             n.soft_reconfiguration = Some(rest(1))
         }
+        ["inherit", "peer", t] if n.inherit_peer.is_none() => n.inherit_peer = Some(t.to_string()),
+        ["inherit", "peer-session", t] if n.inherit_peer_session.is_none() => {
+            n.inherit_peer_session = Some(t.to_string())
+        }
+        ["inherit", "peer-policy", _, ..] if n.inherit_peer_policy.is_none() && w.len() <= 4 => {
+            n.inherit_peer_policy = Some(rest(2))
+        }
+        ["advertise", "additional-paths", _, ..] if n.advertise_additional_paths.is_none() => {
+            n.advertise_additional_paths = Some(rest(2))
+        }
         _ => return false,
     }
     true
@@ -230,6 +264,8 @@ fn neighbor_items(n: &BgpNeighbor, skip_remote_as: bool) -> Vec<String> {
         opt(&mut v, "remote-as", &n.remote_as);
     }
     opt(&mut v, "peer-group", &n.peer_group);
+    opt(&mut v, "inherit peer", &n.inherit_peer);
+    opt(&mut v, "inherit peer-session", &n.inherit_peer_session);
     opt(&mut v, "description", &n.description);
     opt(&mut v, "update-source", &n.update_source);
     opt(&mut v, "ebgp-multihop", &n.ebgp_multihop);
@@ -246,11 +282,17 @@ fn neighbor_items(n: &BgpNeighbor, skip_remote_as: bool) -> Vec<String> {
     if n.activate {
         v.push("activate".to_string());
     }
+    opt(&mut v, "inherit peer-policy", &n.inherit_peer_policy);
     opt(&mut v, "send-community", &n.send_community);
     if n.next_hop_self {
         v.push("next-hop-self".to_string());
     }
     opt(&mut v, "soft-reconfiguration", &n.soft_reconfiguration);
+    opt(
+        &mut v,
+        "advertise additional-paths",
+        &n.advertise_additional_paths,
+    );
     if let Some(r) = &n.route_map_in {
         v.push(format!("route-map {r} in"));
     }
@@ -267,6 +309,7 @@ fn item_key(item: &str) -> String {
     let w = words(item);
     match w.as_slice() {
         ["route-map", _, dir] => format!("route-map {dir}"),
+        ["advertise", "additional-paths", ..] => "advertise additional-paths".to_string(),
         [k @ ("description"
         | "update-source"
         | "password"
@@ -384,7 +427,9 @@ fn table_problems(t: &BgpTable, at: &str, problems: &mut Vec<String>) {
             }
         }
         // A template (`inherit peer X` on NX-OS, `inherit peer-session X` on IOS) may give it.
-        let inherits = n.other.iter().any(|o| o.starts_with("inherit peer"));
+        let inherits = n.inherit_peer.is_some()
+            || n.inherit_peer_session.is_some()
+            || n.other.iter().any(|o| o.starts_with("inherit peer"));
         if defined
             && !n.is_peer_group
             && n.remote_as.is_none()
@@ -552,6 +597,18 @@ fn ios_family_line(tree: &ConfigTree<'_>, k: NodeId, f: &mut BgpFamily) {
         ["exit-address-family"] if leaf => {}
         ["network", _, ..] if leaf => f.networks.push(after_words(text, 1).to_string()),
         ["redistribute", _, ..] if leaf => f.redistribute.push(after_words(text, 1).to_string()),
+        ["bgp", "additional-paths", "select", _, ..]
+            if leaf && f.additional_paths_select.is_none() =>
+        {
+            f.additional_paths_select = Some(after_words(text, 3).to_string())
+        }
+        ["bgp", "additional-paths", x @ ..]
+            if leaf
+                && f.additional_paths.is_none()
+                && matches!(x, ["send"] | ["receive"] | ["send", "receive"]) =>
+        {
+            f.additional_paths = Some(after_words(text, 2).to_string())
+        }
         ["neighbor", ..] if leaf && ios_neighbor_line(&mut f.neighbors, &w, text) => {}
         _ => f.other.push(other_of(tree, k)),
     }
@@ -569,6 +626,12 @@ fn ios_neighbor_lines(map: &BTreeMap<String, BgpNeighbor>, out: &mut Vec<String>
 }
 
 fn ios_family_lines(f: &BgpFamily, out: &mut Vec<String>) {
+    if let Some(s) = &f.additional_paths_select {
+        out.push(format!(" bgp additional-paths select {s}"));
+    }
+    if let Some(a) = &f.additional_paths {
+        out.push(format!(" bgp additional-paths {a}"));
+    }
     for r in &f.redistribute {
         out.push(format!(" redistribute {r}"));
     }
@@ -798,8 +861,10 @@ fn managed_neighbor(live: &BgpNeighbor, want: &BgpNeighbor) -> BgpNeighbor {
         route_map_in,
         route_map_out,
         send_community,
-        soft_reconfiguration
+        soft_reconfiguration,
+        advertise_additional_paths
     );
+    opt!(inherit_peer, inherit_peer_session, inherit_peer_policy);
     if want.shutdown.is_none() {
         x.shutdown = None;
     }
@@ -852,6 +917,14 @@ fn managed_table(live: &BgpTable, want: &BgpTable) -> BgpTable {
         families.insert(
             af.clone(),
             BgpFamily {
+                additional_paths_select: wf
+                    .additional_paths_select
+                    .as_ref()
+                    .and(lf.additional_paths_select.clone()),
+                additional_paths: wf
+                    .additional_paths
+                    .as_ref()
+                    .and(lf.additional_paths.clone()),
                 networks: if wf.networks.is_empty() {
                     vec![]
                 } else {
@@ -887,16 +960,20 @@ fn managed_table(live: &BgpTable, want: &BgpTable) -> BgpTable {
     }
 }
 
-/// Commands turning neighbor items `have` into `want` (each prefixed with `prefix`).
+/// Commands turning neighbor items `have` into `want` (each prefixed with `prefix`). An IOS
+/// item (`prefix` = `neighbor X `) is removed with `no neighbor X ITEM`, the only form IOS takes;
+/// an NX-OS one (`prefix` = the indentation inside the neighbor block) with `no ITEM`.
 fn item_changes(have: &[String], want: &[String], prefix: &str, out: &mut Vec<String>) {
     let keys: BTreeSet<String> = want
         .iter()
         .filter(|i| !have.contains(i))
         .map(|i| item_key(i))
         .collect();
+    let body = prefix.trim_start();
+    let pad = &prefix[..prefix.len() - body.len()];
     for h in have {
         if !want.contains(h) && !keys.contains(&item_key(h)) {
-            out.push(format!("{prefix}no {h}"));
+            out.push(format!("{pad}no {body}{h}"));
         }
     }
     for w in want {
@@ -974,6 +1051,29 @@ fn family_lists(live: &BgpFamily, want: &BgpFamily, out: &mut Vec<String>) {
         ("network", &live.networks, &want.networks),
         ("redistribute", &live.redistribute, &want.redistribute),
     ];
+    // IOS additional paths: a changed value is removed, then set (`send` after `send receive`
+    // is another capability, not a subset to add).
+    let values = [
+        (
+            "bgp additional-paths select",
+            &live.additional_paths_select,
+            &want.additional_paths_select,
+        ),
+        (
+            "bgp additional-paths",
+            &live.additional_paths,
+            &want.additional_paths,
+        ),
+    ];
+    for (kw, l, w) in values {
+        let Some(w) = w.as_ref().filter(|w| l.as_ref() != Some(*w)) else {
+            continue;
+        };
+        if let Some(l) = l {
+            out.push(format!(" no {kw} {l}"));
+        }
+        out.push(format!(" {kw} {w}"));
+    }
     for (kw, l, w) in lists {
         if w.is_empty() {
             continue;

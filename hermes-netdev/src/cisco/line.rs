@@ -4,8 +4,9 @@
 //! Typed where an operator cares: the idle timeout (`exec-timeout`), the privilege level, `logging
 //! synchronous`, how users log in (`login`, `login local`, `login authentication LIST`), the line
 //! password (a [`hermes_core::Secret`]: never in `Debug`, serde output, errors or plans), the
-//! access classes and the transports. Every other line of the block (`stopbits 1`, `no exec`,
-//! `session-limit 10`, `logging synchronous level all`) is kept on it as written.
+//! access classes, the transports and the stop bits (IOS `stopbits`). Every other line of the
+//! block (`no exec`, `session-limit 10`, `logging synchronous level all`) is kept on it as
+//! written.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -54,6 +55,9 @@ pub struct Line {
     pub transport_output: Option<String>,
     /// `transport preferred ...` as written after it.
     pub transport_preferred: Option<String>,
+    /// IOS `stopbits 1|1.5|2` (asynchronous lines: console, aux). IOS does not show `stopbits 2`,
+    /// its default: a line that shows none is at 2.
+    pub stopbits: Option<Stopbits>,
     /// Lines of the block the model does not cover, as written (with their children, indented
     /// relative to the block).
     pub other: Vec<String>,
@@ -89,6 +93,18 @@ pub struct LinePassword {
     pub encryption: Option<u8>,
     /// The value as the device shows it (the type-7 string for `password 7 X`).
     pub value: Secret,
+}
+
+/// The stop bits of an asynchronous line (`stopbits X`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stopbits {
+    /// `stopbits 1`.
+    One,
+    /// `stopbits 1.5`.
+    OneAndHalf,
+    /// `stopbits 2` (the IOS default, not shown by the device).
+    Two,
 }
 
 /// The transports IOS and NX-OS take after `transport input|output|preferred`.
@@ -146,6 +162,15 @@ impl Line {
                 l.parse::<u8>().ok().filter(|v| v.to_string() == *l),
             ),
             ["logging", "synchronous"] => set(&mut self.logging_synchronous, Some(true)),
+            ["stopbits", b] if d == Dialect::Ios => set(
+                &mut self.stopbits,
+                match *b {
+                    "1" => Some(Stopbits::One),
+                    "1.5" => Some(Stopbits::OneAndHalf),
+                    "2" => Some(Stopbits::Two),
+                    _ => None,
+                },
+            ),
             ["login"] => set(&mut self.login, Some(Login::Password)),
             ["login", "local"] => set(&mut self.login, Some(Login::Local)),
             ["login", "authentication", l] => {
@@ -209,6 +234,12 @@ impl Line {
         if self.logging_synchronous == Some(true) {
             line("logging synchronous".into());
         }
+        match self.stopbits {
+            Some(Stopbits::One) => line("stopbits 1".into()),
+            Some(Stopbits::OneAndHalf) => line("stopbits 1.5".into()),
+            Some(Stopbits::Two) => line("stopbits 2".into()),
+            None => {}
+        }
         match &self.login {
             Some(Login::Password) => line("login".into()),
             Some(Login::Local) => line("login local".into()),
@@ -261,6 +292,11 @@ impl Line {
                 .transport_preferred
                 .as_ref()
                 .and(self.transport_preferred.clone()),
+            // A line that shows no `stopbits` is at IOS's default, 2.
+            stopbits: match (want.stopbits, self.stopbits) {
+                (Some(Stopbits::Two), None) => Some(Stopbits::Two),
+                (w, l) => w.and(l),
+            },
             other: self
                 .other
                 .iter()

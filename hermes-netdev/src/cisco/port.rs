@@ -1,8 +1,9 @@
 //! Port settings of a switch interface beyond its VLAN mode: the bare `switchport` line, DTP
 //! (`switchport nonegotiate`), the trunk encapsulation and pruning list of an ISL-capable
 //! Catalyst, spanning-tree edge / guard / BPDU settings (IOS `spanning-tree portfast ...`, NX-OS
-//! `spanning-tree port type ...`), and the physical layer (`speed`, `duplex`, IOS-XE `negotiation
-//! auto`).
+//! `spanning-tree port type ...`), the physical layer (`speed`, `duplex`, IOS-XE `negotiation
+//! auto`), the voice VLAN (`switchport voice vlan`), port security (`switchport port-security
+//! ...`) and NX-OS `priority-flow-control mode`.
 //!
 //! Each setting is `None` when the configuration does not state it; the differ then leaves it
 //! alone. The settings whose default a switch does not show (DTP on, no portfast, no guard) have a
@@ -62,6 +63,197 @@ pub struct PortSettings {
     pub duplex: Option<Duplex>,
     /// IOS-XE `negotiation auto` (`Some(true)`) / `no negotiation auto` (`Some(false)`).
     pub negotiation_auto: Option<bool>,
+    /// NX-OS `priority-flow-control mode auto|on|off` (802.1Qbb PFC on the port; `auto`, the
+    /// default, negotiates it with DCBX).
+    pub pfc_mode: Option<PfcMode>,
+    /// `switchport voice vlan N|dot1p|untagged|none` (a Catalyst access port carrying an IP
+    /// phone's traffic).
+    pub voice_vlan: Option<VoiceVlan>,
+    /// `switchport port-security ...`: how many MAC addresses the port learns and what happens
+    /// beyond them. Sticky addresses the switch learnt (`switchport port-security mac-address
+    /// sticky H.H.H`) and per-VLAN maximums are kept on the interface as written.
+    pub port_security: Option<PortSecurity>,
+}
+
+/// `switchport voice vlan X`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VoiceVlan {
+    /// `switchport voice vlan N`: the phone tags its traffic with VLAN N.
+    Vlan(u16),
+    /// `dot1p`: priority-tagged frames in the access VLAN.
+    Dot1p,
+    /// `untagged`: the phone sends untagged frames.
+    Untagged,
+    /// `none`: the phone uses its own configuration.
+    None,
+}
+
+/// The port-security settings of a switch port (IOS and NX-OS `switchport port-security ...`).
+///
+/// IOS does not show the defaults (`maximum 1`, `violation shutdown`, aging off): a port that
+/// shows none of them is at them, so a desired model stating them plans nothing there.
+///
+/// ```
+/// use hermes_netdev::cisco::{CiscoConfig, Dialect, Violation, VoiceVlan};
+/// let live = CiscoConfig::parse("interface Gi1/0/5\n switchport mode access\n switchport voice vlan 20\n switchport port-security maximum 2\n switchport port-security\n", Dialect::Ios);
+/// let port = &live.interfaces["Gi1/0/5"].port;
+/// assert_eq!(port.voice_vlan, Some(VoiceVlan::Vlan(20)));
+/// assert_eq!(port.port_security.as_ref().and_then(|p| p.maximum), Some(2));
+/// let mut want = live.clone();
+/// let ps = want.interfaces.get_mut("Gi1/0/5").unwrap().port.port_security.as_mut().unwrap();
+/// ps.violation = Some(Violation::Restrict);
+/// assert_eq!(live.diff(&want, Dialect::Ios, "sw").commands(), ["interface Gi1/0/5", " switchport port-security violation restrict"]);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PortSecurity {
+    /// The bare `switchport port-security` line (`Some(true)`): enforcement on. `Some(false)`
+    /// renders nothing: the differ sends `no switchport port-security`.
+    pub enabled: Option<bool>,
+    /// `maximum N`: secure addresses the port takes (default 1).
+    pub maximum: Option<u32>,
+    /// `violation protect|restrict|shutdown` (default shutdown).
+    pub violation: Option<Violation>,
+    /// `mac-address sticky` (`Some(true)`): learnt addresses are written to the configuration.
+    /// `Some(false)` renders nothing.
+    pub sticky: Option<bool>,
+    /// `aging time N`, in minutes (0 = no aging, the default).
+    pub aging_time: Option<u32>,
+    /// `aging type absolute|inactivity`.
+    pub aging_type: Option<AgingType>,
+}
+
+/// What a port does when port security is violated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Violation {
+    /// Drops the frames of unknown addresses silently.
+    Protect,
+    /// Drops them and counts / logs the violation.
+    Restrict,
+    /// Puts the port in the error-disabled state (the default).
+    Shutdown,
+}
+
+/// How secure addresses age.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgingType {
+    /// After the aging time, whatever the traffic.
+    Absolute,
+    /// After the aging time without traffic.
+    Inactivity,
+}
+
+impl PortSecurity {
+    /// Reads the words after `switchport port-security`; `false` if not covered or already read.
+    fn read(&mut self, w: &[&str]) -> bool {
+        fn set<T>(f: &mut Option<T>, v: Option<T>) -> bool {
+            match v {
+                Some(v) if f.is_none() => {
+                    *f = Some(v);
+                    true
+                }
+                _ => false,
+            }
+        }
+        let num = |s: &str| s.parse::<u32>().ok().filter(|v| v.to_string() == s);
+        match w {
+            [] => set(&mut self.enabled, Some(true)),
+            ["maximum", n] => set(&mut self.maximum, num(n)),
+            ["violation", v] => set(
+                &mut self.violation,
+                match *v {
+                    "protect" => Some(Violation::Protect),
+                    "restrict" => Some(Violation::Restrict),
+                    "shutdown" => Some(Violation::Shutdown),
+                    _ => None,
+                },
+            ),
+            ["mac-address", "sticky"] => set(&mut self.sticky, Some(true)),
+            ["aging", "time", n] => set(&mut self.aging_time, num(n)),
+            ["aging", "type", t] => set(
+                &mut self.aging_type,
+                match *t {
+                    "absolute" => Some(AgingType::Absolute),
+                    "inactivity" => Some(AgingType::Inactivity),
+                    _ => None,
+                },
+            ),
+            _ => false,
+        }
+    }
+
+    /// The lines in the order IOS shows them (the bare line last, after the settings).
+    fn lines(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let p = "switchport port-security";
+        if let Some(n) = self.maximum {
+            out.push(format!("{p} maximum {n}"));
+        }
+        if let Some(v) = self.violation {
+            let v = match v {
+                Violation::Protect => "protect",
+                Violation::Restrict => "restrict",
+                Violation::Shutdown => "shutdown",
+            };
+            out.push(format!("{p} violation {v}"));
+        }
+        if self.sticky == Some(true) {
+            out.push(format!("{p} mac-address sticky"));
+        }
+        if let Some(t) = self.aging_time {
+            out.push(format!("{p} aging time {t}"));
+        }
+        if let Some(t) = self.aging_type {
+            let t = match t {
+                AgingType::Absolute => "absolute",
+                AgingType::Inactivity => "inactivity",
+            };
+            out.push(format!("{p} aging type {t}"));
+        }
+        if self.enabled == Some(true) {
+            out.push(p.to_string());
+        }
+        out
+    }
+
+    /// The settings of live `l` (`None`: the port shows no port-security line) that `w` states;
+    /// a default `w` states that the port does not show is taken as shown.
+    fn managed(l: Option<&PortSecurity>, w: &PortSecurity) -> PortSecurity {
+        let d = PortSecurity::default();
+        let l = l.unwrap_or(&d);
+        PortSecurity {
+            enabled: w.enabled.and(l.enabled),
+            maximum: match (w.maximum, l.maximum) {
+                (Some(1), None) => Some(1),
+                (w, l) => w.and(l),
+            },
+            violation: match (w.violation, l.violation) {
+                (Some(Violation::Shutdown), None) => Some(Violation::Shutdown),
+                (w, l) => w.and(l),
+            },
+            sticky: w.sticky.and(l.sticky),
+            aging_time: match (w.aging_time, l.aging_time) {
+                (Some(0), None) => Some(0),
+                (w, l) => w.and(l),
+            },
+            aging_type: w.aging_type.and(l.aging_type),
+        }
+    }
+}
+
+/// NX-OS `priority-flow-control mode X`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PfcMode {
+    /// `auto`: negotiated with DCBX (the default).
+    Auto,
+    /// `on`: PFC enabled whatever the peer says.
+    On,
+    /// `off`: PFC disabled.
+    Off,
 }
 
 /// The tagging protocol of an IOS trunk (`switchport trunk encapsulation X`).
@@ -266,6 +458,36 @@ impl PortSettings {
                     _ => None,
                 },
             ),
+            ["switchport", "voice", "vlan", v] => set(
+                &mut self.voice_vlan,
+                match *v {
+                    "dot1p" => Some(VoiceVlan::Dot1p),
+                    "untagged" => Some(VoiceVlan::Untagged),
+                    "none" => Some(VoiceVlan::None),
+                    n => n
+                        .parse::<u16>()
+                        .ok()
+                        .filter(|x| x.to_string() == n)
+                        .map(VoiceVlan::Vlan),
+                },
+            ),
+            ["switchport", "port-security", rest @ ..] => {
+                let mut ps = self.port_security.clone().unwrap_or_default();
+                let read = ps.read(rest);
+                if read {
+                    self.port_security = Some(ps);
+                }
+                read
+            }
+            ["priority-flow-control", "mode", m] if !ios => set(
+                &mut self.pfc_mode,
+                match *m {
+                    "auto" => Some(PfcMode::Auto),
+                    "on" => Some(PfcMode::On),
+                    "off" => Some(PfcMode::Off),
+                    _ => None,
+                },
+            ),
             ["negotiation", "auto"] if ios => set(&mut self.negotiation_auto, Some(true)),
             ["no", "negotiation", "auto"] if ios => set(&mut self.negotiation_auto, Some(false)),
             _ => false,
@@ -298,6 +520,16 @@ impl PortSettings {
         }
         if self.nonegotiate == Some(true) {
             out.push("switchport nonegotiate".into());
+        }
+        match self.voice_vlan {
+            Some(VoiceVlan::Vlan(v)) => out.push(format!("switchport voice vlan {v}")),
+            Some(VoiceVlan::Dot1p) => out.push("switchport voice vlan dot1p".into()),
+            Some(VoiceVlan::Untagged) => out.push("switchport voice vlan untagged".into()),
+            Some(VoiceVlan::None) => out.push("switchport voice vlan none".into()),
+            None => {}
+        }
+        if let Some(ps) = &self.port_security {
+            out.extend(ps.lines());
         }
         match self.speed {
             Some(Speed::Auto) => out.push("speed auto".into()),
@@ -365,6 +597,15 @@ impl PortSettings {
         if let Some(l) = link {
             out.push(format!("spanning-tree link-type {l}"));
         }
+        let pfc = match self.pfc_mode {
+            Some(PfcMode::Auto) => Some("auto"),
+            Some(PfcMode::On) => Some("on"),
+            Some(PfcMode::Off) => Some("off"),
+            None => None,
+        };
+        if let (Some(m), Dialect::NxOs) = (pfc, d) {
+            out.push(format!("priority-flow-control mode {m}"));
+        }
         out
     }
 
@@ -388,6 +629,10 @@ impl PortSettings {
                         (Some(Duplex::Auto), None) => Some(Duplex::Auto),
                         (w, l) => w.and(l),
                     },
+                    port_security: want
+                        .port_security
+                        .as_ref()
+                        .map(|w| PortSecurity::managed(l.port_security.as_ref(), w)),
                     $($f: want.$f.as_ref().and(l.$f.clone()),)*
                 }
             };
@@ -402,7 +647,9 @@ impl PortSettings {
             guard,
             link_type,
             speed_nonegotiate,
-            negotiation_auto
+            negotiation_auto,
+            pfc_mode,
+            voice_vlan
         )
     }
 
@@ -418,6 +665,8 @@ impl PortSettings {
                 "switchport trunk encapsulation",
             ),
             (p.trunk_pruning.is_some(), "switchport trunk pruning"),
+            (p.voice_vlan.is_some(), "switchport voice vlan"),
+            (p.port_security.is_some(), "switchport port-security"),
         ];
         for (set, what) in l2_only {
             if set && routed {
@@ -432,6 +681,34 @@ impl PortSettings {
                 "interface {name}: `switchport nonegotiate` conflicts with `switchport mode \
                  dynamic` (the switch refuses it): set the mode to access or trunk, or leave DTP on"
             ));
+        }
+        if let Some(VoiceVlan::Vlan(v)) = p.voice_vlan {
+            if !(1..=4094).contains(&v) {
+                problems.push(format!(
+                    "interface {name} voice VLAN {v} is out of range (1-4094)"
+                ));
+            }
+        }
+        if let Some(ps) = &p.port_security {
+            // A Catalyst refuses port security on a port in a DTP mode ("Command rejected: X
+            // is a dynamic port").
+            if ps.enabled == Some(true) && matches!(i.switchport, Some(Switchport::Dynamic { .. }))
+            {
+                problems.push(format!(
+                    "interface {name}: port security on a port in `switchport mode dynamic` (the \
+                     switch refuses it): set the mode to access or trunk"
+                ));
+            }
+            if ps.maximum == Some(0) {
+                problems.push(format!(
+                    "interface {name}: port-security maximum 0 (at least 1 address)"
+                ));
+            }
+            if let Some(t) = ps.aging_time.filter(|t| *t > 1440) {
+                problems.push(format!(
+                    "interface {name}: port-security aging time {t} minutes (0-1440)"
+                ));
+            }
         }
         if let Some(Speed::Mbps(s)) = p.speed {
             if !SPEEDS.contains(&s) {
