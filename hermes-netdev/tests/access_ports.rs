@@ -5,35 +5,20 @@
 //! per changed value, nothing the desired model does not state), validation, and the line
 //! password never printed.
 
-use std::path::PathBuf;
-
 use hermes_netdev::cisco::{
     CiscoConfig, Dialect, Duplex, LinkType, Login, PortFast, Speed, StpGuard, StpToggle,
     Switchport, TrunkEncapsulation,
 };
 
-fn read(rel: &str) -> String {
-    let dir = std::env::var_os("CARGO_MANIFEST_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
-    std::fs::read_to_string(dir.join("tests/data/configs").join(rel))
-        .unwrap_or_else(|e| panic!("{rel}: {e} (listed in tests/data/configs/SOURCES.md)"))
-}
-
-/// Parses a vendored file; it must re-render to the same model and self-diff to nothing.
-fn model(rel: &str, d: Dialect) -> CiscoConfig {
-    let m = CiscoConfig::parse(&read(rel), d);
-    let out = m.render(d);
-    assert_eq!(CiscoConfig::parse(&out, d), m, "{rel}\n{out}");
-    assert!(m.diff(&m, d, rel).is_empty(), "{rel}");
-    m
-}
+#[path = "common/configs.rs"]
+mod configs;
+use configs::cisco_model;
 
 #[test]
 fn catalyst_9000_access_port_settings_are_typed() {
     // genieparser ShowRunInterface golden_output_9: an 802.1X access port, four-space indented.
     let rel = "genieparser/iosxe_show_running-config_interface_9.txt";
-    let m = model(rel, Dialect::Ios);
+    let m = cisco_model(rel, Dialect::Ios);
     let gi = &m.interfaces["GigabitEthernet1/0/13"];
     assert_eq!(gi.switchport, Some(Switchport::Access { vlan: Some(70) }));
     assert_eq!(gi.port.nonegotiate, Some(true));
@@ -94,7 +79,7 @@ fn catalyst_9000_access_port_settings_are_typed() {
 #[test]
 fn nonegotiate_with_a_dynamic_port_is_refused_before_sending() {
     let rel = "genieparser/iosxe_show_running-config_interface_9.txt";
-    let mut m = model(rel, Dialect::Ios);
+    let mut m = cisco_model(rel, Dialect::Ios);
     let gi = m.interfaces.get_mut("GigabitEthernet1/0/13").unwrap();
     gi.switchport = Some(Switchport::Dynamic {
         desirable: false,
@@ -122,7 +107,7 @@ fn access_ports_with_voice_vlans_keep_what_is_not_modelled() {
             "TenGigabitEthernet1/0/13",
         ),
     ] {
-        let m = model(rel, Dialect::Ios);
+        let m = cisco_model(rel, Dialect::Ios);
         let i = &m.interfaces[name];
         assert_eq!(i.port.portfast, Some(PortFast::Enable), "{rel}");
         // The voice VLAN and port security are typed (tests/config_families.rs); the 802.1X,
@@ -147,7 +132,7 @@ fn access_ports_with_voice_vlans_keep_what_is_not_modelled() {
 fn speed_nonegotiate_stands_beside_the_speed() {
     // genieparser ShowRunInterface golden_output_21: a 25G port shows both lines.
     let rel = "genieparser/iosxe_show_running-config_interface_21.txt";
-    let m = model(rel, Dialect::Ios);
+    let m = cisco_model(rel, Dialect::Ios);
     let p = &m.interfaces["TwentyFiveGigE1/1/1"].port;
     assert_eq!(p.speed, Some(Speed::Mbps(25000)));
     assert_eq!(p.speed_nonegotiate, Some(true));
@@ -174,7 +159,7 @@ fn speed_nonegotiate_stands_beside_the_speed() {
 fn ios_speeds_and_duplex_are_validated() {
     // batfish ios-interface-speed: `speed 1000`, `speed 100`.
     let rel = "batfish/ios-interface-speed";
-    let m = model(rel, Dialect::Ios);
+    let m = cisco_model(rel, Dialect::Ios);
     assert_eq!(
         m.interfaces["GigabitEthernet0/1"].port.speed,
         Some(Speed::Mbps(1000))
@@ -222,7 +207,7 @@ fn ios_speeds_and_duplex_are_validated() {
 fn bare_switchport_and_trunk_encapsulations() {
     // batfish ios_switchport_mode: `switchport` alone, with a mode, and before an encapsulation.
     let rel = "batfish/ios_switchport_mode";
-    let m = model(rel, Dialect::Ios);
+    let m = cisco_model(rel, Dialect::Ios);
     let e = |n: &str| &m.interfaces[n];
     assert!(!e("Ethernet0/0").port.layer2);
     assert!(e("Ethernet0/1").port.layer2);
@@ -281,7 +266,7 @@ fn bare_switchport_and_trunk_encapsulations() {
 fn nxos_port_types_guards_and_bpdu_settings() {
     // batfish nxos_interface_spanning_tree.
     let rel = "batfish/nxos_interface_spanning_tree";
-    let m = model(rel, Dialect::NxOs);
+    let m = cisco_model(rel, Dialect::NxOs);
     let p = |n: &str| &m.interfaces[n].port;
     assert_eq!(p("Ethernet1/1").bpdufilter, Some(StpToggle::Enable));
     assert_eq!(p("Ethernet1/1").bpduguard, Some(StpToggle::Disable));
@@ -323,7 +308,7 @@ fn nxos_port_types_guards_and_bpdu_settings() {
 fn nxos_speed_and_duplex() {
     // batfish nxos_interface_speed.
     let rel = "batfish/nxos_interface_speed";
-    let m = model(rel, Dialect::NxOs);
+    let m = cisco_model(rel, Dialect::NxOs);
     let e1 = &m.interfaces["Ethernet1/1"];
     assert_eq!(e1.port.speed, Some(Speed::Mbps(100000)));
     assert_eq!(e1.port.duplex, Some(Duplex::Full));
@@ -341,7 +326,7 @@ fn nxos_speed_and_duplex() {
 fn ios_lines_are_typed_and_their_passwords_never_print() {
     // batfish ios-line: console, aux, vty ranges and async line ranges.
     let rel = "batfish/ios-line";
-    let m = model(rel, Dialect::Ios);
+    let m = cisco_model(rel, Dialect::Ios);
     let con = &m.lines["con 0"];
     assert_eq!(
         con.exec_timeout.map(|t| (t.minutes, t.seconds)),
@@ -412,7 +397,7 @@ fn ios_lines_are_typed_and_their_passwords_never_print() {
 fn nxos_lines_entered_twice_are_one_line() {
     // batfish nxos_line: `line console` and `line vty` each appear twice.
     let rel = "batfish/nxos_line";
-    let m = model(rel, Dialect::NxOs);
+    let m = cisco_model(rel, Dialect::NxOs);
     assert_eq!(m.lines.len(), 2);
     assert_eq!(m.lines["console"].exec_timeout.map(|t| t.minutes), Some(15));
     let vty = &m.lines["vty"];

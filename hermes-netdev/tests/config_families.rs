@@ -11,12 +11,9 @@ use hermes_netdev::cisco::{
     VoiceVlan,
 };
 
-fn vendored(rel: &str) -> String {
-    let dir = std::env::var_os("CARGO_MANIFEST_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")));
-    std::fs::read_to_string(dir.join("tests/data/configs").join(rel)).unwrap()
-}
+#[path = "common/configs.rs"]
+mod configs;
+use configs::vendored;
 
 fn shared(rel: &str) -> String {
     std::fs::read_to_string(hermes_testkit::shared_data().join("netdev").join(rel)).unwrap()

@@ -7,27 +7,11 @@
 //! `format` is written by hand after the FortiOS CLI reference (no permissive `show
 //! full-configuration` with a message text was found).
 
-use std::path::PathBuf;
-
 use hermes_netdev::fortios::FortiConfig;
 
-fn read(rel: &str) -> String {
-    let dir = std::env::var_os("CARGO_MANIFEST_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
-    std::fs::read_to_string(dir.join("tests/data/configs").join(rel)).unwrap()
-}
-
-/// parse(render(m)) == m, a stable rendering and no self-diff.
-fn round_trip(rel: &str, text: &str) -> FortiConfig {
-    let m = FortiConfig::parse(text);
-    let out = m.render();
-    let again = FortiConfig::parse(&out);
-    assert_eq!(again, m, "{rel}: parse(render(m)) != m\n{out}");
-    assert_eq!(again.render(), out, "{rel}: the rendering is not stable");
-    assert!(m.diff(&m, rel).is_empty(), "{rel}: self-diff not empty");
-    m
-}
+#[path = "common/configs.rs"]
+mod configs;
+use configs::{fortios_round_trip, vendored};
 
 fn heads(m: &FortiConfig) -> Vec<&str> {
     m.other
@@ -43,8 +27,8 @@ const DISCLAIMER: &str = "config system replacemsg admin \"pre_admin-disclaimer-
 fn replacement_messages_are_typed_by_group_and_type() {
     // batfish fortios_ignored: empty message blocks as a FortiGate writes them.
     let rel = "batfish/fortios_ignored";
-    let text = read(rel);
-    let m = round_trip(rel, &text);
+    let text = vendored(rel);
+    let m = fortios_round_trip(rel, &text);
     assert!(
         heads(&m)
             .iter()
@@ -69,7 +53,7 @@ fn replacement_messages_are_typed_by_group_and_type() {
     );
 
     // A message with its text: the buffer as the CLI reads it, quotes and line breaks kept.
-    let m = round_trip("disclaimer", DISCLAIMER);
+    let m = fortios_round_trip("disclaimer", DISCLAIMER);
     let d = &m.replacemsgs["admin"]["pre_admin-disclaimer-text"];
     assert_eq!(
         d.buffer.as_deref(),
@@ -90,8 +74,8 @@ fn replacement_message_scripts_apply_as_the_device_does() {
     // a buffer mixing escapes and both quote kinds, which the model cannot write back as written:
     // kept verbatim on the message; a type with blanks (quoted on the head).
     let rel = "batfish/fortios_replacemsg";
-    let text = read(rel);
-    let m = round_trip(rel, &text);
+    let text = vendored(rel);
+    let m = fortios_round_trip(rel, &text);
     assert!(m.other.is_empty(), "{:?}", m.other);
     let admin = &m.replacemsgs["admin"];
     assert_eq!(admin.len(), 3);
@@ -113,7 +97,7 @@ fn replacement_message_scripts_apply_as_the_device_does() {
 
 #[test]
 fn replacement_messages_are_diffed_validated_and_sent_by_type() {
-    let live = round_trip("disclaimer", DISCLAIMER);
+    let live = fortios_round_trip("disclaimer", DISCLAIMER);
     // Only the message `want` names is managed, on the keys it sets.
     let mut want = FortiConfig::default();
     let mut msg = live.replacemsgs["admin"]["pre_admin-disclaimer-text"].clone();
@@ -179,7 +163,7 @@ fn replacement_messages_are_diffed_validated_and_sent_by_type() {
 fn prefix_lists_keep_their_rules_in_device_order() {
     // NLNOG bogon_prefixes: rule 3 written before rule 2, `ge` set and `le` unset on each rule.
     let rel = "nlnog/fortios_bogon_prefixes";
-    let m = round_trip(rel, &read(rel));
+    let m = fortios_round_trip(rel, &vendored(rel));
     assert!(m.other.is_empty(), "{:?}", m.other);
     let l = &m.prefix_lists["IPv4_BOGONS"];
     let ids: Vec<u32> = l.rules.iter().map(|(id, _)| *id).collect();
@@ -201,7 +185,7 @@ fn prefix_lists_keep_their_rules_in_device_order() {
 
     // NLNOG small_prefixes: an IPv6 list and a route map matching both lists.
     let rel = "nlnog/fortios_small_prefixes";
-    let m = round_trip(rel, &read(rel));
+    let m = fortios_round_trip(rel, &vendored(rel));
     assert!(m.other.is_empty(), "{:?}", m.other);
     let r6 = &m.prefix_lists6["IPv6_SMALL_PREFIXES"].rules[0].1;
     assert_eq!(r6.prefix6.as_deref(), Some("::/0"));
@@ -222,7 +206,7 @@ fn prefix_lists_keep_their_rules_in_device_order() {
 #[test]
 fn prefix_lists_are_diffed_and_validated() {
     let rel = "nlnog/fortios_small_prefixes";
-    let live = round_trip(rel, &read(rel));
+    let live = fortios_round_trip(rel, &vendored(rel));
     let mut want = FortiConfig::default();
     let mut l = live.prefix_lists["IPv4_SMALL_PREFIXES"].clone();
     l.rules[0].1.ge = Some("24".into());
@@ -292,7 +276,7 @@ fn policy_scripts_skip_the_commands_the_device_refuses() {
     // batfish firewall_policy_warn: `edit not_a_number` and its lines, `move` / `clone` naming a
     // missing policy, `clone 3 to foobar` and `clone 3 to 1` are refused; the rest applies.
     let rel = "batfish/fortios_firewall_policy_warn";
-    let m = round_trip(rel, &read(rel));
+    let m = fortios_round_trip(rel, &vendored(rel));
     assert!(
         !heads(&m).contains(&"config firewall policy"),
         "{:?}",
@@ -315,7 +299,7 @@ fn policy_scripts_skip_the_commands_the_device_refuses() {
     // batfish policy_defs_refs: `delete 2` (no such policy yet) refused, `clone 1 to 2` applied,
     // `clone 3 to 4` refused, policy 5 created then deleted.
     let rel = "batfish/fortios_policy_defs_refs";
-    let m = round_trip(rel, &read(rel));
+    let m = fortios_round_trip(rel, &vendored(rel));
     let ids: Vec<u32> = m.policies.iter().map(|(i, _)| *i).collect();
     assert_eq!(ids, [1, 2]);
     assert_eq!(m.policies[1].1, m.policies[0].1);
@@ -328,6 +312,6 @@ fn a_multi_line_value_in_a_nested_block_is_written_back_unindented() {
     // message texts in other tables): its continuation lines are part of the value. They were
     // indented with the block on each rendering, so the value grew and never read back equal.
     let text = "config system admin\n    edit \"ops\"\n        set accprofile \"super_admin\"\n        config gui-dashboard\n            edit 1\n                set name \"Main\nsecond line\"\n            next\n        end\n    next\nend\n";
-    let m = round_trip("nested", text);
+    let m = fortios_round_trip("nested", text);
     assert_eq!(m.render(), text);
 }

@@ -5,35 +5,19 @@
 //! written by hand after the FortiOS CLI reference (`config firewall policy`), as no permissive
 //! configuration with security profiles was found.
 
-use std::path::PathBuf;
-
 use hermes_core::Secret;
 use hermes_netdev::fortios::{Admin, FortiConfig};
 
-fn read(rel: &str) -> String {
-    let dir = std::env::var_os("CARGO_MANIFEST_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
-    std::fs::read_to_string(dir.join("tests/data/configs").join(rel)).unwrap()
-}
-
-/// parse(render(m)) == m, a stable rendering and no self-diff.
-fn round_trip(rel: &str, text: &str) -> FortiConfig {
-    let m = FortiConfig::parse(text);
-    let out = m.render();
-    let again = FortiConfig::parse(&out);
-    assert_eq!(again, m, "{rel}: parse(render(m)) != m\n{out}");
-    assert_eq!(again.render(), out, "{rel}: the rendering is not stable");
-    assert!(m.diff(&m, rel).is_empty(), "{rel}: self-diff not empty");
-    m
-}
+#[path = "common/configs.rs"]
+mod configs;
+use configs::{fortios_round_trip, vendored};
 
 #[test]
 fn admins_and_access_profiles_are_typed() {
     // batfish fortios testconfigs/fortios_ignored: `config system accprofile` (two profiles, a
     // nested `netgrp-permission`) and `config system admin` (`admin`, with a `gui-dashboard`).
     let rel = "batfish/fortios_ignored";
-    let m = round_trip(rel, &read(rel));
+    let m = fortios_round_trip(rel, &vendored(rel));
     let heads: Vec<&str> = m
         .other
         .iter()
@@ -82,7 +66,7 @@ fn admins_and_access_profiles_are_typed() {
 #[test]
 fn an_admin_added_touches_no_other_admin_and_its_password_is_never_shown() {
     let rel = "batfish/fortios_ignored";
-    let live = FortiConfig::parse(&read(rel));
+    let live = FortiConfig::parse(&vendored(rel));
     let mut want = FortiConfig {
         accprofiles: live.accprofiles.clone(),
         ..FortiConfig::default()
@@ -215,7 +199,7 @@ fn address_keys_are_typed() {
     // batfish fortios testconfigs/address: uuid, interface-subnet, wildcard (edited again in a
     // second block: the later value wins).
     let rel = "batfish/fortios_address";
-    let m = round_trip(rel, &read(rel));
+    let m = fortios_round_trip(rel, &vendored(rel));
     assert_eq!(
         m.addresses["interface-subnet"].interface.as_deref(),
         Some("port1")
@@ -253,7 +237,7 @@ fn address_keys_are_typed() {
 fn group_exclusions_are_typed_and_sent_as_a_table() {
     // batfish fortios testconfigs/addrgrp: `set exclude-member` twice, then `append`.
     let rel = "batfish/fortios_addrgrp";
-    let m = round_trip(rel, &read(rel));
+    let m = fortios_round_trip(rel, &vendored(rel));
     let g = &m.addrgrps["grp1"];
     assert_eq!(g.exclude.as_deref(), Some("enable"));
     assert_eq!(g.exclude_member, ["addr4", "addr5"]);
@@ -306,7 +290,7 @@ fn group_exclusions_are_typed_and_sent_as_a_table() {
 fn service_protocol_keys_are_typed() {
     // batfish fortios testconfigs/service_custom: SCTP ranges, ICMP type/code, protocol numbers.
     let rel = "batfish/fortios_service_custom";
-    let m = round_trip(rel, &read(rel));
+    let m = fortios_round_trip(rel, &vendored(rel));
     let s = &m.services;
     assert_eq!(s["custom_icmp"].icmptype.as_deref(), Some("255"));
     assert_eq!(s["custom_icmp"].icmpcode.as_deref(), Some("255"));
@@ -332,7 +316,7 @@ fn service_protocol_keys_are_typed() {
 fn policy_uuid_is_typed_and_checked() {
     // batfish fortios testconfigs/firewall_policy: `set uuid` on two policies.
     let rel = "batfish/fortios_firewall_policy";
-    let m = round_trip(rel, &read(rel));
+    let m = fortios_round_trip(rel, &vendored(rel));
     let uuids: Vec<_> = m
         .policies
         .iter()
@@ -369,7 +353,7 @@ fn policy_security_profiles_are_typed() {
     // The layout FortiOS 6.4-7.x writes for a policy with security profiles, NAT to a pool and
     // user groups (written by hand after the FortiOS CLI reference, `config firewall policy`).
     let text = "config firewall policy\n    edit 7\n        set name \"lan-out\"\n        set uuid 5c1e0f7a-9a1b-51ee-3b8e-6f6d0b1c2d3e\n        set srcintf \"internal\"\n        set dstintf \"wan1\"\n        set action accept\n        set srcaddr \"all\"\n        set dstaddr \"all\"\n        set schedule \"always\"\n        set service \"ALL\"\n        set utm-status enable\n        set inspection-mode proxy\n        set ssl-ssh-profile \"certificate-inspection\"\n        set av-profile \"default\"\n        set webfilter-profile \"default\"\n        set dnsfilter-profile \"default\"\n        set ips-sensor \"default\"\n        set application-list \"default\"\n        set profile-protocol-options \"default\"\n        set logtraffic all\n        set logtraffic-start enable\n        set ippool enable\n        set poolname \"pool-1\"\n        set groups \"staff\" \"guests\"\n        set nat enable\n        set comments \"outbound\"\n        set captive-portal-exempt enable\n    next\nend\n";
-    let m = round_trip("utm", text);
+    let m = fortios_round_trip("utm", text);
     let p = &m.policies[0].1;
     assert_eq!(p.utm_status.as_deref(), Some("enable"));
     assert_eq!(p.inspection_mode.as_deref(), Some("proxy"));
@@ -431,7 +415,7 @@ fn an_admin_password_in_any_form_stays_out_of_debug() {
         let text = format!(
             "config system admin\n    edit \"a\"\n        set password {v}\n    next\nend\n"
         );
-        let m = round_trip(v, &text);
+        let m = fortios_round_trip(v, &text);
         let a = &m.admins["a"];
         assert!(a.extra.is_empty(), "{v}: {:?}", a.extra.keys());
         assert!(a.password.is_some(), "{v}");
@@ -448,7 +432,7 @@ fn router_access_lists_keep_their_rules_in_device_order() {
     // batfish fortios testconfigs/access_list: rule 12 first, edited again at the end of the same
     // `config rule` table (it keeps its place and takes the new prefix).
     let rel = "batfish/fortios_access_list";
-    let m = round_trip(rel, &read(rel));
+    let m = fortios_round_trip(rel, &vendored(rel));
     assert!(m
         .other
         .iter()
@@ -538,7 +522,7 @@ fn route_maps_are_typed_and_their_references_checked() {
     // batfish fortios testconfigs/route_map: rule 9999 before rule 1 (insertion order), edited
     // again; rules matching access lists acl1 and acl2.
     let rel = "batfish/fortios_route_map";
-    let m = round_trip(rel, &read(rel));
+    let m = fortios_round_trip(rel, &vendored(rel));
     let rm = &m.route_maps["route_map1"];
     assert_eq!(rm.comments.as_deref(), Some("comment for route_map1"));
     let ids: Vec<u32> = rm.rules.iter().map(|(id, _)| *id).collect();
@@ -597,7 +581,7 @@ fn route_maps_are_typed_and_their_references_checked() {
     );
     // batfish access_list_reference: a rule matching an access list nobody defined.
     let rel = "batfish/fortios_access_list_reference";
-    let r = round_trip(rel, &read(rel));
+    let r = fortios_round_trip(rel, &vendored(rel));
     assert!(r.router_access_lists["acl_name1"].rules.len() == 1);
     let err = r.validate(rel).unwrap_err().to_string();
     assert!(
@@ -612,7 +596,7 @@ fn bgp_process_neighbors_and_networks_are_typed() {
     // batfish fortios testconfigs/bgp: `set as 0` then `set as 1`, neighbors using route maps rm1
     // and rm2, networks 0 and 4294967295 in both prefix forms.
     let rel = "batfish/fortios_bgp";
-    let m = round_trip(rel, &read(rel));
+    let m = fortios_round_trip(rel, &vendored(rel));
     assert!(m.other.iter().all(|o| !o.starts_with("config router bgp")));
     let b = m.bgp.as_ref().unwrap();
     assert_eq!(b.as_.as_deref(), Some("1"));
@@ -709,7 +693,7 @@ fn a_value_cut_inside_its_quote_does_not_take_in_the_lines_rendered_after_it() {
     // the open quote took in the lines that followed it in the rendering, up to the next quoted
     // `exclude-member` list, so parse(render(m)) != m.
     let text = "config firewall addrgrp\n    edit \"cycles\"\n        set comment \"no\n        set member valid\n    next\n    edit \"grp2\"\n        set member addr1\n        set exclude-member addr2\n        append exclude-member addr3\n    next\nend\n";
-    let m = round_trip("cut", text);
+    let m = fortios_round_trip("cut", text);
     assert_eq!(m.addrgrps["cycles"].comment.as_deref(), Some("no"));
     assert_eq!(m.addrgrps["cycles"].member, ["valid"]);
     assert_eq!(m.addrgrps["grp2"].exclude_member, ["addr2", "addr3"]);
