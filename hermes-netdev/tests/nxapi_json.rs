@@ -1,0 +1,421 @@
+//! NX-OS structured (`cli` / JSON) replies read into the typed rows of the text parsers
+//! (`hermes_netdev::show::parse_nxos_json_*`), on reply bodies recorded from real Nexus switches
+//! by napalm (Apache-2.0; files in tests/recorded/nxapi, provenance and digests in its
+//! SOURCES.md, checked here), and on shapes the recordings show only one way (one row instead of
+//! many, numbers as text) derived from them.
+
+use std::path::PathBuf;
+
+use hermes_netdev::show::{self, NxosInterface};
+use hermes_netdev::NetError;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+fn dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/recorded/nxapi")
+}
+
+fn body(file: &str) -> Value {
+    let bytes = std::fs::read(dir().join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+    serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{file}: {e}"))
+}
+
+/// Every `napalm_body_*` file is listed in SOURCES.md with the first 16 hex digits of its
+/// sha256, and every one listed exists.
+#[test]
+fn recorded_bodies_match_their_sources_entries() {
+    let sources = std::fs::read_to_string(dir().join("SOURCES.md")).unwrap();
+    let mut checked = 0;
+    for entry in std::fs::read_dir(dir()).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().to_string();
+        if !name.starts_with("napalm_body_show_") {
+            continue;
+        }
+        let line = sources
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{name}` |")))
+            .unwrap_or_else(|| panic!("{name} is not listed in tests/recorded/nxapi/SOURCES.md"));
+        let digest = Sha256::digest(std::fs::read(dir().join(&name)).unwrap());
+        let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+        assert!(
+            line.contains(&hex),
+            "{name}: sha256 {hex}... differs from SOURCES.md"
+        );
+        checked += 1;
+    }
+    for line in sources
+        .lines()
+        .filter(|l| l.starts_with("| `napalm_body_show_"))
+    {
+        let name = line.split('`').nth(1).unwrap();
+        assert!(
+            dir().join(name).exists(),
+            "SOURCES.md lists {name}, missing"
+        );
+    }
+    assert_eq!(checked, 17);
+}
+
+#[test]
+fn show_version_nxosv() {
+    let v = show::parse_nxos_json_show_version(
+        "nxos-spine1",
+        &body("napalm_body_show_version__facts_normal.json"),
+    )
+    .unwrap();
+    assert_eq!(v.hostname.as_deref(), Some("nxos-spine1"));
+    assert_eq!(v.os.as_deref(), Some("7.3(1)D1(1) [build 7.3(1)D1(0.10)]"));
+    assert_eq!(v.version(), Some("7.3(1)D1(1)"));
+    assert_eq!(
+        v.boot_image.as_deref(),
+        Some("bootflash:///titanium-d1-kickstart.7.3.1.D1.0.10.bin")
+    );
+    assert_eq!(v.platform.as_deref(), Some("NX-OSv"));
+    assert_eq!(v.serial.as_deref(), Some("TM6017D760B"));
+    assert_eq!(
+        v.uptime.as_deref(),
+        Some("47 day(s), 1 hour(s), 37 minute(s), 11 second(s)")
+    );
+}
+
+#[test]
+fn show_version_in_a_recorded_json_rpc_batch() {
+    // napalm's two-command batch (`show hostname`, `show version`) through the client's reply
+    // parser, then the reader: the same path `NxApi::show_parsed` takes.
+    let bytes =
+        std::fs::read(dir().join("napalm_jsonrpc_show_hostname__show_version.json")).unwrap();
+    let cmds = ["show hostname", "show version"];
+    let replies = hermes_netdev::nxapi::parse_reply("nxos1", &cmds, &bytes).unwrap();
+    let b = hermes_netdev::nxapi::reply_body("nxos1", cmds[1], replies[1].clone()).unwrap();
+    let v = show::parse_nxos_json_show_version("nxos1", &b).unwrap();
+    assert_eq!(v.version(), Some("7.3(1)D1(1)"));
+    assert!(v.boot_image.is_some());
+}
+
+#[test]
+fn show_version_without_a_version_names_the_keys() {
+    let e = show::parse_nxos_json_show_version("n9k", &json!({"host_name": "n9k"})).unwrap_err();
+    let s = e.to_string();
+    assert!(matches!(e, NetError::Malformed { .. }), "{s}");
+    assert!(
+        s.contains("n9k") && s.contains("show version") && s.contains("nxos_ver_str"),
+        "{s}"
+    );
+}
+
+fn by_name<'a>(rows: &'a [NxosInterface], name: &str) -> &'a NxosInterface {
+    rows.iter()
+        .find(|i| i.interface == name)
+        .unwrap_or_else(|| panic!("no {name}"))
+}
+
+#[test]
+fn show_interface_146_rows_of_a_nexus() {
+    let rows = show::parse_nxos_json_show_interface(
+        "n",
+        &body("napalm_body_show_interface__interfaces_normal.json"),
+    )
+    .unwrap();
+    assert_eq!(rows.len(), 146);
+    let m = by_name(&rows, "mgmt0");
+    assert_eq!(m.link_status, "up");
+    assert_eq!(m.admin_state.as_deref(), Some("up"));
+    assert_eq!(m.ip_address, Some("10.0.0.71".parse().unwrap()));
+    assert_eq!(m.prefix_length, Some(24));
+    assert_eq!(m.mtu, Some(1500));
+    assert_eq!(m.bandwidth.as_deref(), Some("1000000 Kbit"));
+    assert_eq!(m.delay.as_deref(), Some("10 usec"));
+    assert_eq!(m.duplex.as_deref(), Some("full-duplex"));
+    assert_eq!(m.speed.as_deref(), Some("1000 Mb/s"));
+    assert_eq!(m.mac_address.as_deref(), Some("2cc2.6017.d760"));
+    let down = rows
+        .iter()
+        .filter(|i| i.link_status == "down (Administratively down)")
+        .count();
+    assert_eq!(down, 139); // 138 Ethernet ports and Vlan1
+    let v = by_name(&rows, "Vlan1");
+    assert_eq!(v.link_status, "down (Administratively down)");
+    assert_eq!(v.admin_state.as_deref(), Some("down"));
+    assert_eq!(v.mac_address.as_deref(), Some("2cc2.601c.7b94"));
+    assert_eq!(v.mtu, Some(1500));
+    // Every Ethernet row has its counters typed.
+    let eth: Vec<_> = rows
+        .iter()
+        .filter(|i| i.interface.starts_with("Ethernet"))
+        .collect();
+    assert!(!eth.is_empty());
+    assert!(eth
+        .iter()
+        .all(|i| i.crc.is_some() && i.input_packets.is_some()));
+}
+
+#[test]
+fn show_interface_numbers_as_text_and_svi_addresses() {
+    let rows = show::parse_nxos_json_show_interface(
+        "n",
+        &body("napalm_body_show_interface__vlan_interface.json"),
+    )
+    .unwrap();
+    let v = by_name(&rows, "Vlan120");
+    assert_eq!(v.ip_address, Some("192.168.0.10".parse().unwrap()));
+    assert_eq!(v.prefix_length, Some(24));
+    assert_eq!(v.bandwidth.as_deref(), Some("1000000 Kbit"));
+    assert_eq!(v.description, None);
+    let rows = show::parse_nxos_json_show_interface(
+        "n",
+        &body("napalm_body_show_interface__admin_up_oper_down.json"),
+    )
+    .unwrap();
+    let e = by_name(&rows, "Ethernet1/1");
+    assert_eq!(e.link_status, "down");
+    assert_eq!(e.admin_state.as_deref(), Some("up"));
+    assert_eq!(e.mtu, Some(1500));
+}
+
+#[test]
+fn show_interface_rows_without_name_or_state_name_the_key() {
+    let e = show::parse_nxos_json_show_interface(
+        "n9k",
+        &json!({"TABLE_interface": {"ROW_interface": {"interface": "Ethernet1/9"}}}),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("`state`") && e.contains("Ethernet1/9") && e.contains("show interface"),
+        "{e}"
+    );
+    let e = show::parse_nxos_json_show_interface(
+        "n9k",
+        &json!({"TABLE_interface": {"ROW_interface": {"interface": "Ethernet1/9", "state": "up", "eth_mtu": "jumbo"}}}),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("`eth_mtu`") && e.contains("jumbo"), "{e}");
+}
+
+#[test]
+fn show_ip_interface_brief_side_by_side_vrf_table() {
+    // napalm stores this body without its JSON-RPC envelope: it is exactly the `body`.
+    let rows = show::parse_nxos_json_show_ip_interface_brief(
+        "n",
+        &body("napalm_body_only_show_ip_int_brief_vrf_management.json"),
+    )
+    .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].vrf, "management");
+    assert_eq!(rows[0].interface, "mgmt0");
+    assert_eq!(rows[0].ip_address, "10.0.0.71");
+    assert_eq!(
+        (
+            rows[0].status.as_str(),
+            rows[0].link.as_str(),
+            rows[0].proto.as_str()
+        ),
+        ("admin-up", "link-up", "protocol-up")
+    );
+}
+
+#[test]
+fn show_ip_interface_brief_vrf_all_both_layouts() {
+    let side = json!({
+        "TABLE_intf": {"ROW_intf": [
+            {"intf-name": "Vlan10", "prefix": "10.1.0.1", "admin-state": "up", "link-state": "down", "proto-state": "down"},
+            {"intf-name": "mgmt0", "prefix": "10.0.0.71", "admin-state": "up", "link-state": "up", "proto-state": "up"}]},
+        "TABLE_vrf": {"ROW_vrf": [{"vrf-name-out": "default"}, {"vrf-name-out": "management"}]}});
+    let nested = json!({"TABLE_vrf": {"ROW_vrf": [
+        {"vrf-name-out": "default", "TABLE_intf": {"ROW_intf":
+            {"intf-name": "Vlan10", "prefix": "10.1.0.1", "admin-state": "up", "link-state": "down", "proto-state": "down"}}},
+        {"vrf-name-out": "management", "TABLE_intf": {"ROW_intf":
+            {"intf-name": "mgmt0", "prefix": "10.0.0.71", "admin-state": "up", "link-state": "up", "proto-state": "up"}}}]}});
+    let a = show::parse_nxos_json_show_ip_interface_brief("n", &side).unwrap();
+    let b = show::parse_nxos_json_show_ip_interface_brief("n", &nested).unwrap();
+    assert_eq!(a, b);
+    assert_eq!(a[0].vrf, "default");
+    assert_eq!(a[1].vrf, "management");
+    assert!(!a[0].is_up());
+    let mismatched = json!({
+        "TABLE_intf": {"ROW_intf": [{"intf-name": "a", "prefix": "1.1.1.1", "admin-state": "up", "link-state": "up", "proto-state": "up"},
+                                    {"intf-name": "b", "prefix": "1.1.1.2", "admin-state": "up", "link-state": "up", "proto-state": "up"},
+                                    {"intf-name": "c", "prefix": "1.1.1.3", "admin-state": "up", "link-state": "up", "proto-state": "up"}]},
+        "TABLE_vrf": {"ROW_vrf": [{"vrf-name-out": "x"}, {"vrf-name-out": "y"}]}});
+    let e = show::parse_nxos_json_show_ip_interface_brief("n", &mismatched)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("3 interface rows but 2 VRF rows"), "{e}");
+}
+
+#[test]
+fn show_vlan_brief_port_ranges_and_split_lists() {
+    let rows =
+        show::parse_nxos_json_show_vlan_brief("n", &body("napalm_body_show_vlan_brief__6000.json"))
+            .unwrap();
+    let v230 = rows.iter().find(|v| v.vlan_id == "230").unwrap();
+    assert_eq!(v230.vlan_name, "database");
+    assert_eq!(v230.status, "active");
+    // port-channel1-2, port-channel10-13, port-channel99, then Ethernet ranges.
+    assert_eq!(
+        &v230.interfaces[..8],
+        ["Po1", "Po2", "Po10", "Po11", "Po12", "Po13", "Po99", "Eth1/3"]
+    );
+    assert!(v230.interfaces.contains(&"Eth1/8".to_string()));
+    assert!(v230.interfaces.contains(&"Eth2/2".to_string()));
+    // VLAN 231's list is split over two strings by the switch; the two halves join.
+    let v231 = rows.iter().find(|v| v.vlan_id == "231").unwrap();
+    assert!(v231.interfaces.contains(&"Eth103/1/13".to_string()));
+    assert!(v231.interfaces.contains(&"Eth103/1/14".to_string()));
+    assert!(v231.interfaces.contains(&"Eth111/1/35".to_string()));
+    assert!(
+        v231.interfaces.iter().all(|p| !p.contains('-')),
+        "{:?}",
+        v231.interfaces
+    );
+    // A VLAN with no ports has no port key at all.
+    let rows = show::parse_nxos_json_show_vlan_brief(
+        "n",
+        &body("napalm_body_show_vlan_brief__interface_without_vlans.json"),
+    )
+    .unwrap();
+    assert_eq!(rows.len(), 32);
+    let v1115 = rows.iter().find(|v| v.vlan_id == "1115").unwrap();
+    assert!(v1115.interfaces.is_empty());
+    let rows = show::parse_nxos_json_show_vlan_brief(
+        "n",
+        &body("napalm_body_show_vlan_brief__normal.json"),
+    )
+    .unwrap();
+    assert!(!rows.is_empty());
+}
+
+#[test]
+fn show_vlan_brief_shut_vlan_reads_as_the_text_table() {
+    let rows = show::parse_nxos_json_show_vlan_brief(
+        "n",
+        &json!({"TABLE_vlanbriefxbrief": {"ROW_vlanbriefxbrief": {"vlanshowbr-vlanid": "20",
+            "vlanshowbr-vlanname": "x", "vlanshowbr-vlanstate": "active", "vlanshowbr-shutstate": "shutdown"}}}),
+    )
+    .unwrap();
+    assert_eq!(rows[0].status, "act/lshut");
+}
+
+#[test]
+fn show_mac_address_table_gateway_entry() {
+    let rows = show::parse_nxos_json_show_mac_address_table(
+        "n",
+        &body("napalm_body_show_mac_address_table__normal.json"),
+    )
+    .unwrap();
+    assert_eq!(rows.len(), 1);
+    let m = &rows[0];
+    assert_eq!(m.mac_address, "5087.89a1.de75");
+    assert_eq!(m.vlan_id, "-");
+    assert_eq!(m.r#type, "static");
+    assert_eq!(m.flag.as_deref(), Some("G"));
+    assert_eq!((m.secure.as_str(), m.ntfy.as_str()), ("F", "F"));
+    assert_eq!(m.ports, "SUP_INBAND_CFSOE(R)");
+    // An empty table: NX-API's body is null.
+    assert!(
+        show::parse_nxos_json_show_mac_address_table("n", &Value::Null)
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn show_ip_arp_one_row_many_rows_and_sub_second_ages() {
+    let one = show::parse_nxos_json_show_ip_arp("n", &body("napalm_body_show_ip_arp__normal.json"))
+        .unwrap();
+    assert_eq!(one.len(), 1);
+    assert_eq!(
+        one[0].ip_address,
+        "1.1.1.1".parse::<std::net::Ipv4Addr>().unwrap()
+    );
+    assert_eq!(one[0].age, "-");
+    assert_eq!(one[0].interface, "Ethernet2/1");
+    let alt =
+        show::parse_nxos_json_show_ip_arp("n", &body("napalm_body_show_ip_arp__alt_test1.json"))
+            .unwrap();
+    assert_eq!(alt.len(), 1);
+    assert_eq!(alt[0].age, "00:09:43");
+    assert_eq!(alt[0].mac_address, "188b.9d0b.b33f");
+    let sub =
+        show::parse_nxos_json_show_ip_arp("n", &body("napalm_body_show_ip_arp__sub_second.json"))
+            .unwrap();
+    assert_eq!(sub[0].age, "0.411797");
+    assert_eq!(sub[0].interface, "Vlan100");
+}
+
+#[test]
+fn show_inventory_quoted_names() {
+    for f in [
+        "napalm_body_show_inventory__facts_normal.json",
+        "napalm_body_show_inventory__facts_n9000.json",
+    ] {
+        let rows = show::parse_nxos_json_show_inventory("n", &body(f)).unwrap();
+        assert_eq!(rows[0].name, "Chassis", "{f}");
+        assert!(rows.iter().all(|r| !r.name.contains('"')), "{f}");
+    }
+    let rows = show::parse_nxos_json_show_inventory(
+        "n",
+        &body("napalm_body_show_inventory__facts_n9000.json"),
+    )
+    .unwrap();
+    assert_eq!(rows.len(), 4);
+    let fan = rows.iter().find(|r| r.name == "Fan 1").unwrap();
+    assert_eq!(fan.sn.as_deref(), Some("N/A"));
+}
+
+#[test]
+fn show_bgp_summary_every_vrf_and_family() {
+    let rows = show::parse_nxos_json_show_bgp_summary(
+        "n",
+        &body("napalm_body_show_bgp_all_summary_vrf_all__normal.json"),
+    )
+    .unwrap();
+    let red: Vec<_> = rows
+        .iter()
+        .filter(|n| n.vrf.as_deref() == Some("RED-PRE-PROD"))
+        .collect();
+    assert_eq!(red.len(), 2);
+    assert_eq!(red[0].router_id, "10.2.63.60");
+    assert_eq!(red[0].local_as, "64861");
+    assert_eq!(red[0].address_family.as_deref(), Some("IPv4 Unicast"));
+    assert_eq!(red[0].bgp_neigh.to_string(), "10.1.1.177");
+    assert_eq!(red[0].msg_rcvd, 192059);
+    assert_eq!(red[0].state_pfxrcd, "13");
+    assert_eq!(red[0].up_down, "6w3d");
+    let evpn = rows
+        .iter()
+        .filter(|n| n.address_family.as_deref() == Some("L2VPN EVPN"))
+        .count();
+    assert_eq!(evpn, 2);
+    let asdot = show::parse_nxos_json_show_bgp_summary(
+        "n",
+        &body("napalm_body_show_bgp_all_summary_vrf_all__asdot.json"),
+    )
+    .unwrap();
+    assert_eq!(asdot[0].local_as, "8.1201");
+    assert_eq!(asdot.len(), rows.len());
+    let l2 = show::parse_nxos_json_show_bgp_summary(
+        "n",
+        &body("napalm_body_show_bgp_all_summary_vrf_all__l2vpn.json"),
+    )
+    .unwrap();
+    assert!(!l2.is_empty());
+}
+
+#[test]
+fn show_bgp_summary_iso_uptime_and_shut_neighbor() {
+    // napalm issue 870: a newer release sends `time` as an ISO 8601 duration and an
+    // administratively shut neighbor.
+    let rows = show::parse_nxos_json_show_bgp_summary(
+        "n",
+        &body("napalm_body_show_bgp_all_summary_vrf_all__issue_870.json"),
+    )
+    .unwrap();
+    let shut = rows
+        .iter()
+        .find(|n| n.state_pfxrcd == "Admin (Shut)")
+        .expect("the shut neighbor");
+    assert_eq!(shut.up_down, "2w3d");
+    assert!(rows.iter().all(|n| !n.up_down.starts_with('P')));
+}
