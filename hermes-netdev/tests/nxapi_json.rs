@@ -10,6 +10,10 @@ use hermes_netdev::show::{self, NxosInterface};
 use hermes_netdev::NetError;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
+use tokio::io::AsyncWriteExt;
+
+#[path = "common/http.rs"]
+mod http;
 
 fn dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/recorded/nxapi")
@@ -418,4 +422,85 @@ fn show_bgp_summary_iso_uptime_and_shut_neighbor() {
         .expect("the shut neighbor");
     assert_eq!(shut.up_down, "2w3d");
     assert!(rows.iter().all(|n| !n.up_down.starts_with('P')));
+}
+
+/// A loopback NX-API answering each `cli` command with the recorded body wrapped in the
+/// JSON-RPC reply a switch sends (`{"jsonrpc": "2.0", "result": {"body": ...}, "id": 1}`).
+async fn serve_bodies(bodies: Vec<(&'static str, &'static str)>) -> String {
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = l.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut s, _)) = l.accept().await else {
+                return;
+            };
+            let bodies = bodies.clone();
+            tokio::spawn(async move {
+                let Some((_, req)) = http::read_request(&mut s).await else {
+                    return;
+                };
+                let req: Value = serde_json::from_slice(&req).unwrap();
+                let cmd = req[0]["params"]["cmd"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string();
+                let reply = match bodies.iter().find(|(c, _)| *c == cmd) {
+                    Some((_, f)) if req[0]["method"] == "cli" => {
+                        json!({"jsonrpc": "2.0", "result": {"body": body(f)}, "id": 1})
+                    }
+                    _ => json!({"jsonrpc": "2.0", "error": {"code": -32602,
+                        "message": "Invalid params", "data": {"msg": "% Invalid command\n"}}, "id": 1}),
+                };
+                let bytes = reply.to_string().into_bytes();
+                let head = format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n", bytes.len());
+                let _ = s.write_all(head.as_bytes()).await;
+                let _ = s.write_all(&bytes).await;
+                let _ = s.shutdown().await;
+            });
+        }
+    });
+    format!("http://{addr}/ins")
+}
+
+#[tokio::test]
+async fn nxapi_show_parsed_gives_typed_rows() {
+    let url = serve_bodies(vec![
+        (
+            "show version",
+            "napalm_body_show_version__facts_normal.json",
+        ),
+        (
+            "show ip arp vrf all",
+            "napalm_body_show_ip_arp__alt_test1.json",
+        ),
+        ("show vlan brief", "napalm_body_show_vlan_brief__6000.json"),
+    ])
+    .await;
+    let api = hermes_netdev::nxapi::NxApi::new("nxos-spine1", &url, "admin", "secret").unwrap();
+    let v = api
+        .show_parsed("show version", show::parse_nxos_json_show_version)
+        .await
+        .unwrap();
+    assert_eq!(v.hostname.as_deref(), Some("nxos-spine1"));
+    let arp = api
+        .show_parsed("show ip arp vrf all", show::parse_nxos_json_show_ip_arp)
+        .await
+        .unwrap();
+    assert_eq!(arp[0].interface, "Vlan100");
+    // A reader for another command's body: a typed error naming the command and the key.
+    let e = api
+        .show_parsed("show vlan brief", show::parse_nxos_json_show_version)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("nxos-spine1") && e.contains("show version") && e.contains("sys_ver_str"),
+        "{e}"
+    );
+    // A refused command stays the client's DeviceRejected.
+    let e = api
+        .show_parsed("show bogus", show::parse_nxos_json_show_inventory)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, NetError::DeviceRejected { .. }), "{e}");
 }
