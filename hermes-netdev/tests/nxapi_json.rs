@@ -24,7 +24,7 @@ fn body(file: &str) -> Value {
     serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{file}: {e}"))
 }
 
-/// Every `napalm_body_*` file is listed in SOURCES.md with the first 16 hex digits of its
+/// Every `napalm_body_show_*` and `pynxos_show_*` file is listed in SOURCES.md with the first 16 hex digits of its
 /// sha256, and every one listed exists.
 #[test]
 fn recorded_bodies_match_their_sources_entries() {
@@ -32,7 +32,7 @@ fn recorded_bodies_match_their_sources_entries() {
     let mut checked = 0;
     for entry in std::fs::read_dir(dir()).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().to_string();
-        if !name.starts_with("napalm_body_show_") {
+        if !(name.starts_with("napalm_body_show_") || name.starts_with("pynxos_show_")) {
             continue;
         }
         let line = sources
@@ -57,7 +57,7 @@ fn recorded_bodies_match_their_sources_entries() {
             "SOURCES.md lists {name}, missing"
         );
     }
-    assert_eq!(checked, 17);
+    assert_eq!(checked, 18);
 }
 
 #[test]
@@ -503,4 +503,74 @@ async fn nxapi_show_parsed_gives_typed_rows() {
         .await
         .unwrap_err();
     assert!(matches!(e, NetError::DeviceRejected { .. }), "{e}");
+}
+
+/// The body of the `n`-th reply of a whole JSON-RPC reply file, through the client's parser.
+fn rpc_body(bytes: &[u8], commands: &[&str], n: usize) -> Value {
+    let replies = hermes_netdev::nxapi::parse_reply("n9k2", commands, bytes).unwrap();
+    hermes_netdev::nxapi::reply_body("n9k2", commands[n], replies[n].clone()).unwrap()
+}
+
+fn shared(file: &str) -> Vec<u8> {
+    let p = hermes_testkit::shared_data()
+        .join("netdev/pynxos")
+        .join(file);
+    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+#[test]
+fn show_version_n9k_7_0_3_i2_kickstart_only() {
+    // pynxos' N9K-C9396PX on 7.0(3)I2(1): no `nxos_ver_str` nor `sys_ver_str`, only the
+    // kickstart version and image.
+    let b = rpc_body(
+        &shared("send_request__show_version.json"),
+        &["show version"],
+        0,
+    );
+    let v = show::parse_nxos_json_show_version("n9k2", &b).unwrap();
+    assert_eq!(v.os.as_deref(), Some("7.0(3)I2(1)"));
+    assert_eq!(
+        v.boot_image.as_deref(),
+        Some("bootflash:///nxos.7.0.3.I2.1.bin")
+    );
+    assert_eq!(v.platform.as_deref(), Some("C9396PX"));
+    assert_eq!(v.bios.as_deref(), Some("07.34"));
+    assert_eq!(
+        v.last_reboot_reason.as_deref(),
+        Some("Reset due to upgrade")
+    );
+    assert_eq!(v.hostname.as_deref(), Some("N9K2"));
+}
+
+#[test]
+fn show_vlan_table_is_named_vlanbrief() {
+    // `show vlan` names the same rows `TABLE_vlanbrief` (not `..._vlanbriefxbrief`).
+    let b = rpc_body(&shared("send_request__show_vlan.json"), &["show vlan"], 0);
+    let rows = show::parse_nxos_json_show_vlan_brief("n9k2", &b).unwrap();
+    assert_eq!(rows.len(), 32);
+    assert_eq!(rows[0].vlan_id, "1");
+    assert_eq!(rows[0].vlan_name, "default");
+    assert_eq!(rows[0].interfaces.len(), 4 + 23 + 15 + 6);
+    assert_eq!(&rows[1].interfaces[..3], ["Po11", "Po12", "Eth1/5"]);
+}
+
+#[test]
+fn show_interface_status_74_ports() {
+    let bytes = std::fs::read(dir().join("pynxos_show_interface_status.json")).unwrap();
+    let b = rpc_body(&bytes, &["show interface status"], 0);
+    let rows = show::parse_nxos_json_show_interface_status("n9k2", &b).unwrap();
+    assert_eq!(rows.len(), 74);
+    let m = &rows[0];
+    assert_eq!(m.port, "mgmt0");
+    assert_eq!(m.name.as_deref(), Some("out of band mgmt interface"));
+    assert_eq!(m.vlan_id.as_deref(), Some("routed"));
+    assert_eq!(m.r#type, None); // `--`
+    let e = rows.iter().find(|r| r.port == "Eth1/1").unwrap();
+    assert_eq!(e.r#type.as_deref(), Some("SFP-H10GB-CU2M"));
+    assert_eq!(rows.iter().filter(|r| r.status == "xcvrAbsent").count(), 52);
+    assert!(rows
+        .iter()
+        .any(|r| r.port == "Po11" && r.status == "noOperMembers"));
+    let v = rows.iter().find(|r| r.port == "Vlan20").unwrap();
+    assert_eq!(v.r#type, None); // no `type` key at all
 }

@@ -13,7 +13,8 @@
 //! | `show version` | [`parse_nxos_json_show_version`] → [`NxosVersion`](super::NxosVersion) |
 //! | `show interface` | [`parse_nxos_json_show_interface`] → [`NxosInterface`](super::NxosInterface) |
 //! | `show ip interface brief [vrf NAME\|all]` | [`parse_nxos_json_show_ip_interface_brief`] → [`NxosIpInterfaceBrief`](super::NxosIpInterfaceBrief) |
-//! | `show vlan brief` | [`parse_nxos_json_show_vlan_brief`] → [`VlanRow`](super::VlanRow) |
+//! | `show interface status` | [`parse_nxos_json_show_interface_status`] → [`InterfaceStatusRow`](super::InterfaceStatusRow) |
+//! | `show vlan brief`, `show vlan` | [`parse_nxos_json_show_vlan_brief`] → [`VlanRow`](super::VlanRow) |
 //! | `show mac address-table` | [`parse_nxos_json_show_mac_address_table`] → [`NxosMacEntry`](super::NxosMacEntry) |
 //! | `show ip arp [vrf NAME\|all]` | [`parse_nxos_json_show_ip_arp`] → [`NxosArpEntry`](super::NxosArpEntry) |
 //! | `show inventory` | [`parse_nxos_json_show_inventory`] → [`InventoryItem`](super::InventoryItem) |
@@ -27,8 +28,9 @@ mod version;
 pub use bgp::parse_nxos_json_show_bgp_summary;
 pub use interface::{parse_nxos_json_show_interface, parse_nxos_json_show_ip_interface_brief};
 pub use tables::{
-    parse_nxos_json_show_inventory, parse_nxos_json_show_ip_arp,
-    parse_nxos_json_show_mac_address_table, parse_nxos_json_show_vlan_brief,
+    parse_nxos_json_show_interface_status, parse_nxos_json_show_inventory,
+    parse_nxos_json_show_ip_arp, parse_nxos_json_show_mac_address_table,
+    parse_nxos_json_show_vlan_brief,
 };
 pub use version::parse_nxos_json_show_version;
 

@@ -4,9 +4,10 @@ use serde_json::Value;
 
 use super::{opt, text, Reply, Row};
 use crate::error::Result;
-use crate::show::{InventoryItem, NxosArpEntry, NxosMacEntry, VlanRow};
+use crate::show::{InterfaceStatusRow, InventoryItem, NxosArpEntry, NxosMacEntry, VlanRow};
 
-/// Reads NX-OS `show vlan brief` structured output (`TABLE_vlanbriefxbrief`) into the
+/// Reads NX-OS `show vlan brief` structured output (`TABLE_vlanbriefxbrief`) or the VLAN
+/// table of `show vlan` (`TABLE_vlanbrief`, the same rows under another name) into the
 /// [`VlanRow`]s the text parser returns.
 ///
 /// The status is written as the text shows it (`active`, `suspend`, `act/lshut` for a VLAN
@@ -30,7 +31,9 @@ pub fn parse_nxos_json_show_vlan_brief(target: &str, body: &Value) -> Result<Vec
     };
     let b = r.body(body)?;
     let mut out = Vec::new();
-    for row in r.rows(&b, "vlanbriefxbrief")? {
+    let mut rows = r.rows(&b, "vlanbriefxbrief")?;
+    rows.extend(r.rows(&b, "vlanbrief")?);
+    for row in rows {
         let vlan_id = r.req(row, "vlanshowbr-vlanid")?;
         let state = r.req(row, "vlanshowbr-vlanstate")?;
         let status = match text(row, "vlanshowbr-shutstate").as_deref() {
@@ -84,6 +87,50 @@ fn abbreviate(port: &str) -> String {
         }
     }
     port.to_string()
+}
+
+/// Reads NX-OS `show interface status` structured output (`TABLE_interface`) into the
+/// [`InterfaceStatusRow`]s the text parser returns: the port abbreviated as the text table
+/// prints it (`Eth1/1`, `Po10`), the values whole (the text table cuts `xcvrAbsent` to its
+/// column, JSON does not), a description or media type that is absent or `--` as `None`. A row
+/// without its port or state is [`NetError::Malformed`](crate::NetError::Malformed) naming the
+/// key.
+///
+/// ```
+/// let body = serde_json::json!({"TABLE_interface": {"ROW_interface": {"interface": "Ethernet1/1",
+///     "state": "connected", "vlan": "1", "duplex": "full", "speed": "10G",
+///     "type": "SFP-H10GB-CU2M"}}});
+/// let s = hermes_netdev::show::parse_nxos_json_show_interface_status("n9k1", &body)?;
+/// assert_eq!(s[0].port, "Eth1/1");
+/// assert_eq!(s[0].speed.as_deref(), Some("10G"));
+/// # Ok::<(), hermes_netdev::NetError>(())
+/// ```
+pub fn parse_nxos_json_show_interface_status(
+    target: &str,
+    body: &Value,
+) -> Result<Vec<InterfaceStatusRow>> {
+    let r = Reply {
+        target,
+        command: "show interface status",
+    };
+    let b = r.body(body)?;
+    let shown = |row: &Row, k: &str| opt(row, k).filter(|v| v.trim() != "--");
+    r.rows(&b, "interface")?
+        .into_iter()
+        .map(|row| {
+            Ok(InterfaceStatusRow {
+                port: abbreviate(&r.req(row, "interface")?),
+                name: shown(row, "name"),
+                status: r.req(row, "state")?,
+                vlan_id: opt(row, "vlan"),
+                duplex: opt(row, "duplex"),
+                speed: opt(row, "speed"),
+                r#type: shown(row, "type"),
+                fc_mode: None,
+                reason: None,
+            })
+        })
+        .collect()
 }
 
 /// Reads NX-OS `show mac address-table` structured output (`TABLE_mac_address`) into the
