@@ -32,7 +32,8 @@ fn recorded_bodies_match_their_sources_entries() {
     let mut checked = 0;
     for entry in std::fs::read_dir(dir()).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().to_string();
-        if !(name.starts_with("napalm_body_show_") || name.starts_with("pynxos_show_")) {
+        let ours = ["napalm_body_show_", "pynxos_show_", "napalm_text_show_"];
+        if !ours.iter().any(|p| name.starts_with(p)) {
             continue;
         }
         let line = sources
@@ -57,7 +58,7 @@ fn recorded_bodies_match_their_sources_entries() {
             "SOURCES.md lists {name}, missing"
         );
     }
-    assert_eq!(checked, 18);
+    assert_eq!(checked, 19);
 }
 
 #[test]
@@ -573,4 +574,33 @@ fn show_interface_status_74_ports() {
         .any(|r| r.port == "Po11" && r.status == "noOperMembers"));
     let v = rows.iter().find(|r| r.port == "Vlan20").unwrap();
     assert_eq!(v.r#type, None); // no `type` key at all
+}
+
+#[test]
+fn show_version_json_and_text_of_the_same_release_agree() {
+    // napalm's NX-API mock and its SSH driver's text mock of the same NX-OSv 7.3(1)D1(1) build
+    // (two lab switches: host name, serial and uptime differ, the software and chassis do not).
+    let text =
+        std::fs::read_to_string(dir().join("napalm_text_show_version__nxos_ssh_facts_normal.txt"))
+            .unwrap();
+    let t = show::parse_nxos_show_version(&text);
+    let j = show::parse_nxos_json_show_version(
+        "n",
+        &body("napalm_body_show_version__facts_normal.json"),
+    )
+    .unwrap();
+    assert_eq!(t.os, j.os);
+    assert_eq!(t.version(), j.version());
+    assert_eq!(t.boot_image, j.boot_image);
+    assert_eq!(t.platform, j.platform);
+    assert_eq!(t.bios, j.bios);
+    // Both write the uptime the same way.
+    assert_eq!(
+        t.uptime.as_deref(),
+        Some("23 day(s), 12 hour(s), 9 minute(s), 43 second(s)")
+    );
+    assert_eq!(
+        j.uptime.as_deref(),
+        Some("47 day(s), 1 hour(s), 37 minute(s), 11 second(s)")
+    );
 }
