@@ -604,3 +604,57 @@ fn show_version_json_and_text_of_the_same_release_agree() {
         Some("47 day(s), 1 hour(s), 37 minute(s), 11 second(s)")
     );
 }
+
+/// Hand-made, in the shape of a `show ip route | json` capture from a Nexus 9000v on 9.3 read
+/// (not copied: no licence) in a public troubleshooting example: `ucast-nhops`, `attached`,
+/// `TABLE_path` of one object or many, `uptime` as an ISO 8601 duration. The text the same
+/// table prints is beside it; both parsers must give the same rows.
+#[test]
+fn show_ip_route_json_and_text_give_the_same_rows() {
+    let body = json!({"TABLE_vrf": {"ROW_vrf": [
+        {"vrf-name-out": "default", "TABLE_addrf": {"ROW_addrf": {"addrf": "ipv4",
+            "TABLE_prefix": {"ROW_prefix": [
+                {"ipprefix": "10.1.0.0/24", "ucast-nhops": "2", "mcast-nhops": "0", "attached": "false",
+                 "TABLE_path": {"ROW_path": [
+                    {"ipnexthop": "10.0.0.2", "ifname": "Eth1/49", "uptime": "P1DT2H3M", "pref": "110",
+                     "metric": "41", "clientname": "ospf-1", "type": "intra", "ubest": "true"},
+                    {"ipnexthop": "10.0.0.6", "ifname": "Eth1/50", "uptime": "P1DT2H3M", "pref": "110",
+                     "metric": "41", "clientname": "ospf-1", "type": "intra", "ubest": "true"}]}},
+                {"ipprefix": "172.16.101.0/24", "ucast-nhops": "1", "mcast-nhops": "0", "attached": "true",
+                 "TABLE_path": {"ROW_path": {"ipnexthop": "172.16.101.2", "ifname": "Vlan101",
+                    "uptime": "P15DT16H28M27S", "pref": "0", "metric": "0", "clientname": "direct",
+                    "ubest": "true"}}}]}}}},
+        {"vrf-name-out": "red"}]}});
+    let text = "IP Route Table for VRF \"default\"\n\
+        '*' denotes best ucast next-hop\n\
+        '**' denotes best mcast next-hop\n\
+        '[x/y]' denotes [preference/metric]\n\
+        '%<string>' in via output denotes VRF <string>\n\
+        \n\
+        10.1.0.0/24, ubest/mbest: 2/0\n\
+        \x20   *via 10.0.0.2, Eth1/49, [110/41], 1d02h, ospf-1, intra\n\
+        \x20   *via 10.0.0.6, Eth1/50, [110/41], 1d02h, ospf-1, intra\n\
+        172.16.101.0/24, ubest/mbest: 1/0, attached\n\
+        \x20   *via 172.16.101.2, Vlan101, [0/0], 2w1d, direct\n\
+        \n\
+        IP Route Table for VRF \"red\"\n\
+        '*' denotes best ucast next-hop\n\
+        \n\
+        Route not found\n";
+    let j = show::parse_nxos_json_show_ip_route("n9k", &body).unwrap();
+    let t = show::parse_nxos_show_ip_route(text);
+    assert_eq!(j.len(), 4);
+    assert_eq!(j, t);
+    assert_eq!(j[2].uptime.as_deref(), Some("2w1d"));
+    assert_eq!(j[3].vrf.as_deref(), Some("red"));
+    assert_eq!(j[3].network, None);
+    let bad = json!({"TABLE_vrf": {"ROW_vrf": {"vrf-name-out": "default", "TABLE_addrf": {"ROW_addrf": {
+        "TABLE_prefix": {"ROW_prefix": {"ipprefix": "2001:db8::/32", "TABLE_path": {"ROW_path": {}}}}}}}}});
+    let e = show::parse_nxos_json_show_ip_route("n9k", &bad)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("show ip route") && e.contains("2001:db8::/32"),
+        "{e}"
+    );
+}

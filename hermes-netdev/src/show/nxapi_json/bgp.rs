@@ -87,57 +87,14 @@ fn neighbor(
         table_version: r.req_num(n, "neighbortableversion")?,
         in_queue: r.req_num(n, "inq")?,
         out_queue: r.req_num(n, "outq")?,
-        up_down: iso_duration_as_text(&up_down).unwrap_or(up_down),
+        up_down: super::uptime_text(up_down),
         state_pfxrcd,
-    })
-}
-
-/// `P17DT7H42M42S` (ISO 8601, as NX-OS 9.3 and later send `time`) written as the text table
-/// does: `hh:mm:ss` under a day, `XdYYh` under a week, `XwYd` beyond. `None` for anything
-/// else (the text form, kept as sent).
-fn iso_duration_as_text(s: &str) -> Option<String> {
-    let rest = s.strip_prefix('P')?;
-    let (mut weeks, mut days, mut hours, mut mins, mut secs) = (0u64, 0u64, 0u64, 0u64, 0u64);
-    let mut in_time = false;
-    let mut num = String::new();
-    for c in rest.chars() {
-        match c {
-            '0'..='9' => num.push(c),
-            '.' if in_time => num.push(c),
-            'T' if num.is_empty() && !in_time => in_time = true,
-            _ => {
-                let n: u64 = num.split('.').next()?.parse().ok()?;
-                num.clear();
-                match (in_time, c) {
-                    (false, 'Y') => days += n * 365,
-                    (false, 'M') => days += n * 30,
-                    (false, 'W') => weeks += n,
-                    (false, 'D') => days += n,
-                    (true, 'H') => hours += n,
-                    (true, 'M') => mins += n,
-                    (true, 'S') => secs += n,
-                    _ => return None,
-                }
-            }
-        }
-    }
-    if !num.is_empty() {
-        return None;
-    }
-    let total = ((weeks * 7 + days) * 24 + hours) * 3600 + mins * 60 + secs;
-    let (d, rem) = (total / 86_400, total % 86_400);
-    Some(if d == 0 {
-        format!("{:02}:{:02}:{:02}", rem / 3600, rem % 3600 / 60, rem % 60)
-    } else if d < 7 {
-        format!("{d}d{:02}h", rem / 3600)
-    } else {
-        format!("{}w{}d", d / 7, d % 7)
     })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::iso_duration_as_text as f;
+    use super::super::iso_duration_as_text as f;
 
     #[test]
     fn iso_durations_read_as_the_text_table_writes_them() {

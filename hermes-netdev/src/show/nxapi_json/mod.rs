@@ -16,17 +16,20 @@
 //! | `show interface status` | [`parse_nxos_json_show_interface_status`] → [`InterfaceStatusRow`](super::InterfaceStatusRow) |
 //! | `show vlan brief`, `show vlan` | [`parse_nxos_json_show_vlan_brief`] → [`VlanRow`](super::VlanRow) |
 //! | `show mac address-table` | [`parse_nxos_json_show_mac_address_table`] → [`NxosMacEntry`](super::NxosMacEntry) |
+//! | `show ip route [vrf NAME\|all]` | [`parse_nxos_json_show_ip_route`] → [`NxosRoute`](super::NxosRoute) |
 //! | `show ip arp [vrf NAME\|all]` | [`parse_nxos_json_show_ip_arp`] → [`NxosArpEntry`](super::NxosArpEntry) |
 //! | `show inventory` | [`parse_nxos_json_show_inventory`] → [`InventoryItem`](super::InventoryItem) |
 //! | `show ip bgp summary [vrf ...]`, `show bgp all summary vrf all` | [`parse_nxos_json_show_bgp_summary`] → [`NxosBgpNeighborSummary`](super::NxosBgpNeighborSummary) |
 
 mod bgp;
 mod interface;
+mod route;
 mod tables;
 mod version;
 
 pub use bgp::parse_nxos_json_show_bgp_summary;
 pub use interface::{parse_nxos_json_show_interface, parse_nxos_json_show_ip_interface_brief};
+pub use route::parse_nxos_json_show_ip_route;
 pub use tables::{
     parse_nxos_json_show_interface_status, parse_nxos_json_show_inventory,
     parse_nxos_json_show_ip_arp, parse_nxos_json_show_mac_address_table,
@@ -192,6 +195,55 @@ pub(crate) fn opt(row: &Row, key: &str) -> Option<String> {
 /// The first of `keys` that [`opt`] finds.
 pub(crate) fn opt_any(row: &Row, keys: &[&str]) -> Option<String> {
     keys.iter().find_map(|k| opt(row, k))
+}
+
+/// An age or uptime as the text tables print it: an ISO 8601 duration (NX-OS 9.3 and later)
+/// rewritten by [`iso_duration_as_text`], anything else as sent.
+pub(crate) fn uptime_text(s: String) -> String {
+    iso_duration_as_text(&s).unwrap_or(s)
+}
+
+/// `P17DT7H42M42S` (ISO 8601, as NX-OS 9.3 and later send `time`) written as the text table
+/// does: `hh:mm:ss` under a day, `XdYYh` under a week, `XwYd` beyond. `None` for anything
+/// else (the text form, kept as sent).
+pub(crate) fn iso_duration_as_text(s: &str) -> Option<String> {
+    let rest = s.strip_prefix('P')?;
+    let (mut weeks, mut days, mut hours, mut mins, mut secs) = (0u64, 0u64, 0u64, 0u64, 0u64);
+    let mut in_time = false;
+    let mut num = String::new();
+    for c in rest.chars() {
+        match c {
+            '0'..='9' => num.push(c),
+            '.' if in_time => num.push(c),
+            'T' if num.is_empty() && !in_time => in_time = true,
+            _ => {
+                let n: u64 = num.split('.').next()?.parse().ok()?;
+                num.clear();
+                match (in_time, c) {
+                    (false, 'Y') => days += n * 365,
+                    (false, 'M') => days += n * 30,
+                    (false, 'W') => weeks += n,
+                    (false, 'D') => days += n,
+                    (true, 'H') => hours += n,
+                    (true, 'M') => mins += n,
+                    (true, 'S') => secs += n,
+                    _ => return None,
+                }
+            }
+        }
+    }
+    if !num.is_empty() {
+        return None;
+    }
+    let total = ((weeks * 7 + days) * 24 + hours) * 3600 + mins * 60 + secs;
+    let (d, rem) = (total / 86_400, total % 86_400);
+    Some(if d == 0 {
+        format!("{:02}:{:02}:{:02}", rem / 3600, rem % 3600 / 60, rem % 60)
+    } else if d < 7 {
+        format!("{d}d{:02}h", rem / 3600)
+    } else {
+        format!("{}w{}d", d / 7, d % 7)
+    })
 }
 
 /// A name for a row in errors: its interface, address or id, when it has one.
