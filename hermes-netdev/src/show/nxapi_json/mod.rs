@@ -17,18 +17,27 @@
 //! | `show vlan brief`, `show vlan` | [`parse_nxos_json_show_vlan_brief`] → [`VlanRow`](super::VlanRow) |
 //! | `show mac address-table` | [`parse_nxos_json_show_mac_address_table`] → [`NxosMacEntry`](super::NxosMacEntry) |
 //! | `show ip route [vrf NAME\|all]` | [`parse_nxos_json_show_ip_route`] → [`NxosRoute`](super::NxosRoute) |
+//! | `show cdp neighbors` | [`parse_nxos_json_show_cdp_neighbors`] → [`CdpNeighbor`](super::CdpNeighbor) |
+//! | `show port-channel summary` | [`parse_nxos_json_show_port_channel_summary`] → [`PortChannelRow`](super::PortChannelRow) |
+//! | `show module` | [`parse_nxos_json_show_module`] → [`NxosModule`](super::NxosModule) |
 //! | `show ip arp [vrf NAME\|all]` | [`parse_nxos_json_show_ip_arp`] → [`NxosArpEntry`](super::NxosArpEntry) |
 //! | `show inventory` | [`parse_nxos_json_show_inventory`] → [`InventoryItem`](super::InventoryItem) |
 //! | `show ip bgp summary [vrf ...]`, `show bgp all summary vrf all` | [`parse_nxos_json_show_bgp_summary`] → [`NxosBgpNeighborSummary`](super::NxosBgpNeighborSummary) |
 
 mod bgp;
+mod cdp;
 mod interface;
+mod module;
+mod port_channel;
 mod route;
 mod tables;
 mod version;
 
 pub use bgp::parse_nxos_json_show_bgp_summary;
+pub use cdp::parse_nxos_json_show_cdp_neighbors;
 pub use interface::{parse_nxos_json_show_interface, parse_nxos_json_show_ip_interface_brief};
+pub use module::parse_nxos_json_show_module;
+pub use port_channel::parse_nxos_json_show_port_channel_summary;
 pub use route::parse_nxos_json_show_ip_route;
 pub use tables::{
     parse_nxos_json_show_interface_status, parse_nxos_json_show_inventory,
@@ -244,6 +253,18 @@ pub(crate) fn iso_duration_as_text(s: &str) -> Option<String> {
     } else {
         format!("{}w{}d", d / 7, d % 7)
     })
+}
+
+/// The port name as NX-OS text tables print it: `Ethernet` → `Eth`, `port-channel` → `Po`.
+pub(crate) fn abbreviate(port: &str) -> String {
+    for (long, short) in [("Ethernet", "Eth"), ("port-channel", "Po")] {
+        if let Some(rest) = port.strip_prefix(long) {
+            if rest.starts_with(|c: char| c.is_ascii_digit()) {
+                return format!("{short}{rest}");
+            }
+        }
+    }
+    port.to_string()
 }
 
 /// A name for a row in errors: its interface, address or id, when it has one.

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{opt, text, Reply, Row};
+use super::{abbreviate, opt, text, Reply, Row};
 use crate::error::Result;
 use crate::show::{InterfaceStatusRow, InventoryItem, NxosArpEntry, NxosMacEntry, VlanRow};
 
@@ -75,18 +75,6 @@ fn expand_ports(item: &str) -> Vec<String> {
         }
     }
     vec![item.to_string()]
-}
-
-/// The port name as NX-OS text tables print it: `Ethernet` → `Eth`, `port-channel` → `Po`.
-fn abbreviate(port: &str) -> String {
-    for (long, short) in [("Ethernet", "Eth"), ("port-channel", "Po")] {
-        if let Some(rest) = port.strip_prefix(long) {
-            if rest.starts_with(|c: char| c.is_ascii_digit()) {
-                return format!("{short}{rest}");
-            }
-        }
-    }
-    port.to_string()
 }
 
 /// Reads NX-OS `show interface status` structured output (`TABLE_interface`) into the
