@@ -58,7 +58,7 @@ fn recorded_bodies_match_their_sources_entries() {
             "SOURCES.md lists {name}, missing"
         );
     }
-    assert_eq!(checked, 19);
+    assert_eq!(checked, 20);
 }
 
 #[test]
@@ -757,4 +757,89 @@ fn show_cdp_neighbors_json_and_text_give_the_same_rows() {
     assert_eq!(j, show::parse_show_cdp_neighbors(text));
     assert_eq!(j[0].capabilities.as_deref(), Some("R S s"));
     assert_eq!(j[1].local_interface, "Eth1/5");
+}
+
+#[test]
+fn show_lldp_neighbors_json_gives_the_rows_of_the_recorded_text() {
+    let text =
+        std::fs::read_to_string(dir().join("napalm_text_show_lldp_neighbors__normal.txt")).unwrap();
+    let body = json!({"neigh_hdr": "neigh_hdr", "TABLE_nbor": {"ROW_nbor": [
+        {"chassis_type": "Locally Assigned", "chassis_id": "PERIMETER.cisco.com", "l_port_id": "mgmt0",
+         "hold_time": "120", "system_capability": "BR", "enabled_capability": "BR", "port_id": "Fa1/0/9"},
+        {"chassis_type": "Locally Assigned", "chassis_id": "n9k2.ntc.com", "l_port_id": "Eth1/1",
+         "hold_time": 120, "system_capability": "BR", "enabled_capability": "BR", "port_id": "Ethernet1/1"},
+        {"chassis_type": "Locally Assigned", "chassis_id": "n9k2.ntc.com", "l_port_id": "Ethernet1/2",
+         "hold_time": "120", "system_capability": "BR", "enabled_capability": "BR", "port_id": "Ethernet1/2"}]},
+        "neigh_count": 3});
+    let t = show::parse_show_lldp_neighbors(&text);
+    assert_eq!(t.len(), 3);
+    assert_eq!(
+        show::parse_nxos_json_show_lldp_neighbors("n9k1", &body).unwrap(),
+        t
+    );
+    // The detail table names the system and gives the time left.
+    let detail = json!({"TABLE_nbor_detail": {"ROW_nbor_detail": {"chassis_type": "Mac Address",
+        "chassis_id": "5087.89a1.d8d6", "port_type": "Interface Name", "port_id": "Ethernet1/1",
+        "l_port_id": "Eth1/1", "port_desc": "Ethernet1/1", "sys_name": "n9k2.ntc.com",
+        "ttl": "92", "system_capability": "B, R", "enabled_capability": "B, R"}}});
+    let d = show::parse_nxos_json_show_lldp_neighbors("n9k1", &detail).unwrap();
+    assert_eq!(d[0].neighbor_name, "n9k2.ntc.com");
+    assert_eq!(d[0].holdtime, Some(92));
+    assert_eq!(d[0].capabilities.as_deref(), Some("B,R"));
+}
+
+#[test]
+fn show_vpc_json_and_text_give_the_same_value() {
+    let body = json!({"vpc-domain-id": "1", "vpc-peer-status": "peer-ok",
+        "vpc-peer-status-reason": "SUCCESS", "vpc-peer-keepalive-status": "peer-alive",
+        "vpc-peer-consistency": "consistent", "vpc-per-vlan-peer-consistency": "consistent",
+        "vpc-peer-consistency-status": "SUCCESS", "vpc-type-2-consistency": "consistent",
+        "vpc-type-2-consistency-status": "SUCCESS", "vpc-role": "primary", "num-of-vpcs": "2",
+        "peer-gateway": "Enabled", "dual-active-excluded-vlans": "-",
+        "vpc-graceful-consistency-check-status": "Enabled",
+        "vpc-auto-recovery-status": "Enabled, timer is off.(timeout = 240s)",
+        "vpc-delay-restore-status": "Timer is off.(timeout = 30s)",
+        "vpc-delay-restore-svi-status": "Timer is off.(timeout = 10s)",
+        "operational-l3-peer": "Disabled",
+        "TABLE_peerlink": {"ROW_peerlink": {"peer-link-id": "1", "peerlink-ifindex": "Po101",
+            "peer-link-port-state": "1", "peer-up-vlan-bitset": "1,100-102"}},
+        "TABLE_vpc": {"ROW_vpc": [
+            {"vpc-id": "10", "vpc-ifindex": "Po10", "vpc-port-state": "0", "vpc-thru-peerlink": "1",
+             "vpc-consistency": "inconsistent", "vpc-consistency-status": "Consistency Check Not Performed"},
+            {"vpc-id": "20", "vpc-ifindex": "Po20", "vpc-port-state": "1", "vpc-thru-peerlink": "0",
+             "vpc-consistency": "consistent", "vpc-consistency-status": "SUCCESS", "up-vlan-bitset": "100-102"}]}});
+    let text = "vPC domain id                     : 1\n\
+        Peer status                       : peer adjacency formed ok\n\
+        vPC keep-alive status             : peer is alive\n\
+        Configuration consistency status  : success\n\
+        Per-vlan consistency status       : success\n\
+        Type-2 consistency status         : success\n\
+        vPC role                          : primary\n\
+        Number of vPCs configured         : 2\n\
+        Peer Gateway                      : Enabled\n\
+        Dual-active excluded VLANs        : -\n\
+        Graceful Consistency Check        : Enabled\n\
+        Auto-recovery status              : Enabled, timer is off.(timeout = 240s)\n\
+        Delay-restore status              : Timer is off.(timeout = 30s)\n\
+        Delay-restore SVI status          : Timer is off.(timeout = 10s)\n\
+        Operational Layer3 Peer-router    : Disabled\n\
+        \n\
+        vPC Peer-link status\n\
+        ---------------------------------------------------------------------\n\
+        id    Port   Status Active vlans\n\
+        --    ----   ------ -------------------------------------------------\n\
+        1     Po101  up     1,100-102\n\
+        \n\
+        vPC status\n\
+        ----------------------------------------------------------------------------\n\
+        Id    Port          Status Consistency Reason                Active vlans\n\
+        --    ------------  ------ ----------- ------                ---------------\n\
+        10    Po10          down*  failed      Consistency Check Not Performed -\n\
+        20    Po20          up     success     success               100-102\n";
+    let j = show::parse_nxos_json_show_vpc("n9k", &body).unwrap();
+    assert_eq!(j, show::parse_nxos_show_vpc(text));
+    // No vPC configured: nothing but empty tables.
+    let none = show::parse_nxos_json_show_vpc("n9k", &Value::Null).unwrap();
+    assert_eq!(none.domain_id, None);
+    assert!(none.vpcs.is_empty());
 }

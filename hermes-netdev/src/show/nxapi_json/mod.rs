@@ -17,6 +17,8 @@
 //! | `show vlan brief`, `show vlan` | [`parse_nxos_json_show_vlan_brief`] → [`VlanRow`](super::VlanRow) |
 //! | `show mac address-table` | [`parse_nxos_json_show_mac_address_table`] → [`NxosMacEntry`](super::NxosMacEntry) |
 //! | `show ip route [vrf NAME\|all]` | [`parse_nxos_json_show_ip_route`] → [`NxosRoute`](super::NxosRoute) |
+//! | `show lldp neighbors [detail]` | [`parse_nxos_json_show_lldp_neighbors`] → [`LldpNeighbor`](super::LldpNeighbor) |
+//! | `show vpc` | [`parse_nxos_json_show_vpc`] → [`NxosVpc`](super::NxosVpc) |
 //! | `show cdp neighbors` | [`parse_nxos_json_show_cdp_neighbors`] → [`CdpNeighbor`](super::CdpNeighbor) |
 //! | `show port-channel summary` | [`parse_nxos_json_show_port_channel_summary`] → [`PortChannelRow`](super::PortChannelRow) |
 //! | `show module` | [`parse_nxos_json_show_module`] → [`NxosModule`](super::NxosModule) |
@@ -27,15 +29,18 @@
 mod bgp;
 mod cdp;
 mod interface;
+mod lldp;
 mod module;
 mod port_channel;
 mod route;
 mod tables;
 mod version;
+mod vpc;
 
 pub use bgp::parse_nxos_json_show_bgp_summary;
 pub use cdp::parse_nxos_json_show_cdp_neighbors;
 pub use interface::{parse_nxos_json_show_interface, parse_nxos_json_show_ip_interface_brief};
+pub use lldp::parse_nxos_json_show_lldp_neighbors;
 pub use module::parse_nxos_json_show_module;
 pub use port_channel::parse_nxos_json_show_port_channel_summary;
 pub use route::parse_nxos_json_show_ip_route;
@@ -45,6 +50,7 @@ pub use tables::{
     parse_nxos_json_show_vlan_brief,
 };
 pub use version::parse_nxos_json_show_version;
+pub use vpc::parse_nxos_json_show_vpc;
 
 use std::fmt::Display;
 use std::str::FromStr;
