@@ -843,3 +843,150 @@ fn show_vpc_json_and_text_give_the_same_value() {
     assert_eq!(none.domain_id, None);
     assert!(none.vpcs.is_empty());
 }
+
+/// Every reader, as a function giving the number of rows (or an error).
+fn readers() -> Vec<(&'static str, Box<dyn Fn(&Value) -> Result<usize, NetError>>)> {
+    fn n<T>(r: Result<Vec<T>, NetError>) -> Result<usize, NetError> {
+        r.map(|v| v.len())
+    }
+    vec![
+        (
+            "version",
+            Box::new(|b| show::parse_nxos_json_show_version("t", b).map(|_| 1)),
+        ),
+        (
+            "interface",
+            Box::new(|b| n(show::parse_nxos_json_show_interface("t", b))),
+        ),
+        (
+            "status",
+            Box::new(|b| n(show::parse_nxos_json_show_interface_status("t", b))),
+        ),
+        (
+            "ip brief",
+            Box::new(|b| n(show::parse_nxos_json_show_ip_interface_brief("t", b))),
+        ),
+        (
+            "vlan",
+            Box::new(|b| n(show::parse_nxos_json_show_vlan_brief("t", b))),
+        ),
+        (
+            "route",
+            Box::new(|b| n(show::parse_nxos_json_show_ip_route("t", b))),
+        ),
+        (
+            "mac",
+            Box::new(|b| n(show::parse_nxos_json_show_mac_address_table("t", b))),
+        ),
+        (
+            "lldp",
+            Box::new(|b| n(show::parse_nxos_json_show_lldp_neighbors("t", b))),
+        ),
+        (
+            "cdp",
+            Box::new(|b| n(show::parse_nxos_json_show_cdp_neighbors("t", b))),
+        ),
+        (
+            "port-channel",
+            Box::new(|b| n(show::parse_nxos_json_show_port_channel_summary("t", b))),
+        ),
+        (
+            "arp",
+            Box::new(|b| n(show::parse_nxos_json_show_ip_arp("t", b))),
+        ),
+        (
+            "vpc",
+            Box::new(|b| show::parse_nxos_json_show_vpc("t", b).map(|v| v.vpcs.len())),
+        ),
+        (
+            "module",
+            Box::new(|b| n(show::parse_nxos_json_show_module("t", b))),
+        ),
+        (
+            "inventory",
+            Box::new(|b| n(show::parse_nxos_json_show_inventory("t", b))),
+        ),
+        (
+            "bgp",
+            Box::new(|b| n(show::parse_nxos_json_show_bgp_summary("t", b))),
+        ),
+    ]
+}
+
+/// `v` with every leaf changed by `f` (and its arrays of one row written as the object alone
+/// when `unwrap` is set, as NX-OS writes a table of one row).
+fn mutate(v: &Value, f: &dyn Fn(&Value) -> Value, unwrap: bool) -> Value {
+    match v {
+        Value::Object(o) => Value::Object(
+            o.iter()
+                .map(|(k, x)| (k.clone(), mutate(x, f, unwrap)))
+                .collect(),
+        ),
+        Value::Array(a) if unwrap && a.len() > 1 && a[0].is_object() => mutate(&a[0], f, unwrap),
+        Value::Array(a) => Value::Array(a.iter().map(|x| mutate(x, f, unwrap)).collect()),
+        leaf => f(leaf),
+    }
+}
+
+/// No reply panics a reader, whichever command it answers and however its values are typed:
+/// every recorded body, with its numbers as text, its text as numbers where numeric, every leaf
+/// `null`, every leaf an empty object, and tables of many rows cut to one, through all 15
+/// readers; and bodies that are not objects are errors naming the command.
+#[test]
+fn no_reply_panics_any_reader() {
+    let mut bodies: Vec<Value> = std::fs::read_dir(dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with("napalm_body_"))
+        .map(|n| body(&n))
+        .collect();
+    bodies.push(rpc_body(
+        &shared("send_request__show_version.json"),
+        &["show version"],
+        0,
+    ));
+    bodies.push(rpc_body(
+        &shared("send_request__show_vlan.json"),
+        &["show vlan"],
+        0,
+    ));
+    assert!(bodies.len() >= 20);
+    let as_text = |v: &Value| match v {
+        Value::Number(n) => Value::String(n.to_string()),
+        Value::String(s) => s
+            .parse::<u64>()
+            .map(Value::from)
+            .unwrap_or_else(|_| v.clone()),
+        other => other.clone(),
+    };
+    let variants: Vec<Box<dyn Fn(&Value) -> Value>> = vec![
+        Box::new(|v| v.clone()),
+        Box::new(move |v| mutate(v, &as_text, false)),
+        Box::new(|v| mutate(v, &|_| Value::Null, false)),
+        Box::new(|v| mutate(v, &|_| json!({}), false)),
+        Box::new(|v| mutate(v, &|x| x.clone(), true)),
+    ];
+    let mut ok = 0;
+    let mut refused = 0;
+    for b in &bodies {
+        for variant in &variants {
+            let b = variant(b);
+            for (_, read) in readers() {
+                match read(&b) {
+                    Ok(_) => ok += 1,
+                    Err(e) => {
+                        assert!(matches!(e, NetError::Malformed { .. }), "{e}");
+                        refused += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(ok > 0 && refused > 0, "{ok} read, {refused} refused");
+    for not_an_object in [json!([1, 2]), json!(7), json!(true), json!("text")] {
+        for (name, read) in readers() {
+            let e = read(&not_an_object).unwrap_err().to_string();
+            assert!(e.contains("NX-API `show"), "{name}: {e}");
+        }
+    }
+}
