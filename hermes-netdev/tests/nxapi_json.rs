@@ -990,3 +990,15 @@ fn no_reply_panics_any_reader() {
         }
     }
 }
+
+#[test]
+fn show_ip_interface_brief_rows_naming_their_own_vrf() {
+    let own = json!({"TABLE_intf": {"ROW_intf": [
+        {"vrf-name-out": "default", "intf-name": "Lo0", "prefix": "10.255.0.1", "admin-state": "up",
+         "link-state": "up", "proto-state": "up", "iod": 7, "ip-disabled": "FALSE"},
+        {"vrf-name-out": "management", "intf-name": "mgmt0", "prefix": "10.0.0.71", "admin-state": "up",
+         "link-state": "up", "proto-state": "up", "iod": 3, "ip-disabled": "FALSE"}]}});
+    let rows = show::parse_nxos_json_show_ip_interface_brief("n", &own).unwrap();
+    assert_eq!(rows[0].vrf, "default");
+    assert_eq!(rows[1].vrf, "management");
+}

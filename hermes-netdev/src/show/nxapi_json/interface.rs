@@ -13,7 +13,7 @@ use crate::show::{NxosInterface, NxosIpInterfaceBrief};
 /// both are read. Values are written as the text shows them: `link_status` is the state with
 /// its reason (`down (Administratively down)`), duplex `full-duplex`, bandwidth `1000000
 /// Kbit`, delay `10 usec`, rates the last load interval's bits and packets per second. A row
-/// without `interface`, or without a state (`state` / `svi_admin_state`), is
+/// without `interface`, or without any state (`state`, `admin_state`, `svi_admin_state`), is
 /// [`NetError::Malformed`](crate::NetError::Malformed) naming the key.
 ///
 /// ```
@@ -50,8 +50,10 @@ fn interface(r: &Reply<'_>, row: &Row) -> Result<NxosInterface> {
             opt(row, "svi_line_proto"),
         )
     } else {
+        // Rows some interface kinds send without `state` (an administrative state only) read
+        // that; a row with neither is refused.
         (
-            r.req(row, "state")?,
+            r.req_any(row, &["state", "admin_state"])?,
             opt(row, "state_rsn_desc"),
             opt(row, "admin_state"),
         )
@@ -149,7 +151,8 @@ fn interface(r: &Reply<'_>, row: &Row) -> Result<NxosInterface> {
 ///
 /// NX-OS sends the VRFs two ways: `TABLE_vrf` rows holding their own `TABLE_intf`, or (7.x)
 /// `TABLE_intf` and `TABLE_vrf` side by side, the n-th VRF row naming the n-th interface's
-/// VRF (one VRF row for all when a single VRF was asked for). Side-by-side tables of other
+/// VRF (one VRF row for all when a single VRF was asked for); an interface row naming its own
+/// `vrf-name-out` is in that VRF. Side-by-side tables of other
 /// lengths are [`NetError::Malformed`](crate::NetError::Malformed); so is a row without
 /// `intf-name`, or without an address that is not `unnumbered`.
 ///
@@ -190,6 +193,11 @@ pub fn parse_nxos_json_show_ip_interface_brief(
         .map(|v| r.req(v, "vrf-name-out"))
         .collect::<Result<_>>()?;
     for (n, i) in intfs.iter().enumerate() {
+        // Some releases name the VRF in each interface row.
+        if let Some(own) = opt(i, "vrf-name-out") {
+            out.push(ip_brief(&r, &own, i)?);
+            continue;
+        }
         let vrf = match names.as_slice() {
             [] => "default",
             [one] => one.as_str(),
