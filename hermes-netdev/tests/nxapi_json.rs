@@ -844,8 +844,14 @@ fn show_vpc_json_and_text_give_the_same_value() {
     assert!(none.vpcs.is_empty());
 }
 
-/// Every reader, as a function giving the number of rows (or an error).
-fn readers() -> Vec<(&'static str, Box<dyn Fn(&Value) -> Result<usize, NetError>>)> {
+/// A reader giving the number of rows it read (or its error).
+type Reader = Box<dyn Fn(&Value) -> Result<usize, NetError>>;
+
+/// A change applied to a whole body.
+type Variant = Box<dyn Fn(&Value) -> Value>;
+
+/// Every reader, by name.
+fn readers() -> Vec<(&'static str, Reader)> {
     fn n<T>(r: Result<Vec<T>, NetError>) -> Result<usize, NetError> {
         r.map(|v| v.len())
     }
@@ -959,7 +965,7 @@ fn no_reply_panics_any_reader() {
             .unwrap_or_else(|_| v.clone()),
         other => other.clone(),
     };
-    let variants: Vec<Box<dyn Fn(&Value) -> Value>> = vec![
+    let variants: Vec<Variant> = vec![
         Box::new(|v| v.clone()),
         Box::new(move |v| mutate(v, &as_text, false)),
         Box::new(|v| mutate(v, &|_| Value::Null, false)),
