@@ -1008,3 +1008,17 @@ fn show_ip_interface_brief_rows_naming_their_own_vrf() {
     assert_eq!(rows[0].vrf, "default");
     assert_eq!(rows[1].vrf, "management");
 }
+
+#[test]
+fn show_vlan_id_table_is_named_vlanbriefid() {
+    let rows = show::parse_nxos_json_show_vlan_brief(
+        "n",
+        &json!({"TABLE_vlanbriefid": {"ROW_vlanbriefid": {"vlanshowbr-vlanid": "12",
+            "vlanshowbr-vlanid-utf": "12", "vlanshowbr-vlanname": "web",
+            "vlanshowbr-vlanstate": "active", "vlanshowbr-shutstate": "noshutdown",
+            "vlanshowplist-ifidx": "Ethernet1/1,Ethernet1/3-4"}}}),
+    )
+    .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].interfaces, ["Eth1/1", "Eth1/3", "Eth1/4"]);
+}

@@ -14,7 +14,7 @@
 //! | `show interface` | [`parse_nxos_json_show_interface`] → [`NxosInterface`](super::NxosInterface) |
 //! | `show ip interface brief [vrf NAME\|all]` | [`parse_nxos_json_show_ip_interface_brief`] → [`NxosIpInterfaceBrief`](super::NxosIpInterfaceBrief) |
 //! | `show interface status` | [`parse_nxos_json_show_interface_status`] → [`InterfaceStatusRow`](super::InterfaceStatusRow) |
-//! | `show vlan brief`, `show vlan` | [`parse_nxos_json_show_vlan_brief`] → [`VlanRow`](super::VlanRow) |
+//! | `show vlan brief`, `show vlan`, `show vlan id N` | [`parse_nxos_json_show_vlan_brief`] → [`VlanRow`](super::VlanRow) |
 //! | `show mac address-table` | [`parse_nxos_json_show_mac_address_table`] → [`NxosMacEntry`](super::NxosMacEntry) |
 //! | `show ip route [vrf NAME\|all]` | [`parse_nxos_json_show_ip_route`] → [`NxosRoute`](super::NxosRoute) |
 //! | `show lldp neighbors [detail]` | [`parse_nxos_json_show_lldp_neighbors`] → [`LldpNeighbor`](super::LldpNeighbor) |

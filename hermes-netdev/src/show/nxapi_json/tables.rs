@@ -7,7 +7,8 @@ use crate::error::Result;
 use crate::show::{InterfaceStatusRow, InventoryItem, NxosArpEntry, NxosMacEntry, VlanRow};
 
 /// Reads NX-OS `show vlan brief` structured output (`TABLE_vlanbriefxbrief`) or the VLAN
-/// table of `show vlan` (`TABLE_vlanbrief`, the same rows under another name) into the
+/// table of `show vlan` (`TABLE_vlanbrief`) or `show vlan id N` (`TABLE_vlanbriefid`), the
+/// same rows under other names, into the
 /// [`VlanRow`]s the text parser returns.
 ///
 /// The status is written as the text shows it (`active`, `suspend`, `act/lshut` for a VLAN
@@ -33,6 +34,7 @@ pub fn parse_nxos_json_show_vlan_brief(target: &str, body: &Value) -> Result<Vec
     let mut out = Vec::new();
     let mut rows = r.rows(&b, "vlanbriefxbrief")?;
     rows.extend(r.rows(&b, "vlanbrief")?);
+    rows.extend(r.rows(&b, "vlanbriefid")?);
     for row in rows {
         let vlan_id = r.req(row, "vlanshowbr-vlanid")?;
         let state = r.req(row, "vlanshowbr-vlanstate")?;
