@@ -1022,3 +1022,29 @@ fn show_vlan_id_table_is_named_vlanbriefid() {
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].interfaces, ["Eth1/1", "Eth1/3", "Eth1/4"]);
 }
+
+/// Codes a real `show vpc | json` reply sends (read in an unlicensed script's docstring, not
+/// copied): an operational role, the peer gateway as `1`, the graceful check lowercased, a
+/// peer-link down with no VLANs.
+#[test]
+fn show_vpc_codes_read_as_the_text_phrases() {
+    let body = json!({"vpc-domain-id": 1, "vpc-peer-status": "peer-link-down",
+        "vpc-peer-status-reason": "SYSERR_MCECM_PEER_UNRCH", "vpc-role": "secondary-primary",
+        "peer-gateway": "1", "vpc-graceful-consistency-check-status": "enabled",
+        "TABLE_peerlink": {"ROW_peerlink": {"peer-link-id": "1", "peerlink-ifindex": "Po1",
+            "peer-link-port-state": "0", "peer-up-vlan-bitset": "-"}}});
+    let v = show::parse_nxos_json_show_vpc("n9k", &body).unwrap();
+    assert_eq!(v.peer_status.as_deref(), Some("peer link is down"));
+    assert_eq!(v.role.as_deref(), Some("secondary, operational primary"));
+    assert_eq!(v.peer_gateway.as_deref(), Some("Enabled"));
+    assert_eq!(v.graceful_consistency_check.as_deref(), Some("Enabled"));
+    assert_eq!(v.peer_links[0].status, "down");
+    assert_eq!(v.peer_links[0].active_vlans.as_deref(), Some("-"));
+    let e = show::parse_nxos_json_show_vpc(
+        "n9k",
+        &json!({"TABLE_vpc": {"ROW_vpc": {"vpc-ifindex": "Po10"}}}),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("`vpc-id`") && e.contains("show vpc"), "{e}");
+}

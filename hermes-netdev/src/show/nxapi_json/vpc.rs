@@ -10,7 +10,8 @@ use crate::show::{NxosVpc, VpcPort};
 ///
 /// JSON sends some states as codes where the text prints phrases; the known ones are written as
 /// the text does (`peer-ok` → `peer adjacency formed ok`, `peer-alive` → `peer is alive`,
-/// `SUCCESS` → `success`, `consistent` → `success`, port state `1` / `0` → `up` / `down`, and
+/// `SUCCESS` → `success`, `consistent` → `success`, role `secondary-primary` → `secondary,
+/// operational primary`, peer gateway `1` → `Enabled`, port state `1` / `0` → `up` / `down`, and
 /// `down*` for a vPC forwarding through the peer-link), others kept as sent. The peer-link
 /// (`TABLE_peerlink`) and vPC (`TABLE_vpc`) tables give [`VpcPort`]s; a row of them without its
 /// id or port is [`NetError::Malformed`](crate::NetError::Malformed) naming the key. A switch
@@ -49,11 +50,12 @@ pub fn parse_nxos_json_show_vpc(target: &str, body: &Value) -> Result<NxosVpc> {
             .or_else(|| o("vpc-type-2-inconsistency-reason")),
         configuration_inconsistency_reason: o("vpc-peer-consistency-reason")
             .filter(|s| s != "success"),
-        role: o("vpc-role"),
+        role: opt(&b, "vpc-role").map(|s| role(s.trim())),
         number_of_vpcs: r.num(&b, "num-of-vpcs")?,
-        peer_gateway: o("peer-gateway"),
+        peer_gateway: opt(&b, "peer-gateway").map(|s| enabled(s.trim())),
         dual_active_excluded_vlans: o("dual-active-excluded-vlans"),
-        graceful_consistency_check: o("vpc-graceful-consistency-check-status"),
+        graceful_consistency_check: opt(&b, "vpc-graceful-consistency-check-status")
+            .map(|s| enabled(s.trim())),
         auto_recovery_status: o("vpc-auto-recovery-status"),
         delay_restore_status: o("vpc-delay-restore-status"),
         delay_restore_svi_status: o("vpc-delay-restore-svi-status"),
@@ -85,6 +87,25 @@ pub fn parse_nxos_json_show_vpc(target: &str, body: &Value) -> Result<NxosVpc> {
         });
     }
     Ok(v)
+}
+
+/// `vpc-role` as the text prints it: `secondary-primary` → `secondary, operational primary`.
+fn role(code: &str) -> String {
+    match code {
+        "primary-secondary" => "primary, operational secondary".to_string(),
+        "secondary-primary" => "secondary, operational primary".to_string(),
+        "none-established" => "none established".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// `1` / `0` / `enabled` / `disabled` as the text's `Enabled` / `Disabled`.
+fn enabled(code: &str) -> String {
+    match code {
+        "1" | "enabled" | "Enabled" => "Enabled".to_string(),
+        "0" | "disabled" | "Disabled" => "Disabled".to_string(),
+        other => other.to_string(),
+    }
 }
 
 /// A port state code as the text prints it.
