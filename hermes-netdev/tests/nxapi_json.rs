@@ -1048,3 +1048,24 @@ fn show_vpc_codes_read_as_the_text_phrases() {
     .to_string();
     assert!(e.contains("`vpc-id`") && e.contains("show vpc"), "{e}");
 }
+
+/// A 9.3(1) top-of-rack reply (read, not copied: no licence) numbers `modwwn` / `modmac` as
+/// JSON numbers and pads the MAC range with blanks.
+#[test]
+fn show_module_numbers_and_padded_values() {
+    let body = json!({
+        "TABLE_modinfo": {"ROW_modinfo": {"modinf": "1", "ports": "54",
+            "modtype": "48x10/25G + 6x40/100G Ethernet Module", "model": "N9K-C93180YC-FX",
+            "status": "active *"}},
+        "TABLE_modwwninfo": {"ROW_modwwninfo": {"modwwn": 1, "sw": "9.3(1)", "hw": "1.1", "slottype": "NA"}},
+        "TABLE_modmacinfo": {"ROW_modmacinfo": {"modmac": 1,
+            "mac": " 00-de-fb-ff-50-e0 to 00-de-fb-ff-51-3f  ", "serialnum": "FDO22170SBK"}}});
+    let m = show::parse_nxos_json_show_module("n9k", &body).unwrap();
+    assert_eq!(m[0].sw.as_deref(), Some("9.3(1)"));
+    assert_eq!(m[0].slot, None);
+    assert_eq!(
+        m[0].mac_address.as_deref(),
+        Some("00-de-fb-ff-50-e0 to 00-de-fb-ff-51-3f")
+    );
+    assert_eq!(m[0].online_diag_status, None);
+}

@@ -202,9 +202,12 @@ pub(crate) fn text(row: &Row, key: &str) -> Option<String> {
     }
 }
 
-/// Like [`text`], but blank text is `None` too (NX-OS sends `""` for an unset description).
+/// Like [`text`], trimmed (some releases pad values with blanks, which the text tables do not
+/// show), and blank text is `None` too (NX-OS sends `""` for an unset description).
 pub(crate) fn opt(row: &Row, key: &str) -> Option<String> {
-    text(row, key).filter(|s| !s.trim().is_empty())
+    text(row, key)
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
 }
 
 /// The first of `keys` that [`opt`] finds.

@@ -10,10 +10,11 @@ use crate::show::NxosModule;
 
 /// Reads NX-OS `show module` structured output into the [`NxosModule`]s the text parser
 /// returns: the module table (`TABLE_modinfo`: slot, ports, type, model, status) joined by
-/// slot number with the software / hardware table (`TABLE_modwwninfo`: `sw`, `hw`, `slottype`),
+/// slot number (sent as a number or text) with the software / hardware table (`TABLE_modwwninfo`: `sw`, `hw`, `slottype`),
 /// the MAC / serial table (`TABLE_modmacinfo`) and the diagnostics (`TABLE_moddiaginfo`). A
 /// module row without its number, ports or type is
-/// [`NetError::Malformed`](crate::NetError::Malformed) naming the key.
+/// [`NetError::Malformed`](crate::NetError::Malformed) naming the key. Values are trimmed
+/// (some releases pad the MAC range with blanks).
 ///
 /// ```
 /// let body = serde_json::json!({
@@ -61,16 +62,21 @@ pub fn parse_nxos_json_show_module(target: &str, body: &Value) -> Result<Vec<Nxo
             r#type: r.req(row, "modtype")?.trim().to_string(),
             model: opt(row, "model").map(|s| s.trim().to_string()),
             status: opt(row, "status").map(|s| s.trim().to_string()),
-            sw: w.and_then(|w| opt(w, "sw")),
-            hw: w.and_then(|w| opt(w, "hw")),
+            sw: w.and_then(|w| trimmed(w, "sw")),
+            hw: w.and_then(|w| trimmed(w, "hw")),
             // `NA` (a fixed switch) and the N7K's `--` name no slot, as in the text table.
             slot: w
-                .and_then(|w| opt(w, "slottype"))
-                .filter(|s| !matches!(s.trim(), "NA" | "--")),
-            mac_address: m.and_then(|m| opt(m, "mac")),
-            serial_number: m.and_then(|m| opt(m, "serialnum")),
-            online_diag_status: diag.get(&module).and_then(|d| opt(d, "diagstatus")),
+                .and_then(|w| trimmed(w, "slottype"))
+                .filter(|s| !matches!(s.as_str(), "NA" | "--")),
+            mac_address: m.and_then(|m| trimmed(m, "mac")),
+            serial_number: m.and_then(|m| trimmed(m, "serialnum")),
+            online_diag_status: diag.get(&module).and_then(|d| trimmed(d, "diagstatus")),
         });
     }
     Ok(out)
+}
+
+/// `key` without the blanks some releases pad values with (`" 00-de-fb-fb-50-e0 to ...  "`).
+fn trimmed(row: &Row, key: &str) -> Option<String> {
+    opt(row, key).map(|s| s.trim().to_string())
 }
