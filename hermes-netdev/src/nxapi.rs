@@ -447,6 +447,30 @@ impl NxApi {
         reply_body(&self.target, command, reply)
     }
 
+    /// Runs a show command and reads its structured `body` with `read` (one of the
+    /// `hermes_netdev::show::parse_nxos_json_*` readers), giving the same typed rows as the text
+    /// parsers give over SSH.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> hermes_netdev::Result<()> {
+    /// use hermes_netdev::show;
+    /// let api = hermes_netdev::nxapi::NxApi::new("n9k", "https://10.0.0.5/ins", "admin", "secret")?;
+    /// let version = api.show_parsed("show version", show::parse_nxos_json_show_version).await?;
+    /// println!("{:?}", version.version());
+    /// for vlan in api.show_parsed("show vlan brief", show::parse_nxos_json_show_vlan_brief).await? {
+    ///     println!("{} {:?}", vlan.vlan_id, vlan.interfaces);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn show_parsed<T>(
+        &self,
+        command: &str,
+        read: impl FnOnce(&str, &Value) -> Result<T>,
+    ) -> Result<T> {
+        let body = self.show(command).await?;
+        read(&self.target, &body)
+    }
+
     /// Runs several show commands in one batch and returns their bodies in command order.
     pub async fn show_many(&self, commands: &[&str]) -> Result<Vec<Value>> {
         let r = self.call(commands, RpcMethod::Cli).await?;

@@ -229,3 +229,14 @@ pub(crate) mod ntc_opt {
         s.parse().map(Some).map_err(serde::de::Error::custom)
     }
 }
+
+mod nxapi_json;
+pub use nxapi_json::{
+    parse_nxos_json_show_bgp_summary, parse_nxos_json_show_cdp_neighbors,
+    parse_nxos_json_show_interface, parse_nxos_json_show_interface_status,
+    parse_nxos_json_show_inventory, parse_nxos_json_show_ip_arp,
+    parse_nxos_json_show_ip_interface_brief, parse_nxos_json_show_ip_route,
+    parse_nxos_json_show_lldp_neighbors, parse_nxos_json_show_mac_address_table,
+    parse_nxos_json_show_module, parse_nxos_json_show_port_channel_summary,
+    parse_nxos_json_show_version, parse_nxos_json_show_vlan_brief, parse_nxos_json_show_vpc,
+};

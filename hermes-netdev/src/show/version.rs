@@ -115,7 +115,7 @@ fn strip_words<'a>(line: &'a str, words: &[&str]) -> Option<&'a str> {
 }
 
 /// The chassis model in the `cisco ...` hardware line of NX-OS `show version`.
-fn nxos_platform(rest: &str) -> Option<String> {
+pub(super) fn nxos_platform(rest: &str) -> Option<String> {
     let toks: Vec<&str> = rest.split_whitespace().collect();
     let is_chassis = |t: Option<&&str>| t.is_some_and(|t| t.eq_ignore_ascii_case("chassis"));
     let model_tok = |t: &str| {
