@@ -42,6 +42,7 @@
 //! | NX-OS `show module` | [`parse_nxos_show_module`] → [`NxosModule`] |
 //! | NX-OS `show vpc` | [`parse_nxos_show_vpc`] → [`NxosVpc`] |
 //! | IOS / NX-OS `show spanning-tree` | [`parse_show_spanning_tree`] → [`SpanningTreeInstance`] |
+//! | IOS `show interfaces trunk` / NX-OS `show interface trunk` | [`parse_show_interfaces_trunk`] → [`TrunkPort`] |
 //!
 //! Field names follow ntc-templates' parsed samples (lowercased as they are); the tests compare the
 //! ntc-templates samples in `../shared/data/netdev/ntc-templates` and `tests/data/ntc` with the
@@ -69,6 +70,7 @@ mod processes_cpu;
 mod redundancy;
 mod routing;
 mod spanning_tree;
+mod trunk;
 mod version;
 mod vlan;
 mod vpc;
@@ -117,6 +119,7 @@ pub use redundancy::{
 };
 pub use routing::{parse_fortios_routing_table, parse_nxos_show_ip_route, FortiosRoute, NxosRoute};
 pub use spanning_tree::{parse_show_spanning_tree, SpanningTreeInstance, SpanningTreePort};
+pub use trunk::{parse_show_interfaces_trunk, vlan_ids, TrunkPort};
 pub use version::{
     parse_fortios_system_status, parse_ios_show_version, parse_nxos_show_version, parse_version,
     FortiosSystemStatus, IosVersion, NxosVersion, VersionSummary,
