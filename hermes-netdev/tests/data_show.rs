@@ -203,6 +203,9 @@ const PARSERS: &[(&str, &str, Parser)] = &[
     ("cisco_nxos", "show_module", |t| {
         many(show::parse_nxos_show_module(t))
     }),
+    ("cisco_ios", "show_switch_detail", |t| {
+        many(show::parse_ios_show_switch(t).members)
+    }),
 ];
 
 /// Keys a parser reports that ntc-templates' template for that platform does not capture:
@@ -258,6 +261,8 @@ const NOT_IN_TEMPLATE: &[(&str, &str, &str)] = &[
     ("cisco_nxos", "show_module", "mac_address"),
     ("cisco_nxos", "show_module", "serial_number"),
     ("cisco_nxos", "show_module", "online_diag_status"),
+    // The `*` before the member the session runs on.
+    ("cisco_ios", "show_switch_detail", "local"),
 ];
 
 /// Samples no parser is expected to read, with the reason. Keep this rare.
@@ -612,6 +617,11 @@ fn ios_show_processes_cpu() {
 #[test]
 fn nxos_show_module() {
     assert_eq!(check("cisco_nxos", "show_module"), 4);
+}
+
+#[test]
+fn ios_show_switch_detail() {
+    assert_eq!(check("cisco_ios", "show_switch_detail"), 6);
 }
 
 #[test]

@@ -43,6 +43,7 @@
 //! | NX-OS `show vpc` | [`parse_nxos_show_vpc`] → [`NxosVpc`] |
 //! | IOS / NX-OS `show spanning-tree` | [`parse_show_spanning_tree`] → [`SpanningTreeInstance`] |
 //! | IOS `show interfaces trunk` / NX-OS `show interface trunk` | [`parse_show_interfaces_trunk`] → [`TrunkPort`] |
+//! | IOS `show switch` / `show switch detail` | [`parse_ios_show_switch`] → [`SwitchStack`] |
 //!
 //! Field names follow ntc-templates' parsed samples (lowercased as they are); the tests compare the
 //! ntc-templates samples in `../shared/data/netdev/ntc-templates` and `tests/data/ntc` with the
@@ -70,6 +71,7 @@ mod processes_cpu;
 mod redundancy;
 mod routing;
 mod spanning_tree;
+mod switch_stack;
 mod trunk;
 mod version;
 mod vlan;
@@ -119,6 +121,7 @@ pub use redundancy::{
 };
 pub use routing::{parse_fortios_routing_table, parse_nxos_show_ip_route, FortiosRoute, NxosRoute};
 pub use spanning_tree::{parse_show_spanning_tree, SpanningTreeInstance, SpanningTreePort};
+pub use switch_stack::{parse_ios_show_switch, StackMember, SwitchStack};
 pub use trunk::{parse_show_interfaces_trunk, vlan_ids, TrunkPort};
 pub use version::{
     parse_fortios_system_status, parse_ios_show_version, parse_nxos_show_version, parse_version,
