@@ -206,6 +206,9 @@ const PARSERS: &[(&str, &str, Parser)] = &[
     ("cisco_ios", "show_switch_detail", |t| {
         many(show::parse_ios_show_switch(t).members)
     }),
+    ("cisco_ios", "show_power_inline", |t| {
+        many(show::parse_ios_show_power_inline(t).ports)
+    }),
 ];
 
 /// Keys a parser reports that ntc-templates' template for that platform does not capture:
@@ -263,6 +266,9 @@ const NOT_IN_TEMPLATE: &[(&str, &str, &str)] = &[
     ("cisco_nxos", "show_module", "online_diag_status"),
     // The `*` before the member the session runs on.
     ("cisco_ios", "show_switch_detail", "local"),
+    // The Catalyst 4500 `From PS` column (the template keeps `To Device`), the 6800 priority.
+    ("cisco_ios", "show_power_inline", "power_from_ps"),
+    ("cisco_ios", "show_power_inline", "priority"),
 ];
 
 /// Samples no parser is expected to read, with the reason. Keep this rare.
@@ -622,6 +628,11 @@ fn nxos_show_module() {
 #[test]
 fn ios_show_switch_detail() {
     assert_eq!(check("cisco_ios", "show_switch_detail"), 6);
+}
+
+#[test]
+fn ios_show_power_inline() {
+    assert_eq!(check("cisco_ios", "show_power_inline"), 7);
 }
 
 #[test]

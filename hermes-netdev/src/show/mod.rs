@@ -44,6 +44,7 @@
 //! | IOS / NX-OS `show spanning-tree` | [`parse_show_spanning_tree`] → [`SpanningTreeInstance`] |
 //! | IOS `show interfaces trunk` / NX-OS `show interface trunk` | [`parse_show_interfaces_trunk`] → [`TrunkPort`] |
 //! | IOS `show switch` / `show switch detail` | [`parse_ios_show_switch`] → [`SwitchStack`] |
+//! | IOS `show power inline` | [`parse_ios_show_power_inline`] → [`PowerInline`] |
 //!
 //! Field names follow ntc-templates' parsed samples (lowercased as they are); the tests compare the
 //! ntc-templates samples in `../shared/data/netdev/ntc-templates` and `tests/data/ntc` with the
@@ -67,6 +68,7 @@ mod ntp;
 mod nxos_interface;
 mod ospf_neighbor;
 mod port_channel;
+mod power_inline;
 mod processes_cpu;
 mod redundancy;
 mod routing;
@@ -114,6 +116,7 @@ pub use ospf_neighbor::{
     NxosOspfNeighbor,
 };
 pub use port_channel::{parse_port_channel_summary, PortChannelRow};
+pub use power_inline::{parse_ios_show_power_inline, PoeBudget, PoePort, PowerInline};
 pub use processes_cpu::{parse_ios_show_processes_cpu, IosProcessCpu, IosProcessesCpu};
 pub use redundancy::{
     parse_ios_show_standby, parse_ios_show_vrrp_brief, parse_nxos_show_hsrp, IosStandbyGroup,
