@@ -85,6 +85,75 @@ fn spanning_tree_ports(text: &str) -> Value {
     Value::Array(rows)
 }
 
+/// A DOM reading as ntc-templates prints it: the value's text, `""` when absent.
+fn reading_text(v: &Value) -> Value {
+    v.get("text").cloned().unwrap_or_else(|| "".into())
+}
+
+/// ntc-templates' `cisco_ios_show_interface_transceiver`: each reading as printed.
+fn ios_transceiver_rows(text: &str) -> Value {
+    let mut v = many(show::parse_ios_show_interfaces_transceiver(text));
+    for rec in v.as_array_mut().into_iter().flatten() {
+        let o = rec.as_object_mut().unwrap();
+        for k in ["temperature", "voltage", "current", "tx_pwr", "rx_pwr"] {
+            let r = reading_text(&o[k]);
+            o.insert(k.into(), r);
+        }
+    }
+    v
+}
+
+/// ntc-templates' `cisco_nxos_show_interface_transceiver`: the identity of each port, `""` for
+/// what is not printed.
+fn nxos_transceiver_rows(text: &str) -> Value {
+    let mut v = many(show::parse_nxos_show_interface_transceiver(text));
+    for rec in v.as_array_mut().into_iter().flatten() {
+        let o = rec.as_object_mut().unwrap();
+        o.remove("dom");
+        for x in o.values_mut() {
+            if x.is_null() {
+                *x = "".into();
+            }
+        }
+    }
+    v
+}
+
+/// ntc-templates' `cisco_nxos_show_interface_transceiver_details`: one record per DOM lane with
+/// `<measure>_value`, `_alarm_high`, `_alarm_low`, `_warn_high`, `_warn_low`.
+fn nxos_transceiver_dom_rows(text: &str) -> Value {
+    let mut rows = Vec::new();
+    for port in show::parse_nxos_show_interface_transceiver(text) {
+        for lane in &port.dom {
+            let lane_v = serde_json::to_value(lane).unwrap();
+            let mut rec = serde_json::Map::new();
+            rec.insert("interface".into(), port.interface.clone().into());
+            let l = lane.lane.map(|n| n.to_string()).unwrap_or_default();
+            rec.insert("lane".into(), l.into());
+            for (field, prefix) in [
+                ("temperature", "temperature"),
+                ("voltage", "voltage"),
+                ("current", "amps"),
+                ("rx_power", "rx"),
+                ("tx_power", "tx"),
+            ] {
+                let m = &lane_v[field];
+                for (part, suffix) in [
+                    ("current", "value"),
+                    ("alarm_high", "alarm_high"),
+                    ("alarm_low", "alarm_low"),
+                    ("warn_high", "warn_high"),
+                    ("warn_low", "warn_low"),
+                ] {
+                    rec.insert(format!("{prefix}_{suffix}"), reading_text(&m[part]));
+                }
+            }
+            rows.push(Value::Object(rec));
+        }
+    }
+    Value::Array(rows)
+}
+
 /// (ntc-templates platform, command directory, parser).
 const PARSERS: &[(&str, &str, Parser)] = &[
     ("cisco_nxos", "show_version", |t| {
@@ -209,6 +278,13 @@ const PARSERS: &[(&str, &str, Parser)] = &[
     ("cisco_ios", "show_power_inline", |t| {
         many(show::parse_ios_show_power_inline(t).ports)
     }),
+    ("cisco_ios", "show_interface_transceiver", ios_transceiver_rows),
+    ("cisco_nxos", "show_interface_transceiver", nxos_transceiver_rows),
+    (
+        "cisco_nxos",
+        "show_interface_transceiver_details",
+        nxos_transceiver_dom_rows,
+    ),
 ];
 
 /// Keys a parser reports that ntc-templates' template for that platform does not capture:
@@ -330,6 +406,18 @@ fn ntc_defect(platform: &str, command: &str, key: &str, got: &Value, want: &Valu
             text("tx_jumbo_packets").is_empty()
                 && text(key).parse::<u64>().is_ok()
                 && want.as_str().is_some_and(|w| w.parse::<u64>().is_ok())
+        }
+        // `Value MANUFACTURER (\S+)` / `Value PART_NUMBER (\S+)`: a vendor name or part number
+        // of several words (`name is Arista Networks`, `part number is WDM QSFP+-40G-SR`) is
+        // cut to its first word.
+        ("cisco_nxos", "show_interface_transceiver", "manufacturer" | "part_number") => {
+            let (got, w) = (text(key), want.as_str().unwrap_or_default());
+            !w.is_empty() && got.contains(' ') && got.split_whitespace().next() == Some(w)
+        }
+        // The status is read from `transceiver is X` only: a Nexus 5000 Fibre Channel port's
+        // `fc1/48 sfp is present` leaves it empty.
+        ("cisco_nxos", "show_interface_transceiver", "status") => {
+            want.as_str() == Some("") && text("interface").starts_with("fc") && !text(key).is_empty()
         }
         _ => false,
     }
@@ -636,6 +724,13 @@ fn ios_show_power_inline() {
 }
 
 #[test]
+fn interface_transceiver() {
+    assert_eq!(check("cisco_ios", "show_interface_transceiver"), 2);
+    assert_eq!(check("cisco_nxos", "show_interface_transceiver"), 8);
+    assert_eq!(check("cisco_nxos", "show_interface_transceiver_details"), 1);
+}
+
+#[test]
 fn nxos_show_vpc() {
     assert_eq!(check("cisco_nxos", "show_vpc"), 1);
 }
@@ -875,6 +970,45 @@ fn ntc_defect_rule_nxos_interface() {
 
 /// Each [`ntc_dropped`] rule drops exactly the records the real sample shows the template
 /// dropping, and no other.
+/// The NX-OS transceiver rules on the real samples that show them: exactly the multi-word vendor
+/// names and part numbers, and the Fibre Channel port, against ntc-templates' own values.
+#[test]
+fn ntc_defect_rule_nxos_transceiver() {
+    let (platform, command) = ("cisco_nxos", "show_interface_transceiver");
+    let dir = "cisco_nxos_show_interface_transceiver";
+    let mut judged = BTreeMap::new();
+    for file in [
+        "cisco_nxos_show_interface_transceiver.raw",
+        "cisco_nxos_show_interface_transceiver2.raw",
+        "cisco_nxos_show_interface_transceiver_fc_n5k.raw",
+    ] {
+        let text = own_sample(dir, file);
+        let got = nxos_transceiver_rows(&text);
+        let want = expected(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/data/ntc")
+                .join(dir)
+                .join(file),
+        );
+        for (g, w) in got.as_array().unwrap().iter().zip(want.as_array().unwrap()) {
+            for key in ["manufacturer", "part_number", "status", "serial", "type"] {
+                if g[key] != w[key] {
+                    assert!(ntc_defect(platform, command, key, g, &w[key]), "{file} {key}: {g}");
+                    *judged.entry(key).or_insert(0) += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(judged.get("manufacturer"), Some(&1), "Arista Networks");
+    assert_eq!(judged.get("part_number"), Some(&2), "WDM QSFP+-40G-SR twice");
+    assert_eq!(judged.get("status"), Some(&1), "fc1/48 sfp is present");
+    assert_eq!(judged.len(), 3);
+    // A one-word value cut nowhere, or another first word, is not the defect.
+    let g = serde_json::json!({"interface": "Ethernet1/1", "manufacturer": "CISCO-FINISAR", "status": "present"});
+    assert!(!ntc_defect(platform, command, "manufacturer", &g, &"CISCO".into()));
+    assert!(!ntc_defect(platform, command, "status", &g, &"".into()));
+}
+
 #[test]
 fn ntc_dropped_rule() {
     let text = own_sample(

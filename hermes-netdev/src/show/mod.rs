@@ -45,6 +45,8 @@
 //! | IOS `show interfaces trunk` / NX-OS `show interface trunk` | [`parse_show_interfaces_trunk`] → [`TrunkPort`] |
 //! | IOS `show switch` / `show switch detail` | [`parse_ios_show_switch`] → [`SwitchStack`] |
 //! | IOS `show power inline` | [`parse_ios_show_power_inline`] → [`PowerInline`] |
+//! | IOS `show interfaces transceiver` | [`parse_ios_show_interfaces_transceiver`] → [`IosTransceiverDom`] |
+//! | NX-OS `show interface transceiver [details]` | [`parse_nxos_show_interface_transceiver`] → [`NxosTransceiver`] |
 //!
 //! Field names follow ntc-templates' parsed samples (lowercased as they are); the tests compare the
 //! ntc-templates samples in `../shared/data/netdev/ntc-templates` and `tests/data/ntc` with the
@@ -74,6 +76,7 @@ mod redundancy;
 mod routing;
 mod spanning_tree;
 mod switch_stack;
+mod transceiver;
 mod trunk;
 mod version;
 mod vlan;
@@ -125,6 +128,10 @@ pub use redundancy::{
 pub use routing::{parse_fortios_routing_table, parse_nxos_show_ip_route, FortiosRoute, NxosRoute};
 pub use spanning_tree::{parse_show_spanning_tree, SpanningTreeInstance, SpanningTreePort};
 pub use switch_stack::{parse_ios_show_switch, StackMember, SwitchStack};
+pub use transceiver::{
+    parse_ios_show_interfaces_transceiver, parse_nxos_show_interface_transceiver, DomMeasurement,
+    DomReading, IosTransceiverDom, NxosDomLane, NxosTransceiver,
+};
 pub use trunk::{parse_show_interfaces_trunk, vlan_ids, TrunkPort};
 pub use version::{
     parse_fortios_system_status, parse_ios_show_version, parse_nxos_show_version, parse_version,
