@@ -154,6 +154,55 @@ fn nxos_transceiver_dom_rows(text: &str) -> Value {
     Value::Array(rows)
 }
 
+/// `Some(s)` as a JSON string, `None` as `""`.
+fn text_or_empty(s: Option<&str>) -> Value {
+    s.unwrap_or_default().into()
+}
+
+/// ntc-templates' `cisco_ios_show_cdp_neighbors_detail`: the device ID as `neighbor_name`, the
+/// first entry address as `mgmt_address` (the template reads an IPv4 or dotted address on the
+/// line after `Entry address(es):`), the version's first line as `neighbor_description`.
+fn ios_cdp_detail_rows(text: &str) -> Value {
+    let rows = show::parse_show_cdp_neighbors_detail(text)
+        .iter()
+        .map(|n| {
+            let first = n.interface_addresses.first().map(String::as_str);
+            serde_json::json!({
+                "neighbor_name": n.device_id,
+                "mgmt_address": text_or_empty(first.filter(|a| !a.contains(':'))),
+                "platform": text_or_empty(n.platform.as_deref()),
+                "neighbor_interface": text_or_empty(n.neighbor_interface.as_deref()),
+                "local_interface": text_or_empty(n.local_interface.as_deref()),
+                "neighbor_description": text_or_empty(n.description()),
+                "capabilities": text_or_empty(n.capabilities.as_deref()),
+            })
+        })
+        .collect();
+    Value::Array(rows)
+}
+
+/// ntc-templates' `cisco_nxos_show_cdp_neighbors_detail`: the device ID as `chassis_id`, the
+/// system name as `neighbor_name`, the first interface / management address.
+fn nxos_cdp_detail_rows(text: &str) -> Value {
+    let rows = show::parse_show_cdp_neighbors_detail(text)
+        .iter()
+        .map(|n| {
+            serde_json::json!({
+                "chassis_id": n.device_id,
+                "neighbor_name": text_or_empty(n.system_name.as_deref()),
+                "mgmt_address": text_or_empty(n.management_addresses.first().map(String::as_str)),
+                "interface_ip": text_or_empty(n.interface_addresses.first().map(String::as_str)),
+                "platform": text_or_empty(n.platform.as_deref()),
+                "neighbor_interface": text_or_empty(n.neighbor_interface.as_deref()),
+                "local_interface": text_or_empty(n.local_interface.as_deref()),
+                "neighbor_description": text_or_empty(n.description()),
+                "capabilities": text_or_empty(n.capabilities.as_deref()),
+            })
+        })
+        .collect();
+    Value::Array(rows)
+}
+
 /// (ntc-templates platform, command directory, parser).
 const PARSERS: &[(&str, &str, Parser)] = &[
     ("cisco_nxos", "show_version", |t| {
@@ -285,6 +334,8 @@ const PARSERS: &[(&str, &str, Parser)] = &[
         "show_interface_transceiver_details",
         nxos_transceiver_dom_rows,
     ),
+    ("cisco_ios", "show_cdp_neighbors_detail", ios_cdp_detail_rows),
+    ("cisco_nxos", "show_cdp_neighbors_detail", nxos_cdp_detail_rows),
 ];
 
 /// Keys a parser reports that ntc-templates' template for that platform does not capture:
@@ -418,6 +469,12 @@ fn ntc_defect(platform: &str, command: &str, key: &str, got: &Value, want: &Valu
         // `fc1/48 sfp is present` leaves it empty.
         ("cisco_nxos", "show_interface_transceiver", "status") => {
             want.as_str() == Some("") && text("interface").starts_with("fc") && !text(key).is_empty()
+        }
+        // `^Platform\s*:\s*${PLATFORM}\s*,` with a greedy `(.*)`: the blanks before the comma
+        // (`Platform: Cisco ,  Capabilities: ...`) stay on the value; Hermes trims them.
+        ("cisco_ios", "show_cdp_neighbors_detail", "platform") => {
+            let (got, w) = (text(key), want.as_str().unwrap_or_default());
+            !got.is_empty() && w != got && w.trim_end() == got
         }
         _ => false,
     }
@@ -731,6 +788,12 @@ fn interface_transceiver() {
 }
 
 #[test]
+fn cdp_neighbors_detail() {
+    assert_eq!(check("cisco_ios", "show_cdp_neighbors_detail"), 2);
+    assert_eq!(check("cisco_nxos", "show_cdp_neighbors_detail"), 4);
+}
+
+#[test]
 fn nxos_show_vpc() {
     assert_eq!(check("cisco_nxos", "show_vpc"), 1);
 }
@@ -1007,6 +1070,36 @@ fn ntc_defect_rule_nxos_transceiver() {
     let g = serde_json::json!({"interface": "Ethernet1/1", "manufacturer": "CISCO-FINISAR", "status": "present"});
     assert!(!ntc_defect(platform, command, "manufacturer", &g, &"CISCO".into()));
     assert!(!ntc_defect(platform, command, "status", &g, &"".into()));
+}
+
+/// The CDP platform rule on the real sample that shows it: exactly the one `Platform: Cisco ,`
+/// row, against ntc-templates' own value.
+#[test]
+fn ntc_defect_rule_cdp_platform_blank() {
+    let (dir, file) = (
+        "cisco_ios_show_cdp_neighbors_detail",
+        "cisco_ios_show_cdp_neighbors_detail.raw",
+    );
+    let got = ios_cdp_detail_rows(&own_sample(dir, file));
+    let want = expected(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/ntc")
+            .join(dir)
+            .join(file),
+    );
+    let mut judged = Vec::new();
+    for (g, w) in got.as_array().unwrap().iter().zip(want.as_array().unwrap()) {
+        if g["platform"] != w["platform"] {
+            let cdp = ("cisco_ios", "show_cdp_neighbors_detail");
+            assert!(ntc_defect(cdp.0, cdp.1, "platform", g, &w["platform"]));
+            judged.push(g["platform"].clone());
+        }
+    }
+    assert_eq!(judged, ["Cisco"]);
+    let g = serde_json::json!({"platform": "Cisco"});
+    let cdp = ("cisco_ios", "show_cdp_neighbors_detail");
+    assert!(!ntc_defect(cdp.0, cdp.1, "platform", &g, &"Cisco 3825".into()));
+    assert!(!ntc_defect(cdp.0, cdp.1, "platform", &g, &"Cisco".into()));
 }
 
 #[test]

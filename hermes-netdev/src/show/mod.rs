@@ -47,6 +47,7 @@
 //! | IOS `show power inline` | [`parse_ios_show_power_inline`] → [`PowerInline`] |
 //! | IOS `show interfaces transceiver` | [`parse_ios_show_interfaces_transceiver`] → [`IosTransceiverDom`] |
 //! | NX-OS `show interface transceiver [details]` | [`parse_nxos_show_interface_transceiver`] → [`NxosTransceiver`] |
+//! | IOS / NX-OS `show cdp neighbors detail` | [`parse_show_cdp_neighbors_detail`] → [`CdpNeighborDetail`] |
 //!
 //! Field names follow ntc-templates' parsed samples (lowercased as they are); the tests compare the
 //! ntc-templates samples in `../shared/data/netdev/ntc-templates` and `tests/data/ntc` with the
@@ -66,6 +67,7 @@ mod ip_interface;
 mod mac_table;
 mod module;
 mod neighbors;
+mod neighbors_detail;
 mod ntp;
 mod nxos_interface;
 mod ospf_neighbor;
@@ -109,6 +111,7 @@ pub use module::{parse_nxos_show_module, NxosModule};
 pub use neighbors::{
     parse_show_cdp_neighbors, parse_show_lldp_neighbors, CdpNeighbor, LldpNeighbor,
 };
+pub use neighbors_detail::{parse_show_cdp_neighbors_detail, CdpNeighborDetail};
 pub use ntp::{
     parse_ios_show_ntp_associations, parse_nxos_show_ntp_peer_status, IosNtpAssociation,
     NxosNtpPeer,
