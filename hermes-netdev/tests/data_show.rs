@@ -203,6 +203,67 @@ fn nxos_cdp_detail_rows(text: &str) -> Value {
     Value::Array(rows)
 }
 
+/// ntc-templates' `cisco_ios_show_lldp_neighbors_detail`: `Port id` as `neighbor_port_id`, the
+/// port description as `neighbor_interface`, the last IPv4 management address (the template's
+/// `IP:` rule keeps the last match), the description's first line.
+fn ios_lldp_detail_rows(text: &str) -> Value {
+    let rows = show::parse_show_lldp_neighbors_detail(text)
+        .iter()
+        .map(|n| {
+            let s = |v: &Option<String>| text_or_empty(v.as_deref());
+            let num = |v: Option<u32>| Value::from(v.map(|n| n.to_string()).unwrap_or_default());
+            let v4 = n.management_addresses.iter().rev().find(|a| !a.contains(':'));
+            serde_json::json!({
+                "local_interface": s(&n.local_interface),
+                "chassis_id": s(&n.chassis_id),
+                "neighbor_port_id": s(&n.port_id),
+                "neighbor_interface": s(&n.port_description),
+                "neighbor_name": s(&n.system_name),
+                "neighbor_description": text_or_empty(n.description()),
+                "capabilities": s(&n.capabilities),
+                "mgmt_address": text_or_empty(v4.map(String::as_str)),
+                "vlan_id": num(n.vlan_id.map(u32::from)),
+                "mac_address": s(&n.mac_address),
+                "serial": s(&n.serial),
+                "manufacturer": s(&n.manufacturer),
+                "hw_revision": s(&n.hw_revision),
+                "fw_revision": s(&n.fw_revision),
+                "sw_revision": s(&n.sw_revision),
+                "platform": s(&n.platform),
+                "power_pair": s(&n.power_pair),
+                "power_class": s(&n.power_class),
+                "power_device_type": s(&n.power_device_type),
+                "power_priority": s(&n.power_priority),
+                "power_source": s(&n.power_source),
+                "power_requested": num(n.power_requested),
+            })
+        })
+        .collect();
+    Value::Array(rows)
+}
+
+/// ntc-templates' `cisco_nxos_show_lldp_neighbors_detail`: `Port id` as `neighbor_interface`,
+/// the first management address.
+fn nxos_lldp_detail_rows(text: &str) -> Value {
+    let rows = show::parse_show_lldp_neighbors_detail(text)
+        .iter()
+        .map(|n| {
+            let s = |v: &Option<String>| text_or_empty(v.as_deref());
+            serde_json::json!({
+                "neighbor_name": s(&n.system_name),
+                "local_interface": s(&n.local_interface),
+                "neighbor_interface": s(&n.port_id),
+                "chassis_id": s(&n.chassis_id),
+                "mgmt_address": text_or_empty(n.management_addresses.first().map(String::as_str)),
+                "neighbor_description": text_or_empty(n.description()),
+                "capabilities": s(&n.capabilities),
+                "vlan_id": n.vlan_id.map(|v| v.to_string()).unwrap_or_default(),
+            })
+        })
+        .collect();
+    Value::Array(rows)
+}
+
 /// (ntc-templates platform, command directory, parser).
 const PARSERS: &[(&str, &str, Parser)] = &[
     ("cisco_nxos", "show_version", |t| {
@@ -336,6 +397,8 @@ const PARSERS: &[(&str, &str, Parser)] = &[
     ),
     ("cisco_ios", "show_cdp_neighbors_detail", ios_cdp_detail_rows),
     ("cisco_nxos", "show_cdp_neighbors_detail", nxos_cdp_detail_rows),
+    ("cisco_ios", "show_lldp_neighbors_detail", ios_lldp_detail_rows),
+    ("cisco_nxos", "show_lldp_neighbors_detail", nxos_lldp_detail_rows),
 ];
 
 /// Keys a parser reports that ntc-templates' template for that platform does not capture:
@@ -476,6 +539,14 @@ fn ntc_defect(platform: &str, command: &str, key: &str, got: &Value, want: &Valu
             let (got, w) = (text(key), want.as_str().unwrap_or_default());
             !got.is_empty() && w != got && w.trim_end() == got
         }
+        // The template reads power only after `Power via MDI:`; the PoE+ TLV block (`PoE+
+        // Power-via-MDI TLV:`, which prints the class as `Class 4`) is skipped line by line.
+        (
+            "cisco_ios",
+            "show_lldp_neighbors_detail",
+            "power_pair" | "power_class" | "power_device_type" | "power_priority" | "power_source"
+            | "power_requested",
+        ) => want.as_str() == Some("") && !text(key).is_empty() && text("power_class").starts_with("Class "),
         _ => false,
     }
 }
@@ -794,6 +865,12 @@ fn cdp_neighbors_detail() {
 }
 
 #[test]
+fn lldp_neighbors_detail() {
+    assert_eq!(check("cisco_ios", "show_lldp_neighbors_detail"), 9);
+    assert_eq!(check("cisco_nxos", "show_lldp_neighbors_detail"), 2);
+}
+
+#[test]
 fn nxos_show_vpc() {
     assert_eq!(check("cisco_nxos", "show_vpc"), 1);
 }
@@ -1070,6 +1147,40 @@ fn ntc_defect_rule_nxos_transceiver() {
     let g = serde_json::json!({"interface": "Ethernet1/1", "manufacturer": "CISCO-FINISAR", "status": "present"});
     assert!(!ntc_defect(platform, command, "manufacturer", &g, &"CISCO".into()));
     assert!(!ntc_defect(platform, command, "status", &g, &"".into()));
+}
+
+/// The LLDP PoE+ TLV rule on the real samples: it covers the six power values of the one
+/// neighbor that prints the PoE+ TLV (sample 1), and none of the `Power via MDI` values ntc-templates
+/// reads (sample 5).
+#[test]
+fn ntc_defect_rule_lldp_poe_plus_tlv() {
+    let dir = "cisco_ios_show_lldp_neighbors_detail";
+    let lldp = ("cisco_ios", "show_lldp_neighbors_detail");
+    let mut judged = 0;
+    for file in [
+        "cisco_ios_show_lldp_neighbors_detail1.raw",
+        "cisco_ios_show_lldp_neighbors_detail5.raw",
+    ] {
+        let got = ios_lldp_detail_rows(&own_sample(dir, file));
+        let want = expected(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/data/ntc")
+                .join(dir)
+                .join(file),
+        );
+        for (g, w) in got.as_array().unwrap().iter().zip(want.as_array().unwrap()) {
+            for (k, wv) in w.as_object().unwrap() {
+                if g[k] != *wv {
+                    assert!(ntc_defect(lldp.0, lldp.1, k, g, wv), "{file} {k}");
+                    judged += 1;
+                } else if k.starts_with("power_") && !wv.as_str().unwrap().is_empty() {
+                    // `Power via MDI` values: read by both, and not the PoE+ form.
+                    assert!(!ntc_defect(lldp.0, lldp.1, k, g, &"".into()), "{file} {k}");
+                }
+            }
+        }
+    }
+    assert_eq!(judged, 6);
 }
 
 /// The CDP platform rule on the real sample that shows it: exactly the one `Platform: Cisco ,`

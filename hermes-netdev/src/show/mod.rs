@@ -48,6 +48,7 @@
 //! | IOS `show interfaces transceiver` | [`parse_ios_show_interfaces_transceiver`] → [`IosTransceiverDom`] |
 //! | NX-OS `show interface transceiver [details]` | [`parse_nxos_show_interface_transceiver`] → [`NxosTransceiver`] |
 //! | IOS / NX-OS `show cdp neighbors detail` | [`parse_show_cdp_neighbors_detail`] → [`CdpNeighborDetail`] |
+//! | IOS / NX-OS `show lldp neighbors detail` | [`parse_show_lldp_neighbors_detail`] → [`LldpNeighborDetail`] |
 //!
 //! Field names follow ntc-templates' parsed samples (lowercased as they are); the tests compare the
 //! ntc-templates samples in `../shared/data/netdev/ntc-templates` and `tests/data/ntc` with the
@@ -111,7 +112,10 @@ pub use module::{parse_nxos_show_module, NxosModule};
 pub use neighbors::{
     parse_show_cdp_neighbors, parse_show_lldp_neighbors, CdpNeighbor, LldpNeighbor,
 };
-pub use neighbors_detail::{parse_show_cdp_neighbors_detail, CdpNeighborDetail};
+pub use neighbors_detail::{
+    parse_show_cdp_neighbors_detail, parse_show_lldp_neighbors_detail, CdpNeighborDetail,
+    LldpNeighborDetail,
+};
 pub use ntp::{
     parse_ios_show_ntp_associations, parse_nxos_show_ntp_peer_status, IosNtpAssociation,
     NxosNtpPeer,

@@ -221,6 +221,229 @@ pub fn parse_show_cdp_neighbors_detail(text: &str) -> Vec<CdpNeighborDetail> {
     out
 }
 
+/// One neighbor of `show lldp neighbors detail` (IOS: `Local Intf` blocks between dashed rules;
+/// NX-OS: `Chassis id` blocks with `Local Port id`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LldpNeighborDetail {
+    /// The local port (`Local Intf` / NX-OS `Local Port id`).
+    pub local_interface: Option<String>,
+    /// `Chassis id` (a MAC, an address or a name).
+    pub chassis_id: Option<String>,
+    /// `Port id` (the neighbor's port ID: a name, MAC or number).
+    pub port_id: Option<String>,
+    /// `Port Description`.
+    pub port_description: Option<String>,
+    /// `System Name`.
+    pub system_name: Option<String>,
+    /// `System Description`, lines joined with `\n`.
+    pub system_description: Option<String>,
+    /// Seconds before the entry expires (`Time remaining`).
+    pub time_remaining: Option<u32>,
+    /// `System Capabilities` as printed (`B,R`).
+    pub system_capabilities: Option<String>,
+    /// `Enabled Capabilities` as printed.
+    pub capabilities: Option<String>,
+    /// The management addresses, IPv4 (`IP:` / `Management Address:`) and IPv6, in order.
+    pub management_addresses: Vec<String>,
+    /// `Vlan ID` (the neighbor port's VLAN), when advertised.
+    pub vlan_id: Option<u16>,
+    /// IOS `Peer Source MAC`.
+    pub mac_address: Option<String>,
+    /// LLDP-MED inventory: serial number.
+    pub serial: Option<String>,
+    /// LLDP-MED inventory: manufacturer.
+    pub manufacturer: Option<String>,
+    /// LLDP-MED inventory: model.
+    pub platform: Option<String>,
+    /// LLDP-MED inventory: hardware revision.
+    pub hw_revision: Option<String>,
+    /// LLDP-MED inventory: firmware revision.
+    pub fw_revision: Option<String>,
+    /// LLDP-MED inventory: software revision.
+    pub sw_revision: Option<String>,
+    /// Power via MDI: the pair (`Signal`, `Spare`).
+    pub power_pair: Option<String>,
+    /// Power via MDI: the class as printed (`4`; `Class 4` in the PoE+ TLV).
+    pub power_class: Option<String>,
+    /// Power via MDI: the device type (`2`, `Type 2 PD`).
+    pub power_device_type: Option<String>,
+    /// Power via MDI: priority (`High`, `unknown`).
+    pub power_priority: Option<String>,
+    /// Power via MDI: source (`PSE`).
+    pub power_source: Option<String>,
+    /// Power via MDI: milliwatts requested.
+    pub power_requested: Option<u32>,
+    /// PoE+ TLV: milliwatts allocated.
+    pub power_allocated: Option<u32>,
+}
+
+impl LldpNeighborDetail {
+    /// The first line of the system description.
+    pub fn description(&self) -> Option<&str> {
+        self.system_description
+            .as_deref()
+            .and_then(|v| v.lines().next())
+    }
+
+    fn is_empty(&self) -> bool {
+        self.local_interface.is_none() && self.chassis_id.is_none() && self.port_id.is_none()
+    }
+}
+
+/// `value` unless it is `not advertised` (NX-OS) or empty.
+fn advertised(value: &str) -> Option<String> {
+    let v = value.trim();
+    (!v.is_empty() && !v.eq_ignore_ascii_case("not advertised") && !v.starts_with("- not"))
+        .then(|| v.to_string())
+}
+
+/// Parses IOS / IOS-XE / NX-OS `show lldp neighbors detail`: one record per neighbor with its
+/// ports, system name and description (every line), capabilities, management addresses, VLAN,
+/// LLDP-MED inventory and power (both the `Power via MDI` block and the PoE+ TLV). A record
+/// starts at a dashed rule or when `Local Intf` / `Chassis id` is printed again; `- not
+/// advertised` values are `None`. The capability legend, the brief table's header, media
+/// capability lists and prompts are skipped.
+///
+/// ```
+/// let n = hermes_netdev::show::parse_show_lldp_neighbors_detail(
+///     "------------------------------------------------\n\
+///      Local Intf: Gi1/0/2\n\
+///      Chassis id: 7c25.86c9.aaaa\n\
+///      Port id: 502\n\
+///      Port Description: ge-0/0/0.0\n\
+///      System Name - not advertised\n\
+///      \n\
+///      System Description:\n\
+///      Juniper Networks, Inc. ex2200-24t-4g , version 12.3R9.4\n\
+///      \n\
+///      Time remaining: 116 seconds\n\
+///      Enabled Capabilities: B,R\n\
+///      Management Addresses:\n\
+///      \x20   IP: 10.0.0.2\n\
+///      Vlan ID: 1\n\
+///      ------------------------------------------------\n",
+/// );
+/// assert_eq!(n.len(), 1);
+/// assert_eq!(n[0].local_interface.as_deref(), Some("Gi1/0/2"));
+/// assert_eq!(n[0].port_description.as_deref(), Some("ge-0/0/0.0"));
+/// assert_eq!(n[0].system_name, None);
+/// assert!(n[0].description().unwrap().starts_with("Juniper"));
+/// assert_eq!(n[0].management_addresses, ["10.0.0.2"]);
+/// assert_eq!(n[0].vlan_id, Some(1));
+/// ```
+pub fn parse_show_lldp_neighbors_detail(text: &str) -> Vec<LldpNeighborDetail> {
+    let mut out = Vec::new();
+    let mut cur = LldpNeighborDetail::default();
+    // Reading the description's lines (until a blank line or `Time remaining`).
+    let mut in_description = false;
+    let mut in_addresses = false;
+    let mut push = |cur: &mut LldpNeighborDetail| {
+        let done = std::mem::take(cur);
+        if !done.is_empty() {
+            out.push(done);
+        }
+    };
+    for line in text.lines() {
+        let t = line.trim();
+        if t.starts_with("---") || t.starts_with("Total entries displayed") {
+            push(&mut cur);
+            in_description = false;
+            in_addresses = false;
+            continue;
+        }
+        let (label, value) = match t.split_once(':') {
+            Some((l, v)) => (l.trim().to_ascii_lowercase(), v.trim()),
+            None => (t.to_ascii_lowercase(), ""),
+        };
+        let label = label.as_str();
+        if in_description {
+            let next_field = matches!(
+                label,
+                "time remaining" | "system capabilities" | "enabled capabilities"
+            );
+            if t.is_empty() && cur.system_description.is_some() || next_field {
+                in_description = false;
+            } else {
+                if !t.is_empty() {
+                    let d = cur.system_description.get_or_insert_with(String::new);
+                    if !d.is_empty() {
+                        d.push('\n');
+                    }
+                    d.push_str(t);
+                }
+                continue;
+            }
+        }
+        if in_addresses {
+            match label {
+                "ip" | "ipv6" => {
+                    if let Some(a) = advertised(value) {
+                        cur.management_addresses.push(a);
+                    }
+                    continue;
+                }
+                "oid" => continue,
+                _ if line.starts_with(char::is_whitespace) && !t.contains(':') => continue,
+                _ => in_addresses = false,
+            }
+        }
+        match label {
+            "local intf" | "local port id" => {
+                if cur.local_interface.is_some() {
+                    push(&mut cur);
+                }
+                cur.local_interface = advertised(value);
+            }
+            "chassis id" => {
+                if cur.chassis_id.is_some() {
+                    push(&mut cur);
+                }
+                cur.chassis_id = advertised(value);
+            }
+            "port id" => cur.port_id = advertised(value),
+            "port description" => cur.port_description = advertised(value),
+            "system name" => cur.system_name = advertised(value),
+            "system description" => {
+                cur.system_description = advertised(value);
+                in_description = t.contains(':');
+            }
+            "time remaining" => {
+                cur.time_remaining = value.split_whitespace().next().and_then(|v| v.parse().ok());
+            }
+            "system capabilities" => cur.system_capabilities = advertised(value),
+            "enabled capabilities" => cur.capabilities = advertised(value),
+            "management addresses" => in_addresses = true,
+            "management address" | "management address ipv6" => {
+                if let Some(a) = advertised(value) {
+                    cur.management_addresses.push(a);
+                }
+            }
+            "vlan id" => cur.vlan_id = value.parse().ok(),
+            "peer source mac" => cur.mac_address = advertised(value),
+            "serial number" => cur.serial = advertised(value),
+            "manufacturer" => cur.manufacturer = advertised(value),
+            "model" => cur.platform = advertised(value),
+            "h/w revision" => cur.hw_revision = advertised(value),
+            "f/w revision" => cur.fw_revision = advertised(value),
+            "s/w revision" => cur.sw_revision = advertised(value),
+            "power pair" => cur.power_pair = advertised(value),
+            "power class" => cur.power_class = advertised(value),
+            "power device type" => cur.power_device_type = advertised(value),
+            "power priority" => cur.power_priority = advertised(value),
+            "power source" => cur.power_source = advertised(value),
+            "power requested" => {
+                cur.power_requested = value.split_whitespace().next().and_then(|v| v.parse().ok());
+            }
+            "power allocated" => {
+                cur.power_allocated = value.split_whitespace().next().and_then(|v| v.parse().ok());
+            }
+            _ => {}
+        }
+    }
+    push(&mut cur);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -303,8 +526,82 @@ mod tests {
         assert_eq!(n[2].version.as_deref(), Some("6.40.5 (stable)"));
     }
 
+    /// genieparser `nxos/tests/ShowLldpNeighborsDetail/cli/equal/golden_output1_output.txt`
+    /// (Apache-2.0): NX-OS blocks (`Chassis id` first, `Local Port id`, a description continued
+    /// over lines with colons in them, `not advertised`), after the brief table's header.
+    #[test]
+    fn nxos_lldp_blocks() {
+        let n = parse_show_lldp_neighbors_detail(
+            "Device ID            Local Intf      Hold-time  Capability  Port ID  
+             
+             Chassis id: 001e.49ff.24f7
+             Port id: Gi3
+             Local Port id: Eth1/1
+             System Name: R1_csr1000v.openstacklocal
+             System Description: Cisco IOS Software [Everest], Virtual XE Software, Version 16.6.1
+             Technical Support: http://www.cisco.com/techsupport
+             Time remaining: 114 seconds
+             Enabled Capabilities: R
+             Management Address: 10.1.3.1
+             Management Address IPV6: not advertised
+             Vlan ID: not advertised
+             
+             Chassis id: 000d.bdff.4f04
+             Port id: Gi0/0/0/1
+             Local Port id: Eth1/2
+             Vlan ID: 10
+",
+        );
+        assert_eq!(n.len(), 2);
+        assert_eq!(n[0].local_interface.as_deref(), Some("Eth1/1"));
+        assert_eq!(n[0].port_id.as_deref(), Some("Gi3"));
+        assert_eq!(n[0].system_description.as_deref().unwrap().lines().count(), 2);
+        assert_eq!(n[0].time_remaining, Some(114));
+        assert_eq!(n[0].management_addresses, ["10.1.3.1"]);
+        assert_eq!(n[0].vlan_id, None);
+        assert_eq!(n[1].vlan_id, Some(10));
+        assert_eq!(n[1].chassis_id.as_deref(), Some("000d.bdff.4f04"));
+    }
+
+    /// ntc-templates `cisco_ios_show_lldp_neighbors_detail1.raw`: the PoE+ TLV's power block.
+    #[test]
+    fn lldp_poe_plus_tlv() {
+        let n = parse_show_lldp_neighbors_detail(
+            "Local Intf: Gi1/0/9
+Chassis id: 94f1.2879.5555
+PoE+ Power-via-MDI TLV:
+              Power Pair: Signal
+ Power Class: Class 4
+ Power Requested: 19000 mW
+              Power Allocated: 19000 mW
+
+Total entries displayed: 3
+",
+        );
+        assert_eq!(n[0].power_class.as_deref(), Some("Class 4"));
+        assert_eq!(n[0].power_requested, Some(19000));
+        assert_eq!(n[0].power_allocated, Some(19000));
+    }
+
     #[test]
     fn cut_block_keeps_what_is_readable() {
+        let l = parse_show_lldp_neighbors_detail(
+            "Local Intf: Gi1/0/2
+Chassis id
+Port id: 5
+System Description:
+Time remaining: x
+Vlan ID: -
+------
+Management Addresses:
+    IP: 10.0.0.1
+",
+        );
+        assert_eq!(l.len(), 1);
+        assert_eq!(l[0].chassis_id, None);
+        assert_eq!(l[0].port_id.as_deref(), Some("5"));
+        assert_eq!(l[0].system_description, None);
+        assert_eq!(l[0].time_remaining, None);
         let n = parse_show_cdp_neighbors_detail(
             "Device ID: sw2\nEntry address(es):\n  IP address: \nPlatform: cisco WS-C3750\nInterface: Gi1/0/1\nHoldtime : x\n",
         );
