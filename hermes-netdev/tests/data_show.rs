@@ -399,6 +399,9 @@ const PARSERS: &[(&str, &str, Parser)] = &[
     ("cisco_nxos", "show_cdp_neighbors_detail", nxos_cdp_detail_rows),
     ("cisco_ios", "show_lldp_neighbors_detail", ios_lldp_detail_rows),
     ("cisco_nxos", "show_lldp_neighbors_detail", nxos_lldp_detail_rows),
+    ("fortinet", "get_router_info_bgp_summary", |t| {
+        many(show::parse_fortios_bgp_summary(t).neighbors)
+    }),
 ];
 
 /// Keys a parser reports that ntc-templates' template for that platform does not capture:
@@ -459,6 +462,13 @@ const NOT_IN_TEMPLATE: &[(&str, &str, &str)] = &[
     // The Catalyst 4500 `From PS` column (the template keeps `To Device`), the 6800 priority.
     ("cisco_ios", "show_power_inline", "power_from_ps"),
     ("cisco_ios", "show_power_inline", "priority"),
+    // The template reads the neighbor, AS, Up/Down and State/PfxRcd columns only.
+    ("fortinet", "get_router_info_bgp_summary", "version"),
+    ("fortinet", "get_router_info_bgp_summary", "msg_rcvd"),
+    ("fortinet", "get_router_info_bgp_summary", "msg_sent"),
+    ("fortinet", "get_router_info_bgp_summary", "tbl_ver"),
+    ("fortinet", "get_router_info_bgp_summary", "in_q"),
+    ("fortinet", "get_router_info_bgp_summary", "out_q"),
 ];
 
 /// Samples no parser is expected to read, with the reason. Keep this rare.
@@ -868,6 +878,11 @@ fn cdp_neighbors_detail() {
 fn lldp_neighbors_detail() {
     assert_eq!(check("cisco_ios", "show_lldp_neighbors_detail"), 9);
     assert_eq!(check("cisco_nxos", "show_lldp_neighbors_detail"), 2);
+}
+
+#[test]
+fn fortios_bgp_summary() {
+    assert_eq!(check("fortinet", "get_router_info_bgp_summary"), 1);
 }
 
 #[test]
@@ -1395,6 +1410,10 @@ mod robustness {
             let _ = hermes_netdev::show::parse_ios_show_ntp_associations(&text);
             let _ = hermes_netdev::show::parse_nxos_show_ntp_peer_status(&text);
             let _ = hermes_netdev::firmware::FirmwareVersion::parse(&text);
+            // No ntc-templates sample for these FortiOS outputs; their cases are in their unit
+            // tests.
+            let _ = hermes_netdev::show::parse_fortios_performance_status(&text);
+            let _ = hermes_netdev::show::parse_fortios_hardware_status(&text);
             // No ntc-templates sample for the trunk tables; genieparser's cases are in its unit tests.
             let trunks = hermes_netdev::show::parse_show_interfaces_trunk(&text);
             for list in trunks.iter().filter_map(|p| p.vlans_allowed.as_deref()) {

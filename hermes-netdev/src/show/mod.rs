@@ -49,6 +49,9 @@
 //! | NX-OS `show interface transceiver [details]` | [`parse_nxos_show_interface_transceiver`] → [`NxosTransceiver`] |
 //! | IOS / NX-OS `show cdp neighbors detail` | [`parse_show_cdp_neighbors_detail`] → [`CdpNeighborDetail`] |
 //! | IOS / NX-OS `show lldp neighbors detail` | [`parse_show_lldp_neighbors_detail`] → [`LldpNeighborDetail`] |
+//! | FortiOS `get system performance status` | [`parse_fortios_performance_status`] → [`FortiosPerformance`] |
+//! | FortiOS `get hardware status` | [`parse_fortios_hardware_status`] → [`FortiosHardwareStatus`] |
+//! | FortiOS `get router info bgp summary` | [`parse_fortios_bgp_summary`] → [`FortiosBgpSummary`] |
 //!
 //! Field names follow ntc-templates' parsed samples (lowercased as they are); the tests compare the
 //! ntc-templates samples in `../shared/data/netdev/ntc-templates` and `tests/data/ntc` with the
@@ -58,7 +61,9 @@
 mod acl;
 mod arp;
 mod bgp_summary;
+mod fortios_bgp;
 mod fortios_ops;
+mod fortios_system;
 mod interface;
 mod interface_status;
 mod inventory;
@@ -93,8 +98,13 @@ pub use bgp_summary::{
     parse_ios_show_ip_bgp_summary, parse_nxos_show_ip_bgp_summary, IosBgpNeighborSummary,
     NxosBgpNeighborSummary,
 };
+pub use fortios_bgp::{parse_fortios_bgp_summary, FortiosBgpNeighbor, FortiosBgpSummary};
 pub use fortios_ops::{
     parse_fortios_arp, parse_fortios_ha_status, FortiosArpEntry, FortiosHaMember, FortiosHaStatus,
+};
+pub use fortios_system::{
+    parse_fortios_hardware_status, parse_fortios_performance_status, FortiosCpuStates,
+    FortiosHardwareStatus, FortiosNetworkUsage, FortiosPerformance, FortiosWindowed,
 };
 pub use interface::{parse_fortios_system_interface, FortiosInterface};
 pub use interface_status::{parse_show_interface_status, InterfaceStatusRow};
