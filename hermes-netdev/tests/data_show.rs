@@ -212,7 +212,11 @@ fn ios_lldp_detail_rows(text: &str) -> Value {
         .map(|n| {
             let s = |v: &Option<String>| text_or_empty(v.as_deref());
             let num = |v: Option<u32>| Value::from(v.map(|n| n.to_string()).unwrap_or_default());
-            let v4 = n.management_addresses.iter().rev().find(|a| !a.contains(':'));
+            let v4 = n
+                .management_addresses
+                .iter()
+                .rev()
+                .find(|a| !a.contains(':'));
             serde_json::json!({
                 "local_interface": s(&n.local_interface),
                 "chassis_id": s(&n.chassis_id),
@@ -388,17 +392,41 @@ const PARSERS: &[(&str, &str, Parser)] = &[
     ("cisco_ios", "show_power_inline", |t| {
         many(show::parse_ios_show_power_inline(t).ports)
     }),
-    ("cisco_ios", "show_interface_transceiver", ios_transceiver_rows),
-    ("cisco_nxos", "show_interface_transceiver", nxos_transceiver_rows),
+    (
+        "cisco_ios",
+        "show_interface_transceiver",
+        ios_transceiver_rows,
+    ),
+    (
+        "cisco_nxos",
+        "show_interface_transceiver",
+        nxos_transceiver_rows,
+    ),
     (
         "cisco_nxos",
         "show_interface_transceiver_details",
         nxos_transceiver_dom_rows,
     ),
-    ("cisco_ios", "show_cdp_neighbors_detail", ios_cdp_detail_rows),
-    ("cisco_nxos", "show_cdp_neighbors_detail", nxos_cdp_detail_rows),
-    ("cisco_ios", "show_lldp_neighbors_detail", ios_lldp_detail_rows),
-    ("cisco_nxos", "show_lldp_neighbors_detail", nxos_lldp_detail_rows),
+    (
+        "cisco_ios",
+        "show_cdp_neighbors_detail",
+        ios_cdp_detail_rows,
+    ),
+    (
+        "cisco_nxos",
+        "show_cdp_neighbors_detail",
+        nxos_cdp_detail_rows,
+    ),
+    (
+        "cisco_ios",
+        "show_lldp_neighbors_detail",
+        ios_lldp_detail_rows,
+    ),
+    (
+        "cisco_nxos",
+        "show_lldp_neighbors_detail",
+        nxos_lldp_detail_rows,
+    ),
     ("fortinet", "get_router_info_bgp_summary", |t| {
         many(show::parse_fortios_bgp_summary(t).neighbors)
     }),
@@ -541,7 +569,9 @@ fn ntc_defect(platform: &str, command: &str, key: &str, got: &Value, want: &Valu
         // The status is read from `transceiver is X` only: a Nexus 5000 Fibre Channel port's
         // `fc1/48 sfp is present` leaves it empty.
         ("cisco_nxos", "show_interface_transceiver", "status") => {
-            want.as_str() == Some("") && text("interface").starts_with("fc") && !text(key).is_empty()
+            want.as_str() == Some("")
+                && text("interface").starts_with("fc")
+                && !text(key).is_empty()
         }
         // `^Platform\s*:\s*${PLATFORM}\s*,` with a greedy `(.*)`: the blanks before the comma
         // (`Platform: Cisco ,  Capabilities: ...`) stay on the value; Hermes trims them.
@@ -556,7 +586,11 @@ fn ntc_defect(platform: &str, command: &str, key: &str, got: &Value, want: &Valu
             "show_lldp_neighbors_detail",
             "power_pair" | "power_class" | "power_device_type" | "power_priority" | "power_source"
             | "power_requested",
-        ) => want.as_str() == Some("") && !text(key).is_empty() && text("power_class").starts_with("Class "),
+        ) => {
+            want.as_str() == Some("")
+                && !text(key).is_empty()
+                && text("power_class").starts_with("Class ")
+        }
         _ => false,
     }
 }
@@ -1148,19 +1182,32 @@ fn ntc_defect_rule_nxos_transceiver() {
         for (g, w) in got.as_array().unwrap().iter().zip(want.as_array().unwrap()) {
             for key in ["manufacturer", "part_number", "status", "serial", "type"] {
                 if g[key] != w[key] {
-                    assert!(ntc_defect(platform, command, key, g, &w[key]), "{file} {key}: {g}");
+                    assert!(
+                        ntc_defect(platform, command, key, g, &w[key]),
+                        "{file} {key}: {g}"
+                    );
                     *judged.entry(key).or_insert(0) += 1;
                 }
             }
         }
     }
     assert_eq!(judged.get("manufacturer"), Some(&1), "Arista Networks");
-    assert_eq!(judged.get("part_number"), Some(&2), "WDM QSFP+-40G-SR twice");
+    assert_eq!(
+        judged.get("part_number"),
+        Some(&2),
+        "WDM QSFP+-40G-SR twice"
+    );
     assert_eq!(judged.get("status"), Some(&1), "fc1/48 sfp is present");
     assert_eq!(judged.len(), 3);
     // A one-word value cut nowhere, or another first word, is not the defect.
     let g = serde_json::json!({"interface": "Ethernet1/1", "manufacturer": "CISCO-FINISAR", "status": "present"});
-    assert!(!ntc_defect(platform, command, "manufacturer", &g, &"CISCO".into()));
+    assert!(!ntc_defect(
+        platform,
+        command,
+        "manufacturer",
+        &g,
+        &"CISCO".into()
+    ));
     assert!(!ntc_defect(platform, command, "status", &g, &"".into()));
 }
 
@@ -1224,7 +1271,13 @@ fn ntc_defect_rule_cdp_platform_blank() {
     assert_eq!(judged, ["Cisco"]);
     let g = serde_json::json!({"platform": "Cisco"});
     let cdp = ("cisco_ios", "show_cdp_neighbors_detail");
-    assert!(!ntc_defect(cdp.0, cdp.1, "platform", &g, &"Cisco 3825".into()));
+    assert!(!ntc_defect(
+        cdp.0,
+        cdp.1,
+        "platform",
+        &g,
+        &"Cisco 3825".into()
+    ));
     assert!(!ntc_defect(cdp.0, cdp.1, "platform", &g, &"Cisco".into()));
 }
 

@@ -107,7 +107,10 @@ fn cpu_states(rest: &str, core: Option<u16>) -> FortiosCpuStates {
     };
     let w: Vec<&str> = rest.split_whitespace().collect();
     for pair in w.windows(2) {
-        let Some(v) = pair[0].strip_suffix('%').and_then(|v| v.parse::<f64>().ok()) else {
+        let Some(v) = pair[0]
+            .strip_suffix('%')
+            .and_then(|v| v.parse::<f64>().ok())
+        else {
             continue;
         };
         let slot = match pair[1] {
@@ -226,7 +229,10 @@ pub fn parse_fortios_performance_status(text: &str) -> FortiosPerformance {
             continue;
         };
         let rest = rest.trim();
-        if let Some(cpu) = label.strip_suffix(" states").and_then(|l| l.strip_prefix("CPU")) {
+        if let Some(cpu) = label
+            .strip_suffix(" states")
+            .and_then(|l| l.strip_prefix("CPU"))
+        {
             if cpu.is_empty() {
                 p.cpu = Some(cpu_states(rest, None));
             } else if let Ok(n) = cpu.parse() {
@@ -328,11 +334,7 @@ pub fn parse_fortios_hardware_status(text: &str) -> FortiosHardwareStatus {
             "ASIC version" => h.asic_version = v.clone(),
             "CPU" => h.cpu = v.clone(),
             "Number of CPUs" => h.cpus = value.parse().ok(),
-            "RAM" => {
-                h.ram_mb = value
-                    .strip_suffix("MB")
-                    .and_then(|n| n.trim().parse().ok())
-            }
+            "RAM" => h.ram_mb = value.strip_suffix("MB").and_then(|n| n.trim().parse().ok()),
             "Hard disk" => h.hard_disk = v.clone(),
             "Network Card chipset" => h.network_card_chipsets.extend(v.clone()),
             _ => {}

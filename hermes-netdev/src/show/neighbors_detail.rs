@@ -174,7 +174,9 @@ pub fn parse_show_cdp_neighbors_detail(text: &str) -> Vec<CdpNeighborDetail> {
             continue;
         }
         list = CdpList::None;
-        if lower.starts_with("version") && t.trim_end_matches([' ', ':']).eq_ignore_ascii_case("version")
+        if lower.starts_with("version")
+            && t.trim_end_matches([' ', ':'])
+                .eq_ignore_ascii_case("version")
         {
             list = CdpList::Version;
         } else if let Some(rest) = t.strip_prefix("Platform") {
@@ -201,8 +203,7 @@ pub fn parse_show_cdp_neighbors_detail(text: &str) -> Vec<CdpNeighborDetail> {
             n.system_name = super::non_empty(v);
         } else if let Some(v) = super::field(t, "Native VLAN") {
             n.native_vlan = v.parse().ok();
-        } else if let Some(v) =
-            super::field(t, "Duplex").or_else(|| super::field(t, "Duplex Mode"))
+        } else if let Some(v) = super::field(t, "Duplex").or_else(|| super::field(t, "Duplex Mode"))
         {
             n.duplex = super::non_empty(v);
         } else if let Some(v) = super::field(t, "VTP Management Domain")
@@ -522,7 +523,10 @@ mod tests {
         assert_eq!(n[0].vtp_domain.as_deref(), Some("Accounting Group"));
         assert_eq!(n[0].interface_addresses, ["FE80::203:E3FF:FE6A:BF81"]);
         assert_eq!(n[1].version.as_deref(), Some("10.16.0.62"));
-        assert_eq!((n[1].native_vlan, n[1].duplex.as_deref()), (Some(1), Some("full")));
+        assert_eq!(
+            (n[1].native_vlan, n[1].duplex.as_deref()),
+            (Some(1), Some("full"))
+        );
         assert_eq!(n[2].version.as_deref(), Some("6.40.5 (stable)"));
     }
 
@@ -555,7 +559,10 @@ mod tests {
         assert_eq!(n.len(), 2);
         assert_eq!(n[0].local_interface.as_deref(), Some("Eth1/1"));
         assert_eq!(n[0].port_id.as_deref(), Some("Gi3"));
-        assert_eq!(n[0].system_description.as_deref().unwrap().lines().count(), 2);
+        assert_eq!(
+            n[0].system_description.as_deref().unwrap().lines().count(),
+            2
+        );
         assert_eq!(n[0].time_remaining, Some(114));
         assert_eq!(n[0].management_addresses, ["10.1.3.1"]);
         assert_eq!(n[0].vlan_id, None);

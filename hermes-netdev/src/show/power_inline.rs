@@ -166,11 +166,7 @@ pub fn parse_ios_show_power_inline(text: &str) -> PowerInline {
         };
         if first.starts_with("Available:") {
             // `Available:370.0(w)  Used:55.6(w)  Remaining:314.4(w)`
-            let get = |label: &str| {
-                w.iter()
-                    .find_map(|x| x.strip_prefix(label))
-                    .and_then(watt)
-            };
+            let get = |label: &str| w.iter().find_map(|x| x.strip_prefix(label)).and_then(watt);
             if let (Some(available), Some(used), Some(remaining)) =
                 (get("Available:"), get("Used:"), get("Remaining:"))
             {

@@ -18,9 +18,9 @@ pub struct SwitchStack {
 impl SwitchStack {
     /// The member whose role is the stack's master (`Master` on 3750, `Active` on 3850 / 9000).
     pub fn master(&self) -> Option<&StackMember> {
-        self.members
-            .iter()
-            .find(|m| m.role.eq_ignore_ascii_case("master") || m.role.eq_ignore_ascii_case("active"))
+        self.members.iter().find(|m| {
+            m.role.eq_ignore_ascii_case("master") || m.role.eq_ignore_ascii_case("active")
+        })
     }
 
     /// Members not in the `Ready` state (provisioned but absent, version mismatch...).

@@ -323,10 +323,7 @@ pub fn parse_nxos_show_interface_transceiver(text: &str) -> Vec<NxosTransceiver>
         }
         let Some(port) = out.last_mut() else { continue };
         if let Some(n) = t.strip_prefix("Lane Number:") {
-            let lane = n
-                .split_whitespace()
-                .next()
-                .and_then(|n| n.parse().ok());
+            let lane = n.split_whitespace().next().and_then(|n| n.parse().ok());
             port.dom.push(NxosDomLane {
                 lane,
                 ..NxosDomLane::default()
@@ -345,7 +342,8 @@ pub fn parse_nxos_show_interface_transceiver(text: &str) -> Vec<NxosTransceiver>
             port.kind = v;
         } else if let Some(v) = is("name is ") {
             port.manufacturer = v;
-        } else if let Some(v) = is("part number is ").or_else(|| is("manufacturer's part number is "))
+        } else if let Some(v) =
+            is("part number is ").or_else(|| is("manufacturer's part number is "))
         {
             port.part_number = v;
         } else if let Some(v) = is("serial number is ") {
@@ -444,7 +442,10 @@ mod tests {
         assert_eq!(t[0].manufacturer.as_deref(), Some("CISCO-FINISAR"));
         assert_eq!(t[0].part_number.as_deref(), Some("FTLF8528P2BCV-CS"));
         let lane = &t[0].dom[0];
-        assert_eq!(lane.temperature.as_ref().unwrap().current.alarm.as_deref(), Some("+"));
+        assert_eq!(
+            lane.temperature.as_ref().unwrap().current.alarm.as_deref(),
+            Some("+")
+        );
         assert_eq!(lane.rx_power.as_ref().unwrap().current.value, None);
         assert_eq!(lane.temperature.as_ref().unwrap().alarm_high, None);
     }
@@ -464,7 +465,10 @@ mod tests {
         assert_eq!(t.len(), 1);
         assert_eq!(t[0].dom.len(), 2);
         assert_eq!(t[0].dom[1].lane, Some(2));
-        assert_eq!(t[0].dom[1].temperature.as_ref().unwrap().current.text, "22.00");
+        assert_eq!(
+            t[0].dom[1].temperature.as_ref().unwrap().current.text,
+            "22.00"
+        );
         let tx = t[0].dom[0].tx_power.as_ref().unwrap();
         assert_eq!(tx.warn_low.as_ref().unwrap().text, "-2.90");
     }

@@ -75,7 +75,7 @@ impl Table {
         }
     }
 
-    fn list<'a>(self, p: &'a mut TrunkPort) -> Option<&'a mut Option<String>> {
+    fn list(self, p: &mut TrunkPort) -> Option<&mut Option<String>> {
         match self {
             Table::Allowed => Some(&mut p.vlans_allowed),
             Table::Active => Some(&mut p.vlans_active),
