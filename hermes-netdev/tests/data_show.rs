@@ -1463,10 +1463,11 @@ mod robustness {
             let _ = hermes_netdev::show::parse_ios_show_ntp_associations(&text);
             let _ = hermes_netdev::show::parse_nxos_show_ntp_peer_status(&text);
             let _ = hermes_netdev::firmware::FirmwareVersion::parse(&text);
-            // No ntc-templates sample for these FortiOS outputs; their cases are in their unit
-            // tests.
+            // No ntc-templates sample for these FortiOS outputs nor IOS `show interfaces
+            // transceiver detail`; their cases are in their unit tests.
             let _ = hermes_netdev::show::parse_fortios_performance_status(&text);
             let _ = hermes_netdev::show::parse_fortios_hardware_status(&text);
+            let _ = hermes_netdev::show::parse_ios_show_interfaces_transceiver_detail(&text);
             // No ntc-templates sample for the trunk tables; genieparser's cases are in its unit tests.
             let trunks = hermes_netdev::show::parse_show_interfaces_trunk(&text);
             for list in trunks.iter().filter_map(|p| p.vlans_allowed.as_deref()) {

@@ -46,6 +46,7 @@
 //! | IOS `show switch` / `show switch detail` | [`parse_ios_show_switch`] → [`SwitchStack`] |
 //! | IOS `show power inline` | [`parse_ios_show_power_inline`] → [`PowerInline`] |
 //! | IOS `show interfaces transceiver` | [`parse_ios_show_interfaces_transceiver`] → [`IosTransceiverDom`] |
+//! | IOS `show interfaces transceiver detail` | [`parse_ios_show_interfaces_transceiver_detail`] → [`IosTransceiverDetail`] |
 //! | NX-OS `show interface transceiver [details]` | [`parse_nxos_show_interface_transceiver`] → [`NxosTransceiver`] |
 //! | IOS / NX-OS `show cdp neighbors detail` | [`parse_show_cdp_neighbors_detail`] → [`CdpNeighborDetail`] |
 //! | IOS / NX-OS `show lldp neighbors detail` | [`parse_show_lldp_neighbors_detail`] → [`LldpNeighborDetail`] |
@@ -146,8 +147,9 @@ pub use routing::{parse_fortios_routing_table, parse_nxos_show_ip_route, Fortios
 pub use spanning_tree::{parse_show_spanning_tree, SpanningTreeInstance, SpanningTreePort};
 pub use switch_stack::{parse_ios_show_switch, StackMember, SwitchStack};
 pub use transceiver::{
-    parse_ios_show_interfaces_transceiver, parse_nxos_show_interface_transceiver, DomMeasurement,
-    DomReading, IosTransceiverDom, NxosDomLane, NxosTransceiver,
+    parse_ios_show_interfaces_transceiver, parse_ios_show_interfaces_transceiver_detail,
+    parse_nxos_show_interface_transceiver, DomMeasurement, DomReading, IosTransceiverDetail,
+    IosTransceiverDom, NxosDomLane, NxosTransceiver,
 };
 pub use trunk::{parse_show_interfaces_trunk, vlan_ids, TrunkPort};
 pub use version::{

@@ -396,6 +396,154 @@ fn measurement(rest: &str) -> Option<DomMeasurement> {
     })
 }
 
+/// One port (or lane of a multi-lane port) of IOS / IOS-XE `show interfaces transceiver detail`:
+/// each measurement with its thresholds.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct IosTransceiverDetail {
+    /// The port as printed (`Twe2/1/1`).
+    pub interface: String,
+    /// The lane of the current / power tables (`1`..`4` on a QSFP); `None` for `N/A` or a table
+    /// without a `Lane` column.
+    pub lane: Option<String>,
+    /// Temperature, degrees Celsius.
+    pub temperature: Option<DomMeasurement>,
+    /// Supply voltage, volts.
+    pub voltage: Option<DomMeasurement>,
+    /// Laser bias current, mA.
+    pub current: Option<DomMeasurement>,
+    /// Optical transmit power, dBm.
+    pub tx_power: Option<DomMeasurement>,
+    /// Optical receive power, dBm.
+    pub rx_power: Option<DomMeasurement>,
+}
+
+/// The readings of an IOS detail row: the value, then `High Alarm`, `High Warn`, `Low Warn`, `Low
+/// Alarm`; flags kept on the reading before them, A2D readouts in parentheses skipped.
+fn ios_detail_measurement(values: &[&str]) -> Option<DomMeasurement> {
+    let mut readings: Vec<DomReading> = Vec::new();
+    for tok in values {
+        if is_flag(tok) {
+            if let Some(last) = readings.last_mut() {
+                last.alarm = Some(tok.to_string());
+            }
+        } else if tok.starts_with('(') || tok.ends_with(')') {
+            continue;
+        } else if let Some(r) = DomReading::parse(tok) {
+            readings.push(r);
+        } else {
+            break;
+        }
+    }
+    let mut it = readings.into_iter();
+    let current = it.next()?;
+    let (alarm_high, warn_high, warn_low, alarm_low) = (it.next(), it.next(), it.next(), it.next());
+    Some(DomMeasurement {
+        current,
+        alarm_high,
+        alarm_low,
+        warn_high,
+        warn_low,
+    })
+}
+
+/// Parses IOS / IOS-XE `show interfaces transceiver detail`: the Temperature, Voltage, Current,
+/// Transmit Power and Receive Power tables, each row's value with its high alarm, high warning,
+/// low warning and low alarm thresholds, joined into one record per port and lane (a `Lane`
+/// column, where printed, splits a port's current and power readings per lane; `N/A` lanes are
+/// the port's). The legend, `ITU Channel` lines, indented captures and prompts are handled; the
+/// ASR 1000 `IDPROM` layout gives no record.
+///
+/// ```
+/// let d = hermes_netdev::show::parse_ios_show_interfaces_transceiver_detail(
+///     "                                High Alarm  High Warn  Low Warn   Low Alarm\n\
+///      \x20            Temperature        Threshold   Threshold  Threshold  Threshold\n\
+///      Port         (Celsius)          (Celsius)   (Celsius)  (Celsius)  (Celsius)\n\
+///      ---------    -----------------  ----------  ---------  ---------  ---------\n\
+///      Te1/1/1      48.5                   75.0       70.0        0.0       -5.0\n\
+///      \n\
+///      \x20                 Optical          High Alarm  High Warn  Low Warn   Low Alarm\n\
+///      \x20                 Receive Power    Threshold   Threshold  Threshold  Threshold\n\
+///      Port       Lane  (dBm)            (dBm)       (dBm)      (dBm)      (dBm)\n\
+///      ---------  ----  ---------------  ----------  ---------  ---------  ---------\n\
+///      Te1/1/1    N/A   -14.2 --              1.0        0.0      -12.1      -13.1\n",
+/// );
+/// assert_eq!(d.len(), 1);
+/// let t = d[0].temperature.as_ref().unwrap();
+/// assert_eq!((t.current.value, t.alarm_high.as_ref().unwrap().value), (Some(48.5), Some(75.0)));
+/// assert_eq!(t.alarm_low.as_ref().unwrap().value, Some(-5.0));
+/// assert!(d[0].rx_power.as_ref().unwrap().current.is_alarm());
+/// ```
+pub fn parse_ios_show_interfaces_transceiver_detail(text: &str) -> Vec<IosTransceiverDetail> {
+    let mut out: Vec<IosTransceiverDetail> = Vec::new();
+    let mut measure: Option<&'static str> = None;
+    let mut has_lane = false;
+    for line in text.lines() {
+        let t = line.trim();
+        if t.ends_with("Threshold") {
+            // `Temperature  Threshold ...`, `Transmit Power  Threshold ...`
+            measure = if t.starts_with("Temperature") {
+                Some("temperature")
+            } else if t.starts_with("Voltage") {
+                Some("voltage")
+            } else if t.starts_with("Current") {
+                Some("current")
+            } else if t.starts_with("Transmit Power") {
+                Some("tx")
+            } else if t.starts_with("Receive Power") {
+                Some("rx")
+            } else {
+                None
+            };
+            continue;
+        }
+        if t.starts_with("Port ") {
+            has_lane = t.split_whitespace().nth(1) == Some("Lane");
+            continue;
+        }
+        let Some(key) = measure else { continue };
+        let w: Vec<&str> = t.split_whitespace().collect();
+        let Some((name, rest)) = w.split_first() else {
+            continue;
+        };
+        if !name.starts_with(|c: char| c.is_ascii_alphabetic()) || !name.contains('/') {
+            continue;
+        }
+        let (lane, values) = match rest.split_first() {
+            Some((l, v)) if has_lane => {
+                ((!l.eq_ignore_ascii_case("N/A")).then(|| l.to_string()), v)
+            }
+            _ => (None, rest),
+        };
+        let Some(m) = ios_detail_measurement(values) else {
+            continue;
+        };
+        let at = match out
+            .iter()
+            .position(|r| r.interface == *name && r.lane == lane)
+        {
+            Some(i) => i,
+            None => {
+                out.push(IosTransceiverDetail {
+                    interface: name.to_string(),
+                    lane,
+                    ..IosTransceiverDetail::default()
+                });
+                out.len() - 1
+            }
+        };
+        let row = &mut out[at];
+        let slot = match key {
+            "temperature" => &mut row.temperature,
+            "voltage" => &mut row.voltage,
+            "current" => &mut row.current,
+            "tx" => &mut row.tx_power,
+            _ => &mut row.rx_power,
+        };
+        *slot = Some(m);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -471,6 +619,60 @@ mod tests {
         );
         let tx = t[0].dom[0].tx_power.as_ref().unwrap();
         assert_eq!(tx.warn_low.as_ref().unwrap().text, "-2.90");
+    }
+
+    /// genieparser `iosxe/tests/ShowInterfacesTransceiverDetail/cli/equal/golden1_output.txt`
+    /// (Apache-2.0): an indented capture; temperature and voltage without a `Lane` column, current
+    /// and power with `N/A` lanes, all joined on the port.
+    #[test]
+    fn ios_detail_indented_with_lane_columns() {
+        let d = parse_ios_show_interfaces_transceiver_detail(
+            "ITU Channel not available (Wavelength not available),
+                 Transceiver is internally calibrated.
+                                                 High Alarm  High Warn  Low Warn   Low Alarm
+                              Temperature        Threshold   Threshold  Threshold  Threshold
+                 Port         (Celsius)          (Celsius)   (Celsius)  (Celsius)  (Celsius)
+                 Twe2/1/1     25.5                   90.0       85.0       -5.0      -10.0
+             
+                                                   High Alarm  High Warn  Low Warn   Low Alarm
+                                  Current          Threshold   Threshold  Threshold  Threshold
+                 Port       Lane  (milliamperes)   (mA)        (mA)       (mA)       (mA)
+                 Twe2/1/1   N/A    5.7                 50.0       40.0        2.0        1.0
+             
+                                  Optical          High Alarm  High Warn  Low Warn   Low Alarm
+                                  Transmit Power   Threshold   Threshold  Threshold  Threshold
+                 Port       Lane  (dBm)            (dBm)       (dBm)      (dBm)      (dBm)
+                 Twe2/1/1   N/A   -2.7 (-2.6)           1.0        0.0       -8.3       -9.3
+                 Twe2/1/1   2     -2.9                  1.0        0.0       -8.3       -9.3
+",
+        );
+        assert_eq!(d.len(), 2);
+        assert_eq!(d[0].lane, None);
+        let c = d[0].current.as_ref().unwrap();
+        assert_eq!(c.current.value, Some(5.7));
+        assert_eq!(c.warn_high.as_ref().unwrap().text, "40.0");
+        assert_eq!(c.warn_low.as_ref().unwrap().text, "2.0");
+        let tx = d[0].tx_power.as_ref().unwrap();
+        assert_eq!(tx.current.text, "-2.7");
+        assert_eq!(tx.alarm_high.as_ref().unwrap().text, "1.0");
+        assert_eq!(
+            d[0].temperature
+                .as_ref()
+                .unwrap()
+                .alarm_low
+                .as_ref()
+                .unwrap()
+                .text,
+            "-10.0"
+        );
+        assert_eq!(d[1].lane.as_deref(), Some("2"));
+        assert!(d[1].temperature.is_none());
+        assert!(parse_ios_show_interfaces_transceiver_detail(
+            "IDPROM for transceiver Te0/0/5:
+  Description = SFP+ optics (type 130)
+"
+        )
+        .is_empty());
     }
 
     #[test]
