@@ -118,10 +118,15 @@ impl Classify for AnomalyError {
                 message,
                 ..
             } => {
-                // Prometheus' error types say more than its statuses: a query cut off by its
-                // deadline comes back as `execution` (422) like a query that cannot run at all, a
-                // query the server was asked to stop as `canceled` (499), and an API switched off as
-                // `unavailable`.
+                // Prometheus' error types say more than its statuses (web/api/v1, 2.x and 3.x): a
+                // query cut off by its deadline in storage comes back as `execution` (422) like a
+                // query that cannot run at all, and one stopped there as `execution` "context
+                // canceled" (2.x; 3.x says `canceled`); `canceled` is 503 in 2.x and 499 in 3.x;
+                // `unavailable` is sent with 500, for an API switched off ("admin APIs disabled":
+                // asking again will not help) and for a TSDB still starting ("TSDB not ready":
+                // it will); a Prometheus in agent mode answers queries with `execution`
+                // "unavailable with Prometheus Agent"; `not_acceptable` (406, 3.x) is a reply the
+                // server cannot encode in the format asked for.
                 match error_type.as_str() {
                     "timeout" => return ErrorKind::Timeout,
                     "canceled" => return ErrorKind::Cancelled,
@@ -131,7 +136,15 @@ impl Classify for AnomalyError {
                     {
                         return ErrorKind::Timeout
                     }
+                    "execution" if message.contains("context canceled") => {
+                        return ErrorKind::Cancelled
+                    }
+                    "execution" if message.contains("unavailable with Prometheus Agent") => {
+                        return ErrorKind::Unsupported
+                    }
                     "unavailable" if message.contains("disabled") => return ErrorKind::Unsupported,
+                    "unavailable" => return ErrorKind::Transport,
+                    "not_acceptable" => return ErrorKind::Unsupported,
                     _ => {}
                 }
                 match *status {
@@ -236,7 +249,34 @@ mod tests {
                 "admin APIs disabled",
                 ErrorKind::Unsupported,
             ),
+            // Prometheus sends `unavailable` with 500, never 503 (getDefaultErrorCode).
+            (500, "unavailable", "TSDB not ready", ErrorKind::Transport),
             (503, "unavailable", "TSDB not ready", ErrorKind::Transport),
+            (
+                422,
+                "execution",
+                "expanding series: context canceled",
+                ErrorKind::Cancelled,
+            ),
+            (503, "canceled", "context canceled", ErrorKind::Cancelled),
+            (
+                422,
+                "execution",
+                "unavailable with Prometheus Agent",
+                ErrorKind::Unsupported,
+            ),
+            (
+                406,
+                "not_acceptable",
+                "cannot encode response as application/default-format",
+                ErrorKind::Unsupported,
+            ),
+            (
+                500,
+                "server_error",
+                "invalid logical plan",
+                ErrorKind::Internal,
+            ),
             (500, "internal", "unexpected error", ErrorKind::Internal),
             (404, "not_found", "not found", ErrorKind::NotFound),
         ];
@@ -247,7 +287,7 @@ mod tests {
                 "{error_type}: {message}"
             );
         }
-        assert!(api(503, "unavailable", "TSDB not ready")
+        assert!(api(500, "unavailable", "TSDB not ready")
             .kind()
             .is_transient());
         assert!(!api(500, "unavailable", "admin APIs disabled")

@@ -34,6 +34,61 @@ fn unique(prefix: &str) -> String {
     )
 }
 
+/// The read endpoints dashboards use, on the 2.42 peer: series, label names and values, metric
+/// metadata, targets, rules, alerts.
+#[tokio::test]
+async fn series_label_values_targets_rules_and_alerts() {
+    let p = prom();
+    p.wait_for("up{job=\"node\"} == 1", Duration::from_secs(30))
+        .await
+        .unwrap();
+    let series = p.series(&["up{job=\"node\"}"], None).await.unwrap();
+    assert_eq!(series.len(), 1, "{series:?}");
+    assert_eq!(series[0]["__name__"], "up");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64();
+    let jobs = p
+        .label_values("job", &["up"], Some((now - 300.0, now)))
+        .await
+        .unwrap();
+    assert!(jobs.contains(&"node".to_string()), "{jobs:?}");
+    assert!(p
+        .label_values("job", &["no_such_metric_hermes"], None)
+        .await
+        .unwrap()
+        .is_empty());
+    let names = p.label_names(&["up{job=\"node\"}"], None).await.unwrap();
+    assert!(names.contains(&"instance".to_string()), "{names:?}");
+    let meta = p
+        .metric_metadata(Some("node_cpu_seconds_total"))
+        .await
+        .unwrap();
+    assert_eq!(meta["node_cpu_seconds_total"][0].kind, "counter");
+    let targets = p.targets().await.unwrap();
+    let node = targets
+        .active_targets
+        .iter()
+        .find(|t| t.labels.get("job").map(String::as_str) == Some("node"))
+        .expect("the node-exporter target");
+    assert!(node.is_up(), "{node:?}");
+    assert!(node.last_scrape.is_some() && node.last_scrape_duration > 0.0);
+    assert_eq!(node.scrape_pool, "node");
+    // Whatever rule files the peer holds, both endpoints read.
+    for g in p.rules().await.unwrap() {
+        assert!(g
+            .rules
+            .iter()
+            .all(|r| !r.name.is_empty() && !r.query.is_empty()));
+    }
+    let alerts = p.alerts().await.unwrap();
+    assert!(alerts.iter().all(|a| a.labels.contains_key("alertname")));
+    let e = p.series(&["up{"], None).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidInput, "{e}");
+    assert!(e.to_string().contains("/api/v1/series [\"up{\"]"), "{e}");
+}
+
 #[tokio::test]
 async fn instant_and_range_queries_are_typed() {
     let p = prom();

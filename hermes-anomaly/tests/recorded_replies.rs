@@ -1,14 +1,22 @@
-//! Real replies of Prometheus (2.0 docs, 2.40, 2.42, 3.x) and Alertmanager (0.17, 0.21, 0.25, 0.27,
-//! 0.31) that the local peers do not give (tests/recorded/, provenance and sha256 in
-//! tests/recorded/SOURCES.md), read through the crate's public parsers, and through the clients
-//! themselves from a scratch HTTP server on 127.0.0.1 where the HTTP path matters. The last tests
-//! truncate every reply: a typed error, never a panic.
+//! Real replies of Prometheus (2.0 docs, 2.20 docs, 2.40, 2.42, 3.x) and Alertmanager (0.17, 0.21,
+//! 0.25, 0.27, 0.31) that the local peers do not give, and webhook notifications of other
+//! Alertmanager versions and senders (tests/recorded/, provenance and sha256 in
+//! tests/recorded/SOURCES.md), read through the crate's public parsers, and through the clients and
+//! the webhook receiver themselves over HTTP on 127.0.0.1 where the HTTP path matters. The last
+//! tests truncate every reply: a typed error, never a panic.
 
+use hermes_anomaly::monitor::alerting::{ActiveAlerts, RuleGroups};
 use hermes_anomaly::monitor::alertmanager::{
     parse_am_reply, AlertGroup, AlertmanagerStatus, GettableAlert, Silence,
 };
-use hermes_anomaly::monitor::prometheus::{parse_query_reply, parse_query_response, QueryResponse};
-use hermes_anomaly::monitor::{AlertmanagerClient, PrometheusClient, QueryResult};
+use hermes_anomaly::monitor::metadata::{MetricMetadata, SeriesLabels};
+use hermes_anomaly::monitor::prometheus::{
+    parse_api_reply, parse_query_reply, parse_query_response, QueryResponse,
+};
+use hermes_anomaly::monitor::targets::Targets;
+use hermes_anomaly::monitor::{
+    AlertmanagerClient, PrometheusClient, QueryResult, WebhookMessage, WebhookReceiver,
+};
 use hermes_anomaly::AnomalyError;
 use hermes_core::{Classify, ErrorKind};
 use sha2::{Digest, Sha256};
@@ -25,7 +33,8 @@ fn read(name: &str) -> Vec<u8> {
     std::fs::read(dir().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
-/// SOURCES.md's table: file -> (HTTP status, bytes, sha256).
+/// SOURCES.md's table: file -> (HTTP status, bytes, sha256); the status is 0 for a request body
+/// (a webhook notification, `-` in the table).
 fn sources() -> BTreeMap<String, (u16, usize, String)> {
     let text = std::fs::read_to_string(dir().join("SOURCES.md")).unwrap();
     let mut out = BTreeMap::new();
@@ -36,7 +45,10 @@ fn sources() -> BTreeMap<String, (u16, usize, String)> {
         out.insert(
             unquote(cells[0]),
             (
-                cells[n - 3].trim().parse().unwrap(),
+                match cells[n - 3].trim() {
+                    "-" => 0,
+                    status => status.parse().unwrap(),
+                },
                 cells[n - 2].trim().parse().unwrap(),
                 unquote(cells[n - 1]),
             ),
@@ -344,6 +356,36 @@ fn prometheus_error_replies_are_typed_and_name_the_query() {
             "http",
             ErrorKind::NotFound,
         ),
+        (
+            "prom-v2.42-peer-error-timeout.json",
+            503,
+            "timeout",
+            ErrorKind::Timeout,
+        ),
+        (
+            "prom-v2.42-peer-error-internal.json",
+            500,
+            "internal",
+            ErrorKind::Internal,
+        ),
+        (
+            "prom-v3-respond-error-timeout.json",
+            503,
+            "timeout",
+            ErrorKind::Timeout,
+        ),
+        (
+            "prom-v3-respond-error-not_acceptable.json",
+            406,
+            "not_acceptable",
+            ErrorKind::Unsupported,
+        ),
+        (
+            "cortex-query_range-error-server_error.json",
+            500,
+            "server_error",
+            ErrorKind::Internal,
+        ),
     ] {
         let e = reply(name, "my_query{a=\"b\"}").unwrap_err();
         assert_eq!(e.kind(), kind, "{name}");
@@ -509,6 +551,508 @@ fn alertmanager_error_bodies_json_string_object_and_empty() {
     }
 }
 
+fn api<T: serde::de::DeserializeOwned>(name: &str) -> T {
+    let (status, _, _) = sources()[name];
+    parse_api_reply::<T>(
+        "http://prometheus:9090/api/v1/x",
+        name,
+        status,
+        &read(name),
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{name}: {e}"))
+    .data
+}
+
+#[test]
+fn series_labels_and_metric_metadata_of_prometheus_2_20_2_42_and_3_x() {
+    let s: Vec<SeriesLabels> = api("prom-v3-docs-series.json");
+    assert_eq!(s.len(), 3);
+    assert_eq!(s[2]["__name__"], "process_start_time_seconds");
+    let v: Vec<String> = api("prom-v2.20.0-docs-label-values.json");
+    assert_eq!(v, ["node", "prometheus"]);
+    let v: Vec<String> = api("prom-v3-docs-label-values.json");
+    assert_eq!(v, ["200", "504"]);
+    let names: Vec<String> = api("prom-v3-docs-labels.json");
+    assert_eq!((names.len(), names[0].as_str()), (21, "__name__"));
+    let names: Vec<String> = api("prom-v2.42-peer-labels-up.json");
+    assert_eq!(names, ["__name__", "instance", "job"]);
+    // Metric metadata: a metric two targets describe differently has two entries.
+    let m: BTreeMap<String, Vec<MetricMetadata>> = api("prom-v3-docs-metadata.json");
+    assert_eq!(m["http_requests_total"].len(), 2);
+    assert_eq!(m["cortex_ring_tokens"][0].kind, "gauge");
+    let m: BTreeMap<String, Vec<MetricMetadata>> = api("prom-v2.42-peer-metadata-node_cpu.json");
+    let cpu = &m["node_cpu_seconds_total"][0];
+    assert_eq!((cpu.kind.as_str(), cpu.unit.as_str()), ("counter", ""));
+    assert!(cpu.help.starts_with("Seconds the CPUs spent"));
+    // A reply of another endpoint is an error naming the request, not a panic or an empty list.
+    let e = parse_api_reply::<Vec<SeriesLabels>>(
+        "http://p/api/v1/series",
+        "/api/v1/series [\"up\"]",
+        200,
+        &read("prom-v3-docs-targets.json"),
+        None,
+    )
+    .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Malformed);
+    assert!(e.to_string().contains("/api/v1/series [\"up\"]"), "{e}");
+}
+
+#[test]
+fn targets_of_prometheus_2_42_and_3_x() {
+    let t: Targets = api("prom-v3-docs-targets.json");
+    let a = &t.active_targets[0];
+    assert!(a.is_up() && a.last_error.is_empty());
+    assert_eq!(
+        (
+            a.scrape_pool.as_str(),
+            a.scrape_interval.as_str(),
+            a.scrape_timeout.as_str()
+        ),
+        ("prometheus", "1m", "10s")
+    );
+    assert_eq!(a.last_scrape, Some(time("2017-01-17T14:07:44.723715405Z")));
+    assert_eq!(a.last_scrape_duration, 0.050688943);
+    assert_eq!(t.dropped_targets[0].scrape_pool, "node");
+    assert_eq!(
+        t.dropped_targets[0].discovered_labels["__scrape_interval__"],
+        "1m"
+    );
+    // The same documentation writes the duration as an integer elsewhere: read, not refused.
+    let t: Targets = api("prom-v3-docs-targets-active.json");
+    assert_eq!(t.active_targets[0].last_scrape_duration, 50688943.0);
+    assert!(t.dropped_targets.is_empty() && t.active_targets[0].scrape_interval.is_empty());
+
+    let t: Targets = api("prom-v2.42-peer-targets.json");
+    let by_job: BTreeMap<&str, _> = t
+        .active_targets
+        .iter()
+        .map(|a| (a.labels["job"].as_str(), a))
+        .collect();
+    assert!(by_job["node"].is_up());
+    let down = by_job["hermes-anomaly"];
+    assert_eq!(down.health, "down");
+    assert!(
+        down.last_error.contains("connection refused"),
+        "{}",
+        down.last_error
+    );
+    assert_eq!(down.scrape_interval, "1s");
+    assert!(t.dropped_target_counts.is_empty(), "2.42 has no counts");
+}
+
+#[test]
+fn rules_and_alerts_of_prometheus_2_20_2_42_and_3_x() {
+    for name in ["prom-v2.20.0-docs-rules.json", "prom-v3-docs-rules.json"] {
+        let g: RuleGroups = api(name);
+        let group = &g.groups[0];
+        assert_eq!(
+            (group.name.as_str(), group.interval),
+            ("example", 60.0),
+            "{name}"
+        );
+        let alerting = &group.rules[0];
+        assert!(
+            alerting.is_alerting() && alerting.duration == 600.0,
+            "{name}"
+        );
+        assert_eq!(alerting.alerts[0].value, 1.0, "{name}: \"1e+00\"");
+        assert_eq!(
+            alerting.alerts[0].active_at,
+            Some(time("2018-07-04T18:27:12.60602144Z")),
+            "{name}"
+        );
+        assert_eq!(group.rules[1].kind, "recording", "{name}");
+    }
+    let g: RuleGroups = api("prom-v2.42-peer-rules.json");
+    let rules = &g.groups[0].rules;
+    assert_eq!(rules.len(), 3);
+    assert!(rules[0].evaluation_time > 0.0 && rules[0].last_evaluation.is_some());
+    let down = &rules[1];
+    assert_eq!((down.state.as_str(), down.keep_firing_for), ("firing", 0.0));
+    assert_eq!(down.alerts[0].value, 0.0);
+    assert_eq!(
+        down.alerts[0].annotations["summary"],
+        "127.0.0.1:19110 of hermes-anomaly is down"
+    );
+    assert_eq!(
+        (rules[2].state.as_str(), rules[2].duration),
+        ("inactive", 300.0)
+    );
+    assert!(rules[2].alerts.is_empty());
+
+    for (name, alertname) in [
+        ("prom-v2.20.0-docs-alerts.json", "my-alert"),
+        ("prom-v3-docs-alerts.json", "my-alert"),
+        ("prom-v2.42-peer-alerts.json", "HermesTargetDown"),
+    ] {
+        let a: ActiveAlerts = api(name);
+        assert_eq!(a.alerts[0].labels["alertname"], alertname, "{name}");
+        assert_eq!(a.alerts[0].state, "firing", "{name}");
+        assert!(a.alerts[0].active_at.is_some() && a.alerts[0].keep_firing_since.is_none());
+    }
+}
+
+#[tokio::test]
+async fn prometheus_client_reads_series_labels_targets_rules_and_alerts_over_http() {
+    let base = serve(vec![
+        ("/api/v1/series", "prom-v3-docs-series.json"),
+        (
+            "/api/v1/label/job/values",
+            "prom-v2.20.0-docs-label-values.json",
+        ),
+        (
+            "/api/v1/label/U__http_2e_status__code/values",
+            "prom-v3-docs-label-values.json",
+        ),
+        ("/api/v1/targets", "prom-v2.42-peer-targets.json"),
+        ("/api/v1/rules", "prom-v2.42-peer-rules.json"),
+        ("/api/v1/alerts", "prom-v3-docs-alerts.json"),
+        ("/api/v1/labels", "prom-v2.42-peer-labels-up.json"),
+        ("/api/v1/metadata", "prom-v3-docs-metadata.json"),
+    ])
+    .await;
+    let p = PrometheusClient::new(&base).unwrap();
+    assert_eq!(p.series(&["up"], None).await.unwrap().len(), 3);
+    assert_eq!(
+        p.label_values("job", &[], None).await.unwrap(),
+        ["node", "prometheus"]
+    );
+    assert_eq!(
+        p.label_values("http.status_code", &[], Some((0.0, 60.0)))
+            .await
+            .unwrap(),
+        ["200", "504"]
+    );
+    assert_eq!(p.targets().await.unwrap().active_targets.len(), 2);
+    assert_eq!(p.rules().await.unwrap()[0].rules.len(), 3);
+    assert_eq!(p.alerts().await.unwrap()[0].labels["alertname"], "my-alert");
+    assert_eq!(p.label_names(&["up"], None).await.unwrap().len(), 3);
+    assert_eq!(
+        p.metric_metadata(None).await.unwrap()["http_requests_total"][1].help,
+        "Amount of HTTP requests"
+    );
+    // An endpoint this server lacks: the error names the request and the server's answer.
+    let e = p.label_values("instance", &["up"], None).await.unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("/api/v1/label/instance/values [\"up\"]"),
+        "{e}"
+    );
+}
+
+/// A webhook notification (a request body Alertmanager or another sender POSTs), not a reply.
+fn is_webhook(name: &str) -> bool {
+    name.contains("-webhook-")
+}
+
+fn webhook(name: &str) -> WebhookMessage {
+    WebhookMessage::parse(&read(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn time(rfc3339: &str) -> chrono::DateTime<chrono::Utc> {
+    rfc3339.parse().unwrap()
+}
+
+/// Every recorded notification: read whole, statuses consistent, and what Hermes writes back out
+/// reads back the same (a receiver that forwards them loses nothing, Grafana's fields included).
+#[test]
+fn webhook_notifications_of_every_sender_are_read_and_round_trip() {
+    let names: Vec<String> = sources().into_keys().filter(|n| is_webhook(n)).collect();
+    assert_eq!(names.len(), 12);
+    for name in &names {
+        let m = webhook(name);
+        let body: serde_json::Value = serde_json::from_slice(&read(name)).unwrap();
+        assert_eq!(
+            m.alerts.len(),
+            body["alerts"].as_array().unwrap().len(),
+            "{name}"
+        );
+        assert_eq!(m.firing().count() + m.resolved().count(), m.alerts.len());
+        assert!(
+            ["firing", "resolved"].contains(&m.status.as_str()),
+            "{name}"
+        );
+        assert_eq!(
+            m.status == "firing",
+            m.firing().next().is_some(),
+            "{name}: the group fires when an alert sent fires"
+        );
+        for a in &m.alerts {
+            assert!(
+                ["firing", "resolved"].contains(&a.status.as_str()),
+                "{name}"
+            );
+            assert!(a.labels.contains_key("alertname"), "{name}");
+            assert!(a.starts_at.timestamp() > 1_400_000_000, "{name}");
+            if !a.is_firing() {
+                assert!(a.ended_at().unwrap() > a.starts_at, "{name}");
+            }
+        }
+        let out: serde_json::Value = serde_json::to_value(&m).unwrap();
+        for key in ["notification_reason", "routeLabels"] {
+            assert!(
+                out.get(key).is_none(),
+                "{name}: {key} written out, no sender sent it"
+            );
+        }
+        let again = WebhookMessage::parse(&serde_json::to_vec(&m).unwrap()).unwrap();
+        assert_eq!(again, m, "{name}: round trip");
+    }
+}
+
+/// Before: a notification without `version` or `groupKey` (calert's, KubeSphere's, the 2016
+/// prometheus-am-executor example) and an alert without `status` (prometheus-msteams') were
+/// refused with serde's "missing field", so the receiver answered 400 and the notification was lost.
+#[test]
+fn webhook_notifications_without_version_group_key_or_alert_status() {
+    for (name, alerts) in [
+        ("am-webhook-calert-no-version.json", 31),
+        ("am-webhook-kubesphere-no-version.json", 9),
+        ("am-webhook-am-executor-2016.json", 2),
+    ] {
+        let m = webhook(name);
+        assert_eq!(
+            (m.version.as_str(), m.group_key.as_str()),
+            ("", ""),
+            "{name}"
+        );
+        assert_eq!(
+            (m.alerts.len(), m.status.as_str()),
+            (alerts, "firing"),
+            "{name}"
+        );
+        assert!(m
+            .alerts
+            .iter()
+            .all(|a| a.is_firing() && a.ended_at().is_none()));
+    }
+    // Empty annotation values stay (calert's `instance: ""`), empty maps stay empty.
+    let calert = webhook("am-webhook-calert-no-version.json");
+    assert_eq!(calert.common_annotations["instance"], "");
+    assert_eq!(calert.alerts[0].fingerprint, "1a956348d0570965");
+    let old = webhook("am-webhook-am-executor-2016.json");
+    assert!(old
+        .alerts
+        .iter()
+        .all(|a| a.annotations.is_empty() && a.fingerprint.is_empty()));
+    assert_eq!(old.alerts[0].starts_at, time("2016-04-07T16:08:52Z"));
+
+    // No `status` per alert: Alertmanager's own rule (resolved once `endsAt` is set and past).
+    let m = webhook("am-webhook-prometheus-msteams-no-alert-status.json");
+    assert_eq!(m.alerts[0].status, "firing");
+    assert_eq!(m.alerts[0].generator_url, "");
+    assert_eq!(
+        m.alerts[0].starts_at,
+        time("2018-03-07T11:33:21.873077559Z"),
+        "a -05:00 offset is kept as the same instant"
+    );
+    let mut body: serde_json::Value =
+        serde_json::from_slice(&read("am-webhook-prometheus-msteams-no-alert-status.json"))
+            .unwrap();
+    body["alerts"][0]["endsAt"] = "2018-03-07T07:00:00-05:00".into();
+    body.as_object_mut().unwrap().remove("status");
+    let m = WebhookMessage::parse(&serde_json::to_vec(&body).unwrap()).unwrap();
+    assert_eq!(
+        (m.alerts[0].status.as_str(), m.status.as_str()),
+        ("resolved", "resolved")
+    );
+}
+
+#[test]
+fn webhook_notifications_of_alertmanager_2018_and_0_25_truncated_and_mixed() {
+    // 2018 (0.15): no fingerprint, no truncatedAlerts; a firing alert's endsAt is the resolve
+    // timeout, three minutes on, not the zero time.
+    let f = webhook("am-webhook-2018-alertmanager-bot-firing.json");
+    assert!(f.alerts[0].is_firing() && f.alerts[0].fingerprint.is_empty() && f.is_complete());
+    assert_eq!(
+        f.alerts[0].ended_at(),
+        Some(time("2018-11-04T21:46:58.283995108Z"))
+    );
+    let r = webhook("am-webhook-2018-alertmanager-bot-resolved.json");
+    assert_eq!((r.status.as_str(), r.resolved().count()), ("resolved", 1));
+
+    // 0.25 with max_alerts 2: three alerts, two sent; the common labels are those of the two sent
+    // (the third, critical, alert is not in `severity="warning"`).
+    let t = webhook("am-v0.25.0-peer-webhook-truncated-firing.json");
+    assert!(!t.is_complete());
+    assert_eq!((t.truncated_alerts, t.alerts.len()), (1, 2));
+    assert_eq!(t.common_labels["severity"], "warning");
+    let bare = &t.alerts[1];
+    assert!(bare.annotations.is_empty() && bare.generator_url.is_empty());
+    assert_eq!(bare.fingerprint, "5f29507631ee23ad");
+    assert_eq!(bare.ended_at(), None);
+    let t = webhook("am-v0.25.0-peer-webhook-truncated-resolved.json");
+    assert_eq!((t.status.as_str(), t.truncated_alerts), ("resolved", 1));
+    assert!(t
+        .alerts
+        .iter()
+        .all(|a| a.ended_at() == Some(time("2026-11-27T10:19:09.18243Z"))));
+
+    // A firing group with a resolved alert in it (0.25, and vmalert's alerts through Alertmanager).
+    for (name, firing, resolved) in [
+        ("am-v0.25.0-peer-webhook-mixed.json", 1, 1),
+        ("am-webhook-vmalert-mixed.json", 3, 1),
+    ] {
+        let m = webhook(name);
+        assert_eq!(m.status, "firing", "{name}");
+        assert_eq!(
+            (m.firing().count(), m.resolved().count()),
+            (firing, resolved),
+            "{name}"
+        );
+    }
+}
+
+/// Grafana's webhook contact point: version "1" and fields of its own, kept in `extra`.
+#[test]
+fn grafana_webhook_notification_keeps_its_own_fields() {
+    let m = webhook("grafana-webhook-v1.json");
+    assert_eq!(m.version, "1");
+    assert_eq!(m.extra["orgId"], 1);
+    assert_eq!(m.extra["state"], "alerting");
+    assert!(m.extra["title"].as_str().unwrap().starts_with("[FIRING:1]"));
+    let a = &m.alerts[0];
+    assert_eq!(a.extra["values"]["C"], 12);
+    assert!(a.extra["silenceURL"]
+        .as_str()
+        .unwrap()
+        .contains("/alerting/silence/new"));
+    assert!(!a.extra.contains_key("fingerprint") && a.fingerprint == "68d4e65db3ad9208");
+}
+
+/// Every recorded notification POSTed to the receiver over HTTP is handed over whole; a body that
+/// is not a notification is answered 400 with the reason.
+#[tokio::test]
+async fn webhook_receiver_takes_every_recorded_notification() {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<WebhookMessage>();
+    let server = WebhookReceiver::bind("127.0.0.1:0", move |m| {
+        let _ = tx.send(m);
+    })
+    .await
+    .unwrap();
+    let url = format!("http://{}/", server.local_addr());
+    let client = reqwest::Client::new();
+    let names: Vec<String> = sources().into_keys().filter(|n| is_webhook(n)).collect();
+    for name in &names {
+        let resp = client
+            .post(&url)
+            .header("Content-Type", "application/json")
+            .body(read(name))
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status().as_u16();
+        assert_eq!(status, 200, "{name}: {}", resp.text().await.unwrap());
+        assert_eq!(rx.recv().await.unwrap(), webhook(name), "{name}");
+    }
+    // Through a proxy that streams the body (chunked, no Content-Length), split mid-JSON.
+    let name = "am-v0.25.0-peer-webhook-truncated-firing.json";
+    let body = read(name);
+    let mut request = format!(
+        "POST / HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
+         Transfer-Encoding: chunked\r\n\r\n",
+        server.local_addr()
+    )
+    .into_bytes();
+    for part in body.chunks(300) {
+        request.extend(format!("{:x}\r\n", part.len()).bytes());
+        request.extend(part);
+        request.extend(b"\r\n");
+    }
+    request.extend(b"0\r\n\r\n");
+    let mut stream = tokio::net::TcpStream::connect(server.local_addr())
+        .await
+        .unwrap();
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    stream.write_all(&request).await.unwrap();
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).await.unwrap();
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    assert_eq!(rx.recv().await.unwrap(), webhook(name));
+
+    for (body, fragment) in [
+        (&b"{}"[..], "missing field `alerts`"),
+        (b"[]", "expected a JSON object"),
+        (b"", "0 bytes received"),
+    ] {
+        let resp = client.post(&url).body(body).send().await.unwrap();
+        assert_eq!(resp.status().as_u16(), 400);
+        let text = resp.text().await.unwrap();
+        assert!(
+            text.contains("webhook notification") && text.contains(fragment),
+            "{text}"
+        );
+    }
+}
+
+/// With credentials, only a request carrying them reaches the handler: the Bearer and Basic
+/// headers Alertmanager's `http_config` sends (`authorization.credentials`, `basic_auth`); the two
+/// good values are what Alertmanager 0.25 sent, byte for byte, with these settings.
+#[tokio::test]
+async fn webhook_receiver_with_auth_takes_only_the_configured_credentials() {
+    use hermes_anomaly::monitor::webhook::WebhookAuth;
+    use hermes_core::Secret;
+    let name = "am-v0.25.0-peer-webhook-mixed.json";
+    let client = reqwest::Client::new();
+    for (auth, good, bad) in [
+        (
+            WebhookAuth::Bearer(Secret::new("t0ken")),
+            "Bearer t0ken",
+            ["Bearer t0ke", "Bearer t0ken2", "Basic dDBrZW4=", "t0ken"],
+        ),
+        (
+            WebhookAuth::Basic {
+                username: "alertmanager".into(),
+                password: Secret::new("pa:ss"),
+            },
+            // base64("alertmanager:pa:ss"), as Go's SetBasicAuth writes it.
+            "Basic YWxlcnRtYW5hZ2VyOnBhOnNz",
+            [
+                "Basic YWxlcnRtYW5hZ2VyOnBhc3M=",
+                "Bearer pa:ss",
+                "basic YWxlcnRtYW5hZ2VyOnBhOnNz",
+                "",
+            ],
+        ),
+    ] {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<WebhookMessage>();
+        let server = WebhookReceiver::bind_with_auth("127.0.0.1:0", auth, move |m| {
+            let _ = tx.send(m);
+        })
+        .await
+        .unwrap();
+        let url = format!("http://{}/", server.local_addr());
+        let post = |header: Option<&str>| {
+            let mut r = client.post(&url).body(read(name));
+            if let Some(h) = header {
+                r = r.header("Authorization", h);
+            }
+            r.send()
+        };
+        let resp = post(None).await.unwrap();
+        assert_eq!(resp.status().as_u16(), 401);
+        let text = resp.text().await.unwrap();
+        assert!(text.contains("http_config"), "{text}");
+        for h in bad {
+            let resp = post(Some(h)).await.unwrap();
+            assert_eq!(resp.status().as_u16(), 401, "{h:?}");
+            assert!(!resp.text().await.unwrap().contains(good), "never echoed");
+        }
+        assert!(rx.try_recv().is_err(), "nothing reached the handler");
+        assert_eq!(post(Some(good)).await.unwrap().status().as_u16(), 200);
+        assert_eq!(rx.recv().await.unwrap(), webhook(name));
+    }
+    let e = WebhookReceiver::bind_with_auth(
+        "127.0.0.1:0",
+        WebhookAuth::Bearer(Secret::new("")),
+        |_| {},
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidInput, "{e}");
+}
+
 /// Every reply, cut at every length: a value or a typed error, never a panic.
 #[test]
 fn truncated_replies_never_panic() {
@@ -519,13 +1063,25 @@ fn truncated_replies_never_panic() {
         }
         for cut in (0..bytes.len()).step_by(7) {
             let part = &bytes[..cut];
-            if name.starts_with("am-") {
+            if is_webhook(&name) {
+                let _ = WebhookMessage::parse(part);
+            } else if name.starts_with("am-") {
                 let _ = parse_am_reply::<Vec<AlertGroup>>("am", status, part, None);
                 let _ = parse_am_reply::<Vec<Silence>>("am", status, part, None);
                 let _ = parse_am_reply::<AlertmanagerStatus>("am", status, part, None);
-            } else if let Ok(r) = parse_query_reply(TARGET, "q", status, part, None) {
-                let _ = r.clone().into_vector();
-                let _ = r.into_matrix();
+            } else {
+                if let Ok(r) = parse_query_reply(TARGET, "q", status, part, None) {
+                    let _ = r.clone().into_vector();
+                    let _ = r.into_matrix();
+                }
+                let t = "http://p/api/v1/x";
+                let _ = parse_api_reply::<Targets>(t, "r", status, part, None);
+                let _ = parse_api_reply::<RuleGroups>(t, "r", status, part, None);
+                let _ = parse_api_reply::<ActiveAlerts>(t, "r", status, part, None);
+                let _ = parse_api_reply::<Vec<SeriesLabels>>(t, "r", status, part, None);
+                let _ = parse_api_reply::<BTreeMap<String, Vec<MetricMetadata>>>(
+                    t, "r", status, part, None,
+                );
             }
         }
     }

@@ -110,16 +110,20 @@ impl BiosSettings {
 
     async fn bios(&self) -> Result<Bios> {
         let sys = self.system.get().await?;
-        let link = sys.bios.ok_or_else(|| IloError::Unsupported {
+        // The standard `Bios` link, else HPE's OEM one (iLO 4: `Oem.Hp.links.BIOS`).
+        let link = sys.bios_link().ok_or_else(|| IloError::Unsupported {
             target: self.system.client().target().to_string(),
-            message: format!("{} has no Bios resource", self.system.path()),
+            message: format!(
+                "{} has no Bios resource (neither a Bios link nor an Oem.Hpe/Oem.Hp BIOS link)",
+                self.system.path()
+            ),
         })?;
         self.system.client().get(link.path()).await
     }
 
     /// The current attributes (what the server runs now).
     pub async fn current(&self) -> Result<BiosAttributes> {
-        Ok(BiosAttributes(self.bios().await?.attributes))
+        Ok(BiosAttributes(self.bios().await?.all_attributes()))
     }
 
     /// The pending attributes (applied at the next reboot), if the service has a settings object.
@@ -128,7 +132,7 @@ impl BiosSettings {
         match bios.settings_path() {
             Some(p) => {
                 let pending: Bios = self.system.client().get(p).await?;
-                Ok(Some(BiosAttributes(pending.attributes)))
+                Ok(Some(BiosAttributes(pending.all_attributes())))
             }
             None => Ok(None),
         }
@@ -137,10 +141,10 @@ impl BiosSettings {
     /// The attributes the server will run after its next reboot: current overlaid with pending.
     pub async fn effective(&self) -> Result<BiosAttributes> {
         let bios = self.bios().await?;
-        let mut attrs = bios.attributes.clone();
+        let mut attrs = bios.all_attributes();
         if let Some(p) = bios.settings_path() {
             let pending: Bios = self.system.client().get(p).await?;
-            attrs.extend(pending.attributes);
+            attrs.extend(pending.all_attributes());
         }
         Ok(BiosAttributes(attrs))
     }
@@ -190,8 +194,8 @@ impl Configurable for BiosSettings {
                 .ok_or_else(|| IloError::Unsupported {
                     target: self.system.client().target().to_string(),
                     message: format!(
-                        "{} has no @Redfish.Settings object to write pending BIOS settings to",
-                        bios.odata_id
+                        "{} has no @Redfish.Settings object (nor a links.Settings link) to write pending BIOS settings to",
+                        if bios.odata_id.is_empty() { "the BIOS resource" } else { bios.odata_id.as_str() }
                     ),
                 })?;
         let (_, etag) = self
@@ -199,13 +203,16 @@ impl Configurable for BiosSettings {
             .client()
             .get_with_etag::<Bios>(&settings)
             .await?;
+        // iLO 4's HpBios takes the attributes as members of the settings resource itself, the way
+        // it lists them; Redfish BIOS resources take an `Attributes` object.
+        let body = if bios.is_flat() {
+            Value::Object(attrs.clone())
+        } else {
+            serde_json::json!({ "Attributes": attrs })
+        };
         self.system
             .client()
-            .patch(
-                &settings,
-                serde_json::json!({ "Attributes": attrs }),
-                etag.as_deref(),
-            )
+            .patch(&settings, body, etag.as_deref())
             .await?;
         Ok(ApplyReport {
             target: self.target(),

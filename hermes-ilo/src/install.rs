@@ -6,9 +6,15 @@
 //!    by URL, or the URL the user gave is used.
 //! 2. **media inserted**: the ISO URL is in the server's CD/DVD virtual media.
 //! 3. **boot once from CD**: the one-time boot override is `Cd`.
-//! 4. **power cycle**: the server is powered on (if off) or force-restarted (if on). The state file
-//!    records that the reset is about to be sent *before* it is sent, so a re-run never sends a second
-//!    power cycle into a running installer.
+//! 4. **power cycle**: the server is powered on (if off) or restarted (if on) with a reset it allows
+//!    (see [`crate::power`]: `ForceRestart`, else `PowerCycle`, else `GracefulRestart`). Where it
+//!    allows no restart (an HPE Cray EX node card: `ForceOff`, `Off`, `On`), the cycle is an
+//!    off-then-on one in two more steps: **power off** (the off is sent and the server reads `Off`,
+//!    within the power timeout) and then the power-on. The chosen cycle is kept in the state file
+//!    before anything is sent, so a resumed run finishes the same cycle; the power-on (or restart)
+//!    is recorded as about to be sent *before* it is sent, so a re-run never sends a second power
+//!    cycle into a running installer. An off is safe to repeat (nothing was powered on yet), so a run
+//!    interrupted during the off half sends it again only if the server still reads `On`.
 //! 5. **installer running**: the power state is `On`.
 //! 6. **host answering**: a pluggable [`HostCheck`] passes (a TCP port and banner, an HTTPS endpoint
 //!    such as the vSphere API, or any check of yours).
@@ -56,7 +62,8 @@ use crate::error::{IloError, Result};
 use crate::iso::IsoBuilder;
 use crate::kickstart::KickstartSpec;
 use crate::models::PowerState;
-use crate::system::{BootOverride, InsertMethod, ResetType, SystemSelector};
+use crate::power::PowerCycle;
+use crate::system::{BootOverride, InsertMethod, SystemSelector};
 
 /// A step of the installation, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -68,7 +75,13 @@ pub enum Step {
     MediaInserted,
     /// The one-time boot override is the CD.
     BootOnce,
-    /// The power cycle is about to be sent (recorded first so it is never sent twice).
+    /// The power cycle is chosen ([`InstallState::power_cycle`]); for an off-then-on cycle, the off
+    /// is about to be sent.
+    PowerOffSent,
+    /// Off-then-on cycles only: the server reads `Off`.
+    PoweredOff,
+    /// The power cycle (or the power-on half of an off-then-on cycle) is about to be sent (recorded
+    /// first so it is never sent twice).
     PowerCycleSent,
     /// The server was powered on or restarted.
     PowerCycled,
@@ -84,10 +97,12 @@ pub enum Step {
 
 impl Step {
     /// Every step, in order.
-    pub const ALL: [Step; 9] = [
+    pub const ALL: [Step; 11] = [
         Step::IsoReady,
         Step::MediaInserted,
         Step::BootOnce,
+        Step::PowerOffSent,
+        Step::PoweredOff,
         Step::PowerCycleSent,
         Step::PowerCycled,
         Step::InstallerRunning,
@@ -102,6 +117,8 @@ impl Step {
             Step::IsoReady => "ISO ready",
             Step::MediaInserted => "media inserted",
             Step::BootOnce => "boot once from CD",
+            Step::PowerOffSent => "power off sent",
+            Step::PoweredOff => "power off",
             Step::PowerCycleSent => "power cycle sent",
             Step::PowerCycled => "power cycle",
             Step::InstallerRunning => "installer running",
@@ -302,6 +319,10 @@ pub struct InstallState {
     pub iso_sha256: Option<String>,
     /// The check that passed.
     pub answered: Option<String>,
+    /// How the server is power-cycled, chosen once from the reset types it allows (so a resumed run
+    /// finishes the cycle it started).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub power_cycle: Option<PowerCycle>,
 }
 
 /// The time limit of each step.
@@ -515,11 +536,21 @@ impl EsxiInstaller {
             .map_err(|e| e.at_step(name, "find system"))?;
         let mut steps_run = Vec::new();
         let t = &self.timeouts;
+        // Where this run started: `st.completed` moves on as steps finish, so "resumed after the
+        // power cycle was recorded as sent" must be read from here, not from `st`.
+        let resumed_from = st.completed;
         for step in Step::ALL {
             if st.completed.is_some_and(|c| c >= step) {
                 continue;
             }
-            if step != Step::PowerCycleSent {
+            // The off steps of an off-then-on cycle are part of the run only for such a cycle.
+            let off_then_on = st.power_cycle.is_some_and(|c| c.is_off_then_on());
+            let shown = match step {
+                Step::PowerOffSent | Step::PowerCycleSent => false,
+                Step::PoweredOff => off_then_on,
+                _ => true,
+            };
+            if shown {
                 report(step);
             }
             let started = Instant::now();
@@ -562,19 +593,49 @@ impl EsxiInstaller {
                         })
                         .await
                     }
+                    Step::PowerOffSent => {
+                        // Chosen (read-only) and recorded before anything is sent.
+                        let how =
+                            with_timeout(t.bmc_step, name, system.power_cycle_method()).await?;
+                        tracing::info!(cycle = %how, "power cycle chosen");
+                        st.power_cycle = Some(how);
+                        Ok(())
+                    }
+                    Step::PoweredOff => match st.power_cycle {
+                        Some(PowerCycle::OffThenOn { off, .. }) => {
+                            // Sent again on a resumed run only if the server still reads On.
+                            system
+                                .power_off_for_cycle(
+                                    off,
+                                    t.power,
+                                    t.poll.min(Duration::from_secs(1)),
+                                )
+                                .await
+                        }
+                        _ => Ok(()),
+                    },
                     Step::PowerCycleSent => Ok(()),
                     Step::PowerCycled => {
                         // Resuming after "sent": a server that is off still needs powering on
-                        // (On is harmless to repeat); one that is on was restarted already.
+                        // (On is harmless to repeat); one that is on was cycled already.
                         let power = system.power_state().await?;
-                        let resumed = st.completed == Some(Step::PowerCycleSent);
-                        let kind = match (power, resumed) {
-                            (PowerState::On, true) => None,
-                            (PowerState::On | PowerState::PoweringOn, false) => {
-                                Some(ResetType::ForceRestart)
+                        let resumed = resumed_from == Some(Step::PowerCycleSent);
+                        let how = match st.power_cycle {
+                            Some(how) => how,
+                            // A state file written before the cycle was recorded.
+                            None => {
+                                with_timeout(t.bmc_step, name, system.power_cycle_method()).await?
                             }
-                            (PowerState::PoweringOn, true) => None,
-                            _ => Some(ResetType::On),
+                        };
+                        let kind = match (power, resumed) {
+                            (PowerState::On | PowerState::PoweringOn, true) => None,
+                            (PowerState::On | PowerState::PoweringOn, false) => match how {
+                                PowerCycle::Restart { reset, .. } => Some(reset),
+                                // Already back on after the off half (or powered on by someone
+                                // else): it is booting; another cycle would only interrupt it.
+                                PowerCycle::OffThenOn { .. } | PowerCycle::PowerOn { .. } => None,
+                            },
+                            _ => Some(how.on()),
                         };
                         if let Some(kind) = kind {
                             with_timeout(t.bmc_step, name, system.reset(kind)).await?;
@@ -635,7 +696,10 @@ impl EsxiInstaller {
             self.save(name, &st)
                 .await
                 .map_err(|e| e.at_step(name, step.as_str()))?;
-            steps_run.push(step);
+            let off_then_on = st.power_cycle.is_some_and(|c| c.is_off_then_on());
+            if !matches!(step, Step::PowerOffSent | Step::PoweredOff) || off_then_on {
+                steps_run.push(step);
+            }
         }
         Ok(InstalledHost {
             name: name.to_string(),
@@ -683,25 +747,45 @@ impl Provisioner for EsxiInstaller {
         let same = st.iso_url.as_deref() == Some(url.as_str());
         let pending = |step: Step| !(same && st.completed.is_some_and(|c| c >= step));
         // Media and boot steps still to run: discover (read-only) how this BMC does them, so the plan
-        // names the device, method and boot target, and a service lacking one fails here, by name.
-        let found = if pending(Step::MediaInserted) || pending(Step::BootOnce) {
-            let system = spec
-                .bmc
-                .find_system(&spec.system)
-                .await
-                .map_err(|e| e.at_step(&spec.name, "find system"))?;
+        // names the device, method and boot target, and a service lacking one fails here, by name
+        // (virtual media first: a server without it is never power-cycled).
+        let media_pending = pending(Step::MediaInserted) || pending(Step::BootOnce);
+        let system = if media_pending || pending(Step::PowerCycled) {
             Some(
-                system
-                    .discover_cd_boot()
+                spec.bmc
+                    .find_system(&spec.system)
                     .await
-                    .map_err(|e| e.at_step(&spec.name, "discover virtual media"))?,
+                    .map_err(|e| e.at_step(&spec.name, "find system"))?,
             )
         } else {
             None
         };
+        let found = match (&system, media_pending) {
+            (Some(system), true) => Some(
+                system
+                    .discover_cd_boot()
+                    .await
+                    .map_err(|e| e.at_step(&spec.name, "discover virtual media"))?,
+            ),
+            _ => None,
+        };
+        // The power cycle: the one a resumed run already chose, else the one the system allows now.
+        let cycle = match (&system, st.power_cycle) {
+            (_, Some(how)) if same && !pending(Step::PowerOffSent) => Some(how),
+            (Some(system), _) if pending(Step::PowerCycled) => Some(
+                system
+                    .power_cycle_method()
+                    .await
+                    .map_err(|e| e.at_step(&spec.name, "choose the power cycle"))?,
+            ),
+            _ => None,
+        };
         let mut plan = Plan::new(spec.name.clone());
         for step in Step::ALL {
-            if step == Step::PowerCycleSent || step == Step::Done {
+            if matches!(step, Step::PowerOffSent | Step::PowerCycleSent | Step::Done) {
+                continue;
+            }
+            if step == Step::PoweredOff && !cycle.is_some_and(|c| c.is_off_then_on()) {
                 continue;
             }
             let done = !pending(step);
@@ -724,8 +808,24 @@ impl Provisioner for EsxiInstaller {
                     ));
                 }
             }
+            if step == Step::PoweredOff && !done {
+                if let Some(PowerCycle::OffThenOn { off, .. }) = cycle {
+                    change = change.reason(format!(
+                        "the server allows no restart: {off}, then wait until it reads Off"
+                    ));
+                }
+            }
             if step == Step::PowerCycled && !done {
-                change = change.reason("powers the server on, or force-restarts it if it is on");
+                change = change.reason(match cycle {
+                    Some(PowerCycle::PowerOn { on }) => format!("powers the server on ({on})"),
+                    Some(PowerCycle::Restart { reset, .. }) => {
+                        format!("restarts the running server ({reset})")
+                    }
+                    Some(PowerCycle::OffThenOn { on, .. }) => {
+                        format!("powers the server back on ({on})")
+                    }
+                    None => "powers the server on, or restarts it if it is on".to_string(),
+                });
             }
             plan.push(change);
         }

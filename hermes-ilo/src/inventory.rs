@@ -29,7 +29,7 @@ use crate::client::Client;
 use crate::error::{IloError, Result};
 use crate::models::{
     Chassis, ComputerSystem, Drive, EthernetInterface, Manager, Processor, SecureBoot,
-    SimpleStorage, SoftwareInventory, Storage, UpdateService,
+    SimpleStorage, SoftwareInventory, Storage, UpdateService, Volume,
 };
 
 /// A storage subsystem and its drives.
@@ -39,6 +39,8 @@ pub struct StorageInventory {
     pub storage: Storage,
     /// Its drives.
     pub drives: Vec<Drive>,
+    /// Its volumes (empty where it links no `Volumes` collection).
+    pub volumes: Vec<Volume>,
 }
 
 /// One system and what hangs off it.
@@ -203,7 +205,18 @@ impl Client {
                             drives.push(drive);
                         }
                     }
-                    storage.push(StorageInventory { storage: s, drives });
+                    let volumes = match &s.volumes {
+                        Some(l) => {
+                            let what = format!("Volumes of {}", s.odata_id);
+                            self.gather(&mut gaps, &what, l.path()).await?
+                        }
+                        None => Vec::new(),
+                    };
+                    storage.push(StorageInventory {
+                        storage: s,
+                        drives,
+                        volumes,
+                    });
                 }
             }
             let simple_storage = match &system.simple_storage {
@@ -213,7 +226,7 @@ impl Client {
                 }
                 None => Vec::new(),
             };
-            let secure_boot = match &system.secure_boot {
+            let secure_boot = match system.secure_boot_link() {
                 Some(l) => gaps.take(&of("SecureBoot"), l.path(), self.get(l.path()).await)?,
                 None => None,
             };
@@ -331,10 +344,25 @@ impl fmt::Display for Inventory {
             for st in &s.storage {
                 writeln!(
                     f,
-                    "    storage {}: {} drive(s)",
+                    "    storage {}: {} drive(s), {} volume(s)",
                     or_dash(st.storage.name.as_deref().or(Some(st.storage.id.as_str()))),
-                    st.drives.len()
+                    st.drives.len(),
+                    st.volumes.len()
                 )?;
+                for v in &st.volumes {
+                    writeln!(
+                        f,
+                        "      volume {} ({}): {} {} bytes on {} drive(s) {}",
+                        v.id,
+                        or_dash(v.name.as_deref()),
+                        or_dash(v.raid()),
+                        v.capacity_bytes
+                            .map(|c| c.to_string())
+                            .unwrap_or_else(|| "-".into()),
+                        v.links.drives.len(),
+                        or_dash(v.status.as_ref().and_then(|s| s.health.as_deref())),
+                    )?;
+                }
                 for d in &st.drives {
                     writeln!(
                         f,

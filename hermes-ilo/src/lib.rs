@@ -11,12 +11,14 @@ pub mod inventory;
 pub mod iso;
 pub mod kickstart;
 pub mod models;
+pub mod power;
 pub mod request;
 pub mod secureboot;
 pub mod system;
 
 pub use client::{Client, ClientBuilder, Response};
 pub use error::{IloError, RedfishError, Result};
+pub use power::PowerCycle;
 pub use system::{
     BootOverride, CdBootDiscovery, InsertMethod, OverrideEnabled, ResetType, SystemHandle,
     SystemSelector,

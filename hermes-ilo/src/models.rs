@@ -139,6 +139,34 @@ pub(crate) mod lenient {
         }
     }
 
+    /// `T` where the value parses as one, else `None`: for OEM sections Hermes reads only a part of,
+    /// whose other members a vendor types as it likes (iLO 4's `Oem.Hp`).
+    pub fn or_none<'de, D: Deserializer<'de>, T: serde::de::DeserializeOwned>(
+        d: D,
+    ) -> Result<Option<T>, D::Error> {
+        let v = Value::deserialize(d)?;
+        Ok(serde_json::from_value(v).ok())
+    }
+
+    /// A link given as `{"@odata.id": …}` (Redfish), `{"href": …}` (iLO 4's `links`) or a bare path.
+    pub fn href_link(v: &Value) -> Option<super::Link> {
+        super::Link::from_value(v).or_else(|| {
+            let href = v.get("href")?.as_str()?.trim();
+            (!href.is_empty()).then(|| super::Link {
+                odata_id: href.to_string(),
+            })
+        })
+    }
+
+    /// The member `name` (any case) of the object `links`/`Links` under `v`, as a link.
+    pub fn link_in(v: &Value, name: &str) -> Option<super::Link> {
+        let links = v.get("Links").or_else(|| v.get("links"))?.as_object()?;
+        links
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .and_then(|(_, l)| href_link(l))
+    }
+
     fn is_empty_id(v: &Value) -> bool {
         match v {
             Value::String(s) => s.trim().is_empty(),
@@ -845,6 +873,41 @@ pub struct HpeSystemOem {
     /// `Bios.Current.VersionString` and `Bios.Backup.VersionString`.
     #[serde(default)]
     pub bios: Option<HpeBiosVersions>,
+    /// `Links` (iLO 5) or `links` (iLO 4): the BIOS and secure boot resources, which iLO 4 links only
+    /// here.
+    #[serde(
+        default,
+        alias = "links",
+        deserialize_with = "hpe_system_links",
+        skip_serializing_if = "HpeSystemLinks::is_empty"
+    )]
+    pub links: HpeSystemLinks,
+}
+
+/// `Oem.Hpe.Links` / `Oem.Hp.links` of a ComputerSystem: links given as `@odata.id` or `href`, named
+/// in any case (`BIOS`, `Bios`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct HpeSystemLinks {
+    /// The BIOS resource.
+    pub bios: Option<Link>,
+    /// The secure boot resource.
+    pub secure_boot: Option<Link>,
+}
+
+impl HpeSystemLinks {
+    /// Whether neither link is present.
+    pub fn is_empty(&self) -> bool {
+        self.bios.is_none() && self.secure_boot.is_none()
+    }
+}
+
+fn hpe_system_links<'de, D: serde::Deserializer<'de>>(d: D) -> Result<HpeSystemLinks, D::Error> {
+    let v = Value::deserialize(d)?;
+    let wrapped = serde_json::json!({ "Links": v });
+    Ok(HpeSystemLinks {
+        bios: lenient::link_in(&wrapped, "Bios"),
+        secure_boot: lenient::link_in(&wrapped, "SecureBoot"),
+    })
 }
 
 /// `Oem.Hpe.AggregateHealthStatus`.
@@ -882,10 +945,19 @@ pub struct HpeVersion {
 
 /// An `Oem` object with the `Hpe` extension typed as `T`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(bound(deserialize = "T: serde::de::DeserializeOwned"))]
 pub struct Oem<T> {
     /// `Oem.Hpe`.
     #[serde(default, rename = "Hpe")]
     pub hpe: Option<T>,
+    /// `Oem.Hp`: iLO 4's name for the same extension (`None` where it does not parse as `T`).
+    #[serde(
+        default,
+        rename = "Hp",
+        deserialize_with = "lenient::or_none",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub hp: Option<T>,
 }
 
 /// A ComputerSystem (`/redfish/v1/Systems/{id}`).
@@ -1007,6 +1079,35 @@ impl ComputerSystem {
     pub fn hpe(&self) -> Option<&HpeSystemOem> {
         self.oem.as_ref().and_then(|o| o.hpe.as_ref())
     }
+    /// The HPE extension, `Oem.Hpe` (iLO 5+) or `Oem.Hp` (iLO 4).
+    fn hpe_or_hp(&self) -> Option<&HpeSystemOem> {
+        let oem = self.oem.as_ref()?;
+        oem.hpe.as_ref().or(oem.hp.as_ref())
+    }
+
+    /// The BIOS resource: the standard `Bios` link, else the HPE OEM one (iLO 4 links it only as
+    /// `Oem.Hp.links.BIOS`, its `Bios` being a version object).
+    ///
+    /// ```
+    /// let sys: hermes_ilo::models::ComputerSystem = serde_json::from_str(r#"{"Id": "1",
+    ///     "Bios": {"Current": {"VersionString": "I36 v1.40"}},
+    ///     "Oem": {"Hp": {"links": {"BIOS": {"href": "/rest/v1/systems/1/bios"}}}}}"#).unwrap();
+    /// assert_eq!(sys.bios_link().unwrap().path(), "/rest/v1/systems/1/bios");
+    /// ```
+    pub fn bios_link(&self) -> Option<&Link> {
+        self.bios
+            .as_ref()
+            .or_else(|| self.hpe_or_hp()?.links.bios.as_ref())
+    }
+
+    /// The secure boot resource: the standard `SecureBoot` link, else the HPE OEM one (iLO 4's
+    /// `Oem.Hp.links.SecureBoot`).
+    pub fn secure_boot_link(&self) -> Option<&Link> {
+        self.secure_boot
+            .as_ref()
+            .or_else(|| self.hpe_or_hp()?.links.secure_boot.as_ref())
+    }
+
     /// The allowed `ResetType`s (empty when the service does not say).
     pub fn reset_types(&self) -> &[String] {
         self.actions
@@ -1254,15 +1355,88 @@ pub struct Bios {
     /// `@Redfish.Settings`.
     #[serde(default, rename = "@Redfish.Settings")]
     pub settings: Option<SettingsAnnotation>,
+    /// Every other member: iLO 4's `HpBios` keeps the attributes here (no `Attributes` object) and
+    /// links its pending settings as `links.Settings.href`.
+    #[serde(flatten, skip_serializing)]
+    pub other: BTreeMap<String, serde_json::Value>,
 }
 
+/// Members of a BIOS resource that are not attributes where the attributes are the resource's own
+/// members (iLO 4).
+const BIOS_NOT_ATTRIBUTES: [&str; 12] = [
+    "links",
+    "Links",
+    "Oem",
+    "Type",
+    "Name",
+    "Description",
+    "Id",
+    "AttributeRegistry",
+    "Modified",
+    "SettingsResult",
+    "SettingsObject",
+    "Actions",
+];
+
 impl Bios {
-    /// Where pending settings are written (from `@Redfish.Settings`).
+    /// Where pending settings are written: `@Redfish.Settings`, else (iLO 4) `links.Settings` /
+    /// `Links.Settings`, else `Oem.Hp(e).links.Settings`.
     pub fn settings_path(&self) -> Option<&str> {
-        self.settings
+        if let Some(p) = self
+            .settings
             .as_ref()
             .and_then(|s| s.settings_object.as_ref())
             .map(Link::path)
+        {
+            return Some(p);
+        }
+        let own = self.other.get("links").or_else(|| self.other.get("Links"));
+        let oem = self.other.get("Oem").and_then(|o| {
+            let vendor = o.get("Hpe").or_else(|| o.get("Hp"))?;
+            vendor.get("links").or_else(|| vendor.get("Links"))
+        });
+        [own, oem].into_iter().flatten().find_map(|links| {
+            let (_, l) = links
+                .as_object()?
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case("Settings"))?;
+            l.get("@odata.id")
+                .or_else(|| l.get("href"))
+                .and_then(serde_json::Value::as_str)
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+        })
+    }
+
+    /// Whether the attributes are the resource's own members (iLO 4's `HpBios`) rather than an
+    /// `Attributes` object; pending settings are then written the same way.
+    pub fn is_flat(&self) -> bool {
+        self.attributes.is_empty() && self.flat_attributes().next().is_some()
+    }
+
+    fn flat_attributes(&self) -> impl Iterator<Item = (&String, &serde_json::Value)> {
+        self.other
+            .iter()
+            .filter(|(k, _)| !k.starts_with('@') && !BIOS_NOT_ATTRIBUTES.contains(&k.as_str()))
+    }
+
+    /// The attributes: `Attributes`, or, on a BIOS resource without it (iLO 4), its own members less
+    /// the resource's metadata (`links`, `Type`, `Name`, `Description`, `AttributeRegistry`,
+    /// `Modified`, `SettingsResult`…).
+    ///
+    /// ```
+    /// let bios: hermes_ilo::models::Bios = serde_json::from_str(r#"{"Type": "HpBios.1.2.0",
+    ///     "BootMode": "Uefi", "links": {"Settings": {"href": "/rest/v1/systems/1/bios/Settings"}}}"#).unwrap();
+    /// assert_eq!(bios.all_attributes().len(), 1);
+    /// assert_eq!(bios.settings_path(), Some("/rest/v1/systems/1/bios/Settings"));
+    /// ```
+    pub fn all_attributes(&self) -> BTreeMap<String, serde_json::Value> {
+        if !self.attributes.is_empty() {
+            return self.attributes.clone();
+        }
+        self.flat_attributes()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
     }
 }
 
@@ -1635,9 +1809,70 @@ pub struct Storage {
     /// The drives.
     #[serde(default, deserialize_with = "lenient::links")]
     pub drives: Vec<Link>,
+    /// The volumes collection (RAID sets and raw devices the controller presents).
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_link",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub volumes: Option<Link>,
     /// `Status`.
     #[serde(default)]
     pub status: Option<Status>,
+}
+
+/// `Volume.Links`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct VolumeLinks {
+    /// The drives the volume is built on.
+    #[serde(default, deserialize_with = "lenient::links")]
+    pub drives: Vec<Link>,
+}
+
+/// A volume (`.../Storage/{id}/Volumes/{id}`): a RAID set or a raw device a storage controller
+/// presents to the host. Read-only here.
+///
+/// ```
+/// let v: hermes_ilo::models::Volume = serde_json::from_str(r#"{"Id": "1", "Name": "SR Volume 1",
+///     "RAIDType": "RAID1", "CapacityBytes": 480070426624,
+///     "Links": {"Drives": [{"@odata.id": "/d/0"}, {"@odata.id": "/d/1"}]}}"#).unwrap();
+/// assert_eq!((v.raid(), v.capacity_bytes, v.links.drives.len()), (Some("RAID1"), Some(480070426624), 2));
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Volume {
+    /// `@odata.id`.
+    #[serde(default, rename = "@odata.id")]
+    pub odata_id: String,
+    /// `Id`.
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub id: String,
+    /// `Name`.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub name: Option<String>,
+    /// `RAIDType` (`RAID0`, `RAID1`, `RAID10`…; Volume v1.3+).
+    #[serde(default, rename = "RAIDType", deserialize_with = "lenient::opt_string")]
+    pub raid_type: Option<String>,
+    /// `VolumeType` (`RawDevice`, `Mirrored`, `StripedWithParity`…; the older, deprecated property).
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub volume_type: Option<String>,
+    /// `CapacityBytes`.
+    #[serde(default, deserialize_with = "lenient::opt_u64")]
+    pub capacity_bytes: Option<u64>,
+    /// `Status`.
+    #[serde(default)]
+    pub status: Option<Status>,
+    /// `Links` (the drives).
+    #[serde(default)]
+    pub links: VolumeLinks,
+}
+
+impl Volume {
+    /// The RAID level: `RAIDType`, else the older `VolumeType`.
+    pub fn raid(&self) -> Option<&str> {
+        self.raid_type.as_deref().or(self.volume_type.as_deref())
+    }
 }
 
 /// A drive (`.../Storage/{id}/Drives/{id}`).
@@ -1785,6 +2020,66 @@ mod tests {
                 "{bad}: {err}"
             );
         }
+    }
+
+    #[test]
+    fn bios_and_secure_boot_links_fall_back_to_hpe_oem_links() {
+        // iLO 5 style OEM links, `Bios` a version object: the OEM link is used.
+        let s: ComputerSystem = parse(
+            "bmc",
+            "/s",
+            br#"{"Bios": {"Current": {"VersionString": "U30"}},
+                 "Oem": {"Hpe": {"Links": {"Bios": {"@odata.id": "/redfish/v1/systems/1/bios/"},
+                                           "SecureBoot": {"@odata.id": "/redfish/v1/Systems/1/SecureBoot"}}}}}"#,
+        )
+        .unwrap();
+        assert_eq!(s.bios_link().unwrap().path(), "/redfish/v1/systems/1/bios/");
+        assert_eq!(
+            s.secure_boot_link().unwrap().path(),
+            "/redfish/v1/Systems/1/SecureBoot"
+        );
+        // The standard link wins; an `Oem.Hp` of another shape is ignored, not an error.
+        let s: ComputerSystem = parse(
+            "bmc",
+            "/s",
+            br#"{"Bios": {"@odata.id": "/redfish/v1/Systems/1/Bios"},
+                 "Oem": {"Hp": {"PostState": 7, "links": {"BIOS": {"href": "/rest/v1/systems/1/bios"}}}}}"#,
+        )
+        .unwrap();
+        assert_eq!(s.bios_link().unwrap().path(), "/redfish/v1/Systems/1/Bios");
+        assert!(s.oem.unwrap().hp.is_some_and(|h| h.links.bios.is_some()));
+        let s: ComputerSystem = parse("bmc", "/s", br#"{"Oem": {"Hp": {"links": 5}}}"#).unwrap();
+        assert_eq!(s.bios_link(), None);
+    }
+
+    #[test]
+    fn ilo4_bios_attributes_are_its_own_members() {
+        let b: Bios = parse(
+            "bmc",
+            "/rest/v1/systems/1/bios",
+            br#"{"Type": "HpBios.1.2.0", "Name": "BIOS Current Settings", "BootMode": "Uefi",
+                 "AdminPassword": null, "VlanId": 0, "@odata.type": "x",
+                 "links": {"Settings": {"href": "/rest/v1/systems/1/bios/Settings"}}}"#,
+        )
+        .unwrap();
+        assert!(b.is_flat());
+        let attrs = b.all_attributes();
+        assert_eq!(
+            attrs.keys().collect::<Vec<_>>(),
+            ["AdminPassword", "BootMode", "VlanId"]
+        );
+        assert_eq!(b.settings_path(), Some("/rest/v1/systems/1/bios/Settings"));
+        // A Redfish BIOS resource: `Attributes` and `@Redfish.Settings`, not flat.
+        let b: Bios = parse(
+            "bmc",
+            "/b",
+            br#"{"Attributes": {"BootMode": "Uefi"}, "Name": "BIOS",
+                 "@Redfish.Settings": {"SettingsObject": {"@odata.id": "/b/Settings"}}}"#,
+        )
+        .unwrap();
+        assert!(!b.is_flat());
+        assert_eq!(b.all_attributes().len(), 1);
+        assert_eq!(b.settings_path(), Some("/b/Settings"));
     }
 
     #[test]

@@ -114,8 +114,8 @@ impl SecureBootSettings {
 
     async fn path(&self) -> Result<String> {
         let sys = self.system.get().await?;
-        sys.secure_boot
-            .map(|l| l.odata_id)
+        sys.secure_boot_link()
+            .map(|l| l.odata_id.clone())
             .ok_or_else(|| IloError::Unsupported {
                 target: self.system.client().target().to_string(),
                 message: format!(

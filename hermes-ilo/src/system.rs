@@ -53,8 +53,8 @@ impl fmt::Display for SystemSelector {
     }
 }
 
-/// A `ResetType` of `#ComputerSystem.Reset`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// A `ResetType` of `#ComputerSystem.Reset` (serialised as its Redfish name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ResetType {
     /// Power on.
     On,
@@ -74,6 +74,9 @@ pub enum ResetType {
     PowerCycle,
     /// Non-maskable interrupt.
     Nmi,
+    /// Power off: not a standard Redfish value, but what HPE Cray EX node cards list beside
+    /// `ForceOff` and `On`.
+    Off,
 }
 
 impl ResetType {
@@ -89,7 +92,34 @@ impl ResetType {
             ResetType::PushPowerButton => "PushPowerButton",
             ResetType::PowerCycle => "PowerCycle",
             ResetType::Nmi => "Nmi",
+            ResetType::Off => "Off",
         }
+    }
+
+    /// Every reset type Hermes knows.
+    pub const ALL: [ResetType; 10] = [
+        ResetType::On,
+        ResetType::ForceOff,
+        ResetType::GracefulShutdown,
+        ResetType::GracefulRestart,
+        ResetType::ForceRestart,
+        ResetType::ForceOn,
+        ResetType::PushPowerButton,
+        ResetType::PowerCycle,
+        ResetType::Nmi,
+        ResetType::Off,
+    ];
+
+    /// The reset type a service names `name` (exactly, as Redfish enumerations are case-sensitive);
+    /// `None` for a name Hermes does not know.
+    ///
+    /// ```
+    /// use hermes_ilo::ResetType;
+    /// assert_eq!(ResetType::from_name("ForceOff"), Some(ResetType::ForceOff));
+    /// assert_eq!(ResetType::from_name("GracefulShutdownGracefulRestart"), None);
+    /// ```
+    pub fn from_name(name: &str) -> Option<ResetType> {
+        ResetType::ALL.into_iter().find(|t| t.as_str() == name)
     }
 }
 
@@ -471,23 +501,49 @@ impl SystemHandle {
     }
 
     /// Makes the power state `want` (On or Off) and waits for it: nothing is sent if it already is.
-    /// Off uses `GracefulShutdown` and, if the OS ignores it for `timeout / 2`, `ForceOff`.
+    /// On uses `On` (`ForceOn` where only that is allowed). Off uses `GracefulShutdown` and, if the OS
+    /// ignores it for `timeout / 2`, `ForceOff`; a system that does not allow `GracefulShutdown` (an
+    /// HPE Cray EX node card: `ForceOff`, `Off`, `On`) is powered off at once with `ForceOff`, else
+    /// its `Off`. The allowed values are those of [`SystemHandle::reset_types`]; where the service
+    /// lists none, the standard values are sent and the BMC decides.
     pub async fn ensure_power(&self, want: PowerState, timeout: Duration) -> Result<bool> {
         let now = self.power_state().await?;
         if now == want {
             return Ok(false);
         }
+        let allowed = match self.reset_types().await {
+            Ok(a) => a,
+            Err(e) if is_unsupported(&e) => Vec::new(),
+            Err(e) => return Err(e),
+        };
+        let has = |t: ResetType| allowed.is_empty() || allowed.iter().any(|a| a == t.as_str());
         match want {
             PowerState::On => {
-                self.reset(ResetType::On).await?;
+                let on = if has(ResetType::On) || !has(ResetType::ForceOn) {
+                    ResetType::On
+                } else {
+                    ResetType::ForceOn
+                };
+                self.reset(on).await?;
                 self.wait_power(PowerState::On, timeout).await?;
             }
             PowerState::Off => {
-                self.reset(ResetType::GracefulShutdown).await?;
-                if self.wait_power(PowerState::Off, timeout / 2).await.is_err() {
+                let force = if has(ResetType::ForceOff) || !has(ResetType::Off) {
+                    ResetType::ForceOff
+                } else {
+                    ResetType::Off
+                };
+                if has(ResetType::GracefulShutdown) {
+                    self.reset(ResetType::GracefulShutdown).await?;
+                    if self.wait_power(PowerState::Off, timeout / 2).await.is_ok() {
+                        return Ok(true);
+                    }
                     tracing::warn!(system = %self.path, "graceful shutdown ignored; forcing off");
-                    self.reset(ResetType::ForceOff).await?;
+                    self.reset(force).await?;
                     self.wait_power(PowerState::Off, timeout / 2).await?;
+                } else {
+                    self.reset(force).await?;
+                    self.wait_power(PowerState::Off, timeout).await?;
                 }
             }
             other => {

@@ -403,6 +403,19 @@ async fn inventory_report_of_the_ilo() {
     assert_eq!(s.processors[0].total_threads, Some(128));
     assert_eq!(s.storage.len(), 17);
     assert_eq!(s.drives().count(), 18);
+    // The Smart Array's one volume: a RAID 1 on two drives (the other subsystems link none).
+    let volumes: Vec<_> = s.storage.iter().flat_map(|st| st.volumes.iter()).collect();
+    assert_eq!(volumes.len(), 1);
+    let v = volumes[0];
+    assert_eq!(
+        (
+            v.id.as_str(),
+            v.raid(),
+            v.capacity_bytes,
+            v.links.drives.len()
+        ),
+        ("1", Some("RAID1"), Some(480_070_426_624), 2)
+    );
     assert_eq!(inv.chassis.len(), 1);
     assert_eq!(inv.chassis[0].serial_number.as_deref(), Some("MXQ302099S"));
     assert_eq!(inv.chassis[0].chassis_type.as_deref(), Some("RackMount"));
@@ -410,6 +423,10 @@ async fn inventory_report_of_the_ilo() {
     let text = inv.to_string();
     assert!(text.contains("firmware iLO 5: 2.72 Sep 04 2022"), "{text}");
     assert!(text.contains("BIOS A42 v2.60 (08/11/2022)"), "{text}");
+    assert!(
+        text.contains("volume 1 (SR Volume 1): RAID1 480070426624 bytes on 2 drive(s) OK"),
+        "{text}"
+    );
 }
 
 #[tokio::test]

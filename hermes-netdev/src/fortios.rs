@@ -6,6 +6,7 @@
 //! blocks, kept verbatim). Sections the model does not cover are kept in [`FortiConfig::other`].
 //! Policies keep their order (first match wins); the differ emits `move` to restore it.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::net::Ipv4Addr;
@@ -712,6 +713,9 @@ entity!(
         match_ip_address: str = "match-ip-address",
         /// Access list the next hop must match.
         match_ip_nexthop: str = "match-ip-nexthop",
+        /// IPv6 access list (or IPv6 prefix list) the route must match.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        match_ip6_address: str = "match-ip6-address",
         /// Outgoing interface the route must use.
         match_interface: str = "match-interface",
         /// AS-path list the route must match.
@@ -799,8 +803,54 @@ entity!(
     }
 );
 
+entity!(
+    /// A rule of a `config router prefix-list` entry (`config rule` / `edit N`).
+    PrefixRule {
+        /// `permit` (the default) / `deny`.
+        action: raw = "action",
+        /// `any`, `A.B.C.D M.M.M.M` or `A.B.C.D/L`.
+        prefix: raw = "prefix",
+        /// Shortest prefix length matched (0-32); unset: the prefix's own length.
+        ge: raw = "ge",
+        /// Longest prefix length matched (0-32); unset: the prefix's own length, or 32 with `ge`.
+        le: raw = "le",
+    }
+);
+
+entity!(
+    /// A rule of a `config router prefix-list6` entry (`config rule` / `edit N`).
+    Prefix6Rule {
+        /// `permit` (the default) / `deny`.
+        action: raw = "action",
+        /// `any` or an IPv6 prefix (`2001:db8::/32`; the device shows it quoted or not).
+        prefix6: str = "prefix6",
+        /// Shortest prefix length matched (0-128).
+        ge: raw = "ge",
+        /// Longest prefix length matched (0-128).
+        le: raw = "le",
+    }
+);
+
+entity!(
+    /// `config system replacemsg GROUP "TYPE"`: one replacement message (the page, mail or text the
+    /// FortiGate shows instead of blocked content, the administrator disclaimers...). The block
+    /// head names it: it is [`FortiConfig::replacemsgs`]`[GROUP][TYPE]`. The `buffer` is the text
+    /// as the CLI reads it (its quotes and backslash escapes resolved; line breaks kept): written
+    /// back quoted, it reads back the same. A buffer the model cannot write back as it was written
+    /// (single quotes, text outside the quotes) stays in `extra`, as written.
+    ReplaceMsg {
+        /// The message text (HTML or plain text, often several lines).
+        buffer: str = "buffer",
+        /// `none`, `http` or `8bit`: the header the message is sent with.
+        header: raw = "header",
+        /// `none`, `text`, `html` or `wml`.
+        format: raw = "format",
+    }
+);
+
 /// A named list of rules evaluated in order (first match wins): a `config router access-list`
-/// entry ([`RouterAccessList`]) or a `config router route-map` entry ([`RouteMap`]). Its
+/// entry ([`RouterAccessList`]), a `config router route-map` entry ([`RouteMap`]) or a `config
+/// router prefix-list` / `prefix-list6` entry ([`PrefixList`], [`PrefixList6`]). Its
 /// `config rule` table is typed in `rules`, in the order the device holds it (`delete`, `move`
 /// and `clone` applied); a rule table the model cannot read (a rule id that is not a number, a
 /// command naming a rule that does not exist) stays in `nested` as written.
@@ -824,6 +874,10 @@ pub struct RuleList<R> {
 pub type RouterAccessList = RuleList<AclRule>;
 /// `config router route-map` entry.
 pub type RouteMap = RuleList<RouteMapRule>;
+/// `config router prefix-list` entry.
+pub type PrefixList = RuleList<PrefixRule>;
+/// `config router prefix-list6` entry.
+pub type PrefixList6 = RuleList<Prefix6Rule>;
 
 /// The parser, renderer and REST table of a [`RuleList`] of one rule type.
 macro_rules! rule_list {
@@ -852,11 +906,13 @@ macro_rules! rule_list {
                         .find(|&r| sub.node(r).kind != NodeKind::Comment);
                     let typed = root.is_some_and(|r| {
                         sub.node(r).text == "config rule"
-                            && table_ops(&sub, r).is_some_and(|ops| {
-                                fill_ordered(&mut x.rules, ops, <$R>::from_entry, |r: &$R| {
-                                    (r.to_sets(), r.nested.clone())
+                            && table_ops(&sub, r)
+                                .map(|ops| {
+                                    fill_ordered(&mut x.rules, ops, <$R>::from_entry, |r: &$R| {
+                                        (r.to_sets(), r.nested.clone())
+                                    })
                                 })
-                            })
+                                .is_some()
                     });
                     if !typed {
                         x.nested.push(b.clone());
@@ -891,7 +947,8 @@ macro_rules! rule_list {
                             }
                         })
                         .collect();
-                    let text = render_sections(&[("config rule", Some(entries), false)], &[]);
+                    let text =
+                        render_sections(&[("config rule".into(), Some(entries), false)], &[]);
                     out.push(text.trim_end().to_string());
                 }
                 out.extend(self.nested.iter().cloned());
@@ -919,6 +976,8 @@ macro_rules! rule_list {
 
 rule_list!(AclRule);
 rule_list!(RouteMapRule);
+rule_list!(PrefixRule);
+rule_list!(Prefix6Rule);
 
 /// A FortiGate configuration, typed where modelled.
 ///
@@ -991,6 +1050,18 @@ pub struct FortiConfig {
     /// `config router route-map` entries by name (same rules as the access lists).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub route_maps: BTreeMap<String, RouteMap>,
+    /// `config router prefix-list` entries by name (same rules as the access lists).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub prefix_lists: BTreeMap<String, PrefixList>,
+    /// `config router prefix-list6` entries by name (same rules as the access lists).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub prefix_lists6: BTreeMap<String, PrefixList6>,
+    /// `config system replacemsg GROUP "TYPE"` blocks: group (`mail`, `http`, `admin`...) →
+    /// message type (`email-block`, `pre_admin-disclaimer-text`...) → message. Messages the
+    /// desired model does not name are left as the device has them; in a named one only the keys
+    /// it sets are compared.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub replacemsgs: BTreeMap<String, BTreeMap<String, ReplaceMsg>>,
     /// `config router bgp` (its neighbor and network tables are the two fields below).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bgp: Option<RouterBgp>,
@@ -1059,9 +1130,27 @@ const S_ADMIN: &str = "config system admin";
 const S_RACL: &str = "config router access-list";
 const S_RMAP: &str = "config router route-map";
 const S_BGP: &str = "config router bgp";
+const S_PFX: &str = "config router prefix-list";
+const S_PFX6: &str = "config router prefix-list6";
+/// The head of a replacement message block, before its group and type.
+const S_REPLACEMSG: &str = "config system replacemsg ";
 
 /// Sections that are one block of settings, not a table.
 const SINGLE: &[&str] = &[S_HA, S_GLOBAL, S_DNS, S_NTP, S_SYSLOG, S_SNMP_SYS, S_BGP];
+
+/// Whether a section is one block of settings, not a table (a replacement message is one).
+fn is_single(s: &str) -> bool {
+    SINGLE.contains(&s) || s.starts_with(S_REPLACEMSG)
+}
+
+/// A rendered section: its head, its entries (one for a settings block), whether entry names are
+/// quoted.
+type Section = (Cow<'static, str>, Option<Vec<Entry>>, bool);
+
+/// The head of the block of a replacement message, as a FortiGate writes it.
+fn replacemsg_head(group: &str, msg_type: &str) -> String {
+    format!("{S_REPLACEMSG}{group} {}", quote(msg_type))
+}
 
 /// Sections that exist once per device: in a multi-VDOM configuration they live in
 /// `config global`.
@@ -1188,12 +1277,6 @@ enum Op {
         from: String,
         to: String,
     },
-}
-
-impl Op {
-    fn is_edit(&self) -> bool {
-        matches!(self, Op::Edit(_))
-    }
 }
 
 /// The commands of a table block in order, or `None` when it holds anything else (`set` lines of a
@@ -1335,11 +1418,13 @@ impl FortiConfig {
                 S_GLOBAL | S_DNS | S_NTP | S_SYSLOG | S_SNMP_SYS | S_BGP => {
                     c.fill_single(tree, n.text, kids)
                 }
+                t if t.starts_with(S_REPLACEMSG) => c.fill_replacemsg(tree, t, kids),
                 S_IF | S_ADDR | S_SVC | S_GRP | S_P1 | S_P2 | S_VIP | S_RT | S_POL
-                | S_SNMP_COMM | S_SVCGRP | S_ZONE | S_ACCPROF | S_ADMIN | S_RACL | S_RMAP => {
-                    match ops() {
-                        None => false,
-                        Some(ops) => match n.text {
+                | S_SNMP_COMM | S_SVCGRP | S_ZONE | S_ACCPROF | S_ADMIN | S_RACL | S_RMAP
+                | S_PFX | S_PFX6 => match ops() {
+                    None => false,
+                    Some(ops) => {
+                        match n.text {
                             S_IF => fill(
                                 &mut c.interfaces,
                                 ops,
@@ -1437,10 +1522,25 @@ impl FortiConfig {
                                 RouteMap::from_entry,
                                 |x: &RouteMap| (x.to_sets(), x.nested_blocks()),
                             ),
+                            S_PFX => fill(
+                                &mut c.prefix_lists,
+                                ops,
+                                name,
+                                PrefixList::from_entry,
+                                |x: &PrefixList| (x.to_sets(), x.nested_blocks()),
+                            ),
+                            S_PFX6 => fill(
+                                &mut c.prefix_lists6,
+                                ops,
+                                name,
+                                PrefixList6::from_entry,
+                                |x: &PrefixList6| (x.to_sets(), x.nested_blocks()),
+                            ),
                             _ => fill_policies(&mut c.policies, ops),
-                        },
+                        }
+                        true
                     }
-                }
+                },
                 _ => false,
             };
             if !ok {
@@ -1448,6 +1548,49 @@ impl FortiConfig {
             }
         }
         c
+    }
+
+    /// Reads a `config system replacemsg GROUP "TYPE"` block onto what earlier blocks of the same
+    /// message set, as the device does. False (the block is then kept as written) when the head
+    /// is not a group word and one type, or the block holds anything but `set` / `unset` /
+    /// `append` lines.
+    fn fill_replacemsg(&mut self, tree: &ConfigTree<'_>, head: &str, kids: &[NodeId]) -> bool {
+        let rest = &head[S_REPLACEMSG.len()..];
+        let Some((group, msg_type)) = rest.split_once(' ') else {
+            return false;
+        };
+        let msg_type = msg_type.trim();
+        let group_ok = !group.is_empty() && plain(group);
+        let t = tokens(msg_type);
+        if !group_ok
+            || t.len() != 1
+            || t[0].is_empty()
+            || !(plain(msg_type) || quote(&t[0]) == msg_type)
+        {
+            return false;
+        }
+        let odd = kids.iter().any(|&k| {
+            let n = tree.node(k);
+            n.kind != NodeKind::Comment
+                && !(n.text.starts_with("set ")
+                    || n.text.starts_with("unset ")
+                    || n.text.starts_with("append "))
+        });
+        if odd {
+            return false;
+        }
+        let mut e = Entry::default();
+        entry_body(tree, kids, &mut e);
+        let msgs = self.replacemsgs.entry(group.to_string()).or_default();
+        let (sets, nested) = match msgs.get(&t[0]) {
+            Some(old) => (old.to_sets(), old.nested.clone()),
+            None => (Vec::new(), Vec::new()),
+        };
+        msgs.insert(
+            t[0].clone(),
+            ReplaceMsg::from_entry(&merged(sets, nested, e)),
+        );
+        true
     }
 
     /// Reads a settings block (`config system dns`...) onto what earlier blocks of the same
@@ -1496,24 +1639,28 @@ impl FortiConfig {
                         .copied()
                         .find(|&r| sub.node(r).kind != NodeKind::Comment);
                     let typed = root.is_some_and(|r| match sub.node(r).text {
-                        "config neighbor" => table_ops(&sub, r).is_some_and(|ops| {
-                            fill(
-                                &mut self.bgp_neighbors,
-                                ops,
-                                |s: &str| Some(s.to_string()),
-                                BgpNeighbor::from_entry,
-                                |x: &BgpNeighbor| (x.to_sets(), x.nested.clone()),
-                            )
-                        }),
-                        "config network" => table_ops(&sub, r).is_some_and(|ops| {
-                            fill(
-                                &mut self.bgp_networks,
-                                ops,
-                                |s: &str| s.parse::<u32>().ok(),
-                                BgpNetwork::from_entry,
-                                |x: &BgpNetwork| (x.to_sets(), x.nested.clone()),
-                            )
-                        }),
+                        "config neighbor" => table_ops(&sub, r)
+                            .map(|ops| {
+                                fill(
+                                    &mut self.bgp_neighbors,
+                                    ops,
+                                    |s: &str| Some(s.to_string()),
+                                    BgpNeighbor::from_entry,
+                                    |x: &BgpNeighbor| (x.to_sets(), x.nested.clone()),
+                                )
+                            })
+                            .is_some(),
+                        "config network" => table_ops(&sub, r)
+                            .map(|ops| {
+                                fill(
+                                    &mut self.bgp_networks,
+                                    ops,
+                                    |s: &str| s.parse::<u32>().ok(),
+                                    BgpNetwork::from_entry,
+                                    |x: &BgpNetwork| (x.to_sets(), x.nested.clone()),
+                                )
+                            })
+                            .is_some(),
                         _ => false,
                     });
                     if !typed {
@@ -1536,15 +1683,17 @@ impl FortiConfig {
                         .find(|&r| sub.node(r).kind != NodeKind::Comment);
                     let typed = root.is_some_and(|r| {
                         sub.node(r).text == "config ntpserver"
-                            && table_ops(&sub, r).is_some_and(|ops| {
-                                fill(
-                                    &mut self.ntp_servers,
-                                    ops,
-                                    |s: &str| s.parse::<u32>().ok(),
-                                    NtpServer::from_entry,
-                                    |x: &NtpServer| (x.to_sets(), x.nested.clone()),
-                                )
-                            })
+                            && table_ops(&sub, r)
+                                .map(|ops| {
+                                    fill(
+                                        &mut self.ntp_servers,
+                                        ops,
+                                        |s: &str| s.parse::<u32>().ok(),
+                                        NtpServer::from_entry,
+                                        |x: &NtpServer| (x.to_sets(), x.nested.clone()),
+                                    )
+                                })
+                                .is_some()
                     });
                     if !typed {
                         kept.push(b);
@@ -1556,7 +1705,38 @@ impl FortiConfig {
         true
     }
 
-    fn sections(&self) -> Vec<(&'static str, Option<Vec<Entry>>, bool)> {
+    /// The modelled sections in rendering order: the device settings, the replacement messages,
+    /// then the tables.
+    fn sections(&self) -> Vec<Section> {
+        let mut out: Vec<Section> = self
+            .fixed_sections()
+            .into_iter()
+            .map(|(s, e, q)| (Cow::Borrowed(s), e, q))
+            .collect();
+        let at = out
+            .iter()
+            .position(|(s, _, _)| !SINGLE.contains(&s.as_ref()))
+            .unwrap_or(out.len());
+        let msgs = self.replacemsgs.iter().flat_map(|(group, types)| {
+            types.iter().map(move |(t, m)| {
+                let entry = Entry {
+                    sets: m.to_sets(),
+                    nested: m.nested.clone(),
+                    ..Entry::default()
+                };
+                (
+                    Cow::Owned(replacemsg_head(group, t)),
+                    Some(vec![entry]),
+                    false,
+                )
+            })
+        });
+        out.splice(at..at, msgs);
+        out
+    }
+
+    /// The sections whose head is fixed.
+    fn fixed_sections(&self) -> Vec<(&'static str, Option<Vec<Entry>>, bool)> {
         // (section, entries (None = not a table), quoted names)
         fn named<T>(
             m: &BTreeMap<String, T>,
@@ -1621,7 +1801,8 @@ impl FortiConfig {
                         appends: Vec::new(),
                     })
                     .collect();
-                let text = render_sections(&[("config ntpserver", Some(entries), false)], &[]);
+                let text =
+                    render_sections(&[("config ntpserver".into(), Some(entries), false)], &[]);
                 nested.push(text.trim_end().to_string());
             }
             nested.extend(ntp.nested.iter().cloned());
@@ -1635,7 +1816,7 @@ impl FortiConfig {
             let mut nested = Vec::new();
             if !self.bgp_neighbors.is_empty() {
                 let entries = named(&self.bgp_neighbors, |v| v.to_sets(), |v| v.nested.clone());
-                let text = render_sections(&[("config neighbor", Some(entries), true)], &[]);
+                let text = render_sections(&[("config neighbor".into(), Some(entries), true)], &[]);
                 nested.push(text.trim_end().to_string());
             }
             if !self.bgp_networks.is_empty() {
@@ -1649,7 +1830,7 @@ impl FortiConfig {
                         ..Entry::default()
                     })
                     .collect();
-                let text = render_sections(&[("config network", Some(entries), false)], &[]);
+                let text = render_sections(&[("config network".into(), Some(entries), false)], &[]);
                 nested.push(text.trim_end().to_string());
             }
             nested.extend(bgp.nested.iter().cloned());
@@ -1658,14 +1839,15 @@ impl FortiConfig {
         if let Some(x) = &self.snmp_sysinfo {
             out.push(single(S_SNMP_SYS, x.to_sets(), x.nested.clone()));
         }
+        // A table of named entries (quoted names), written when it has any; its entries' nested
+        // blocks are `nested` unless the entry type writes its own (`nested_blocks`).
         macro_rules! sec {
             ($s:expr, $m:expr) => {
+                sec!($s, $m, |v| v.nested.clone())
+            };
+            ($s:expr, $m:expr, $nested:expr) => {
                 if !$m.is_empty() {
-                    out.push((
-                        $s,
-                        Some(named(&$m, |v| v.to_sets(), |v| v.nested.clone())),
-                        true,
-                    ));
+                    out.push(($s, Some(named(&$m, |v| v.to_sets(), $nested)), true));
                 }
             };
         }
@@ -1698,28 +1880,10 @@ impl FortiConfig {
                 false,
             ));
         }
-        if !self.router_access_lists.is_empty() {
-            out.push((
-                S_RACL,
-                Some(named(
-                    &self.router_access_lists,
-                    |v| v.to_sets(),
-                    |v| v.nested_blocks(),
-                )),
-                true,
-            ));
-        }
-        if !self.route_maps.is_empty() {
-            out.push((
-                S_RMAP,
-                Some(named(
-                    &self.route_maps,
-                    |v| v.to_sets(),
-                    |v| v.nested_blocks(),
-                )),
-                true,
-            ));
-        }
+        sec!(S_RACL, self.router_access_lists, |v| v.nested_blocks());
+        sec!(S_PFX, self.prefix_lists, |v| v.nested_blocks());
+        sec!(S_PFX6, self.prefix_lists6, |v| v.nested_blocks());
+        sec!(S_RMAP, self.route_maps, |v| v.nested_blocks());
         if !self.snmp_communities.is_empty() {
             out.push((
                 S_SNMP_COMM,
@@ -1813,15 +1977,21 @@ impl FortiConfig {
             }
             for v in &self.vdoms {
                 let c = &v.config;
-                let mut held: Vec<&str> = c
+                // Replacement messages are global too.
+                let mut held: Vec<String> = c
                     .sections()
                     .into_iter()
                     .map(|(s, _, _)| s)
-                    .filter(|s| GLOBAL_ONLY.contains(s))
+                    .filter(|s| GLOBAL_ONLY.contains(&s.as_ref()) || s.starts_with(S_REPLACEMSG))
+                    .map(Cow::into_owned)
                     .collect();
                 held.extend(c.other.iter().filter_map(|o| {
                     let head = o.lines().next().unwrap_or_default().trim();
-                    GLOBAL_ONLY.iter().copied().find(|s| *s == head)
+                    GLOBAL_ONLY
+                        .iter()
+                        .copied()
+                        .find(|s| *s == head)
+                        .map(str::to_string)
                 }));
                 for s in held {
                     problems.push(format!(
@@ -2109,6 +2279,7 @@ impl FortiConfig {
         }
         p.extend(self.admin_problems());
         p.extend(self.router_list_problems());
+        p.extend(self.replacemsg_problems());
         p
     }
 
@@ -2150,14 +2321,38 @@ impl FortiConfig {
                 }
             }
         }
+        p.extend(self.prefix_list_problems());
         let kept: BTreeSet<String> = self
             .other
             .iter()
             .filter(|o| {
                 let h = o.lines().next().unwrap_or_default().trim();
-                h == S_RACL || h == "config router prefix-list"
+                h == S_RACL || h == S_PFX
             })
             .flat_map(|o| edit_names(o))
+            .chain(self.prefix_lists.keys().cloned())
+            .collect();
+        // Prefix lists by family, typed or kept as written.
+        let pfx_named = |sec: &str| -> BTreeSet<String> {
+            self.other
+                .iter()
+                .filter(|o| o.lines().next().unwrap_or_default().trim() == sec)
+                .flat_map(|o| edit_names(o))
+                .collect()
+        };
+        let mut pfx = pfx_named(S_PFX);
+        pfx.extend(self.prefix_lists.keys().cloned());
+        let mut pfx6 = pfx_named(S_PFX6);
+        pfx6.extend(self.prefix_lists6.keys().cloned());
+        let kept6: BTreeSet<String> = self
+            .other
+            .iter()
+            .filter(|o| {
+                let h = o.lines().next().unwrap_or_default().trim();
+                h == "config router access-list6" || h == S_PFX6
+            })
+            .flat_map(|o| edit_names(o))
+            .chain(self.prefix_lists6.keys().cloned())
             .collect();
         // BGP: router ID, AS numbers, announced prefixes, the route maps neighbors use.
         let asn = |v: &str| v.parse::<u32>().is_ok();
@@ -2205,6 +2400,22 @@ impl FortiConfig {
                     }
                 }
             }
+            // Prefix lists filtering the neighbor's routes (kept as written on the neighbor),
+            // checked when the configuration states prefix lists of that family.
+            for (k, lists) in [
+                ("prefix-list-in", &pfx),
+                ("prefix-list-out", &pfx),
+                ("prefix-list-in6", &pfx6),
+                ("prefix-list-out6", &pfx6),
+            ] {
+                let Some(v) = nb.extra.get(k) else { continue };
+                let name = tokens(v).into_iter().next().unwrap_or_default();
+                if !lists.is_empty() && !lists.contains(&name) {
+                    p.push(format!(
+                        "router bgp neighbor {ip}: {k} {name:?} is not a defined prefix list"
+                    ));
+                }
+            }
         }
         for (id, n) in &self.bgp_networks {
             if let Some(x) = n.prefix.as_deref() {
@@ -2228,6 +2439,13 @@ impl FortiConfig {
                         r.action.as_deref().unwrap_or_default()
                     ));
                 }
+                if let Some(l) = r.match_ip6_address.as_deref() {
+                    if !kept6.is_empty() && !kept6.contains(l) {
+                        p.push(format!(
+                            "router route-map {n:?} rule {id}: match-ip6-address {l:?} is not a defined IPv6 access list or prefix list"
+                        ));
+                    }
+                }
                 for (k, v) in [
                     ("match-ip-address", &r.match_ip_address),
                     ("match-ip-nexthop", &r.match_ip_nexthop),
@@ -2242,6 +2460,111 @@ impl FortiConfig {
                             ));
                         }
                     }
+                }
+            }
+        }
+        p
+    }
+
+    /// The problems of prefix lists: a rule id twice, an action other than permit / deny, a prefix
+    /// that is not one, `ge` / `le` outside the address's length or `ge` above `le`.
+    fn prefix_list_problems(&self) -> Vec<String> {
+        let mut p = Vec::new();
+        // (list kind, name, rules as (id, action, prefix, ge, le), the longest prefix length).
+        let v4 = self.prefix_lists.iter().map(|(n, l)| {
+            let rules: Vec<_> = l
+                .rules
+                .iter()
+                .map(|(id, r)| (*id, &r.action, &r.prefix, &r.ge, &r.le))
+                .collect();
+            ("prefix-list", n, rules, 32u8)
+        });
+        let v6 = self.prefix_lists6.iter().map(|(n, l)| {
+            let rules: Vec<_> = l
+                .rules
+                .iter()
+                .map(|(id, r)| (*id, &r.action, &r.prefix6, &r.ge, &r.le))
+                .collect();
+            ("prefix-list6", n, rules, 128u8)
+        });
+        for (kind, n, rules, max) in v4.chain(v6) {
+            let mut ids = BTreeSet::new();
+            for (id, action, prefix, ge, le) in rules {
+                let what = format!("router {kind} {n:?} rule {id}");
+                if !ids.insert(id) {
+                    p.push(format!("router {kind} {n:?}: rule {id} appears twice"));
+                }
+                if let Some(a) = action
+                    .as_deref()
+                    .filter(|a| !["permit", "deny"].contains(a))
+                {
+                    p.push(format!("{what}: action {a:?} is neither permit nor deny"));
+                }
+                if let Some(x) = prefix.as_deref().filter(|x| *x != "any") {
+                    let ok = if max == 32 {
+                        x.split_whitespace().count() <= 2 && parse_subnet(x).is_some()
+                    } else {
+                        x.split_once('/').is_some_and(|(a, l)| {
+                            a.parse::<std::net::Ipv6Addr>().is_ok()
+                                && l.parse::<u8>().is_ok_and(|l| l <= 128)
+                        })
+                    };
+                    if !ok {
+                        let form = if max == 32 {
+                            "`any`, `A.B.C.D M.M.M.M` or `A.B.C.D/L`"
+                        } else {
+                            "`any` or `X:X::X/L`"
+                        };
+                        p.push(format!("{what}: prefix {x:?} is not {form}"));
+                    }
+                }
+                let mut len = |k: &str, v: &Option<String>| -> Option<u8> {
+                    let v = v.as_deref()?;
+                    match v.parse::<u8>() {
+                        Ok(l) if l <= max => Some(l),
+                        _ => {
+                            p.push(format!(
+                                "{what}: {k} {v:?} is not a prefix length from 0 to {max}"
+                            ));
+                            None
+                        }
+                    }
+                };
+                let (g, l) = (len("ge", ge), len("le", le));
+                if let (Some(g), Some(l)) = (g, l) {
+                    if g > l {
+                        p.push(format!(
+                            "{what}: ge {g} is above le {l}: no prefix can match"
+                        ));
+                    }
+                }
+            }
+        }
+        p
+    }
+
+    /// The problems of replacement messages: `header` and `format` values FortiOS refuses.
+    fn replacemsg_problems(&self) -> Vec<String> {
+        let mut p = Vec::new();
+        for (group, types) in &self.replacemsgs {
+            for (t, m) in types {
+                if let Some(h) = m
+                    .header
+                    .as_deref()
+                    .filter(|h| !["none", "http", "8bit"].contains(h))
+                {
+                    p.push(format!(
+                        "system replacemsg {group} {t:?}: header {h:?} is not none, http or 8bit"
+                    ));
+                }
+                if let Some(f) = m
+                    .format
+                    .as_deref()
+                    .filter(|f| !["none", "text", "html", "wml"].contains(f))
+                {
+                    p.push(format!(
+                        "system replacemsg {group} {t:?}: format {f:?} is not none, text, html or wml"
+                    ));
                 }
             }
         }
@@ -2511,10 +2834,11 @@ impl FortiConfig {
             for le in lentries {
                 let w = by_name.get(le.name.as_str()).copied();
                 // Interfaces are only changed, never deleted; factory objects are never deleted.
-                // Nor are administrators, access profiles, router access lists and route maps the
-                // desired model does not name.
+                // Nor are administrators, access profiles, router access lists, prefix lists and
+                // route maps the desired model does not name.
                 if w.is_none()
-                    && ([S_IF, S_ADMIN, S_ACCPROF, S_RACL, S_RMAP].contains(s)
+                    && ([S_IF, S_ADMIN, S_ACCPROF, S_RACL, S_RMAP, S_PFX, S_PFX6]
+                        .contains(&s.as_ref())
                         || BUILTIN.contains(&le.name.as_str()))
                 {
                     continue;
@@ -2522,7 +2846,9 @@ impl FortiConfig {
                 let mut e = le.clone();
                 if let Some(w) = w {
                     e.sets.retain(|(k, _)| w.sets.iter().any(|(wk, _)| wk == k));
-                    if SINGLE.contains(s) && *s != S_HA || [S_RACL, S_RMAP].contains(s) {
+                    if is_single(s) && s != S_HA
+                        || [S_RACL, S_RMAP, S_PFX, S_PFX6].contains(&s.as_ref())
+                    {
                         // A settings block's sub-table (`config ntpserver`) is diffed entry by
                         // entry: kept when `want` has one of the same name.
                         let head = |b: &String| b.lines().next().unwrap_or_default().to_string();
@@ -2534,7 +2860,7 @@ impl FortiConfig {
                 }
                 v.push(e);
             }
-            view.push((*s, Some(v), *quoted));
+            view.push((s.clone(), Some(v), *quoted));
         }
         let other: Vec<String> = self
             .other
@@ -2580,11 +2906,29 @@ impl FortiConfig {
     pub fn rest_bodies(&self) -> Vec<(String, String, serde_json::Value)> {
         let mut out = Vec::new();
         for (s, entries, _) in self.sections() {
+            if s.starts_with(S_REPLACEMSG) {
+                // `system.replacemsg/GROUP`, keyed by `msg-type`: written from the model below.
+                let Some(entries) = entries else { continue };
+                let (group, msg_type) = self
+                    .replacemsgs
+                    .iter()
+                    .flat_map(|(g, ts)| ts.keys().map(move |t| (g, t)))
+                    .find(|(g, t)| replacemsg_head(g, t) == s)
+                    .expect("a replacement message section comes from the model");
+                for e in entries {
+                    out.push((
+                        format!("/api/v2/cmdb/system.replacemsg/{group}"),
+                        msg_type.clone(),
+                        serde_json::Value::Object(rest_body("msg-type", msg_type, &e.sets)),
+                    ));
+                }
+                continue;
+            }
             let words: Vec<&str> = s.trim_start_matches("config ").split(' ').collect();
             let (last, head) = words.split_last().unwrap_or((&"", &[]));
             let path = format!("/api/v2/cmdb/{}/{last}", head.join("."));
             for e in entries.unwrap_or_default() {
-                let key = match s {
+                let key = match s.as_ref() {
                     S_POL => "policyid",
                     S_RT => "seq-num",
                     S_SNMP_COMM => "id",
@@ -2611,12 +2955,14 @@ impl FortiConfig {
                         body.insert("vdom".into(), serde_json::Value::Array(vdoms));
                     }
                 }
-                let rules = match s {
+                let rules = match s.as_ref() {
                     S_RACL => self
                         .router_access_lists
                         .get(&e.name)
                         .map(|l| l.rest_rules()),
                     S_RMAP => self.route_maps.get(&e.name).map(|l| l.rest_rules()),
+                    S_PFX => self.prefix_lists.get(&e.name).map(|l| l.rest_rules()),
+                    S_PFX6 => self.prefix_lists6.get(&e.name).map(|l| l.rest_rules()),
                     _ => None,
                 };
                 if let Some(rules) = rules.filter(|r| r.as_array().is_some_and(|a| !a.is_empty())) {
@@ -2745,74 +3091,56 @@ fn edit_names(block: &str) -> Vec<String> {
 /// Applies a table block to a keyed table as the device does: entries are added; a later block
 /// editing an existing entry changes only the keys it sets (FortiOS semantics), so the merged entry
 /// is rebuilt from the union; `delete` removes an entry, `clone` copies one under a new name, `move`
-/// changes nothing (these tables are unordered). False, and the table unchanged, when a name is not
-/// a key (`key`) or a command names an entry the table lacks (or `clone` one it has): the block is
-/// then kept as written.
+/// changes nothing (these tables are unordered). A command the device refuses is skipped, as the
+/// CLI skips it and runs the next one (a configuration script or restore goes on after an error): an
+/// `edit` whose name is not a key of the table (`edit abc` in a table keyed by number), a `delete`,
+/// `move` or `clone` naming an entry the table lacks at that point, a `clone` onto an entry it has.
 fn fill<K: Ord + Clone, T: Clone>(
     m: &mut BTreeMap<K, T>,
     ops: Vec<Op>,
     key: impl Fn(&str) -> Option<K>,
     f: impl Fn(&Entry) -> T,
     back: impl Fn(&T) -> (Vec<(String, String)>, Vec<String>),
-) -> bool {
-    let script = ops.iter().any(|o| !o.is_edit());
-    let mut work = if script { m.clone() } else { BTreeMap::new() };
-    let t = if script { &mut work } else { &mut *m };
-    let mut keys = Vec::with_capacity(ops.len());
-    for op in &ops {
-        let names: Vec<&str> = match op {
+) {
+    for op in ops {
+        let names: Vec<&str> = match &op {
             Op::Edit(e) => vec![&e.name],
             Op::Delete(x) => vec![x],
             Op::Move { name, other, .. } => vec![name, other],
             Op::Clone { from, to } => vec![from, to],
         };
         let Some(k) = names.into_iter().map(&key).collect::<Option<Vec<K>>>() else {
-            return false;
+            continue;
         };
-        keys.push(k);
-    }
-    for (op, k) in ops.into_iter().zip(keys) {
         match op {
             Op::Edit(e) => {
-                let e = match t.get(&k[0]) {
+                let e = match m.get(&k[0]) {
                     Some(old) => {
                         let (sets, nested) = back(old);
                         merged(sets, nested, e)
                     }
                     None => merged(Vec::new(), Vec::new(), e),
                 };
-                t.insert(k[0].clone(), f(&e));
+                m.insert(k[0].clone(), f(&e));
             }
             Op::Delete(_) => {
-                if t.remove(&k[0]).is_none() {
-                    return false;
+                m.remove(&k[0]);
+            }
+            Op::Move { .. } => {}
+            Op::Clone { .. } => {
+                if let Some(x) = m.get(&k[0]).cloned().filter(|_| !m.contains_key(&k[1])) {
+                    m.insert(k[1].clone(), x);
                 }
             }
-            Op::Move { .. } => {
-                if !(t.contains_key(&k[0]) && t.contains_key(&k[1])) {
-                    return false;
-                }
-            }
-            Op::Clone { .. } => match t.get(&k[0]).cloned() {
-                Some(x) if !t.contains_key(&k[1]) => {
-                    t.insert(k[1].clone(), x);
-                }
-                _ => return false,
-            },
         }
     }
-    if script {
-        *m = work;
-    }
-    true
 }
 
 /// Applies a `config firewall policy` block to the ordered policies as the device does: a new
 /// policy goes last, an edited one keeps its place, `delete` removes one, `move A before|after B`
-/// puts A next to B, `clone A to B` appends a copy numbered B. False, and the policies unchanged,
-/// when an id is not a number or a command names a policy that does not exist (or `clone` one that
-/// does): the block is then kept as written.
-fn fill_policies(policies: &mut Vec<(u32, Policy)>, ops: Vec<Op>) -> bool {
+/// puts A next to B, `clone A to B` appends a copy numbered B. Commands the device refuses are
+/// skipped (see [`fill_ordered`]).
+fn fill_policies(policies: &mut Vec<(u32, Policy)>, ops: Vec<Op>) {
     fill_ordered(policies, ops, Policy::from_entry, |p: &Policy| {
         (p.to_sets(), p.nested.clone())
     })
@@ -2820,86 +3148,67 @@ fn fill_policies(policies: &mut Vec<(u32, Policy)>, ops: Vec<Op>) -> bool {
 
 /// Applies a block of an ordered table keyed by number (policies, `config rule` tables) as the
 /// device does: new entries appended, an entry edited again changes only the keys it sets,
-/// `delete` / `move` / `clone`. False, and the table unchanged, when a name is not a number or a
-/// command names an entry the table lacks.
+/// `delete` / `move` / `clone`. A command the device refuses is skipped, as the CLI skips it and
+/// runs the next one: an `edit` whose id is not a number (its `set` lines with it), a `delete` or
+/// `move` naming an entry the table lacks at that point, a `move` of an entry next to itself, a
+/// `clone` of a missing entry or onto an existing one (batfish's firewall_policy_warn and
+/// policy_defs_refs scripts).
 fn fill_ordered<T: Clone>(
-    policies: &mut Vec<(u32, T)>,
+    table: &mut Vec<(u32, T)>,
     ops: Vec<Op>,
     read: impl Fn(&Entry) -> T,
     back: impl Fn(&T) -> (Vec<(String, String)>, Vec<String>),
-) -> bool {
-    if ops
-        .iter()
-        .any(|o| matches!(o, Op::Edit(e) if e.name.parse::<u32>().is_err()))
-    {
-        return false;
-    }
-    let script = ops.iter().any(|o| !o.is_edit());
-    let mut work = if script { policies.clone() } else { Vec::new() };
-    let w = if script { &mut work } else { &mut *policies };
-    let index = |w: &Vec<(u32, T)>| -> std::collections::HashMap<u32, usize> {
-        w.iter().enumerate().map(|(i, (id, _))| (*id, i)).collect()
-    };
-    // Positions by id, rebuilt after a command that moves entries (scripts are short).
-    let mut at = index(w);
+) {
     let num = |s: &str| s.parse::<u32>().ok();
+    let pos = |w: &Vec<(u32, T)>, id: u32| w.iter().position(|(x, _)| *x == id);
     for op in ops {
         match op {
             Op::Edit(e) => {
                 let Some(id) = num(&e.name) else {
-                    return false;
+                    continue;
                 };
-                match at.get(&id) {
-                    Some(&i) => {
-                        let (sets, nested) = back(&w[i].1);
+                match pos(table, id) {
+                    Some(i) => {
+                        let (sets, nested) = back(&table[i].1);
                         let e = merged(sets, nested, e);
-                        w[i].1 = read(&e);
+                        table[i].1 = read(&e);
                     }
                     None => {
                         let e = merged(Vec::new(), Vec::new(), e);
-                        at.insert(id, w.len());
-                        w.push((id, read(&e)));
+                        table.push((id, read(&e)));
                     }
                 }
             }
-            Op::Delete(x) => match num(&x).and_then(|id| at.get(&id)) {
-                Some(&i) => {
-                    w.remove(i);
-                    at = index(w);
+            Op::Delete(x) => {
+                if let Some(i) = num(&x).and_then(|id| pos(table, id)) {
+                    table.remove(i);
                 }
-                None => return false,
-            },
+            }
             Op::Move { name, after, other } => {
                 let (Some(a), Some(b)) = (num(&name), num(&other)) else {
-                    return false;
+                    continue;
                 };
-                let (Some(&i), true) = (at.get(&a), at.contains_key(&b) && a != b) else {
-                    return false;
+                if a == b || pos(table, b).is_none() {
+                    continue;
+                }
+                let Some(i) = pos(table, a) else {
+                    continue;
                 };
-                let p = w.remove(i);
-                let j = w.iter().position(|(x, _)| *x == b).unwrap_or(0) + usize::from(after);
-                w.insert(j, p);
-                at = index(w);
+                let p = table.remove(i);
+                let j = pos(table, b).unwrap_or(0) + usize::from(after);
+                table.insert(j, p);
             }
             Op::Clone { from, to } => {
                 let (Some(a), Some(b)) = (num(&from), num(&to)) else {
-                    return false;
+                    continue;
                 };
-                match at.get(&a) {
-                    Some(&i) if !at.contains_key(&b) => {
-                        let p = w[i].1.clone();
-                        at.insert(b, w.len());
-                        w.push((b, p));
-                    }
-                    _ => return false,
+                if let (Some(i), None) = (pos(table, a), pos(table, b)) {
+                    let p = table[i].1.clone();
+                    table.push((b, p));
                 }
             }
         }
     }
-    if script {
-        *policies = work;
-    }
-    true
 }
 
 /// An existing entry (its `set`s and nested blocks) edited again by `e`: the keys `e` sets take
@@ -2927,20 +3236,18 @@ fn merged(mut sets: Vec<(String, String)>, mut nested: Vec<String>, mut e: Entry
     e
 }
 
-fn render_sections(secs: &[(&'static str, Option<Vec<Entry>>, bool)], other: &[String]) -> String {
+fn render_sections(secs: &[Section], other: &[String]) -> String {
     let mut o = String::new();
     for (s, entries, quoted) in secs {
         let _ = writeln!(o, "{s}");
         let entries = entries.as_deref().unwrap_or_default();
-        if SINGLE.contains(s) {
+        if is_single(s) {
             for e in entries {
                 for (k, v) in &e.sets {
                     let _ = writeln!(o, "    set {k} {v}");
                 }
                 for n in &e.nested {
-                    for l in n.lines() {
-                        let _ = writeln!(o, "    {l}");
-                    }
+                    indent_block(&mut o, n, "    ");
                 }
             }
         } else {
@@ -2954,9 +3261,7 @@ fn render_sections(secs: &[(&'static str, Option<Vec<Entry>>, bool)], other: &[S
                     let _ = writeln!(o, "        set {k} {v}");
                 }
                 for n in &e.nested {
-                    for l in n.lines() {
-                        let _ = writeln!(o, "        {l}");
-                    }
+                    indent_block(&mut o, n, "        ");
                 }
                 let _ = writeln!(o, "    next");
             }
@@ -2967,6 +3272,31 @@ fn render_sections(secs: &[(&'static str, Option<Vec<Entry>>, bool)], other: &[S
         let _ = writeln!(o, "{b}");
     }
     o
+}
+
+/// Writes a nested block indented by `pad`: each line that starts a statement; a line that
+/// continues a quoted value (a multi-line `set buffer "..."`, a certificate) is part of the value
+/// and is written as it is.
+fn indent_block(o: &mut String, block: &str, pad: &str) {
+    let (mut q, mut sq) = (false, false);
+    for l in block.lines() {
+        if q || sq {
+            let _ = writeln!(o, "{l}");
+        } else {
+            let _ = writeln!(o, "{pad}{l}");
+        }
+        let mut chars = l.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' if !sq => {
+                    chars.next();
+                }
+                '"' if !sq => q = !q,
+                '\'' if !q => sq = !sq,
+                _ => {}
+            }
+        }
+    }
 }
 
 /// Parses `A.B.C.D M.M.M.M` or `A.B.C.D/L` as FortiOS writes subnets.

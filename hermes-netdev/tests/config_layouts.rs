@@ -1367,16 +1367,19 @@ fn fortios_policy_clone_script_is_applied() {
 }
 
 #[test]
-fn fortios_table_script_naming_a_missing_entry_is_kept_as_written() {
+fn fortios_table_script_commands_the_device_refuses_are_skipped() {
     // As in batfish testconfigs/firewall_policy_warn (`move 3 before 99999`, `clone 3 to foobar`):
-    // a command the device would refuse leaves the block as written, and a named table's
-    // `delete` of an entry it defines is applied.
-    let text = "config firewall policy\n    edit 3\n        set action accept\n    next\n    move 3 before 99999\nend\nconfig firewall address\n    edit \"old\"\n        set subnet 10.0.0.0 255.0.0.0\n    next\n    edit \"new\"\n        set subnet 10.1.0.0 255.255.0.0\n    next\n    delete \"old\"\nend\n";
+    // a command the device refuses is skipped and the rest of the block applied, as the CLI goes on
+    // after an error; a named table's `delete` of an entry it defines is applied, of one it lacks
+    // skipped.
+    let text = "config firewall policy\n    edit 3\n        set action accept\n    next\n    move 3 before 99999\n    clone 3 to foobar\n    edit not_a_number\n        set action deny\n    next\nend\nconfig firewall address\n    edit \"old\"\n        set subnet 10.0.0.0 255.0.0.0\n    next\n    edit \"new\"\n        set subnet 10.1.0.0 255.255.0.0\n    next\n    delete \"old\"\n    delete \"missing\"\nend\n";
     let m = FortiConfig::parse(text);
-    assert!(m.policies.is_empty());
-    assert_eq!(m.other.len(), 1);
-    assert!(m.other[0].contains("move 3 before 99999"));
+    assert!(m.other.is_empty(), "{:?}", m.other);
+    assert_eq!(m.policies.len(), 1);
+    assert_eq!(m.policies[0].0, 3);
+    assert_eq!(m.policies[0].1.action.as_deref(), Some("accept"));
     assert_eq!(m.addresses.keys().collect::<Vec<_>>(), ["new"]);
+    assert_eq!(FortiConfig::parse(&m.render()), m);
 }
 
 #[test]

@@ -47,6 +47,76 @@ fn vpc_rows(text: &str) -> Value {
     many(vpc.peer_links.into_iter().chain(vpc.vpcs).collect())
 }
 
+/// ntc-templates' `cisco_nxos_show_environment` gives one record per row of the power supply, fan
+/// and temperature tables, in that order, each with every field of the three (`""` where the row has
+/// none), numbers as written, sensor names without their `(sN)`.
+fn nxos_environment_rows(text: &str) -> Value {
+    const KEYS: [&str; 14] = [
+        "power_supply",
+        "power_supply_model",
+        "power_supply_output",
+        "power_supply_input",
+        "power_supply_capacity",
+        "power_supply_status",
+        "fan",
+        "fan_status",
+        "temperature_module",
+        "temperature_sensor",
+        "temperature_major_thresh",
+        "temperature_minor_thresh",
+        "temperature_current",
+        "temperature_status",
+    ];
+    let env = show::parse_nxos_show_environment(text);
+    let row = |pairs: Vec<(&str, String)>| {
+        let mut o = serde_json::Map::new();
+        for k in KEYS {
+            let v = pairs.iter().find(|(x, _)| *x == k).map(|(_, v)| v.clone());
+            o.insert(k.into(), v.unwrap_or_default().into());
+        }
+        Value::Object(o)
+    };
+    let mut rows = Vec::new();
+    for p in &env.power_supplies {
+        rows.push(row(vec![
+            ("power_supply", p.power_supply.to_string()),
+            ("power_supply_model", p.power_supply_model.clone()),
+            ("power_supply_output", p.power_supply_output.to_string()),
+            (
+                "power_supply_input",
+                p.power_supply_input
+                    .map(|i| i.to_string())
+                    .unwrap_or_default(),
+            ),
+            ("power_supply_capacity", p.power_supply_capacity.to_string()),
+            ("power_supply_status", p.power_supply_status.clone()),
+        ]));
+    }
+    for f in &env.fans {
+        rows.push(row(vec![
+            ("fan", f.fan.clone()),
+            ("fan_status", f.fan_status.clone()),
+        ]));
+    }
+    for t in &env.temperatures {
+        rows.push(row(vec![
+            ("temperature_module", t.temperature_module.to_string()),
+            ("temperature_sensor", t.temperature_sensor.clone()),
+            (
+                "temperature_major_thresh",
+                t.temperature_major_thresh.to_string(),
+            ),
+            (
+                "temperature_minor_thresh",
+                t.temperature_minor_thresh.to_string(),
+            ),
+            ("temperature_current", t.temperature_current.to_string()),
+            ("temperature_status", t.temperature_status.clone()),
+        ]));
+    }
+    Value::Array(rows)
+}
+
 /// ntc-templates' `cisco_ios_show_processes_cpu` gives one record per process with the
 /// `CPU utilization` values on each.
 fn processes_cpu_rows(text: &str) -> Value {
@@ -430,6 +500,7 @@ const PARSERS: &[(&str, &str, Parser)] = &[
     ("fortinet", "get_router_info_bgp_summary", |t| {
         many(show::parse_fortios_bgp_summary(t).neighbors)
     }),
+    ("cisco_nxos", "show_environment", nxos_environment_rows),
 ];
 
 /// Keys a parser reports that ntc-templates' template for that platform does not capture:
@@ -1475,4 +1546,9 @@ mod robustness {
             }
         }
     }
+}
+
+#[test]
+fn nxos_show_environment() {
+    assert_eq!(check("cisco_nxos", "show_environment"), 2);
 }

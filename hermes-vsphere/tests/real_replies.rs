@@ -5,6 +5,7 @@
 //! network readers. Each test asserts the values a reader of the XML sees. The last tests truncate and
 //! mutate every real reply: a typed error, never a panic.
 
+#[macro_use]
 mod common;
 
 use hermes_core::{Classify, ErrorKind};
@@ -17,14 +18,6 @@ use hermes_vsphere::vm::VmConfig;
 use hermes_vsphere::xml::Node;
 use hermes_vsphere::{soap, FaultKind, MoRef, PowerState, VsphereError};
 use proptest::prelude::*;
-
-macro_rules! recorded {
-    ($($id:ident = $method:literal, $file:literal;)*) => {
-        $(const $id: &[u8] = include_bytes!(concat!("recorded/", $file));)*
-        /// Every real reply: (file, the method it answers, bytes).
-        const ALL: &[(&str, &str, &[u8])] = &[$(($file, $method, $id)),*];
-    };
-}
 
 recorded! {
     VC60_SERVICE_CONTENT = "RetrieveServiceContent", "pyvmomi-vc6.0-RetrieveServiceContent.xml";

@@ -25,13 +25,8 @@ use hermes_vsphere::xml::Node;
 use hermes_vsphere::{soap, FaultKind, MoRef, PowerState, VsphereError};
 use sha2::{Digest, Sha256};
 
-macro_rules! recorded {
-    ($($id:ident = $method:literal, $file:literal;)*) => {
-        $(const $id: &[u8] = include_bytes!(concat!("recorded/", $file));)*
-        /// Every SOAP reply here: (file, the method it answers, bytes).
-        const ALL: &[(&str, &str, &[u8])] = &[$(($file, $method, $id)),*];
-    };
-}
+#[macro_use]
+mod common;
 
 recorded! {
     VC41_SERVICE_CONTENT = "RetrieveServiceContent", "manageiq-vc4.1-RetrieveServiceContent.xml";

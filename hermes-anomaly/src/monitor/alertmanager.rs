@@ -1,10 +1,12 @@
-//! Alertmanager API v2 client (post and resolve alerts, list alerts, read and create silences) and the
-//! webhook receiver's payload type ([`WebhookMessage`]) with a small server ([`WebhookReceiver`]).
+//! Alertmanager API v2 client (post and resolve alerts, list alerts, read and create silences). The
+//! webhook receiver's payload type ([`WebhookMessage`]) and server ([`WebhookReceiver`]) live in
+//! [`super::webhook`] and are re-exported here.
 //!
 //! Alertmanager resolves an alert when it receives it again with `endsAt` in the past (or now):
 //! [`AlertmanagerClient::resolve`] does exactly that.
 
-use super::http::{classify_reqwest, serve, HttpResponse, HttpTarget};
+use super::http::{classify_reqwest, HttpTarget};
+pub use super::webhook::{WebhookAlert, WebhookMessage, WebhookReceiver};
 use crate::error::{AnomalyError, Result};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -452,117 +454,4 @@ pub fn parse_am_reply<T: for<'de> Deserialize<'de>>(
         target: target.into(),
         message: format!("not the Alertmanager API v2 reply expected here: {e}"),
     })
-}
-
-/// One alert of a webhook notification.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct WebhookAlert {
-    /// `firing` or `resolved`.
-    pub status: String,
-    /// Labels.
-    pub labels: BTreeMap<String, String>,
-    /// Annotations.
-    #[serde(default)]
-    pub annotations: BTreeMap<String, String>,
-    /// Start.
-    pub starts_at: DateTime<Utc>,
-    /// End (zero time `0001-01-01T00:00:00Z` while firing).
-    pub ends_at: DateTime<Utc>,
-    /// Source link.
-    #[serde(default, rename = "generatorURL")]
-    pub generator_url: String,
-    /// Fingerprint.
-    #[serde(default)]
-    pub fingerprint: String,
-}
-
-/// The body Alertmanager POSTs to a `webhook_configs` receiver (version 4).
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct WebhookMessage {
-    /// Payload version (`"4"`).
-    pub version: String,
-    /// The group's key.
-    pub group_key: String,
-    /// Alerts left out because of `max_alerts`.
-    #[serde(default)]
-    pub truncated_alerts: u64,
-    /// `firing` or `resolved`.
-    pub status: String,
-    /// The receiver's name.
-    pub receiver: String,
-    /// Group labels.
-    #[serde(default)]
-    pub group_labels: BTreeMap<String, String>,
-    /// Labels common to all alerts.
-    #[serde(default)]
-    pub common_labels: BTreeMap<String, String>,
-    /// Annotations common to all alerts.
-    #[serde(default)]
-    pub common_annotations: BTreeMap<String, String>,
-    /// Alertmanager's URL.
-    #[serde(default, rename = "externalURL")]
-    pub external_url: String,
-    /// The alerts.
-    pub alerts: Vec<WebhookAlert>,
-}
-
-/// A webhook receiver: an HTTP endpoint Alertmanager posts notifications to; each parsed
-/// [`WebhookMessage`] is handed to the handler (the "alert → action" loop).
-///
-/// ```no_run
-/// # async fn run() -> hermes_anomaly::Result<()> {
-/// use hermes_anomaly::monitor::alertmanager::WebhookReceiver;
-/// let rx = WebhookReceiver::bind("127.0.0.1:0", |msg| {
-///     for a in &msg.alerts { println!("{} {}", a.status, a.labels["alertname"]); }
-/// }).await?;
-/// println!("point Alertmanager's webhook_configs at http://{}/", rx.local_addr());
-/// # Ok(()) }
-/// ```
-#[derive(Debug)]
-pub struct WebhookReceiver {
-    addr: std::net::SocketAddr,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl WebhookReceiver {
-    /// Listens on `addr` and calls `handler` for every notification.
-    pub async fn bind(
-        addr: &str,
-        handler: impl Fn(WebhookMessage) + Send + Sync + 'static,
-    ) -> Result<Self> {
-        let listener = tokio::net::TcpListener::bind(addr)
-            .await
-            .map_err(|e| AnomalyError::io(addr, "bind", e))?;
-        let addr = listener
-            .local_addr()
-            .map_err(|e| AnomalyError::io("webhook", "bind", e))?;
-        let task = serve(listener, move |req| {
-            if req.method != "POST" {
-                return HttpResponse::error(405, "POST a webhook notification");
-            }
-            match serde_json::from_slice::<WebhookMessage>(&req.body) {
-                Ok(m) => {
-                    handler(m);
-                    HttpResponse::ok("text/plain", "ok")
-                }
-                Err(e) => {
-                    HttpResponse::error(400, &format!("not an Alertmanager webhook message: {e}"))
-                }
-            }
-        });
-        Ok(WebhookReceiver { addr, task })
-    }
-
-    /// The address it listens on.
-    pub fn local_addr(&self) -> std::net::SocketAddr {
-        self.addr
-    }
-}
-
-impl Drop for WebhookReceiver {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
 }

@@ -119,11 +119,11 @@ impl<'de> Deserialize<'de> for HistogramPoint {
     }
 }
 
-fn prom_float<E: serde::de::Error>(s: &str) -> std::result::Result<f64, E> {
+pub(crate) fn prom_float<E: serde::de::Error>(s: &str) -> std::result::Result<f64, E> {
     parse_prom_float(s).ok_or_else(|| E::custom(format!("not a Prometheus float: {s:?}")))
 }
 
-fn null_as_default<'de, D, T>(d: D) -> std::result::Result<T, D::Error>
+pub(crate) fn null_as_default<'de, D, T>(d: D) -> std::result::Result<T, D::Error>
 where
     D: serde::Deserializer<'de>,
     T: Default + Deserialize<'de>,
@@ -323,10 +323,15 @@ fn name_query(e: AnomalyError, query: &str) -> AnomalyError {
     if query.is_empty() {
         return e;
     }
+    name_request(e, &format!("query {query:?}"))
+}
+
+/// Names the request (`query "up"`, `series ["up"]`) in an error about its reply.
+fn name_request(e: AnomalyError, request: &str) -> AnomalyError {
     match e {
         AnomalyError::Malformed { target, message } => AnomalyError::Malformed {
             target,
-            message: format!("query {query:?}: {message}"),
+            message: format!("{request}: {message}"),
         },
         AnomalyError::Api {
             target,
@@ -338,7 +343,7 @@ fn name_query(e: AnomalyError, query: &str) -> AnomalyError {
             target,
             status,
             error_type,
-            message: format!("{message} (query {query:?})"),
+            message: format!("{message} ({request})"),
             retry_after,
         },
         other => other,
@@ -417,13 +422,13 @@ pub fn parse_query_reply(
     parse_reply(target, query, status, body, retry_after).map_err(|e| name_query(e, query))
 }
 
-fn parse_reply(
+/// The envelope of every Prometheus API reply, or the server's error as [`AnomalyError::Api`].
+fn envelope(
     target: &str,
-    query: &str,
     status: u16,
     body: &[u8],
     retry_after: Option<Duration>,
-) -> Result<QueryResponse> {
+) -> Result<Envelope> {
     let env: Envelope = match serde_json::from_slice(body) {
         Ok(e) => e,
         Err(e) => {
@@ -458,6 +463,17 @@ fn parse_reply(
             retry_after,
         });
     }
+    Ok(env)
+}
+
+fn parse_reply(
+    target: &str,
+    query: &str,
+    status: u16,
+    body: &[u8],
+    retry_after: Option<Duration>,
+) -> Result<QueryResponse> {
+    let env = envelope(target, status, body, retry_after)?;
     let data = env.data.ok_or_else(|| AnomalyError::Malformed {
         target: target.into(),
         message: "success reply without `data`".into(),
@@ -504,6 +520,94 @@ fn null_to_array(v: serde_json::Value) -> serde_json::Value {
         serde_json::Value::Array(Vec::new())
     } else {
         v
+    }
+}
+
+/// A reply of one of Prometheus' read endpoints other than queries (series, label values, targets,
+/// rules, alerts): its `data`, typed, with the warnings and info annotations the server attached.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiReply<T> {
+    /// The reply's `data`.
+    pub data: T,
+    /// Warnings the server attached.
+    pub warnings: Vec<String>,
+    /// Info-level annotations.
+    pub infos: Vec<String>,
+}
+
+/// Parses a reply of a Prometheus read endpoint other than the query endpoints into `T`; every
+/// error names `request` (`series ["up"]`, as [`ApiRequest::describe`] writes it).
+///
+/// ```
+/// use hermes_anomaly::monitor::prometheus::parse_api_reply;
+/// let body = br#"{"status":"success","data":["node","prometheus"]}"#;
+/// let r = parse_api_reply::<Vec<String>>("http://p/api/v1/label/job/values", "label values of job",
+///     200, body, None)?;
+/// assert_eq!(r.data, ["node", "prometheus"]);
+/// let e = parse_api_reply::<Vec<String>>("http://p/api/v1/targets", "targets", 200,
+///     br#"{"status":"success","data":{"activeTargets":[]}}"#, None).unwrap_err();
+/// assert!(e.to_string().contains("targets"));
+/// # Ok::<(), hermes_anomaly::AnomalyError>(())
+/// ```
+pub fn parse_api_reply<T: serde::de::DeserializeOwned>(
+    target: &str,
+    request: &str,
+    status: u16,
+    body: &[u8],
+    retry_after: Option<Duration>,
+) -> Result<ApiReply<T>> {
+    let read = || -> Result<ApiReply<T>> {
+        let env = envelope(target, status, body, retry_after)?;
+        let data = env.data.unwrap_or(serde_json::Value::Null);
+        let data = serde_json::from_value(data).map_err(|e| AnomalyError::Malformed {
+            target: target.into(),
+            message: format!("`data` is not the reply expected ({e}): is this the right endpoint?"),
+        })?;
+        Ok(ApiReply {
+            data,
+            warnings: env.warnings,
+            infos: env.infos,
+        })
+    };
+    read().map_err(|e| name_request(e, request))
+}
+
+/// An HTTP method of an [`ApiRequest`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// Parameters in the URL.
+    Get,
+    /// Parameters as a form body (long matcher lists do not fit in a URL).
+    Post,
+}
+
+/// A request to one of Prometheus' read endpoints other than queries (no I/O): built by
+/// [`super::metadata`], [`super::targets`] and [`super::alerting`], sent by
+/// [`PrometheusClient::fetch`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiRequest {
+    /// GET or POST.
+    pub method: Method,
+    /// `/api/v1/series`, `/api/v1/label/job/values`...
+    pub path: String,
+    /// Parameters (`match[]`, `start`, `end`...).
+    pub params: Vec<(&'static str, String)>,
+}
+
+impl ApiRequest {
+    /// How errors name the request: the path and its `match[]` selectors.
+    pub fn describe(&self) -> String {
+        let matchers: Vec<&str> = self
+            .params
+            .iter()
+            .filter(|(k, _)| *k == "match[]")
+            .map(|(_, v)| v.as_str())
+            .collect();
+        if matchers.is_empty() {
+            self.path.clone()
+        } else {
+            format!("{} {matchers:?}", self.path)
+        }
     }
 }
 
@@ -640,6 +744,27 @@ impl PrometheusClient {
             }
             tokio::time::sleep(Duration::from_millis(500)).await;
         }
+    }
+
+    /// Sends a built [`ApiRequest`] and parses its reply's `data` as `T`; every error names the
+    /// request.
+    pub async fn fetch<T: serde::de::DeserializeOwned>(
+        &self,
+        req: &ApiRequest,
+    ) -> Result<ApiReply<T>> {
+        let url = self.target.url(&req.path);
+        let builder = match req.method {
+            Method::Get => self.target.client().get(&url).query(&req.params),
+            Method::Post => self.target.client().post(&url).form(&req.params),
+        };
+        let resp = builder
+            .send()
+            .await
+            .map_err(|e| classify_reqwest(&url, e))?;
+        let status = resp.status().as_u16();
+        let retry_after = super::http::retry_after(resp.headers());
+        let body = resp.bytes().await.map_err(|e| classify_reqwest(&url, e))?;
+        parse_api_reply(&url, &req.describe(), status, &body, retry_after)
     }
 
     /// A range query.

@@ -183,3 +183,186 @@ where
     });
     format!("http://{addr}")
 }
+
+/// The reset types a recorded system allows, read from its tree as a BMC would apply them: the
+/// inline `ResetType@Redfish.AllowableValues`, else those of the `@Redfish.ActionInfo` file when the
+/// tree holds it; empty (anything goes) when neither is recorded.
+fn recorded_reset_types(tree: &std::path::Path, system: &serde_json::Value) -> Vec<String> {
+    let action = &system["Actions"]["#ComputerSystem.Reset"];
+    let list = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|s| s.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let inline = list(&action["ResetType@Redfish.AllowableValues"]);
+    if !inline.is_empty() {
+        return inline;
+    }
+    let Some(info) = action["@Redfish.ActionInfo"].as_str() else {
+        return Vec::new();
+    };
+    let file = tree.join(info.trim_matches('/')).join("index.json");
+    let Ok(bytes) = std::fs::read(&file) else {
+        return Vec::new();
+    };
+    let info: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    info["Parameters"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|p| p["Name"] == "ResetType")
+        .map(|p| list(&p["AllowableValues"]))
+        .unwrap_or_default()
+}
+
+fn json_reply(
+    status: u16,
+    body: serde_json::Value,
+) -> hyper::Response<http_body_util::Full<bytes::Bytes>> {
+    hyper::Response::builder()
+        .status(status)
+        .header("content-type", "application/json")
+        .body(http_body_util::Full::new(bytes::Bytes::from(
+            body.to_string(),
+        )))
+        .unwrap()
+}
+
+fn redfish_error(
+    status: u16,
+    id: &str,
+    message: &str,
+) -> hyper::Response<http_body_util::Full<bytes::Bytes>> {
+    json_reply(
+        status,
+        serde_json::json!({"error": {"code": id, "message": message,
+            "@Message.ExtendedInfo": [{"MessageId": id, "Message": message}]}}),
+    )
+}
+
+/// A recorded Redfish tree served with a live power state: a scratch stand-in for the BMC the tree
+/// was recorded from, for the write paths `sushy-static` cannot take (it answers every POST with 204
+/// and changes nothing). GETs answer the tree's files (404 with a Redfish error body for what the tree
+/// lacks), each system's `PowerState` replaced by its current one. A POST to a system's
+/// `Actions/ComputerSystem.Reset` is checked against the reset types the tree records for it (inline,
+/// else its ActionInfo file; a value outside them gets the 400 a BMC sends and changes nothing), then
+/// logged and applied: an off reads `PoweringOff` for `off_reads` reads, then `Off`; an on or a
+/// restart reads `On`. Other POSTs and PATCHes answer 204.
+#[derive(Clone)]
+pub struct RecordedBmc {
+    url: String,
+    resets: std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>,
+    power: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, (String, u32)>>>,
+}
+
+impl RecordedBmc {
+    /// Serves `tree` (the folder holding `redfish/v1`); an off takes `off_reads` reads of
+    /// `PoweringOff` before the system reads `Off`.
+    pub async fn serve(tree: std::path::PathBuf, off_reads: u32) -> RecordedBmc {
+        use http_body_util::BodyExt as _;
+        let resets = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let power = std::sync::Arc::new(std::sync::Mutex::new(std::collections::HashMap::new()));
+        let (log, state) = (resets.clone(), power.clone());
+        let url = serve_http(move |req: hyper::Request<hyper::body::Incoming>| {
+            let (tree, log, state) = (tree.clone(), log.clone(), state.clone());
+            async move {
+                let method = req.method().clone();
+                let path = req.uri().path().trim_end_matches('/').to_string();
+                let body = req.into_body().collect().await.unwrap().to_bytes();
+                let read = |p: &str| -> Option<serde_json::Value> {
+                    let file = tree.join(p.trim_matches('/')).join("index.json");
+                    let bytes = std::fs::read(file).ok()?;
+                    Some(serde_json::from_slice(&bytes).unwrap())
+                };
+                if method == hyper::Method::GET {
+                    let Some(mut doc) = read(&path) else {
+                        return redfish_error(
+                            404,
+                            "Base.1.0.ResourceMissingAtURI",
+                            &format!("{path} not found"),
+                        );
+                    };
+                    if let Some(recorded) = doc
+                        .get("PowerState")
+                        .and_then(|p| p.as_str())
+                        .map(String::from)
+                    {
+                        let mut state = state.lock().unwrap();
+                        let entry = state.entry(path.clone()).or_insert((recorded, 0));
+                        let now = if entry.1 > 0 {
+                            entry.1 -= 1;
+                            "PoweringOff".to_string()
+                        } else {
+                            entry.0.clone()
+                        };
+                        doc["PowerState"] = serde_json::json!(now);
+                    }
+                    return json_reply(200, doc);
+                }
+                if method == hyper::Method::POST {
+                    if let Some(system) = path.strip_suffix("/Actions/ComputerSystem.Reset") {
+                        let Some(doc) = read(system) else {
+                            return redfish_error(404, "Base.1.0.ResourceMissingAtURI", system);
+                        };
+                        let sent: serde_json::Value = serde_json::from_slice(&body).unwrap();
+                        let kind = sent["ResetType"].as_str().unwrap_or_default().to_string();
+                        let allowed = recorded_reset_types(&tree, &doc);
+                        if !allowed.is_empty() && !allowed.contains(&kind) {
+                            return redfish_error(
+                                400,
+                                "Base.1.0.ActionParameterNotSupported",
+                                &format!("ResetType {kind} is not supported"),
+                            );
+                        }
+                        log.lock().unwrap().push((system.to_string(), kind.clone()));
+                        let recorded = doc["PowerState"].as_str().unwrap_or("On").to_string();
+                        let mut state = state.lock().unwrap();
+                        let entry = state.entry(system.to_string()).or_insert((recorded, 0));
+                        match kind.as_str() {
+                            "ForceOff" | "Off" | "GracefulShutdown" => {
+                                *entry = ("Off".into(), off_reads)
+                            }
+                            "Nmi" => {}
+                            _ => *entry = ("On".into(), 0),
+                        }
+                    }
+                    return hyper::Response::builder()
+                        .status(204)
+                        .body(http_body_util::Full::new(bytes::Bytes::new()))
+                        .unwrap();
+                }
+                hyper::Response::builder()
+                    .status(204)
+                    .body(http_body_util::Full::new(bytes::Bytes::new()))
+                    .unwrap()
+            }
+        })
+        .await;
+        RecordedBmc { url, resets, power }
+    }
+
+    /// A client of it.
+    pub fn client(&self) -> Client {
+        Client::builder(&self.url)
+            .retry(fast_retry())
+            .build()
+            .unwrap()
+    }
+
+    /// The resets accepted so far, as (system path, `ResetType`).
+    pub fn resets(&self) -> Vec<(String, String)> {
+        self.resets.lock().unwrap().clone()
+    }
+
+    /// Sets the power state `system` reads (`/redfish/v1/Systems/Node0`, `Off`).
+    pub fn set_power(&self, system: &str, state: &str) {
+        self.power.lock().unwrap().insert(
+            system.trim_end_matches('/').to_string(),
+            (state.to_string(), 0),
+        );
+    }
+}

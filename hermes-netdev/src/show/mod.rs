@@ -41,6 +41,8 @@
 //! | NX-OS `show ntp peer-status` | [`parse_nxos_show_ntp_peer_status`] → [`NxosNtpPeer`] |
 //! | NX-OS `show module` | [`parse_nxos_show_module`] → [`NxosModule`] |
 //! | NX-OS `show vpc` | [`parse_nxos_show_vpc`] → [`NxosVpc`] |
+//! | NX-OS `show environment` | [`parse_nxos_show_environment`] → [`NxosEnvironment`] |
+//! | IOS `show environment all` (Catalyst) | [`parse_ios_show_environment_all`] → [`IosEnvironment`] |
 //! | IOS / NX-OS `show spanning-tree` | [`parse_show_spanning_tree`] → [`SpanningTreeInstance`] |
 //! | IOS `show interfaces trunk` / NX-OS `show interface trunk` | [`parse_show_interfaces_trunk`] → [`TrunkPort`] |
 //! | IOS `show switch` / `show switch detail` | [`parse_ios_show_switch`] → [`SwitchStack`] |
@@ -62,6 +64,7 @@
 mod acl;
 mod arp;
 mod bgp_summary;
+mod environment;
 mod fortios_bgp;
 mod fortios_ops;
 mod fortios_system;
@@ -98,6 +101,10 @@ pub use arp::{parse_ios_show_ip_arp, parse_nxos_show_ip_arp, IosArpEntry, NxosAr
 pub use bgp_summary::{
     parse_ios_show_ip_bgp_summary, parse_nxos_show_ip_bgp_summary, IosBgpNeighborSummary,
     NxosBgpNeighborSummary,
+};
+pub use environment::{
+    parse_ios_show_environment_all, parse_nxos_show_environment, IosEnvironment, IosFan,
+    IosPowerSupply, IosTemperature, NxosEnvironment, NxosFan, NxosPowerSupply, NxosTemperature,
 };
 pub use fortios_bgp::{parse_fortios_bgp_summary, FortiosBgpNeighbor, FortiosBgpSummary};
 pub use fortios_ops::{

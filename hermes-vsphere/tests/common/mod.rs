@@ -1,6 +1,17 @@
 //! Shared helpers for the tests against vcsim (started by `scripts/peers.sh up vcsim`).
 #![allow(dead_code)]
 
+/// Declares recorded replies under `tests/recorded/` as constants, plus `ALL`: every reply as
+/// (file, the method it answers, bytes).
+#[allow(unused_macros)]
+macro_rules! recorded {
+    ($($id:ident = $method:literal, $file:literal;)*) => {
+        $(const $id: &[u8] = include_bytes!(concat!("recorded/", $file));)*
+        /// Every recorded reply: (file, the method it answers, bytes).
+        const ALL: &[(&str, &str, &[u8])] = &[$(($file, $method, $id)),*];
+    };
+}
+
 use hermes_vsphere::{Client, Tls};
 
 pub fn url() -> String {

@@ -1,0 +1,476 @@
+//! Power cycling a system with the reset types *it* allows.
+//!
+//! Not every BMC can restart a server in one request: an HPE Cray EX node card allows only
+//! `ForceOff`, `Off` and `On`; other services allow only `On` and `ForceOff`, or only
+//! `GracefulShutdown` and `On`. [`PowerCycle::choose`] picks, from the system's allowed `ResetType`s
+//! (inline, or in the action's `@Redfish.ActionInfo`, see [`SystemHandle::reset_types`]), what a
+//! careful operator would:
+//!
+//! 1. `ForceRestart` (immediate and unambiguous: every service that offers it restarts at once);
+//! 2. else `PowerCycle` (a full power removal and restore: also a restart, slower on some BMCs);
+//! 3. else `GracefulRestart` (needs the running OS to cooperate, so it is not preferred);
+//! 4. else an off-then-on cycle: `ForceOff`, else the non-standard `Off` (Cray EX), else
+//!    `GracefulShutdown`; wait (a bounded poll) until `PowerState` reads `Off`; then `On`, else
+//!    `ForceOn`.
+//!
+//! `PushPowerButton` is never used: it toggles, so re-sending it after an interruption could turn
+//! off a server that was just turned on. A service that lists no reset types at all (iBMC, whose
+//! `ResetActionInfo` cannot be read) gets `ForceRestart` sent unvalidated: the BMC decides.
+//!
+//! The same preference (restart in one request where the service offers it, else off, wait for off,
+//! on) is how bmclib's Redfish provider resets (`PowerCycle`, falling back to off + poll + on) and how
+//! Foreman's smart-proxy power-cycles Dell iDRACs that predate `ForceRestart` (`ForceOff`, then
+//! `On`); Hermes reads the allowable values instead of trying a request and reacting to the refusal,
+//! so nothing refused is ever sent, and it waits for `Off` instead of sleeping a fixed time.
+//!
+//! The install workflow ([`crate::install`]) runs the same choice as resumable steps; this module's
+//! [`SystemHandle::power_cycle`] runs it in one call.
+//!
+//! ```
+//! use hermes_ilo::models::PowerState;
+//! use hermes_ilo::power::PowerCycle;
+//! use hermes_ilo::ResetType;
+//! let cray = ["ForceOff", "Off", "On"].map(String::from);
+//! assert_eq!(
+//!     PowerCycle::choose("/redfish/v1/Systems/Node0", &PowerState::On, &cray)?,
+//!     PowerCycle::OffThenOn { off: ResetType::ForceOff, on: ResetType::On }
+//! );
+//! # Ok::<(), hermes_ilo::IloError>(())
+//! ```
+
+use std::fmt;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{IloError, Result};
+use crate::models::PowerState;
+use crate::system::{ResetType, SystemHandle};
+
+/// The resets that restart a running system in one request, most preferred first.
+const RESTARTS: [ResetType; 3] = [
+    ResetType::ForceRestart,
+    ResetType::PowerCycle,
+    ResetType::GracefulRestart,
+];
+/// The resets that power a system off, most preferred first.
+const OFFS: [ResetType; 3] = [
+    ResetType::ForceOff,
+    ResetType::Off,
+    ResetType::GracefulShutdown,
+];
+/// The resets that power a system on, most preferred first.
+const ONS: [ResetType; 2] = [ResetType::On, ResetType::ForceOn];
+
+/// How a system is power-cycled (or powered on), chosen from its allowed reset types by
+/// [`PowerCycle::choose`]. Serialisable: the install workflow keeps it in its state file so a resumed
+/// run finishes the cycle it started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "method", rename_all = "snake_case")]
+pub enum PowerCycle {
+    /// The system is off: power it on with `on`.
+    PowerOn {
+        /// `On` or `ForceOn`.
+        on: ResetType,
+    },
+    /// The system is on and one reset restarts it.
+    Restart {
+        /// `ForceRestart`, `PowerCycle` or `GracefulRestart`.
+        reset: ResetType,
+        /// How to power it on should it be found off before the restart is sent.
+        on: ResetType,
+    },
+    /// The system is on and allows no restart: power it off, wait until it reads `Off`, power it on.
+    OffThenOn {
+        /// `ForceOff`, `Off` or `GracefulShutdown`.
+        off: ResetType,
+        /// `On` or `ForceOn`.
+        on: ResetType,
+    },
+}
+
+impl PowerCycle {
+    /// Chooses how to cycle the system at `path` (for the error message), now in power state `power`,
+    /// from its `allowed` reset types (empty: the service does not say, and the BMC decides). See the
+    /// module documentation for the order. An [`IloError::Unsupported`] naming the allowed values when
+    /// they hold neither a restart nor both an off and an on.
+    pub fn choose(path: &str, power: &PowerState, allowed: &[String]) -> Result<PowerCycle> {
+        let has = |t: ResetType| allowed.is_empty() || allowed.iter().any(|a| a == t.as_str());
+        let first = |list: &[ResetType]| list.iter().copied().find(|t| has(*t));
+        let unsupported = |what: &str| IloError::Unsupported {
+            target: path.to_string(),
+            message: format!(
+                "{path} cannot be {what} with the reset types it allows ({}): Hermes needs {}",
+                allowed.join(", "),
+                if what == "powered on" {
+                    "On or ForceOn"
+                } else {
+                    "ForceRestart, PowerCycle or GracefulRestart, or an off (ForceOff, Off or \
+                     GracefulShutdown) and an on (On or ForceOn)"
+                }
+            ),
+        };
+        let on = first(&ONS);
+        match power {
+            // Off (or on its way there; the cycle waits for Off first), or a state no reset
+            // restarts (Paused, a vendor's own): power on.
+            PowerState::Off
+            | PowerState::PoweringOff
+            | PowerState::Paused
+            | PowerState::Other(_) => Ok(PowerCycle::PowerOn {
+                on: on.ok_or_else(|| unsupported("powered on"))?,
+            }),
+            PowerState::On | PowerState::PoweringOn => {
+                if let Some(reset) = first(&RESTARTS) {
+                    return Ok(PowerCycle::Restart {
+                        reset,
+                        on: on.unwrap_or(ResetType::On),
+                    });
+                }
+                match (first(&OFFS), on) {
+                    (Some(off), Some(on)) => Ok(PowerCycle::OffThenOn { off, on }),
+                    _ => Err(unsupported("power-cycled")),
+                }
+            }
+        }
+    }
+
+    /// The reset that powers the system on at the end of the cycle.
+    pub fn on(&self) -> ResetType {
+        match *self {
+            PowerCycle::PowerOn { on }
+            | PowerCycle::Restart { on, .. }
+            | PowerCycle::OffThenOn { on, .. } => on,
+        }
+    }
+
+    /// Whether the cycle powers the system off and waits for `Off` before powering it on.
+    pub fn is_off_then_on(&self) -> bool {
+        matches!(self, PowerCycle::OffThenOn { .. })
+    }
+}
+
+impl fmt::Display for PowerCycle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PowerCycle::PowerOn { on } => write!(f, "power on ({on})"),
+            PowerCycle::Restart { reset, .. } => write!(f, "restart ({reset})"),
+            PowerCycle::OffThenOn { off, on } => {
+                write!(f, "power off ({off}), wait for Off, power on ({on})")
+            }
+        }
+    }
+}
+
+impl SystemHandle {
+    /// The `ResetType`s the system allows: those listed inline and those of the action's
+    /// `@Redfish.ActionInfo` (when linked and readable), in that order, without repeats. Empty when
+    /// the service says neither; an [`IloError::Unsupported`] when the system has no reset action.
+    ///
+    /// ```no_run
+    /// # async fn demo(server: hermes_ilo::SystemHandle) -> Result<(), hermes_ilo::IloError> {
+    /// println!("{:?}", server.reset_types().await?); // ["ForceOff", "Off", "On"] on a Cray EX node
+    /// # Ok(()) }
+    /// ```
+    pub async fn reset_types(&self) -> Result<Vec<String>> {
+        let sys = self.get().await?;
+        let action = sys
+            .actions
+            .reset
+            .as_ref()
+            .ok_or_else(|| IloError::Unsupported {
+                target: self.client().target().to_string(),
+                message: format!("{} offers no #ComputerSystem.Reset action", self.path()),
+            })?;
+        let mut allowed = action.allowable("ResetType");
+        if let Some(info) = action.action_info.as_deref() {
+            let described = self
+                .client()
+                .allowable_from(Vec::new(), Some(info), "ResetType")
+                .await?;
+            for v in described {
+                if !allowed.contains(&v) {
+                    allowed.push(v);
+                }
+            }
+        }
+        Ok(allowed)
+    }
+
+    /// How [`SystemHandle::power_cycle`] would cycle this system now (read-only): its power state
+    /// and allowed reset types through [`PowerCycle::choose`].
+    ///
+    /// ```no_run
+    /// # async fn demo(server: hermes_ilo::SystemHandle) -> Result<(), hermes_ilo::IloError> {
+    /// println!("would {}", server.power_cycle_method().await?); // "would restart (ForceRestart)"
+    /// # Ok(()) }
+    /// ```
+    pub async fn power_cycle_method(&self) -> Result<PowerCycle> {
+        let allowed = self.reset_types().await?;
+        let power = self.power_state().await?;
+        PowerCycle::choose(self.path(), &power, &allowed).map_err(|e| match e {
+            IloError::Unsupported { message, .. } => IloError::Unsupported {
+                target: self.client().target().to_string(),
+                message,
+            },
+            other => other,
+        })
+    }
+
+    /// Power-cycles the system with the reset types it allows (see [`PowerCycle::choose`]): powers it
+    /// on if it is off, else restarts it, else powers it off, waits (polling every second, at most
+    /// `timeout`) until it reads `Off`, and powers it on. Returns what it did. Does not wait for the
+    /// system to come back on (use [`SystemHandle::wait_power`]).
+    ///
+    /// ```no_run
+    /// # async fn demo(server: hermes_ilo::SystemHandle) -> Result<(), hermes_ilo::IloError> {
+    /// use std::time::Duration;
+    /// let how = server.power_cycle(Duration::from_secs(300)).await?;
+    /// println!("{how}"); // "power off (ForceOff), wait for Off, power on (On)" on a Cray EX node
+    /// # Ok(()) }
+    /// ```
+    pub async fn power_cycle(&self, timeout: Duration) -> Result<PowerCycle> {
+        let how = self.power_cycle_method().await?;
+        self.run_power_cycle(how, timeout, Duration::from_secs(1))
+            .await?;
+        Ok(how)
+    }
+
+    /// Runs `how` (normally from [`SystemHandle::power_cycle_method`]): the off half of an
+    /// off-then-on cycle with [`SystemHandle::power_off_for_cycle`], then the reset that restarts or
+    /// powers on the system. The reset types are not re-chosen: `how` is sent as it is (each reset
+    /// still validated against the allowed values by [`SystemHandle::reset`]).
+    ///
+    /// ```no_run
+    /// # async fn demo(server: hermes_ilo::SystemHandle) -> Result<(), hermes_ilo::IloError> {
+    /// use std::time::Duration;
+    /// let how = server.power_cycle_method().await?;
+    /// // ... record `how` (it is serialisable) before sending anything ...
+    /// server.run_power_cycle(how, Duration::from_secs(300), Duration::from_secs(2)).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn run_power_cycle(
+        &self,
+        how: PowerCycle,
+        timeout: Duration,
+        every: Duration,
+    ) -> Result<()> {
+        if let PowerCycle::OffThenOn { off, .. } = how {
+            self.power_off_for_cycle(off, timeout, every).await?;
+        }
+        let power = self.power_state().await?;
+        let kind = match (how, power) {
+            (PowerCycle::Restart { reset, .. }, PowerState::On | PowerState::PoweringOn) => reset,
+            (_, PowerState::PoweringOff) => {
+                self.wait_off(None, timeout, every).await?;
+                how.on()
+            }
+            _ => how.on(),
+        };
+        self.reset(kind).await
+    }
+
+    /// The off half of an off-then-on cycle, safe to repeat: sends `off` unless the system already
+    /// reads `Off` or `PoweringOff`, then polls every `every` until it reads `Off`, at most `timeout`
+    /// (an [`IloError::Timeout`] naming the system, the reset sent and the last state seen). Sending
+    /// the off again after an interruption is harmless: nothing was powered on yet.
+    ///
+    /// ```no_run
+    /// # async fn demo(server: hermes_ilo::SystemHandle) -> Result<(), hermes_ilo::IloError> {
+    /// use std::time::Duration;
+    /// use hermes_ilo::ResetType;
+    /// server.power_off_for_cycle(ResetType::ForceOff, Duration::from_secs(120), Duration::from_secs(1)).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn power_off_for_cycle(
+        &self,
+        off: ResetType,
+        timeout: Duration,
+        every: Duration,
+    ) -> Result<()> {
+        let sent = match self.power_state().await? {
+            PowerState::Off => return Ok(()),
+            PowerState::PoweringOff => None,
+            _ => {
+                self.reset(off).await?;
+                Some(off)
+            }
+        };
+        self.wait_off(sent, timeout, every).await
+    }
+
+    async fn wait_off(
+        &self,
+        sent: Option<ResetType>,
+        timeout: Duration,
+        every: Duration,
+    ) -> Result<()> {
+        self.wait_power_every(PowerState::Off, timeout, every)
+            .await
+            .map_err(|e| match e {
+                IloError::Timeout { target, message } => IloError::Timeout {
+                    target,
+                    message: format!(
+                        "{message}{}: the power-on half of the cycle was not sent; check the \
+                         server's console, power it off by hand (or allow ForceOff) and run again",
+                        match sent {
+                            Some(off) => format!(" after {off}"),
+                            None => String::new(),
+                        }
+                    ),
+                },
+                other => other,
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn allowed(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn choose(power: PowerState, v: &[&str]) -> Result<PowerCycle> {
+        PowerCycle::choose("/redfish/v1/Systems/1", &power, &allowed(v))
+    }
+
+    #[test]
+    fn a_restart_is_preferred_in_order() {
+        // Dell iDRAC 9 (inline list): ForceRestart although PowerCycle is also there.
+        let dell = [
+            "On",
+            "ForceOff",
+            "ForceRestart",
+            "GracefulRestart",
+            "GracefulShutdown",
+            "PushPowerButton",
+            "Nmi",
+            "PowerCycle",
+        ];
+        assert_eq!(
+            choose(PowerState::On, &dell).unwrap(),
+            PowerCycle::Restart {
+                reset: ResetType::ForceRestart,
+                on: ResetType::On
+            }
+        );
+        assert_eq!(
+            choose(
+                PowerState::On,
+                &["On", "ForceOff", "PowerCycle", "GracefulRestart"]
+            )
+            .unwrap(),
+            PowerCycle::Restart {
+                reset: ResetType::PowerCycle,
+                on: ResetType::On
+            }
+        );
+        assert_eq!(
+            choose(PowerState::PoweringOn, &["GracefulRestart", "ForceOn"]).unwrap(),
+            PowerCycle::Restart {
+                reset: ResetType::GracefulRestart,
+                on: ResetType::ForceOn
+            }
+        );
+    }
+
+    #[test]
+    fn without_a_restart_the_cycle_is_off_then_on() {
+        // HPE Cray EX node card (its ResetActionInfo).
+        assert_eq!(
+            choose(PowerState::On, &["ForceOff", "Off", "On"]).unwrap(),
+            PowerCycle::OffThenOn {
+                off: ResetType::ForceOff,
+                on: ResetType::On
+            }
+        );
+        assert_eq!(
+            choose(PowerState::On, &["Off", "On"]).unwrap(),
+            PowerCycle::OffThenOn {
+                off: ResetType::Off,
+                on: ResetType::On
+            }
+        );
+        assert_eq!(
+            choose(PowerState::On, &["GracefulShutdown", "On"]).unwrap(),
+            PowerCycle::OffThenOn {
+                off: ResetType::GracefulShutdown,
+                on: ResetType::On
+            }
+        );
+        assert_eq!(
+            choose(
+                PowerState::On,
+                &["ForceOn", "GracefulShutdown", "PushPowerButton"]
+            )
+            .unwrap(),
+            PowerCycle::OffThenOn {
+                off: ResetType::GracefulShutdown,
+                on: ResetType::ForceOn
+            }
+        );
+    }
+
+    #[test]
+    fn a_system_that_is_off_is_powered_on() {
+        assert_eq!(
+            choose(PowerState::Off, &["ForceOff", "Off", "On"]).unwrap(),
+            PowerCycle::PowerOn { on: ResetType::On }
+        );
+        assert_eq!(
+            choose(PowerState::PoweringOff, &["ForceOn", "ForceRestart"]).unwrap(),
+            PowerCycle::PowerOn {
+                on: ResetType::ForceOn
+            }
+        );
+    }
+
+    #[test]
+    fn an_unlisted_set_lets_the_bmc_decide() {
+        // iBMC: no inline list and an unreadable ActionInfo.
+        assert_eq!(
+            choose(PowerState::On, &[]).unwrap(),
+            PowerCycle::Restart {
+                reset: ResetType::ForceRestart,
+                on: ResetType::On
+            }
+        );
+        assert_eq!(
+            choose(PowerState::Off, &[]).unwrap(),
+            PowerCycle::PowerOn { on: ResetType::On }
+        );
+    }
+
+    #[test]
+    fn no_usable_reset_is_unsupported_naming_the_allowed_values() {
+        for (power, v) in [
+            (PowerState::On, &["Nmi", "PushPowerButton"][..]),
+            (PowerState::On, &["ForceOff", "Nmi"][..]),
+            (PowerState::On, &["On"][..]),
+            (PowerState::Off, &["ForceOff", "ForceRestart"][..]),
+        ] {
+            let err = choose(power.clone(), v).unwrap_err();
+            assert_eq!(
+                hermes_core::Classify::kind(&err),
+                hermes_core::ErrorKind::Unsupported,
+                "{err}"
+            );
+            let text = err.to_string();
+            assert!(text.contains(&v.join(", ")), "{text}");
+            assert!(text.contains("/redfish/v1/Systems/1"), "{text}");
+        }
+    }
+
+    #[test]
+    fn the_choice_round_trips_through_the_state_file_format() {
+        let how = PowerCycle::OffThenOn {
+            off: ResetType::Off,
+            on: ResetType::On,
+        };
+        let text = serde_json::to_string(&how).unwrap();
+        assert_eq!(text, r#"{"method":"off_then_on","off":"Off","on":"On"}"#);
+        assert_eq!(serde_json::from_str::<PowerCycle>(&text).unwrap(), how);
+    }
+}

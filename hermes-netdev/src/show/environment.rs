@@ -1,0 +1,617 @@
+//! NX-OS `show environment` (power supplies, fans, temperature sensors) and IOS `show environment
+//! all` of Catalyst switches (`FAN` / `TEMPERATURE` / `POWER` / `RPS` lines, readings, supplies).
+
+use serde::{Deserialize, Serialize};
+
+/// NX-OS `show environment`, its three tables. ntc-templates' `cisco_nxos_show_environment`
+/// mixes them into one record list; here each is its own list, with ntc's field names.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct NxosEnvironment {
+    /// The `Power Supply:` table, in the order printed.
+    pub power_supplies: Vec<NxosPowerSupply>,
+    /// The `Fan:` table.
+    pub fans: Vec<NxosFan>,
+    /// The `Temperature:` table.
+    pub temperatures: Vec<NxosTemperature>,
+}
+
+impl NxosEnvironment {
+    /// Whether every power supply, fan and sensor reports `Ok` (`Absent` power supplies and fans
+    /// included as not ok: an empty slot is a lost redundancy).
+    pub fn all_ok(&self) -> bool {
+        self.power_supplies
+            .iter()
+            .all(|p| p.power_supply_status == "Ok")
+            && self.fans.iter().all(|f| f.fan_status == "Ok")
+            && self
+                .temperatures
+                .iter()
+                .all(|t| t.temperature_status == "Ok")
+    }
+}
+
+/// One power supply row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NxosPowerSupply {
+    /// Slot number.
+    pub power_supply: u32,
+    /// Model (`N9K-PAC-650W`; `------------` for an empty slot).
+    pub power_supply_model: String,
+    /// Actual output, watts.
+    pub power_supply_output: f64,
+    /// Actual input, watts (only on platforms that print an input column).
+    pub power_supply_input: Option<f64>,
+    /// Total capacity, watts.
+    pub power_supply_capacity: f64,
+    /// `Ok`, `Absent`, `Shutdown`, `Fail/Shutdown`...
+    pub power_supply_status: String,
+}
+
+/// One fan row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NxosFan {
+    /// Fan name (`Fan1(sys_fan1)`, `Fan_in_PS1`).
+    pub fan: String,
+    /// Model (`N9K-C9300-FAN2`; `--` or nothing for a power supply's fan).
+    pub fan_model: Option<String>,
+    /// Hardware version (`1.0`, `--`).
+    pub fan_hw: String,
+    /// Air flow (`front-to-back`), when the table has a `Direction` column.
+    pub fan_direction: Option<String>,
+    /// `Ok`, `Absent`, `Shutdown`, `Failure`...
+    pub fan_status: String,
+}
+
+/// One temperature sensor row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NxosTemperature {
+    /// Module number.
+    pub temperature_module: u32,
+    /// Sensor name (`Inlet`, `FRONT`, `MAC0-Buf0`), its `(sN)` suffix apart.
+    pub temperature_sensor: String,
+    /// The sensor number in parentheses after the name (`s1`), when printed.
+    pub temperature_sensor_id: Option<String>,
+    /// Major threshold, °C.
+    pub temperature_major_thresh: i32,
+    /// Minor threshold, °C.
+    pub temperature_minor_thresh: i32,
+    /// Current temperature, °C.
+    pub temperature_current: i32,
+    /// `Ok`, `Minor`, `Major`...
+    pub temperature_status: String,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Table {
+    None,
+    Power,
+    Fan { direction: bool },
+    Temperature,
+}
+
+/// `407 W` / `597.00 W` pairs after the model: the watt values in order, and the words after them.
+fn watts(words: &[&str]) -> (Vec<f64>, String) {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + 1 < words.len() && words[i + 1] == "W" {
+        match words[i].parse::<f64>() {
+            Ok(v) => out.push(v),
+            Err(_) => break,
+        }
+        i += 2;
+    }
+    (out, words[i.min(words.len())..].join(" "))
+}
+
+/// Parses NX-OS `show environment` (also `show environment fan`, `power`, `temperature`, which
+/// print one of the tables). The module power table and the summaries are skipped; rows that fit
+/// no table are ignored.
+///
+/// ```
+/// use hermes_netdev::show::parse_nxos_show_environment;
+/// let env = parse_nxos_show_environment("Fan:\n------\nFan             Model                Hw     Direction       Status\n------\nFan1(sys_fan1)  N9K-C9300-FAN2       --     front-to-back   Ok\n");
+/// assert_eq!(env.fans[0].fan, "Fan1(sys_fan1)");
+/// assert_eq!(env.fans[0].fan_direction.as_deref(), Some("front-to-back"));
+/// assert!(env.all_ok());
+/// ```
+pub fn parse_nxos_show_environment(output: &str) -> NxosEnvironment {
+    let mut env = NxosEnvironment::default();
+    let mut table = Table::None;
+    for line in output.lines() {
+        let t = line.trim();
+        match t {
+            "Power Supply:" => {
+                table = Table::Power;
+                continue;
+            }
+            "Fan:" => {
+                table = Table::Fan { direction: false };
+                continue;
+            }
+            "Temperature:" => {
+                table = Table::Temperature;
+                continue;
+            }
+            _ => {}
+        }
+        let words: Vec<&str> = t.split_whitespace().collect();
+        if words.first() == Some(&"Module") && words.get(1) == Some(&"Model") {
+            // The per-module power table that follows the power supplies.
+            table = Table::None;
+            continue;
+        }
+        if t.ends_with(':') && !t.contains(' ') || t.starts_with("Power Usage Summary") {
+            table = Table::None;
+            continue;
+        }
+        match table {
+            Table::None => {}
+            Table::Power => {
+                let Some(slot) = words.first().and_then(|w| w.parse::<u32>().ok()) else {
+                    continue;
+                };
+                if words.len() < 5 {
+                    continue;
+                }
+                let model = words[1];
+                let (w, status) = watts(&words[2..]);
+                let (output, input, capacity) = match w.as_slice() {
+                    [o, c] => (*o, None, *c),
+                    [o, i, c] => (*o, Some(*i), *c),
+                    _ => continue,
+                };
+                env.power_supplies.push(NxosPowerSupply {
+                    power_supply: slot,
+                    power_supply_model: model.to_string(),
+                    power_supply_output: output,
+                    power_supply_input: input,
+                    power_supply_capacity: capacity,
+                    power_supply_status: status,
+                });
+            }
+            Table::Fan { .. }
+                if words.first() == Some(&"Fan") && words.get(1) == Some(&"Model") =>
+            {
+                table = Table::Fan {
+                    direction: words.contains(&"Direction"),
+                };
+            }
+            Table::Fan { direction } => {
+                // name [model] hw [direction] status, read from the right: the model may be blank.
+                let fixed = if direction { 4 } else { 3 };
+                if words.len() < fixed
+                    || t.starts_with("Fan Zone")
+                    || t.starts_with("Fan Air Filter")
+                    || t.starts_with('-')
+                {
+                    continue;
+                }
+                let n = words.len();
+                let status = words[n - 1];
+                let dir = direction.then(|| words[n - 2].to_string());
+                let hw = words[n - fixed + 1];
+                let model = words[1..n - fixed + 1].join(" ");
+                env.fans.push(NxosFan {
+                    fan: words[0].to_string(),
+                    fan_model: (!model.is_empty()).then_some(model),
+                    fan_hw: hw.to_string(),
+                    fan_direction: dir,
+                    fan_status: status.to_string(),
+                });
+            }
+            Table::Temperature => {
+                let Some(module) = words.first().and_then(|w| w.parse::<u32>().ok()) else {
+                    continue;
+                };
+                let n = words.len();
+                if n < 6 {
+                    continue;
+                }
+                let nums: Vec<Option<i32>> =
+                    words[n - 4..n - 1].iter().map(|w| w.parse().ok()).collect();
+                let (Some(major), Some(minor), Some(cur)) = (nums[0], nums[1], nums[2]) else {
+                    continue;
+                };
+                let name = words[1..n - 4].join(" ");
+                let (sensor, id) = match name.split_once('(') {
+                    Some((s, rest)) => (
+                        s.trim().to_string(),
+                        Some(rest.trim_end_matches(')').to_string()),
+                    ),
+                    None => (name.clone(), None),
+                };
+                env.temperatures.push(NxosTemperature {
+                    temperature_module: module,
+                    temperature_sensor: sensor,
+                    temperature_sensor_id: id,
+                    temperature_major_thresh: major,
+                    temperature_minor_thresh: minor,
+                    temperature_current: cur,
+                    temperature_status: words[n - 1].to_string(),
+                });
+            }
+        }
+    }
+    env
+}
+
+/// IOS `show environment all` of a Catalyst switch (3750, 3750-X, 3850, 9300): the `FAN`,
+/// `TEMPERATURE`, `POWER` and `RPS` status lines, the temperature readings and the power supply
+/// table. No ntc-templates template reads this command.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct IosEnvironment {
+    /// Fan status lines (`FAN is OK`, `Switch 1 FAN 2 is OK`, `FAN PS-1 is NOT PRESENT`).
+    pub fans: Vec<IosFan>,
+    /// Temperature status lines and readings, in the order printed.
+    pub temperatures: Vec<IosTemperature>,
+    /// `POWER is OK` (the Catalyst 3750's single status line).
+    pub power_status: Option<String>,
+    /// `RPS is NOT PRESENT`: the redundant power system.
+    pub rps_status: Option<String>,
+    /// The `SW PID Serial# Status Sys Pwr PoE Pwr Watts` table.
+    pub power_supplies: Vec<IosPowerSupply>,
+}
+
+impl IosEnvironment {
+    /// Whether every fan, temperature and power status printed is `OK` (an absent supply or fan
+    /// is not).
+    pub fn all_ok(&self) -> bool {
+        self.fans.iter().all(|f| f.status == "OK")
+            && self
+                .temperatures
+                .iter()
+                .all(|t| t.status.as_deref().is_none_or(|s| s == "OK"))
+            && self.power_status.as_deref().is_none_or(|s| s == "OK")
+            && self.power_supplies.iter().all(|p| p.status == "OK")
+    }
+}
+
+/// One fan status line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IosFan {
+    /// Stack member (`Switch 1 FAN 2 ...`), when printed.
+    pub switch: Option<u32>,
+    /// Fan (`1`, `PS-1`), `None` on a switch with one fan status (`FAN is OK`).
+    pub fan: Option<String>,
+    /// `OK`, `NOT PRESENT`, `FAULTY`...
+    pub status: String,
+    /// Air flow (`Front to Back`) from its `direction is` line.
+    pub direction: Option<String>,
+}
+
+/// One temperature status line or reading.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IosTemperature {
+    /// Stack member (`Switch 1: SYSTEM TEMPERATURE is OK`), when printed.
+    pub switch: Option<u32>,
+    /// `SYSTEM`, `Inlet`, `ASIC`, `POWER SUPPLY 1A`; empty for the 3750's `TEMPERATURE is OK`.
+    pub sensor: String,
+    /// `OK`, `Not Present`, `FAULTY`... from a status line.
+    pub status: Option<String>,
+    /// `... Temperature Value: 31 Degree Celsius`.
+    pub value: Option<i32>,
+    /// `GREEN`, `YELLOW`, `RED`.
+    pub state: Option<String>,
+    /// Yellow threshold, °C.
+    pub yellow_threshold: Option<i32>,
+    /// Red threshold, °C.
+    pub red_threshold: Option<i32>,
+}
+
+/// One row of the power supply table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IosPowerSupply {
+    /// Supply (`1A`: switch 1, bay A).
+    pub sw: String,
+    /// Product ID, `None` for an empty bay.
+    pub pid: Option<String>,
+    /// Serial number.
+    pub serial: Option<String>,
+    /// `OK`, `Not Present`, `No Input Power`...
+    pub status: String,
+    /// `Good` / `Bad`: system power.
+    pub sys_pwr: Option<String>,
+    /// `Good` / `Bad` / `n/a`: PoE power.
+    pub poe_pwr: Option<String>,
+    /// Watts as printed (`750`, `250/775`).
+    pub watts: Option<String>,
+}
+
+/// `31 Degree Celsius` → 31.
+fn celsius(v: &str) -> Option<i32> {
+    v.split_whitespace().next()?.parse().ok()
+}
+
+/// Parses IOS / IOS-XE `show environment all` (also `show env all`) of a Catalyst switch. Lines
+/// of other layouts are ignored.
+///
+/// ```
+/// use hermes_netdev::show::parse_ios_show_environment_all;
+/// let env = parse_ios_show_environment_all("FAN is OK\nTEMPERATURE is OK\nTemperature Value: 28 Degree Celsius\nTemperature State: GREEN\nPOWER is OK\nRPS is NOT PRESENT\n");
+/// assert_eq!(env.fans[0].status, "OK");
+/// assert_eq!(env.temperatures[0].value, Some(28));
+/// assert_eq!(env.rps_status.as_deref(), Some("NOT PRESENT"));
+/// assert!(env.all_ok());
+/// ```
+pub fn parse_ios_show_environment_all(output: &str) -> IosEnvironment {
+    let mut env = IosEnvironment::default();
+    let mut supplies = false;
+    for line in output.lines() {
+        let t = line.trim();
+        if t.is_empty() {
+            continue;
+        }
+        // `Switch 1 ` / `Switch 1: ` before the subject.
+        let (switch, rest) = match t.strip_prefix("Switch ") {
+            Some(r) => {
+                let (n, r) = r.split_once(' ').unwrap_or((r, ""));
+                match n.trim_end_matches(':').parse::<u32>() {
+                    Ok(n) => (Some(n), r.trim()),
+                    Err(_) => (None, t),
+                }
+            }
+            None => (None, t),
+        };
+        let words: Vec<&str> = t.split_whitespace().collect();
+        if words.first() == Some(&"SW") && words.get(1) == Some(&"PID") {
+            supplies = true;
+            continue;
+        }
+        if words.first() == Some(&"SW") || t.starts_with('-') {
+            // Another table (the RPS one) or a rule.
+            supplies = words.first() != Some(&"SW") && supplies;
+            continue;
+        }
+        if supplies {
+            if words.len() >= 2 && words[1..].join(" ") == "Not Present" {
+                env.power_supplies.push(IosPowerSupply {
+                    sw: words[0].to_string(),
+                    pid: None,
+                    serial: None,
+                    status: "Not Present".into(),
+                    sys_pwr: None,
+                    poe_pwr: None,
+                    watts: None,
+                });
+                continue;
+            }
+            if words.len() >= 7 {
+                let n = words.len();
+                env.power_supplies.push(IosPowerSupply {
+                    sw: words[0].to_string(),
+                    pid: Some(words[1].to_string()),
+                    serial: Some(words[2].to_string()),
+                    status: words[3..n - 3].join(" "),
+                    sys_pwr: Some(words[n - 3].to_string()),
+                    poe_pwr: Some(words[n - 2].to_string()),
+                    watts: Some(words[n - 1].to_string()),
+                });
+                continue;
+            }
+            supplies = false;
+        }
+        if let Some(r) = rest.strip_prefix("FAN") {
+            let r = r.trim();
+            if let Some((fan, dir)) = r.split_once(" direction is ") {
+                if let Some(f) = env
+                    .fans
+                    .iter_mut()
+                    .find(|f| f.switch == switch && f.fan.as_deref() == Some(fan.trim()))
+                {
+                    f.direction = Some(dir.trim().to_string());
+                }
+                continue;
+            }
+            let (fan, status) = match r.strip_prefix("is ") {
+                Some(s) => (None, s),
+                None => match r.split_once(" is ") {
+                    Some((f, s)) => (Some(f.trim().to_string()), s),
+                    None => continue,
+                },
+            };
+            env.fans.push(IosFan {
+                switch,
+                fan,
+                status: status.trim().to_string(),
+                direction: None,
+            });
+            continue;
+        }
+        if let Some(s) = rest.strip_prefix("POWER is ") {
+            env.power_status = Some(s.trim().to_string());
+            continue;
+        }
+        if let Some(s) = rest.strip_prefix("RPS is ") {
+            env.rps_status = Some(s.trim().to_string());
+            continue;
+        }
+        // `SYSTEM TEMPERATURE is OK`, `TEMPERATURE is OK`, `POWER SUPPLY 1A TEMPERATURE: OK`.
+        let status_line = rest
+            .split_once("TEMPERATURE is ")
+            .or_else(|| rest.split_once("TEMPERATURE: "));
+        if let Some((sensor, status)) = status_line {
+            env.temperatures.push(IosTemperature {
+                switch,
+                sensor: sensor.trim().to_string(),
+                status: Some(status.trim().to_string()),
+                value: None,
+                state: None,
+                yellow_threshold: None,
+                red_threshold: None,
+            });
+            continue;
+        }
+        let Some((key, value)) = t.split_once(':') else {
+            continue;
+        };
+        let (key, value) = (key.trim(), value.trim());
+        if let Some(sensor) = key.strip_suffix("Temperature Value") {
+            let sensor = sensor.trim();
+            // The reading of the status line just before it (`SYSTEM TEMPERATURE is OK` then
+            // `System Temperature Value`), or a sensor of its own (`Inlet`, `ASIC`).
+            let last = env.temperatures.last_mut().filter(|l| {
+                l.value.is_none() && (l.sensor.is_empty() || l.sensor.eq_ignore_ascii_case(sensor))
+            });
+            match last {
+                Some(l) => l.value = celsius(value),
+                None => env.temperatures.push(IosTemperature {
+                    switch: None,
+                    sensor: sensor.to_string(),
+                    status: None,
+                    value: celsius(value),
+                    state: None,
+                    yellow_threshold: None,
+                    red_threshold: None,
+                }),
+            }
+        } else if let Some(l) = env.temperatures.last_mut() {
+            if key.ends_with("Temperature State") {
+                l.state = Some(value.to_string());
+            } else if key == "Yellow Threshold" {
+                l.yellow_threshold = celsius(value);
+            } else if key == "Red Threshold" {
+                l.red_threshold = celsius(value);
+            }
+        }
+    }
+    env
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalyst_3850_stack_member_lines_and_supply_table() {
+        // genieparser iosxe cat3k/c3850 ShowEnvironmentAll golden_output1 and iosxe ShowEnvAll
+        // golden_output: `Switch N` prefixes, power-supply fans, fan directions, readings of
+        // several sensors, the supply table with an empty bay, the RPS table after it.
+        let env = parse_ios_show_environment_all(
+            "show environment all\n\
+             Switch 1 FAN 1 is OK\n\
+             Switch 1 FAN 2 is OK\n\
+             FAN PS-1 is OK\n\
+             FAN PS-2 is NOT PRESENT\n\
+             Switch 1: SYSTEM TEMPERATURE is OK\n\
+             Inlet Temperature Value: 31 Degree Celsius\n\
+             Temperature State: GREEN\n\
+             Yellow Threshold : 46 Degree Celsius\n\
+             Red Threshold    : 56 Degree Celsius\n\
+             \n\
+             ASIC Temperature Value: 36 Degree Celsius\n\
+             Temperature State: GREEN\n\
+             Yellow Threshold : 105 Degree Celsius\n\
+             Red Threshold    : 125 Degree Celsius\n\
+             Switch 1 FAN 1 direction is Front to Back\n\
+             POWER SUPPLY 1B TEMPERATURE: Not Present\n\
+             SW  PID                 Serial#     Status           Sys Pwr  PoE Pwr  Watts\n\
+             --  ------------------  ----------  ---------------  -------  -------  -----\n\
+             1A  PWR-C3-750WAC-R     QCS22123Y8E  OK              Good     Good     750\n\
+             1B  Not Present\n\
+             SW   Status          RPS Name          RPS Serial#  RPS Port#\n\
+             --   -------------   ----------------  -----------  ---------\n\
+             1    Not Present     <>\n",
+        );
+        assert_eq!(env.fans.len(), 4);
+        assert_eq!(env.fans[0].switch, Some(1));
+        assert_eq!(env.fans[0].fan.as_deref(), Some("1"));
+        assert_eq!(env.fans[0].direction.as_deref(), Some("Front to Back"));
+        assert_eq!(env.fans[3].fan.as_deref(), Some("PS-2"));
+        assert_eq!(env.fans[3].status, "NOT PRESENT");
+        let t = &env.temperatures;
+        assert_eq!(t.len(), 4);
+        assert_eq!((t[0].sensor.as_str(), t[0].switch), ("SYSTEM", Some(1)));
+        assert_eq!(t[1].sensor, "Inlet");
+        assert_eq!(
+            (t[1].value, t[1].yellow_threshold, t[1].red_threshold),
+            (Some(31), Some(46), Some(56))
+        );
+        assert_eq!((t[2].sensor.as_str(), t[2].value), ("ASIC", Some(36)));
+        assert_eq!(t[3].sensor, "POWER SUPPLY 1B");
+        assert_eq!(t[3].status.as_deref(), Some("Not Present"));
+        assert_eq!(env.power_supplies.len(), 2);
+        assert_eq!(
+            env.power_supplies[0].pid.as_deref(),
+            Some("PWR-C3-750WAC-R")
+        );
+        assert_eq!(env.power_supplies[0].watts.as_deref(), Some("750"));
+        assert_eq!(env.power_supplies[1].status, "Not Present");
+        assert!(!env.all_ok());
+    }
+
+    #[test]
+    fn catalyst_3750_single_status_lines() {
+        // The Catalyst 3750 layout: one FAN / TEMPERATURE / POWER / RPS line, the system reading
+        // under `TEMPERATURE is OK`. Written by hand after that layout: no capture under a
+        // licence allowing redistribution was found (ntc-templates has no template for it).
+        let env = parse_ios_show_environment_all(
+            "FAN is OK\nTEMPERATURE is OK\nTemperature Value: 33 Degree Celsius\nTemperature State: GREEN\nYellow Threshold : 54 Degree Celsius\nRed Threshold    : 64 Degree Celsius\nPOWER is OK\nRPS is NOT PRESENT\n",
+        );
+        assert_eq!(env.fans.len(), 1);
+        assert!(env.fans[0].fan.is_none() && env.fans[0].switch.is_none());
+        assert_eq!(env.temperatures.len(), 1);
+        let t = &env.temperatures[0];
+        assert_eq!(
+            (t.value, t.state.as_deref(), t.red_threshold),
+            (Some(33), Some("GREEN"), Some(64))
+        );
+        assert_eq!(env.power_status.as_deref(), Some("OK"));
+        assert_eq!(env.rps_status.as_deref(), Some("NOT PRESENT"));
+        assert!(env.all_ok());
+    }
+
+    #[test]
+    fn nexus_9800_absent_supplies_and_modelless_fans() {
+        // genieparser nxos ShowEnvironment golden1: power-supply fans printed without a model
+        // (the hardware version was taken for it), empty slots (`------------`, `Absent`), and the
+        // module power table, with decimal watts, after the supplies (not supplies).
+        let env = parse_nxos_show_environment(
+            "Fan:\n\
+             ---------------------------------------------------------------------------\n\
+             Fan             Model                Hw     Direction       Status\n\
+             ---------------------------------------------------------------------------\n\
+             Fan1(sys_fan1)  N9K-C9808-FAN-A      1.0    front-to-back   Ok\n\
+             Fan_in_PS1                           --     front-to-back   Absent\n\
+             Fan_in_PS6                           --     front-to-back   Shutdown\n\
+             Fan Zone Speed: Zone 1: 0x80\n\
+             Fan Air Filter : NotSupported\n\
+             \n\
+             \n\
+             Power Supply:\n\
+             Voltage: 54 Volts\n\
+             Power                      Actual             Actual        Total\n\
+             Supply    Model            Output             Input        Capacity     Status\n\
+             \x20                          (Watts )           (Watts )     (Watts )\n\
+             -------  ----------  ---------------  ------  ----------  --------------------\n\
+             1        ------------            0 W                0 W         0 W   Absent\n\
+             4        NXK-HV-6.3KW20A-A     429 W              475 W      3150 W      Ok\n\
+             \n\
+             \n\
+             \x20                                 Actual        Power\n\
+             Module    Model                     Draw    Allocated    Status\n\
+             \x20                                (Watts )     (Watts )\n\
+             -------  -------------------  -----------  -----------  --------------\n\
+             1        N9K-X9836DM-A           597.00 W     2435.94 W    Powered-Up\n\
+             27       N9K-C9800-SUP-A          75.00 W      94.50 W    Powered-Up\n",
+        );
+        assert_eq!(env.fans.len(), 3);
+        assert_eq!(env.fans[0].fan_model.as_deref(), Some("N9K-C9808-FAN-A"));
+        assert_eq!(env.fans[0].fan_hw, "1.0");
+        assert!(env.fans[1].fan_model.is_none());
+        assert_eq!(env.fans[1].fan_hw, "--");
+        assert_eq!(env.fans[2].fan_status, "Shutdown");
+        assert_eq!(env.power_supplies.len(), 2);
+        assert_eq!(env.power_supplies[0].power_supply_status, "Absent");
+        let p = &env.power_supplies[1];
+        assert_eq!(
+            (
+                p.power_supply_output,
+                p.power_supply_input,
+                p.power_supply_capacity
+            ),
+            (429.0, Some(475.0), 3150.0)
+        );
+        assert!(env.temperatures.is_empty());
+        assert!(!env.all_ok());
+    }
+}
