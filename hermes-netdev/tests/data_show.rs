@@ -155,6 +155,189 @@ fn spanning_tree_ports(text: &str) -> Value {
     Value::Array(rows)
 }
 
+/// A DOM reading as ntc-templates prints it: the value's text, `""` when absent.
+fn reading_text(v: &Value) -> Value {
+    v.get("text").cloned().unwrap_or_else(|| "".into())
+}
+
+/// ntc-templates' `cisco_ios_show_interface_transceiver`: each reading as printed.
+fn ios_transceiver_rows(text: &str) -> Value {
+    let mut v = many(show::parse_ios_show_interfaces_transceiver(text));
+    for rec in v.as_array_mut().into_iter().flatten() {
+        let o = rec.as_object_mut().unwrap();
+        for k in ["temperature", "voltage", "current", "tx_pwr", "rx_pwr"] {
+            let r = reading_text(&o[k]);
+            o.insert(k.into(), r);
+        }
+    }
+    v
+}
+
+/// ntc-templates' `cisco_nxos_show_interface_transceiver`: the identity of each port, `""` for
+/// what is not printed.
+fn nxos_transceiver_rows(text: &str) -> Value {
+    let mut v = many(show::parse_nxos_show_interface_transceiver(text));
+    for rec in v.as_array_mut().into_iter().flatten() {
+        let o = rec.as_object_mut().unwrap();
+        o.remove("dom");
+        for x in o.values_mut() {
+            if x.is_null() {
+                *x = "".into();
+            }
+        }
+    }
+    v
+}
+
+/// ntc-templates' `cisco_nxos_show_interface_transceiver_details`: one record per DOM lane with
+/// `<measure>_value`, `_alarm_high`, `_alarm_low`, `_warn_high`, `_warn_low`.
+fn nxos_transceiver_dom_rows(text: &str) -> Value {
+    let mut rows = Vec::new();
+    for port in show::parse_nxos_show_interface_transceiver(text) {
+        for lane in &port.dom {
+            let lane_v = serde_json::to_value(lane).unwrap();
+            let mut rec = serde_json::Map::new();
+            rec.insert("interface".into(), port.interface.clone().into());
+            let l = lane.lane.map(|n| n.to_string()).unwrap_or_default();
+            rec.insert("lane".into(), l.into());
+            for (field, prefix) in [
+                ("temperature", "temperature"),
+                ("voltage", "voltage"),
+                ("current", "amps"),
+                ("rx_power", "rx"),
+                ("tx_power", "tx"),
+            ] {
+                let m = &lane_v[field];
+                for (part, suffix) in [
+                    ("current", "value"),
+                    ("alarm_high", "alarm_high"),
+                    ("alarm_low", "alarm_low"),
+                    ("warn_high", "warn_high"),
+                    ("warn_low", "warn_low"),
+                ] {
+                    rec.insert(format!("{prefix}_{suffix}"), reading_text(&m[part]));
+                }
+            }
+            rows.push(Value::Object(rec));
+        }
+    }
+    Value::Array(rows)
+}
+
+/// `Some(s)` as a JSON string, `None` as `""`.
+fn text_or_empty(s: Option<&str>) -> Value {
+    s.unwrap_or_default().into()
+}
+
+/// ntc-templates' `cisco_ios_show_cdp_neighbors_detail`: the device ID as `neighbor_name`, the
+/// first entry address as `mgmt_address` (the template reads an IPv4 or dotted address on the
+/// line after `Entry address(es):`), the version's first line as `neighbor_description`.
+fn ios_cdp_detail_rows(text: &str) -> Value {
+    let rows = show::parse_show_cdp_neighbors_detail(text)
+        .iter()
+        .map(|n| {
+            let first = n.interface_addresses.first().map(String::as_str);
+            serde_json::json!({
+                "neighbor_name": n.device_id,
+                "mgmt_address": text_or_empty(first.filter(|a| !a.contains(':'))),
+                "platform": text_or_empty(n.platform.as_deref()),
+                "neighbor_interface": text_or_empty(n.neighbor_interface.as_deref()),
+                "local_interface": text_or_empty(n.local_interface.as_deref()),
+                "neighbor_description": text_or_empty(n.description()),
+                "capabilities": text_or_empty(n.capabilities.as_deref()),
+            })
+        })
+        .collect();
+    Value::Array(rows)
+}
+
+/// ntc-templates' `cisco_nxos_show_cdp_neighbors_detail`: the device ID as `chassis_id`, the
+/// system name as `neighbor_name`, the first interface / management address.
+fn nxos_cdp_detail_rows(text: &str) -> Value {
+    let rows = show::parse_show_cdp_neighbors_detail(text)
+        .iter()
+        .map(|n| {
+            serde_json::json!({
+                "chassis_id": n.device_id,
+                "neighbor_name": text_or_empty(n.system_name.as_deref()),
+                "mgmt_address": text_or_empty(n.management_addresses.first().map(String::as_str)),
+                "interface_ip": text_or_empty(n.interface_addresses.first().map(String::as_str)),
+                "platform": text_or_empty(n.platform.as_deref()),
+                "neighbor_interface": text_or_empty(n.neighbor_interface.as_deref()),
+                "local_interface": text_or_empty(n.local_interface.as_deref()),
+                "neighbor_description": text_or_empty(n.description()),
+                "capabilities": text_or_empty(n.capabilities.as_deref()),
+            })
+        })
+        .collect();
+    Value::Array(rows)
+}
+
+/// ntc-templates' `cisco_ios_show_lldp_neighbors_detail`: `Port id` as `neighbor_port_id`, the
+/// port description as `neighbor_interface`, the last IPv4 management address (the template's
+/// `IP:` rule keeps the last match), the description's first line.
+fn ios_lldp_detail_rows(text: &str) -> Value {
+    let rows = show::parse_show_lldp_neighbors_detail(text)
+        .iter()
+        .map(|n| {
+            let s = |v: &Option<String>| text_or_empty(v.as_deref());
+            let num = |v: Option<u32>| Value::from(v.map(|n| n.to_string()).unwrap_or_default());
+            let v4 = n
+                .management_addresses
+                .iter()
+                .rev()
+                .find(|a| !a.contains(':'));
+            serde_json::json!({
+                "local_interface": s(&n.local_interface),
+                "chassis_id": s(&n.chassis_id),
+                "neighbor_port_id": s(&n.port_id),
+                "neighbor_interface": s(&n.port_description),
+                "neighbor_name": s(&n.system_name),
+                "neighbor_description": text_or_empty(n.description()),
+                "capabilities": s(&n.capabilities),
+                "mgmt_address": text_or_empty(v4.map(String::as_str)),
+                "vlan_id": num(n.vlan_id.map(u32::from)),
+                "mac_address": s(&n.mac_address),
+                "serial": s(&n.serial),
+                "manufacturer": s(&n.manufacturer),
+                "hw_revision": s(&n.hw_revision),
+                "fw_revision": s(&n.fw_revision),
+                "sw_revision": s(&n.sw_revision),
+                "platform": s(&n.platform),
+                "power_pair": s(&n.power_pair),
+                "power_class": s(&n.power_class),
+                "power_device_type": s(&n.power_device_type),
+                "power_priority": s(&n.power_priority),
+                "power_source": s(&n.power_source),
+                "power_requested": num(n.power_requested),
+            })
+        })
+        .collect();
+    Value::Array(rows)
+}
+
+/// ntc-templates' `cisco_nxos_show_lldp_neighbors_detail`: `Port id` as `neighbor_interface`,
+/// the first management address.
+fn nxos_lldp_detail_rows(text: &str) -> Value {
+    let rows = show::parse_show_lldp_neighbors_detail(text)
+        .iter()
+        .map(|n| {
+            let s = |v: &Option<String>| text_or_empty(v.as_deref());
+            serde_json::json!({
+                "neighbor_name": s(&n.system_name),
+                "local_interface": s(&n.local_interface),
+                "neighbor_interface": s(&n.port_id),
+                "chassis_id": s(&n.chassis_id),
+                "mgmt_address": text_or_empty(n.management_addresses.first().map(String::as_str)),
+                "neighbor_description": text_or_empty(n.description()),
+                "capabilities": s(&n.capabilities),
+                "vlan_id": n.vlan_id.map(|v| v.to_string()).unwrap_or_default(),
+            })
+        })
+        .collect();
+    Value::Array(rows)
+}
+
 /// (ntc-templates platform, command directory, parser).
 const PARSERS: &[(&str, &str, Parser)] = &[
     ("cisco_nxos", "show_version", |t| {
@@ -273,6 +456,50 @@ const PARSERS: &[(&str, &str, Parser)] = &[
     ("cisco_nxos", "show_module", |t| {
         many(show::parse_nxos_show_module(t))
     }),
+    ("cisco_ios", "show_switch_detail", |t| {
+        many(show::parse_ios_show_switch(t).members)
+    }),
+    ("cisco_ios", "show_power_inline", |t| {
+        many(show::parse_ios_show_power_inline(t).ports)
+    }),
+    (
+        "cisco_ios",
+        "show_interface_transceiver",
+        ios_transceiver_rows,
+    ),
+    (
+        "cisco_nxos",
+        "show_interface_transceiver",
+        nxos_transceiver_rows,
+    ),
+    (
+        "cisco_nxos",
+        "show_interface_transceiver_details",
+        nxos_transceiver_dom_rows,
+    ),
+    (
+        "cisco_ios",
+        "show_cdp_neighbors_detail",
+        ios_cdp_detail_rows,
+    ),
+    (
+        "cisco_nxos",
+        "show_cdp_neighbors_detail",
+        nxos_cdp_detail_rows,
+    ),
+    (
+        "cisco_ios",
+        "show_lldp_neighbors_detail",
+        ios_lldp_detail_rows,
+    ),
+    (
+        "cisco_nxos",
+        "show_lldp_neighbors_detail",
+        nxos_lldp_detail_rows,
+    ),
+    ("fortinet", "get_router_info_bgp_summary", |t| {
+        many(show::parse_fortios_bgp_summary(t).neighbors)
+    }),
     ("cisco_nxos", "show_environment", nxos_environment_rows),
 ];
 
@@ -329,6 +556,18 @@ const NOT_IN_TEMPLATE: &[(&str, &str, &str)] = &[
     ("cisco_nxos", "show_module", "mac_address"),
     ("cisco_nxos", "show_module", "serial_number"),
     ("cisco_nxos", "show_module", "online_diag_status"),
+    // The `*` before the member the session runs on.
+    ("cisco_ios", "show_switch_detail", "local"),
+    // The Catalyst 4500 `From PS` column (the template keeps `To Device`), the 6800 priority.
+    ("cisco_ios", "show_power_inline", "power_from_ps"),
+    ("cisco_ios", "show_power_inline", "priority"),
+    // The template reads the neighbor, AS, Up/Down and State/PfxRcd columns only.
+    ("fortinet", "get_router_info_bgp_summary", "version"),
+    ("fortinet", "get_router_info_bgp_summary", "msg_rcvd"),
+    ("fortinet", "get_router_info_bgp_summary", "msg_sent"),
+    ("fortinet", "get_router_info_bgp_summary", "tbl_ver"),
+    ("fortinet", "get_router_info_bgp_summary", "in_q"),
+    ("fortinet", "get_router_info_bgp_summary", "out_q"),
 ];
 
 /// Samples no parser is expected to read, with the reason. Keep this rare.
@@ -390,6 +629,38 @@ fn ntc_defect(platform: &str, command: &str, key: &str, got: &Value, want: &Valu
             text("tx_jumbo_packets").is_empty()
                 && text(key).parse::<u64>().is_ok()
                 && want.as_str().is_some_and(|w| w.parse::<u64>().is_ok())
+        }
+        // `Value MANUFACTURER (\S+)` / `Value PART_NUMBER (\S+)`: a vendor name or part number
+        // of several words (`name is Arista Networks`, `part number is WDM QSFP+-40G-SR`) is
+        // cut to its first word.
+        ("cisco_nxos", "show_interface_transceiver", "manufacturer" | "part_number") => {
+            let (got, w) = (text(key), want.as_str().unwrap_or_default());
+            !w.is_empty() && got.contains(' ') && got.split_whitespace().next() == Some(w)
+        }
+        // The status is read from `transceiver is X` only: a Nexus 5000 Fibre Channel port's
+        // `fc1/48 sfp is present` leaves it empty.
+        ("cisco_nxos", "show_interface_transceiver", "status") => {
+            want.as_str() == Some("")
+                && text("interface").starts_with("fc")
+                && !text(key).is_empty()
+        }
+        // `^Platform\s*:\s*${PLATFORM}\s*,` with a greedy `(.*)`: the blanks before the comma
+        // (`Platform: Cisco ,  Capabilities: ...`) stay on the value; Hermes trims them.
+        ("cisco_ios", "show_cdp_neighbors_detail", "platform") => {
+            let (got, w) = (text(key), want.as_str().unwrap_or_default());
+            !got.is_empty() && w != got && w.trim_end() == got
+        }
+        // The template reads power only after `Power via MDI:`; the PoE+ TLV block (`PoE+
+        // Power-via-MDI TLV:`, which prints the class as `Class 4`) is skipped line by line.
+        (
+            "cisco_ios",
+            "show_lldp_neighbors_detail",
+            "power_pair" | "power_class" | "power_device_type" | "power_priority" | "power_source"
+            | "power_requested",
+        ) => {
+            want.as_str() == Some("")
+                && !text(key).is_empty()
+                && text("power_class").starts_with("Class ")
         }
         _ => false,
     }
@@ -686,6 +957,40 @@ fn nxos_show_module() {
 }
 
 #[test]
+fn ios_show_switch_detail() {
+    assert_eq!(check("cisco_ios", "show_switch_detail"), 6);
+}
+
+#[test]
+fn ios_show_power_inline() {
+    assert_eq!(check("cisco_ios", "show_power_inline"), 7);
+}
+
+#[test]
+fn interface_transceiver() {
+    assert_eq!(check("cisco_ios", "show_interface_transceiver"), 2);
+    assert_eq!(check("cisco_nxos", "show_interface_transceiver"), 8);
+    assert_eq!(check("cisco_nxos", "show_interface_transceiver_details"), 1);
+}
+
+#[test]
+fn cdp_neighbors_detail() {
+    assert_eq!(check("cisco_ios", "show_cdp_neighbors_detail"), 2);
+    assert_eq!(check("cisco_nxos", "show_cdp_neighbors_detail"), 4);
+}
+
+#[test]
+fn lldp_neighbors_detail() {
+    assert_eq!(check("cisco_ios", "show_lldp_neighbors_detail"), 9);
+    assert_eq!(check("cisco_nxos", "show_lldp_neighbors_detail"), 2);
+}
+
+#[test]
+fn fortios_bgp_summary() {
+    assert_eq!(check("fortinet", "get_router_info_bgp_summary"), 1);
+}
+
+#[test]
 fn nxos_show_vpc() {
     assert_eq!(check("cisco_nxos", "show_vpc"), 1);
 }
@@ -925,6 +1230,128 @@ fn ntc_defect_rule_nxos_interface() {
 
 /// Each [`ntc_dropped`] rule drops exactly the records the real sample shows the template
 /// dropping, and no other.
+/// The NX-OS transceiver rules on the real samples that show them: exactly the multi-word vendor
+/// names and part numbers, and the Fibre Channel port, against ntc-templates' own values.
+#[test]
+fn ntc_defect_rule_nxos_transceiver() {
+    let (platform, command) = ("cisco_nxos", "show_interface_transceiver");
+    let dir = "cisco_nxos_show_interface_transceiver";
+    let mut judged = BTreeMap::new();
+    for file in [
+        "cisco_nxos_show_interface_transceiver.raw",
+        "cisco_nxos_show_interface_transceiver2.raw",
+        "cisco_nxos_show_interface_transceiver_fc_n5k.raw",
+    ] {
+        let text = own_sample(dir, file);
+        let got = nxos_transceiver_rows(&text);
+        let want = expected(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/data/ntc")
+                .join(dir)
+                .join(file),
+        );
+        for (g, w) in got.as_array().unwrap().iter().zip(want.as_array().unwrap()) {
+            for key in ["manufacturer", "part_number", "status", "serial", "type"] {
+                if g[key] != w[key] {
+                    assert!(
+                        ntc_defect(platform, command, key, g, &w[key]),
+                        "{file} {key}: {g}"
+                    );
+                    *judged.entry(key).or_insert(0) += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(judged.get("manufacturer"), Some(&1), "Arista Networks");
+    assert_eq!(
+        judged.get("part_number"),
+        Some(&2),
+        "WDM QSFP+-40G-SR twice"
+    );
+    assert_eq!(judged.get("status"), Some(&1), "fc1/48 sfp is present");
+    assert_eq!(judged.len(), 3);
+    // A one-word value cut nowhere, or another first word, is not the defect.
+    let g = serde_json::json!({"interface": "Ethernet1/1", "manufacturer": "CISCO-FINISAR", "status": "present"});
+    assert!(!ntc_defect(
+        platform,
+        command,
+        "manufacturer",
+        &g,
+        &"CISCO".into()
+    ));
+    assert!(!ntc_defect(platform, command, "status", &g, &"".into()));
+}
+
+/// The LLDP PoE+ TLV rule on the real samples: it covers the six power values of the one
+/// neighbor that prints the PoE+ TLV (sample 1), and none of the `Power via MDI` values ntc-templates
+/// reads (sample 5).
+#[test]
+fn ntc_defect_rule_lldp_poe_plus_tlv() {
+    let dir = "cisco_ios_show_lldp_neighbors_detail";
+    let lldp = ("cisco_ios", "show_lldp_neighbors_detail");
+    let mut judged = 0;
+    for file in [
+        "cisco_ios_show_lldp_neighbors_detail1.raw",
+        "cisco_ios_show_lldp_neighbors_detail5.raw",
+    ] {
+        let got = ios_lldp_detail_rows(&own_sample(dir, file));
+        let want = expected(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/data/ntc")
+                .join(dir)
+                .join(file),
+        );
+        for (g, w) in got.as_array().unwrap().iter().zip(want.as_array().unwrap()) {
+            for (k, wv) in w.as_object().unwrap() {
+                if g[k] != *wv {
+                    assert!(ntc_defect(lldp.0, lldp.1, k, g, wv), "{file} {k}");
+                    judged += 1;
+                } else if k.starts_with("power_") && !wv.as_str().unwrap().is_empty() {
+                    // `Power via MDI` values: read by both, and not the PoE+ form.
+                    assert!(!ntc_defect(lldp.0, lldp.1, k, g, &"".into()), "{file} {k}");
+                }
+            }
+        }
+    }
+    assert_eq!(judged, 6);
+}
+
+/// The CDP platform rule on the real sample that shows it: exactly the one `Platform: Cisco ,`
+/// row, against ntc-templates' own value.
+#[test]
+fn ntc_defect_rule_cdp_platform_blank() {
+    let (dir, file) = (
+        "cisco_ios_show_cdp_neighbors_detail",
+        "cisco_ios_show_cdp_neighbors_detail.raw",
+    );
+    let got = ios_cdp_detail_rows(&own_sample(dir, file));
+    let want = expected(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/ntc")
+            .join(dir)
+            .join(file),
+    );
+    let mut judged = Vec::new();
+    for (g, w) in got.as_array().unwrap().iter().zip(want.as_array().unwrap()) {
+        if g["platform"] != w["platform"] {
+            let cdp = ("cisco_ios", "show_cdp_neighbors_detail");
+            assert!(ntc_defect(cdp.0, cdp.1, "platform", g, &w["platform"]));
+            judged.push(g["platform"].clone());
+        }
+    }
+    assert_eq!(judged, ["Cisco"]);
+    let g = serde_json::json!({"platform": "Cisco"});
+    let cdp = ("cisco_ios", "show_cdp_neighbors_detail");
+    assert!(!ntc_defect(
+        cdp.0,
+        cdp.1,
+        "platform",
+        &g,
+        &"Cisco 3825".into()
+    ));
+    assert!(!ntc_defect(cdp.0, cdp.1, "platform", &g, &"Cisco".into()));
+}
+
 #[test]
 fn ntc_dropped_rule() {
     let text = own_sample(
@@ -1107,6 +1534,16 @@ mod robustness {
             let _ = hermes_netdev::show::parse_ios_show_ntp_associations(&text);
             let _ = hermes_netdev::show::parse_nxos_show_ntp_peer_status(&text);
             let _ = hermes_netdev::firmware::FirmwareVersion::parse(&text);
+            // No ntc-templates sample for these FortiOS outputs nor IOS `show interfaces
+            // transceiver detail`; their cases are in their unit tests.
+            let _ = hermes_netdev::show::parse_fortios_performance_status(&text);
+            let _ = hermes_netdev::show::parse_fortios_hardware_status(&text);
+            let _ = hermes_netdev::show::parse_ios_show_interfaces_transceiver_detail(&text);
+            // No ntc-templates sample for the trunk tables; genieparser's cases are in its unit tests.
+            let trunks = hermes_netdev::show::parse_show_interfaces_trunk(&text);
+            for list in trunks.iter().filter_map(|p| p.vlans_allowed.as_deref()) {
+                let _ = hermes_netdev::show::vlan_ids(list);
+            }
         }
     }
 }

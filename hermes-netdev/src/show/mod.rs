@@ -44,6 +44,17 @@
 //! | NX-OS `show environment` | [`parse_nxos_show_environment`] → [`NxosEnvironment`] |
 //! | IOS `show environment all` (Catalyst) | [`parse_ios_show_environment_all`] → [`IosEnvironment`] |
 //! | IOS / NX-OS `show spanning-tree` | [`parse_show_spanning_tree`] → [`SpanningTreeInstance`] |
+//! | IOS `show interfaces trunk` / NX-OS `show interface trunk` | [`parse_show_interfaces_trunk`] → [`TrunkPort`] |
+//! | IOS `show switch` / `show switch detail` | [`parse_ios_show_switch`] → [`SwitchStack`] |
+//! | IOS `show power inline` | [`parse_ios_show_power_inline`] → [`PowerInline`] |
+//! | IOS `show interfaces transceiver` | [`parse_ios_show_interfaces_transceiver`] → [`IosTransceiverDom`] |
+//! | IOS `show interfaces transceiver detail` | [`parse_ios_show_interfaces_transceiver_detail`] → [`IosTransceiverDetail`] |
+//! | NX-OS `show interface transceiver [details]` | [`parse_nxos_show_interface_transceiver`] → [`NxosTransceiver`] |
+//! | IOS / NX-OS `show cdp neighbors detail` | [`parse_show_cdp_neighbors_detail`] → [`CdpNeighborDetail`] |
+//! | IOS / NX-OS `show lldp neighbors detail` | [`parse_show_lldp_neighbors_detail`] → [`LldpNeighborDetail`] |
+//! | FortiOS `get system performance status` | [`parse_fortios_performance_status`] → [`FortiosPerformance`] |
+//! | FortiOS `get hardware status` | [`parse_fortios_hardware_status`] → [`FortiosHardwareStatus`] |
+//! | FortiOS `get router info bgp summary` | [`parse_fortios_bgp_summary`] → [`FortiosBgpSummary`] |
 //!
 //! Field names follow ntc-templates' parsed samples (lowercased as they are); the tests compare the
 //! ntc-templates samples in `../shared/data/netdev/ntc-templates` and `tests/data/ntc` with the
@@ -54,7 +65,9 @@ mod acl;
 mod arp;
 mod bgp_summary;
 mod environment;
+mod fortios_bgp;
 mod fortios_ops;
+mod fortios_system;
 mod interface;
 mod interface_status;
 mod inventory;
@@ -64,14 +77,19 @@ mod ip_interface;
 mod mac_table;
 mod module;
 mod neighbors;
+mod neighbors_detail;
 mod ntp;
 mod nxos_interface;
 mod ospf_neighbor;
 mod port_channel;
+mod power_inline;
 mod processes_cpu;
 mod redundancy;
 mod routing;
 mod spanning_tree;
+mod switch_stack;
+mod transceiver;
+mod trunk;
 mod version;
 mod vlan;
 mod vpc;
@@ -88,8 +106,13 @@ pub use environment::{
     parse_ios_show_environment_all, parse_nxos_show_environment, IosEnvironment, IosFan,
     IosPowerSupply, IosTemperature, NxosEnvironment, NxosFan, NxosPowerSupply, NxosTemperature,
 };
+pub use fortios_bgp::{parse_fortios_bgp_summary, FortiosBgpNeighbor, FortiosBgpSummary};
 pub use fortios_ops::{
     parse_fortios_arp, parse_fortios_ha_status, FortiosArpEntry, FortiosHaMember, FortiosHaStatus,
+};
+pub use fortios_system::{
+    parse_fortios_hardware_status, parse_fortios_performance_status, FortiosCpuStates,
+    FortiosHardwareStatus, FortiosNetworkUsage, FortiosPerformance, FortiosWindowed,
 };
 pub use interface::{parse_fortios_system_interface, FortiosInterface};
 pub use interface_status::{parse_show_interface_status, InterfaceStatusRow};
@@ -107,6 +130,10 @@ pub use module::{parse_nxos_show_module, NxosModule};
 pub use neighbors::{
     parse_show_cdp_neighbors, parse_show_lldp_neighbors, CdpNeighbor, LldpNeighbor,
 };
+pub use neighbors_detail::{
+    parse_show_cdp_neighbors_detail, parse_show_lldp_neighbors_detail, CdpNeighborDetail,
+    LldpNeighborDetail,
+};
 pub use ntp::{
     parse_ios_show_ntp_associations, parse_nxos_show_ntp_peer_status, IosNtpAssociation,
     NxosNtpPeer,
@@ -117,6 +144,7 @@ pub use ospf_neighbor::{
     NxosOspfNeighbor,
 };
 pub use port_channel::{parse_port_channel_summary, PortChannelRow};
+pub use power_inline::{parse_ios_show_power_inline, PoeBudget, PoePort, PowerInline};
 pub use processes_cpu::{parse_ios_show_processes_cpu, IosProcessCpu, IosProcessesCpu};
 pub use redundancy::{
     parse_ios_show_standby, parse_ios_show_vrrp_brief, parse_nxos_show_hsrp, IosStandbyGroup,
@@ -124,6 +152,13 @@ pub use redundancy::{
 };
 pub use routing::{parse_fortios_routing_table, parse_nxos_show_ip_route, FortiosRoute, NxosRoute};
 pub use spanning_tree::{parse_show_spanning_tree, SpanningTreeInstance, SpanningTreePort};
+pub use switch_stack::{parse_ios_show_switch, StackMember, SwitchStack};
+pub use transceiver::{
+    parse_ios_show_interfaces_transceiver, parse_ios_show_interfaces_transceiver_detail,
+    parse_nxos_show_interface_transceiver, DomMeasurement, DomReading, IosTransceiverDetail,
+    IosTransceiverDom, NxosDomLane, NxosTransceiver,
+};
+pub use trunk::{parse_show_interfaces_trunk, vlan_ids, TrunkPort};
 pub use version::{
     parse_fortios_system_status, parse_ios_show_version, parse_nxos_show_version, parse_version,
     FortiosSystemStatus, IosVersion, NxosVersion, VersionSummary,
