@@ -7,9 +7,9 @@
 //! 2. **media inserted**: the ISO URL is in the server's CD/DVD virtual media.
 //! 3. **boot once from CD**: the one-time boot override is `Cd`.
 //! 4. **power cycle**: the server is powered on (if off) or restarted (if on) with a reset it allows
-//!    (see [`crate::power`]: `ForceRestart`, else `PowerCycle`, else `GracefulRestart`). Where it
-//!    allows no restart (an HPE Cray EX node card: `ForceOff`, `Off`, `On`), the cycle is an
-//!    off-then-on one in two more steps: **power off** (the off is sent and the server reads `Off`,
+//!    (see [`crate::power`]: `ForceRestart`, else `PowerCycle`). Where it allows neither (an HPE
+//!    Cray EX node card: `ForceOff`, `Off`, `On`), the cycle is an off-then-on one (a forced off
+//!    where allowed, before a `GracefulRestart` a hung OS would ignore) in two more steps: **power off** (the off is sent and the server reads `Off`,
 //!    within the power timeout) and then the power-on. The chosen cycle is kept in the state file
 //!    before anything is sent, so a resumed run finishes the same cycle; the power-on (or restart)
 //!    is recorded as about to be sent *before* it is sent, so a re-run never sends a second power

@@ -8,10 +8,12 @@
 //!
 //! 1. `ForceRestart` (immediate and unambiguous: every service that offers it restarts at once);
 //! 2. else `PowerCycle` (a full power removal and restore: also a restart, slower on some BMCs);
-//! 3. else `GracefulRestart` (needs the running OS to cooperate, so it is not preferred);
-//! 4. else an off-then-on cycle: `ForceOff`, else the non-standard `Off` (Cray EX), else
-//!    `GracefulShutdown`; wait (a bounded poll) until `PowerState` reads `Off`; then `On`, else
-//!    `ForceOn`.
+//! 3. else a forced off-then-on cycle: `ForceOff`, else the non-standard `Off` (Cray EX); wait (a
+//!    bounded poll) until `PowerState` reads `Off`; then `On`, else `ForceOn`;
+//! 4. else `GracefulRestart`: it needs the running OS to cooperate (a hung or busy OS ignores it and
+//!    the server never boots the installer, while the power state still reads `On`), so a forced
+//!    off-then-on is preferred to it;
+//! 5. else `GracefulShutdown`, wait for `Off`, then the on.
 //!
 //! `PushPowerButton` is never used: it toggles, so re-sending it after an interruption could turn
 //! off a server that was just turned on. A service that lists no reset types at all (iBMC, whose
@@ -47,18 +49,10 @@ use crate::error::{IloError, Result};
 use crate::models::PowerState;
 use crate::system::{ResetType, SystemHandle};
 
-/// The resets that restart a running system in one request, most preferred first.
-const RESTARTS: [ResetType; 3] = [
-    ResetType::ForceRestart,
-    ResetType::PowerCycle,
-    ResetType::GracefulRestart,
-];
-/// The resets that power a system off, most preferred first.
-const OFFS: [ResetType; 3] = [
-    ResetType::ForceOff,
-    ResetType::Off,
-    ResetType::GracefulShutdown,
-];
+/// The resets that restart a running system in one request without the OS, most preferred first.
+const RESTARTS: [ResetType; 2] = [ResetType::ForceRestart, ResetType::PowerCycle];
+/// The resets that power a system off without the OS, most preferred first.
+const FORCED_OFFS: [ResetType; 2] = [ResetType::ForceOff, ResetType::Off];
 /// The resets that power a system on, most preferred first.
 const ONS: [ResetType; 2] = [ResetType::On, ResetType::ForceOn];
 
@@ -121,14 +115,24 @@ impl PowerCycle {
                 on: on.ok_or_else(|| unsupported("powered on"))?,
             }),
             PowerState::On | PowerState::PoweringOn => {
+                let restart = |reset| PowerCycle::Restart {
+                    reset,
+                    on: on.unwrap_or(ResetType::On),
+                };
                 if let Some(reset) = first(&RESTARTS) {
-                    return Ok(PowerCycle::Restart {
-                        reset,
-                        on: on.unwrap_or(ResetType::On),
-                    });
+                    return Ok(restart(reset));
                 }
-                match (first(&OFFS), on) {
-                    (Some(off), Some(on)) => Ok(PowerCycle::OffThenOn { off, on }),
+                if let (Some(off), Some(on)) = (first(&FORCED_OFFS), on) {
+                    return Ok(PowerCycle::OffThenOn { off, on });
+                }
+                if has(ResetType::GracefulRestart) {
+                    return Ok(restart(ResetType::GracefulRestart));
+                }
+                match (has(ResetType::GracefulShutdown), on) {
+                    (true, Some(on)) => Ok(PowerCycle::OffThenOn {
+                        off: ResetType::GracefulShutdown,
+                        on,
+                    }),
                     _ => Err(unsupported("power-cycled")),
                 }
             }
@@ -364,6 +368,18 @@ mod tests {
             .unwrap(),
             PowerCycle::Restart {
                 reset: ResetType::PowerCycle,
+                on: ResetType::On
+            }
+        );
+        // A forced off-then-on before a graceful restart a hung OS would ignore.
+        assert_eq!(
+            choose(
+                PowerState::On,
+                &["On", "ForceOff", "GracefulRestart", "GracefulShutdown"]
+            )
+            .unwrap(),
+            PowerCycle::OffThenOn {
+                off: ResetType::ForceOff,
                 on: ResetType::On
             }
         );
