@@ -788,6 +788,50 @@ fn show_lldp_neighbors_json_gives_the_rows_of_the_recorded_text() {
     assert_eq!(d[0].capabilities.as_deref(), Some("B,R"));
 }
 
+/// Hand-made in the key layout of a published `show lldp neighbors | json-pretty` of a leaf
+/// printed beside its text table (no copyable capture): a neighbor that advertises no
+/// capabilities (an APIC) comes as `system_capability: null`, `enabled_capability: "!"`, where
+/// the text column is blank; its port ID is a MAC address.
+#[test]
+fn show_lldp_neighbors_json_neighbor_without_capabilities_reads_as_the_blank_text_column() {
+    let body = json!({"neigh_hdr": "neigh_hdr", "TABLE_nbor": {"ROW_nbor": [
+        {"chassis_type": "Locally Assigned", "chassis_id": "apic-1", "l_port_id": "Eth1/1",
+         "hold_time": "120", "system_capability": null, "enabled_capability": "!",
+         "port_type": "Mac Address", "port_id": "0050.56aa.0001", "mgmt_addr_type": "IPV4",
+         "mgmt_addr": "192.0.2.1", "mgmt_addr_ipv6_type": "Address not advertised",
+         "mgmt_addr_ipv6": "not advertised"},
+        {"chassis_type": "Locally Assigned", "chassis_id": "spine-1", "l_port_id": "Eth1/49",
+         "hold_time": "120", "system_capability": "BR", "enabled_capability": "BR",
+         "port_type": "Interface Name", "port_id": "Ethernet1/1"}]}, "neigh_count": "2"});
+    let text = "Capability codes:\n\
+        \x20 (R) Router, (B) Bridge, (T) Telephone, (C) DOCSIS Cable Device\n\
+        \x20 (W) WLAN Access Point, (P) Repeater, (S) Station, (O) Other\n\
+        Device ID            Local Intf      Hold-time  Capability  Port ID\n\
+        apic-1               Eth1/1          120                    0050.56aa.0001\n\
+        spine-1              Eth1/49         120        BR          Ethernet1/1\n\
+        Total entries displayed: 2\n";
+    let j = show::parse_nxos_json_show_lldp_neighbors("leaf1", &body).unwrap();
+    assert_eq!(j[0].capabilities, None, "{j:?}");
+    assert_eq!(j[1].capabilities.as_deref(), Some("BR"));
+    assert_eq!(j, show::parse_show_lldp_neighbors(text));
+}
+
+/// A switch with `feature vpc` and no domain answers `vpc-domain-id: "not configured"` (what
+/// published NX-API scripts test for); the text prints `vPC domain id : Not configured`. Both
+/// give no domain; other text is still refused, naming the key.
+#[test]
+fn show_vpc_json_domain_not_configured_is_no_domain() {
+    let j = show::parse_nxos_json_show_vpc("n9k", &json!({"vpc-domain-id": "not configured"}))
+        .unwrap();
+    let t = show::parse_nxos_show_vpc("vPC domain id                     : Not configured\n");
+    assert_eq!(j.domain_id, None);
+    assert_eq!(j, t);
+    let e = show::parse_nxos_json_show_vpc("n9k", &json!({"vpc-domain-id": "ten"}))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("vpc-domain-id") && e.contains("n9k"), "{e}");
+}
+
 #[test]
 fn show_vpc_json_and_text_give_the_same_value() {
     let body = json!({"vpc-domain-id": "1", "vpc-peer-status": "peer-ok",
