@@ -832,6 +832,49 @@ fn show_vpc_json_domain_not_configured_is_no_domain() {
     assert!(e.contains("vpc-domain-id") && e.contains("n9k"), "{e}");
 }
 
+/// Hand-made in the key layout of NX-OS 9.3 `show mac address-table` JSON (a public NX-OSv 9.3
+/// capture beside its text, not copyable): `disp_type` holds the type word, secure / notify
+/// come as `T` / `F`, and there is neither `disp_is_static` nor the entry flag.
+#[test]
+fn show_mac_address_table_nx_os_9_3_type_word_in_disp_type() {
+    let body = json!({"TABLE_mac_address": {"ROW_mac_address": [
+        {"disp_mac_addr": "0000.0c07.ac0a", "disp_type": "static", "disp_vlan": "101",
+         "disp_age": "-", "disp_is_secure": "F", "disp_is_ntfy": "F", "disp_port": "vPC Peer-Link(R)"},
+        {"disp_mac_addr": "0050.56aa.0002", "disp_type": "dynamic", "disp_vlan": "102",
+         "disp_age": "0", "disp_is_secure": "F", "disp_is_ntfy": "F", "disp_port": "Ethernet1/5"}]}});
+    let text = "   VLAN     MAC Address      Type      age     Secure NTFY Ports\n\
+        ---------+-----------------+--------+---------+------+----+------------------\n\
+        \x20  101     0000.0c07.ac0a   static   -         F      F    vPC Peer-Link(R)\n\
+        \x20  102     0050.56aa.0002   dynamic  0         F      F    Eth1/5\n";
+    let j = show::parse_nxos_json_show_mac_address_table("n9k", &body).unwrap();
+    assert_eq!(j[0].r#type, "static", "{j:?}");
+    assert_eq!(j[0].flag, None);
+    assert_eq!(j[1].r#type, "dynamic");
+    let t = show::parse_nxos_show_mac_address_table(text);
+    assert_eq!(j[0], t[0]);
+    assert_eq!((j[1].r#type.as_str(), j[1].flag.as_deref()), (t[1].r#type.as_str(), t[1].flag.as_deref()));
+}
+
+/// NX-OS 9.3 sends an ARP entry's age as an ISO 8601 duration (`PT18M6S`, `PT7S`; a public
+/// NX-OSv 9.3 capture, not copyable): read as the text prints it.
+#[test]
+fn show_ip_arp_iso_8601_ages_read_as_the_text() {
+    let body = json!({"TABLE_vrf": {"ROW_vrf": {"vrf-name-out": "all", "cnt-total": "2",
+        "TABLE_adj": {"ROW_adj": [
+            {"intf-out": "mgmt0", "ip-addr-out": "192.0.2.10", "time-stamp": "PT18M6S",
+             "mac": "0050.56aa.0003", "flags": null},
+            {"intf-out": "Ethernet1/4", "ip-addr-out": "192.0.2.14", "time-stamp": "PT7S",
+             "mac": "0050.56aa.0004", "flags": null}]}}}});
+    let text = "IP ARP Table for all contexts\n\
+        Total number of entries: 2\n\
+        Address         Age       MAC Address     Interface       Flags\n\
+        192.0.2.10      00:18:06  0050.56aa.0003  mgmt0          \n\
+        192.0.2.14      00:00:07  0050.56aa.0004  Ethernet1/4    \n";
+    let j = show::parse_nxos_json_show_ip_arp("n9k", &body).unwrap();
+    assert_eq!(j[0].age, "00:18:06");
+    assert_eq!(j, show::parse_nxos_show_ip_arp(text));
+}
+
 #[test]
 fn show_vpc_json_and_text_give_the_same_value() {
     let body = json!({"vpc-domain-id": "1", "vpc-peer-status": "peer-ok",
