@@ -177,6 +177,19 @@ fn show_interface_numbers_as_text_and_svi_addresses() {
     assert_eq!(e.mtu, Some(1500));
 }
 
+/// NX-OS 9.3 names the encapsulation `encapsulation` where 7.x sent `eth_encap` (a public
+/// NX-OSv 9.3 capture beside its text `Encapsulation ARPA, medium is broadcast`; not
+/// copyable, so the row is hand-made in its key layout).
+#[test]
+fn show_interface_nx_os_9_3_encapsulation_key() {
+    let body = json!({"TABLE_interface": {"ROW_interface": {"interface": "Ethernet1/1",
+        "state": "up", "admin_state": "up", "share_state": "Dedicated", "eth_hw_desc":
+        "100/1000/10000 Ethernet", "eth_mtu": "9216", "eth_bw": 1000000, "eth_dly": 10,
+        "medium": "broadcast", "encapsulation": "ARPA", "eth_mode": "trunk"}}});
+    let rows = show::parse_nxos_json_show_interface("n9k", &body).unwrap();
+    assert_eq!(rows[0].encapsulation.as_deref(), Some("ARPA"));
+}
+
 #[test]
 fn show_interface_rows_without_name_or_state_name_the_key() {
     let e = show::parse_nxos_json_show_interface(
