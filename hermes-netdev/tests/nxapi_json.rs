@@ -834,8 +834,8 @@ fn show_lldp_neighbors_json_neighbor_without_capabilities_reads_as_the_blank_tex
 /// give no domain; other text is still refused, naming the key.
 #[test]
 fn show_vpc_json_domain_not_configured_is_no_domain() {
-    let j = show::parse_nxos_json_show_vpc("n9k", &json!({"vpc-domain-id": "not configured"}))
-        .unwrap();
+    let j =
+        show::parse_nxos_json_show_vpc("n9k", &json!({"vpc-domain-id": "not configured"})).unwrap();
     let t = show::parse_nxos_show_vpc("vPC domain id                     : Not configured\n");
     assert_eq!(j.domain_id, None);
     assert_eq!(j, t);
@@ -865,7 +865,10 @@ fn show_mac_address_table_nx_os_9_3_type_word_in_disp_type() {
     assert_eq!(j[1].r#type, "dynamic");
     let t = show::parse_nxos_show_mac_address_table(text);
     assert_eq!(j[0], t[0]);
-    assert_eq!((j[1].r#type.as_str(), j[1].flag.as_deref()), (t[1].r#type.as_str(), t[1].flag.as_deref()));
+    assert_eq!(
+        (j[1].r#type.as_str(), j[1].flag.as_deref()),
+        (t[1].r#type.as_str(), t[1].flag.as_deref())
+    );
 }
 
 /// NX-OS 9.3 sends an ARP entry's age as an ISO 8601 duration (`PT18M6S`, `PT7S`; a public
