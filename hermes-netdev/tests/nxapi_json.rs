@@ -177,6 +177,19 @@ fn show_interface_numbers_as_text_and_svi_addresses() {
     assert_eq!(e.mtu, Some(1500));
 }
 
+/// NX-OS 9.3 names the encapsulation `encapsulation` where 7.x sent `eth_encap` (a public
+/// NX-OSv 9.3 capture beside its text `Encapsulation ARPA, medium is broadcast`; not
+/// copyable, so the row is hand-made in its key layout).
+#[test]
+fn show_interface_nx_os_9_3_encapsulation_key() {
+    let body = json!({"TABLE_interface": {"ROW_interface": {"interface": "Ethernet1/1",
+        "state": "up", "admin_state": "up", "share_state": "Dedicated", "eth_hw_desc":
+        "100/1000/10000 Ethernet", "eth_mtu": "9216", "eth_bw": 1000000, "eth_dly": 10,
+        "medium": "broadcast", "encapsulation": "ARPA", "eth_mode": "trunk"}}});
+    let rows = show::parse_nxos_json_show_interface("n9k", &body).unwrap();
+    assert_eq!(rows[0].encapsulation.as_deref(), Some("ARPA"));
+}
+
 #[test]
 fn show_interface_rows_without_name_or_state_name_the_key() {
     let e = show::parse_nxos_json_show_interface(
@@ -786,6 +799,96 @@ fn show_lldp_neighbors_json_gives_the_rows_of_the_recorded_text() {
     assert_eq!(d[0].neighbor_name, "n9k2.ntc.com");
     assert_eq!(d[0].holdtime, Some(92));
     assert_eq!(d[0].capabilities.as_deref(), Some("B,R"));
+}
+
+/// Hand-made in the key layout of a published `show lldp neighbors | json-pretty` of a leaf
+/// printed beside its text table (no copyable capture): a neighbor that advertises no
+/// capabilities (an APIC) comes as `system_capability: null`, `enabled_capability: "!"`, where
+/// the text column is blank; its port ID is a MAC address.
+#[test]
+fn show_lldp_neighbors_json_neighbor_without_capabilities_reads_as_the_blank_text_column() {
+    let body = json!({"neigh_hdr": "neigh_hdr", "TABLE_nbor": {"ROW_nbor": [
+        {"chassis_type": "Locally Assigned", "chassis_id": "apic-1", "l_port_id": "Eth1/1",
+         "hold_time": "120", "system_capability": null, "enabled_capability": "!",
+         "port_type": "Mac Address", "port_id": "0050.56aa.0001", "mgmt_addr_type": "IPV4",
+         "mgmt_addr": "192.0.2.1", "mgmt_addr_ipv6_type": "Address not advertised",
+         "mgmt_addr_ipv6": "not advertised"},
+        {"chassis_type": "Locally Assigned", "chassis_id": "spine-1", "l_port_id": "Eth1/49",
+         "hold_time": "120", "system_capability": "BR", "enabled_capability": "BR",
+         "port_type": "Interface Name", "port_id": "Ethernet1/1"}]}, "neigh_count": "2"});
+    let text = "Capability codes:\n\
+        \x20 (R) Router, (B) Bridge, (T) Telephone, (C) DOCSIS Cable Device\n\
+        \x20 (W) WLAN Access Point, (P) Repeater, (S) Station, (O) Other\n\
+        Device ID            Local Intf      Hold-time  Capability  Port ID\n\
+        apic-1               Eth1/1          120                    0050.56aa.0001\n\
+        spine-1              Eth1/49         120        BR          Ethernet1/1\n\
+        Total entries displayed: 2\n";
+    let j = show::parse_nxos_json_show_lldp_neighbors("leaf1", &body).unwrap();
+    assert_eq!(j[0].capabilities, None, "{j:?}");
+    assert_eq!(j[1].capabilities.as_deref(), Some("BR"));
+    assert_eq!(j, show::parse_show_lldp_neighbors(text));
+}
+
+/// A switch with `feature vpc` and no domain answers `vpc-domain-id: "not configured"` (what
+/// published NX-API scripts test for); the text prints `vPC domain id : Not configured`. Both
+/// give no domain; other text is still refused, naming the key.
+#[test]
+fn show_vpc_json_domain_not_configured_is_no_domain() {
+    let j =
+        show::parse_nxos_json_show_vpc("n9k", &json!({"vpc-domain-id": "not configured"})).unwrap();
+    let t = show::parse_nxos_show_vpc("vPC domain id                     : Not configured\n");
+    assert_eq!(j.domain_id, None);
+    assert_eq!(j, t);
+    let e = show::parse_nxos_json_show_vpc("n9k", &json!({"vpc-domain-id": "ten"}))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("vpc-domain-id") && e.contains("n9k"), "{e}");
+}
+
+/// Hand-made in the key layout of NX-OS 9.3 `show mac address-table` JSON (a public NX-OSv 9.3
+/// capture beside its text, not copyable): `disp_type` holds the type word, secure / notify
+/// come as `T` / `F`, and there is neither `disp_is_static` nor the entry flag.
+#[test]
+fn show_mac_address_table_nx_os_9_3_type_word_in_disp_type() {
+    let body = json!({"TABLE_mac_address": {"ROW_mac_address": [
+        {"disp_mac_addr": "0000.0c07.ac0a", "disp_type": "static", "disp_vlan": "101",
+         "disp_age": "-", "disp_is_secure": "F", "disp_is_ntfy": "F", "disp_port": "vPC Peer-Link(R)"},
+        {"disp_mac_addr": "0050.56aa.0002", "disp_type": "dynamic", "disp_vlan": "102",
+         "disp_age": "0", "disp_is_secure": "F", "disp_is_ntfy": "F", "disp_port": "Ethernet1/5"}]}});
+    let text = "   VLAN     MAC Address      Type      age     Secure NTFY Ports\n\
+        ---------+-----------------+--------+---------+------+----+------------------\n\
+        \x20  101     0000.0c07.ac0a   static   -         F      F    vPC Peer-Link(R)\n\
+        \x20  102     0050.56aa.0002   dynamic  0         F      F    Eth1/5\n";
+    let j = show::parse_nxos_json_show_mac_address_table("n9k", &body).unwrap();
+    assert_eq!(j[0].r#type, "static", "{j:?}");
+    assert_eq!(j[0].flag, None);
+    assert_eq!(j[1].r#type, "dynamic");
+    let t = show::parse_nxos_show_mac_address_table(text);
+    assert_eq!(j[0], t[0]);
+    assert_eq!(
+        (j[1].r#type.as_str(), j[1].flag.as_deref()),
+        (t[1].r#type.as_str(), t[1].flag.as_deref())
+    );
+}
+
+/// NX-OS 9.3 sends an ARP entry's age as an ISO 8601 duration (`PT18M6S`, `PT7S`; a public
+/// NX-OSv 9.3 capture, not copyable): read as the text prints it.
+#[test]
+fn show_ip_arp_iso_8601_ages_read_as_the_text() {
+    let body = json!({"TABLE_vrf": {"ROW_vrf": {"vrf-name-out": "all", "cnt-total": "2",
+        "TABLE_adj": {"ROW_adj": [
+            {"intf-out": "mgmt0", "ip-addr-out": "192.0.2.10", "time-stamp": "PT18M6S",
+             "mac": "0050.56aa.0003", "flags": null},
+            {"intf-out": "Ethernet1/4", "ip-addr-out": "192.0.2.14", "time-stamp": "PT7S",
+             "mac": "0050.56aa.0004", "flags": null}]}}}});
+    let text = "IP ARP Table for all contexts\n\
+        Total number of entries: 2\n\
+        Address         Age       MAC Address     Interface       Flags\n\
+        192.0.2.10      00:18:06  0050.56aa.0003  mgmt0          \n\
+        192.0.2.14      00:00:07  0050.56aa.0004  Ethernet1/4    \n";
+    let j = show::parse_nxos_json_show_ip_arp("n9k", &body).unwrap();
+    assert_eq!(j[0].age, "00:18:06");
+    assert_eq!(j, show::parse_nxos_show_ip_arp(text));
 }
 
 #[test]

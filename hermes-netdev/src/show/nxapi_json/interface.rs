@@ -12,7 +12,8 @@ use crate::show::{NxosInterface, NxosIpInterfaceBrief};
 /// Physical, port-channel, management and loopback rows carry `eth_*` keys, SVIs `svi_*` keys;
 /// both are read. Values are written as the text shows them: `link_status` is the state with
 /// its reason (`down (Administratively down)`), duplex `full-duplex`, bandwidth `1000000
-/// Kbit`, delay `10 usec`, rates the last load interval's bits and packets per second. A row
+/// Kbit`, delay `10 usec`, rates the last load interval's bits and packets per second; the
+/// encapsulation (`ARPA`) from `eth_encap`, or `encapsulation` as NX-OS 9.3 names it. A row
 /// without `interface`, or without any state (`state`, `admin_state`, `svi_admin_state`), is
 /// [`NetError::Malformed`](crate::NetError::Malformed) naming the key.
 ///
@@ -105,7 +106,8 @@ fn interface(r: &Reply<'_>, row: &Row) -> Result<NxosInterface> {
         delay: r
             .num::<u64>(row, if svi { "svi_delay" } else { "eth_dly" })?
             .map(|d| format!("{d} usec")),
-        encapsulation: opt(row, "eth_encap")
+        // `eth_encap` on 7.x, `encapsulation` on 9.3 and later.
+        encapsulation: opt_any(row, &["eth_encap", "encapsulation"])
             .and_then(|e| e.split_whitespace().next().map(String::from)),
         last_link_flapped: opt(row, "eth_link_flapped"),
         vlan_id: if svi { None } else { r.num(row, "eth_vlanid")? },

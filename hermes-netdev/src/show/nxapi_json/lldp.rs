@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{abbreviate, opt, opt_any, Reply};
+use super::{abbreviate, opt, opt_any, Reply, Row};
 use crate::error::Result;
 use crate::show::LldpNeighbor;
 
@@ -10,8 +10,8 @@ use crate::show::LldpNeighbor;
 /// (`TABLE_nbor_detail`) structured output into the [`LldpNeighbor`] rows the text parser
 /// returns: the neighbor's system name (`sys_name`, else the chassis ID the brief table shows),
 /// the local port abbreviated as the text prints it (`Eth1/1`), the enabled capabilities (else
-/// the system ones) without blanks, the neighbor's port ID and the hold time (`hold_time` /
-/// `ttl`). A row without its local port or the neighbor's port is
+/// the system ones) without blanks (none for a neighbor that advertises none: `!`), the
+/// neighbor's port ID and the hold time (`hold_time` / `ttl`). A row without its local port or the neighbor's port is
 /// [`NetError::Malformed`](crate::NetError::Malformed) naming the key.
 ///
 /// ```
@@ -49,12 +49,20 @@ pub fn parse_nxos_json_show_lldp_neighbors(
                         r.malformed("a neighbor row has no `sys_name` nor `chassis_id`")
                     })?,
                 local_interface: abbreviate(r.req(row, "l_port_id")?.trim()),
-                capabilities: opt_any(row, &["enabled_capability", "system_capability"])
-                    .map(|c| c.split_whitespace().collect::<String>())
-                    .filter(|c| c != "notadvertised"),
+                capabilities: capabilities(row),
                 neighbor_interface: r.req(row, "port_id")?.trim().to_string(),
                 holdtime: hold,
             })
         })
         .collect()
+}
+
+/// The capabilities as the text table prints them: the enabled ones (else, when the reply has
+/// no enabled ones, the system ones) without blanks. A neighbor that advertises none is sent as
+/// `enabled_capability: "!"` with `system_capability: null` (an APIC on a leaf) or as `not
+/// advertised`, where the text column is blank: `None`, as the text parser gives.
+fn capabilities(row: &Row) -> Option<String> {
+    let c = opt(row, "enabled_capability").or_else(|| opt(row, "system_capability"))?;
+    let c: String = c.split_whitespace().collect();
+    (c != "notadvertised" && c.chars().any(|ch| ch.is_ascii_alphabetic())).then_some(c)
 }

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{abbreviate, opt, text, Reply, Row};
+use super::{abbreviate, opt, text, uptime_text, Reply, Row};
 use crate::error::Result;
 use crate::show::{InterfaceStatusRow, InventoryItem, NxosArpEntry, NxosMacEntry, VlanRow};
 
@@ -128,7 +128,10 @@ pub fn parse_nxos_json_show_interface_status(
 ///
 /// Written as the text shows them: `disp_is_static` `enabled` → type `static` (else
 /// `dynamic`), `disp_is_secure` / `disp_is_ntfy` → `T` / `F`, the entry flag (`*`, `+`, `G`)
-/// from `disp_type`, VLAN `0` (a routed MAC) → `-`. A row without its MAC, VLAN or port is
+/// from `disp_type`, VLAN `0` (a routed MAC) → `-`. NX-OS 9.3 and later send the type word
+/// itself in `disp_type` (`static`, `dynamic`) and `T` / `F` for secure and notify: the type is
+/// then that word and the flag `None`, since that reply does not carry it (the text's `G` of a
+/// gateway MAC is lost). A row without its MAC, VLAN or port is
 /// [`NetError::Malformed`](crate::NetError::Malformed) naming the key.
 ///
 /// ```
@@ -161,6 +164,11 @@ pub fn parse_nxos_json_show_mac_address_table(
         .into_iter()
         .map(|row| {
             let vlan = r.req(row, "disp_vlan")?;
+            // NX-OS 9.3 and later send the type column (`static`, `dynamic`) in `disp_type`,
+            // with no `disp_is_static` and no entry flag; older releases send the flag there.
+            let type_word = opt(row, "disp_type")
+                .map(|t| t.trim().to_string())
+                .filter(|t| t.len() > 1 && t.chars().all(|c| c.is_ascii_alphabetic()));
             Ok(NxosMacEntry {
                 vlan_id: if vlan.trim() == "0" {
                     "-".to_string()
@@ -168,25 +176,29 @@ pub fn parse_nxos_json_show_mac_address_table(
                     vlan.trim().to_string()
                 },
                 mac_address: r.req(row, "disp_mac_addr")?,
-                r#type: if yes(row, "disp_is_static") {
-                    "static"
-                } else {
-                    "dynamic"
-                }
-                .to_string(),
+                r#type: match &type_word {
+                    Some(t) => t.clone(),
+                    None if yes(row, "disp_is_static") => "static".to_string(),
+                    None => "dynamic".to_string(),
+                },
                 age: opt(row, "disp_age").unwrap_or_else(|| "-".to_string()),
                 secure: tf(row, "disp_is_secure"),
                 ntfy: tf(row, "disp_is_ntfy"),
                 ports: r.req(row, "disp_port")?.trim().to_string(),
-                flag: opt(row, "disp_type").map(|f| f.trim().to_string()),
+                flag: if type_word.is_some() {
+                    None
+                } else {
+                    opt(row, "disp_type").map(|f| f.trim().to_string())
+                },
             })
         })
         .collect()
 }
 
 /// Reads NX-OS `show ip arp [vrf NAME|all]` structured output (`TABLE_vrf` / `TABLE_adj`)
-/// into the [`NxosArpEntry`] rows the text parser returns. The age is as sent (`00:09:43`,
-/// `-` for static entries; some releases send seconds, `0.411797`). A row without its address,
+/// into the [`NxosArpEntry`] rows the text parser returns. The age is as the text prints it:
+/// an ISO 8601 duration (NX-OS 9.3 and later: `PT18M6S`) written as `00:18:06`, anything else
+/// as sent (`00:09:43`, `-` for static entries; some releases send seconds, `0.411797`). A row without its address,
 /// MAC or interface is [`NetError::Malformed`](crate::NetError::Malformed) naming the key.
 ///
 /// ```
@@ -212,7 +224,9 @@ pub fn parse_nxos_json_show_ip_arp(target: &str, body: &Value) -> Result<Vec<Nxo
                     .trim()
                     .parse()
                     .map_err(|_| r.malformed(format!("`ip-addr-out` {ip:?} is not IPv4")))?,
-                age: opt(row, "time-stamp").unwrap_or_else(|| "-".to_string()),
+                age: opt(row, "time-stamp")
+                    .map(uptime_text)
+                    .unwrap_or_else(|| "-".to_string()),
                 mac_address: r.req(row, "mac")?,
                 interface: r.req(row, "intf-out")?,
                 flags: opt(row, "flags").map(|f| f.trim().to_string()),

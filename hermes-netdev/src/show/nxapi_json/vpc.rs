@@ -15,7 +15,9 @@ use crate::show::{NxosVpc, VpcPort};
 /// `down*` for a vPC forwarding through the peer-link), others kept as sent. The peer-link
 /// (`TABLE_peerlink`) and vPC (`TABLE_vpc`) tables give [`VpcPort`]s; a row of them without its
 /// id or port is [`NetError::Malformed`](crate::NetError::Malformed) naming the key. A switch
-/// without vPC sends no domain: every field is then `None` and the tables empty.
+/// without vPC sends no domain, and one with `feature vpc` but no domain sends `vpc-domain-id`
+/// `not configured`: the domain is then `None` (as the text parser gives for `Not
+/// configured`), and so is every field the reply leaves out.
 ///
 /// ```
 /// let body = serde_json::json!({"vpc-domain-id": "10", "vpc-peer-status": "peer-ok",
@@ -40,7 +42,7 @@ pub fn parse_nxos_json_show_vpc(target: &str, body: &Value) -> Result<NxosVpc> {
     let b = r.body(body)?;
     let o = |k: &str| opt(&b, k).map(|s| phrase(s.trim()));
     let mut v = NxosVpc {
-        domain_id: r.num(&b, "vpc-domain-id")?,
+        domain_id: domain_id(&r, &b)?,
         peer_status: o("vpc-peer-status"),
         keepalive_status: o("vpc-peer-keepalive-status"),
         configuration_consistency_status: o("vpc-peer-consistency-status")
@@ -87,6 +89,16 @@ pub fn parse_nxos_json_show_vpc(target: &str, body: &Value) -> Result<NxosVpc> {
         });
     }
     Ok(v)
+}
+
+/// `vpc-domain-id`: a number, or `not configured` (a switch with `feature vpc` and no domain,
+/// which the text prints as `vPC domain id : Not configured`) → `None`, as the text parser gives.
+/// Other text is [`NetError::Malformed`](crate::NetError::Malformed) naming the key.
+fn domain_id(r: &Reply<'_>, b: &Row) -> Result<Option<u32>> {
+    match opt(b, "vpc-domain-id") {
+        Some(s) if s.eq_ignore_ascii_case("not configured") => Ok(None),
+        _ => r.num(b, "vpc-domain-id"),
+    }
 }
 
 /// `vpc-role` as the text prints it: `secondary-primary` → `secondary, operational primary`.
