@@ -250,6 +250,14 @@ pub struct IosEnvironment {
     pub rps_status: Option<String>,
     /// The `SW PID Serial# Status Sys Pwr PoE Pwr Watts` table.
     pub power_supplies: Vec<IosPowerSupply>,
+    /// The `SW Status RPS Name RPS Serial# RPS Port#` table (redundant power system per member).
+    #[serde(default)]
+    pub rps: Vec<IosRps>,
+    /// The Catalyst 9000 `Sensor List: Environmental Monitoring` table, every row (voltages,
+    /// currents, power, fan speeds, temperatures); its temperature rows are also in
+    /// `temperatures`.
+    #[serde(default)]
+    pub sensors: Vec<IosSensor>,
 }
 
 impl IosEnvironment {
@@ -263,6 +271,65 @@ impl IosEnvironment {
                 .all(|t| t.status.as_deref().is_none_or(|s| s == "OK"))
             && self.power_status.as_deref().is_none_or(|s| s == "OK")
             && self.power_supplies.iter().all(|p| p.status == "OK")
+            && self
+                .rps
+                .iter()
+                .all(|r| r.status != "Faulty" && r.status != "FAULTY")
+            && self.sensors.iter().all(IosSensor::is_ok)
+    }
+}
+
+/// One row of the RPS table (`1   Not Present     <>`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IosRps {
+    /// Stack member.
+    pub sw: String,
+    /// `Not Present`, `Active`, `Standby`...
+    pub status: String,
+    /// RPS name (`None` when printed as `<>` or blank).
+    pub name: Option<String>,
+    /// RPS serial number.
+    pub serial: Option<String>,
+    /// RPS port number.
+    pub port: Option<String>,
+}
+
+/// One row of the Catalyst 9000 `Sensor List: Environmental Monitoring` table
+/// (` PS1 Vin   1   GOOD   206750 mV   90 - 264`, ` Temp: UADP  R0  Normal  56 Celsius
+/// (107,117,123,125)(Celsius)`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IosSensor {
+    /// Sensor (`PS1 Vout`, `SYSTEM INLET`, `Temp: Coretemp`).
+    pub sensor: String,
+    /// Location: the stack member (`1`) or slot (`R0`, `1/0`, `P0`).
+    pub location: String,
+    /// `GOOD`, `GREEN`, `Normal`, `NOT PRESENT`...
+    pub state: String,
+    /// The reading (`206750`), when a number is printed.
+    pub reading: Option<i64>,
+    /// Its unit (`mV`, `mA`, `mW`, `rpm`, `Celsius`, `Watts`, `V DC`).
+    pub unit: Option<String>,
+    /// Why no reading is given (`Sensor Fault` after `NA`).
+    #[serde(default)]
+    pub note: Option<String>,
+    /// `Range(min-max)` lower bound (`90 - 264`), when printed.
+    pub range_min: Option<i64>,
+    /// `Range(min-max)` upper bound.
+    pub range_max: Option<i64>,
+    /// `Threshold(Minor,Major,Critical,Shutdown)` values in that order, when printed.
+    pub thresholds: Vec<i64>,
+}
+
+impl IosSensor {
+    /// Whether the state is a good one (`GOOD`, `GREEN`, `Normal`, `OK`, the ASR 1000 fan
+    /// controller's `Fan Speed 65%`) and the sensor could be read: an absent supply's sensors
+    /// (`NOT PRESENT`) and a `Sensor Fault` are not.
+    pub fn is_ok(&self) -> bool {
+        self.note.is_none()
+            && (self.state.starts_with("Fan Speed ")
+                || ["GOOD", "GREEN", "NORMAL", "OK"]
+                    .iter()
+                    .any(|g| self.state.eq_ignore_ascii_case(g)))
     }
 }
 
@@ -275,8 +342,11 @@ pub struct IosFan {
     pub fan: Option<String>,
     /// `OK`, `NOT PRESENT`, `FAULTY`...
     pub status: String,
-    /// Air flow (`Front to Back`) from its `direction is` line.
+    /// Air flow (`Front to Back`) from its `direction is` line or the `Airflow direction` column.
     pub direction: Option<String>,
+    /// Speed (RPM) from the Catalyst 9000 `Switch FAN Speed State` table.
+    #[serde(default)]
+    pub speed: Option<u32>,
 }
 
 /// One temperature status line or reading.
@@ -322,6 +392,213 @@ fn celsius(v: &str) -> Option<i32> {
     v.split_whitespace().next()?.parse().ok()
 }
 
+/// The table of `show environment all` the lines being read belong to.
+#[derive(Clone, Copy)]
+enum IosTable {
+    None,
+    Supplies,
+    Rps(RpsColumns),
+    /// `Sensor List`: the byte offset of the `Location` column.
+    Sensors {
+        location: usize,
+    },
+    /// `Switch FAN Speed State [Airflow direction]`.
+    Fans {
+        direction: bool,
+    },
+}
+
+/// Where the RPS table's columns start, from its header.
+#[derive(Clone, Copy)]
+struct RpsColumns {
+    status: usize,
+    name: usize,
+    serial: usize,
+    port: usize,
+}
+
+impl RpsColumns {
+    fn of(header: &str) -> Self {
+        let at = |w: &str| header.find(w).unwrap_or(header.len());
+        RpsColumns {
+            status: at("Status"),
+            name: at("RPS Name"),
+            serial: at("RPS Serial#"),
+            port: at("RPS Port#"),
+        }
+    }
+}
+
+/// The text of `line` from byte `a` to byte `b` (or its end), trimmed; empty when out of range.
+fn column(line: &str, a: usize, b: usize) -> &str {
+    let b = b.min(line.len());
+    line.get(a.min(b)..b).unwrap_or("").trim()
+}
+
+/// `1A  PWR-C1-350WAC-P  DCC2337B0K5  OK  Good  n/a  350` or `1B  Not Present`.
+fn supply_row(words: &[&str], env: &mut IosEnvironment) -> bool {
+    if words.len() >= 2 && words[1..].join(" ") == "Not Present" {
+        env.power_supplies.push(IosPowerSupply {
+            sw: words[0].to_string(),
+            pid: None,
+            serial: None,
+            status: "Not Present".into(),
+            sys_pwr: None,
+            poe_pwr: None,
+            watts: None,
+        });
+        return true;
+    }
+    if words.len() < 7 {
+        return false;
+    }
+    let n = words.len();
+    env.power_supplies.push(IosPowerSupply {
+        sw: words[0].to_string(),
+        pid: Some(words[1].to_string()),
+        serial: Some(words[2].to_string()),
+        status: words[3..n - 3].join(" "),
+        sys_pwr: Some(words[n - 3].to_string()),
+        poe_pwr: Some(words[n - 2].to_string()),
+        watts: Some(words[n - 1].to_string()),
+    });
+    true
+}
+
+/// `1   Not Present     <>`, cut at the header's column starts.
+fn rps_row(line: &str, words: &[&str], cols: RpsColumns, env: &mut IosEnvironment) -> bool {
+    let Some(sw) = words.first().filter(|w| w.parse::<u32>().is_ok()) else {
+        return false;
+    };
+    let opt = |v: &str| (!v.is_empty() && v != "<>").then(|| v.to_string());
+    env.rps.push(IosRps {
+        sw: sw.to_string(),
+        status: column(line, cols.status, cols.name).to_string(),
+        name: opt(column(line, cols.name, cols.serial)),
+        serial: opt(column(line, cols.serial, cols.port)),
+        port: opt(column(line, cols.port, line.len())),
+    });
+    true
+}
+
+/// A `Sensor List` row: the name up to the `Location` column, then location, state, reading,
+/// unit and a range (`90 - 264`), thresholds (`(107,117,123,125)(Celsius)`) or `na`. A
+/// temperature row is also added to `temperatures`.
+fn sensor_row(line: &str, location: usize, env: &mut IosEnvironment) -> bool {
+    let aligned = location > 0
+        && line.is_char_boundary(location)
+        && line[..location].ends_with(char::is_whitespace)
+        && !line[location..].starts_with(char::is_whitespace)
+        && !line[..location].trim().is_empty();
+    let (name, rest) = if aligned {
+        (line[..location].trim(), &line[location..])
+    } else {
+        // Misaligned: the name is the first cell of two-blank-separated cells.
+        match line.trim().split_once("  ") {
+            Some((n, r)) => (n.trim(), r),
+            None => return false,
+        }
+    };
+    let words: Vec<&str> = rest.split_whitespace().collect();
+    if words.len() < 2 {
+        return false;
+    }
+    // The state runs to the reading: a number, or `NA` when the sensor cannot be read.
+    let number = words
+        .iter()
+        .skip(2)
+        .position(|w| *w == "NA" || w.parse::<i64>().is_ok())
+        .map(|i| i + 2);
+    let (state, reading, after) = match number {
+        // `GOOD   -  22258 mV`: a sign printed apart from its digits.
+        Some(i) if i > 2 && words[i - 1] == "-" => (
+            words[1..i - 1].join(" "),
+            words[i].parse::<i64>().ok().map(|r| -r),
+            i + 1,
+        ),
+        Some(i) => (words[1..i].join(" "), words[i].parse().ok(), i + 1),
+        None => (words[1..].join(" "), None, words.len()),
+    };
+    let unit_end = words[after..]
+        .iter()
+        .position(|w| *w == "na" || w.starts_with('(') || w.parse::<i64>().is_ok())
+        .map_or(words.len(), |i| i + after);
+    let unit = words[after..unit_end].join(" ");
+    // Words after `NA` (`Sensor Fault`) say why there is no reading.
+    let (unit, note) = match reading {
+        None if !unit.is_empty() => (String::new(), Some(unit)),
+        _ => (unit, None),
+    };
+    let tail = words[unit_end..].join(" ");
+    let (mut range_min, mut range_max, mut thresholds) = (None, None, Vec::new());
+    if let Some(inner) = tail
+        .strip_prefix('(')
+        .and_then(|r| r.split_once(')'))
+        .map(|(i, _)| i)
+    {
+        thresholds = inner
+            .split(',')
+            .filter_map(|v| v.trim().parse().ok())
+            .collect();
+    } else if let Some((a, b)) = tail.split_once('-') {
+        range_min = a.trim().parse().ok();
+        range_max = b.trim().parse().ok();
+    }
+    let sensor = IosSensor {
+        sensor: name.to_string(),
+        location: words[0].to_string(),
+        state,
+        reading,
+        unit: (!unit.is_empty()).then_some(unit),
+        note,
+        range_min,
+        range_max,
+        thresholds,
+    };
+    if sensor.unit.as_deref() == Some("Celsius") {
+        env.temperatures.push(IosTemperature {
+            switch: sensor.location.parse().ok(),
+            sensor: sensor.sensor.clone(),
+            status: None,
+            value: sensor.reading.and_then(|r| i32::try_from(r).ok()),
+            state: Some(sensor.state.clone()),
+            yellow_threshold: None,
+            red_threshold: sensor.range_max.and_then(|r| i32::try_from(r).ok()),
+        });
+    }
+    env.sensors.push(sensor);
+    true
+}
+
+/// `1  1  5440  OK  Front to Back` (switch, fan, speed, state, airflow when the header has it).
+fn fan_row(words: &[&str], direction: bool, env: &mut IosEnvironment) -> bool {
+    let (Some(switch), Some(fan), Some(speed)) = (
+        words.first().and_then(|w| w.parse::<u32>().ok()),
+        words.get(1),
+        words.get(2).and_then(|w| w.parse::<u32>().ok()),
+    ) else {
+        return false;
+    };
+    let n = words.len();
+    if n < 4 {
+        return false;
+    }
+    // The airflow is the last `X to Y`; the state before it may be several words.
+    let (status, dir) = if direction && n >= 6 && words[n - 2] == "to" {
+        (words[3..n - 3].join(" "), Some(words[n - 3..].join(" ")))
+    } else {
+        (words[3..].join(" "), None)
+    };
+    env.fans.push(IosFan {
+        switch: Some(switch),
+        fan: Some(fan.to_string()),
+        status,
+        direction: dir,
+        speed: Some(speed),
+    });
+    true
+}
+
 /// Parses IOS / IOS-XE `show environment all` (also `show env all`) of a Catalyst switch. Lines
 /// of other layouts are ignored.
 ///
@@ -335,10 +612,14 @@ fn celsius(v: &str) -> Option<i32> {
 /// ```
 pub fn parse_ios_show_environment_all(output: &str) -> IosEnvironment {
     let mut env = IosEnvironment::default();
-    let mut supplies = false;
+    let mut table = IosTable::None;
     for line in output.lines() {
         let t = line.trim();
         if t.is_empty() {
+            // The sensor list is one block; the chassis tables after it are not sensors.
+            if matches!(table, IosTable::Sensors { .. }) {
+                table = IosTable::None;
+            }
             continue;
         }
         // `Switch 1 ` / `Switch 1: ` before the subject.
@@ -353,43 +634,46 @@ pub fn parse_ios_show_environment_all(output: &str) -> IosEnvironment {
             None => (None, t),
         };
         let words: Vec<&str> = t.split_whitespace().collect();
-        if words.first() == Some(&"SW") && words.get(1) == Some(&"PID") {
-            supplies = true;
-            continue;
-        }
-        if words.first() == Some(&"SW") || t.starts_with('-') {
-            // Another table (the RPS one) or a rule.
-            supplies = words.first() != Some(&"SW") && supplies;
-            continue;
-        }
-        if supplies {
-            if words.len() >= 2 && words[1..].join(" ") == "Not Present" {
-                env.power_supplies.push(IosPowerSupply {
-                    sw: words[0].to_string(),
-                    pid: None,
-                    serial: None,
-                    status: "Not Present".into(),
-                    sys_pwr: None,
-                    poe_pwr: None,
-                    watts: None,
-                });
+        match words.as_slice() {
+            ["SW", "PID", ..] => {
+                table = IosTable::Supplies;
                 continue;
             }
-            if words.len() >= 7 {
-                let n = words.len();
-                env.power_supplies.push(IosPowerSupply {
-                    sw: words[0].to_string(),
-                    pid: Some(words[1].to_string()),
-                    serial: Some(words[2].to_string()),
-                    status: words[3..n - 3].join(" "),
-                    sys_pwr: Some(words[n - 3].to_string()),
-                    poe_pwr: Some(words[n - 2].to_string()),
-                    watts: Some(words[n - 1].to_string()),
-                });
+            ["SW", "Status", "RPS", ..] => {
+                table = IosTable::Rps(RpsColumns::of(line));
                 continue;
             }
-            supplies = false;
+            ["Sensor", "Location", ..] => {
+                table = IosTable::Sensors {
+                    location: line.find("Location").unwrap_or(0),
+                };
+                continue;
+            }
+            ["Switch", "FAN", "Speed", ..] => {
+                table = IosTable::Fans {
+                    direction: t.contains("Airflow"),
+                };
+                continue;
+            }
+            ["SW", ..] => {
+                // Another table's header.
+                table = IosTable::None;
+                continue;
+            }
+            _ if t.starts_with('-') => continue,
+            _ => {}
         }
+        let read = match table {
+            IosTable::None => false,
+            IosTable::Supplies => supply_row(&words, &mut env),
+            IosTable::Rps(cols) => rps_row(line, &words, cols, &mut env),
+            IosTable::Sensors { location } => sensor_row(line, location, &mut env),
+            IosTable::Fans { direction } => fan_row(&words, direction, &mut env),
+        };
+        if read {
+            continue;
+        }
+        table = IosTable::None;
         if let Some(r) = rest.strip_prefix("FAN") {
             let r = r.trim();
             if let Some((fan, dir)) = r.split_once(" direction is ") {
@@ -414,6 +698,7 @@ pub fn parse_ios_show_environment_all(output: &str) -> IosEnvironment {
                 fan,
                 status: status.trim().to_string(),
                 direction: None,
+                speed: None,
             });
             continue;
         }
@@ -537,6 +822,48 @@ mod tests {
         assert_eq!(env.power_supplies[0].watts.as_deref(), Some("750"));
         assert_eq!(env.power_supplies[1].status, "Not Present");
         assert!(!env.all_ok());
+    }
+
+    #[test]
+    fn sensor_row_out_of_its_column_and_the_block_end() {
+        // genieparser iosxe asr1k ShowEnvironmentAllasr1k golden_output: a capture indented by
+        // four blanks whose last row is not (the name ran into the location before), the ASR
+        // fan controller's `Fan Speed 65%` state; a blank line ends the list, so the chassis
+        // supply table after it (genieparser cat9k c9400 ShowEnvironmentAll) is not sensors.
+        let env = parse_ios_show_environment_all(
+            "    Sensor List: Environmental Monitoring\n\
+             \x20   Sensor           Location          State             Reading\n\
+             \x20   Temp: FC         P0                Fan Speed 65%     27 Celsius\n\
+             \x20   Temp: C2D C0     R0                Normal            38 Celsius\n\
+             Temp: C2D C1     R0                Normal            34 Celsius\n\
+             \n\
+             Power                                                       Fan States\n\
+             Supply  Model No              Type  Capacity  Status        1     2\n\
+             PS1     C9400-PWR-3200AC      ac    3200 W    active        good  good\n",
+        );
+        let s: Vec<_> = env
+            .sensors
+            .iter()
+            .map(|s| {
+                (
+                    s.sensor.as_str(),
+                    s.location.as_str(),
+                    s.state.as_str(),
+                    s.reading,
+                )
+            })
+            .collect();
+        assert_eq!(
+            s,
+            [
+                ("Temp: FC", "P0", "Fan Speed 65%", Some(27)),
+                ("Temp: C2D C0", "R0", "Normal", Some(38)),
+                ("Temp: C2D C1", "R0", "Normal", Some(34)),
+            ]
+        );
+        assert_eq!(env.temperatures.len(), 3);
+        assert!(env.temperatures[2].switch.is_none());
+        assert!(env.all_ok());
     }
 
     #[test]
