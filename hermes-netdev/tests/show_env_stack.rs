@@ -328,3 +328,88 @@ fn stack_ports_summary_layouts() {
     assert_eq!(down.iter().filter(|r| r.is_up()).count(), 0);
     assert_eq!(down.iter().filter(|r| r.status == "OK").count(), 4);
 }
+
+#[test]
+fn nxos_power_detail_dual_inlet_supplies() {
+    let d = hermes_netdev::show::parse_nxos_show_environment_power_detail(&read(
+        "nxos_show_environment_power_detail_1.txt",
+    ));
+    // The supply table, not the module table after it.
+    assert_eq!(d.power_supplies.len(), 6);
+    assert_eq!(d.power_supplies[3].power_supply_status, "Shutdown");
+    assert_eq!(
+        d.redundancy_configured.as_deref(),
+        Some("Non-Redundant(combined)")
+    );
+    assert_eq!(
+        (
+            d.total_capacity,
+            d.total_output,
+            d.total_input,
+            d.total_allocated,
+            d.total_available
+        ),
+        (
+            Some(15899.0),
+            Some(2863.0),
+            Some(3110.0),
+            Some(6860.0),
+            Some(9038.68)
+        )
+    );
+    assert_eq!(d.all_inlet_cords_connected, Some(false));
+    assert_eq!(d.details.len(), 6);
+    let ps1 = &d.details[0];
+    // `Pin total:1249.00W  Pin A:637.35W  Vin:207.00V ...`, then the `Pin B` line (not read).
+    assert_eq!(
+        (
+            ps1.supply,
+            ps1.capacity,
+            ps1.pin,
+            ps1.pout,
+            ps1.vin,
+            ps1.iin,
+            ps1.vout,
+            ps1.iout
+        ),
+        (
+            1,
+            Some(6300.0),
+            Some(1249.0),
+            Some(1129.0),
+            Some(207.0),
+            Some(3.08),
+            Some(55.0),
+            Some(20.46)
+        )
+    );
+    assert_eq!(ps1.cord.as_deref(), Some("both connected to 220V AC"));
+    assert_eq!(ps1.software_alarm, Some(false));
+    assert_eq!(d.details[5].cord.as_deref(), Some("not connected"));
+    assert_eq!(d.details[5].capacity, Some(0.0));
+}
+
+#[test]
+fn nxos_power_detail_single_inlet_and_na_budget() {
+    let d = hermes_netdev::show::parse_nxos_show_environment_power_detail(&read(
+        "nxos_show_environment_power_detail_2.txt",
+    ));
+    assert_eq!(d.power_supplies.len(), 2);
+    assert_eq!(d.power_supplies[1].power_supply_status, "Absent");
+    assert_eq!((d.total_output, d.total_input), (Some(548.0), Some(584.0)));
+    assert_eq!((d.total_allocated, d.total_available), (None, None));
+    assert_eq!(d.details.len(), 1);
+    let ps = &d.details[0];
+    assert_eq!(
+        (ps.pin, ps.vin, ps.iin, ps.pout, ps.vout, ps.iout),
+        (
+            Some(584.0),
+            Some(207.5),
+            Some(2.88),
+            Some(548.0),
+            Some(12.01),
+            Some(45.5)
+        )
+    );
+    assert_eq!(ps.cord.as_deref(), Some("connected to 220V AC"));
+}

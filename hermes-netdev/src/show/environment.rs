@@ -235,6 +235,154 @@ pub fn parse_nxos_show_environment(output: &str) -> NxosEnvironment {
     env
 }
 
+/// NX-OS `show environment power detail`: the power supply table, the `Power Usage Summary`
+/// and the per-supply readings of `Power supply details`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct NxosPowerDetail {
+    /// The `Power Supply:` table (as [`parse_nxos_show_environment`] reads it).
+    pub power_supplies: Vec<NxosPowerSupply>,
+    /// `Power Supply redundancy mode (configured)` (`Non-Redundant(combined)`, `PS-Redundant`...).
+    pub redundancy_configured: Option<String>,
+    /// `Power Supply redundancy mode (operational)`.
+    pub redundancy_operational: Option<String>,
+    /// `Total Power Capacity (based on configured mode)`, watts.
+    pub total_capacity: Option<f64>,
+    /// `Total Power Output (actual draw)`, watts.
+    pub total_output: Option<f64>,
+    /// `Total Power Input (actual draw)`, watts.
+    pub total_input: Option<f64>,
+    /// `Total Power Allocated (budget)`, watts (`None` when printed `N/A`).
+    pub total_allocated: Option<f64>,
+    /// `Total Power Available for additional modules`, watts.
+    pub total_available: Option<f64>,
+    /// `Are all inlet cords connected: Yes|No`.
+    pub all_inlet_cords_connected: Option<bool>,
+    /// One entry per `PS_N total capacity:` block.
+    pub details: Vec<NxosSupplyDetail>,
+}
+
+/// One `PS_N` block of `Power supply details`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct NxosSupplyDetail {
+    /// Supply number (`1` of `PS_1`).
+    pub supply: u32,
+    /// `total capacity`, watts.
+    pub capacity: Option<f64>,
+    /// Total input power (`Pin total:` or `Pin:`), watts.
+    pub pin: Option<f64>,
+    /// Output power (`Pout:`), watts.
+    pub pout: Option<f64>,
+    /// Input voltage of the first inlet (`Vin:`), volts.
+    pub vin: Option<f64>,
+    /// Output voltage (`Vout:`), volts.
+    pub vout: Option<f64>,
+    /// Input current of the first inlet (`Iin:`), amperes.
+    pub iin: Option<f64>,
+    /// Output current (`Iout:`), amperes.
+    pub iout: Option<f64>,
+    /// The cord line after `Cord` (`connected to 220V AC`, `not connected`).
+    pub cord: Option<String>,
+    /// `Software-Alarm: Yes|No`.
+    pub software_alarm: Option<bool>,
+}
+
+/// `1249.00W` / `207.00V` / `3.08A` → the number.
+fn measure(v: &str) -> Option<f64> {
+    v.trim()
+        .trim_end_matches(|c: char| c.is_ascii_alphabetic())
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// `... 15899.00 W` → 15899.0; `N/A` → `None`.
+fn trailing_watts(words: &[&str]) -> Option<f64> {
+    match words {
+        [.., v, "W"] => v.parse().ok(),
+        [.., v] => measure(v),
+        [] => None,
+    }
+}
+
+/// Parses NX-OS `show environment power detail` (also the summary and detail blocks printed by
+/// `show environment power`). Lines of other layouts are ignored.
+///
+/// ```
+/// use hermes_netdev::show::parse_nxos_show_environment_power_detail;
+/// let d = parse_nxos_show_environment_power_detail(
+///     "Power Supply redundancy mode (operational)   Non-Redundant(combined)\n\
+///      Total Power Output (actual draw)             548.00 W\n\
+///      Total Power Allocated (budget)               N/A\n\
+///      PS_1 total capacity:    1500 W   Voltage:12V\n\
+///      Pin:584.00W  Vin:207.50V    Iin:2.88A    Pout:548.00W    Vout:12.01V    Iout:45.50A\n\
+///      Cord connected to 220V AC\n",
+/// );
+/// assert_eq!(d.redundancy_operational.as_deref(), Some("Non-Redundant(combined)"));
+/// assert_eq!((d.total_output, d.total_allocated), (Some(548.0), None));
+/// assert_eq!((d.details[0].pin, d.details[0].iout), (Some(584.0), Some(45.5)));
+/// ```
+pub fn parse_nxos_show_environment_power_detail(output: &str) -> NxosPowerDetail {
+    let mut d = NxosPowerDetail {
+        power_supplies: parse_nxos_show_environment(output).power_supplies,
+        ..NxosPowerDetail::default()
+    };
+    for line in output.lines() {
+        let t = line.trim();
+        let words: Vec<&str> = t.split_whitespace().collect();
+        if let Some(mode) = t.strip_prefix("Power Supply redundancy mode (configured)") {
+            d.redundancy_configured = Some(mode.trim().to_string());
+        } else if let Some(mode) = t.strip_prefix("Power Supply redundancy mode (operational)") {
+            d.redundancy_operational = Some(mode.trim().to_string());
+        } else if t.starts_with("Total Power Capacity") {
+            d.total_capacity = trailing_watts(&words);
+        } else if t.starts_with("Total Power Output") {
+            d.total_output = trailing_watts(&words);
+        } else if t.starts_with("Total Power Input") {
+            d.total_input = trailing_watts(&words);
+        } else if t.starts_with("Total Power Allocated") {
+            d.total_allocated = trailing_watts(&words);
+        } else if t.starts_with("Total Power Available") {
+            d.total_available = trailing_watts(&words);
+        } else if let Some(v) = t.strip_prefix("Are all inlet cords connected:") {
+            d.all_inlet_cords_connected = Some(v.trim().eq_ignore_ascii_case("yes"));
+        } else if let Some((n, rest)) = t
+            .strip_prefix("PS_")
+            .and_then(|r| r.split_once(" total capacity:"))
+        {
+            let Ok(supply) = n.parse() else { continue };
+            let cap: Vec<&str> = rest.split_whitespace().take(2).collect();
+            d.details.push(NxosSupplyDetail {
+                supply,
+                capacity: trailing_watts(&cap),
+                ..NxosSupplyDetail::default()
+            });
+        } else if let Some(ps) = d.details.last_mut() {
+            if let Some(cord) = t.strip_prefix("Cord ") {
+                ps.cord = Some(cord.trim().to_string());
+            } else if let Some(v) = t.strip_prefix("Software-Alarm:") {
+                ps.software_alarm = Some(v.trim().eq_ignore_ascii_case("yes"));
+            } else if t.starts_with("Pin") || t.starts_with("Pout") {
+                for cell in t.split("  ").map(str::trim).filter(|c| !c.is_empty()) {
+                    let Some((key, value)) = cell.split_once(':') else {
+                        continue;
+                    };
+                    let slot = match key.trim() {
+                        "Pin total" | "Pin" => &mut ps.pin,
+                        "Pout" => &mut ps.pout,
+                        "Vin" => &mut ps.vin,
+                        "Vout" => &mut ps.vout,
+                        "Iin" => &mut ps.iin,
+                        "Iout" => &mut ps.iout,
+                        _ => continue,
+                    };
+                    *slot = measure(value);
+                }
+            }
+        }
+    }
+    d
+}
+
 /// IOS `show environment all` of a Catalyst switch (3750, 3750-X, 3850, 9300): the `FAN`,
 /// `TEMPERATURE`, `POWER` and `RPS` status lines, the temperature readings and the power supply
 /// table. No ntc-templates template reads this command.

@@ -42,6 +42,7 @@
 //! | NX-OS `show module` | [`parse_nxos_show_module`] → [`NxosModule`] |
 //! | NX-OS `show vpc` | [`parse_nxos_show_vpc`] → [`NxosVpc`] |
 //! | NX-OS `show environment` | [`parse_nxos_show_environment`] → [`NxosEnvironment`] |
+//! | NX-OS `show environment power detail` | [`parse_nxos_show_environment_power_detail`] → [`NxosPowerDetail`] |
 //! | IOS `show environment all` (Catalyst) | [`parse_ios_show_environment_all`] → [`IosEnvironment`] |
 //! | IOS `show switch stack-ports` | [`parse_ios_show_switch_stack_ports`] → [`StackPorts`] |
 //! | IOS `show switch stack-ports summary` | [`parse_ios_show_switch_stack_ports_summary`] → [`StackPortLink`] |
@@ -106,9 +107,10 @@ pub use bgp_summary::{
     NxosBgpNeighborSummary,
 };
 pub use environment::{
-    parse_ios_show_environment_all, parse_nxos_show_environment, IosEnvironment, IosFan,
-    IosPowerSupply, IosRps, IosSensor, IosTemperature, NxosEnvironment, NxosFan, NxosPowerSupply,
-    NxosTemperature,
+    parse_ios_show_environment_all, parse_nxos_show_environment,
+    parse_nxos_show_environment_power_detail, IosEnvironment, IosFan, IosPowerSupply, IosRps,
+    IosSensor, IosTemperature, NxosEnvironment, NxosFan, NxosPowerDetail, NxosPowerSupply,
+    NxosSupplyDetail, NxosTemperature,
 };
 pub use fortios_bgp::{parse_fortios_bgp_summary, FortiosBgpNeighbor, FortiosBgpSummary};
 pub use fortios_ops::{
