@@ -227,7 +227,102 @@ fn catalyst_9400_sensor_thresholds_and_chassis_tables_apart() {
     // The chassis supply and fan-tray tables after the blank line are not sensors.
     assert!(env.sensors.iter().all(|s| !s.sensor.starts_with("PS")));
     assert_eq!(env.temperatures.len(), 8);
-    assert!(env.all_ok());
+    // The chassis supply table: `n.a.` capacity of a faulty supply; the single fan tray line.
+    let ps: Vec<_> = env
+        .chassis_supplies
+        .iter()
+        .map(|p| (p.slot.as_str(), p.capacity_watts, p.status.as_str()))
+        .collect();
+    assert_eq!(
+        ps,
+        [
+            ("PS1", Some(3200), "active"),
+            ("PS2", None, "faulty"),
+            ("PS4", None, "faulty")
+        ]
+    );
+    assert_eq!(
+        env.chassis_supplies[0].model.as_deref(),
+        Some("C9400-PWR-3200AC")
+    );
+    assert_eq!(env.chassis_supplies[0].kind.as_deref(), Some("ac"));
+    assert_eq!(env.chassis_supplies[0].fan_states, ["good", "good"]);
+    assert_eq!(env.fan_trays.len(), 1);
+    let tray = &env.fan_trays[0];
+    assert_eq!(
+        (
+            tray.tray.as_str(),
+            tray.status.as_str(),
+            tray.direction.as_deref()
+        ),
+        ("Fantray", "good", Some("side-to-side"))
+    );
+    assert_eq!(
+        (env.critical_alarms, env.major_alarms, env.minor_alarms),
+        (Some(0), Some(0), Some(0))
+    );
+    // Two faulty supplies.
+    assert!(!env.all_ok());
+}
+
+#[test]
+fn catalyst_9610_chassis_supplies_and_fan_trays() {
+    let env = parse_ios_show_environment_all(&read("c9610_show_environment_all.txt"));
+    assert_eq!(env.chassis_supplies.len(), 8);
+    assert!(env
+        .chassis_supplies
+        .iter()
+        .all(|p| p.capacity_watts == Some(3000) && p.status == "active"));
+    let trays: Vec<_> = env
+        .fan_trays
+        .iter()
+        .map(|t| (t.tray.as_str(), t.status.as_str(), t.fan_states.len()))
+        .collect();
+    assert_eq!(
+        trays,
+        [
+            ("FT1", "active", 6),
+            ("FT2", "marginal", 6),
+            ("FT3", "marginal", 6),
+            ("FT4", "marginal", 6)
+        ]
+    );
+    assert_eq!(env.fan_trays[1].fan_states[0], "bad");
+    assert_eq!(env.fan_trays[3].fan_states[5], "bad");
+}
+
+#[test]
+fn stackwise_virtual_members_chassis_tables() {
+    let env = parse_ios_show_environment_all(&read("iosxe_show_environment_status_3.txt"));
+    let ps: Vec<_> = env
+        .chassis_supplies
+        .iter()
+        .map(|p| {
+            (
+                p.switch,
+                p.slot.as_str(),
+                p.status.as_str(),
+                p.capacity_watts,
+            )
+        })
+        .collect();
+    assert_eq!(
+        ps,
+        [
+            (Some(1), "PS0", "ok", Some(1600)),
+            (Some(1), "PS1", "Not Present", None),
+            (Some(2), "PS0", "ok", Some(1600)),
+            (Some(2), "PS1", "Not Present", None)
+        ]
+    );
+    assert_eq!(env.chassis_supplies[0].fan_states, ["good", "N/A"]);
+    assert_eq!(env.fan_trays.len(), 10);
+    assert_eq!(env.fan_trays[5].switch, Some(2));
+    assert_eq!(env.fan_trays[5].tray, "FM0");
+    assert_eq!(env.fan_trays[9].fan_states, ["good", "good", "N/A", "N/A"]);
+    // `N/A` fan positions are no fault; the absent supplies are.
+    assert!(env.fan_trays.iter().all(|t| t.status == "ok"));
+    assert!(!env.all_ok());
 }
 
 #[test]

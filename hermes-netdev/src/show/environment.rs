@@ -1,5 +1,6 @@
-//! NX-OS `show environment` (power supplies, fans, temperature sensors) and IOS `show environment
-//! all` of Catalyst switches (`FAN` / `TEMPERATURE` / `POWER` / `RPS` lines, readings, supplies).
+//! NX-OS `show environment` (power supplies, fans, temperature sensors), `show environment power
+//! detail`, and IOS `show environment all` of Catalyst switches (`FAN` / `TEMPERATURE` / `POWER` /
+//! `RPS` lines, readings, supplies, the Catalyst 9000 tables).
 
 use serde::{Deserialize, Serialize};
 
@@ -383,9 +384,10 @@ pub fn parse_nxos_show_environment_power_detail(output: &str) -> NxosPowerDetail
     d
 }
 
-/// IOS `show environment all` of a Catalyst switch (3750, 3750-X, 3850, 9300): the `FAN`,
-/// `TEMPERATURE`, `POWER` and `RPS` status lines, the temperature readings and the power supply
-/// table. No ntc-templates template reads this command.
+/// IOS `show environment all` of a Catalyst switch (3750, 3750-X, 3850, 9200, 9300, and the
+/// 9400 / 9500 / 9600 chassis): the `FAN`, `TEMPERATURE`, `POWER` and `RPS` status lines, the
+/// temperature readings, the power supply and RPS tables, the 9000 fan table and sensor list,
+/// the chassis supply and fan tray tables. No ntc-templates template reads this command.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct IosEnvironment {
     /// Fan status lines (`FAN is OK`, `Switch 1 FAN 2 is OK`, `FAN PS-1 is NOT PRESENT`).
@@ -406,6 +408,22 @@ pub struct IosEnvironment {
     /// `temperatures`.
     #[serde(default)]
     pub sensors: Vec<IosSensor>,
+    /// The modular chassis' (Catalyst 9400 / 9500 / 9600) `Power Supply Model No Type Capacity
+    /// Status Fan States` table.
+    #[serde(default)]
+    pub chassis_supplies: Vec<IosChassisSupply>,
+    /// The chassis' `Fan Tray Status Fan States` table, or the 9400's `Fantray : good` line.
+    #[serde(default)]
+    pub fan_trays: Vec<IosFanTray>,
+    /// `Number of Critical alarms:  0`.
+    #[serde(default)]
+    pub critical_alarms: Option<u32>,
+    /// `Number of Major alarms:  0`.
+    #[serde(default)]
+    pub major_alarms: Option<u32>,
+    /// `Number of Minor alarms:  0`.
+    #[serde(default)]
+    pub minor_alarms: Option<u32>,
 }
 
 impl IosEnvironment {
@@ -424,7 +442,64 @@ impl IosEnvironment {
                 .iter()
                 .all(|r| r.status != "Faulty" && r.status != "FAULTY")
             && self.sensors.iter().all(IosSensor::is_ok)
+            && self.chassis_supplies.iter().all(|p| {
+                ["active", "ok"]
+                    .iter()
+                    .any(|g| p.status.eq_ignore_ascii_case(g))
+                    && p.fan_states.iter().all(|f| fan_state_ok(f))
+            })
+            && self.fan_trays.iter().all(|t| {
+                ["active", "ok", "good"]
+                    .iter()
+                    .any(|g| t.status.eq_ignore_ascii_case(g))
+                    && t.fan_states.iter().all(|f| fan_state_ok(f))
+            })
+            && self.critical_alarms.unwrap_or(0) == 0
+            && self.major_alarms.unwrap_or(0) == 0
     }
+}
+
+/// A fan state of a chassis table that is not a fault: `good`, or `N/A` / `n.a.` for a position
+/// without a fan.
+fn fan_state_ok(state: &str) -> bool {
+    ["good", "n/a", "n.a."]
+        .iter()
+        .any(|g| state.eq_ignore_ascii_case(g))
+}
+
+/// One row of a modular chassis' power supply table (`PS1  C9400-PWR-3200AC  ac  3200 W
+/// active  good  good`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IosChassisSupply {
+    /// The member of a StackWise Virtual pair (`Switch:1` before the table), when printed.
+    pub switch: Option<u32>,
+    /// Slot (`PS1`, `PS0`).
+    pub slot: String,
+    /// Model, `None` for `Not Present`.
+    pub model: Option<String>,
+    /// `ac`, `AC`, `dc`; `None` when printed `N/A`.
+    pub kind: Option<String>,
+    /// Capacity in watts; `None` when printed `n.a.` / `N/A` (a faulty or absent supply).
+    pub capacity_watts: Option<u32>,
+    /// `active`, `ok`, `faulty`, `bad-input`, `fail`, `Not Present`...
+    pub status: String,
+    /// The supply's fan states in column order (`good`, `bad`, `N/A`).
+    pub fan_states: Vec<String>,
+}
+
+/// One fan tray of a modular chassis (`FT2  marginal  bad  good ...`, `Fantray : good`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IosFanTray {
+    /// The member of a StackWise Virtual pair (`Switch:1` before the table), when printed.
+    pub switch: Option<u32>,
+    /// Tray (`FT1`, `FM0`; `Fantray` for the 9400's single tray line).
+    pub tray: String,
+    /// `active`, `ok`, `marginal`, `good`...
+    pub status: String,
+    /// Each fan's state in column order.
+    pub fan_states: Vec<String>,
+    /// `Fantray airflow direction : side-to-side`, when printed.
+    pub direction: Option<String>,
 }
 
 /// One row of the RPS table (`1   Not Present     <>`).
@@ -554,6 +629,10 @@ enum IosTable {
     Fans {
         direction: bool,
     },
+    /// `Supply Model No Type Capacity Status Fan States`.
+    ChassisSupplies,
+    /// `Tray Status Fan States`.
+    FanTrays,
 }
 
 /// Where the RPS table's columns start, from its header.
@@ -718,6 +797,63 @@ fn sensor_row(line: &str, location: usize, env: &mut IosEnvironment) -> bool {
     true
 }
 
+/// `PS1  C9400-PWR-3200AC  ac  3200 W  active  good  good`, `PS2  ...  ac  n.a.  faulty ...`,
+/// `PS1  Not Present  N/A  N/A  N/A  N/A  N/A`.
+fn chassis_supply_row(words: &[&str], switch: Option<u32>, env: &mut IosEnvironment) -> bool {
+    if words.len() < 3 || !words[0].starts_with("PS") {
+        return false;
+    }
+    let given = |w: &str| (!w.eq_ignore_ascii_case("n/a") && w != "n.a.").then(|| w.to_string());
+    if words[1..3] == ["Not", "Present"] {
+        env.chassis_supplies.push(IosChassisSupply {
+            switch,
+            slot: words[0].to_string(),
+            model: None,
+            kind: None,
+            capacity_watts: None,
+            status: "Not Present".into(),
+            fan_states: Vec::new(),
+        });
+        return true;
+    }
+    if words.len() < 5 {
+        return false;
+    }
+    // Capacity: `3200 W`, or one `n.a.` / `N/A`.
+    let (capacity_watts, next) = match words.get(4) {
+        Some(&"W") => (words[3].parse().ok(), 5),
+        _ => (None, 4),
+    };
+    let Some(status) = words.get(next) else {
+        return false;
+    };
+    env.chassis_supplies.push(IosChassisSupply {
+        switch,
+        slot: words[0].to_string(),
+        model: given(words[1]),
+        kind: given(words[2]),
+        capacity_watts,
+        status: status.to_string(),
+        fan_states: words[next + 1..].iter().map(|w| w.to_string()).collect(),
+    });
+    true
+}
+
+/// `FT2  marginal  bad  good  good ...`.
+fn fan_tray_row(words: &[&str], switch: Option<u32>, env: &mut IosEnvironment) -> bool {
+    if words.len() < 2 || words.iter().any(|w| w.contains(':')) {
+        return false;
+    }
+    env.fan_trays.push(IosFanTray {
+        switch,
+        tray: words[0].to_string(),
+        status: words[1].to_string(),
+        fan_states: words[2..].iter().map(|w| w.to_string()).collect(),
+        direction: None,
+    });
+    true
+}
+
 /// `1  1  5440  OK  Front to Back` (switch, fan, speed, state, airflow when the header has it).
 fn fan_row(words: &[&str], direction: bool, env: &mut IosEnvironment) -> bool {
     let (Some(switch), Some(fan), Some(speed)) = (
@@ -747,8 +883,9 @@ fn fan_row(words: &[&str], direction: bool, env: &mut IosEnvironment) -> bool {
     true
 }
 
-/// Parses IOS / IOS-XE `show environment all` (also `show env all`) of a Catalyst switch. Lines
-/// of other layouts are ignored.
+/// Parses IOS / IOS-XE `show environment all` (also `show env all`, `show env rps`, and the
+/// chassis tables of `show environment status` / `show power`) of a Catalyst switch. Lines of
+/// other layouts are ignored.
 ///
 /// ```
 /// use hermes_netdev::show::parse_ios_show_environment_all;
@@ -761,11 +898,17 @@ fn fan_row(words: &[&str], direction: bool, env: &mut IosEnvironment) -> bool {
 pub fn parse_ios_show_environment_all(output: &str) -> IosEnvironment {
     let mut env = IosEnvironment::default();
     let mut table = IosTable::None;
+    // `Switch:1` before a StackWise Virtual member's chassis tables.
+    let mut member = None;
     for line in output.lines() {
         let t = line.trim();
         if t.is_empty() {
-            // The sensor list is one block; the chassis tables after it are not sensors.
-            if matches!(table, IosTable::Sensors { .. }) {
+            // The sensor list and the chassis tables are one block each; what follows the
+            // blank line is not theirs.
+            if matches!(
+                table,
+                IosTable::Sensors { .. } | IosTable::ChassisSupplies | IosTable::FanTrays
+            ) {
                 table = IosTable::None;
             }
             continue;
@@ -803,6 +946,14 @@ pub fn parse_ios_show_environment_all(output: &str) -> IosEnvironment {
                 };
                 continue;
             }
+            ["Supply", "Model", "No", ..] => {
+                table = IosTable::ChassisSupplies;
+                continue;
+            }
+            ["Tray", "Status", ..] => {
+                table = IosTable::FanTrays;
+                continue;
+            }
             ["SW", ..] => {
                 // Another table's header.
                 table = IosTable::None;
@@ -817,11 +968,52 @@ pub fn parse_ios_show_environment_all(output: &str) -> IosEnvironment {
             IosTable::Rps(cols) => rps_row(line, &words, cols, &mut env),
             IosTable::Sensors { location } => sensor_row(line, location, &mut env),
             IosTable::Fans { direction } => fan_row(&words, direction, &mut env),
+            IosTable::ChassisSupplies => chassis_supply_row(&words, member, &mut env),
+            IosTable::FanTrays => fan_tray_row(&words, member, &mut env),
         };
         if read {
             continue;
         }
         table = IosTable::None;
+        if let Some(n) = t
+            .strip_prefix("Switch:")
+            .and_then(|n| n.trim().parse().ok())
+        {
+            member = Some(n);
+            continue;
+        }
+        if let Some((kind, n)) = t
+            .strip_prefix("Number of ")
+            .and_then(|r| r.split_once(" alarms:"))
+        {
+            let n = n.trim().parse().ok();
+            match kind {
+                "Critical" => env.critical_alarms = n,
+                "Major" => env.major_alarms = n,
+                "Minor" => env.minor_alarms = n,
+                _ => {}
+            }
+            continue;
+        }
+        if let Some((key, value)) = t.split_once(':') {
+            let (key, value) = (key.trim(), value.trim().to_string());
+            if key == "Fantray" {
+                env.fan_trays.push(IosFanTray {
+                    switch: member,
+                    tray: key.to_string(),
+                    status: value,
+                    fan_states: Vec::new(),
+                    direction: None,
+                });
+                continue;
+            }
+            if key == "Fantray airflow direction" {
+                if let Some(tray) = env.fan_trays.last_mut() {
+                    tray.direction = Some(value);
+                }
+                continue;
+            }
+        }
         if let Some(r) = rest.strip_prefix("FAN") {
             let r = r.trim();
             if let Some((fan, dir)) = r.split_once(" direction is ") {
