@@ -508,3 +508,112 @@ fn nxos_power_detail_single_inlet_and_na_budget() {
     );
     assert_eq!(ps.cord.as_deref(), Some("connected to 220V AC"));
 }
+
+#[test]
+fn industrial_alarm_contacts_thresholds_and_typed_supplies() {
+    // Before: one temperature, nothing else, on the IE 3x00 layout.
+    let env = parse_ios_show_environment_all(&read("ie3k_show_environment_all.txt"));
+    assert_eq!(env.alarm_contacts.len(), 2);
+    let a = &env.alarm_contacts[1];
+    assert_eq!(
+        (
+            a.contact,
+            a.status.as_deref(),
+            a.description.as_deref(),
+            a.severity.as_deref(),
+            a.trigger.as_deref()
+        ),
+        (
+            2,
+            Some("not asserted"),
+            Some("external alarm contact 2"),
+            Some("minor"),
+            Some("closed")
+        )
+    );
+    let t = &env.temperatures[0];
+    assert_eq!(
+        (
+            t.sensor.as_str(),
+            t.value,
+            t.yellow_threshold,
+            t.red_threshold
+        ),
+        ("Supervisor", Some(48), Some(80), Some(90))
+    );
+    let ps: Vec<_> = env
+        .chassis_supplies
+        .iter()
+        .map(|p| {
+            (
+                p.slot.as_str(),
+                p.kind.as_deref(),
+                p.status.as_str(),
+                p.voltage.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        ps,
+        [
+            ("POWER SUPPLY-A", Some("DC"), "OK", Some("24V")),
+            ("POWER SUPPLY-B", Some("DC"), "OK", Some("54V"))
+        ]
+    );
+    assert!(env.all_ok());
+}
+
+#[test]
+fn industrial_sensor_readings_and_pid_supplies() {
+    let env = parse_ios_show_environment_all(&read("ie3k_show_environment_all_2.txt"));
+    assert_eq!(env.alarm_contacts.len(), 4);
+    assert!(env.alarm_contacts.iter().all(|a| a.switch == Some(1)));
+    let t: Vec<_> = env
+        .temperatures
+        .iter()
+        .filter(|t| t.value.is_some())
+        .map(|t| (t.switch, t.sensor.as_str(), t.value, t.red_threshold))
+        .collect();
+    assert_eq!(t.len(), 5);
+    assert_eq!(t[0], (Some(1), "Inlet Temp Sensor", Some(46), Some(96)));
+    assert_eq!(t[4], (Some(1), "HotSpot Temp Sensor", Some(37), Some(125)));
+    // `Switch:1` inside the supply table does not end it.
+    assert_eq!(env.power_supplies.len(), 2);
+    assert_eq!(env.power_supplies[0].sw, "POWER SUPPLY-1");
+    assert_eq!(env.power_supplies[0].status, "Not Present");
+    let p = &env.power_supplies[1];
+    assert_eq!(
+        (
+            p.pid.as_deref(),
+            p.serial.as_deref(),
+            p.status.as_str(),
+            p.sys_pwr.as_deref(),
+            p.watts.as_deref()
+        ),
+        (
+            Some("PWR-RGD-AC-DC-250"),
+            Some("DTH255202J5"),
+            "OK",
+            Some("Good"),
+            Some("250")
+        )
+    );
+    let s: Vec<_> = env
+        .sensors
+        .iter()
+        .map(|s| {
+            (
+                s.sensor.as_str(),
+                s.state.as_str(),
+                s.reading,
+                s.unit.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(s.len(), 8);
+    assert_eq!(s[0], ("PS-1 Vout", "Not Present", Some(0), Some("mV")));
+    assert_eq!(s[4], ("PS-2 Vout", "Good", Some(55000), Some("mV")));
+    assert_eq!(s[7], ("PS-2 Hotspot", "Good", Some(49), Some("C")));
+    assert_eq!(env.sensors[4].location, "1");
+    assert!(!env.all_ok());
+}

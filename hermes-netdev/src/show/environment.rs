@@ -424,6 +424,26 @@ pub struct IosEnvironment {
     /// `Number of Minor alarms:  0`.
     #[serde(default)]
     pub minor_alarms: Option<u32>,
+    /// The industrial switches' (IE 3x00) `ALARM CONTACT N` blocks.
+    #[serde(default)]
+    pub alarm_contacts: Vec<IosAlarmContact>,
+}
+
+/// One `ALARM CONTACT N` block of an industrial Catalyst (IE 3x00).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct IosAlarmContact {
+    /// Stack member (`Switch: 1` before the blocks), when printed.
+    pub switch: Option<u32>,
+    /// Contact number.
+    pub contact: u32,
+    /// `not asserted` / `asserted`.
+    pub status: Option<String>,
+    /// `Description:`.
+    pub description: Option<String>,
+    /// `minor`, `major`...
+    pub severity: Option<String>,
+    /// `closed` / `open`.
+    pub trigger: Option<String>,
 }
 
 impl IosEnvironment {
@@ -454,6 +474,10 @@ impl IosEnvironment {
                     .any(|g| t.status.eq_ignore_ascii_case(g))
                     && t.fan_states.iter().all(|f| fan_state_ok(f))
             })
+            && self
+                .alarm_contacts
+                .iter()
+                .all(|a| a.status.as_deref().is_none_or(|s| s == "not asserted"))
             && self.critical_alarms.unwrap_or(0) == 0
             && self.major_alarms.unwrap_or(0) == 0
     }
@@ -485,6 +509,9 @@ pub struct IosChassisSupply {
     pub status: String,
     /// The supply's fan states in column order (`good`, `bad`, `N/A`).
     pub fan_states: Vec<String>,
+    /// Voltage (`24V`) of an industrial switch's `Pwr Supply Type Status Voltage` row.
+    #[serde(default)]
+    pub voltage: Option<String>,
 }
 
 /// One fan tray of a modular chassis (`FT2  marginal  bad  good ...`, `Fantray : good`).
@@ -633,6 +660,12 @@ enum IosTable {
     ChassisSupplies,
     /// `Tray Status Fan States`.
     FanTrays,
+    /// The industrial switches' `Pwr Supply Type Status [Voltage]`.
+    IndustrialSupplies,
+    /// The industrial switches' `Pwr Supply PID Serial# Status Sys Pwr Watts`.
+    IndustrialPidSupplies,
+    /// The industrial switches' `Sensor Name Status Reading`.
+    IndustrialSensors,
 }
 
 /// Where the RPS table's columns start, from its header.
@@ -813,6 +846,7 @@ fn chassis_supply_row(words: &[&str], switch: Option<u32>, env: &mut IosEnvironm
             capacity_watts: None,
             status: "Not Present".into(),
             fan_states: Vec::new(),
+            voltage: None,
         });
         return true;
     }
@@ -835,6 +869,113 @@ fn chassis_supply_row(words: &[&str], switch: Option<u32>, env: &mut IosEnvironm
         capacity_watts,
         status: status.to_string(),
         fan_states: words[next + 1..].iter().map(|w| w.to_string()).collect(),
+        voltage: None,
+    });
+    true
+}
+
+/// `POWER SUPPLY-2  PWR-RGD-AC-DC-250  DTH255202J5  OK  Good  250`, `POWER SUPPLY-1  Not Present`.
+fn industrial_pid_supply_row(words: &[&str], env: &mut IosEnvironment) -> bool {
+    let name_len = if words.first() == Some(&"POWER") {
+        2
+    } else {
+        1
+    };
+    if words.len() <= name_len {
+        return false;
+    }
+    let (name, rest) = (words[..name_len].join(" "), &words[name_len..]);
+    if rest == ["Not", "Present"] {
+        env.power_supplies.push(IosPowerSupply {
+            sw: name,
+            pid: None,
+            serial: None,
+            status: "Not Present".into(),
+            sys_pwr: None,
+            poe_pwr: None,
+            watts: None,
+        });
+        return true;
+    }
+    let n = rest.len();
+    if n < 5 {
+        return false;
+    }
+    env.power_supplies.push(IosPowerSupply {
+        sw: name,
+        pid: Some(rest[0].to_string()),
+        serial: Some(rest[1].to_string()),
+        status: rest[2..n - 2].join(" "),
+        sys_pwr: Some(rest[n - 2].to_string()),
+        poe_pwr: None,
+        watts: Some(rest[n - 1].to_string()),
+    });
+    true
+}
+
+/// `PS-2 Vout     Good          55000mV`, `PS-1 Hotspot  Not Present     0 C`: the reading last
+/// (`49 C` or digits with their unit), the state (`Not Present` or one word) before it.
+fn industrial_sensor_row(words: &[&str], member: Option<u32>, env: &mut IosEnvironment) -> bool {
+    let (value, unit, end) = match words {
+        [.., v, "C"] => (v.parse::<i64>().ok(), "C".to_string(), words.len() - 2),
+        [.., last] => {
+            let digits = last.trim_end_matches(|c: char| !c.is_ascii_digit());
+            (
+                digits.parse().ok(),
+                last[digits.len()..].to_string(),
+                words.len() - 1,
+            )
+        }
+        [] => return false,
+    };
+    let Some(reading) = value else {
+        return false;
+    };
+    let state_len = if end >= 2 && words[end - 2..end] == ["Not", "Present"] {
+        2
+    } else {
+        1
+    };
+    if end <= state_len {
+        return false;
+    }
+    let sensor = IosSensor {
+        sensor: words[..end - state_len].join(" "),
+        location: member.map(|m| m.to_string()).unwrap_or_default(),
+        state: words[end - state_len..end].join(" "),
+        reading: Some(reading),
+        unit: (!unit.is_empty()).then_some(unit),
+        note: None,
+        range_min: None,
+        range_max: None,
+        thresholds: Vec::new(),
+    };
+    env.sensors.push(sensor);
+    true
+}
+
+/// `POWER SUPPLY-A      DC      OK      24V`: the name runs to the type (`AC` / `DC`).
+fn industrial_supply_row(words: &[&str], switch: Option<u32>, env: &mut IosEnvironment) -> bool {
+    let Some(i) = words
+        .iter()
+        .skip(1)
+        .position(|w| w.eq_ignore_ascii_case("ac") || w.eq_ignore_ascii_case("dc"))
+        .map(|i| i + 1)
+    else {
+        return false;
+    };
+    let Some(status) = words.get(i + 1) else {
+        return false;
+    };
+    env.chassis_supplies.push(IosChassisSupply {
+        switch,
+        slot: words[..i].join(" "),
+        model: None,
+        kind: Some(words[i].to_string()),
+        capacity_watts: None,
+        status: status.to_string(),
+        fan_states: Vec::new(),
+        voltage: words.get(i + 2).map(|v| v.to_string()),
     });
     true
 }
@@ -900,9 +1041,12 @@ pub fn parse_ios_show_environment_all(output: &str) -> IosEnvironment {
     let mut table = IosTable::None;
     // `Switch:1` before a StackWise Virtual member's chassis tables.
     let mut member = None;
+    // Inside an `ALARM CONTACT N` block (its `Status:` ... lines).
+    let mut in_contact = false;
     for line in output.lines() {
         let t = line.trim();
         if t.is_empty() {
+            in_contact = false;
             // The sensor list and the chassis tables are one block each; what follows the
             // blank line is not theirs.
             if matches!(
@@ -954,6 +1098,18 @@ pub fn parse_ios_show_environment_all(output: &str) -> IosEnvironment {
                 table = IosTable::FanTrays;
                 continue;
             }
+            ["Pwr", "Supply", "PID", ..] => {
+                table = IosTable::IndustrialPidSupplies;
+                continue;
+            }
+            ["Sensor", "Name", "Status", "Reading", ..] => {
+                table = IosTable::IndustrialSensors;
+                continue;
+            }
+            ["Pwr", "Supply", "Type", "Status", ..] => {
+                table = IosTable::IndustrialSupplies;
+                continue;
+            }
             ["SW", ..] => {
                 // Another table's header.
                 table = IosTable::None;
@@ -961,6 +1117,14 @@ pub fn parse_ios_show_environment_all(output: &str) -> IosEnvironment {
             }
             _ if t.starts_with('-') => continue,
             _ => {}
+        }
+        if let Some(n) = t
+            .strip_prefix("Switch:")
+            .and_then(|n| n.trim().parse().ok())
+        {
+            // A member's tables follow (`Switch:1`, `Switch: 1`), also inside a table.
+            member = Some(n);
+            continue;
         }
         let read = match table {
             IosTable::None => false,
@@ -970,6 +1134,9 @@ pub fn parse_ios_show_environment_all(output: &str) -> IosEnvironment {
             IosTable::Fans { direction } => fan_row(&words, direction, &mut env),
             IosTable::ChassisSupplies => chassis_supply_row(&words, member, &mut env),
             IosTable::FanTrays => fan_tray_row(&words, member, &mut env),
+            IosTable::IndustrialSupplies => industrial_supply_row(&words, member, &mut env),
+            IosTable::IndustrialPidSupplies => industrial_pid_supply_row(&words, &mut env),
+            IosTable::IndustrialSensors => industrial_sensor_row(&words, member, &mut env),
         };
         if read {
             continue;
@@ -981,6 +1148,52 @@ pub fn parse_ios_show_environment_all(output: &str) -> IosEnvironment {
         {
             member = Some(n);
             continue;
+        }
+        if let Some(n) = t
+            .strip_prefix("ALARM CONTACT ")
+            .and_then(|n| n.trim().parse().ok())
+        {
+            env.alarm_contacts.push(IosAlarmContact {
+                switch: member,
+                contact: n,
+                ..IosAlarmContact::default()
+            });
+            in_contact = true;
+            continue;
+        }
+        if in_contact {
+            if let (Some((key, value)), Some(c)) =
+                (t.split_once(':'), env.alarm_contacts.last_mut())
+            {
+                let value = Some(value.trim().to_string());
+                match key.trim() {
+                    "Status" => c.status = value,
+                    "Description" => c.description = value,
+                    "Severity" => c.severity = value,
+                    "Trigger" => c.trigger = value,
+                    _ => {}
+                }
+                continue;
+            }
+            in_contact = false;
+        }
+        // `Switch 1 - Inlet Temp Sensor 45 C` (industrial switches).
+        if let Some(sensor) = rest.strip_prefix("- ") {
+            let w: Vec<&str> = sensor.split_whitespace().collect();
+            if let [name @ .., v, "C"] = w.as_slice() {
+                if let (Ok(v), false) = (v.parse::<i32>(), name.is_empty()) {
+                    env.temperatures.push(IosTemperature {
+                        switch,
+                        sensor: name.join(" "),
+                        status: None,
+                        value: Some(v),
+                        state: None,
+                        yellow_threshold: None,
+                        red_threshold: None,
+                    });
+                    continue;
+                }
+            }
         }
         if let Some((kind, n)) = t
             .strip_prefix("Number of ")
@@ -1092,9 +1305,9 @@ pub fn parse_ios_show_environment_all(output: &str) -> IosEnvironment {
         } else if let Some(l) = env.temperatures.last_mut() {
             if key.ends_with("Temperature State") {
                 l.state = Some(value.to_string());
-            } else if key == "Yellow Threshold" {
+            } else if key == "Yellow Threshold" || key == "Minor Threshold" {
                 l.yellow_threshold = celsius(value);
-            } else if key == "Red Threshold" {
+            } else if key == "Red Threshold" || key == "Major Threshold" {
                 l.red_threshold = celsius(value);
             }
         }

@@ -108,9 +108,9 @@ pub use bgp_summary::{
 };
 pub use environment::{
     parse_ios_show_environment_all, parse_nxos_show_environment,
-    parse_nxos_show_environment_power_detail, IosEnvironment, IosFan, IosPowerSupply, IosRps,
-    IosSensor, IosTemperature, NxosEnvironment, NxosFan, NxosPowerDetail, NxosPowerSupply,
-    NxosSupplyDetail, NxosTemperature,
+    parse_nxos_show_environment_power_detail, IosAlarmContact, IosChassisSupply, IosEnvironment,
+    IosFan, IosFanTray, IosPowerSupply, IosRps, IosSensor, IosTemperature, NxosEnvironment,
+    NxosFan, NxosPowerDetail, NxosPowerSupply, NxosSupplyDetail, NxosTemperature,
 };
 pub use fortios_bgp::{parse_fortios_bgp_summary, FortiosBgpNeighbor, FortiosBgpSummary};
 pub use fortios_ops::{
