@@ -617,3 +617,52 @@ fn industrial_sensor_readings_and_pid_supplies() {
     assert_eq!(env.sensors[4].location, "1");
     assert!(!env.all_ok());
 }
+
+mod never_panic {
+    //! Whatever the text, the parsers return: lines of the files here cut at any character,
+    //! shuffled, with non-ASCII text and tabs spliced in (the column reads cut lines by byte).
+    use proptest::prelude::*;
+
+    use hermes_netdev::show::{
+        parse_ios_show_environment_all, parse_ios_show_switch_stack_ports,
+        parse_ios_show_switch_stack_ports_summary, parse_nxos_show_environment_power_detail,
+    };
+
+    fn lines() -> Vec<String> {
+        let mut all = Vec::new();
+        for entry in std::fs::read_dir(super::dir()).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "txt") {
+                let text = std::fs::read_to_string(path).unwrap();
+                all.extend(text.lines().map(String::from));
+            }
+        }
+        all
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn parsers_never_panic(
+            picks in prop::collection::vec((any::<prop::sample::Index>(), 0usize..200, any::<bool>()), 1..40),
+            junk in "[ -~éß€(),:/\\[\\]\t]{0,12}",
+        ) {
+            let all = lines();
+            let mut text = String::new();
+            for (idx, cut, splice) in picks {
+                let line = &all[idx.index(all.len())];
+                let mut s: String = line.chars().take(cut).collect();
+                if splice {
+                    s.insert_str(0, &junk);
+                    s.push_str(&junk);
+                }
+                text.push_str(&s);
+                text.push('\n');
+            }
+            let _ = parse_ios_show_environment_all(&text);
+            let _ = parse_ios_show_switch_stack_ports(&text);
+            let _ = parse_ios_show_switch_stack_ports_summary(&text);
+            let _ = parse_nxos_show_environment_power_detail(&text);
+        }
+    }
+}
