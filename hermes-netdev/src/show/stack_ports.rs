@@ -60,8 +60,9 @@ fn yes(w: &str) -> Option<bool> {
     }
 }
 
-/// Parses IOS `show switch stack-ports`: one row per member with both port states. Lines that
-/// are not rows (header, rule, prompt) are ignored.
+/// Parses IOS `show switch stack-ports`: one row per member with both port states, read after
+/// the `Switch#  Port1  Port2` header (three-word lines of other outputs are not rows). Lines
+/// that are not rows (rule, prompt) are ignored.
 ///
 /// ```
 /// use hermes_netdev::show::parse_ios_show_switch_stack_ports;
@@ -72,13 +73,21 @@ fn yes(w: &str) -> Option<bool> {
 /// assert_eq!((rows[1].switch, rows[1].port1.as_str()), (2, "DOWN"));
 /// ```
 pub fn parse_ios_show_switch_stack_ports(output: &str) -> Vec<StackPorts> {
+    let mut table = false;
     output
         .lines()
         .filter_map(|line| {
             let words: Vec<&str> = line.split_whitespace().collect();
+            if let ["Switch#", "Port1", "Port2", ..] = words.as_slice() {
+                table = true;
+                return None;
+            }
             let [sw, p1, p2] = words.as_slice() else {
                 return None;
             };
+            if !table {
+                return None;
+            }
             Some(StackPorts {
                 switch: sw.parse().ok()?,
                 port1: p1.to_string(),
@@ -86,6 +95,25 @@ pub fn parse_ios_show_switch_stack_ports(output: &str) -> Vec<StackPorts> {
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stack_ports_rows_only_under_their_header() {
+        // Run on all 9,938 genieparser IOS / IOS-XE / NX-OS outputs, three-word lines of 191
+        // other outputs (genieparser iosxe ShowVersion golden_output_ios_1: `16 terminal
+        // lines.`; `show ip traffic`...) were read as members when no header was required.
+        assert!(
+            parse_ios_show_switch_stack_ports("16 terminal lines.\n2 Serial network\n").is_empty()
+        );
+        let rows = parse_ios_show_switch_stack_ports(
+            "1 Gigabit interface\nSwitch#   Port1     Port2\n----------------------------\n1         OK        OK\n",
+        );
+        assert_eq!(rows.len(), 1);
+    }
 }
 
 /// Parses IOS `show switch stack-ports summary` (both header spellings, `Neighbor` and
