@@ -97,25 +97,6 @@ pub fn parse_ios_show_switch_stack_ports(output: &str) -> Vec<StackPorts> {
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn stack_ports_rows_only_under_their_header() {
-        // Run on all 9,938 genieparser IOS / IOS-XE / NX-OS outputs, three-word lines of 191
-        // other outputs (genieparser iosxe ShowVersion golden_output_ios_1: `16 terminal
-        // lines.`; `show ip traffic`...) were read as members when no header was required.
-        assert!(
-            parse_ios_show_switch_stack_ports("16 terminal lines.\n2 Serial network\n").is_empty()
-        );
-        let rows = parse_ios_show_switch_stack_ports(
-            "1 Gigabit interface\nSwitch#   Port1     Port2\n----------------------------\n1         OK        OK\n",
-        );
-        assert_eq!(rows.len(), 1);
-    }
-}
-
 /// Parses IOS `show switch stack-ports summary` (both header spellings, `Neighbor` and
 /// `Neighbor/Port`; the rows may be indented). The cable length may be two words (`No Cable`);
 /// the five columns after it are read from the right. Lines that are not rows are ignored.
@@ -156,4 +137,23 @@ fn summary_row(line: &str) -> Option<StackPortLink> {
         changes_to_link_ok: words[n - 2].parse().ok()?,
         in_loopback: yes(words[n - 1])?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stack_ports_rows_only_under_their_header() {
+        // Run on all 9,938 genieparser IOS / IOS-XE / NX-OS outputs, three-word lines of 191
+        // other outputs (genieparser iosxe ShowVersion golden_output_ios_1: `16 terminal
+        // lines.`; `show ip traffic`...) were read as members when no header was required.
+        assert!(
+            parse_ios_show_switch_stack_ports("16 terminal lines.\n2 Serial network\n").is_empty()
+        );
+        let rows = parse_ios_show_switch_stack_ports(
+            "1 Gigabit interface\nSwitch#   Port1     Port2\n----------------------------\n1         OK        OK\n",
+        );
+        assert_eq!(rows.len(), 1);
+    }
 }
