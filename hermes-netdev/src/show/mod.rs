@@ -42,7 +42,10 @@
 //! | NX-OS `show module` | [`parse_nxos_show_module`] → [`NxosModule`] |
 //! | NX-OS `show vpc` | [`parse_nxos_show_vpc`] → [`NxosVpc`] |
 //! | NX-OS `show environment` | [`parse_nxos_show_environment`] → [`NxosEnvironment`] |
+//! | NX-OS `show environment power detail` | [`parse_nxos_show_environment_power_detail`] → [`NxosPowerDetail`] |
 //! | IOS `show environment all` (Catalyst) | [`parse_ios_show_environment_all`] → [`IosEnvironment`] |
+//! | IOS `show switch stack-ports` | [`parse_ios_show_switch_stack_ports`] → [`StackPorts`] |
+//! | IOS `show switch stack-ports summary` | [`parse_ios_show_switch_stack_ports_summary`] → [`StackPortLink`] |
 //! | IOS / NX-OS `show spanning-tree` | [`parse_show_spanning_tree`] → [`SpanningTreeInstance`] |
 //! | IOS `show interfaces trunk` / NX-OS `show interface trunk` | [`parse_show_interfaces_trunk`] → [`TrunkPort`] |
 //! | IOS `show switch` / `show switch detail` | [`parse_ios_show_switch`] → [`SwitchStack`] |
@@ -87,6 +90,7 @@ mod processes_cpu;
 mod redundancy;
 mod routing;
 mod spanning_tree;
+mod stack_ports;
 mod switch_stack;
 mod transceiver;
 mod trunk;
@@ -103,8 +107,10 @@ pub use bgp_summary::{
     NxosBgpNeighborSummary,
 };
 pub use environment::{
-    parse_ios_show_environment_all, parse_nxos_show_environment, IosEnvironment, IosFan,
-    IosPowerSupply, IosTemperature, NxosEnvironment, NxosFan, NxosPowerSupply, NxosTemperature,
+    parse_ios_show_environment_all, parse_nxos_show_environment,
+    parse_nxos_show_environment_power_detail, IosAlarmContact, IosChassisSupply, IosEnvironment,
+    IosFan, IosFanTray, IosPowerSupply, IosRps, IosSensor, IosTemperature, NxosEnvironment,
+    NxosFan, NxosPowerDetail, NxosPowerSupply, NxosSupplyDetail, NxosTemperature,
 };
 pub use fortios_bgp::{parse_fortios_bgp_summary, FortiosBgpNeighbor, FortiosBgpSummary};
 pub use fortios_ops::{
@@ -152,6 +158,10 @@ pub use redundancy::{
 };
 pub use routing::{parse_fortios_routing_table, parse_nxos_show_ip_route, FortiosRoute, NxosRoute};
 pub use spanning_tree::{parse_show_spanning_tree, SpanningTreeInstance, SpanningTreePort};
+pub use stack_ports::{
+    parse_ios_show_switch_stack_ports, parse_ios_show_switch_stack_ports_summary, StackPortLink,
+    StackPorts,
+};
 pub use switch_stack::{parse_ios_show_switch, StackMember, SwitchStack};
 pub use transceiver::{
     parse_ios_show_interfaces_transceiver, parse_ios_show_interfaces_transceiver_detail,
