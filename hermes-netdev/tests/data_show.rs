@@ -12,6 +12,9 @@ use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+#[path = "common/mixed.rs"]
+mod mixed;
+
 type Parser = fn(&str) -> Value;
 
 fn one<T: Serialize>(v: T) -> Value {
@@ -1493,6 +1496,8 @@ mod robustness {
 
     use proptest::prelude::*;
 
+    use super::mixed::mixed_text;
+
     use super::{samples, PARSERS};
 
     fn lines() -> &'static Vec<String> {
@@ -1514,17 +1519,7 @@ mod robustness {
             picks in prop::collection::vec((any::<prop::sample::Index>(), 0usize..200, any::<bool>()), 1..40),
             junk in "[ -~éß€(),:/\\[\\]\t]{0,12}",
         ) {
-            let all = lines();
-            let mut text = String::new();
-            for (idx, cut, splice) in picks {
-                let line = &all[idx.index(all.len())];
-                let mut s: String = line.chars().take(cut).collect();
-                if splice {
-                    s.push_str(&junk);
-                }
-                text.push_str(&s);
-                text.push('\n');
-            }
+            let text = mixed_text(lines(), &picks, &junk);
             for (_, _, parse) in PARSERS {
                 let _ = parse(&text);
             }

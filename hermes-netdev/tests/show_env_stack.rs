@@ -10,6 +10,9 @@ use hermes_netdev::show::{
 };
 use sha2::{Digest, Sha256};
 
+#[path = "common/mixed.rs"]
+mod mixed;
+
 fn dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/show")
 }
@@ -623,6 +626,8 @@ mod never_panic {
     //! shuffled, with non-ASCII text and tabs spliced in (the column reads cut lines by byte).
     use proptest::prelude::*;
 
+    use super::mixed::mixed_text;
+
     use hermes_netdev::show::{
         parse_ios_show_environment_all, parse_ios_show_switch_stack_ports,
         parse_ios_show_switch_stack_ports_summary, parse_nxos_show_environment_power_detail,
@@ -647,18 +652,7 @@ mod never_panic {
             picks in prop::collection::vec((any::<prop::sample::Index>(), 0usize..200, any::<bool>()), 1..40),
             junk in "[ -~éß€(),:/\\[\\]\t]{0,12}",
         ) {
-            let all = lines();
-            let mut text = String::new();
-            for (idx, cut, splice) in picks {
-                let line = &all[idx.index(all.len())];
-                let mut s: String = line.chars().take(cut).collect();
-                if splice {
-                    s.insert_str(0, &junk);
-                    s.push_str(&junk);
-                }
-                text.push_str(&s);
-                text.push('\n');
-            }
+            let text = mixed_text(&lines(), &picks, &junk);
             let _ = parse_ios_show_environment_all(&text);
             let _ = parse_ios_show_switch_stack_ports(&text);
             let _ = parse_ios_show_switch_stack_ports_summary(&text);
