@@ -7,6 +7,7 @@
 
 #[macro_use]
 mod common;
+use common::{response, returnval, RECORDED_TARGET as TARGET};
 
 use hermes_core::{Classify, ErrorKind};
 use hermes_vsphere::fleet::Capacity;
@@ -59,21 +60,6 @@ recorded! {
     VC803_FETCH_VM_CONFIG = "Fetch", "pyvmomi-vc8.0.3-Fetch-vm-config.xml";
 }
 
-const TARGET: &str = "https://vcsa/sdk";
-
-/// The `…Response` element of a reply to `method`.
-fn response(method: &str, bytes: &[u8]) -> Node {
-    soap::decode(TARGET, method, bytes).unwrap_or_else(|e| panic!("{method}: {e}"))
-}
-
-/// The `returnval` of a reply to `method`.
-fn returnval(method: &str, bytes: &[u8]) -> Node {
-    response(method, bytes)
-        .child("returnval")
-        .cloned()
-        .unwrap_or_else(|| panic!("{method}: no returnval"))
-}
-
 /// The one object of a `RetrievePropertiesEx` reply, through the crate's `RetrieveResult` reader.
 fn one_object(bytes: &[u8]) -> ObjectContent {
     let (mut objects, token) = decode_result(&returnval("RetrievePropertiesEx", bytes)).unwrap();
@@ -88,16 +74,8 @@ fn moref(kind: &str, value: &str) -> MoRef {
 
 #[test]
 fn every_recorded_file_is_listed() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/recorded");
-    let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with("pyvmomi-"))
-        .collect();
-    on_disk.sort();
-    let mut listed: Vec<String> = ALL.iter().map(|(f, _, _)| f.to_string()).collect();
-    listed.sort();
-    assert_eq!(on_disk, listed);
+    let listed: Vec<&str> = ALL.iter().map(|(f, _, _)| *f).collect();
+    common::assert_recorded_files_listed("pyvmomi-", &listed);
 }
 
 #[test]

@@ -27,6 +27,7 @@ use sha2::{Digest, Sha256};
 
 #[macro_use]
 mod common;
+use common::{response, returnval, RECORDED_TARGET as TARGET};
 
 recorded! {
     VC41_SERVICE_CONTENT = "RetrieveServiceContent", "manageiq-vc4.1-RetrieveServiceContent.xml";
@@ -47,19 +48,6 @@ recorded! {
 const GOVMOMI_MISSING_SET: &[u8] =
     include_bytes!("recorded/govmomi-RetrieveProperties-missingSet-NotAuthenticated.xml");
 
-const TARGET: &str = "https://vcsa/sdk";
-
-fn response(method: &str, bytes: &[u8]) -> Node {
-    soap::decode(TARGET, method, bytes).unwrap_or_else(|e| panic!("{method}: {e}"))
-}
-
-fn returnval(method: &str, bytes: &[u8]) -> Node {
-    response(method, bytes)
-        .child("returnval")
-        .cloned()
-        .unwrap_or_else(|| panic!("{method}: no returnval"))
-}
-
 fn updates(bytes: &[u8]) -> UpdateSet {
     UpdateSet::from_response(&response("WaitForUpdatesEx", bytes))
         .unwrap()
@@ -72,15 +60,8 @@ fn recorded_dir() -> std::path::PathBuf {
 
 #[test]
 fn every_recorded_file_is_listed() {
-    let mut on_disk: Vec<String> = std::fs::read_dir(recorded_dir())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with("manageiq-"))
-        .collect();
-    on_disk.sort();
-    let mut listed: Vec<String> = ALL.iter().map(|(f, _, _)| f.to_string()).collect();
-    listed.sort();
-    assert_eq!(on_disk, listed);
+    let listed: Vec<&str> = ALL.iter().map(|(f, _, _)| *f).collect();
+    common::assert_recorded_files_listed("manageiq-", &listed);
 }
 
 /// Every row of SOURCES.md names a file here with its size and sha256, and every recorded reply

@@ -97,3 +97,34 @@ pub fn assert_typed_decode_error(e: &hermes_vsphere::VsphereError, target: &str)
         assert!(e.to_string().contains(target), "{e}");
     }
 }
+
+/// The target named in the errors of decoded recorded replies.
+pub const RECORDED_TARGET: &str = "https://vcsa/sdk";
+
+/// The `…Response` element of a recorded reply to `method`.
+pub fn response(method: &str, bytes: &[u8]) -> hermes_vsphere::xml::Node {
+    hermes_vsphere::soap::decode(RECORDED_TARGET, method, bytes)
+        .unwrap_or_else(|e| panic!("{method}: {e}"))
+}
+
+/// The `returnval` of a recorded reply to `method`.
+pub fn returnval(method: &str, bytes: &[u8]) -> hermes_vsphere::xml::Node {
+    response(method, bytes)
+        .child("returnval")
+        .cloned()
+        .unwrap_or_else(|| panic!("{method}: no returnval"))
+}
+
+/// Every file of `tests/recorded` whose name starts with `prefix` is one of `listed`, and back.
+pub fn assert_recorded_files_listed(prefix: &str, listed: &[&str]) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/recorded");
+    let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(prefix))
+        .collect();
+    on_disk.sort();
+    let mut listed: Vec<String> = listed.iter().map(|f| f.to_string()).collect();
+    listed.sort();
+    assert_eq!(on_disk, listed, "files {prefix}* in tests/recorded");
+}
