@@ -595,19 +595,25 @@ pub struct ApiRequest {
 }
 
 impl ApiRequest {
-    /// How errors name the request: the path and its `match[]` selectors.
+    /// How errors name the request: the path, its `match[]` selectors and the query, target
+    /// selector or metric it asks about (`/api/v1/query_exemplars query="up"`).
     pub fn describe(&self) -> String {
+        let mut out = self.path.clone();
         let matchers: Vec<&str> = self
             .params
             .iter()
             .filter(|(k, _)| *k == "match[]")
             .map(|(_, v)| v.as_str())
             .collect();
-        if matchers.is_empty() {
-            self.path.clone()
-        } else {
-            format!("{} {matchers:?}", self.path)
+        if !matchers.is_empty() {
+            out.push_str(&format!(" {matchers:?}"));
         }
+        for key in ["query", "match_target", "metric"] {
+            if let Some((_, v)) = self.params.iter().find(|(k, _)| *k == key) {
+                out.push_str(&format!(" {key}={v:?}"));
+            }
+        }
+        out
     }
 }
 
