@@ -442,7 +442,8 @@ async fn status_exemplars_targets_metadata_and_receivers() {
     let tsdb = p.tsdb_status(Some(3)).await.unwrap();
     assert!(tsdb.head_stats.num_series > 0 && tsdb.head_stats.span().is_some());
     assert!(tsdb.series_count_by_metric_name.len() <= 10);
-    assert!(p.wal_replay().await.unwrap().is_done());
+    assert_eq!(p.wal_replay().await.unwrap().progress(), 1.0);
+    assert!(p.is_ready().await.unwrap());
 
     let now = chrono::Utc::now().timestamp() as f64;
     assert!(p

@@ -830,14 +830,18 @@ fn status_endpoints_of_prometheus_2_20_2_30_2_42_and_3_x() {
     assert_eq!(t.head_stats.span(), None);
     assert!(t.series_count_by_metric_name.is_empty());
 
-    // WAL replay: the documentation's example says its state, the servers only the segments.
+    // WAL replay: the documentation's example says its state, the servers only the segments; a
+    // private 2.42 replaying 100,000 series: segment 0 of 0..2, then 2 of 0..2 while still not
+    // ready (so the numbers alone never say "done").
     let w: WalReplay = api("prom-v2.30.0-docs-walreplay.json");
     assert_eq!(w.state.as_deref(), Some("in progress"));
-    assert!(!w.is_done(), "in progress although `current` is past `max`");
-    let w: WalReplay = api("prom-v3-docs-walreplay.json");
-    assert!(!w.is_done());
+    assert_eq!(w.progress(), 1.0, "`current` 40 past `max` 5 is clamped");
+    let w: WalReplay = api("prom-v2.42-private-starting-walreplay.json");
+    assert!((w.progress() - 1.0 / 3.0).abs() < 1e-12, "{w:?}");
+    let w: WalReplay = api("prom-v2.42-private-starting-walreplay-last.json");
+    assert_eq!((w.current, w.max, w.progress()), (2, 2, 1.0));
     let w: WalReplay = api("prom-v2.42-peer-walreplay.json");
-    assert!(w.is_done() && w.state.is_none());
+    assert!(w.progress() == 1.0 && w.state.is_none());
 }
 
 #[test]
@@ -954,7 +958,7 @@ async fn clients_read_status_exemplars_targets_metadata_and_receivers_over_http(
         e.to_string().contains("20000") && e.to_string().contains("10000"),
         "{e}"
     );
-    assert!(!p.wal_replay().await.unwrap().is_done());
+    assert_eq!(p.wal_replay().await.unwrap().progress(), 1.0);
     let ex = p
         .query_exemplars("test_exemplar_metric_total", 1600096945.0, 1600096966.0)
         .await
@@ -1012,6 +1016,52 @@ async fn clients_read_status_exemplars_targets_metadata_and_receivers_over_http(
             .contains("00000000-0000-4000-8000-000000000000"),
         "{e}"
     );
+}
+
+/// A Prometheus replaying its WAL (a private 2.42 on loopback, 100,000 series written through
+/// remote write, killed and restarted): every endpoint but `status/walreplay` answers a plain-text
+/// 503 until it is ready; the client reads that as "not ready" and a retryable error.
+#[tokio::test]
+async fn a_prometheus_replaying_its_wal_is_not_ready_and_its_errors_are_retryable() {
+    let starting = serve(vec![
+        ("/-/ready", "prom-v2.42-private-starting-503.txt"),
+        ("/api/v1/query", "prom-v2.42-private-starting-503.txt"),
+        ("/api/v1/status/tsdb", "prom-v2.42-private-starting-503.txt"),
+        (
+            "/api/v1/status/walreplay",
+            "prom-v2.42-private-starting-walreplay.json",
+        ),
+    ])
+    .await;
+    let p = PrometheusClient::new(&starting).unwrap();
+    assert!(!p.is_ready().await.unwrap());
+    assert!(p.wal_replay().await.unwrap().progress() < 0.5);
+    let e = p.query("up", None).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Transport, "{e}");
+    assert!(e.kind().is_transient());
+    assert!(
+        e.to_string().contains("Service Unavailable") && e.to_string().contains("\"up\""),
+        "{e}"
+    );
+    let e = p.tsdb_status(None).await.unwrap_err();
+    assert!(e.kind().is_transient(), "{e}");
+
+    let ready = serve(vec![("/-/ready", "prom-v2.42-private-ready.txt")]).await;
+    assert!(PrometheusClient::new(&ready)
+        .unwrap()
+        .is_ready()
+        .await
+        .unwrap());
+    // A server without the endpoint (a proxy in front of the API only) is an error, not "not
+    // ready".
+    let other = serve(vec![("/-/ready", "prom-v2.42-peer-error-not-found.txt")]).await;
+    let e = PrometheusClient::new(&other)
+        .unwrap()
+        .is_ready()
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound, "{e}");
+    assert!(e.to_string().contains("/-/ready"), "{e}");
 }
 
 /// A webhook notification (a request body Alertmanager or another sender POSTs), not a reply.

@@ -197,8 +197,13 @@ pub struct TsdbStatus {
     pub series_count_by_label_value_pair: Vec<TsdbStat>,
 }
 
-/// `data` of `/api/v1/status/walreplay` (Prometheus 2.28 and later): WAL segments replayed at
-/// start-up, answered before the server is ready.
+/// `data` of `/api/v1/status/walreplay` (Prometheus 2.28 and later): the WAL segments replayed at
+/// start-up, answered while every other endpoint still says 503 "Service Unavailable".
+///
+/// `current` is the segment being replayed, set when its replay starts: a private 2.42 on loopback
+/// answered `{"min":0,"max":2,"current":2}` while it still replayed segment 2 and stayed so once
+/// ready, so the numbers cannot tell the last segment's replay from its end. Whether the server
+/// is ready, ask [`PrometheusClient::is_ready`].
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct WalReplay {
     /// First segment.
@@ -207,7 +212,7 @@ pub struct WalReplay {
     /// Last segment.
     #[serde(default)]
     pub max: i64,
-    /// The segment being replayed.
+    /// The segment being replayed (or last replayed).
     #[serde(default)]
     pub current: i64,
     /// `waiting`, `in progress` or `done`, where the server says it (the documentation's
@@ -217,13 +222,20 @@ pub struct WalReplay {
 }
 
 impl WalReplay {
-    /// Whether the replay has finished: the server says `done`, or the current segment reached
-    /// the last (an empty WAL replays segments 0 to 0).
-    pub fn is_done(&self) -> bool {
-        match self.state.as_deref() {
-            Some(s) => s == "done",
-            None => self.current >= self.max,
+    /// The share of segments whose replay has started, 0 to 1 (1 while the last one replays and
+    /// after; 1 when the server says `done`).
+    ///
+    /// ```
+    /// use hermes_anomaly::monitor::status::WalReplay;
+    /// let w: WalReplay = serde_json::from_str(r#"{"min":0,"max":3,"current":1}"#).unwrap();
+    /// assert_eq!(w.progress(), 0.5);
+    /// ```
+    pub fn progress(&self) -> f64 {
+        if self.state.as_deref() == Some("done") {
+            return 1.0;
         }
+        let total = (self.max - self.min + 1).max(1) as f64;
+        ((self.current - self.min + 1) as f64 / total).clamp(0.0, 1.0)
     }
 }
 
@@ -352,7 +364,7 @@ impl PrometheusClient {
         Ok(self.fetch(&ApiRequest::tsdb_status(limit)?).await?.data)
     }
 
-    /// The WAL replay's progress (see [`WalReplay`]).
+    /// The WAL replay's progress (see [`WalReplay`]; readiness is [`PrometheusClient::is_ready`]).
     pub async fn wal_replay(&self) -> Result<WalReplay> {
         Ok(self.fetch(&ApiRequest::wal_replay()).await?.data)
     }
