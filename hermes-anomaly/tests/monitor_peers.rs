@@ -503,6 +503,26 @@ async fn status_exemplars_targets_metadata_and_receivers() {
     a.expire_silence(&id).await.unwrap();
     let s = a.silence(&id).await.unwrap();
     assert_eq!(s.status.as_ref().unwrap()["state"], "expired");
+    // An expired silence cannot be updated: posting it again with its id makes a new silence,
+    // under a new id (the old one stays expired).
+    let renewed = a
+        .create_silence(&Silence {
+            ends_at: chrono::Utc::now() + chrono::Duration::hours(1),
+            status: None,
+            ..s.clone()
+        })
+        .await
+        .unwrap();
+    assert_ne!(renewed, id);
+    assert_eq!(
+        a.silence(&renewed).await.unwrap().status.unwrap()["state"],
+        "active"
+    );
+    assert_eq!(
+        a.silence(&id).await.unwrap().status.unwrap()["state"],
+        "expired"
+    );
+    a.expire_silence(&renewed).await.unwrap();
     let unknown = "00000000-0000-4000-8000-000000000000";
     let e = a.expire_silence(unknown).await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotFound, "{e}");
