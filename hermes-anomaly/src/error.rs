@@ -142,9 +142,18 @@ impl Classify for AnomalyError {
                     "execution" if message.contains("unavailable with Prometheus Agent") => {
                         return ErrorKind::Unsupported
                     }
+                    // A TSDB still replaying its WAL: `unavailable` from the wrapped endpoints,
+                    // `internal` from the status ones (`status/tsdb`) and in 3.x's OpenAPI
+                    // examples; asking again later will work.
+                    _ if message.contains("TSDB not ready") => return ErrorKind::Transport,
                     "unavailable" if message.contains("disabled") => return ErrorKind::Unsupported,
                     "unavailable" => return ErrorKind::Transport,
                     "not_acceptable" => return ErrorKind::Unsupported,
+                    // Alertmanager 0.25 and earlier answer the expiry of an unknown silence with
+                    // 500 "silence not found" (0.26 and later with 404).
+                    "alertmanager" if message.contains("silence not found") => {
+                        return ErrorKind::NotFound
+                    }
                     _ => {}
                 }
                 match *status {
@@ -278,6 +287,21 @@ mod tests {
                 ErrorKind::Internal,
             ),
             (500, "internal", "unexpected error", ErrorKind::Internal),
+            // `status/tsdb` and `status/runtimeinfo` send a TSDB still starting as `internal`.
+            (500, "internal", "TSDB not ready", ErrorKind::Transport),
+            // Alertmanager 0.25 expiring an unknown silence; 0.26 and later say 404.
+            (
+                500,
+                "alertmanager",
+                "silence not found",
+                ErrorKind::NotFound,
+            ),
+            (
+                404,
+                "alertmanager",
+                "silence not found",
+                ErrorKind::NotFound,
+            ),
             (404, "not_found", "not found", ErrorKind::NotFound),
         ];
         for (status, error_type, message, kind) in cases {

@@ -418,3 +418,114 @@ async fn backfill_learns_from_prometheus_history_before_the_first_live_point() {
     );
     assert!(verdict.expected.is_none(), "{verdict:?}");
 }
+
+/// The status endpoints, exemplars, targets metadata and Alertmanager's receivers on the peers,
+/// and the errors they give for a bad query, a bad selector and an unknown silence.
+#[tokio::test]
+async fn status_exemplars_targets_metadata_and_receivers() {
+    let p = prom();
+    p.wait_for("up{job=\"node\"} == 1", Duration::from_secs(30))
+        .await
+        .unwrap();
+    let build = p.build_info().await.unwrap();
+    assert_eq!(build.major(), Some(2), "{build:?}");
+    let runtime = p.runtime_info().await.unwrap();
+    assert!(runtime.reload_config_success && runtime.start_time.is_some());
+    let flags = p.flags().await.unwrap();
+    assert!(flags.contains_key("query.timeout"), "{flags:?}");
+    assert!(p
+        .loaded_config()
+        .await
+        .unwrap()
+        .yaml
+        .contains("job_name: node"));
+    let tsdb = p.tsdb_status(Some(3)).await.unwrap();
+    assert!(tsdb.head_stats.num_series > 0 && tsdb.head_stats.span().is_some());
+    assert!(tsdb.series_count_by_metric_name.len() <= 10);
+    assert_eq!(p.wal_replay().await.unwrap().progress(), 1.0);
+    assert!(p.is_ready().await.unwrap());
+
+    let now = chrono::Utc::now().timestamp() as f64;
+    assert!(p
+        .query_exemplars("up", now - 300.0, now)
+        .await
+        .unwrap()
+        .iter()
+        .all(|s| s.exemplars.is_empty()));
+    let e = p
+        .query_exemplars("rate(up[5m]", now - 300.0, now)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidInput, "{e}");
+    assert!(e.to_string().contains("rate(up[5m]"), "{e}");
+
+    let m = p
+        .targets_metadata(Some("{job=\"node\"}"), Some("node_load1"), None)
+        .await
+        .unwrap();
+    assert_eq!(m.len(), 1, "{m:?}");
+    assert_eq!(
+        (m[0].metric.as_str(), m[0].kind.as_str()),
+        ("node_load1", "gauge")
+    );
+    let e = p
+        .targets_metadata(Some("{job="), None, None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidInput, "{e}");
+    assert!(e.to_string().contains("match_target"), "{e}");
+
+    let a = am();
+    let receivers = a.receivers().await.unwrap();
+    assert!(!receivers.is_empty());
+    let name = unique("HermesSilenceTwice");
+    let now = chrono::Utc::now();
+    let id = a
+        .create_silence(&Silence {
+            id: String::new(),
+            matchers: vec![Matcher {
+                name: "alertname".into(),
+                value: name.clone(),
+                is_regex: false,
+                is_equal: true,
+            }],
+            starts_at: now,
+            ends_at: now + chrono::Duration::hours(1),
+            created_by: "hermes-tests".into(),
+            comment: "expired twice".into(),
+            status: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(a.silence(&id).await.unwrap().matchers[0].value, name);
+    a.expire_silence(&id).await.unwrap();
+    // Expiring an expired silence is not an error.
+    a.expire_silence(&id).await.unwrap();
+    let s = a.silence(&id).await.unwrap();
+    assert_eq!(s.status.as_ref().unwrap()["state"], "expired");
+    // An expired silence cannot be updated: posting it again with its id makes a new silence,
+    // under a new id (the old one stays expired).
+    let renewed = a
+        .create_silence(&Silence {
+            ends_at: chrono::Utc::now() + chrono::Duration::hours(1),
+            status: None,
+            ..s.clone()
+        })
+        .await
+        .unwrap();
+    assert_ne!(renewed, id);
+    assert_eq!(
+        a.silence(&renewed).await.unwrap().status.unwrap()["state"],
+        "active"
+    );
+    assert_eq!(
+        a.silence(&id).await.unwrap().status.unwrap()["state"],
+        "expired"
+    );
+    a.expire_silence(&renewed).await.unwrap();
+    let unknown = "00000000-0000-4000-8000-000000000000";
+    let e = a.expire_silence(unknown).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound, "{e}");
+    let e = a.silence(unknown).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound, "{e}");
+}

@@ -1,4 +1,4 @@
-//! Real replies of Prometheus (2.0 docs, 2.20 docs, 2.40, 2.42, 3.x) and Alertmanager (0.17, 0.21,
+//! Real replies of Prometheus (2.0 docs, 2.20 docs, 2.30 docs, 2.40, 2.42, 3.x) and Alertmanager (0.17, 0.21,
 //! 0.25, 0.27, 0.31) that the local peers do not give, and webhook notifications of other
 //! Alertmanager versions and senders (tests/recorded/, provenance and sha256 in
 //! tests/recorded/SOURCES.md), read through the crate's public parsers, and through the clients and
@@ -7,13 +7,17 @@
 
 use hermes_anomaly::monitor::alerting::{ActiveAlerts, RuleGroups};
 use hermes_anomaly::monitor::alertmanager::{
-    parse_am_reply, AlertGroup, AlertmanagerStatus, GettableAlert, Silence,
+    parse_am_reply, AlertGroup, AlertmanagerStatus, GettableAlert, Receiver, Silence,
 };
+use hermes_anomaly::monitor::exemplars::SeriesExemplars;
 use hermes_anomaly::monitor::metadata::{MetricMetadata, SeriesLabels};
 use hermes_anomaly::monitor::prometheus::{
-    parse_api_reply, parse_query_reply, parse_query_response, QueryResponse,
+    parse_api_reply, parse_query_reply, parse_query_response, ApiRequest, QueryResponse,
 };
-use hermes_anomaly::monitor::targets::Targets;
+use hermes_anomaly::monitor::status::{
+    BuildInfo, LoadedConfig, RuntimeInfo, TsdbStatus, WalReplay,
+};
+use hermes_anomaly::monitor::targets::{TargetMetadata, Targets};
 use hermes_anomaly::monitor::{
     AlertmanagerClient, PrometheusClient, QueryResult, WebhookMessage, WebhookReceiver,
 };
@@ -386,6 +390,12 @@ fn prometheus_error_replies_are_typed_and_name_the_query() {
             "server_error",
             ErrorKind::Internal,
         ),
+        (
+            "prom-v2.42-peer-error-canceled.json",
+            503,
+            "canceled",
+            ErrorKind::Cancelled,
+        ),
     ] {
         let e = reply(name, "my_query{a=\"b\"}").unwrap_err();
         assert_eq!(e.kind(), kind, "{name}");
@@ -534,6 +544,26 @@ fn alertmanager_error_bodies_json_string_object_and_empty() {
             404,
             "(empty body)",
             ErrorKind::NotFound,
+        ),
+        // 0.25 answers the expiry of an unknown silence with 500: still not found, not a
+        // server fault to retry or report.
+        (
+            "am-v0.25.0-peer-error-expire-unknown.json",
+            500,
+            "silence not found",
+            ErrorKind::NotFound,
+        ),
+        (
+            "am-v0.25.0-peer-error-update-unknown.json",
+            404,
+            "silence not found",
+            ErrorKind::NotFound,
+        ),
+        (
+            "am-v0.25.0-peer-error-silence-times.json",
+            400,
+            "start time must be before end time",
+            ErrorKind::InvalidInput,
         ),
     ] {
         let e = parse_am_reply::<serde_json::Value>("am", status, &read(name), None).unwrap_err();
@@ -739,6 +769,299 @@ async fn prometheus_client_reads_series_labels_targets_rules_and_alerts_over_htt
             .contains("/api/v1/label/instance/values [\"up\"]"),
         "{e}"
     );
+}
+
+#[test]
+fn status_endpoints_of_prometheus_2_20_2_30_2_42_and_3_x() {
+    for (name, version, major) in [
+        ("prom-v2.20.0-docs-buildinfo.json", "2.13.1", 2),
+        ("prom-v3-docs-buildinfo.json", "2.13.1", 2),
+        ("prom-v2.42-peer-buildinfo.json", "2.42.0+ds", 2),
+    ] {
+        let b: BuildInfo = api(name);
+        assert_eq!(
+            (b.version.as_str(), b.major()),
+            (version, Some(major)),
+            "{name}"
+        );
+        assert!(b.go_version.starts_with("go1."), "{name}");
+    }
+    // Runtime information: fields come and go between versions.
+    let r: RuntimeInfo = api("prom-v2.20.0-docs-runtimeinfo.json");
+    assert_eq!((r.chunk_count, r.time_series_count), (Some(873), Some(873)));
+    assert_eq!(r.start_time, Some(time("2019-11-02T16:23:59.301361365Z")));
+    assert!(r.hostname.is_none() && r.server_time.is_none());
+    let r: RuntimeInfo = api("prom-v3-docs-runtimeinfo.json");
+    assert_eq!(r.hostname.as_deref(), Some("DESKTOP-717H17Q"));
+    assert_eq!(r.server_time, Some(time("2025-01-05T18:27:33Z")));
+    assert_eq!((r.storage_retention.as_str(), r.gomaxprocs), ("15d", 4));
+    let r: RuntimeInfo = api("prom-v2.42-peer-runtimeinfo.json");
+    assert!(r.reload_config_success && r.last_config_time.is_some());
+    assert_eq!((r.chunk_count, r.time_series_count), (None, None));
+    assert_eq!(r.storage_retention, "2d");
+    let flags: BTreeMap<String, String> = api("prom-v2.42-peer-flags.json");
+    assert_eq!(flags["query.timeout"], "2m");
+    assert_eq!(flags["storage.tsdb.retention.time"], "2d");
+    let c: LoadedConfig = api("prom-v2.42-peer-config.json");
+    assert!(c.yaml.contains("job_name: node"), "{}", c.yaml);
+
+    // TSDB cardinality: 2.20 sent no head statistics, an empty head's times are not times.
+    let t: TsdbStatus = api("prom-v2.20.0-docs-tsdb.json");
+    assert_eq!(t.head_stats.num_series, 0);
+    assert_eq!(t.head_stats.span(), None);
+    assert_eq!(t.series_count_by_label_value_pair[0].name, "job=prometheus");
+    assert_eq!(t.memory_in_bytes_by_label_name[0].value, 8266);
+    let t: TsdbStatus = api("prom-v2.42-peer-tsdb.json");
+    assert_eq!(t.series_count_by_metric_name.len(), 10);
+    assert_eq!(
+        t.series_count_by_metric_name[0].name,
+        "node_cpu_seconds_total"
+    );
+    let (from, to) = t.head_stats.span().expect("a head with samples");
+    assert!(
+        from < to && from > time("2026-01-01T00:00:00Z"),
+        "{from} {to}"
+    );
+    let t: TsdbStatus = api("prom-v2.42-private-tsdb-empty.json");
+    assert_eq!(
+        (t.head_stats.min_time, t.head_stats.max_time),
+        (i64::MAX, i64::MIN)
+    );
+    assert_eq!(t.head_stats.span(), None);
+    assert!(t.series_count_by_metric_name.is_empty());
+
+    // WAL replay: the documentation's example says its state, the servers only the segments; a
+    // private 2.42 replaying 100,000 series: segment 0 of 0..2, then 2 of 0..2 while still not
+    // ready (so the numbers alone never say "done").
+    let w: WalReplay = api("prom-v2.30.0-docs-walreplay.json");
+    assert_eq!(w.state.as_deref(), Some("in progress"));
+    assert_eq!(w.progress(), 1.0, "`current` 40 past `max` 5 is clamped");
+    let w: WalReplay = api("prom-v2.42-private-starting-walreplay.json");
+    assert!((w.progress() - 1.0 / 3.0).abs() < 1e-12, "{w:?}");
+    let w: WalReplay = api("prom-v2.42-private-starting-walreplay-last.json");
+    assert_eq!((w.current, w.max, w.progress()), (2, 2, 1.0));
+    let w: WalReplay = api("prom-v2.42-peer-walreplay.json");
+    assert!(w.progress() == 1.0 && w.state.is_none());
+}
+
+#[test]
+fn exemplars_and_targets_metadata_of_prometheus_2_20_2_42_and_3_x() {
+    let e: Vec<SeriesExemplars> = api("prom-v3-docs-exemplars.json");
+    assert_eq!(e.len(), 2);
+    assert_eq!(e[1].series_labels["service"], "foo");
+    let x = &e[1].exemplars[1];
+    assert_eq!((x.value, x.timestamp), (20.0, 1600096965.489));
+    assert_eq!(x.labels["trace_id"], "hCtjygkIHwAN9vs4");
+    let e: Vec<SeriesExemplars> = api("prom-v2.42-peer-exemplars-empty.json");
+    assert!(e.is_empty());
+
+    for name in [
+        "prom-v2.20.0-docs-targets-metadata.json",
+        "prom-v3-docs-targets-metadata.json",
+    ] {
+        let m: Vec<TargetMetadata> = api(name);
+        assert_eq!(m.len(), 2, "{name}");
+        assert_eq!(m[1].target["instance"], "127.0.0.1:9091", "{name}");
+        assert_eq!((m[0].kind.as_str(), m[0].metric.as_str()), ("gauge", ""));
+    }
+    let m: Vec<TargetMetadata> = api("prom-v2.42-peer-targets-metadata.json");
+    assert_eq!(m[0].target["job"], "node");
+    assert_eq!(m[0].help, "1m load average.");
+}
+
+#[test]
+fn errors_of_exemplars_targets_metadata_and_a_tsdb_not_ready_name_the_request() {
+    for (name, req, fragment, kind) in [
+        (
+            "prom-v2.42-peer-error-exemplars-parse.json",
+            ApiRequest::exemplars("rate(up[5m]", 0.0, 60.0),
+            "query=\"rate(up[5m]\"",
+            ErrorKind::InvalidInput,
+        ),
+        (
+            "prom-v2.42-peer-error-exemplars-range.json",
+            ApiRequest::exemplars("up", 60.0, 0.0),
+            "end timestamp must not be before start timestamp",
+            ErrorKind::InvalidInput,
+        ),
+        (
+            "prom-v2.42-peer-error-targets-metadata-selector.json",
+            ApiRequest::targets_metadata(Some("{job="), None, None).unwrap(),
+            "match_target=\"{job=\"",
+            ErrorKind::InvalidInput,
+        ),
+        // 3.x documents a TSDB still starting as `internal`: asking again later works.
+        (
+            "prom-v3-openapi-error-tsdb-not-ready.json",
+            ApiRequest::tsdb_status(None).unwrap(),
+            "TSDB not ready (/api/v1/status/tsdb)",
+            ErrorKind::Transport,
+        ),
+    ] {
+        let (status, _, _) = sources()[name];
+        let e = parse_api_reply::<serde_json::Value>(
+            &format!("http://prometheus:9090{}", req.path),
+            &req.describe(),
+            status,
+            &read(name),
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(e.kind(), kind, "{name}: {e}");
+        assert!(e.to_string().contains(fragment), "{name}: {e}");
+        assert!(e.to_string().contains(&req.path), "{name}: {e}");
+    }
+}
+
+#[tokio::test]
+async fn clients_read_status_exemplars_targets_metadata_and_receivers_over_http() {
+    let base = serve(vec![
+        ("/api/v1/status/buildinfo", "prom-v2.42-peer-buildinfo.json"),
+        (
+            "/api/v1/status/runtimeinfo",
+            "prom-v3-docs-runtimeinfo.json",
+        ),
+        ("/api/v1/status/flags", "prom-v2.42-peer-flags.json"),
+        ("/api/v1/status/config", "prom-v2.42-peer-config.json"),
+        ("/api/v1/status/tsdb", "prom-v2.42-private-tsdb-empty.json"),
+        (
+            "/api/v1/status/walreplay",
+            "prom-v2.30.0-docs-walreplay.json",
+        ),
+        ("/api/v1/query_exemplars", "prom-v3-docs-exemplars.json"),
+        (
+            "/api/v1/targets/metadata",
+            "prom-v2.42-peer-targets-metadata.json",
+        ),
+    ])
+    .await;
+    let p = PrometheusClient::new(&base).unwrap();
+    assert_eq!(p.build_info().await.unwrap().major(), Some(2));
+    assert_eq!(
+        p.runtime_info().await.unwrap().hostname.as_deref(),
+        Some("DESKTOP-717H17Q")
+    );
+    assert_eq!(p.flags().await.unwrap()["query.max-samples"], "50000000");
+    assert!(p
+        .loaded_config()
+        .await
+        .unwrap()
+        .yaml
+        .contains("scrape_configs:"));
+    assert_eq!(
+        p.tsdb_status(Some(5)).await.unwrap().head_stats.span(),
+        None
+    );
+    let e = p.tsdb_status(Some(20_000)).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidInput, "{e}");
+    assert!(
+        e.to_string().contains("20000") && e.to_string().contains("10000"),
+        "{e}"
+    );
+    assert_eq!(p.wal_replay().await.unwrap().progress(), 1.0);
+    let ex = p
+        .query_exemplars("test_exemplar_metric_total", 1600096945.0, 1600096966.0)
+        .await
+        .unwrap();
+    assert_eq!(ex.iter().map(|s| s.exemplars.len()).sum::<usize>(), 3);
+    // The server left `metric` out because the request named it: the client fills it in.
+    let m = p
+        .targets_metadata(Some("{job=\"node\"}"), Some("node_load1"), Some(1))
+        .await
+        .unwrap();
+    assert_eq!(
+        (m[0].metric.as_str(), m[0].kind.as_str()),
+        ("node_load1", "gauge")
+    );
+    assert!(p.targets_metadata(None, None, Some(0)).await.is_err());
+
+    let base = serve(vec![
+        (
+            "/api/v1/query_exemplars",
+            "prom-v2.42-peer-error-exemplars-parse.json",
+        ),
+        (
+            "/api/v1/status/tsdb",
+            "prom-v3-openapi-error-tsdb-not-ready.json",
+        ),
+        ("/api/v2/receivers", "am-v0.25.0-peer-receivers.json"),
+        (
+            "/api/v2/silence/00000000-0000-4000-8000-000000000000",
+            "am-v0.25.0-peer-error-expire-unknown.json",
+        ),
+    ])
+    .await;
+    let p = PrometheusClient::new(&base).unwrap();
+    let e = p
+        .query_exemplars("rate(up[5m]", 0.0, 60.0)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidInput, "{e}");
+    assert!(e.to_string().contains("query=\"rate(up[5m]\""), "{e}");
+    let e = p.tsdb_status(None).await.unwrap_err();
+    assert!(e.kind().is_transient(), "{e}");
+    let am = AlertmanagerClient::new(&base).unwrap();
+    let r: Vec<Receiver> = am.receivers().await.unwrap();
+    assert_eq!(
+        r.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(),
+        ["hermes-null", "hermes-webhook"]
+    );
+    let e = am
+        .expire_silence("00000000-0000-4000-8000-000000000000")
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound, "{e}");
+    assert!(
+        e.to_string()
+            .contains("00000000-0000-4000-8000-000000000000"),
+        "{e}"
+    );
+}
+
+/// A Prometheus replaying its WAL (a private 2.42 on loopback, 100,000 series written through
+/// remote write, killed and restarted): every endpoint but `status/walreplay` answers a plain-text
+/// 503 until it is ready; the client reads that as "not ready" and a retryable error.
+#[tokio::test]
+async fn a_prometheus_replaying_its_wal_is_not_ready_and_its_errors_are_retryable() {
+    let starting = serve(vec![
+        ("/-/ready", "prom-v2.42-private-starting-503.txt"),
+        ("/api/v1/query", "prom-v2.42-private-starting-503.txt"),
+        ("/api/v1/status/tsdb", "prom-v2.42-private-starting-503.txt"),
+        (
+            "/api/v1/status/walreplay",
+            "prom-v2.42-private-starting-walreplay.json",
+        ),
+    ])
+    .await;
+    let p = PrometheusClient::new(&starting).unwrap();
+    assert!(!p.is_ready().await.unwrap());
+    assert!(p.wal_replay().await.unwrap().progress() < 0.5);
+    let e = p.query("up", None).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Transport, "{e}");
+    assert!(e.kind().is_transient());
+    assert!(
+        e.to_string().contains("Service Unavailable") && e.to_string().contains("\"up\""),
+        "{e}"
+    );
+    let e = p.tsdb_status(None).await.unwrap_err();
+    assert!(e.kind().is_transient(), "{e}");
+
+    let ready = serve(vec![("/-/ready", "prom-v2.42-private-ready.txt")]).await;
+    assert!(PrometheusClient::new(&ready)
+        .unwrap()
+        .is_ready()
+        .await
+        .unwrap());
+    // A server without the endpoint (a proxy in front of the API only) is an error, not "not
+    // ready".
+    let other = serve(vec![("/-/ready", "prom-v2.42-peer-error-not-found.txt")]).await;
+    let e = PrometheusClient::new(&other)
+        .unwrap()
+        .is_ready()
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound, "{e}");
+    assert!(e.to_string().contains("/-/ready"), "{e}");
 }
 
 /// A webhook notification (a request body Alertmanager or another sender POSTs), not a reply.
@@ -1069,6 +1392,7 @@ fn truncated_replies_never_panic() {
                 let _ = parse_am_reply::<Vec<AlertGroup>>("am", status, part, None);
                 let _ = parse_am_reply::<Vec<Silence>>("am", status, part, None);
                 let _ = parse_am_reply::<AlertmanagerStatus>("am", status, part, None);
+                let _ = parse_am_reply::<Vec<Receiver>>("am", status, part, None);
             } else {
                 if let Ok(r) = parse_query_reply(TARGET, "q", status, part, None) {
                     let _ = r.clone().into_vector();
@@ -1082,6 +1406,10 @@ fn truncated_replies_never_panic() {
                 let _ = parse_api_reply::<BTreeMap<String, Vec<MetricMetadata>>>(
                     t, "r", status, part, None,
                 );
+                let _ = parse_api_reply::<TsdbStatus>(t, "r", status, part, None);
+                let _ = parse_api_reply::<RuntimeInfo>(t, "r", status, part, None);
+                let _ = parse_api_reply::<Vec<SeriesExemplars>>(t, "r", status, part, None);
+                let _ = parse_api_reply::<Vec<TargetMetadata>>(t, "r", status, part, None);
             }
         }
     }

@@ -1,4 +1,5 @@
-//! Alertmanager API v2 client (post and resolve alerts, list alerts, read and create silences). The
+//! Alertmanager API v2 client (post and resolve alerts, list alerts and alert groups, status,
+//! receivers, read, create and expire silences). The
 //! webhook receiver's payload type ([`WebhookMessage`]) and server ([`WebhookReceiver`]) live in
 //! [`super::webhook`] and are re-exported here.
 //!
@@ -361,6 +362,31 @@ impl AlertmanagerClient {
     pub async fn status(&self) -> Result<AlertmanagerStatus> {
         self.call(reqwest::Method::GET, "/api/v2/status", None)
             .await
+    }
+
+    /// The receivers of the routing tree, by name (`GET /api/v2/receivers`, Alertmanager 0.16 and
+    /// later): where an alert can be routed.
+    ///
+    /// ```no_run
+    /// # async fn run() -> hermes_anomaly::Result<()> {
+    /// let am = hermes_anomaly::monitor::AlertmanagerClient::new("http://127.0.0.1:9093")?;
+    /// let known = am.receivers().await?.iter().any(|r| r.name == "hermes-webhook");
+    /// # Ok(()) }
+    /// ```
+    pub async fn receivers(&self) -> Result<Vec<Receiver>> {
+        self.call(reqwest::Method::GET, "/api/v2/receivers", None)
+            .await
+    }
+
+    /// One silence by id (`GET /api/v2/silence/{id}`); an unknown id is a `NotFound` error, an id
+    /// that is not a UUID an `InvalidInput` one.
+    pub async fn silence(&self, id: &str) -> Result<Silence> {
+        self.call(
+            reqwest::Method::GET,
+            &format!("/api/v2/silence/{}", encode(id)),
+            None,
+        )
+        .await
     }
 
     /// Lists silences.

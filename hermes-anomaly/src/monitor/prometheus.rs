@@ -595,19 +595,25 @@ pub struct ApiRequest {
 }
 
 impl ApiRequest {
-    /// How errors name the request: the path and its `match[]` selectors.
+    /// How errors name the request: the path, its `match[]` selectors and the query, target
+    /// selector or metric it asks about (`/api/v1/query_exemplars query="up"`).
     pub fn describe(&self) -> String {
+        let mut out = self.path.clone();
         let matchers: Vec<&str> = self
             .params
             .iter()
             .filter(|(k, _)| *k == "match[]")
             .map(|(_, v)| v.as_str())
             .collect();
-        if matchers.is_empty() {
-            self.path.clone()
-        } else {
-            format!("{} {matchers:?}", self.path)
+        if !matchers.is_empty() {
+            out.push_str(&format!(" {matchers:?}"));
         }
+        for key in ["query", "match_target", "metric"] {
+            if let Some((_, v)) = self.params.iter().find(|(k, _)| *k == key) {
+                out.push_str(&format!(" {key}={v:?}"));
+            }
+        }
+        out
     }
 }
 
@@ -743,6 +749,44 @@ impl PrometheusClient {
                 });
             }
             tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+    }
+
+    /// Whether the server is ready (`GET /-/ready`: 200 yes, 503 no). A Prometheus replaying its
+    /// WAL at start-up answers every API endpoint but `status/walreplay` with a plain-text 503
+    /// "Service Unavailable" (a `Transport` error, worth retrying) until it is.
+    ///
+    /// ```no_run
+    /// # async fn run() -> hermes_anomaly::Result<()> {
+    /// let prom = hermes_anomaly::monitor::PrometheusClient::new("http://127.0.0.1:9090")?;
+    /// while !prom.is_ready().await? {
+    ///     let w = prom.wal_replay().await?;
+    ///     println!("WAL replay {:.0} %", 100.0 * w.progress());
+    ///     tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn is_ready(&self) -> Result<bool> {
+        let url = self.target.url("/-/ready");
+        let resp = self
+            .target
+            .client()
+            .get(&url)
+            .send()
+            .await
+            .map_err(|e| classify_reqwest(&url, e))?;
+        let status = resp.status().as_u16();
+        let retry_after = super::http::retry_after(resp.headers());
+        let body = resp.bytes().await.map_err(|e| classify_reqwest(&url, e))?;
+        match status {
+            200..=299 => Ok(true),
+            503 => Ok(false),
+            _ => Err(envelope(&url, status, &body, retry_after)
+                .err()
+                .unwrap_or_else(|| AnomalyError::Malformed {
+                    target: url.clone(),
+                    message: format!("HTTP {status} from the readiness endpoint"),
+                })),
         }
     }
 

@@ -1,8 +1,9 @@
 //! Prometheus' scrape targets (`/api/v1/targets`): which targets are up, when each was last
-//! scraped and why a scrape failed, and the targets relabelling dropped.
+//! scraped and why a scrape failed, and the targets relabelling dropped; and what each target
+//! says of its metrics (`/api/v1/targets/metadata`).
 
 use super::prometheus::{null_as_default, ApiRequest, Method, PrometheusClient};
-use crate::error::Result;
+use crate::error::{AnomalyError, Result};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer};
 use std::collections::BTreeMap;
@@ -92,6 +93,28 @@ pub struct DroppedTarget {
     pub scrape_pool: String,
 }
 
+/// What one target says of one metric (an entry of `/api/v1/targets/metadata`): unlike
+/// [`super::metadata::MetricMetadata`], per target, so two exporters that disagree on a metric's
+/// type can be told apart.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct TargetMetadata {
+    /// The target's labels (`job`, `instance`).
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub target: BTreeMap<String, String>,
+    /// The metric (absent from the reply when the request named one: then it is that one).
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub metric: String,
+    /// `counter`, `gauge`, `histogram`, `summary`, `unknown`...
+    #[serde(rename = "type", default, deserialize_with = "null_as_default")]
+    pub kind: String,
+    /// The help text.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub help: String,
+    /// The unit (often empty).
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub unit: String,
+}
+
 impl ApiRequest {
     /// `GET /api/v1/targets`: every target, active and dropped.
     pub fn targets() -> Self {
@@ -100,6 +123,44 @@ impl ApiRequest {
             path: "/api/v1/targets".into(),
             params: Vec::new(),
         }
+    }
+
+    /// `GET /api/v1/targets/metadata`: what the targets `match_target` selects (`{job="node"}`;
+    /// every target when `None`) say of `metric` (of every metric when `None`), for at most
+    /// `limit` targets (Prometheus 2.x and 3.x; a limit of 0 is refused here, as it means "none").
+    ///
+    /// ```
+    /// use hermes_anomaly::monitor::prometheus::ApiRequest;
+    /// let r = ApiRequest::targets_metadata(Some("{job=\"node\"}"), Some("node_load1"), None)?;
+    /// assert!(r.describe().ends_with("metric=\"node_load1\""), "{}", r.describe());
+    /// # Ok::<(), hermes_anomaly::AnomalyError>(())
+    /// ```
+    pub fn targets_metadata(
+        match_target: Option<&str>,
+        metric: Option<&str>,
+        limit: Option<u32>,
+    ) -> Result<Self> {
+        let mut params = Vec::new();
+        if let Some(m) = match_target {
+            params.push(("match_target", m.to_string()));
+        }
+        if let Some(m) = metric {
+            params.push(("metric", m.to_string()));
+        }
+        if let Some(limit) = limit {
+            if limit == 0 {
+                return Err(AnomalyError::invalid(
+                    "targets metadata limit 0",
+                    "a limit is the most targets to read, at least 1; pass None for every target",
+                ));
+            }
+            params.push(("limit", limit.to_string()));
+        }
+        Ok(ApiRequest {
+            method: Method::Get,
+            path: "/api/v1/targets/metadata".into(),
+            params,
+        })
     }
 }
 
@@ -116,5 +177,36 @@ impl PrometheusClient {
     /// ```
     pub async fn targets(&self) -> Result<Targets> {
         Ok(self.fetch(&ApiRequest::targets()).await?.data)
+    }
+
+    /// What the targets `match_target` selects say of `metric` (see
+    /// [`ApiRequest::targets_metadata`]); each entry names its metric, also when the server left it
+    /// out because the request named it.
+    ///
+    /// ```no_run
+    /// # async fn run() -> hermes_anomaly::Result<()> {
+    /// let prom = hermes_anomaly::monitor::PrometheusClient::new("http://127.0.0.1:9090")?;
+    /// let m = prom.targets_metadata(Some("{job=\"node\"}"), Some("node_load1"), None).await?;
+    /// let gauge_everywhere = m.iter().all(|t| t.kind == "gauge");
+    /// # Ok(()) }
+    /// ```
+    pub async fn targets_metadata(
+        &self,
+        match_target: Option<&str>,
+        metric: Option<&str>,
+        limit: Option<u32>,
+    ) -> Result<Vec<TargetMetadata>> {
+        let req = ApiRequest::targets_metadata(match_target, metric, limit)?;
+        let mut entries = self
+            .fetch::<Option<Vec<TargetMetadata>>>(&req)
+            .await?
+            .data
+            .unwrap_or_default();
+        if let Some(metric) = metric {
+            for e in entries.iter_mut().filter(|e| e.metric.is_empty()) {
+                e.metric = metric.to_string();
+            }
+        }
+        Ok(entries)
     }
 }
