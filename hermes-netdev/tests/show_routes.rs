@@ -1,11 +1,13 @@
-//! IPv6 routing tables (NX-OS and IOS / IOS-XE `show ipv6 route`) on real genieparser outputs
+//! Routing tables (NX-OS and IOS / IOS-XE `show ipv6 route`, IOS `show ip route`) on real genieparser outputs
 //! vendored in `tests/data/show`, compared value by value with genieparser's own expected
 //! results for the same outputs (`*_expected.json`, listed with their sha256 in its SOURCES.md,
 //! which `show_env_stack` checks).
 
 use std::path::PathBuf;
 
-use hermes_netdev::show::{parse_ios_show_ipv6_route, parse_nxos_show_ipv6_route};
+use hermes_netdev::show::{
+    parse_ios_show_ip_route, parse_ios_show_ipv6_route, parse_nxos_show_ipv6_route,
+};
 use serde_json::Value;
 
 fn read(name: &str) -> String {
@@ -73,17 +75,27 @@ fn compare(rows: &[Value], expected: &Value, updated: &str) -> Tally {
     let mut t = Tally::default();
     let get = |r: &Value, k: &str| text(r.get(k)).unwrap_or_default();
     let mut hops = 0;
-    for (vrf, v) in expected["vrf"].as_object().unwrap() {
-        let Some(routes) = v["address_family"]["ipv6"]["routes"].as_object() else {
-            continue;
-        };
+    let families = expected["vrf"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(vrf, v)| {
+            v["address_family"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter_map(move |(_, af)| Some((vrf, af["routes"].as_object()?)))
+        });
+    for (vrf, routes) in families {
         for (prefix, route) in routes {
             let at = format!("{vrf} {prefix}");
             let (net, len) = prefix.split_once('/').unwrap();
             let mut mine: Vec<&Value> = rows
                 .iter()
                 .filter(|r| {
-                    get(r, "vrf") == *vrf
+                    // IOS `show ip route` names no table for the global one.
+                    let table = get(r, "vrf");
+                    (table == *vrf || table.is_empty() && vrf == "default")
                         && same_address(&get(r, "network"), net)
                         && get(r, "prefix_length") == len
                 })
@@ -112,13 +124,12 @@ fn compare(rows: &[Value], expected: &Value, updated: &str) -> Tally {
                 );
             }
             if let Some(c) = text(route.get("source_protocol_codes")) {
-                t.check(
-                    &at,
-                    "source_protocol_codes",
-                    get(first, "protocol") == c,
-                    &get(first, "protocol"),
-                    &c,
-                );
+                // IOS `show ip route` splits `O IA` into protocol and type.
+                let code = match get(first, "type") {
+                    ty if ty.is_empty() || get(first, "protocol") == c => get(first, "protocol"),
+                    ty => format!("{} {ty}", get(first, "protocol")),
+                };
+                t.check(&at, "source_protocol_codes", code == c, &code, &c);
             }
             if let Some(tag) = text(route.get("tag")) {
                 t.check(
@@ -255,6 +266,19 @@ fn nxos_show_ipv6_route_equals_genieparser() {
     // Every value genieparser gives that Hermes reads (prefixes, next hops, preference, metric,
     // protocol and process, type, tag, next-hop VRF, age).
     assert_eq!(values, 403);
+}
+
+#[test]
+fn ios_show_ip_route_equals_genieparser() {
+    // Before: the second interface of `S 10.36.3.3 is directly connected, Gi0/3` (printed as
+    // `is directly connected, GigabitEthernet0/2` on the line below) was dropped.
+    let name = "ios_show_ip_route_1";
+    let rows =
+        serde_json::to_value(parse_ios_show_ip_route(&read(&format!("{name}.txt")))).unwrap();
+    let expected: Value = serde_json::from_str(&read(&format!("{name}_expected.json"))).unwrap();
+    let t = compare(rows.as_array().unwrap(), &expected, "uptime");
+    assert!(t.diffs.is_empty(), "{name}:\n{}", t.diffs.join("\n"));
+    assert!(t.values > 50, "{} values compared", t.values);
 }
 
 #[test]
