@@ -6,7 +6,8 @@
 use std::path::PathBuf;
 
 use hermes_netdev::show::{
-    parse_ios_show_ip_route, parse_ios_show_ipv6_route, parse_nxos_show_ipv6_route,
+    parse_ios_show_ip_route, parse_ios_show_ipv6_route, parse_nxos_show_ip_route,
+    parse_nxos_show_ipv6_route,
 };
 use serde_json::Value;
 
@@ -167,7 +168,15 @@ fn compare(rows: &[Value], expected: &Value, updated: &str) -> Tally {
                 let theirs_if = text(h.get("outgoing_interface"));
                 let found = mine.iter().position(|r| {
                     let ip = get(r, "nexthop_ip");
-                    let addr_ok = match &addr {
+                    let addr_ok = match addr.as_deref() {
+                        // genieparser writes a next hop that is a VRF (`vrf default`) or an
+                        // interface (`Null0`) where the address stands.
+                        Some(a) if a.starts_with("vrf ") => {
+                            ip.is_empty() && get(r, "nexthop_vrf") == a["vrf ".len()..]
+                        }
+                        Some(a) if a.parse::<std::net::IpAddr>().is_err() => {
+                            ip.is_empty() && same_interface(&get(r, "nexthop_if"), a)
+                        }
                         Some(a) => same_address(&ip, a),
                         None => ip.is_empty(),
                     };
@@ -279,6 +288,18 @@ fn ios_show_ip_route_equals_genieparser() {
     let t = compare(rows.as_array().unwrap(), &expected, "uptime");
     assert!(t.diffs.is_empty(), "{name}:\n{}", t.diffs.join("\n"));
     assert!(t.values > 50, "{} values compared", t.values);
+}
+
+#[test]
+fn nxos_show_routing_equals_genieparser() {
+    // Before: the `*via vrf default, Null0, [20/0], ...` next hop was dropped.
+    let name = "nxos_show_routing_1";
+    let rows =
+        serde_json::to_value(parse_nxos_show_ip_route(&read(&format!("{name}.txt")))).unwrap();
+    let expected: Value = serde_json::from_str(&read(&format!("{name}_expected.json"))).unwrap();
+    let t = compare(rows.as_array().unwrap(), &expected, "uptime");
+    assert!(t.diffs.is_empty(), "{name}:\n{}", t.diffs.join("\n"));
+    assert_eq!(rows.as_array().unwrap().len(), 3);
 }
 
 #[test]

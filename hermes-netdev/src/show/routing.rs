@@ -219,16 +219,26 @@ fn parse_nxos_routes<A: FromStr + Copy>(text: &str, max_len: u8) -> Vec<NxosRout
             None => (f[0], None),
         };
         let mut i = 1;
-        match hop.parse::<IpAddr>() {
-            Ok(ip) => {
-                r.nexthop_ip = Some(ip);
-                r.nexthop_vrf = hop_vrf;
-                if f.get(i).is_some_and(|x| !x.starts_with('[')) {
-                    r.nexthop_if = non_empty(f[i]);
-                    i += 1;
-                }
+        // `*via vrf default, Null0, [20/0], ...`: a route leaked from another VRF, its next hop
+        // that VRF.
+        if let Some(name) = hop.strip_prefix("vrf ") {
+            r.nexthop_vrf = non_empty(name.trim());
+            if f.get(i).is_some_and(|x| !x.starts_with('[')) {
+                r.nexthop_if = non_empty(f[i]);
+                i += 1;
             }
-            Err(_) => r.nexthop_if = non_empty(hop),
+        } else {
+            match hop.parse::<IpAddr>() {
+                Ok(ip) => {
+                    r.nexthop_ip = Some(ip);
+                    r.nexthop_vrf = hop_vrf;
+                    if f.get(i).is_some_and(|x| !x.starts_with('[')) {
+                        r.nexthop_if = non_empty(f[i]);
+                        i += 1;
+                    }
+                }
+                Err(_) => r.nexthop_if = non_empty(hop),
+            }
         }
         let Some(pref) = f
             .get(i)
@@ -242,7 +252,7 @@ fn parse_nxos_routes<A: FromStr + Copy>(text: &str, max_len: u8) -> Vec<NxosRout
         r.uptime = f.get(i + 1).and_then(|x| non_empty(x));
         r.protocol = f.get(i + 2).and_then(|x| non_empty(x));
         // An interface-only next hop (`via Null0`) reports the protocol alone.
-        if r.nexthop_ip.is_some() {
+        if r.nexthop_ip.is_some() || r.nexthop_vrf.is_some() {
             for x in f.iter().skip(i + 3) {
                 if let Some(tag) = x.strip_prefix("tag ") {
                     // `200 (evpn)`: the qualifier is kept when it is one word, as ntc-templates
@@ -509,6 +519,26 @@ mod tests {
         assert_eq!(r[3].nexthop_ip, None);
         assert_eq!(r[3].network, Some(Ipv4Addr::new(10, 96, 0, 0)));
         assert_eq!(r[3].prefix_length, Some(14));
+    }
+
+    #[test]
+    fn nxos_next_hop_in_another_vrf() {
+        // The layout of genieparser's NX-OS ShowRouting golden_output_1 (`show routing`), with
+        // other values: before, the `via vrf NAME, Null0` row was dropped (the VRF read as an
+        // interface, the interface where the preference stands).
+        let r = parse_nxos_show_ip_route(
+            "IP Route Table for VRF \"default\"\n\
+             10.77.0.0/16, ubest/mbest: 1/0\n\
+             \x20   *via vrf blue, Null0, [20/0], 02:11:28, bgp-65001, external, tag 65002\n",
+        );
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].nexthop_vrf.as_deref(), Some("blue"));
+        assert_eq!(r[0].nexthop_if.as_deref(), Some("Null0"));
+        assert_eq!(r[0].nexthop_ip, None);
+        assert_eq!((r[0].distance, r[0].metric), (Some(20), Some(0)));
+        assert_eq!(r[0].protocol.as_deref(), Some("bgp-65001"));
+        assert_eq!(r[0].r#type.as_deref(), Some("external"));
+        assert_eq!(r[0].tag.as_deref(), Some("65002"));
     }
 
     #[test]
