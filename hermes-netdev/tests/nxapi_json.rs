@@ -672,6 +672,62 @@ fn show_ip_route_json_and_text_give_the_same_rows() {
     );
 }
 
+/// Hand-made in the key layout of `show ipv6 route | json` (the same tables and keys as IPv4,
+/// `ipprefix` / `ipnexthop` holding IPv6 text, as a public NX-OS collector reads them; no
+/// copyable capture found), beside the text of the same table in the layout of genieparser's
+/// NX-OS `show ipv6 route vrf all` outputs (tests/data/show/nxos_show_ipv6_route_*.txt): both
+/// parsers must give the same rows. Before: no IPv6 reader (the IPv4 one refuses the prefix).
+#[test]
+fn show_ipv6_route_json_and_text_give_the_same_rows() {
+    let body = json!({"TABLE_vrf": {"ROW_vrf": [
+        {"vrf-name-out": "default", "TABLE_addrf": {"ROW_addrf": {"addrf": "ipv6",
+            "TABLE_prefix": {"ROW_prefix": [
+                {"ipprefix": "2001:db8:12::/64", "ucast-nhops": "2", "mcast-nhops": "0",
+                 "TABLE_path": {"ROW_path": [
+                    {"ipnexthop": "fe80::5054:ff:fe64:1", "ifname": "Eth1/3", "uptime": "PT1H1M10S",
+                     "pref": "110", "metric": "41", "clientname": "ospfv3-1", "type": "intra",
+                     "ubest": "true"},
+                    {"ipnexthop": "fe80::5054:ff:fe64:2", "ifname": "Eth1/4", "uptime": "PT1H1M10S",
+                     "pref": "110", "metric": "41", "clientname": "ospfv3-1", "type": "intra",
+                     "ubest": "true"}]}},
+                {"ipprefix": "2001:db8:33::33/128", "ucast-nhops": "1", "mcast-nhops": "0",
+                 "attached": "true", "TABLE_path": {"ROW_path": {"ipnexthop": "2001:db8:33::33",
+                    "ifname": "Lo3", "uptime": "P2DT3H", "pref": "0", "metric": "0",
+                    "clientname": "local", "ubest": "true"}}}]}}}},
+        {"vrf-name-out": "management"}]}});
+    let text = "IPv6 Routing Table for VRF \"default\"\n\
+        '*' denotes best ucast next-hop\n\
+        '**' denotes best mcast next-hop\n\
+        '[x/y]' denotes [preference/metric]\n\
+        \n\
+        2001:db8:12::/64, ubest/mbest: 2/0\n\
+        \x20   *via fe80::5054:ff:fe64:1, Eth1/3, [110/41], 01:01:10, ospfv3-1, intra\n\
+        \x20   *via fe80::5054:ff:fe64:2, Eth1/4, [110/41], 01:01:10, ospfv3-1, intra\n\
+        2001:db8:33::33/128, ubest/mbest: 1/0, attached\n\
+        \x20   *via 2001:db8:33::33, Lo3, [0/0], 2d03h, local\n\
+        \n\
+        IPv6 Routing Table for VRF \"management\"\n\
+        \n\
+        Route not found\n";
+    let j = show::parse_nxos_json_show_ipv6_route("n9k", &body).unwrap();
+    let t = show::parse_nxos_show_ipv6_route(text);
+    assert_eq!(j.len(), 4);
+    assert_eq!(j, t);
+    assert_eq!(j[0].network, Some("2001:db8:12::".parse().unwrap()));
+    assert_eq!(j[2].uptime.as_deref(), Some("2d03h"));
+    assert_eq!(j[3].vrf.as_deref(), Some("management"));
+    // An IPv4 prefix in an IPv6 reply is malformed, named.
+    let bad = json!({"TABLE_vrf": {"ROW_vrf": {"vrf-name-out": "default", "TABLE_addrf": {"ROW_addrf": {
+        "TABLE_prefix": {"ROW_prefix": {"ipprefix": "10.0.0.0/8", "TABLE_path": {"ROW_path": {}}}}}}}}});
+    let e = show::parse_nxos_json_show_ipv6_route("n9k", &bad)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("show ipv6 route") && e.contains("10.0.0.0/8") && e.contains("IPv6"),
+        "{e}"
+    );
+}
+
 // The readers below have no copyable recorded reply (none was found under a licence allowing
 // redistribution): the replies are hand-made in the key layout NX-OS uses for these commands,
 // each beside the text the same table prints, and both parsers must agree.
@@ -982,6 +1038,10 @@ fn readers() -> Vec<(&'static str, Reader)> {
         (
             "route",
             Box::new(|b| n(show::parse_nxos_json_show_ip_route("t", b))),
+        ),
+        (
+            "route6",
+            Box::new(|b| n(show::parse_nxos_json_show_ipv6_route("t", b))),
         ),
         (
             "mac",

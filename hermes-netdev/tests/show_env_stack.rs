@@ -1,12 +1,12 @@
 //! IOS `show environment all` (Catalyst 9000 table layouts, RPS table) and `show switch
-//! stack-ports [summary]` on real genieparser outputs vendored in `tests/data/show` (each file's
+//! stack-ports [summary|detail]` on real genieparser outputs vendored in `tests/data/show` (each file's
 //! source, commit and sha256 in its SOURCES.md, which the first test checks).
 
 use std::path::PathBuf;
 
 use hermes_netdev::show::{
     parse_ios_show_environment_all, parse_ios_show_switch_stack_ports,
-    parse_ios_show_switch_stack_ports_summary,
+    parse_ios_show_switch_stack_ports_detail, parse_ios_show_switch_stack_ports_summary,
 };
 use sha2::{Digest, Sha256};
 
@@ -260,6 +260,31 @@ fn catalyst_9400_sensor_thresholds_and_chassis_tables_apart() {
         ),
         ("Fantray", "good", Some("side-to-side"))
     );
+    // The power mode and fan tray lines (before: not read, the 8 values named in the README).
+    assert_eq!(
+        (
+            tray.power_watts,
+            tray.beacon_led.as_deref(),
+            tray.status_led.as_deref()
+        ),
+        (Some(540), Some("off"), Some("green"))
+    );
+    assert_eq!(
+        (
+            env.ps_config_mode.as_deref(),
+            env.ps_operating_state.as_deref(),
+            env.supplies_active,
+            env.supplies_available,
+            env.system_led.as_deref()
+        ),
+        (
+            Some("Combined"),
+            Some("Combined"),
+            Some(1),
+            Some(1),
+            Some("GREEN")
+        )
+    );
     assert_eq!(
         (env.critical_alarms, env.major_alarms, env.minor_alarms),
         (Some(0), Some(0), Some(0))
@@ -383,6 +408,65 @@ fn stack_ports() {
         parse_ios_show_switch_stack_ports(&read("iosxe_show_switch_stack-ports_summary.txt"))
             .is_empty()
     );
+}
+
+#[test]
+fn stack_ports_detail_blocks() {
+    // Before: not read (no parser). Every value below is genieparser's expected result for
+    // this output (ShowSwitchStackPortsDetail golden_output_expected.py), 4 ports x 16 values.
+    let ports =
+        parse_ios_show_switch_stack_ports_detail(&read("iosxe_show_switch_stack-ports_detail.txt"));
+    let got: Vec<String> = ports
+        .iter()
+        .map(|p| {
+            let l = &p.link;
+            format!(
+                "{}/{} {} loop={} cable={} nbr={} ok={} sync={} active={} changes={} \
+                 in={:?}/{:?} bytes={:?}/{:?} crc={:?}/{:?}/{:?}/{:?}",
+                l.switch,
+                l.port,
+                l.status,
+                l.in_loopback,
+                l.cable_length,
+                l.neighbor.as_deref().unwrap_or("NONE"),
+                l.link_ok,
+                l.sync_ok,
+                l.link_active,
+                l.changes_to_link_ok,
+                p.input_rate,
+                p.output_rate,
+                p.input_bytes,
+                p.output_bytes,
+                p.data_crc,
+                p.ringword_crc,
+                p.inv_ringword,
+                p.pcs_codeword,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "1/1 DOWN loop=false cable=50cm nbr=NONE ok=true sync=true active=false changes=0 \
+             in=Some(0)/Some(0) bytes=Some(0)/Some(0) crc=Some(0)/Some(0)/Some(0)/Some(0)",
+            "1/2 OK loop=false cable=50cm nbr=2 ok=true sync=true active=true changes=2 \
+             in=Some(18)/Some(0) bytes=Some(10756024)/Some(0) crc=Some(0)/Some(0)/Some(0)/Some(0)",
+            "2/1 OK loop=false cable=50cm nbr=1 ok=true sync=true active=true changes=1 \
+             in=Some(2489)/Some(15) bytes=Some(817400398)/Some(9071644) crc=Some(0)/Some(0)/Some(0)/Some(0)",
+            "2/2 DOWN loop=false cable=50cm nbr=NONE ok=true sync=true active=false changes=0 \
+             in=Some(0)/Some(0) bytes=Some(0)/Some(0) crc=Some(0)/Some(0)/Some(0)/Some(0)",
+        ]
+    );
+    assert_eq!(ports.iter().filter(|p| p.link.is_up()).count(), 2);
+    // Neither the summary nor the plain table is read as detail blocks, nor the reverse.
+    assert!(parse_ios_show_switch_stack_ports_detail(&read(
+        "iosxe_show_switch_stack-ports_summary.txt"
+    ))
+    .is_empty());
+    assert!(parse_ios_show_switch_stack_ports_summary(&read(
+        "iosxe_show_switch_stack-ports_detail.txt"
+    ))
+    .is_empty());
 }
 
 #[test]
@@ -629,8 +713,10 @@ mod never_panic {
     use super::mixed::mixed_text;
 
     use hermes_netdev::show::{
-        parse_ios_show_environment_all, parse_ios_show_switch_stack_ports,
+        parse_ios_show_environment_all, parse_ios_show_ipv6_route,
+        parse_ios_show_switch_stack_ports, parse_ios_show_switch_stack_ports_detail,
         parse_ios_show_switch_stack_ports_summary, parse_nxos_show_environment_power_detail,
+        parse_nxos_show_ipv6_route,
     };
 
     fn lines() -> Vec<String> {
@@ -656,7 +742,11 @@ mod never_panic {
             let _ = parse_ios_show_environment_all(&text);
             let _ = parse_ios_show_switch_stack_ports(&text);
             let _ = parse_ios_show_switch_stack_ports_summary(&text);
+            let _ = parse_ios_show_switch_stack_ports_detail(&text);
             let _ = parse_nxos_show_environment_power_detail(&text);
+            // The IPv6 route tables vendored here too (tests/show_routes.rs).
+            let _ = parse_nxos_show_ipv6_route(&text);
+            let _ = parse_ios_show_ipv6_route(&text);
         }
     }
 }

@@ -427,6 +427,23 @@ pub struct IosEnvironment {
     /// The industrial switches' (IE 3x00) `ALARM CONTACT N` blocks.
     #[serde(default)]
     pub alarm_contacts: Vec<IosAlarmContact>,
+    /// The Catalyst 9400's power mode: `PS Current Configuration Mode : Combined` (`Combined`,
+    /// `N+1 Redundant`, `N+N Redundant`).
+    #[serde(default)]
+    pub ps_config_mode: Option<String>,
+    /// `PS Current Operating State : Combined` (the mode in force, which differs from the
+    /// configured one when too few supplies are up).
+    #[serde(default)]
+    pub ps_operating_state: Option<String>,
+    /// `Power supplies currently active : N`.
+    #[serde(default)]
+    pub supplies_active: Option<u32>,
+    /// `Power supplies currently available : N`.
+    #[serde(default)]
+    pub supplies_available: Option<u32>,
+    /// The chassis' system LED (`SYSTEM : GREEN`).
+    #[serde(default)]
+    pub system_led: Option<String>,
 }
 
 /// One `ALARM CONTACT N` block of an industrial Catalyst (IE 3x00).
@@ -527,6 +544,15 @@ pub struct IosFanTray {
     pub fan_states: Vec<String>,
     /// `Fantray airflow direction : side-to-side`, when printed.
     pub direction: Option<String>,
+    /// `Power consumed by Fantray : 540 Watts`, in watts, when printed.
+    #[serde(default)]
+    pub power_watts: Option<u32>,
+    /// `Fantray beacon LED: off`, when printed.
+    #[serde(default)]
+    pub beacon_led: Option<String>,
+    /// `Fantray status LED: green`, when printed.
+    #[serde(default)]
+    pub status_led: Option<String>,
 }
 
 /// One row of the RPS table (`1   Not Present     <>`).
@@ -991,6 +1017,9 @@ fn fan_tray_row(words: &[&str], switch: Option<u32>, env: &mut IosEnvironment) -
         status: words[1].to_string(),
         fan_states: words[2..].iter().map(|w| w.to_string()).collect(),
         direction: None,
+        power_watts: None,
+        beacon_led: None,
+        status_led: None,
     });
     true
 }
@@ -1217,14 +1246,61 @@ pub fn parse_ios_show_environment_all(output: &str) -> IosEnvironment {
                     status: value,
                     fan_states: Vec::new(),
                     direction: None,
+                    power_watts: None,
+                    beacon_led: None,
+                    status_led: None,
                 });
                 continue;
             }
-            if key == "Fantray airflow direction" {
-                if let Some(tray) = env.fan_trays.last_mut() {
-                    tray.direction = Some(value);
+            // The 9400's lines after its supply table and `Fantray` line.
+            let tray = env.fan_trays.last_mut();
+            let number = || value.split_whitespace().next().and_then(|n| n.parse().ok());
+            match key.to_ascii_lowercase().as_str() {
+                "fantray airflow direction" => {
+                    if let Some(tray) = tray {
+                        tray.direction = Some(value);
+                    }
+                    continue;
                 }
-                continue;
+                "power consumed by fantray" => {
+                    if let Some(tray) = tray {
+                        tray.power_watts = number();
+                    }
+                    continue;
+                }
+                "fantray beacon led" | "fantray beacon led status" => {
+                    if let Some(tray) = tray {
+                        tray.beacon_led = super::non_empty(&value);
+                    }
+                    continue;
+                }
+                "fantray status led" => {
+                    if let Some(tray) = tray {
+                        tray.status_led = super::non_empty(&value);
+                    }
+                    continue;
+                }
+                "ps current configuration mode" => {
+                    env.ps_config_mode = super::non_empty(&value);
+                    continue;
+                }
+                "ps current operating state" => {
+                    env.ps_operating_state = super::non_empty(&value);
+                    continue;
+                }
+                "power supplies currently active" => {
+                    env.supplies_active = number();
+                    continue;
+                }
+                "power supplies currently available" => {
+                    env.supplies_available = number();
+                    continue;
+                }
+                _ if key == "SYSTEM" => {
+                    env.system_led = super::non_empty(&value);
+                    continue;
+                }
+                _ => {}
             }
         }
         if let Some(r) = rest.strip_prefix("FAN") {

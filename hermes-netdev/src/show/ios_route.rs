@@ -74,12 +74,26 @@ pub fn parse_ios_show_ip_route(text: &str) -> Vec<IosRoute> {
     let mut subnet_len: Option<u8> = None;
     // The route whose next hops may continue on the following lines, without its next hop.
     let mut current: Option<IosRoute> = None;
+    // The connected route above, whose other interfaces may follow on the next lines.
+    let mut connected: Option<IosRoute> = None;
     for line in text.lines() {
         let t = line.trim();
         if t.is_empty() {
             current = None;
+            connected = None;
             continue;
         }
+        if let Some(tail) = t.strip_prefix("is directly connected") {
+            // `S  10.36.3.3 is directly connected, Gi0/3` then `   is directly connected, Gi0/2`:
+            // a static route over two interfaces.
+            if let Some(base) = connected.as_ref().filter(|_| !line.starts_with(t)) {
+                let mut r = base.clone();
+                connected_tail(&mut r, tail);
+                out.push(r);
+            }
+            continue;
+        }
+        connected = None;
         if let Some(name) = t.strip_prefix("Routing Table:") {
             vrf = non_empty(name.trim());
             current = None;
@@ -150,13 +164,8 @@ pub fn parse_ios_show_ip_route(text: &str) -> Vec<IosRoute> {
             .strip_prefix("is directly connected")
             .or_else(|| rest.strip_prefix("is a summary"))
         {
-            for part in tail.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-                if part.starts_with(|c: char| c.is_ascii_digit()) {
-                    r.uptime = non_empty(part);
-                } else {
-                    r.nexthop_if = non_empty(part);
-                }
-            }
+            connected = Some(r.clone());
+            connected_tail(&mut r, tail);
             current = None;
             out.push(r);
             continue;
@@ -167,6 +176,17 @@ pub fn parse_ios_show_ip_route(text: &str) -> Vec<IosRoute> {
         }
     }
     out
+}
+
+/// `, 00:10:00, Null0` after `is directly connected` / `is a summary`: the age and the interface.
+fn connected_tail(r: &mut IosRoute, tail: &str) {
+    for part in tail.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        if part.starts_with(|c: char| c.is_ascii_digit()) {
+            r.uptime = non_empty(part);
+        } else {
+            r.nexthop_if = non_empty(part);
+        }
+    }
 }
 
 /// A route line printed without its next hops yet.

@@ -11,7 +11,9 @@
 //! | IOS `show standby` | [`parse_ios_show_standby`] → [`IosStandbyGroup`] |
 //! | IOS `show vrrp brief` | [`parse_ios_show_vrrp_brief`] → [`VrrpBriefRow`] |
 //! | NX-OS `show ip route [vrf all]` | [`parse_nxos_show_ip_route`] → [`NxosRoute`] |
+//! | NX-OS `show ipv6 route [vrf all]` | [`parse_nxos_show_ipv6_route`] → [`NxosIpv6Route`] |
 //! | IOS / IOS-XE `show ip route [vrf NAME]` | [`parse_ios_show_ip_route`] → [`IosRoute`] |
+//! | IOS / IOS-XE `show ipv6 route [vrf NAME]` | [`parse_ios_show_ipv6_route`] → [`IosIpv6Route`] |
 //! | FortiOS `get router info routing-table all` | [`parse_fortios_routing_table`] → [`FortiosRoute`] |
 //! | NX-OS `show access-lists` | [`parse_nxos_show_access_lists`] → [`NxosAclEntry`] |
 //! | IOS `show ip access-lists` | [`parse_ios_show_ip_access_lists`] → [`IosAclEntry`] |
@@ -46,6 +48,7 @@
 //! | IOS `show environment all` (Catalyst) | [`parse_ios_show_environment_all`] → [`IosEnvironment`] |
 //! | IOS `show switch stack-ports` | [`parse_ios_show_switch_stack_ports`] → [`StackPorts`] |
 //! | IOS `show switch stack-ports summary` | [`parse_ios_show_switch_stack_ports_summary`] → [`StackPortLink`] |
+//! | IOS `show switch stack-ports detail` | [`parse_ios_show_switch_stack_ports_detail`] → [`StackPortDetail`] |
 //! | IOS / NX-OS `show spanning-tree` | [`parse_show_spanning_tree`] → [`SpanningTreeInstance`] |
 //! | IOS `show interfaces trunk` / NX-OS `show interface trunk` | [`parse_show_interfaces_trunk`] → [`TrunkPort`] |
 //! | IOS `show switch` / `show switch detail` | [`parse_ios_show_switch`] → [`SwitchStack`] |
@@ -75,6 +78,7 @@ mod interface;
 mod interface_status;
 mod inventory;
 mod ios_interfaces;
+mod ios_ipv6_route;
 mod ios_route;
 mod ip_interface;
 mod mac_table;
@@ -124,6 +128,7 @@ pub use interface::{parse_fortios_system_interface, FortiosInterface};
 pub use interface_status::{parse_show_interface_status, InterfaceStatusRow};
 pub use inventory::{parse_show_inventory, InventoryItem};
 pub use ios_interfaces::{parse_ios_show_interfaces, IosInterface};
+pub use ios_ipv6_route::{parse_ios_show_ipv6_route, IosIpv6Route};
 pub use ios_route::{parse_ios_show_ip_route, IosRoute};
 pub use ip_interface::{
     parse_ios_show_ip_interface_brief, parse_nxos_show_ip_interface_brief, IosIpInterfaceBrief,
@@ -138,7 +143,7 @@ pub use neighbors::{
 };
 pub use neighbors_detail::{
     parse_show_cdp_neighbors_detail, parse_show_lldp_neighbors_detail, CdpNeighborDetail,
-    LldpNeighborDetail,
+    LldpNeighborDetail, LldpNetworkPolicy,
 };
 pub use ntp::{
     parse_ios_show_ntp_associations, parse_nxos_show_ntp_peer_status, IosNtpAssociation,
@@ -156,11 +161,14 @@ pub use redundancy::{
     parse_ios_show_standby, parse_ios_show_vrrp_brief, parse_nxos_show_hsrp, IosStandbyGroup,
     NxosHsrpGroup, VrrpBriefRow,
 };
-pub use routing::{parse_fortios_routing_table, parse_nxos_show_ip_route, FortiosRoute, NxosRoute};
+pub use routing::{
+    parse_fortios_routing_table, parse_nxos_show_ip_route, parse_nxos_show_ipv6_route,
+    FortiosRoute, NxosIpv6Route, NxosRoute, NxosRouteOf,
+};
 pub use spanning_tree::{parse_show_spanning_tree, SpanningTreeInstance, SpanningTreePort};
 pub use stack_ports::{
-    parse_ios_show_switch_stack_ports, parse_ios_show_switch_stack_ports_summary, StackPortLink,
-    StackPorts,
+    parse_ios_show_switch_stack_ports, parse_ios_show_switch_stack_ports_detail,
+    parse_ios_show_switch_stack_ports_summary, StackPortDetail, StackPortLink, StackPorts,
 };
 pub use switch_stack::{parse_ios_show_switch, StackMember, SwitchStack};
 pub use transceiver::{
@@ -281,7 +289,8 @@ pub use nxapi_json::{
     parse_nxos_json_show_interface, parse_nxos_json_show_interface_status,
     parse_nxos_json_show_inventory, parse_nxos_json_show_ip_arp,
     parse_nxos_json_show_ip_interface_brief, parse_nxos_json_show_ip_route,
-    parse_nxos_json_show_lldp_neighbors, parse_nxos_json_show_mac_address_table,
-    parse_nxos_json_show_module, parse_nxos_json_show_port_channel_summary,
-    parse_nxos_json_show_version, parse_nxos_json_show_vlan_brief, parse_nxos_json_show_vpc,
+    parse_nxos_json_show_ipv6_route, parse_nxos_json_show_lldp_neighbors,
+    parse_nxos_json_show_mac_address_table, parse_nxos_json_show_module,
+    parse_nxos_json_show_port_channel_summary, parse_nxos_json_show_version,
+    parse_nxos_json_show_vlan_brief, parse_nxos_json_show_vpc,
 };

@@ -276,6 +276,58 @@ pub struct LldpNeighborDetail {
     pub power_requested: Option<u32>,
     /// PoE+ TLV: milliwatts allocated.
     pub power_allocated: Option<u32>,
+    /// LLDP-MED network policies (`Network Policy(Voice): VLAN 10, tagged, Layer-2 priority:
+    /// 5, DSCP: 46`), in the order printed; empty when none is advertised.
+    #[serde(default)]
+    pub network_policies: Vec<LldpNetworkPolicy>,
+}
+
+/// One LLDP-MED network policy of `show lldp neighbors detail`: the VLAN, priority and DSCP an
+/// endpoint (an IP phone) asks for one application.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LldpNetworkPolicy {
+    /// The application as printed: `Voice`, `Voice Signal`, `Guest Voice`, `Video
+    /// Conferencing`...
+    pub application: String,
+    /// The VLAN; `None` for `VLAN data` (the port's data VLAN, untagged) or a value that is not
+    /// a number.
+    pub vlan: Option<u16>,
+    /// Whether the traffic is tagged (`tagged` / `untagged`).
+    pub tagged: bool,
+    /// The 802.1p priority (`Layer-2 priority`).
+    pub priority: Option<u8>,
+    /// The DSCP value.
+    pub dscp: Option<u8>,
+}
+
+impl LldpNetworkPolicy {
+    /// `Voice` and `VLAN 10, tagged, Layer-2 priority: 5, DSCP: 46`; `None` when nothing of it
+    /// reads.
+    fn parse(application: &str, value: &str) -> Option<Self> {
+        let mut p = LldpNetworkPolicy {
+            application: application.trim().to_string(),
+            ..Default::default()
+        };
+        let mut read = false;
+        for part in value.split(',').map(str::trim) {
+            let lower = part.to_ascii_lowercase();
+            if let Some(v) = lower.strip_prefix("vlan") {
+                p.vlan = v.trim().parse().ok();
+                read = true;
+            } else if lower == "tagged" || lower == "untagged" {
+                p.tagged = lower == "tagged";
+                read = true;
+            } else if let Some((k, v)) = lower.split_once(':') {
+                match k.trim() {
+                    "layer-2 priority" => p.priority = v.trim().parse().ok(),
+                    "dscp" => p.dscp = v.trim().parse().ok(),
+                    _ => continue,
+                }
+                read = true;
+            }
+        }
+        (read && !p.application.is_empty()).then_some(p)
+    }
 }
 
 impl LldpNeighborDetail {
@@ -300,7 +352,8 @@ fn advertised(value: &str) -> Option<String> {
 
 /// Parses IOS / IOS-XE / NX-OS `show lldp neighbors detail`: one record per neighbor with its
 /// ports, system name and description (every line), capabilities, management addresses, VLAN,
-/// LLDP-MED inventory and power (both the `Power via MDI` block and the PoE+ TLV). A record
+/// LLDP-MED inventory, power (both the `Power via MDI` block and the PoE+ TLV) and network
+/// policies (`Network Policy(Voice): VLAN 10, tagged, Layer-2 priority: 5, DSCP: 46`). A record
 /// starts at a dashed rule or when `Local Intf` / `Chassis id` is printed again; `- not
 /// advertised` values are `None`. The capability legend, the brief table's header, media
 /// capability lists and prompts are skipped.
@@ -438,7 +491,16 @@ pub fn parse_show_lldp_neighbors_detail(text: &str) -> Vec<LldpNeighborDetail> {
             "power allocated" => {
                 cur.power_allocated = value.split_whitespace().next().and_then(|v| v.parse().ok());
             }
-            _ => {}
+            _ => {
+                // `Network Policy(Voice Signal): VLAN 10, ...` (the label keeps its case here).
+                let app = t
+                    .split_once(':')
+                    .and_then(|(l, _)| l.trim().strip_prefix("Network Policy("))
+                    .and_then(|a| a.strip_suffix(')'));
+                if let Some(p) = app.and_then(|a| LldpNetworkPolicy::parse(a, value)) {
+                    cur.network_policies.push(p);
+                }
+            }
         }
     }
     push(&mut cur);

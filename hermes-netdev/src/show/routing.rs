@@ -1,26 +1,35 @@
-//! Routing tables: NX-OS `show ip route [vrf all]`, FortiOS `get router info routing-table all`.
+//! Routing tables: NX-OS `show ip route [vrf all]` and `show ipv6 route [vrf all]`, FortiOS `get
+//! router info routing-table all`.
 
-use std::net::{IpAddr, Ipv4Addr};
+use std::fmt::Display;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
 use super::{non_empty, ntc_opt};
 
-/// One next hop of NX-OS `show ip route` (ntc-templates `cisco_nxos_show_ip_route` fields): a
-/// prefix with several next hops gives several entries.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct NxosRoute {
+/// One next hop of NX-OS `show ip route` or `show ipv6 route` (ntc-templates
+/// `cisco_nxos_show_ip_route` fields), generic over the prefix's address family: a prefix with
+/// several next hops gives several entries. Use it through [`NxosRoute`] (IPv4) and
+/// [`NxosIpv6Route`] (IPv6).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(bound(
+    serialize = "A: Display",
+    deserialize = "A: FromStr, <A as FromStr>::Err: Display"
+))]
+pub struct NxosRouteOf<A> {
     /// The VRF (`default`).
     #[serde(default, with = "ntc_opt")]
     pub vrf: Option<String>,
-    /// The prefix's network (`10.0.0.0`); absent for the entry of an empty VRF
+    /// The prefix's network (`10.0.0.0`, `2001:db8::`); absent for the entry of an empty VRF
     /// (`Route not found`).
     #[serde(default, with = "ntc_opt")]
-    pub network: Option<Ipv4Addr>,
+    pub network: Option<A>,
     /// The prefix length.
     #[serde(default, with = "ntc_opt")]
     pub prefix_length: Option<u8>,
-    /// `static`, `direct`, `local`, `ospf-20`, `bgp-65000`, `eigrp-NAMED`...
+    /// `static`, `direct`, `local`, `ospf-20`, `ospfv3-1`, `bgp-65000`, `eigrp-NAMED`...
     #[serde(default, with = "ntc_opt")]
     pub protocol: Option<String>,
     /// The route type after the protocol (`intra`, `type-2`, `external`, `internal`).
@@ -33,13 +42,15 @@ pub struct NxosRoute {
     #[serde(default, with = "ntc_opt")]
     pub metric: Option<u64>,
     /// The next hop's address: IPv6 for an IPv4 route learned over an IPv6 next hop (BGP with
-    /// RFC 8950 next hops).
+    /// RFC 8950 next hops); for an IPv6 route over an IPv4 next hop, NX-OS prints the IPv4-mapped
+    /// form (`::ffff:10.0.0.1`), kept as such.
     #[serde(default, with = "ntc_opt")]
     pub nexthop_ip: Option<IpAddr>,
     /// The outgoing interface (`Eth1/49`, `Vlan20`, `Null0`).
     #[serde(default, with = "ntc_opt")]
     pub nexthop_if: Option<String>,
-    /// The next hop's VRF when it differs (`192.0.2.1%management`).
+    /// The next hop's VRF when it differs (`192.0.2.1%management`; `default` for
+    /// `::ffff:10.0.0.1%default:IPv4`, the family the address already says left out).
     #[serde(default, with = "ntc_opt")]
     pub nexthop_vrf: Option<String>,
     /// Age (`3d11h`, `00:04:17`).
@@ -59,6 +70,45 @@ pub struct NxosRoute {
     pub encap: Option<String>,
 }
 
+/// One next hop of NX-OS `show ip route`, an IPv4 prefix (the type's fields are
+/// [`NxosRouteOf`]'s).
+pub type NxosRoute = NxosRouteOf<Ipv4Addr>;
+
+/// One next hop of NX-OS `show ipv6 route`, an IPv6 prefix (the type's fields are
+/// [`NxosRouteOf`]'s).
+pub type NxosIpv6Route = NxosRouteOf<Ipv6Addr>;
+
+// Not derived: the derive would ask `A: Default`, which `Ipv4Addr` is not.
+impl<A> Default for NxosRouteOf<A> {
+    fn default() -> Self {
+        Self {
+            vrf: None,
+            network: None,
+            prefix_length: None,
+            protocol: None,
+            r#type: None,
+            distance: None,
+            metric: None,
+            nexthop_ip: None,
+            nexthop_if: None,
+            nexthop_vrf: None,
+            uptime: None,
+            tag: None,
+            segid: None,
+            tunnelid: None,
+            encap: None,
+        }
+    }
+}
+
+/// `network/len` when `network` reads as an `A` and `len` is at most `max_len`.
+pub(crate) fn read_prefix<A: FromStr>(prefix: &str, max_len: u8) -> Option<(A, u8)> {
+    let (net, len) = prefix.trim().split_once('/')?;
+    let len: u8 = len.parse().ok()?;
+    (len <= max_len).then_some(())?;
+    Some((net.parse().ok()?, len))
+}
+
 /// Parses NX-OS `show ip route` (one VRF or `vrf all`): one entry per next hop.
 ///
 /// ```
@@ -72,58 +122,123 @@ pub struct NxosRoute {
 /// assert_eq!(r[1].r#type.as_deref(), Some("intra"));
 /// ```
 pub fn parse_nxos_show_ip_route(text: &str) -> Vec<NxosRoute> {
-    let mut out = Vec::new();
-    let mut vrf: Option<String> = None;
-    let mut prefix: Option<(Ipv4Addr, u8)> = None;
+    parse_nxos_routes(text, 32)
+}
+
+/// Parses NX-OS `show ipv6 route` (one VRF or `vrf all`): one entry per next hop, in the
+/// layout of `show ip route` (`IPv6 Routing Table for VRF "X"`, `*via A, IF, [d/m], age,
+/// protocol, type, tag T`). A `tag` or `segid` that the device wrapped onto the next line is
+/// read with its next hop; an IPv4 next hop is printed IPv4-mapped (`::ffff:10.0.0.1%default:IPv4`).
+///
+/// ```
+/// let r = hermes_netdev::show::parse_nxos_show_ipv6_route(
+///     "IPv6 Routing Table for VRF \"default\"\n\
+///      2001:db8:10::/64, ubest/mbest: 1/0\n\
+///      \x20   *via fe80::5054:ff:fe64:bd2e, Eth1/3, [110/41], 01:01:10, ospfv3-1, intra\n\
+///      2001:db8:31::31/128, ubest/mbest: 1/0\n\
+///      \x20   *via ::ffff:10.229.11.11%default:IPv4, [200/0], 01:01:43, bgp-100, internal,\n\
+///      tag 100\n",
+/// );
+/// assert_eq!(r[0].network, Some("2001:db8:10::".parse().unwrap()));
+/// assert_eq!(r[0].prefix_length, Some(64));
+/// assert_eq!(r[0].protocol.as_deref(), Some("ospfv3-1"));
+/// assert_eq!(r[1].nexthop_vrf.as_deref(), Some("default"));
+/// assert_eq!(r[1].tag.as_deref(), Some("100"));
+/// ```
+pub fn parse_nxos_show_ipv6_route(text: &str) -> Vec<NxosIpv6Route> {
+    parse_nxos_routes(text, 128)
+}
+
+/// The lines of an NX-OS routing table with the pieces of a next hop that the device wrapped
+/// onto the next line (`tag 100`, `, segid 50003 tunnelid: ...`) joined to it.
+fn nxos_route_lines(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut after_via = false;
     for line in text.lines() {
         let t = line.trim();
-        if let Some(r) = t.strip_prefix("IP Route Table for VRF ") {
+        let wrapped = t.starts_with("tag ") || t.starts_with(',') || t.starts_with("segid");
+        if after_via && wrapped {
+            if let Some(last) = out.last_mut() {
+                last.push(' ');
+                last.push_str(t);
+                continue;
+            }
+        }
+        after_via = t.trim_start_matches('*').starts_with("via ");
+        out.push(t.to_string());
+    }
+    out
+}
+
+/// Both families: prefixes that do not read as an `A` of at most `max_len` bits are skipped with
+/// their next hops.
+fn parse_nxos_routes<A: FromStr + Copy>(text: &str, max_len: u8) -> Vec<NxosRouteOf<A>> {
+    let mut out = Vec::new();
+    let mut vrf: Option<String> = None;
+    let mut prefix: Option<(A, u8)> = None;
+    for t in nxos_route_lines(text) {
+        let t = t.as_str();
+        if let Some(r) = t
+            .strip_prefix("IP Route Table for VRF ")
+            .or_else(|| t.strip_prefix("IPv6 Routing Table for VRF "))
+        {
             vrf = non_empty(r.trim().trim_matches('"'));
+            prefix = None;
             continue;
         }
         if t == "Route not found" {
-            out.push(NxosRoute {
+            out.push(NxosRouteOf {
                 vrf: vrf.clone(),
                 ..Default::default()
             });
+            prefix = None;
             continue;
         }
         if let Some((net, _)) = t.split_once(", ubest/mbest:") {
-            prefix = net
-                .split_once('/')
-                .and_then(|(a, l)| Some((a.parse().ok()?, l.parse().ok()?)));
+            prefix = read_prefix(net, max_len);
             continue;
         }
         let via = t.trim_start_matches('*');
         let Some(rest) = via.strip_prefix("via ") else {
             continue;
         };
-        let (main, vxlan) = match rest.split_once(" segid: ") {
-            Some((m, v)) => (m, Some(v)),
-            None => (rest, None),
+        let Some(prefix) = prefix else {
+            continue;
         };
+        let (main, vxlan) = split_vxlan(rest);
         let f: Vec<&str> = main.split(',').map(str::trim).collect();
-        let mut r = NxosRoute {
+        let mut r = NxosRouteOf {
             vrf: vrf.clone(),
-            network: prefix.map(|p| p.0),
-            prefix_length: prefix.map(|p| p.1),
+            network: Some(prefix.0),
+            prefix_length: Some(prefix.1),
             ..Default::default()
         };
         let (hop, hop_vrf) = match f[0].split_once('%') {
-            Some((h, v)) => (h, non_empty(v)),
+            // `default:IPv4`: the family is the address's.
+            Some((h, v)) => (h, non_empty(v.split_once(':').map_or(v, |(v, _)| v))),
             None => (f[0], None),
         };
         let mut i = 1;
-        match hop.parse::<IpAddr>() {
-            Ok(ip) => {
-                r.nexthop_ip = Some(ip);
-                r.nexthop_vrf = hop_vrf;
-                if f.get(i).is_some_and(|x| !x.starts_with('[')) {
-                    r.nexthop_if = non_empty(f[i]);
-                    i += 1;
-                }
+        // `*via vrf default, Null0, [20/0], ...`: a route leaked from another VRF, its next hop
+        // that VRF.
+        if let Some(name) = hop.strip_prefix("vrf ") {
+            r.nexthop_vrf = non_empty(name.trim());
+            if f.get(i).is_some_and(|x| !x.starts_with('[')) {
+                r.nexthop_if = non_empty(f[i]);
+                i += 1;
             }
-            Err(_) => r.nexthop_if = non_empty(hop),
+        } else {
+            match hop.parse::<IpAddr>() {
+                Ok(ip) => {
+                    r.nexthop_ip = Some(ip);
+                    r.nexthop_vrf = hop_vrf;
+                    if f.get(i).is_some_and(|x| !x.starts_with('[')) {
+                        r.nexthop_if = non_empty(f[i]);
+                        i += 1;
+                    }
+                }
+                Err(_) => r.nexthop_if = non_empty(hop),
+            }
         }
         let Some(pref) = f
             .get(i)
@@ -137,7 +252,7 @@ pub fn parse_nxos_show_ip_route(text: &str) -> Vec<NxosRoute> {
         r.uptime = f.get(i + 1).and_then(|x| non_empty(x));
         r.protocol = f.get(i + 2).and_then(|x| non_empty(x));
         // An interface-only next hop (`via Null0`) reports the protocol alone.
-        if r.nexthop_ip.is_some() {
+        if r.nexthop_ip.is_some() || r.nexthop_vrf.is_some() {
             for x in f.iter().skip(i + 3) {
                 if let Some(tag) = x.strip_prefix("tag ") {
                     // `200 (evpn)`: the qualifier is kept when it is one word, as ntc-templates
@@ -175,6 +290,22 @@ pub fn parse_nxos_show_ip_route(text: &str) -> Vec<NxosRoute> {
         out.push(r);
     }
     out
+}
+
+/// A next hop's text before its VXLAN part, and that part after the `segid` word: `... tag 200
+/// segid: 50210 tunnelid: ...` and the wrapped `... tag 6555 , segid 50003 tunnelid: ...`.
+fn split_vxlan(rest: &str) -> (&str, Option<&str>) {
+    let at = rest
+        .match_indices("segid")
+        .map(|(i, _)| i)
+        .find(|&i| i > 0 && matches!(rest.as_bytes()[i - 1], b' ' | b','));
+    match at {
+        Some(i) => (
+            rest[..i].trim_end_matches([' ', ',']),
+            Some(rest[i + "segid".len()..].trim_start_matches(':').trim()),
+        ),
+        None => (rest, None),
+    }
 }
 
 /// One route (next hop) of FortiOS `get router info routing-table all` (ntc-templates
@@ -388,6 +519,26 @@ mod tests {
         assert_eq!(r[3].nexthop_ip, None);
         assert_eq!(r[3].network, Some(Ipv4Addr::new(10, 96, 0, 0)));
         assert_eq!(r[3].prefix_length, Some(14));
+    }
+
+    #[test]
+    fn nxos_next_hop_in_another_vrf() {
+        // The layout of genieparser's NX-OS ShowRouting golden_output_1 (`show routing`), with
+        // other values: before, the `via vrf NAME, Null0` row was dropped (the VRF read as an
+        // interface, the interface where the preference stands).
+        let r = parse_nxos_show_ip_route(
+            "IP Route Table for VRF \"default\"\n\
+             10.77.0.0/16, ubest/mbest: 1/0\n\
+             \x20   *via vrf blue, Null0, [20/0], 02:11:28, bgp-65001, external, tag 65002\n",
+        );
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].nexthop_vrf.as_deref(), Some("blue"));
+        assert_eq!(r[0].nexthop_if.as_deref(), Some("Null0"));
+        assert_eq!(r[0].nexthop_ip, None);
+        assert_eq!((r[0].distance, r[0].metric), (Some(20), Some(0)));
+        assert_eq!(r[0].protocol.as_deref(), Some("bgp-65001"));
+        assert_eq!(r[0].r#type.as_deref(), Some("external"));
+        assert_eq!(r[0].tag.as_deref(), Some("65002"));
     }
 
     #[test]

@@ -100,7 +100,9 @@ enum IosColumn {
 /// Parses IOS / IOS-XE `show interfaces transceiver`: one record per port row, the columns taken
 /// from the header (`Current` and a trailing `Max Power` printed or not), an alarm flag after a
 /// value (`-40.0 --`) kept on its reading. The legend, timestamps and prompts are skipped; a row
-/// cut short keeps the readings it has.
+/// cut short keeps the readings it has. The ASR 1000's `show interfaces X transceiver` blocks
+/// (`Module temperature = +22.214 C`, supply voltage, Tx and Rx power; no bias current, which
+/// it prints per lane) give the port's row when the table does not list it.
 ///
 /// ```
 /// let rows = hermes_netdev::show::parse_ios_show_interfaces_transceiver(
@@ -125,8 +127,15 @@ pub fn parse_ios_show_interfaces_transceiver(text: &str) -> Vec<IosTransceiverDo
     ];
     let mut columns: Vec<IosColumn> = default.to_vec();
     let mut out = Vec::new();
+    // ASR 1000 blocks (`Module temperature = ...`), kept apart until the table is read.
+    let mut blocks: Vec<IosTransceiverDom> = Vec::new();
+    // The port the echoed command names (`show interfaces HundredGigE2/0/0 transceiver`).
+    let mut echoed: Option<String> = None;
     for line in text.lines() {
         let t = line.trim();
+        if asr_block_line(t, &mut echoed, &mut blocks) {
+            continue;
+        }
         if t.starts_with("Temperature") {
             // `Temperature  Voltage  [Current]  Tx Power  Rx Power  [Max Power]`
             let names = t.replace("Tx Power", "Tx").replace("Rx Power", "Rx");
@@ -191,7 +200,84 @@ pub fn parse_ios_show_interfaces_transceiver(text: &str) -> Vec<IosTransceiverDo
         }
         out.push(row);
     }
+    // A block whose port the table also lists is that row (the table's own reading is kept).
+    for b in blocks {
+        if !b.interface.is_empty() && !out.iter().any(|r| same_port(&r.interface, &b.interface)) {
+            out.push(b);
+        }
+    }
     out
+}
+
+/// `Hu2/0/0` and `HundredGigE2/0/0` name the same port.
+fn same_port(a: &str, b: &str) -> bool {
+    fn split(s: &str) -> (String, &str) {
+        let at = s
+            .find(|c: char| !c.is_ascii_alphabetic())
+            .unwrap_or(s.len());
+        (s[..at].to_ascii_lowercase(), &s[at..])
+    }
+    let ((x, n), (y, m)) = (split(a), split(b));
+    n == m && !x.is_empty() && !y.is_empty() && (x.starts_with(&y) || y.starts_with(&x))
+}
+
+/// Reads a line of the ASR 1000 layout of `show interfaces X transceiver` into `blocks`: `The
+/// Transceiver in slot 2 subslot 0 port 0 is enabled.` opens a block for the echoed port,
+/// `Module temperature = +22.214 C [Range: ...]`, `Transceiver Tx supply voltage = 3.2405
+/// Volts`, `Transceiver Tx power = 6.1 dBm` and `Transceiver Rx optical power = 6.5 dBm` fill
+/// it, `IDPROM for transceiver HundredGigE2/0/0:` names it when no command was echoed. Per-lane
+/// lines are not read (the bias current is per lane there). True when the line was one of these.
+fn asr_block_line(
+    t: &str,
+    echoed: &mut Option<String>,
+    blocks: &mut Vec<IosTransceiverDom>,
+) -> bool {
+    // The echo, after a prompt or not (`R1#show interfaces Hu2/0/0 transceiver`).
+    if let Some(at) = t.find("show interfaces ") {
+        let rest = &t[at + "show interfaces ".len()..];
+        if let Some(port) = rest.strip_suffix(" transceiver").map(str::trim) {
+            if !port.is_empty() && !port.contains(' ') {
+                *echoed = Some(port.to_string());
+                return true;
+            }
+        }
+    }
+    if t.starts_with("The Transceiver in slot ") {
+        blocks.push(IosTransceiverDom {
+            interface: echoed.take().unwrap_or_default(),
+            temperature: None,
+            voltage: None,
+            current: None,
+            tx_pwr: None,
+            rx_pwr: None,
+        });
+        return true;
+    }
+    if let Some(port) = t
+        .strip_prefix("IDPROM for transceiver ")
+        .and_then(|p| p.strip_suffix(':'))
+    {
+        if let Some(b) = blocks.last_mut().filter(|b| b.interface.is_empty()) {
+            b.interface = port.trim().to_string();
+        }
+        return true;
+    }
+    let Some((name, value)) = t.split_once('=') else {
+        return false;
+    };
+    let Some(b) = blocks.last_mut() else {
+        return false;
+    };
+    let slot = match name.split_whitespace().collect::<Vec<_>>().as_slice() {
+        ["Module", "temperature"] => &mut b.temperature,
+        ["Transceiver", "Tx", "supply", "voltage"] => &mut b.voltage,
+        ["Transceiver", "Tx", "power"] => &mut b.tx_pwr,
+        ["Transceiver", "Rx", "optical", "power"] => &mut b.rx_pwr,
+        _ => return false,
+    };
+    let first = value.split_whitespace().next().unwrap_or("");
+    *slot = DomReading::parse(first.strip_prefix('+').unwrap_or(first));
+    true
 }
 
 /// One measurement of NX-OS `show interface transceiver details`: the current reading and the

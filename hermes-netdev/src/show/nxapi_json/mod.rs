@@ -17,6 +17,7 @@
 //! | `show vlan brief`, `show vlan`, `show vlan id N` | [`parse_nxos_json_show_vlan_brief`] → [`VlanRow`](super::VlanRow) |
 //! | `show mac address-table` | [`parse_nxos_json_show_mac_address_table`] → [`NxosMacEntry`](super::NxosMacEntry) |
 //! | `show ip route [vrf NAME\|all]` | [`parse_nxos_json_show_ip_route`] → [`NxosRoute`](super::NxosRoute) |
+//! | `show ipv6 route [vrf NAME\|all]` | [`parse_nxos_json_show_ipv6_route`] → [`NxosIpv6Route`](super::NxosIpv6Route) |
 //! | `show lldp neighbors [detail]` | [`parse_nxos_json_show_lldp_neighbors`] → [`LldpNeighbor`](super::LldpNeighbor) |
 //! | `show vpc` | [`parse_nxos_json_show_vpc`] → [`NxosVpc`](super::NxosVpc) |
 //! | `show cdp neighbors` | [`parse_nxos_json_show_cdp_neighbors`] → [`CdpNeighbor`](super::CdpNeighbor) |
@@ -43,7 +44,7 @@ pub use interface::{parse_nxos_json_show_interface, parse_nxos_json_show_ip_inte
 pub use lldp::parse_nxos_json_show_lldp_neighbors;
 pub use module::parse_nxos_json_show_module;
 pub use port_channel::parse_nxos_json_show_port_channel_summary;
-pub use route::parse_nxos_json_show_ip_route;
+pub use route::{parse_nxos_json_show_ip_route, parse_nxos_json_show_ipv6_route};
 pub use tables::{
     parse_nxos_json_show_interface_status, parse_nxos_json_show_inventory,
     parse_nxos_json_show_ip_arp, parse_nxos_json_show_mac_address_table,
