@@ -272,19 +272,103 @@ impl FromNode for UserSession {
     }
 }
 
-/// A fault inside a task's `info.error` or a `missingSet`: its type name and message.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What a vim25 fault object says beyond its type: the object it concerns and its other simple
+/// fields, so an error can name them (`DuplicateName`: `name` and `object`; `InvalidPowerState`:
+/// `requestedState` and `existingState`; `ManagedObjectNotFound`: `obj`).
+///
+/// ```
+/// use hermes_vsphere::{model::FaultFields, xml::Node};
+/// let fault = Node::parse(br#"<DuplicateNameFault xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="DuplicateName"><name>web-01</name><object type="Folder">group-v3</object></DuplicateNameFault>"#).unwrap();
+/// let f = FaultFields::from_fault(&fault);
+/// assert_eq!(f.object.unwrap().to_string(), "Folder:group-v3");
+/// assert_eq!(f.describe("The name 'web-01' already exists."), "The name 'web-01' already exists. (name: web-01, object: Folder:group-v3)");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FaultFields {
+    /// The object the fault concerns: its `obj`, `object` or `entity` field, else its first
+    /// managed object reference.
+    pub object: Option<MoRef>,
+    /// Every simple field (text or a reference) in the order sent: (name, value); nested data
+    /// objects (`faultCause`, `faultMessage`) are left out.
+    pub fields: Vec<(String, String)>,
+}
+
+impl FaultFields {
+    /// Reads the fields of a fault object (the `<fault xsi:type=...>` of a `LocalizedMethodFault`,
+    /// or the detail element of a SOAP fault).
+    pub fn from_fault(fault: &Node) -> Self {
+        let mut out = FaultFields::default();
+        let mut refs = Vec::new();
+        for c in &fault.children {
+            if !c.children.is_empty() || c.text.trim().is_empty() {
+                continue;
+            }
+            match MoRef::from_node(c) {
+                Ok(r) => {
+                    out.fields.push((c.name.clone(), r.to_string()));
+                    refs.push((c.name.as_str(), r));
+                }
+                Err(_) => out.fields.push((c.name.clone(), c.text.trim().to_string())),
+            }
+        }
+        out.object = ["obj", "object", "entity"]
+            .iter()
+            .find_map(|want| refs.iter().find(|(n, _)| n == want))
+            .or(refs.first())
+            .map(|(_, r)| r.clone());
+        out
+    }
+
+    /// `message` followed by the fields in parentheses; an empty message is replaced by the fields
+    /// alone (vcsim sends an empty `faultstring` with a `DuplicateName`).
+    pub fn describe(&self, message: &str) -> String {
+        let message = message.trim();
+        if self.fields.is_empty() {
+            return message.to_string();
+        }
+        let fields = self
+            .fields
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if message.is_empty() {
+            fields
+        } else {
+            format!("{message} ({fields})")
+        }
+    }
+}
+
+/// A fault inside a task's `info.error` (a `LocalizedMethodFault`) or a `missingSet`: its type
+/// name, message, and the object and fields the fault names.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LocalizedFault {
     /// The fault's `xsi:type` (`DuplicateName`).
     pub fault_type: String,
     /// `localizedMessage`.
     pub message: String,
+    /// The fault's object and other fields.
+    pub fields: FaultFields,
+}
+
+impl LocalizedFault {
+    /// The message followed by the fault's fields (see [`FaultFields::describe`]); the fault type
+    /// when there is neither.
+    pub fn describe(&self) -> String {
+        let text = self.fields.describe(&self.message);
+        if text.is_empty() {
+            self.fault_type.clone()
+        } else {
+            text
+        }
+    }
 }
 
 impl FromNode for LocalizedFault {
     fn from_node(n: &Node) -> Result<Self, String> {
-        let fault_type = n
-            .child("fault")
+        let fault = n.child("fault");
+        let fault_type = fault
             .and_then(|f| f.xsi_type.clone())
             .unwrap_or_else(|| "Unknown".to_string());
         let message = n
@@ -294,6 +378,7 @@ impl FromNode for LocalizedFault {
         Ok(LocalizedFault {
             fault_type,
             message,
+            fields: fault.map(FaultFields::from_fault).unwrap_or_default(),
         })
     }
 }
