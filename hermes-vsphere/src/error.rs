@@ -235,7 +235,7 @@ impl fmt::Display for FaultKind {
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum VsphereError {
     /// The server answered with a SOAP fault (or a task ended in error).
-    #[error("{target}: {method}: {}", fault_text(.fault, .object.as_ref(), .message))]
+    #[error("{target}: {method}: {}", fault_text(.fault, .object.as_deref(), .message))]
     Fault {
         /// The server (`https://vc.example:443/sdk`).
         target: String,
@@ -245,8 +245,9 @@ pub enum VsphereError {
         fault: FaultKind,
         /// The object the fault concerns: the fault's own `obj`/`object`/`entity` (the missing
         /// object of `ManagedObjectNotFound`, the folder of `DuplicateName`), else the object a
-        /// task ran on (the VM of a failed power-on). `None` when neither is known.
-        object: Option<MoRef>,
+        /// task ran on (the VM of a failed power-on). `None` when neither is known. (Boxed: it
+        /// is rare and keeps the error small.)
+        object: Option<Box<MoRef>>,
         /// The server's `faultstring` / `localizedMessage`, followed by the fault's other fields
         /// in parentheses (`name: web-01`, `existingState: poweredOn`).
         message: String,
@@ -343,7 +344,7 @@ impl VsphereError {
     /// The object a SOAP/task fault concerns, if known.
     pub fn fault_object(&self) -> Option<&MoRef> {
         match self {
-            VsphereError::Fault { object, .. } => object.as_ref(),
+            VsphereError::Fault { object, .. } => object.as_deref(),
             _ => None,
         }
     }
@@ -362,7 +363,7 @@ impl VsphereError {
                 target,
                 method,
                 fault,
-                object: Some(this.clone()),
+                object: Some(Box::new(this.clone())),
                 message,
             },
             other => other,
@@ -428,7 +429,10 @@ impl From<VsphereError> for hermes_core::Error {
                 object,
                 message,
                 ..
-            } => format!("{method}: {}", fault_text(fault, object.as_ref(), message)),
+            } => format!(
+                "{method}: {}",
+                fault_text(fault, object.as_deref(), message)
+            ),
             VsphereError::Malformed {
                 method, message, ..
             } => format!("{method}: {message}"),
@@ -597,7 +601,7 @@ mod tests {
             target: "t".into(),
             method: "CreateFolder".into(),
             fault: FaultKind::DuplicateName,
-            object: Some(folder.clone()),
+            object: Some(Box::new(folder.clone())),
             message: "m".into(),
         }
         .on_object(&vm);

@@ -517,7 +517,7 @@ impl HostConfig {
                 target: self.name.clone(),
                 method: path.to_string(),
                 fault: crate::FaultKind::NotSupported,
-                object: Some(self.host.clone()),
+                object: Some(Box::new(self.host.clone())),
                 message: format!("host {} has no {path}", self.name),
             })
     }
@@ -601,7 +601,7 @@ impl HostConfig {
                     target: self.name.clone(),
                     method,
                     fault,
-                    object: object.or(Some(mgr.clone())),
+                    object: object.or_else(|| Some(Box::new(mgr.clone()))),
                     message,
                 },
                 other => other,

@@ -280,7 +280,7 @@ impl FromNode for UserSession {
 /// use hermes_vsphere::{model::FaultFields, xml::Node};
 /// let fault = Node::parse(br#"<DuplicateNameFault xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="DuplicateName"><name>web-01</name><object type="Folder">group-v3</object></DuplicateNameFault>"#).unwrap();
 /// let f = FaultFields::from_fault(&fault);
-/// assert_eq!(f.object.unwrap().to_string(), "Folder:group-v3");
+/// assert_eq!(f.object.as_ref().unwrap().to_string(), "Folder:group-v3");
 /// assert_eq!(f.describe("The name 'web-01' already exists."), "The name 'web-01' already exists. (name: web-01, object: Folder:group-v3)");
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

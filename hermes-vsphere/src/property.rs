@@ -155,7 +155,7 @@ impl Client {
                 target: self.target().to_string(),
                 method: "RetrievePropertiesEx".into(),
                 fault,
-                object: Some(obj.clone()),
+                object: Some(Box::new(obj.clone())),
                 message,
             });
         }

@@ -123,7 +123,7 @@ fn decode_fault(target: &str, method: &str, fault: &Node) -> VsphereError {
         target: target.to_string(),
         method: method.to_string(),
         fault: fault_kind,
-        object: fields.object,
+        object: fields.object.map(Box::new),
         message,
     }
 }

@@ -19,7 +19,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::client::Client;
 use crate::error::{FaultKind, Result, VsphereError};
-use crate::model::{FromNode, LocalizedFault, MoRef, TaskState};
+use crate::model::{FaultFields, FromNode, LocalizedFault, MoRef, TaskState};
 use crate::updates::{ObjectUpdate, ObjectUpdateKind, UpdateSet};
 use crate::xml::{Node, XmlWriter};
 
@@ -283,13 +283,16 @@ fn unknown_task(
     else {
         return None;
     };
-    tracked.contains_key(task).then(|| {
+    tracked.contains_key(&**task).then(|| {
         (
-            task.clone(),
+            (**task).clone(),
             LocalizedFault {
                 fault_type: "ManagedObjectNotFound".into(),
                 message: message.clone(),
-                ..LocalizedFault::default()
+                fields: FaultFields {
+                    object: Some((**task).clone()),
+                    fields: Vec::new(),
+                },
             },
         )
     })
@@ -378,7 +381,7 @@ fn outcome(target: &str, task: &MoRef, t: &Tracked) -> Result<TaskResult> {
         target: target.to_string(),
         method: t.what.clone(),
         fault: FaultKind::from_type_name(&f.fault_type),
-        object: f.fields.object.clone(),
+        object: f.fields.object.clone().map(Box::new),
         message,
     })
 }

@@ -145,14 +145,14 @@ impl PagingProxy {
                                         return reply(
                                             500,
                                             None,
-                                            envelope(&format!(
+                                            envelope(
                                                 "<soapenv:Fault><faultcode>ServerFaultCode</faultcode>\
                                                  <faultstring>A specified parameter was not correct: \
                                                  token</faultstring><detail><InvalidArgumentFault \
                                                  xmlns=\"urn:vim25\" xsi:type=\"InvalidArgument\">\
                                                  <invalidProperty>token</invalidProperty>\
                                                  </InvalidArgumentFault></detail></soapenv:Fault>"
-                                            )),
+                                            ),
                                         );
                                     };
                                     if method == "CancelRetrievePropertiesEx" {
