@@ -293,6 +293,9 @@ pub struct FaultFields {
     pub fields: Vec<(String, String)>,
 }
 
+/// The longest field value kept in an error (in characters); longer values are cut.
+const FIELD_CHARS: usize = 200;
+
 impl FaultFields {
     /// Reads the fields of a fault object (the `<fault xsi:type=...>` of a `LocalizedMethodFault`,
     /// or the detail element of a SOAP fault).
@@ -308,7 +311,15 @@ impl FaultFields {
                     out.fields.push((c.name.clone(), r.to_string()));
                     refs.push((c.name.as_str(), r));
                 }
-                Err(_) => out.fields.push((c.name.clone(), c.text.trim().to_string())),
+                Err(_) => {
+                    // A field is a name or a state; cut anything long so the error stays readable.
+                    let text = c.text.trim();
+                    let text = match text.char_indices().nth(FIELD_CHARS) {
+                        Some((at, _)) => format!("{}…", &text[..at]),
+                        None => text.to_string(),
+                    };
+                    out.fields.push((c.name.clone(), text));
+                }
             }
         }
         out.object = ["obj", "object", "entity"]
@@ -448,5 +459,32 @@ impl PowerState {
 impl fmt::Display for PowerState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fault's own `obj`/`object`/`entity` is its object even after other references; nested
+    /// data objects are left out; a long value is cut.
+    #[test]
+    fn fault_fields_pick_the_object_skip_nested_data_and_cut_long_values() {
+        let long = "x".repeat(500);
+        let xml = format!(
+            r#"<fault xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="NoPermission"><faultMessage><key>k</key><message>nested</message></faultMessage><host type="HostSystem">host-1</host><object type="VirtualMachine">vm-9</object><privilegeId>{long}</privilegeId><empty></empty></fault>"#
+        );
+        let f = FaultFields::from_fault(&Node::parse(xml.as_bytes()).unwrap());
+        assert_eq!(f.object, Some(MoRef::new("VirtualMachine", "vm-9")));
+        let names: Vec<&str> = f.fields.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["host", "object", "privilegeId"]);
+        assert_eq!(f.fields[2].1.chars().count(), FIELD_CHARS + 1);
+        assert!(f.fields[2].1.ends_with('…'));
+        // Without obj/object/entity, the first reference.
+        let f = FaultFields::from_fault(
+            &Node::parse(br#"<fault><host type="HostSystem">host-1</host></fault>"#).unwrap(),
+        );
+        assert_eq!(f.object, Some(MoRef::new("HostSystem", "host-1")));
+        assert_eq!(FaultFields::default().describe(" m "), "m");
     }
 }
