@@ -6,7 +6,11 @@
 //!   (`InvalidLogin`, `DuplicateName`, ...) kept as a typed [`FaultKind`] and its message; the kind decides
 //!   the [`ErrorKind`]: `InvalidLogin`/`NoPermission` → `Auth` (never retried), `NotAuthenticated` → `Auth`
 //!   (the client re-logs in once on its own before surfacing it), `ManagedObjectNotFound` → `NotFound`,
-//!   `DuplicateName`/`InvalidState`/`TaskInProgress` → `Conflict`, `InsufficientResources` → `Conflict`.
+//!   `DuplicateName`/`InvalidState`/`TaskInProgress` → `Conflict`, `InsufficientResources` → `Conflict`,
+//!   a file fault by its type (`FileNotFound` → `NotFound`, `FileLocked`/`FileAlreadyExists` → `Conflict`).
+//!   The error also names the object the fault concerns (the fault's own `obj`/`object`/`entity`, else
+//!   the object a task ran on), keeps the fault's other fields in its message (`name: web-01`,
+//!   `existingState: poweredOn`), and says what to do ([`FaultKind::remedy`]).
 //! * A reply that is not a SOAP envelope, or lacks what the method must return, is
 //!   [`VsphereError::Malformed`] naming the method and what was missing.
 //! * Transport failures say whether the request may have reached the server ([`Sent`]): a connection
@@ -17,6 +21,8 @@
 use std::fmt;
 
 use hermes_core::{Classify, ErrorKind, Sent};
+
+use crate::model::MoRef;
 
 /// A vSphere fault type, from the `xsi:type` of a SOAP fault's detail (or of a task's `info.error.fault`).
 #[non_exhaustive]
@@ -42,8 +48,13 @@ pub enum FaultKind {
     InvalidArgument,
     /// A request element is invalid or missing.
     InvalidRequest,
-    /// Not enough CPU, memory or disk for the operation.
+    /// Not enough CPU, memory or disk for the operation (`InsufficientResourcesFault` and its
+    /// subtypes `InsufficientMemoryResourcesFault`, `InsufficientCpuResourcesFault`, ...,
+    /// `NoDiskSpace`).
     InsufficientResources,
+    /// A datastore file operation failed: `FileFault` or one of its subtypes (`FileNotFound`,
+    /// `FileLocked`, `FileAlreadyExists`, `CannotAccessFile`, ...), by the name the server sent.
+    File(String),
     /// A name is not a valid name (too long, bad characters).
     InvalidName,
     /// The object is not supported by the server (vcsim's `NotImplemented` too).
@@ -69,21 +80,43 @@ impl FaultKind {
             "InvalidLogin" => FaultKind::InvalidLogin,
             "NoPermission" => FaultKind::NoPermission,
             "DuplicateName" => FaultKind::DuplicateName,
-            "InvalidState" => FaultKind::InvalidState,
+            "InvalidState"
+            | "InvalidVmState"
+            | "InvalidHostState"
+            | "InvalidDatastoreState"
+            | "InvalidHostConnectionState" => FaultKind::InvalidState,
             "InvalidPowerState" => FaultKind::InvalidPowerState,
             "TaskInProgress" => FaultKind::TaskInProgress,
             "ManagedObjectNotFound" => FaultKind::ManagedObjectNotFound,
             "InvalidArgument" => FaultKind::InvalidArgument,
-            "InvalidRequest" | "MethodNotFound" => FaultKind::InvalidRequest,
+            "InvalidRequest" => FaultKind::InvalidRequest,
+            // `base` has lost the `Fault` suffix these vim25 type names carry.
             "InsufficientResources"
-            | "InsufficientResourcesFault"
-            | "InsufficientMemoryResourcesFault"
-            | "InsufficientCpuResourcesFault"
-            | "InsufficientHostCapacityFault"
-            | "NoDiskSpace"
-            | "FileFault" => FaultKind::InsufficientResources,
+            | "InsufficientMemoryResources"
+            | "InsufficientCpuResources"
+            | "InsufficientHostCapacity"
+            | "InsufficientHostMemoryCapacity"
+            | "InsufficientHostCpuCapacity"
+            | "InsufficientStorageSpace"
+            | "InsufficientFailoverResources"
+            | "NoDiskSpace" => FaultKind::InsufficientResources,
+            "File"
+            | "FileNotFound"
+            | "FileLocked"
+            | "FileAlreadyExists"
+            | "CannotAccessFile"
+            | "CannotCreateFile"
+            | "CannotDeleteFile"
+            | "FileTooLarge"
+            | "NotADirectory"
+            | "NotAFile"
+            | "FileNameTooLong"
+            | "FileBackedPortNotSupported" => {
+                // Named without the suffix, except the base type itself (`FileFault`).
+                FaultKind::File(if base == "File" { "FileFault" } else { base }.to_string())
+            }
             "InvalidName" => FaultKind::InvalidName,
-            "NotSupported" | "NotImplemented" => FaultKind::NotSupported,
+            "NotSupported" | "NotImplemented" | "MethodNotFound" => FaultKind::NotSupported,
             "HostConfig" | "PlatformConfig" | "AlreadyExists" | "ResourceInUse" | "NotFound" => {
                 FaultKind::HostConfig(base.to_string())
             }
@@ -113,18 +146,85 @@ impl FaultKind {
             FaultKind::InvalidArgument | FaultKind::InvalidRequest | FaultKind::InvalidName => {
                 ErrorKind::InvalidInput
             }
-            FaultKind::NotSupported => ErrorKind::Unsupported,
-            FaultKind::HostConfig(_) | FaultKind::System | FaultKind::Other(_) => {
-                ErrorKind::Internal
+            FaultKind::File(name) if name == "FileNotFound" => ErrorKind::NotFound,
+            FaultKind::File(name) if name == "FileLocked" || name == "FileAlreadyExists" => {
+                ErrorKind::Conflict
             }
+            FaultKind::NotSupported => ErrorKind::Unsupported,
+            FaultKind::HostConfig(_)
+            | FaultKind::File(_)
+            | FaultKind::System
+            | FaultKind::Other(_) => ErrorKind::Internal,
         }
     }
+
+    /// What the caller should do about this fault, if Hermes can say (shown in every
+    /// [`VsphereError::Fault`] message).
+    ///
+    /// ```
+    /// use hermes_vsphere::FaultKind;
+    /// assert!(FaultKind::from_type_name("DuplicateName").remedy().unwrap().contains("another name"));
+    /// assert_eq!(FaultKind::Other("SomethingNew".into()).remedy(), None);
+    /// ```
+    pub fn remedy(&self) -> Option<&'static str> {
+        Some(match self {
+            FaultKind::NotAuthenticated => {
+                "log in again (the client re-logs in once by itself); check that the session was \
+                 not terminated on the server"
+            }
+            FaultKind::InvalidLogin => "check the user name and password",
+            FaultKind::NoPermission => {
+                "grant the user the privilege the message names on that object, or use an account \
+                 that has it"
+            }
+            FaultKind::DuplicateName => {
+                "choose another name, or reuse or remove the object that already has this name"
+            }
+            FaultKind::InvalidState | FaultKind::InvalidPowerState => {
+                "read the object's current state (a VM's runtime.powerState) and run the operation \
+                 only from the state it requires"
+            }
+            FaultKind::TaskInProgress => {
+                "wait for the task already running on the object to finish, then retry"
+            }
+            FaultKind::ManagedObjectNotFound => {
+                "the object was deleted or never existed: look it up again by path or name"
+            }
+            FaultKind::InvalidArgument | FaultKind::InvalidRequest | FaultKind::InvalidName => {
+                "fix the argument the message names"
+            }
+            FaultKind::InsufficientResources => {
+                "free or add CPU, memory or disk space (or choose another host, pool or \
+                 datastore), then retry"
+            }
+            FaultKind::File(name) if name == "FileNotFound" => {
+                "check the datastore path: the file does not exist"
+            }
+            FaultKind::File(_) => {
+                "check the datastore path, its free space, and that no other VM or host holds the \
+                 file"
+            }
+            FaultKind::NotSupported => {
+                "this server does not support the call or option: use another method or a server \
+                 version that has it"
+            }
+            FaultKind::HostConfig(_) | FaultKind::System | FaultKind::Other(_) => return None,
+        })
+    }
+}
+
+/// The text of a [`VsphereError::Fault`] after its target and method: the fault type, the object it
+/// concerns, the message, and what to do.
+fn fault_text(fault: &FaultKind, object: Option<&MoRef>, message: &str) -> String {
+    let on = object.map(|o| format!(" on {o}")).unwrap_or_default();
+    let remedy = fault.remedy().map(|r| format!("; {r}")).unwrap_or_default();
+    format!("{fault} fault{on}: {message}{remedy}")
 }
 
 impl fmt::Display for FaultKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            FaultKind::HostConfig(n) | FaultKind::Other(n) => f.write_str(n),
+            FaultKind::HostConfig(n) | FaultKind::File(n) | FaultKind::Other(n) => f.write_str(n),
             other => write!(f, "{other:?}"),
         }
     }
@@ -135,7 +235,7 @@ impl fmt::Display for FaultKind {
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum VsphereError {
     /// The server answered with a SOAP fault (or a task ended in error).
-    #[error("{target}: {method}: {fault} fault: {message}")]
+    #[error("{target}: {method}: {}", fault_text(.fault, .object.as_deref(), .message))]
     Fault {
         /// The server (`https://vc.example:443/sdk`).
         target: String,
@@ -143,7 +243,13 @@ pub enum VsphereError {
         method: String,
         /// The fault type.
         fault: FaultKind,
-        /// The server's `faultstring` / `localizedMessage`.
+        /// The object the fault concerns: the fault's own `obj`/`object`/`entity` (the missing
+        /// object of `ManagedObjectNotFound`, the folder of `DuplicateName`), else the object a
+        /// task ran on (the VM of a failed power-on). `None` when neither is known. (Boxed: it
+        /// is rare and keeps the error small.)
+        object: Option<Box<MoRef>>,
+        /// The server's `faultstring` / `localizedMessage`, followed by the fault's other fields
+        /// in parentheses (`name: web-01`, `existingState: poweredOn`).
         message: String,
     },
     /// The reply could not be decoded.
@@ -235,6 +341,35 @@ impl VsphereError {
         }
     }
 
+    /// The object a SOAP/task fault concerns, if known.
+    pub fn fault_object(&self) -> Option<&MoRef> {
+        match self {
+            VsphereError::Fault { object, .. } => object.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// This error with `object` as the object its fault concerns, unless it already names one
+    /// (used for a task: the fault of a failed power-on names no VM, the task ran on one).
+    pub fn on_object(self, this: &MoRef) -> Self {
+        match self {
+            VsphereError::Fault {
+                target,
+                method,
+                fault,
+                object: None,
+                message,
+            } => VsphereError::Fault {
+                target,
+                method,
+                fault,
+                object: Some(Box::new(this.clone())),
+                message,
+            },
+            other => other,
+        }
+    }
+
     /// The target (server URL, host or VM) the error concerns.
     pub fn target(&self) -> &str {
         match self {
@@ -291,9 +426,13 @@ impl From<VsphereError> for hermes_core::Error {
             VsphereError::Fault {
                 method,
                 fault,
+                object,
                 message,
                 ..
-            } => format!("{method}: {fault} fault: {message}"),
+            } => format!(
+                "{method}: {}",
+                fault_text(fault, object.as_deref(), message)
+            ),
             VsphereError::Malformed {
                 method, message, ..
             } => format!("{method}: {message}"),
@@ -369,6 +508,104 @@ mod tests {
             FaultKind::from_type_name("HostConfigFault"),
             FaultKind::HostConfig("HostConfig".into())
         );
+    }
+
+    /// Regression: the `Fault`-suffixed subtypes of `InsufficientResourcesFault` lost the suffix
+    /// before being matched against names that still had it, so an out-of-memory clone was an
+    /// `Other` fault (kind `Internal`) instead of `InsufficientResources` (`Conflict`); and every
+    /// `FileFault` (a missing or locked file) was reported as insufficient resources.
+    #[test]
+    fn resource_and_file_fault_subtypes_map_to_their_kinds() {
+        for name in [
+            "InsufficientResourcesFault",
+            "InsufficientMemoryResourcesFault",
+            "InsufficientCpuResourcesFault",
+            "InsufficientHostCapacityFault",
+            "InsufficientStorageSpace",
+            "vim.fault.NoDiskSpace",
+        ] {
+            assert_eq!(
+                FaultKind::from_type_name(name),
+                FaultKind::InsufficientResources,
+                "{name}"
+            );
+        }
+        for (name, kind, file) in [
+            ("FileFault", ErrorKind::Internal, "FileFault"),
+            ("FileNotFound", ErrorKind::NotFound, "FileNotFound"),
+            ("FileNotFoundFault", ErrorKind::NotFound, "FileNotFound"),
+            ("FileLocked", ErrorKind::Conflict, "FileLocked"),
+            (
+                "FileAlreadyExistsFault",
+                ErrorKind::Conflict,
+                "FileAlreadyExists",
+            ),
+            ("CannotAccessFile", ErrorKind::Internal, "CannotAccessFile"),
+        ] {
+            let fault = FaultKind::from_type_name(name);
+            assert_eq!(fault, FaultKind::File(file.into()), "{name}");
+            assert_eq!(fault.error_kind(), kind, "{name}");
+            assert!(fault.remedy().unwrap().contains("datastore path"), "{name}");
+        }
+        for name in [
+            "InvalidVmState",
+            "InvalidHostStateFault",
+            "InvalidDatastoreState",
+        ] {
+            assert_eq!(
+                FaultKind::from_type_name(name),
+                FaultKind::InvalidState,
+                "{name}"
+            );
+        }
+    }
+
+    /// Regression (vcsim 0.24's reply to a method it lacks, `vcsim-0.24-ContinueRetrievePropertiesEx-MethodNotFound.xml`):
+    /// `MethodNotFound` was an invalid request (`InvalidInput`: "fix your input") although the
+    /// caller's input is fine and the server lacks the method.
+    #[test]
+    fn method_not_found_is_unsupported() {
+        let fault = FaultKind::from_type_name("MethodNotFound");
+        assert_eq!(fault, FaultKind::NotSupported);
+        assert_eq!(fault.error_kind(), ErrorKind::Unsupported);
+    }
+
+    #[test]
+    fn a_fault_names_its_object_and_what_to_do() {
+        let vm = MoRef::new("VirtualMachine", "vm-7");
+        let err = VsphereError::Fault {
+            target: "https://vc/sdk".into(),
+            method: "PowerOnVM_Task".into(),
+            fault: FaultKind::InvalidPowerState,
+            object: None,
+            message:
+                "The attempted operation cannot be performed in the current state (Powered on)."
+                    .into(),
+        }
+        .on_object(&vm);
+        assert_eq!(err.fault_object(), Some(&vm));
+        let text = err.to_string();
+        assert!(
+            text.starts_with("https://vc/sdk: PowerOnVM_Task: InvalidPowerState fault on VirtualMachine:vm-7: The attempted"),
+            "{text}"
+        );
+        assert!(text.ends_with("only from the state it requires"), "{text}");
+        let core: hermes_core::Error = err.into();
+        assert!(
+            core.to_string().contains("on VirtualMachine:vm-7"),
+            "{core}"
+        );
+        // An object the fault names itself is kept.
+        let folder = MoRef::new("Folder", "group-v3");
+        let err = VsphereError::Fault {
+            target: "t".into(),
+            method: "CreateFolder".into(),
+            fault: FaultKind::DuplicateName,
+            object: Some(Box::new(folder.clone())),
+            message: "m".into(),
+        }
+        .on_object(&vm);
+        assert_eq!(err.fault_object(), Some(&folder));
     }
 
     #[test]

@@ -517,6 +517,7 @@ impl HostConfig {
                 target: self.name.clone(),
                 method: path.to_string(),
                 fault: crate::FaultKind::NotSupported,
+                object: Some(Box::new(self.host.clone())),
                 message: format!("host {} has no {path}", self.name),
             })
     }
@@ -593,12 +594,14 @@ impl HostConfig {
                 VsphereError::Fault {
                     method,
                     fault,
+                    object,
                     message,
                     ..
                 } => VsphereError::Fault {
                     target: self.name.clone(),
                     method,
                     fault,
+                    object: object.or_else(|| Some(Box::new(mgr.clone()))),
                     message,
                 },
                 other => other,

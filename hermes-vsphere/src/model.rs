@@ -272,19 +272,114 @@ impl FromNode for UserSession {
     }
 }
 
-/// A fault inside a task's `info.error` or a `missingSet`: its type name and message.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What a vim25 fault object says beyond its type: the object it concerns and its other simple
+/// fields, so an error can name them (`DuplicateName`: `name` and `object`; `InvalidPowerState`:
+/// `requestedState` and `existingState`; `ManagedObjectNotFound`: `obj`).
+///
+/// ```
+/// use hermes_vsphere::{model::FaultFields, xml::Node};
+/// let fault = Node::parse(br#"<DuplicateNameFault xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="DuplicateName"><name>web-01</name><object type="Folder">group-v3</object></DuplicateNameFault>"#).unwrap();
+/// let f = FaultFields::from_fault(&fault);
+/// assert_eq!(f.object.as_ref().unwrap().to_string(), "Folder:group-v3");
+/// assert_eq!(f.describe("The name 'web-01' already exists."), "The name 'web-01' already exists. (name: web-01, object: Folder:group-v3)");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FaultFields {
+    /// The object the fault concerns: its `obj`, `object` or `entity` field, else its first
+    /// managed object reference.
+    pub object: Option<MoRef>,
+    /// Every simple field (text or a reference) in the order sent: (name, value); nested data
+    /// objects (`faultCause`, `faultMessage`) are left out.
+    pub fields: Vec<(String, String)>,
+}
+
+/// The longest field value kept in an error (in characters); longer values are cut.
+const FIELD_CHARS: usize = 200;
+
+impl FaultFields {
+    /// Reads the fields of a fault object (the `<fault xsi:type=...>` of a `LocalizedMethodFault`,
+    /// or the detail element of a SOAP fault).
+    pub fn from_fault(fault: &Node) -> Self {
+        let mut out = FaultFields::default();
+        let mut refs = Vec::new();
+        for c in &fault.children {
+            if !c.children.is_empty() || c.text.trim().is_empty() {
+                continue;
+            }
+            match MoRef::from_node(c) {
+                Ok(r) => {
+                    out.fields.push((c.name.clone(), r.to_string()));
+                    refs.push((c.name.as_str(), r));
+                }
+                Err(_) => {
+                    // A field is a name or a state; cut anything long so the error stays readable.
+                    let text = c.text.trim();
+                    let text = match text.char_indices().nth(FIELD_CHARS) {
+                        Some((at, _)) => format!("{}…", &text[..at]),
+                        None => text.to_string(),
+                    };
+                    out.fields.push((c.name.clone(), text));
+                }
+            }
+        }
+        out.object = ["obj", "object", "entity"]
+            .iter()
+            .find_map(|want| refs.iter().find(|(n, _)| n == want))
+            .or(refs.first())
+            .map(|(_, r)| r.clone());
+        out
+    }
+
+    /// `message` followed by the fields in parentheses; an empty message is replaced by the fields
+    /// alone (vcsim sends an empty `faultstring` with a `DuplicateName`).
+    pub fn describe(&self, message: &str) -> String {
+        let message = message.trim();
+        if self.fields.is_empty() {
+            return message.to_string();
+        }
+        let fields = self
+            .fields
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if message.is_empty() {
+            fields
+        } else {
+            format!("{message} ({fields})")
+        }
+    }
+}
+
+/// A fault inside a task's `info.error` (a `LocalizedMethodFault`) or a `missingSet`: its type
+/// name, message, and the object and fields the fault names.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LocalizedFault {
     /// The fault's `xsi:type` (`DuplicateName`).
     pub fault_type: String,
     /// `localizedMessage`.
     pub message: String,
+    /// The fault's object and other fields.
+    pub fields: FaultFields,
+}
+
+impl LocalizedFault {
+    /// The message followed by the fault's fields (see [`FaultFields::describe`]); the fault type
+    /// when there is neither.
+    pub fn describe(&self) -> String {
+        let text = self.fields.describe(&self.message);
+        if text.is_empty() {
+            self.fault_type.clone()
+        } else {
+            text
+        }
+    }
 }
 
 impl FromNode for LocalizedFault {
     fn from_node(n: &Node) -> Result<Self, String> {
-        let fault_type = n
-            .child("fault")
+        let fault = n.child("fault");
+        let fault_type = fault
             .and_then(|f| f.xsi_type.clone())
             .unwrap_or_else(|| "Unknown".to_string());
         let message = n
@@ -294,6 +389,7 @@ impl FromNode for LocalizedFault {
         Ok(LocalizedFault {
             fault_type,
             message,
+            fields: fault.map(FaultFields::from_fault).unwrap_or_default(),
         })
     }
 }
@@ -363,5 +459,32 @@ impl PowerState {
 impl fmt::Display for PowerState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fault's own `obj`/`object`/`entity` is its object even after other references; nested
+    /// data objects are left out; a long value is cut.
+    #[test]
+    fn fault_fields_pick_the_object_skip_nested_data_and_cut_long_values() {
+        let long = "x".repeat(500);
+        let xml = format!(
+            r#"<fault xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="NoPermission"><faultMessage><key>k</key><message>nested</message></faultMessage><host type="HostSystem">host-1</host><object type="VirtualMachine">vm-9</object><privilegeId>{long}</privilegeId><empty></empty></fault>"#
+        );
+        let f = FaultFields::from_fault(&Node::parse(xml.as_bytes()).unwrap());
+        assert_eq!(f.object, Some(MoRef::new("VirtualMachine", "vm-9")));
+        let names: Vec<&str> = f.fields.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["host", "object", "privilegeId"]);
+        assert_eq!(f.fields[2].1.chars().count(), FIELD_CHARS + 1);
+        assert!(f.fields[2].1.ends_with('…'));
+        // Without obj/object/entity, the first reference.
+        let f = FaultFields::from_fault(
+            &Node::parse(br#"<fault><host type="HostSystem">host-1</host></fault>"#).unwrap(),
+        );
+        assert_eq!(f.object, Some(MoRef::new("HostSystem", "host-1")));
+        assert_eq!(FaultFields::default().describe(" m "), "m");
     }
 }

@@ -95,6 +95,12 @@ impl Client {
 
     /// [`Client::retrieve`] asking the server for pages of at most `page` objects.
     ///
+    /// Each page after the first is asked for with `ContinueRetrievePropertiesEx` and the token of
+    /// the page before. If a page fails (a fault, a reply that does not decode or lacks its
+    /// `returnval`), the rest is released with `CancelRetrievePropertiesEx` and the error returned.
+    /// If the session expires between pages (`NotAuthenticated`), the client logs in again and
+    /// reads from the first page: a token does not outlive its session.
+    ///
     /// A server may answer a read from an expired session with a normal reply whose `missingSet` says
     /// `NotAuthenticated` (vcsim does) instead of a fault: that too triggers one re-login and a retry.
     /// vCenter also answers `NotAuthenticated` (with the privilege needed) for a property the user may
@@ -149,6 +155,7 @@ impl Client {
                 target: self.target().to_string(),
                 method: "RetrievePropertiesEx".into(),
                 fault,
+                object: Some(Box::new(obj.clone())),
                 message,
             });
         }
@@ -171,20 +178,56 @@ impl Client {
         let (mut all, mut token) =
             decode_result(ret).map_err(|e| self.malformed("RetrievePropertiesEx", e))?;
         while let Some(t) = token.take() {
-            let reply = self
-                .call("ContinueRetrievePropertiesEx", &pc, |w| {
-                    w.text("token", &t);
-                })
-                .await?;
-            let Some(ret) = reply.child("returnval") else {
-                break;
-            };
-            let (more, next) = decode_result(ret)
-                .map_err(|e| self.malformed("ContinueRetrievePropertiesEx", e))?;
-            all.extend(more);
-            token = next;
+            match self.continue_retrieve(&pc, &t).await {
+                Ok((more, next)) => {
+                    all.extend(more);
+                    token = next;
+                }
+                Err(e) => {
+                    // The rest of the result is abandoned: free it on the server rather than leave
+                    // it held until the session ends (an ended session has freed it already).
+                    if e.fault() != Some(&FaultKind::NotAuthenticated) {
+                        self.cancel_retrieve(&pc, &t).await;
+                    }
+                    return Err(e);
+                }
+            }
         }
         Ok(all)
+    }
+
+    /// One `ContinueRetrievePropertiesEx` page: its objects and the next token. Its `returnval`
+    /// is required (a `RetrieveResult`); a reply without one would silently cut the result short.
+    async fn continue_retrieve(
+        &self,
+        pc: &MoRef,
+        token: &str,
+    ) -> Result<(Vec<ObjectContent>, Option<String>)> {
+        const METHOD: &str = "ContinueRetrievePropertiesEx";
+        // Not `call`: a token belongs to its session, so after an expiry the page is not resent
+        // on a new session (where the token means nothing); `retrieve_paged` starts over instead.
+        let req = crate::soap::encode(METHOD, pc, |w| {
+            w.text("token", token);
+        });
+        let reply = self.call_raw(req, None).await?;
+        let ret = reply.child("returnval").ok_or_else(|| {
+            self.malformed(
+                METHOD,
+                format!("no returnval for token {token:?}: the rest of the result is missing"),
+            )
+        })?;
+        decode_result(ret).map_err(|e| self.malformed(METHOD, e))
+    }
+
+    /// Frees the rest of a paged result (`CancelRetrievePropertiesEx`), best effort: a failure
+    /// only leaves it to the end of the session.
+    async fn cancel_retrieve(&self, pc: &MoRef, token: &str) {
+        let req = crate::soap::encode("CancelRetrievePropertiesEx", pc, |w| {
+            w.text("token", token);
+        });
+        if let Err(e) = self.call_raw(req, None).await {
+            tracing::debug!(error = %e, token, "CancelRetrievePropertiesEx failed");
+        }
     }
 
     /// Reads `paths` of the given objects (all of type `kind`).

@@ -15,6 +15,30 @@
 //! println!("{}", client.snapshots(&vm).await?.render());
 //! # Ok(()) }
 //! ```
+//!
+//! A VM's `snapshot` property (`VirtualMachineSnapshotInfo`) is read into a [`SnapshotTree`]:
+//! `rootSnapshotList` → [`SnapshotTree::roots`], each entry's `childSnapshotList` →
+//! [`SnapshotNode::children`], `currentSnapshot` → [`SnapshotTree::current`]. A VM without snapshots
+//! has no `snapshot` value at all: an empty tree. `createTime` is an `xsd:dateTime`, read with or
+//! without fractional seconds (vcsim sends nanoseconds, vCenter microseconds) and with or without a
+//! zone ([`parse_datetime`]).
+//!
+//! ```
+//! use hermes_vsphere::{model::FromNode, snapshot::SnapshotTree, xml::Node};
+//! let val = Node::parse(br#"<val xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="VirtualMachineSnapshotInfo">
+//!   <currentSnapshot type="VirtualMachineSnapshot">snapshot-2</currentSnapshot>
+//!   <rootSnapshotList><snapshot type="VirtualMachineSnapshot">snapshot-1</snapshot><name>base</name><id>1</id>
+//!     <createTime>2026-11-25T22:00:00.123456Z</createTime><state>poweredOff</state><quiesced>false</quiesced>
+//!     <childSnapshotList><snapshot type="VirtualMachineSnapshot">snapshot-2</snapshot><name>patched</name><id>2</id>
+//!       <createTime>2026-11-26T08:30:00+01:00</createTime><state>poweredOn</state><quiesced>true</quiesced></childSnapshotList>
+//!   </rootSnapshotList></val>"#).unwrap();
+//! let tree = SnapshotTree::from_node(&val).unwrap();
+//! assert_eq!(tree.depth(), 2);
+//! assert_eq!(tree.current_node().unwrap().name, "patched");
+//! let names: Vec<_> = tree.path_to(&tree.current.clone().unwrap()).iter().map(|n| n.name.as_str()).collect();
+//! assert_eq!(names, ["base", "patched"]);
+//! assert_eq!(tree.find_id(2).unwrap().created.to_rfc3339(), "2026-11-26T08:30:00+01:00");
+//! ```
 
 use chrono::{DateTime, FixedOffset};
 use hermes_core::retention::{Dated, RetentionPolicy};
@@ -45,11 +69,32 @@ pub struct SnapshotNode {
     pub children: Vec<SnapshotNode>,
 }
 
+/// Parses an `xsd:dateTime` as vSphere sends it: RFC 3339 (`2026-11-25T22:00:00.123456Z`,
+/// `…+01:00`, any number of fractional digits), or without a zone (`2026-11-25T22:00:00`, which
+/// XML Schema leaves unzoned and vSphere means as UTC).
+///
+/// ```
+/// use hermes_vsphere::snapshot::parse_datetime;
+/// assert_eq!(parse_datetime("2026-11-27T12:54:21.16138076Z").unwrap().to_rfc3339(), "2026-11-27T12:54:21.161380760+00:00");
+/// assert_eq!(parse_datetime("2013-12-31T01:01:51").unwrap().to_rfc3339(), "2013-12-31T01:01:51+00:00");
+/// assert!(parse_datetime("yesterday").is_err());
+/// ```
+pub fn parse_datetime(text: &str) -> std::result::Result<DateTime<FixedOffset>, String> {
+    let text = text.trim();
+    DateTime::parse_from_rfc3339(text)
+        .or_else(|_| DateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f%z"))
+        .or_else(|e| {
+            chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
+                .map(|t| t.and_utc().fixed_offset())
+                .map_err(|_| e)
+        })
+        .map_err(|e| format!("{text:?} is not an xsd:dateTime (2026-11-25T22:00:00.123Z): {e}"))
+}
+
 impl FromNode for SnapshotNode {
     fn from_node(n: &Node) -> std::result::Result<Self, String> {
         let created: String = req(n, "createTime")?;
-        let created = DateTime::parse_from_rfc3339(created.trim())
-            .map_err(|e| format!("createTime {created:?}: {e}"))?;
+        let created = parse_datetime(&created).map_err(|e| format!("createTime {e}"))?;
         Ok(SnapshotNode {
             snapshot: req(n, "snapshot")?,
             name: req(n, "name")?,
@@ -97,9 +142,63 @@ impl SnapshotTree {
         out
     }
 
+    /// Every snapshot with its depth (a root is at depth 1), depth first (parents before children).
+    pub fn with_depth(&self) -> Vec<(usize, &SnapshotNode)> {
+        fn walk<'a>(n: &'a SnapshotNode, depth: usize, out: &mut Vec<(usize, &'a SnapshotNode)>) {
+            out.push((depth, n));
+            for c in &n.children {
+                walk(c, depth + 1, out);
+            }
+        }
+        let mut out = Vec::new();
+        for r in &self.roots {
+            walk(r, 1, &mut out);
+        }
+        out
+    }
+
+    /// The depth of the deepest snapshot: 0 without snapshots, 1 with roots only.
+    pub fn depth(&self) -> usize {
+        self.with_depth().iter().map(|(d, _)| *d).max().unwrap_or(0)
+    }
+
     /// The snapshot called `name` (the first, depth first).
     pub fn find(&self, name: &str) -> Option<&SnapshotNode> {
         self.flatten().into_iter().find(|n| n.name == name)
+    }
+
+    /// The snapshot with this `id` (unique within a VM, unlike names).
+    pub fn find_id(&self, id: i32) -> Option<&SnapshotNode> {
+        self.flatten().into_iter().find(|n| n.id == id)
+    }
+
+    /// The snapshot object `snapshot`.
+    pub fn get(&self, snapshot: &MoRef) -> Option<&SnapshotNode> {
+        self.flatten().into_iter().find(|n| &n.snapshot == snapshot)
+    }
+
+    /// The snapshot the VM currently runs from, if it is in the tree.
+    pub fn current_node(&self) -> Option<&SnapshotNode> {
+        self.current.as_ref().and_then(|c| self.get(c))
+    }
+
+    /// The chain from a root down to `snapshot` (both included); empty if it is not in the tree.
+    pub fn path_to(&self, snapshot: &MoRef) -> Vec<&SnapshotNode> {
+        fn walk<'a>(n: &'a SnapshotNode, want: &MoRef, path: &mut Vec<&'a SnapshotNode>) -> bool {
+            path.push(n);
+            if &n.snapshot == want || n.children.iter().any(|c| walk(c, want, path)) {
+                return true;
+            }
+            path.pop();
+            false
+        }
+        let mut path = Vec::new();
+        for r in &self.roots {
+            if walk(r, snapshot, &mut path) {
+                break;
+            }
+        }
+        path
     }
 
     /// An indented tree, the current snapshot marked with `*`.
@@ -259,8 +358,7 @@ impl SnapshotPolicy {
             .into_iter()
             .filter(|n| n.name.starts_with(&self.prefix))
             .map(|n| Version {
-                time: DateTime::parse_from_rfc3339(&n.name[self.prefix.len()..])
-                    .unwrap_or(n.created),
+                time: parse_datetime(&n.name[self.prefix.len()..]).unwrap_or(n.created),
                 node: n.clone(),
             })
             .collect()
@@ -334,6 +432,37 @@ mod tests {
                 "root (2026-11-25 22:00, poweredOff)\n  child (2026-11-25 22:01, poweredOn) *"
             ),
             "{text}"
+        );
+    }
+
+    /// `createTime` is an `xsd:dateTime`: an unzoned value (which XML Schema allows) made the whole
+    /// tree unreadable (`parse_from_rfc3339` only); every form now reads, and garbage names the
+    /// element and the value.
+    #[test]
+    fn create_time_accepts_every_xsd_datetime_form() {
+        for (sent, want) in [
+            ("2026-11-25T22:00:00Z", "2026-11-25T22:00:00+00:00"),
+            (
+                "2026-11-25T22:00:00.459999Z",
+                "2026-11-25T22:00:00.459999+00:00",
+            ),
+            ("2026-11-25T23:00:00+01:00", "2026-11-25T23:00:00+01:00"),
+            ("2026-11-25T22:00:00", "2026-11-25T22:00:00+00:00"),
+            (" 2026-11-25T22:00:00.5 ", "2026-11-25T22:00:00.500+00:00"),
+        ] {
+            let xml = String::from_utf8_lossy(TREE).replace("2026-11-25T22:00:00.123Z", sent);
+            let tree = SnapshotTree::from_node(&Node::parse(xml.as_bytes()).unwrap()).unwrap();
+            assert_eq!(
+                tree.find("root").unwrap().created.to_rfc3339(),
+                want,
+                "{sent}"
+            );
+        }
+        let xml = String::from_utf8_lossy(TREE).replace("2026-11-25T22:00:00.123Z", "last tuesday");
+        let err = SnapshotTree::from_node(&Node::parse(xml.as_bytes()).unwrap()).unwrap_err();
+        assert!(
+            err.contains("createTime") && err.contains("last tuesday"),
+            "{err}"
         );
     }
 

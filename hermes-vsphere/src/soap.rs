@@ -6,7 +6,7 @@
 //! `tests/real_replies.rs`: replies recorded from real vCenter 5.5 to 8.0.3).
 
 use crate::error::{FaultKind, VsphereError};
-use crate::model::MoRef;
+use crate::model::{FaultFields, MoRef};
 use crate::xml::{Node, XmlWriter};
 
 /// The vim25 XML namespace.
@@ -107,9 +107,12 @@ fn decode_fault(target: &str, method: &str, fault: &Node) -> VsphereError {
         });
     // vCenter may send an empty `<faultstring/>` (seen with license faults): name the fault type
     // instead, so the error still says what happened.
+    let fields = detail.map(FaultFields::from_fault).unwrap_or_default();
     let message = match fault.child_text("faultstring").map(str::trim) {
-        Some(m) if !m.is_empty() => m.to_string(),
-        _ => format!("the server sent no faultstring for this {type_name} fault"),
+        Some(m) if !m.is_empty() => fields.describe(m),
+        _ => fields.describe(&format!(
+            "the server sent no faultstring for this {type_name} fault"
+        )),
     };
     let mut fault_kind = FaultKind::from_type_name(&type_name);
     // A fault with no detail but the classic message still means the session is gone.
@@ -120,6 +123,7 @@ fn decode_fault(target: &str, method: &str, fault: &Node) -> VsphereError {
         target: target.to_string(),
         method: method.to_string(),
         fault: fault_kind,
+        object: fields.object.map(Box::new),
         message,
     }
 }

@@ -19,7 +19,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::client::Client;
 use crate::error::{FaultKind, Result, VsphereError};
-use crate::model::{FromNode, LocalizedFault, MoRef, TaskState};
+use crate::model::{FaultFields, FromNode, LocalizedFault, MoRef, TaskState};
 use crate::updates::{ObjectUpdate, ObjectUpdateKind, UpdateSet};
 use crate::xml::{Node, XmlWriter};
 
@@ -101,15 +101,21 @@ impl Client {
         rx.await.map_err(|_| gone())?
     }
 
-    /// Submits a `…_Task` method and waits for the task.
+    /// Submits a `…_Task` method and waits for the task. A fault (of the call or of the task) that
+    /// names no object of its own names `this` ([`VsphereError::fault_object`]).
     pub async fn run_task(
         &self,
         method: &str,
         this: &MoRef,
         params: impl FnOnce(&mut XmlWriter),
     ) -> Result<TaskResult> {
-        let task = self.call_moref(method, this, params).await?;
-        self.wait_task(&task, method).await
+        let task = self
+            .call_moref(method, this, params)
+            .await
+            .map_err(|e| e.on_object(this))?;
+        self.wait_task(&task, method)
+            .await
+            .map_err(|e| e.on_object(this))
     }
 }
 
@@ -202,11 +208,11 @@ async fn run(
                     method: "WaitForUpdatesEx".into(),
                     message,
                 })?;
-            Ok::<_, VsphereError>((pc, set))
+            Ok::<_, VsphereError>(set)
         }
         .await;
         match round {
-            Ok((pc, set)) => {
+            Ok(set) => {
                 failures = 0;
                 truncated = false;
                 if let Some(set) = set {
@@ -214,7 +220,28 @@ async fn run(
                     truncated = set.truncated;
                     apply_set(&mut tracked, &set);
                 }
-                resolve(&client, &mut tracked, &mut filters, &pc);
+                resolve(&client, &mut tracked, &mut filters);
+            }
+            // A task the server does not know makes vcsim fail the whole `WaitForUpdatesEx` with
+            // `ManagedObjectNotFound` naming it (vCenter puts it in the filter's `missingSet`):
+            // that task ends (outcome unknown), and the others are followed again without it.
+            Err(e) if unknown_task(&e, &tracked).is_some() => {
+                if let Some((task, fault)) = unknown_task(&e, &tracked) {
+                    if let Some(t) = tracked.get_mut(&task) {
+                        t.gone(fault);
+                    }
+                }
+                resolve(&client, &mut tracked, &mut filters);
+                if let Some(pc) = collector.take() {
+                    let c = client.clone();
+                    tokio::spawn(async move {
+                        if let Err(e) = c.call("DestroyPropertyCollector", &pc, |_| {}).await {
+                            tracing::debug!(error = %e, "DestroyPropertyCollector failed");
+                        }
+                    });
+                }
+                filters.clear();
+                new_tasks = tracked.keys().cloned().collect();
             }
             Err(e) => {
                 failures += 1;
@@ -240,6 +267,35 @@ async fn run(
             }
         }
     }
+}
+
+/// The tracked task a `ManagedObjectNotFound` fault names, with the fault to end it with.
+fn unknown_task(
+    e: &VsphereError,
+    tracked: &HashMap<MoRef, Tracked>,
+) -> Option<(MoRef, LocalizedFault)> {
+    let VsphereError::Fault {
+        fault: FaultKind::ManagedObjectNotFound,
+        object: Some(task),
+        message,
+        ..
+    } = e
+    else {
+        return None;
+    };
+    tracked.contains_key(&**task).then(|| {
+        (
+            (**task).clone(),
+            LocalizedFault {
+                fault_type: "ManagedObjectNotFound".into(),
+                message: message.clone(),
+                fields: FaultFields {
+                    object: Some((**task).clone()),
+                    fields: Vec::new(),
+                },
+            },
+        )
+    })
 }
 
 fn outcome_unknown(client: &Client, task: &MoRef, what: &str, e: &VsphereError) -> VsphereError {
@@ -294,6 +350,7 @@ fn apply_update(tracked: &mut HashMap<MoRef, Tracked>, os: &ObjectUpdate) {
         t.gone(LocalizedFault {
             fault_type: "ManagedObjectNotFound".into(),
             message: "the task left the property filter: the server deleted it".into(),
+            ..LocalizedFault::default()
         });
     }
 }
@@ -309,12 +366,9 @@ fn outcome(target: &str, task: &MoRef, t: &Tracked) -> Result<TaskResult> {
     let f = t.error.clone().unwrap_or(LocalizedFault {
         fault_type: "Unknown".into(),
         message: "the task failed without an error".into(),
+        ..LocalizedFault::default()
     });
-    let said = if f.message.is_empty() {
-        f.fault_type.clone()
-    } else {
-        f.message.clone()
-    };
+    let said = f.describe();
     let message = if t.gone {
         format!(
             "{task} is no longer known to the server ({said}): it was submitted but its outcome \
@@ -327,6 +381,7 @@ fn outcome(target: &str, task: &MoRef, t: &Tracked) -> Result<TaskResult> {
         target: target.to_string(),
         method: t.what.clone(),
         fault: FaultKind::from_type_name(&f.fault_type),
+        object: f.fields.object.clone().map(Box::new),
         message,
     })
 }
@@ -335,7 +390,6 @@ fn resolve(
     client: &Client,
     tracked: &mut HashMap<MoRef, Tracked>,
     filters: &mut HashMap<MoRef, HashSet<MoRef>>,
-    _pc: &MoRef,
 ) {
     let done: Vec<MoRef> = tracked
         .iter()
@@ -478,9 +532,15 @@ mod tests {
         );
         let err = outcome("t", &task, &t[&task]).unwrap_err();
         assert_eq!(err.fault(), Some(&FaultKind::DuplicateName));
+        assert_eq!(
+            err.fault_object(),
+            Some(&MoRef::new("VirtualMachine", "vm-7"))
+        );
         assert!(
-            err.to_string()
-                .ends_with("The name 'web-01' already exists."),
+            err.to_string().contains(
+                "DuplicateName fault on VirtualMachine:vm-7: The name 'web-01' already exists. \
+                 (name: web-01, object: VirtualMachine:vm-7); choose another name"
+            ),
             "{err}"
         );
     }

@@ -149,7 +149,7 @@ async fn inventory_lists_every_kind_and_paths_resolve_like_govc() {
 }
 
 #[tokio::test]
-async fn bulk_reads_follow_continuation_tokens() {
+async fn a_bulk_read_asking_for_small_pages_is_whole() {
     let client = common::connect().await;
     let hosts = client.inventory("HostSystem").await.unwrap();
     let refs: Vec<_> = hosts.iter().map(|h| h.obj.clone()).collect();
@@ -158,7 +158,9 @@ async fn bulk_reads_follow_continuation_tokens() {
         paths: vec!["name".into()],
         objects: ObjectSet::Objects(refs.clone()),
     };
-    // Pages of one object: every page after the first comes from ContinueRetrievePropertiesEx.
+    // Pages of one object asked for; vcsim 0.24 ignores `maxObjects` and answers every host at
+    // once (no token), so this checks the request is accepted and the result whole. The token path
+    // (`ContinueRetrievePropertiesEx`, `CancelRetrievePropertiesEx`) is tested in paging_vcsim.rs.
     let paged = client.retrieve_paged(&spec, 1).await.unwrap();
     assert_eq!(paged.len(), refs.len());
     let mut names: Vec<_> = paged

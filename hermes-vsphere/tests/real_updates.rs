@@ -73,8 +73,8 @@ fn sources_md_matches_every_recorded_file() {
     for line in sources.lines().filter(|l| l.starts_with("| `")) {
         let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
         let file = cells[0].trim_matches('`');
-        if !file.ends_with(".xml") {
-            continue; // the servers table
+        if !file.ends_with(".xml") || file.starts_with("vcsim-") {
+            continue; // the servers table; the vcsim captures' table (no sizes)
         }
         let bytes: usize = cells[cells.len() - 2]
             .parse()
@@ -186,7 +186,8 @@ fn a_fault_typed_by_its_prefixed_xsi_type() {
     assert_eq!(
         err.to_string(),
         "https://vcsa/sdk: PbmRetrieveContent: InvalidRequest fault: Request missing value for \
-         required parameter 'profileIds' to method 'PbmRetrieveContent'"
+         required parameter 'profileIds' to method 'PbmRetrieveContent'; fix the argument the \
+         message names"
     );
 }
 

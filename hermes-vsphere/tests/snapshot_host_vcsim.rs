@@ -95,6 +95,95 @@ async fn snapshots_tree_revert_remove_and_retention() {
     client.logout().await.unwrap();
 }
 
+/// A branched tree: root → child → grandchild, then a revert to root and a sibling of child; read
+/// back with depths, ids, the current snapshot and its path; then the subtree of child removed
+/// while the VM runs from the sibling.
+#[tokio::test]
+async fn a_branched_snapshot_tree_reads_back() {
+    let client = common::connect().await;
+    let template = client.find_by_path("/DC0/vm/tmpl-linux").await.unwrap();
+    let folder = client.find_by_path("/DC0/vm").await.unwrap();
+    let pool = client
+        .find_by_path("/DC0/host/DC0_C0/Resources")
+        .await
+        .unwrap();
+    let vm = client
+        .clone_vm(
+            &template,
+            &folder,
+            &common::unique("snaptree"),
+            &CloneSpec::new(pool),
+        )
+        .await
+        .unwrap();
+    let before = Utc::now();
+    let root = client
+        .create_snapshot(&vm, "root", "first", false, false)
+        .await
+        .unwrap();
+    let child = client
+        .create_snapshot(&vm, "child", "second", false, false)
+        .await
+        .unwrap();
+    client
+        .create_snapshot(&vm, "grandchild", "", false, true)
+        .await
+        .unwrap();
+    client.revert_snapshot(&root).await.unwrap();
+    let sibling = client
+        .create_snapshot(&vm, "sibling", "", false, false)
+        .await
+        .unwrap();
+
+    let tree = client.snapshots(&vm).await.unwrap();
+    let shape: Vec<(usize, &str)> = tree
+        .with_depth()
+        .into_iter()
+        .map(|(d, n)| (d, n.name.as_str()))
+        .collect();
+    assert_eq!(
+        shape,
+        [(1, "root"), (2, "child"), (3, "grandchild"), (2, "sibling")],
+        "{}",
+        tree.render()
+    );
+    assert_eq!(tree.depth(), 3);
+    let ids: Vec<i32> = tree.flatten().iter().map(|n| n.id).collect();
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(ids.len(), unique.len(), "ids {ids:?}");
+    assert_eq!(tree.current, Some(sibling.clone()));
+    assert_eq!(tree.current_node().unwrap().name, "sibling");
+    let path: Vec<&str> = tree
+        .path_to(&sibling)
+        .iter()
+        .map(|n| n.name.as_str())
+        .collect();
+    assert_eq!(path, ["root", "sibling"]);
+    assert!(tree.find("grandchild").unwrap().quiesced);
+    for n in tree.flatten() {
+        assert!(
+            n.created >= before - Duration::seconds(5) && n.created <= Utc::now(),
+            "{} created {}",
+            n.name,
+            n.created
+        );
+        assert_eq!(tree.find_id(n.id).unwrap().snapshot, n.snapshot);
+        assert_eq!(tree.get(&n.snapshot).unwrap().name, n.name);
+    }
+
+    client.remove_snapshot(&child, true).await.unwrap();
+    let tree = client.snapshots(&vm).await.unwrap();
+    let names: Vec<&str> = tree.flatten().iter().map(|n| n.name.as_str()).collect();
+    assert_eq!(names, ["root", "sibling"], "{}", tree.render());
+    assert_eq!(tree.current_node().unwrap().name, "sibling");
+    assert!(tree.get(&child).is_none());
+
+    common::destroy(&client, &vm, false).await;
+    client.logout().await.unwrap();
+}
+
 #[tokio::test]
 async fn host_configuration_converges_and_reads_back() {
     let client = common::connect().await;
