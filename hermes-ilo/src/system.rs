@@ -966,7 +966,7 @@ impl SystemHandle {
 
     /// The `InsertMedia` body for `url`: `Image`, `Inserted` and `WriteProtected`, less the optional
     /// parameters the action's `@Redfish.ActionInfo` does not list, plus `TransferProtocolType` (the
-    /// URL's scheme) where the action allows or requires it.
+    /// URL's scheme; `CIFS` for `smb://`) where the action allows or requires it.
     async fn insert_body(
         &self,
         action: &crate::models::ActionTarget,
@@ -981,7 +981,11 @@ impl SystemHandle {
             None => None,
         };
         let mut body = json!({"Image": url.as_str(), "Inserted": true, "WriteProtected": true});
-        let scheme = url.scheme().to_ascii_uppercase();
+        // Redfish names an smb:// share's protocol CIFS (Cisco CIMC lists CIFS, HTTP, HTTPS, NFS).
+        let scheme = match url.scheme() {
+            "smb" => "CIFS".to_string(),
+            other => other.to_ascii_uppercase(),
+        };
         let mut protocols = action.allowable("TransferProtocolType");
         if let Some(info) = info.as_ref().filter(|i| !i.parameters.is_empty()) {
             for p in ["Inserted", "WriteProtected"] {

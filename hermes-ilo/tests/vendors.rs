@@ -2277,3 +2277,90 @@ async fn session_login_uses_the_sessions_link_of_each_service() {
         assert!(!msg.contains("not-a-real-password"));
     }
 }
+
+/// Cisco CIMC's virtual media shape (no licensed capture: the replies below are written here, in
+/// the layout CIMC 4.x uses, with other values): the CD under `Managers/CIMC`, `InsertMedia` listing
+/// `TransferProtocolType` CIFS, HTTP, HTTPS, NFS inline, and prose as the "allowable values" of
+/// `Image`. An `smb://` share is sent as `CIFS` (it was refused as "SMB"), an http URL as `HTTP`,
+/// and the prose is not taken as a list of allowed images.
+#[tokio::test]
+async fn cimc_shaped_insert_media_names_an_smb_share_cifs() {
+    use std::sync::{Arc, Mutex};
+    let posts: Arc<Mutex<Vec<(String, Value)>>> = Arc::default();
+    let log = posts.clone();
+    let url = common::serve_http(move |req: hyper::Request<hyper::body::Incoming>| {
+        let log = log.clone();
+        async move {
+            use http_body_util::BodyExt as _;
+            let method = req.method().clone();
+            let path = req.uri().path().trim_end_matches('/').to_string();
+            let body = req.into_body().collect().await.unwrap().to_bytes();
+            let sys = "/redfish/v1/Systems/WZP00000001";
+            let vm = "/redfish/v1/Managers/CIMC/VirtualMedia";
+            let doc = match path.as_str() {
+                "/redfish/v1" => serde_json::json!({"@odata.id": "/redfish/v1",
+                    "Systems": {"@odata.id": "/redfish/v1/Systems"},
+                    "Managers": {"@odata.id": "/redfish/v1/Managers"}}),
+                "/redfish/v1/Systems" => serde_json::json!({"Members": [{"@odata.id": sys}]}),
+                p if p == sys => serde_json::json!({"@odata.id": sys, "Id": "WZP00000001",
+                    "PowerState": "On", "Links": {"ManagedBy": [{"@odata.id": "/redfish/v1/Managers/CIMC"}]},
+                    "Boot": {"BootSourceOverrideTarget@Redfish.AllowableValues": ["None", "Pxe", "Floppy", "Cd", "Hdd"]},
+                    "Actions": {"#ComputerSystem.Reset": {"target": format!("{sys}/Actions/ComputerSystem.Reset"),
+                        "ResetType@Redfish.AllowableValues": ["On", "ForceOff", "ForceRestart"]}}}),
+                "/redfish/v1/Managers/CIMC" => serde_json::json!({"@odata.id": "/redfish/v1/Managers/CIMC",
+                    "Id": "CIMC", "VirtualMedia": {"@odata.id": vm}}),
+                p if p == vm => serde_json::json!({"Members": [{"@odata.id": format!("{vm}/1")}, {"@odata.id": format!("{vm}/0")}]}),
+                p if p == format!("{vm}/1") => serde_json::json!({"@odata.id": p, "Id": "1",
+                    "MediaTypes": ["Floppy", "USBStick"], "Inserted": false}),
+                p if p == format!("{vm}/0") => serde_json::json!({"@odata.id": p, "Id": "0",
+                    "MediaTypes": ["CD", "DVD"], "Inserted": false, "Actions": {
+                    "#VirtualMedia.InsertMedia": {"target": format!("{p}/Actions/VirtualMedia.InsertMedia"),
+                        "Image@Redfish.AllowableValues": ["The URI of the remote media to attach. (Required)"],
+                        "TransferMethod@Redfish.AllowableValues": ["Stream"],
+                        "TransferProtocolType@Redfish.AllowableValues": ["CIFS", "HTTP", "HTTPS", "NFS"]},
+                    "#VirtualMedia.EjectMedia": {"target": format!("{p}/Actions/VirtualMedia.EjectMedia")}}}),
+                _ if method == hyper::Method::POST => {
+                    log.lock().unwrap().push((path.clone(), serde_json::from_slice(&body).unwrap()));
+                    return hyper::Response::builder().status(204)
+                        .body(http_body_util::Full::new(bytes::Bytes::new())).unwrap();
+                }
+                _ => return hyper::Response::builder().status(404)
+                    .body(http_body_util::Full::new(bytes::Bytes::new())).unwrap(),
+            };
+            hyper::Response::builder()
+                .header("content-type", "application/json")
+                .body(http_body_util::Full::new(bytes::Bytes::from(doc.to_string())))
+                .unwrap()
+        }
+    })
+    .await;
+    let server = Client::builder(&url)
+        .build()
+        .unwrap()
+        .find_system(&SystemSelector::Only)
+        .await
+        .unwrap();
+    let found = server.discover_cd_boot().await.unwrap();
+    assert_eq!(
+        found.media.odata_id,
+        "/redfish/v1/Managers/CIMC/VirtualMedia/0"
+    );
+    assert_eq!(found.boot_target, "Cd");
+    for (image, protocol) in [
+        ("smb://192.0.2.10/isos/esxi.iso", "CIFS"),
+        ("http://192.0.2.10/esxi.iso", "HTTP"),
+        ("nfs://192.0.2.10/isos/esxi.iso", "NFS"),
+    ] {
+        assert_eq!(
+            server.insert_media(image).await.unwrap(),
+            MediaChange::Action
+        );
+        let (path, body) = posts.lock().unwrap().pop().unwrap();
+        assert_eq!(
+            path,
+            "/redfish/v1/Managers/CIMC/VirtualMedia/0/Actions/VirtualMedia.InsertMedia"
+        );
+        assert_eq!(body["TransferProtocolType"], protocol, "{image}");
+        assert_eq!(body["Image"], image);
+    }
+}
