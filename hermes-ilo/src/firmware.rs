@@ -153,7 +153,17 @@ impl Client {
             .get(SIMPLE_UPDATE)
             .ok_or_else(|| IloError::Unsupported {
                 target: self.target().to_string(),
-                message: format!("{path} offers no {SIMPLE_UPDATE} action"),
+                message: format!(
+                    "{path} offers no {SIMPLE_UPDATE} action{}",
+                    match &svc.http_push_uri {
+                        // NVIDIA's OpenBMC (GB200): only OEM actions and a push URI.
+                        Some(push) => format!(
+                            ": it takes images pushed to {push}, which Hermes does not do; \
+                             push the image with the BMC's own tools"
+                        ),
+                        None => String::new(),
+                    }
+                ),
             })?;
         let allowed = self
             .allowable_from(

@@ -63,7 +63,7 @@ use crate::iso::IsoBuilder;
 use crate::kickstart::KickstartSpec;
 use crate::models::PowerState;
 use crate::power::PowerCycle;
-use crate::system::{BootOverride, InsertMethod, SystemSelector};
+use crate::system::{BootOverride, InsertMethod, SystemHandle, SystemSelector};
 
 /// A step of the installation, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -379,6 +379,24 @@ async fn with_timeout<T>(
     }
 }
 
+/// The longest a resumed run waits for a power button press the interrupted run may have sent to
+/// show (BMCs apply a power change seconds after accepting it; sushy-emulator up to 11 s).
+const PRESS_SETTLE: Duration = Duration::from_secs(30);
+
+/// On a resumed run, before pressing the power button (`PushPowerButton` toggles): waits, at most
+/// [`PRESS_SETTLE`] (and the power timeout), for the state a press already sent would bring. Not
+/// reaching it is no error: the press was then lost, and the caller presses.
+async fn settle(system: &SystemHandle, want: PowerState, t: &Timeouts) {
+    let every = t.poll.min(Duration::from_secs(1));
+    if system
+        .wait_power_every(want.clone(), t.power.min(PRESS_SETTLE), every)
+        .await
+        .is_err()
+    {
+        tracing::info!(system = %system.path(), want = %want, "no earlier press took effect");
+    }
+}
+
 impl EsxiInstaller {
     /// An installer keeping per-server state in `state_dir` and built ISOs in `iso_dir`.
     pub fn new(state_dir: impl Into<PathBuf>, iso_dir: impl Into<PathBuf>) -> Self {
@@ -603,6 +621,11 @@ impl EsxiInstaller {
                     }
                     Step::PoweredOff => match st.power_cycle {
                         Some(PowerCycle::OffThenOn { off, .. }) => {
+                            // A press the interrupted run may have sent is given time to take
+                            // effect first: pressed again, it would undo itself.
+                            if off.toggles() && resumed_from == Some(Step::PowerOffSent) {
+                                settle(&system, PowerState::Off, t).await;
+                            }
                             // Sent again on a resumed run only if the server still reads On.
                             system
                                 .power_off_for_cycle(
@@ -637,8 +660,28 @@ impl EsxiInstaller {
                             },
                             _ => Some(how.on()),
                         };
-                        if let Some(kind) = kind {
-                            with_timeout(t.bmc_step, name, system.reset(kind)).await?;
+                        match kind {
+                            Some(on) if on.toggles() => {
+                                // Pressed only if it still reads Off once a press the
+                                // interrupted run may have sent had time to take effect.
+                                if resumed {
+                                    settle(&system, PowerState::On, t).await;
+                                }
+                                with_timeout(
+                                    t.power + t.bmc_step,
+                                    name,
+                                    system.press_power_button_towards(
+                                        PowerState::On,
+                                        t.power,
+                                        t.poll.min(Duration::from_secs(1)),
+                                    ),
+                                )
+                                .await?;
+                            }
+                            Some(kind) => {
+                                with_timeout(t.bmc_step, name, system.reset(kind)).await?
+                            }
+                            None => {}
                         }
                         Ok(())
                     }

@@ -1866,12 +1866,55 @@ pub struct Volume {
     /// `Links` (the drives).
     #[serde(default)]
     pub links: VolumeLinks,
+    /// The RAID level a vendor keeps in its `Oem` extension, where the standard `RAIDType` is
+    /// missing (Huawei iBMC and xFusion: `Oem.Huawei.VolumeRaidLevel` / `Oem.Public.…`; Lenovo
+    /// and Fujitsu: `Oem.{vendor}.RaidLevel`): the first text value named `VolumeRaidLevel`,
+    /// `RaidLevel`, `RAIDLevel` or `RAIDType` in any vendor's object under `Oem` (vendors in name
+    /// order). Read only; not written back.
+    #[serde(
+        default,
+        rename = "Oem",
+        deserialize_with = "oem_raid_level",
+        skip_serializing
+    )]
+    pub oem_raid_level: Option<String>,
+}
+
+/// The names a vendor's `Oem` block gives a volume's RAID level.
+const OEM_RAID_LEVEL_NAMES: [&str; 4] = ["VolumeRaidLevel", "RaidLevel", "RAIDLevel", "RAIDType"];
+
+/// `Volume.Oem` → the RAID level one of its vendor objects names (see [`Volume::oem_raid_level`]);
+/// any other shape (not an object, no such member, not text) is `None`, never an error.
+fn oem_raid_level<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let oem = serde_json::Value::deserialize(d)?;
+    let Some(vendors) = oem.as_object() else {
+        return Ok(None);
+    };
+    Ok(vendors
+        .values()
+        .filter_map(serde_json::Value::as_object)
+        .flat_map(|v| OEM_RAID_LEVEL_NAMES.iter().filter_map(|n| v.get(*n)))
+        .filter_map(serde_json::Value::as_str)
+        .map(str::trim)
+        .find(|level| !level.is_empty())
+        .map(String::from))
 }
 
 impl Volume {
-    /// The RAID level: `RAIDType`, else the older `VolumeType`.
+    /// The RAID level: the standard `RAIDType`, else the level a vendor's `Oem` block names
+    /// ([`Volume::oem_raid_level`]: more precise than the category the deprecated `VolumeType`
+    /// gives, `NonRedundant` for a RAID 0 on iBMC), else `VolumeType`.
+    ///
+    /// ```
+    /// let v: hermes_ilo::models::Volume = serde_json::from_str(r#"{"Id": "LogicalDrive0",
+    ///     "VolumeType": "NonRedundant", "Oem": {"Huawei": {"VolumeRaidLevel": "RAID0"}}}"#).unwrap();
+    /// assert_eq!(v.raid(), Some("RAID0"));
+    /// ```
     pub fn raid(&self) -> Option<&str> {
-        self.raid_type.as_deref().or(self.volume_type.as_deref())
+        self.raid_type
+            .as_deref()
+            .or(self.oem_raid_level.as_deref())
+            .or(self.volume_type.as_deref())
     }
 }
 
@@ -1956,6 +1999,62 @@ mod tests {
 
     fn sys(json: &str) -> Result<ComputerSystem> {
         parse("bmc", "/redfish/v1/Systems/1", json.as_bytes())
+    }
+
+    fn volume(json: &str) -> Volume {
+        parse(
+            "bmc",
+            "/redfish/v1/Systems/1/Storage/1/Volumes/1",
+            json.as_bytes(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_raid_level_kept_in_a_vendor_oem_block_is_read() {
+        // iBMC (Volume v1.0.1): the category in VolumeType, the level in Oem.Huawei.
+        let v = volume(
+            r#"{"Id": "LogicalDrive3", "VolumeType": "Mirrored",
+            "Oem": {"Huawei": {"VolumeName": "data", "VolumeRaidLevel": "RAID10", "SpanNumber": 2}}}"#,
+        );
+        assert_eq!(v.oem_raid_level.as_deref(), Some("RAID10"));
+        assert_eq!(v.raid(), Some("RAID10"));
+        // xFusion / newer iBMC spell the vendor Public; Lenovo and Fujitsu name it RaidLevel.
+        for (oem, want) in [
+            (r#"{"Public": {"VolumeRaidLevel": "RAID6"}}"#, Some("RAID6")),
+            (
+                r#"{"Lenovo": {"RaidLevel": "RAID5", "Name": "vd"}}"#,
+                Some("RAID5"),
+            ),
+            (r#"{"ts_fujitsu": {"RaidLevel": "RAID1"}}"#, Some("RAID1")),
+            (r#"{"Acme": {"RAIDLevel": " RAID50 "}}"#, Some("RAID50")),
+            // Nothing usable: not an object, no such member, not text, empty.
+            (r#""RAID1""#, None),
+            (r#"{"Huawei": {"VolumeName": "x"}}"#, None),
+            (r#"{"Huawei": {"VolumeRaidLevel": 1}}"#, None),
+            (r#"{"Huawei": {"VolumeRaidLevel": ""}, "Dell": null}"#, None),
+            ("null", None),
+        ] {
+            let v = volume(&format!(r#"{{"Id": "1", "Oem": {oem}}}"#));
+            assert_eq!(v.oem_raid_level.as_deref(), want, "{oem}");
+            assert_eq!(v.raid(), want, "{oem}");
+        }
+        // The standard RAIDType wins; VolumeType is the last resort.
+        let v = volume(
+            r#"{"Id": "1", "RAIDType": "RAID1", "VolumeType": "Mirrored",
+            "Oem": {"Huawei": {"VolumeRaidLevel": "RAID0"}}}"#,
+        );
+        assert_eq!(v.raid(), Some("RAID1"));
+        assert_eq!(
+            volume(r#"{"Id": "1", "VolumeType": "NonRedundant"}"#).raid(),
+            Some("NonRedundant")
+        );
+        // Not written back: the Oem block is only read.
+        let text = serde_json::to_string(&volume(
+            r#"{"Id": "1", "Oem": {"Huawei": {"VolumeRaidLevel": "RAID0"}}}"#,
+        ))
+        .unwrap();
+        assert!(!text.contains("Oem") && !text.contains("RAID0"), "{text}");
     }
 
     #[test]

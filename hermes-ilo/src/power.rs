@@ -13,10 +13,18 @@
 //! 4. else `GracefulRestart`: it needs the running OS to cooperate (a hung or busy OS ignores it and
 //!    the server never boots the installer, while the power state still reads `On`), so a forced
 //!    off-then-on is preferred to it;
-//! 5. else `GracefulShutdown`, wait for `Off`, then the on.
+//! 5. else `GracefulShutdown`, wait for `Off`, then the on;
+//! 6. else, where the only way to change the power state is `PushPowerButton` (a service that
+//!    lists it and perhaps `Nmi`), a press, wait for `Off`, a press.
 //!
-//! `PushPowerButton` is never used: it toggles, so re-sending it after an interruption could turn
-//! off a server that was just turned on. A service that lists no reset types at all (iBMC, whose
+//! `PushPowerButton` toggles: a press turns a running system off (on most servers an ACPI power
+//! button event, which the OS may take as a shutdown request) and a stopped one on, so a press sent
+//! twice undoes itself. It is therefore the last choice for the off and the on (`On`, `ForceOn`,
+//! then a press), and it is only ever pressed when the system reads the opposite of the state
+//! wanted: a system that reads `PoweringOn` / `PoweringOff` is waited for first, and one in any
+//! other state (`Paused`, a vendor's own) is not pressed at all (an [`IloError::Unsupported`]).
+//! A resumed install waits for the state a press may already have caused before pressing again
+//! (see [`crate::install`]). A service that lists no reset types at all (iBMC, whose
 //! `ResetActionInfo` cannot be read) gets `ForceRestart` sent unvalidated: the BMC decides.
 //!
 //! The same preference (restart in one request where the service offers it, else off, wait for off,
@@ -53,8 +61,12 @@ use crate::system::{ResetType, SystemHandle};
 const RESTARTS: [ResetType; 2] = [ResetType::ForceRestart, ResetType::PowerCycle];
 /// The resets that power a system off without the OS, most preferred first.
 const FORCED_OFFS: [ResetType; 2] = [ResetType::ForceOff, ResetType::Off];
-/// The resets that power a system on, most preferred first.
-const ONS: [ResetType; 2] = [ResetType::On, ResetType::ForceOn];
+/// The resets that power a system on, most preferred first (the toggling press last).
+const ONS: [ResetType; 3] = [
+    ResetType::On,
+    ResetType::ForceOn,
+    ResetType::PushPowerButton,
+];
 
 /// How a system is power-cycled (or powered on), chosen from its allowed reset types by
 /// [`PowerCycle::choose`]. Serialisable: the install workflow keeps it in its state file so a resumed
@@ -64,7 +76,7 @@ const ONS: [ResetType; 2] = [ResetType::On, ResetType::ForceOn];
 pub enum PowerCycle {
     /// The system is off: power it on with `on`.
     PowerOn {
-        /// `On` or `ForceOn`.
+        /// `On`, `ForceOn` or `PushPowerButton`.
         on: ResetType,
     },
     /// The system is on and one reset restarts it.
@@ -76,9 +88,9 @@ pub enum PowerCycle {
     },
     /// The system is on and allows no restart: power it off, wait until it reads `Off`, power it on.
     OffThenOn {
-        /// `ForceOff`, `Off` or `GracefulShutdown`.
+        /// `ForceOff`, `Off`, `GracefulShutdown` or `PushPowerButton`.
         off: ResetType,
-        /// `On` or `ForceOn`.
+        /// `On`, `ForceOn` or `PushPowerButton`.
         on: ResetType,
     },
 }
@@ -97,23 +109,35 @@ impl PowerCycle {
                 "{path} cannot be {what} with the reset types it allows ({}): Hermes needs {}",
                 allowed.join(", "),
                 if what == "powered on" {
-                    "On or ForceOn"
+                    "On, ForceOn or PushPowerButton"
                 } else {
-                    "ForceRestart, PowerCycle or GracefulRestart, or an off (ForceOff, Off or \
-                     GracefulShutdown) and an on (On or ForceOn)"
+                    "ForceRestart, PowerCycle or GracefulRestart, or an off (ForceOff, Off, \
+                     GracefulShutdown or PushPowerButton) and an on (On, ForceOn or \
+                     PushPowerButton)"
                 }
             ),
         };
         let on = first(&ONS);
         match power {
             // Off (or on its way there; the cycle waits for Off first), or a state no reset
-            // restarts (Paused, a vendor's own): power on.
-            PowerState::Off
-            | PowerState::PoweringOff
-            | PowerState::Paused
-            | PowerState::Other(_) => Ok(PowerCycle::PowerOn {
+            // restarts (Paused, a vendor's own): power on. A press is no power-on from a state
+            // that is neither on nor off: what it would do is unknown.
+            PowerState::Off | PowerState::PoweringOff => Ok(PowerCycle::PowerOn {
                 on: on.ok_or_else(|| unsupported("powered on"))?,
             }),
+            PowerState::Paused | PowerState::Other(_) => match on {
+                Some(on) if !on.toggles() => Ok(PowerCycle::PowerOn { on }),
+                Some(on) => Err(IloError::Unsupported {
+                    target: path.to_string(),
+                    message: format!(
+                        "{path} reads power state {power} and allows only {on} ({}) to power \
+                         it on: a press toggles, so what it would do from {power} is unknown; \
+                         power the server off or on by hand and run again",
+                        allowed.join(", ")
+                    ),
+                }),
+                None => Err(unsupported("powered on")),
+            },
             PowerState::On | PowerState::PoweringOn => {
                 let restart = |reset| PowerCycle::Restart {
                     reset,
@@ -128,11 +152,11 @@ impl PowerCycle {
                 if has(ResetType::GracefulRestart) {
                     return Ok(restart(ResetType::GracefulRestart));
                 }
-                match (has(ResetType::GracefulShutdown), on) {
-                    (true, Some(on)) => Ok(PowerCycle::OffThenOn {
-                        off: ResetType::GracefulShutdown,
-                        on,
-                    }),
+                let off = [ResetType::GracefulShutdown, ResetType::PushPowerButton]
+                    .into_iter()
+                    .find(|t| has(*t));
+                match (off, on) {
+                    (Some(off), Some(on)) => Ok(PowerCycle::OffThenOn { off, on }),
                     _ => Err(unsupported("power-cycled")),
                 }
             }
@@ -263,21 +287,94 @@ impl SystemHandle {
             self.power_off_for_cycle(off, timeout, every).await?;
         }
         let power = self.power_state().await?;
-        let kind = match (how, power) {
-            (PowerCycle::Restart { reset, .. }, PowerState::On | PowerState::PoweringOn) => reset,
-            (_, PowerState::PoweringOff) => {
-                self.wait_off(None, timeout, every).await?;
-                how.on()
+        if let (PowerCycle::Restart { reset, .. }, PowerState::On | PowerState::PoweringOn) =
+            (how, &power)
+        {
+            return self.reset(reset).await;
+        }
+        if how.on().toggles() {
+            // Pressed only if the system reads Off (after PoweringOff): a press would turn off
+            // one that is on already.
+            self.press_power_button_towards(PowerState::On, timeout, every)
+                .await?;
+            return Ok(());
+        }
+        if power == PowerState::PoweringOff {
+            self.wait_off(None, timeout, every).await?;
+        }
+        self.reset(how.on()).await
+    }
+
+    /// Presses the power button (`PushPowerButton`, which toggles) only if that moves the system
+    /// towards `want` (`On` or `Off`): nothing is sent when it reads `want` or is on its way there;
+    /// a system on its way to the opposite state is waited for (polling every `every`, at most
+    /// `timeout`) and then pressed. Returns whether it pressed. A system in any other state
+    /// (`Paused`, a vendor's own) is not pressed: an [`IloError::Unsupported`] naming it and its
+    /// state. Does not wait for `want` itself (see [`SystemHandle::wait_power`]).
+    ///
+    /// ```no_run
+    /// # async fn demo(server: hermes_ilo::SystemHandle) -> Result<(), hermes_ilo::IloError> {
+    /// use std::time::Duration;
+    /// use hermes_ilo::models::PowerState;
+    /// let pressed = server
+    ///     .press_power_button_towards(PowerState::On, Duration::from_secs(120), Duration::from_secs(1))
+    ///     .await?;
+    /// println!("pressed: {pressed}"); // false: the server was already on
+    /// # Ok(()) }
+    /// ```
+    pub async fn press_power_button_towards(
+        &self,
+        want: PowerState,
+        timeout: Duration,
+        every: Duration,
+    ) -> Result<bool> {
+        let (towards, opposite, away) = match want {
+            PowerState::On => (
+                PowerState::PoweringOn,
+                PowerState::Off,
+                PowerState::PoweringOff,
+            ),
+            PowerState::Off => (
+                PowerState::PoweringOff,
+                PowerState::On,
+                PowerState::PoweringOn,
+            ),
+            other => {
+                return Err(IloError::invalid(
+                    self.client().target(),
+                    format!("the power button can only be pressed towards On or Off, not {other}"),
+                ))
             }
-            _ => how.on(),
         };
-        self.reset(kind).await
+        let now = self.power_state().await?;
+        if now == want || now == towards {
+            return Ok(false);
+        }
+        if now == away {
+            self.wait_power_every(opposite.clone(), timeout, every)
+                .await?;
+        } else if now != opposite {
+            return Err(IloError::Unsupported {
+                target: self.client().target().to_string(),
+                message: format!(
+                    "{} reads power state {now}: Hermes presses its power button \
+                     (PushPowerButton toggles) only when it reads {opposite}, to make it {want}; \
+                     power the server {} by hand and run again",
+                    self.path(),
+                    if want == PowerState::On { "off" } else { "on" }
+                ),
+            });
+        }
+        self.reset(ResetType::PushPowerButton).await?;
+        Ok(true)
     }
 
     /// The off half of an off-then-on cycle, safe to repeat: sends `off` unless the system already
     /// reads `Off` or `PoweringOff`, then polls every `every` until it reads `Off`, at most `timeout`
     /// (an [`IloError::Timeout`] naming the system, the reset sent and the last state seen). Sending
-    /// the off again after an interruption is harmless: nothing was powered on yet.
+    /// the off again after an interruption is harmless: nothing was powered on yet. A
+    /// `PushPowerButton` off is pressed only when the system reads `On` (see
+    /// [`SystemHandle::press_power_button_towards`]).
     ///
     /// ```no_run
     /// # async fn demo(server: hermes_ilo::SystemHandle) -> Result<(), hermes_ilo::IloError> {
@@ -292,12 +389,18 @@ impl SystemHandle {
         timeout: Duration,
         every: Duration,
     ) -> Result<()> {
-        let sent = match self.power_state().await? {
-            PowerState::Off => return Ok(()),
-            PowerState::PoweringOff => None,
-            _ => {
-                self.reset(off).await?;
-                Some(off)
+        let sent = if off.toggles() {
+            self.press_power_button_towards(PowerState::Off, timeout, every)
+                .await?
+                .then_some(off)
+        } else {
+            match self.power_state().await? {
+                PowerState::Off => return Ok(()),
+                PowerState::PoweringOff => None,
+                _ => {
+                    self.reset(off).await?;
+                    Some(off)
+                }
             }
         };
         self.wait_off(sent, timeout, every).await
@@ -316,10 +419,15 @@ impl SystemHandle {
                     target,
                     message: format!(
                         "{message}{}: the power-on half of the cycle was not sent; check the \
-                         server's console, power it off by hand (or allow ForceOff) and run again",
+                         server's console, power it off by hand (or allow ForceOff) and run again{}",
                         match sent {
                             Some(off) => format!(" after {off}"),
                             None => String::new(),
+                        },
+                        if sent.is_some_and(|off| off.toggles()) {
+                            " (a power button press is a request the OS may ignore)"
+                        } else {
+                            ""
                         }
                     ),
                 },
@@ -462,7 +570,8 @@ mod tests {
     #[test]
     fn no_usable_reset_is_unsupported_naming_the_allowed_values() {
         for (power, v) in [
-            (PowerState::On, &["Nmi", "PushPowerButton"][..]),
+            (PowerState::On, &["Nmi"][..]),
+            (PowerState::Off, &["Nmi", "GracefulShutdown"][..]),
             (PowerState::On, &["ForceOff", "Nmi"][..]),
             (PowerState::On, &["On"][..]),
             (PowerState::Off, &["ForceOff", "ForceRestart"][..]),
@@ -477,6 +586,85 @@ mod tests {
             assert!(text.contains(&v.join(", ")), "{text}");
             assert!(text.contains("/redfish/v1/Systems/1"), "{text}");
         }
+    }
+
+    #[test]
+    fn the_power_button_is_the_last_off_and_the_last_on() {
+        let press = ResetType::PushPowerButton;
+        // A service whose only power control is the button (and Nmi).
+        assert_eq!(
+            choose(PowerState::On, &["PushPowerButton", "Nmi"]).unwrap(),
+            PowerCycle::OffThenOn {
+                off: press,
+                on: press
+            }
+        );
+        for off in [PowerState::Off, PowerState::PoweringOff] {
+            assert_eq!(
+                choose(off, &["Nmi", "PushPowerButton"]).unwrap(),
+                PowerCycle::PowerOn { on: press }
+            );
+        }
+        // Any standard off or on is preferred to a press.
+        assert_eq!(
+            choose(PowerState::On, &["ForceOff", "PushPowerButton"]).unwrap(),
+            PowerCycle::OffThenOn {
+                off: ResetType::ForceOff,
+                on: press
+            }
+        );
+        assert_eq!(
+            choose(PowerState::On, &["PushPowerButton", "On"]).unwrap(),
+            PowerCycle::OffThenOn {
+                off: press,
+                on: ResetType::On
+            }
+        );
+        assert_eq!(
+            choose(
+                PowerState::On,
+                &["PushPowerButton", "GracefulShutdown", "On"]
+            )
+            .unwrap(),
+            PowerCycle::OffThenOn {
+                off: ResetType::GracefulShutdown,
+                on: ResetType::On
+            }
+        );
+        assert_eq!(
+            choose(PowerState::On, &["PushPowerButton", "GracefulRestart"]).unwrap(),
+            PowerCycle::Restart {
+                reset: ResetType::GracefulRestart,
+                on: press
+            }
+        );
+        // A service that lists nothing still gets the standard values.
+        assert_eq!(
+            choose(PowerState::Off, &[]).unwrap(),
+            PowerCycle::PowerOn { on: ResetType::On }
+        );
+    }
+
+    #[test]
+    fn a_press_from_a_state_neither_on_nor_off_is_refused() {
+        for state in [PowerState::Paused, PowerState::Other("Standby".into())] {
+            let err = choose(state.clone(), &["PushPowerButton", "Nmi"]).unwrap_err();
+            assert_eq!(
+                hermes_core::Classify::kind(&err),
+                hermes_core::ErrorKind::Unsupported
+            );
+            let text = err.to_string();
+            assert!(
+                text.contains(&format!("reads power state {state}"))
+                    && text.contains("PushPowerButton, Nmi"),
+                "{text}"
+            );
+        }
+        // With a real on, a paused system is powered on as before.
+        assert_eq!(
+            choose(PowerState::Paused, &["PushPowerButton", "On"]).unwrap(),
+            PowerCycle::PowerOn { on: ResetType::On }
+        );
     }
 
     #[test]

@@ -110,6 +110,18 @@ impl ResetType {
         ResetType::Off,
     ];
 
+    /// Whether the reset toggles the power state instead of setting it (`PushPowerButton`: a press
+    /// turns a running system off and a stopped one on), so sending it twice undoes it.
+    ///
+    /// ```
+    /// use hermes_ilo::ResetType;
+    /// assert!(ResetType::PushPowerButton.toggles());
+    /// assert!(!ResetType::On.toggles());
+    /// ```
+    pub fn toggles(self) -> bool {
+        self == ResetType::PushPowerButton
+    }
+
     /// The reset type a service names `name` (exactly, as Redfish enumerations are case-sensitive);
     /// `None` for a name Hermes does not know.
     ///
@@ -504,8 +516,11 @@ impl SystemHandle {
     /// On uses `On` (`ForceOn` where only that is allowed). Off uses `GracefulShutdown` and, if the OS
     /// ignores it for `timeout / 2`, `ForceOff`; a system that does not allow `GracefulShutdown` (an
     /// HPE Cray EX node card: `ForceOff`, `Off`, `On`) is powered off at once with `ForceOff`, else
-    /// its `Off`. The allowed values are those of [`SystemHandle::reset_types`]; where the service
-    /// lists none, the standard values are sent and the BMC decides.
+    /// its `Off`. A system that allows none of these but `PushPowerButton` (which toggles) has its
+    /// power button pressed, and only when it reads the opposite of `want` (see
+    /// [`SystemHandle::press_power_button_towards`]). The allowed values are those of
+    /// [`SystemHandle::reset_types`]; where the service lists none, the standard values are sent
+    /// and the BMC decides.
     pub async fn ensure_power(&self, want: PowerState, timeout: Duration) -> Result<bool> {
         let now = self.power_state().await?;
         if now == want {
@@ -517,6 +532,27 @@ impl SystemHandle {
             Err(e) => return Err(e),
         };
         let has = |t: ResetType| allowed.is_empty() || allowed.iter().any(|a| a == t.as_str());
+        let only_the_button = match want {
+            PowerState::On => !has(ResetType::On) && !has(ResetType::ForceOn),
+            _ => [
+                ResetType::GracefulShutdown,
+                ResetType::ForceOff,
+                ResetType::Off,
+            ]
+            .into_iter()
+            .all(|t| !has(t)),
+        };
+        if only_the_button
+            && has(ResetType::PushPowerButton)
+            && matches!(want, PowerState::On | PowerState::Off)
+        {
+            let every = Duration::from_millis(500);
+            let pressed = self
+                .press_power_button_towards(want.clone(), timeout, every)
+                .await?;
+            self.wait_power(want, timeout).await?;
+            return Ok(pressed);
+        }
         match want {
             PowerState::On => {
                 let on = if has(ResetType::On) || !has(ResetType::ForceOn) {
@@ -930,7 +966,7 @@ impl SystemHandle {
 
     /// The `InsertMedia` body for `url`: `Image`, `Inserted` and `WriteProtected`, less the optional
     /// parameters the action's `@Redfish.ActionInfo` does not list, plus `TransferProtocolType` (the
-    /// URL's scheme) where the action allows or requires it.
+    /// URL's scheme; `CIFS` for `smb://`) where the action allows or requires it.
     async fn insert_body(
         &self,
         action: &crate::models::ActionTarget,
@@ -945,7 +981,11 @@ impl SystemHandle {
             None => None,
         };
         let mut body = json!({"Image": url.as_str(), "Inserted": true, "WriteProtected": true});
-        let scheme = url.scheme().to_ascii_uppercase();
+        // Redfish names an smb:// share's protocol CIFS (Cisco CIMC lists CIFS, HTTP, HTTPS, NFS).
+        let scheme = match url.scheme() {
+            "smb" => "CIFS".to_string(),
+            other => other.to_ascii_uppercase(),
+        };
         let mut protocols = action.allowable("TransferProtocolType");
         if let Some(info) = info.as_ref().filter(|i| !i.parameters.is_empty()) {
             for p in ["Inserted", "WriteProtected"] {

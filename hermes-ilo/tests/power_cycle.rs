@@ -11,7 +11,13 @@
 //!   list the Cray node's reset types (and can cut the BMC mid-cycle) or logs the restart of a
 //!   running server.
 //!
-//! Sushy systems used here (not used by the other test files): dl380-05, dl380-06, dl380-07.
+//! - a service whose only power control is `PushPowerButton` (the Cray EX tree with its reset types
+//!   restricted to `PushPowerButton` and `Nmi`, on `RecordedBmc`; and sushy behind the relay, which
+//!   turns a press into sushy's on or off by the state it reads): a press, wait for Off, a press,
+//!   each pressed only when the system reads the opposite state, resumable in the workflow.
+//!
+//! Sushy systems used here (not used by the other test files): dl380-05, dl380-06, dl380-07,
+//! dl380-08.
 
 mod common;
 
@@ -20,7 +26,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
-use common::{vendor_tree, RecordedBmc};
+use common::{copy_tree, vendor_tree, RecordedBmc};
 use hermes_core::{Classify, ErrorKind, Provisioner};
 use hermes_ilo::install::{EsxiHost, EsxiInstaller, MediaSource, Step, TcpCheck, Timeouts};
 use hermes_ilo::kickstart::{KickstartSpec, RootPassword};
@@ -152,6 +158,13 @@ async fn recorded_trees_restart_with_the_reset_they_allow() {
             "gigabyte-h262-z63",
             "/redfish/v1/Systems/Self",
             4,
+            "ForceRestart",
+        ),
+        // Only in its ResetActionInfo (eight values).
+        (
+            "openbmc-nvidia-gb200",
+            "/redfish/v1/Systems/System_0",
+            8,
             "ForceRestart",
         ),
     ] {
@@ -350,6 +363,8 @@ impl Relay {
                     .unwrap_or_default();
                 let mut headers = req.headers().clone();
                 headers.remove(hyper::header::HOST);
+                // reqwest sets the length of the body it sends (a translated reset differs).
+                headers.remove(hyper::header::CONTENT_LENGTH);
                 let body = req.into_body().collect().await.unwrap().to_bytes();
                 if path.ends_with("/Actions/ComputerSystem.Reset") {
                     let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
@@ -361,15 +376,32 @@ impl Relay {
                         );
                     }
                     r.resets.lock().unwrap().push(kind.clone());
-                    if ["ForceOff", "Off", "GracefulShutdown"].contains(&kind.as_str())
+                    if ["ForceOff", "Off", "GracefulShutdown", "PushPowerButton"]
+                        .contains(&kind.as_str())
                         && r.down_after_off.load(Ordering::SeqCst)
                     {
                         // The off reaches the BMC; then the BMC is lost.
                         r.down.store(true, Ordering::SeqCst);
                     }
-                    // sushy does not know the non-standard Off: it is its ForceOff.
+                    // sushy does not know the non-standard Off: it is its ForceOff. Nor the
+                    // power button: a press is its ForceOff where it reads On, else its On.
                     let body = if kind == "Off" {
                         Bytes::from(r#"{"ResetType":"ForceOff"}"#)
+                    } else if kind == "PushPowerButton" {
+                        let system = path.trim_end_matches("/Actions/ComputerSystem.Reset");
+                        let now: serde_json::Value = http
+                            .get(format!("{upstream}{system}"))
+                            .send()
+                            .await
+                            .unwrap()
+                            .json()
+                            .await
+                            .unwrap();
+                        if now["PowerState"] == "On" {
+                            Bytes::from(r#"{"ResetType":"ForceOff"}"#)
+                        } else {
+                            Bytes::from(r#"{"ResetType":"On"}"#)
+                        }
                     } else {
                         body
                     };
@@ -579,4 +611,266 @@ async fn ensure_power_uses_the_offs_the_node_allows() {
         .unwrap());
     let sent: Vec<String> = bmc.resets().into_iter().map(|(_, r)| r).collect();
     assert_eq!(sent, ["ForceOff", "On"]);
+}
+
+/// The Cray EX node card tree, copied, with both nodes' `ResetActionInfo` restricted to
+/// `PushPowerButton` and `Nmi`: a service whose only power control is the button.
+fn button_only_tree() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&vendor_tree("cray-ex-nodecard"), dir.path());
+    for node in ["Node0", "Node1"] {
+        let file = dir.path().join(format!(
+            "redfish/v1/Systems/{node}/ResetActionInfo/index.json"
+        ));
+        let mut info: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+        info["Parameters"][0]["AllowableValues"] = serde_json::json!(["PushPowerButton", "Nmi"]);
+        std::fs::write(&file, info.to_string()).unwrap();
+    }
+    dir
+}
+
+fn sent(bmc: &RecordedBmc) -> Vec<String> {
+    bmc.resets().into_iter().map(|(_, r)| r).collect()
+}
+
+/// Only the power button: the cycle is a press, a bounded wait for Off (three reads of
+/// PoweringOff), a press; the second press only once Off is read. It used to be refused.
+#[tokio::test]
+async fn a_button_only_system_is_cycled_press_wait_for_off_press() {
+    let tree = button_only_tree();
+    let bmc = RecordedBmc::serve(tree.path().to_path_buf(), 3).await;
+    let node = hermes_ilo::SystemHandle::new(bmc.client(), "/redfish/v1/Systems/Node0");
+    assert_eq!(
+        node.reset_types().await.unwrap(),
+        ["PushPowerButton", "Nmi"]
+    );
+    let how = node.power_cycle_method().await.unwrap();
+    assert_eq!(
+        how,
+        PowerCycle::OffThenOn {
+            off: ResetType::PushPowerButton,
+            on: ResetType::PushPowerButton
+        }
+    );
+    assert_eq!(
+        how.to_string(),
+        "power off (PushPowerButton), wait for Off, power on (PushPowerButton)"
+    );
+    node.run_power_cycle(how, 10 * SECOND, FAST).await.unwrap();
+    assert_eq!(sent(&bmc), ["PushPowerButton", "PushPowerButton"]);
+    assert_eq!(node.power_state().await.unwrap(), PowerState::On);
+
+    // Run again with the node already off (the off half done by an interrupted run): one press.
+    bmc.set_power("/redfish/v1/Systems/Node0", "Off");
+    node.run_power_cycle(how, 10 * SECOND, FAST).await.unwrap();
+    assert_eq!(sent(&bmc).len(), 3);
+    assert_eq!(node.power_state().await.unwrap(), PowerState::On);
+    // And with it already back on: a press would turn it off, so none is sent.
+    node.run_power_cycle(
+        PowerCycle::PowerOn {
+            on: ResetType::PushPowerButton,
+        },
+        10 * SECOND,
+        FAST,
+    )
+    .await
+    .unwrap();
+    assert_eq!(sent(&bmc).len(), 3);
+
+    // A node that is off is powered on with one press.
+    bmc.set_power("/redfish/v1/Systems/Node1", "Off");
+    let node1 = hermes_ilo::SystemHandle::new(bmc.client(), "/redfish/v1/Systems/Node1");
+    let how = node1.power_cycle(10 * SECOND).await.unwrap();
+    assert_eq!(
+        how,
+        PowerCycle::PowerOn {
+            on: ResetType::PushPowerButton
+        }
+    );
+    assert_eq!(
+        bmc.resets()[3],
+        (
+            "/redfish/v1/Systems/Node1".to_string(),
+            "PushPowerButton".to_string()
+        )
+    );
+    assert_eq!(node1.power_state().await.unwrap(), PowerState::On);
+}
+
+/// A press the OS ignores (the node stays PoweringOff): the wait is bounded, the error says the
+/// press may be ignored, and no second press (which would turn it back on) is sent.
+#[tokio::test]
+async fn a_press_that_never_powers_off_is_a_clear_timeout_and_no_second_press() {
+    let tree = button_only_tree();
+    let bmc = RecordedBmc::serve(tree.path().to_path_buf(), u32::MAX).await;
+    let node = hermes_ilo::SystemHandle::new(bmc.client(), "/redfish/v1/Systems/Node0");
+    let err = node.power_cycle(SECOND).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+    let text = err.to_string();
+    assert!(
+        text.contains("(last: PoweringOff) after PushPowerButton")
+            && text.contains("power-on half of the cycle was not sent")
+            && text.contains("a power button press is a request the OS may ignore"),
+        "{text}"
+    );
+    assert_eq!(sent(&bmc), ["PushPowerButton"]);
+    // Repeating the off half while it still reads PoweringOff presses nothing.
+    let err = node
+        .power_off_for_cycle(ResetType::PushPowerButton, 200 * FAST / 50, FAST)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+    assert_eq!(sent(&bmc), ["PushPowerButton"]);
+}
+
+/// A system in a state that is neither on nor off is not pressed: what a press does is unknown.
+#[tokio::test]
+async fn a_button_only_system_in_an_unknown_state_is_not_pressed() {
+    let tree = button_only_tree();
+    let bmc = RecordedBmc::serve(tree.path().to_path_buf(), 0).await;
+    let node = hermes_ilo::SystemHandle::new(bmc.client(), "/redfish/v1/Systems/Node0");
+    bmc.set_power("/redfish/v1/Systems/Node0", "Paused");
+    let err = node.power_cycle(SECOND).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unsupported, "{err}");
+    let text = err.to_string();
+    assert!(
+        text.contains("/redfish/v1/Systems/Node0 reads power state Paused")
+            && text.contains("PushPowerButton, Nmi"),
+        "{text}"
+    );
+    let err = node
+        .press_power_button_towards(PowerState::On, SECOND, FAST)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unsupported, "{err}");
+    assert!(err.to_string().contains("only when it reads Off"), "{err}");
+    let err = node.ensure_power(PowerState::On, SECOND).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unsupported, "{err}");
+    assert!(bmc.resets().is_empty(), "{:?}", bmc.resets());
+}
+
+/// `ensure_power` on a button-only system presses only when the state is the opposite of the one
+/// wanted (it used to send the refused `GracefulShutdown` / `On`).
+#[tokio::test]
+async fn ensure_power_presses_the_button_only_towards_the_wanted_state() {
+    let tree = button_only_tree();
+    let bmc = RecordedBmc::serve(tree.path().to_path_buf(), 2).await;
+    let node = hermes_ilo::SystemHandle::new(bmc.client(), "/redfish/v1/Systems/Node1");
+    assert!(!node
+        .ensure_power(PowerState::On, 10 * SECOND)
+        .await
+        .unwrap());
+    assert!(bmc.resets().is_empty());
+    assert!(node
+        .ensure_power(PowerState::Off, 10 * SECOND)
+        .await
+        .unwrap());
+    assert_eq!(node.power_state().await.unwrap(), PowerState::Off);
+    assert!(!node
+        .ensure_power(PowerState::Off, 10 * SECOND)
+        .await
+        .unwrap());
+    assert!(node
+        .ensure_power(PowerState::On, 10 * SECOND)
+        .await
+        .unwrap());
+    assert_eq!(node.power_state().await.unwrap(), PowerState::On);
+    assert_eq!(sent(&bmc), ["PushPowerButton", "PushPowerButton"]);
+}
+
+/// sushy-emulator behind the relay listing only `PushPowerButton` and `Nmi`; the relay turns a
+/// press into sushy's `On` or `ForceOff` by the power state sushy reads (sushy applies it 1 to 11 s
+/// later). The workflow presses, waits for Off, presses; when the BMC is lost right after the
+/// first press, the next run waits for that press to show instead of pressing again.
+#[tokio::test]
+async fn the_workflow_cycles_a_button_only_server_against_sushy_and_resumes() {
+    let (relay, url) = Relay::start(Some(vec!["PushPowerButton".into(), "Nmi".into()])).await;
+    let w = workflow("dl380-08", &url, 8).await;
+    let server = sushy().find_system(&w.host.system).await.unwrap();
+    powered(&server, PowerState::On).await;
+    relay.clear();
+
+    let plan = w.installer.plan(&w.host).await.unwrap().render();
+    assert!(
+        plan.contains("PushPowerButton, then wait until it reads Off")
+            && plan.contains("powers the server back on (PushPowerButton)"),
+        "{plan}"
+    );
+
+    relay.down_after_off.store(true, Ordering::SeqCst);
+    let impatient = w.installer.clone().timeouts(Timeouts {
+        power: 2 * SECOND,
+        ..timeouts()
+    });
+    let err = impatient.install(&w.host, &|_| {}).await.unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("server dl380-08: step 'power off': "),
+        "{err}"
+    );
+    assert_eq!(relay.resets(), ["PushPowerButton"]);
+    assert_eq!(
+        w.installer.state("dl380-08").await.unwrap().power_cycle,
+        Some(PowerCycle::OffThenOn {
+            off: ResetType::PushPowerButton,
+            on: ResetType::PushPowerButton
+        })
+    );
+
+    // The BMC is back at once, the press not yet applied by sushy (it may still read On): the
+    // resumed run waits for Off instead of pressing again, then presses once to power on.
+    relay.down_after_off.store(false, Ordering::SeqCst);
+    relay.down.store(false, Ordering::SeqCst);
+    let done = w.installer.install(&w.host, &|_| {}).await.unwrap();
+    assert_eq!(relay.resets(), ["PushPowerButton", "PushPowerButton"]);
+    assert!(done.steps_run.contains(&Step::PoweredOff));
+    assert_eq!(server.power_state().await.unwrap(), PowerState::On);
+    assert!(!w.installer.plan(&w.host).await.unwrap().has_changes());
+}
+
+/// The workflow on a recorded iDRAC 9 tree (a copy) whose system lists only `PushPowerButton` and
+/// `Nmi`, on `RecordedBmc` showing a press only after 40 reads (as a BMC applies one seconds later;
+/// a second press before then undoes the first): the run presses and is cut short waiting for Off;
+/// the resumed run waits for that press to show instead of pressing again, then presses once to
+/// power on.
+#[tokio::test]
+async fn a_resumed_workflow_never_undoes_a_press_it_may_have_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&vendor_tree("dell-idrac9-r750"), dir.path());
+    let file = dir
+        .path()
+        .join("redfish/v1/Systems/System.Embedded.1/index.json");
+    let mut sys: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    sys["Actions"]["#ComputerSystem.Reset"]["ResetType@Redfish.AllowableValues"] =
+        serde_json::json!(["PushPowerButton", "Nmi"]);
+    std::fs::write(&file, sys.to_string()).unwrap();
+    let bmc = RecordedBmc::serve(dir.path().to_path_buf(), 0).await;
+    bmc.set_press_lag(40);
+    let mut w = workflow("r750-button", bmc.url(), 9).await;
+    w.host.system = SystemSelector::Only;
+
+    let impatient = w.installer.clone().timeouts(Timeouts {
+        power: Duration::from_millis(300),
+        ..timeouts()
+    });
+    let err = impatient.install(&w.host, &|_| {}).await.unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("server r750-button: step 'power off': "),
+        "{err}"
+    );
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+    assert_eq!(sent(&bmc), ["PushPowerButton"]);
+
+    let done = w.installer.install(&w.host, &|_| {}).await.unwrap();
+    assert_eq!(sent(&bmc), ["PushPowerButton", "PushPowerButton"]);
+    assert_eq!(
+        done.steps_run[..3],
+        [Step::PoweredOff, Step::PowerCycleSent, Step::PowerCycled]
+    );
+    let server =
+        hermes_ilo::SystemHandle::new(bmc.client(), "/redfish/v1/Systems/System.Embedded.1");
+    assert_eq!(server.power_state().await.unwrap(), PowerState::On);
 }

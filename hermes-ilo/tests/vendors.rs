@@ -10,7 +10,7 @@
 
 mod common;
 
-use common::{vendor_tree, StaticRedfish};
+use common::{copy_tree, vendor_tree, StaticRedfish};
 use hermes_core::{Classify, ErrorKind};
 use hermes_ilo::bios::BiosSettings;
 use hermes_ilo::models::{ComputerSystem, PowerState};
@@ -942,19 +942,6 @@ async fn supermicro_x12_reset_types_fall_back_to_the_action_info() {
     );
 }
 
-fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.path().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-            copy_tree(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), dest).unwrap();
-        }
-    }
-}
-
 /// AMI MegaRAC on a DGX H100: two systems (the host and a GPU baseboard without `Boot`), three
 /// managers, no boot target allowable values, and an empty virtual media collection.
 #[tokio::test]
@@ -1128,6 +1115,165 @@ async fn openbmc_gh200_media_under_the_manager_and_firmware_inventory() {
             "/redfish/v1/Chassis",
         ],
         "system System_0 (System_0): - - serial - BIOS - power On",
+    );
+}
+
+/// NVIDIA's OpenBMC on a GB200 NVL compute tray (firmware GB200Nvl-24.12-8, Redfish 1.17.0): the
+/// host `System_0` beside a GPU baseboard without `Boot` or a reset action, virtual media under the
+/// manager `BMC_0`, reset types only in an ActionInfo, nine NVMe drives in a storage subsystem with
+/// a `Controllers` collection, and an update service without `SimpleUpdate`.
+#[tokio::test]
+async fn openbmc_gb200_discovery_inventory_and_no_simple_update() {
+    let srv = serve("openbmc-nvidia-gb200");
+    let bmc = srv.client();
+    let err = bmc.find_system(&SystemSelector::Only).await.unwrap_err();
+    assert!(
+        err.to_string().contains("the service has 2 systems"),
+        "{err}"
+    );
+    let server = bmc
+        .find_system(&SystemSelector::Id("System_0".into()))
+        .await
+        .unwrap();
+    let sys = server.get().await.unwrap();
+    assert_eq!(
+        (&sys.manufacturer, &sys.model, &sys.serial_number),
+        (&None, &None, &None)
+    );
+    assert_eq!(sys.power_state, Some(PowerState::On));
+    assert_eq!(sys.cpu_model(), Some("ARMv9"));
+    assert_eq!(sys.processor_summary.as_ref().unwrap().count, Some(2));
+    assert_eq!(sys.memory_summary.as_ref().unwrap().total_gib, Some(960.0));
+    let disk = srv.json("/redfish/v1/Systems/System_0");
+    assert_eq!(
+        sys.boot.clone().unwrap().targets(),
+        strings(
+            &disk,
+            "/Boot/BootSourceOverrideTarget@Redfish.AllowableValues"
+        )
+    );
+
+    // Discovery: the manager's first device (CD or USB stick, standard actions), Cd, the reset
+    // types of the ActionInfo; the cycle a restart.
+    assert_eq!(
+        server.virtual_media_collections().await.unwrap(),
+        ["/redfish/v1/Managers/BMC_0/VirtualMedia"]
+    );
+    let found = server.discover_cd_boot().await.unwrap();
+    let coll = srv.json("/redfish/v1/Managers/BMC_0/VirtualMedia");
+    assert_eq!(found.media.odata_id, text(&coll, "/Members/0/@odata.id"));
+    assert_eq!(found.media.media_types, ["CD", "USBStick"]);
+    // The collection lists USB2 first.
+    assert_eq!(
+        found.media.odata_id,
+        "/redfish/v1/Managers/BMC_0/VirtualMedia/USB2"
+    );
+    assert_eq!(
+        found.insert,
+        hermes_ilo::InsertMethod::Action {
+            target: "/redfish/v1/Managers/BMC_0/VirtualMedia/USB2/Actions/VirtualMedia.InsertMedia"
+                .into()
+        }
+    );
+    assert_eq!(found.boot_target, "Cd");
+    let info = srv.json("/redfish/v1/Systems/System_0/ResetActionInfo");
+    assert_eq!(
+        found.reset_types,
+        strings(&info, "/Parameters/0/AllowableValues")
+    );
+    assert_eq!(found.reset_types.len(), 8);
+    assert_eq!(
+        server.power_cycle_method().await.unwrap(),
+        hermes_ilo::PowerCycle::Restart {
+            reset: ResetType::ForceRestart,
+            on: ResetType::On
+        }
+    );
+    assert_eq!(
+        server
+            .insert_media("http://192.0.2.10/esxi.iso")
+            .await
+            .unwrap(),
+        MediaChange::Action
+    );
+    server
+        .set_boot_override(&BootOverride::once("Cd"))
+        .await
+        .unwrap();
+
+    // The GPU baseboard has no Boot and no reset action: both say so, nothing is sent.
+    let gpu = bmc
+        .find_system(&SystemSelector::Id("HGX_Baseboard_0".into()))
+        .await
+        .unwrap();
+    let err = gpu.cd_boot_target().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unsupported, "{err}");
+    let err = gpu.power_cycle_method().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unsupported, "{err}");
+    assert!(
+        err.to_string()
+            .contains("/redfish/v1/Systems/HGX_Baseboard_0 offers no #ComputerSystem.Reset action"),
+        "{err}"
+    );
+
+    let bios = BiosSettings::new(server.clone());
+    assert_eq!(
+        bios.current().await.unwrap().len(),
+        srv.json("/redfish/v1/Systems/System_0/Bios")["Attributes"]
+            .as_object()
+            .unwrap()
+            .len()
+    );
+    assert_eq!(bios.current().await.unwrap().len(), 403);
+
+    let inv = bmc.inventory().await.unwrap();
+    assert_eq!(inv.systems.len(), 2);
+    let host = &inv.systems[0];
+    assert_eq!(host.processors.len(), 2);
+    assert_eq!(host.storage.len(), 1);
+    let drives = &host.storage[0].drives;
+    assert_eq!(drives.len(), 9);
+    let d200 = srv.json("/redfish/v1/Systems/System_0/Storage/1/Drives/200");
+    assert_eq!(drives[0].serial_number, Some(text(&d200, "/SerialNumber")));
+    assert_eq!(drives[0].capacity_bytes, Some(3_840_755_982_336));
+    assert!(host.storage[0].volumes.is_empty());
+    assert_gaps_and_report(
+        &inv,
+        &[
+            "/redfish/v1/Systems/HGX_Baseboard_0/Processors",
+            "/redfish/v1/Chassis",
+            "/redfish/v1/UpdateService/FirmwareInventory",
+        ],
+        "drive 210: SSD SAMSUNG MZ1L21T9HCLS-00A07 1920383410176 bytes serial S666NN0W314049",
+    );
+    let report = inv.to_string();
+    assert!(
+        report.contains("system System_0 (System_0): - - serial - BIOS - power On")
+            && report.contains("storage Storage: 9 drive(s), 0 volume(s)")
+            && report.contains("manager BMC_0: OpenBmc firmware GB200Nvl-24.12-8"),
+        "{report}"
+    );
+
+    // No SimpleUpdate (only NVIDIA's OEM actions and HttpPushUri): refused, naming the service.
+    let (path, svc) = bmc.update_service().await.unwrap();
+    assert_eq!(path, "/redfish/v1/UpdateService");
+    assert_eq!(
+        svc.http_push_uri.as_deref(),
+        Some("/redfish/v1/UpdateService/update")
+    );
+    let err = bmc
+        .simple_update(&hermes_ilo::firmware::SimpleUpdate::new(
+            "http://192.0.2.10/bmc.fwpkg",
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unsupported, "{err}");
+    assert!(
+        err.to_string().contains(
+            "/redfish/v1/UpdateService offers no #UpdateService.SimpleUpdate action: it takes \
+             images pushed to /redfish/v1/UpdateService/update, which Hermes does not do"
+        ),
+        "{err}"
     );
 }
 
@@ -1422,13 +1568,22 @@ async fn huawei_ibmc_2288hv5_inventory_and_discovery() {
             .count(),
         8
     );
-    // Two volumes (Volume v1.0.1: no RAIDType, the older VolumeType), each on one drive.
+    // Two volumes (Volume v1.0.1: no RAIDType, the older VolumeType's category), each on one
+    // drive; the RAID level is read from Oem.Huawei.VolumeRaidLevel (it used to show NonRedundant).
     let volumes = &s.storage[0].volumes;
     let ids: Vec<&str> = volumes.iter().map(|v| v.id.as_str()).collect();
     assert_eq!(ids, ["LogicalDrive0", "LogicalDrive1"]);
-    let disk = srv.json("/redfish/v1/Systems/1/Storages/RAIDStorage0/Volumes/LogicalDrive0");
-    assert_eq!(volumes[0].raid(), Some(text(&disk, "/VolumeType").as_str()));
-    assert_eq!(volumes[0].raid(), Some("NonRedundant"));
+    for (v, id) in volumes.iter().zip(ids) {
+        let disk = srv.json(&format!(
+            "/redfish/v1/Systems/1/Storages/RAIDStorage0/Volumes/{id}"
+        ));
+        assert_eq!(text(&disk, "/VolumeType"), "NonRedundant");
+        assert_eq!(
+            v.raid(),
+            Some(text(&disk, "/Oem/Huawei/VolumeRaidLevel").as_str())
+        );
+        assert_eq!(v.raid(), Some("RAID0"));
+    }
     assert_eq!(volumes[0].capacity_bytes, Some(536_870_912_000));
     assert_eq!(
         volumes[0].links.drives[0].path(),
@@ -1443,7 +1598,7 @@ async fn huawei_ibmc_2288hv5_inventory_and_discovery() {
             "/redfish/v1/Chassis",
             "/redfish/v1/UpdateService",
         ],
-        "volume LogicalDrive1 (LogicalDrive1): NonRedundant 536870912000 bytes on 1 drive(s) OK",
+        "volume LogicalDrive1 (LogicalDrive1): RAID0 536870912000 bytes on 1 drive(s) OK",
     );
     assert!(inv
         .to_string()
@@ -1781,6 +1936,7 @@ fn every_resource_of_every_tree_parses() {
         "intel-s2600bpb",
         "cray-ex-nodecard",
         "dell-idrac9-r750-fw7",
+        "openbmc-nvidia-gb200",
     ] {
         let root = vendor_tree(tree);
         let mut stack = vec![root.clone()];
@@ -1982,6 +2138,24 @@ async fn the_install_plan_discovers_media_and_boot_per_service() {
         plan.contains("PATCH /redfish/v1/Systems/System_0 BootSourceOverrideTarget=Cd Once"),
         "{plan}"
     );
+    // OpenBMC GB200: the same shape as the GH200, with a newer firmware.
+    let srv = serve("openbmc-nvidia-gb200");
+    let plan = installer
+        .plan(&host_of(
+            "gb200",
+            srv.client(),
+            SystemSelector::Id("System_0".into()),
+        ))
+        .await
+        .unwrap()
+        .render();
+    assert!(
+        plan.contains(&format!(
+            "POST /redfish/v1/Managers/BMC_0/VirtualMedia/USB2/Actions/VirtualMedia.InsertMedia InsertMedia {iso}"
+        )) && plan.contains("PATCH /redfish/v1/Systems/System_0 BootSourceOverrideTarget=Cd Once")
+            && plan.contains("restarts the running server (ForceRestart)"),
+        "{plan}"
+    );
     // iDRAC 9 on the R750: the first device under the system, by its InsertMedia action.
     let srv = serve("dell-idrac9-r750");
     let plan = installer
@@ -2077,6 +2251,10 @@ async fn session_login_uses_the_sessions_link_of_each_service() {
         ("gigabyte-h262-z63", "/redfish/v1/SessionService/Sessions"),
         ("intel-s2600bpb", "/redfish/v1/SessionService/Sessions"),
         ("cray-ex-nodecard", "/redfish/v1/SessionService/Sessions"),
+        (
+            "openbmc-nvidia-gb200",
+            "/redfish/v1/SessionService/Sessions",
+        ),
     ] {
         let srv = serve(tree);
         assert_eq!(
@@ -2097,5 +2275,92 @@ async fn session_login_uses_the_sessions_link_of_each_service() {
             "{tree}: {msg}"
         );
         assert!(!msg.contains("not-a-real-password"));
+    }
+}
+
+/// Cisco CIMC's virtual media shape (no licensed capture: the replies below are written here, in
+/// the layout CIMC 4.x uses, with other values): the CD under `Managers/CIMC`, `InsertMedia` listing
+/// `TransferProtocolType` CIFS, HTTP, HTTPS, NFS inline, and prose as the "allowable values" of
+/// `Image`. An `smb://` share is sent as `CIFS` (it was refused as "SMB"), an http URL as `HTTP`,
+/// and the prose is not taken as a list of allowed images.
+#[tokio::test]
+async fn cimc_shaped_insert_media_names_an_smb_share_cifs() {
+    use std::sync::{Arc, Mutex};
+    let posts: Arc<Mutex<Vec<(String, Value)>>> = Arc::default();
+    let log = posts.clone();
+    let url = common::serve_http(move |req: hyper::Request<hyper::body::Incoming>| {
+        let log = log.clone();
+        async move {
+            use http_body_util::BodyExt as _;
+            let method = req.method().clone();
+            let path = req.uri().path().trim_end_matches('/').to_string();
+            let body = req.into_body().collect().await.unwrap().to_bytes();
+            let sys = "/redfish/v1/Systems/WZP00000001";
+            let vm = "/redfish/v1/Managers/CIMC/VirtualMedia";
+            let doc = match path.as_str() {
+                "/redfish/v1" => serde_json::json!({"@odata.id": "/redfish/v1",
+                    "Systems": {"@odata.id": "/redfish/v1/Systems"},
+                    "Managers": {"@odata.id": "/redfish/v1/Managers"}}),
+                "/redfish/v1/Systems" => serde_json::json!({"Members": [{"@odata.id": sys}]}),
+                p if p == sys => serde_json::json!({"@odata.id": sys, "Id": "WZP00000001",
+                    "PowerState": "On", "Links": {"ManagedBy": [{"@odata.id": "/redfish/v1/Managers/CIMC"}]},
+                    "Boot": {"BootSourceOverrideTarget@Redfish.AllowableValues": ["None", "Pxe", "Floppy", "Cd", "Hdd"]},
+                    "Actions": {"#ComputerSystem.Reset": {"target": format!("{sys}/Actions/ComputerSystem.Reset"),
+                        "ResetType@Redfish.AllowableValues": ["On", "ForceOff", "ForceRestart"]}}}),
+                "/redfish/v1/Managers/CIMC" => serde_json::json!({"@odata.id": "/redfish/v1/Managers/CIMC",
+                    "Id": "CIMC", "VirtualMedia": {"@odata.id": vm}}),
+                p if p == vm => serde_json::json!({"Members": [{"@odata.id": format!("{vm}/1")}, {"@odata.id": format!("{vm}/0")}]}),
+                p if p == format!("{vm}/1") => serde_json::json!({"@odata.id": p, "Id": "1",
+                    "MediaTypes": ["Floppy", "USBStick"], "Inserted": false}),
+                p if p == format!("{vm}/0") => serde_json::json!({"@odata.id": p, "Id": "0",
+                    "MediaTypes": ["CD", "DVD"], "Inserted": false, "Actions": {
+                    "#VirtualMedia.InsertMedia": {"target": format!("{p}/Actions/VirtualMedia.InsertMedia"),
+                        "Image@Redfish.AllowableValues": ["The URI of the remote media to attach. (Required)"],
+                        "TransferMethod@Redfish.AllowableValues": ["Stream"],
+                        "TransferProtocolType@Redfish.AllowableValues": ["CIFS", "HTTP", "HTTPS", "NFS"]},
+                    "#VirtualMedia.EjectMedia": {"target": format!("{p}/Actions/VirtualMedia.EjectMedia")}}}),
+                _ if method == hyper::Method::POST => {
+                    log.lock().unwrap().push((path.clone(), serde_json::from_slice(&body).unwrap()));
+                    return hyper::Response::builder().status(204)
+                        .body(http_body_util::Full::new(bytes::Bytes::new())).unwrap();
+                }
+                _ => return hyper::Response::builder().status(404)
+                    .body(http_body_util::Full::new(bytes::Bytes::new())).unwrap(),
+            };
+            hyper::Response::builder()
+                .header("content-type", "application/json")
+                .body(http_body_util::Full::new(bytes::Bytes::from(doc.to_string())))
+                .unwrap()
+        }
+    })
+    .await;
+    let server = Client::builder(&url)
+        .build()
+        .unwrap()
+        .find_system(&SystemSelector::Only)
+        .await
+        .unwrap();
+    let found = server.discover_cd_boot().await.unwrap();
+    assert_eq!(
+        found.media.odata_id,
+        "/redfish/v1/Managers/CIMC/VirtualMedia/0"
+    );
+    assert_eq!(found.boot_target, "Cd");
+    for (image, protocol) in [
+        ("smb://192.0.2.10/isos/esxi.iso", "CIFS"),
+        ("http://192.0.2.10/esxi.iso", "HTTP"),
+        ("nfs://192.0.2.10/isos/esxi.iso", "NFS"),
+    ] {
+        assert_eq!(
+            server.insert_media(image).await.unwrap(),
+            MediaChange::Action
+        );
+        let (path, body) = posts.lock().unwrap().pop().unwrap();
+        assert_eq!(
+            path,
+            "/redfish/v1/Managers/CIMC/VirtualMedia/0/Actions/VirtualMedia.InsertMedia"
+        );
+        assert_eq!(body["TransferProtocolType"], protocol, "{image}");
+        assert_eq!(body["Image"], image);
     }
 }

@@ -154,6 +154,20 @@ pub fn vendor_tree(name: &str) -> std::path::PathBuf {
         .join(name)
 }
 
+/// Copies the tree `from` into `to` (an existing folder), for a test that serves a changed copy.
+pub fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.path().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+            copy_tree(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), dest).unwrap();
+        }
+    }
+}
+
 /// Starts a local HTTP/1.1 server on a free loopback port answering every request with `handle`, and
 /// returns its base URL (`http://127.0.0.1:PORT`). For replaying recorded replies and faults the peers
 /// cannot produce; the server lives as long as the test's runtime.
@@ -251,12 +265,18 @@ fn redfish_error(
 /// `Actions/ComputerSystem.Reset` is checked against the reset types the tree records for it (inline,
 /// else its ActionInfo file; a value outside them gets the 400 a BMC sends and changes nothing), then
 /// logged and applied: an off reads `PoweringOff` for `off_reads` reads, then `Off`; an on or a
-/// restart reads `On`. Other POSTs and PATCHes answer 204.
+/// restart reads `On`; `PushPowerButton` toggles (an off where the system is on or powering off,
+/// else an on), shown only after the system has been read [`RecordedBmc::set_press_lag`] more
+/// times with its old state (as a BMC applies a press seconds later), and a second press before
+/// then undoes the first. Other POSTs and PATCHes answer 204.
 #[derive(Clone)]
 pub struct RecordedBmc {
     url: String,
     resets: std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>,
     power: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, (String, u32)>>>,
+    /// Per system, a press not shown yet: the state it brings and the reads left before it shows.
+    pressed: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, (String, u32)>>>,
+    press_lag: std::sync::Arc<std::sync::atomic::AtomicU32>,
 }
 
 impl RecordedBmc {
@@ -266,9 +286,24 @@ impl RecordedBmc {
         use http_body_util::BodyExt as _;
         let resets = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let power = std::sync::Arc::new(std::sync::Mutex::new(std::collections::HashMap::new()));
-        let (log, state) = (resets.clone(), power.clone());
+        let pressed: std::sync::Arc<
+            std::sync::Mutex<std::collections::HashMap<String, (String, u32)>>,
+        > = std::sync::Arc::default();
+        let press_lag = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+        let (log, state, pending, lag) = (
+            resets.clone(),
+            power.clone(),
+            pressed.clone(),
+            press_lag.clone(),
+        );
         let url = serve_http(move |req: hyper::Request<hyper::body::Incoming>| {
-            let (tree, log, state) = (tree.clone(), log.clone(), state.clone());
+            let (tree, log, state, pending, lag) = (
+                tree.clone(),
+                log.clone(),
+                state.clone(),
+                pending.clone(),
+                lag.clone(),
+            );
             async move {
                 let method = req.method().clone();
                 let path = req.uri().path().trim_end_matches('/').to_string();
@@ -293,6 +328,19 @@ impl RecordedBmc {
                     {
                         let mut state = state.lock().unwrap();
                         let entry = state.entry(path.clone()).or_insert((recorded, 0));
+                        let mut pending = pending.lock().unwrap();
+                        if let Some((to, left)) = pending.get_mut(&path) {
+                            if *left == 0 {
+                                *entry = if to == "Off" {
+                                    ("Off".into(), off_reads)
+                                } else {
+                                    ("On".into(), 0)
+                                };
+                                pending.remove(&path);
+                            } else {
+                                *left -= 1;
+                            }
+                        }
                         let now = if entry.1 > 0 {
                             entry.1 -= 1;
                             "PoweringOff".to_string()
@@ -322,8 +370,22 @@ impl RecordedBmc {
                         let recorded = doc["PowerState"].as_str().unwrap_or("On").to_string();
                         let mut state = state.lock().unwrap();
                         let entry = state.entry(system.to_string()).or_insert((recorded, 0));
+                        let lag = lag.load(std::sync::atomic::Ordering::SeqCst);
                         match kind.as_str() {
                             "ForceOff" | "Off" | "GracefulShutdown" => {
+                                *entry = ("Off".into(), off_reads)
+                            }
+                            // A second press before the first shows undoes it.
+                            "PushPowerButton"
+                                if pending.lock().unwrap().remove(system).is_some() => {}
+                            "PushPowerButton" if lag > 0 => {
+                                let to = if entry.0 == "Off" { "On" } else { "Off" };
+                                pending
+                                    .lock()
+                                    .unwrap()
+                                    .insert(system.to_string(), (to.to_string(), lag));
+                            }
+                            "PushPowerButton" if entry.0 != "Off" => {
                                 *entry = ("Off".into(), off_reads)
                             }
                             "Nmi" => {}
@@ -342,7 +404,25 @@ impl RecordedBmc {
             }
         })
         .await;
-        RecordedBmc { url, resets, power }
+        RecordedBmc {
+            url,
+            resets,
+            power,
+            pressed,
+            press_lag,
+        }
+    }
+
+    /// Its base URL (`http://127.0.0.1:PORT`).
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// From now on a `PushPowerButton` shows only after the system has been read `reads` more
+    /// times with its old state (0, the default: at once).
+    pub fn set_press_lag(&self, reads: u32) {
+        self.press_lag
+            .store(reads, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// A client of it.
@@ -360,9 +440,11 @@ impl RecordedBmc {
 
     /// Sets the power state `system` reads (`/redfish/v1/Systems/Node0`, `Off`).
     pub fn set_power(&self, system: &str, state: &str) {
-        self.power.lock().unwrap().insert(
-            system.trim_end_matches('/').to_string(),
-            (state.to_string(), 0),
-        );
+        let system = system.trim_end_matches('/').to_string();
+        self.pressed.lock().unwrap().remove(&system);
+        self.power
+            .lock()
+            .unwrap()
+            .insert(system, (state.to_string(), 0));
     }
 }
