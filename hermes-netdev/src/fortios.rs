@@ -82,14 +82,16 @@ fn read_table<K: Ord + Clone, T: EntryModel>(
         .is_some()
 }
 
-/// Reads a `config redistribute "TYPE"` block (settings only) onto what an earlier block of the
-/// same type set; false when `r` is not one.
+/// Reads a `config redistribute "TYPE"` block (`head` is `config redistribute `, or
+/// `config redistribute6 ` for IPv6; settings only) onto what an earlier block of the same type
+/// set; false when `r` is not one.
 fn read_redistribute(
     sub: &ConfigTree<'_>,
     r: NodeId,
+    head: &str,
     m: &mut BTreeMap<String, Redistribute>,
 ) -> bool {
-    let Some(kind) = sub.node(r).text.strip_prefix("config redistribute ") else {
+    let Some(kind) = sub.node(r).text.strip_prefix(head) else {
         return false;
     };
     let name = match tokens(kind.trim()).as_slice() {
@@ -138,11 +140,12 @@ fn sub_table<K: ToString, T: EntryModel>(
     Some(text.trim_end().to_string())
 }
 
-/// The `config redistribute "TYPE"` blocks of a routing section, as nested blocks.
-fn redistribute_blocks(m: &BTreeMap<String, Redistribute>) -> Vec<String> {
+/// The `config redistribute "TYPE"` blocks of a routing section (`head` as in
+/// [`read_redistribute`]), as nested blocks.
+fn redistribute_blocks(head: &str, m: &BTreeMap<String, Redistribute>) -> Vec<String> {
     m.iter()
         .map(|(kind, r)| {
-            let mut t = format!("config redistribute {}\n", quote(kind));
+            let mut t = format!("{head}{}\n", quote(kind));
             for (k, v) in r.to_sets() {
                 let _ = writeln!(t, "    set {k} {v}");
             }
@@ -370,6 +373,27 @@ entity!(
         status: raw = "status",
         /// Aggregate members.
         member: list = "member",
+        /// Addressing mode: `static`, `dhcp`, `pppoe`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        mode: raw = "mode",
+        /// SNMP interface index the device gave the port (kept so a read-back compares equal).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        snmp_index: raw = "snmp-index",
+        /// `enable` / `disable`: the `config secondaryip` table is used.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        secondary_ip: raw = "secondary-IP",
+        /// Speed and duplex (`auto`, `1000full`...).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        speed: raw = "speed",
+        /// `enable` / `disable`: `mtu` applies.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        mtu_override: raw = "mtu-override",
+        /// MTU (with `mtu-override enable`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        mtu: raw = "mtu",
+        /// Virtual routing table (0-31).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        vrf: raw = "vrf",
     }
 );
 
@@ -1247,6 +1271,9 @@ pub struct FortiConfig {
     /// The `config redistribute "TYPE"` blocks of `config router bgp`, by type.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub bgp_redistribute: BTreeMap<String, Redistribute>,
+    /// The `config redistribute6 "TYPE"` blocks of `config router bgp` (IPv6), by type.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub bgp_redistribute6: BTreeMap<String, Redistribute>,
     /// `config router ospf` (its tables are the four fields below).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ospf: Option<RouterOspf>,
@@ -1342,6 +1369,7 @@ impl std::fmt::Debug for FortiConfig {
             bgp_neighbors,
             bgp_networks,
             bgp_redistribute,
+            bgp_redistribute6,
             ospf,
             ospf_areas,
             ospf_networks,
@@ -1392,6 +1420,7 @@ impl std::fmt::Debug for FortiConfig {
             .field("bgp_neighbors", bgp_neighbors)
             .field("bgp_networks", bgp_networks)
             .field("bgp_redistribute", bgp_redistribute)
+            .field("bgp_redistribute6", bgp_redistribute6)
             .field("ospf", ospf)
             .field("ospf_areas", ospf_areas)
             .field("ospf_networks", ospf_networks)
@@ -1483,6 +1512,10 @@ const S_LOG_FAZ: &str = "config log fortianalyzer setting";
 const S_SETTINGS: &str = "config system settings";
 /// The head of a replacement message block, before its group and type.
 const S_REPLACEMSG: &str = "config system replacemsg ";
+/// The head of a routing section's redistribution block, before its route type.
+const REDIST: &str = "config redistribute ";
+/// The same for IPv6 routes (`router bgp`).
+const REDIST6: &str = "config redistribute6 ";
 
 /// Sections that are one block of settings, not a table.
 const SINGLE: &[&str] = &[
@@ -2028,16 +2061,20 @@ impl FortiConfig {
                 // Its `config neighbor` / `config network` tables and `config redistribute`
                 // blocks, typed when they are ones.
                 let bgp = self.bgp.as_mut().expect("just set");
-                let (neighbors, networks, redist) = (
+                let (neighbors, networks, redist, redist6) = (
                     &mut self.bgp_neighbors,
                     &mut self.bgp_networks,
                     &mut self.bgp_redistribute,
+                    &mut self.bgp_redistribute6,
                 );
                 bgp.nested = split_nested(std::mem::take(&mut bgp.nested), |sub, r| {
                     match sub.node(r).text {
                         "config neighbor" => read_table(sub, r, neighbors, by_name),
                         "config network" => read_table(sub, r, networks, by_number),
-                        _ => read_redistribute(sub, r, redist),
+                        _ => {
+                            read_redistribute(sub, r, REDIST, redist)
+                                || read_redistribute(sub, r, REDIST6, redist6)
+                        }
                     }
                 });
             }
@@ -2055,7 +2092,7 @@ impl FortiConfig {
                         "config area" => read_table(sub, r, areas, by_name),
                         "config network" => read_table(sub, r, networks, by_number),
                         "config ospf-interface" => read_table(sub, r, ifaces, by_name),
-                        _ => read_redistribute(sub, r, redist),
+                        _ => read_redistribute(sub, r, REDIST, redist),
                     }
                 });
             }
@@ -2175,6 +2212,7 @@ impl FortiConfig {
             || !self.bgp_neighbors.is_empty()
             || !self.bgp_networks.is_empty()
             || !self.bgp_redistribute.is_empty()
+            || !self.bgp_redistribute6.is_empty()
         {
             let bgp = self.bgp.clone().unwrap_or_default();
             let mut nested: Vec<String> = [
@@ -2184,7 +2222,8 @@ impl FortiConfig {
             .into_iter()
             .flatten()
             .collect();
-            nested.extend(redistribute_blocks(&self.bgp_redistribute));
+            nested.extend(redistribute_blocks(REDIST, &self.bgp_redistribute));
+            nested.extend(redistribute_blocks(REDIST6, &self.bgp_redistribute6));
             nested.extend(bgp.nested.iter().cloned());
             out.push(single(S_BGP, bgp.to_sets(), nested));
         }
@@ -2203,7 +2242,7 @@ impl FortiConfig {
             .into_iter()
             .flatten()
             .collect();
-            nested.extend(redistribute_blocks(&self.ospf_redistribute));
+            nested.extend(redistribute_blocks(REDIST, &self.ospf_redistribute));
             nested.extend(ospf.nested.iter().cloned());
             out.push(single(S_OSPF, ospf.to_sets(), nested));
         }
@@ -3175,6 +3214,7 @@ impl FortiConfig {
         only_stated(&mut v.bgp_neighbors, &want.bgp_neighbors);
         only_stated(&mut v.bgp_networks, &want.bgp_networks);
         only_stated(&mut v.bgp_redistribute, &want.bgp_redistribute);
+        only_stated(&mut v.bgp_redistribute6, &want.bgp_redistribute6);
         only_stated(&mut v.ospf_areas, &want.ospf_areas);
         only_stated(&mut v.ospf_networks, &want.ospf_networks);
         only_stated(&mut v.ospf_interfaces, &want.ospf_interfaces);
@@ -3388,6 +3428,7 @@ impl FortiConfig {
                             ("neighbor", rest_rows("ip", &self.bgp_neighbors)),
                             ("network", rest_rows("id", &self.bgp_networks)),
                             ("redistribute", rest_rows("name", &self.bgp_redistribute)),
+                            ("redistribute6", rest_rows("name", &self.bgp_redistribute6)),
                         ],
                         S_OSPF => vec![
                             ("area", rest_rows("id", &self.ospf_areas)),
