@@ -101,8 +101,7 @@ fn read_redistribute(
     let kids = sub.children(r);
     let odd = kids.iter().any(|&k| {
         let n = sub.node(k);
-        n.kind != NodeKind::Comment
-            && !(n.text.starts_with("set ") || n.text.starts_with("unset "))
+        n.kind != NodeKind::Comment && !(n.text.starts_with("set ") || n.text.starts_with("unset "))
     });
     if odd {
         return false;
@@ -2107,8 +2106,7 @@ impl FortiConfig {
                 let ntp = self.ntp.as_mut().expect("just set");
                 let servers = &mut self.ntp_servers;
                 ntp.nested = split_nested(std::mem::take(&mut ntp.nested), |sub, r| {
-                    sub.node(r).text == "config ntpserver"
-                        && read_table(sub, r, servers, by_number)
+                    sub.node(r).text == "config ntpserver" && read_table(sub, r, servers, by_number)
                 });
             }
         }
@@ -2198,10 +2196,9 @@ impl FortiConfig {
         }
         if self.ntp.is_some() || !self.ntp_servers.is_empty() {
             let ntp = self.ntp.clone().unwrap_or_default();
-            let mut nested: Vec<String> =
-                sub_table("config ntpserver", &self.ntp_servers, false)
-                    .into_iter()
-                    .collect();
+            let mut nested: Vec<String> = sub_table("config ntpserver", &self.ntp_servers, false)
+                .into_iter()
+                .collect();
             nested.extend(ntp.nested.iter().cloned());
             out.push(single(S_NTP, ntp.to_sets(), nested));
         }
@@ -3226,7 +3223,8 @@ impl FortiConfig {
         // be compared, and is not set again (else every run would change it and no read-back
         // would match): the device's own form stands in for it.
         let mut want = std::borrow::Cow::Borrowed(want);
-        let clear = |p: &Option<hermes_core::Secret>| p.as_ref().is_some_and(|p| !is_enc(p.expose()));
+        let clear =
+            |p: &Option<hermes_core::Secret>| p.as_ref().is_some_and(|p| !is_enc(p.expose()));
         macro_rules! keep_device_password {
             ($field:ident, $pw:ident) => {
                 let names: Vec<String> = want

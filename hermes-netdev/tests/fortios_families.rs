@@ -77,7 +77,12 @@ fn users_schedules_logs_and_routing_of_a_real_fortigate_are_typed() {
         Some("disable")
     );
     assert!(m.log_memory.as_ref().unwrap().status.is_some());
-    assert!(m.log_setting.as_ref().unwrap().fwpolicy_implicit_log.is_some());
+    assert!(m
+        .log_setting
+        .as_ref()
+        .unwrap()
+        .fwpolicy_implicit_log
+        .is_some());
     let kinds: Vec<&str> = m.ospf_redistribute.keys().map(String::as_str).collect();
     assert_eq!(kinds, ["bgp", "connected", "isis", "rip", "static"]);
     assert!(m.ospf.as_ref().unwrap().nested.is_empty());
@@ -187,8 +192,14 @@ fn ospf_is_typed_rendered_validated_and_sent_to_the_cmdb() {
     assert!(m.ospf_redistribute["static"].status.is_none());
     // FortiOS layout: the tables, then the redistribute blocks, inside `config router ospf`.
     let out = m.render();
-    assert!(out.starts_with("config router ospf\n    set router-id 10.255.0.1\n"), "{out}");
-    assert!(out.contains("    config ospf-interface\n        edit \"wan1-ospf\"\n"), "{out}");
+    assert!(
+        out.starts_with("config router ospf\n    set router-id 10.255.0.1\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("    config ospf-interface\n        edit \"wan1-ospf\"\n"),
+        "{out}"
+    );
     assert!(out.contains("    config redistribute \"connected\"\n        set status enable\n        set metric-type 1\n    end\n"), "{out}");
     // The key never shows.
     for shown in [format!("{m:?}"), serde_json::to_string(&m).unwrap()] {
@@ -244,7 +255,10 @@ fn ospf_problems_are_reported() {
     let text = OSPF
         .replace("set router-id 10.255.0.1", "set router-id 10.255.0")
         .replace("set area 0.0.0.10", "set area 0.0.0.99")
-        .replace("set prefix 10.10.0.0 255.255.255.0", "set prefix 10.10.0.0 255.0.255.0");
+        .replace(
+            "set prefix 10.10.0.0 255.255.255.0",
+            "set prefix 10.10.0.0 255.0.255.0",
+        );
     let m = FortiConfig::parse(&format!(
         "config system interface\n    edit \"internal\"\n    next\nend\n{text}"
     ));
@@ -334,8 +348,10 @@ fn objects_a_policy_names_are_created_before_it_and_deleted_after_it() {
     // Removing them all deletes the policy first, then what it named, in the reverse order.
     let back = want.clone();
     let mut bare = FortiConfig::parse("");
-    bare.schedules_recurring.insert("always".into(), Default::default());
-    bare.user_groups.insert("Guest-group".into(), Default::default());
+    bare.schedules_recurring
+        .insert("always".into(), Default::default());
+    bare.user_groups
+        .insert("Guest-group".into(), Default::default());
     bare.policies.push((1, Default::default()));
     let cs = back.diff(&bare, "fgt");
     let deleted: Vec<&str> = cs
@@ -346,7 +362,11 @@ fn objects_a_policy_names_are_created_before_it_and_deleted_after_it() {
         .collect();
     assert_eq!(
         deleted,
-        ["firewall policy", "firewall schedule recurring", "user group"]
+        [
+            "firewall policy",
+            "firewall schedule recurring",
+            "user group"
+        ]
     );
     // Users and authentication servers are never deleted by a model that does not name them.
     assert!(!cs.commands().iter().any(|c| c.contains("delete \"alice\"")));
@@ -360,7 +380,10 @@ fn users_are_validated_against_their_servers_groups_and_policies() {
     let bad = FortiConfig::parse(
         &USERS
             .replace("set radius-server \"nps\"", "set radius-server \"nps2\"")
-            .replace("set member \"alice\" \"bob\"", "set member \"alice\" \"carol\"")
+            .replace(
+                "set member \"alice\" \"bob\"",
+                "set member \"alice\" \"carol\"",
+            )
             .replace("set schedule \"office-hours\"", "set schedule \"weekends\"")
             .replace("set groups \"vpn-users\"", "set groups \"admins\""),
     );
@@ -382,7 +405,10 @@ fn users_are_validated_against_their_servers_groups_and_policies() {
 fn user_secrets_never_show_and_are_not_set_again_over_the_device_form() {
     let live = FortiConfig::parse(USERS);
     for shown in [format!("{live:?}"), serde_json::to_string(&live).unwrap()] {
-        assert!(!shown.contains("r4dius") && !shown.contains("al1ce"), "{shown}");
+        assert!(
+            !shown.contains("r4dius") && !shown.contains("al1ce"),
+            "{shown}"
+        );
     }
     // A new password in clear for a user the device has: not sent again.
     let mut want = FortiConfig::parse(USERS);
@@ -401,7 +427,11 @@ fn user_secrets_never_show_and_are_not_set_again_over_the_device_form() {
     );
     let cs = live.diff(&want, "fgt");
     assert!(cs.commands().iter().any(|c| c.contains("Car0l-Pass")));
-    for shown in [cs.render(), format!("{cs:?}"), serde_json::to_string(&cs).unwrap()] {
+    for shown in [
+        cs.render(),
+        format!("{cs:?}"),
+        serde_json::to_string(&cs).unwrap(),
+    ] {
         assert!(!shown.contains("Car0l"), "{shown}");
     }
 }
@@ -425,11 +455,17 @@ end
     assert!(live.ha.as_ref().unwrap().extra.is_empty());
     assert!(live.phase1["to-dc"].extra.is_empty());
     for shown in [format!("{live:?}"), serde_json::to_string(&live).unwrap()] {
-        assert!(!shown.contains("h4Passw0rd") && !shown.contains("pSkS3cret"), "{shown}");
+        assert!(
+            !shown.contains("h4Passw0rd") && !shown.contains("pSkS3cret"),
+            "{shown}"
+        );
     }
     // Written back as the device shows it.
     let out = live.render();
-    assert!(out.contains("        set psksecret ENC pSkS3cret==\n"), "{out}");
+    assert!(
+        out.contains("        set psksecret ENC pSkS3cret==\n"),
+        "{out}"
+    );
     assert!(out.contains("    set password ENC h4Passw0rd==\n"), "{out}");
     // Keys given in clear for what the device has are not sent again; a new tunnel's key is
     // sent and a plan shows it redacted.
@@ -445,7 +481,11 @@ end
         .commands()
         .iter()
         .any(|c| c.trim() == "set psksecret \"Br4nd-New-Psk\""));
-    for shown in [cs.render(), format!("{cs:?}"), serde_json::to_string(&cs).unwrap()] {
+    for shown in [
+        cs.render(),
+        format!("{cs:?}"),
+        serde_json::to_string(&cs).unwrap(),
+    ] {
         assert!(!shown.contains("Br4nd"), "{shown}");
     }
 }
@@ -478,11 +518,22 @@ config firewall address
 end
 ";
     let m = fortios_round_trip("kept", text);
-    assert!(m.render().contains("MIIFHDBOBgkqhkiG9w0BBQ0wQTApBgkqhkiG9w0BBQwwHAQIPr1v4tEK3y"));
+    assert!(m
+        .render()
+        .contains("MIIFHDBOBgkqhkiG9w0BBQ0wQTApBgkqhkiG9w0BBQwwHAQIPr1v4tEK3y"));
     let dbg = format!("{m:?}");
-    for secret in ["c3rtPassw", "MIIFHDBOBgkq", "END ENCRYPTED", "w1f1Pass", "addrS3cret"] {
+    for secret in [
+        "c3rtPassw",
+        "MIIFHDBOBgkq",
+        "END ENCRYPTED",
+        "w1f1Pass",
+        "addrS3cret",
+    ] {
         assert!(!dbg.contains(secret), "{secret} in {dbg}");
     }
     // What is not secret stays readable.
-    assert!(dbg.contains("MIIDpublicPart") && dbg.contains("corp"), "{dbg}");
+    assert!(
+        dbg.contains("MIIDpublicPart") && dbg.contains("corp"),
+        "{dbg}"
+    );
 }

@@ -15,15 +15,9 @@ use hermes_core::secret::REDACTED;
 /// Whether the value of `set KEY` is a secret whatever its form.
 pub(crate) fn is_secret_key(key: &str) -> bool {
     let k = key.trim_matches('"').to_ascii_lowercase();
-    [
-        "password",
-        "passwd",
-        "secret",
-        "passphrase",
-        "private-key",
-    ]
-    .iter()
-    .any(|w| k.contains(w))
+    ["password", "passwd", "secret", "passphrase", "private-key"]
+        .iter()
+        .any(|w| k.contains(w))
         || k.ends_with("key")
         || k.ends_with("-pwd")
 }
@@ -123,7 +117,14 @@ mod tests {
     fn secret_values_are_redacted_by_key_form_and_place() {
         let text = "config user local\n    edit \"u\"\n        set passwd ENC abc==\n        set type password\n    next\nend\nconfig vpn certificate local\n    edit \"c\"\n        set private-key \"-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIFDjBABgkqhkiG9w0BBQ0wMzAb\n-----END ENCRYPTED PRIVATE KEY-----\"\n        set range global\n    next\nend\nconfig system snmp community\n    edit 1\n        set name \"c0mm\"\n    next\nend\nconfig wireless-controller vap\n    edit \"w\"\n        set passphrase ENC xyz\n        set x ENC qqq\n    next\nend";
         let shown = redact_text(text);
-        for s in ["abc==", "MIIFDjBABgkqhkiG9w0BBQ0wMzAb", "END ENCRYPTED", "c0mm", "xyz", "qqq"] {
+        for s in [
+            "abc==",
+            "MIIFDjBABgkqhkiG9w0BBQ0wMzAb",
+            "END ENCRYPTED",
+            "c0mm",
+            "xyz",
+            "qqq",
+        ] {
             assert!(!shown.contains(s), "{s} shown:\n{shown}");
         }
         for kept in ["set type password", "set range global", "edit \"w\"", "end"] {
@@ -139,7 +140,14 @@ mod tests {
         for k in ["keylife", "keepalive", "type", "member", "comments", "name"] {
             assert!(!is_secret_key(k), "{k}");
         }
-        for k in ["psksecret", "passwd", "md5-key", "authentication-key", "priv-pwd", "sae-password"] {
+        for k in [
+            "psksecret",
+            "passwd",
+            "md5-key",
+            "authentication-key",
+            "priv-pwd",
+            "sae-password",
+        ] {
             assert!(is_secret_key(k), "{k}");
         }
     }

@@ -133,8 +133,9 @@ impl super::FortiConfig {
                 }
             }
         }
-        let users_stated =
-            !self.users_local.is_empty() || !self.user_radius.is_empty() || !self.user_ldap.is_empty();
+        let users_stated = !self.users_local.is_empty()
+            || !self.user_radius.is_empty()
+            || !self.user_ldap.is_empty();
         for (g, grp) in &self.user_groups {
             if !matches!(grp.group_type.as_deref(), None | Some("firewall")) || !users_stated {
                 continue;
@@ -158,12 +159,17 @@ impl super::FortiConfig {
         let schedule_groups: std::collections::BTreeSet<String> = self
             .other
             .iter()
-            .filter(|o| o.lines().next().unwrap_or_default().trim() == "config firewall schedule group")
+            .filter(|o| {
+                o.lines().next().unwrap_or_default().trim() == "config firewall schedule group"
+            })
             .flat_map(|o| super::edit_names(o))
             .collect();
         for (id, p) in &self.policies {
             for g in &p.groups {
-                if groups_kept && !self.user_groups.contains_key(g) && !super::BUILTIN.contains(&g.as_str()) {
+                if groups_kept
+                    && !self.user_groups.contains_key(g)
+                    && !super::BUILTIN.contains(&g.as_str())
+                {
                     out.push(format!(
                         "policy {id} names user group {g:?}, which is not defined: add it to \
                          `config user group`"
