@@ -1163,14 +1163,18 @@ rule_list!(RouteMapRule);
 rule_list!(PrefixRule);
 rule_list!(Prefix6Rule);
 
+mod addresses6;
 mod logging;
+mod nat;
 mod ospf;
 mod schedules;
 mod users;
 
+pub use addresses6::{AddrGrp6, Address6};
 pub use logging::{
     LogDiskSetting, LogFortianalyzerSetting, LogMemorySetting, LogSetting, SysSettings,
 };
+pub use nat::IpPool;
 pub use ospf::{OspfArea, OspfInterface, OspfNetwork, Redistribute, RouterOspf};
 pub use schedules::{ScheduleOnetime, ScheduleRecurring};
 pub use users::{UserGroup, UserLdap, UserLocal, UserRadius};
@@ -1322,6 +1326,15 @@ pub struct FortiConfig {
     /// `config system settings` (per VDOM).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<SysSettings>,
+    /// `config firewall address6` entries by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub addresses6: BTreeMap<String, Address6>,
+    /// `config firewall addrgrp6` entries by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub addrgrps6: BTreeMap<String, AddrGrp6>,
+    /// `config firewall ippool` entries by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub ippools: BTreeMap<String, IpPool>,
     /// Top-level `config` blocks the model does not cover, verbatim.
     pub other: Vec<String>,
     /// The VDOMs of a multi-VDOM configuration (`config vdom` / `edit NAME` ... `end`), in the order
@@ -1385,6 +1398,9 @@ impl std::fmt::Debug for FortiConfig {
             log_memory,
             log_fortianalyzer,
             settings,
+            addresses6,
+            addrgrps6,
+            ippools,
             other,
             vdoms,
         } = self;
@@ -1436,6 +1452,9 @@ impl std::fmt::Debug for FortiConfig {
             .field("log_memory", log_memory)
             .field("log_fortianalyzer", log_fortianalyzer)
             .field("settings", settings)
+            .field("addresses6", addresses6)
+            .field("addrgrps6", addrgrps6)
+            .field("ippools", ippools)
             .field("other", &redact::Blocks(other))
             .field("vdoms", vdoms)
             .finish()
@@ -1459,6 +1478,7 @@ const BUILTIN: &[&str] = &[
     "ALL",
     "FABRIC_DEVICE",
     "SSLVPN_TUNNEL_ADDR1",
+    "SSLVPN_TUNNEL_IPv6_ADDR1",
     "login.microsoftonline.com",
     "login.microsoft.com",
     "login.windows.net",
@@ -1509,6 +1529,9 @@ const S_LOG_DISK: &str = "config log disk setting";
 const S_LOG_MEM: &str = "config log memory setting";
 const S_LOG_FAZ: &str = "config log fortianalyzer setting";
 const S_SETTINGS: &str = "config system settings";
+const S_ADDR6: &str = "config firewall address6";
+const S_GRP6: &str = "config firewall addrgrp6";
+const S_IPPOOL: &str = "config firewall ippool";
 /// The head of a replacement message block, before its group and type.
 const S_REPLACEMSG: &str = "config system replacemsg ";
 /// The head of a routing section's redistribution block, before its route type.
@@ -1808,7 +1831,7 @@ impl FortiConfig {
                 S_IF | S_ADDR | S_SVC | S_GRP | S_P1 | S_P2 | S_VIP | S_RT | S_POL
                 | S_SNMP_COMM | S_SVCGRP | S_ZONE | S_ACCPROF | S_ADMIN | S_RACL | S_RMAP
                 | S_PFX | S_PFX6 | S_USER_LOCAL | S_USER_GROUP | S_USER_RADIUS | S_USER_LDAP
-                | S_SCHED_REC | S_SCHED_ONE => match ops() {
+                | S_SCHED_REC | S_SCHED_ONE | S_ADDR6 | S_GRP6 | S_IPPOOL => match ops() {
                     None => false,
                     Some(ops) => {
                         match n.text {
@@ -1964,6 +1987,27 @@ impl FortiConfig {
                                 name,
                                 ScheduleOnetime::from_entry,
                                 |x: &ScheduleOnetime| (x.to_sets(), x.nested.clone()),
+                            ),
+                            S_ADDR6 => fill(
+                                &mut c.addresses6,
+                                ops,
+                                name,
+                                Address6::from_entry,
+                                |x: &Address6| (x.to_sets(), x.nested.clone()),
+                            ),
+                            S_GRP6 => fill(
+                                &mut c.addrgrps6,
+                                ops,
+                                name,
+                                AddrGrp6::from_entry,
+                                |x: &AddrGrp6| (x.to_sets(), x.nested.clone()),
+                            ),
+                            S_IPPOOL => fill(
+                                &mut c.ippools,
+                                ops,
+                                name,
+                                IpPool::from_entry,
+                                |x: &IpPool| (x.to_sets(), x.nested.clone()),
                             ),
                             _ => fill_policies(&mut c.policies, ops),
                         }
@@ -2278,8 +2322,10 @@ impl FortiConfig {
         sec!(S_IF, self.interfaces);
         sec!(S_ZONE, self.zones);
         sec!(S_ADDR, self.addresses);
+        sec!(S_ADDR6, self.addresses6);
         sec!(S_SVC, self.services);
         sec!(S_GRP, self.addrgrps);
+        sec!(S_GRP6, self.addrgrps6);
         sec!(S_SVCGRP, self.service_groups);
         sec!(S_SCHED_REC, self.schedules_recurring);
         sec!(S_SCHED_ONE, self.schedules_onetime);
@@ -2290,6 +2336,7 @@ impl FortiConfig {
         sec!(S_P1, self.phase1);
         sec!(S_P2, self.phase2);
         sec!(S_VIP, self.vips);
+        sec!(S_IPPOOL, self.ippools);
         if !self.static_routes.is_empty() {
             out.push((
                 S_RT,
@@ -2579,6 +2626,8 @@ impl FortiConfig {
         problems.extend(self.settings_problems());
         problems.extend(self.user_problems());
         problems.extend(self.ospf_problems());
+        problems.extend(self.address6_problems());
+        problems.extend(self.ippool_problems());
         // Each VDOM has its own routing table: only interfaces of the same VDOM may not overlap.
         let nets: Vec<(&String, Option<&str>, Ipv4Net)> = self
             .interfaces

@@ -33,6 +33,9 @@ const TYPED: &[&str] = &[
     "config log fortianalyzer setting",
     "config system settings",
     "config router ospf",
+    "config firewall address6",
+    "config firewall addrgrp6",
+    "config firewall ippool",
 ];
 
 fn kept_heads(m: &FortiConfig) -> Vec<String> {
@@ -88,6 +91,10 @@ fn users_schedules_logs_and_routing_of_a_real_fortigate_are_typed() {
     assert!(m.ospf.as_ref().unwrap().nested.is_empty());
     assert!(!m.bgp_redistribute.is_empty());
     assert!(m.bgp.as_ref().unwrap().nested.is_empty());
+    assert_eq!(
+        m.addresses6["SSLVPN_TUNNEL_IPv6_ADDR1"].ip6.as_deref(),
+        Some("fdff:ffff::/120")
+    );
     // Valid, and no secret in Debug (the project masked its ENC values as `XXX...`).
     assert!(m.validate(SAMPLE0).is_ok(), "{:?}", m.validate(SAMPLE0));
     let dbg = format!("{m:?}");
@@ -536,4 +543,93 @@ end
         dbg.contains("MIIDpublicPart") && dbg.contains("corp"),
         "{dbg}"
     );
+}
+
+/// A NAT pool a policy uses, and IPv6 objects (own names and addresses).
+const NAT6: &str = "config firewall address6
+    edit \"srv6\"
+        set ip6 2001:db8:10::/64
+    next
+end
+config firewall addrgrp6
+    edit \"servers6\"
+        set member \"srv6\"
+    next
+end
+config firewall ippool
+    edit \"out-pool\"
+        set startip 198.51.100.10
+        set endip 198.51.100.20
+        set arp-reply enable
+    next
+end
+config firewall policy
+    edit 5
+        set srcintf \"internal\"
+        set dstintf \"wan1\"
+        set srcaddr \"all\"
+        set dstaddr \"all\"
+        set action accept
+        set schedule \"always\"
+        set service \"ALL\"
+        set nat enable
+        set ippool enable
+        set poolname \"out-pool\"
+    next
+end
+";
+
+#[test]
+fn ip_pools_and_ipv6_objects_are_typed_ordered_and_validated() {
+    let m = fortios_round_trip("nat6", NAT6);
+    assert!(m.other.is_empty(), "{:?}", m.other);
+    assert_eq!(
+        m.addresses6["srv6"].ip6.as_deref(),
+        Some("2001:db8:10::/64")
+    );
+    assert_eq!(m.addrgrps6["servers6"].member, ["srv6"]);
+    let pool = &m.ippools["out-pool"];
+    assert_eq!(pool.startip.as_deref(), Some("198.51.100.10"));
+    assert_eq!(pool.arp_reply.as_deref(), Some("enable"));
+    assert!(m.validate("fgt").is_ok(), "{:?}", m.validate("fgt"));
+    // The pool and the IPv6 objects exist before the policy that names the pool.
+    let cs = FortiConfig::parse("").diff(&m, "fgt");
+    let heads: Vec<&str> = cs
+        .commands()
+        .into_iter()
+        .filter(|c| c.starts_with("config "))
+        .collect();
+    assert_eq!(
+        heads,
+        [
+            "config firewall address6",
+            "config firewall addrgrp6",
+            "config firewall ippool",
+            "config firewall policy",
+        ]
+    );
+    let bodies = m.rest_bodies();
+    assert!(bodies
+        .iter()
+        .any(|(p, k, b)| p == "/api/v2/cmdb/firewall/ippool"
+            && k == "out-pool"
+            && b["endip"] == "198.51.100.20"));
+    // Problems: a pool out of order, a policy naming a missing pool, a bad prefix, a group
+    // member that is not an IPv6 address.
+    let bad = FortiConfig::parse(
+        &NAT6
+            .replace("set endip 198.51.100.20", "set endip 198.51.100.1")
+            .replace("set poolname \"out-pool\"", "set poolname \"other-pool\"")
+            .replace("set ip6 2001:db8:10::/64", "set ip6 2001:db8:10::/200")
+            .replace("set member \"srv6\"", "set member \"srv6\" \"srv7\""),
+    );
+    let err = bad.validate("fgt").unwrap_err().to_string();
+    for want in [
+        "ippool \"out-pool\" starts at 198.51.100.10 after it ends at 198.51.100.1",
+        "policy 5 names ippool \"other-pool\", which is not defined",
+        "address6 \"srv6\" ip6 \"2001:db8:10::/200\" is not an IPv6 prefix",
+        "address group6 \"servers6\" has member \"srv7\", which is not defined",
+    ] {
+        assert!(err.contains(want), "{want}: {err}");
+    }
 }
