@@ -559,6 +559,24 @@ entity!(
         /// `enable` / `disable`: log the session start too.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         logtraffic_start: raw = "logtraffic-start",
+        /// IPv6 source addresses (FortiOS 6.4+ policies carry both families).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        srcaddr6: list = "srcaddr6",
+        /// IPv6 destination addresses.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        dstaddr6: list = "dstaddr6",
+        /// Traffic shaper of the forward direction.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        traffic_shaper: str = "traffic-shaper",
+        /// Traffic shaper of the reply direction.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        traffic_shaper_reverse: str = "traffic-shaper-reverse",
+        /// `enable` / `disable`: answer a denied TCP session with a reset.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        send_deny_packet: raw = "send-deny-packet",
+        /// `enable` / `disable`: match the VIPs' real addresses (deny policies).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        match_vip: raw = "match-vip",
     }
 );
 
@@ -577,6 +595,18 @@ entity!(
         status: raw = "status",
         /// Comment.
         comment: str = "comment",
+        /// `enable` / `disable`: drop what the route matches.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        blackhole: raw = "blackhole",
+        /// Priority among routes of the same distance (lower wins).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        priority: raw = "priority",
+        /// Weight for ECMP load balancing.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        weight: raw = "weight",
+        /// Destination as a named address (`allow-routing enable`) instead of `dst`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        dstaddr: str = "dstaddr",
     }
 );
 
@@ -625,6 +655,36 @@ entity!(
         psksecret: password = "psksecret",
         /// Comments.
         comments: str = "comments",
+        /// `static` (default), `dynamic` (dial-up), `ddns`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        kind: raw = "type",
+        /// `psk` (default) or `signature`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        authmethod: raw = "authmethod",
+        /// Local certificates (`authmethod signature`).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        certificate: list = "certificate",
+        /// Phase 1 key lifetime, in seconds.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        keylife: raw = "keylife",
+        /// Dead peer detection: `disable`, `on-idle`, `on-demand`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        dpd: raw = "dpd",
+        /// Seconds between DPD probes.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        dpd_retryinterval: raw = "dpd-retryinterval",
+        /// NAT traversal: `enable`, `disable`, `forced`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        nattraversal: raw = "nattraversal",
+        /// Local ID sent to the peer.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        localid: str = "localid",
+        /// Peer ID accepted.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        peerid: str = "peerid",
+        /// `enable` / `disable`: routes to the remote selectors added.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        add_route: raw = "add-route",
     }
 );
 
@@ -643,6 +703,30 @@ entity!(
         src_subnet: raw = "src-subnet",
         /// Remote selector.
         dst_subnet: raw = "dst-subnet",
+        /// Phase 2 key lifetime, in seconds.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        keylifeseconds: raw = "keylifeseconds",
+        /// `enable` / `disable`: perfect forward secrecy.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pfs: raw = "pfs",
+        /// `enable` / `disable`: replay detection.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        replay: raw = "replay",
+        /// `enable` / `disable`: keep the SA up without traffic.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        keepalive: raw = "keepalive",
+        /// Local selector kind: `subnet` (default), `range`, `ip`, `name` (a firewall address).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        src_addr_type: raw = "src-addr-type",
+        /// Local selector as a firewall address or group (`src-addr-type name`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        src_name: str = "src-name",
+        /// Remote selector kind.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        dst_addr_type: raw = "dst-addr-type",
+        /// Remote selector as a firewall address or group.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        dst_name: str = "dst-name",
     }
 );
 
@@ -2607,6 +2691,38 @@ impl FortiConfig {
                     problems.push(format!(
                         "phase2 {n} refers to phase1 {p1:?}, which is not defined"
                     ));
+                }
+            }
+            // Selectors given as firewall addresses (`src-addr-type name`).
+            for (side, a) in [("src-name", &p2.src_name), ("dst-name", &p2.dst_name)] {
+                if let Some(a) = a.as_deref().filter(|a| !addr_known(a)) {
+                    problems.push(format!(
+                        "phase2 {n} {side} {a:?} is not a defined address or group: add it to \
+                         `config firewall address`"
+                    ));
+                }
+            }
+        }
+        for (seq, r) in &self.static_routes {
+            if let Some(a) = r.dstaddr.as_deref().filter(|a| !addr_known(a)) {
+                problems.push(format!(
+                    "static route {seq} dstaddr {a:?} is not a defined address (with \
+                     `allow-routing enable`)"
+                ));
+            }
+        }
+        if !self.addresses6.is_empty() {
+            for (id, p) in &self.policies {
+                for a in p.srcaddr6.iter().chain(p.dstaddr6.iter()) {
+                    let known = builtin.contains(&a.as_str())
+                        || self.addresses6.contains_key(a)
+                        || self.addrgrps6.contains_key(a);
+                    if !known {
+                        problems.push(format!(
+                            "policy {id} uses IPv6 address {a:?}, which is not defined: add it \
+                             to `config firewall address6`"
+                        ));
+                    }
                 }
             }
         }

@@ -633,3 +633,101 @@ fn ip_pools_and_ipv6_objects_are_typed_ordered_and_validated() {
         assert!(err.contains(want), "{want}: {err}");
     }
 }
+
+/// A route-based tunnel to a branch, as an operator writes it on a 60F after FortiOS 7.2's CLI
+/// reference (own names and addresses).
+const TUNNEL: &str = "config firewall address
+    edit \"lan\"
+        set subnet 10.1.0.0 255.255.255.0
+        set allow-routing enable
+    next
+    edit \"branch-lan\"
+        set subnet 10.2.0.0 255.255.255.0
+        set allow-routing enable
+    next
+end
+config vpn ipsec phase1-interface
+    edit \"to-branch\"
+        set interface \"wan1\"
+        set ike-version 2
+        set keylife 28800
+        set peertype any
+        set net-device disable
+        set proposal aes256-sha256
+        set dpd on-idle
+        set dhgrp 14
+        set nattraversal enable
+        set remote-gw 198.51.100.2
+        set psksecret ENC tUnn3lPsk==
+    next
+end
+config vpn ipsec phase2-interface
+    edit \"to-branch\"
+        set phase1name \"to-branch\"
+        set proposal aes256-sha256
+        set dhgrp 14
+        set pfs enable
+        set keylifeseconds 3600
+        set src-addr-type name
+        set dst-addr-type name
+        set src-name \"lan\"
+        set dst-name \"branch-lan\"
+    next
+end
+config router static
+    edit 5
+        set device \"to-branch\"
+        set dstaddr \"branch-lan\"
+        set priority 10
+    next
+    edit 6
+        set dst 10.2.0.0 255.255.255.0
+        set blackhole enable
+        set distance 254
+    next
+end
+";
+
+#[test]
+fn tunnel_and_route_details_are_typed_and_validated() {
+    let m = fortios_round_trip("tunnel", TUNNEL);
+    let p1 = &m.phase1["to-branch"];
+    assert!(p1.extra.is_empty(), "{:?}", p1.extra);
+    assert_eq!(p1.keylife.as_deref(), Some("28800"));
+    assert_eq!(p1.dpd.as_deref(), Some("on-idle"));
+    assert_eq!(p1.nattraversal.as_deref(), Some("enable"));
+    let p2 = &m.phase2["to-branch"];
+    assert!(p2.extra.is_empty(), "{:?}", p2.extra);
+    assert_eq!(p2.pfs.as_deref(), Some("enable"));
+    assert_eq!(p2.src_name.as_deref(), Some("lan"));
+    assert_eq!(p2.dst_addr_type.as_deref(), Some("name"));
+    assert_eq!(m.static_routes[&5].dstaddr.as_deref(), Some("branch-lan"));
+    assert_eq!(m.static_routes[&5].priority.as_deref(), Some("10"));
+    assert_eq!(m.static_routes[&6].blackhole.as_deref(), Some("enable"));
+    assert!(m.static_routes.values().all(|r| r.extra.is_empty()));
+    assert!(m.validate("fgt").is_ok(), "{:?}", m.validate("fgt"));
+    // A selector or route naming an address that is not there.
+    let bad = FortiConfig::parse(&TUNNEL.replace("edit \"branch-lan\"", "edit \"branch-net\""));
+    let err = bad.validate("fgt").unwrap_err().to_string();
+    for want in [
+        "phase2 to-branch dst-name \"branch-lan\" is not a defined address or group",
+        "static route 5 dstaddr \"branch-lan\" is not a defined address",
+    ] {
+        assert!(err.contains(want), "{want}: {err}");
+    }
+    assert!(!err.contains("tUnn3l"), "{err}");
+    // A changed lifetime is one `set`; the key never shows.
+    let mut want = m.clone();
+    want.phase2.get_mut("to-branch").unwrap().keylifeseconds = Some("7200".into());
+    let cs = m.diff(&want, "fgt");
+    assert_eq!(
+        cs.commands(),
+        [
+            "config vpn ipsec phase2-interface",
+            "    edit \"to-branch\"",
+            "        set keylifeseconds 7200",
+            "    next",
+            "end",
+        ]
+    );
+}
