@@ -1252,6 +1252,7 @@ mod logging;
 mod nat;
 mod ospf;
 mod schedules;
+mod sslvpn;
 mod users;
 
 pub use addresses6::{AddrGrp6, Address6};
@@ -1261,6 +1262,7 @@ pub use logging::{
 pub use nat::IpPool;
 pub use ospf::{OspfArea, OspfInterface, OspfNetwork, Redistribute, RouterOspf};
 pub use schedules::{ScheduleOnetime, ScheduleRecurring};
+pub use sslvpn::SslVpnSettings;
 pub use users::{UserGroup, UserLdap, UserLocal, UserRadius};
 
 /// A FortiGate configuration, typed where modelled.
@@ -1419,6 +1421,9 @@ pub struct FortiConfig {
     /// `config firewall ippool` entries by name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub ippools: BTreeMap<String, IpPool>,
+    /// `config vpn ssl settings`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sslvpn: Option<SslVpnSettings>,
     /// Top-level `config` blocks the model does not cover, verbatim.
     pub other: Vec<String>,
     /// The VDOMs of a multi-VDOM configuration (`config vdom` / `edit NAME` ... `end`), in the order
@@ -1485,6 +1490,7 @@ impl std::fmt::Debug for FortiConfig {
             addresses6,
             addrgrps6,
             ippools,
+            sslvpn,
             other,
             vdoms,
         } = self;
@@ -1539,6 +1545,7 @@ impl std::fmt::Debug for FortiConfig {
             .field("addresses6", addresses6)
             .field("addrgrps6", addrgrps6)
             .field("ippools", ippools)
+            .field("sslvpn", sslvpn)
             .field("other", &redact::Blocks(other))
             .field("vdoms", vdoms)
             .finish()
@@ -1616,6 +1623,7 @@ const S_SETTINGS: &str = "config system settings";
 const S_ADDR6: &str = "config firewall address6";
 const S_GRP6: &str = "config firewall addrgrp6";
 const S_IPPOOL: &str = "config firewall ippool";
+const S_SSLVPN: &str = "config vpn ssl settings";
 /// The head of a replacement message block, before its group and type.
 const S_REPLACEMSG: &str = "config system replacemsg ";
 /// The head of a routing section's redistribution block, before its route type.
@@ -1626,7 +1634,7 @@ const REDIST6: &str = "config redistribute6 ";
 /// Sections that are one block of settings, not a table.
 const SINGLE: &[&str] = &[
     S_HA, S_GLOBAL, S_DNS, S_NTP, S_SYSLOG, S_SNMP_SYS, S_BGP, S_OSPF, S_LOG, S_LOG_DISK,
-    S_LOG_MEM, S_LOG_FAZ, S_SETTINGS,
+    S_LOG_MEM, S_LOG_FAZ, S_SETTINGS, S_SSLVPN,
 ];
 
 /// Whether a section is one block of settings, not a table (a replacement message is one).
@@ -1908,7 +1916,7 @@ impl FortiConfig {
                     true
                 }
                 S_GLOBAL | S_DNS | S_NTP | S_SYSLOG | S_SNMP_SYS | S_BGP | S_OSPF | S_LOG
-                | S_LOG_DISK | S_LOG_MEM | S_LOG_FAZ | S_SETTINGS => {
+                | S_LOG_DISK | S_LOG_MEM | S_LOG_FAZ | S_SETTINGS | S_SSLVPN => {
                     c.fill_single(tree, n.text, kids)
                 }
                 t if t.starts_with(S_REPLACEMSG) => c.fill_replacemsg(tree, t, kids),
@@ -2228,6 +2236,7 @@ impl FortiConfig {
             S_LOG_MEM => single!(log_memory, LogMemorySetting),
             S_LOG_FAZ => single!(log_fortianalyzer, LogFortianalyzerSetting),
             S_SETTINGS => single!(settings, SysSettings),
+            S_SSLVPN => single!(sslvpn, SslVpnSettings),
             _ => {
                 single!(ntp, Ntp);
                 // Its `config ntpserver` table, typed when it is one (else kept in `nested`).
@@ -2388,6 +2397,9 @@ impl FortiConfig {
         }
         if let Some(x) = &self.log_fortianalyzer {
             out.push(single(S_LOG_FAZ, x.to_sets(), x.nested.clone()));
+        }
+        if let Some(x) = &self.sslvpn {
+            out.push(single(S_SSLVPN, x.to_sets(), x.nested.clone()));
         }
         // A table of named entries (quoted names), written when it has any; its entries' nested
         // blocks are `nested` unless the entry type writes its own (`nested_blocks`).
@@ -2744,6 +2756,7 @@ impl FortiConfig {
         problems.extend(self.ospf_problems());
         problems.extend(self.address6_problems());
         problems.extend(self.ippool_problems());
+        problems.extend(self.sslvpn_problems());
         // Each VDOM has its own routing table: only interfaces of the same VDOM may not overlap.
         let nets: Vec<(&String, Option<&str>, Ipv4Net)> = self
             .interfaces

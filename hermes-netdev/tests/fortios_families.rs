@@ -36,6 +36,7 @@ const TYPED: &[&str] = &[
     "config firewall address6",
     "config firewall addrgrp6",
     "config firewall ippool",
+    "config vpn ssl settings",
 ];
 
 fn kept_heads(m: &FortiConfig) -> Vec<String> {
@@ -94,6 +95,21 @@ fn users_schedules_logs_and_routing_of_a_real_fortigate_are_typed() {
     assert_eq!(
         m.addresses6["SSLVPN_TUNNEL_IPv6_ADDR1"].ip6.as_deref(),
         Some("fdff:ffff::/120")
+    );
+    // SSL VPN settings; the authentication rules stay as written.
+    let ssl = m.sslvpn.as_ref().unwrap();
+    assert_eq!(ssl.port.as_deref(), Some("4430"));
+    assert_eq!(ssl.servercert.as_deref(), Some("certificate-fortidemo"));
+    assert_eq!(ssl.tunnel_ip_pools, ["SSLVPN_TUNNEL_ADDR1"]);
+    assert_eq!(ssl.default_portal.as_deref(), Some("full-access"));
+    assert!(ssl.extra.is_empty(), "{:?}", ssl.extra);
+    assert!(ssl.nested[0].starts_with("config authentication-rule"));
+    let mut bad = m.clone();
+    bad.sslvpn.as_mut().unwrap().source_interface = vec!["wan9".into()];
+    let err = bad.validate(SAMPLE0).unwrap_err().to_string();
+    assert!(
+        err.contains("vpn ssl settings listens on interface \"wan9\", which is not defined"),
+        "{err}"
     );
     // Valid, and no secret in Debug (the project masked its ENC values as `XXX...`).
     assert!(m.validate(SAMPLE0).is_ok(), "{:?}", m.validate(SAMPLE0));
