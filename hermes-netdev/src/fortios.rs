@@ -1248,6 +1248,7 @@ rule_list!(PrefixRule);
 rule_list!(Prefix6Rule);
 
 mod addresses6;
+mod dhcp;
 mod logging;
 mod nat;
 mod ospf;
@@ -1256,6 +1257,7 @@ mod sslvpn;
 mod users;
 
 pub use addresses6::{AddrGrp6, Address6};
+pub use dhcp::DhcpServer;
 pub use logging::{
     LogDiskSetting, LogFortianalyzerSetting, LogMemorySetting, LogSetting, SysSettings,
 };
@@ -1424,6 +1426,9 @@ pub struct FortiConfig {
     /// `config vpn ssl settings`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sslvpn: Option<SslVpnSettings>,
+    /// `config system dhcp server` entries by id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub dhcp_servers: BTreeMap<u32, DhcpServer>,
     /// Top-level `config` blocks the model does not cover, verbatim.
     pub other: Vec<String>,
     /// The VDOMs of a multi-VDOM configuration (`config vdom` / `edit NAME` ... `end`), in the order
@@ -1491,6 +1496,7 @@ impl std::fmt::Debug for FortiConfig {
             addrgrps6,
             ippools,
             sslvpn,
+            dhcp_servers,
             other,
             vdoms,
         } = self;
@@ -1546,6 +1552,7 @@ impl std::fmt::Debug for FortiConfig {
             .field("addrgrps6", addrgrps6)
             .field("ippools", ippools)
             .field("sslvpn", sslvpn)
+            .field("dhcp_servers", dhcp_servers)
             .field("other", &redact::Blocks(other))
             .field("vdoms", vdoms)
             .finish()
@@ -1624,6 +1631,7 @@ const S_ADDR6: &str = "config firewall address6";
 const S_GRP6: &str = "config firewall addrgrp6";
 const S_IPPOOL: &str = "config firewall ippool";
 const S_SSLVPN: &str = "config vpn ssl settings";
+const S_DHCP: &str = "config system dhcp server";
 /// The head of a replacement message block, before its group and type.
 const S_REPLACEMSG: &str = "config system replacemsg ";
 /// The head of a routing section's redistribution block, before its route type.
@@ -1923,7 +1931,7 @@ impl FortiConfig {
                 S_IF | S_ADDR | S_SVC | S_GRP | S_P1 | S_P2 | S_VIP | S_RT | S_POL
                 | S_SNMP_COMM | S_SVCGRP | S_ZONE | S_ACCPROF | S_ADMIN | S_RACL | S_RMAP
                 | S_PFX | S_PFX6 | S_USER_LOCAL | S_USER_GROUP | S_USER_RADIUS | S_USER_LDAP
-                | S_SCHED_REC | S_SCHED_ONE | S_ADDR6 | S_GRP6 | S_IPPOOL => match ops() {
+                | S_SCHED_REC | S_SCHED_ONE | S_ADDR6 | S_GRP6 | S_IPPOOL | S_DHCP => match ops() {
                     None => false,
                     Some(ops) => {
                         match n.text {
@@ -2093,6 +2101,13 @@ impl FortiConfig {
                                 name,
                                 AddrGrp6::from_entry,
                                 |x: &AddrGrp6| (x.to_sets(), x.nested.clone()),
+                            ),
+                            S_DHCP => fill(
+                                &mut c.dhcp_servers,
+                                ops,
+                                seq,
+                                DhcpServer::from_entry,
+                                |x: &DhcpServer| (x.to_sets(), x.nested.clone()),
                             ),
                             S_IPPOOL => fill(
                                 &mut c.ippools,
@@ -2417,6 +2432,23 @@ impl FortiConfig {
         sec!(S_ADMIN, self.admins);
         sec!(S_IF, self.interfaces);
         sec!(S_ZONE, self.zones);
+        if !self.dhcp_servers.is_empty() {
+            out.push((
+                S_DHCP,
+                Some(
+                    self.dhcp_servers
+                        .iter()
+                        .map(|(k, v)| Entry {
+                            name: k.to_string(),
+                            sets: v.to_sets(),
+                            nested: v.nested.clone(),
+                            ..Entry::default()
+                        })
+                        .collect(),
+                ),
+                false,
+            ));
+        }
         sec!(S_ADDR, self.addresses);
         sec!(S_ADDR6, self.addresses6);
         sec!(S_SVC, self.services);
@@ -2757,6 +2789,7 @@ impl FortiConfig {
         problems.extend(self.address6_problems());
         problems.extend(self.ippool_problems());
         problems.extend(self.sslvpn_problems());
+        problems.extend(self.dhcp_problems());
         // Each VDOM has its own routing table: only interfaces of the same VDOM may not overlap.
         let nets: Vec<(&String, Option<&str>, Ipv4Net)> = self
             .interfaces
@@ -3453,8 +3486,9 @@ impl FortiConfig {
             for le in lentries {
                 let w = by_name.get(le.name.as_str()).copied();
                 // Interfaces are only changed, never deleted; factory objects are never deleted.
-                // Nor are administrators, access profiles, router access lists, prefix lists and
-                // route maps the desired model does not name.
+                // Nor are administrators, access profiles, router access lists, prefix lists,
+                // route maps, local users and RADIUS / LDAP servers the desired model does not
+                // name (a user or server left out is not a user to lock out).
                 if w.is_none()
                     && ([
                         S_IF,
@@ -3561,7 +3595,7 @@ impl FortiConfig {
                 let key = match s.as_ref() {
                     S_POL => "policyid",
                     S_RT => "seq-num",
-                    S_SNMP_COMM => "id",
+                    S_SNMP_COMM | S_DHCP => "id",
                     _ => "name",
                 };
                 let mut body = rest_body(key, &e.name, &e.sets);

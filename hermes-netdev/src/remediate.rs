@@ -522,6 +522,8 @@ pub fn forti_weight(section: &str) -> u8 {
         "system ha" => 5,
         "system interface" => 10,
         "system zone" => 15,
+        // After the interface it serves.
+        "system dhcp server" => 16,
         // Authentication servers before the users they check, users before their groups.
         "user radius" | "user ldap" | "user tacacs+" => 16,
         "user local" => 17,

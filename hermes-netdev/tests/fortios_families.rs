@@ -747,3 +747,81 @@ fn tunnel_and_route_details_are_typed_and_validated() {
         ]
     );
 }
+
+/// The LAN DHCP server of a FortiGate 60F, after FortiOS 7.2's CLI reference (own addresses).
+const DHCP: &str = "config system interface
+    edit \"internal\"
+        set ip 192.168.1.99 255.255.255.0
+        set allowaccess ping https ssh
+    next
+end
+config system dhcp server
+    edit 1
+        set dns-service default
+        set default-gateway 192.168.1.99
+        set netmask 255.255.255.0
+        set interface \"internal\"
+        config ip-range
+            edit 1
+                set start-ip 192.168.1.110
+                set end-ip 192.168.1.210
+            next
+        end
+    next
+end
+";
+
+#[test]
+fn dhcp_servers_are_typed_validated_and_follow_their_interface() {
+    let m = fortios_round_trip("dhcp", DHCP);
+    let d = &m.dhcp_servers[&1];
+    assert_eq!(d.interface.as_deref(), Some("internal"));
+    assert_eq!(d.default_gateway.as_deref(), Some("192.168.1.99"));
+    assert_eq!(d.dns_service.as_deref(), Some("default"));
+    assert!(d.extra.is_empty() && d.nested[0].starts_with("config ip-range"));
+    assert!(m.validate("fgt").is_ok(), "{:?}", m.validate("fgt"));
+    let bodies = m.rest_bodies();
+    assert!(bodies
+        .iter()
+        .any(|(p, k, b)| p == "/api/v2/cmdb/system.dhcp/server" && k == "1" && b["id"] == 1));
+    // Created after the interface it serves; a changed gateway is one `set`.
+    let cs = FortiConfig::parse("").diff(&m, "fgt");
+    let heads: Vec<&str> = cs
+        .commands()
+        .into_iter()
+        .filter(|c| c.starts_with("config "))
+        .collect();
+    assert_eq!(
+        heads[..2],
+        ["config system interface", "config system dhcp server"]
+    );
+    let mut want = m.clone();
+    want.dhcp_servers.get_mut(&1).unwrap().default_gateway = Some("192.168.1.1".into());
+    assert_eq!(
+        m.diff(&want, "fgt").commands(),
+        [
+            "config system dhcp server",
+            "    edit 1",
+            "        set default-gateway 192.168.1.1",
+            "    next",
+            "end",
+        ]
+    );
+    // Problems: an undefined interface, two servers on one interface, a bad netmask.
+    let mut bad = m.clone();
+    let mut second = bad.dhcp_servers[&1].clone();
+    second.netmask = Some("255.255.255".into());
+    bad.dhcp_servers.insert(2, second);
+    bad.dhcp_servers.get_mut(&1).unwrap().interface = Some("lan9".into());
+    let mut third = bad.dhcp_servers[&2].clone();
+    third.netmask = None;
+    bad.dhcp_servers.insert(3, third);
+    let err = bad.validate("fgt").unwrap_err().to_string();
+    for want in [
+        "dhcp server 1 is on interface \"lan9\", which is not defined",
+        "dhcp servers 2 and 3 both serve interface \"internal\"",
+        "dhcp server 2 netmask \"255.255.255\" is not an IPv4 address",
+    ] {
+        assert!(err.contains(want), "{want}: {err}");
+    }
+}
