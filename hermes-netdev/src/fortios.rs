@@ -16,9 +16,11 @@ use serde::{Deserialize, Serialize};
 use crate::cisco::Ipv4Net;
 use crate::tree::{ConfigTree, NodeId, NodeKind, Syntax};
 
+mod redact;
+
 /// One `edit` entry in generic form.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-struct Entry {
+pub(crate) struct Entry {
     name: String,
     sets: Vec<(String, String)>,
     nested: Vec<String>,
@@ -27,6 +29,132 @@ struct Entry {
     /// Values this block `append`s to keys it does not set itself (added to the entry's earlier
     /// value when it is edited again).
     appends: Vec<(String, String)>,
+}
+
+/// A typed entry read from its generic form and written back to it.
+trait EntryModel: Clone {
+    /// The entry typed.
+    fn read(e: &Entry) -> Self;
+    /// Its `set`s and nested blocks.
+    fn back(&self) -> (Vec<(String, String)>, Vec<String>);
+}
+
+/// A table keyed by name.
+fn by_name(s: &str) -> Option<String> {
+    Some(s.to_string())
+}
+
+/// A table keyed by number (an `edit` that is not one is refused by the device, and skipped).
+fn by_number(s: &str) -> Option<u32> {
+    s.parse().ok()
+}
+
+/// The nested blocks of a settings section that `read` does not type (it takes the others in):
+/// each block is given to `read` as a tree and its first command node.
+fn split_nested(
+    nested: Vec<String>,
+    mut read: impl FnMut(&ConfigTree<'_>, NodeId) -> bool,
+) -> Vec<String> {
+    let mut kept = Vec::new();
+    for b in nested {
+        let sub = ConfigTree::parse(&b, Syntax::FortiOs);
+        let root = sub
+            .roots()
+            .iter()
+            .copied()
+            .find(|&r| sub.node(r).kind != NodeKind::Comment);
+        if !root.is_some_and(|r| read(&sub, r)) {
+            kept.push(b);
+        }
+    }
+    kept
+}
+
+/// Reads the table block `r` into `m` as the device applies it; false when it is not a table.
+fn read_table<K: Ord + Clone, T: EntryModel>(
+    sub: &ConfigTree<'_>,
+    r: NodeId,
+    m: &mut BTreeMap<K, T>,
+    key: fn(&str) -> Option<K>,
+) -> bool {
+    table_ops(sub, r)
+        .map(|ops| fill(m, ops, key, T::read, T::back))
+        .is_some()
+}
+
+/// Reads a `config redistribute "TYPE"` block (`head` is `config redistribute `, or
+/// `config redistribute6 ` for IPv6; settings only) onto what an earlier block of the same type
+/// set; false when `r` is not one.
+fn read_redistribute(
+    sub: &ConfigTree<'_>,
+    r: NodeId,
+    head: &str,
+    m: &mut BTreeMap<String, Redistribute>,
+) -> bool {
+    let Some(kind) = sub.node(r).text.strip_prefix(head) else {
+        return false;
+    };
+    let name = match tokens(kind.trim()).as_slice() {
+        [one] if !one.is_empty() => one.clone(),
+        _ => return false,
+    };
+    let kids = sub.children(r);
+    let odd = kids.iter().any(|&k| {
+        let n = sub.node(k);
+        n.kind != NodeKind::Comment && !(n.text.starts_with("set ") || n.text.starts_with("unset "))
+    });
+    if odd {
+        return false;
+    }
+    let mut e = Entry::default();
+    entry_body(sub, kids, &mut e);
+    let (sets, nested) = m.get(&name).map(|o| o.back()).unwrap_or_default();
+    m.insert(name, Redistribute::read(&merged(sets, nested, e)));
+    true
+}
+
+/// A table nested in a settings section (`config ntpserver`, `config neighbor`...) as a nested
+/// block; none when it is empty.
+fn sub_table<K: ToString, T: EntryModel>(
+    head: &str,
+    m: &BTreeMap<K, T>,
+    quoted: bool,
+) -> Option<String> {
+    if m.is_empty() {
+        return None;
+    }
+    let entries: Vec<Entry> = m
+        .iter()
+        .map(|(k, v)| {
+            let (sets, nested) = v.back();
+            Entry {
+                name: k.to_string(),
+                sets,
+                nested,
+                ..Entry::default()
+            }
+        })
+        .collect();
+    let text = render_sections(&[(head.to_string().into(), Some(entries), quoted)], &[]);
+    Some(text.trim_end().to_string())
+}
+
+/// The `config redistribute "TYPE"` blocks of a routing section (`head` as in
+/// [`read_redistribute`]), as nested blocks.
+fn redistribute_blocks(head: &str, m: &BTreeMap<String, Redistribute>) -> Vec<String> {
+    m.iter()
+        .map(|(kind, r)| {
+            let mut t = format!("{head}{}\n", quote(kind));
+            for (k, v) in r.to_sets() {
+                let _ = writeln!(t, "    set {k} {v}");
+            }
+            for n in &r.nested {
+                indent_block(&mut t, n, "    ");
+            }
+            t.push_str("end");
+            t
+        })
+        .collect()
 }
 
 fn unquote(s: &str) -> &str {
@@ -147,7 +275,7 @@ fn password_value(v: &str) -> String {
 macro_rules! entity {
     ($(#[$m:meta])* $name:ident { $( $(#[$fm:meta])* $field:ident : $kind:ident = $key:literal ),* $(,)? }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+        #[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
         pub struct $name {
             $( $(#[$fm])* pub $field: entity!(@ty $kind), )*
             /// Other `set` lines of the entry: key → value as written.
@@ -155,8 +283,26 @@ macro_rules! entity {
             /// Nested `config` blocks, verbatim.
             pub nested: Vec<String>,
         }
+        /// Secrets kept as written (`extra`, `nested`) are shown redacted.
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($name))
+                    $( .field(stringify!($field), &self.$field) )*
+                    .field("extra", &redact::Sets(&self.extra))
+                    .field("nested", &redact::Blocks(&self.nested))
+                    .finish()
+            }
+        }
+        impl $crate::fortios::EntryModel for $name {
+            fn read(e: &Entry) -> Self {
+                Self::from_entry(e)
+            }
+            fn back(&self) -> (Vec<(String, String)>, Vec<String>) {
+                (self.to_sets(), self.nested.clone())
+            }
+        }
         impl $name {
-            fn from_entry(e: &Entry) -> Self {
+            pub(crate) fn from_entry(e: &Entry) -> Self {
                 let mut x = $name::default();
                 for (k, v) in &e.sets {
                     match k.as_str() {
@@ -167,7 +313,7 @@ macro_rules! entity {
                 x.nested = e.nested.clone();
                 x
             }
-            fn to_sets(&self) -> Vec<(String, String)> {
+            pub(crate) fn to_sets(&self) -> Vec<(String, String)> {
                 let mut out = Vec::new();
                 $( entity!(@render $kind, self.$field, $key, out); )*
                 for (k, v) in &self.extra { out.push((k.clone(), v.clone())); }
@@ -226,6 +372,27 @@ entity!(
         status: raw = "status",
         /// Aggregate members.
         member: list = "member",
+        /// Addressing mode: `static`, `dhcp`, `pppoe`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        mode: raw = "mode",
+        /// SNMP interface index the device gave the port (kept so a read-back compares equal).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        snmp_index: raw = "snmp-index",
+        /// `enable` / `disable`: the `config secondaryip` table is used.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        secondary_ip: raw = "secondary-IP",
+        /// Speed and duplex (`auto`, `1000full`...).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        speed: raw = "speed",
+        /// `enable` / `disable`: `mtu` applies.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        mtu_override: raw = "mtu-override",
+        /// MTU (with `mtu-override enable`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        mtu: raw = "mtu",
+        /// Virtual routing table (0-31).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        vrf: raw = "vrf",
     }
 );
 
@@ -392,6 +559,24 @@ entity!(
         /// `enable` / `disable`: log the session start too.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         logtraffic_start: raw = "logtraffic-start",
+        /// IPv6 source addresses (FortiOS 6.4+ policies carry both families).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        srcaddr6: list = "srcaddr6",
+        /// IPv6 destination addresses.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        dstaddr6: list = "dstaddr6",
+        /// Traffic shaper of the forward direction.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        traffic_shaper: str = "traffic-shaper",
+        /// Traffic shaper of the reply direction.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        traffic_shaper_reverse: str = "traffic-shaper-reverse",
+        /// `enable` / `disable`: answer a denied TCP session with a reset.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        send_deny_packet: raw = "send-deny-packet",
+        /// `enable` / `disable`: match the VIPs' real addresses (deny policies).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        match_vip: raw = "match-vip",
     }
 );
 
@@ -410,6 +595,18 @@ entity!(
         status: raw = "status",
         /// Comment.
         comment: str = "comment",
+        /// `enable` / `disable`: drop what the route matches.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        blackhole: raw = "blackhole",
+        /// Priority among routes of the same distance (lower wins).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        priority: raw = "priority",
+        /// Weight for ECMP load balancing.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        weight: raw = "weight",
+        /// Destination as a named address (`allow-routing enable`) instead of `dst`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        dstaddr: str = "dstaddr",
     }
 );
 
@@ -452,10 +649,42 @@ entity!(
         dhgrp: raw = "dhgrp",
         /// Remote gateway.
         remote_gw: raw = "remote-gw",
-        /// Pre-shared key (as written; `ENC ...` when read back from a device).
-        psksecret: raw = "psksecret",
+        /// Pre-shared key: `ENC ...` as read back from a device, or a new one in clear (a
+        /// [`hermes_core::Secret`]: never in `Debug`, serde output or errors; not set again over
+        /// the device's encrypted form).
+        psksecret: password = "psksecret",
         /// Comments.
         comments: str = "comments",
+        /// `static` (default), `dynamic` (dial-up), `ddns`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        kind: raw = "type",
+        /// `psk` (default) or `signature`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        authmethod: raw = "authmethod",
+        /// Local certificates (`authmethod signature`).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        certificate: list = "certificate",
+        /// Phase 1 key lifetime, in seconds.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        keylife: raw = "keylife",
+        /// Dead peer detection: `disable`, `on-idle`, `on-demand`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        dpd: raw = "dpd",
+        /// Seconds between DPD probes.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        dpd_retryinterval: raw = "dpd-retryinterval",
+        /// NAT traversal: `enable`, `disable`, `forced`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        nattraversal: raw = "nattraversal",
+        /// Local ID sent to the peer.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        localid: str = "localid",
+        /// Peer ID accepted.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        peerid: str = "peerid",
+        /// `enable` / `disable`: routes to the remote selectors added.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        add_route: raw = "add-route",
     }
 );
 
@@ -474,6 +703,30 @@ entity!(
         src_subnet: raw = "src-subnet",
         /// Remote selector.
         dst_subnet: raw = "dst-subnet",
+        /// Phase 2 key lifetime, in seconds.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        keylifeseconds: raw = "keylifeseconds",
+        /// `enable` / `disable`: perfect forward secrecy.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pfs: raw = "pfs",
+        /// `enable` / `disable`: replay detection.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        replay: raw = "replay",
+        /// `enable` / `disable`: keep the SA up without traffic.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        keepalive: raw = "keepalive",
+        /// Local selector kind: `subnet` (default), `range`, `ip`, `name` (a firewall address).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        src_addr_type: raw = "src-addr-type",
+        /// Local selector as a firewall address or group (`src-addr-type name`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        src_name: str = "src-name",
+        /// Remote selector kind.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        dst_addr_type: raw = "dst-addr-type",
+        /// Remote selector as a firewall address or group.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        dst_name: str = "dst-name",
     }
 );
 
@@ -494,6 +747,9 @@ entity!(
         session_pickup: raw = "session-pickup",
         /// Monitored interfaces.
         monitor: list = "monitor",
+        /// Cluster password (`ENC ...` as read back, or a new one in clear).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        password: password = "password",
     }
 );
 
@@ -854,7 +1110,7 @@ entity!(
 /// `config rule` table is typed in `rules`, in the order the device holds it (`delete`, `move`
 /// and `clone` applied); a rule table the model cannot read (a rule id that is not a number, a
 /// command naming a rule that does not exist) stays in `nested` as written.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct RuleList<R> {
     /// Comments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -868,6 +1124,18 @@ pub struct RuleList<R> {
     /// Nested `config` blocks other than the typed rule table, verbatim.
     #[serde(default)]
     pub nested: Vec<String>,
+}
+
+/// Secrets kept as written (`extra`, `nested`) are shown redacted.
+impl<R: std::fmt::Debug> std::fmt::Debug for RuleList<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RuleList")
+            .field("comments", &self.comments)
+            .field("rules", &self.rules)
+            .field("extra", &redact::Sets(&self.extra))
+            .field("nested", &redact::Blocks(&self.nested))
+            .finish()
+    }
 }
 
 /// `config router access-list` entry.
@@ -979,6 +1247,26 @@ rule_list!(RouteMapRule);
 rule_list!(PrefixRule);
 rule_list!(Prefix6Rule);
 
+mod addresses6;
+mod dhcp;
+mod logging;
+mod nat;
+mod ospf;
+mod schedules;
+mod sslvpn;
+mod users;
+
+pub use addresses6::{AddrGrp6, Address6};
+pub use dhcp::DhcpServer;
+pub use logging::{
+    LogDiskSetting, LogFortianalyzerSetting, LogMemorySetting, LogSetting, SysSettings,
+};
+pub use nat::IpPool;
+pub use ospf::{OspfArea, OspfInterface, OspfNetwork, Redistribute, RouterOspf};
+pub use schedules::{ScheduleOnetime, ScheduleRecurring};
+pub use sslvpn::SslVpnSettings;
+pub use users::{UserGroup, UserLdap, UserLocal, UserRadius};
+
 /// A FortiGate configuration, typed where modelled.
 ///
 /// ```
@@ -987,7 +1275,7 @@ rule_list!(Prefix6Rule);
 /// assert_eq!(cfg.addresses["web"].subnet.as_deref(), Some("10.0.30.0 255.255.255.0"));
 /// assert!(cfg.render().contains("edit \"web\""));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct FortiConfig {
     /// HA settings.
     pub ha: Option<Ha>,
@@ -1071,6 +1359,76 @@ pub struct FortiConfig {
     /// The `config network` table of `config router bgp`, by id.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub bgp_networks: BTreeMap<u32, BgpNetwork>,
+    /// The `config redistribute "TYPE"` blocks of `config router bgp`, by type.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub bgp_redistribute: BTreeMap<String, Redistribute>,
+    /// The `config redistribute6 "TYPE"` blocks of `config router bgp` (IPv6), by type.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub bgp_redistribute6: BTreeMap<String, Redistribute>,
+    /// `config router ospf` (its tables are the four fields below).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ospf: Option<RouterOspf>,
+    /// The `config area` table of `config router ospf`, by area ID.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub ospf_areas: BTreeMap<String, OspfArea>,
+    /// The `config network` table of `config router ospf`, by id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub ospf_networks: BTreeMap<u32, OspfNetwork>,
+    /// The `config ospf-interface` table of `config router ospf`, by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub ospf_interfaces: BTreeMap<String, OspfInterface>,
+    /// The `config redistribute "TYPE"` blocks of `config router ospf`, by type.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub ospf_redistribute: BTreeMap<String, Redistribute>,
+    /// `config user local` entries by name. Users the desired model does not name are never
+    /// changed or deleted.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub users_local: BTreeMap<String, UserLocal>,
+    /// `config user group` entries by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub user_groups: BTreeMap<String, UserGroup>,
+    /// `config user radius` entries by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub user_radius: BTreeMap<String, UserRadius>,
+    /// `config user ldap` entries by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub user_ldap: BTreeMap<String, UserLdap>,
+    /// `config firewall schedule recurring` entries by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub schedules_recurring: BTreeMap<String, ScheduleRecurring>,
+    /// `config firewall schedule onetime` entries by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub schedules_onetime: BTreeMap<String, ScheduleOnetime>,
+    /// `config log setting`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_setting: Option<LogSetting>,
+    /// `config log disk setting`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_disk: Option<LogDiskSetting>,
+    /// `config log memory setting`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_memory: Option<LogMemorySetting>,
+    /// `config log fortianalyzer setting` (global on a multi-VDOM device).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_fortianalyzer: Option<LogFortianalyzerSetting>,
+    /// `config system settings` (per VDOM).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<SysSettings>,
+    /// `config firewall address6` entries by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub addresses6: BTreeMap<String, Address6>,
+    /// `config firewall addrgrp6` entries by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub addrgrps6: BTreeMap<String, AddrGrp6>,
+    /// `config firewall ippool` entries by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub ippools: BTreeMap<String, IpPool>,
+    /// `config vpn ssl settings`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sslvpn: Option<SslVpnSettings>,
+    /// `config system dhcp server` entries by id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub dhcp_servers: BTreeMap<u32, DhcpServer>,
     /// Top-level `config` blocks the model does not cover, verbatim.
     pub other: Vec<String>,
     /// The VDOMs of a multi-VDOM configuration (`config vdom` / `edit NAME` ... `end`), in the order
@@ -1080,6 +1438,125 @@ pub struct FortiConfig {
     /// not empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub vdoms: Vec<Vdom>,
+}
+
+/// Secrets kept as written (`other`, and each entry's `extra` and `nested`) are shown redacted.
+impl std::fmt::Debug for FortiConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Every field named, so that a new one cannot be left out.
+        let FortiConfig {
+            ha,
+            interfaces,
+            addresses,
+            services,
+            addrgrps,
+            phase1,
+            phase2,
+            vips,
+            static_routes,
+            policies,
+            global,
+            dns,
+            ntp,
+            ntp_servers,
+            syslog,
+            snmp_sysinfo,
+            snmp_communities,
+            service_groups,
+            zones,
+            accprofiles,
+            admins,
+            router_access_lists,
+            route_maps,
+            prefix_lists,
+            prefix_lists6,
+            replacemsgs,
+            bgp,
+            bgp_neighbors,
+            bgp_networks,
+            bgp_redistribute,
+            bgp_redistribute6,
+            ospf,
+            ospf_areas,
+            ospf_networks,
+            ospf_interfaces,
+            ospf_redistribute,
+            users_local,
+            user_groups,
+            user_radius,
+            user_ldap,
+            schedules_recurring,
+            schedules_onetime,
+            log_setting,
+            log_disk,
+            log_memory,
+            log_fortianalyzer,
+            settings,
+            addresses6,
+            addrgrps6,
+            ippools,
+            sslvpn,
+            dhcp_servers,
+            other,
+            vdoms,
+        } = self;
+        f.debug_struct("FortiConfig")
+            .field("ha", ha)
+            .field("interfaces", interfaces)
+            .field("addresses", addresses)
+            .field("services", services)
+            .field("addrgrps", addrgrps)
+            .field("phase1", phase1)
+            .field("phase2", phase2)
+            .field("vips", vips)
+            .field("static_routes", static_routes)
+            .field("policies", policies)
+            .field("global", global)
+            .field("dns", dns)
+            .field("ntp", ntp)
+            .field("ntp_servers", ntp_servers)
+            .field("syslog", syslog)
+            .field("snmp_sysinfo", snmp_sysinfo)
+            .field("snmp_communities", snmp_communities)
+            .field("service_groups", service_groups)
+            .field("zones", zones)
+            .field("accprofiles", accprofiles)
+            .field("admins", admins)
+            .field("router_access_lists", router_access_lists)
+            .field("route_maps", route_maps)
+            .field("prefix_lists", prefix_lists)
+            .field("prefix_lists6", prefix_lists6)
+            .field("replacemsgs", replacemsgs)
+            .field("bgp", bgp)
+            .field("bgp_neighbors", bgp_neighbors)
+            .field("bgp_networks", bgp_networks)
+            .field("bgp_redistribute", bgp_redistribute)
+            .field("bgp_redistribute6", bgp_redistribute6)
+            .field("ospf", ospf)
+            .field("ospf_areas", ospf_areas)
+            .field("ospf_networks", ospf_networks)
+            .field("ospf_interfaces", ospf_interfaces)
+            .field("ospf_redistribute", ospf_redistribute)
+            .field("users_local", users_local)
+            .field("user_groups", user_groups)
+            .field("user_radius", user_radius)
+            .field("user_ldap", user_ldap)
+            .field("schedules_recurring", schedules_recurring)
+            .field("schedules_onetime", schedules_onetime)
+            .field("log_setting", log_setting)
+            .field("log_disk", log_disk)
+            .field("log_memory", log_memory)
+            .field("log_fortianalyzer", log_fortianalyzer)
+            .field("settings", settings)
+            .field("addresses6", addresses6)
+            .field("addrgrps6", addrgrps6)
+            .field("ippools", ippools)
+            .field("sslvpn", sslvpn)
+            .field("dhcp_servers", dhcp_servers)
+            .field("other", &redact::Blocks(other))
+            .field("vdoms", vdoms)
+            .finish()
+    }
 }
 
 /// One VDOM of a multi-VDOM FortiGate: its name and what it holds (firewall objects, policies,
@@ -1099,12 +1576,18 @@ const BUILTIN: &[&str] = &[
     "ALL",
     "FABRIC_DEVICE",
     "SSLVPN_TUNNEL_ADDR1",
+    "SSLVPN_TUNNEL_IPv6_ADDR1",
     "login.microsoftonline.com",
     "login.microsoft.com",
     "login.windows.net",
     "gmail.com",
     "wildcard.google.com",
     "wildcard.dropbox.com",
+    // Schedules and user groups every FortiGate has.
+    "always",
+    "default-darrp-optimize",
+    "SSO_Guest_Users",
+    "Guest-group",
 ];
 
 const S_HA: &str = "config system ha";
@@ -1132,11 +1615,35 @@ const S_RMAP: &str = "config router route-map";
 const S_BGP: &str = "config router bgp";
 const S_PFX: &str = "config router prefix-list";
 const S_PFX6: &str = "config router prefix-list6";
+const S_OSPF: &str = "config router ospf";
+const S_USER_LOCAL: &str = "config user local";
+const S_USER_GROUP: &str = "config user group";
+const S_USER_RADIUS: &str = "config user radius";
+const S_USER_LDAP: &str = "config user ldap";
+const S_SCHED_REC: &str = "config firewall schedule recurring";
+const S_SCHED_ONE: &str = "config firewall schedule onetime";
+const S_LOG: &str = "config log setting";
+const S_LOG_DISK: &str = "config log disk setting";
+const S_LOG_MEM: &str = "config log memory setting";
+const S_LOG_FAZ: &str = "config log fortianalyzer setting";
+const S_SETTINGS: &str = "config system settings";
+const S_ADDR6: &str = "config firewall address6";
+const S_GRP6: &str = "config firewall addrgrp6";
+const S_IPPOOL: &str = "config firewall ippool";
+const S_SSLVPN: &str = "config vpn ssl settings";
+const S_DHCP: &str = "config system dhcp server";
 /// The head of a replacement message block, before its group and type.
 const S_REPLACEMSG: &str = "config system replacemsg ";
+/// The head of a routing section's redistribution block, before its route type.
+const REDIST: &str = "config redistribute ";
+/// The same for IPv6 routes (`router bgp`).
+const REDIST6: &str = "config redistribute6 ";
 
 /// Sections that are one block of settings, not a table.
-const SINGLE: &[&str] = &[S_HA, S_GLOBAL, S_DNS, S_NTP, S_SYSLOG, S_SNMP_SYS, S_BGP];
+const SINGLE: &[&str] = &[
+    S_HA, S_GLOBAL, S_DNS, S_NTP, S_SYSLOG, S_SNMP_SYS, S_BGP, S_OSPF, S_LOG, S_LOG_DISK,
+    S_LOG_MEM, S_LOG_FAZ, S_SETTINGS, S_SSLVPN,
+];
 
 /// Whether a section is one block of settings, not a table (a replacement message is one).
 fn is_single(s: &str) -> bool {
@@ -1164,6 +1671,7 @@ const GLOBAL_ONLY: &[&str] = &[
     S_SNMP_COMM,
     S_ACCPROF,
     S_ADMIN,
+    S_LOG_FAZ,
 ];
 
 fn block_text(tree: &ConfigTree<'_>, id: NodeId) -> String {
@@ -1415,13 +1923,15 @@ impl FortiConfig {
                     c.ha = Some(Ha::from_entry(&merged(Vec::new(), Vec::new(), e)));
                     true
                 }
-                S_GLOBAL | S_DNS | S_NTP | S_SYSLOG | S_SNMP_SYS | S_BGP => {
+                S_GLOBAL | S_DNS | S_NTP | S_SYSLOG | S_SNMP_SYS | S_BGP | S_OSPF | S_LOG
+                | S_LOG_DISK | S_LOG_MEM | S_LOG_FAZ | S_SETTINGS | S_SSLVPN => {
                     c.fill_single(tree, n.text, kids)
                 }
                 t if t.starts_with(S_REPLACEMSG) => c.fill_replacemsg(tree, t, kids),
                 S_IF | S_ADDR | S_SVC | S_GRP | S_P1 | S_P2 | S_VIP | S_RT | S_POL
                 | S_SNMP_COMM | S_SVCGRP | S_ZONE | S_ACCPROF | S_ADMIN | S_RACL | S_RMAP
-                | S_PFX | S_PFX6 => match ops() {
+                | S_PFX | S_PFX6 | S_USER_LOCAL | S_USER_GROUP | S_USER_RADIUS | S_USER_LDAP
+                | S_SCHED_REC | S_SCHED_ONE | S_ADDR6 | S_GRP6 | S_IPPOOL | S_DHCP => match ops() {
                     None => false,
                     Some(ops) => {
                         match n.text {
@@ -1536,6 +2046,76 @@ impl FortiConfig {
                                 PrefixList6::from_entry,
                                 |x: &PrefixList6| (x.to_sets(), x.nested_blocks()),
                             ),
+                            S_USER_LOCAL => fill(
+                                &mut c.users_local,
+                                ops,
+                                name,
+                                UserLocal::from_entry,
+                                |x: &UserLocal| (x.to_sets(), x.nested.clone()),
+                            ),
+                            S_USER_GROUP => fill(
+                                &mut c.user_groups,
+                                ops,
+                                name,
+                                UserGroup::from_entry,
+                                |x: &UserGroup| (x.to_sets(), x.nested.clone()),
+                            ),
+                            S_USER_RADIUS => fill(
+                                &mut c.user_radius,
+                                ops,
+                                name,
+                                UserRadius::from_entry,
+                                |x: &UserRadius| (x.to_sets(), x.nested.clone()),
+                            ),
+                            S_USER_LDAP => fill(
+                                &mut c.user_ldap,
+                                ops,
+                                name,
+                                UserLdap::from_entry,
+                                |x: &UserLdap| (x.to_sets(), x.nested.clone()),
+                            ),
+                            S_SCHED_REC => fill(
+                                &mut c.schedules_recurring,
+                                ops,
+                                name,
+                                ScheduleRecurring::from_entry,
+                                |x: &ScheduleRecurring| (x.to_sets(), x.nested.clone()),
+                            ),
+                            S_SCHED_ONE => fill(
+                                &mut c.schedules_onetime,
+                                ops,
+                                name,
+                                ScheduleOnetime::from_entry,
+                                |x: &ScheduleOnetime| (x.to_sets(), x.nested.clone()),
+                            ),
+                            S_ADDR6 => fill(
+                                &mut c.addresses6,
+                                ops,
+                                name,
+                                Address6::from_entry,
+                                |x: &Address6| (x.to_sets(), x.nested.clone()),
+                            ),
+                            S_GRP6 => fill(
+                                &mut c.addrgrps6,
+                                ops,
+                                name,
+                                AddrGrp6::from_entry,
+                                |x: &AddrGrp6| (x.to_sets(), x.nested.clone()),
+                            ),
+                            S_DHCP => fill(
+                                &mut c.dhcp_servers,
+                                ops,
+                                seq,
+                                DhcpServer::from_entry,
+                                |x: &DhcpServer| (x.to_sets(), x.nested.clone()),
+                            ),
+                            S_IPPOOL => fill(
+                                &mut c.ippools,
+                                ops,
+                                name,
+                                IpPool::from_entry,
+                                |x: &IpPool| (x.to_sets(), x.nested.clone()),
+                            ),
                             _ => fill_policies(&mut c.policies, ops),
                         }
                         true
@@ -1628,78 +2208,58 @@ impl FortiConfig {
             S_SNMP_SYS => single!(snmp_sysinfo, SnmpSysinfo),
             S_BGP => {
                 single!(bgp, RouterBgp);
-                // Its `config neighbor` and `config network` tables, typed when they are ones.
+                // Its `config neighbor` / `config network` tables and `config redistribute`
+                // blocks, typed when they are ones.
                 let bgp = self.bgp.as_mut().expect("just set");
-                let mut kept = Vec::new();
-                for b in std::mem::take(&mut bgp.nested) {
-                    let sub = ConfigTree::parse(&b, Syntax::FortiOs);
-                    let root = sub
-                        .roots()
-                        .iter()
-                        .copied()
-                        .find(|&r| sub.node(r).kind != NodeKind::Comment);
-                    let typed = root.is_some_and(|r| match sub.node(r).text {
-                        "config neighbor" => table_ops(&sub, r)
-                            .map(|ops| {
-                                fill(
-                                    &mut self.bgp_neighbors,
-                                    ops,
-                                    |s: &str| Some(s.to_string()),
-                                    BgpNeighbor::from_entry,
-                                    |x: &BgpNeighbor| (x.to_sets(), x.nested.clone()),
-                                )
-                            })
-                            .is_some(),
-                        "config network" => table_ops(&sub, r)
-                            .map(|ops| {
-                                fill(
-                                    &mut self.bgp_networks,
-                                    ops,
-                                    |s: &str| s.parse::<u32>().ok(),
-                                    BgpNetwork::from_entry,
-                                    |x: &BgpNetwork| (x.to_sets(), x.nested.clone()),
-                                )
-                            })
-                            .is_some(),
-                        _ => false,
-                    });
-                    if !typed {
-                        kept.push(b);
+                let (neighbors, networks, redist, redist6) = (
+                    &mut self.bgp_neighbors,
+                    &mut self.bgp_networks,
+                    &mut self.bgp_redistribute,
+                    &mut self.bgp_redistribute6,
+                );
+                bgp.nested = split_nested(std::mem::take(&mut bgp.nested), |sub, r| {
+                    match sub.node(r).text {
+                        "config neighbor" => read_table(sub, r, neighbors, by_name),
+                        "config network" => read_table(sub, r, networks, by_number),
+                        _ => {
+                            read_redistribute(sub, r, REDIST, redist)
+                                || read_redistribute(sub, r, REDIST6, redist6)
+                        }
                     }
-                }
-                bgp.nested = kept;
+                });
             }
+            S_OSPF => {
+                single!(ospf, RouterOspf);
+                let ospf = self.ospf.as_mut().expect("just set");
+                let (areas, networks, ifaces, redist) = (
+                    &mut self.ospf_areas,
+                    &mut self.ospf_networks,
+                    &mut self.ospf_interfaces,
+                    &mut self.ospf_redistribute,
+                );
+                ospf.nested = split_nested(std::mem::take(&mut ospf.nested), |sub, r| {
+                    match sub.node(r).text {
+                        "config area" => read_table(sub, r, areas, by_name),
+                        "config network" => read_table(sub, r, networks, by_number),
+                        "config ospf-interface" => read_table(sub, r, ifaces, by_name),
+                        _ => read_redistribute(sub, r, REDIST, redist),
+                    }
+                });
+            }
+            S_LOG => single!(log_setting, LogSetting),
+            S_LOG_DISK => single!(log_disk, LogDiskSetting),
+            S_LOG_MEM => single!(log_memory, LogMemorySetting),
+            S_LOG_FAZ => single!(log_fortianalyzer, LogFortianalyzerSetting),
+            S_SETTINGS => single!(settings, SysSettings),
+            S_SSLVPN => single!(sslvpn, SslVpnSettings),
             _ => {
                 single!(ntp, Ntp);
                 // Its `config ntpserver` table, typed when it is one (else kept in `nested`).
                 let ntp = self.ntp.as_mut().expect("just set");
-                let mut kept = Vec::new();
-                for b in std::mem::take(&mut ntp.nested) {
-                    let sub = ConfigTree::parse(&b, Syntax::FortiOs);
-                    let root = sub
-                        .roots()
-                        .iter()
-                        .copied()
-                        .find(|&r| sub.node(r).kind != NodeKind::Comment);
-                    let typed = root.is_some_and(|r| {
-                        sub.node(r).text == "config ntpserver"
-                            && table_ops(&sub, r)
-                                .map(|ops| {
-                                    fill(
-                                        &mut self.ntp_servers,
-                                        ops,
-                                        |s: &str| s.parse::<u32>().ok(),
-                                        NtpServer::from_entry,
-                                        |x: &NtpServer| (x.to_sets(), x.nested.clone()),
-                                    )
-                                })
-                                .is_some()
-                    });
-                    if !typed {
-                        kept.push(b);
-                    }
-                }
-                ntp.nested = kept;
+                let servers = &mut self.ntp_servers;
+                ntp.nested = split_nested(std::mem::take(&mut ntp.nested), |sub, r| {
+                    sub.node(r).text == "config ntpserver" && read_table(sub, r, servers, by_number)
+                });
             }
         }
         true
@@ -1788,56 +2348,73 @@ impl FortiConfig {
         }
         if self.ntp.is_some() || !self.ntp_servers.is_empty() {
             let ntp = self.ntp.clone().unwrap_or_default();
-            let mut nested = Vec::new();
-            if !self.ntp_servers.is_empty() {
-                let entries: Vec<Entry> = self
-                    .ntp_servers
-                    .iter()
-                    .map(|(k, v)| Entry {
-                        name: k.to_string(),
-                        sets: v.to_sets(),
-                        nested: v.nested.clone(),
-                        unsets: Vec::new(),
-                        appends: Vec::new(),
-                    })
-                    .collect();
-                let text =
-                    render_sections(&[("config ntpserver".into(), Some(entries), false)], &[]);
-                nested.push(text.trim_end().to_string());
-            }
+            let mut nested: Vec<String> = sub_table("config ntpserver", &self.ntp_servers, false)
+                .into_iter()
+                .collect();
             nested.extend(ntp.nested.iter().cloned());
             out.push(single(S_NTP, ntp.to_sets(), nested));
         }
         if let Some(l) = &self.syslog {
             out.push(single(S_SYSLOG, l.to_sets(), l.nested.clone()));
         }
-        if self.bgp.is_some() || !self.bgp_neighbors.is_empty() || !self.bgp_networks.is_empty() {
+        if self.bgp.is_some()
+            || !self.bgp_neighbors.is_empty()
+            || !self.bgp_networks.is_empty()
+            || !self.bgp_redistribute.is_empty()
+            || !self.bgp_redistribute6.is_empty()
+        {
             let bgp = self.bgp.clone().unwrap_or_default();
-            let mut nested = Vec::new();
-            if !self.bgp_neighbors.is_empty() {
-                let entries = named(&self.bgp_neighbors, |v| v.to_sets(), |v| v.nested.clone());
-                let text = render_sections(&[("config neighbor".into(), Some(entries), true)], &[]);
-                nested.push(text.trim_end().to_string());
-            }
-            if !self.bgp_networks.is_empty() {
-                let entries: Vec<Entry> = self
-                    .bgp_networks
-                    .iter()
-                    .map(|(k, v)| Entry {
-                        name: k.to_string(),
-                        sets: v.to_sets(),
-                        nested: v.nested.clone(),
-                        ..Entry::default()
-                    })
-                    .collect();
-                let text = render_sections(&[("config network".into(), Some(entries), false)], &[]);
-                nested.push(text.trim_end().to_string());
-            }
+            let mut nested: Vec<String> = [
+                sub_table("config neighbor", &self.bgp_neighbors, true),
+                sub_table("config network", &self.bgp_networks, false),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            nested.extend(redistribute_blocks(REDIST, &self.bgp_redistribute));
+            nested.extend(redistribute_blocks(REDIST6, &self.bgp_redistribute6));
             nested.extend(bgp.nested.iter().cloned());
             out.push(single(S_BGP, bgp.to_sets(), nested));
         }
+        if self.ospf.is_some()
+            || !self.ospf_areas.is_empty()
+            || !self.ospf_networks.is_empty()
+            || !self.ospf_interfaces.is_empty()
+            || !self.ospf_redistribute.is_empty()
+        {
+            let ospf = self.ospf.clone().unwrap_or_default();
+            let mut nested: Vec<String> = [
+                sub_table("config area", &self.ospf_areas, false),
+                sub_table("config ospf-interface", &self.ospf_interfaces, true),
+                sub_table("config network", &self.ospf_networks, false),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            nested.extend(redistribute_blocks(REDIST, &self.ospf_redistribute));
+            nested.extend(ospf.nested.iter().cloned());
+            out.push(single(S_OSPF, ospf.to_sets(), nested));
+        }
         if let Some(x) = &self.snmp_sysinfo {
             out.push(single(S_SNMP_SYS, x.to_sets(), x.nested.clone()));
+        }
+        if let Some(x) = &self.settings {
+            out.push(single(S_SETTINGS, x.to_sets(), x.nested.clone()));
+        }
+        if let Some(x) = &self.log_setting {
+            out.push(single(S_LOG, x.to_sets(), x.nested.clone()));
+        }
+        if let Some(x) = &self.log_disk {
+            out.push(single(S_LOG_DISK, x.to_sets(), x.nested.clone()));
+        }
+        if let Some(x) = &self.log_memory {
+            out.push(single(S_LOG_MEM, x.to_sets(), x.nested.clone()));
+        }
+        if let Some(x) = &self.log_fortianalyzer {
+            out.push(single(S_LOG_FAZ, x.to_sets(), x.nested.clone()));
+        }
+        if let Some(x) = &self.sslvpn {
+            out.push(single(S_SSLVPN, x.to_sets(), x.nested.clone()));
         }
         // A table of named entries (quoted names), written when it has any; its entries' nested
         // blocks are `nested` unless the entry type writes its own (`nested_blocks`).
@@ -1855,13 +2432,39 @@ impl FortiConfig {
         sec!(S_ADMIN, self.admins);
         sec!(S_IF, self.interfaces);
         sec!(S_ZONE, self.zones);
+        if !self.dhcp_servers.is_empty() {
+            out.push((
+                S_DHCP,
+                Some(
+                    self.dhcp_servers
+                        .iter()
+                        .map(|(k, v)| Entry {
+                            name: k.to_string(),
+                            sets: v.to_sets(),
+                            nested: v.nested.clone(),
+                            ..Entry::default()
+                        })
+                        .collect(),
+                ),
+                false,
+            ));
+        }
         sec!(S_ADDR, self.addresses);
+        sec!(S_ADDR6, self.addresses6);
         sec!(S_SVC, self.services);
         sec!(S_GRP, self.addrgrps);
+        sec!(S_GRP6, self.addrgrps6);
         sec!(S_SVCGRP, self.service_groups);
+        sec!(S_SCHED_REC, self.schedules_recurring);
+        sec!(S_SCHED_ONE, self.schedules_onetime);
+        sec!(S_USER_RADIUS, self.user_radius);
+        sec!(S_USER_LDAP, self.user_ldap);
+        sec!(S_USER_LOCAL, self.users_local);
+        sec!(S_USER_GROUP, self.user_groups);
         sec!(S_P1, self.phase1);
         sec!(S_P2, self.phase2);
         sec!(S_VIP, self.vips);
+        sec!(S_IPPOOL, self.ippools);
         if !self.static_routes.is_empty() {
             out.push((
                 S_RT,
@@ -2134,6 +2737,38 @@ impl FortiConfig {
                     ));
                 }
             }
+            // Selectors given as firewall addresses (`src-addr-type name`).
+            for (side, a) in [("src-name", &p2.src_name), ("dst-name", &p2.dst_name)] {
+                if let Some(a) = a.as_deref().filter(|a| !addr_known(a)) {
+                    problems.push(format!(
+                        "phase2 {n} {side} {a:?} is not a defined address or group: add it to \
+                         `config firewall address`"
+                    ));
+                }
+            }
+        }
+        for (seq, r) in &self.static_routes {
+            if let Some(a) = r.dstaddr.as_deref().filter(|a| !addr_known(a)) {
+                problems.push(format!(
+                    "static route {seq} dstaddr {a:?} is not a defined address (with \
+                     `allow-routing enable`)"
+                ));
+            }
+        }
+        if !self.addresses6.is_empty() {
+            for (id, p) in &self.policies {
+                for a in p.srcaddr6.iter().chain(p.dstaddr6.iter()) {
+                    let known = builtin.contains(&a.as_str())
+                        || self.addresses6.contains_key(a)
+                        || self.addrgrps6.contains_key(a);
+                    if !known {
+                        problems.push(format!(
+                            "policy {id} uses IPv6 address {a:?}, which is not defined: add it \
+                             to `config firewall address6`"
+                        ));
+                    }
+                }
+            }
         }
         for (g, grp) in &self.service_groups {
             for m in &grp.member {
@@ -2149,6 +2784,12 @@ impl FortiConfig {
             }
         }
         problems.extend(self.settings_problems());
+        problems.extend(self.user_problems());
+        problems.extend(self.ospf_problems());
+        problems.extend(self.address6_problems());
+        problems.extend(self.ippool_problems());
+        problems.extend(self.sslvpn_problems());
+        problems.extend(self.dhcp_problems());
         // Each VDOM has its own routing table: only interfaces of the same VDOM may not overlap.
         let nets: Vec<(&String, Option<&str>, Ipv4Net)> = self
             .interfaces
@@ -2758,64 +3399,75 @@ impl FortiConfig {
     fn diff_flat(&self, want: &FortiConfig, target: &str) -> hermes_core::ChangeSet {
         let want_other: std::collections::HashSet<&str> =
             want.other.iter().map(String::as_str).collect();
-        // Of an NTP server, BGP neighbor or BGP network `want` states, only the keys it sets are
-        // compared (as in every entry).
-        let filtered;
-        let this = if want.ntp_servers.is_empty()
-            && want.bgp_neighbors.is_empty()
-            && want.bgp_networks.is_empty()
-        {
-            self
-        } else {
-            let mut v = self.clone();
-            macro_rules! only_stated {
-                ($field:ident, $ty:ident) => {
-                    for (id, s) in v.$field.iter_mut() {
-                        if let Some(w) = want.$field.get(id) {
-                            let keys: Vec<String> =
-                                w.to_sets().into_iter().map(|(k, _)| k).collect();
-                            let mut e = Entry {
-                                sets: s.to_sets(),
-                                nested: s.nested.clone(),
-                                ..Entry::default()
-                            };
-                            e.sets.retain(|(k, _)| keys.contains(k));
-                            e.nested.retain(|n| w.nested.contains(n));
-                            *s = $ty::from_entry(&e);
-                        }
-                    }
-                };
+        // Of an entry of a table nested in a settings section (NTP server, BGP neighbor or
+        // network, OSPF area, network or interface, a redistribute block) `want` states, only the
+        // keys it sets are compared (as in every entry).
+        fn only_stated<K: Ord, T: EntryModel>(live: &mut BTreeMap<K, T>, want: &BTreeMap<K, T>) {
+            for (id, s) in live.iter_mut() {
+                if let Some(w) = want.get(id) {
+                    let (wsets, wnested) = w.back();
+                    let (mut sets, mut nested) = s.back();
+                    sets.retain(|(k, _)| wsets.iter().any(|(wk, _)| wk == k));
+                    nested.retain(|n| wnested.contains(n));
+                    *s = T::read(&Entry {
+                        sets,
+                        nested,
+                        ..Entry::default()
+                    });
+                }
             }
-            only_stated!(ntp_servers, NtpServer);
-            only_stated!(bgp_neighbors, BgpNeighbor);
-            only_stated!(bgp_networks, BgpNetwork);
-            filtered = v;
-            &filtered
-        };
+        }
+        let mut v = self.clone();
+        only_stated(&mut v.ntp_servers, &want.ntp_servers);
+        only_stated(&mut v.bgp_neighbors, &want.bgp_neighbors);
+        only_stated(&mut v.bgp_networks, &want.bgp_networks);
+        only_stated(&mut v.bgp_redistribute, &want.bgp_redistribute);
+        only_stated(&mut v.bgp_redistribute6, &want.bgp_redistribute6);
+        only_stated(&mut v.ospf_areas, &want.ospf_areas);
+        only_stated(&mut v.ospf_networks, &want.ospf_networks);
+        only_stated(&mut v.ospf_interfaces, &want.ospf_interfaces);
+        only_stated(&mut v.ospf_redistribute, &want.ospf_redistribute);
+        let this = &v;
         // A FortiGate shows a password only encrypted (`ENC ...`): a password `want` states in
-        // clear for an administrator or BGP neighbor the device already has with a password cannot
-        // be compared, and is not set again (else every run would change it and no read-back would
-        // match): the device's own form stands in for it.
+        // clear for an entry the device already has with a password (administrator, BGP
+        // neighbor, IPsec phase 1, local user, RADIUS / LDAP server, OSPF interface, HA) cannot
+        // be compared, and is not set again (else every run would change it and no read-back
+        // would match): the device's own form stands in for it.
         let mut want = std::borrow::Cow::Borrowed(want);
+        let clear =
+            |p: &Option<hermes_core::Secret>| p.as_ref().is_some_and(|p| !is_enc(p.expose()));
         macro_rules! keep_device_password {
-            ($field:ident) => {
+            ($field:ident, $pw:ident) => {
                 let names: Vec<String> = want
                     .$field
                     .iter()
-                    .filter(|(_, w)| w.password.as_ref().is_some_and(|p| !is_enc(p.expose())))
+                    .filter(|(_, w)| clear(&w.$pw))
                     .map(|(n, _)| n.clone())
                     .collect();
                 for n in names {
-                    if let Some(lp) = this.$field.get(&n).and_then(|l| l.password.clone()) {
+                    if let Some(lp) = this.$field.get(&n).and_then(|l| l.$pw.clone()) {
                         if let Some(w) = want.to_mut().$field.get_mut(&n) {
-                            w.password = Some(lp);
+                            w.$pw = Some(lp);
                         }
                     }
                 }
             };
         }
-        keep_device_password!(admins);
-        keep_device_password!(bgp_neighbors);
+        keep_device_password!(admins, password);
+        keep_device_password!(bgp_neighbors, password);
+        keep_device_password!(phase1, psksecret);
+        keep_device_password!(users_local, passwd);
+        keep_device_password!(user_radius, secret);
+        keep_device_password!(user_radius, secondary_secret);
+        keep_device_password!(user_ldap, password);
+        keep_device_password!(ospf_interfaces, authentication_key);
+        if want.ha.as_ref().is_some_and(|h| clear(&h.password)) {
+            if let Some(lp) = this.ha.as_ref().and_then(|h| h.password.clone()) {
+                if let Some(h) = want.to_mut().ha.as_mut() {
+                    h.password = Some(lp);
+                }
+            }
+        }
         let want: &FortiConfig = &want;
         let live_secs = this.sections();
         let want_secs = want.sections();
@@ -2834,11 +3486,23 @@ impl FortiConfig {
             for le in lentries {
                 let w = by_name.get(le.name.as_str()).copied();
                 // Interfaces are only changed, never deleted; factory objects are never deleted.
-                // Nor are administrators, access profiles, router access lists, prefix lists and
-                // route maps the desired model does not name.
+                // Nor are administrators, access profiles, router access lists, prefix lists,
+                // route maps, local users and RADIUS / LDAP servers the desired model does not
+                // name (a user or server left out is not a user to lock out).
                 if w.is_none()
-                    && ([S_IF, S_ADMIN, S_ACCPROF, S_RACL, S_RMAP, S_PFX, S_PFX6]
-                        .contains(&s.as_ref())
+                    && ([
+                        S_IF,
+                        S_ADMIN,
+                        S_ACCPROF,
+                        S_RACL,
+                        S_RMAP,
+                        S_PFX,
+                        S_PFX6,
+                        S_USER_LOCAL,
+                        S_USER_RADIUS,
+                        S_USER_LDAP,
+                    ]
+                    .contains(&s.as_ref())
                         || BUILTIN.contains(&le.name.as_str()))
                 {
                     continue;
@@ -2931,7 +3595,7 @@ impl FortiConfig {
                 let key = match s.as_ref() {
                     S_POL => "policyid",
                     S_RT => "seq-num",
-                    S_SNMP_COMM => "id",
+                    S_SNMP_COMM | S_DHCP => "id",
                     _ => "name",
                 };
                 let mut body = rest_body(key, &e.name, &e.sets);
@@ -2968,42 +3632,32 @@ impl FortiConfig {
                 if let Some(rules) = rules.filter(|r| r.as_array().is_some_and(|a| !a.is_empty())) {
                     body.insert("rule".into(), rules);
                 }
-                if s == S_BGP {
-                    let tables = [
-                        (
-                            "neighbor",
-                            self.bgp_neighbors
-                                .iter()
-                                .map(|(ip, v)| rest_body("ip", ip, &v.to_sets()))
-                                .collect::<Vec<_>>(),
-                        ),
-                        (
-                            "network",
-                            self.bgp_networks
-                                .iter()
-                                .map(|(id, v)| rest_body("id", &id.to_string(), &v.to_sets()))
-                                .collect(),
-                        ),
-                    ];
-                    for (k, rows) in tables {
-                        if !rows.is_empty() {
-                            body.insert(
-                                k.into(),
-                                serde_json::Value::Array(
-                                    rows.into_iter().map(serde_json::Value::Object).collect(),
-                                ),
-                            );
-                        }
+                let tables: Vec<(&str, Vec<serde_json::Map<String, serde_json::Value>>)> =
+                    match s.as_ref() {
+                        S_BGP => vec![
+                            ("neighbor", rest_rows("ip", &self.bgp_neighbors)),
+                            ("network", rest_rows("id", &self.bgp_networks)),
+                            ("redistribute", rest_rows("name", &self.bgp_redistribute)),
+                            ("redistribute6", rest_rows("name", &self.bgp_redistribute6)),
+                        ],
+                        S_OSPF => vec![
+                            ("area", rest_rows("id", &self.ospf_areas)),
+                            ("network", rest_rows("id", &self.ospf_networks)),
+                            ("ospf-interface", rest_rows("name", &self.ospf_interfaces)),
+                            ("redistribute", rest_rows("name", &self.ospf_redistribute)),
+                        ],
+                        S_NTP => vec![("ntpserver", rest_rows("id", &self.ntp_servers))],
+                        _ => Vec::new(),
+                    };
+                for (k, rows) in tables {
+                    if !rows.is_empty() {
+                        body.insert(
+                            k.into(),
+                            serde_json::Value::Array(
+                                rows.into_iter().map(serde_json::Value::Object).collect(),
+                            ),
+                        );
                     }
-                }
-                if s == S_NTP && !self.ntp_servers.is_empty() {
-                    let servers = self
-                        .ntp_servers
-                        .iter()
-                        .map(|(id, v)| rest_body("id", &id.to_string(), &v.to_sets()))
-                        .map(serde_json::Value::Object)
-                        .collect();
-                    body.insert("ntpserver".into(), serde_json::Value::Array(servers));
                 }
                 out.push((
                     path.clone(),
@@ -3014,6 +3668,16 @@ impl FortiConfig {
         }
         out
     }
+}
+
+/// The REST rows of a table nested in a settings section, keyed by `key`.
+fn rest_rows<K: ToString, T: EntryModel>(
+    key: &str,
+    m: &BTreeMap<K, T>,
+) -> Vec<serde_json::Map<String, serde_json::Value>> {
+    m.iter()
+        .map(|(id, v)| rest_body(key, &id.to_string(), &v.back().0))
+        .collect()
 }
 
 /// The REST body of one entry: its key (`key`: `name`, `policyid`... holding `name`, a number

@@ -522,15 +522,47 @@ pub fn forti_weight(section: &str) -> u8 {
         "system ha" => 5,
         "system interface" => 10,
         "system zone" => 15,
+        // After the interface it serves.
+        "system dhcp server" => 16,
+        // Authentication servers before the users they check, users before their groups.
+        "user radius" | "user ldap" | "user tacacs+" => 16,
+        "user local" => 17,
+        "user group" => 18,
         "firewall address"
         | "firewall address6"
         | "firewall service custom"
-        | "firewall schedule recurring" => 20,
-        "firewall addrgrp" | "firewall addrgrp6" | "firewall service group" => 25,
+        | "firewall schedule recurring"
+        | "firewall schedule onetime" => 20,
+        "firewall addrgrp"
+        | "firewall addrgrp6"
+        | "firewall service group"
+        | "firewall schedule group" => 25,
+        // Certificates before the tunnels that present them.
+        "vpn certificate local" | "vpn certificate ca" | "vpn certificate remote" => 28,
         "vpn ipsec phase1-interface" => 30,
         "vpn ipsec phase2-interface" => 35,
         "firewall vip" => 40,
         "firewall vipgrp" => 42,
+        // What a policy names besides addresses and services: IP pools, traffic shapers and the
+        // security profiles.
+        "firewall ippool"
+        | "firewall shaper traffic-shaper"
+        | "firewall shaper per-ip-shaper"
+        | "firewall ssl-ssh-profile"
+        | "firewall profile-protocol-options"
+        | "antivirus profile"
+        | "webfilter profile"
+        | "dnsfilter profile"
+        | "ips sensor"
+        | "application list"
+        | "emailfilter profile"
+        | "spamfilter profile"
+        | "dlp sensor"
+        | "file-filter profile"
+        | "voip profile"
+        | "waf profile"
+        | "icap profile"
+        | "videofilter profile" => 45,
         "router static" => 50,
         "router access-list"
         | "router prefix-list"

@@ -1142,7 +1142,12 @@ fn fortios_multi_vdom_configuration_is_modelled_per_vdom() {
     let dmz = m.vdom("dmz").unwrap();
     assert_eq!(root.policies.len(), 1);
     assert_eq!(root.static_routes[&1].device.as_deref(), Some("port1"));
-    assert!(root.other[0].starts_with("config system settings"));
+    // `system settings` is the VDOM's own, typed since.
+    assert_eq!(
+        root.settings.as_ref().unwrap().opmode.as_deref(),
+        Some("nat")
+    );
+    assert!(root.other.is_empty(), "{:?}", root.other);
     assert_eq!(
         root.addresses["web"].subnet.as_deref(),
         Some("10.20.0.10 255.255.255.255")
@@ -1161,7 +1166,9 @@ fn fortios_multi_vdom_configuration_is_modelled_per_vdom() {
         "{out}"
     );
     assert!(
-        out.contains("end\nend\nconfig vdom\nedit root\nconfig firewall address\n"),
+        out.contains(
+            "end\nend\nconfig vdom\nedit root\nconfig system settings\n    set opmode nat\nend\nconfig firewall address\n"
+        ),
         "{out}"
     );
     assert!(out.ends_with("    next\nend\nend\n"), "{out}");
