@@ -20,6 +20,7 @@ mod line;
 mod port;
 mod role;
 mod services;
+mod trunk;
 mod type7;
 mod vrf;
 
@@ -1400,24 +1401,17 @@ fn parse_interface(
                 sw_lines.push((SwLine::Trunk, t.to_string(), at));
                 true
             }
-            // Modelled only when the list is written as the dialect writes it (NX-OS `10,11` or
-            // `1-10,5` are kept as written).
-            ["switchport", "trunk", "allowed", "vlan", v]
-                if VlanSet::parse(v).is_some_and(|s| s.render_in(d) == *v) =>
-            {
-                allowed = VlanSet::parse(v);
-                sw_lines.push((SwLine::Trunk, t.to_string(), at));
-                true
-            }
-            // A long list continues on `add` lines: one list in the model, rendered on one line.
-            ["switchport", "trunk", "allowed", "vlan", "add", v]
-                if allowed.is_some() && VlanSet::parse(v).is_some_and(|s| s.render_in(d) == *v) =>
-            {
-                if let (Some(a), Some(more)) = (allowed.as_mut(), VlanSet::parse(v)) {
-                    a.0.extend(more.0);
+            // Every form the switch takes (a list, `add`, `remove`, `except`, `all`, `none`),
+            // applied in order to one allowed set (a long list continues on `add` lines).
+            ["switchport", "trunk", "allowed", "vlan", rest @ ..] => {
+                match trunk::apply(allowed.as_ref(), rest) {
+                    Some(s) => {
+                        allowed = s;
+                        sw_lines.push((SwLine::Trunk, t.to_string(), at));
+                        true
+                    }
+                    None => false,
                 }
-                sw_lines.push((SwLine::Trunk, t.to_string(), at));
-                true
             }
             ["vrf", "member", v] if d == Dialect::NxOs => {
                 i.vrf = Some(v.to_string());
@@ -2056,6 +2050,53 @@ fn render_interface(
 
 /// What is wrong with a MAC address for an interface: not one of the forms Cisco takes
 /// (`EEEE.EEEE.EEEE`, `EE:EE:EE:EE:EE:EE`, `EE-EE-EE-EE-EE-EE`), or a group (multicast) address.
+/// The allowed VLANs of a port in a trunking mode (`Some(None)`: every VLAN).
+fn trunk_allowed(i: &Interface) -> Option<Option<&VlanSet>> {
+    match &i.switchport {
+        Some(Switchport::Trunk { allowed, .. } | Switchport::Dynamic { allowed, .. }) => {
+            Some(allowed.as_ref())
+        }
+        _ => None,
+    }
+}
+
+/// A trunk whose allowed list changes gets the VLANs added and removed (`switchport trunk allowed
+/// vlan add|remove X`, see `trunk::commands`) in place of the whole new list the tree differ
+/// wrote, as an engineer changes a trunk in service, and `allowed vlan all` in place of the `no`
+/// form when it goes back to every VLAN.
+fn trunk_deltas(
+    cs: &mut hermes_core::ChangeSet,
+    live: &CiscoConfig,
+    want: &CiscoConfig,
+    d: Dialect,
+) {
+    for (name, wi) in &want.interfaces {
+        let Some(li) = live.interfaces.get(name) else {
+            continue;
+        };
+        let (Some(l), Some(w)) = (trunk_allowed(li), trunk_allowed(wi)) else {
+            continue;
+        };
+        if l == w {
+            continue;
+        }
+        let written = match w {
+            Some(w) => format!("switchport trunk allowed vlan {}", w.render_in(d)),
+            None => "no switchport trunk allowed vlan".to_string(),
+        };
+        let header = format!("interface {name}");
+        for c in cs.changes.iter_mut().filter(|c| c.resource == header) {
+            if let Some(at) = c.commands.iter().position(|x| x.trim_start() == written) {
+                let pad = c.commands[at].len() - written.len();
+                let lines = trunk::commands(l, w, d)
+                    .into_iter()
+                    .map(|x| format!("{:pad$}{x}", ""));
+                c.commands.splice(at..=at, lines);
+            }
+        }
+    }
+}
+
 fn mac_problem(m: &str) -> Option<&'static str> {
     let groups: Vec<&str> = if m.contains('.') {
         m.split('.').collect()
@@ -2726,6 +2767,7 @@ impl CiscoConfig {
             ConfigTree::parse(&b, Syntax::Cisco),
         );
         let mut cs = crate::remediate::diff_trees(target, &ta, &tb);
+        trunk_deltas(&mut cs, &view, &want, d);
         if !bgp.is_empty() {
             let mut c = hermes_core::Change::new(hermes_core::Action::Update, "router bgp");
             for l in bgp {

@@ -566,9 +566,10 @@ fn bgp(d: Dialect) -> impl Strategy<Value = Option<Bgp>> {
         bgp_table(d),
         prop::collection::btree_map(word(), bgp_table(d), 0..2),
         any::<bool>(),
+        bgp_templates(d),
     ))
     .prop_map(move |b| {
-        b.map(|(asn, mut global, vrfs, log)| {
+        b.map(|(asn, mut global, vrfs, log, templates)| {
             global.log_neighbor_changes = log;
             Bgp {
                 asn,
@@ -578,8 +579,55 @@ fn bgp(d: Dialect) -> impl Strategy<Value = Option<Bgp>> {
                 } else {
                     BTreeMap::new()
                 },
+                templates,
+                remove_templates: Default::default(),
             }
         })
+    })
+}
+
+/// Peer templates of the dialect (IOS `peer-session` / `peer-policy`, NX-OS also `peer` with
+/// its families), some inheriting another.
+fn bgp_templates(d: Dialect) -> impl Strategy<Value = BTreeMap<String, BgpNeighbor>> {
+    let kinds = match d {
+        Dialect::Ios => vec!["peer-session", "peer-policy"],
+        Dialect::NxOs => vec!["peer", "peer-session", "peer-policy"],
+    };
+    let body = (
+        prop::option::of(1u32..=65535),
+        prop::option::of(text()),
+        prop::option::of(word()),
+        bgp_family(d),
+    );
+    prop::collection::btree_map(
+        (prop::sample::select(kinds), word()).prop_map(|(k, n)| format!("{k} {n}")),
+        body,
+        0..3,
+    )
+    .prop_map(move |m| {
+        m.into_iter()
+            .map(|(key, (ras, desc, parent, fam))| {
+                let t = match key.split_whitespace().next() {
+                    Some("peer-policy") => BgpNeighbor {
+                        inherit_peer_policy: parent.map(|p| format!("{p} 10")),
+                        ..fam
+                    },
+                    Some("peer-session") => BgpNeighbor {
+                        remote_as: ras.map(|a| a.to_string()),
+                        description: desc,
+                        inherit_peer_session: parent,
+                        ..BgpNeighbor::default()
+                    },
+                    _ => BgpNeighbor {
+                        remote_as: ras.map(|a| a.to_string()),
+                        description: desc,
+                        families: BTreeMap::from([("l2vpn evpn".to_string(), fam)]),
+                        ..BgpNeighbor::default()
+                    },
+                };
+                (key, t)
+            })
+            .collect()
     })
 }
 
