@@ -199,6 +199,12 @@ pub enum Switchport {
         /// The allowed VLANs (`None` = the default, all).
         allowed: Option<VlanSet>,
     },
+    /// NX-OS `switchport mode fex-fabric`: the uplink to a Fabric Extender, with the FEX it
+    /// serves (`fex associate N`, 100-199).
+    FexFabric {
+        /// The FEX number (`fex associate N`).
+        associate: Option<u32>,
+    },
     /// IOS DTP: `switchport mode dynamic auto` (becomes a trunk if the neighbour asks) or
     /// `dynamic desirable` (asks for one); the port uses the access settings while it is not a
     /// trunk and the trunk settings while it is, so both are held.
@@ -1315,6 +1321,8 @@ fn parse_interface(
     let mut access: Option<u16> = None;
     let mut native: Option<u16> = None;
     let mut allowed: Option<VlanSet> = None;
+    // NX-OS `fex associate N` (on a `fex-fabric` port).
+    let mut fex: Option<u32> = None;
     let mut bare_switchport = false;
     let mut no_switchport = false;
     // Where the first switchport line stood among the unmodelled ones (to keep them in place).
@@ -1386,6 +1394,21 @@ fn parse_interface(
                 });
                 sw_lines.push((SwLine::Mode, t.to_string(), at));
                 true
+            }
+            ["switchport", "mode", "fex-fabric"] if d == Dialect::NxOs => {
+                mode = Some("fex-fabric");
+                sw_lines.push((SwLine::Mode, t.to_string(), at));
+                true
+            }
+            ["fex", "associate", n] if d == Dialect::NxOs && fex.is_none() => {
+                match parse_u::<u32>(n) {
+                    Some(n) => {
+                        fex = Some(n);
+                        sw_lines.push((SwLine::Fex, t.to_string(), at));
+                        true
+                    }
+                    None => false,
+                }
             }
             ["switchport", "mode", ..] => {
                 other_mode = true;
@@ -1591,10 +1614,13 @@ fn parse_interface(
     };
     // The settings of the other mode stay configured, dormant, and the device shows them (a trunk
     // that was an access port keeps its `switchport access vlan`): kept as written, in place.
-    let dormant = match mode {
-        Some("trunk") => SwLine::Access,
-        Some("access") => SwLine::Trunk,
-        _ => SwLine::Bare,
+    // A FEX uplink uses neither; `fex associate` stays as written on a port in another mode.
+    let dormant: &[SwLine] = match mode {
+        Some("trunk") => &[SwLine::Access, SwLine::Fex],
+        Some("access") => &[SwLine::Trunk, SwLine::Fex],
+        Some("fex-fabric") => &[SwLine::Access, SwLine::Trunk],
+        Some(_) => &[SwLine::Fex],
+        None => &[],
     };
     let resolved = match (mode, i.switchport.is_some()) {
         (_, true) => sw_lines.is_empty(),
@@ -1607,6 +1633,10 @@ fn parse_interface(
         }
         (Some("access"), false) => {
             i.switchport = Some(Switchport::Access { vlan: access });
+            true
+        }
+        (Some("fex-fabric"), false) => {
+            i.switchport = Some(Switchport::FexFabric { associate: fex });
             true
         }
         // A DTP port uses both its access and its trunk settings: none is dormant.
@@ -1637,10 +1667,10 @@ fn parse_interface(
         (None, false) => sw_lines.is_empty(),
         _ => false,
     };
-    if resolved && dormant != SwLine::Bare {
+    if resolved && !dormant.is_empty() {
         let mut added = 0;
         for (kind, line, at) in &sw_lines {
-            if *kind == dormant {
+            if dormant.contains(kind) {
                 i.other
                     .insert((at + added).min(i.other.len()), line.clone());
                 added += 1;
@@ -1691,6 +1721,8 @@ enum SwLine {
     Mode,
     /// An access-mode setting (`switchport access vlan`).
     Access,
+    /// NX-OS `fex associate N`.
+    Fex,
     /// A trunk-mode setting (`switchport trunk native|allowed vlan`).
     Trunk,
 }
@@ -1832,7 +1864,12 @@ fn render_interface(
     }
     let l2 = matches!(
         i.switchport,
-        Some(Switchport::Access { .. } | Switchport::Trunk { .. } | Switchport::Dynamic { .. })
+        Some(
+            Switchport::Access { .. }
+                | Switchport::Trunk { .. }
+                | Switchport::Dynamic { .. }
+                | Switchport::FexFabric { .. }
+        )
     ) || (i.switchport.is_none() && i.access_vlan.is_some());
     let bare_switchport = l2 && i.other.iter().any(|l| l == "switchport");
     // A Catalyst that also speaks ISL refuses `switchport mode trunk` until the encapsulation is
@@ -1848,6 +1885,12 @@ fn render_interface(
     }
     match &i.switchport {
         Some(Switchport::Routed) => line("no switchport".into()),
+        Some(Switchport::FexFabric { associate }) => {
+            line("switchport mode fex-fabric".into());
+            if let Some(n) = associate {
+                line(format!("fex associate {n}"));
+            }
+        }
         Some(Switchport::Access { vlan }) => {
             line("switchport mode access".into());
             if let Some(v) = vlan {
@@ -2224,6 +2267,11 @@ impl CiscoConfig {
             let mut used: Vec<u16> = Vec::new();
             match &i.switchport {
                 Some(Switchport::Access { vlan: Some(v) }) => used.push(*v),
+                Some(Switchport::FexFabric { associate: Some(n) }) if !(100..=199).contains(n) => {
+                    problems.push(format!(
+                        "interface {name}: fex associate {n} is not a FEX number (100-199)"
+                    ))
+                }
                 Some(Switchport::Trunk { native, allowed }) => {
                     used.extend(native.iter().copied());
                     if let Some(a) = allowed {

@@ -385,7 +385,7 @@ fn settings_of_the_other_switchport_mode_stay_dormant() {
 fn nxos_access_vlan_without_a_mode_is_an_access_port() {
     // NX-OS does not show the default `switchport mode access` (batfish
     // vendor/cisco_nxos/grammar/testconfigs/nxos_vlan, nxos_interface_switchport).
-    let text = "interface Ethernet1/7\n  switchport access vlan 7\n  spanning-tree port type edge\ninterface Ethernet1/8\n  switchport mode fex-fabric\n  switchport access vlan 8\n";
+    let text = "interface Ethernet1/7\n  switchport access vlan 7\n  spanning-tree port type edge\ninterface Ethernet1/8\n  switchport mode dot1q-tunnel\n  switchport access vlan 8\n";
     let m = CiscoConfig::parse(text, Dialect::NxOs);
     assert_eq!(
         m.interfaces["Ethernet1/7"].switchport,
@@ -1886,4 +1886,78 @@ fn nxos_vlan_range_with_settings_sets_each_vlan() {
     let kept = CiscoConfig::parse("vlan 4090-4100\n  name x\n", Dialect::NxOs);
     assert!(kept.vlans.is_empty());
     assert_eq!(kept.other, ["vlan 4090-4100\n name x"]);
+}
+
+#[test]
+fn nxos_fex_uplinks_are_typed_and_changed_in_order() {
+    // A Nexus parent switch's uplinks to a Fabric Extender (layout of batfish's
+    // nxos_interface_switchport Ethernet1/14 and of FEX-attached Nexus 5000 / 7000 configurations:
+    // the port-channel and its members in `fex-fabric` mode, each naming the FEX).
+    let text = "interface port-channel120\n  switchport mode fex-fabric\n  fex associate 120\ninterface Ethernet1/17\n  description to FEX 120\n  switchport mode fex-fabric\n  fex associate 120\n  channel-group 120\n";
+    let m = check_cisco("fex uplink", text, Dialect::NxOs);
+    for p in ["port-channel120", "Ethernet1/17"] {
+        assert_eq!(
+            m.interfaces[p].switchport,
+            Some(Switchport::FexFabric {
+                associate: Some(120)
+            }),
+            "{p}"
+        );
+        assert!(
+            m.interfaces[p].other.is_empty(),
+            "{p}: {:?}",
+            m.interfaces[p].other
+        );
+    }
+    m.validate("n5k").unwrap();
+    // `fex associate` on a port in another mode is kept as written; on IOS the mode is not read.
+    let trunk = check_cisco(
+        "fex on a trunk",
+        "interface Ethernet1/18\n  switchport mode trunk\n  fex associate 121\n",
+        Dialect::NxOs,
+    );
+    assert_eq!(
+        trunk.interfaces["Ethernet1/18"].other,
+        ["fex associate 121"]
+    );
+    let ios = CiscoConfig::parse(
+        "interface GigabitEthernet1/0/1\n switchport mode fex-fabric\n",
+        Dialect::Ios,
+    );
+    assert_eq!(ios.interfaces["GigabitEthernet1/0/1"].switchport, None);
+    // Moving the uplink to another FEX; turning it into a trunk removes the association before
+    // the mode changes (NX-OS refuses another mode while the port serves a FEX).
+    let mut want = m.clone();
+    want.interfaces.get_mut("Ethernet1/17").unwrap().switchport = Some(Switchport::FexFabric {
+        associate: Some(121),
+    });
+    want.interfaces
+        .get_mut("port-channel120")
+        .unwrap()
+        .switchport = Some(Switchport::Trunk {
+        native: None,
+        allowed: VlanSet::parse("10"),
+    });
+    let plan = m.diff(&want, Dialect::NxOs, "n5k");
+    assert_eq!(
+        plan.commands(),
+        [
+            "interface port-channel120",
+            " no fex associate 120",
+            " switchport mode trunk",
+            " switchport trunk allowed vlan 10",
+            "interface Ethernet1/17",
+            " no fex associate 120",
+            " fex associate 121",
+        ]
+    );
+    let mut bad = m.clone();
+    bad.interfaces.get_mut("Ethernet1/17").unwrap().switchport = Some(Switchport::FexFabric {
+        associate: Some(99),
+    });
+    let err = bad.validate("n5k").unwrap_err().to_string();
+    assert!(
+        err.contains("fex associate 99 is not a FEX number (100-199)"),
+        "{err}"
+    );
 }

@@ -386,6 +386,14 @@ fn trunk_allowed_lists_in_every_form() {
     assert_eq!(allowed("Ethernet1/9"), VlanSet::parse("1,3-4094"));
     assert_eq!(allowed("Ethernet1/10"), Some(VlanSet::default()));
     assert_eq!(allowed("Ethernet1/11"), VlanSet::parse("1-2"));
+    // A FEX uplink (Ethernet1/14: `switchport mode fex-fabric`, `fex associate 100`).
+    assert_eq!(
+        m.interfaces["Ethernet1/14"].switchport,
+        Some(Switchport::FexFabric {
+            associate: Some(100)
+        })
+    );
+    assert!(m.interfaces["Ethernet1/14"].other.is_empty());
     for p in ["Ethernet1/8", "Ethernet1/9", "Ethernet1/10", "Ethernet1/11"] {
         assert!(
             !m.interfaces[p]

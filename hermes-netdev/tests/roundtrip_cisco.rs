@@ -46,6 +46,11 @@ fn switchport(d: Dialect) -> impl Strategy<Value = Option<Switchport>> {
                 }),
                 Dialect::NxOs => Some(Switchport::Access { vlan: access }),
             }),
+        // FEX uplinks exist on NX-OS only.
+        prop::option::of(100u32..200).prop_map(move |associate| match d {
+            Dialect::NxOs => Some(Switchport::FexFabric { associate }),
+            Dialect::Ios => None,
+        }),
     ]
 }
 /// Port settings as a switch shows them (the values that render nothing are not read back).
