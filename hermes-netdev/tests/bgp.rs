@@ -520,10 +520,11 @@ fn nxos_templates_read_from_real_configurations() {
     assert_eq!(v4.route_map_out.as_deref(), Some("match_metric"));
     assert_eq!(v4.send_community.as_deref(), Some(""));
     assert_eq!(v4.other, ["allowas-in 1", "default-originate"]);
-    assert_eq!(
-        spine.families["l2vpn evpn"].other,
-        ["allowas-in 1", "send-community extended"]
-    );
+    // NX-OS shows the extended communities on a second line.
+    let evpn = &spine.families["l2vpn evpn"];
+    assert_eq!(evpn.send_community.as_deref(), Some(""));
+    assert!(evpn.send_community_extended);
+    assert_eq!(evpn.other, ["allowas-in 1"]);
     assert!(b.global.other.is_empty(), "{:?}", b.global.other);
     let out = c.render(Dialect::NxOs);
     let at = |s: &str| out.find(s).unwrap_or_else(|| panic!("{s} not in {out}"));
@@ -692,6 +693,33 @@ fn nxos_templates_change_in_their_own_mode() {
             "    exit",
             "  neighbor 2.2.2.2",
             "    inherit peer-session LEAF",
+            "    exit",
+        ]
+    );
+    // The extended communities added beside the standard ones: one line, in the template's family.
+    let mut ext = CiscoConfig::parse("router bgp 1\n", Dialect::NxOs);
+    let mut spine = BgpNeighbor::default();
+    spine.families.insert(
+        "ipv4 unicast".into(),
+        BgpNeighbor {
+            send_community: Some(String::new()),
+            send_community_extended: true,
+            ..BgpNeighbor::default()
+        },
+    );
+    ext.bgp
+        .as_mut()
+        .unwrap()
+        .templates
+        .insert("peer SPINE".into(), spine);
+    assert_eq!(
+        live.diff(&ext, Dialect::NxOs, "n9k").commands(),
+        [
+            "router bgp 1",
+            "  template peer SPINE",
+            "    address-family ipv4 unicast",
+            "      send-community extended",
+            "      exit",
             "    exit",
         ]
     );

@@ -648,6 +648,9 @@ fn bgp_family(d: Dialect) -> impl Strategy<Value = BgpNeighbor> {
             activate: activate && d == Dialect::Ios,
             route_map_in: rm,
             next_hop_self: nhs,
+            // NX-OS: `send-community` then `send-community extended` on its own line.
+            send_community_extended: sc.as_deref() == Some("") && d == Dialect::NxOs && nhs,
+            route_reflector_client: activate && d == Dialect::NxOs,
             send_community: sc,
             advertise_additional_paths: adv.filter(|_| d == Dialect::Ios).map(String::from),
             ..BgpNeighbor::default()

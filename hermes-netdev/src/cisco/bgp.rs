@@ -82,6 +82,10 @@ pub struct BgpNeighbor {
     /// `send-community [both|extended|standard]`: what follows the keyword.
     #[serde(default)]
     pub send_community: Option<String>,
+    /// NX-OS: a second line `send-community extended` after `send-community` (NX-OS shows the
+    /// standard and the extended communities on two lines; IOS writes `send-community both`).
+    #[serde(default)]
+    pub send_community_extended: bool,
     /// `next-hop-self`.
     #[serde(default)]
     pub next_hop_self: bool,
@@ -243,6 +247,11 @@ fn neighbor_item(n: &mut BgpNeighbor, w: &[&str], text: &str) -> bool {
         ["send-community", ..] if n.send_community.is_none() && w.len() <= 2 => {
             n.send_community = Some(rest(1))
         }
+        ["send-community", "extended"]
+            if n.send_community.as_deref() == Some("") && !n.send_community_extended =>
+        {
+            n.send_community_extended = true
+        }
         ["next-hop-self"] if !n.next_hop_self => n.next_hop_self = true,
         ["route-reflector-client"] if !n.route_reflector_client => n.route_reflector_client = true,
         ["soft-reconfiguration", _] if n.soft_reconfiguration.is_none() => {
@@ -303,6 +312,9 @@ fn neighbor_items(n: &BgpNeighbor, skip_remote_as: bool) -> Vec<String> {
     }
     opt(&mut v, "inherit peer-policy", &n.inherit_peer_policy);
     opt(&mut v, "send-community", &n.send_community);
+    if n.send_community_extended {
+        v.push("send-community extended".to_string());
+    }
     if n.route_reflector_client {
         v.push("route-reflector-client".to_string());
     }
@@ -946,6 +958,7 @@ fn managed_neighbor(live: &BgpNeighbor, want: &BgpNeighbor) -> BgpNeighbor {
     x.activate &= want.activate;
     x.next_hop_self &= want.next_hop_self;
     x.route_reflector_client &= want.route_reflector_client;
+    x.send_community_extended &= want.send_community_extended;
     x.other.retain(|o| want.other.contains(o));
     x.families.retain(|k, _| want.families.contains_key(k));
     for (k, f) in x.families.iter_mut() {
