@@ -761,3 +761,47 @@ fn a_template_still_inherited_cannot_be_removed() {
     );
     assert!(err.contains("template \"bogus T\" is not"), "{err}");
 }
+
+#[test]
+fn two_real_fabric_members_differ_by_neighbors_not_templates() {
+    // genieparser iosxe ShowRunSectionBgp golden_output_1 (the route reflector) and
+    // golden_output_2 (a leaf of the same fabric): the same three templates, other neighbors
+    // inheriting them. Turning one into the other changes no template, and every neighbor line
+    // naming a template comes after the templates exist (they already do).
+    let rr = CiscoConfig::parse(
+        &data("genieparser/iosxe_show_run_section_bgp_1.txt"),
+        Dialect::Ios,
+    );
+    let leaf = CiscoConfig::parse(
+        &data("genieparser/iosxe_show_run_section_bgp_2.txt"),
+        Dialect::Ios,
+    );
+    assert_eq!(bgp(&rr).templates, bgp(&leaf).templates);
+    let plan = rr.diff(&leaf, Dialect::Ios, "leaf");
+    let cmds = plan.commands();
+    assert!(!cmds.iter().any(|c| c.contains("template ")), "{plan}");
+    let at = |s: &str| {
+        cmds.iter()
+            .position(|c| *c == s)
+            .unwrap_or_else(|| panic!("{s:?} not in {plan}"))
+    };
+    let router = at("router bgp 65001");
+    assert!(router < at(" bgp router-id 172.16.255.4"));
+    assert!(
+        at(" neighbor 172.16.255.1 inherit peer-session EVPN-PEER-SESSION")
+            < at(" address-family l2vpn evpn")
+    );
+    assert!(
+        at(" address-family l2vpn evpn")
+            < at("  neighbor 172.16.255.1 inherit peer-policy LEAF-EVPN-PEER-POLICY")
+    );
+    // 172.16.255.2 moves from the spine policy to the leaf one: the old template is
+    // un-inherited first.
+    assert!(
+        at("  no neighbor 172.16.255.2 inherit peer-policy SPINE-EVPN-PEER-POLICY")
+            < at("  neighbor 172.16.255.2 inherit peer-policy LEAF-EVPN-PEER-POLICY")
+    );
+    leaf.validate("leaf").unwrap();
+    // The leaf's own model against itself: nothing.
+    assert!(leaf.diff(&leaf, Dialect::Ios, "leaf").is_empty());
+}
