@@ -805,3 +805,45 @@ fn two_real_fabric_members_differ_by_neighbors_not_templates() {
     // The leaf's own model against itself: nothing.
     assert!(leaf.diff(&leaf, Dialect::Ios, "leaf").is_empty());
 }
+
+#[test]
+fn maximum_paths_are_typed_and_set_in_place() {
+    // batfish ios_bgp_show_run_all (`maximum-paths 2` in a VRF family) and the example network's
+    // as1border1 (`maximum-paths eibgp 5`).
+    let c = CiscoConfig::parse(&data("batfish/ios_bgp_show_run_all"), Dialect::Ios);
+    let vrf4 = &bgp(&c).global.families["ipv4 vrf VRF4"];
+    assert_eq!(vrf4.maximum_paths.as_deref(), Some("2"));
+    assert!(!vrf4.other.iter().any(|o| o.starts_with("maximum-paths")));
+    let c = CiscoConfig::parse(&data("batfish/example_as1border1.cfg"), Dialect::Ios);
+    let eibgp: Vec<_> = bgp(&c)
+        .global
+        .families
+        .values()
+        .filter_map(|f| f.maximum_paths_eibgp.as_deref())
+        .collect();
+    assert_eq!(eibgp, ["5"]);
+    // NX-OS: a new number replaces the old one in place; a family that states none leaves it.
+    let live = CiscoConfig::parse(
+        "router bgp 65000\n  address-family ipv4 unicast\n    maximum-paths 8\n    maximum-paths ibgp 8\n",
+        Dialect::NxOs,
+    );
+    let f = &bgp(&live).global.families["ipv4 unicast"];
+    assert_eq!(
+        (f.maximum_paths.as_deref(), f.maximum_paths_ibgp.as_deref()),
+        (Some("8"), Some("8"))
+    );
+    let want = CiscoConfig::parse(
+        "router bgp 65000\n  address-family ipv4 unicast\n    maximum-paths ibgp 16\n",
+        Dialect::NxOs,
+    );
+    assert_eq!(
+        live.diff(&want, Dialect::NxOs, "n9k").commands(),
+        [
+            "router bgp 65000",
+            "  address-family ipv4 unicast",
+            "    maximum-paths ibgp 16",
+            "    exit"
+        ]
+    );
+    assert!(live.diff(&live, Dialect::NxOs, "n9k").is_empty());
+}

@@ -729,6 +729,8 @@ fn bgp_table(d: Dialect) -> impl Strategy<Value = BgpTable> {
                                 .filter(|_| d == Dialect::Ios)
                                 .map(String::from),
                             additional_paths: paths.filter(|_| d == Dialect::Ios).map(String::from),
+                            maximum_paths: rid.map(|r| (r.octets()[3] % 64 + 1).to_string()),
+                            maximum_paths_ibgp: rid.map(|r| (r.octets()[2] % 64 + 1).to_string()),
                             ..BgpFamily::default()
                         },
                     );

@@ -132,6 +132,15 @@ pub struct BgpFamily {
     /// `additional-paths`.
     #[serde(default)]
     pub additional_paths: Option<String>,
+    /// `maximum-paths N`: the eBGP paths installed for ECMP (what follows the keyword).
+    #[serde(default)]
+    pub maximum_paths: Option<String>,
+    /// `maximum-paths ibgp N`: the iBGP paths installed for ECMP (what follows `ibgp`).
+    #[serde(default)]
+    pub maximum_paths_ibgp: Option<String>,
+    /// IOS `maximum-paths eibgp N` (MPLS VPN families): eBGP and iBGP paths together.
+    #[serde(default)]
+    pub maximum_paths_eibgp: Option<String>,
     /// `network ...`: what follows the keyword (`10.0.0.0 mask 255.255.255.0`, `10.0.0.0/24`).
     #[serde(default)]
     pub networks: Vec<String>,
@@ -644,6 +653,7 @@ fn ios_family_line(tree: &ConfigTree<'_>, k: NodeId, f: &mut BgpFamily) {
         ["exit-address-family"] if leaf => {}
         ["network", _, ..] if leaf => f.networks.push(after_words(text, 1).to_string()),
         ["redistribute", _, ..] if leaf => f.redistribute.push(after_words(text, 1).to_string()),
+        [..] if leaf && maximum_paths(f, &w) => {}
         ["bgp", "additional-paths", "select", _, ..]
             if leaf && f.additional_paths_select.is_none() =>
         {
@@ -658,6 +668,37 @@ fn ios_family_line(tree: &ConfigTree<'_>, k: NodeId, f: &mut BgpFamily) {
         }
         ["neighbor", ..] if leaf && ios_neighbor_line(&mut f.neighbors, &w, text) => {}
         _ => f.other.push(other_of(tree, k)),
+    }
+}
+
+/// `maximum-paths [ibgp|eibgp] N` of a family; `false` if not one (or already read).
+fn maximum_paths(f: &mut BgpFamily, w: &[&str]) -> bool {
+    let n = |v: &str| v.parse::<u8>().is_ok();
+    match w {
+        ["maximum-paths", v] if n(v) && f.maximum_paths.is_none() => {
+            f.maximum_paths = Some(v.to_string())
+        }
+        ["maximum-paths", "ibgp", v] if n(v) && f.maximum_paths_ibgp.is_none() => {
+            f.maximum_paths_ibgp = Some(v.to_string())
+        }
+        ["maximum-paths", "eibgp", v] if n(v) && f.maximum_paths_eibgp.is_none() => {
+            f.maximum_paths_eibgp = Some(v.to_string())
+        }
+        _ => return false,
+    }
+    true
+}
+
+/// A family's `maximum-paths` lines.
+fn maximum_paths_lines(f: &BgpFamily, out: &mut Vec<String>) {
+    if let Some(m) = &f.maximum_paths {
+        out.push(format!(" maximum-paths {m}"));
+    }
+    if let Some(m) = &f.maximum_paths_ibgp {
+        out.push(format!(" maximum-paths ibgp {m}"));
+    }
+    if let Some(m) = &f.maximum_paths_eibgp {
+        out.push(format!(" maximum-paths eibgp {m}"));
     }
 }
 
@@ -682,6 +723,7 @@ fn ios_family_lines(f: &BgpFamily, out: &mut Vec<String>) {
     for r in &f.redistribute {
         out.push(format!(" redistribute {r}"));
     }
+    maximum_paths_lines(f, out);
     let mut n = Vec::new();
     ios_neighbor_lines(&f.neighbors, &mut n);
     out.extend(n.into_iter().map(|l| format!(" {l}")));
@@ -803,6 +845,7 @@ fn nxos_table(
                         ["redistribute", _, ..] if tree.children(c).is_empty() => {
                             f.redistribute.push(after_words(ct, 1).to_string())
                         }
+                        [..] if tree.children(c).is_empty() && maximum_paths(&mut f, &cw) => {}
                         _ => f.other.push(other_of(tree, c)),
                     }
                 }
@@ -858,6 +901,7 @@ fn nxos_family_lines(af: &str, f: &BgpFamily) -> Vec<String> {
     for r in &f.redistribute {
         out.push(format!(" redistribute {r}"));
     }
+    maximum_paths_lines(f, &mut out);
     for l in &f.other {
         out.push(indent(l, 1));
     }
@@ -1013,6 +1057,15 @@ fn managed_table(live: &BgpTable, want: &BgpTable) -> BgpTable {
                     .additional_paths
                     .as_ref()
                     .and(lf.additional_paths.clone()),
+                maximum_paths: wf.maximum_paths.as_ref().and(lf.maximum_paths.clone()),
+                maximum_paths_ibgp: wf
+                    .maximum_paths_ibgp
+                    .as_ref()
+                    .and(lf.maximum_paths_ibgp.clone()),
+                maximum_paths_eibgp: wf
+                    .maximum_paths_eibgp
+                    .as_ref()
+                    .and(lf.maximum_paths_eibgp.clone()),
                 networks: if wf.networks.is_empty() {
                     vec![]
                 } else {
@@ -1165,6 +1218,25 @@ fn family_lists(live: &BgpFamily, want: &BgpFamily, out: &mut Vec<String>) {
             out.push(format!(" no {kw} {l}"));
         }
         out.push(format!(" {kw} {w}"));
+    }
+    // A new number of paths replaces the old one in place.
+    let paths = [
+        ("maximum-paths", &live.maximum_paths, &want.maximum_paths),
+        (
+            "maximum-paths ibgp",
+            &live.maximum_paths_ibgp,
+            &want.maximum_paths_ibgp,
+        ),
+        (
+            "maximum-paths eibgp",
+            &live.maximum_paths_eibgp,
+            &want.maximum_paths_eibgp,
+        ),
+    ];
+    for (kw, l, w) in paths {
+        if let Some(w) = w.as_ref().filter(|w| l.as_ref() != Some(*w)) {
+            out.push(format!(" {kw} {w}"));
+        }
     }
     for (kw, l, w) in lists {
         if w.is_empty() {
