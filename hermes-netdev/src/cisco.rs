@@ -20,6 +20,7 @@ mod line;
 mod port;
 mod role;
 mod services;
+mod trunk;
 mod type7;
 mod vrf;
 
@@ -197,6 +198,12 @@ pub enum Switchport {
         native: Option<u16>,
         /// The allowed VLANs (`None` = the default, all).
         allowed: Option<VlanSet>,
+    },
+    /// NX-OS `switchport mode fex-fabric`: the uplink to a Fabric Extender, with the FEX it
+    /// serves (`fex associate N`, 100-199).
+    FexFabric {
+        /// The FEX number (`fex associate N`).
+        associate: Option<u32>,
     },
     /// IOS DTP: `switchport mode dynamic auto` (becomes a trunk if the neighbour asks) or
     /// `dynamic desirable` (asks for one); the port uses the access settings while it is not a
@@ -1314,6 +1321,8 @@ fn parse_interface(
     let mut access: Option<u16> = None;
     let mut native: Option<u16> = None;
     let mut allowed: Option<VlanSet> = None;
+    // NX-OS `fex associate N` (on a `fex-fabric` port).
+    let mut fex: Option<u32> = None;
     let mut bare_switchport = false;
     let mut no_switchport = false;
     // Where the first switchport line stood among the unmodelled ones (to keep them in place).
@@ -1386,6 +1395,21 @@ fn parse_interface(
                 sw_lines.push((SwLine::Mode, t.to_string(), at));
                 true
             }
+            ["switchport", "mode", "fex-fabric"] if d == Dialect::NxOs => {
+                mode = Some("fex-fabric");
+                sw_lines.push((SwLine::Mode, t.to_string(), at));
+                true
+            }
+            ["fex", "associate", n] if d == Dialect::NxOs && fex.is_none() => {
+                match parse_u::<u32>(n) {
+                    Some(n) => {
+                        fex = Some(n);
+                        sw_lines.push((SwLine::Fex, t.to_string(), at));
+                        true
+                    }
+                    None => false,
+                }
+            }
             ["switchport", "mode", ..] => {
                 other_mode = true;
                 false
@@ -1400,24 +1424,17 @@ fn parse_interface(
                 sw_lines.push((SwLine::Trunk, t.to_string(), at));
                 true
             }
-            // Modelled only when the list is written as the dialect writes it (NX-OS `10,11` or
-            // `1-10,5` are kept as written).
-            ["switchport", "trunk", "allowed", "vlan", v]
-                if VlanSet::parse(v).is_some_and(|s| s.render_in(d) == *v) =>
-            {
-                allowed = VlanSet::parse(v);
-                sw_lines.push((SwLine::Trunk, t.to_string(), at));
-                true
-            }
-            // A long list continues on `add` lines: one list in the model, rendered on one line.
-            ["switchport", "trunk", "allowed", "vlan", "add", v]
-                if allowed.is_some() && VlanSet::parse(v).is_some_and(|s| s.render_in(d) == *v) =>
-            {
-                if let (Some(a), Some(more)) = (allowed.as_mut(), VlanSet::parse(v)) {
-                    a.0.extend(more.0);
+            // Every form the switch takes (a list, `add`, `remove`, `except`, `all`, `none`),
+            // applied in order to one allowed set (a long list continues on `add` lines).
+            ["switchport", "trunk", "allowed", "vlan", rest @ ..] => {
+                match trunk::apply(allowed.as_ref(), rest) {
+                    Some(s) => {
+                        allowed = s;
+                        sw_lines.push((SwLine::Trunk, t.to_string(), at));
+                        true
+                    }
+                    None => false,
                 }
-                sw_lines.push((SwLine::Trunk, t.to_string(), at));
-                true
             }
             ["vrf", "member", v] if d == Dialect::NxOs => {
                 i.vrf = Some(v.to_string());
@@ -1597,10 +1614,13 @@ fn parse_interface(
     };
     // The settings of the other mode stay configured, dormant, and the device shows them (a trunk
     // that was an access port keeps its `switchport access vlan`): kept as written, in place.
-    let dormant = match mode {
-        Some("trunk") => SwLine::Access,
-        Some("access") => SwLine::Trunk,
-        _ => SwLine::Bare,
+    // A FEX uplink uses neither; `fex associate` stays as written on a port in another mode.
+    let dormant: &[SwLine] = match mode {
+        Some("trunk") => &[SwLine::Access, SwLine::Fex],
+        Some("access") => &[SwLine::Trunk, SwLine::Fex],
+        Some("fex-fabric") => &[SwLine::Access, SwLine::Trunk],
+        Some(_) => &[SwLine::Fex],
+        None => &[],
     };
     let resolved = match (mode, i.switchport.is_some()) {
         (_, true) => sw_lines.is_empty(),
@@ -1613,6 +1633,10 @@ fn parse_interface(
         }
         (Some("access"), false) => {
             i.switchport = Some(Switchport::Access { vlan: access });
+            true
+        }
+        (Some("fex-fabric"), false) => {
+            i.switchport = Some(Switchport::FexFabric { associate: fex });
             true
         }
         // A DTP port uses both its access and its trunk settings: none is dormant.
@@ -1643,10 +1667,10 @@ fn parse_interface(
         (None, false) => sw_lines.is_empty(),
         _ => false,
     };
-    if resolved && dormant != SwLine::Bare {
+    if resolved && !dormant.is_empty() {
         let mut added = 0;
         for (kind, line, at) in &sw_lines {
-            if *kind == dormant {
+            if dormant.contains(kind) {
                 i.other
                     .insert((at + added).min(i.other.len()), line.clone());
                 added += 1;
@@ -1697,6 +1721,8 @@ enum SwLine {
     Mode,
     /// An access-mode setting (`switchport access vlan`).
     Access,
+    /// NX-OS `fex associate N`.
+    Fex,
     /// A trunk-mode setting (`switchport trunk native|allowed vlan`).
     Trunk,
 }
@@ -1838,7 +1864,12 @@ fn render_interface(
     }
     let l2 = matches!(
         i.switchport,
-        Some(Switchport::Access { .. } | Switchport::Trunk { .. } | Switchport::Dynamic { .. })
+        Some(
+            Switchport::Access { .. }
+                | Switchport::Trunk { .. }
+                | Switchport::Dynamic { .. }
+                | Switchport::FexFabric { .. }
+        )
     ) || (i.switchport.is_none() && i.access_vlan.is_some());
     let bare_switchport = l2 && i.other.iter().any(|l| l == "switchport");
     // A Catalyst that also speaks ISL refuses `switchport mode trunk` until the encapsulation is
@@ -1854,6 +1885,12 @@ fn render_interface(
     }
     match &i.switchport {
         Some(Switchport::Routed) => line("no switchport".into()),
+        Some(Switchport::FexFabric { associate }) => {
+            line("switchport mode fex-fabric".into());
+            if let Some(n) = associate {
+                line(format!("fex associate {n}"));
+            }
+        }
         Some(Switchport::Access { vlan }) => {
             line("switchport mode access".into());
             if let Some(v) = vlan {
@@ -2056,6 +2093,53 @@ fn render_interface(
 
 /// What is wrong with a MAC address for an interface: not one of the forms Cisco takes
 /// (`EEEE.EEEE.EEEE`, `EE:EE:EE:EE:EE:EE`, `EE-EE-EE-EE-EE-EE`), or a group (multicast) address.
+/// The allowed VLANs of a port in a trunking mode (`Some(None)`: every VLAN).
+fn trunk_allowed(i: &Interface) -> Option<Option<&VlanSet>> {
+    match &i.switchport {
+        Some(Switchport::Trunk { allowed, .. } | Switchport::Dynamic { allowed, .. }) => {
+            Some(allowed.as_ref())
+        }
+        _ => None,
+    }
+}
+
+/// A trunk whose allowed list changes gets the VLANs added and removed (`switchport trunk allowed
+/// vlan add|remove X`, see `trunk::commands`) in place of the whole new list the tree differ
+/// wrote, as an engineer changes a trunk in service, and `allowed vlan all` in place of the `no`
+/// form when it goes back to every VLAN.
+fn trunk_deltas(
+    cs: &mut hermes_core::ChangeSet,
+    live: &CiscoConfig,
+    want: &CiscoConfig,
+    d: Dialect,
+) {
+    for (name, wi) in &want.interfaces {
+        let Some(li) = live.interfaces.get(name) else {
+            continue;
+        };
+        let (Some(l), Some(w)) = (trunk_allowed(li), trunk_allowed(wi)) else {
+            continue;
+        };
+        if l == w {
+            continue;
+        }
+        let written = match w {
+            Some(w) => format!("switchport trunk allowed vlan {}", w.render_in(d)),
+            None => "no switchport trunk allowed vlan".to_string(),
+        };
+        let header = format!("interface {name}");
+        for c in cs.changes.iter_mut().filter(|c| c.resource == header) {
+            if let Some(at) = c.commands.iter().position(|x| x.trim_start() == written) {
+                let pad = c.commands[at].len() - written.len();
+                let lines = trunk::commands(l, w, d)
+                    .into_iter()
+                    .map(|x| format!("{:pad$}{x}", ""));
+                c.commands.splice(at..=at, lines);
+            }
+        }
+    }
+}
+
 fn mac_problem(m: &str) -> Option<&'static str> {
     let groups: Vec<&str> = if m.contains('.') {
         m.split('.').collect()
@@ -2183,6 +2267,11 @@ impl CiscoConfig {
             let mut used: Vec<u16> = Vec::new();
             match &i.switchport {
                 Some(Switchport::Access { vlan: Some(v) }) => used.push(*v),
+                Some(Switchport::FexFabric { associate: Some(n) }) if !(100..=199).contains(n) => {
+                    problems.push(format!(
+                        "interface {name}: fex associate {n} is not a FEX number (100-199)"
+                    ))
+                }
                 Some(Switchport::Trunk { native, allowed }) => {
                     used.extend(native.iter().copied());
                     if let Some(a) = allowed {
@@ -2726,6 +2815,7 @@ impl CiscoConfig {
             ConfigTree::parse(&b, Syntax::Cisco),
         );
         let mut cs = crate::remediate::diff_trees(target, &ta, &tb);
+        trunk_deltas(&mut cs, &view, &want, d);
         if !bgp.is_empty() {
             let mut c = hermes_core::Change::new(hermes_core::Action::Update, "router bgp");
             for l in bgp {

@@ -11,7 +11,7 @@ use std::net::Ipv4Addr;
 
 use hermes_netdev::cisco::{
     ChannelGroup, CiscoConfig, Dialect, DynamicAddress, Ipv4Net, LacpMode, PortFast, StaticRoute,
-    Switchport, Vlan,
+    Switchport, Vlan, VlanSet,
 };
 use hermes_netdev::fortios::FortiConfig;
 use hermes_netdev::tree::{ConfigTree, NodeKind, Syntax};
@@ -101,19 +101,167 @@ fn nxos_switchport_lines_in_any_order_are_kept() {
 }
 
 #[test]
-fn nxos_allowed_vlans_not_in_compact_form_are_kept_as_written() {
-    let text = "interface Ethernet3/1\n  switchport\n  switchport mode trunk\n  switchport trunk allowed vlan 30,31,45\n";
-    let m = check_cisco("nxos vlan list", text, Dialect::NxOs);
+fn nxos_allowed_vlans_not_in_compact_form_are_one_set() {
+    // `30,31,45` is not how NX-OS shows the list (`30-31,45`), but it is what an engineer types:
+    // the same set, rendered in the device's form, so it plans nothing against the device.
+    let typed = "interface Ethernet3/1\n  switchport\n  switchport mode trunk\n  switchport trunk allowed vlan 30,31,45\n";
+    let shown = "interface Ethernet3/1\n  switchport\n  switchport mode trunk\n  switchport trunk allowed vlan 30-31,45\n";
+    let m = CiscoConfig::parse(typed, Dialect::NxOs);
     assert!(matches!(
-        m.interfaces["Ethernet3/1"].switchport,
-        Some(Switchport::Trunk { allowed: None, .. })
-    ));
-    let text = "interface Ethernet3/2\n  switchport mode trunk\n  switchport trunk allowed vlan 30-31,45\n";
-    let m = check_cisco("nxos vlan range", text, Dialect::NxOs);
-    assert!(matches!(
-        &m.interfaces["Ethernet3/2"].switchport,
+        &m.interfaces["Ethernet3/1"].switchport,
         Some(Switchport::Trunk { allowed: Some(a), .. }) if a.0.len() == 3
     ));
+    assert!(m.interfaces["Ethernet3/1"].other.is_empty());
+    assert_eq!(m.render(Dialect::NxOs), shown);
+    let device = check_cisco("nxos vlan range", shown, Dialect::NxOs);
+    assert_eq!(device, m);
+    assert!(device.diff(&m, Dialect::NxOs, "n9k").is_empty());
+}
+
+#[test]
+fn trunk_allowed_forms_read_into_the_set_the_switch_ends_with() {
+    // The forms of `switchport trunk allowed vlan` (NX-OS and IOS command references: a list,
+    // `add`, `remove`, `except`, `all`, `none`) applied in order.
+    let cases = [
+        ("except 10", VlanSet::parse("1-9,11-4094")),
+        ("remove 1-100", VlanSet::parse("101-4094")),
+        ("add 5", None), // every VLAN already
+        (
+            "10-20\n  switchport trunk allowed vlan remove 15",
+            VlanSet::parse("10-14,16-20"),
+        ),
+        ("10\n  switchport trunk allowed vlan all", None),
+        ("none", Some(VlanSet::default())),
+        (
+            "none\n  switchport trunk allowed vlan add 7",
+            VlanSet::parse("7"),
+        ),
+        ("1-4094", None),
+    ];
+    for (form, want) in cases {
+        let text = format!("interface Ethernet1/9\n  switchport mode trunk\n  switchport trunk allowed vlan {form}\n");
+        let m = CiscoConfig::parse(&text, Dialect::NxOs);
+        let i = &m.interfaces["Ethernet1/9"];
+        assert_eq!(
+            i.switchport,
+            Some(Switchport::Trunk {
+                native: None,
+                allowed: want
+            }),
+            "{form}"
+        );
+        assert!(i.other.is_empty(), "{form}: {:?}", i.other);
+        let out = m.render(Dialect::NxOs);
+        assert_eq!(CiscoConfig::parse(&out, Dialect::NxOs), m, "{form}");
+        assert!(m.diff(&m, Dialect::NxOs, "n9k").is_empty(), "{form}");
+    }
+    // A VLAN no trunk carries (4095 and up) or a form the switch refuses is kept as written.
+    for bad in ["4100", "add none", "except", "remove 0"] {
+        let text = format!("interface Ethernet1/9\n  switchport mode trunk\n  switchport trunk allowed vlan {bad}\n");
+        let m = CiscoConfig::parse(&text, Dialect::NxOs);
+        assert_eq!(
+            m.interfaces["Ethernet1/9"].other,
+            [format!("switchport trunk allowed vlan {bad}")],
+            "{bad}"
+        );
+    }
+}
+
+/// The allowed set of the trunk `port` once the plan's interface lines are typed after the
+/// running configuration `live` (the parser applies `add` / `remove` as the switch does).
+fn allowed_after(
+    live: &str,
+    plan: &hermes_core::ChangeSet,
+    port: &str,
+    d: Dialect,
+) -> Option<VlanSet> {
+    let mut text = live.to_string();
+    for l in plan
+        .commands()
+        .iter()
+        .skip_while(|l| !l.starts_with("interface"))
+    {
+        text.push_str(l);
+        text.push('\n');
+    }
+    match &CiscoConfig::parse(&text, d).interfaces[port].switchport {
+        Some(Switchport::Trunk { allowed, .. }) => allowed.clone(),
+        other => panic!("{port}: not a trunk: {other:?}"),
+    }
+}
+
+#[test]
+fn trunk_allowed_changes_are_the_vlans_added_and_removed() {
+    let nxos = |list: &str| {
+        format!("interface Ethernet1/1\n  switchport mode trunk\n  switchport trunk allowed vlan {list}\n")
+    };
+    let ios = |list: &str| {
+        format!("interface GigabitEthernet1/0/1\n switchport trunk allowed vlan {list}\n switchport mode trunk\n")
+    };
+    // (dialect, live list, desired list as an engineer writes it, expected commands)
+    let cases: [(Dialect, String, String, &[&str]); 6] = [
+        (
+            Dialect::NxOs,
+            nxos("10,20"),
+            nxos("10,30"),
+            &[
+                "interface Ethernet1/1",
+                " switchport trunk allowed vlan add 30",
+                " switchport trunk allowed vlan remove 20",
+            ],
+        ),
+        (
+            Dialect::Ios,
+            ios("10,20,30-40"),
+            ios("10,30-39"),
+            &[
+                "interface GigabitEthernet1/0/1",
+                " switchport trunk allowed vlan remove 20,40",
+            ],
+        ),
+        // Desired `except` / `remove` forms equal to what the device shows: nothing to do.
+        (Dialect::NxOs, nxos("1-9,11-4094"), nxos("except 10"), &[]),
+        (
+            Dialect::NxOs,
+            nxos("1-99,101-200"),
+            nxos("1-200\n  switchport trunk allowed vlan remove 100"),
+            &[],
+        ),
+        // Back to every VLAN, and from no VLAN: the whole value.
+        (
+            Dialect::NxOs,
+            nxos("10"),
+            nxos("all"),
+            &[
+                "interface Ethernet1/1",
+                " switchport trunk allowed vlan all",
+            ],
+        ),
+        (
+            Dialect::Ios,
+            ios("none"),
+            ios("10,11"),
+            &[
+                "interface GigabitEthernet1/0/1",
+                " switchport trunk allowed vlan 10,11",
+            ],
+        ),
+    ];
+    for (d, live_text, want_text, expected) in cases {
+        let live = CiscoConfig::parse(&live_text, d);
+        let want = CiscoConfig::parse(&want_text, d);
+        let plan = live.diff(&want, d, "sw");
+        assert_eq!(plan.commands(), expected, "{live_text} -> {want_text}");
+        let port = want.interfaces.keys().next().unwrap();
+        let Some(Switchport::Trunk { allowed, .. }) = &want.interfaces[port].switchport else {
+            panic!("{port}: not a trunk");
+        };
+        assert_eq!(
+            &allowed_after(&live_text, &plan, port, d),
+            allowed,
+            "{live_text} -> {want_text}: {plan}"
+        );
+    }
 }
 
 #[test]
@@ -237,7 +385,7 @@ fn settings_of_the_other_switchport_mode_stay_dormant() {
 fn nxos_access_vlan_without_a_mode_is_an_access_port() {
     // NX-OS does not show the default `switchport mode access` (batfish
     // vendor/cisco_nxos/grammar/testconfigs/nxos_vlan, nxos_interface_switchport).
-    let text = "interface Ethernet1/7\n  switchport access vlan 7\n  spanning-tree port type edge\ninterface Ethernet1/8\n  switchport mode fex-fabric\n  switchport access vlan 8\n";
+    let text = "interface Ethernet1/7\n  switchport access vlan 7\n  spanning-tree port type edge\ninterface Ethernet1/8\n  switchport mode dot1q-tunnel\n  switchport access vlan 8\n";
     let m = CiscoConfig::parse(text, Dialect::NxOs);
     assert_eq!(
         m.interfaces["Ethernet1/7"].switchport,
@@ -304,16 +452,16 @@ fn allowed_vlans_continued_on_add_lines_are_one_list() {
         assert_eq!(CiscoConfig::parse(&out, d), m, "{d:?}");
         assert!(m.diff(&m, d, "sw").is_empty());
     }
-    // `add` without a list before it is kept as written.
-    let m = check_cisco(
-        "add alone",
+    // `add` without a list before it adds to every VLAN: still every VLAN, the default.
+    let m = CiscoConfig::parse(
         "interface Ethernet1/9\n  switchport mode trunk\n  switchport trunk allowed vlan add 5\n",
         Dialect::NxOs,
     );
-    assert_eq!(
-        m.interfaces["Ethernet1/9"].other,
-        ["switchport trunk allowed vlan add 5"]
-    );
+    assert!(m.interfaces["Ethernet1/9"].other.is_empty());
+    assert!(matches!(
+        m.interfaces["Ethernet1/9"].switchport,
+        Some(Switchport::Trunk { allowed: None, .. })
+    ));
 }
 
 #[test]
@@ -1745,4 +1893,78 @@ fn nxos_vlan_range_with_settings_sets_each_vlan() {
     let kept = CiscoConfig::parse("vlan 4090-4100\n  name x\n", Dialect::NxOs);
     assert!(kept.vlans.is_empty());
     assert_eq!(kept.other, ["vlan 4090-4100\n name x"]);
+}
+
+#[test]
+fn nxos_fex_uplinks_are_typed_and_changed_in_order() {
+    // A Nexus parent switch's uplinks to a Fabric Extender (layout of batfish's
+    // nxos_interface_switchport Ethernet1/14 and of FEX-attached Nexus 5000 / 7000 configurations:
+    // the port-channel and its members in `fex-fabric` mode, each naming the FEX).
+    let text = "interface port-channel120\n  switchport mode fex-fabric\n  fex associate 120\ninterface Ethernet1/17\n  description to FEX 120\n  switchport mode fex-fabric\n  fex associate 120\n  channel-group 120\n";
+    let m = check_cisco("fex uplink", text, Dialect::NxOs);
+    for p in ["port-channel120", "Ethernet1/17"] {
+        assert_eq!(
+            m.interfaces[p].switchport,
+            Some(Switchport::FexFabric {
+                associate: Some(120)
+            }),
+            "{p}"
+        );
+        assert!(
+            m.interfaces[p].other.is_empty(),
+            "{p}: {:?}",
+            m.interfaces[p].other
+        );
+    }
+    m.validate("n5k").unwrap();
+    // `fex associate` on a port in another mode is kept as written; on IOS the mode is not read.
+    let trunk = check_cisco(
+        "fex on a trunk",
+        "interface Ethernet1/18\n  switchport mode trunk\n  fex associate 121\n",
+        Dialect::NxOs,
+    );
+    assert_eq!(
+        trunk.interfaces["Ethernet1/18"].other,
+        ["fex associate 121"]
+    );
+    let ios = CiscoConfig::parse(
+        "interface GigabitEthernet1/0/1\n switchport mode fex-fabric\n",
+        Dialect::Ios,
+    );
+    assert_eq!(ios.interfaces["GigabitEthernet1/0/1"].switchport, None);
+    // Moving the uplink to another FEX; turning it into a trunk removes the association before
+    // the mode changes (NX-OS refuses another mode while the port serves a FEX).
+    let mut want = m.clone();
+    want.interfaces.get_mut("Ethernet1/17").unwrap().switchport = Some(Switchport::FexFabric {
+        associate: Some(121),
+    });
+    want.interfaces
+        .get_mut("port-channel120")
+        .unwrap()
+        .switchport = Some(Switchport::Trunk {
+        native: None,
+        allowed: VlanSet::parse("10"),
+    });
+    let plan = m.diff(&want, Dialect::NxOs, "n5k");
+    assert_eq!(
+        plan.commands(),
+        [
+            "interface port-channel120",
+            " no fex associate 120",
+            " switchport mode trunk",
+            " switchport trunk allowed vlan 10",
+            "interface Ethernet1/17",
+            " no fex associate 120",
+            " fex associate 121",
+        ]
+    );
+    let mut bad = m.clone();
+    bad.interfaces.get_mut("Ethernet1/17").unwrap().switchport = Some(Switchport::FexFabric {
+        associate: Some(99),
+    });
+    let err = bad.validate("n5k").unwrap_err().to_string();
+    assert!(
+        err.contains("fex associate 99 is not a FEX number (100-199)"),
+        "{err}"
+    );
 }

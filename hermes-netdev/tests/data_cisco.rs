@@ -1,6 +1,6 @@
 //! Every real configuration in ../shared/data/netdev parses, keeps every line, and re-renders stably.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use hermes_netdev::cisco::{CiscoConfig, Dialect, VlanSet};
 use hermes_netdev::tree::{ConfigTree, NodeKind, Syntax};
@@ -23,12 +23,14 @@ fn files(prefixes: &[&str]) -> Vec<(String, String)> {
 
 /// Every command line, whitespace-normalised; a VLAN list line (`vlan 1,10-11`, NX-OS) stands for
 /// one `vlan N` line per VLAN, as the model renders it; an interface's allowed VLANs (written on
-/// one line or continued on `add` lines) stand for one line per VLAN under the interface; NX-OS
+/// one line, continued on `add` lines, or stated with `remove` / `except` / `all` / `none`, applied
+/// in order as the switch does) stand for one line per VLAN under the interface; NX-OS
 /// `channel-group N mode on` is the `channel-group N` the switch shows for it; an interface written
 /// with a space (`interface port-channel 6`) is the joined name the device shows.
 fn command_lines(text: &str) -> HashSet<String> {
     let t = ConfigTree::parse(text, Syntax::Cisco);
     let mut out = HashSet::new();
+    let mut allowed_by: BTreeMap<&str, Option<VlanSet>> = BTreeMap::new();
     let mut parents = vec![""; t.len()];
     for &r in t.roots() {
         let mut stack = vec![r];
@@ -59,21 +61,57 @@ fn command_lines(text: &str) -> HashSet<String> {
             .strip_prefix("vlan ")
             .filter(|l| l.contains([',', '-']))
             .and_then(VlanSet::parse);
+        // The forms of the allowed list applied in order, as the switch applies them (`None`:
+        // every VLAN, the default).
+        let every = || VlanSet((1..=4094).collect());
         let allowed = line
             .strip_prefix("switchport trunk allowed vlan ")
-            .map(|l| l.strip_prefix("add ").unwrap_or(l))
-            .and_then(VlanSet::parse)
-            .filter(|s| !s.0.is_empty());
+            .and_then(|l| {
+                let now = allowed_by.get(parents[id]).cloned().flatten();
+                let w: Vec<&str> = l.split(' ').collect();
+                let list = |v: &str| {
+                    VlanSet::parse(v).filter(|s| s.0.iter().all(|x| (1..=4094).contains(x)))
+                };
+                let set = match w.as_slice() {
+                    ["all"] => None,
+                    ["add", v] => now.map(|mut s| {
+                        s.0.extend(list(v).unwrap_or_default().0);
+                        s
+                    }),
+                    ["remove", v] => {
+                        let less = list(v)?;
+                        let mut s = now.unwrap_or_else(every);
+                        s.0.retain(|x| !less.0.contains(x));
+                        Some(s)
+                    }
+                    ["except", v] => {
+                        let less = list(v)?;
+                        let mut s = every();
+                        s.0.retain(|x| !less.0.contains(x));
+                        Some(s)
+                    }
+                    [v] => Some(list(v)?),
+                    _ => return None,
+                };
+                Some(set.filter(|s| *s != every()))
+            });
         match (list, allowed) {
             (Some(set), _) => out.extend(set.0.iter().map(|v| format!("vlan {v}"))),
-            (None, Some(set)) => out.extend(
-                set.0
-                    .iter()
-                    .map(|v| format!("{} allows vlan {v}", parents[id])),
-            ),
+            (None, Some(set)) => {
+                allowed_by.insert(parents[id], set);
+            }
             (None, None) => {
                 out.insert(line);
             }
+        }
+    }
+    for (parent, set) in allowed_by {
+        match set {
+            Some(s) if s.0.is_empty() => {
+                out.insert(format!("{parent} allows no vlan"));
+            }
+            Some(s) => out.extend(s.0.iter().map(|v| format!("{parent} allows vlan {v}"))),
+            None => {}
         }
     }
     out

@@ -112,11 +112,25 @@ fn every_file_is_listed_in_sources_with_its_digest() {
 
 /// Every command line with the chain of its parents, whitespace-normalised (comments excluded).
 /// `route-target both X` stands for the export and the import line IOS shows for it, and an
-/// `exit-address-family` only closes its family: it is left out.
+/// `exit-address-family` only closes its family: it is left out. The lines of a trunk's allowed
+/// list (`X`, `add X`, `remove X`, `except X`) make one set, rendered as one list: each stands
+/// for the list line (the set itself is checked by `trunk_allowed_lists_in_every_form`); an NX-OS
+/// VLAN list line (`vlan 1-5`) stands for one `vlan N` line per VLAN, as the model renders it.
 fn cisco_paths(text: &str) -> BTreeSet<String> {
     paths::cisco_paths_with(text, |line| {
         if line == "exit-address-family" {
             return Vec::new();
+        }
+        if line.starts_with("switchport trunk allowed vlan ") && !line.ends_with(" all") {
+            return vec!["switchport trunk allowed vlan".to_string()];
+        }
+        // NX-OS `vlan 1-5` stands for the VLANs it creates, one `vlan N` each.
+        if let Some(set) = line
+            .strip_prefix("vlan ")
+            .filter(|l| l.contains([',', '-']))
+            .and_then(hermes_netdev::cisco::VlanSet::parse)
+        {
+            return set.0.iter().map(|v| format!("vlan {v}")).collect();
         }
         match line.strip_prefix("route-target both ") {
             Some(rt) => vec![
@@ -353,4 +367,41 @@ fn ios_route_target_both_is_an_export_and_an_import() {
         .static_routes
         .iter()
         .any(|r| r.vrf.as_deref() == Some("SRC_VRF")));
+}
+
+#[test]
+fn trunk_allowed_lists_in_every_form() {
+    // batfish nxos_interface_switchport: a list continued with `add`, `except`, `none`, a list
+    // reduced with `remove`, each read into the set the switch ends with.
+    use hermes_netdev::cisco::{Switchport, VlanSet};
+    let rel = "batfish/nxos_interface_switchport";
+    let m = check(rel);
+    let allowed = |port: &str| match &m.interfaces[port].switchport {
+        Some(Switchport::Trunk { allowed, .. }) => allowed.clone(),
+        other => panic!("{port}: not a trunk: {other:?}"),
+    };
+    assert_eq!(allowed("Ethernet1/8"), VlanSet::parse("1-4"));
+    // NX-OS `except`: every VLAN but those named (batfish's own check stops at the VLANs it
+    // knows, 1 and 3-5).
+    assert_eq!(allowed("Ethernet1/9"), VlanSet::parse("1,3-4094"));
+    assert_eq!(allowed("Ethernet1/10"), Some(VlanSet::default()));
+    assert_eq!(allowed("Ethernet1/11"), VlanSet::parse("1-2"));
+    // A FEX uplink (Ethernet1/14: `switchport mode fex-fabric`, `fex associate 100`).
+    assert_eq!(
+        m.interfaces["Ethernet1/14"].switchport,
+        Some(Switchport::FexFabric {
+            associate: Some(100)
+        })
+    );
+    assert!(m.interfaces["Ethernet1/14"].other.is_empty());
+    for p in ["Ethernet1/8", "Ethernet1/9", "Ethernet1/10", "Ethernet1/11"] {
+        assert!(
+            !m.interfaces[p]
+                .other
+                .iter()
+                .any(|o| o.contains("allowed vlan")),
+            "{p}: {:?}",
+            m.interfaces[p].other
+        );
+    }
 }

@@ -46,6 +46,11 @@ fn switchport(d: Dialect) -> impl Strategy<Value = Option<Switchport>> {
                 }),
                 Dialect::NxOs => Some(Switchport::Access { vlan: access }),
             }),
+        // FEX uplinks exist on NX-OS only.
+        prop::option::of(100u32..200).prop_map(move |associate| match d {
+            Dialect::NxOs => Some(Switchport::FexFabric { associate }),
+            Dialect::Ios => None,
+        }),
     ]
 }
 /// Port settings as a switch shows them (the values that render nothing are not read back).
@@ -566,9 +571,10 @@ fn bgp(d: Dialect) -> impl Strategy<Value = Option<Bgp>> {
         bgp_table(d),
         prop::collection::btree_map(word(), bgp_table(d), 0..2),
         any::<bool>(),
+        bgp_templates(d),
     ))
     .prop_map(move |b| {
-        b.map(|(asn, mut global, vrfs, log)| {
+        b.map(|(asn, mut global, vrfs, log, templates)| {
             global.log_neighbor_changes = log;
             Bgp {
                 asn,
@@ -578,8 +584,55 @@ fn bgp(d: Dialect) -> impl Strategy<Value = Option<Bgp>> {
                 } else {
                     BTreeMap::new()
                 },
+                templates,
+                remove_templates: Default::default(),
             }
         })
+    })
+}
+
+/// Peer templates of the dialect (IOS `peer-session` / `peer-policy`, NX-OS also `peer` with
+/// its families), some inheriting another.
+fn bgp_templates(d: Dialect) -> impl Strategy<Value = BTreeMap<String, BgpNeighbor>> {
+    let kinds = match d {
+        Dialect::Ios => vec!["peer-session", "peer-policy"],
+        Dialect::NxOs => vec!["peer", "peer-session", "peer-policy"],
+    };
+    let body = (
+        prop::option::of(1u32..=65535),
+        prop::option::of(text()),
+        prop::option::of(word()),
+        bgp_family(d),
+    );
+    prop::collection::btree_map(
+        (prop::sample::select(kinds), word()).prop_map(|(k, n)| format!("{k} {n}")),
+        body,
+        0..3,
+    )
+    .prop_map(move |m| {
+        m.into_iter()
+            .map(|(key, (ras, desc, parent, fam))| {
+                let t = match key.split_whitespace().next() {
+                    Some("peer-policy") => BgpNeighbor {
+                        inherit_peer_policy: parent.map(|p| format!("{p} 10")),
+                        ..fam
+                    },
+                    Some("peer-session") => BgpNeighbor {
+                        remote_as: ras.map(|a| a.to_string()),
+                        description: desc,
+                        inherit_peer_session: parent,
+                        ..BgpNeighbor::default()
+                    },
+                    _ => BgpNeighbor {
+                        remote_as: ras.map(|a| a.to_string()),
+                        description: desc,
+                        families: BTreeMap::from([("l2vpn evpn".to_string(), fam)]),
+                        ..BgpNeighbor::default()
+                    },
+                };
+                (key, t)
+            })
+            .collect()
     })
 }
 
@@ -595,6 +648,9 @@ fn bgp_family(d: Dialect) -> impl Strategy<Value = BgpNeighbor> {
             activate: activate && d == Dialect::Ios,
             route_map_in: rm,
             next_hop_self: nhs,
+            // NX-OS: `send-community` then `send-community extended` on its own line.
+            send_community_extended: sc.as_deref() == Some("") && d == Dialect::NxOs && nhs,
+            route_reflector_client: activate && d == Dialect::NxOs,
             send_community: sc,
             advertise_additional_paths: adv.filter(|_| d == Dialect::Ios).map(String::from),
             ..BgpNeighbor::default()
@@ -673,6 +729,8 @@ fn bgp_table(d: Dialect) -> impl Strategy<Value = BgpTable> {
                                 .filter(|_| d == Dialect::Ios)
                                 .map(String::from),
                             additional_paths: paths.filter(|_| d == Dialect::Ios).map(String::from),
+                            maximum_paths: rid.map(|r| (r.octets()[3] % 64 + 1).to_string()),
+                            maximum_paths_ibgp: rid.map(|r| (r.octets()[2] % 64 + 1).to_string()),
                             ..BgpFamily::default()
                         },
                     );

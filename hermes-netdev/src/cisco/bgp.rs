@@ -7,9 +7,11 @@
 //! neighbor's session settings (remote AS, peer group, description, update source, shutdown,
 //! password as a [`hermes_core::Secret`], eBGP multihop, timers) and per-family settings
 //! (`activate`, route maps, `send-community`, `next-hop-self`, `soft-reconfiguration`, IOS
-//! `advertise additional-paths`), each family's `network` and `redistribute` lines and IOS
-//! `bgp additional-paths select ...` / `send|receive`. Everything else is kept as written where it
-//! stands (on the neighbor, the family, the VRF or the process).
+//! `advertise additional-paths`, `route-reflector-client`), each family's `network` and
+//! `redistribute` lines and IOS `bgp additional-paths select ...` / `send|receive`; peer
+//! templates (IOS `template peer-session|peer-policy X`, NX-OS `template peer|peer-session|
+//! peer-policy X`: module `template`). Everything else is kept as written where it stands (on the
+//! neighbor, the template, the family, the VRF or the process).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -19,6 +21,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{after_words, other_of, words, Dialect};
 use crate::tree::{ConfigTree, NodeId, NodeKind};
+
+mod template;
 
 /// A BGP password as written: the encryption type (`0`/`7` on IOS, `3`/`7` on NX-OS, none
 /// written) and the value, a [`Secret`] (never in `Debug`, serde output or errors).
@@ -78,9 +82,17 @@ pub struct BgpNeighbor {
     /// `send-community [both|extended|standard]`: what follows the keyword.
     #[serde(default)]
     pub send_community: Option<String>,
+    /// NX-OS: a second line `send-community extended` after `send-community` (NX-OS shows the
+    /// standard and the extended communities on two lines; IOS writes `send-community both`).
+    #[serde(default)]
+    pub send_community_extended: bool,
     /// `next-hop-self`.
     #[serde(default)]
     pub next_hop_self: bool,
+    /// `route-reflector-client` (in a family, a peer-policy template or NX-OS `template peer`):
+    /// this router reflects routes to the neighbor.
+    #[serde(default)]
+    pub route_reflector_client: bool,
     /// `soft-reconfiguration inbound`: what follows the keyword.
     #[serde(default)]
     pub soft_reconfiguration: Option<String>,
@@ -120,6 +132,15 @@ pub struct BgpFamily {
     /// `additional-paths`.
     #[serde(default)]
     pub additional_paths: Option<String>,
+    /// `maximum-paths N`: the eBGP paths installed for ECMP (what follows the keyword).
+    #[serde(default)]
+    pub maximum_paths: Option<String>,
+    /// `maximum-paths ibgp N`: the iBGP paths installed for ECMP (what follows `ibgp`).
+    #[serde(default)]
+    pub maximum_paths_ibgp: Option<String>,
+    /// IOS `maximum-paths eibgp N` (MPLS VPN families): eBGP and iBGP paths together.
+    #[serde(default)]
+    pub maximum_paths_eibgp: Option<String>,
     /// `network ...`: what follows the keyword (`10.0.0.0 mask 255.255.255.0`, `10.0.0.0/24`).
     #[serde(default)]
     pub networks: Vec<String>,
@@ -182,6 +203,16 @@ pub struct Bgp {
     /// NX-OS `vrf V` sub-blocks.
     #[serde(default)]
     pub vrfs: BTreeMap<String, BgpTable>,
+    /// Peer templates keyed by what follows `template` (`peer-session EVPN`, `peer-policy P`,
+    /// NX-OS `peer SPINE`): each holds what a neighbor holds (IOS: its lines without
+    /// `neighbor X`; NX-OS `template peer`: also its address families). Neighbors name them with
+    /// `inherit peer|peer-session|peer-policy` ([`BgpNeighbor::inherit_peer_session`]...).
+    #[serde(default)]
+    pub templates: BTreeMap<String, BgpNeighbor>,
+    /// Desired models only: templates that must not exist (`no template peer-session X`, sent
+    /// after the neighbor changes). Never read from a configuration.
+    #[serde(default)]
+    pub remove_templates: BTreeSet<String>,
 }
 
 fn is_comment(tree: &ConfigTree<'_>, k: NodeId) -> bool {
@@ -225,7 +256,13 @@ fn neighbor_item(n: &mut BgpNeighbor, w: &[&str], text: &str) -> bool {
         ["send-community", ..] if n.send_community.is_none() && w.len() <= 2 => {
             n.send_community = Some(rest(1))
         }
+        ["send-community", "extended"]
+            if n.send_community.as_deref() == Some("") && !n.send_community_extended =>
+        {
+            n.send_community_extended = true
+        }
         ["next-hop-self"] if !n.next_hop_self => n.next_hop_self = true,
+        ["route-reflector-client"] if !n.route_reflector_client => n.route_reflector_client = true,
         ["soft-reconfiguration", _] if n.soft_reconfiguration.is_none() => {
             n.soft_reconfiguration = Some(rest(1))
         }
@@ -284,6 +321,12 @@ fn neighbor_items(n: &BgpNeighbor, skip_remote_as: bool) -> Vec<String> {
     }
     opt(&mut v, "inherit peer-policy", &n.inherit_peer_policy);
     opt(&mut v, "send-community", &n.send_community);
+    if n.send_community_extended {
+        v.push("send-community extended".to_string());
+    }
+    if n.route_reflector_client {
+        v.push("route-reflector-client".to_string());
+    }
     if n.next_hop_self {
         v.push("next-hop-self".to_string());
     }
@@ -329,10 +372,14 @@ impl Bgp {
             ..Bgp::default()
         };
         match d {
-            Dialect::Ios => b.global = ios_table(tree, kids),
+            Dialect::Ios => {
+                let (templates, rest) = template::ios_templates(tree, kids);
+                b.global = ios_table(tree, &rest);
+                b.templates = templates;
+            }
             Dialect::NxOs => {
                 let mut vrfs = BTreeMap::new();
-                b.global = nxos_table(tree, kids, Some(&mut vrfs));
+                b.global = nxos_table(tree, kids, Some((&mut vrfs, &mut b.templates)));
                 b.vrfs = vrfs;
             }
         }
@@ -344,22 +391,30 @@ impl Bgp {
         let _ = writeln!(o, "router bgp {}", self.asn);
         match d {
             Dialect::Ios => {
+                // IOS shows the templates first (a neighbor can inherit only one that exists).
+                for (k, t) in &self.templates {
+                    for l in template::lines(k, t, d) {
+                        push_line(o, &l, ind, 1);
+                    }
+                }
                 for l in ios_table_lines(&self.global) {
                     push_line(o, &l, ind, 1);
                 }
             }
             Dialect::NxOs => {
-                for l in nxos_table_lines(&self.global, &self.vrfs) {
+                for l in nxos_table_lines(&self.global, &self.vrfs, &self.templates) {
                     push_line(o, &l, ind, 1);
                 }
+                let (no_vrfs, no_templates) = (BTreeMap::new(), BTreeMap::new());
                 for (v, t) in &self.vrfs {
                     let _ = writeln!(o, "{ind}vrf {v}");
-                    for l in nxos_table_lines(t, &BTreeMap::new()) {
+                    for l in nxos_table_lines(t, &no_vrfs, &no_templates) {
                         push_line(o, &l, ind, 2);
                     }
                 }
-                let again =
-                    |l: &&String| l.starts_with("vrf ") && repeated(&self.global, &self.vrfs, l);
+                let again = |l: &&String| {
+                    l.starts_with("vrf ") && repeated(&self.global, &self.vrfs, &self.templates, l)
+                };
                 for l in self.global.other.iter().filter(again) {
                     push_line(o, l, ind, 1);
                 }
@@ -377,6 +432,7 @@ impl Bgp {
             ));
         }
         table_problems(&self.global, "router bgp", problems);
+        template::problems(self, problems);
         for (v, t) in &self.vrfs {
             table_problems(t, &format!("router bgp vrf {v}"), problems);
         }
@@ -597,6 +653,7 @@ fn ios_family_line(tree: &ConfigTree<'_>, k: NodeId, f: &mut BgpFamily) {
         ["exit-address-family"] if leaf => {}
         ["network", _, ..] if leaf => f.networks.push(after_words(text, 1).to_string()),
         ["redistribute", _, ..] if leaf => f.redistribute.push(after_words(text, 1).to_string()),
+        [..] if leaf && maximum_paths(f, &w) => {}
         ["bgp", "additional-paths", "select", _, ..]
             if leaf && f.additional_paths_select.is_none() =>
         {
@@ -611,6 +668,37 @@ fn ios_family_line(tree: &ConfigTree<'_>, k: NodeId, f: &mut BgpFamily) {
         }
         ["neighbor", ..] if leaf && ios_neighbor_line(&mut f.neighbors, &w, text) => {}
         _ => f.other.push(other_of(tree, k)),
+    }
+}
+
+/// `maximum-paths [ibgp|eibgp] N` of a family; `false` if not one (or already read).
+fn maximum_paths(f: &mut BgpFamily, w: &[&str]) -> bool {
+    let n = |v: &str| v.parse::<u8>().is_ok();
+    match w {
+        ["maximum-paths", v] if n(v) && f.maximum_paths.is_none() => {
+            f.maximum_paths = Some(v.to_string())
+        }
+        ["maximum-paths", "ibgp", v] if n(v) && f.maximum_paths_ibgp.is_none() => {
+            f.maximum_paths_ibgp = Some(v.to_string())
+        }
+        ["maximum-paths", "eibgp", v] if n(v) && f.maximum_paths_eibgp.is_none() => {
+            f.maximum_paths_eibgp = Some(v.to_string())
+        }
+        _ => return false,
+    }
+    true
+}
+
+/// A family's `maximum-paths` lines.
+fn maximum_paths_lines(f: &BgpFamily, out: &mut Vec<String>) {
+    if let Some(m) = &f.maximum_paths {
+        out.push(format!(" maximum-paths {m}"));
+    }
+    if let Some(m) = &f.maximum_paths_ibgp {
+        out.push(format!(" maximum-paths ibgp {m}"));
+    }
+    if let Some(m) = &f.maximum_paths_eibgp {
+        out.push(format!(" maximum-paths eibgp {m}"));
     }
 }
 
@@ -635,6 +723,7 @@ fn ios_family_lines(f: &BgpFamily, out: &mut Vec<String>) {
     for r in &f.redistribute {
         out.push(format!(" redistribute {r}"));
     }
+    maximum_paths_lines(f, out);
     let mut n = Vec::new();
     ios_neighbor_lines(&f.neighbors, &mut n);
     out.extend(n.into_iter().map(|l| format!(" {l}")));
@@ -676,10 +765,46 @@ fn ios_table_lines(t: &BgpTable) -> Vec<String> {
 // NX-OS
 // ---------------------------------------------------------------------------------------------
 
+/// The settings of an NX-OS neighbor (or `template peer`) block: its lines and address families.
+/// `n` holds what the header line states (`neighbor X remote-as N`).
+fn nxos_neighbor_body(tree: &ConfigTree<'_>, sub: &[NodeId], mut n: BgpNeighbor) -> BgpNeighbor {
+    for &c in sub {
+        if is_comment(tree, c) {
+            continue;
+        }
+        let ct = tree.node(c).text;
+        let cw = words(ct);
+        match cw.as_slice() {
+            ["address-family", _, ..] if !n.families.contains_key(&cw[1..].join(" ")) => {
+                let mut f = BgpNeighbor::default();
+                for &g in tree.children(c) {
+                    if is_comment(tree, g) {
+                        continue;
+                    }
+                    let gt = tree.node(g).text;
+                    let gw = words(gt);
+                    if !(tree.children(g).is_empty() && neighbor_item(&mut f, &gw, gt)) {
+                        f.other.push(other_of(tree, g));
+                    }
+                }
+                n.families.insert(cw[1..].join(" "), f);
+            }
+            _ if tree.children(c).is_empty() && neighbor_item(&mut n, &cw, ct) => {}
+            _ => n.other.push(other_of(tree, c)),
+        }
+    }
+    n
+}
+
+/// The NX-OS process (`global`: the VRFs and templates it defines are read into these) or a VRF.
+#[allow(clippy::type_complexity)]
 fn nxos_table(
     tree: &ConfigTree<'_>,
     kids: &[NodeId],
-    mut vrfs: Option<&mut BTreeMap<String, BgpTable>>,
+    mut global: Option<(
+        &mut BTreeMap<String, BgpTable>,
+        &mut BTreeMap<String, BgpNeighbor>,
+    )>,
 ) -> BgpTable {
     let mut t = BgpTable::default();
     for &k in kids {
@@ -695,12 +820,16 @@ fn nxos_table(
             ["log-neighbor-changes"] if leaf && !t.log_neighbor_changes => {
                 t.log_neighbor_changes = true
             }
-            ["vrf", v] if vrfs.as_ref().is_some_and(|m| !m.contains_key(*v)) => {
+            ["vrf", v] if global.as_ref().is_some_and(|(m, _)| !m.contains_key(*v)) => {
                 let table = nxos_table(tree, sub, None);
-                if let Some(m) = vrfs.as_deref_mut() {
+                if let Some((m, _)) = global.as_mut() {
                     m.insert(v.to_string(), table);
                 }
             }
+            ["template", ..]
+                if global
+                    .as_mut()
+                    .is_some_and(|(_, tm)| template::nxos_template(tree, k, tm)) => {}
             ["address-family", _, ..] if !t.families.contains_key(&w[1..].join(" ")) => {
                 let mut f = BgpFamily::default();
                 for &c in sub {
@@ -716,6 +845,7 @@ fn nxos_table(
                         ["redistribute", _, ..] if tree.children(c).is_empty() => {
                             f.redistribute.push(after_words(ct, 1).to_string())
                         }
+                        [..] if tree.children(c).is_empty() && maximum_paths(&mut f, &cw) => {}
                         _ => f.other.push(other_of(tree, c)),
                     }
                 }
@@ -730,34 +860,7 @@ fn nxos_table(
                     n.remote_as = Some(a.to_string());
                     n.remote_as_inline = true;
                 }
-                for &c in sub {
-                    if is_comment(tree, c) {
-                        continue;
-                    }
-                    let ct = tree.node(c).text;
-                    let cw = words(ct);
-                    match cw.as_slice() {
-                        ["address-family", _, ..]
-                            if !n.families.contains_key(&cw[1..].join(" ")) =>
-                        {
-                            let mut f = BgpNeighbor::default();
-                            for &g in tree.children(c) {
-                                if is_comment(tree, g) {
-                                    continue;
-                                }
-                                let gt = tree.node(g).text;
-                                let gw = words(gt);
-                                if !(tree.children(g).is_empty() && neighbor_item(&mut f, &gw, gt))
-                                {
-                                    f.other.push(other_of(tree, g));
-                                }
-                            }
-                            n.families.insert(cw[1..].join(" "), f);
-                        }
-                        _ if tree.children(c).is_empty() && neighbor_item(&mut n, &cw, ct) => {}
-                        _ => n.other.push(other_of(tree, c)),
-                    }
-                }
+                let n = nxos_neighbor_body(tree, sub, n);
                 t.neighbors.insert(x.to_string(), n);
             }
             _ => t.other.push(other_of(tree, k)),
@@ -768,12 +871,17 @@ fn nxos_table(
 
 /// An NX-OS neighbor block's lines (the header first; one space per level).
 fn nxos_neighbor_lines(x: &str, n: &BgpNeighbor) -> Vec<String> {
-    let mut out = Vec::new();
     match (&n.remote_as, n.remote_as_inline) {
-        (Some(a), true) => out.push(format!("neighbor {x} remote-as {a}")),
-        _ => out.push(format!("neighbor {x}")),
+        (Some(a), true) => nxos_block_lines(&format!("neighbor {x} remote-as {a}"), n, true),
+        _ => nxos_block_lines(&format!("neighbor {x}"), n, false),
     }
-    for item in neighbor_items(n, n.remote_as_inline) {
+}
+
+/// An NX-OS neighbor or template block under `header`: its settings (the remote AS left out when
+/// the header states it), then its address families.
+fn nxos_block_lines(header: &str, n: &BgpNeighbor, skip_remote_as: bool) -> Vec<String> {
+    let mut out = vec![header.to_string()];
+    for item in neighbor_items(n, skip_remote_as) {
         out.push(indent(&item, 1));
     }
     for (af, f) in &n.families {
@@ -793,6 +901,7 @@ fn nxos_family_lines(af: &str, f: &BgpFamily) -> Vec<String> {
     for r in &f.redistribute {
         out.push(format!(" redistribute {r}"));
     }
+    maximum_paths_lines(f, &mut out);
     for l in &f.other {
         out.push(indent(l, 1));
     }
@@ -800,7 +909,11 @@ fn nxos_family_lines(af: &str, f: &BgpFamily) -> Vec<String> {
 }
 
 /// The NX-OS block's lines (one space per level, re-indented by the renderer).
-fn nxos_table_lines(t: &BgpTable, vrfs: &BTreeMap<String, BgpTable>) -> Vec<String> {
+fn nxos_table_lines(
+    t: &BgpTable,
+    vrfs: &BTreeMap<String, BgpTable>,
+    templates: &BTreeMap<String, BgpNeighbor>,
+) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(r) = &t.router_id {
         out.push(format!("router-id {r}"));
@@ -808,9 +921,18 @@ fn nxos_table_lines(t: &BgpTable, vrfs: &BTreeMap<String, BgpTable>) -> Vec<Stri
     if t.log_neighbor_changes {
         out.push("log-neighbor-changes".to_string());
     }
-    out.extend(t.other.iter().filter(|o| !repeated(t, vrfs, o)).cloned());
+    out.extend(
+        t.other
+            .iter()
+            .filter(|o| !repeated(t, vrfs, templates, o))
+            .cloned(),
+    );
     for (af, f) in &t.families {
         out.extend(nxos_family_lines(af, f));
+    }
+    // NX-OS shows the templates after the families, before the neighbors inheriting them.
+    for (k, tp) in templates {
+        out.extend(template::lines(k, tp, Dialect::NxOs));
     }
     for (x, n) in &t.neighbors {
         out.extend(nxos_neighbor_lines(x, n));
@@ -818,7 +940,7 @@ fn nxos_table_lines(t: &BgpTable, vrfs: &BTreeMap<String, BgpTable>) -> Vec<Stri
     out.extend(
         t.other
             .iter()
-            .filter(|o| repeated(t, vrfs, o) && !o.starts_with("vrf "))
+            .filter(|o| repeated(t, vrfs, templates, o) && !o.starts_with("vrf "))
             .cloned(),
     );
     out
@@ -827,9 +949,15 @@ fn nxos_table_lines(t: &BgpTable, vrfs: &BTreeMap<String, BgpTable>) -> Vec<Stri
 /// NX-OS: a block kept as written because it repeats a modelled one (a second `neighbor X`,
 /// `address-family X` or `vrf V` block). It is written after the modelled one, so that reading
 /// the rendering again models the same block.
-fn repeated(t: &BgpTable, vrfs: &BTreeMap<String, BgpTable>, o: &str) -> bool {
+fn repeated(
+    t: &BgpTable,
+    vrfs: &BTreeMap<String, BgpTable>,
+    templates: &BTreeMap<String, BgpNeighbor>,
+    o: &str,
+) -> bool {
     let w = words(o.lines().next().unwrap_or_default());
     match w.as_slice() {
+        ["template", k, name] => templates.contains_key(&format!("{k} {name}")),
         ["neighbor", x] | ["neighbor", x, "remote-as", _] => t.neighbors.contains_key(*x),
         ["address-family", ..] => t.families.contains_key(&w[1..].join(" ")),
         ["vrf", v] => vrfs.contains_key(*v),
@@ -873,6 +1001,8 @@ fn managed_neighbor(live: &BgpNeighbor, want: &BgpNeighbor) -> BgpNeighbor {
     }
     x.activate &= want.activate;
     x.next_hop_self &= want.next_hop_self;
+    x.route_reflector_client &= want.route_reflector_client;
+    x.send_community_extended &= want.send_community_extended;
     x.other.retain(|o| want.other.contains(o));
     x.families.retain(|k, _| want.families.contains_key(k));
     for (k, f) in x.families.iter_mut() {
@@ -899,6 +1029,8 @@ impl Bgp {
             asn: self.asn.clone(),
             global: managed_table(&self.global, &want.global),
             vrfs,
+            templates: template::managed(self, want),
+            remove_templates: BTreeSet::new(),
         }
     }
 }
@@ -925,6 +1057,15 @@ fn managed_table(live: &BgpTable, want: &BgpTable) -> BgpTable {
                     .additional_paths
                     .as_ref()
                     .and(lf.additional_paths.clone()),
+                maximum_paths: wf.maximum_paths.as_ref().and(lf.maximum_paths.clone()),
+                maximum_paths_ibgp: wf
+                    .maximum_paths_ibgp
+                    .as_ref()
+                    .and(lf.maximum_paths_ibgp.clone()),
+                maximum_paths_eibgp: wf
+                    .maximum_paths_eibgp
+                    .as_ref()
+                    .and(lf.maximum_paths_eibgp.clone()),
                 networks: if wf.networks.is_empty() {
                     vec![]
                 } else {
@@ -1001,6 +1142,8 @@ pub(super) fn diff(live: Option<&Bgp>, want: &Bgp, d: Dialect) -> Vec<String> {
         return out;
     };
     let mut body = Vec::new();
+    // Templates first: a neighbor can inherit only a template that exists.
+    template::changes(live, want, d, &mut body);
     match d {
         Dialect::Ios => ios_table_diff(&live.global, &want.global, &mut body),
         Dialect::NxOs => {
@@ -1018,6 +1161,8 @@ pub(super) fn diff(live: Option<&Bgp>, want: &Bgp, d: Dialect) -> Vec<String> {
             }
         }
     }
+    // Templates removed last, once no neighbor inherits them.
+    template::removals(live, want, &mut body);
     if !body.is_empty() {
         out.push(format!("router bgp {}", want.asn));
         for l in body {
@@ -1073,6 +1218,25 @@ fn family_lists(live: &BgpFamily, want: &BgpFamily, out: &mut Vec<String>) {
             out.push(format!(" no {kw} {l}"));
         }
         out.push(format!(" {kw} {w}"));
+    }
+    // A new number of paths replaces the old one in place.
+    let paths = [
+        ("maximum-paths", &live.maximum_paths, &want.maximum_paths),
+        (
+            "maximum-paths ibgp",
+            &live.maximum_paths_ibgp,
+            &want.maximum_paths_ibgp,
+        ),
+        (
+            "maximum-paths eibgp",
+            &live.maximum_paths_eibgp,
+            &want.maximum_paths_eibgp,
+        ),
+    ];
+    for (kw, l, w) in paths {
+        if let Some(w) = w.as_ref().filter(|w| l.as_ref() != Some(*w)) {
+            out.push(format!(" {kw} {w}"));
+        }
     }
     for (kw, l, w) in lists {
         if w.is_empty() {
@@ -1201,41 +1365,54 @@ fn nxos_table_diff(live: &BgpTable, want: &BgpTable, out: &mut Vec<String>) {
             }
             None => add(wn, out),
             Some(ln) => {
-                let have = managed_neighbor(ln, wn);
-                let mut sub = Vec::new();
-                item_changes(
-                    &neighbor_items(&have, ln.remote_as_inline),
-                    &neighbor_items(wn, ln.remote_as_inline),
-                    " ",
-                    &mut sub,
-                );
-                for (af, wf) in &wn.families {
-                    let lf = have.families.get(af);
-                    let mut fs = Vec::new();
-                    let none = BgpNeighbor::default();
-                    item_changes(
-                        &neighbor_items(lf.unwrap_or(&none), false),
-                        &neighbor_items(wf, false),
-                        "  ",
-                        &mut fs,
-                    );
-                    if !fs.is_empty() || lf.is_none() {
-                        sub.push(format!(" address-family {af}"));
-                        sub.append(&mut fs);
-                        sub.push("  exit".to_string());
-                    }
-                }
-                if !sub.is_empty() {
-                    // The neighbor is entered as the device shows its header.
-                    match (&ln.remote_as, ln.remote_as_inline) {
-                        (Some(a), true) => out.push(format!("neighbor {x} remote-as {a}")),
-                        _ => out.push(format!("neighbor {x}")),
-                    }
-                    out.append(&mut sub);
-                    out.push(" exit".to_string());
-                }
+                // The neighbor is entered as the device shows its header.
+                let header = match (&ln.remote_as, ln.remote_as_inline) {
+                    (Some(a), true) => format!("neighbor {x} remote-as {a}"),
+                    _ => format!("neighbor {x}"),
+                };
+                nxos_block_diff(&header, ln, wn, ln.remote_as_inline, out);
             }
         }
+    }
+}
+
+/// The commands that turn the live NX-OS neighbor or template block `ln` into `wn`, entered with
+/// `header` and left with `exit` (nothing when they are equal as far as `wn` manages them).
+fn nxos_block_diff(
+    header: &str,
+    ln: &BgpNeighbor,
+    wn: &BgpNeighbor,
+    skip_remote_as: bool,
+    out: &mut Vec<String>,
+) {
+    let have = managed_neighbor(ln, wn);
+    let mut sub = Vec::new();
+    item_changes(
+        &neighbor_items(&have, skip_remote_as),
+        &neighbor_items(wn, skip_remote_as),
+        " ",
+        &mut sub,
+    );
+    for (af, wf) in &wn.families {
+        let lf = have.families.get(af);
+        let mut fs = Vec::new();
+        let none = BgpNeighbor::default();
+        item_changes(
+            &neighbor_items(lf.unwrap_or(&none), false),
+            &neighbor_items(wf, false),
+            "  ",
+            &mut fs,
+        );
+        if !fs.is_empty() || lf.is_none() {
+            sub.push(format!(" address-family {af}"));
+            sub.append(&mut fs);
+            sub.push("  exit".to_string());
+        }
+    }
+    if !sub.is_empty() {
+        out.push(header.to_string());
+        out.append(&mut sub);
+        out.push(" exit".to_string());
     }
 }
 

@@ -619,7 +619,7 @@ impl PortSettings {
                 PortSettings {
                     layer2: want.layer2 && (l.layer2 || matches!(
                         live.switchport,
-                        Some(Switchport::Access { .. } | Switchport::Trunk { .. } | Switchport::Dynamic { .. })
+                        Some(Switchport::Access { .. } | Switchport::Trunk { .. } | Switchport::Dynamic { .. } | Switchport::FexFabric { .. })
                     )),
                     speed: match (want.speed, l.speed) {
                         (Some(Speed::Auto), None) => Some(Speed::Auto),
