@@ -155,30 +155,92 @@ const SECRET_WORDS: &[&str] = &[
     "community",
     "authentication",
     "authentication-key",
+    "message-digest-key",
     "pre-shared-key",
     "auth-key",
     "auth-password",
     "priv-password",
     "privatekey",
+    "private-key",
+    "passphrase",
 ];
+
+/// Lines whose `key` word is followed by a secret: IOS / NX-OS `tacacs-server [host A] key [7] X`,
+/// `radius-server [host A ...] key X`, `crypto isakmp key X address A`, `server-private A key X`.
+const KEY_LINES: &[&str] = &["tacacs-server", "radius-server", "crypto", "server-private"];
+
+/// Whether a FortiOS `set KEY` carries a secret by its name: `passwd`, `psksecret`,
+/// `sae-password`, `passphrase`, `private-key`, any `...key` (`set key`, `md5-key`,
+/// `key-inbound`), any `...-pwd`.
+///
+/// ```
+/// use hermes_core::plan::is_secret_set_key;
+/// assert!(is_secret_set_key("md5-key"));
+/// assert!(is_secret_set_key("\"sae-password\""));
+/// assert!(!is_secret_set_key("keylife"));
+/// ```
+pub fn is_secret_set_key(key: &str) -> bool {
+    let k = key.trim_matches('"').to_ascii_lowercase();
+    ["password", "passwd", "secret", "passphrase", "private-key"]
+        .iter()
+        .any(|w| k.contains(w))
+        || k.ends_with("key")
+        || k.starts_with("key-")
+        || k.ends_with("-pwd")
+}
 
 /// The line with everything after a secret-bearing word replaced by `<redacted>` (case-insensitive,
 /// whole words). Plans render and serialise command lines through this, so a secret sent to a device
 /// never shows in a plan, a log or a report; the change set itself keeps the real line to send.
 ///
+/// A word is secret-bearing by itself (`password`, `secret`, `key-string`, `community`...), as the
+/// `key` of an AAA or crypto line (`tacacs-server host A key 7 X`, `crypto isakmp key X address A`)
+/// or of a line that is only a key (` key 7 X` in a `tacacs server` block; not a key chain's ` key
+/// 1`), as the key of a FortiOS `set` whose name says secret (`set md5-key ...`, `set
+/// sae-password ...`), or as an `ENC` marker (FortiOS shows every stored secret as `ENC ...`).
+///
 /// ```
 /// use hermes_core::plan::redact_command;
 /// assert_eq!(redact_command(" standby 10 authentication md5 key-string s3cr3t"), " standby 10 authentication <redacted>");
 /// assert_eq!(redact_command("    set psksecret ENC abc"), "    set psksecret <redacted>");
+/// assert_eq!(redact_command("tacacs-server host 192.0.2.1 key 7 0822455D0A16"), "tacacs-server host 192.0.2.1 key <redacted>");
+/// assert_eq!(redact_command("    set md5-key hunter2"), "    set md5-key <redacted>");
 /// assert_eq!(redact_command("vlan 30"), "vlan 30");
+/// assert_eq!(redact_command(" key 1"), " key 1");
 /// ```
 pub fn redact_command(line: &str) -> std::borrow::Cow<'_, str> {
+    let words: Vec<String> = line
+        .split_whitespace()
+        .map(|w| w.trim_matches('"').to_ascii_lowercase())
+        .collect();
+    let first = words.first().map(String::as_str).unwrap_or("");
+    let key_line = KEY_LINES.contains(&first);
+    // A line that is only a key: ` key [0|6|7] X`; a key chain's ` key 1` (an id alone) and
+    // `key chain X` / `key config-key ...` are not secrets.
+    let lone_key = first == "key"
+        && match words.get(1).map(String::as_str) {
+            None | Some("chain") | Some("config-key") => false,
+            Some(next) if next.bytes().all(|b| b.is_ascii_digit()) => words.len() > 2,
+            Some(_) => true,
+        };
+    let set_secret = first == "set" && words.get(1).is_some_and(|k| is_secret_set_key(k));
     let mut pos = 0;
+    let mut i = 0;
     for word in line.split_inclusive(char::is_whitespace) {
         let bare = word.trim_end();
         pos += word.len();
-        let w = bare.trim_matches('"').to_ascii_lowercase();
-        if SECRET_WORDS.contains(&w.as_str()) && !line[pos..].trim().is_empty() {
+        if bare.is_empty() {
+            continue;
+        }
+        i += 1;
+        let i = i - 1;
+        let raw = bare.trim_matches('"');
+        let w = raw.to_ascii_lowercase();
+        let secret = SECRET_WORDS.contains(&w.as_str())
+            || (w == "key" && (key_line || (lone_key && i == 0)))
+            || (set_secret && i == 1)
+            || raw == "ENC";
+        if secret && !line[pos..].trim().is_empty() {
             let head = line[..pos].trim_end();
             return std::borrow::Cow::Owned(format!("{head} {}", crate::secret::REDACTED));
         }
@@ -494,6 +556,74 @@ impl Default for RenderOptions {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn aaa_crypto_lone_key_set_key_and_enc_secrets_are_redacted() {
+        let cases = [
+            // Lines and keys seen in real IOS / NX-OS / FortiOS configurations.
+            (
+                "tacacs-server key 7 0822455D0A16",
+                "tacacs-server key <redacted>",
+            ),
+            (
+                "tacacs-server host 192.168.1.1 key MySecretKey1",
+                "tacacs-server host 192.168.1.1 key <redacted>",
+            ),
+            (
+                "radius-server host 10.0.0.2 auth-port 1812 acct-port 1813 key 7 1511021F0725",
+                "radius-server host 10.0.0.2 auth-port 1812 acct-port 1813 key <redacted>",
+            ),
+            ("radius-server key RADiUs", "radius-server key <redacted>"),
+            (
+                "crypto isakmp key cisco123 address 0.0.0.0",
+                "crypto isakmp key <redacted>",
+            ),
+            (" key 7 0822455D0A16", " key <redacted>"),
+            (" key Cisco123", " key <redacted>"),
+            (
+                " ip ospf message-digest-key 1 md5 7 0822455D",
+                " ip ospf message-digest-key <redacted>",
+            ),
+            ("    set key ENC abc==", "    set key <redacted>"),
+            ("    set md5-key hunter2", "    set md5-key <redacted>"),
+            (
+                "    set sae-password \"wifi-pass\"",
+                "    set sae-password <redacted>",
+            ),
+            (
+                "    set passphrase ENC xyz",
+                "    set passphrase <redacted>",
+            ),
+            (
+                "    set private-key \"-----BEGIN",
+                "    set private-key <redacted>",
+            ),
+            (
+                "    set key-inbound 0123456789abcdef",
+                "    set key-inbound <redacted>",
+            ),
+            ("    set auth-pwd p4ss", "    set auth-pwd <redacted>"),
+            (
+                "    set ldapconntimeout ENC abc",
+                "    set ldapconntimeout ENC <redacted>",
+            ),
+        ];
+        for (line, shown) in cases {
+            assert_eq!(redact_command(line), shown, "{line}");
+        }
+        // Not secrets: a key chain and its key ids, keylife, names.
+        for line in [
+            "key chain OSPF-KEYS",
+            " key 1",
+            "    set keylife 86400",
+            "    set keylifeseconds 43200",
+            "    set name \"key-server\"",
+            "vlan 30",
+            "ip route 0.0.0.0 0.0.0.0 10.0.0.1",
+        ] {
+            assert_eq!(redact_command(line), line, "{line}");
+        }
+    }
     use super::*;
 
     fn sample() -> ChangeSet {

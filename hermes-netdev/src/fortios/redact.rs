@@ -12,14 +12,10 @@ use std::fmt;
 
 use hermes_core::secret::REDACTED;
 
-/// Whether the value of `set KEY` is a secret whatever its form.
+/// Whether the value of `set KEY` is a secret whatever its form (the rule plans redact by:
+/// [`hermes_core::plan::is_secret_set_key`]).
 pub(crate) fn is_secret_key(key: &str) -> bool {
-    let k = key.trim_matches('"').to_ascii_lowercase();
-    ["password", "passwd", "secret", "passphrase", "private-key"]
-        .iter()
-        .any(|w| k.contains(w))
-        || k.ends_with("key")
-        || k.ends_with("-pwd")
+    hermes_core::plan::is_secret_set_key(key)
 }
 
 /// Whether a value is a secret by its form (`ENC ...`: a stored secret as the device shows it).
