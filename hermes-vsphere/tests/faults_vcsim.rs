@@ -11,12 +11,11 @@ use hermes_vsphere::vm::CloneSpec;
 use hermes_vsphere::{Client, FaultKind, MoRef, VsphereError};
 
 async fn new_vm(client: &Client, prefix: &str) -> MoRef {
-    let template = client.find_by_path("/DC0/vm/tmpl-linux").await.unwrap();
-    let folder = client.find_by_path("/DC0/vm").await.unwrap();
-    let pool = client
-        .find_by_path("/DC0/host/DC0_C0/Resources")
-        .await
-        .unwrap();
+    let common::CloneTargets {
+        template,
+        folder,
+        pool,
+    } = common::clone_targets(&client).await;
     let spec = CloneSpec::new(pool).datastore(
         client
             .find_by_path("/DC0/datastore/LocalDS_0")

@@ -124,12 +124,11 @@ async fn plan_apply_rerun_scale_down_and_teardown() {
     assert_eq!(again.counts()[2], 12, "{}", again.summary());
 
     // A VM named like the fleet but not made by it is refused, never adopted or deleted.
-    let template = client.find_by_path("/DC0/vm/tmpl-linux").await.unwrap();
-    let folder = client.find_by_path("/DC0/vm").await.unwrap();
-    let pool = client
-        .find_by_path("/DC0/host/DC0_C0/Resources")
-        .await
-        .unwrap();
+    let common::CloneTargets {
+        template,
+        folder,
+        pool,
+    } = common::clone_targets(&client).await;
     let foreign = client
         .clone_vm(
             &template,

@@ -17,12 +17,11 @@ use hermes_vsphere::vm::{CloneSpec, Customization, StaticIp};
 use hermes_vsphere::{Client, MoRef};
 
 async fn clone(client: &Client, name: &str) -> MoRef {
-    let template = client.find_by_path("/DC0/vm/tmpl-linux").await.unwrap();
-    let folder = client.find_by_path("/DC0/vm").await.unwrap();
-    let pool = client
-        .find_by_path("/DC0/host/DC0_C0/Resources")
-        .await
-        .unwrap();
+    let common::CloneTargets {
+        template,
+        folder,
+        pool,
+    } = common::clone_targets(&client).await;
     client
         .clone_vm(&template, &folder, name, &CloneSpec::new(pool))
         .await

@@ -279,12 +279,11 @@ const VMS: usize = 205;
 impl Vms {
     async fn clone_many(prefix: &str) -> Vms {
         let client = common::connect().await;
-        let template = client.find_by_path("/DC0/vm/tmpl-linux").await.unwrap();
-        let folder = client.find_by_path("/DC0/vm").await.unwrap();
-        let pool = client
-            .find_by_path("/DC0/host/DC0_C0/Resources")
-            .await
-            .unwrap();
+        let common::CloneTargets {
+            template,
+            folder,
+            pool,
+        } = common::clone_targets(&client).await;
         let ds = client
             .find_by_path("/DC0/datastore/LocalDS_0")
             .await

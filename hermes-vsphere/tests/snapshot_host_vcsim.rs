@@ -12,12 +12,11 @@ use hermes_vsphere::vm::CloneSpec;
 #[tokio::test]
 async fn snapshots_tree_revert_remove_and_retention() {
     let client = common::connect().await;
-    let template = client.find_by_path("/DC0/vm/tmpl-linux").await.unwrap();
-    let folder = client.find_by_path("/DC0/vm").await.unwrap();
-    let pool = client
-        .find_by_path("/DC0/host/DC0_C0/Resources")
-        .await
-        .unwrap();
+    let common::CloneTargets {
+        template,
+        folder,
+        pool,
+    } = common::clone_targets(&client).await;
     let name = common::unique("snap");
     let vm = client
         .clone_vm(&template, &folder, &name, &CloneSpec::new(pool))
@@ -101,12 +100,11 @@ async fn snapshots_tree_revert_remove_and_retention() {
 #[tokio::test]
 async fn a_branched_snapshot_tree_reads_back() {
     let client = common::connect().await;
-    let template = client.find_by_path("/DC0/vm/tmpl-linux").await.unwrap();
-    let folder = client.find_by_path("/DC0/vm").await.unwrap();
-    let pool = client
-        .find_by_path("/DC0/host/DC0_C0/Resources")
-        .await
-        .unwrap();
+    let common::CloneTargets {
+        template,
+        folder,
+        pool,
+    } = common::clone_targets(&client).await;
     let vm = client
         .clone_vm(
             &template,

@@ -53,6 +53,29 @@ pub async fn connect() -> Client {
         .expect("connect to vcsim")
 }
 
+/// Where the vcsim tests clone VMs: the template, the VM folder and the cluster's resource pool.
+pub struct CloneTargets {
+    pub template: hermes_vsphere::MoRef,
+    pub folder: hermes_vsphere::MoRef,
+    pub pool: hermes_vsphere::MoRef,
+}
+
+/// Looks up [`CloneTargets`] in vcsim's inventory (`/DC0/vm/tmpl-linux`, `/DC0/vm`,
+/// `/DC0/host/DC0_C0/Resources`).
+pub async fn clone_targets(client: &Client) -> CloneTargets {
+    let find = |path: &'static str| async move {
+        client
+            .find_by_path(path)
+            .await
+            .unwrap_or_else(|e| panic!("{path}: {e}"))
+    };
+    CloneTargets {
+        template: find("/DC0/vm/tmpl-linux").await,
+        folder: find("/DC0/vm").await,
+        pool: find("/DC0/host/DC0_C0/Resources").await,
+    }
+}
+
 /// A name unique to this test run.
 pub fn unique(prefix: &str) -> String {
     let nanos = std::time::SystemTime::now()
