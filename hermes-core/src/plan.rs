@@ -194,7 +194,8 @@ pub fn is_secret_set_key(key: &str) -> bool {
 /// never shows in a plan, a log or a report; the change set itself keeps the real line to send.
 ///
 /// A word is secret-bearing by itself (`password`, `secret`, `key-string`, `community`...), as the
-/// `key` of an AAA or crypto line (`tacacs-server host A key 7 X`, `crypto isakmp key X address A`)
+/// `key` of an AAA or crypto line (`tacacs-server host A key 7 X`, `crypto isakmp key X address A`),
+/// as the `auth` of an SNMPv3 user (`snmp-server user U G auth md5 X priv Y`),
 /// or of a line that is only a key (` key 7 X` in a `tacacs server` block; not a key chain's ` key
 /// 1`), as the key of a FortiOS `set` whose name says secret (`set md5-key ...`, `set
 /// sae-password ...`), or as an `ENC` marker (FortiOS shows every stored secret as `ENC ...`).
@@ -238,6 +239,8 @@ pub fn redact_command(line: &str) -> std::borrow::Cow<'_, str> {
         let w = raw.to_ascii_lowercase();
         let secret = SECRET_WORDS.contains(&w.as_str())
             || (w == "key" && (key_line || (lone_key && i == 0)))
+            // SNMPv3 users: `snmp-server user U [G] [v3] auth md5|sha X priv [aes 128] Y`.
+            || (w == "auth" && first == "snmp-server")
             || (set_secret && i == 1)
             || raw == "ENC";
         if secret && !line[pos..].trim().is_empty() {
@@ -603,6 +606,14 @@ mod tests {
                 "    set key-inbound <redacted>",
             ),
             ("    set auth-pwd p4ss", "    set auth-pwd <redacted>"),
+            (
+                "snmp-server user admin network-admin auth md5 0x1c3a priv 0x1c3a localizedkey",
+                "snmp-server user admin network-admin auth <redacted>",
+            ),
+            (
+                "snmp-server user nms NMS v3 auth sha AuthPass1 priv aes 128 PrivPass1",
+                "snmp-server user nms NMS v3 auth <redacted>",
+            ),
             (
                 "    set ldapconntimeout ENC abc",
                 "    set ldapconntimeout ENC <redacted>",
