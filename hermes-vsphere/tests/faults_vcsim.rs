@@ -15,7 +15,7 @@ async fn new_vm(client: &Client, prefix: &str) -> MoRef {
         template,
         folder,
         pool,
-    } = common::clone_targets(&client).await;
+    } = common::clone_targets(client).await;
     let spec = CloneSpec::new(pool).datastore(
         client
             .find_by_path("/DC0/datastore/LocalDS_0")

@@ -21,7 +21,7 @@ async fn clone(client: &Client, name: &str) -> MoRef {
         template,
         folder,
         pool,
-    } = common::clone_targets(&client).await;
+    } = common::clone_targets(client).await;
     client
         .clone_vm(&template, &folder, name, &CloneSpec::new(pool))
         .await
