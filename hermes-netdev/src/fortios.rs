@@ -1267,6 +1267,21 @@ pub use schedules::{ScheduleOnetime, ScheduleRecurring};
 pub use sslvpn::SslVpnSettings;
 pub use users::{UserGroup, UserLdap, UserLocal, UserRadius};
 
+/// The tables whose secrets [`FortiConfig::rotate_secret`] can mark to be set again.
+pub const ROTATABLE_TABLES: &[&str] = &[
+    "vpn ipsec phase1-interface",
+    "system admin",
+    "user local",
+    "user radius",
+    "user ldap",
+    "router bgp neighbor",
+    "router ospf ospf-interface",
+    "system ha",
+];
+
+/// How `rotate_secrets` names the HA cluster password.
+const ROTATE_HA: &str = "system ha";
+
 /// A FortiGate configuration, typed where modelled.
 ///
 /// ```
@@ -1431,6 +1446,11 @@ pub struct FortiConfig {
     pub dhcp_servers: BTreeMap<u32, DhcpServer>,
     /// Top-level `config` blocks the model does not cover, verbatim.
     pub other: Vec<String>,
+    /// Secrets to set again although the device already holds one (key rotation), as
+    /// `TABLE/ENTRY` (`vpn ipsec phase1-interface/to-branch`; `system ha` alone): see
+    /// [`FortiConfig::rotate_secret`]. Not device configuration: never parsed or rendered.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub rotate_secrets: BTreeSet<String>,
     /// The VDOMs of a multi-VDOM configuration (`config vdom` / `edit NAME` ... `end`), in the order
     /// the configuration lists them, each modelled as a single-VDOM configuration is. The other
     /// fields then hold the `config global` part (interfaces, HA, `system global` in `other`...).
@@ -1498,6 +1518,7 @@ impl std::fmt::Debug for FortiConfig {
             sslvpn,
             dhcp_servers,
             other,
+            rotate_secrets,
             vdoms,
         } = self;
         f.debug_struct("FortiConfig")
@@ -1554,6 +1575,7 @@ impl std::fmt::Debug for FortiConfig {
             .field("sslvpn", sslvpn)
             .field("dhcp_servers", dhcp_servers)
             .field("other", &redact::Blocks(other))
+            .field("rotate_secrets", rotate_secrets)
             .field("vdoms", vdoms)
             .finish()
     }
@@ -2558,6 +2580,90 @@ impl FortiConfig {
         render_sections(&self.sections(), &self.other)
     }
 
+    /// Asks for the secret of one entry to be set again although the device already holds one:
+    /// key rotation. A FortiGate shows a stored secret only encrypted (`ENC ...`), so a secret
+    /// stated in clear cannot be compared with it and is otherwise not sent over it (every run
+    /// would change it); this entry's clear secret is sent on the next apply. `table` is one of
+    /// [`ROTATABLE_TABLES`] (`vpn ipsec phase1-interface`: the pre-shared key; `system admin`,
+    /// `user local`, `user ldap`: the password; `user radius`: both shared secrets; `router bgp
+    /// neighbor`: the password; `router ospf ospf-interface`: the authentication key; `system ha`:
+    /// the cluster password, `entry` ignored). [`FortiConfig::validate`] refuses a table not in
+    /// that list and an entry that states no secret in clear. Remove the mark once applied, or
+    /// every apply sets the secret again.
+    ///
+    /// ```
+    /// use hermes_netdev::fortios::FortiConfig;
+    /// let live = FortiConfig::parse("config vpn ipsec phase1-interface\n    edit \"to-branch\"\n        set interface \"wan1\"\n        set remote-gw 198.51.100.7\n        set psksecret ENC Zm9v\n    next\nend\n");
+    /// let mut want = live.clone();
+    /// want.phase1.get_mut("to-branch").unwrap().psksecret = Some(hermes_core::Secret::new("n3w-k3y"));
+    /// assert!(live.diff(&want, "fgt").is_empty(), "a clear key is not compared with ENC");
+    /// want.rotate_secret("vpn ipsec phase1-interface", "to-branch");
+    /// want.validate("fgt").unwrap();
+    /// let plan = live.diff(&want, "fgt");
+    /// assert!(plan.commands().iter().any(|c| c.contains("n3w-k3y")), "sent");
+    /// assert!(!plan.render().contains("n3w-k3y"), "plans never show it");
+    /// ```
+    pub fn rotate_secret(&mut self, table: &str, entry: &str) -> &mut Self {
+        let key = if table == "system ha" {
+            ROTATE_HA.to_string()
+        } else {
+            format!("{table}/{entry}")
+        };
+        self.rotate_secrets.insert(key);
+        self
+    }
+
+    /// What is wrong with `rotate_secrets`: a table that holds no rotatable secret, an entry the
+    /// configuration lacks or that states no secret in clear.
+    fn rotation_problems(&self) -> Vec<String> {
+        let clear =
+            |p: &Option<hermes_core::Secret>| p.as_ref().is_some_and(|p| !is_enc(p.expose()));
+        let mut problems = Vec::new();
+        for r in &self.rotate_secrets {
+            let (table, entry) = if r == ROTATE_HA {
+                (r.as_str(), "")
+            } else {
+                r.split_once('/').unwrap_or((r.as_str(), ""))
+            };
+            let states_clear = match table {
+                "system ha" => Some(self.ha.as_ref().is_some_and(|h| clear(&h.password))),
+                "system admin" => self.admins.get(entry).map(|e| clear(&e.password)),
+                "router bgp neighbor" => self.bgp_neighbors.get(entry).map(|e| clear(&e.password)),
+                "vpn ipsec phase1-interface" => self.phase1.get(entry).map(|e| clear(&e.psksecret)),
+                "user local" => self.users_local.get(entry).map(|e| clear(&e.passwd)),
+                "user radius" => self
+                    .user_radius
+                    .get(entry)
+                    .map(|e| clear(&e.secret) || clear(&e.secondary_secret)),
+                "user ldap" => self.user_ldap.get(entry).map(|e| clear(&e.password)),
+                "router ospf ospf-interface" => self
+                    .ospf_interfaces
+                    .get(entry)
+                    .map(|e| clear(&e.authentication_key)),
+                _ => {
+                    problems.push(format!(
+                        "rotate_secrets names {r:?}, but {table:?} holds no secret Hermes rotates: \
+                         use one of {}",
+                        ROTATABLE_TABLES.join(", ")
+                    ));
+                    continue;
+                }
+            };
+            match states_clear {
+                None => problems.push(format!(
+                    "rotate_secrets names {r:?}, which this configuration does not define: add \
+                     the entry with its new secret, or remove the mark"
+                )),
+                Some(false) => problems.push(format!(
+                    "rotate_secrets names {r:?}, which states no secret in clear: state the new \
+                     secret in clear (an ENC value cannot be sent as a new one)"
+                )),
+                Some(true) => {}
+            }
+        }
+        problems
+    }
+
     /// Checks the model before anything is sent: policy and group references must resolve, phase 2
     /// entries must name a defined phase 1, interface subnets must not overlap within a VDOM, policy
     /// ids are unique. A multi-VDOM configuration is checked per VDOM (each problem names its VDOM),
@@ -2632,7 +2738,7 @@ impl FortiConfig {
 
     /// The problems [`FortiConfig::validate`] reports for the fields other than `vdoms`.
     fn problems(&self) -> Vec<String> {
-        let mut problems = Vec::new();
+        let mut problems = self.rotation_problems();
         let builtin = ["all", "none", "ALL", "any"];
         // Objects defined in sections the model keeps as written (service groups, VIP groups...).
         let kept = |sections: &[&str]| -> BTreeSet<String> {
@@ -3436,12 +3542,16 @@ impl FortiConfig {
         let mut want = std::borrow::Cow::Borrowed(want);
         let clear =
             |p: &Option<hermes_core::Secret>| p.as_ref().is_some_and(|p| !is_enc(p.expose()));
+        // Unless `want` asks for the secret to be set again (`rotate_secrets`: key rotation).
         macro_rules! keep_device_password {
-            ($field:ident, $pw:ident) => {
+            ($field:ident, $pw:ident, $table:literal) => {
+                let table = $table;
                 let names: Vec<String> = want
                     .$field
                     .iter()
-                    .filter(|(_, w)| clear(&w.$pw))
+                    .filter(|(n, w)| {
+                        clear(&w.$pw) && !want.rotate_secrets.contains(&format!("{table}/{n}"))
+                    })
                     .map(|(n, _)| n.clone())
                     .collect();
                 for n in names {
@@ -3453,15 +3563,21 @@ impl FortiConfig {
                 }
             };
         }
-        keep_device_password!(admins, password);
-        keep_device_password!(bgp_neighbors, password);
-        keep_device_password!(phase1, psksecret);
-        keep_device_password!(users_local, passwd);
-        keep_device_password!(user_radius, secret);
-        keep_device_password!(user_radius, secondary_secret);
-        keep_device_password!(user_ldap, password);
-        keep_device_password!(ospf_interfaces, authentication_key);
-        if want.ha.as_ref().is_some_and(|h| clear(&h.password)) {
+        keep_device_password!(admins, password, "system admin");
+        keep_device_password!(bgp_neighbors, password, "router bgp neighbor");
+        keep_device_password!(phase1, psksecret, "vpn ipsec phase1-interface");
+        keep_device_password!(users_local, passwd, "user local");
+        keep_device_password!(user_radius, secret, "user radius");
+        keep_device_password!(user_radius, secondary_secret, "user radius");
+        keep_device_password!(user_ldap, password, "user ldap");
+        keep_device_password!(
+            ospf_interfaces,
+            authentication_key,
+            "router ospf ospf-interface"
+        );
+        if want.ha.as_ref().is_some_and(|h| clear(&h.password))
+            && !want.rotate_secrets.contains(ROTATE_HA)
+        {
             if let Some(lp) = this.ha.as_ref().and_then(|h| h.password.clone()) {
                 if let Some(h) = want.to_mut().ha.as_mut() {
                     h.password = Some(lp);

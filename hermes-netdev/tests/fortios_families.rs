@@ -514,6 +514,74 @@ end
 }
 
 #[test]
+fn marked_secrets_are_rotated_and_the_marks_are_checked() {
+    let text = "config system ha
+    set group-name \"fgt-ha\"
+    set mode a-p
+    set password ENC h4Passw0rd==
+end
+config vpn ipsec phase1-interface
+    edit \"to-dc\"
+        set interface \"wan1\"
+        set remote-gw 203.0.113.10
+        set psksecret ENC pSkS3cret==
+    next
+end
+config user local
+    edit \"alice\"
+        set type password
+        set passwd ENC QWxpY2U=
+    next
+end
+";
+    let live = fortios_round_trip("rotate", text);
+    let mut want = live.clone();
+    want.phase1.get_mut("to-dc").unwrap().psksecret = Some(hermes_core::Secret::new("R0tated-Psk"));
+    want.users_local.get_mut("alice").unwrap().passwd =
+        Some(hermes_core::Secret::new("R0tated-Pw"));
+    want.ha.as_mut().unwrap().password = Some(hermes_core::Secret::new("R0tated-Ha"));
+    assert!(live.diff(&want, "fgt").is_empty(), "not compared, not sent");
+    // Marked: each marked secret is sent, the unmarked one is not.
+    want.rotate_secret("vpn ipsec phase1-interface", "to-dc")
+        .rotate_secret("system ha", "");
+    want.validate("fgt").unwrap();
+    let cs = live.diff(&want, "fgt");
+    let sent = cs.commands().join("\n");
+    assert!(
+        sent.contains("R0tated-Psk") && sent.contains("R0tated-Ha"),
+        "{sent}"
+    );
+    assert!(!sent.contains("R0tated-Pw"), "{sent}");
+    for shown in [
+        cs.render(),
+        format!("{cs:?}"),
+        format!("{want:?}"),
+        serde_json::to_string(&cs).unwrap(),
+    ] {
+        assert!(!shown.contains("R0tated"), "{shown}");
+    }
+    // The marks are desired state only: kept by serde, never rendered.
+    let json = serde_json::to_string(&want).unwrap();
+    let back: FortiConfig = serde_json::from_str(&json).unwrap();
+    assert_eq!(back.rotate_secrets, want.rotate_secrets);
+    assert!(!want.render().contains("rotate"));
+    // A mark that cannot be honoured is refused, naming it and what to do.
+    let mut bad = live.clone();
+    bad.rotate_secret("vpn ipsec phase1-interface", "to-dc") // still ENC: no new key stated
+        .rotate_secret("vpn ipsec phase1-interface", "nowhere")
+        .rotate_secret("firewall address", "web");
+    let e = bad.validate("fgt").unwrap_err().to_string();
+    for part in [
+        "\"vpn ipsec phase1-interface/to-dc\", which states no secret in clear",
+        "\"vpn ipsec phase1-interface/nowhere\", which this configuration does not define",
+        "\"firewall address\" holds no secret Hermes rotates",
+    ] {
+        assert!(e.contains(part), "{e}");
+    }
+    assert!(!e.contains("pSkS3cret"), "{e}");
+}
+
+#[test]
 fn secrets_in_text_kept_as_written_never_show_in_debug() {
     // A certificate with its private key and password, a Wi-Fi passphrase and an unmodelled key
     // on a typed entry: kept as written (sent back unchanged), shown redacted.
