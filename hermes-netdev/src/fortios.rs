@@ -206,10 +206,9 @@ fn tokens(v: &str) -> Vec<String> {
     out
 }
 
-/// A value whose quote is never closed (a line cut short: the tree reads it as one line) closed at
-/// the end of its line, as it is read; written back as it was, its quote would take in the lines
-/// that follow it in the rendering.
-fn closed(v: &str) -> String {
+/// Which quotes `v` leaves open at its end: (double, single), a backslash escaping the next
+/// character outside single quotes, as the FortiOS CLI reads a value.
+pub(crate) fn open_quotes(v: &str) -> (bool, bool) {
     let (mut q, mut sq) = (false, false);
     let mut chars = v.chars();
     while let Some(c) = chars.next() {
@@ -222,7 +221,14 @@ fn closed(v: &str) -> String {
             _ => {}
         }
     }
-    match (q, sq) {
+    (q, sq)
+}
+
+/// A value whose quote is never closed (a line cut short: the tree reads it as one line) closed at
+/// the end of its line, as it is read; written back as it was, its quote would take in the lines
+/// that follow it in the rendering.
+fn closed(v: &str) -> String {
+    match open_quotes(v) {
         (true, _) if v.ends_with('\\') => format!("{v}\\\""),
         (true, _) => format!("{v}\""),
         (_, true) => format!("{v}'"),

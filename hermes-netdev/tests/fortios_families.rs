@@ -459,9 +459,8 @@ fn user_secrets_never_show_and_are_not_set_again_over_the_device_form() {
     }
 }
 
-#[test]
-fn ipsec_and_ha_secrets_never_show_and_are_not_set_again() {
-    let text = "config system ha
+/// An HA cluster and an IPsec tunnel as the device shows them: their secrets stored (`ENC`).
+const HA_AND_TUNNEL: &str = "config system ha
     set group-name \"fgt-ha\"
     set mode a-p
     set password ENC h4Passw0rd==
@@ -474,7 +473,10 @@ config vpn ipsec phase1-interface
     next
 end
 ";
-    let live = fortios_round_trip("ipsec", text);
+
+#[test]
+fn ipsec_and_ha_secrets_never_show_and_are_not_set_again() {
+    let live = fortios_round_trip("ipsec", HA_AND_TUNNEL);
     assert!(live.ha.as_ref().unwrap().extra.is_empty());
     assert!(live.phase1["to-dc"].extra.is_empty());
     for shown in [format!("{live:?}"), serde_json::to_string(&live).unwrap()] {
@@ -515,26 +517,16 @@ end
 
 #[test]
 fn marked_secrets_are_rotated_and_the_marks_are_checked() {
-    let text = "config system ha
-    set group-name \"fgt-ha\"
-    set mode a-p
-    set password ENC h4Passw0rd==
-end
-config vpn ipsec phase1-interface
-    edit \"to-dc\"
-        set interface \"wan1\"
-        set remote-gw 203.0.113.10
-        set psksecret ENC pSkS3cret==
-    next
-end
-config user local
+    let text = format!(
+        "{HA_AND_TUNNEL}config user local
     edit \"alice\"
         set type password
         set passwd ENC QWxpY2U=
     next
 end
-";
-    let live = fortios_round_trip("rotate", text);
+"
+    );
+    let live = fortios_round_trip("rotate", &text);
     let mut want = live.clone();
     want.phase1.get_mut("to-dc").unwrap().psksecret = Some(hermes_core::Secret::new("R0tated-Psk"));
     want.users_local.get_mut("alice").unwrap().passwd =

@@ -26,18 +26,7 @@ fn is_enc_value(v: &str) -> bool {
 
 /// Whether `line` leaves a quoted value open (its value goes on over the next lines).
 fn opens_quote(line: &str) -> bool {
-    let (mut q, mut sq) = (false, false);
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' if !sq => {
-                chars.next();
-            }
-            '"' if !sq => q = !q,
-            '\'' if !q => sq = !sq,
-            _ => {}
-        }
-    }
+    let (q, sq) = super::open_quotes(line);
     q || sq
 }
 
