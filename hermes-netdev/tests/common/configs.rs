@@ -33,3 +33,16 @@ pub fn fortios_round_trip(rel: &str, text: &str) -> FortiConfig {
     assert!(m.diff(&m, rel).is_empty(), "{rel}: self-diff not empty");
     m
 }
+
+/// The text of the validation error of `m` (which must not validate), checked to contain each of
+/// `parts`.
+pub fn invalid_with(m: &FortiConfig, parts: &[&str]) -> String {
+    let err = m
+        .validate("fgt")
+        .expect_err("the configuration must not validate")
+        .to_string();
+    for part in parts {
+        assert!(err.contains(part), "{part}: {err}");
+    }
+    err
+}
