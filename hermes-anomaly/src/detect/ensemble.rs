@@ -1314,6 +1314,48 @@ mod tests {
         assert_eq!(counts.fitted_beyond(9.0, 2.0), None);
     }
 
+    /// Scores from a lasting shift of `shift` σ that starts 60 points after a spike of `spike` σ (at
+    /// 30 σ, an alarm whose evidence no point of the shift beats): the largest score of the shift's
+    /// first 100 points.
+    fn shift_after_spike(cfg: EnsembleConfig, spike: f64, shift: f64) -> f64 {
+        let mut d = Ensemble::new(cfg);
+        let mut best: f64 = 0.0;
+        for i in 0..2300i64 {
+            let step = match i {
+                2000 => spike,
+                i if i >= 2060 => shift,
+                _ => 0.0,
+            };
+            let s = d.observe(i * 300, 10.0 + normal(i) + step).score;
+            if (2060..2160).contains(&i) {
+                best = best.max(s);
+            }
+        }
+        best
+    }
+
+    #[test]
+    fn sustain_reports_a_lasting_shift_the_onset_memory_swallowed() {
+        let plain = EnsembleConfig::default();
+        let sustained = EnsembleConfig {
+            sustain: 6,
+            ..EnsembleConfig::default()
+        };
+        let alarm = 1.0 - (-3.137f64).exp();
+        for shift in [2.5, 3.0] {
+            let (a, b) = (
+                shift_after_spike(plain.clone(), 30.0, shift),
+                shift_after_spike(sustained.clone(), 30.0, shift),
+            );
+            assert!(a < alarm && b > alarm, "shift {shift}: {a} {b}");
+            // Without the spike before it, the defaults report the same shift.
+            let alone = shift_after_spike(plain.clone(), 0.0, shift);
+            assert!(alone > alarm, "shift {shift} alone: {alone}");
+        }
+        // No shift, no alarm, with or without `sustain`.
+        assert!(shift_after_spike(sustained, 30.0, 0.0) < alarm);
+    }
+
     #[test]
     fn an_ensemble_can_be_shared_and_sent_between_threads() {
         fn shareable<T: Send + Sync>() {}
