@@ -14,7 +14,7 @@
 mod probe_gen;
 
 use hermes_anomaly::detect::{Detector, Ensemble, EnsembleConfig, Guarded};
-use hermes_anomaly::nab::{score_corpus_at, Profile};
+use hermes_anomaly::nab::{run_detector, score_corpus_at, NabCorpus, Profile};
 use probe_gen::{dev_threshold, outcome, probe, Archetype, DEV_EVIDENCE};
 use std::process::ExitCode;
 
@@ -42,6 +42,26 @@ fn main() -> ExitCode {
                 eprintln!("HERMES_ENSEMBLE: {e}");
                 return ExitCode::from(2);
             }
+        }
+    }
+    // The constant is the dev split's threshold for the defaults: check it when the split is here.
+    let dev =
+        std::env::var("HERMES_NAB_DATA").unwrap_or_else(|_| "/work/shared/data/nab-dev".into());
+    if let Ok(corpus) = NabCorpus::load(&dev) {
+        let defaults = EnsembleConfig::default();
+        let r = run_detector("ensemble", &corpus, move || {
+            Box::new(Guarded::new(Ensemble::new(defaults.clone())))
+        });
+        let chosen = r
+            .profiles
+            .iter()
+            .find(|p| p.profile == Profile::Standard)
+            .map_or(f64::NAN, |p| -(1.0 - p.threshold).ln());
+        println!("the dev split ({dev}) chooses evidence {chosen:.3} for the default ensemble");
+        if (chosen - DEV_EVIDENCE).abs() > 0.01 {
+            eprintln!(
+                "warning: DEV_EVIDENCE ({DEV_EVIDENCE}) is stale: update tests/probe_gen/mod.rs"
+            );
         }
     }
     let advisory = cfg.alarm_level;
