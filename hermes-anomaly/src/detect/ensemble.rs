@@ -239,6 +239,15 @@ pub struct EnsembleConfig {
     pub episode: usize,
     /// Evidence (−ln(1 − score)) at which an onset starts an episode (default 3.5, a score of 0.97).
     pub episode_level: f64,
+    /// Points of sustained evidence that make an onset whatever the onset memory holds (default 0 =
+    /// off): when `sustain` points in a row each have evidence of at least `sustain_level` and
+    /// none of them started an episode, the last of them is an onset (the repeat penalty and
+    /// episodes still apply). Without it a lasting departure whose points are each weaker than a
+    /// false alarm of the last `refractory` points is never reported (on the synthetic probes, a
+    /// jump of 8 σ 49 points after a noise alarm; see the crate README, nineteenth round).
+    pub sustain: usize,
+    /// Evidence each point of a sustained run needs (default 3.5).
+    pub sustain_level: f64,
     /// Run the ART novelty detector ([`ArtNovelty`], after ARTime) beside the components as a second
     /// opinion (default true; see "ART second opinion" in the module documentation).
     pub art: bool,
@@ -291,7 +300,7 @@ impl EnsembleConfig {
     /// Sets one field by name (`window`, `short`, `calibration`, `seasonal`, `weekly`, `diff`, `alarm_level`,
     /// `refractory`, `escalation`, `tie_break`, `exact`, `exact_z`, `tail`, `warmup`, `repeat`, `repeat_margin`,
     /// `repeat_memory`, `rank`, `rank_q`, `burst`, `burst_q`, `hetero`, `hetero_min`, `episode`,
-    /// `episode_level`, `art`, `art_base`, `art_gain`, `art_repeat`, `art_quiet`, `art_quiet_level`,
+    /// `episode_level`, `sustain`, `sustain_level`, `art`, `art_base`, `art_gain`, `art_repeat`, `art_quiet`, `art_quiet_level`,
     /// `stuck`, `stuck_ratio`, `stuck_repeat`, `stuck_quiet`, `stuck_share`, `bag`, `bag_keys`,
     /// `bag_median`),
     /// e.g. from a
@@ -340,6 +349,8 @@ impl EnsembleConfig {
             "hetero_min" => self.hetero_min = value.parse().map_err(|_| bad())?,
             "episode" => self.episode = int(value)?,
             "episode_level" => self.episode_level = num(value)?,
+            "sustain" => self.sustain = int(value)?,
+            "sustain_level" => self.sustain_level = num(value)?,
             "art" => self.art = value.parse().map_err(|_| bad())?,
             "art_base" => self.art_base = num(value)?,
             "art_gain" => self.art_gain = num(value)?,
@@ -364,7 +375,7 @@ impl EnsembleConfig {
             _ => {
                 return Err(crate::AnomalyError::invalid(
                     format!("ensemble {key}"),
-                    "unknown setting: use window, short, calibration, seasonal, weekly, diff, alarm_level, refractory, escalation, tie_break, exact, exact_z, tail, fitted_tail, calibration_delay, log_view, shift_clip, warmup, repeat, repeat_margin, repeat_memory, rank, rank_q, burst, burst_q, hetero, hetero_min, episode, episode_level, art, art_base, art_gain, art_repeat, art_quiet, art_quiet_level, stuck, stuck_ratio, stuck_repeat, stuck_quiet, stuck_share, bag, bag_keys or bag_median",
+                    "unknown setting: use window, short, calibration, seasonal, weekly, diff, alarm_level, refractory, escalation, tie_break, exact, exact_z, tail, fitted_tail, calibration_delay, log_view, shift_clip, warmup, repeat, repeat_margin, repeat_memory, rank, rank_q, burst, burst_q, hetero, hetero_min, episode, episode_level, sustain, sustain_level, art, art_base, art_gain, art_repeat, art_quiet, art_quiet_level, stuck, stuck_ratio, stuck_repeat, stuck_quiet, stuck_share, bag, bag_keys or bag_median",
                 ))
             }
         }
@@ -444,6 +455,8 @@ impl EnsembleConfig {
             "hetero" => self.hetero,
             "episode" => self.episode as f64,
             "episode_level" => self.episode_level,
+            "sustain" => self.sustain as f64,
+            "sustain_level" => self.sustain_level,
             "art_base" => self.art_base,
             "art_gain" => self.art_gain,
             "art_repeat" => self.art_repeat,
@@ -518,6 +531,8 @@ impl Default for EnsembleConfig {
             hetero_min: 30,
             episode: 50,
             episode_level: 3.5,
+            sustain: 0,
+            sustain_level: 3.5,
             art: true,
             art_base: 2.0,
             art_gain: 3.0,
@@ -717,6 +732,8 @@ pub struct Ensemble {
     onsets_sorted: Vec<f64>,
     /// Index of the onset that started the current (or last) episode.
     episode_start: Option<usize>,
+    /// Points in a row with evidence of at least `sustain_level`.
+    sustained: usize,
     /// The ART second opinion, if `art`.
     art: Option<ArtNovelty>,
     /// ART alarms that counted so far (for their repeat penalty).
@@ -776,6 +793,7 @@ impl Ensemble {
             onsets: VecDeque::new(),
             onsets_sorted: Vec::new(),
             episode_start: None,
+            sustained: 0,
             art: cfg.art.then(ArtNovelty::default),
             art_alarms: 0,
             last_alarm: None,
@@ -1045,7 +1063,17 @@ impl Detector for Ensemble {
                 self.recent_evidence.pop_front();
             }
             let recent_max = self.recent_evidence.front().map_or(0.0, |&(_, e)| e);
-            let onset = evidence > recent_max * self.cfg.escalation;
+            // A sustained departure (`sustain`) that has not alarmed yet is an onset too.
+            if evidence >= self.cfg.sustain_level {
+                self.sustained += 1;
+            } else {
+                self.sustained = 0;
+            }
+            let alarmed = self
+                .episode_start
+                .is_some_and(|s| s + self.sustained > self.n);
+            let sustained = self.cfg.sustain > 0 && self.sustained == self.cfg.sustain && !alarmed;
+            let onset = evidence > recent_max * self.cfg.escalation || sustained;
             if !onset {
                 score = 0.0;
             } else if self.cfg.repeat > 0.0 {
@@ -1284,6 +1312,48 @@ mod tests {
         let mut counts = Calibrator::of_counts(6000);
         (0..500).for_each(|i| counts.learn((i % 3) as f64));
         assert_eq!(counts.fitted_beyond(9.0, 2.0), None);
+    }
+
+    /// Scores from a lasting shift of `shift` σ that starts 60 points after a spike of `spike` σ (at
+    /// 30 σ, an alarm whose evidence no point of the shift beats): the largest score of the shift's
+    /// first 100 points.
+    fn shift_after_spike(cfg: EnsembleConfig, spike: f64, shift: f64) -> f64 {
+        let mut d = Ensemble::new(cfg);
+        let mut best: f64 = 0.0;
+        for i in 0..2300i64 {
+            let step = match i {
+                2000 => spike,
+                i if i >= 2060 => shift,
+                _ => 0.0,
+            };
+            let s = d.observe(i * 300, 10.0 + normal(i) + step).score;
+            if (2060..2160).contains(&i) {
+                best = best.max(s);
+            }
+        }
+        best
+    }
+
+    #[test]
+    fn sustain_reports_a_lasting_shift_the_onset_memory_swallowed() {
+        let plain = EnsembleConfig::default();
+        let sustained = EnsembleConfig {
+            sustain: 6,
+            ..EnsembleConfig::default()
+        };
+        let alarm = 1.0 - (-3.137f64).exp();
+        for shift in [2.5, 3.0] {
+            let (a, b) = (
+                shift_after_spike(plain.clone(), 30.0, shift),
+                shift_after_spike(sustained.clone(), 30.0, shift),
+            );
+            assert!(a < alarm && b > alarm, "shift {shift}: {a} {b}");
+            // Without the spike before it, the defaults report the same shift.
+            let alone = shift_after_spike(plain.clone(), 0.0, shift);
+            assert!(alone > alarm, "shift {shift} alone: {alone}");
+        }
+        // No shift, no alarm, with or without `sustain`.
+        assert!(shift_after_spike(sustained, 30.0, 0.0) < alarm);
     }
 
     #[test]
