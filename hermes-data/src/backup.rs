@@ -50,6 +50,7 @@ pub struct BackupOptions {
     tags: Vec<String>,
     parent: Option<String>,
     source: Option<String>,
+    host: Option<String>,
 }
 
 impl BackupOptions {
@@ -61,6 +62,7 @@ impl BackupOptions {
             tags: Vec::new(),
             parent: None,
             source: None,
+            host: None,
         }
     }
     /// An incremental backup: files whose size, mtime and inode match the parent snapshot are not read.
@@ -83,6 +85,13 @@ impl BackupOptions {
     /// Names the source (default: `dir:<absolute path>` for directories).
     pub fn source(mut self, name: impl Into<String>) -> Self {
         self.source = Some(name.into());
+        self
+    }
+    /// Records this host name in the snapshot instead of the machine's (restic's `backup --host`): for a
+    /// machine renamed, or a backup made on behalf of another host. Retention groups by host by default
+    /// ([`crate::group::GroupBy`]).
+    pub fn host(mut self, name: impl Into<String>) -> Self {
+        self.host = Some(name.into());
         self
     }
     /// The kind.
@@ -748,7 +757,7 @@ impl Repository {
             id: String::new(),
             time,
             source,
-            host: hostname(),
+            host: opts.host.unwrap_or_else(hostname),
             kind: opts.kind,
             parent: parent_snap.map(|p| p.id),
             tags: opts.tags,

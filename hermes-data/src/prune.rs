@@ -1,18 +1,20 @@
-//! Retention (`forget` by a [`RetentionPolicy`], per source) and a safe `prune`.
+//! Retention (`forget` by a [`RetentionPolicy`], per group of snapshots: by default per host and source,
+//! as restic's `--group-by host,paths`; see [`crate::group`]) and a safe `prune`.
 //!
 //! Prune takes the exclusive lock (no backup runs meanwhile), finds the chunks still referenced by some
 //! snapshot, deletes packs that hold none of them, repacks packs that are mostly garbage (new pack and
 //! index written first, old ones deleted after), and removes packs no index references (left by an
 //! interrupted backup). An interrupted prune leaves duplicates at worst, never a dangling reference.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 use chrono::{DateTime, FixedOffset};
 use hermes_core::retention::{Dated, KeepReason, RetentionPolicy};
 use hermes_core::Sha256Digest;
 use serde::{Deserialize, Serialize};
 
-use crate::error::Result;
+use crate::error::{DataError, Result};
+use crate::group::{GroupBy, GroupKey};
 use crate::index::{index_key, pack_key, BlobEntry};
 use crate::lock::LockGuard;
 use crate::repository::Repository;
@@ -25,6 +27,9 @@ impl Dated for Snapshot {
     fn time(&self) -> DateTime<FixedOffset> {
         self.time.fixed_offset()
     }
+    fn tags(&self) -> &[String] {
+        &self.tags
+    }
 }
 
 /// What `forget` decided.
@@ -33,6 +38,20 @@ pub struct ForgetReport {
     /// Snapshots kept, with why.
     pub keep: Vec<(String, Vec<KeepReason>)>,
     /// Snapshots forgotten (deleted unless dry run).
+    pub forget: Vec<String>,
+    /// The groups the policy was applied to, one by one, and what it decided in each.
+    #[serde(default)]
+    pub groups: Vec<ForgetGroup>,
+}
+
+/// What `forget` decided in one group of snapshots.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ForgetGroup {
+    /// The group.
+    pub key: GroupKey,
+    /// Its snapshots kept, newest first.
+    pub keep: Vec<String>,
+    /// Its snapshots forgotten, newest first.
     pub forget: Vec<String>,
 }
 
@@ -50,7 +69,9 @@ pub struct PruneReport {
 }
 
 impl Repository {
-    /// Applies `policy` to each source's snapshots (newest first); deletes the others unless `dry_run`.
+    /// Applies `policy` to each group of snapshots of the same host and source (restic's default
+    /// `--group-by host,paths`), newest first; deletes the others unless `dry_run`. See
+    /// [`Repository::forget_by_policy_grouped`].
     ///
     /// ```no_run
     /// # async fn demo(repo: hermes_data::Repository) -> hermes_data::Result<()> {
@@ -64,19 +85,56 @@ impl Repository {
         policy: &RetentionPolicy,
         dry_run: bool,
     ) -> Result<ForgetReport> {
-        let mut by_source: BTreeMap<String, Vec<Snapshot>> = BTreeMap::new();
-        for s in self.snapshots().await? {
-            by_source.entry(s.source.clone()).or_default().push(s);
-        }
+        self.forget_by_policy_grouped(policy, GroupBy::default(), dry_run)
+            .await
+    }
+
+    /// Applies `policy` to each group of snapshots as `group_by` forms them (restic's `--group-by`);
+    /// deletes the others unless `dry_run`. Like restic, refuses (and deletes nothing) when a non-empty
+    /// policy would leave a group with no snapshot at all, e.g. `tag=release` in a group without releases.
+    ///
+    /// ```no_run
+    /// # async fn demo(repo: hermes_data::Repository) -> hermes_data::Result<()> {
+    /// let policy: hermes_core::RetentionPolicy = "daily=7,tag=release".parse()?;
+    /// let by: hermes_data::GroupBy = "host,source,tags".parse()?;
+    /// let report = repo.forget_by_policy_grouped(&policy, by, true).await?;
+    /// for g in &report.groups {
+    ///     println!("{}: keep {}, forget {}", g.key, g.keep.len(), g.forget.len());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn forget_by_policy_grouped(
+        &self,
+        policy: &RetentionPolicy,
+        group_by: GroupBy,
+        dry_run: bool,
+    ) -> Result<ForgetReport> {
         let mut report = ForgetReport::default();
-        for (_, snaps) in by_source {
+        for (key, snaps) in group_by.group(self.snapshots().await?) {
             let decision = policy.apply(&snaps);
+            if decision.keep.is_empty() && !snaps.is_empty() {
+                return Err(DataError::InvalidInput {
+                    target: format!("{}: retention {policy}", self.name()),
+                    detail: format!(
+                        "the policy keeps none of the {} snapshots of the group {key} (grouped by {}); refusing to forget a group's every snapshot, as restic does: add a rule that keeps some (e.g. last=1), or group otherwise",
+                        snaps.len(),
+                        if group_by.is_none() { "nothing".to_string() } else { group_by.to_string() }
+                    ),
+                });
+            }
+            let mut group = ForgetGroup {
+                key,
+                ..ForgetGroup::default()
+            };
             for (i, why) in decision.keep {
+                group.keep.push(snaps[i].id.clone());
                 report.keep.push((snaps[i].id.clone(), why));
             }
             for i in decision.forget {
+                group.forget.push(snaps[i].id.clone());
                 report.forget.push(snaps[i].id.clone());
             }
+            report.groups.push(group);
         }
         if !dry_run {
             self.forget(&report.forget).await?;

@@ -88,9 +88,13 @@ struct Args {
     /// Objects copied in parallel to the offsite store.
     #[arg(long, default_value_t = 8)]
     offsite_parallel: usize,
-    /// Retention policy for the purge.
+    /// Retention policy for the purge (restic's rules: last, hourly..yearly, within, within-daily...,
+    /// tag=a+b; counts may be `all`).
     #[arg(long, default_value = "last=7,daily=7,weekly=4")]
     keep: String,
+    /// What the retention policy is applied per (restic's --group-by): host, source (or paths), tags.
+    #[arg(long, default_value = "host,source")]
+    group_by: String,
     /// Read and re-hash every chunk after the backup (default: structure check only).
     #[arg(long)]
     verify_data: bool,
@@ -412,8 +416,24 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     let policy: RetentionPolicy = args.keep.parse()?;
-    println!("==> retention {}", args.keep);
-    let f = repo.forget_by_policy(&policy, false).await?;
+    let group_by: hermes_data::GroupBy = args.group_by.parse()?;
+    let per = if group_by.is_none() {
+        "the whole repository".to_string()
+    } else {
+        format!("group of {group_by}")
+    };
+    println!("==> retention {policy} (per {per})");
+    let f = repo
+        .forget_by_policy_grouped(&policy, group_by, false)
+        .await?;
+    for g in &f.groups {
+        println!(
+            "    group {}: keep {}, forget {}",
+            g.key,
+            g.keep.len(),
+            g.forget.len()
+        );
+    }
     for (id, why) in &f.keep {
         println!(
             "    keep   {} ({})",
