@@ -445,9 +445,8 @@ fn is_link(v: &Value) -> bool {
 
 const DEAD: &str = "/redfish/v1/Gone/404";
 
-/// `tree` with `m` applied, and the path the mutated resource has in it.
-fn apply(tree: &Tree, m: &Mutation) -> (Tree, String) {
-    let mut t = tree.clone();
+/// Applies `m` to `t`; returns the path the mutated resource has in it.
+fn apply(t: &mut Tree, m: &Mutation) -> String {
     if let Kind::Rename(to) = m.kind {
         let (parent, old_id) = m.resource.rsplit_once('/').unwrap();
         let new = format!("{parent}/{to}");
@@ -468,7 +467,7 @@ fn apply(tree: &Tree, m: &Mutation) -> (Tree, String) {
                 r["Id"] = json!(to);
             }
         }
-        return (t, new);
+        return new;
     }
     let r = t.get_mut(&m.resource).unwrap();
     match m.kind {
@@ -521,7 +520,7 @@ fn apply(tree: &Tree, m: &Mutation) -> (Tree, String) {
             }
         }
     }
-    (t, m.resource.clone())
+    m.resource.clone()
 }
 
 /// Rewrites every link to `old` (or under it) to `new`.
@@ -563,7 +562,7 @@ fn judge(
     m: &Mutation,
     at: &str,
     body_id: Option<String>,
-    base: &BTreeMap<String, Step>,
+    before: &BTreeMap<String, Value>,
     got: &BTreeMap<String, Step>,
 ) -> Vec<String> {
     let mut bad = Vec::new();
@@ -596,19 +595,20 @@ fn judge(
         }
     }
     // Values: every reported resource equal to the unmutated run's, except the mutated property.
-    let mut before = Vec::new();
-    for r in base.values().flatten() {
-        resources(r, &mut before);
-    }
-    let before: BTreeMap<String, Value> = before
-        .into_iter()
-        .map(|(k, mut v)| {
-            if let Kind::Rename(_) = m.kind {
+    let renamed_before: BTreeMap<String, Value>;
+    let before = if let Kind::Rename(_) = m.kind {
+        renamed_before = before
+            .iter()
+            .map(|(k, v)| {
+                let mut v = v.clone();
                 relink(&mut v, &m.resource, at);
-            }
-            (renamed(&k), v)
-        })
-        .collect();
+                (renamed(k), v)
+            })
+            .collect();
+        &renamed_before
+    } else {
+        before
+    };
     for (name, r) in got {
         let Ok(v) = r else { continue };
         let mut now = Vec::new();
@@ -808,6 +808,12 @@ async fn mutate_tree(name: &str, dir: &Path) -> (usize, Vec<String>) {
         read_by.push((stage, srv.reads.lock().unwrap().clone()));
     }
     let reads: BTreeSet<String> = read_by.iter().flat_map(|(_, r)| r.clone()).collect();
+    // Every resource the unmutated run reported, by id.
+    let mut before = Vec::new();
+    for r in base.values().flatten() {
+        resources(r, &mut before);
+    }
+    let before: BTreeMap<String, Value> = before.into_iter().collect();
     let only = std::env::var("HERMES_MUTATION").ok();
     let mut failures = Vec::new();
     let all = mutations(&tree, &reads);
@@ -818,29 +824,32 @@ async fn mutate_tree(name: &str, dir: &Path) -> (usize, Vec<String>) {
             continue;
         }
         runs += 1;
-        let (mutated, at) = apply(&tree, m);
-        let sel = match m.kind {
-            Kind::Rename(_) => selectors(&mutated),
-            _ => sel.clone(),
+        let rename = matches!(m.kind, Kind::Rename(_));
+        // In place (a copy of the whole tree only for a rename, which moves many resources).
+        let (at, sel) = if rename {
+            let mut mutated = tree.clone();
+            let at = apply(&mut mutated, m);
+            let sel = selectors(&mutated);
+            *srv.tree.write().unwrap() = mutated;
+            (at, sel)
+        } else {
+            (apply(&mut srv.tree.write().unwrap(), m), sel.clone())
         };
-        *srv.tree.write().unwrap() = mutated;
         let stages: Vec<&str> = read_by
             .iter()
             .filter(|(_, r)| matches!(m.kind, Kind::Rename(_)) || r.contains(&m.resource))
             .map(|(s, _)| *s)
             .collect();
-        let base: BTreeMap<String, Step> = base
-            .iter()
-            .filter(|(k, _)| {
-                let stage = match k.split(' ').next().unwrap_or("") {
-                    "systems" | "system" | "managers" | "bios" => "discovery",
-                    other => other,
-                };
-                stage == "root" || stages.contains(&stage)
-            })
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        match run(&srv.url, &sel, &stages).await {
+        let outcome = run(&srv.url, &sel, &stages).await;
+        if rename {
+            *srv.tree.write().unwrap() = tree.clone();
+        } else {
+            srv.tree
+                .write()
+                .unwrap()
+                .insert(m.resource.clone(), tree[&m.resource].clone());
+        }
+        match outcome {
             Err(panic) => failures.push(format!("{label}: panicked: {panic}")),
             Ok(got) => {
                 let body_id = tree
@@ -849,7 +858,7 @@ async fn mutate_tree(name: &str, dir: &Path) -> (usize, Vec<String>) {
                     .and_then(Value::as_str)
                     .map(norm)
                     .filter(|_| !matches!(m.kind, Kind::Rename(_)));
-                for b in judge(m, &at, body_id, &base, &got) {
+                for b in judge(m, &at, body_id, &before, &got) {
                     failures.push(format!("{label}: {b}"));
                 }
                 if std::env::var_os("HERMES_MUTATION_SHOW").is_some() {
@@ -858,7 +867,6 @@ async fn mutate_tree(name: &str, dir: &Path) -> (usize, Vec<String>) {
             }
         }
     }
-    *srv.tree.write().unwrap() = tree;
     (runs, failures)
 }
 
