@@ -356,7 +356,8 @@ impl Client {
                 (Some(_), more) => Err(IloError::invalid(
                     self.target(),
                     format!(
-                        "the service has {} systems (in {coll}): name one (by Id, Name or UUID)",
+                        "the service has {} systems: name one (by Id, Name or UUID) of those \
+                         {coll} lists",
                         more + 1
                     ),
                 )),

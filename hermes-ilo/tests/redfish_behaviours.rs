@@ -66,7 +66,7 @@ async fn the_service_root_is_found_at_either_form() {
     assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
     assert!(
         err.to_string()
-            .contains("GET /redfish/v1/ answered HTTP 404"),
+            .contains("GET redfish/v1/ answered HTTP 404"),
         "{err}"
     );
 }
