@@ -742,8 +742,8 @@ fn diff(a: &Value, b: &Value) -> String {
                 .map(|k| {
                     format!(
                         "{k}: {} -> {}",
-                        x.get(k).map_or("-".into(), |v| short(v)),
-                        y.get(k).map_or("-".into(), |v| short(v))
+                        x.get(k).map_or("-".into(), short),
+                        y.get(k).map_or("-".into(), short)
                     )
                 })
                 .collect::<Vec<_>>()
