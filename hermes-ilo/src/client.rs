@@ -43,6 +43,9 @@ use crate::error::{IloError, RedfishError, Result};
 use crate::models::{self, Collection, ServiceRoot, Task};
 use crate::request::{AuthHeader, RedfishRequest};
 
+/// The sessions collection DSP0266 fixes, for a service root that does not link it.
+const FIXED_SESSIONS: &str = "/redfish/v1/SessionService/Sessions";
+
 /// How the client authenticates.
 #[derive(Clone, Default)]
 enum AuthConfig {
@@ -498,23 +501,34 @@ impl Client {
         let root = self.service_root().await?;
         let sessions = match root.links.as_ref().and_then(|l| l.sessions.as_ref()) {
             Some(l) => l.odata_id.clone(),
+            // Older services (Redfish 1.0) link only the SessionService, which many answer
+            // only with credentials (401 before a session exists): then the collection DSP0266
+            // fixes is used.
             None => match &root.session_service {
-                Some(ss) => {
-                    let svc: models::SessionService =
-                        self.get_as(ss.path(), &AuthHeader::None).await?;
-                    svc.sessions
-                        .map(|l| l.odata_id)
-                        .ok_or_else(|| IloError::Unsupported {
+                Some(ss) => match self
+                    .get_as::<models::SessionService>(ss.path(), &AuthHeader::None)
+                    .await
+                {
+                    Ok(svc) => svc.sessions.map(|l| l.odata_id).ok_or_else(|| {
+                        IloError::Unsupported {
                             target: self.inner.target.clone(),
-                            message:
-                                "the session service links no Sessions collection; use basic auth"
-                                    .into(),
-                        })?
-                }
+                            message: format!(
+                                "the session service {} links no Sessions collection; use basic auth",
+                                ss.path()
+                            ),
+                        }
+                    })?,
+                    Err(e) if matches!(e.status(), Some(401 | 403)) => {
+                        FIXED_SESSIONS.to_string()
+                    }
+                    Err(e) => return Err(e),
+                },
                 None => {
                     return Err(IloError::Unsupported {
                         target: self.inner.target.clone(),
-                        message: "the service root links no SessionService; use basic auth".into(),
+                        message: "the service root /redfish/v1/ links no sessions collection \
+                                  (no `Links.Sessions`, no `SessionService`): use basic auth"
+                            .into(),
                     })
                 }
             },
@@ -580,23 +594,34 @@ impl Client {
         self.inner
             .root
             .get_or_try_init(|| async {
-                let path = "redfish/v1/";
-                match self.get_as::<ServiceRoot>(path, &AuthHeader::None).await {
-                    Err(e) if e.status() == Some(401) => {
-                        if let AuthConfig::Basic { user, password } = &self.inner.auth {
-                            let auth = AuthHeader::Basic {
-                                user: user.clone(),
-                                password: password.clone(),
-                            };
-                            return self.get_as(path, &auth).await;
-                        }
-                        Err(e)
+                // DSP0266 names the root `/redfish/v1/`, and most services also answer
+                // `/redfish/v1`; some answer only one form (404 or 405 on the other).
+                match self.service_root_at("redfish/v1/").await {
+                    Err(e) if matches!(e.status(), Some(404 | 405)) => {
+                        self.service_root_at("redfish/v1").await.map_err(|_| e)
                     }
                     other => other,
                 }
             })
             .await
             .cloned()
+    }
+
+    /// The service root at `path`, anonymously, else (on a 401) with basic auth where configured.
+    async fn service_root_at(&self, path: &str) -> Result<ServiceRoot> {
+        match self.get_as::<ServiceRoot>(path, &AuthHeader::None).await {
+            Err(e) if e.status() == Some(401) => {
+                if let AuthConfig::Basic { user, password } = &self.inner.auth {
+                    let auth = AuthHeader::Basic {
+                        user: user.clone(),
+                        password: password.clone(),
+                    };
+                    return self.get_as(path, &auth).await;
+                }
+                Err(e)
+            }
+            other => other,
+        }
     }
 
     /// GETs a resource and parses it.
@@ -740,8 +765,11 @@ impl Client {
     }
 
     /// The raw members of a collection over all its pages (links, or whole resources when expanded).
+    /// A member listed twice (the same `@odata.id`, across a trailing `/` or case; NVIDIA's GH200
+    /// firmware inventory names `HGX_FW_FPGA_0` twice) is kept once: it is one resource.
     async fn collection_values(&self, path: &str) -> Result<Vec<serde_json::Value>> {
-        let mut out = Vec::new();
+        let mut out: Vec<serde_json::Value> = Vec::new();
+        let mut ids = std::collections::HashSet::new();
         let mut next = Some(path.to_string());
         let mut seen = std::collections::HashSet::new();
         while let Some(page) = next.take() {
@@ -753,7 +781,12 @@ impl Client {
                 });
             }
             let c: Collection = self.get(&page).await?;
-            out.extend(c.members);
+            out.extend(c.members.into_iter().filter(|m| {
+                match m.get("@odata.id").and_then(|s| s.as_str()) {
+                    Some(id) => ids.insert(models::resource_key(id)),
+                    None => true,
+                }
+            }));
             next = c.next_link;
         }
         Ok(out)
@@ -935,7 +968,10 @@ impl Client {
         link.map(|l| l.odata_id.clone())
             .ok_or_else(|| IloError::Unsupported {
                 target: self.inner.target.clone(),
-                message: format!("the service offers no {what}"),
+                message: format!(
+                    "the service root /redfish/v1/ links no {what}: the BMC does not offer it \
+                     over Redfish (check its firmware version and licence)"
+                ),
             })
     }
 

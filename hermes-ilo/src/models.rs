@@ -27,6 +27,34 @@ use crate::error::{IloError, Result};
 /// Parses a JSON reply into `T`; a body that is not `T` is [`IloError::Malformed`] naming `target`,
 /// `path` and serde's message (line, column, field).
 pub fn parse<T: DeserializeOwned>(target: &str, path: &str, body: &[u8]) -> Result<T> {
+    // A resource without `@odata.id` is the one at `path`; one without `Id` (or with `null`) is
+    // named by its path's last segment, as Redfish names collection members, rather than "".
+    if let Ok(serde_json::Value::Object(mut o)) = serde_json::from_slice(body) {
+        let here = path.split(['?', '#']).next().unwrap_or(path);
+        let here = if here.starts_with('/') {
+            here.to_string()
+        } else {
+            format!("/{here}")
+        };
+        if o.get("@odata.id").is_none_or(|v| v.is_null()) {
+            o.insert("@odata.id".into(), serde_json::Value::String(here.clone()));
+        }
+        let at = o
+            .get("@odata.id")
+            .and_then(|v| v.as_str())
+            .unwrap_or(&here)
+            .to_string();
+        let last = at.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+        if o.get("Id").is_none_or(|v| v.is_null())
+            && !resource_key(&at).ends_with("/redfish/v1")
+            && !last.is_empty()
+        {
+            o.insert("Id".into(), serde_json::Value::String(last.to_string()));
+        }
+        if let Ok(v) = serde_json::from_value(serde_json::Value::Object(o)) {
+            return Ok(v);
+        }
+    }
     serde_json::from_slice(body).map_err(|e| IloError::Malformed {
         target: target.to_string(),
         path: path.to_string(),
@@ -274,12 +302,14 @@ pub(crate) mod lenient {
 /// assert!(!same_resource("/redfish/v1/Systems/1", "/redfish/v1/Systems/11"));
 /// ```
 pub fn same_resource(a: &str, b: &str) -> bool {
-    let norm = |s: &str| {
-        let s = s.split('#').next().unwrap_or(s);
-        let s = s.split('?').next().unwrap_or(s);
-        s.trim_end_matches('/').to_ascii_lowercase()
-    };
-    norm(a) == norm(b)
+    resource_key(a) == resource_key(b)
+}
+
+/// The form [`same_resource`] compares: without fragment, query and trailing `/`, lower case.
+pub(crate) fn resource_key(s: &str) -> String {
+    let s = s.split('#').next().unwrap_or(s);
+    let s = s.split('?').next().unwrap_or(s);
+    s.trim_end_matches('/').to_ascii_lowercase()
 }
 
 /// A link to another resource (`{"@odata.id": "..."}`).

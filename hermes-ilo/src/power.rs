@@ -24,7 +24,9 @@
 //! wanted: a system that reads `PoweringOn` / `PoweringOff` is waited for first, and one in any
 //! other state (`Paused`, a vendor's own) is not pressed at all (an [`IloError::Unsupported`]).
 //! A resumed install waits for the state a press may already have caused before pressing again
-//! (see [`crate::install`]). A service that lists no reset types at all (iBMC, whose
+//! (see [`crate::install`]). A power state that is not a Redfish one (`Unknown`, a vendor's own) is
+//! never read as off: no cycle is chosen for it (an [`IloError::Unsupported`] naming it). A
+//! service that lists no reset types at all (iBMC, whose
 //! `ResetActionInfo` cannot be read) gets `ForceRestart` sent unvalidated: the BMC decides.
 //!
 //! The same preference (restart in one request where the service offers it, else off, wait for off,
@@ -99,7 +101,8 @@ impl PowerCycle {
     /// Chooses how to cycle the system at `path` (for the error message), now in power state `power`,
     /// from its `allowed` reset types (empty: the service does not say, and the BMC decides). See the
     /// module documentation for the order. An [`IloError::Unsupported`] naming the allowed values when
-    /// they hold neither a restart nor both an off and an on.
+    /// they hold neither a restart nor both an off and an on, or when `power` is not a Redfish power
+    /// state (`PowerState::Other`: whether the server runs is unknown).
     pub fn choose(path: &str, power: &PowerState, allowed: &[String]) -> Result<PowerCycle> {
         let has = |t: ResetType| allowed.is_empty() || allowed.iter().any(|a| a == t.as_str());
         let first = |list: &[ResetType]| list.iter().copied().find(|t| has(*t));
@@ -119,13 +122,26 @@ impl PowerCycle {
         };
         let on = first(&ONS);
         match power {
-            // Off (or on its way there; the cycle waits for Off first), or a state no reset
-            // restarts (Paused, a vendor's own): power on. A press is no power-on from a state
-            // that is neither on nor off: what it would do is unknown.
+            // Off (or on its way there; the cycle waits for Off first), or Paused, which no reset
+            // restarts: power on. A press is no power-on from a state that is neither on nor
+            // off: what it would do is unknown.
             PowerState::Off | PowerState::PoweringOff => Ok(PowerCycle::PowerOn {
                 on: on.ok_or_else(|| unsupported("powered on"))?,
             }),
-            PowerState::Paused | PowerState::Other(_) => match on {
+            // Not a Redfish power state ("Unknown", a vendor's own, a typo): whether the server
+            // runs is unknown, and an on sent to a running server restarts nothing (the install
+            // would wait for a boot that never comes). Refused rather than read as off.
+            PowerState::Other(_) => Err(IloError::Unsupported {
+                target: path.to_string(),
+                message: format!(
+                    "{path} reads power state {power}, which is not a Redfish power state (On, \
+                     Off, PoweringOn, PoweringOff, Paused): Hermes cannot tell whether the server \
+                     runs, so it chooses none of the resets it allows ({}); check the server, \
+                     power it on or off by hand and run again",
+                    allowed.join(", ")
+                ),
+            }),
+            PowerState::Paused => match on {
                 Some(on) if !on.toggles() => Ok(PowerCycle::PowerOn { on }),
                 Some(on) => Err(IloError::Unsupported {
                     target: path.to_string(),
@@ -660,6 +676,14 @@ mod tests {
                 "{text}"
             );
         }
+        // A state that is not a Redfish one is refused even with a real on (it was powered on, as
+        // if it read Off, though it may be running).
+        let err = choose(PowerState::Other("Unknown".into()), &["On", "ForceOff"]).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("reads power state Unknown, which is not a Redfish power state"),
+            "{err}"
+        );
         // With a real on, a paused system is powered on as before.
         assert_eq!(
             choose(PowerState::Paused, &["PushPowerButton", "On"]).unwrap(),

@@ -303,7 +303,7 @@ impl Client {
     /// Every system of the service (following the root's `Systems` link and the collection's pages).
     pub async fn systems(&self) -> Result<Vec<SystemHandle>> {
         let root = self.service_root().await?;
-        let path = self.require_link(root.systems.as_ref(), "Systems collection")?;
+        let path = self.require_link(root.systems.as_ref(), "Systems collection (`Systems`)")?;
         Ok(self
             .member_paths(&path)
             .await?
@@ -315,7 +315,7 @@ impl Client {
     /// Every manager (BMC) of the service.
     pub async fn managers(&self) -> Result<Vec<Manager>> {
         let root = self.service_root().await?;
-        let path = self.require_link(root.managers.as_ref(), "Managers collection")?;
+        let path = self.require_link(root.managers.as_ref(), "Managers collection (`Managers`)")?;
         self.list(&path).await
     }
 
@@ -330,7 +330,7 @@ impl Client {
     /// ```
     pub async fn chassis(&self) -> Result<Vec<Chassis>> {
         let root = self.service_root().await?;
-        let path = self.require_link(root.chassis.as_ref(), "Chassis collection")?;
+        let path = self.require_link(root.chassis.as_ref(), "Chassis collection (`Chassis`)")?;
         self.list(&path).await
     }
 
@@ -340,21 +340,29 @@ impl Client {
             return Ok(SystemHandle::new(self.clone(), p.clone()));
         }
         let systems = self.systems().await?;
+        let root = self.service_root().await?;
+        let coll = self.require_link(root.systems.as_ref(), "Systems collection (`Systems`)")?;
         if let SystemSelector::Only = selector {
-            return match systems.len() {
-                1 => Ok(systems.into_iter().next().expect("one")),
-                0 => Err(IloError::Unsupported {
+            let mut systems = systems.into_iter();
+            return match (systems.next(), systems.len()) {
+                (Some(one), 0) => Ok(one),
+                (None, _) => Err(IloError::Unsupported {
                     target: self.target().to_string(),
-                    message: "the service's Systems collection lists no system".into(),
+                    message: format!(
+                        "the Systems collection {coll} lists no system (`Members` is empty): \
+                         the BMC reports no server to manage"
+                    ),
                 }),
-                n => Err(IloError::invalid(
+                (Some(_), more) => Err(IloError::invalid(
                     self.target(),
-                    format!("the service has {n} systems: name one (by Id, Name or UUID)"),
+                    format!(
+                        "the service has {} systems: name one (by Id, Name or UUID) of those \
+                         {coll} lists",
+                        more + 1
+                    ),
                 )),
             };
         }
-        let root = self.service_root().await?;
-        let coll = self.require_link(root.systems.as_ref(), "Systems collection")?;
         let all: Vec<ComputerSystem> = self.list(&coll).await?;
         let found = all.iter().position(|s| match selector {
             SystemSelector::Id(id) => &s.id == id,

@@ -448,3 +448,178 @@ impl RecordedBmc {
             .insert(system, (state.to_string(), 0));
     }
 }
+
+/// A Redfish tree in memory: each resource's path (no trailing `/`, no query) → its body.
+pub type TreeMap = std::collections::BTreeMap<String, serde_json::Value>;
+
+/// `path` without its query, fragment and trailing `/` (`/` for the root of the host).
+pub fn norm_path(path: &str) -> String {
+    let p = path.split(['?', '#']).next().unwrap_or("");
+    let t = p.trim_end_matches('/');
+    if t.is_empty() {
+        "/".into()
+    } else {
+        t.to_string()
+    }
+}
+
+/// Loads a tree (the folder holding `redfish/v1`) into memory.
+pub fn load_tree(tree: &std::path::Path) -> TreeMap {
+    let mut out = TreeMap::new();
+    let mut stack = vec![tree.join("redfish/v1")];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.file_name().is_some_and(|n| n == "index.json") {
+                let rel = p.parent().unwrap().strip_prefix(tree).unwrap();
+                let key = format!("/{}", rel.to_string_lossy().replace('\\', "/"));
+                if let Ok(v) = serde_json::from_slice(&std::fs::read(&p).unwrap()) {
+                    out.insert(norm_path(&key), v);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A request as a [`Fault`] sees it: method, path (as sent), and whether it carried credentials
+/// (`Authorization` or `X-Auth-Token`).
+pub struct Seen<'a> {
+    pub method: &'a hyper::Method,
+    pub path: &'a str,
+    pub authorized: bool,
+}
+
+/// A fault a test adds to [`MemoryRedfish`]: `Some(reply)` answers the request instead of the tree.
+pub type Fault = std::sync::Arc<
+    dyn Fn(&Seen<'_>) -> Option<hyper::Response<http_body_util::Full<bytes::Bytes>>> + Send + Sync,
+>;
+
+/// A recorded tree served from memory, as `sushy-static` serves it (the tree's resources for GET,
+/// found by exact path, else in another case as BMCs take links; 404 with a Redfish error for what
+/// it lacks; 204 for PATCH, POST and DELETE), plus the session login `sushy-static` cannot answer (a
+/// POST to the sessions collection the service root links answers 201 with an `X-Auth-Token` and
+/// a `Location`). The tree can be swapped between requests (`tree`), and a [`Fault`] answers first
+/// where set. Every path read with 200 is logged in `reads`.
+pub struct MemoryRedfish {
+    pub url: String,
+    pub tree: std::sync::Arc<std::sync::RwLock<TreeMap>>,
+    pub reads: std::sync::Arc<std::sync::Mutex<std::collections::BTreeSet<String>>>,
+    pub fault: std::sync::Arc<std::sync::RwLock<Option<Fault>>>,
+    pub log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl MemoryRedfish {
+    pub async fn serve(tree: TreeMap) -> MemoryRedfish {
+        use http_body_util::Full;
+        use serde_json::{json, Value};
+        let tree = std::sync::Arc::new(std::sync::RwLock::new(tree));
+        let reads: std::sync::Arc<std::sync::Mutex<std::collections::BTreeSet<String>>> =
+            std::sync::Arc::default();
+        let fault: std::sync::Arc<std::sync::RwLock<Option<Fault>>> = std::sync::Arc::default();
+        let log: std::sync::Arc<std::sync::Mutex<Vec<String>>> = std::sync::Arc::default();
+        let (t, r, f, l) = (tree.clone(), reads.clone(), fault.clone(), log.clone());
+        let url = serve_http(move |req: hyper::Request<hyper::body::Incoming>| {
+            let (tree, reads, fault, log) = (t.clone(), r.clone(), f.clone(), l.clone());
+            async move {
+                log.lock()
+                    .unwrap()
+                    .push(format!("{} {}", req.method(), req.uri()));
+                let seen = Seen {
+                    method: req.method(),
+                    path: req.uri().path(),
+                    authorized: req.headers().contains_key("authorization")
+                        || req.headers().contains_key("x-auth-token"),
+                };
+                let hook = fault.read().unwrap().clone();
+                if let Some(reply) = hook.and_then(|h| h(&seen)) {
+                    return reply;
+                }
+                let path = norm_path(req.uri().path());
+                let tree = tree.read().unwrap();
+                if req.method() == hyper::Method::GET {
+                    let found = tree.get(&path).map(|v| (path.clone(), v)).or_else(|| {
+                        tree.iter()
+                            .find(|(k, _)| k.eq_ignore_ascii_case(&path))
+                            .map(|(k, v)| (k.clone(), v))
+                    });
+                    return match found {
+                        Some((key, v)) => {
+                            reads.lock().unwrap().insert(key);
+                            json_reply(200, v.clone())
+                        }
+                        None => redfish_error(
+                            404,
+                            "Base.1.0.ResourceMissingAtURI",
+                            &format!("The resource at the URI {path} was not found."),
+                        ),
+                    };
+                }
+                let sessions = tree
+                    .get("/redfish/v1")
+                    .and_then(|r| r.pointer("/Links/Sessions/@odata.id"))
+                    .and_then(Value::as_str)
+                    .map(norm_path)
+                    .unwrap_or_else(|| "/redfish/v1/SessionService/Sessions".into());
+                if req.method() == hyper::Method::POST && sessions == path {
+                    let at = format!("{path}/memory-session");
+                    return hyper::Response::builder()
+                        .status(201)
+                        .header("content-type", "application/json")
+                        .header("X-Auth-Token", "memory-session-token")
+                        .header("Location", &at)
+                        .body(Full::new(bytes::Bytes::from(
+                            json!({"@odata.id": at, "Id": "memory-session"}).to_string(),
+                        )))
+                        .unwrap();
+                }
+                hyper::Response::builder()
+                    .status(204)
+                    .body(Full::new(bytes::Bytes::new()))
+                    .unwrap()
+            }
+        })
+        .await;
+        MemoryRedfish {
+            url,
+            tree,
+            reads,
+            fault,
+            log,
+        }
+    }
+
+    /// Sets (or clears) the fault answering first.
+    pub fn set_fault(&self, fault: Option<Fault>) {
+        *self.fault.write().unwrap() = fault;
+    }
+
+    /// A client of it (no credentials).
+    pub fn client(&self) -> Client {
+        Client::builder(&self.url)
+            .name("memory")
+            .retry(fast_retry())
+            .build()
+            .unwrap()
+    }
+}
+
+/// A JSON reply (for [`Fault`]s).
+pub fn reply_json(
+    status: u16,
+    headers: &[(&str, &str)],
+    body: serde_json::Value,
+) -> hyper::Response<http_body_util::Full<bytes::Bytes>> {
+    let mut b = hyper::Response::builder()
+        .status(status)
+        .header("content-type", "application/json");
+    for (k, v) in headers {
+        b = b.header(*k, *v);
+    }
+    b.body(http_body_util::Full::new(bytes::Bytes::from(
+        body.to_string(),
+    )))
+    .unwrap()
+}
