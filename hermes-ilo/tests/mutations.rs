@@ -1002,14 +1002,9 @@ async fn a_resource_without_id_is_named_by_its_path() {
 #[tokio::test]
 async fn a_root_without_systems_is_named() {
     let srv = served("hpe-ilo5-gen10").await;
-    srv.tree
-        .write()
-        .unwrap()
-        .get_mut("/redfish/v1")
-        .unwrap()
-        .as_object_mut()
-        .unwrap()
-        .remove("Systems");
+    srv.edit("/redfish/v1", |root| {
+        root.as_object_mut().unwrap().remove("Systems");
+    });
     let err = srv.client().inventory().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Unsupported);
     assert!(
@@ -1020,11 +1015,7 @@ async fn a_root_without_systems_is_named() {
         "{err}"
     );
     let srv = served("hpe-ilo5-gen10").await;
-    srv.tree
-        .write()
-        .unwrap()
-        .get_mut("/redfish/v1/Systems")
-        .unwrap()["Members"] = json!([]);
+    srv.edit("/redfish/v1/Systems", |c| c["Members"] = json!([]));
     let err = srv
         .client()
         .find_system(&SystemSelector::Only)
@@ -1044,11 +1035,9 @@ async fn a_root_without_systems_is_named() {
 #[tokio::test]
 async fn an_unknown_power_state_is_not_read_as_off() {
     let srv = served("hpe-ilo5-gen10").await;
-    srv.tree
-        .write()
-        .unwrap()
-        .get_mut("/redfish/v1/Systems/1")
-        .unwrap()["PowerState"] = json!("Unknown");
+    srv.edit("/redfish/v1/Systems/1", |s| {
+        s["PowerState"] = json!("Unknown")
+    });
     let sys = srv
         .client()
         .find_system(&SystemSelector::Only)

@@ -78,14 +78,9 @@ async fn the_service_root_is_found_at_either_form() {
 #[tokio::test]
 async fn session_login_without_links_sessions() {
     let srv = serve("supermicro-x13-sys821ge").await;
-    srv.tree
-        .write()
-        .unwrap()
-        .get_mut("/redfish/v1")
-        .unwrap()
-        .as_object_mut()
-        .unwrap()
-        .remove("Links");
+    srv.edit("/redfish/v1", |root| {
+        root.as_object_mut().unwrap().remove("Links");
+    });
     srv.set_fault(Some(Arc::new(|s: &Seen<'_>| {
         (common::norm_path(s.path) == "/redfish/v1/SessionService" && !s.authorized).then(|| {
             reply_json(

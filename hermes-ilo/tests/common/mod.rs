@@ -592,6 +592,15 @@ impl MemoryRedfish {
     }
 
     /// Sets (or clears) the fault answering first.
+    /// Edits one resource of the served tree in place (it must be in the tree).
+    pub fn edit(&self, path: &str, f: impl FnOnce(&mut serde_json::Value)) {
+        let mut tree = self.tree.write().unwrap();
+        let v = tree
+            .get_mut(path)
+            .unwrap_or_else(|| panic!("{path} is not in the served tree"));
+        f(v);
+    }
+
     pub fn set_fault(&self, fault: Option<Fault>) {
         *self.fault.write().unwrap() = fault;
     }
