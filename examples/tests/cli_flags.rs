@@ -58,7 +58,7 @@ fn options(help: &str) -> Vec<(String, bool, String)> {
             // `-h, --help  Print help` or `--flag <VALUE>  What it does`.
             let head = t.split("  ").next().unwrap_or(t);
             let flag = head
-                .split(|c: char| c == ' ' || c == ',')
+                .split([' ', ','])
                 .find(|w| w.starts_with("--"))
                 .unwrap_or(head)
                 .to_string();

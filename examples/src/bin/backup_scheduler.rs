@@ -91,7 +91,7 @@ fn parse_when(s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
     }
     let (num, unit) = s.split_at(s.len().saturating_sub(1));
     let n: i64 = num.parse().map_err(|_| {
-        format!("write an RFC 3339 time (2026-11-27T02:00:00Z) or an age like 3d, 12h or 30m")
+        "write an RFC 3339 time (2026-11-27T02:00:00Z) or an age like 3d, 12h or 30m".to_string()
     })?;
     let d = match unit {
         "d" => chrono::Duration::days(n),
