@@ -196,6 +196,18 @@ pub struct LocalStore {
 impl LocalStore {
     /// A store rooted at `root` (created if missing). Leftover temporary files of crashed writers are
     /// removed on open.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use hermes_core::{ArtifactStore, LocalStore};
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let store = LocalStore::new(dir.path()).unwrap();
+    /// let meta = store.put_bytes("configs/sw1.cfg", "hostname sw1\n".into()).await.unwrap();
+    /// assert_eq!(meta.size, 13);
+    /// assert_eq!(store.get_bytes("configs/sw1.cfg").await.unwrap(), "hostname sw1\n");
+    /// assert!(store.put_bytes("../escape", "x".into()).await.is_err()); // keys stay inside the root
+    /// # });
+    /// ```
     pub fn new(root: impl AsRef<Path>) -> Result<Self> {
         let root = root.as_ref().to_path_buf();
         std::fs::create_dir_all(&root)

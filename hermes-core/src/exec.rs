@@ -409,9 +409,21 @@ impl fmt::Debug for SshExec {
 }
 
 impl SshExec {
-    /// An SSH runner for `user@host:port`. The host key policy defaults to
-    /// [`HostKeyPolicy::InsecureAcceptAny`] only if you say so: set it with [`SshExec::host_key`];
-    /// without it, connections are refused with a message saying how.
+    /// An SSH runner for `user@host:port`. No host key is trusted until one is set with
+    /// [`SshExec::host_key`] (a pinned key or fingerprint, or the explicit
+    /// [`HostKeyPolicy::InsecureAcceptAny`]); without it, connections are refused with a message
+    /// saying how. One connection is opened on the first command and reused.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> hermes_core::Result<()> {
+    /// use hermes_core::exec::{Command, Exec, HostKeyPolicy, SshAuth, SshExec};
+    /// use hermes_core::Secret;
+    /// let ssh = SshExec::new("10.20.0.11", 22, "root", SshAuth::Password(Secret::from_env("ESXI_PW")?))
+    ///     .host_key(HostKeyPolicy::Fingerprint("SHA256:...".into()));
+    /// let out = ssh.run(&Command::new("uname").arg("-r")).await?.check()?;
+    /// println!("{}", out.stdout_str());
+    /// # Ok(()) }
+    /// ```
     pub fn new(host: impl Into<String>, port: u16, user: impl Into<String>, auth: SshAuth) -> Self {
         SshExec {
             host: host.into(),

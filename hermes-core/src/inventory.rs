@@ -324,6 +324,19 @@ fn resolve_lookup(raw: Secret, key: &str, host: &str) -> Result<Secret> {
 }
 
 /// A parsed inventory.
+///
+/// ```
+/// use hermes_core::Inventory;
+/// let inv = Inventory::parse_ini(
+///     "[web]\nweb[01:03].dc1 ansible_user=deploy\n\n[db]\ndb1.dc1 ansible_port=2222\n",
+///     "hosts.ini",
+/// )
+/// .unwrap();
+/// let names: Vec<String> = inv.select("web:!web02.dc1").unwrap().into_iter().map(|h| h.name).collect();
+/// assert_eq!(names, ["web01.dc1", "web03.dc1"]);
+/// assert_eq!(inv.host("db1.dc1").unwrap().port(), Some(2222));
+/// // Inventory::from_path("hosts.yml") reads a file, YAML or INI.
+/// ```
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Inventory {
     source: String,

@@ -31,6 +31,16 @@ pub struct Schedule {
 impl Schedule {
     /// Parses `expr` (e.g. `0 2 * * *`, `*/15 * * * *`, `0 3 * * SUN`, `@daily`) in time zone `tz`
     /// (an IANA name such as `Europe/Berlin`, or `UTC`). Errors name the expression and what is wrong.
+    ///
+    /// ```
+    /// use chrono::TimeZone;
+    /// use hermes_core::Schedule;
+    /// let s = Schedule::parse("0 2 * * *", "Europe/Berlin").unwrap();
+    /// let after = chrono::Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0).unwrap();
+    /// assert_eq!(s.next_after(&after).unwrap().to_rfc3339(), "2026-11-28T02:00:00+01:00");
+    /// assert!(Schedule::parse("0 2 * *", "UTC").unwrap_err().to_string().contains("expected 5 fields"));
+    /// assert!(Schedule::parse("@daily", "Mars/Olympus").unwrap_err().to_string().contains("unknown time zone"));
+    /// ```
     pub fn parse(expr: &str, tz: &str) -> Result<Self> {
         let tz: Tz = tz.parse().map_err(|_| {
             Error::invalid_input(format!(

@@ -25,6 +25,14 @@ use crate::error::{Error, ErrorKind, Result};
 pub const REDACTED: &str = "<redacted>";
 
 /// A secret string (password, token, key). Cheap to clone; wiped on drop of the last clone.
+///
+/// ```
+/// use hermes_core::Secret;
+/// let s = Secret::new("hunter2");
+/// assert_eq!(format!("{s:?} {s}"), "Secret(<redacted>) <redacted>");
+/// assert_eq!(s.expose(), "hunter2"); // only where the value is sent
+/// // Secret::from_env("VAR") and Secret::from_file(path) read one; errors name the variable or file.
+/// ```
 #[derive(Clone)]
 pub struct Secret(Arc<Zeroizing<String>>);
 

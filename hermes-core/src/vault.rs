@@ -273,7 +273,16 @@ impl Vault {
         Self::from_plain_yaml(&plain, origin)
     }
 
-    /// Reads and decrypts a vault file.
+    /// Reads and decrypts a vault file. A wrong passphrase or an altered file is an
+    /// [`ErrorKind::Auth`] error naming the file.
+    ///
+    /// ```no_run
+    /// use hermes_core::{vault::Vault, Secret};
+    /// let pass = Secret::from_env("HERMES_VAULT_PASSPHRASE")?;
+    /// let vault = Vault::open("secrets.vault", &pass)?;
+    /// let ilo_password: Secret = vault.get("ilo/admin")?;
+    /// # Ok::<(), hermes_core::Error>(())
+    /// ```
     pub fn open(path: impl AsRef<Path>, passphrase: &Secret) -> Result<Self> {
         let path = path.as_ref();
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, "read vault", e))?;

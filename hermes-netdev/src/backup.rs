@@ -200,7 +200,20 @@ fn store_err(e: Error, what: &str) -> Error {
 }
 
 impl ConfigBackups {
-    /// Backups kept under `prefix` in `store`.
+    /// Backups kept under `prefix` in `store` (`<prefix>/<device>/<UTC stamp>_<sha256>.cfg`).
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use hermes_netdev::backup::ConfigBackups;
+    /// let dir = std::env::temp_dir().join(format!("hermes-doc-backups-{}", std::process::id()));
+    /// let backups = ConfigBackups::new(hermes_core::LocalStore::new(&dir).unwrap(), "configs");
+    /// assert!(backups.store("sw1", "hostname sw1\n").await.unwrap().is_new());
+    /// // The same configuration again, with only a volatile header changed: nothing new is stored.
+    /// assert!(!backups.store("sw1", "!Time: now\nhostname sw1\n").await.unwrap().is_new());
+    /// assert_eq!(backups.versions("sw1").await.unwrap().len(), 1);
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # });
+    /// ```
     pub fn new(store: impl ArtifactStore + 'static, prefix: &str) -> Self {
         Self::with_store(Arc::new(store), prefix)
     }

@@ -632,6 +632,15 @@ fn other_of(tree: &ConfigTree<'_>, id: NodeId) -> String {
 
 impl CiscoConfig {
     /// Parses a running configuration. Never fails: what is not modelled goes to `other`.
+    ///
+    /// ```
+    /// use hermes_netdev::cisco::{CiscoConfig, Dialect};
+    /// let running = CiscoConfig::parse("hostname sw1\nvlan 10\n name users\n", Dialect::Ios);
+    /// let mut want = running.clone();
+    /// want.vlans.get_mut(&10).unwrap().name = Some("staff".into());
+    /// let plan = running.diff(&want, Dialect::Ios, "sw1");
+    /// assert_eq!(plan.commands(), ["vlan 10", " name staff"]);
+    /// ```
     pub fn parse(text: &str, dialect: Dialect) -> Self {
         Self::from_tree(&ConfigTree::parse(text, Syntax::Cisco), dialect)
     }

@@ -228,7 +228,21 @@ pub struct FortiRest {
 
 impl FortiRest {
     /// A client for `base_url` (`https://10.0.0.1` or `https://fgt:8443`) with TLS verification
-    /// on and a 30 s timeout per request.
+    /// on and a 30 s timeout per request; `target` names the device in errors. A base URL that is
+    /// not a URL is an `InvalidInput` error naming it; nothing is sent until the first call.
+    ///
+    /// ```no_run
+    /// # async fn demo(want: hermes_netdev::fortios::FortiConfig) -> hermes_core::Result<()> {
+    /// use hermes_core::Secret;
+    /// use hermes_netdev::fortirest::FortiRest;
+    /// let fgt = FortiRest::new("fgt-1", "https://10.0.0.1", Secret::from_env("FGT_API_TOKEN")?)?
+    ///     .vdom("root");
+    /// let policies = fgt.table("firewall/policy").await?; // GET /api/v2/cmdb/firewall/policy
+    /// println!("{} policies", policies.len());
+    /// let report = fgt.push(&want).await?; // the desired configuration's REST bodies, then policy order
+    /// println!("{} created, {} updated", report.created.len(), report.updated.len());
+    /// # Ok(()) }
+    /// ```
     pub fn new(target: &str, base_url: &str, token: Secret) -> Result<Self> {
         Self::build(target, base_url, token, false)
     }

@@ -85,6 +85,21 @@ impl ClientBuilder {
     }
 
     /// Builds the HTTP client, reads the `ServiceContent` and logs in (when credentials are set).
+    ///
+    /// A URL that is not `http(s)://...`, or a TLS setting that cannot be used, is an
+    /// [`hermes_core::ErrorKind::InvalidInput`] error naming the URL; a wrong password is
+    /// `InvalidLogin` ([`hermes_core::ErrorKind::Auth`]), never retried.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> hermes_core::Result<()> {
+    /// use hermes_vsphere::{Client, Tls};
+    /// let client = Client::builder("https://127.0.0.1:8989/sdk")
+    ///     .credentials("hermes", std::fs::read_to_string("password")?.trim())
+    ///     .tls(Tls::CaPem(std::fs::read("ca.pem")?))
+    ///     .connect()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn connect(self) -> Result<Client> {
         let target = self.url.clone();
         let invalid = |message: String| VsphereError::InvalidInput {
@@ -204,7 +219,25 @@ impl fmt::Debug for Client {
 }
 
 impl Client {
-    /// Starts configuring a client for `url` (`https://vcenter.example.com/sdk`).
+    /// Starts configuring a client for `url` (`https://vcenter.example.com/sdk`); nothing is sent
+    /// until [`ClientBuilder::connect`].
+    ///
+    /// ```no_run
+    /// # async fn demo() -> hermes_core::Result<()> {
+    /// use std::time::Duration;
+    /// use hermes_core::Secret;
+    /// use hermes_vsphere::{Client, Tls};
+    ///
+    /// let client = Client::builder("https://vcenter.example.com/sdk")
+    ///     .credentials_secret("administrator@vsphere.local", Secret::from_file("/etc/hermes/vc.pw")?)
+    ///     .tls(Tls::Thumbprint("SHA256:...".into())) // or Tls::CaPem(pem), or web PKI by default
+    ///     .timeout(Duration::from_secs(60))
+    ///     .connect() // reads the ServiceContent and logs in
+    ///     .await?;
+    /// println!("{}", client.about()); // VMware vCenter Server 8.0.3 ... (API 8.0.3.0)
+    /// client.logout().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn builder(url: impl Into<String>) -> ClientBuilder {
         ClientBuilder {
             url: url.into(),

@@ -103,6 +103,24 @@ pub const DEFAULT_CONCURRENCY: usize = 32;
 
 impl FleetSpec {
     /// A fleet `name` of clones of `template` placed in `cluster` (both inventory paths or names).
+    /// Defaults: 1 VM named `{name}-{n:03}` from 1, the template's CPUs, memory and network, every
+    /// datastore of the cluster, powered on, [`DEFAULT_CONCURRENCY`] at once.
+    /// [`FleetSpecBuilder::build`] checks the spec (a name pattern without `{n}`, CPUs below 1, an IP
+    /// pool without a DNS domain...).
+    ///
+    /// ```
+    /// use hermes_vsphere::fleet::{FleetSpec, IpPool};
+    /// let spec = FleetSpec::builder("web", "/DC0/vm/tmpl-linux", "/DC0/host/DC0_C0")
+    ///     .count(3)
+    ///     .cpus(2)
+    ///     .memory_mb(2048)
+    ///     .datastores(["LocalDS_0"])
+    ///     .dns("lab.example", vec!["10.0.0.2".parse().unwrap()])
+    ///     .ip_pool(IpPool { start: "10.0.10.1".parse().unwrap(), prefix: 24, gateway: None })
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(spec.names(), ["web-001", "web-002", "web-003"]);
+    /// ```
     pub fn builder(
         name: impl Into<String>,
         template: impl Into<String>,
@@ -572,7 +590,21 @@ impl Work {
 }
 
 impl VmFleet {
-    /// A fleet driver on `client`.
+    /// A fleet driver on `client`: [`Provisioner::plan`] shows what would be created, changed or
+    /// removed, [`Provisioner::provision`] applies it (idempotent, resumable), [`VmFleet::teardown`]
+    /// removes the fleet's own VMs.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: hermes_vsphere::Client) -> hermes_core::Result<()> {
+    /// use hermes_core::Provisioner;
+    /// use hermes_vsphere::fleet::{FleetSpec, VmFleet};
+    /// let spec = FleetSpec::builder("web", "/DC0/vm/tmpl-linux", "/DC0/host/DC0_C0").count(20).build()?;
+    /// let fleet = VmFleet::new(client);
+    /// println!("{}", fleet.plan(&spec).await?.render());
+    /// let report = fleet.provision(&spec).await?;
+    /// println!("{}", report.summary());
+    /// # Ok(()) }
+    /// ```
     pub fn new(client: Client) -> Self {
         VmFleet {
             client,

@@ -444,6 +444,25 @@ enum Manager {
 }
 
 /// One ESXi host's configuration, read and changed through its configuration managers.
+///
+/// A [`Configurable`]: fields of the desired [`HostModel`] left `None` (or absent from its maps)
+/// are not managed.
+///
+/// ```no_run
+/// # async fn demo(client: hermes_vsphere::Client) -> hermes_core::Result<()> {
+/// use hermes_core::{Configurable, Mode};
+/// use hermes_vsphere::host::{HostConfig, HostModel, PortGroup};
+/// let host = HostConfig::by_path(client, "/DC0/host/DC0_C0/DC0_C0_H0").await?;
+/// let mut want = HostModel::default();
+/// want.ntp_servers = Some(vec!["10.0.0.1".into()]);
+/// want.portgroups.insert(
+///     "vlan-110".into(),
+///     Some(PortGroup { vswitch: "vSwitch0".into(), vlan: 110 }),
+/// );
+/// println!("{}", host.converge(&want, Mode::DryRun).await?.plan); // nothing is changed
+/// assert!(host.converge(&want, Mode::Apply).await?.verified);
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone)]
 pub struct HostConfig {
     client: Client,

@@ -338,6 +338,16 @@ pub struct SnapshotRun {
 
 impl SnapshotPolicy {
     /// Managed snapshots named `prefix…`, kept by `retention`; no memory, no quiesce.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: hermes_vsphere::Client) -> hermes_core::Result<()> {
+    /// use hermes_vsphere::snapshot::SnapshotPolicy;
+    /// let policy = SnapshotPolicy::new("hermes-", "last=2,daily=7,weekly=4".parse()?);
+    /// let vm = client.find_by_path("/DC0/vm/web-001").await?;
+    /// let run = policy.run(&client, &vm, chrono::Utc::now().fixed_offset()).await?;
+    /// println!("created {}, removed {:?}", run.created, run.removed);
+    /// # Ok(()) }
+    /// ```
     pub fn new(prefix: impl Into<String>, retention: RetentionPolicy) -> Self {
         SnapshotPolicy {
             prefix: prefix.into(),

@@ -37,7 +37,7 @@ struct Args {
     alertmanager: String,
     /// Where to serve /metrics (Prometheus scrapes it as job "hermes-anomaly").
     #[arg(long, default_value = "127.0.0.1:19110")]
-    listen: String,
+    listen: std::net::SocketAddr,
     /// Seconds of learning before the injected anomaly. The live settings score a series once 20
     /// points fill its reference and fit a tail to its history after 100 more; before that only a
     /// gross departure alerts (the watcher's own CPU, not the host's).
@@ -46,8 +46,8 @@ struct Args {
     /// Seconds of CPU burn (0: no injection, watch until Ctrl-C).
     #[arg(long, default_value_t = 8)]
     burn: u64,
-    /// Threads burning CPU.
-    #[arg(long, default_value_t = 2)]
+    /// Threads burning CPU (at least 1).
+    #[arg(long, default_value_t = 2, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     threads: usize,
     /// Seconds of host-CPU history to learn from Prometheus before scoring it live (default 0:
     /// none; the tour's own build keeps the host busy just before, which would be learned as normal).
@@ -57,7 +57,7 @@ struct Args {
     /// at once). 2 stops a series' mere records from alerting, at the cost of two ticks' delay.
     #[arg(long, default_value_t = 0)]
     confirm: usize,
-    /// Write the Prometheus rule file and Grafana dashboard here.
+    /// Write the Prometheus rule file and Grafana dashboard here (default: not written).
     #[arg(long)]
     out: Option<std::path::PathBuf>,
 }
@@ -71,7 +71,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The watcher's alarm level (the live settings'), for the exporter's alarm gauge and the rule.
     let level = EnsembleConfig::live().alarm_level;
     let exporter = Exporter::new(level);
-    let served = exporter.serve(&args.listen).await?;
+    let served = exporter.serve(&args.listen.to_string()).await?;
     println!("exporter: serving http://{}/metrics", served.local_addr());
 
     if let Some(dir) = &args.out {

@@ -1,6 +1,6 @@
 //! Daily incremental / weekly full backups with checksums, verification, an offsite copy and a
-//! retention purge — the proposal's backup playbook as one run (call it from cron, or `--every` for a
-//! long-running loop).
+//! retention purge — the proposal's backup playbook as one run (call it from cron; the long-running
+//! scheduler with catch-up and metrics is `backup_scheduler`).
 //!
 //! With no flags it backs up a demo directory (and a demo PostgreSQL database `hermes_demo` on the local server
 //! if reachable) into `~/.cache/hermes/backup-demo/repo`, copies the repository to `.../offsite`, and purges
@@ -37,64 +37,69 @@ use hermes_data::{BackupOptions, InitOptions, Repository, Snapshot, SnapshotKind
 #[derive(Parser, Debug)]
 #[command(about = "Daily incremental / weekly full backups, verify, offsite copy, retention purge")]
 struct Args {
-    /// Repository directory.
+    /// Repository directory (default: ~/.cache/hermes/backup-demo/repo).
     #[arg(long)]
     repo: Option<PathBuf>,
-    /// Directory to back up (repeatable). Default: a demo tree.
+    /// Directory to back up (repeatable). Default, when no --dir, --pg, --pg-cluster or --mongo is
+    /// given: a demo tree, plus the demo databases of the local servers that answer.
     #[arg(long = "dir")]
     dirs: Vec<PathBuf>,
-    /// PostgreSQL database to back up with pg_dump (repeatable), postgres://USER@HOST:PORT/DB.
-    #[arg(long = "pg")]
+    /// PostgreSQL database to back up with pg_dump (repeatable), postgres://USER@HOST:PORT/DB
+    /// (default: none; the demo adds hermes_demo on 127.0.0.1:5432 when it answers).
+    #[arg(long = "pg", value_parser = pg_url)]
     pgs: Vec<String>,
     /// A whole PostgreSQL cluster to back up with pg_basebackup (repeatable), postgres://USER@HOST:PORT;
     /// the demo adds the local server. Row counts of the databases given by --pg-cluster-validate are
-    /// recorded for the DR drill.
-    #[arg(long = "pg-cluster")]
+    /// recorded for the DR drill (default: none).
+    #[arg(long = "pg-cluster", value_parser = pg_url)]
     pg_clusters: Vec<String>,
-    /// MongoDB database to dump (repeatable), mongodb://[USER:PASSWORD@]HOST:PORT/DB; the demo adds
-    /// `hermes_demo` on 127.0.0.1:27117 when a server answers there.
+    /// MongoDB database to dump (repeatable), `mongodb://[USER:PASSWORD@]HOST:PORT/DB` (default:
+    /// none; the demo adds `hermes_demo` on 127.0.0.1:27117 when a server answers there).
     #[arg(long = "mongo")]
     mongos: Vec<String>,
-    /// Databases whose row counts a cluster backup records (repeatable).
+    /// Databases whose row counts a cluster backup records (repeatable; default: none).
     #[arg(long = "pg-cluster-validate")]
     pg_cluster_validate: Vec<String>,
-    /// Environment variable holding the repository passphrase (unset: unencrypted repository).
+    /// Environment variable holding the repository passphrase (default: none, an unencrypted repository).
     #[arg(long)]
     passphrase_env: Option<String>,
-    /// full, incremental, or auto (full when the weekly-full slot passed since the last full).
-    #[arg(long, default_value = "auto")]
-    kind: String,
-    /// The weekly full schedule (cron) and its time zone.
-    #[arg(long, default_value = "0 3 * * 0")]
+    /// The backup kind: auto is full when a weekly-full slot (--full-cron) passed since the source's
+    /// last full backup, else incremental.
+    #[arg(long, value_enum, default_value_t = Kind::Auto)]
+    kind: Kind,
+    /// The weekly full schedule (cron, in --tz).
+    #[arg(long, default_value = "0 3 * * 0", value_parser = hermes_examples::cron_expr)]
     full_cron: String,
-    /// Time zone of the schedules.
-    #[arg(long, default_value = "UTC")]
+    /// Time zone of the schedules (IANA name).
+    #[arg(long, default_value = "UTC", value_parser = hermes_examples::time_zone)]
     tz: String,
-    /// Offsite copy destination: a directory, `s3://BUCKET/PREFIX`, or "none" to skip.
+    /// Offsite copy destination: a directory, `s3://BUCKET/PREFIX`, or "none" to skip (default:
+    /// ~/.cache/hermes/backup-demo/offsite).
     #[arg(long)]
     offsite: Option<String>,
-    /// S3 endpoint URL for an `s3://` offsite (unset: AWS).
+    /// S3 endpoint URL for an `s3://` offsite (default: AWS).
     #[arg(long, env = "HERMES_S3_ENDPOINT")]
     s3_endpoint: Option<String>,
     /// S3 region for an `s3://` offsite.
     #[arg(long, env = "HERMES_S3_REGION", default_value = "us-east-1")]
     s3_region: String,
-    /// S3 access key id for an `s3://` offsite.
+    /// S3 access key id for an `s3://` offsite (required for one; default: none).
     #[arg(long, env = "HERMES_S3_ACCESS_KEY")]
     s3_access_key: Option<String>,
     /// Environment variable holding the S3 secret access key.
     #[arg(long, default_value = "HERMES_S3_SECRET_KEY")]
     s3_secret_env: String,
-    /// Objects copied in parallel to the offsite store.
-    #[arg(long, default_value_t = 8)]
-    offsite_parallel: usize,
+    /// Objects copied in parallel to the offsite store (at least 1).
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..))]
+    offsite_parallel: u16,
     /// Retention policy for the purge (restic's rules: last, hourly..yearly, within, within-daily...,
     /// tag=a+b; counts may be `all`).
     #[arg(long, default_value = "last=7,daily=7,weekly=4")]
-    keep: String,
-    /// What the retention policy is applied per (restic's --group-by): host, source (or paths), tags.
+    keep: RetentionPolicy,
+    /// What the retention policy is applied per (restic's --group-by): host, source (or paths), tags;
+    /// "" for the whole repository.
     #[arg(long, default_value = "host,source")]
-    group_by: String,
+    group_by: hermes_data::GroupBy,
     /// Read and re-hash every chunk after the backup (default: structure check only).
     #[arg(long)]
     verify_data: bool,
@@ -160,6 +165,27 @@ async fn demo_mongo() -> Option<String> {
         .collect();
     events.insert_many(docs).await.ok()?;
     Some(url)
+}
+
+/// What `--kind` asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Kind {
+    /// Every source gets a full backup.
+    Full,
+    /// Every source gets an incremental backup (against its latest snapshot).
+    Incremental,
+    /// Full when a weekly-full slot passed since the source's last full backup.
+    Auto,
+}
+
+/// Checks a `--pg` / `--pg-cluster` URL before anything runs.
+fn pg_url(s: &str) -> Result<String, String> {
+    PgDatabase::parse(s).map(|_| s.to_string()).map_err(|e| {
+        format!(
+            "{}; write postgres://USER@HOST:PORT/DB",
+            hermes_core::Error::from(e).message()
+        )
+    })
 }
 
 #[tokio::main]
@@ -233,10 +259,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let snapshots = repo.snapshots().await?;
     let now = Utc::now();
     let kind_for = |source: &str| -> Result<SnapshotKind, hermes_core::Error> {
-        Ok(match args.kind.as_str() {
-            "full" => SnapshotKind::Full,
-            "incremental" => SnapshotKind::Incremental,
-            _ => match snapshots
+        Ok(match args.kind {
+            Kind::Full => SnapshotKind::Full,
+            Kind::Incremental => SnapshotKind::Incremental,
+            Kind::Auto => match snapshots
                 .iter()
                 .rev()
                 .find(|s| s.source == source && s.kind == SnapshotKind::Full)
@@ -403,7 +429,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         println!("==> offsite copy to {}", dest.describe());
         let t0 = std::time::Instant::now();
-        let c = repo.copy_to(dest, args.offsite_parallel).await?;
+        let c = repo
+            .copy_to(dest, usize::from(args.offsite_parallel))
+            .await?;
         let secs = t0.elapsed().as_secs_f64();
         println!(
             "    {} object(s) copied ({:.1} MiB in {:.1} s, {:.1} MiB/s), {} already there",
@@ -415,8 +443,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
 
-    let policy: RetentionPolicy = args.keep.parse()?;
-    let group_by: hermes_data::GroupBy = args.group_by.parse()?;
+    let policy = args.keep.clone();
+    let group_by = args.group_by;
     let per = if group_by.is_none() {
         "the whole repository".to_string()
     } else {

@@ -32,49 +32,57 @@ use hermes_data::{InitOptions, Repository, SnapshotKind};
     about = "Long-running backup scheduler: cron jobs, catch-up of missed runs, Prometheus metrics"
 )]
 struct Args {
-    /// Repository directory.
+    /// Repository directory (default: ~/.cache/hermes/scheduler-demo/repo).
     #[arg(long)]
     repo: Option<PathBuf>,
     /// Directory to back up (repeatable). Default: a demo tree.
     #[arg(long = "dir")]
     dirs: Vec<PathBuf>,
-    /// The scheduler's state file (what ran when).
+    /// The scheduler's state file (what ran when; default:
+    /// ~/.cache/hermes/scheduler-demo/state.json).
     #[arg(long)]
     state: Option<PathBuf>,
-    /// Environment variable holding the repository passphrase (unset: unencrypted repository).
+    /// Environment variable holding the repository passphrase (default: none, an unencrypted repository).
     #[arg(long)]
     passphrase_env: Option<String>,
-    /// Daily incremental backup (cron).
-    #[arg(long, default_value = "0 2 * * *")]
+    /// Daily incremental backup (cron, in --tz).
+    #[arg(long, default_value = "0 2 * * *", value_parser = hermes_examples::cron_expr)]
     incremental_cron: String,
-    /// Weekly full backup (cron).
-    #[arg(long, default_value = "0 3 * * SUN")]
+    /// Weekly full backup (cron, in --tz).
+    #[arg(long, default_value = "0 3 * * SUN", value_parser = hermes_examples::cron_expr)]
     full_cron: String,
-    /// Retention purge (cron; "off" to disable).
-    #[arg(long, default_value = "0 4 * * *")]
+    /// Retention purge (cron, in --tz; "off" to disable).
+    #[arg(long, default_value = "0 4 * * *", value_parser = hermes_examples::cron_or_off)]
     purge_cron: String,
-    /// Full read-data verify (cron; "off" to disable).
-    #[arg(long, default_value = "0 5 * * SUN")]
+    /// Full read-data verify (cron, in --tz; "off" to disable).
+    #[arg(long, default_value = "0 5 * * SUN", value_parser = hermes_examples::cron_or_off)]
     verify_cron: String,
-    /// Time zone of the schedules.
-    #[arg(long, default_value = "UTC")]
+    /// Time zone of the schedules (IANA name).
+    #[arg(long, default_value = "UTC", value_parser = hermes_examples::time_zone)]
     tz: String,
-    /// Retention policy of the purge.
+    /// Retention policy of the purge (restic-style: last, hourly, daily, weekly, monthly, yearly,
+    /// within).
     #[arg(long, default_value = "last=7,daily=7,weekly=4")]
-    keep: String,
+    keep: RetentionPolicy,
     /// Where to serve /metrics (host:port).
     #[arg(long, default_value = "127.0.0.1:9187")]
-    metrics: String,
+    metrics: std::net::SocketAddr,
     /// Run what is due or was missed, then exit (for cron or a systemd timer).
     #[arg(long)]
     catch_up_only: bool,
     /// Print the metrics after catching up.
     #[arg(long)]
     print_metrics: bool,
-    /// Treat every job as last run at this time (RFC 3339, or an age like `3d`, `12h`), e.g. when
-    /// moving the scheduler to a new machine without its state file. Missed slots since then are caught up.
-    #[arg(long)]
-    assume_last_run: Option<String>,
+    /// Treat every job as last run at this time (RFC 3339, or an age like `3d`, `12h`, `30m`), e.g.
+    /// when moving the scheduler to a new machine without its state file. Missed slots since then
+    /// are caught up (default: the state file's times).
+    #[arg(long, value_parser = assumed_last_run)]
+    assume_last_run: Option<DateTime<Utc>>,
+}
+
+/// Reads `--assume-last-run` when the arguments are parsed, before anything runs.
+fn assumed_last_run(s: &str) -> Result<DateTime<Utc>, String> {
+    parse_when(s, Utc::now())
 }
 
 fn parse_when(s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
@@ -83,7 +91,7 @@ fn parse_when(s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
     }
     let (num, unit) = s.split_at(s.len().saturating_sub(1));
     let n: i64 = num.parse().map_err(|_| {
-        format!("--assume-last-run {s:?}: give an RFC 3339 time or an age like 3d or 12h")
+        "write an RFC 3339 time (2026-11-27T02:00:00Z) or an age like 3d, 12h or 30m".to_string()
     })?;
     let d = match unit {
         "d" => chrono::Duration::days(n),
@@ -91,7 +99,7 @@ fn parse_when(s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
         "m" => chrono::Duration::minutes(n),
         _ => {
             return Err(format!(
-                "--assume-last-run {s:?}: the unit must be d, h or m"
+                "the unit of the age {s:?} must be d, h or m (3d, 12h, 30m)"
             ))
         }
     };
@@ -146,7 +154,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         dirs.push(demo);
     }
 
-    let keep: RetentionPolicy = args.keep.parse()?;
+    let keep = args.keep.clone();
     let sched = |expr: &str| Schedule::parse(expr, &args.tz);
     let mut jobs = vec![
         Job::new(
@@ -175,8 +183,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ));
     }
 
-    if let Some(when) = &args.assume_last_run {
-        let t = parse_when(when, Utc::now())?;
+    if let Some(t) = args.assume_last_run {
         let mut state = SchedulerState::default();
         for j in &jobs {
             state.jobs.entry(j.name.clone()).or_default().last_slot = Some(t);

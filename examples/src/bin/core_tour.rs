@@ -23,16 +23,18 @@ struct Args {
     /// Ansible inventory (YAML or INI).
     #[arg(long, default_value = "examples/inventory/local.yml")]
     inventory: PathBuf,
-    /// Host pattern to check (Ansible syntax).
+    /// Host pattern to check (Ansible syntax: `all`, `databases`, `databases:!redis`, `web:&dc1`).
     #[arg(long, default_value = "all")]
     limit: String,
-    /// Concurrency of the health checks.
-    #[arg(long, default_value_t = 8)]
-    forks: usize,
-    /// SSH client key and pinned host key for the lab SSH host (defaults: the test peer's).
+    /// Concurrency of the health checks (at least 1).
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..))]
+    forks: u16,
+    /// SSH client private key for the inventory's `lab-ssh` host (default: the sshd peer's,
+    /// $HERMES_PEERS_DIR/sshd/client_ed25519).
     #[arg(long)]
     ssh_key: Option<PathBuf>,
-    /// The SSH server's public host key to pin.
+    /// The SSH server's public host key to pin (default: the sshd peer's,
+    /// $HERMES_PEERS_DIR/sshd/ssh_host_ed25519_key.pub).
     #[arg(long)]
     ssh_host_key: Option<PathBuf>,
 }
@@ -91,7 +93,7 @@ async fn main() -> anyhow_like::Result {
             (h.name.clone(), (addr, proto))
         })
         .collect();
-    let report = FanOut::new(args.forks)
+    let report = FanOut::new(usize::from(args.forks))
         .progress(bar)
         .run(targets, |(_, (addr, proto)), ctx| async move {
             ctx.step(format!("{proto} handshake with {addr}"));

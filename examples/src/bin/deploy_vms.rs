@@ -23,16 +23,18 @@ struct Args {
     /// vCenter/ESXi SDK URL (default: the local vcsim from scripts/peers.env).
     #[arg(long, env = "HERMES_VSPHERE_URL")]
     url: Option<String>,
-    /// User name.
+    /// User name (default: the local vcsim's, hermes).
     #[arg(long, env = "HERMES_VSPHERE_USER")]
     user: Option<String>,
-    /// File holding the password.
+    /// File holding the password (default: the local vcsim's, $HERMES_PEERS_DIR/vcsim/password).
     #[arg(long, env = "HERMES_VSPHERE_PASSWORD_FILE")]
     password_file: Option<PathBuf>,
-    /// CA certificate (PEM) to verify the server with.
+    /// CA certificate (PEM) to verify the server with (default: the local vcsim's,
+    /// $HERMES_PEERS_DIR/vcsim/ca.pem).
     #[arg(long)]
     ca: Option<PathBuf>,
-    /// Pin the server certificate's SHA-1/SHA-256 thumbprint instead of a CA.
+    /// Pin the server certificate's SHA-1/SHA-256 thumbprint instead of a CA (default: none, the CA
+    /// is used).
     #[arg(long, conflicts_with = "ca")]
     thumbprint: Option<String>,
     /// The fleet's name (VMs are marked with it).
@@ -41,7 +43,7 @@ struct Args {
     /// How many VMs.
     #[arg(long, default_value_t = 200)]
     count: usize,
-    /// Name pattern; {n:03} is the VM number.
+    /// Name pattern; {n:03} is the VM number (default: NAME-{n:03}, e.g. web-001).
     #[arg(long)]
     pattern: Option<String>,
     /// The template (inventory path or name).
@@ -50,11 +52,11 @@ struct Args {
     /// The cluster (inventory path).
     #[arg(long, default_value = "/DC0/host/DC0_C0")]
     cluster: String,
-    /// vCPUs per VM.
-    #[arg(long, default_value_t = 2)]
+    /// vCPUs per VM (at least 1).
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(i32).range(1..))]
     cpus: i32,
-    /// Memory per VM in MiB.
-    #[arg(long, default_value_t = 2048)]
+    /// Memory per VM in MiB (at least 4).
+    #[arg(long, default_value_t = 2048, value_parser = clap::value_parser!(i64).range(4..))]
     memory_mb: i64,
     /// First static IP of the pool (customization), e.g. 10.0.10.1.
     #[arg(long, default_value = "10.0.10.1")]
@@ -65,11 +67,12 @@ struct Args {
     /// Datastores to spread the VMs over, by name (default: every datastore of the cluster).
     #[arg(long, value_delimiter = ',')]
     datastores: Vec<String>,
-    /// VMs worked on at once.
-    #[arg(long, default_value_t = hermes_vsphere::fleet::DEFAULT_CONCURRENCY)]
-    concurrency: usize,
+    /// VMs worked on at once (at least 1).
+    #[arg(long, default_value_t = hermes_vsphere::fleet::DEFAULT_CONCURRENCY as u16,
+        value_parser = clap::value_parser!(u16).range(1..))]
+    concurrency: u16,
     /// After power-on, wait up to this many seconds for each VM's guest IP (VMware Tools) and
-    /// report it per VM.
+    /// report it per VM (default: no wait).
     #[arg(long)]
     wait_for_ip: Option<u64>,
     /// Only show the plan.
@@ -157,7 +160,7 @@ async fn main() -> hermes_core::Result<()> {
             gateway: None,
         })
         .datastores(args.datastores.clone())
-        .concurrency(args.concurrency);
+        .concurrency(usize::from(args.concurrency));
     if let Some(n) = &args.network {
         spec = spec.network(n);
     }

@@ -29,10 +29,11 @@ use serde_json::json;
 #[derive(Parser, Debug)]
 #[command(about = "Restore the latest backups into scratch targets, validate, report RTO/RPO")]
 struct Args {
-    /// Repository directory.
+    /// Repository directory (default: the backup example's, ~/.cache/hermes/backup-demo/repo,
+    /// filled by running that example first when it is empty).
     #[arg(long)]
     repo: Option<PathBuf>,
-    /// Environment variable holding the repository passphrase.
+    /// Environment variable holding the repository passphrase (default: none, an unencrypted repository).
     #[arg(long)]
     passphrase_env: Option<String>,
     /// RTO target in seconds (time to restore and validate one source).
@@ -42,13 +43,13 @@ struct Args {
     #[arg(long, default_value_t = 26 * 3600)]
     rpo: u64,
     /// Where PostgreSQL scratch databases are created (postgres://USER@HOST:PORT); default: the source's server.
-    #[arg(long)]
+    #[arg(long, value_parser = pg_server)]
     pg_scratch: Option<String>,
-    /// Where MongoDB scratch databases are created (mongodb://[USER:PASSWORD@]HOST:PORT); default:
+    /// Where MongoDB scratch databases are created (`mongodb://[USER:PASSWORD@]HOST:PORT`); default:
     /// the source's server. Read from HERMES_MONGO_SCRATCH when set (it may hold a password).
     #[arg(long, env = "HERMES_MONGO_SCRATCH", hide_env_values = true)]
     mongo_scratch: Option<String>,
-    /// Where the reports go.
+    /// Where the reports go (default: ~/.cache/hermes/backup-demo/drills).
     #[arg(long)]
     report_dir: Option<PathBuf>,
 }
@@ -295,6 +296,18 @@ async fn drill_dir(
     ));
     let _ = std::fs::remove_dir_all(scratch);
     Ok((scratch.display().to_string(), checks))
+}
+
+/// Checks `--pg-scratch` before anything runs.
+fn pg_server(s: &str) -> Result<String, String> {
+    PgDatabase::parse(&format!("{}/postgres", s.trim_end_matches('/')))
+        .map(|_| s.to_string())
+        .map_err(|e| {
+            format!(
+                "{}; write postgres://USER@HOST:PORT",
+                hermes_core::Error::from(e).message()
+            )
+        })
 }
 
 #[tokio::main]

@@ -38,16 +38,17 @@ struct Args {
     /// System name prefix and count: dl380-01 .. dl380-NN.
     #[arg(long, default_value = "dl380-")]
     prefix: String,
-    /// How many servers.
-    #[arg(long, default_value_t = 8)]
-    count: usize,
-    /// At most this many servers at once.
-    #[arg(long, default_value_t = 8)]
-    concurrency: usize,
-    /// The ESXi installer ISO (default: a stand-in ISO built here).
+    /// How many servers (1-245: they get the addresses 10.0.10.11 and up).
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=245))]
+    count: u16,
+    /// At most this many servers at once (at least 1).
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..))]
+    concurrency: u16,
+    /// The ESXi installer ISO (default: a stand-in ISO built here with xorriso).
     #[arg(long)]
     base_iso: Option<PathBuf>,
-    /// Use this ISO URL for every server instead of building per-host ISOs.
+    /// Use this ISO URL for every server instead of building per-host ISOs (default: none, per-host
+    /// ISOs are built and served).
     #[arg(long)]
     iso_url: Option<String>,
     /// Where ISOs and state files go.
@@ -62,7 +63,8 @@ struct Args {
     /// Forget earlier runs' state and install again.
     #[arg(long)]
     fresh: bool,
-    /// An Ansible inventory (YAML or INI) listing the servers, instead of --bmc/--prefix/--count.
+    /// An Ansible inventory (YAML or INI) listing the servers, instead of --bmc/--prefix/--count
+    /// (default: none).
     #[arg(long)]
     inventory: Option<PathBuf>,
     /// The inventory host pattern (`all`, `dl380`, `dl380:&dc1:!esxi-03`).
@@ -149,7 +151,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let report = installer
         .install_all(
             hosts.clone(),
-            args.concurrency,
+            usize::from(args.concurrency),
             Some(Arc::new(IndicatifProgress::new("esxi"))),
         )
         .await;

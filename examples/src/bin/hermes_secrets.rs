@@ -21,7 +21,7 @@ use hermes_core::Secret;
 #[derive(Parser)]
 #[command(about = "Encrypt, decrypt and edit Hermes secrets files")]
 struct Args {
-    /// A file holding the passphrase (else $HERMES_VAULT_PASSPHRASE).
+    /// A file holding the passphrase (default: the passphrase from $HERMES_VAULT_PASSPHRASE).
     #[arg(long, global = true)]
     passphrase_file: Option<PathBuf>,
     #[command(subcommand)]

@@ -14,18 +14,21 @@ use hermes_ilo::models::ComputerSystem;
 use hermes_ilo::Client;
 
 #[derive(Parser, Debug)]
+#[command(
+    about = "Benchmark: Redfish power reads + boot PATCHes, Hermes vs Python redfish, on the local emulator"
+)]
 struct Args {
-    /// The emulator.
+    /// The Redfish emulator's base URL.
     #[arg(long, default_value = "http://127.0.0.1:8000")]
     bmc: String,
-    /// Systems used (the first N of the service).
-    #[arg(long, default_value_t = 10)]
+    /// Systems used (the first N of the service; at least 1).
+    #[arg(long, default_value_t = 10, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     systems: usize,
-    /// Reads and PATCHes each.
-    #[arg(long, default_value_t = 100)]
+    /// How many power reads, and how many boot PATCHes, each run makes (at least 1).
+    #[arg(long, default_value_t = 100, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     ops: usize,
-    /// Concurrency width of the parallel runs (tokio tasks / Python threads).
-    #[arg(long, default_value_t = 10)]
+    /// Concurrency width of the parallel runs (tokio tasks / Python threads; at least 1).
+    #[arg(long, default_value_t = 10, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     width: usize,
     /// The Python with `redfish` installed (default: the harness venv).
     #[arg(long)]

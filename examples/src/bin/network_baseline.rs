@@ -34,6 +34,9 @@ use hermes_netdev::device::{CiscoDevice, FortiDevice};
 type BoxError = Box<dyn std::error::Error>;
 
 #[derive(Parser, Debug)]
+#[command(
+    about = "Plan, diff, apply and verify the network baseline on an NX-OS switch, an IOS switch and a FortiGate (default: the local FakeNOS devices)"
+)]
 struct Args {
     /// NX-OS switch (host:port).
     #[arg(long, default_value = "127.0.0.1:6100")]
@@ -53,13 +56,15 @@ struct Args {
     /// Environment variable holding the IOS enable secret.
     #[arg(long, default_value = "FAKENOS_ENABLE_SECRET")]
     enable_env: String,
-    /// File holding the devices' SSH host key fingerprint (`SHA256:...`).
+    /// File holding the devices' SSH host key fingerprint (`SHA256:...`; required: the FakeNOS
+    /// peer's is $HERMES_PEERS_DIR/fakenos/host_key.fp).
     #[arg(long)]
     host_key_fp_file: std::path::PathBuf,
     /// Only show the plan.
     #[arg(long)]
     dry_run: bool,
-    /// Back up the running configurations into this directory (a local artifact store).
+    /// Back up the running configurations into this directory (a local artifact store; default: no
+    /// backup).
     #[arg(long)]
     backup_dir: Option<std::path::PathBuf>,
 }

@@ -15,11 +15,14 @@ use hermes_ilo::Client;
 type BoxError = Box<dyn std::error::Error>;
 
 #[derive(Parser, Debug)]
+#[command(
+    about = "Read-only Redfish inventory of any BMC: managers, systems, chassis, firmware, the virtual-CD boot path"
+)]
 struct Args {
     /// The BMC's base URL (`https://host`, `http://127.0.0.1:8002`, or ending in `/redfish/v1`).
     #[arg(long)]
     url: String,
-    /// Login user (basic auth); none for an open service.
+    /// Login user (basic auth, or a session with --session; default: none, for an open service).
     #[arg(long)]
     user: Option<String>,
     /// Environment variable holding the password.
@@ -28,10 +31,10 @@ struct Args {
     /// Log in with a Redfish session (X-Auth-Token) instead of basic auth.
     #[arg(long)]
     session: bool,
-    /// Trust this CA (PEM) for the BMC's certificate.
+    /// Trust this CA (PEM) for the BMC's certificate (default: the web PKI roots).
     #[arg(long, conflicts_with_all = ["pin_sha256", "insecure"])]
     ca_file: Option<std::path::PathBuf>,
-    /// Pin the BMC's certificate by its SHA-256 fingerprint.
+    /// Pin the BMC's certificate by its SHA-256 fingerprint (`AB:CD:...`; default: none).
     #[arg(long, conflicts_with = "insecure")]
     pin_sha256: Option<String>,
     /// Accept any certificate (lab only).

@@ -30,25 +30,27 @@ struct Args {
     /// User name.
     #[arg(long, default_value = "hermes")]
     user: String,
-    /// Password file (default: the local vcsim's).
+    /// Password file (default: the local vcsim's, $HERMES_PEERS_DIR/vcsim/password).
     #[arg(long)]
     password_file: Option<PathBuf>,
-    /// CA (PEM) (default: the local vcsim's).
+    /// CA certificate (PEM) to verify the server with (default: the local vcsim's,
+    /// $HERMES_PEERS_DIR/vcsim/ca.pem).
     #[arg(long)]
     ca: Option<PathBuf>,
-    /// VMs by name, comma-separated (default: a demo fleet of 3).
+    /// VMs by name, comma-separated (default: a demo fleet of 3, `snapdemo`, deployed and removed
+    /// at the end).
     #[arg(long, value_delimiter = ',')]
     vms: Vec<String>,
-    /// Cron schedule.
-    #[arg(long, default_value = "0 2 * * *")]
+    /// Cron schedule of the snapshots (in --tz).
+    #[arg(long, default_value = "0 2 * * *", value_parser = hermes_examples::cron_expr)]
     schedule: String,
-    /// Time zone of the schedule.
-    #[arg(long, default_value = "Europe/Berlin")]
+    /// Time zone of the schedule (IANA name).
+    #[arg(long, default_value = "Europe/Berlin", value_parser = hermes_examples::time_zone)]
     tz: String,
-    /// Replay the schedule over this many past days.
-    #[arg(long, default_value_t = 21)]
+    /// Replay the schedule over this many past days (1-3650).
+    #[arg(long, default_value_t = 21, value_parser = clap::value_parser!(i64).range(1..=3650))]
     days: i64,
-    /// Retention policy.
+    /// Retention policy (restic-style: last, hourly, daily, weekly, monthly, yearly, within).
     #[arg(long, default_value = "last=2,daily=3,weekly=2")]
     keep: RetentionPolicy,
 }

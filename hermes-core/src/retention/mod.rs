@@ -56,6 +56,15 @@ pub trait Dated {
 }
 
 /// How many of each kind to keep. `None` or `Some(0)`: this kind keeps nothing; `Some(u32::MAX)`: all.
+/// Parsed from restic-style text (`last=3,daily=7,weekly=4,monthly=12,yearly=all,within=14d`).
+///
+/// ```
+/// use hermes_core::RetentionPolicy;
+/// let p: RetentionPolicy = "last=2,daily=7,weekly=4".parse().unwrap();
+/// assert_eq!((p.last, p.daily, p.weekly, p.monthly), (Some(2), Some(7), Some(4), None));
+/// let e = "daily".parse::<RetentionPolicy>().unwrap_err();
+/// assert!(e.to_string().contains("write e.g. daily=7"));
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RetentionPolicy {
     /// Keep the newest *n* items.

@@ -1,21 +1,21 @@
-//! Port settings of a switch interface beyond its VLAN mode: the bare `switchport` line, DTP
-//! (`switchport nonegotiate`), the trunk encapsulation and pruning list of an ISL-capable
-//! Catalyst, spanning-tree edge / guard / BPDU settings (IOS `spanning-tree portfast ...`, NX-OS
-//! `spanning-tree port type ...`), the physical layer (`speed`, `duplex`, IOS-XE `negotiation
-//! auto`), the voice VLAN (`switchport voice vlan`), port security (`switchport port-security
-//! ...`) and NX-OS `priority-flow-control mode`.
-//!
-//! Each setting is `None` when the configuration does not state it; the differ then leaves it
-//! alone. The settings whose default a switch does not show (DTP on, no portfast, no guard) have a
-//! value that renders nothing ([`PortFast::Default`], [`StpToggle::Default`], [`StpGuard::Default`],
-//! [`LinkType::Default`], `nonegotiate: Some(false)`): stating it in a desired model removes the
-//! line from the device. A configuration read from a device never holds those values.
+//! Port settings of a switch interface beyond its VLAN mode: see [`PortSettings`].
 
 use serde::{Deserialize, Serialize};
 
 use super::{Dialect, Interface, Switchport, VlanSet};
 
-/// The port settings of an interface (see the [module](self) documentation).
+/// The port settings of an interface, beyond its VLAN mode: the bare `switchport` line, DTP
+/// (`switchport nonegotiate`), the trunk encapsulation and pruning list of an ISL-capable
+/// Catalyst, spanning-tree edge / guard / BPDU settings (IOS `spanning-tree portfast ...`, NX-OS
+/// `spanning-tree port type ...`), the physical layer (`speed`, `duplex`, IOS-XE `negotiation
+/// auto`), the voice VLAN (`switchport voice vlan`), port security (`switchport port-security
+/// ...`) and NX-OS `priority-flow-control mode`.
+///
+/// Each setting is `None` when the configuration does not state it; the differ then leaves it
+/// alone. The settings whose default a switch does not show (DTP on, no portfast, no guard) have a
+/// value that renders nothing ([`PortFast::Default`], [`StpToggle::Default`], [`StpGuard::Default`],
+/// [`LinkType::Default`], `nonegotiate: Some(false)`): stating it in a desired model removes the
+/// line from the device. A configuration read from a device never holds those values.
 ///
 /// ```
 /// use hermes_netdev::cisco::{CiscoConfig, Dialect, PortFast, StpGuard};

@@ -1,12 +1,12 @@
-//! IOS global service switches found on most devices: `service timestamps debug|log ...`,
-//! `[no] service password-encryption`, `[no] ip http server`, `[no] ip http secure-server` and
-//! `[no] ip domain lookup`. IOS shows each of the switches in both states, so `Some(false)`
-//! renders the `no` form. Other forms (`ip domain-lookup` of IOS 12.x, `service timestamps` with
-//! nothing after the kind) are kept as written.
+//! IOS global service switches: see [`Services`].
 
 use serde::{Deserialize, Serialize};
 
-/// The global service switches (see the [module](self) documentation).
+/// The IOS global service switches found on most devices: `service timestamps debug|log ...`,
+/// `[no] service password-encryption`, `[no] ip http server`, `[no] ip http secure-server` and
+/// `[no] ip domain lookup`. IOS shows each of the switches in both states, so `Some(false)`
+/// renders the `no` form. Other forms (`ip domain-lookup` of IOS 12.x, `service timestamps` with
+/// nothing after the kind) are kept as written.
 ///
 /// ```
 /// use hermes_netdev::cisco::{CiscoConfig, Dialect};
