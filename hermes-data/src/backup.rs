@@ -4,7 +4,7 @@
 //!   threads (one per core). A reader reads its file into large blocks, cuts chunks (FastCDC, as
 //!   zero-copy slices of the block), hashes them (SHA-256 with the CPU's SHA extensions) and drops every
 //!   chunk the repository already has or another reader already queued. Finished nodes are put back in
-//!   walk order (a reorder window of [`REORDER_WINDOW`] nodes) before they enter the tree. A stream (a
+//!   walk order (a reorder window of `REORDER_WINDOW` nodes) before they enter the tree. A stream (a
 //!   database dump) is read on the walking thread itself.
 //! * New chunks go through a bounded channel to one compression/encryption worker per core.
 //! * An async packer collects encoded chunks into packs and uploads them (two in flight), each followed

@@ -47,7 +47,15 @@ fn main() -> ExitCode {
     while let Some(a) = args.next() {
         match (a.as_str(), args.next()) {
             ("--data", Some(v)) => data = v.into(),
-            ("--series", Some(v)) => n = v.parse().unwrap_or(n),
+            ("--series", Some(v)) => match v.parse::<usize>() {
+                Ok(k) if k > 0 => n = k,
+                _ => {
+                    eprintln!(
+                        "error: --series {v:?}: not a number of series; write a whole number of at least 1, e.g. --series 6"
+                    );
+                    return ExitCode::from(2);
+                }
+            },
             ("--python", Some(v)) => python = v.into(),
             _ => {
                 eprintln!("usage: bench_prophet [--data DIR] [--series N] [--python PATH]");

@@ -147,7 +147,7 @@ pub fn settings() -> BTreeMap<String, String> {
 }
 
 /// Finds peer `name` and checks that it accepts TCP connections; panics with
-/// `peer NAME not running at ADDR: run scripts/peers.sh up NAME` otherwise.
+/// `peer NAME not running at ADDR (CONNECT ERROR): run scripts/peers.sh up NAME` otherwise.
 pub fn peer(name: &str) -> Peer {
     try_peer(name).unwrap_or_else(|msg| panic!("{msg}"))
 }
