@@ -194,26 +194,31 @@ async fn alert_is_posted_listed_and_resolved() {
     assert!(gone, "resolved alert still listed as active");
 }
 
+/// A silence of alerts named `name`, from `now` for one hour.
+fn one_hour_silence(name: &str, now: chrono::DateTime<chrono::Utc>, comment: &str) -> Silence {
+    Silence {
+        id: String::new(),
+        matchers: vec![Matcher {
+            name: "alertname".into(),
+            value: name.to_string(),
+            is_regex: false,
+            is_equal: true,
+        }],
+        starts_at: now,
+        ends_at: now + chrono::Duration::hours(1),
+        created_by: "hermes-tests".into(),
+        comment: comment.into(),
+        status: None,
+    }
+}
+
 #[tokio::test]
 async fn silences_are_created_read_and_expired() {
     let a = am();
     let name = unique("HermesSilence");
     let now = chrono::Utc::now();
     let id = a
-        .create_silence(&Silence {
-            id: String::new(),
-            matchers: vec![Matcher {
-                name: "alertname".into(),
-                value: name.clone(),
-                is_regex: false,
-                is_equal: true,
-            }],
-            starts_at: now,
-            ends_at: now + chrono::Duration::hours(1),
-            created_by: "hermes-tests".into(),
-            comment: "maintenance".into(),
-            status: None,
-        })
+        .create_silence(&one_hour_silence(&name, now, "maintenance"))
         .await
         .unwrap();
     let all = a.silences().await.unwrap();
@@ -481,20 +486,7 @@ async fn status_exemplars_targets_metadata_and_receivers() {
     let name = unique("HermesSilenceTwice");
     let now = chrono::Utc::now();
     let id = a
-        .create_silence(&Silence {
-            id: String::new(),
-            matchers: vec![Matcher {
-                name: "alertname".into(),
-                value: name.clone(),
-                is_regex: false,
-                is_equal: true,
-            }],
-            starts_at: now,
-            ends_at: now + chrono::Duration::hours(1),
-            created_by: "hermes-tests".into(),
-            comment: "expired twice".into(),
-            status: None,
-        })
+        .create_silence(&one_hour_silence(&name, now, "expired twice"))
         .await
         .unwrap();
     assert_eq!(a.silence(&id).await.unwrap().matchers[0].value, name);
