@@ -16,7 +16,7 @@
 use std::fmt;
 
 use crate::client::Client;
-use crate::error::Result;
+use crate::error::{Result, VsphereError};
 use crate::model::{MoRef, ObjectContent};
 use crate::xml::{Node, XmlWriter};
 
@@ -102,6 +102,16 @@ pub enum LacpMode {
     Passive,
 }
 
+impl LacpMode {
+    /// The vim25 spelling (`active` / `passive`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LacpMode::Active => "active",
+            LacpMode::Passive => "passive",
+        }
+    }
+}
+
 /// A link aggregation group on a distributed switch.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LacpGroup {
@@ -160,7 +170,29 @@ pub struct LagInfo {
     pub uplinks: u32,
     /// Load balancing algorithm.
     pub load_balance: String,
+    /// `fast` / `slow`, if reported (vSphere 6.5 and later).
+    pub timeout_mode: Option<String>,
 }
+
+impl LagInfo {
+    /// Whether this LAG is configured as `g` says (name, mode, uplink count, load balancing, and the
+    /// LACPDU timeout when `g` sets one; a switch that does not report its timeout counts as `slow`,
+    /// vSphere's default).
+    pub fn matches(&self, g: &LacpGroup) -> bool {
+        let timeout_ok = g.fast_timeout.is_none_or(|fast| {
+            let reported = self.timeout_mode.as_deref().unwrap_or("slow");
+            reported == if fast { "fast" } else { "slow" }
+        });
+        self.name == g.name
+            && self.mode == g.mode.as_str()
+            && self.uplinks == g.uplinks
+            && self.load_balance == g.load_balance
+            && timeout_ok
+    }
+}
+
+/// The most uplinks a LAG may have (vSphere's configuration maximum for a distributed switch LAG).
+pub const MAX_LAG_UPLINKS: u32 = 32;
 
 /// A distributed switch's uplink settings.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -204,9 +236,95 @@ impl DvsUplinks {
                         .child_text("loadbalanceAlgorithm")
                         .unwrap_or_default()
                         .to_string(),
+                    timeout_mode: g.child_text("timeoutMode").map(str::to_string),
                 })
                 .collect(),
         }
+    }
+}
+
+impl DvsUplinks {
+    /// The LAG operations that turn this switch's LAGs into exactly `desired` (matched by name):
+    /// a missing LAG is added, a LAG that differs is edited in place (its key kept), a LAG not in
+    /// `desired` is removed; removals come first, so a name or uplinks they free can be reused.
+    /// Empty when the switch already matches. `desired` is refused, naming `target`, if a name is
+    /// empty or repeated or an uplink count is outside 2..=[`MAX_LAG_UPLINKS`].
+    ///
+    /// ```
+    /// use hermes_vsphere::dvs::{DvsUplinks, LacpGroup, LacpOp, LagInfo};
+    /// let now = DvsUplinks {
+    ///     lags: vec![LagInfo { key: "lag-1".into(), name: "old".into(), mode: "active".into(), uplinks: 2,
+    ///         load_balance: "srcDestIpTcpUdpPortVlan".into(), timeout_mode: None }],
+    ///     ..DvsUplinks::default()
+    /// };
+    /// let ops = now.lag_changes("dvs DC0_DVS", &[LacpGroup::new("lag-esxi", 2)]).unwrap();
+    /// assert_eq!(ops[0].1, LacpOp::Remove { key: "lag-1".into() });
+    /// assert_eq!(ops[1].1, LacpOp::Add);
+    /// // Already as desired: nothing to do.
+    /// let same = DvsUplinks { lags: vec![LagInfo { name: "lag-esxi".into(), ..now.lags[0].clone() }], ..now };
+    /// assert!(same.lag_changes("dvs DC0_DVS", &[LacpGroup::new("lag-esxi", 2)]).unwrap().is_empty());
+    /// ```
+    pub fn lag_changes(
+        &self,
+        target: &str,
+        desired: &[LacpGroup],
+    ) -> Result<Vec<(LacpGroup, LacpOp)>> {
+        let invalid = |message: String| VsphereError::InvalidInput {
+            target: target.to_string(),
+            message,
+        };
+        for (i, g) in desired.iter().enumerate() {
+            if g.name.trim().is_empty() {
+                return Err(invalid(format!(
+                    "LAG #{} has an empty name: name every LAG",
+                    i + 1
+                )));
+            }
+            if desired[..i].iter().any(|o| o.name == g.name) {
+                return Err(invalid(format!(
+                    "LAG {:?} is listed twice: LAG names are unique on a switch",
+                    g.name
+                )));
+            }
+            if !(2..=MAX_LAG_UPLINKS).contains(&g.uplinks) {
+                return Err(invalid(format!(
+                    "LAG {:?} has {} uplinks: give 2 to {MAX_LAG_UPLINKS} (one per NIC in the port-channel)",
+                    g.name, g.uplinks
+                )));
+            }
+        }
+        let mut ops = Vec::new();
+        for lag in &self.lags {
+            if !desired.iter().any(|g| g.name == lag.name) {
+                let gone = LacpGroup {
+                    name: lag.name.clone(),
+                    mode: if lag.mode == "passive" {
+                        LacpMode::Passive
+                    } else {
+                        LacpMode::Active
+                    },
+                    uplinks: lag.uplinks,
+                    load_balance: lag.load_balance.clone(),
+                    fast_timeout: None,
+                };
+                ops.push((
+                    gone,
+                    LacpOp::Remove {
+                        key: lag.key.clone(),
+                    },
+                ));
+            }
+        }
+        for g in desired {
+            match self.lags.iter().find(|l| l.name == g.name) {
+                None => ops.push((g.clone(), LacpOp::Add)),
+                Some(l) if !l.matches(g) => {
+                    ops.push((g.clone(), LacpOp::Edit { key: l.key.clone() }))
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(ops)
     }
 }
 
@@ -241,13 +359,7 @@ pub fn write_lacp_specs(w: &mut XmlWriter, groups: &[(LacpGroup, LacpOp)]) {
                     LacpOp::Add => {}
                 }
                 w.text("name", &g.name)
-                    .text(
-                        "mode",
-                        match g.mode {
-                            LacpMode::Active => "active",
-                            LacpMode::Passive => "passive",
-                        },
-                    )
+                    .text("mode", g.mode.as_str())
                     .text("uplinkNum", g.uplinks)
                     .text("loadbalanceAlgorithm", &g.load_balance);
                 if let Some(fast) = g.fast_timeout {
@@ -294,6 +406,27 @@ impl Client {
         })
         .await
         .map(|_| ())
+    }
+
+    /// Makes the switch's LAGs exactly `desired` ([`DvsUplinks::lag_changes`]): switches it to
+    /// enhanced LACP first if it is not (LAGs need it), then sends the changes in one
+    /// `UpdateDVSLacpGroupConfig_Task`. Returns what was changed; a second call with the same list
+    /// changes nothing and sends nothing. Input is checked before anything is sent.
+    pub async fn converge_lags(
+        &self,
+        dvs: &MoRef,
+        desired: &[LacpGroup],
+    ) -> Result<Vec<(LacpGroup, LacpOp)>> {
+        let now = self.dvs_uplinks(dvs).await?;
+        let ops = now.lag_changes(&format!("{} {dvs}", self.target()), desired)?;
+        if ops.is_empty() {
+            return Ok(ops);
+        }
+        if !desired.is_empty() && now.lacp_api_version.as_deref() != Some("multipleLag") {
+            self.enable_enhanced_lacp(dvs).await?;
+        }
+        self.update_lacp_groups(dvs, &ops).await?;
+        Ok(ops)
     }
 
     /// Adds, edits or removes LAGs (`UpdateDVSLacpGroupConfig_Task`).
@@ -383,5 +516,123 @@ mod tests {
         assert_eq!(u.lags.len(), 1);
         assert_eq!(u.lags[0].uplinks, 2);
         assert_eq!(u.lags[0].key, "lag-1");
+    }
+
+    fn lag(key: &str, name: &str, uplinks: u32, timeout: Option<&str>) -> LagInfo {
+        LagInfo {
+            key: key.into(),
+            name: name.into(),
+            mode: "active".into(),
+            uplinks,
+            load_balance: "srcDestIpTcpUdpPortVlan".into(),
+            timeout_mode: timeout.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn lag_changes_remove_first_then_edit_in_place_and_add() {
+        let now = DvsUplinks {
+            lags: vec![
+                lag("lag-1", "keep", 2, None),
+                lag("lag-2", "grow", 2, None),
+                lag("lag-3", "gone", 4, Some("fast")),
+            ],
+            ..DvsUplinks::default()
+        };
+        let desired = [
+            LacpGroup::new("keep", 2),
+            LacpGroup::new("grow", 4),
+            LacpGroup::new("new", 2),
+        ];
+        let ops = now.lag_changes("dvs", &desired).unwrap();
+        let summary: Vec<(&str, &LacpOp)> = ops.iter().map(|(g, o)| (g.name.as_str(), o)).collect();
+        assert_eq!(
+            summary,
+            [
+                (
+                    "gone",
+                    &LacpOp::Remove {
+                        key: "lag-3".into()
+                    }
+                ),
+                (
+                    "grow",
+                    &LacpOp::Edit {
+                        key: "lag-2".into()
+                    }
+                ),
+                ("new", &LacpOp::Add),
+            ]
+        );
+        assert_eq!(ops[1].0.uplinks, 4);
+        // Applied, the same list changes nothing.
+        let after = DvsUplinks {
+            lags: vec![
+                lag("lag-1", "keep", 2, None),
+                lag("lag-2", "grow", 4, None),
+                lag("lag-4", "new", 2, None),
+            ],
+            ..DvsUplinks::default()
+        };
+        assert!(after.lag_changes("dvs", &desired).unwrap().is_empty());
+        // An empty list removes every LAG.
+        let all = now.lag_changes("dvs", &[]).unwrap();
+        assert_eq!(all.len(), 3);
+        assert!(all.iter().all(|(_, o)| matches!(o, LacpOp::Remove { .. })));
+    }
+
+    #[test]
+    fn lag_changes_compare_mode_balancing_and_a_requested_timeout() {
+        let now = DvsUplinks {
+            lags: vec![lag("lag-1", "l", 2, None)],
+            ..DvsUplinks::default()
+        };
+        let mut g = LacpGroup::new("l", 2);
+        assert!(now.lag_changes("dvs", &[g.clone()]).unwrap().is_empty());
+        // Not reported means vSphere's default, slow.
+        g.fast_timeout = Some(false);
+        assert!(now.lag_changes("dvs", &[g.clone()]).unwrap().is_empty());
+        g.fast_timeout = Some(true);
+        assert_eq!(now.lag_changes("dvs", &[g.clone()]).unwrap().len(), 1);
+        let fast = DvsUplinks {
+            lags: vec![lag("lag-1", "l", 2, Some("fast"))],
+            ..DvsUplinks::default()
+        };
+        assert!(fast.lag_changes("dvs", &[g.clone()]).unwrap().is_empty());
+        let passive = LacpGroup {
+            mode: LacpMode::Passive,
+            ..LacpGroup::new("l", 2)
+        };
+        assert_eq!(now.lag_changes("dvs", &[passive]).unwrap().len(), 1);
+        let ip_only = LacpGroup {
+            load_balance: "srcDestIp".into(),
+            ..LacpGroup::new("l", 2)
+        };
+        assert_eq!(now.lag_changes("dvs", &[ip_only]).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn lag_changes_refuse_bad_lists_naming_the_switch_and_the_lag() {
+        let now = DvsUplinks::default();
+        for (desired, says) in [
+            (vec![LacpGroup::new("", 2)], "empty name"),
+            (
+                vec![LacpGroup::new("a", 2), LacpGroup::new("a", 4)],
+                "\"a\" is listed twice",
+            ),
+            (
+                vec![LacpGroup::new("one", 1)],
+                "\"one\" has 1 uplinks: give 2 to 32",
+            ),
+            (vec![LacpGroup::new("big", 33)], "\"big\" has 33 uplinks"),
+        ] {
+            let e = now.lag_changes("vc dvs-21", &desired).unwrap_err();
+            let text = e.to_string();
+            assert!(text.contains("vc dvs-21") && text.contains(says), "{text}");
+            assert_eq!(
+                hermes_core::Classify::kind(&e),
+                hermes_core::ErrorKind::InvalidInput
+            );
+        }
     }
 }

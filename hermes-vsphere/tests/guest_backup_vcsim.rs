@@ -347,4 +347,22 @@ async fn dvs_link_discovery_is_accepted_and_lags_are_encoded() {
         .unwrap_err();
     assert!(e.fault().is_some(), "{e:?}");
     assert!(e.to_string().contains("UpdateDVSLacpGroupConfig"), "{e}");
+
+    // Converging: the switch's LAGs as read already match an empty list, so nothing is sent.
+    assert!(before.lags.is_empty(), "{before:?}");
+    assert!(client.converge_lags(&dvs, &[]).await.unwrap().is_empty());
+    // A bad list is refused before anything is sent, naming the switch.
+    let e = client
+        .converge_lags(&dvs, &[LacpGroup::new("lag-esxi", 1)])
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains(&dvs.to_string()), "{e}");
+    assert!(e.to_string().contains("give 2 to 32"), "{e}");
+    // A LAG to add: enhanced LACP is switched on (vcsim accepts the reconfiguration), then the
+    // LAG update is sent and vcsim refuses it.
+    let e = client
+        .converge_lags(&dvs, &[LacpGroup::new("lag-esxi", 2)])
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("UpdateDVSLacpGroupConfig"), "{e}");
 }
