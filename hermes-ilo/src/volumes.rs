@@ -5,7 +5,9 @@
 //! configured through HPE's `SmartStorageConfig` instead ([`crate::smartstorage`]), with the same
 //! [`VolumeLayout`].
 //!
-//! What the service says it takes is honoured: `@Redfish.CollectionCapabilities` (the capabilities
+//! What the service says it takes is honoured: the levels the collection lists
+//! (`RAIDType@Redfish.AllowableValues` on it, or the `RAIDType` parameter of its
+//! `@Redfish.ActionInfo`), `@Redfish.CollectionCapabilities` (the capabilities
 //! object of the `VolumeCreation` use case: `RAIDType@Redfish.AllowableValues`, whether it names the
 //! volume by `Name` or `DisplayName`, `RAIDType` or the older `VolumeType`, `MaxMembers`),
 //! `@Redfish.OperationApplyTimeSupport` (a service that creates volumes only `OnReset` is asked for
@@ -774,6 +776,19 @@ impl StorageVolumes {
             let cv: Value = client.get(&coll_path).await?;
             facts.apply_times =
                 strings(cv.pointer("/@Redfish.OperationApplyTimeSupport/SupportedValues"));
+            // Levels the collection itself annotates, or its ActionInfo lists.
+            if let Some(a) = cv.get("RAIDType@Redfish.AllowableValues") {
+                facts.allowed_raid = Some(strings(Some(a)));
+            }
+            if let Some(info) = cv.get("@Redfish.ActionInfo").and_then(Link::from_value) {
+                let info = client.action_info(info.path()).await?;
+                if let Some(p) = info
+                    .parameter("RAIDType")
+                    .filter(|p| !p.allowable_values.is_empty())
+                {
+                    facts.allowed_raid = Some(p.allowable_values.clone());
+                }
+            }
             if let Some(caps) = cv.get("@Redfish.CollectionCapabilities") {
                 facts.max_members = caps
                     .get("MaxMembers")
@@ -800,7 +815,12 @@ impl StorageVolumes {
                         facts.level_property = "VolumeType".into();
                     }
                     if let Some(a) = cap.get("RAIDType@Redfish.AllowableValues") {
-                        facts.allowed_raid = Some(strings(Some(a)));
+                        let caps = strings(Some(a));
+                        // Where the collection lists levels too, only those both allow.
+                        facts.allowed_raid = Some(match facts.allowed_raid.take() {
+                            Some(prev) => caps.into_iter().filter(|c| prev.contains(c)).collect(),
+                            None => caps,
+                        });
                     }
                 }
             }

@@ -437,6 +437,28 @@ async fn bad_layouts_are_refused_before_anything_is_sent() {
         msg.contains("does not support RAID0 (SupportedRAIDTypes: RAID1, RAID5)"),
         "{msg}"
     );
+    // Levels listed by the collection's own ActionInfo.
+    bmc.edit(&format!("{STORAGE}/Controllers/0"), |c| {
+        c["SupportedRAIDTypes"] = json!(["RAID0", "RAID1"])
+    });
+    bmc.edit(&format!("{VOLUMES}/Capabilities"), |c| {
+        c.as_object_mut()
+            .unwrap()
+            .remove("RAIDType@Redfish.AllowableValues");
+    });
+    bmc.edit(VOLUMES, |c| {
+        c["@Redfish.ActionInfo"] = json!(format!("{VOLUMES}/CreateInfo"))
+    });
+    bmc.tree.lock().unwrap().insert(
+        format!("{VOLUMES}/CreateInfo"),
+        json!({"@odata.id": format!("{VOLUMES}/CreateInfo"), "Id": "CreateInfo",
+            "Parameters": [{"Name": "RAIDType", "AllowableValues": ["RAID1"]}]}),
+    );
+    let msg = storage.plan(&want).await.unwrap_err().to_string();
+    assert!(
+        msg.contains("does not create RAID0 (allowed: RAID1)"),
+        "{msg}"
+    );
     // An unknown storage subsystem.
     let msg = StorageVolumes::new(system, "NOPE")
         .plan(&want)
