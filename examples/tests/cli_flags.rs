@@ -18,6 +18,7 @@ const BINS: &[(&str, &str)] = &[
     ("hermes_secrets", env!("CARGO_BIN_EXE_hermes_secrets")),
     ("ilo_bench", env!("CARGO_BIN_EXE_ilo_bench")),
     ("network_baseline", env!("CARGO_BIN_EXE_network_baseline")),
+    ("raid_volumes", env!("CARGO_BIN_EXE_raid_volumes")),
     ("redfish_inventory", env!("CARGO_BIN_EXE_redfish_inventory")),
     ("vm_snapshots", env!("CARGO_BIN_EXE_vm_snapshots")),
 ];
@@ -165,6 +166,9 @@ fn refused(bin: &str, args: &[&str], flag: &str, hint: &str) -> Option<String> {
 #[rustfmt::skip]
 const BAD_VALUES: &[(&str, &[&str], &str, &str)] = &[
     ("backup", &["--kind", "weekly"], "--kind", "possible values: full, incremental, auto"),
+    ("raid_volumes", &["--volume", "RAID5:0,1"], "--volume", "RAID5 needs at least 3 drives, 2 given"),
+    ("raid_volumes", &["--volume", "RAID7:0"], "--volume", "unknown RAID level"),
+    ("raid_volumes", &["--volume", "RAID1:"], "--volume", "write LEVEL:DRIVE,DRIVE[:NAME]"),
     ("backup", &["--keep", "daily"], "--keep", "write e.g. daily=7"),
     ("backup", &["--keep", "daily=x"], "--keep", "daily"),
     ("backup", &["--full-cron", "0 3 * *"], "--full-cron", "expected 5 fields"),

@@ -14,7 +14,9 @@ pub mod models;
 pub mod power;
 pub mod request;
 pub mod secureboot;
+pub mod smartstorage;
 pub mod system;
+pub mod volumes;
 
 pub use client::{Client, ClientBuilder, Response};
 pub use error::{IloError, RedfishError, Result};

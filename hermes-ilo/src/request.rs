@@ -132,6 +132,24 @@ impl RedfishRequest {
         }
     }
 
+    /// A PUT replacing a resource (idempotent: the same body twice gives the same state; HPE's
+    /// `SmartStorageConfig` settings take their whole `LogicalDrives` list this way).
+    ///
+    /// ```
+    /// let req = hermes_ilo::request::RedfishRequest::put("/redfish/v1/systems/1/smartstorageconfig/settings/",
+    ///     serde_json::json!({"DataGuard": "Permissive", "LogicalDrives": []}));
+    /// assert_eq!(req.method, http::Method::PUT);
+    /// ```
+    pub fn put(path: impl Into<String>, body: serde_json::Value) -> Self {
+        RedfishRequest {
+            method: Method::PUT,
+            path: path.into(),
+            body: Some(body),
+            if_match: None,
+            idempotency: Idempotency::Idempotent,
+        }
+    }
+
     /// A DELETE (idempotent).
     pub fn delete(path: impl Into<String>) -> Self {
         RedfishRequest {
