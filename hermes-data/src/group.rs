@@ -158,3 +158,121 @@ impl fmt::Display for GroupKey {
         }
     }
 }
+
+/// Which snapshots `forget` considers, as restic's `forget --host / --tag / --path`: a snapshot that does
+/// not match is neither kept nor removed by the policy (it is left alone, and counted as ignored). Each
+/// part set narrows the selection; an empty filter matches every snapshot.
+///
+/// ```
+/// use hermes_data::group::SnapshotFilter;
+/// let f = SnapshotFilter::new().host("web1").host("web2").tags("daily,db").source("dir:/srv/data");
+/// assert_eq!(f.to_string(), "host web1 or web2, tags [daily, db], source dir:/srv/data");
+/// assert!(SnapshotFilter::new().is_empty());
+/// let e = SnapshotFilter::new().try_host(" ").unwrap_err();
+/// assert!(e.to_string().contains("empty host"));
+/// # Ok::<(), hermes_data::DataError>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct SnapshotFilter {
+    /// Hosts (restic's `--host`, repeatable): a snapshot made by any of them matches. Empty: any host.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hosts: Vec<String>,
+    /// Tag lists (restic's `--tag a,b`, repeatable): a snapshot carrying every tag of any one list
+    /// matches; an empty tag in a list matches a snapshot with no tags (as restic ≥ 0.15). Empty: any.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<Vec<String>>,
+    /// Sources (restic's `--path`, repeatable): as restic requires a snapshot to hold every path given,
+    /// a snapshot matches when its source is each of these (so two different sources match nothing: run
+    /// one `forget` per source). Empty: any source.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<String>,
+}
+
+impl SnapshotFilter {
+    /// The empty filter: every snapshot.
+    pub fn new() -> Self {
+        SnapshotFilter::default()
+    }
+
+    /// Also matches snapshots made by `host` (see [`SnapshotFilter::try_host`] for checked input).
+    pub fn host(mut self, host: impl Into<String>) -> Self {
+        self.hosts.push(host.into());
+        self
+    }
+
+    /// [`SnapshotFilter::host`], refusing an empty or blank host name (which would match nothing).
+    pub fn try_host(self, host: &str) -> Result<Self> {
+        if host.trim().is_empty() {
+            return Err(DataError::invalid(
+                format!("forget host filter {host:?}"),
+                "an empty host name matches no snapshot: give the host name the snapshots were made with (restic's --host)",
+            ));
+        }
+        Ok(self.host(host.trim()))
+    }
+
+    /// Also matches snapshots carrying every tag of `list`, written `a,b` (restic's `--tag a,b`).
+    pub fn tags(mut self, list: &str) -> Self {
+        self.tags
+            .push(list.split(',').map(|t| t.trim().to_string()).collect());
+        self
+    }
+
+    /// Only snapshots of this source (restic's `--path`).
+    pub fn source(mut self, source: impl Into<String>) -> Self {
+        self.sources.push(source.into());
+        self
+    }
+
+    /// Whether every snapshot matches.
+    pub fn is_empty(&self) -> bool {
+        self.hosts.is_empty() && self.tags.is_empty() && self.sources.is_empty()
+    }
+
+    /// Whether `snap` is considered.
+    pub fn matches(&self, snap: &Snapshot) -> bool {
+        (self.hosts.is_empty() || self.hosts.contains(&snap.host))
+            && (self.tags.is_empty() || self.tags.iter().any(|l| has_tags(&snap.tags, l)))
+            && self.sources.iter().all(|s| *s == snap.source)
+    }
+}
+
+/// restic's `HasTags`: every tag of `list` is on the snapshot; an empty tag matches a snapshot without
+/// tags.
+fn has_tags(tags: &[String], list: &[String]) -> bool {
+    for tag in list {
+        if tag.is_empty() && tags.is_empty() {
+            return true;
+        }
+        if !tags.contains(tag) {
+            return false;
+        }
+    }
+    true
+}
+
+impl fmt::Display for SnapshotFilter {
+    /// `host web1 or web2, tags [a, b] or [c], source dir:/srv`; `every snapshot` when empty.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut parts = Vec::new();
+        if !self.hosts.is_empty() {
+            parts.push(format!("host {}", self.hosts.join(" or ")));
+        }
+        if !self.tags.is_empty() {
+            let lists: Vec<String> = self
+                .tags
+                .iter()
+                .map(|l| format!("[{}]", l.join(", ")))
+                .collect();
+            parts.push(format!("tags {}", lists.join(" or ")));
+        }
+        if !self.sources.is_empty() {
+            parts.push(format!("source {}", self.sources.join(" and ")));
+        }
+        if parts.is_empty() {
+            f.write_str("every snapshot")
+        } else {
+            f.write_str(&parts.join(", "))
+        }
+    }
+}

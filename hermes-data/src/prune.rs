@@ -9,12 +9,12 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, FixedOffset};
-use hermes_core::retention::{Dated, KeepReason, RetentionPolicy};
+use hermes_core::retention::{Dated, KeepReason, ReasonCounts, RetentionPolicy};
 use hermes_core::Sha256Digest;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{DataError, Result};
-use crate::group::{GroupBy, GroupKey};
+use crate::group::{GroupBy, GroupKey, SnapshotFilter};
 use crate::index::{index_key, pack_key, BlobEntry};
 use crate::lock::LockGuard;
 use crate::repository::Repository;
@@ -42,6 +42,12 @@ pub struct ForgetReport {
     /// The groups the policy was applied to, one by one, and what it decided in each.
     #[serde(default)]
     pub groups: Vec<ForgetGroup>,
+    /// How many snapshots each rule kept, over every group.
+    #[serde(default)]
+    pub counts: ReasonCounts,
+    /// Snapshots the filter left out: neither kept nor forgotten.
+    #[serde(default)]
+    pub ignored: usize,
 }
 
 /// What `forget` decided in one group of snapshots.
@@ -53,6 +59,54 @@ pub struct ForgetGroup {
     pub keep: Vec<String>,
     /// Its snapshots forgotten, newest first.
     pub forget: Vec<String>,
+    /// How many of its snapshots each rule kept.
+    #[serde(default)]
+    pub counts: ReasonCounts,
+}
+
+/// How `forget` runs: the groups (restic's `--group-by`), the snapshots considered (restic's `--host`,
+/// `--tag`, `--path`), and whether to delete or only report.
+///
+/// ```
+/// use hermes_data::prune::ForgetOptions;
+/// use hermes_data::group::SnapshotFilter;
+/// let opts = ForgetOptions::new()
+///     .group_by("host".parse()?)
+///     .filter(SnapshotFilter::new().host("db1").tags("daily"))
+///     .dry_run(true);
+/// assert!(opts.dry_run && opts.group_by.host && !opts.group_by.source);
+/// # Ok::<(), hermes_data::DataError>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ForgetOptions {
+    /// What the policy is applied per (default: host and source).
+    pub group_by: GroupBy,
+    /// Which snapshots are considered (default: all).
+    pub filter: SnapshotFilter,
+    /// Report only; delete nothing.
+    pub dry_run: bool,
+}
+
+impl ForgetOptions {
+    /// Restic's defaults: per host and source, every snapshot, deleting.
+    pub fn new() -> Self {
+        ForgetOptions::default()
+    }
+    /// Groups by `by`.
+    pub fn group_by(mut self, by: GroupBy) -> Self {
+        self.group_by = by;
+        self
+    }
+    /// Considers only the snapshots `filter` matches.
+    pub fn filter(mut self, filter: SnapshotFilter) -> Self {
+        self.filter = filter;
+        self
+    }
+    /// Reports without deleting when `yes`.
+    pub fn dry_run(mut self, yes: bool) -> Self {
+        self.dry_run = yes;
+        self
+    }
 }
 
 /// What `prune` did.
@@ -109,8 +163,46 @@ impl Repository {
         group_by: GroupBy,
         dry_run: bool,
     ) -> Result<ForgetReport> {
+        self.forget_with(
+            policy,
+            &ForgetOptions::new().group_by(group_by).dry_run(dry_run),
+        )
+        .await
+    }
+
+    /// Applies `policy` to the snapshots `opts.filter` matches (restic's `forget --host --tag --path`;
+    /// the others are neither kept nor forgotten), in the groups `opts.group_by` forms; deletes the
+    /// forgotten ones unless `opts.dry_run`. The report says how many snapshots each rule kept, per group
+    /// and in all. Refuses, as [`Repository::forget_by_policy_grouped`] does, a policy that would empty a
+    /// group.
+    ///
+    /// ```no_run
+    /// # async fn demo(repo: hermes_data::Repository) -> hermes_data::Result<()> {
+    /// use hermes_data::{group::SnapshotFilter, prune::ForgetOptions};
+    /// let policy: hermes_core::RetentionPolicy = "daily=7,weekly=4,tz=Europe/Berlin".parse()?;
+    /// let opts = ForgetOptions::new().filter(SnapshotFilter::new().host("db1")).dry_run(true);
+    /// let report = repo.forget_with(&policy, &opts).await?;
+    /// for g in &report.groups {
+    ///     println!("{}: {}", g.key, g.counts); // e.g. "7 kept (daily 7, weekly 1), 12 forgotten"
+    /// }
+    /// println!("{} snapshot(s) of other hosts left alone", report.ignored);
+    /// # Ok(()) }
+    /// ```
+    pub async fn forget_with(
+        &self,
+        policy: &RetentionPolicy,
+        opts: &ForgetOptions,
+    ) -> Result<ForgetReport> {
+        let group_by = opts.group_by;
+        let dry_run = opts.dry_run;
         let mut report = ForgetReport::default();
-        for (key, snaps) in group_by.group(self.snapshots().await?) {
+        let (considered, ignored): (Vec<Snapshot>, Vec<Snapshot>) = self
+            .snapshots()
+            .await?
+            .into_iter()
+            .partition(|s| opts.filter.matches(s));
+        report.ignored = ignored.len();
+        for (key, snaps) in group_by.group(considered) {
             let decision = policy.apply(&snaps);
             if decision.keep.is_empty() && !snaps.is_empty() {
                 return Err(DataError::InvalidInput {
@@ -124,8 +216,10 @@ impl Repository {
             }
             let mut group = ForgetGroup {
                 key,
+                counts: decision.counts(),
                 ..ForgetGroup::default()
             };
+            report.counts += &group.counts;
             for (i, why) in decision.keep {
                 group.keep.push(snaps[i].id.clone());
                 report.keep.push((snaps[i].id.clone(), why));

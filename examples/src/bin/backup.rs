@@ -25,14 +25,16 @@ use std::sync::Arc;
 use chrono::Utc;
 use clap::Parser;
 use hermes_core::artifact::{ArtifactStore, LocalStore};
-use hermes_core::retention::RetentionPolicy;
+use hermes_core::retention::{RetentionPolicy, RetentionZone};
 use hermes_core::schedule::Schedule;
 use hermes_core::secret::Secret;
 use hermes_data::s3::{S3Config, S3Store};
 use hermes_data::source::basebackup::PgBaseBackup;
 use hermes_data::source::mongo::{MongoDump, MongoServer};
 use hermes_data::source::postgres::{PgDatabase, PgDump};
-use hermes_data::{BackupOptions, InitOptions, Repository, Snapshot, SnapshotKind};
+use hermes_data::{
+    BackupOptions, ForgetOptions, InitOptions, Repository, Snapshot, SnapshotFilter, SnapshotKind,
+};
 
 #[derive(Parser, Debug)]
 #[command(about = "Daily incremental / weekly full backups, verify, offsite copy, retention purge")]
@@ -70,7 +72,8 @@ struct Args {
     /// The weekly full schedule (cron, in --tz).
     #[arg(long, default_value = "0 3 * * 0", value_parser = hermes_examples::cron_expr)]
     full_cron: String,
-    /// Time zone of the schedules (IANA name).
+    /// Time zone of the schedules (IANA name), and of the retention's hours, days and weeks unless
+    /// --keep-tz says otherwise.
     #[arg(long, default_value = "UTC", value_parser = hermes_examples::time_zone)]
     tz: String,
     /// Offsite copy destination: a directory, `s3://BUCKET/PREFIX`, or "none" to skip (default:
@@ -100,9 +103,42 @@ struct Args {
     /// "" for the whole repository.
     #[arg(long, default_value = "host,source")]
     group_by: hermes_data::GroupBy,
+    /// Time zone the retention policy reads its hours, days, weeks, months and years in: an IANA
+    /// name, UTC, local (this machine's zone) or recorded (each snapshot's own offset, as restic; UTC
+    /// for Hermes' snapshots). A `tz=` in --keep wins. Default: the --tz value.
+    #[arg(long, value_parser = retention_zone)]
+    keep_tz: Option<RetentionZone>,
+    /// Retention considers only the snapshots of this host (restic's forget --host; repeatable: any of
+    /// them); the others are neither kept nor forgotten. Default: every host.
+    #[arg(long = "forget-host", value_parser = non_empty("a host name"))]
+    forget_hosts: Vec<String>,
+    /// Retention considers only the snapshots carrying every tag of this comma-separated list
+    /// (restic's forget --tag a,b; repeatable: any of the lists). Default: any tags.
+    #[arg(long = "forget-tag", value_parser = non_empty("a tag list such as daily or daily,db"))]
+    forget_tags: Vec<String>,
+    /// Retention considers only the snapshots of this source, e.g. dir:/srv/data (restic's forget
+    /// --path). Default: every source.
+    #[arg(long = "forget-source", value_parser = non_empty("a source such as dir:/srv/data"))]
+    forget_sources: Vec<String>,
     /// Read and re-hash every chunk after the backup (default: structure check only).
     #[arg(long)]
     verify_data: bool,
+}
+
+/// `--keep-tz`: a retention zone, refused with what to write.
+fn retention_zone(s: &str) -> Result<RetentionZone, String> {
+    s.parse().map_err(|e: hermes_core::Error| e.to_string())
+}
+
+/// A flag value that must not be blank.
+fn non_empty(what: &'static str) -> impl Fn(&str) -> Result<String, String> + Clone {
+    move |s: &str| {
+        if s.trim().is_empty() || s.split(',').any(|p| p.trim().is_empty()) {
+            Err(format!("{s:?} has an empty part: write {what}"))
+        } else {
+            Ok(s.trim().to_string())
+        }
+    }
 }
 
 fn demo_tree(root: &std::path::Path) -> std::io::Result<()> {
@@ -443,23 +479,41 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
 
-    let policy = args.keep.clone();
+    let mut policy = args.keep.clone();
+    if policy.zone.is_recorded() {
+        // No tz= in --keep: --keep-tz, else the schedules' --tz.
+        policy.zone = match args.keep_tz {
+            Some(zone) => zone,
+            None => args.tz.parse()?,
+        };
+    }
     let group_by = args.group_by;
     let per = if group_by.is_none() {
         "the whole repository".to_string()
     } else {
         format!("group of {group_by}")
     };
-    println!("==> retention {policy} (per {per})");
-    let f = repo
-        .forget_by_policy_grouped(&policy, group_by, false)
-        .await?;
+    let mut filter = SnapshotFilter::new();
+    for h in &args.forget_hosts {
+        filter = filter.host(h);
+    }
+    for t in &args.forget_tags {
+        filter = filter.tags(t);
+    }
+    for s in &args.forget_sources {
+        filter = filter.source(s);
+    }
+    println!("==> retention {policy} (per {per}; {filter})");
+    let opts = ForgetOptions::new().group_by(group_by).filter(filter);
+    let f = repo.forget_with(&policy, &opts).await?;
     for g in &f.groups {
+        println!("    group {}: {}", g.key, g.counts);
+    }
+    println!("    in all: {}", f.counts);
+    if f.ignored > 0 {
         println!(
-            "    group {}: keep {}, forget {}",
-            g.key,
-            g.keep.len(),
-            g.forget.len()
+            "    {} snapshot(s) outside the filter left alone",
+            f.ignored
         );
     }
     for (id, why) in &f.keep {

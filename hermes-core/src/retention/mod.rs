@@ -11,8 +11,11 @@
 //! when a kind still has counts left at the oldest item, that oldest item is kept too (it maximises the
 //! history kept; the reason then reads `oldest ...`). A count of `u32::MAX` ("all", restic's
 //! `unlimited`) never runs out. Spans (`within*`) are counted back on the calendar from the newest item
-//! that is not in the future (a clock-skewed item from the future does not shrink them). Buckets are taken
-//! in each item's own UTC offset. An empty policy keeps everything (and says so; restic's command refuses
+//! that is not in the future (a clock-skewed item from the future does not shrink them). Buckets and spans
+//! are read on the policy's [`RetentionZone`]: by default each item's own recorded UTC offset (restic's
+//! rule), or UTC, the machine's local zone, or an IANA zone (a day of 23 or 25 hours on a daylight-saving
+//! change is one day; a span ending on a repeated or skipped wall time resolves as restic's Go does).
+//! [`RetentionDecision::counts`] sums up how many items each rule kept. An empty policy keeps everything (and says so; restic's command refuses
 //! to run with one).
 //!
 //! ```
@@ -33,15 +36,19 @@
 //! for (index, reasons) in &decision.keep { println!("keep {}: {reasons:?}", snaps[*index].id()); }
 //! ```
 
+mod counts;
 mod parse;
 mod span;
+mod zone;
 
 use std::fmt;
 
 use chrono::{DateTime, Datelike, FixedOffset, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 
+pub use counts::ReasonCounts;
 pub use span::CalendarSpan;
+pub use zone::RetentionZone;
 
 /// Something with an identity and a time: a snapshot, a backup, a VM snapshot, a config backup.
 pub trait Dated {
@@ -101,6 +108,10 @@ pub struct RetentionPolicy {
     /// Tags are not counted. An empty tag in a list matches an item with no tags at all, as in restic.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<Vec<String>>,
+    /// The clock the hours, days, weeks, months, years and spans are read on (default: each item's
+    /// recorded offset, as restic; text form `tz=Europe/Berlin`).
+    #[serde(default, skip_serializing_if = "RetentionZone::is_recorded")]
+    pub zone: RetentionZone,
 }
 
 /// Why an item is kept. Its text (`Display`) is restic's reason, word for word.
@@ -321,9 +332,10 @@ impl RetentionPolicy {
                 .collect();
             return decision;
         }
+        let zone = self.zone;
         let latest = order.iter().map(|&i| items[i].time()).find(|t| *t < now);
         // The start of a span (exclusive); `None`: everything is within.
-        let start = |span: CalendarSpan| latest.and_then(|l| span.before(l));
+        let start = |span: CalendarSpan| latest.and_then(|l| span.before_in(l, zone));
         let is_within = |t: &DateTime<FixedOffset>, start: Option<DateTime<FixedOffset>>| {
             start.is_none_or(|s| *t > s)
         };
@@ -361,7 +373,8 @@ impl RetentionPolicy {
 
         let n = order.len();
         for (nr, &i) in order.iter().enumerate() {
-            let t = items[i].time();
+            // On the policy's clock: buckets are that zone's hours, days, weeks...
+            let t = zone.localize(items[i].time());
             let oldest = nr == n - 1;
             let mut reasons = Vec::new();
             for list in &self.tags {
@@ -781,5 +794,137 @@ mod tests {
             .unwrap()
             .apply_at(&items, utc(2000, 1, 1, 0).with_timezone(&chrono::Utc));
         assert_eq!(d.keep.len(), items.len());
+    }
+
+    fn every(from: DateTime<FixedOffset>, step_minutes: i64, n: i64) -> Vec<S> {
+        (0..n)
+            .map(|i| S(from + Duration::minutes(step_minutes * i)))
+            .collect()
+    }
+
+    fn kept_in(items: &[S], policy: &str) -> Vec<String> {
+        let d = policy.parse::<RetentionPolicy>().unwrap().apply(items);
+        d.keep
+            .iter()
+            .map(|(i, _)| items[*i].0.to_rfc3339())
+            .collect()
+    }
+
+    #[test]
+    fn days_in_a_zone_are_that_zones_days_of_23_and_25_hours() {
+        // Hourly items from 2026-03-28 00:00 UTC for 4 days: Berlin's Mar 29 has 23 hours.
+        let spring = every(utc(2026, 3, 28, 0), 60, 96);
+        // The newest item of each Berlin day, in UTC: 22:00 (23:00 CET), then 21:00 (23:00 CEST); the
+        // newest, 23:00 UTC on Mar 31, is already April 1 in Berlin.
+        assert_eq!(
+            kept_in(&spring, "daily=all,tz=Europe/Berlin"),
+            vec![
+                "2026-03-31T23:00:00+00:00",
+                "2026-03-31T21:00:00+00:00",
+                "2026-03-30T21:00:00+00:00",
+                "2026-03-29T21:00:00+00:00",
+                "2026-03-28T22:00:00+00:00",
+                "2026-03-28T00:00:00+00:00", // the oldest: daily still had counts left
+            ]
+        );
+        // How many items each Berlin day holds: 23 on the spring change.
+        let berlin: RetentionZone = "Europe/Berlin".parse().unwrap();
+        let on = |day: u32| {
+            spring
+                .iter()
+                .filter(|s| berlin.localize(s.0).day() == day && berlin.localize(s.0).month() == 3)
+                .count()
+        };
+        assert_eq!(on(29), 23);
+        // In UTC (the default for these UTC-recorded items) a day is midnight to midnight UTC.
+        assert_eq!(
+            kept_in(&spring, "daily=2"),
+            vec!["2026-03-31T23:00:00+00:00", "2026-03-30T23:00:00+00:00"]
+        );
+        // Autumn: Oct 25 has 25 Berlin hours; its newest item is 22:00 UTC (23:00 CET).
+        let autumn = every(utc(2026, 10, 24, 22), 60, 49);
+        assert_eq!(
+            kept_in(&autumn, "daily=2,tz=Europe/Berlin"),
+            vec!["2026-10-26T22:00:00+00:00", "2026-10-25T22:00:00+00:00"]
+        );
+        let on = |day: u32| {
+            autumn
+                .iter()
+                .filter(|s| berlin.localize(s.0).day() == day)
+                .count()
+        };
+        assert_eq!(on(25), 25);
+    }
+
+    #[test]
+    fn the_hour_that_repeats_in_autumn_is_one_hour_as_in_restic() {
+        // Every 30 minutes from 00:00 to 02:30 UTC on 2026-10-25: Berlin reads 02:00, 02:30 (CEST),
+        // 02:00, 02:30 (CET), 03:00, 03:30. restic buckets by the wall clock (YYYYMMDDHH), so the
+        // repeated 02 hour is one bucket holding four items.
+        let items = every(utc(2026, 10, 25, 0), 30, 6);
+        assert_eq!(
+            kept_in(&items, "hourly=all,tz=Europe/Berlin"),
+            vec![
+                "2026-10-25T02:30:00+00:00",
+                "2026-10-25T01:30:00+00:00",
+                "2026-10-25T00:00:00+00:00", // the oldest
+            ]
+        );
+        // In UTC those are three hours.
+        assert_eq!(kept_in(&items, "hourly=all,tz=UTC").len(), 3 + 1);
+    }
+
+    #[test]
+    fn iso_weeks_across_the_year_end_are_the_zones_weeks() {
+        // 2021-01-04 03:00 UTC is Sunday Jan 3, 22:00 in New York (ISO week 2020-W53); 06:00 UTC is
+        // Monday 01:00 there (2021-W01). In UTC both are Monday, 2021-W01.
+        let items = vec![S(utc(2021, 1, 4, 3)), S(utc(2021, 1, 4, 6))];
+        assert_eq!(
+            kept_in(&items, "weekly=1,tz=America/New_York"),
+            vec!["2021-01-04T06:00:00+00:00"]
+        );
+        assert_eq!(
+            kept_in(&items, "weekly=2,tz=America/New_York"),
+            vec!["2021-01-04T06:00:00+00:00", "2021-01-04T03:00:00+00:00"]
+        );
+        // UTC: one week, so the second is kept only as the oldest (counts left).
+        let d = "weekly=2,tz=UTC"
+            .parse::<RetentionPolicy>()
+            .unwrap()
+            .apply(&items);
+        assert_eq!(
+            d.keep[1].1,
+            vec![KeepReason::Oldest(Box::new(KeepReason::Weekly))]
+        );
+    }
+
+    #[test]
+    fn spans_count_back_on_the_zones_calendar() {
+        // Newest at noon Berlin on 2026-03-29 (10:00 UTC); within=1d reaches back to noon on Mar 28,
+        // which was 11:00 UTC: a Berlin day of 23 hours. Items hourly from Mar 28 08:00 UTC.
+        let items = every(utc(2026, 3, 28, 8), 60, 27);
+        let berlin = kept_in(&items, "within=1d,tz=Europe/Berlin");
+        assert_eq!(berlin.len(), 23, "{berlin:?}");
+        assert_eq!(berlin.last().unwrap(), "2026-03-28T12:00:00+00:00");
+        assert_eq!(kept_in(&items, "within=1d").len(), 24);
+        // The zone reads back from its text and survives serde.
+        let p: RetentionPolicy = "daily=7,tz=Australia/Lord_Howe".parse().unwrap();
+        assert_eq!(p.to_string(), "daily=7,tz=Australia/Lord_Howe");
+        let json = serde_json::to_string(&p).unwrap();
+        assert!(json.contains("\"zone\":\"Australia/Lord_Howe\""), "{json}");
+        assert_eq!(serde_json::from_str::<RetentionPolicy>(&json).unwrap(), p);
+        // A policy without a zone serialises as before (no "zone" key).
+        let old = "daily=7".parse::<RetentionPolicy>().unwrap();
+        assert!(!serde_json::to_string(&old).unwrap().contains("zone"));
+        // A zone alone is no rule.
+        assert!("tz=Europe/Berlin"
+            .parse::<RetentionPolicy>()
+            .unwrap()
+            .is_empty());
+        let e = "daily=7,tz=Berlin".parse::<RetentionPolicy>().unwrap_err();
+        assert!(
+            e.to_string().contains("\"tz=Berlin\"") && e.to_string().contains("Europe/Berlin"),
+            "{e}"
+        );
     }
 }

@@ -8,7 +8,8 @@ use crate::error::{Error, Result};
 
 const RULES: &str =
     "last, hourly, daily, weekly, monthly, yearly (a count), within, within-hourly, \
-within-daily, within-weekly, within-monthly, within-yearly (a span such as 14d or 1y6m) or tag";
+within-daily, within-weekly, within-monthly, within-yearly (a span such as 14d or 1y6m), tag, or tz (the \
+time zone: an IANA name, UTC, local or recorded)";
 
 impl fmt::Display for RetentionPolicy {
     /// The form [`RetentionPolicy::from_str`] reads back; `keep everything` for the empty policy.
@@ -43,6 +44,9 @@ impl fmt::Display for RetentionPolicy {
         for list in &self.tags {
             parts.push(format!("tag={}", list.join("+")));
         }
+        if !self.zone.is_recorded() {
+            parts.push(format!("tz={}", self.zone));
+        }
         if parts.is_empty() {
             f.write_str("keep everything")
         } else {
@@ -59,7 +63,8 @@ impl FromStr for RetentionPolicy {
     /// are commas or whitespace. A count is a whole number, or `all` / `unlimited` / `-1` for no limit. A
     /// span is restic's `1y2m3d4h` (plus `w` for weeks). `tag=a+b` keeps items carrying both `a` and `b`
     /// (restic's `--keep-tag a,b`); several `tag=` rules keep items matching any of them; `tag=` alone
-    /// keeps the items without tags.
+    /// keeps the items without tags. `tz=Europe/Berlin` (or `UTC`, `local`, `recorded`) sets the
+    /// [`RetentionZone`](super::RetentionZone) the policy reads its days on.
     ///
     /// ```
     /// use hermes_core::RetentionPolicy;
@@ -105,6 +110,12 @@ impl FromStr for RetentionPolicy {
                     Error::invalid_input(format!("retention rule {raw:?} in {s:?}: {e}"))
                 })?;
                 *slot = Some(span);
+                continue;
+            }
+            if matches!(key.as_str(), "tz" | "zone" | "time-zone" | "timezone") {
+                p.zone = value.parse().map_err(|e: Error| {
+                    Error::invalid_input(format!("retention rule {raw:?} in {s:?}: {e}"))
+                })?;
                 continue;
             }
             if key == "tag" || key == "tags" {

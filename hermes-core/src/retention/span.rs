@@ -5,9 +5,10 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, TimeZone};
+use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::RetentionZone;
 use crate::error::{Error, Result};
 
 /// Years, months, days and hours, as restic's duration flags take them (`--keep-within 1y2m3d4h`).
@@ -42,6 +43,29 @@ impl CalendarSpan {
     /// overflowing day rolling into the next month as Go's `AddDate` does, then the hours. `None` when
     /// that is before the calendar's range (read it as "the beginning of time").
     pub fn before(&self, t: DateTime<FixedOffset>) -> Option<DateTime<FixedOffset>> {
+        self.before_in(t, RetentionZone::Recorded)
+    }
+
+    /// [`CalendarSpan::before`] on `zone`'s calendar: `t` is read on that clock, the years, months and
+    /// days are counted back there, and the wall time reached is resolved in that zone as Go's
+    /// `time.Date` resolves it (restic's `AddDate`), then the hours are taken off the clock.
+    ///
+    /// ```
+    /// use hermes_core::retention::{CalendarSpan, RetentionZone};
+    /// use chrono::{FixedOffset, TimeZone};
+    /// let day: CalendarSpan = "1d".parse().unwrap();
+    /// // Noon in Berlin on the day the clocks went forward (2026-03-29, a 23-hour day).
+    /// let noon = FixedOffset::east_opt(0).unwrap().with_ymd_and_hms(2026, 3, 29, 10, 0, 0).unwrap();
+    /// let berlin: RetentionZone = "Europe/Berlin".parse().unwrap();
+    /// assert_eq!(day.before_in(noon, berlin).unwrap().to_rfc3339(), "2026-03-28T12:00:00+01:00");
+    /// assert_eq!(day.before(noon).unwrap().to_rfc3339(), "2026-03-28T10:00:00+00:00"); // UTC: 24 h back
+    /// ```
+    pub fn before_in(
+        &self,
+        t: DateTime<FixedOffset>,
+        zone: RetentionZone,
+    ) -> Option<DateTime<FixedOffset>> {
+        let t = zone.localize(t);
         let local = t.naive_local();
         let months = i64::from(local.year()) * 12 + i64::from(local.month0())
             - i64::from(self.years) * 12
@@ -51,10 +75,7 @@ impl CalendarSpan {
         let day = first.checked_add_signed(Duration::try_days(
             i64::from(local.day()) - 1 - i64::from(self.days),
         )?)?;
-        let back = t
-            .offset()
-            .from_local_datetime(&day.and_time(local.time()))
-            .single()?;
+        let back = zone.resolve(day.and_time(local.time()), &t)?;
         back.checked_sub_signed(Duration::try_hours(i64::from(self.hours))?)
     }
 }
@@ -153,6 +174,7 @@ impl<'de> Deserialize<'de> for CalendarSpan {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
 
     fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<FixedOffset> {
         FixedOffset::east_opt(0)
