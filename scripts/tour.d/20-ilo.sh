@@ -52,6 +52,13 @@ echo "--- redfish_inventory: the real HPE iLO 5 capture (served by sushy-static)
 echo "    memory, NICs, storage, chassis, firmware, and what a virtual-CD boot would use (nothing is sent)"
 cargo run -q -p hermes-examples --bin redfish_inventory -- --url "http://$SUSHY_ILO5_ADDR"
 echo
+echo "--- raid_volumes: the boot mirror an ESXi install needs, planned against the same iLO 5 capture"
+echo "    (its RAID 1 of two SSDs is already there, so the plan keeps it; nothing is sent)"
+cargo run -q -p hermes-examples --bin raid_volumes -- --url "http://$SUSHY_ILO5_ADDR" --volume RAID1:0,1
+echo
+echo "--- raid_volumes: a different layout, planned only (dry run): the mirror would be deleted, a RAID 0 made"
+cargo run -q -p hermes-examples --bin raid_volumes -- --url "http://$SUSHY_ILO5_ADDR" --volume RAID0:0,1:scratch --exclusive
+echo
 echo "--- redfish_inventory: a Dell iDRAC 9 tree (hermes-ilo/tests/data/redfish, recorded replies), same code"
 # shellcheck disable=SC1091
 source scripts/lib.sh
