@@ -56,3 +56,59 @@ pub fn time_zone(s: &str) -> Result<String, String> {
             format!("unknown time zone {s:?}: write an IANA name such as Europe/Berlin or UTC")
         })
 }
+
+/// How an example reaches a BMC (`--user`, `--password-env`, `--session`, `--ca-file`,
+/// `--pin-sha256`, `--insecure`): flattened into the Redfish examples' flags, so each takes the
+/// same login and trust options and builds its client the same way.
+#[derive(clap::Args, Debug, Clone)]
+pub struct BmcLogin {
+    /// Login user (basic auth, or a session with --session; default: none, for an open service).
+    #[arg(long)]
+    pub user: Option<String>,
+    /// Environment variable holding the password.
+    #[arg(long, default_value = "REDFISH_PASSWORD")]
+    pub password_env: String,
+    /// Log in with a Redfish session (X-Auth-Token) instead of basic auth.
+    #[arg(long)]
+    pub session: bool,
+    /// Trust this CA (PEM) for the BMC's certificate (default: the web PKI roots).
+    #[arg(long, conflicts_with_all = ["pin_sha256", "insecure"])]
+    pub ca_file: Option<std::path::PathBuf>,
+    /// Pin the BMC's certificate by its SHA-256 fingerprint (`AB:CD:...`; default: none).
+    #[arg(long, conflicts_with = "insecure")]
+    pub pin_sha256: Option<String>,
+    /// Accept any certificate (lab only).
+    #[arg(long)]
+    pub insecure: bool,
+}
+
+impl BmcLogin {
+    /// A client for the BMC at `url` with these options; the password is read from
+    /// `--password-env` only when `--user` is given, and its absence is an error naming both.
+    pub fn client(&self, url: &str) -> Result<hermes_ilo::Client, Box<dyn std::error::Error>> {
+        let mut builder = hermes_ilo::Client::builder(url).name(url);
+        if let Some(user) = &self.user {
+            let password = std::env::var(&self.password_env).map_err(|_| {
+                format!(
+                    "set {} to the password of {user} on {url}",
+                    self.password_env
+                )
+            })?;
+            builder = if self.session {
+                builder.session_auth(user, password)
+            } else {
+                builder.basic_auth(user, password)
+            };
+        }
+        if let Some(ca) = &self.ca_file {
+            builder = builder.ca_pem_file(ca)?;
+        }
+        if let Some(pin) = &self.pin_sha256 {
+            builder = builder.pin_sha256(pin)?;
+        }
+        if self.insecure {
+            builder = builder.danger_accept_invalid_certs();
+        }
+        Ok(builder.build()?)
+    }
+}

@@ -9,7 +9,7 @@
 //! read-only): its RAID 1 boot mirror is already there, so the plan keeps it.
 //!
 //! ```text
-//! raid_volumes [--url https://ilo-dl380-01.example --user admin --password-env ILO_PASSWORD --ca-file ca.crt]
+//! raid_volumes [--url https://ilo-dl380-01.example --user admin --password-env ILO_PASSWORD [--session] --ca-file ca.crt]
 //!     [--storage DE081000 | --smart-array "Slot 2"] --volume RAID1:0,1:esxi-boot [--exclusive] [--apply]
 //! ```
 
@@ -17,7 +17,7 @@ use clap::Parser;
 use hermes_core::{Configurable, Mode};
 use hermes_ilo::smartstorage::SmartStorageVolumes;
 use hermes_ilo::volumes::{RaidLevel, StorageVolumes, VolumeLayout, VolumeSpec};
-use hermes_ilo::{Client, SystemSelector};
+use hermes_ilo::SystemSelector;
 
 type BoxError = Box<dyn std::error::Error>;
 
@@ -61,18 +61,8 @@ struct Args {
     /// The BMC's base URL (default: the local sushy-ilo5 peer, the real iLO 5 capture).
     #[arg(long, default_value = "http://127.0.0.1:8002")]
     url: String,
-    /// Login user (basic auth; default: none, for an open service).
-    #[arg(long)]
-    user: Option<String>,
-    /// Environment variable holding the password.
-    #[arg(long, default_value = "REDFISH_PASSWORD")]
-    password_env: String,
-    /// Trust this CA (PEM) for the BMC's certificate (default: the web PKI roots).
-    #[arg(long, conflicts_with = "insecure")]
-    ca_file: Option<std::path::PathBuf>,
-    /// Accept any certificate (lab only).
-    #[arg(long)]
-    insecure: bool,
+    #[command(flatten)]
+    login: hermes_examples::BmcLogin,
     /// The system's Id (default: the service's only system).
     #[arg(long)]
     system: Option<String>,
@@ -100,23 +90,7 @@ struct Args {
 async fn main() -> Result<(), BoxError> {
     hermes_examples::init_logging();
     let args = Args::parse();
-    let mut builder = Client::builder(&args.url).name(args.url.clone());
-    if let Some(user) = &args.user {
-        let password = std::env::var(&args.password_env).map_err(|_| {
-            format!(
-                "set {} to the password of {user} on {}",
-                args.password_env, args.url
-            )
-        })?;
-        builder = builder.basic_auth(user, password);
-    }
-    if let Some(ca) = &args.ca_file {
-        builder = builder.ca_pem_file(ca)?;
-    }
-    if args.insecure {
-        builder = builder.danger_accept_invalid_certs();
-    }
-    let bmc = builder.build()?;
+    let bmc = args.login.client(&args.url)?;
     let selector = match &args.system {
         Some(id) => SystemSelector::Id(id.clone()),
         None => SystemSelector::Only,
@@ -171,6 +145,9 @@ async fn main() -> Result<(), BoxError> {
         }
         None if report.plan.has_changes() => println!("dry run: nothing sent (add --apply)"),
         None => println!("nothing to change"),
+    }
+    if args.login.session {
+        bmc.logout().await?;
     }
     Ok(())
 }

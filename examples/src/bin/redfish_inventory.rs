@@ -10,7 +10,6 @@
 //! ```
 
 use clap::Parser;
-use hermes_ilo::Client;
 
 type BoxError = Box<dyn std::error::Error>;
 
@@ -22,24 +21,8 @@ struct Args {
     /// The BMC's base URL (`https://host`, `http://127.0.0.1:8002`, or ending in `/redfish/v1`).
     #[arg(long)]
     url: String,
-    /// Login user (basic auth, or a session with --session; default: none, for an open service).
-    #[arg(long)]
-    user: Option<String>,
-    /// Environment variable holding the password.
-    #[arg(long, default_value = "REDFISH_PASSWORD")]
-    password_env: String,
-    /// Log in with a Redfish session (X-Auth-Token) instead of basic auth.
-    #[arg(long)]
-    session: bool,
-    /// Trust this CA (PEM) for the BMC's certificate (default: the web PKI roots).
-    #[arg(long, conflicts_with_all = ["pin_sha256", "insecure"])]
-    ca_file: Option<std::path::PathBuf>,
-    /// Pin the BMC's certificate by its SHA-256 fingerprint (`AB:CD:...`; default: none).
-    #[arg(long, conflicts_with = "insecure")]
-    pin_sha256: Option<String>,
-    /// Accept any certificate (lab only).
-    #[arg(long)]
-    insecure: bool,
+    #[command(flatten)]
+    login: hermes_examples::BmcLogin,
     /// Print the inventory as JSON.
     #[arg(long)]
     json: bool,
@@ -49,30 +32,7 @@ struct Args {
 async fn main() -> Result<(), BoxError> {
     hermes_examples::init_logging();
     let args = Args::parse();
-    let mut builder = Client::builder(&args.url).name(args.url.clone());
-    if let Some(user) = &args.user {
-        let password = std::env::var(&args.password_env).map_err(|_| {
-            format!(
-                "set {} to the password of {user} on {}",
-                args.password_env, args.url
-            )
-        })?;
-        builder = if args.session {
-            builder.session_auth(user, password)
-        } else {
-            builder.basic_auth(user, password)
-        };
-    }
-    if let Some(ca) = &args.ca_file {
-        builder = builder.ca_pem_file(ca)?;
-    }
-    if let Some(pin) = &args.pin_sha256 {
-        builder = builder.pin_sha256(pin)?;
-    }
-    if args.insecure {
-        builder = builder.danger_accept_invalid_certs();
-    }
-    let bmc = builder.build()?;
+    let bmc = args.login.client(&args.url)?;
 
     let inventory = bmc.inventory().await?;
     if args.json {
@@ -89,7 +49,7 @@ async fn main() -> Result<(), BoxError> {
             }
         }
     }
-    if args.session {
+    if args.login.session {
         bmc.logout().await?;
     }
     Ok(())
